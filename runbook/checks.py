@@ -1,0 +1,217 @@
+"""Checks beyond a runbook's shape: references between tasks, cycles, and warnings.
+
+Reference checks read the raw document rather than the model, so they still run (and every
+problem is reported in one go) when some task elsewhere has, say, a bad duration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runbook.diagnostics import did_you_mean
+from runbook.durations import does_not_exist, format_duration, get_zone, parse_datetime
+from runbook.loader import Loaded
+from runbook.model import _ID
+from runbook.plan import Plan
+
+# "Did you mean" compares a word with every id; past this many unknown references in one
+# file, the rest are reported without a suggestion so a broken 10,000-task file stays fast.
+_MAX_SUGGESTIONS = 50
+
+
+@dataclass(slots=True)
+class _Entry:
+    index: int
+    id: str | None
+    deps: list[tuple[int, str]]  # (position in depends_on, id); position -1: a single string
+    team: object
+
+
+def _entries(loaded: Loaded) -> list[_Entry]:
+    raw = loaded.document.data if loaded.document else None
+    tasks = raw.get("tasks") if isinstance(raw, dict) else None
+    if not isinstance(tasks, list):
+        return []
+    entries = []
+    for i, item in enumerate(tasks):
+        if not isinstance(item, dict):
+            continue
+        tid = _text(item.get("id"))
+        deps_raw = item.get("depends_on")
+        deps: list[tuple[int, str]] = []
+        if isinstance(deps_raw, list):
+            deps = [(j, t) for j, d in enumerate(deps_raw) if (t := _text(d)) is not None]
+        elif (single := _text(deps_raw)) is not None:
+            deps = [(-1, single)]
+        entries.append(_Entry(i, tid if tid and _ID.match(tid) else None, deps, item.get("team")))
+    return entries
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float | str):
+        return str(value)
+    return None
+
+
+def _dep_path(entry: _Entry, position: int) -> tuple[str | int, ...]:
+    base: tuple[str | int, ...] = ("tasks", entry.index, "depends_on")
+    return base if position < 0 else (*base, position)
+
+
+def check_references(loaded: Loaded) -> None:
+    """Errors: an empty task list, duplicate ids, unknown or self dependencies, unknown
+    teams, and dependency cycles (printed as the cycle path)."""
+    raw = loaded.document.data if loaded.document else None
+    if not isinstance(raw, dict):
+        return
+    if raw.get("tasks") == []:
+        loaded.problem("error", "the runbook has no tasks", ("tasks",))
+    entries = _entries(loaded)
+    index: dict[str, int] = {}
+    owner: dict[int, _Entry] = {}
+    for entry in entries:
+        if entry.id is None:
+            continue
+        if entry.id in index:
+            first = loaded.locate(("tasks", owner[index[entry.id]].index, "id"))[0]
+            loaded.problem(
+                "error",
+                f"duplicate task id '{entry.id}' (first used on line {first})",
+                ("tasks", entry.index, "id"),
+            )
+            continue
+        index[entry.id] = len(index)
+        owner[index[entry.id]] = entry
+    ids = list(index)
+    suggestions = 0
+    preds: list[list[int]] = [[] for _ in ids]
+    for entry in entries:
+        me = index.get(entry.id) if entry.id is not None else None
+        if me is not None and owner[me] is not entry:
+            me = None  # a duplicate: its dependencies were not checked twice
+        for position, dep in entry.deps:
+            path = _dep_path(entry, position)
+            if dep == entry.id:
+                loaded.problem("error", f"task '{dep}' depends on itself", path)
+            elif dep not in index:
+                hint = None
+                if suggestions < _MAX_SUGGESTIONS:
+                    suggestions += 1
+                    hint = did_you_mean(dep, ids)
+                who = f"task '{entry.id}'" if entry.id else f"task #{entry.index + 1}"
+                loaded.problem("error", f"{who} depends on unknown task '{dep}'", path, hint=hint)
+            elif me is not None:
+                preds[me].append(index[dep])
+    _check_teams(loaded, raw, entries)
+    model = loaded.runbook
+    if model is not None and model.deadline is not None and model.deadline <= model.start:
+        loaded.problem("error", "the deadline is not after the start", ("deadline",))
+    from runbook.schedule import find_cycles
+
+    for cycle in find_cycles(preds):
+        names = " -> ".join(ids[i] for i in cycle)
+        first, closing = owner[cycle[0]], ids[cycle[-2]]
+        position = next((p for p, d in first.deps if d == closing), -1)
+        loaded.problem("error", f"dependency cycle: {names}", _dep_path(first, position))
+
+
+def _check_teams(loaded: Loaded, raw: dict[str, object], entries: list[_Entry]) -> None:
+    teams = raw.get("teams")
+    if not isinstance(teams, dict):
+        return
+    names = [str(t) for t in teams]
+    for entry in entries:
+        team = entry.team
+        if isinstance(team, str) and team not in teams:
+            hint = did_you_mean(team, names) or f"declared teams: {', '.join(names) or 'none'}"
+            loaded.problem(
+                "error", f"unknown team '{team}'", ("tasks", entry.index, "team"), hint=hint
+            )
+
+
+def check_warnings(loaded: Loaded, plan: Plan) -> None:
+    """Warnings that do not stop the plan: tasks without a team, redundant dependencies,
+    a plan that ends after the deadline, ``not_before`` before the start, times that do
+    not exist because the clocks go forward."""
+    from runbook.schedule import redundant_dependencies
+
+    runbook = loaded.runbook
+    assert runbook is not None
+    zone = get_zone(runbook.timezone)
+    for i, task in enumerate(plan.tasks):
+        if task.team is None and not task.milestone:
+            loaded.problem("warning", f"task '{task.id}' has no team", ("tasks", i, "id"))
+        if task.not_before is not None and task.not_before < plan.start:
+            loaded.problem(
+                "warning",
+                f"task '{task.id}' has not_before earlier than the runbook's start",
+                ("tasks", i, "not_before"),
+            )
+        listed = runbook.tasks[i].depends_on
+        if len(listed) != len(task.depends_on):
+            seen: set[str] = set()
+            for j, dep in enumerate(listed):
+                if dep in seen:
+                    loaded.problem(
+                        "warning", f"task '{task.id}' lists '{dep}' twice", ("tasks", i, "depends_on", j)
+                    )
+                seen.add(dep)
+    for v, p, via in redundant_dependencies([t.preds for t in plan.tasks], plan.order):
+        task, dep = plan.tasks[v], plan.tasks[p].id
+        position = runbook.tasks[v].depends_on.index(dep)
+        path: tuple[str | int, ...] = ("tasks", v, "depends_on", position)
+        if not isinstance(_raw_at(loaded, ("tasks", v, "depends_on")), list):
+            path = path[:-1]
+        loaded.problem(
+            "warning",
+            f"task '{task.id}' depends on '{dep}', which '{plan.tasks[via].id}' already "
+            "depends on; the direct dependency is redundant",
+            path,
+        )
+    if plan.buffer is not None and plan.buffer < 0:
+        loaded.problem(
+            "warning",
+            f"the plan finishes {format_duration(-plan.buffer)} after the deadline",
+            ("deadline",),
+        )
+    for path in _local_times(loaded):
+        value = _raw_at(loaded, path)
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            continue
+        if does_not_exist(moment, zone):
+            loaded.problem(
+                "warning",
+                f"{value} does not exist in {runbook.timezone} (the clocks go forward); "
+                "it is read as the time one offset later",
+                path,
+            )
+
+
+def _local_times(loaded: Loaded) -> list[tuple[str | int, ...]]:
+    raw = loaded.document.data if loaded.document else None
+    assert isinstance(raw, dict)
+    paths: list[tuple[str | int, ...]] = [("start",), ("deadline",)]
+    tasks = raw.get("tasks")
+    if isinstance(tasks, list):
+        paths += [
+            ("tasks", i, "not_before")
+            for i, t in enumerate(tasks)
+            if isinstance(t, dict) and t.get("not_before") is not None
+        ]
+    return [p for p in paths if _raw_at(loaded, p) is not None]
+
+
+def _raw_at(loaded: Loaded, path: tuple[str | int, ...]) -> object:
+    node = loaded.document.data if loaded.document else None
+    for part in path:
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node

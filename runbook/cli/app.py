@@ -1,0 +1,52 @@
+"""The Typer application and the options every command shares."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from runbook.errors import UsageError
+
+app = typer.Typer(
+    name="runbook",
+    help="Orchestrate an IT migration weekend: validate and plan the runbook, check tasks "
+    "in and out, and watch whether the weekend runs ahead of or behind plan.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--file",
+        "-f",
+        help="The runbook YAML file (default: $RUNBOOK_FILE, else ./runbook.yaml).",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+FileArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="The runbook YAML file (same as -f).", show_default=False, dir_okay=False
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object on stdout (a stable contract).")
+]
+
+
+def runbook_file(argument: Path | None = None, option: Path | None = None) -> Path:
+    """The runbook to use: the argument, ``-f``, ``$RUNBOOK_FILE``, else ``./runbook.yaml``."""
+    if argument is not None and option is not None and argument != option:
+        raise UsageError(f"two runbooks given: {argument} and -f {option}; give one")
+    chosen = argument or option
+    if chosen is not None:
+        return chosen
+    env = os.environ.get("RUNBOOK_FILE")
+    return Path(env) if env else Path("runbook.yaml")

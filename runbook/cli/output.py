@@ -1,0 +1,67 @@
+"""Plain terminal output shared by every command: diagnostics on stderr, styled when useful.
+
+Kept free of rich so the check-in commands start fast; rich is imported only by the
+commands that draw tables.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+
+import typer
+
+from runbook.diagnostics import Problem
+
+
+def color_enabled(stream: object = None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    target = stream if stream is not None else sys.stderr
+    isatty = getattr(target, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def style(text: str, *, fg: str | None = None, bold: bool = False, err: bool = True) -> str:
+    """``text`` styled for the terminal it goes to (stderr by default)."""
+    if not color_enabled(sys.stderr if err else sys.stdout):
+        return text
+    return typer.style(text, fg=fg, bold=bold)
+
+
+def echo(text: str = "") -> None:
+    """Data to stdout."""
+    typer.echo(text)
+
+
+def error(message: str, hint: str | None = None) -> None:
+    """A one-line error (and an optional hint) on stderr."""
+    typer.echo(f"{style('runbook: error:', fg='red', bold=True)} {message}", err=True)
+    if hint:
+        typer.echo(f"  {style('hint:', fg='cyan')} {hint}", err=True)
+
+
+def warning(message: str) -> None:
+    """A one-line warning on stderr."""
+    typer.echo(f"{style('runbook: warning:', fg='yellow', bold=True)} {message}", err=True)
+
+
+def info(message: str) -> None:
+    """A diagnostic note on stderr."""
+    typer.echo(message, err=True)
+
+
+def problems(items: Iterable[Problem], source: str, *, limit: int | None = None) -> int:
+    """Print located problems on stderr, at most ``limit``; returns how many were left out."""
+    items = list(items)
+    shown = items if limit is None else items[:limit]
+    for p in shown:
+        colour = "red" if p.severity == "error" else "yellow"
+        head = f"{p.location(source)}: {style(p.severity + ':', fg=colour, bold=True)}"
+        line = f"{head} {p.message}"
+        if p.hint:
+            line += f" ({p.hint})"
+        typer.echo(line, err=True)
+    return len(items) - len(shown)

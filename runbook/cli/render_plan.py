@@ -1,0 +1,174 @@
+"""Rich rendering of a plan for people: the task table, the critical path, the Gantt chart."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from runbook.durations import clock, format_duration, utc_offset
+from runbook.plan import Plan
+from runbook.timeline import Scale, ticks
+from runbook.validate import Validation
+
+
+def console() -> Console:
+    """The stdout console (no colour with NO_COLOR or when not a terminal)."""
+    return Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
+
+
+def _with_date(plan: Plan) -> bool:
+    end = max(plan.finish, plan.deadline or plan.finish)
+    return end - plan.start >= 6 * 86400
+
+
+def finish_line(plan: Plan) -> Text:
+    """Planned finish against the deadline, coloured by whether it fits."""
+    zone = plan.zone
+    text = Text("Planned finish ")
+    text.append(clock(plan.finish, zone, with_date=True), style="bold")
+    if plan.deadline is None:
+        text.append("  (no deadline set)", style="dim")
+        return text
+    buffer = plan.buffer or 0
+    deadline = clock(plan.deadline, zone, with_date=True)
+    if buffer >= 0:
+        text.append(f"  {format_duration(buffer)} before the deadline", style="bold green")
+    else:
+        text.append(f"  {format_duration(-buffer)} AFTER the deadline", style="bold red")
+    text.append(f" ({deadline})")
+    return text
+
+
+def validation_summary(result: Validation) -> str:
+    """One line saying the runbook is valid, and what it plans."""
+    plan = result.plan
+    assert plan is not None
+    warnings = len(result.warnings)
+    teams = len({t.team for t in plan.tasks if t.team})
+    parts = [
+        f"{result.loaded.source}: valid",
+        f"{len(plan.tasks)} tasks, {teams} teams",
+        f"planned finish {clock(plan.finish, plan.zone, with_date=True)}",
+    ]
+    if plan.buffer is not None:
+        word = "before" if plan.buffer >= 0 else "after"
+        parts.append(f"{format_duration(abs(plan.buffer))} {word} the deadline")
+    parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return "; ".join(parts)
+
+
+def plan_table(plan: Plan) -> Table:
+    """Tasks in start order with team, start, finish, duration, float and a critical mark."""
+    zone, dated = plan.zone, _with_date(plan)
+    table = Table(
+        title=f"{plan.name}",
+        caption=f"times in {plan.timezone} ({utc_offset(plan.start, zone)}); "
+        "! = on the critical path (no float)",
+        header_style="bold",
+        expand=False,
+    )
+    table.add_column("", width=1, no_wrap=True)
+    table.add_column("Task", no_wrap=True)
+    table.add_column("Title", overflow="ellipsis", no_wrap=True, min_width=12, ratio=1)
+    table.add_column("Team", no_wrap=True)
+    table.add_column("Start", no_wrap=True)
+    table.add_column("Finish", no_wrap=True)
+    table.add_column("Duration", justify="right", no_wrap=True)
+    table.add_column("Float", justify="right", no_wrap=True)
+    position = {v: k for k, v in enumerate(plan.order)}
+    for i in sorted(range(len(plan.tasks)), key=lambda i: (plan.tasks[i].es, position[i])):
+        t = plan.tasks[i]
+        style = "red" if t.critical else None
+        table.add_row(
+            Text("!", style="bold red") if t.critical else "",
+            Text(t.id, style=style or ""),
+            t.title,
+            t.team or "—",
+            clock(t.es, zone, with_date=dated),
+            clock(t.ef, zone, with_date=dated),
+            "◆" if t.milestone else format_duration(t.duration),
+            Text(format_duration(t.total_float), style="dim" if not t.critical else "red"),
+        )
+    return table
+
+
+def critical_path_text(plan: Plan) -> Text:
+    """``Critical path: a → b → c``."""
+    text = Text("Critical path: ", style="bold")
+    ids = [plan.tasks[i].id for i in plan.critical_path]
+    text.append(" → ".join(ids) if ids else "none", style="red")
+    return text
+
+
+def gantt_chart(plan: Plan, *, width: int, group_by: str = "phase") -> Group:
+    """A text Gantt chart of the weekend, grouped by phase or team; critical bars in red,
+    milestones as ◆, the deadline as a │ line."""
+    zone = plan.zone
+    label_width = min(28, max(8, *(len(t.id) for t in plan.tasks))) + 2
+    cells = max(20, width - label_width - 1)
+    end = max(plan.finish, plan.deadline or plan.finish)
+    scale = Scale(plan.start, end + max(60, (end - plan.start) // 50), cells)
+    deadline_cell = scale.cell(plan.deadline) if plan.deadline else None
+
+    axis = [" "] * cells
+    marks = [" "] * cells
+    for tick in ticks(scale, zone, min_gap=7):
+        label = tick.label
+        fits = tick.cell + len(label) <= cells
+        if fits and all(c == " " for c in axis[tick.cell : tick.cell + len(label) + 1]):
+            axis[tick.cell : tick.cell + len(label)] = label[: cells - tick.cell]
+        marks[tick.cell] = "┃" if tick.major else "╵"
+    lines = [
+        Text(" " * label_width + "".join(axis)[:cells], style="bold"),
+        Text(" " * label_width + "".join(marks)[:cells], style="dim"),
+    ]
+
+    def key(i: int) -> str:
+        t = plan.tasks[i]
+        return (t.phase if group_by == "phase" else plan.team_name(t.team)) or "(none)"
+
+    groups: dict[str, list[int]] = {}
+    position = {v: k for k, v in enumerate(plan.order)}
+    for i in sorted(range(len(plan.tasks)), key=lambda i: (plan.tasks[i].es, position[i])):
+        groups.setdefault(key(i), []).append(i)
+    for name, members in groups.items():
+        lines.append(Text(name, style="bold underline"))
+        for i in members:
+            t = plan.tasks[i]
+            row = Text(f" {t.id[: label_width - 2]:<{label_width - 1}}")
+            bar = [" "] * cells
+            if deadline_cell is not None:
+                bar[deadline_cell] = "│"
+            first, length = scale.span(t.es, t.ef)
+            glyph = "◆" if t.milestone else "█"
+            for c in range(first, first + (1 if t.milestone else length)):
+                bar[c] = glyph
+            text = "".join(bar)
+            colour = "red" if t.critical else ("magenta" if t.milestone else "cyan")
+            row.append(text[:first], style="yellow dim")
+            row.append(text[first : first + length], style=colour)
+            row.append(text[first + length :], style="yellow dim")
+            lines.append(row)
+    legend = Text("  █ task  ", style="cyan")
+    legend.append("█ critical  ", style="red")
+    legend.append("◆ milestone  ", style="magenta")
+    if deadline_cell is not None:
+        legend.append("│ deadline", style="yellow")
+    lines.append(legend)
+    return Group(*lines)
+
+
+def show_plan(plan: Plan, *, gantt: bool, group_by: str, source: Path) -> None:
+    """Print the plan for people."""
+    out = console()
+    if gantt:
+        out.print(Text(f"{plan.name}", style="bold"))
+        out.print(gantt_chart(plan, width=out.width, group_by=group_by))
+    else:
+        out.print(plan_table(plan))
+    out.print(critical_path_text(plan))
+    out.print(finish_line(plan))

@@ -1,0 +1,193 @@
+"""Parsing and printing durations and times; all arithmetic is elapsed time in UTC."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DURATION_FORMS = "90m, 1h30m, 2h, 45s, 1d, PT1H30M or a number of minutes"
+
+_NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"
+_COMPACT = re.compile(
+    rf"""^
+    (?:{_NUMBER}\s*(?:d|days?)\s*)?
+    (?:{_NUMBER}\s*(?:h|hrs?|hours?)\s*)?
+    (?:{_NUMBER}\s*(?:m|mins?|minutes?)\s*)?
+    (?:{_NUMBER}\s*(?:s|secs?|seconds?)\s*)?
+    $""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ISO = re.compile(
+    rf"""^P(?!$)
+    (?:{_NUMBER}W)?
+    (?:{_NUMBER}D)?
+    (?:T(?=\d|\.)(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?
+    $""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_BARE_NUMBER = re.compile(rf"^{_NUMBER}$")
+
+
+class DurationError(ValueError):
+    """A duration that cannot be read; the message quotes the offending text."""
+
+
+class TimeError(ValueError):
+    """A time that cannot be read; the message quotes the offending text."""
+
+
+def parse_duration(value: object) -> int:
+    """Read a duration (``90m``, ``1h30m``, ``PT1H30M``, a number of minutes) as whole seconds."""
+    if isinstance(value, bool) or value is None:
+        raise DurationError(f"{value!r} is not a duration; use {DURATION_FORMS}")
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise DurationError(f"'{value}' is not a duration; use {DURATION_FORMS}")
+        if value < 0:
+            raise DurationError(f"negative duration '{value}' is not allowed")
+        return round(value * 60)
+    if not isinstance(value, str):
+        raise DurationError(f"a duration must be text or a number, not {type(value).__name__}")
+    text = value.strip()
+    if text.startswith("-"):
+        raise DurationError(f"negative duration '{value}' is not allowed")
+    if _BARE_NUMBER.match(text):
+        return round(float(text) * 60)
+    m = _COMPACT.match(text)
+    if m and text and any(m.groups()):
+        d, h, mi, s = (float(g) if g else 0.0 for g in m.groups())
+        return round(((d * 24 + h) * 60 + mi) * 60 + s)
+    m = _ISO.match(text)
+    if m and any(m.groups()):
+        w, d, h, mi, s = (float(g) if g else 0.0 for g in m.groups())
+        return round((((w * 7 + d) * 24 + h) * 60 + mi) * 60 + s)
+    calendar = re.match(r"^P(\d+Y)?(\d+M)?", text, re.IGNORECASE)
+    if calendar and (calendar.group(1) or calendar.group(2)):
+        raise DurationError(
+            f"'{value}' uses years or months, which have no fixed length; use days or hours"
+        )
+    raise DurationError(f"'{value}' is not a duration; use {DURATION_FORMS}")
+
+
+def format_duration(seconds: float) -> str:
+    """Print a duration compactly: ``1h30m``, ``45s``, ``2d3h``, ``0m``; negative gets a minus."""
+    sign = "-" if seconds < 0 else ""
+    total = abs(round(seconds))
+    if total == 0:
+        return "0m"
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days}d")
+    if hours:
+        parts.append(f"{hours}h")
+    if minutes:
+        parts.append(f"{minutes}m")
+    if secs:
+        parts.append(f"{secs}s")
+    return sign + "".join(parts)
+
+
+def minutes(seconds: float) -> int | float:
+    """Seconds as minutes for JSON: a whole number when it is one."""
+    value = seconds / 60
+    return int(value) if value == int(value) else round(value, 4)
+
+
+def get_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``; raises TimeError for an unknown one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError, OSError) as exc:
+        raise TimeError(f"unknown time zone '{name}'") from exc
+
+
+def zone_names() -> set[str]:
+    """Every IANA zone name known here (for "did you mean")."""
+    from zoneinfo import available_timezones
+
+    return available_timezones()
+
+
+def parse_datetime(value: object) -> datetime:
+    """Read an ISO 8601 date or date-time; the result is naive when no offset was given."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if not isinstance(value, str):
+        raise TimeError(f"'{value}' is not a date and time; use ISO 8601 like 2026-03-27T06:00")
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        reason = str(exc)
+        detail = "" if reason.startswith("Invalid isoformat") else f": {reason}"
+        raise TimeError(
+            f"'{value}' is not a valid date and time{detail}; use ISO 8601 like 2026-03-27T06:00"
+        ) from None
+
+
+def localize(moment: datetime, zone: tzinfo) -> datetime:
+    """Attach ``zone`` to a naive local time (an aware one is kept); the result is UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+def does_not_exist(moment: datetime, zone: tzinfo) -> bool:
+    """True when the naive local ``moment`` falls in a clock-forward gap of ``zone``."""
+    if moment.tzinfo is not None:
+        return False
+    aware = moment.replace(tzinfo=zone)
+    return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment
+
+
+def parse_moment(text: str, zone: tzinfo, now: datetime) -> datetime:
+    """Read a command-line time: ``10:05`` is today in ``zone``; else ISO 8601. Returns UTC."""
+    text = text.strip()
+    if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", text):
+        try:
+            clock = time.fromisoformat(text if len(text.split(":")[0]) == 2 else "0" + text)
+        except ValueError:
+            raise TimeError(f"'{text}' is not a time of day") from None
+        today = now.astimezone(zone).date()
+        return localize(datetime.combine(today, clock), zone)
+    return localize(parse_datetime(text), zone)
+
+
+def to_epoch(moment: datetime) -> int:
+    """Whole seconds since the Unix epoch of an aware datetime."""
+    return int(moment.timestamp())
+
+
+def from_epoch(seconds: float, zone: tzinfo) -> datetime:
+    """An epoch time shown in ``zone``."""
+    return datetime.fromtimestamp(seconds, zone)
+
+
+def iso(seconds: float | None, zone: tzinfo) -> str | None:
+    """ISO 8601 with the zone's UTC offset, or None."""
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, zone).isoformat()
+
+
+def delta(seconds: float) -> timedelta:
+    """Seconds as a timedelta."""
+    return timedelta(seconds=seconds)
+
+
+def clock(seconds: float, zone: tzinfo, *, with_date: bool = False) -> str:
+    """A time for people: ``Sat 14:30`` (or ``Sat 05 Dec 14:30``) in ``zone``."""
+    moment = datetime.fromtimestamp(seconds, zone)
+    return moment.strftime("%a %d %b %H:%M" if with_date else "%a %H:%M")
+
+
+def utc_offset(seconds: float, zone: tzinfo) -> str:
+    """The zone's offset at a moment, as ``UTC+01:00``."""
+    text = datetime.fromtimestamp(seconds, zone).strftime("%z")
+    return f"UTC{text[:3]}:{text[3:]}"

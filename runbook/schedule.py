@@ -1,0 +1,184 @@
+"""The dependency graph and the critical-path method; networkx stays inside this module."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import networkx as nx
+
+from runbook.durations import to_epoch
+from runbook.model import Runbook
+from runbook.plan import Plan, PlannedTask, TeamInfo
+
+
+def _graph(preds: Sequence[Sequence[int]]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(preds)))
+    graph.add_edges_from((p, v) for v, ps in enumerate(preds) for p in ps if p != v)
+    return graph
+
+
+def find_cycles(preds: Sequence[Sequence[int]]) -> list[list[int]]:
+    """One dependency cycle per knot of the graph, each as task indices ``[a, b, ..., a]``
+    in the direction of the work (a before b). Self-dependencies are not included.
+
+    Linear time: ``is_directed_acyclic_graph`` first (milliseconds at 10,000 tasks), and only
+    when that fails, strongly connected components and a cycle inside each one.
+    """
+    graph = _graph(preds)
+    if nx.is_directed_acyclic_graph(graph):
+        return []
+    cycles = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        first = min(component)
+        edges = nx.find_cycle(graph.subgraph(component), source=first)
+        cycle = [u for u, _ in edges]
+        cycle.append(cycle[0])
+        cycles.append(cycle)
+    cycles.sort(key=lambda c: min(c))
+    return cycles
+
+
+def topological_order(preds: Sequence[Sequence[int]]) -> list[int]:
+    """Task indices so that every task comes after its predecessors (file order on ties)."""
+    return list(nx.lexicographical_topological_sort(_graph(preds)))
+
+
+def redundant_dependencies(
+    preds: Sequence[Sequence[int]], order: Sequence[int]
+) -> list[tuple[int, int, int]]:
+    """Dependencies implied by another path, as ``(task, dependency, via)``.
+
+    ``task`` lists ``dependency`` although ``dependency`` already comes before another of
+    its predecessors, ``via``. Ancestor sets are bitsets (Python ints), so this stays fast at
+    10,000 tasks; a bitset is dropped once its last successor has been visited.
+    """
+    remaining = [0] * len(preds)
+    for ps in preds:
+        for p in set(ps):
+            remaining[p] += 1
+    ancestors: dict[int, int] = {}
+    found: list[tuple[int, int, int]] = []
+    for v in order:
+        ps = list(dict.fromkeys(preds[v]))
+        union = 0
+        for p in ps:
+            union |= ancestors.get(p, 0)
+        if len(ps) > 1:
+            for p in ps:
+                if union >> p & 1:
+                    via = next(q for q in ps if q != p and ancestors.get(q, 0) >> p & 1)
+                    found.append((v, p, via))
+        mine = union
+        for p in ps:
+            mine |= 1 << p
+            remaining[p] -= 1
+            if remaining[p] == 0:
+                ancestors.pop(p, None)
+        if remaining[v]:
+            ancestors[v] = mine
+    found.sort()
+    return found
+
+
+def _epoch(moment: datetime | None) -> int | None:
+    return None if moment is None else to_epoch(moment)
+
+
+def compute_plan(runbook: Runbook, *, digest: str = "") -> Plan:
+    """Schedule a valid runbook: forward pass from ``start`` honouring dependencies and
+    ``not_before``, backward pass from the planned finish, floats and the critical path."""
+    index = {t.id: i for i, t in enumerate(runbook.tasks)}
+    tasks = [
+        PlannedTask(
+            id=t.id,
+            title=t.title,
+            team=t.team,
+            phase=t.phase,
+            duration=t.seconds,
+            depends_on=list(dict.fromkeys(t.depends_on)),
+            preds=[index[d] for d in dict.fromkeys(t.depends_on)],
+            not_before=_epoch(t.not_before),
+            milestone=t.milestone,
+            notes=t.notes,
+        )
+        for t in runbook.tasks
+    ]
+    start = to_epoch(runbook.start)
+    order = topological_order([t.preds for t in tasks])
+    teams = {
+        tid: TeamInfo(tid, team.name or tid, team.lead, team.contact)
+        for tid, team in (runbook.teams or {}).items()
+    }
+    plan = Plan(
+        name=runbook.name,
+        timezone=runbook.timezone,
+        start=start,
+        deadline=_epoch(runbook.deadline),
+        tasks=tasks,
+        order=order,
+        finish=start,
+        critical_path=[],
+        teams=teams,
+        teams_declared=runbook.teams is not None,
+        digest=digest,
+    )
+    schedule(plan)
+    return plan
+
+
+def schedule(plan: Plan) -> None:
+    """Run the CPM passes over ``plan.tasks`` in ``plan.order`` and fill in every figure."""
+    tasks, order, start = plan.tasks, plan.order, plan.start
+    for v in order:
+        t = tasks[v]
+        es = start if t.not_before is None or t.not_before < start else t.not_before
+        for p in t.preds:
+            ef = tasks[p].ef
+            if ef > es:
+                es = ef
+        t.es, t.ef = es, es + t.duration
+    finish = max((t.ef for t in tasks), default=start)
+    succ = plan.successors
+    for v in reversed(order):
+        t = tasks[v]
+        lf = finish
+        free = finish
+        for s in succ[v]:
+            other = tasks[s]
+            if other.ls < lf:
+                lf = other.ls
+            if other.es < free:
+                free = other.es
+        t.lf, t.ls = lf, lf - t.duration
+        t.total_float = t.ls - t.es
+        t.free_float = free - t.ef
+        t.critical = t.total_float == 0
+    plan.finish = finish
+    plan.critical_path = _critical_path(plan)
+
+
+def _critical_path(plan: Plan) -> list[int]:
+    """The driving chain of critical tasks that ends at the planned finish (file order wins
+    ties): walk back from the last finishing task through predecessors that finish exactly
+    when it starts."""
+    tasks = plan.tasks
+    ends = [i for i, t in enumerate(tasks) if t.critical and t.ef == plan.finish]
+    if not ends:
+        return []
+    end, succ = ends[0], plan.successors
+    # Zero-duration successors (a closing milestone) that also end at the finish belong on it.
+    while follow := [s for s in sorted(succ[end]) if tasks[s].critical and tasks[s].es == tasks[end].ef]:
+        end = follow[0]
+    path = [end]
+    while True:
+        current = tasks[path[-1]]
+        drivers = [p for p in sorted(current.preds) if tasks[p].critical and tasks[p].ef == current.es]
+        if not drivers:
+            break
+        path.append(drivers[0])
+    path.reverse()
+    return path

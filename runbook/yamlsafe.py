@@ -1,0 +1,382 @@
+"""A hardened YAML reader: libyaml's event parser, plain data only, every value located.
+
+PyYAML's own loaders build a node tree and then objects from it, and forget where each
+value came from. We read libyaml's event stream instead and build dicts, lists and
+scalars directly, which is several times faster, keeps a (line, column) for every key and
+value, and lets us refuse hostile input before it does harm: tags that construct objects
+are never honoured, nesting is capped before libyaml's recursive composer could overflow
+the C stack (we never call it), and alias expansion is counted so a "billion laughs"
+document is refused in microseconds. Plain scalars follow the YAML 1.2 core schema
+(``no`` stays the text "no").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import yaml
+from yaml._yaml import CParser
+from yaml import events as ev
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 2_000_000  # keys and values after alias expansion
+
+_NULLS = {"": None, "~": None, "null": None, "Null": None, "NULL": None}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"),
+    ".Inf": float("inf"),
+    ".INF": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    "-.Inf": float("-inf"),
+    ".nan": float("nan"),
+    ".NaN": float("nan"),
+    ".NAN": float("nan"),
+}
+_NUMERIC_START = frozenset("0123456789+-.")
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+Mark = tuple[int, int]  # 0-based line and column, as libyaml counts
+
+
+@dataclass(frozen=True, slots=True)
+class YamlIssue:
+    """A problem found while reading the YAML itself (1-based line and column)."""
+
+    message: str
+    line: int | None
+    column: int | None
+    fatal: bool = False
+    hint: str | None = None
+
+
+@dataclass(slots=True)
+class Marks:
+    """Where every key and value was written, indexed by the identity of its container."""
+
+    root: Mark = (0, 0)
+    keys: dict[int, dict[str, Mark]] = field(default_factory=dict)
+    values: dict[int, dict[str, Mark] | list[Mark]] = field(default_factory=dict)
+
+    def locate(
+        self, data: object, path: Sequence[str | int], *, key: bool = False
+    ) -> tuple[int, int]:
+        """1-based (line, column) of the value at ``path`` (or of its key), or the nearest
+        enclosing value that exists; parts of ``path`` that do not match are skipped."""
+        node, mark = data, self.root
+        last = len(path) - 1
+        for i, part in enumerate(path):
+            found = None
+            if isinstance(node, dict) and isinstance(part, str) and part in node:
+                table = self.keys if (key and i == last) else self.values
+                found = table.get(id(node), {}).get(part)  # type: ignore[union-attr]
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                marks = self.values.get(id(node))
+                if isinstance(marks, list) and part < len(marks):
+                    found = marks[part]
+                node = node[part]
+            if found is not None:
+                mark = found
+        return mark[0] + 1, mark[1] + 1
+
+
+@dataclass(slots=True)
+class Document:
+    """Plain data read from YAML, where each part of it was written, and what went wrong."""
+
+    data: object
+    marks: Marks
+    issues: list[YamlIssue]
+
+
+def _resolve_plain(text: str) -> object:
+    """A plain scalar under the YAML 1.2 core schema."""
+    if not text or text[0] not in _NUMERIC_START:
+        if text in _NULLS:
+            return None
+        return _BOOLS.get(text, text)
+    if _INT.fullmatch(text):
+        return int(text)
+    if text.startswith(("0o", "0x")):
+        try:
+            return int(text, 0)
+        except ValueError:
+            return text
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return _SPECIAL_FLOATS.get(text, text)
+
+
+def _resolve_tagged(tag: str, text: str) -> object:
+    """A scalar with an explicit core tag (``!!str``, ``!!int`` ...); raises ValueError."""
+    if tag == f"{_CORE}str":
+        return text
+    value = _resolve_plain(text)
+    kind = tag[len(_CORE) :]
+    expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[kind]
+    if isinstance(value, bool) and kind != "bool":
+        raise ValueError
+    if not isinstance(value, expected):
+        raise ValueError
+    return float(value) if kind == "float" else value  # type: ignore[arg-type]
+
+
+def _line_col(exc: yaml.MarkedYAMLError) -> tuple[int | None, int | None]:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None, None
+    return mark.line + 1, mark.column + 1
+
+
+def _describe(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        parts = [p for p in (exc.context, exc.problem) if p]
+        text = ", ".join(parts) if parts else "invalid YAML"
+        return f"YAML syntax error: {text}"
+    return f"YAML syntax error: {exc}"
+
+
+def read(data: bytes) -> Document:
+    """Read one YAML document of plain data from UTF-8 bytes; never constructs objects."""
+    issues: list[YamlIssue] = []
+    marks = Marks()
+    if len(data) > MAX_BYTES:
+        issues.append(
+            YamlIssue(
+                f"the file is {len(data) / 1048576:.1f} MiB; runbooks larger than "
+                f"{MAX_BYTES // 1048576} MiB are refused",
+                None,
+                None,
+                fatal=True,
+            )
+        )
+        return Document(None, marks, issues)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        issues.append(
+            YamlIssue(
+                f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read)",
+                line,
+                column,
+                fatal=True,
+                hint="save it as UTF-8",
+            )
+        )
+        return Document(None, marks, issues)
+    try:
+        root = _build(data, marks, issues)
+    except _Fatal as stop:
+        issues.append(stop.issue)
+        return Document(None, marks, issues)
+    except yaml.YAMLError as exc:
+        line, column = _line_col(exc) if isinstance(exc, yaml.MarkedYAMLError) else (None, None)
+        issues.append(YamlIssue(_describe(exc), line, column, fatal=True))
+        return Document(None, marks, issues)
+    return Document(root, marks, issues)
+
+
+class _Fatal(Exception):
+    def __init__(self, issue: YamlIssue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noqa: C901
+    """Turn libyaml's events into plain data; the hot loop of every command that reads YAML."""
+    parser = CParser(data)
+    get_event = parser.get_event
+    scalar_event, map_start, seq_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+    map_end, seq_end, alias_event = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
+    doc_start, stream_end = ev.DocumentStartEvent, ev.StreamEndEvent
+    keys_by_id, values_by_id = marks.keys, marks.values
+
+    root: object = None
+    documents = 0
+    # One frame per open collection: [container, key marks, value marks, pending key,
+    # pending key mark, merge sources, anchor, count at start]
+    stack: list[list] = []  # type: ignore[type-arg]
+    container: dict | list | None = None  # type: ignore[type-arg]
+    kmarks: dict[str, Mark] = {}
+    vmarks: dict[str, Mark] | list[Mark] = []
+    pending: str | None = None
+    pending_mark: Mark = (0, 0)
+    anchors: dict[str, tuple[object, int]] = {}
+    open_anchors: set[str] = set()
+    count = 0
+
+    def fatal(message: str, mark: object, hint: str | None = None) -> _Fatal:
+        return _Fatal(YamlIssue(message, mark.line + 1, mark.column + 1, True, hint))  # type: ignore[attr-defined]
+
+    def problem(message: str, mark: Mark, hint: str | None = None) -> None:
+        issues.append(YamlIssue(message, mark[0] + 1, mark[1] + 1, False, hint))
+
+    def place(value: object, mark: Mark) -> None:
+        """Put a finished value into the open collection (as a key or a value)."""
+        nonlocal pending, pending_mark, root
+        if container is None:
+            root = value
+            marks.root = mark
+        elif type(container) is list:
+            container.append(value)
+            vmarks.append(mark)  # type: ignore[union-attr]
+        elif pending is None:
+            if not isinstance(value, str):
+                problem("a key must be plain text, not a list or mapping", mark)
+                pending, pending_mark = "\0invalid", mark
+            else:
+                pending, pending_mark = value, mark
+        else:
+            key, pending = pending, None
+            if key == "\0invalid":
+                return
+            if key == "<<" and key not in kmarks:
+                frame_merges.append((value, mark))
+                return
+            if key in container:
+                line = kmarks[key][0] + 1
+                problem(f"duplicate key '{key}' (first given on line {line})", pending_mark)
+                return
+            container[key] = value
+            kmarks[key] = pending_mark
+            vmarks[key] = mark  # type: ignore[index]
+
+    frame_merges: list[tuple[object, Mark]] = []
+    while True:
+        event = get_event()
+        cls = event.__class__
+        if cls is scalar_event:
+            count += 1
+            sm = event.start_mark
+            mark = (sm.line, sm.column)
+            text = event.value
+            tag = event.tag
+            if container is not None and type(container) is dict and pending is None:
+                # A key: always its text, never resolved (so `2:` is the key "2").
+                if tag not in (None, "!", f"{_CORE}str"):
+                    problem(f"YAML tag '{tag}' is not allowed on a key", mark)
+                value: object = text
+            elif tag is None or tag == "!":
+                value = _resolve_plain(text) if not event.style else text
+            elif tag in _ALLOWED_TAGS and tag not in (f"{_CORE}seq", f"{_CORE}map"):
+                try:
+                    value = _resolve_tagged(tag, text)
+                except ValueError:
+                    problem(f"'{text}' is not a valid {tag[len(_CORE):]}", mark)
+                    value = text
+            else:
+                problem(
+                    f"YAML tag '{tag}' is not allowed",
+                    mark,
+                    "runbooks hold plain text, numbers, lists and mappings only",
+                )
+                value = text
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+            place(value, mark)
+        elif cls is map_start or cls is seq_start:
+            count += 1
+            sm = event.start_mark
+            mark = (sm.line, sm.column)
+            if len(stack) >= MAX_DEPTH:
+                raise fatal(
+                    f"the YAML is nested more than {MAX_DEPTH} levels deep; refused", sm
+                )
+            tag = event.tag
+            if tag not in (None, "!", f"{_CORE}seq", f"{_CORE}map"):
+                problem(
+                    f"YAML tag '{tag}' is not allowed",
+                    mark,
+                    "runbooks hold plain text, numbers, lists and mappings only",
+                )
+            new: dict | list = {} if cls is map_start else []  # type: ignore[type-arg]
+            place(new, mark)
+            stack.append(
+                [container, kmarks, vmarks, pending, pending_mark, frame_merges, event.anchor, count]
+            )
+            container, pending, frame_merges = new, None, []
+            if cls is map_start:
+                kmarks, vmarks = {}, {}
+                keys_by_id[id(new)] = kmarks
+            else:
+                kmarks, vmarks = {}, []
+            values_by_id[id(new)] = vmarks
+            if event.anchor is not None:
+                open_anchors.add(event.anchor)
+        elif cls is map_end or cls is seq_end:
+            finished = container
+            if cls is map_end and frame_merges:
+                _merge(finished, kmarks, vmarks, frame_merges, keys_by_id, values_by_id, problem)  # type: ignore[arg-type]
+            (container, kmarks, vmarks, pending, pending_mark, frame_merges, anchor, started) = (
+                stack.pop()
+            )
+            if anchor is not None:
+                anchors[anchor] = (finished, count - started + 1)
+                open_anchors.discard(anchor)
+        elif cls is alias_event:
+            sm = event.start_mark
+            mark = (sm.line, sm.column)
+            name = event.anchor
+            if name in open_anchors:
+                raise fatal(f"alias '*{name}' refers to the collection that contains it", sm)
+            if name not in anchors:
+                raise fatal(f"alias '*{name}' refers to an anchor that was never defined", sm)
+            value, size = anchors[name]
+            count += size
+            if count > MAX_VALUES:
+                raise fatal(
+                    f"aliases expand to more than {MAX_VALUES:,} values; refused",
+                    sm,
+                    "is this an alias bomb (billion laughs)?",
+                )
+            place(value, mark)
+        elif cls is doc_start:
+            documents += 1
+            if documents > 1:
+                problem(
+                    "the file holds more than one YAML document; only the first is read",
+                    (event.start_mark.line, event.start_mark.column),
+                )
+                break
+        elif cls is stream_end or event is None:
+            break
+    return root
+
+
+def _merge(
+    target: dict,  # type: ignore[type-arg]
+    kmarks: dict[str, Mark],
+    vmarks: dict[str, Mark],
+    merges: list[tuple[object, Mark]],
+    keys_by_id: dict[int, dict[str, Mark]],
+    values_by_id: dict[int, dict[str, Mark] | list[Mark]],
+    problem: object,
+) -> None:
+    """Apply YAML merge keys (``<<: *defaults``): keys already present win."""
+    sources: list[object] = []
+    for value, mark in merges:
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if not isinstance(item, dict):
+                problem("'<<' (merge) needs a mapping or a list of mappings", mark)  # type: ignore[operator]
+                continue
+            sources.append(item)
+    for source in sources:
+        assert isinstance(source, dict)
+        skeys = keys_by_id.get(id(source), {})
+        svalues = values_by_id.get(id(source), {})
+        for key, value in source.items():
+            if key not in target:
+                target[key] = value
+                kmarks[key] = skeys.get(key, (0, 0))
+                vmarks[key] = svalues.get(key, (0, 0))  # type: ignore[call-overload]
