@@ -111,7 +111,18 @@ LocalTime = Annotated[
     ),
 ]
 ZoneName = Annotated[str, AfterValidator(_zone)]
-DependsOn = Annotated[list[Id], BeforeValidator(_as_list)]
+DependsOn = Annotated[
+    list[Id],
+    BeforeValidator(_as_list),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": ID_PATTERN},
+                {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
+            ]
+        }
+    ),
+]
 
 
 class _Strict(BaseModel):

@@ -7,7 +7,7 @@ import sys
 
 from runbook.cli import cmd_plan  # noqa: F401  (registers the commands)
 from runbook.cli.app import app
-from runbook.errors import EXIT_INVALID, InvalidRunbook, RunbookError
+from runbook.errors import EXIT_INVALID, RunbookError
 
 __all__ = ["app", "main"]
 
@@ -18,11 +18,7 @@ def main() -> None:
 
     try:
         app(prog_name="runbook")
-    except InvalidRunbook as exc:
-        output.problems(exc.problems, exc.source)
-        output.error(exc.message)
-        sys.exit(exc.exit_code)
-    except RunbookError as exc:
+    except RunbookError as exc:  # raised outside a command (the commands report their own)
         output.error(exc.message, exc.hint)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:

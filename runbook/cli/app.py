@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from runbook.errors import UsageError
+from runbook.errors import InvalidRunbook, RunbookError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="runbook",
@@ -19,6 +23,33 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
+    """``app.command`` that turns every error a user can cause into a located message on
+    stderr and its exit code (see ``runbook.errors``), never a traceback."""
+
+    def decorator(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*a: Any, **k: Any) -> Any:
+            from runbook.cli import output
+
+            try:
+                return fn(*a, **k)
+            except InvalidRunbook as exc:
+                output.problems(exc.problems, exc.source)
+                output.error(exc.message)
+                raise typer.Exit(exc.exit_code) from None
+            except RunbookError as exc:
+                output.error(exc.message, exc.hint)
+                raise typer.Exit(exc.exit_code) from None
+
+        app.command(*args, **kwargs)(wrapper)
+        return fn
+
+    return decorator
+
 
 FileOption = Annotated[
     Path | None,

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.app import FileArgument, FileOption, JsonOption, app, runbook_file
+from runbook.cli.app import FileArgument, FileOption, JsonOption, command, runbook_file
 from runbook.errors import EXIT_INVALID
 
 
@@ -25,7 +25,7 @@ class GroupBy(str, Enum):
     team = "team"
 
 
-@app.command()
+@command()
 def validate(
     file: FileArgument = None,
     file_option: FileOption = None,
@@ -66,7 +66,7 @@ def validate(
         output.echo(validation_summary(result))
 
 
-@app.command()
+@command()
 def plan(
     file: FileArgument = None,
     file_option: FileOption = None,
@@ -103,3 +103,11 @@ def plan(
         from runbook.cli.render_plan import show_plan
 
         show_plan(result.plan, gantt=gantt, group_by=group_by.value, source=Path(path))
+
+
+@command()
+def schema() -> None:
+    """Print the JSON Schema of the runbook format (for editors and CI checks)."""
+    from runbook.model import json_schema
+
+    output.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

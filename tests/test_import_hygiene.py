@@ -1,0 +1,41 @@
+"""The core never imports a front end (Typer, Textual, rich): one core, two faces."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = [
+    "runbook.yamlsafe",
+    "runbook.model",
+    "runbook.loader",
+    "runbook.checks",
+    "runbook.schedule",
+    "runbook.plan",
+    "runbook.validate",
+    "runbook.export",
+    "runbook.timeline",
+    "runbook.durations",
+]
+
+
+def _imported_after(modules: list[str]) -> set[str]:
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "print('\\n'.join(sorted(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_the_core_imports_no_front_end():
+    loaded = _imported_after(CORE)
+    for front_end in ("typer", "textual", "rich", "runbook.cli", "runbook.tui"):
+        assert front_end not in loaded, f"the core imported {front_end}"
+
+
+def test_reading_a_cached_plan_needs_neither_yaml_nor_pydantic_nor_networkx():
+    loaded = _imported_after(["runbook.plan"])
+    for heavy in ("yaml", "pydantic", "networkx"):
+        assert heavy not in loaded, f"runbook.plan imported {heavy}"
