@@ -43,6 +43,8 @@ def _entries(loaded: Loaded) -> list[_Entry]:
             deps = [(j, t) for j, d in enumerate(deps_raw) if (t := _text(d)) is not None]
         elif (single := _text(deps_raw)) is not None:
             deps = [(-1, single)]
+        # A dependency that is not a valid id is already reported as such by the model.
+        deps = [(j, t) for j, t in deps if _ID.match(t)]
         entries.append(_Entry(i, tid if tid and _ID.match(tid) else None, deps, item.get("team")))
     return entries
 

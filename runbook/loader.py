@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import types
 import typing
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from runbook.diagnostics import Problem, did_you_mean
-from runbook.errors import InputError
-from runbook.model import FORMAT_VERSION, Runbook
-from runbook.yamlsafe import MAX_BYTES, Document, read
+from runbook.model import FORMAT_VERSION, FieldError, Runbook
+from runbook.source import digest_of, read_bytes
+from runbook.yamlsafe import Document, read
 
 _EXPECTED = {
     "string_type": "text",
@@ -68,33 +66,6 @@ class Loaded:
         return found
 
 
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of a runbook file, refusing what cannot or should not be read."""
-    name = os.fspath(path)
-    try:
-        size = os.stat(name).st_size
-        if Path(name).is_dir():
-            raise InputError(f"{name}: is a directory, not a runbook file")
-        if size > MAX_BYTES:
-            raise InputError(
-                f"{name}: the file is {size / 1048576:.1f} MiB; runbooks larger than "
-                f"{MAX_BYTES // 1048576} MiB are refused"
-            )
-        with open(name, "rb") as f:
-            return f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file", hint="give the runbook with -f FILE") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
-
-
-def digest_of(data: bytes) -> str:
-    """The content hash that identifies one version of a runbook file."""
-    return hashlib.sha256(data).hexdigest()
-
-
 def load_path(path: str | os.PathLike[str]) -> Loaded:
     """Read and validate the runbook file at ``path`` (see ``load_bytes``)."""
     return load_bytes(read_bytes(path), source=os.fspath(path))
@@ -128,7 +99,14 @@ def load_bytes(data: bytes, *, source: str = "<runbook>") -> Loaded:
     try:
         loaded.runbook = Runbook.model_validate(raw)
     except ValidationError as exc:
+        # Where the YAML reader already objected (a refused tag, a bad `!!int`), the model's
+        # complaint about the value left behind is an echo of it; keep only the cause.
+        reported = {(p.line, p.column) for p in loaded.problems}
+        before = len(loaded.problems)
         _translate(loaded, exc)
+        loaded.problems[before:] = [
+            p for p in loaded.problems[before:] if (p.line, p.column) not in reported
+        ]
     from runbook.checks import check_references
 
     check_references(loaded)
@@ -247,9 +225,12 @@ def _translate(loaded: Loaded, exc: ValidationError) -> None:
             )
         elif kind == "value_error":
             message = str(error["msg"]).removeprefix("Value error, ")
+            cause = error.get("ctx", {}).get("error")
+            if isinstance(cause, FieldError) and cause.key is not None:
+                path = (*path, cause.key)
             if message in {m for _, m in seen if _ == path}:
                 continue
-            loaded.problem("error", message, path)
+            loaded.problem("error", message, path, hint=getattr(cause, "hint", None))
         elif kind in _EXPECTED:
             loaded.problem(
                 "error",

@@ -34,6 +34,16 @@ ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
 _ID = re.compile(ID_PATTERN)
 
 
+class FieldError(ValueError):
+    """A validation error that names the key it is about (so it is located there, not at the
+    enclosing mapping) and may carry a hint; the loader reads both."""
+
+    def __init__(self, message: str, *, key: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.hint = hint
+
+
 def _text_id(value: object) -> object:
     """Ids written as numbers (``id: 7``) are read as text."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -66,7 +76,7 @@ def _zone(value: str) -> str:
         get_zone(value)
     except TimeError:
         hint = did_you_mean(value, zone_names())
-        raise ValueError(f"unknown time zone '{value}'" + (f"; {hint}" if hint else "")) from None
+        raise FieldError(f"unknown time zone '{value}'", hint=hint) from None
     return value
 
 
@@ -156,8 +166,9 @@ class Task(_Strict):
     def _duration_fits_kind(self) -> Task:
         if self.milestone:
             if self.duration:
-                raise ValueError(
-                    f"milestone '{self.id}' has a duration; a milestone takes no time"
+                raise FieldError(
+                    f"milestone '{self.id}' has a duration; a milestone takes no time",
+                    key="duration",
                 )
             self.duration = 0
         elif self.duration is None:

@@ -20,7 +20,9 @@ import yaml
 from yaml._yaml import CParser
 from yaml import events as ev
 
-MAX_BYTES = 10 * 1024 * 1024
+from runbook.source import MAX_BYTES
+from yaml.reader import ReaderError
+
 MAX_DEPTH = 64
 MAX_VALUES = 2_000_000  # keys and values after alias expansion
 
@@ -138,10 +140,48 @@ def _line_col(exc: yaml.MarkedYAMLError) -> tuple[int | None, int | None]:
 
 def _describe(exc: yaml.YAMLError) -> str:
     if isinstance(exc, yaml.MarkedYAMLError):
-        parts = [p for p in (exc.context, exc.problem) if p]
+        context = exc.context
+        start, end = exc.context_mark, exc.problem_mark
+        if context and start is not None and end is not None and start.line != end.line:
+            # "while scanning a quoted scalar" is reported where the file ends; say where
+            # the unclosed thing began, which is where the mistake usually is.
+            context += f" (started on line {start.line + 1}, column {start.column + 1})"
+        parts = [p for p in (context, exc.problem) if p]
         text = ", ".join(parts) if parts else "invalid YAML"
         return f"YAML syntax error: {text}"
     return f"YAML syntax error: {exc}"
+
+
+def _syntax_hint(exc: yaml.YAMLError, data: bytes) -> str | None:
+    """A plain-words hint for the syntax errors people make most often, or None."""
+    if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:
+        return None
+    problem = exc.problem or ""
+    mark = exc.problem_mark
+    lines = data.decode("utf-8", "replace").splitlines()
+    text = lines[mark.line] if mark.line < len(lines) else ""
+    char = text[mark.column] if mark.column < len(text) else ""
+    if "tab" in problem or char == "\t":
+        return "indent with spaces; YAML does not allow tabs there"
+    if "cannot start any token" in problem and char:
+        return f"put quotes around text that starts with '{char}'"
+    if "mapping values are not allowed" in problem:
+        return "check the indentation, and put quotes around text that contains ': '"
+    if "did not find expected key" in problem or "expected '-' indicator" in problem:
+        return "check the indentation of this line and the ones above it"
+    return None
+
+
+def _place_of(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a byte offset; the column counts characters, as libyaml's."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _show_tag(tag: str) -> str:
+    """A tag as it is written in the file (``!!python/name:os.system``)."""
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
 
 def read(data: bytes) -> Document:
@@ -162,13 +202,10 @@ def read(data: bytes) -> Document:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         issues.append(
             YamlIssue(
                 f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read)",
-                line,
-                column,
+                *_place_of(data, exc.start),
                 fatal=True,
                 hint="save it as UTF-8",
             )
@@ -179,9 +216,24 @@ def read(data: bytes) -> Document:
     except _Fatal as stop:
         issues.append(stop.issue)
         return Document(None, marks, issues)
+    except ReaderError as exc:
+        # A control character (NUL, BEL, ...): libyaml gives a byte offset, not a mark.
+        where = _place_of(data, exc.position)
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        issues.append(
+            YamlIssue(
+                f"the file holds a control character (#x{code:04x}) that YAML does not allow",
+                *where,
+                fatal=True,
+                hint="is this a binary file?",
+            )
+        )
+        return Document(None, marks, issues)
     except yaml.YAMLError as exc:
         line, column = _line_col(exc) if isinstance(exc, yaml.MarkedYAMLError) else (None, None)
-        issues.append(YamlIssue(_describe(exc), line, column, fatal=True))
+        issues.append(
+            YamlIssue(_describe(exc), line, column, fatal=True, hint=_syntax_hint(exc, data))
+        )
         return Document(None, marks, issues)
     return Document(root, marks, issues)
 
@@ -264,7 +316,7 @@ def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noq
             if container is not None and type(container) is dict and pending is None:
                 # A key: always its text, never resolved (so `2:` is the key "2").
                 if tag not in (None, "!", f"{_CORE}str"):
-                    problem(f"YAML tag '{tag}' is not allowed on a key", mark)
+                    problem(f"YAML tag '{_show_tag(tag)}' is not allowed on a key", mark)
                 value: object = text
             elif tag is None or tag == "!":
                 value = _resolve_plain(text) if not event.style else text
@@ -276,7 +328,7 @@ def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noq
                     value = text
             else:
                 problem(
-                    f"YAML tag '{tag}' is not allowed",
+                    f"YAML tag '{_show_tag(tag)}' is not allowed",
                     mark,
                     "runbooks hold plain text, numbers, lists and mappings only",
                 )
@@ -295,7 +347,7 @@ def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noq
             tag = event.tag
             if tag not in (None, "!", f"{_CORE}seq", f"{_CORE}map"):
                 problem(
-                    f"YAML tag '{tag}' is not allowed",
+                    f"YAML tag '{_show_tag(tag)}' is not allowed",
                     mark,
                     "runbooks hold plain text, numbers, lists and mappings only",
                 )

@@ -1,0 +1,285 @@
+"""Hostile YAML is refused quickly and safely: no object is ever constructed, no alias bomb
+expands, no nesting overflows the C stack, no huge file is read.
+
+The hostile files run through the installed command in a subprocess: a regression to a
+reader that recurses in C would crash the interpreter, which must not take pytest with it,
+and it lets each test bound the time the refusal takes. The bound is generous on purpose;
+what matters is that the input is refused with a located message and exit code 1.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runbook.errors import InputError
+from runbook.validate import validate_bytes, validate_path
+from runbook.yamlsafe import MAX_BYTES, read
+
+QUICKLY = 5.0  # seconds, interpreter start-up included
+
+HEADER = "name: Move the intranet\nstart: 2026-12-04T18:00\n"
+TASKS = "tasks:\n  - id: export\n    title: Export the database\n    duration: 1h\n"
+
+
+class Run:
+    """What one run of ``runbook validate FILE`` did."""
+
+    def __init__(self, done: subprocess.CompletedProcess[str], seconds: float) -> None:
+        self.returncode = done.returncode
+        self.stdout = done.stdout
+        self.stderr = done.stderr
+        self.seconds = seconds
+
+
+def _runbook() -> list[str]:
+    """The installed ``runbook`` script next to this interpreter (else the same entry point)."""
+    script = Path(sys.executable).with_name("runbook")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from runbook.cli import main; main()"]
+
+
+def validate_in_subprocess(path: Path) -> Run:
+    """Run ``runbook validate`` on ``path`` (from its folder) and time it."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("RUNBOOK_DEBUG", None)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*_runbook(), "validate", path.name],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    return Run(done, time.perf_counter() - started)
+
+
+def assert_refused(run: Run, located: str, fragment: str) -> None:
+    """Exit code 1, nothing on stdout, no traceback, and the located message on stderr."""
+    assert run.returncode == 1, (run.returncode, run.stderr)
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+    assert "internal error" not in run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.startswith(located)]
+    assert lines, run.stderr
+    assert fragment in lines[0]
+    assert run.seconds < QUICKLY, f"took {run.seconds:.1f}s"
+
+
+# Object-constructing tags
+
+
+def _marker_payload(marker: Path) -> str:
+    """A runbook whose name, under an unsafe loader, runs a shell command creating ``marker``."""
+    command = f"echo pwned > {marker}"
+    return f'name: !!python/object/apply:os.system ["{command}"]\nstart: 2026-12-04T18:00\n{TASKS}'
+
+
+def test_the_object_tag_payload_is_live_under_an_unsafe_loader(tmp_path: Path) -> None:
+    """The control for the next test: the payload really does run when a loader honours it."""
+    marker = tmp_path / "marker"
+    yaml.unsafe_load(_marker_payload(marker))
+    assert marker.exists()
+
+
+def test_a_tag_that_would_run_a_command_is_refused_and_nothing_runs(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    path = tmp_path / "runbook.yaml"
+    path.write_text(_marker_payload(marker), encoding="utf-8")
+
+    run = validate_in_subprocess(path)
+
+    assert_refused(run, "runbook.yaml:1:7: error: ", "'!!python/object/apply:os.system'")
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "!!python/object/apply:os.system [id]",
+        "!!python/object/new:os.system [id]",
+        "!!python/name:os.system",
+        "!!python/module:os",
+        '!!binary "aGVsbG8="',
+        "!!set {a, b}",
+        "!!timestamp 2026-12-04",
+        "!secret vault/intranet",
+    ],
+)
+def test_every_tag_beyond_plain_data_is_refused_where_it_is_written(value: str) -> None:
+    text = f"{HEADER}tasks:\n  - id: export\n    title: {value}\n    duration: 1h\n"
+    result = validate_bytes(text.encode(), source="runbook.yaml")
+
+    assert not result.ok
+    (error,) = result.errors
+    assert (error.line, error.column) == (5, 12)
+    assert error.message.startswith("YAML tag '!")
+    assert error.message.endswith("' is not allowed")
+    assert error.hint == "runbooks hold plain text, numbers, lists and mappings only"
+
+
+def test_a_tag_on_a_key_is_refused() -> None:
+    text = f"{HEADER}!!python/name:os.system tasks:\n  - {{id: a, title: A, duration: 1h}}\n"
+    (error,) = validate_bytes(text.encode(), source="runbook.yaml").errors
+
+    assert (error.line, error.column) == (3, 1)
+    assert error.message == "YAML tag '!!python/name:os.system' is not allowed on a key"
+
+
+def test_the_reader_returns_only_plain_data() -> None:
+    text = (
+        "a: &x {b: [1, 2.5, true, null, text, '7']}\n"
+        "c: *x\n"
+        "d: !!str 12\n"
+        "e: !!python/object/apply:os.getcwd []\n"
+    )
+    document = read(text.encode())
+
+    def kinds(value: object) -> set[type]:
+        if isinstance(value, dict):
+            return {dict}.union(*(kinds(v) for v in value.values()), *(kinds(k) for k in value))
+        if isinstance(value, list):
+            return {list}.union(*(kinds(v) for v in value))
+        return {type(value)}
+
+    assert kinds(document.data) <= {dict, list, str, int, float, bool, type(None)}
+    assert document.data["d"] == "12"  # type: ignore[index]
+    assert document.data["e"] == []  # type: ignore[index]
+
+
+# Alias expansion
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        lines.append(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_billion_laughs_is_refused_before_it_expands(tmp_path: Path) -> None:
+    path = tmp_path / "laughs.yaml"
+    path.write_text(_alias_bomb(10), encoding="utf-8")  # 9**10: 3.5 billion strings
+
+    run = validate_in_subprocess(path)
+
+    assert_refused(
+        run,
+        "laughs.yaml:7:20: error: ",  # l6 would be 9**7 (4.8 million) strings
+        "aliases expand to more than 2,000,000 values; refused (is this an alias bomb",
+    )
+
+
+def test_a_modest_use_of_aliases_is_fine() -> None:
+    text = (
+        f"{HEADER}tasks:\n"
+        "  - &export {id: export, title: Export, duration: 1h}\n"
+        "  - <<: *export\n"
+        "    id: import\n"
+        "    depends_on: export\n"
+    )
+    result = validate_bytes(text.encode(), source="runbook.yaml", warnings=False)
+
+    assert result.errors == []
+    assert result.plan is not None
+    assert [t.id for t in result.plan.tasks] == ["export", "import"]
+
+
+def test_a_recursive_alias_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "recursive.yaml"
+    path.write_text(f"{HEADER}tasks: &t\n  - id: a\n    notes: [*t]\n", encoding="utf-8")
+
+    run = validate_in_subprocess(path)
+
+    assert_refused(
+        run, "recursive.yaml:5:13: error: ", "alias '*t' refers to the collection that contains it"
+    )
+
+
+# Nesting
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        pytest.param("tasks: " + "[" * 100_000 + "\n", 71, id="100,000 [ (flow lists)"),
+        pytest.param("tasks: " + "{a: " * 100_000 + "\n", 7 + 63 * 4 + 1, id="100,000 {a: "),
+        pytest.param("- " * 100_000 + "x\n", 129, id="100,000 - (block lists)"),
+    ],
+)
+def test_very_deep_nesting_is_refused_with_a_message(
+    tmp_path: Path, text: str, column: int
+) -> None:
+    """PyYAML's own C composer overflows the stack on these (a segfault); ours must refuse."""
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    run = validate_in_subprocess(path)
+
+    assert_refused(
+        run, f"deep.yaml:1:{column}: error: ", "the YAML is nested more than 64 levels deep"
+    )
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    """The root mapping and 63 lists inside it: 64 levels, the most a runbook may use."""
+    document = read(("tasks: " + "[" * 63 + "]" * 63 + "\n").encode())
+
+    assert document.issues == []
+
+
+# Size
+
+
+def test_a_file_over_ten_mib_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("w", encoding="utf-8") as f:
+        f.write(HEADER + "notes: ")
+        f.write("a" * (11 * 1024 * 1024))
+        f.write("\n" + TASKS)
+
+    run = validate_in_subprocess(path)
+
+    assert_refused(
+        run,
+        "runbook: error: huge.yaml: ",
+        "the file is 11.0 MiB; runbooks larger than 10 MiB are refused",
+    )
+
+
+def test_a_huge_file_is_refused_without_being_read(tmp_path: Path) -> None:
+    """A sparse 1 GiB file: refused from its size alone, in no time."""
+    path = tmp_path / "sparse.yaml"
+    with path.open("wb") as f:
+        f.truncate(1024**3)
+
+    started = time.perf_counter()
+    with pytest.raises(InputError, match=r"the file is 1024\.0 MiB; runbooks larger than 10 MiB"):
+        validate_path(path)
+    assert time.perf_counter() - started < QUICKLY
+
+
+def test_bytes_over_the_limit_are_refused_by_the_reader_too() -> None:
+    result = validate_bytes(b"#" * (MAX_BYTES + 1), source="runbook.yaml")
+
+    (error,) = result.errors
+    assert error.message == "the file is 10.0 MiB; runbooks larger than 10 MiB are refused"
+    assert error.format("runbook.yaml").startswith("runbook.yaml: error: the file is")
+
+
+def test_a_file_of_exactly_ten_mib_is_read() -> None:
+    text = HEADER + TASKS + "notes: "
+    data = (text + "a" * (MAX_BYTES - len(text) - 1) + "\n").encode()
+    assert len(data) == MAX_BYTES
+
+    result = validate_bytes(data, source="runbook.yaml")
+
+    assert [p.message for p in result.errors] == ["unknown key 'notes'"]
