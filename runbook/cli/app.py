@@ -81,3 +81,74 @@ def runbook_file(argument: Path | None = None, option: Path | None = None) -> Pa
         return chosen
     env = os.environ.get("RUNBOOK_FILE")
     return Path(env) if env else Path("runbook.yaml")
+StateOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--state",
+        help="The state database (default: $RUNBOOK_STATE, else the runbook's path with "
+        ".state.db). A dress rehearsal is another state file.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by", help="Who reports it (default: $RUNBOOK_USER, else your login name).",
+        show_default=False,
+    ),
+]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="When it happened, if not now: 10:05 (today, runbook time zone) or an ISO time.",
+        show_default=False,
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Override a refusal; the override is recorded and shown.")
+]
+NowOption = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        help="Evaluate at another moment (default: $RUNBOOK_NOW, else the clock): 10:05 or an "
+        "ISO time.",
+        show_default=False,
+    ),
+]
+
+
+def state_file(option: Path | None, runbook: Path) -> Path:
+    """The state file: ``--state``, ``$RUNBOOK_STATE``, else beside the runbook."""
+    if option is not None:
+        return option
+    env = os.environ.get("RUNBOOK_STATE")
+    if env:
+        return Path(env)
+    from runbook.engine import default_state_path
+
+    return default_state_path(runbook)
+
+
+def actor(option: str | None) -> str:
+    """Who is reporting: ``--by``, ``$RUNBOOK_USER``, else the login name."""
+    if option and option.strip():
+        return option.strip()
+    env = os.environ.get("RUNBOOK_USER")
+    if env and env.strip():
+        return env.strip()
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def host() -> str:
+    """This machine's name, recorded with every event."""
+    import socket
+
+    return socket.gethostname() or "unknown"

@@ -1,0 +1,269 @@
+"""Check-in and check-out: `runbook start|done|fail|skip|undo|note` and `runbook baseline`.
+
+This is what a team types under pressure, so it imports no rich, and no YAML, pydantic or
+networkx unless the runbook changed since the last command.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from runbook.cli import output
+from runbook.cli.app import (
+    AtOption,
+    ByOption,
+    FileOption,
+    ForceOption,
+    JsonOption,
+    StateOption,
+    actor,
+    command,
+    host,
+)
+from runbook.errors import EXIT_REFUSED
+
+Ids = Annotated[list[str], typer.Argument(help="Task ids (a unique prefix will do).")]
+Id = Annotated[str, typer.Argument(help="Task id (a unique prefix will do).")]
+Reason = Annotated[str, typer.Option("--reason", help="Why, in a few words (for the log).")]
+
+_VERBS = {
+    "start": "started",
+    "done": "done",
+    "fail": "FAILED",
+    "skip": "skipped",
+    "undo": "undone",
+    "note": "note on",
+}
+
+
+def _check_in(
+    kind: str,
+    ids: list[str],
+    *,
+    file: FileOption,
+    state: StateOption,
+    by: ByOption,
+    at: AtOption,
+    force: bool,
+    as_json: bool,
+    note: str | None = None,
+) -> None:
+    from runbook.cli.weekend import moment, open_weekend, show_notices
+    from runbook.contracts import event_json
+    from runbook.durations import clock, format_duration
+
+    with open_weekend(file, state, create=True) as weekend:
+        show_notices(weekend)
+        when = moment(at, weekend, option="--at") if at else None
+        result = weekend.record(
+            kind, ids, actor=actor(by), host=host(), at=when, note=note, force=force
+        )
+        zone = weekend.plan.zone
+        if result.baseline is not None and not as_json:
+            output.info("baseline recorded: ahead/behind is measured against this plan")
+        snap = weekend.snapshot() if result.events and not as_json else None
+        for event in result.events:
+            if as_json:
+                output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
+                continue
+            assert snap is not None
+            task = weekend.plan.tasks[weekend.plan.index[event.task or ""]]
+            state_now = snap.by_id(task.id)
+            line = (
+                f"{output.style(_VERBS[kind], fg=_colour(kind), bold=True, err=False)} "
+                f"{task.id} — {task.title} · {clock(event.at, zone)} by {event.actor}"
+            )
+            if kind == "start" and state_now.planned_start is not None:
+                late = event.at - state_now.planned_start
+                if abs(late) >= 60:
+                    word = "late" if late > 0 else "early"
+                    line += f" · {format_duration(abs(late))} {word}"
+            elif kind == "done" and state_now.actual_start is not None:
+                took = event.at - state_now.actual_start
+                line += f" · took {format_duration(took)} of {format_duration(task.duration)}"
+            elif kind in ("fail", "skip") and note:
+                line += f" · {note}"
+            elif kind == "undo":
+                line += f" · now {state_now.status}"
+            if event.forced:
+                line += output.style(" · FORCED: " + str(event.data.get("overrode")), fg="yellow",
+                                     err=False)
+            output.echo(line)
+        for task_id, refusal in result.refused:
+            output.error(f"refused: {refusal.message}", refusal.hint)
+            if refusal.forceable and not force:
+                output.info(f"  (add --force to record it anyway: `runbook {kind} {task_id} --force`)")
+        if snap is not None:
+            from runbook.engine import describe_ahead
+
+            word, amount = describe_ahead(snap.ahead)
+            output.echo(
+                f"weekend: {word}{' ' + amount if amount else ''} · forecast finish "
+                f"{clock(snap.forecast_finish, zone)}"
+                + (f" · deadline {clock(weekend.plan.deadline, zone)}" if weekend.plan.deadline else "")
+            )
+        if result.refused:
+            raise typer.Exit(EXIT_REFUSED)
+
+
+def _colour(kind: str) -> str:
+    return {"start": "cyan", "done": "green", "fail": "red", "skip": "yellow"}.get(kind, "white")
+
+
+@command()
+def start(
+    ids: Ids,
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    at: AtOption = None,
+    force: ForceOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Check in: a team starts these tasks."""
+    _check_in("start", ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json)
+
+
+@command()
+def done(
+    ids: Ids,
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    at: AtOption = None,
+    force: ForceOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Check out: these tasks are finished."""
+    _check_in("done", ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json)
+
+
+@command()
+def fail(
+    task: Id,
+    reason: Reason,
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    at: AtOption = None,
+    force: ForceOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The task hit a problem and is blocked (start it again to resume)."""
+    _check_in(
+        "fail", [task], file=file, state=state, by=by, at=at, force=force, as_json=as_json,
+        note=reason,
+    )
+
+
+@command()
+def skip(
+    task: Id,
+    reason: Reason,
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    at: AtOption = None,
+    force: ForceOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The task is not needed this time; it takes no time and releases its successors."""
+    _check_in(
+        "skip", [task], file=file, state=state, by=by, at=at, force=force, as_json=as_json,
+        note=reason,
+    )
+
+
+@command()
+def undo(
+    task: Id,
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    as_json: JsonOption = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (for the log).")] = None,
+) -> None:
+    """Revoke the task's last state change (recorded as an event; nothing is erased)."""
+    _check_in(
+        "undo", [task], file=file, state=state, by=by, at=None, force=False, as_json=as_json,
+        note=reason,
+    )
+
+
+@command()
+def note(
+    task: Id,
+    text: Annotated[str, typer.Argument(help="The note, in quotes.")],
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    at: AtOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a note to a task's log (it changes nothing else)."""
+    _check_in(
+        "note", [task], file=file, state=state, by=by, at=at, force=False, as_json=as_json,
+        note=text,
+    )
+
+
+@command()
+def baseline(
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Measure against the current runbook from now on.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the baseline ahead/behind is measured against, or take a new one (--reset)."""
+    from runbook.cli.weekend import open_weekend, show_notices
+    from runbook.contracts import event_json
+    from runbook.durations import clock
+    from runbook.state import fold
+
+    with open_weekend(file, state, create=reset) as weekend:
+        if reset:
+            event = weekend.reset_baseline(actor=actor(by), host=host())
+            if as_json:
+                output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
+            else:
+                output.echo(
+                    f"new baseline: planned finish {clock(weekend.plan.finish, weekend.plan.zone, with_date=True)}"
+                    f" (recorded by {event.actor})"
+                )
+            return
+        _, runbook_events = fold(weekend.events())
+        plan, event = weekend.baseline_of(runbook_events)
+        show_notices(weekend)
+        weekend._note_changed_runbook(event)
+        if as_json:
+            output.echo(
+                json.dumps(
+                    {
+                        "baseline": None if event is None else event_json(event, weekend.plan),
+                        "baseline_finish": plan.to_json()["finish"],
+                        "current_finish": weekend.plan.to_json()["finish"],
+                        "runbook_changed": event is not None
+                        and event.data.get("digest") != weekend.plan.digest,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            return
+        zone = weekend.plan.zone
+        if event is None:
+            output.echo(
+                "no baseline yet: it is recorded at the first check-in; until then the "
+                f"current plan counts (finish {clock(plan.finish, zone, with_date=True)})"
+            )
+        else:
+            output.echo(
+                f"baseline taken {clock(event.at, zone, with_date=True)} by {event.actor}"
+                f" ({event.note}); planned finish {clock(plan.finish, zone, with_date=True)}"
+            )
+        show_notices(weekend)

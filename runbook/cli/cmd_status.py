@@ -1,0 +1,108 @@
+"""`runbook status` (the bridge-call briefing) and `runbook log` (the event history)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from runbook.cli import output
+from runbook.cli.app import FileOption, JsonOption, NowOption, StateOption, command
+from runbook.diagnostics import did_you_mean
+from runbook.engine import Weekend
+from runbook.errors import InputError
+
+TeamOption = Annotated[
+    str | None,
+    typer.Option("--team", help="Only this team's work (team id or name).", show_default=False),
+]
+
+
+def team_id(weekend: Weekend, given: str) -> str:
+    """The team meant by an id or a display name (any case)."""
+    plan = weekend.plan
+    known = {t.team for t in plan.tasks if t.team} | set(plan.teams)
+    if given in known:
+        return given
+    lowered = given.casefold()
+    for tid in known:
+        info = plan.teams.get(tid)
+        if tid.casefold() == lowered or (info and info.name.casefold() == lowered):
+            return tid
+    raise InputError(f"unknown team '{given}'", hint=did_you_mean(given, sorted(known)))
+
+
+@command()
+def status(
+    file: FileOption = None,
+    state: StateOption = None,
+    team: TeamOption = None,
+    now: NowOption = None,
+    show_all: Annotated[bool, typer.Option("--all", help="List every task, not the first few.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The bridge-call briefing: ahead or behind, what runs, what is ready, what is late."""
+    from runbook.cli.weekend import open_weekend, show_notices
+
+    with open_weekend(file, state, now=now) as weekend:
+        snap = weekend.snapshot()
+        show_notices(weekend)
+        states = snap.tasks
+        if team is not None:
+            tid = team_id(weekend, team)
+            states = [s for s in states if weekend.plan.tasks[s.index].team == tid]
+        if as_json:
+            from runbook.contracts import status_json
+
+            output.echo(json.dumps(status_json(snap, states), indent=2, ensure_ascii=False))
+            return
+        from runbook.cli.render_plan import console
+        from runbook.cli.render_status import briefing
+
+        title = weekend.plan.name + (f" — {weekend.plan.team_name(tid)}" if team else "")
+        console().print(
+            briefing(snap, states, title=title, limit=None if show_all else 8,
+                     pull=[p for p in weekend.pull_forward(snap) if team is None
+                           or weekend.plan.tasks[weekend.plan.index[p.id]].team == tid])
+        )
+
+
+@command()
+def log(
+    file: FileOption = None,
+    state: StateOption = None,
+    task: Annotated[str | None, typer.Option("--task", help="Only this task's events.")] = None,
+    team: TeamOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The event history, newest last (filter by task or team)."""
+    from runbook.cli.weekend import open_weekend, show_notices
+
+    with open_weekend(file, state) as weekend:
+        show_notices(weekend)
+        events = weekend.events()
+        if task is not None:
+            tid = weekend.resolve(task)
+            events = [e for e in events if e.task == tid]
+        if team is not None:
+            wanted = team_id(weekend, team)
+            index = weekend.plan.index
+            events = [
+                e for e in events
+                if e.task in index and weekend.plan.tasks[index[e.task]].team == wanted
+            ]
+        if as_json:
+            from runbook.contracts import event_json
+
+            output.echo(
+                json.dumps([event_json(e, weekend.plan) for e in events], indent=2, ensure_ascii=False)
+            )
+            return
+        if not events:
+            output.info("no events yet" + (" for that filter" if task or team else ""))
+            return
+        from runbook.cli.render_plan import console
+        from runbook.cli.render_status import log_table
+
+        console().print(log_table(events, weekend.plan))

@@ -1,0 +1,187 @@
+"""Rich rendering of the bridge-call briefing (`runbook status`) and the event log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from runbook.durations import clock, format_duration
+from runbook.engine import describe_ahead, overrun
+from runbook.plan import Plan
+from runbook.state import FAILED, READY, RUNNING, Snapshot, TaskState
+from runbook.store import Event
+
+STATUS_STYLE = {
+    "pending": "dim",
+    "ready": "bold cyan",
+    "running": "bold blue",
+    "failed": "bold white on red",
+    "done": "green",
+    "skipped": "yellow",
+}
+
+
+def t_plus(now: int, start: int) -> str:
+    """Elapsed time since the planned start: ``T+28:05`` (``T-02:30`` before it)."""
+    delta = now - start
+    sign = "+" if delta >= 0 else "-"
+    minutes_total = abs(delta) // 60
+    return f"T{sign}{minutes_total // 60:02d}:{minutes_total % 60:02d}"
+
+
+def headline(snap: Snapshot) -> Text:
+    """``BEHIND 35m  forecast finish ... · baseline ... · deadline ...``."""
+    plan, zone = snap.plan, snap.plan.zone
+    word, amount = describe_ahead(snap.ahead)
+    style = {"AHEAD": "bold white on green", "BEHIND": "bold white on red"}.get(word, "bold reverse")
+    text = Text(f" {word}{' ' + amount if amount else ''} ", style=style)
+    text.append("  forecast finish ")
+    text.append(clock(snap.forecast_finish, zone), style="bold")
+    text.append(f" · baseline {clock(snap.baseline_finish, zone)}")
+    if plan.deadline is not None:
+        buffer = plan.deadline - snap.forecast_finish
+        text.append(f" · deadline {clock(plan.deadline, zone)} ")
+        if buffer >= 0:
+            text.append(f"({format_duration(buffer)} to spare)", style="green")
+        else:
+            text.append(f"({format_duration(-buffer)} PAST THE DEADLINE)", style="bold red")
+    return text
+
+
+def counts_line(states: Sequence[TaskState]) -> Text:
+    """``12 done · 3 running · ...`` with each status in its colour."""
+    text = Text()
+    order = ("done", "running", "failed", "ready", "pending", "skipped")
+    for i, status in enumerate(order):
+        n = sum(1 for s in states if s.status == status)
+        if i:
+            text.append(" · ", style="dim")
+        text.append(f"{n} {status}", style=STATUS_STYLE[status] if n else "dim")
+    return text
+
+
+def _section(title: str, rows: list[tuple[RenderableType, ...]], limit: int | None) -> list[RenderableType]:
+    if not rows:
+        return []
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    for _ in rows[0]:
+        table.add_column(no_wrap=True, overflow="ellipsis")
+    table.columns[1].overflow = "ellipsis"
+    table.columns[1].max_width = 44
+    shown = rows if limit is None else rows[:limit]
+    for row in shown:
+        table.add_row(*row)
+    parts: list[RenderableType] = [Text(f"\n{title} ({len(rows)})", style="bold underline"), table]
+    if limit is not None and len(rows) > limit:
+        parts.append(Text(f"  … and {len(rows) - limit} more (--all shows everything)", style="dim"))
+    return parts
+
+
+def briefing(
+    snap: Snapshot,
+    states: Sequence[TaskState],
+    *,
+    title: str,
+    limit: int | None = 8,
+    pull: Sequence[object] = (),
+) -> Group:
+    """The one-screen bridge-call briefing."""
+    plan, zone, now = snap.plan, snap.plan.zone, snap.now
+    head = Text(title, style="bold")
+    head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
+    parts: list[RenderableType] = [head, headline(snap), counts_line(states)]
+
+    running = []
+    for s in states:
+        if s.status not in (RUNNING, FAILED):
+            continue
+        task = plan.tasks[s.index]
+        elapsed = now - (s.actual_start or now)
+        over = overrun(snap, s.index)
+        figure = Text(f"{format_duration(elapsed)} of {format_duration(task.duration)}")
+        if over:
+            figure.append(f"  +{format_duration(over)} OVERRUN", style="bold red")
+        mark = Text("✖ FAILED" if s.status == FAILED else "●", style=STATUS_STYLE[s.status])
+        extra = Text(s.reason or "", style="red") if s.status == FAILED else Text("")
+        running.append((mark, Text(task.id, style="bold"), _team(plan, task.team),
+                        Text(f"since {clock(s.actual_start or now, zone)}"), figure, extra))
+    parts += _section("Running now", running, limit)
+
+    ready = []
+    for s in sorted((s for s in states if s.status == READY), key=lambda s: s.forecast_start):
+        task = plan.tasks[s.index]
+        when = Text("now" if s.forecast_start <= now else f"not before {clock(s.forecast_start, zone)}")
+        if s.critical:
+            when.append("  critical", style="bold red")
+        ready.append((Text("▶", style="cyan"), Text(task.id, style="bold"), _team(plan, task.team),
+                      _contact(plan, task.team), when))
+    parts += _section("Ready to start (call the team)", ready, limit)
+
+    late = []
+    for s in sorted((s for s in states if s.late), key=lambda s: s.planned_start or 0):
+        task = plan.tasks[s.index]
+        by = now - (s.planned_start or now)
+        why = f"waiting for {', '.join(s.blocked_by[:3])}" if s.blocked_by else "ready, not started"
+        late.append((Text("!", style="bold red" if s.critical else "yellow"), Text(task.id, style="bold"),
+                     _team(plan, task.team), Text(f"planned {clock(s.planned_start or now, zone)}"),
+                     Text(f"{format_duration(by)} late", style="red" if s.critical else "yellow"),
+                     Text(why, style="dim")))
+    parts += _section("Late (planned start passed, not started)", late, limit)
+
+    if pull:
+        rows = [
+            (Text("⇡", style="green"), Text(p.id, style="bold"),  # type: ignore[attr-defined]
+             Text(f"not before {clock(p.not_before, zone)}"),  # type: ignore[attr-defined]
+             Text(f"could start {clock(p.could_start, zone)}", style="green"),  # type: ignore[attr-defined]
+             Text(f"{format_duration(p.gain)} earlier"))  # type: ignore[attr-defined]
+            for p in pull
+        ]
+        parts += _section("Could be pulled forward (only not_before holds them back)", rows, limit)
+
+    path = Text("\nRemaining critical path: ", style="bold")
+    ids = [plan.tasks[i].id for i in snap.critical_path if snap.tasks[i] in states]
+    path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
+    parts.append(path)
+    return Group(*parts)
+
+
+def _team(plan: Plan, team: str | None) -> Text:
+    return Text(plan.team_name(team), style="magenta")
+
+
+def _contact(plan: Plan, team: str | None) -> Text:
+    info = plan.teams.get(team or "")
+    if info is None:
+        return Text("")
+    bits = [b for b in (info.lead, info.contact) if b]
+    return Text(" ".join(bits), style="dim")
+
+
+def log_table(events: Sequence[Event], plan: Plan) -> Table:
+    """The event history, newest last."""
+    zone = plan.zone
+    dated = bool(events) and (events[-1].at - events[0].at) > 5 * 86400
+    table = Table(header_style="bold", box=None, padding=(0, 1))
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("When", no_wrap=True)
+    table.add_column("Task", no_wrap=True, style="bold")
+    table.add_column("What", no_wrap=True)
+    table.add_column("By", no_wrap=True)
+    table.add_column("Note", overflow="fold")
+    style = {"start": "blue", "done": "green", "fail": "bold red", "skip": "yellow",
+             "undo": "magenta", "baseline": "cyan", "note": "white"}
+    for e in events:
+        when = clock(e.at, zone, with_date=dated)
+        if abs(e.recorded - e.at) >= 60:
+            when += f" (told {clock(e.recorded, zone)})"
+        what = Text(e.kind, style=style.get(e.kind, ""))
+        if e.forced:
+            what.append(" FORCED", style="bold yellow")
+        note = e.note or ""
+        if e.forced and e.data.get("overrode"):
+            note = (note + " " if note else "") + f"[overrode: {e.data['overrode']}]"
+        table.add_row(str(e.seq), when, e.task or "—", what, e.actor, note)
+    return table

@@ -1,0 +1,49 @@
+"""Opening a weekend from command-line options, with the clock they ask for."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from runbook.cli import output
+from runbook.cli.app import runbook_file, state_file
+from runbook.durations import TimeError, parse_moment
+from runbook.engine import Weekend, system_clock
+from runbook.errors import InputError
+
+
+def open_weekend(
+    file: Path | None,
+    state: Path | None,
+    *,
+    now: str | None = None,
+    create: bool = False,
+    argument: Path | None = None,
+) -> Weekend:
+    """Open the runbook and its state; ``now`` (or ``$RUNBOOK_NOW``) fixes the clock."""
+    path = runbook_file(argument, file)
+    weekend = Weekend.open(path, state_file(state, path), create=create)
+    pretend = now or os.environ.get("RUNBOOK_NOW")
+    if pretend:
+        fixed = moment(pretend, weekend, option="--now")
+        weekend.clock = lambda: fixed
+    return weekend
+
+
+def moment(text: str, weekend: Weekend, *, option: str) -> datetime:
+    """A time given on the command line, read in the runbook's time zone."""
+    try:
+        # "10:05" is today: today by the weekend's clock (which --now may have moved).
+        reference = system_clock() if option == "--now" else weekend.clock()
+        return parse_moment(text, weekend.plan.zone, reference)
+    except (TimeError, ValueError) as exc:
+        raise InputError(
+            f"{option} {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"
+        ) from None
+
+
+def show_notices(weekend: Weekend) -> None:
+    """Say plainly what the user must know (a changed or broken runbook)."""
+    for notice in weekend.notices:
+        output.warning(notice)

@@ -1,0 +1,394 @@
+"""The use cases both faces call: open a weekend, check in and out, status, log, baseline.
+
+A check-in reads the runbook's bytes only to hash them; the compiled plan comes from the state
+file's cache, so the hot path touches neither YAML, pydantic nor networkx.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from runbook.diagnostics import did_you_mean
+from runbook.durations import clock as show_time
+from runbook.durations import format_duration
+from runbook.errors import InputError, InvalidRunbook, Refused, StateError
+from runbook.plan import Plan
+from runbook.state import (
+    DONE,
+    FAILED,
+    FINISHED,
+    RUNNING,
+    SKIPPED,
+    PullForward,
+    Snapshot,
+    TaskRecord,
+    apply_event,
+    fold,
+    pull_forward,
+    snapshot,
+)
+from runbook.store import Event, NewEvent, Store
+
+Clock = Callable[[], datetime]
+CHECK_IN_KINDS = ("start", "done", "fail", "skip", "undo", "note")
+
+
+def system_clock() -> datetime:
+    """The real time, in UTC."""
+    return datetime.now(UTC)
+
+
+def default_state_path(runbook_path: str | os.PathLike[str]) -> Path:
+    """``weekend.yaml`` keeps its state in ``weekend.state.db`` beside it."""
+    return Path(runbook_path).with_suffix(".state.db")
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+@dataclass
+class Weekend:
+    """A runbook and its state file, opened for the use cases."""
+
+    runbook_path: Path
+    state_path: Path
+    plan: Plan
+    store: Store | None
+    clock: Clock
+    notices: list[str] = field(default_factory=list)
+
+    # -- opening ---------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        runbook_path: str | os.PathLike[str],
+        state_path: str | os.PathLike[str] | None = None,
+        *,
+        clock: Clock = system_clock,
+        create: bool = False,
+    ) -> Weekend:
+        """Open a runbook with its state file (created when ``create``, e.g. to check in)."""
+        from runbook.source import digest_of, read_bytes
+
+        path = Path(runbook_path)
+        state = Path(state_path) if state_path is not None else default_state_path(path)
+        data = read_bytes(path)
+        digest = digest_of(data)
+        store = Store.open(state, create=create)
+        notices: list[str] = []
+        try:
+            plan = _cached_plan(store, digest) if store else None
+            fresh = plan is None
+            if plan is None:
+                plan = _compile(data, path, store, notices)
+            if store is not None:
+                owner = store.meta("runbook")
+                if owner is not None and owner != plan.name:
+                    raise StateError(
+                        f"{state}: this state file belongs to the runbook '{owner}', not to "
+                        f"'{plan.name}'; nothing was written to it",
+                        hint="give the right file with --state PATH, or a new path for a new "
+                        "weekend",
+                    )
+                if fresh and plan.digest == digest:
+                    _cache(store, plan, _epoch(clock()))
+        except BaseException:
+            if store is not None:
+                store.close()
+            raise
+        return cls(path, state, plan, store, clock, notices)
+
+    def close(self) -> None:
+        """Close the state file."""
+        if self.store is not None:
+            self.store.close()
+
+    def __enter__(self) -> Weekend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def now(self) -> int:
+        """The clock's time as epoch seconds."""
+        return _epoch(self.clock())
+
+    # -- reading ---------------------------------------------------------------------
+    def events(self) -> list[Event]:
+        """The whole event log, oldest first."""
+        return self.store.events() if self.store is not None else []
+
+    def baseline_of(self, runbook_events: Sequence[Event]) -> tuple[Plan, Event | None]:
+        """The plan ahead/behind is measured against, and the event that set it."""
+        for event in reversed(runbook_events):
+            if event.kind == "baseline" and self.store is not None:
+                digest = event.data.get("digest")
+                if digest == self.plan.digest:
+                    return self.plan, event
+                text = self.store.plan_text(str(digest)) if digest else None
+                plan = Plan.loads(text) if text else None
+                if plan is not None:
+                    return plan, event
+        return self.plan, None
+
+    def snapshot(self, now: int | None = None) -> Snapshot:
+        """Every task's state and the forecast at ``now`` (default: the clock)."""
+        records, runbook_events = fold(self.events())
+        baseline, event = self.baseline_of(runbook_events)
+        self._note_changed_runbook(event)
+        return snapshot(self.plan, baseline, records, self.now() if now is None else now)
+
+    def pull_forward(self, snap: Snapshot) -> list[PullForward]:
+        """Tasks that only their ``not_before`` holds back."""
+        return pull_forward(snap)
+
+    def _note_changed_runbook(self, baseline: Event | None) -> None:
+        if baseline is None or baseline.data.get("digest") == self.plan.digest:
+            return
+        taken = show_time(baseline.at, self.plan.zone, with_date=True)
+        notice = (
+            f"the runbook file has changed since the baseline was taken ({taken}); the "
+            "forecast uses the current runbook, ahead/behind is still measured against the "
+            "baseline (`runbook baseline --reset` to take a new one)"
+        )
+        if notice not in self.notices:
+            self.notices.append(notice)
+
+    # -- resolving ids ---------------------------------------------------------------
+    def resolve(self, given: str) -> str:
+        """The task id meant by ``given``: exact, or a unique prefix."""
+        index = self.plan.index
+        if given in index:
+            return given
+        matches = [tid for tid in index if tid.startswith(given)] if given else []
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            shown = ", ".join(matches[:6]) + (", ..." if len(matches) > 6 else "")
+            raise Refused(
+                f"'{given}' matches {len(matches)} tasks ({shown}); type more of the id",
+                forceable=False,
+            )
+        hint = did_you_mean(given, index)
+        raise Refused(f"unknown task '{given}'", hint=hint, forceable=False)
+
+    # -- writing ---------------------------------------------------------------------
+    def record(
+        self,
+        kind: str,
+        ids: Sequence[str],
+        *,
+        actor: str,
+        host: str,
+        at: datetime | None = None,
+        note: str | None = None,
+        force: bool = False,
+    ) -> CheckIn:
+        """Check tasks in or out (``start``, ``done``, ``fail``, ``skip``, ``undo``,
+        ``note``), applying the rules; each refusal names its reason, and ``force`` records
+        the override instead. Refused ids record nothing; the others are recorded together."""
+        if kind not in CHECK_IN_KINDS:
+            raise InputError(f"unknown kind of check-in '{kind}'")
+        if self.store is None:
+            raise StateError(f"{self.state_path}: no state file open for writing")
+        now = self.now()
+        when = now if at is None else _epoch(at)
+        if when > now:
+            raise InputError(
+                f"{show_time(when, self.plan.zone, with_date=True)} is in the future; "
+                "--at records a time that has already passed"
+            )
+        if kind in ("fail", "skip") and not (note and note.strip()):
+            raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
+        if kind == "note" and not (note and note.strip()):
+            raise InputError("the note is empty")
+        resolved = [self.resolve(given) for given in ids]
+        result = CheckIn(kind=kind)
+        store = self.store
+        with store.write():
+            owner = store.meta("runbook")
+            if owner is None:
+                store.set_meta("runbook", self.plan.name)
+            events = store.events()
+            records, runbook_events = fold(events)
+            if not any(e.kind == "baseline" for e in runbook_events):
+                store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
+                baseline = store.append(
+                    NewEvent(now, None, "baseline", actor, host, "first check-in",
+                             {"digest": self.plan.digest}),
+                    recorded=now,
+                )
+                result.baseline = baseline
+            for task_id in resolved:
+                record = records.setdefault(task_id, TaskRecord())
+                refusal = self._refusal(kind, task_id, record, records, when)
+                data: dict[str, object] = {}
+                if refusal is not None:
+                    if not force or not refusal.forceable:
+                        result.refused.append((task_id, refusal))
+                        continue
+                    data = {"forced": True, "overrode": refusal.message}
+                if kind == "undo":
+                    data["undoes"] = record.history[-1].seq
+                event = store.append(
+                    NewEvent(when, task_id, kind, actor, host, note, data or None), recorded=now
+                )
+                apply_event(record, event)
+                result.events.append(event)
+        return result
+
+    def _refusal(
+        self,
+        kind: str,
+        task_id: str,
+        record: TaskRecord,
+        records: dict[str, TaskRecord],
+        when: int,
+    ) -> Refused | None:
+        """Why the rules do not allow this check-in now, or None."""
+        zone = self.plan.zone
+        state = record.state
+        task = self.plan.tasks[self.plan.index[task_id]]
+
+        def at(seconds: int | None) -> str:
+            return show_time(seconds, zone) if seconds is not None else "?"
+
+        who = f" by {record.last_actor}" if record.last_actor else ""
+        if kind == "start":
+            if state == RUNNING:
+                return Refused(f"{task_id} is already running (started {at(record.actual_start)}{who})")
+            if state == DONE:
+                return Refused(f"{task_id} is already done (finished {at(record.actual_finish)})")
+            if state == SKIPPED:
+                return Refused(
+                    f"{task_id} was skipped ({record.reason}); undo the skip to start it",
+                    hint=f"runbook undo {task_id}",
+                )
+            blocking = [
+                self.plan.tasks[p].id
+                for p in task.preds
+                if records.get(self.plan.tasks[p].id, _NONE).state not in FINISHED
+            ]
+            if blocking:
+                shown = ", ".join(blocking[:8]) + (", ..." if len(blocking) > 8 else "")
+                noun = "predecessor" if len(blocking) == 1 else "predecessors"
+                return Refused(f"{task_id} cannot start: {noun} not done yet: {shown}")
+        elif kind == "done":
+            if state is None:
+                return Refused(f"{task_id} was never started; start it first")
+            if state == DONE:
+                return Refused(f"{task_id} is already done (finished {at(record.actual_finish)})")
+            if state == SKIPPED:
+                return Refused(f"{task_id} was skipped ({record.reason})")
+            if record.actual_start is not None and when < record.actual_start:
+                return Refused(
+                    f"{task_id} started at {at(record.actual_start)}; it cannot finish earlier, "
+                    f"at {at(when)}",
+                    forceable=False,
+                )
+        elif kind == "fail":
+            if state in (None, DONE, SKIPPED):
+                what = {None: "has not started", DONE: "is already done", SKIPPED: "was skipped"}
+                return Refused(f"{task_id} {what[state]}; only a running task can fail")
+        elif kind == "skip":
+            if state == RUNNING or state == FAILED:
+                return Refused(
+                    f"{task_id} is {state}; finish it, or undo its start before skipping it",
+                    hint=f"runbook undo {task_id}",
+                )
+            if state == DONE:
+                return Refused(f"{task_id} is already done")
+            if state == SKIPPED:
+                return Refused(f"{task_id} is already skipped", forceable=False)
+        elif kind == "undo" and not record.history:
+            return Refused(f"{task_id} has no check-in to undo", forceable=False)
+        return None
+
+    def reset_baseline(self, *, actor: str, host: str, note: str | None = None) -> Event:
+        """Measure ahead/behind against the current runbook from now on (an event)."""
+        if self.store is None:
+            raise StateError(f"{self.state_path}: no state file open for writing")
+        now = self.now()
+        with self.store.write():
+            if self.store.meta("runbook") is None:
+                self.store.set_meta("runbook", self.plan.name)
+            self.store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
+            event = self.store.append(
+                NewEvent(now, None, "baseline", actor, host, note or "baseline reset",
+                         {"digest": self.plan.digest}),
+                recorded=now,
+            )
+        self.notices = [n for n in self.notices if "changed since the baseline" not in n]
+        return event
+
+
+_NONE = TaskRecord()
+
+
+@dataclass
+class CheckIn:
+    """The outcome of one check-in command: what was recorded, and what was refused."""
+
+    kind: str
+    events: list[Event] = field(default_factory=list)
+    refused: list[tuple[str, Refused]] = field(default_factory=list)
+    baseline: Event | None = None
+
+
+def _cached_plan(store: Store, digest: str) -> Plan | None:
+    text = store.plan_text(digest)
+    return Plan.loads(text) if text else None
+
+
+def _cache(store: Store, plan: Plan, now: int) -> None:
+    """Keep a compiled plan in the state file so the next command skips compiling it."""
+    import sqlite3
+
+    try:
+        with store.write():
+            store.save_plan(plan.digest, plan.dumps(), created=now)
+    except (StateError, sqlite3.Error):
+        pass  # only a cache: a busy or read-only state file must not stop anyone
+
+
+def _compile(data: bytes, path: Path, store: Store | None, notices: list[str]) -> Plan:
+    """Validate and schedule the runbook (the slow path: YAML, pydantic, networkx). When the
+    runbook has errors but the state file knows an earlier valid version, carry on with that
+    one and say so."""
+    from runbook.validate import validate_bytes
+
+    result = validate_bytes(data, source=str(path), warnings=False)
+    if result.plan is not None:
+        return result.plan
+    fallback = store.latest_plan_text() if store is not None else None
+    plan = Plan.loads(fallback[1]) if fallback else None
+    if plan is None:
+        raise InvalidRunbook(result.problems, source=str(path))
+    errors = len(result.errors)
+    notices.append(
+        f"{path} has {errors} error{'s' if errors != 1 else ''} (run `runbook validate`); "
+        f"carrying on with the last valid version of the runbook, from "
+        f"{show_time(fallback[2], plan.zone, with_date=True)}"  # type: ignore[index]
+    )
+    return plan
+
+
+def overrun(snap: Snapshot, index: int) -> int:
+    """Seconds a running task is past its planned duration (0 when it is not)."""
+    state = snap.tasks[index]
+    if state.status not in (RUNNING, FAILED) or state.actual_start is None:
+        return 0
+    elapsed = snap.now - state.actual_start
+    return max(0, elapsed - snap.plan.tasks[index].duration)
+
+
+def describe_ahead(seconds: int) -> tuple[str, str]:
+    """``("AHEAD", "35m")``, ``("BEHIND", "1h10m")`` or ``("ON PLAN", "")``."""
+    if abs(seconds) < 60:
+        return "ON PLAN", ""
+    return ("AHEAD" if seconds > 0 else "BEHIND"), format_duration(abs(seconds))

@@ -1,0 +1,316 @@
+"""The pure fold: plan + baseline + events + now -> every task's state and the forecast.
+
+This is the one place the forecast rule lives, so the CLI, the dashboard and the reports agree:
+
+- a done task keeps its actual start and finish;
+- a running (or failed) task finishes at the later of actual start + planned duration and now;
+- a skipped task takes no time: it finishes when its last predecessor finishes;
+- a task not yet started starts at the latest of now, its predecessors' forecast finish, its
+  ``not_before`` and the runbook's start, and takes its planned duration;
+- the forecast finish is the latest task finish; ``ahead`` = baseline finish - forecast finish.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from runbook.plan import Plan
+from runbook.store import Event
+
+PENDING, READY, RUNNING, FAILED, DONE, SKIPPED = (
+    "pending",
+    "ready",
+    "running",
+    "failed",
+    "done",
+    "skipped",
+)
+STATUSES = (PENDING, READY, RUNNING, FAILED, DONE, SKIPPED)
+FINISHED = frozenset({DONE, SKIPPED})
+# Events that change a task's state (and that `undo` can revoke).
+STATE_KINDS = frozenset({"start", "done", "fail", "skip"})
+
+
+@dataclass(slots=True)
+class TaskRecord:
+    """What the event log says about one task (before the forecast)."""
+
+    state: str | None = None  # running/failed/done/skipped, or None when never started
+    actual_start: int | None = None
+    actual_finish: int | None = None
+    reason: str | None = None  # why it failed or was skipped
+    history: list[Event] = field(default_factory=list)  # state changes still in force
+    notes: list[Event] = field(default_factory=list)
+    forced: bool = False
+    last_actor: str | None = None
+
+
+def apply_event(record: TaskRecord, event: Event) -> None:
+    """Fold one event into a task's record."""
+    kind = event.kind
+    if kind == "undo":
+        if record.history:
+            record.history.pop()
+        _replay(record)
+    elif kind in STATE_KINDS:
+        record.history.append(event)
+        _replay(record)
+    elif kind == "note":
+        record.notes.append(event)
+    record.last_actor = event.actor
+
+
+def _replay(record: TaskRecord) -> None:
+    """Recompute a task's state from the state changes still in force."""
+    record.state = record.actual_start = record.actual_finish = record.reason = None
+    record.forced = False
+    for event in record.history:
+        kind = event.kind
+        if kind == "start":
+            if record.state not in (RUNNING, FAILED) or record.actual_start is None:
+                record.actual_start = event.at
+            record.state, record.actual_finish, record.reason = RUNNING, None, None
+        elif kind == "done":
+            if record.actual_start is None:
+                record.actual_start = event.at  # forced: never started
+            record.state, record.actual_finish = DONE, event.at
+        elif kind == "fail":
+            if record.actual_start is None:
+                record.actual_start = event.at
+            record.state, record.reason = FAILED, event.note
+        elif kind == "skip":
+            record.state, record.reason = SKIPPED, event.note
+            record.actual_start = record.actual_finish = None
+        record.forced = record.forced or event.forced
+
+
+def fold(events: Iterable[Event]) -> tuple[dict[str, TaskRecord], list[Event]]:
+    """Per-task records from the event log, and the runbook-level events (baselines)."""
+    records: dict[str, TaskRecord] = {}
+    runbook_events: list[Event] = []
+    for event in events:
+        if event.task is None:
+            runbook_events.append(event)
+            continue
+        record = records.get(event.task)
+        if record is None:
+            record = records[event.task] = TaskRecord()
+        apply_event(record, event)
+    return records, runbook_events
+
+
+@dataclass(slots=True)
+class TaskState:
+    """A task as mission control sees it now."""
+
+    index: int
+    id: str
+    status: str
+    planned_start: int | None  # from the baseline
+    planned_finish: int | None
+    actual_start: int | None
+    actual_finish: int | None
+    forecast_start: int
+    forecast_finish: int
+    late: bool
+    critical: bool
+    float: int  # seconds the forecast finish can slip without moving the weekend's end
+    reason: str | None = None
+    forced: bool = False
+    blocked_by: list[str] = field(default_factory=list)
+    notes: int = 0
+
+    @property
+    def start_variance(self) -> int | None:
+        """Seconds the (actual or forecast) start lies after the baseline start."""
+        return None if self.planned_start is None else self.forecast_start - self.planned_start
+
+    @property
+    def duration_variance(self) -> int | None:
+        """Seconds the (actual or forecast) duration exceeds the baseline duration."""
+        if self.planned_start is None or self.planned_finish is None:
+            return None
+        planned = self.planned_finish - self.planned_start
+        return (self.forecast_finish - self.forecast_start) - planned
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """The whole weekend at one moment: task states, the forecast, and ahead or behind."""
+
+    now: int
+    plan: Plan
+    baseline: Plan
+    tasks: list[TaskState]
+    forecast_finish: int
+    critical_path: list[int]
+    records: dict[str, TaskRecord]
+
+    @property
+    def baseline_finish(self) -> int:
+        """When the baseline plan finished."""
+        return self.baseline.finish
+
+    @property
+    def ahead(self) -> int:
+        """Seconds ahead of the baseline (negative: behind)."""
+        return self.baseline.finish - self.forecast_finish
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Tasks per status, every status present."""
+        found = Counter(t.status for t in self.tasks)
+        return {s: found.get(s, 0) for s in STATUSES}
+
+    def by_id(self, task_id: str) -> TaskState:
+        """The state of one task."""
+        return self.tasks[self.plan.index[task_id]]
+
+
+def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int) -> Snapshot:
+    """Every task's status and forecast at ``now`` (epoch seconds)."""
+    tasks = plan.tasks
+    n = len(tasks)
+    starts = [0] * n
+    finishes = [0] * n
+    statuses = [PENDING] * n
+    empty = TaskRecord()
+    for v in plan.order:
+        task = tasks[v]
+        record = records.get(task.id, empty)
+        state = record.state
+        if state == DONE:
+            start, finish = record.actual_start or now, record.actual_finish or now
+        elif state in (RUNNING, FAILED):
+            start = record.actual_start if record.actual_start is not None else now
+            finish = max(start + task.duration, now)
+        elif state == SKIPPED:
+            finish = max((finishes[p] for p in task.preds), default=plan.start)
+            start = finish
+        else:
+            start = max(now, plan.start)
+            if task.not_before is not None and task.not_before > start:
+                start = task.not_before
+            blocked = False
+            for p in task.preds:
+                if finishes[p] > start:
+                    start = finishes[p]
+                if statuses[p] not in FINISHED:
+                    blocked = True
+            finish = start + task.duration
+            state = PENDING if blocked else READY
+        starts[v], finishes[v], statuses[v] = start, finish, state
+    forecast_finish = max(finishes, default=plan.start)
+
+    # Backward pass over the forecast: how far each task can slip without moving the end.
+    latest = [forecast_finish] * n
+    succ = plan.successors
+    for v in reversed(plan.order):
+        lf = forecast_finish
+        for s in succ[v]:
+            ls = latest[s] - (finishes[s] - starts[s])
+            if ls < lf:
+                lf = ls
+        latest[v] = lf
+
+    base_index = baseline.index
+    states: list[TaskState] = []
+    for i, task in enumerate(tasks):
+        record = records.get(task.id, empty)
+        status = statuses[i]
+        b = base_index.get(task.id)
+        planned_start = baseline.tasks[b].es if b is not None else None
+        planned_finish = baseline.tasks[b].ef if b is not None else None
+        slack = latest[i] - finishes[i]
+        open_ = status not in FINISHED
+        states.append(
+            TaskState(
+                index=i,
+                id=task.id,
+                status=status,
+                planned_start=planned_start,
+                planned_finish=planned_finish,
+                actual_start=record.actual_start,
+                actual_finish=record.actual_finish,
+                forecast_start=starts[i],
+                forecast_finish=finishes[i],
+                late=status in (PENDING, READY)
+                and planned_start is not None
+                and now > planned_start,
+                critical=open_ and slack <= 0,
+                float=slack,
+                reason=record.reason,
+                forced=record.forced,
+                blocked_by=[tasks[p].id for p in task.preds if statuses[p] not in FINISHED]
+                if status == PENDING
+                else [],
+                notes=len(record.notes),
+            )
+        )
+    return Snapshot(
+        now=now,
+        plan=plan,
+        baseline=baseline,
+        tasks=states,
+        forecast_finish=forecast_finish,
+        critical_path=_remaining_critical_path(plan, states, forecast_finish),
+        records=records,
+    )
+
+
+def _remaining_critical_path(plan: Plan, states: list[TaskState], end: int) -> list[int]:
+    """The chain of unfinished critical tasks that ends at the forecast finish."""
+    ends = [s.index for s in states if s.critical and s.forecast_finish == end]
+    if not ends:
+        return []
+    succ = plan.successors
+    current = ends[0]
+    while follow := [
+        s for s in sorted(succ[current])
+        if states[s].critical and states[s].forecast_start == states[current].forecast_finish
+    ]:
+        current = follow[0]
+    path = [current]
+    while True:
+        here = states[path[-1]]
+        drivers = [
+            p for p in sorted(plan.tasks[here.index].preds)
+            if states[p].critical and states[p].forecast_finish == here.forecast_start
+        ]
+        if not drivers:
+            break
+        path.append(drivers[0])
+    path.reverse()
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class PullForward:
+    """A task that only its ``not_before`` holds back: it could start ``gain`` earlier."""
+
+    id: str
+    not_before: int
+    could_start: int
+
+    @property
+    def gain(self) -> int:
+        """Seconds earlier it could start."""
+        return self.not_before - self.could_start
+
+
+def pull_forward(snap: Snapshot) -> list[PullForward]:
+    """Tasks not started whose ``not_before`` is now the only thing holding them back."""
+    plan, out = snap.plan, []
+    for state in snap.tasks:
+        task = plan.tasks[state.index]
+        if state.status not in (PENDING, READY) or task.not_before is None:
+            continue
+        could = max(snap.now, plan.start)
+        for p in task.preds:
+            could = max(could, snap.tasks[p].forecast_finish)
+        if could < task.not_before:
+            out.append(PullForward(task.id, task.not_before, could))
+    out.sort(key=lambda p: (-p.gain, p.id))
+    return out
