@@ -1,46 +1,98 @@
-"""Generate a synthetic runbook: N tasks, about three dependencies each, 20 teams."""
+"""Generate a synthetic runbook: N tasks, about three dependencies each, 20 teams.
+
+The runbook is valid and draws no warnings: no dependency is implied by another (so
+``runbook validate`` does not report redundant dependencies), and the deadline is set from
+the critical path, with a margin, so the plan finishes before it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sys
+from datetime import datetime, timedelta
 
 PHASES = ("Friday", "Saturday", "Sunday", "Monday")
+DURATIONS = {"15m": 15, "30m": 30, "45m": 45, "1h": 60, "1h30m": 90, "2h": 120}
+START = datetime(2026, 3, 27, 6, 0)  # local wall time in the runbook's zone
+WINDOW = 50  # predecessors come from the last WINDOW tasks, so the graph is deep
+DEADLINE_MARGIN = 1.25  # deadline at >= 125% of the critical path, rounded up to a day
+
+
+def pick_dependencies(
+    i: int, ancestors: list[int], rng: random.Random, *, deps: int, window: int = WINDOW
+) -> list[int]:
+    """Up to ``deps`` recent predecessors of task ``i``, none an ancestor of another.
+
+    ``ancestors[j]`` is the bitset of task ``j``'s ancestors; keeping the chosen tasks
+    mutually unrelated means no chosen dependency is implied by another (none redundant).
+    """
+    candidates = list(range(max(0, i - window), i))
+    rng.shuffle(candidates)
+    chosen: list[int] = []
+    for c in candidates:
+        if len(chosen) == deps:
+            break
+        if any(ancestors[q] >> c & 1 or ancestors[c] >> q & 1 for q in chosen):
+            continue
+        chosen.append(c)
+    return sorted(chosen)
+
+
+def deadline_for(finish_minutes: int) -> datetime:
+    """A local 06:00 deadline, whole days after the start, well after ``finish_minutes``.
+
+    At least one day and a 25% margin, which also absorbs the hour lost when the clocks go
+    forward (the plan counts elapsed time; the deadline is a wall-clock time).
+    """
+    days = max(1, math.ceil(finish_minutes * DEADLINE_MARGIN / (24 * 60)))
+    return START + timedelta(days=days)
 
 
 def generate(n: int, *, seed: int = 1, teams: int = 20, deps: int = 3) -> str:
     """Return the YAML text of a valid, acyclic synthetic runbook with ``n`` tasks."""
     rng = random.Random(seed)
-    out = [
+    width = len(str(n))
+    ancestors = [0] * n
+    finish = [0] * n  # earliest finish of each task, in minutes after the start
+    body: list[str] = []
+    for i in range(n):
+        tid = f"t{i:0{width}d}"
+        duration = rng.choice(tuple(DURATIONS))
+        body.append(f"  - id: {tid}")
+        body.append(f"    title: Synthetic task number {i} of the weekend")
+        body.append(f"    team: team{rng.randrange(teams):02d}")
+        body.append(f"    duration: {duration}")
+        body.append(f"    phase: {PHASES[min(3, i * 4 // n)]}")
+        preds = pick_dependencies(i, ancestors, rng, deps=deps) if i else []
+        if preds:
+            body.append("    depends_on: [" + ", ".join(f"t{p:0{width}d}" for p in preds) + "]")
+        for p in preds:
+            ancestors[i] |= ancestors[p] | 1 << p
+        finish[i] = max((finish[p] for p in preds), default=0) + DURATIONS[duration]
+
+    deadline = deadline_for(max(finish, default=0))
+    head = [
         f"name: Synthetic cutover ({n} tasks)",
         "timezone: Europe/Amsterdam",
-        "start: 2026-03-27T06:00",
-        "deadline: 2026-04-30T06:00",
+        f"start: {START:%Y-%m-%dT%H:%M}",
+        f"deadline: {deadline:%Y-%m-%dT%H:%M}",
         "teams:",
     ]
     for t in range(teams):
-        out += [f"  team{t:02d}:", f"    name: Team {t}", f"    lead: Lead {t}", f"    contact: +31 20 555 {t:04d}"]
-    out.append("tasks:")
-    width = len(str(n))
-    for i in range(n):
-        tid = f"t{i:0{width}d}"
-        out.append(f"  - id: {tid}")
-        out.append(f"    title: Synthetic task number {i} of the weekend")
-        out.append(f"    team: team{rng.randrange(teams):02d}")
-        out.append(f"    duration: {rng.choice(('15m', '30m', '45m', '1h', '1h30m', '2h'))}")
-        out.append(f"    phase: {PHASES[min(3, i * 4 // n)]}")
-        if i:
-            # Mostly recent predecessors, so the graph is deep like a real runbook.
-            k = min(i, deps)
-            window = max(1, min(i, 50))
-            preds = sorted({i - 1 - rng.randrange(window) for _ in range(k)})
-            out.append("    depends_on: [" + ", ".join(f"t{p:0{width}d}" for p in preds) + "]")
-    return "\n".join(out) + "\n"
+        head += [
+            f"  team{t:02d}:",
+            f"    name: Team {t}",
+            f"    lead: Lead {t}",
+            f"    contact: +31 20 555 {t:04d}",
+        ]
+    return "\n".join([*head, "tasks:", *body]) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    """Write a synthetic runbook to a file or stdout."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tasks", type=int)
     parser.add_argument("-o", "--output", help="file to write (default: stdout)")
     parser.add_argument("--seed", type=int, default=1)

@@ -109,7 +109,13 @@ def check_references(loaded: Loaded) -> None:
     _check_teams(loaded, raw, entries)
     model = loaded.runbook
     if model is not None and model.deadline is not None and model.deadline <= model.start:
-        loaded.problem("error", "the deadline is not after the start", ("deadline",))
+        zone = get_zone(model.timezone)
+        loaded.problem(
+            "error",
+            f"the deadline ({model.deadline.astimezone(zone):%a %d %b %H:%M}) is not after the "
+            f"start ({model.start.astimezone(zone):%a %d %b %H:%M})",
+            ("deadline",),
+        )
     from runbook.schedule import find_cycles
 
     for cycle in find_cycles(preds):

@@ -6,7 +6,7 @@ from typing import Any
 
 from runbook.durations import iso, minutes
 from runbook.plan import Plan
-from runbook.state import Snapshot, TaskState
+from runbook.state import PullForward, Snapshot, TaskState
 from runbook.store import Event
 
 
@@ -71,3 +71,36 @@ def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[s
         "critical_path": [snap.plan.tasks[i].id for i in snap.critical_path],
         "tasks": [task_state_json(s, snap) for s in chosen],
     }
+
+
+def with_forecast(
+    plan_json: dict[str, Any], snap: Snapshot, pull: list[PullForward]
+) -> dict[str, Any]:
+    """``runbook plan --json`` with a state file: the plan contract, plus each task's
+    ``status``, ``forecast_start`` and ``forecast_finish``, and a ``forecast`` object with
+    ``now``, ``baseline_finish``, ``forecast_finish``, ``ahead_minutes`` and ``pull_forward``
+    (tasks only their not_before holds back)."""
+    zone = snap.plan.zone
+    by_id = {s.id: s for s in snap.tasks}
+    for row in plan_json["tasks"]:
+        state = by_id.get(row["id"])
+        if state is not None:
+            row["status"] = state.status
+            row["forecast_start"] = iso(state.forecast_start, zone)
+            row["forecast_finish"] = iso(state.forecast_finish, zone)
+    plan_json["forecast"] = {
+        "now": iso(snap.now, zone),
+        "baseline_finish": iso(snap.baseline_finish, zone),
+        "forecast_finish": iso(snap.forecast_finish, zone),
+        "ahead_minutes": minutes(snap.ahead),
+        "pull_forward": [
+            {
+                "id": p.id,
+                "not_before": iso(p.not_before, zone),
+                "could_start": iso(p.could_start, zone),
+                "gain_minutes": minutes(p.gain),
+            }
+            for p in pull
+        ],
+    }
+    return plan_json

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -58,6 +57,8 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A "did you mean 'x'?" hint for a misspelt word, or None when nothing is close."""
+    import difflib  # only when something is misspelt: keeps every command's start-up lean
+
     pool = list(candidates)
     matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if not matches:

@@ -71,9 +71,12 @@ def parse_duration(value: object) -> int:
 
 
 def format_duration(seconds: float) -> str:
-    """Print a duration compactly: ``1h30m``, ``45s``, ``2d3h``, ``0m``; negative gets a minus."""
+    """Print a duration compactly: ``1h30m``, ``45s``, ``2d3h``, ``0m``; negative gets a minus.
+    Seconds are shown only under an hour (past that they are noise)."""
     sign = "-" if seconds < 0 else ""
     total = abs(round(seconds))
+    if total >= 3600:
+        total = round(total / 60) * 60
     if total == 0:
         return "0m"
     days, rest = divmod(total, 86400)

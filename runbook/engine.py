@@ -28,6 +28,7 @@ from runbook.state import (
     TaskRecord,
     apply_event,
     fold,
+    forecast_finish,
     pull_forward,
     snapshot,
 )
@@ -208,7 +209,7 @@ class Weekend:
         if kind == "note" and not (note and note.strip()):
             raise InputError("the note is empty")
         resolved = [self.resolve(given) for given in ids]
-        result = CheckIn(kind=kind)
+        result = CheckIn(kind=kind, now=now)
         store = self.store
         with store.write():
             owner = store.meta("runbook")
@@ -240,6 +241,8 @@ class Weekend:
                 )
                 apply_event(record, event)
                 result.events.append(event)
+        result.records = records
+        result.baseline_plan, _ = self.baseline_of(runbook_events)
         return result
 
     def _refusal(
@@ -337,7 +340,19 @@ class CheckIn:
     kind: str
     events: list[Event] = field(default_factory=list)
     refused: list[tuple[str, Refused]] = field(default_factory=list)
-    baseline: Event | None = None
+    baseline: Event | None = None  # set when this check-in recorded the first baseline
+    records: dict[str, TaskRecord] = field(default_factory=dict)  # every task, afterwards
+    baseline_plan: Plan | None = None  # what ahead/behind is measured against
+    now: int = 0
+
+    def forecast_finish(self, plan: Plan) -> int:
+        """The forecast finish right after this check-in."""
+        return forecast_finish(plan, self.records, self.now)
+
+    def ahead(self, plan: Plan) -> int:
+        """Seconds ahead of the baseline right after this check-in (negative: behind)."""
+        baseline = self.baseline_plan or plan
+        return baseline.finish - self.forecast_finish(plan)
 
 
 def _cached_plan(store: Store, digest: str) -> Plan | None:

@@ -231,6 +231,8 @@ def _translate(loaded: Loaded, exc: ValidationError) -> None:
             if message in {m for _, m in seen if _ == path}:
                 continue
             loaded.problem("error", message, path, hint=getattr(cause, "hint", None))
+        elif kind == "list_type" and path == ("tasks",) and value is None:
+            loaded.problem("error", "the runbook has no tasks", path)
         elif kind in _EXPECTED:
             loaded.problem(
                 "error",

@@ -52,6 +52,8 @@ def _text_id(value: object) -> object:
 
 
 def _check_id(value: str) -> str:
+    if not value:
+        raise ValueError("the id is empty")
     if not _ID.match(value):
         raise ValueError(f"'{value}' is not a valid id: use only letters, digits, '-', '_' and '.'")
     return value
@@ -159,7 +161,7 @@ class Task(_Strict):
     )
     not_before: LocalTime | None = Field(None, description="Earliest allowed start.")
     phase: str | None = Field(None, description="Free grouping label such as 'Saturday'.")
-    milestone: bool = Field(False, description="A zero-duration marker.")
+    milestone: bool = Field(False, strict=True, description="A zero-duration marker.")
     notes: str | None = None
 
     @model_validator(mode="after")

@@ -169,8 +169,11 @@ class Snapshot:
         return self.tasks[self.plan.index[task_id]]
 
 
-def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int) -> Snapshot:
-    """Every task's status and forecast at ``now`` (epoch seconds)."""
+def forward(
+    plan: Plan, records: dict[str, TaskRecord], now: int
+) -> tuple[list[int], list[int], list[str]]:
+    """The forecast rule over the tasks in dependency order: start, finish and status of
+    every task at ``now``."""
     tasks = plan.tasks
     n = len(tasks)
     starts = [0] * n
@@ -202,6 +205,20 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
             finish = start + task.duration
             state = PENDING if blocked else READY
         starts[v], finishes[v], statuses[v] = start, finish, state
+    return starts, finishes, statuses
+
+
+def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int:
+    """When the weekend is forecast to finish at ``now`` (the forward pass alone)."""
+    return max(forward(plan, records, now)[1], default=plan.start)
+
+
+def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int) -> Snapshot:
+    """Every task's status and forecast at ``now`` (epoch seconds)."""
+    tasks = plan.tasks
+    n = len(tasks)
+    empty = TaskRecord()
+    starts, finishes, statuses = forward(plan, records, now)
     forecast_finish = max(finishes, default=plan.start)
 
     # Backward pass over the forecast: how far each task can slip without moving the end.

@@ -396,7 +396,7 @@ def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noq
             documents += 1
             if documents > 1:
                 problem(
-                    "the file holds more than one YAML document; only the first is read",
+                    "the file holds more than one YAML document (a second '---'); a runbook is one document",
                     (event.start_mark.line, event.start_mark.column),
                 )
                 break

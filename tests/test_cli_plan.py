@@ -124,3 +124,51 @@ def test_plan_of_an_invalid_runbook_prints_problems_and_no_plan(cli, write_runbo
 def test_a_usage_mistake_exits_two(cli):
     result = cli("plan", MINIMAL, "--format", "xml")
     assert result.exit_code == 2
+
+
+def test_validate_json_stays_one_object_when_the_file_cannot_be_read(cli, tmp_path):
+    result = cli("validate", "--json", tmp_path / "missing.yaml")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    assert report["problems"][0]["message"] == "no such file"
+
+
+def test_milestone_takes_a_real_boolean_not_yes(cli, write_runbook):
+    path = write_runbook(
+        """
+        name: Yes is text
+        start: 2026-12-04T06:00
+        tasks:
+          - {id: a, title: A, team: x, milestone: yes}
+        """
+    )
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert "'tasks[0].milestone' should be true or false, not 'yes'" in result.stderr
+
+
+def test_an_empty_task_list_written_as_nothing_says_there_are_no_tasks(cli, write_runbook):
+    path = write_runbook(
+        """
+        name: Nothing yet
+        start: 2026-12-04T06:00
+        tasks:
+        """
+    )
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert f"{path}:3:7: error: the runbook has no tasks" in result.stderr
+
+
+def test_an_empty_id_is_called_empty(cli, write_runbook):
+    path = write_runbook(
+        """
+        name: Empty id
+        start: 2026-12-04T06:00
+        tasks:
+          - {id: "", title: A, team: x, duration: 1h}
+        """
+    )
+    result = cli("validate", path)
+    assert "the id is empty" in result.stderr

@@ -220,7 +220,7 @@ CASES = [
         "deadline-not-after-start.yaml",
         3,
         11,
-        "the deadline is not after the start",
+        "the deadline (Fri 04 Dec 06:00) is not after the start (Fri 04 Dec 18:00)",
         "a deadline before the start is refused",
     ),
     # Tasks and how they refer to each other

@@ -64,30 +64,30 @@ def _check_in(
         zone = weekend.plan.zone
         if result.baseline is not None and not as_json:
             output.info("baseline recorded: ahead/behind is measured against this plan")
-        snap = weekend.snapshot() if result.events and not as_json else None
+        baseline = result.baseline_plan or weekend.plan
         for event in result.events:
             if as_json:
                 output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
                 continue
-            assert snap is not None
             task = weekend.plan.tasks[weekend.plan.index[event.task or ""]]
-            state_now = snap.by_id(task.id)
+            record = result.records[task.id]
             line = (
                 f"{output.style(_VERBS[kind], fg=_colour(kind), bold=True, err=False)} "
                 f"{task.id} — {task.title} · {clock(event.at, zone)} by {event.actor}"
             )
-            if kind == "start" and state_now.planned_start is not None:
-                late = event.at - state_now.planned_start
+            planned = baseline.index.get(task.id)
+            if kind == "start" and planned is not None:
+                late = event.at - baseline.tasks[planned].es
                 if abs(late) >= 60:
                     word = "late" if late > 0 else "early"
                     line += f" · {format_duration(abs(late))} {word}"
-            elif kind == "done" and state_now.actual_start is not None:
-                took = event.at - state_now.actual_start
+            elif kind == "done" and record.actual_start is not None:
+                took = event.at - record.actual_start
                 line += f" · took {format_duration(took)} of {format_duration(task.duration)}"
             elif kind in ("fail", "skip") and note:
                 line += f" · {note}"
             elif kind == "undo":
-                line += f" · now {state_now.status}"
+                line += f" · now {record.state or 'not started'}"
             if event.forced:
                 line += output.style(" · FORCED: " + str(event.data.get("overrode")), fg="yellow",
                                      err=False)
@@ -96,13 +96,13 @@ def _check_in(
             output.error(f"refused: {refusal.message}", refusal.hint)
             if refusal.forceable and not force:
                 output.info(f"  (add --force to record it anyway: `runbook {kind} {task_id} --force`)")
-        if snap is not None:
+        if result.events and not as_json:
             from runbook.engine import describe_ahead
 
-            word, amount = describe_ahead(snap.ahead)
+            word, amount = describe_ahead(result.ahead(weekend.plan))
             output.echo(
                 f"weekend: {word}{' ' + amount if amount else ''} · forecast finish "
-                f"{clock(snap.forecast_finish, zone)}"
+                f"{clock(result.forecast_finish(weekend.plan), zone)}"
                 + (f" · deadline {clock(weekend.plan.deadline, zone)}" if weekend.plan.deadline else "")
             )
         if result.refused:

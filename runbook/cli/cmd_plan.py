@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.app import FileArgument, FileOption, JsonOption, command, runbook_file
+from runbook.cli.app import (
+    FileArgument,
+    FileOption,
+    JsonOption,
+    NowOption,
+    StateOption,
+    command,
+    runbook_file,
+    state_file,
+)
 from runbook.errors import EXIT_INVALID
 
 
@@ -35,11 +44,22 @@ def validate(
 
     Exit code 0 when the runbook is valid (warnings do not fail it), 1 when it is not.
     """
+    from runbook.diagnostics import Problem
+    from runbook.errors import InputError
     from runbook.validate import validate_path
 
     path = runbook_file(file, file_option)
-    result = validate_path(path)
     source = str(path)
+    try:
+        result = validate_path(path)
+    except InputError as exc:
+        if not as_json:
+            raise
+        # The file cannot even be read: still one JSON object, as the contract says.
+        problem = Problem("error", exc.message.removeprefix(f"{source}: "), hint=exc.hint)
+        output.echo(json.dumps({"file": source, "valid": False, "errors": 1, "warnings": 0,
+                                "problems": [problem.to_dict(source)]}, indent=2))
+        raise typer.Exit(EXIT_INVALID) from None
     if as_json:
         output.echo(
             json.dumps(
@@ -80,21 +100,44 @@ def plan(
     group_by: Annotated[
         GroupBy, typer.Option("--group-by", help="Group the Gantt chart by phase or team.")
     ] = GroupBy.phase,
+    state: StateOption = None,
+    now: NowOption = None,
+    ignore_state: Annotated[
+        bool, typer.Option("--ignore-state", help="The plan alone, even when a state file exists.")
+    ] = False,
 ) -> None:
     """The critical-path schedule: earliest and latest times, float, the critical path,
-    and the planned finish against the deadline."""
+    and the planned finish against the deadline.
+
+    With a state file (check-ins recorded), the timeline is recomputed from the actuals: the
+    forecast of every task, and the tasks only their not_before holds back (they could be
+    pulled forward).
+    """
     from runbook.validate import plan_path
 
     path = runbook_file(file, file_option)
     result = plan_path(path)
     assert result.plan is not None
+    snap = pull = None
+    if not ignore_state and state_file(state, path).exists():
+        from runbook.cli.weekend import open_weekend, show_notices
+
+        with open_weekend(path, state, now=now) as weekend:
+            snap = weekend.snapshot()
+            pull = weekend.pull_forward(snap)
+            show_notices(weekend)
     warnings = result.warnings
     if warnings:
         left = output.problems(warnings, str(path), limit=10)
         if left:
             output.info(f"... and {left} more warnings; `runbook validate {path}` lists them all")
     if as_json or fmt is PlanFormat.json:
-        output.echo(json.dumps(result.plan.to_json(), indent=2, ensure_ascii=False))
+        data = result.plan.to_json()
+        if snap is not None and pull is not None:
+            from runbook.contracts import with_forecast
+
+            data = with_forecast(data, snap, pull)
+        output.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt is PlanFormat.csv:
         from runbook.export import plan_csv
 
@@ -102,7 +145,10 @@ def plan(
     else:
         from runbook.cli.render_plan import show_plan
 
-        show_plan(result.plan, gantt=gantt, group_by=group_by.value, source=Path(path))
+        show_plan(
+            result.plan, gantt=gantt, group_by=group_by.value, source=Path(path), snapshot=snap,
+            pull=pull or [],
+        )
 
 
 @command()

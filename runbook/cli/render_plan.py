@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console, Group
@@ -11,6 +12,7 @@ from rich.text import Text
 
 from runbook.durations import clock, format_duration, utc_offset
 from runbook.plan import Plan
+from runbook.state import PullForward, Snapshot
 from runbook.timeline import Scale, ticks
 from runbook.validate import Validation
 
@@ -43,6 +45,10 @@ def finish_line(plan: Plan) -> Text:
     return text
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def validation_summary(result: Validation) -> str:
     """One line saying the runbook is valid, and what it plans."""
     plan = result.plan
@@ -51,18 +57,21 @@ def validation_summary(result: Validation) -> str:
     teams = len({t.team for t in plan.tasks if t.team})
     parts = [
         f"{result.loaded.source}: valid",
-        f"{len(plan.tasks)} tasks, {teams} teams",
+        f"{_count(len(plan.tasks), 'task')}, {_count(teams, 'team')}",
         f"planned finish {clock(plan.finish, plan.zone, with_date=True)}",
     ]
     if plan.buffer is not None:
         word = "before" if plan.buffer >= 0 else "after"
         parts.append(f"{format_duration(abs(plan.buffer))} {word} the deadline")
-    parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    parts.append(_count(warnings, "warning"))
     return "; ".join(parts)
 
 
-def plan_table(plan: Plan) -> Table:
-    """Tasks in start order with team, start, finish, duration, float and a critical mark."""
+def plan_table(plan: Plan, snapshot: Snapshot | None = None) -> Table:
+    """Tasks in start order with team, start, finish, duration, float and a critical mark;
+    with a snapshot, the status and the forecast (actual times for work already done)."""
+    if snapshot is not None:
+        return forecast_table(plan, snapshot)
     zone, dated = plan.zone, _with_date(plan)
     table = Table(
         title=f"{plan.name}",
@@ -96,6 +105,49 @@ def plan_table(plan: Plan) -> Table:
     return table
 
 
+def forecast_table(plan: Plan, snap: Snapshot) -> Table:
+    """The timeline recomputed from actuals: planned start, forecast start and finish."""
+    from runbook.cli.render_status import STATUS_STYLE
+
+    zone, dated = plan.zone, _with_date(plan)
+    table = Table(
+        title=f"{plan.name} — forecast at {clock(snap.now, zone, with_date=True)}",
+        caption=f"times in {plan.timezone}; done tasks show actual times; "
+        "! = on the remaining critical path",
+        header_style="bold",
+    )
+    table.add_column("", width=1, no_wrap=True)
+    table.add_column("Task", no_wrap=True)
+    table.add_column("Title", overflow="ellipsis", no_wrap=True, min_width=12, ratio=1)
+    table.add_column("Team", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Planned", no_wrap=True)
+    table.add_column("Start", no_wrap=True)
+    table.add_column("Finish", no_wrap=True)
+    table.add_column("Slip", justify="right", no_wrap=True)
+    for s in sorted(snap.tasks, key=lambda s: (s.forecast_start, s.index)):
+        t = plan.tasks[s.index]
+        slip = s.start_variance
+        slip_text = Text("")
+        if slip is not None and abs(slip) >= 60:
+            slip_text = Text(
+                ("+" if slip > 0 else "-") + format_duration(abs(slip)),
+                style="red" if slip > 0 else "green",
+            )
+        table.add_row(
+            Text("!", style="bold red") if s.critical else "",
+            Text(t.id, style="red" if s.critical else ""),
+            t.title,
+            t.team or "—",
+            Text(s.status, style=STATUS_STYLE[s.status]),
+            clock(s.planned_start, zone, with_date=dated) if s.planned_start is not None else "new",
+            clock(s.forecast_start, zone, with_date=dated),
+            clock(s.forecast_finish, zone, with_date=dated),
+            slip_text,
+        )
+    return table
+
+
 def critical_path_text(plan: Plan) -> Text:
     """``Critical path: a → b → c``."""
     text = Text("Critical path: ", style="bold")
@@ -104,15 +156,30 @@ def critical_path_text(plan: Plan) -> Text:
     return text
 
 
-def gantt_chart(plan: Plan, *, width: int, group_by: str = "phase") -> Group:
+def gantt_chart(
+    plan: Plan, *, width: int, group_by: str = "phase", snapshot: Snapshot | None = None
+) -> Group:
     """A text Gantt chart of the weekend, grouped by phase or team; critical bars in red,
-    milestones as ◆, the deadline as a │ line."""
+    milestones as ◆, the deadline as a │ line. With a snapshot the bars are the forecast
+    (actual times for work done, in green) and ┊ marks now."""
     zone = plan.zone
+
+    def span_of(i: int) -> tuple[int, int]:
+        if snapshot is None:
+            return plan.tasks[i].es, plan.tasks[i].ef
+        s = snapshot.tasks[i]
+        return s.forecast_start, s.forecast_finish
+
+    def critical(i: int) -> bool:
+        return snapshot.tasks[i].critical if snapshot is not None else plan.tasks[i].critical
+
     label_width = min(28, max(8, *(len(t.id) for t in plan.tasks))) + 2
     cells = max(20, width - label_width - 1)
-    end = max(plan.finish, plan.deadline or plan.finish)
+    finish = plan.finish if snapshot is None else max(plan.finish, snapshot.forecast_finish)
+    end = max(finish, plan.deadline or finish)
     scale = Scale(plan.start, end + max(60, (end - plan.start) // 50), cells)
     deadline_cell = scale.cell(plan.deadline) if plan.deadline else None
+    now_cell = scale.cell(snapshot.now) if snapshot is not None and snapshot.now < scale.end else None
 
     axis = [" "] * cells
     marks = [" "] * cells
@@ -133,7 +200,7 @@ def gantt_chart(plan: Plan, *, width: int, group_by: str = "phase") -> Group:
 
     groups: dict[str, list[int]] = {}
     position = {v: k for k, v in enumerate(plan.order)}
-    for i in sorted(range(len(plan.tasks)), key=lambda i: (plan.tasks[i].es, position[i])):
+    for i in sorted(range(len(plan.tasks)), key=lambda i: (span_of(i)[0], position[i])):
         groups.setdefault(key(i), []).append(i)
     for name, members in groups.items():
         lines.append(Text(name, style="bold underline"))
@@ -143,12 +210,16 @@ def gantt_chart(plan: Plan, *, width: int, group_by: str = "phase") -> Group:
             bar = [" "] * cells
             if deadline_cell is not None:
                 bar[deadline_cell] = "│"
-            first, length = scale.span(t.es, t.ef)
+            if now_cell is not None:
+                bar[now_cell] = "┊"
+            first, length = scale.span(*span_of(i))
             glyph = "◆" if t.milestone else "█"
             for c in range(first, first + (1 if t.milestone else length)):
                 bar[c] = glyph
             text = "".join(bar)
-            colour = "red" if t.critical else ("magenta" if t.milestone else "cyan")
+            colour = "red" if critical(i) else ("magenta" if t.milestone else "cyan")
+            if snapshot is not None and snapshot.tasks[i].status in ("done", "skipped"):
+                colour = "green dim"
             row.append(text[:first], style="yellow dim")
             row.append(text[first : first + length], style=colour)
             row.append(text[first + length :], style="yellow dim")
@@ -157,18 +228,37 @@ def gantt_chart(plan: Plan, *, width: int, group_by: str = "phase") -> Group:
     legend.append("█ critical  ", style="red")
     legend.append("◆ milestone  ", style="magenta")
     if deadline_cell is not None:
-        legend.append("│ deadline", style="yellow")
+        legend.append("│ deadline  ", style="yellow")
+    if now_cell is not None:
+        legend.append("┊ now  ", style="yellow")
+        legend.append("█ done", style="green dim")
     lines.append(legend)
     return Group(*lines)
 
 
-def show_plan(plan: Plan, *, gantt: bool, group_by: str, source: Path) -> None:
-    """Print the plan for people."""
+def show_plan(
+    plan: Plan,
+    *,
+    gantt: bool,
+    group_by: str,
+    source: Path,
+    snapshot: Snapshot | None = None,
+    pull: Sequence[PullForward] = (),
+) -> None:
+    """Print the plan for people (recomputed from actuals when there is a snapshot)."""
     out = console()
     if gantt:
         out.print(Text(f"{plan.name}", style="bold"))
-        out.print(gantt_chart(plan, width=out.width, group_by=group_by))
+        out.print(gantt_chart(plan, width=out.width, group_by=group_by, snapshot=snapshot))
     else:
-        out.print(plan_table(plan))
-    out.print(critical_path_text(plan))
-    out.print(finish_line(plan))
+        out.print(plan_table(plan, snapshot))
+    if snapshot is None:
+        out.print(critical_path_text(plan))
+        out.print(finish_line(plan))
+        return
+    from runbook.cli.render_status import headline, pull_forward_section, remaining_path
+
+    out.print(remaining_path(snapshot, snapshot.tasks))
+    out.print(headline(snapshot))
+    for part in pull_forward_section(snapshot, pull, limit=None):
+        out.print(part)

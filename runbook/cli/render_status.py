@@ -11,7 +11,7 @@ from rich.text import Text
 from runbook.durations import clock, format_duration
 from runbook.engine import describe_ahead, overrun
 from runbook.plan import Plan
-from runbook.state import FAILED, READY, RUNNING, Snapshot, TaskState
+from runbook.state import FAILED, READY, RUNNING, PullForward, Snapshot, TaskState
 from runbook.store import Event
 
 STATUS_STYLE = {
@@ -86,7 +86,7 @@ def briefing(
     *,
     title: str,
     limit: int | None = 8,
-    pull: Sequence[object] = (),
+    pull: Sequence[PullForward] = (),
 ) -> Group:
     """The one-screen bridge-call briefing."""
     plan, zone, now = snap.plan, snap.plan.zone, snap.now
@@ -131,21 +131,36 @@ def briefing(
                      Text(why, style="dim")))
     parts += _section("Late (planned start passed, not started)", late, limit)
 
-    if pull:
-        rows = [
-            (Text("⇡", style="green"), Text(p.id, style="bold"),  # type: ignore[attr-defined]
-             Text(f"not before {clock(p.not_before, zone)}"),  # type: ignore[attr-defined]
-             Text(f"could start {clock(p.could_start, zone)}", style="green"),  # type: ignore[attr-defined]
-             Text(f"{format_duration(p.gain)} earlier"))  # type: ignore[attr-defined]
-            for p in pull
-        ]
-        parts += _section("Could be pulled forward (only not_before holds them back)", rows, limit)
-
-    path = Text("\nRemaining critical path: ", style="bold")
-    ids = [plan.tasks[i].id for i in snap.critical_path if snap.tasks[i] in states]
-    path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
-    parts.append(path)
+    parts += pull_forward_section(snap, pull, limit)
+    parts.append(remaining_path(snap, states))
     return Group(*parts)
+
+
+def pull_forward_section(
+    snap: Snapshot, pull: Sequence[PullForward], limit: int | None
+) -> list[RenderableType]:
+    """Tasks only their not_before holds back, for planners to move forward."""
+    zone = snap.plan.zone
+    rows = [
+        (
+            Text("⇡", style="green"),
+            Text(p.id, style="bold"),
+            Text(f"not before {clock(p.not_before, zone)}"),
+            Text(f"could start {clock(p.could_start, zone)}", style="green"),
+            Text(f"{format_duration(p.gain)} earlier"),
+        )
+        for p in pull
+    ]
+    return _section("Could be pulled forward (only not_before holds them back)", rows, limit)
+
+
+def remaining_path(snap: Snapshot, states: Sequence[TaskState]) -> Text:
+    """``Remaining critical path: a → b`` (limited to the tasks shown)."""
+    wanted = {s.index for s in states}
+    path = Text("\nRemaining critical path: ", style="bold")
+    ids = [snap.plan.tasks[i].id for i in snap.critical_path if i in wanted]
+    path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
+    return path
 
 
 def _team(plan: Plan, team: str | None) -> Text:

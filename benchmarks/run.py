@@ -1,0 +1,480 @@
+"""Time whole `runbook` processes against bare-Python baselines, and check the targets.
+
+Every figure is one whole process, as a user starts it: interpreter start-up, imports,
+reading the file, the work, and the output (stdout goes to /dev/null). Each command runs
+``--runs`` times after ``--warmup`` untimed rounds; rounds are interleaved (every case
+once per round) so that a slow patch of the machine does not favour one command over
+another. Peak memory is each process's own ``ru_maxrss``, taken by ``measure.py``.
+
+Cases and their targets (from the issue):
+
+* ``yaml.load`` with libyaml's ``CSafeLoader`` on the same file: the baseline.
+* ``runbook validate FILE`` and ``runbook plan --json FILE`` at 1,000 and 10,000 tasks; at
+  10,000 tasks ``plan --json`` takes at most 1.5x the baseline and stays under 400 MB.
+* a minimal Typer application (``minimal_typer.py``): the baseline for the check-in
+  commands, which have their own section below (``checkin_cases``).
+
+Run it with ``.venv/bin/python benchmarks/run.py``; it exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generate import generate
+
+HERE = Path(__file__).resolve().parent
+MEASURE = HERE / "measure.py"
+MINIMAL_TYPER = HERE / "minimal_typer.py"
+
+DEFAULT_SIZES = (1_000, 10_000)
+TARGET_TASKS = 10_000
+PLAN_MAX_RATIO = 1.5  # runbook plan --json, against the yaml.load baseline
+PLAN_MAX_PEAK_MB = 400.0
+YAML_BASELINE = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
+# Settings that would slow the measured processes down, or change what runbook reads, are
+# not passed on to them.
+# PYTHONDONTWRITEBYTECODE would make an editable install recompile runbook's modules on every
+# run (a regular `pip install` ships them compiled); the warm-up round writes the bytecode.
+UNSET_ENV = (
+    "PYTHONDEVMODE",
+    "PYTHONTRACEMALLOC",
+    "PYTHONPROFILEIMPORTTIME",
+    "PYTHONWARNINGS",
+    "PYTHONDONTWRITEBYTECODE",
+)
+MB = 1_000_000
+CHECKIN_TASKS = 1_000
+CHECKIN_DONE = 300  # tasks already done in the prepared state file
+CHECKIN_MAX_RATIO = 1.3  # runbook start / done, against the minimal Typer app
+STATUS_MAX_RATIO = 2.5  # runbook status, against the minimal Typer app
+
+
+class BenchmarkError(Exception):
+    """A measured command failed, or the set-up is not usable."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One command to time as a whole process, and the targets it must meet."""
+
+    name: str
+    argv: tuple[str, ...]
+    tasks: int | None = None
+    baseline: Case | None = None  # the ratio column compares medians with this case
+    max_ratio: float | None = None  # target: median <= max_ratio x the baseline's median
+    max_peak_mb: float | None = None  # target: peak memory < this
+    prepare: Callable[[], None] | None = None  # untimed, before every run (e.g. reset state)
+
+
+@dataclass(frozen=True)
+class Run:
+    """The figures of one process."""
+
+    wall_s: float
+    cpu_s: float
+    max_rss_bytes: int
+
+
+@dataclass
+class Result:
+    """All the timed runs of one case."""
+
+    case: Case
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def median_s(self) -> float:
+        """Median wall time."""
+        return statistics.median(r.wall_s for r in self.runs)
+
+    @property
+    def min_s(self) -> float:
+        """Fastest wall time."""
+        return min(r.wall_s for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        """Highest peak RSS over the runs, in MB (10^6 bytes)."""
+        return max(r.max_rss_bytes for r in self.runs) / MB
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one target."""
+
+    description: str
+    measured: float
+    limit: float
+    passed: bool
+
+
+# --- Set-up -------------------------------------------------------------------------------
+
+
+def find_runbook(explicit: str | None) -> Path:
+    """The ``runbook`` console script: given, next to this interpreter, or on PATH."""
+    candidates = [explicit] if explicit else [str(Path(sys.executable).with_name("runbook"))]
+    if not explicit:
+        candidates.append(shutil.which("runbook") or "")
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return Path(candidate).absolute()
+    raise BenchmarkError(
+        "no `runbook` command found next to this Python or on PATH; install the package "
+        "(`pip install -e .`) or pass --runbook"
+    )
+
+
+def script_interpreter(script: Path) -> str:
+    """The Python that runs ``script`` (its ``#!`` line), so the baselines use the same one.
+
+    Falls back to this interpreter when the script is not started by a Python directly
+    (a wrapper, or pip's ``/bin/sh`` trampoline for long paths).
+    """
+    with script.open("rb") as f:
+        first = f.readline().decode(errors="replace").strip()
+    interpreter = Path(first.removeprefix("#!").strip())
+    if first.startswith("#!") and interpreter.name.startswith("python") and interpreter.is_file():
+        return str(interpreter)
+    return sys.executable
+
+
+def child_environment() -> dict[str, str]:
+    """This environment without the settings that would skew the measured processes."""
+    return {
+        k: v for k, v in os.environ.items() if k not in UNSET_ENV and not k.startswith("RUNBOOK_")
+    }
+
+
+def write_runbooks(sizes: Sequence[int], folder: Path) -> dict[int, Path]:
+    """Generate one synthetic runbook per size; return their paths."""
+    files = {}
+    for size in sizes:
+        path = folder / f"synthetic-{size}.yaml"
+        path.write_text(generate(size), encoding="utf-8")
+        files[size] = path
+    return files
+
+
+# --- Cases --------------------------------------------------------------------------------
+
+
+def runbook_cases(size: int, file: Path, runbook: Path, python: str) -> list[Case]:
+    """The baseline, ``runbook validate`` and ``runbook plan --json`` on one runbook."""
+    baseline = Case("yaml.load (CSafeLoader)", (python, "-c", YAML_BASELINE, str(file)), size)
+    targets = size == TARGET_TASKS
+    return [
+        baseline,
+        Case("runbook validate", (str(runbook), "validate", str(file)), size, baseline),
+        Case(
+            "runbook plan --json",
+            (str(runbook), "plan", "--json", str(file)),
+            size,
+            baseline,
+            max_ratio=PLAN_MAX_RATIO if targets else None,
+            max_peak_mb=PLAN_MAX_PEAK_MB if targets else None,
+        ),
+    ]
+
+
+def typer_baseline(python: str) -> Case:
+    """A minimal Typer application: the floor for any command of a Typer CLI."""
+    return Case("minimal Typer app", (python, str(MINIMAL_TYPER), "world"))
+
+
+def checkin_cases(runbook: Path, file: Path, workdir: Path, baseline: Case) -> list[Case]:
+    """``runbook start``, ``done`` and ``status`` on a 1,000-task runbook mid-weekend.
+
+    The state file is prepared once, untimed: the first 300 tasks started and done (600
+    events, a baseline, the compiled plan cached). ``start`` and ``done`` change the state,
+    so every run first restores a copy. Targets: ``start`` and ``done`` at most 1.3x the
+    minimal Typer app, ``status`` at most 2.5x.
+    """
+    width = len(str(CHECKIN_TASKS))  # as generate.py names them
+    ids = [f"t{i:0{width}d}" for i in range(CHECKIN_DONE)]
+    nxt = f"t{CHECKIN_DONE:0{width}d}"
+    ready = workdir / "checkin-ready.state.db"
+    running = workdir / "checkin-running.state.db"
+    state = workdir / "checkin.state.db"
+    common = ("-f", str(file), "--by", "bench")
+
+    def cli(*args: str, target: Path) -> None:
+        done = subprocess.run(
+            [str(runbook), *args, *common, "--state", str(target)],
+            capture_output=True, text=True, env=child_environment(), check=False,
+        )
+        if done.returncode != 0:
+            raise BenchmarkError(f"preparing the state file failed:\n{done.stderr[-2000:]}")
+
+    cli("start", *ids, "--force", target=ready)
+    cli("done", *ids, "--force", target=ready)
+    _copy_state(ready, running)
+    cli("start", nxt, target=running)
+
+    def restore(source: Path) -> Callable[[], None]:
+        return lambda: _copy_state(source, state)
+
+    argv = (str(runbook),)
+    opts = (*common, "--state", str(state))
+    return [
+        Case("runbook start", (*argv, "start", nxt, *opts), CHECKIN_TASKS, baseline,
+             max_ratio=CHECKIN_MAX_RATIO, prepare=restore(ready)),
+        Case("runbook done", (*argv, "done", nxt, *opts), CHECKIN_TASKS, baseline,
+             max_ratio=CHECKIN_MAX_RATIO, prepare=restore(running)),
+        Case("runbook status", (*argv, "status", "-f", str(file), "--state", str(running)),
+             CHECKIN_TASKS, baseline, max_ratio=STATUS_MAX_RATIO),
+    ]
+
+
+def _copy_state(source: Path, target: Path) -> None:
+    """Copy a state database (it is checkpointed, so the main file is complete)."""
+    for suffix in ("-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+
+
+# --- Measuring ----------------------------------------------------------------------------
+
+
+def run_once(case: Case, helper: Sequence[str], env: dict[str, str]) -> Run:
+    """Run ``case`` once through ``measure.py``; raise if the command fails."""
+    if case.prepare is not None:
+        case.prepare()
+    done = subprocess.run(
+        [*helper, *case.argv], capture_output=True, text=True, env=env, check=False
+    )
+    if done.returncode != 0:
+        raise BenchmarkError(f"measure.py failed on {case.name}:\n{done.stderr.strip()}")
+    figures = json.loads(done.stdout)
+    if figures["exit_code"] != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-20:])
+        raise BenchmarkError(f"{' '.join(case.argv)} exited with {figures['exit_code']}:\n{tail}")
+    return Run(figures["wall_s"], figures["cpu_s"], figures["max_rss_bytes"])
+
+
+def measure_all(
+    cases: Sequence[Case], helper: Sequence[str], *, runs: int, warmup: int
+) -> list[Result]:
+    """Time every case ``runs`` times after ``warmup`` rounds, one case at a time per round."""
+    env = child_environment()
+    results = [Result(case) for case in cases]
+    for round_ in range(warmup + runs):
+        timed = round_ >= warmup
+        label = f"run {round_ - warmup + 1}/{runs}" if timed else f"warm-up {round_ + 1}"
+        print(f"  {label}", file=sys.stderr, flush=True)
+        for result in results:
+            run = run_once(result.case, helper, env)
+            if timed:
+                result.runs.append(run)
+    return results
+
+
+def sanity_check(runbook: Path, file: Path, size: int) -> None:
+    """Fail early unless the runbook is valid and the plan lists every task.
+
+    A synthetic runbook with warnings would time the warning printer, not the common path,
+    so warnings are reported too.
+    """
+    validate = subprocess.run(
+        [str(runbook), "validate", "--json", str(file)], capture_output=True, text=True
+    )
+    plan = subprocess.run(
+        [str(runbook), "plan", "--json", str(file)], capture_output=True, text=True
+    )
+    for done in (validate, plan):
+        if done.returncode != 0:
+            raise BenchmarkError(f"{' '.join(done.args)} failed:\n{done.stderr.strip()}")
+    report = json.loads(validate.stdout)
+    tasks = len(json.loads(plan.stdout).get("tasks", []))
+    if tasks != size:
+        raise BenchmarkError(f"runbook plan --json listed {tasks} tasks, not {size}")
+    if report.get("warnings"):
+        print(f"note: {file.name} draws {report['warnings']} warnings", file=sys.stderr)
+
+
+# --- Reporting ----------------------------------------------------------------------------
+
+
+def ratio(result: Result, by_case: dict[Case, Result]) -> float | None:
+    """Median wall time as a multiple of the baseline's, if the case has one."""
+    if result.case.baseline is None:
+        return None
+    return result.median_s / by_case[result.case.baseline].median_s
+
+
+def table(results: Sequence[Result]) -> str:
+    """The figures as a Markdown table."""
+    by_case = {r.case: r for r in results}
+    lines = [
+        "| command | tasks | median s | min s | × baseline | peak MB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        x = ratio(r, by_case)
+        tasks = f"{r.case.tasks:,}" if r.case.tasks is not None else "—"
+        shown = f"{x:.2f}" if x is not None else "baseline"
+        lines.append(
+            f"| {r.case.name} | {tasks} | {r.median_s:.3f} | {r.min_s:.3f} | {shown} "
+            f"| {r.peak_mb:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def checks(results: Sequence[Result]) -> list[Check]:
+    """Every target of every case, measured."""
+    by_case = {r.case: r for r in results}
+    found = []
+    for r in results:
+        case, where = r.case, f"{r.case.name} at {r.case.tasks or 0:,} tasks"
+        x = ratio(r, by_case)
+        if case.max_ratio is not None and case.baseline is not None and x is not None:
+            found.append(
+                Check(
+                    f"{where}: {x:.2f}x {case.baseline.name} (target <= {case.max_ratio}x)",
+                    x,
+                    case.max_ratio,
+                    x <= case.max_ratio,
+                )
+            )
+        if case.max_peak_mb is not None:
+            found.append(
+                Check(
+                    f"{where}: peak {r.peak_mb:.0f} MB (target < {case.max_peak_mb:.0f} MB)",
+                    r.peak_mb,
+                    case.max_peak_mb,
+                    r.peak_mb < case.max_peak_mb,
+                )
+            )
+    return found
+
+
+def environment(runbook: Path, python: str, runs: int, warmup: int) -> dict[str, object]:
+    """Where and how the figures were taken."""
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "interpreter": python,
+        "runbook": str(runbook),
+        "runs": runs,
+        "warmup": warmup,
+    }
+
+
+def as_json(results: Sequence[Result], found: Sequence[Check], env: dict[str, object]) -> str:
+    """The raw figures, every run, and the checks, as JSON."""
+    by_case = {r.case: r for r in results}
+    return json.dumps(
+        {
+            "environment": env,
+            "results": [
+                {
+                    "name": r.case.name,
+                    "tasks": r.case.tasks,
+                    "argv": list(r.case.argv),
+                    "baseline": r.case.baseline.name if r.case.baseline else None,
+                    "median_s": r.median_s,
+                    "min_s": r.min_s,
+                    "ratio": ratio(r, by_case),
+                    "peak_mb": r.peak_mb,
+                    "wall_s": [run.wall_s for run in r.runs],
+                    "cpu_s": [run.cpu_s for run in r.runs],
+                    "max_rss_bytes": [run.max_rss_bytes for run in r.runs],
+                }
+                for r in results
+            ],
+            "checks": [
+                {
+                    "description": c.description,
+                    "measured": c.measured,
+                    "limit": c.limit,
+                    "passed": c.passed,
+                }
+                for c in found
+            ],
+        },
+        indent=2,
+    )
+
+
+# --- Command line -------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=list(DEFAULT_SIZES),
+        metavar="N",
+        help="task counts of the synthetic runbooks (default: 1000 10000)",
+    )
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per command (default 7)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first (default 1)")
+    parser.add_argument("--json", metavar="FILE", help="also write the raw figures to FILE")
+    parser.add_argument("--runbook", help="the runbook console script (default: found)")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.warmup < 0 or any(n < 1 for n in args.sizes):
+        parser.error("--runs and sizes must be at least 1, --warmup at least 0")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure, print the table and the checks; 1 when a target is missed."""
+    args = parse_args(argv)
+    try:
+        runbook = find_runbook(args.runbook)
+        python = script_interpreter(runbook)
+        helper = (python, "-S", str(MEASURE))
+        with tempfile.TemporaryDirectory(prefix="runbook-bench-") as tmp:
+            workdir = Path(tmp)
+            files = write_runbooks(sorted(set(args.sizes)), workdir)
+            cases: list[Case] = []
+            for size, file in files.items():
+                sanity_check(runbook, file, size)
+                cases += runbook_cases(size, file, runbook, python)
+            typer = typer_baseline(python)
+            cases.append(typer)
+            # The check-in commands use a 1,000-task runbook of their own.
+            checkin_file = files.get(1_000) or write_runbooks([1_000], workdir)[1_000]
+            cases += checkin_cases(runbook, checkin_file, workdir, typer)
+            results = measure_all(cases, helper, runs=args.runs, warmup=args.warmup)
+    except BenchmarkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+    env = environment(runbook, python, args.runs, args.warmup)
+    found = checks(results)
+    print(
+        f"Python {env['python']} on {env['platform']}, {env['cpus']} CPUs; "
+        f"median and min of {args.runs} runs after {args.warmup} warm-up\n"
+    )
+    print(table(results))
+    print()
+    for check in found:
+        print(f"{'PASS' if check.passed else 'FAIL'}  {check.description}")
+    if not found:
+        print(f"(no targets at these sizes; they are set at {TARGET_TASKS:,} tasks)")
+    if args.json:
+        Path(args.json).write_text(as_json(results, found, env) + "\n", encoding="utf-8")
+    return 0 if all(c.passed for c in found) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

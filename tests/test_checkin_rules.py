@@ -1,0 +1,241 @@
+"""Check-in rules and refusals, --at, undo, notes, the baseline and a changed runbook."""
+
+from __future__ import annotations
+
+import pytest
+
+from runbook.engine import Weekend
+from runbook.errors import InputError, InvalidRunbook, Refused
+
+from .weekend_helpers import FakeClock, at, check, open_weekend
+
+RUNBOOK = """
+    name: Rules
+    timezone: Europe/Amsterdam
+    start: 2026-12-04T06:00
+    tasks:
+      - {id: export-data, title: Export, team: dba, duration: 1h}
+      - {id: export-logs, title: Export logs, team: dba, duration: 30m}
+      - {id: import, title: Import, team: dba, duration: 2h, depends_on: [export-data, export-logs]}
+      - {id: verify, title: Verify, team: apps, duration: 30m, depends_on: import}
+"""
+
+
+@pytest.fixture
+def weekend(write_runbook):
+    clock = FakeClock("2026-12-04T06:00+01:00")
+    opened = open_weekend(write_runbook(RUNBOOK), clock)
+    opened.test_clock = clock  # type: ignore[attr-defined]
+    yield opened
+    opened.close()
+
+
+def _refusal(result) -> Refused:
+    assert not result.events, "nothing may be recorded when refused"
+    assert len(result.refused) == 1
+    return result.refused[0][1]
+
+
+def test_starting_a_task_with_unfinished_predecessors_is_refused_naming_them(weekend):
+    refusal = _refusal(check(weekend, "start", "import"))
+    assert refusal.message == (
+        "import cannot start: predecessors not done yet: export-data, export-logs"
+    )
+    assert refusal.forceable
+
+
+def test_a_forced_start_is_recorded_with_what_it_overrode(weekend):
+    result = check(weekend, "start", "import", force=True)
+    (event,) = result.events
+    assert event.forced
+    assert "predecessors not done yet" in event.data["overrode"]
+    assert weekend.snapshot().by_id("import").forced
+
+
+def test_finishing_a_task_that_was_never_started_is_refused(weekend):
+    assert "was never started" in _refusal(check(weekend, "done", "verify")).message
+
+
+def test_starting_a_running_or_done_task_is_refused(weekend):
+    check(weekend, "start", "export-data")
+    assert "already running" in _refusal(check(weekend, "start", "export-data")).message
+    check(weekend, "done", "export-data")
+    assert "already done" in _refusal(check(weekend, "start", "export-data")).message
+
+
+def test_skipped_predecessors_release_their_successors(weekend):
+    check(weekend, "start", "export-data")
+    check(weekend, "done", "export-data")
+    check(weekend, "skip", "export-logs", note="logs not needed")
+    result = check(weekend, "start", "import")
+    assert [e.task for e in result.events] == ["import"]
+
+
+def test_an_unknown_id_is_refused_with_did_you_mean(weekend):
+    with pytest.raises(Refused) as caught:
+        check(weekend, "start", "imprt")
+    assert caught.value.message == "unknown task 'imprt'"
+    assert caught.value.hint == "did you mean 'import'?"
+    assert not caught.value.forceable
+    assert weekend.events() == []
+
+
+def test_a_unique_prefix_of_an_id_is_accepted(weekend):
+    result = check(weekend, "start", "export-d")
+    assert [e.task for e in result.events] == ["export-data"]
+
+
+def test_an_ambiguous_prefix_is_refused_listing_the_candidates(weekend):
+    with pytest.raises(Refused, match=r"'export' matches 2 tasks \(export-data, export-logs\)"):
+        check(weekend, "start", "export")
+
+
+def test_several_ids_are_recorded_together_and_refusals_named_one_by_one(weekend):
+    result = check(weekend, "start", "export-data", "import", "export-logs")
+    assert [e.task for e in result.events] == ["export-data", "export-logs"]
+    assert [task for task, _ in result.refused] == ["import"]
+
+
+def test_at_records_the_time_mission_control_was_told(weekend):
+    weekend.test_clock.set("2026-12-04T06:30+01:00")
+    result = check(weekend, "start", "export-data", at=at("2026-12-04T06:05+01:00"))
+    (event,) = result.events
+    assert event.at == int(at("2026-12-04T06:05+01:00").timestamp())
+    assert event.recorded == int(at("2026-12-04T06:30+01:00").timestamp())
+
+
+def test_a_time_in_the_future_is_refused(weekend):
+    with pytest.raises(InputError, match="is in the future"):
+        check(weekend, "start", "export-data", at=at("2026-12-04T06:01+01:00"))
+    assert weekend.events() == []
+
+
+def test_a_finish_before_the_start_is_refused_even_with_force(weekend):
+    weekend.test_clock.set("2026-12-04T07:00+01:00")
+    check(weekend, "start", "export-data", at=at("2026-12-04T06:30+01:00"))
+    result = check(weekend, "done", "export-data", at=at("2026-12-04T06:20+01:00"), force=True)
+    refusal = _refusal(result)
+    assert "cannot finish earlier" in refusal.message
+    assert not refusal.forceable
+
+
+def test_fail_and_skip_need_a_reason(weekend):
+    with pytest.raises(InputError, match="needs --reason"):
+        check(weekend, "skip", "verify", note="  ")
+    check(weekend, "start", "export-data")
+    with pytest.raises(InputError, match="needs --reason"):
+        check(weekend, "fail", "export-data")
+
+
+def test_only_a_running_task_can_fail(weekend):
+    assert "only a running task can fail" in _refusal(
+        check(weekend, "fail", "verify", note="x")
+    ).message
+
+
+def test_a_failed_task_can_be_started_again_and_keeps_its_first_start(weekend):
+    check(weekend, "start", "export-data")
+    weekend.test_clock.advance(minutes=20)
+    check(weekend, "fail", "export-data", note="disk full")
+    weekend.test_clock.advance(minutes=10)
+    check(weekend, "start", "export-data")
+    state = weekend.snapshot().by_id("export-data")
+    assert state.status == "running"
+    assert state.actual_start == int(at("2026-12-04T06:00+01:00").timestamp())
+
+
+def test_undo_revokes_the_last_state_change_as_a_new_event(weekend):
+    check(weekend, "start", "export-data")
+    check(weekend, "done", "export-data")
+    result = check(weekend, "undo", "export-data")
+    (event,) = result.events
+    assert event.kind == "undo"
+    assert event.data["undoes"] == weekend.events()[-2].seq
+    assert weekend.snapshot().by_id("export-data").status == "running"
+    check(weekend, "undo", "export-data")
+    assert weekend.snapshot().by_id("export-data").status == "ready"
+    assert [e.kind for e in weekend.events()] == ["baseline", "start", "done", "undo", "undo"]
+
+
+def test_undo_with_nothing_to_undo_is_refused(weekend):
+    assert "no check-in to undo" in _refusal(check(weekend, "undo", "verify")).message
+
+
+def test_a_note_changes_nothing_but_is_logged(weekend):
+    check(weekend, "note", "verify", note="vendor on site from 09:00")
+    assert weekend.snapshot().by_id("verify").notes == 1
+    assert weekend.events()[-1].note == "vendor on site from 09:00"
+
+
+def test_the_first_check_in_records_the_baseline(weekend):
+    result = check(weekend, "start", "export-data")
+    assert result.baseline is not None
+    assert result.baseline.data["digest"] == weekend.plan.digest
+    assert check(weekend, "start", "export-logs").baseline is None
+
+
+def test_a_changed_runbook_is_said_plainly_and_ahead_stays_against_the_baseline(write_runbook):
+    clock = FakeClock("2026-12-04T06:00+01:00")
+    path = write_runbook(RUNBOOK)
+    with open_weekend(path, clock) as weekend:
+        check(weekend, "start", "export-data")
+    # Planners make the import an hour longer.
+    path.write_text(path.read_text().replace("duration: 2h", "duration: 3h"))
+    with open_weekend(path, clock) as weekend:
+        snap = weekend.snapshot()
+        assert any("has changed since the baseline" in n for n in weekend.notices)
+        assert snap.forecast_finish - snap.baseline_finish == 3600
+        assert snap.ahead == -3600
+        weekend.reset_baseline(actor="planner", host="h")
+        assert weekend.snapshot().ahead == 0
+        assert weekend.events()[-1].kind == "baseline"
+    with open_weekend(path, clock) as weekend:
+        weekend.snapshot()
+        assert weekend.notices == []
+
+
+def test_a_broken_runbook_mid_weekend_falls_back_to_the_last_valid_version(write_runbook):
+    clock = FakeClock("2026-12-04T06:00+01:00")
+    path = write_runbook(RUNBOOK)
+    with open_weekend(path, clock) as weekend:
+        check(weekend, "start", "export-data")
+    path.write_text(path.read_text().replace("duration: 2h", "duration: 2hours and a bit"))
+    with open_weekend(path, clock) as weekend:
+        assert any("carrying on with the last valid version" in n for n in weekend.notices)
+        check(weekend, "done", "export-data")
+        assert weekend.snapshot().by_id("export-data").status == "done"
+
+
+def test_a_broken_runbook_without_history_is_refused_with_its_problems(write_runbook, tmp_path):
+    path = write_runbook(RUNBOOK.replace("duration: 2h", "duration: soon"))
+    with pytest.raises(InvalidRunbook) as caught:
+        Weekend.open(path, tmp_path / "s.db", create=True)
+    assert "'soon' is not a duration" in caught.value.problems[0].message
+
+
+def test_reading_status_does_not_create_a_state_file(write_runbook, tmp_path):
+    path = write_runbook(RUNBOOK)
+    with Weekend.open(path, tmp_path / "none.db") as weekend:
+        assert weekend.snapshot().counts["ready"] == 2
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_a_check_in_reads_the_plan_from_the_cache_without_yaml(write_runbook, tmp_path):
+    import subprocess
+    import sys
+
+    path = write_runbook(RUNBOOK)
+    state = tmp_path / "s.db"
+    clock = FakeClock("2026-12-04T06:00+01:00")
+    with open_weekend(path, clock, state) as weekend:
+        check(weekend, "start", "export-data")
+    code = (
+        "import sys\n"
+        "from datetime import datetime, UTC\n"
+        "from runbook.engine import Weekend\n"
+        f"w = Weekend.open({str(path)!r}, {str(state)!r}, create=True)\n"
+        "w.record('done', ['export-data'], actor='a', host='h')\n"
+        "print(' '.join(m for m in ('yaml', 'pydantic', 'networkx') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

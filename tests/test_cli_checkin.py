@@ -1,0 +1,200 @@
+"""Check-in commands, status, log and plan-with-state as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from .conftest import EXAMPLES
+
+NOW = "2026-12-04T18:20"
+
+
+@pytest.fixture
+def runbook(tmp_path):
+    """A copy of the minimal example, with its state beside it, at 18:20 on the Friday."""
+    path = tmp_path / "intranet.yaml"
+    shutil.copy(EXAMPLES / "minimal.yaml", path)
+    return path
+
+
+@pytest.fixture
+def env(runbook):
+    return {"RUNBOOK_NOW": NOW, "RUNBOOK_USER": "ingrid", "RUNBOOK_FILE": str(runbook)}
+
+
+def test_start_prints_what_was_recorded_and_where_the_weekend_stands(cli, runbook, env):
+    result = cli("start", "freeze", "--at", "18:02", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "started freeze — Change freeze in force · Fri 18:02 by ingrid · 2m late" in result.stdout
+    assert "weekend: ON PLAN · forecast finish Sat 02:15 · deadline Sat 06:00" in result.stdout
+    assert "baseline recorded" in result.stderr
+    assert (runbook.parent / "intranet.state.db").exists()
+
+
+def test_a_refusal_exits_one_with_its_reason_and_how_to_force_it(cli, env):
+    result = cli("start", "backup", env=env)
+    assert result.exit_code == 1
+    assert "refused: backup cannot start: predecessor not done yet: freeze" in result.stderr
+    assert "runbook start backup --force" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_forced_check_in_is_recorded_and_shown(cli, env):
+    result = cli("start", "backup", "--force", env=env)
+    assert result.exit_code == 0
+    assert "FORCED: backup cannot start" in result.stdout
+    log = json.loads(cli("log", "--json", env=env).stdout)
+    assert log[-1]["forced"] is True
+
+
+def test_an_unknown_id_suggests_the_right_one(cli, env):
+    result = cli("start", "frieze", env=env)
+    assert result.exit_code == 1
+    assert "unknown task 'frieze'" in result.stderr
+    assert "did you mean 'freeze'?" in result.stderr
+
+
+def test_a_time_in_the_future_is_refused(cli, env):
+    result = cli("start", "freeze", "--at", "18:30", env=env)
+    assert result.exit_code == 1
+    assert "is in the future" in result.stderr
+
+
+def test_an_unreadable_at_is_a_clear_error(cli, env):
+    result = cli("start", "freeze", "--at", "half past six", env=env)
+    assert result.exit_code == 1
+    assert "--at half past six" in result.stderr
+
+
+def test_check_in_json_prints_the_recorded_event(cli, env):
+    result = cli("start", "freeze", "--json", "--by", "sanne", env=env)
+    assert result.exit_code == 0
+    event = json.loads(result.stdout)
+    assert {k: event[k] for k in ("task", "kind", "actor", "at", "forced")} == {
+        "task": "freeze",
+        "kind": "start",
+        "actor": "sanne",
+        "at": "2026-12-04T18:20:00+01:00",
+        "forced": False,
+    }
+    assert set(event) == {"seq", "at", "recorded", "task", "kind", "actor", "host", "note",
+                          "forced", "data"}
+
+
+def test_several_ids_print_one_json_event_per_line(cli, env):
+    cli("start", "freeze", env=env)
+    cli("done", "freeze", env=env)
+    result = cli("note", "backup", "tape library ready", "--json", env=env)
+    assert json.loads(result.stdout)["note"] == "tape library ready"
+
+
+def test_fail_needs_a_reason(cli, env):
+    cli("start", "freeze", env=env)
+    result = cli("fail", "freeze", env=env)
+    assert result.exit_code == 2  # a missing required option is a usage error
+    result = cli("fail", "freeze", "--reason", "change board objects", env=env)
+    assert result.exit_code == 0
+    assert "FAILED freeze" in result.stdout and "change board objects" in result.stdout
+
+
+def test_status_shows_the_briefing(cli, env):
+    cli("start", "freeze", "--at", "18:00", env=env)
+    cli("done", "freeze", "--at", "18:10", env=env)
+    cli("start", "backup", "--at", "18:10", env=env)
+    result = cli("status", env={**env, "COLUMNS": "120"})
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Fri 04 Dec 18:20 (T+00:20)" in out
+    assert "AHEAD 5m" in out or "ON PLAN" in out
+    assert "Running now (1)" in out and "backup" in out
+    assert "Remaining critical path: switch-dns → smoke-test → done" in out
+    assert "Could be pulled forward" in out
+
+
+def test_status_json_follows_the_contract(cli, env):
+    cli("start", "freeze", "--at", "18:00", env=env)
+    report = json.loads(cli("status", "--json", env=env).stdout)
+    assert list(report)[:6] == ["now", "baseline_finish", "forecast_finish", "deadline",
+                                "ahead_minutes", "counts"]
+    assert report["counts"]["running"] == 1
+    freeze = report["tasks"][0]
+    assert freeze["status"] == "running"
+    assert freeze["actual_start"] == "2026-12-04T18:00:00+01:00"
+    assert freeze["planned_start"] == "2026-12-04T18:00:00+01:00"
+
+
+def test_status_now_evaluates_at_another_moment(cli, env):
+    cli("start", "freeze", "--at", "18:00", env=env)
+    later = json.loads(cli("status", "--json", "--now", "2026-12-04T19:00", env=env).stdout)
+    assert later["now"] == "2026-12-04T19:00:00+01:00"
+    # freeze (15m) is still running an hour later: it is forecast to end now ...
+    assert later["tasks"][0]["forecast_finish"] == "2026-12-04T19:00:00+01:00"
+    # ... but switch-dns waits for 01:00 anyway, so the slip is absorbed.
+    assert later["ahead_minutes"] == 0
+
+
+def test_status_for_one_team_shows_only_its_work(cli, env):
+    result = json.loads(cli("status", "--json", "--team", "Database team", env=env).stdout)
+    assert {t["team"] for t in result["tasks"]} == {"dba"}
+    unknown = cli("status", "--team", "dbx", env=env)
+    assert unknown.exit_code == 1
+    assert "did you mean 'dba'?" in unknown.stderr
+
+
+def test_status_before_any_check_in_writes_nothing(cli, runbook, env):
+    result = cli("status", env=env)
+    assert result.exit_code == 0
+    assert not (runbook.parent / "intranet.state.db").exists()
+
+
+def test_log_lists_events_newest_last_and_filters(cli, env):
+    cli("start", "freeze", env=env)
+    cli("done", "freeze", env=env)
+    cli("note", "backup", "tapes checked", env=env)
+    events = json.loads(cli("log", "--json", env=env).stdout)
+    assert [e["kind"] for e in events] == ["baseline", "start", "done", "note"]
+    only = json.loads(cli("log", "--json", "--task", "back", env=env).stdout)
+    assert [e["kind"] for e in only] == ["note"]
+    by_team = json.loads(cli("log", "--json", "--team", "pmo", env=env).stdout)
+    assert [e["task"] for e in by_team] == ["freeze", "freeze"]
+    table = cli("log", env={**env, "COLUMNS": "120"})
+    assert "tapes checked" in table.stdout
+
+
+def test_the_state_file_can_be_chosen_for_a_dress_rehearsal(cli, env, tmp_path):
+    rehearsal = tmp_path / "rehearsal.db"
+    cli("start", "freeze", "--state", rehearsal, env=env)
+    assert rehearsal.exists()
+    real = json.loads(cli("status", "--json", env=env).stdout)
+    assert real["counts"]["running"] == 0
+    again = json.loads(cli("status", "--json", env={**env, "RUNBOOK_STATE": str(rehearsal)}).stdout)
+    assert again["counts"]["running"] == 1
+
+
+def test_plan_with_a_state_file_recomputes_the_timeline_from_actuals(cli, env):
+    cli("start", "freeze", "--at", "18:00", env=env)
+    cli("done", "freeze", "--at", "18:10", env=env)
+    plan = json.loads(cli("plan", "--json", env=env).stdout)
+    assert plan["tasks"][0]["status"] == "done"
+    assert plan["tasks"][1]["forecast_start"] == "2026-12-04T18:20:00+01:00"
+    assert plan["forecast"]["pull_forward"][0]["id"] == "switch-dns"
+    table = cli("plan", env={**env, "COLUMNS": "120"})
+    assert "Could be pulled forward" in table.stdout
+    bare = json.loads(cli("plan", "--json", "--ignore-state", env=env).stdout)
+    assert "forecast" not in bare
+
+
+def test_baseline_reset_is_an_event(cli, runbook, env):
+    cli("start", "freeze", env=env)
+    runbook.write_text(runbook.read_text().replace("duration: 2h", "duration: 3h"))
+    status = cli("status", env=env)
+    assert "has changed since the baseline" in status.stderr
+    result = cli("baseline", "--reset", env=env)
+    assert result.exit_code == 0
+    assert "new baseline" in result.stdout
+    assert cli("status", env=env).stderr == ""
+    events = json.loads(cli("log", "--json", env=env).stdout)
+    assert [e["kind"] for e in events] == ["baseline", "start", "baseline"]

@@ -1,0 +1,41 @@
+"""Helpers for tests of a weekend in progress: a clock that tests move by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from runbook.engine import Weekend
+
+
+class FakeClock:
+    """A clock that only moves when a test says so."""
+
+    def __init__(self, start: str) -> None:
+        self.now = datetime.fromisoformat(start).astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, moment: str) -> None:
+        """Jump to an ISO time."""
+        self.now = datetime.fromisoformat(moment).astimezone(UTC)
+
+    def advance(self, **delta: float) -> None:
+        """Move forward by a timedelta's keywords (minutes=5, hours=1)."""
+        self.now += timedelta(**delta)
+
+
+def at(moment: str) -> datetime:
+    """An aware datetime from ISO text."""
+    return datetime.fromisoformat(moment)
+
+
+def open_weekend(runbook: Path, clock: FakeClock, state: Path | None = None) -> Weekend:
+    """Open a weekend for writing with the fake clock."""
+    return Weekend.open(runbook, state, clock=clock, create=True)
+
+
+def check(weekend: Weekend, kind: str, *ids: str, **options: object) -> object:
+    """Record a check-in as 'tester' and return the result."""
+    return weekend.record(kind, list(ids), actor="tester", host="test-host", **options)  # type: ignore[arg-type]
