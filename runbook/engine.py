@@ -104,6 +104,32 @@ class Weekend:
             raise
         return cls(path, state, plan, store, clock, notices)
 
+    def reload(self) -> bool:
+        """Read the runbook file again; True when its content changed (the plan is then the
+        new one, or the last valid one with a notice when the new file has errors)."""
+        from runbook.source import digest_of, read_bytes
+
+        data = read_bytes(self.runbook_path)
+        digest = digest_of(data)
+        if digest == self.plan.digest:
+            return False
+        self.notices = []
+        plan = _cached_plan(self.store, digest) if self.store else None
+        if plan is None:
+            try:
+                plan = _compile(data, self.runbook_path, self.store, self.notices)
+            except InvalidRunbook as exc:
+                errors = sum(1 for p in exc.problems if p.severity == "error")
+                self.notices.append(
+                    f"{self.runbook_path} now has {errors} error{'s' if errors != 1 else ''} "
+                    "(run `runbook validate`); carrying on with the version loaded before"
+                )
+                return False
+            if self.store is not None and plan.digest == digest:
+                _cache(self.store, plan, self.now())
+        self.plan = plan
+        return True
+
     def close(self) -> None:
         """Close the state file."""
         if self.store is not None:
@@ -141,14 +167,15 @@ class Weekend:
         """Every task's state and the forecast at ``now`` (default: the clock)."""
         records, runbook_events = fold(self.events())
         baseline, event = self.baseline_of(runbook_events)
-        self._note_changed_runbook(event)
+        self.note_changed_runbook(event)
         return snapshot(self.plan, baseline, records, self.now() if now is None else now)
 
     def pull_forward(self, snap: Snapshot) -> list[PullForward]:
         """Tasks that only their ``not_before`` holds back."""
         return pull_forward(snap)
 
-    def _note_changed_runbook(self, baseline: Event | None) -> None:
+    def note_changed_runbook(self, baseline: Event | None) -> None:
+        """Add a notice when the runbook differs from the one the baseline was taken of."""
         if baseline is None or baseline.data.get("digest") == self.plan.digest:
             return
         taken = show_time(baseline.at, self.plan.zone, with_date=True)

@@ -240,7 +240,7 @@ def baseline(
         _, runbook_events = fold(weekend.events())
         plan, event = weekend.baseline_of(runbook_events)
         show_notices(weekend)
-        weekend._note_changed_runbook(event)
+        weekend.note_changed_runbook(event)
         if as_json:
             output.echo(
                 json.dumps(

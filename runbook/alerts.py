@@ -1,0 +1,73 @@
+"""What mission control must not miss: overruns, critical tasks going late, failures, and a
+forecast past the deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runbook.durations import clock, format_duration
+from runbook.state import FAILED, PENDING, READY, RUNNING, Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One alert; ``key`` stays the same while the condition lasts (to announce it once)."""
+
+    kind: str  # overrun | critical-late | failed | deadline
+    task: str | None
+    message: str
+    severity: str  # warning | error
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """Identity of the condition."""
+        return self.kind, self.task
+
+
+def alerts(snap: Snapshot) -> list[Alert]:
+    """Every alert that holds at the snapshot's moment, most severe first."""
+    plan, zone, now = snap.plan, snap.plan.zone, snap.now
+    found: list[Alert] = []
+    if plan.deadline is not None and snap.forecast_finish > plan.deadline:
+        over = snap.forecast_finish - plan.deadline
+        found.append(
+            Alert(
+                "deadline",
+                None,
+                f"forecast finish {clock(snap.forecast_finish, zone)} is "
+                f"{format_duration(over)} past the deadline {clock(plan.deadline, zone)}",
+                "error",
+            )
+        )
+    for state in snap.tasks:
+        task = plan.tasks[state.index]
+        if state.status == FAILED:
+            found.append(
+                Alert("failed", task.id, f"{task.id} FAILED: {state.reason or 'no reason given'}",
+                      "error")
+            )
+        if state.status in (RUNNING, FAILED) and state.actual_start is not None:
+            elapsed = now - state.actual_start
+            if elapsed > task.duration and not task.milestone:
+                found.append(
+                    Alert(
+                        "overrun",
+                        task.id,
+                        f"{task.id} has run {format_duration(elapsed)}, "
+                        f"{format_duration(elapsed - task.duration)} over its planned "
+                        f"{format_duration(task.duration)}",
+                        "warning",
+                    )
+                )
+        if state.status in (PENDING, READY) and state.late and state.critical:
+            found.append(
+                Alert(
+                    "critical-late",
+                    task.id,
+                    f"{task.id} is on the critical path and should have started at "
+                    f"{clock(state.planned_start or now, zone)}",
+                    "error" if state.status == READY else "warning",
+                )
+            )
+    found.sort(key=lambda a: (a.severity != "error", a.kind != "deadline"))
+    return found

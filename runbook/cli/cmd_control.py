@@ -1,0 +1,32 @@
+"""`runbook control`: the mission-control dashboard."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from runbook.cli.app import ByOption, FileOption, NowOption, StateOption, actor, command, host
+
+
+@command()
+def control(
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    read_only: Annotated[
+        bool,
+        typer.Option("--read-only", help="A wall screen for stakeholders: nothing can be changed."),
+    ] = False,
+    now: NowOption = None,
+) -> None:
+    """The mission-control dashboard: live progress, ahead or behind, alerts, and check-ins
+    from the keyboard (press ? inside for the keys)."""
+    from runbook.cli.weekend import open_weekend
+    from runbook.tui.app import MissionControl
+
+    weekend = open_weekend(file, state, now=now, create=not read_only)
+    try:
+        MissionControl(weekend, actor=actor(by), host=host(), read_only=read_only).run()
+    finally:
+        weekend.close()

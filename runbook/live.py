@@ -1,0 +1,92 @@
+"""Following a weekend as it happens, cheaply: for the dashboard and anything long-running.
+
+Idle, a poll costs one ``PRAGMA data_version`` (answered from SQLite's memory, no file read)
+and one ``stat`` of the runbook file. Only when another process has committed are the new
+events read (by sequence number) and folded into the records kept in memory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from runbook.engine import Weekend
+from runbook.state import Snapshot, TaskRecord, apply_event, snapshot
+from runbook.store import Event, Store
+
+
+@dataclass
+class Change:
+    """What a poll found: new events, and whether the runbook itself changed."""
+
+    events: list[Event] = field(default_factory=list)
+    runbook_changed: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.events) or self.runbook_changed
+
+
+class Live:
+    """A weekend kept up to date incrementally."""
+
+    def __init__(self, weekend: Weekend) -> None:
+        self.weekend = weekend
+        self.records: dict[str, TaskRecord] = {}
+        self.runbook_events: list[Event] = []
+        self.recent: list[Event] = []  # every event, oldest first
+        self.last_seq = 0
+        self._data_version: int | None = None
+        self._runbook_stat = self._stat()
+        self.refresh(force=True)
+
+    def _stat(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self.weekend.runbook_path)
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
+    def _store(self) -> Store | None:
+        """The state file; it may appear after the dashboard started (read-only mode)."""
+        if self.weekend.store is None and self.weekend.state_path.exists():
+            self.weekend.store = Store.open(self.weekend.state_path, create=False)
+        return self.weekend.store
+
+    def refresh(self, *, force: bool = False) -> Change:
+        """Read what changed since the last call (everything new when ``force``)."""
+        change = Change()
+        stat = self._stat()
+        if stat != self._runbook_stat:
+            self._runbook_stat = stat
+            if stat is not None:
+                change.runbook_changed = self.weekend.reload()
+        store = self._store()
+        if store is None:
+            return change
+        version = store.data_version()
+        if not force and version == self._data_version:
+            return change
+        self._data_version = version
+        for event in store.events(after=self.last_seq):
+            self.apply(event)
+            change.events.append(event)
+        return change
+
+    def apply(self, event: Event) -> None:
+        """Fold one event into the records."""
+        self.last_seq = max(self.last_seq, event.seq)
+        self.recent.append(event)
+        if event.task is None:
+            self.runbook_events.append(event)
+            return
+        record = self.records.get(event.task)
+        if record is None:
+            record = self.records[event.task] = TaskRecord()
+        apply_event(record, event)
+
+    def snapshot(self, now: int | None = None) -> Snapshot:
+        """Every task's state and the forecast, from the records in memory."""
+        weekend = self.weekend
+        baseline, event = weekend.baseline_of(self.runbook_events)
+        weekend.note_changed_runbook(event)
+        return snapshot(weekend.plan, baseline, self.records, weekend.now() if now is None else now)

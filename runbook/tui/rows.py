@@ -1,0 +1,160 @@
+"""What each row and panel of the dashboard says: pure formatting of a snapshot.
+
+Kept apart from the widgets so tests and the table's change detection can compare plain
+values: a row is a tuple of cells, and only the cells that differ are redrawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+
+from runbook.durations import clock, format_duration
+from runbook.state import Snapshot, TaskState
+
+# (key, label) of the task table's columns, in order.
+# Most important first, so a narrow terminal still shows what matters without scrolling.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("crit", "!"),
+    ("id", "Task"),
+    ("status", "Status"),
+    ("plan", "Plan"),
+    ("when", "Actual / ~forecast"),
+    ("var", "Var"),
+    ("float", "Float"),
+    ("team", "Team"),
+    ("title", "Title"),
+    ("phase", "Phase"),
+)
+COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
+# Columns that would otherwise take the width of their longest value.
+WIDTHS = {"title": 28, "phase": 12, "status": 14}
+
+STATUS_STYLE = {
+    "pending": "dim",
+    "ready": "bold cyan",
+    "running": "bold blue",
+    "failed": "bold white on red",
+    "done": "green",
+    "skipped": "yellow",
+}
+STATUS_LABEL = {
+    "pending": "pending",
+    "ready": "READY",
+    "running": "running",
+    "failed": "FAILED",
+    "done": "done",
+    "skipped": "skipped",
+}
+
+
+def signed(seconds: int | None) -> str:
+    """``+35m`` / ``-5m`` / ``""``."""
+    if seconds is None or abs(seconds) < 60:
+        return ""
+    return ("+" if seconds > 0 else "-") + format_duration(abs(seconds))
+
+
+def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[Text, ...]:
+    """The cells of one task's row: planned times from the baseline; actual times where
+    known (plain), forecast times otherwise (italic, marked with ~)."""
+    plan, zone = snap.plan, snap.plan.zone
+    task = plan.tasks[state.index]
+
+    def span(start: int | None, end: int | None) -> str:
+        if start is None or end is None:
+            return "—"
+        first = clock(start, zone, with_date=dated)
+        last = clock(end, zone, with_date=dated)
+        return f"{first}–{last[-5:] if last[:-5] == first[:-5] else last}"
+
+    if state.actual_finish is not None:
+        when = Text(span(state.actual_start, state.actual_finish))
+    elif state.actual_start is not None:
+        when = Text(span(state.actual_start, state.forecast_finish))
+        when.append(" ~", style="italic")
+    else:
+        when = Text("~" + span(state.forecast_start, state.forecast_finish),
+                    style="italic dim" if state.status == "pending" else "italic")
+
+    variance = state.start_variance
+    var_style = "red" if (variance or 0) > 0 else "green"
+    over = state.status in ("running", "failed") and state.actual_start is not None and (
+        snap.now - state.actual_start > task.duration
+    )
+    status = Text(STATUS_LABEL[state.status], style=STATUS_STYLE[state.status])
+    if state.forced:
+        status.append("*", style="bold yellow")
+    if over:
+        status.append(" overrun", style="bold red")
+    elif state.late:
+        status.append(" late", style="bold red" if state.critical else "yellow")
+    return (
+        Text("!", style="bold red") if state.critical else Text(""),
+        Text(task.id, style="bold red" if state.critical else "bold"),
+        status,
+        Text(span(state.planned_start, state.planned_finish) if state.planned_start else "new",
+             style="dim"),
+        when,
+        Text(signed(variance), style=var_style),
+        Text(format_duration(state.float) if state.status not in ("done", "skipped") else "",
+             style="red" if state.critical else "dim"),
+        Text(task.team or "—", style="magenta"),
+        Text(task.title),
+        Text(task.phase or ""),
+    )
+
+
+def bar(fraction: float, width: int, *, style: str = "green") -> Text:
+    """A progress bar of ``width`` cells with eighths for precision."""
+    fraction = min(max(fraction, 0.0), 1.0)
+    eighths = round(fraction * width * 8)
+    full, part = divmod(eighths, 8)
+    text = Text("█" * full, style=style)
+    if part and full < width:
+        text.append(" ▏▎▍▌▋▊▉"[part], style=style)
+        full += 1
+    text.append("·" * (width - full), style="dim")
+    return text
+
+
+def sort_value(snap: Snapshot, state: TaskState, column: str) -> object:
+    """What a column sorts by (times as numbers, not text)."""
+    task = snap.plan.tasks[state.index]
+    order = {"failed": 0, "running": 1, "ready": 2, "pending": 3, "done": 4, "skipped": 5}
+    values: dict[str, object] = {
+        "crit": (not state.critical, state.forecast_start),
+        "id": task.id,
+        "title": task.title.casefold(),
+        "team": (task.team or "").casefold(),
+        "phase": (task.phase or "").casefold(),
+        "status": (order[state.status], state.forecast_start),
+        "plan": state.planned_start if state.planned_start is not None else 2**62,
+        "when": (state.forecast_start, state.forecast_finish),
+        "var": -(state.start_variance or 0),
+        "float": state.float,
+    }
+    return values[column]
+
+
+def dated(snap: Snapshot) -> bool:
+    """Whether times need a date (a runbook longer than about a week)."""
+    plan = snap.plan
+    end = max(snap.forecast_finish, plan.deadline or plan.finish)
+    return end - plan.start >= 6 * 86400
+
+
+def team_contact(snap: Snapshot, team: str | None) -> str:
+    """``Sanne Bakker +31 20 555 0120`` for the team to call."""
+    info = snap.plan.teams.get(team or "")
+    if info is None:
+        return ""
+    return " ".join(b for b in (info.lead, info.contact) if b)
+
+
+def lines_or_none(lines: Sequence[Text], empty: str) -> Text:
+    """Join panel lines, or a dim placeholder."""
+    if not lines:
+        return Text(empty, style="dim italic")
+    return Text("\n").join(lines)

@@ -1,0 +1,171 @@
+"""Modal screens: confirm a check-in, show a refusal (and force it deliberately), jump to a
+task, filter, and help."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, Static
+
+from runbook.filters import HELP as FILTER_HELP
+
+
+class ConfirmScreen(ModalScreen[str | None]):
+    """Ask before recording; with ``ask`` set, a text (reason or note) is required.
+    Dismisses with the text ("" when none is asked for), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, detail: str = "", ask: str | None = None) -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.ask = ask
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.question, id="question")
+            if self.detail:
+                yield Static(self.detail, id="detail")
+            if self.ask:
+                yield Input(placeholder=self.ask, id="text")
+            with Horizontal(id="buttons"):
+                yield Button("Confirm (Enter)", variant="primary", id="confirm")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        if self.ask:
+            self.query_one("#text", Input).focus()
+        else:
+            self.query_one("#confirm", Button).focus()
+
+    def on_input_submitted(self) -> None:
+        self._confirm()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm":
+            self._confirm()
+        else:
+            self.dismiss(None)
+
+    def _confirm(self) -> None:
+        if self.ask:
+            text = self.query_one("#text", Input).value.strip()
+            if not text:
+                self.notify(f"{self.ask}: please fill it in", severity="warning")
+                return
+            self.dismiss(text)
+        else:
+            self.dismiss("")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RefusedScreen(ModalScreen[bool]):
+    """A refusal, in plain words; ``f`` forces it (recorded as an override) when allowed."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("f", "force", "Force it", show=False),
+    ]
+
+    def __init__(self, message: str, hint: str | None, forceable: bool) -> None:
+        super().__init__()
+        self.message = message
+        self.hint = hint
+        self.forceable = forceable
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="refused"):
+            yield Label("REFUSED", id="question")
+            yield Static(self.message, id="detail")
+            if self.hint:
+                yield Static(f"hint: {self.hint}", classes="hint")
+            with Horizontal(id="buttons"):
+                if self.forceable:
+                    yield Button("Force it (F)", variant="error", id="force")
+                yield Button("Close (Esc)", variant="primary", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "force")
+
+    def action_force(self) -> None:
+        if self.forceable:
+            self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+
+class AskScreen(ModalScreen[str | None]):
+    """One line of input (jump to a task, filter); None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, title: str, *, value: str = "", help_text: str = "", suggestions: list[str] | None = None
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.help_text = help_text
+        self.suggestions = suggestions or []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, id="question")
+            suggester = SuggestFromList(self.suggestions) if self.suggestions else None
+            yield Input(value=self.value, id="text", suggester=suggester)
+            if self.help_text:
+                yield Static(self.help_text, classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+HELP_TEXT = f"""\
+[b]Mission control — keys[/b]
+
+  [b]s[/b] start      [b]d[/b] done       [b]f[/b] fail (asks why)     [b]k[/b] skip (asks why)
+  [b]u[/b] undo the task's last check-in     [b]n[/b] add a note
+  Every action asks for confirmation and follows the same rules as the CLI;
+  a refusal says why, and can be forced deliberately (the override is logged).
+
+  [b]/[/b] filter      [b]c[/b] critical only      [b]g[/b] go to a task by id
+  [b]o[/b] sort by the next column   [b]O[/b] reverse   (or click a column header)
+  [b]1[/b] tasks   [b]2[/b] timeline   [b]3[/b] event log      [b]?[/b] this help   [b]q[/b] quit
+
+[b]Filter[/b]: {FILTER_HELP}.
+  e.g. [i]team:dba status:running,ready[/i]   [i]phase:sat late[/i]   [i]ehr critical[/i]
+
+[b]Reading the table[/b]: Plan = the baseline; Start/Finish are actual times, or
+  ~forecast ones; Var = start against the baseline; ! = on the remaining critical path.
+
+Press Esc to close.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys and the filter syntax."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="help"):
+            yield Static(HELP_TEXT)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,94 @@
+"""The task table: every task, sortable and filterable, updated cell by cell."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowDoesNotExist
+
+from runbook.filters import TaskFilter
+from runbook.state import Snapshot
+from runbook.tui.rows import COLUMN_KEYS, COLUMNS, WIDTHS, dated, sort_value, task_row
+
+
+def _signature(cell: Text) -> tuple[object, ...]:
+    """What a cell looks like (rich's Text equality ignores the base style)."""
+    return cell.plain, str(cell.style), tuple(cell.spans)
+
+
+class TaskTable(DataTable[object]):
+    """Tasks as rows keyed by task id. ``show`` redraws only the cells that changed, keeps
+    the selected task selected, and rebuilds rows only when the filter or sort changes."""
+
+    DEFAULT_CSS = """
+    TaskTable { height: 1fr; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.filter = TaskFilter()
+        self.sort_column = "when"
+        self.sort_reverse = False
+        self._cells: dict[str, tuple[tuple[object, ...], ...]] = {}
+        self._order: list[str] = []
+        self.cells_updated = 0  # for tests and the benchmark: work done by the last show()
+
+    def on_mount(self) -> None:
+        for key, label in COLUMNS:
+            self.add_column(label, key=key, width=WIDTHS.get(key))
+
+    @property
+    def selected_task(self) -> str | None:
+        """The id of the task under the cursor."""
+        if not self._order or self.cursor_row < 0 or self.cursor_row >= len(self._order):
+            return None
+        return self._order[self.cursor_row]
+
+    def show(self, snap: Snapshot) -> None:
+        """Bring the table up to date with a snapshot."""
+        selected = self.selected_task
+        with_date = dated(snap)
+        visible = [s for s in snap.tasks if self.filter.matches(snap.plan, s)]
+        visible.sort(key=lambda s: (sort_value(snap, s, self.sort_column), s.index),
+                     reverse=self.sort_reverse)
+        order = [s.id for s in visible]
+        rows = {s.id: task_row(snap, s, dated=with_date) for s in visible}
+        marks = {task_id: tuple(map(_signature, cells)) for task_id, cells in rows.items()}
+        updated = 0
+        if order != self._order:
+            # Filter, sort or the set of tasks changed: rebuild (not on a plain event).
+            self.clear()
+            for task_id in order:
+                self.add_row(*rows[task_id], key=task_id)
+            updated = len(order) * len(COLUMN_KEYS)
+        else:
+            for task_id in order:
+                new, old = marks[task_id], self._cells.get(task_id)
+                if old == new:
+                    continue
+                for i, key in enumerate(COLUMN_KEYS):
+                    if old is None or old[i] != new[i]:
+                        self.update_cell(task_id, key, rows[task_id][i])
+                        updated += 1
+        self._order = order
+        self._cells = marks
+        self.cells_updated = updated
+        if selected is not None:
+            self.select(selected)
+
+    def select(self, task_id: str) -> bool:
+        """Move the cursor to a task; False when the filter hides it."""
+        try:
+            row = self.get_row_index(task_id)
+        except RowDoesNotExist:
+            return False
+        if row != self.cursor_row:
+            self.move_cursor(row=row, animate=False)
+        return True
+
+    def sort_by(self, column: str) -> None:
+        """Sort by a column; the same column again reverses the order."""
+        if column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, False
