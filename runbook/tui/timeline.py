@@ -131,7 +131,7 @@ class Timeline(ScrollView, can_focus=True):
                 line[tick.cell] = "┃" if tick.major else "╵"
         if row == 1:
             line[scale.cell(snap.now)] = "▼"
-        head = " now ▼  ▀ baseline ▄ forecast" if row == 1 else " "
+        head = " ▀ baseline ▄ forecast ▼now" if row == 1 else " "
         return Strip(
             [Segment(head[:LABEL].ljust(LABEL), Style(dim=True)),
              Segment("".join(line), Style(bold=row == 0, dim=row == 1))],

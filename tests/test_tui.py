@@ -1,0 +1,217 @@
+"""The mission-control dashboard driven by Textual's Pilot: key presses record the right
+events in the real database, refusals are shown, filters work, outside check-ins appear."""
+
+from __future__ import annotations
+
+import pytest
+
+from runbook.engine import Weekend
+from runbook.tui.app import MissionControl
+from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
+from runbook.tui.table import TaskTable
+
+from .tui_helpers import FRIDAY_1820, control_app
+from .weekend_helpers import FakeClock
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(FRIDAY_1820)
+
+
+@pytest.fixture
+def app(tmp_path, clock):
+    application, _, _ = control_app(tmp_path, clock)
+    yield application
+    application.weekend.close()
+
+
+def _events(app: MissionControl) -> list[tuple[str | None, str, str]]:
+    """Events as another process sees them: read through a fresh connection."""
+    with Weekend.open(app.weekend.runbook_path, app.weekend.state_path) as other:
+        return [(e.task, e.kind, e.actor) for e in other.events()]
+
+
+async def _select(pilot, app: MissionControl, task_id: str) -> None:
+    table = app.query_one(TaskTable)
+    assert table.select(task_id)
+    await pilot.pause()
+
+
+async def test_done_on_the_selected_task_records_it_after_confirmation(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "backup")
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _events(app)[-1] == ("backup", "done", "coordinator")
+        assert app.snap.by_id("backup").status == "done"
+
+
+async def test_cancelling_the_confirmation_records_nothing(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = _events(app)
+        await _select(pilot, app, "backup")
+        await pilot.press("d", "escape")
+        await pilot.pause()
+        assert _events(app) == before
+
+
+async def test_a_refusal_is_shown_and_can_be_forced_deliberately(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "export")
+        await pilot.press("s", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RefusedScreen)
+        assert "export cannot start: predecessor not done yet: go-no-go" in app.screen.message
+        assert _events(app)[-1][1] == "note"  # nothing recorded yet
+        await pilot.press("f")
+        await pilot.pause()
+        assert _events(app)[-1] == ("export", "start", "coordinator")
+        assert app.snap.by_id("export").forced
+
+
+async def test_closing_a_refusal_records_nothing(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = _events(app)
+        await _select(pilot, app, "export")
+        await pilot.press("s", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert _events(app) == before
+        assert not isinstance(app.screen, RefusedScreen)
+
+
+async def test_fail_asks_for_a_reason_and_logs_it(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "backup")
+        await pilot.press("f")
+        await pilot.press("enter")  # an empty reason is not accepted
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press(*"tape jam", "enter")
+        await pilot.pause()
+        with Weekend.open(app.weekend.runbook_path, app.weekend.state_path) as other:
+            last = other.events()[-1]
+        assert (last.task, last.kind, last.note) == ("backup", "fail", "tape jam")
+
+
+async def test_a_note_is_recorded_with_its_text(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "import")
+        await pilot.press("n", *"vendor on site", "enter")
+        await pilot.pause()
+        assert _events(app)[-1] == ("import", "note", "coordinator")
+
+
+async def test_undo_revokes_the_last_check_in(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "freeze")
+        await pilot.press("u", "enter")
+        await pilot.pause()
+        assert _events(app)[-1] == ("freeze", "undo", "coordinator")
+        assert app.snap.by_id("freeze").status == "running"
+
+
+async def test_the_filter_narrows_the_table(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash")
+        assert isinstance(app.screen, AskScreen)
+        await pilot.press(*"team:dba", "enter")
+        await pilot.pause()
+        table = app.query_one(TaskTable)
+        assert table.row_count == 3
+        assert table.selected_task in {"backup", "export", "import"}
+        await pilot.press("slash", *"status:running", "enter")
+        await pilot.pause()
+        assert [app.query_one(TaskTable)._order] == [["backup"]]
+
+
+async def test_critical_only_shows_the_critical_tasks(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.query_one(TaskTable)._order == ["switch-dns", "smoke-test", "done"]
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.query_one(TaskTable).row_count == 8
+
+
+async def test_go_to_a_task_by_a_prefix_of_its_id(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g", *"smo", "enter")
+        await pilot.pause()
+        assert app.query_one(TaskTable).selected_task == "smoke-test"
+
+
+async def test_a_check_in_from_another_terminal_appears_and_keeps_the_selection(app, clock):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "import")
+        with Weekend.open(app.weekend.runbook_path, app.weekend.state_path, clock=clock,
+                          create=True) as other:
+            other.record("done", ["backup"], actor="sanne", host="pc2")
+        await pilot.pause(0.3)
+        assert app.snap.by_id("backup").status == "done"
+        table = app.query_one(TaskTable)
+        assert table.selected_task == "import"
+        # Only the cells that changed were redrawn, not every row.
+        assert 0 < table.cells_updated < 3 * 10
+
+
+async def test_the_clock_ticks_the_elapsed_figures(app, clock):
+    async with app.run_test(size=(120, 40)) as pilot:
+        clock.advance(hours=2)
+        await pilot.pause(1.2)
+        assert app.snap.now == int(clock().timestamp())
+        assert "backup" in str(app.query_one("#running").render())
+
+
+async def test_an_overrun_raises_an_alert_once(app, clock):
+    async with app.run_test(size=(120, 40)) as pilot:
+        clock.advance(hours=1)  # backup (1h) started 18:10: 10m over at 19:20
+        await pilot.pause(1.2)
+        assert ("overrun", "backup") in app.announced
+        messages = [n.message for n in app._notifications]
+        assert any("backup has run 1h10m, 10m over" in m for m in messages)
+        banner = str(app.query_one("#alerts").render())
+        assert "backup has run" in banner
+
+
+async def test_read_only_mode_changes_nothing(tmp_path, clock):
+    app, _, _ = control_app(tmp_path, clock, read_only=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = _events(app)
+        await _select(pilot, app, "backup")
+        await pilot.press("d", "s", "u", "n")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert _events(app) == before
+    app.weekend.close()
+
+
+async def test_help_lists_the_keys(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_timeline_tab_draws_every_task(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        from runbook.tui.timeline import Timeline
+
+        timeline = app.query_one(Timeline)
+        assert timeline.virtual_size.height == 8 + 2
+        line = "".join(s.text for s in timeline.render_line(2))
+        assert "freeze" in line
+
+
+async def test_an_80_by_24_terminal_still_shows_the_verdict_and_the_table(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.query_one("#verdict").region.width > 0
+        assert app.query_one(TaskTable).region.height >= 5

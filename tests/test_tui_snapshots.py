@@ -1,0 +1,51 @@
+"""How mission control looks, at fixed terminal sizes and a frozen clock (SVG snapshots).
+
+Update after an intended change of looks with ``pytest tests/test_tui_snapshots.py
+--snapshot-update``, and look at the new SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .tui_helpers import FRIDAY_1820, control_app
+from .weekend_helpers import FakeClock
+
+
+@pytest.fixture
+def app(tmp_path):
+    application, _, _ = control_app(tmp_path, FakeClock(FRIDAY_1820))
+    yield application
+    application.weekend.close()
+
+
+def test_the_main_screen_on_a_120_by_40_terminal(snap_compare, app):
+    """Header with the verdict, the task table and the panel strip beneath it."""
+    assert snap_compare(app, terminal_size=(120, 40))
+
+
+def test_the_main_screen_on_a_wide_terminal(snap_compare, app):
+    """From 160 columns the panels stand beside the table."""
+    assert snap_compare(app, terminal_size=(170, 45))
+
+
+def test_the_main_screen_on_an_80_by_24_terminal(snap_compare, app):
+    """The slim header and a short panel strip."""
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_the_timeline(snap_compare, app):
+    """Baseline (upper half) against forecast (lower half), with now and the deadline."""
+    assert snap_compare(app, terminal_size=(120, 30), press=["2"])
+
+
+def test_a_refusal(snap_compare, app):
+    """Starting a task whose predecessor is not done: the reason, and a way to force it."""
+
+    async def select_export(pilot) -> None:
+        from runbook.tui.table import TaskTable
+
+        app.query_one(TaskTable).select("export")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=select_export, press=["s", "enter"])

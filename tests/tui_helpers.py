@@ -1,0 +1,39 @@
+"""A mission-control app on a copy of the minimal example, at a frozen moment."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from runbook.engine import Weekend
+from runbook.tui.app import MissionControl
+
+from .conftest import EXAMPLES
+from .weekend_helpers import FakeClock, at
+
+FRIDAY_1820 = "2026-12-04T18:20+01:00"
+
+
+def prepared_weekend(folder: Path, clock: FakeClock) -> tuple[Path, Path]:
+    """The minimal runbook with freeze done and backup running since 18:10."""
+    runbook = folder / "intranet.yaml"
+    shutil.copy(EXAMPLES / "minimal.yaml", runbook)
+    state = folder / "intranet.state.db"
+    with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
+        record = weekend.record
+        record("start", ["freeze"], actor="ingrid", host="pc1", at=at("2026-12-04T18:00+01:00"))
+        record("done", ["freeze"], actor="ingrid", host="pc1", at=at("2026-12-04T18:12+01:00"))
+        record("start", ["backup"], actor="sanne", host="pc2", at=at("2026-12-04T18:10+01:00"))
+        record("note", ["backup"], actor="sanne", host="pc2", note="tape library online")
+    return runbook, state
+
+
+def control_app(
+    folder: Path, clock: FakeClock, *, read_only: bool = False
+) -> tuple[MissionControl, Path, Path]:
+    """The app over a prepared weekend (polling fast, for tests)."""
+    runbook, state = prepared_weekend(folder, clock)
+    weekend = Weekend.open(runbook, state, clock=clock, create=not read_only)
+    app = MissionControl(weekend, actor="coordinator", host="bridge", read_only=read_only,
+                         poll_seconds=0.05)
+    return app, runbook, state
