@@ -37,6 +37,10 @@ from generate import generate
 HERE = Path(__file__).resolve().parent
 MEASURE = HERE / "measure.py"
 MINIMAL_TYPER = HERE / "minimal_typer.py"
+TUI_BENCH = HERE / "tui_bench.py"
+CONTROL_TASKS = 2_000
+CONTROL_FIRST_S = 3.0
+CONTROL_SHOWN_S = 1.0
 
 DEFAULT_SIZES = (1_000, 10_000)
 TARGET_TASKS = 10_000
@@ -243,6 +247,49 @@ def _copy_state(source: Path, target: Path) -> None:
     for suffix in ("-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     shutil.copyfile(source, target)
+
+
+def control_figures(runbook: Path, python: str, workdir: Path, runs: int) -> list[Check]:
+    """Mission control on a 2,000-task runbook: first screen within 3 s of the process
+    starting, an outside check-in shown within 1 s, and one event redrawing only the cells
+    that changed (here: at most 1% of the table). Median of ``runs`` processes."""
+    file = write_runbooks([CONTROL_TASKS], workdir)[CONTROL_TASKS]
+    state = workdir / "control.state.db"
+    env = child_environment()
+    subprocess.run([str(runbook), "note", "t0000", "benchmark", "-f", str(file), "--state",
+                    str(state)], check=True, capture_output=True, env=env)
+    samples = []
+    for _ in range(runs):
+        done = subprocess.run([python, str(TUI_BENCH), str(file), str(state), str(runbook)],
+                              capture_output=True, text=True, env=env, check=False)
+        if done.returncode != 0:
+            raise BenchmarkError(f"tui_bench.py failed:\n{done.stderr[-2000:]}")
+        samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        # Undo the check-in so every run starts from the same state.
+        subprocess.run([str(runbook), "undo", _started(samples[-1], file, state, runbook, env),
+                        "-f", str(file), "--state", str(state)], check=False, capture_output=True,
+                       env=env)
+    first = statistics.median(s["first_screen_s"] for s in samples)
+    shown = statistics.median(s["checkin_shown_s"] for s in samples)
+    redrawn = max(s["cells_redrawn"] for s in samples)
+    cells = samples[0]["cells"]
+    where = f"runbook control at {CONTROL_TASKS:,} tasks"
+    return [
+        Check(f"{where}: first screen {first:.2f} s (target <= {CONTROL_FIRST_S:.0f} s)",
+              first, CONTROL_FIRST_S, first <= CONTROL_FIRST_S),
+        Check(f"{where}: outside check-in shown in {shown:.2f} s (target <= {CONTROL_SHOWN_S:.0f} s)",
+              shown, CONTROL_SHOWN_S, shown <= CONTROL_SHOWN_S),
+        Check(f"{where}: one event redrew {redrawn} of {cells:,} cells (target <= 1%)",
+              redrawn, cells / 100, redrawn <= cells / 100),
+    ]
+
+
+def _started(sample: dict[str, object], file: Path, state: Path, runbook: Path,
+             env: dict[str, str]) -> str:
+    """The task the last benchmark run started (the last event's task)."""
+    done = subprocess.run([str(runbook), "log", "--json", "-f", str(file), "--state", str(state)],
+                          capture_output=True, text=True, env=env, check=True)
+    return str(json.loads(done.stdout)[-1]["task"])
 
 
 # --- Measuring ----------------------------------------------------------------------------
@@ -455,12 +502,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             checkin_file = files.get(1_000) or write_runbooks([1_000], workdir)[1_000]
             cases += checkin_cases(runbook, checkin_file, workdir, typer)
             results = measure_all(cases, helper, runs=args.runs, warmup=args.warmup)
+            control = control_figures(runbook, python, workdir, runs=3)
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
     env = environment(runbook, python, args.runs, args.warmup)
-    found = checks(results)
+    found = checks(results) + control
     print(
         f"Python {env['python']} on {env['platform']}, {env['cpus']} CPUs; "
         f"median and min of {args.runs} runs after {args.warmup} warm-up\n"

@@ -1,0 +1,51 @@
+"""Time mission control on a large runbook: first screen, an outside check-in, redraw work.
+
+Run by ``run.py`` as a child process: ``python tui_bench.py RUNBOOK STATE RUNBOOK_CMD``.
+Prints one JSON line: seconds from interpreter start to the first screen drawn, seconds from
+an outside ``runbook start`` committing to the dashboard showing it, and how many table
+cells the dashboard redrew for that one event (out of how many).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+
+STARTED = time.perf_counter()  # as early as this script can take it
+
+
+async def main(runbook: str, state: str, command: str) -> dict[str, float | int]:
+    from runbook.cli.app import actor, host
+    from runbook.engine import Weekend
+    from runbook.tui.app import MissionControl
+    from runbook.tui.table import TaskTable
+
+    weekend = Weekend.open(runbook, state, create=True)
+    app = MissionControl(weekend, actor=actor(None), host=host(), poll_seconds=0.25)
+    figures: dict[str, float | int] = {}
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        figures["first_screen_s"] = time.perf_counter() - STARTED
+        table = app.query_one(TaskTable)
+        figures["rows"] = table.row_count
+        figures["cells"] = table.row_count * len(table.columns)
+        ready = next(s.id for s in app.snap.tasks if s.status == "ready")
+        subprocess.run([command, "start", ready, "-f", runbook, "--state", state, "--by", "bench"],
+                       check=True, capture_output=True)
+        committed = time.perf_counter()
+        while app.snap.by_id(ready).status != "running":
+            await asyncio.sleep(0.005)
+            if time.perf_counter() - committed > 10:
+                raise SystemExit("the check-in never showed")
+        figures["checkin_shown_s"] = time.perf_counter() - committed
+        figures["cells_redrawn"] = table.cells_updated
+    weekend.close()
+    return figures
+
+
+if __name__ == "__main__":
+    result = asyncio.run(main(*sys.argv[1:4]))
+    print(json.dumps(result))
