@@ -71,6 +71,11 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
         db.execute(statement)
 
 
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """True when the error only means another connection holds the lock right now."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 # Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda db: _run_script(db, _SCHEMA_V1),
@@ -147,7 +152,8 @@ class Store:
             db.close()
             if "not a database" in str(exc) or "malformed" in str(exc):
                 raise StateError(
-                    f"{target}: not a runbook state file (it is not an SQLite database)",
+                    f"{target}: not a runbook state file (it is not an SQLite database); nothing was "
+                    "written to it",
                     hint="give the right file with --state PATH",
                 ) from None
             raise StateError(f"{target}: cannot use the state file ({exc})") from None
@@ -159,28 +165,47 @@ class Store:
     def _prepare(self) -> None:
         db = self.db
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if app_id != APPLICATION_ID:
-            # An empty database is new (perhaps being created by another process right now);
-            # one with tables of its own belongs to something else.
-            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                raise StateError(
-                    f"{self.path}: not a runbook state file (an SQLite database of something "
-                    "else); nothing was written to it",
-                    hint="give the right file with --state PATH",
-                )
+        # One statement, so one read transaction: another process may be creating the schema
+        # right now, and reads taken apart could see "no application id" before its commit and
+        # "tables" after it, and take our own new file for something else's database.
+        app_id, version, tables = db.execute(
+            "SELECT (SELECT application_id FROM pragma_application_id),"
+            " (SELECT user_version FROM pragma_user_version),"
+            " (SELECT count(*) FROM sqlite_master)"
+        ).fetchone()
+        # An empty database is new (perhaps being created by another process right now); one
+        # with tables of its own, or another application's id, belongs to something else.
+        if app_id != APPLICATION_ID and (tables or app_id != 0):
+            raise StateError(
+                f"{self.path}: not a runbook state file (an SQLite database of something "
+                "else); nothing was written to it",
+                hint="give the right file with --state PATH",
+            )
         if version > SCHEMA_VERSION:
             raise StateError(
                 f"{self.path}: written by a newer runbook (state schema {version}; this "
                 f"version reads up to {SCHEMA_VERSION}); nothing was written to it",
                 hint="upgrade runbook to use this state file",
             )
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
+        self._use_wal()
         db.execute("PRAGMA synchronous = FULL")
         if version < SCHEMA_VERSION:
             self._migrate(version)
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL. When another process is switching it at the same moment,
+        SQLite answers "locked" at once instead of waiting (the busy timeout does not apply
+        to this lock), so look again, briefly, until the other process has done it."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate(self, version: int) -> None:
         with self.write():
@@ -205,7 +230,7 @@ class Store:
                 db.execute("BEGIN IMMEDIATE")
                 break
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
+                if not _busy(exc):
                     raise
                 if attempt == 7:
                     raise StateError(
@@ -217,7 +242,10 @@ class Store:
         try:
             yield db
         except BaseException:
-            db.execute("ROLLBACK")
+            # SQLite may have rolled back already (disk full, I/O error); a second ROLLBACK
+            # would fail and hide the error that matters.
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
         else:
             db.execute("COMMIT")

@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -36,7 +36,7 @@ def _child_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def spawn() -> Iterator[object]:
+def spawn() -> Iterator[Callable[..., subprocess.Popen[str]]]:
     """Start a helper program as a separate process; whatever is still running at the end of
     the test is killed."""
     started: list[subprocess.Popen[str]] = []
@@ -104,9 +104,7 @@ def test_twenty_teams_checking_in_at_the_same_moment_all_land_without_a_locked_e
     state = tmp_path / "weekend.state.db"
     teams, per_team = 20, 25
     names = [f"team-{n:02d}" for n in range(teams)]
-    procs = [
-        spawn("checkin_worker.py", MINIMAL, state, name, per_team, "freeze") for name in names
-    ]
+    procs = [spawn("checkin_worker.py", MINIMAL, state, name, per_team, "freeze") for name in names]
     _wait_until_ready(procs)
     assert not state.exists()  # nobody has touched it yet: they race to create it too
 
@@ -137,6 +135,7 @@ def test_eight_terminals_typing_runbook_note_at_once_all_succeed(tmp_path, spawn
     state = tmp_path / "weekend.state.db"
     terminals, per_terminal = 8, 3
     names = [f"desk-{n}" for n in range(terminals)]
+    assert RUNBOOK_EXE.exists(), "the runbook console script is not installed next to Python"
     procs = [
         spawn("cli_terminal.py", RUNBOOK_EXE, MINIMAL, state, name, per_terminal, "freeze")
         for name in names
@@ -208,7 +207,7 @@ def test_a_check_in_waits_for_a_write_lock_held_elsewhere_rather_than_failing(tm
     assert store is not None
     other = sqlite3.connect(state, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")  # another terminal, in the middle of its check-in
-    release = threading.Timer(1.0, lambda: other.execute("COMMIT"))
+    release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
     release.start()
     try:
         with store.write():
