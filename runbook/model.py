@@ -137,8 +137,96 @@ DependsOn = Annotated[
 ]
 
 
+def _rollback(value: object) -> int | list[str]:
+    """A rollback is a duration, or a list of rollback task ids (their critical path)."""
+    if isinstance(value, list):
+        ids = []
+        for item in value:
+            text = _text_id(item)
+            if not isinstance(text, str):
+                raise ValueError("rollback task ids must be text")
+            ids.append(_check_id(text))
+        return ids
+    return _duration(value)
+
+
+Rollback = Annotated[
+    int | list[str],
+    PlainValidator(_rollback),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "How long rolling back takes."},
+                {"type": "number", "minimum": 0},
+                {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN},
+                 "description": "Ids of rollback_tasks; their critical path is the duration."},
+            ]
+        }
+    ),
+]
+Score = Annotated[int, Field(ge=1, le=5, strict=True)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+
+class Estimate(_Strict):
+    """A three-point estimate; the task's ``duration`` is the most likely value."""
+
+    optimistic: Duration
+    pessimistic: Duration
+
+
+class Gate(_Strict):
+    """A go/no-go checkpoint (in the ``gates:`` section, by task id)."""
+
+    criteria: list[str] = Field(default_factory=list, description="What must hold for GO.")
+    approvers: list[str] = Field(default_factory=list, description="Roles or names who decide.")
+    rollback: Rollback | None = Field(
+        None, description="Time to roll back after a NO-GO, or rollback task ids."
+    )
+
+
+class Risk(_Strict):
+    """An entry of the risk register."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    likelihood: Score
+    impact: Score
+    owner: str | None = None
+    mitigation: str | None = None
+    status: Literal["open", "mitigated", "closed"] = "open"
+    tasks: DependsOn = Field(default_factory=list, description="Ids of the tasks it threatens.")
+
+    @property
+    def score(self) -> int:
+        """Likelihood x impact (1..25)."""
+        return self.likelihood * self.impact
+
+
+class ReadinessItem(_Strict):
+    """Something to have done before the weekend (ticked off with ``runbook check``)."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    owner: str | None = None
+    due: LocalTime | None = None
+
+
+class ReadinessRules(_Strict):
+    """When the readiness report recommends NO-GO or GO WITH CONDITIONS (see docs/format.md)."""
+
+    min_probability: float = Field(
+        0.8, ge=0, le=1, description="NO-GO when P(finish <= deadline) is below this."
+    )
+    risk_no_go_score: int = Field(15, ge=1, le=25, description="NO-GO for an open risk this high.")
+    risk_conditions_score: int = Field(
+        10, ge=1, le=25, description="GO WITH CONDITIONS for an open risk this high."
+    )
+    near_critical_minutes: float = Field(60, ge=0, description="Float under this is near-critical.")
+    require_signoffs: bool = Field(True, description="Every team must sign off.")
 
 
 class Team(_Strict):
@@ -163,6 +251,15 @@ class Task(_Strict):
     phase: str | None = Field(None, description="Free grouping label such as 'Saturday'.")
     milestone: bool = Field(False, strict=True, description="A zero-duration marker.")
     notes: str | None = None
+    gate: bool = Field(False, strict=True, description="A go/no-go checkpoint.")
+    criteria: list[str] = Field(default_factory=list, description="Gate: what must hold for GO.")
+    approvers: list[str] = Field(default_factory=list, description="Gate: who decides.")
+    rollback: Rollback | None = Field(
+        None, description="Gate: time to roll back after a NO-GO, or rollback task ids."
+    )
+    estimate: Estimate | None = Field(
+        None, description="Optimistic and pessimistic durations (duration is the most likely)."
+    )
 
     @model_validator(mode="after")
     def _duration_fits_kind(self) -> Task:
@@ -175,6 +272,24 @@ class Task(_Strict):
             self.duration = 0
         elif self.duration is None:
             raise ValueError(f"task '{self.id}' has no duration (or set 'milestone: true')")
+        if not self.gate:
+            for key in ("criteria", "approvers", "rollback"):
+                if getattr(self, key):
+                    raise FieldError(
+                        f"'{key}' belongs to a go/no-go gate; add 'gate: true' to '{self.id}'",
+                        key=key,
+                    )
+        if self.estimate is not None:
+            low, high = self.estimate.optimistic, self.estimate.pessimistic
+            if self.milestone:
+                raise FieldError(f"milestone '{self.id}' takes no time; it has no estimate",
+                                 key="estimate")
+            if not low <= (self.duration or 0) <= high:
+                raise FieldError(
+                    f"estimate of '{self.id}' must bracket its duration: optimistic <= "
+                    "duration <= pessimistic",
+                    key="estimate",
+                )
         return self
 
     @property
@@ -198,6 +313,20 @@ class Runbook(_Strict):
     deadline: LocalTime | None = Field(None, description="End of the change window.")
     teams: dict[Id, Team] | None = None
     tasks: list[Task]
+    gates: dict[Id, Gate] = Field(
+        default_factory=dict, description="Go/no-go details by task id (or gate: true on a task)."
+    )
+    rollback_tasks: list[Task] = Field(
+        default_factory=list,
+        description="Tasks run only after a NO-GO; a gate's rollback may name them.",
+    )
+    risks: list[Risk] = Field(default_factory=list, description="The risk register.")
+    readiness: list[ReadinessItem] = Field(
+        default_factory=list, description="Things to have done before the weekend."
+    )
+    readiness_rules: ReadinessRules = Field(
+        default_factory=ReadinessRules, description="When to recommend NO-GO or conditions."
+    )
 
     @model_validator(mode="after")
     def _to_utc(self) -> Runbook:
@@ -206,10 +335,21 @@ class Runbook(_Strict):
         self.start = localize(self.start, zone)
         if self.deadline is not None:
             self.deadline = localize(self.deadline, zone)
-        for task in self.tasks:
+        for task in [*self.tasks, *self.rollback_tasks]:
             if task.not_before is not None:
                 task.not_before = localize(task.not_before, zone)
+        for item in self.readiness:
+            if item.due is not None:
+                item.due = localize(item.due, zone)
         return self
+
+    def gate_of(self, task: Task) -> Gate | None:
+        """The go/no-go details of a task, from the task or the ``gates:`` section."""
+        if task.id in self.gates:
+            return self.gates[task.id]
+        if task.gate:
+            return Gate(criteria=task.criteria, approvers=task.approvers, rollback=task.rollback)
+        return None
 
 
 def json_schema() -> dict[str, Any]:

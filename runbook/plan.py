@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from runbook.durations import iso, minutes
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass(slots=True)
@@ -39,6 +39,9 @@ class PlannedTask:
     total_float: int = 0
     free_float: int = 0
     critical: bool = False
+    gate: bool = False
+    optimistic: int | None = None  # three-point estimate, seconds (duration is most likely)
+    pessimistic: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,27 @@ class TeamInfo:
     name: str
     lead: str | None = None
     contact: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GateInfo:
+    """A go/no-go checkpoint: what must hold, who decides, and how long rolling back takes."""
+
+    id: str
+    criteria: list[str]
+    approvers: list[str]
+    rollback: int | None  # seconds, None when not given
+    rollback_tasks: list[str]  # when the rollback was given as tasks
+
+
+@dataclass(frozen=True, slots=True)
+class CheckItem:
+    """A readiness item for the days before the weekend."""
+
+    id: str
+    title: str
+    owner: str | None
+    due: int | None
 
 
 @dataclass
@@ -66,6 +90,8 @@ class Plan:
     teams: dict[str, TeamInfo] = field(default_factory=dict)
     teams_declared: bool = False
     digest: str = ""
+    gates: dict[str, GateInfo] = field(default_factory=dict)
+    readiness: list[CheckItem] = field(default_factory=list)
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -152,11 +178,17 @@ class Plan:
                 "digest": self.digest,
                 "teams_declared": self.teams_declared,
                 "teams": [[t.id, t.name, t.lead, t.contact] for t in self.teams.values()],
+                "gates": [
+                    [g.id, g.criteria, g.approvers, g.rollback, g.rollback_tasks]
+                    for g in self.gates.values()
+                ],
+                "readiness": [[r.id, r.title, r.owner, r.due] for r in self.readiness],
                 "tasks": [
                     [
                         t.id, t.title, t.team, t.phase, t.duration, t.depends_on, t.preds,
                         t.not_before, t.milestone, t.notes, t.es, t.ef, t.ls, t.lf,
-                        t.total_float, t.free_float, t.critical,
+                        t.total_float, t.free_float, t.critical, t.gate, t.optimistic,
+                        t.pessimistic,
                     ]
                     for t in self.tasks
                 ],
@@ -181,5 +213,7 @@ class Plan:
             digest=raw["digest"],
             teams_declared=raw["teams_declared"],
             teams={t[0]: TeamInfo(*t) for t in raw["teams"]},
+            gates={g[0]: GateInfo(*g) for g in raw["gates"]},
+            readiness=[CheckItem(*r) for r in raw["readiness"]],
             tasks=[PlannedTask(*row) for row in raw["tasks"]],
         )

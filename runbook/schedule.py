@@ -8,8 +8,8 @@ from datetime import datetime
 import networkx as nx
 
 from runbook.durations import to_epoch
-from runbook.model import Runbook
-from runbook.plan import Plan, PlannedTask, TeamInfo
+from runbook.model import Runbook, Task
+from runbook.plan import CheckItem, GateInfo, Plan, PlannedTask, TeamInfo
 
 
 def _graph(preds: Sequence[Sequence[int]]) -> nx.DiGraph:
@@ -104,6 +104,9 @@ def compute_plan(runbook: Runbook, *, digest: str = "") -> Plan:
             not_before=_epoch(t.not_before),
             milestone=t.milestone,
             notes=t.notes,
+            gate=runbook.gate_of(t) is not None,
+            optimistic=t.estimate.optimistic if t.estimate else None,
+            pessimistic=t.estimate.pessimistic if t.estimate else None,
         )
         for t in runbook.tasks
     ]
@@ -125,9 +128,49 @@ def compute_plan(runbook: Runbook, *, digest: str = "") -> Plan:
         teams=teams,
         teams_declared=runbook.teams is not None,
         digest=digest,
+        gates=_gates(runbook),
+        readiness=[
+            CheckItem(r.id, r.title, r.owner, _epoch(r.due)) for r in runbook.readiness
+        ],
     )
     schedule(plan)
     return plan
+
+
+def _gates(runbook: Runbook) -> dict[str, GateInfo]:
+    """Every gate with its rollback duration (a rollback given as tasks takes the length of
+    their critical path)."""
+    gates = {}
+    for task in runbook.tasks:
+        gate = runbook.gate_of(task)
+        if gate is None:
+            continue
+        rollback = gate.rollback
+        names: list[str] = []
+        if isinstance(rollback, list):
+            names = rollback
+            rollback = rollback_duration(runbook.rollback_tasks, names)
+        gates[task.id] = GateInfo(task.id, list(gate.criteria), list(gate.approvers), rollback,
+                                  names)
+    return gates
+
+
+def rollback_duration(tasks: list[Task], names: list[str]) -> int:
+    """The length of the critical path through the named rollback tasks (dependencies on
+    rollback tasks outside the list are ignored)."""
+    chosen = {t.id: t for t in tasks if t.id in set(names)}
+    finish: dict[str, int] = {}
+
+    def end(task_id: str, seen: frozenset[str] = frozenset()) -> int:
+        if task_id in finish:
+            return finish[task_id]
+        task = chosen[task_id]
+        begin = max((end(d, seen | {task_id}) for d in task.depends_on
+                     if d in chosen and d not in seen), default=0)
+        finish[task_id] = begin + task.seconds
+        return finish[task_id]
+
+    return max((end(t) for t in chosen), default=0)
 
 
 def schedule(plan: Plan) -> None:
