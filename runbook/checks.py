@@ -107,6 +107,7 @@ def check_references(loaded: Loaded) -> None:
             elif me is not None:
                 preds[me].append(index[dep])
     _check_teams(loaded, raw, entries)
+    _check_sections(loaded, raw, ids)
     model = loaded.runbook
     if model is not None and model.deadline is not None and model.deadline <= model.start:
         zone = get_zone(model.timezone)
@@ -137,6 +138,84 @@ def _check_teams(loaded: Loaded, raw: dict[str, object], entries: list[_Entry]) 
             loaded.problem(
                 "error", f"unknown team '{team}'", ("tasks", entry.index, "team"), hint=hint
             )
+
+
+def _ids_in(raw: dict[str, object], section: str) -> list[tuple[int, str]]:
+    """(position, id) of the entries of a list section that have a usable id."""
+    items = raw.get(section)
+    if not isinstance(items, list):
+        return []
+    return [
+        (i, text)
+        for i, item in enumerate(items)
+        if isinstance(item, dict) and (text := _text(item.get("id"))) is not None
+    ]
+
+
+def _unique(loaded: Loaded, raw: dict[str, object], section: str, noun: str,
+            taken: set[str] | None = None) -> set[str]:
+    """Report duplicate ids in a list section (and ids already used by tasks)."""
+    seen: dict[str, int] = {}
+    for i, item_id in _ids_in(raw, section):
+        if item_id in seen:
+            first = loaded.locate((section, seen[item_id], "id"))[0]
+            loaded.problem("error", f"duplicate {noun} id '{item_id}' (first used on line {first})",
+                           (section, i, "id"))
+        elif taken is not None and item_id in taken:
+            loaded.problem("error", f"{noun} id '{item_id}' is already a task id",
+                           (section, i, "id"))
+        seen.setdefault(item_id, i)
+    return set(seen)
+
+
+def _refs(loaded: Loaded, value: object, path: tuple[str | int, ...], known: set[str],
+          what: str, noun: str) -> None:
+    """Each id in ``value`` (one id or a list) must be in ``known``."""
+    items = value if isinstance(value, list) else [value]
+    for j, item in enumerate(items):
+        ref = _text(item)
+        if ref is None or ref in known:
+            continue
+        where = (*path, j) if isinstance(value, list) else path
+        loaded.problem("error", f"{what} names unknown {noun} '{ref}'", where,
+                       hint=did_you_mean(ref, sorted(known)))
+
+
+def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str]) -> None:
+    """References in gates, rollback tasks, risks and readiness items."""
+    tasks = set(task_ids)
+    rollback = _unique(loaded, raw, "rollback_tasks", "rollback task", tasks)
+    _unique(loaded, raw, "risks", "risk")
+    _unique(loaded, raw, "readiness", "readiness item")
+    for i, item in enumerate(raw.get("rollback_tasks") or []):
+        if isinstance(item, dict) and item.get("depends_on") is not None:
+            _refs(loaded, item["depends_on"], ("rollback_tasks", i, "depends_on"), rollback,
+                  f"rollback task '{item.get('id')}'", "rollback task")
+    gates = raw.get("gates")
+    flagged = {
+        _text(t.get("id"))
+        for t in (raw.get("tasks") or [])
+        if isinstance(t, dict) and t.get("gate") is True
+    }
+    if isinstance(gates, dict):
+        for gate_id, spec in gates.items():
+            if gate_id not in tasks:
+                loaded.problem("error", f"gate '{gate_id}' is not a task id", ("gates", gate_id),
+                               key=True, hint=did_you_mean(gate_id, task_ids))
+            elif gate_id in flagged:
+                loaded.problem("error", f"gate '{gate_id}' is described twice: under gates: "
+                               "and with gate: true on the task", ("gates", gate_id), key=True)
+            if isinstance(spec, dict) and isinstance(spec.get("rollback"), list):
+                _refs(loaded, spec["rollback"], ("gates", gate_id, "rollback"), rollback,
+                      f"gate '{gate_id}'", "rollback task")
+    for i, item in enumerate(raw.get("tasks") or []):
+        if isinstance(item, dict) and isinstance(item.get("rollback"), list):
+            _refs(loaded, item["rollback"], ("tasks", i, "rollback"), rollback,
+                  f"gate '{item.get('id')}'", "rollback task")
+    for i, risk in enumerate(raw.get("risks") or []):
+        if isinstance(risk, dict) and risk.get("tasks") is not None:
+            _refs(loaded, risk["tasks"], ("risks", i, "tasks"), tasks, f"risk '{risk.get('id')}'",
+                  "task")
 
 
 def check_warnings(loaded: Loaded, plan: Plan) -> None:

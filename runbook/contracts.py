@@ -61,6 +61,9 @@ def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[s
     for state in chosen:
         counts[state.status] += 1
     deadline = snap.plan.deadline
+    from runbook.gates import next_point_of_no_return
+
+    ponr = next_point_of_no_return(snap)
     return {
         "now": iso(snap.now, zone),
         "baseline_finish": iso(snap.baseline_finish, zone),
@@ -69,6 +72,14 @@ def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[s
         "ahead_minutes": minutes(snap.ahead),
         "counts": counts,
         "critical_path": [snap.plan.tasks[i].id for i in snap.critical_path],
+        "next_point_of_no_return": None
+        if ponr is None or ponr.point is None
+        else {
+            "gate": ponr.gate,
+            "at": iso(ponr.point, zone),
+            "minutes_left": minutes(ponr.point - snap.now),
+            "rollback_minutes": minutes(ponr.rollback or 0),
+        },
         "tasks": [task_state_json(s, snap) for s in chosen],
     }
 

@@ -16,6 +16,8 @@ from runbook.diagnostics import did_you_mean
 from runbook.durations import clock as show_time
 from runbook.durations import format_duration
 from runbook.errors import InputError, InvalidRunbook, Refused, StateError
+from runbook.gates import DECISIONS, GO, NO_GO
+from runbook.gates import decision as gate_decision
 from runbook.plan import Plan
 from runbook.state import (
     DONE,
@@ -309,7 +311,14 @@ class Weekend:
                 noun = "predecessor" if len(blocking) == 1 else "predecessors"
                 return Refused(f"{task_id} cannot start: {noun} not done yet: {shown}")
         elif kind == "done":
-            if state is None:
+            if task.gate and gate_decision(record) != GO:
+                said = gate_decision(record)
+                return Refused(
+                    f"{task_id} is a go/no-go gate and "
+                    + ("the decision was NO-GO" if said == NO_GO else "has no GO decision yet"),
+                    hint=f"runbook decide {task_id} go --by NAME",
+                )
+            if state is None and not task.milestone:  # a milestone is simply reached
                 return Refused(f"{task_id} was never started; start it first")
             if state == DONE:
                 return Refused(f"{task_id} is already done (finished {at(record.actual_finish)})")
@@ -338,6 +347,71 @@ class Weekend:
         elif kind == "undo" and not record.history:
             return Refused(f"{task_id} has no check-in to undo", forceable=False)
         return None
+
+    def _append(self, event: NewEvent) -> Event:
+        """Append one event that is not a check-in (no baseline is taken for it)."""
+        if self.store is None:
+            raise StateError(f"{self.state_path}: no state file open for writing")
+        now = self.now()
+        if event.at > now:
+            raise InputError(
+                f"{show_time(event.at, self.plan.zone, with_date=True)} is in the future; "
+                "--at records a time that has already passed"
+            )
+        with self.store.write():
+            if self.store.meta("runbook") is None:
+                self.store.set_meta("runbook", self.plan.name)
+            return self.store.append(event, recorded=now)
+
+    def decide(
+        self, gate: str, verdict: str, *, actor: str, host: str, note: str | None = None,
+        at: datetime | None = None,
+    ) -> Event:
+        """Record a go/no-go decision at a gate."""
+        task_id = self.resolve(gate)
+        if task_id not in self.plan.gates:
+            gates = ", ".join(self.plan.gates) or "none in this runbook"
+            raise InputError(f"{task_id} is not a go/no-go gate (gates: {gates})")
+        decision = DECISIONS.get(verdict.strip().casefold())
+        if decision is None:
+            raise InputError(f"'{verdict}' is not a decision; say go or no-go")
+        when = self.now() if at is None else _epoch(at)
+        return self._append(
+            NewEvent(when, task_id, "decide", actor, host, note, {"decision": decision})
+        )
+
+    def sign_off(
+        self, team: str, *, actor: str, host: str, note: str | None = None
+    ) -> Event:
+        """Record that a team declares itself ready."""
+        known = sorted(set(self.plan.teams) | {t.team for t in self.plan.tasks if t.team})
+        match = [t for t in known if t == team] or [
+            t for t in known
+            if t.casefold() == team.casefold() or self.plan.team_name(t).casefold() == team.casefold()
+        ]
+        if not match:
+            raise InputError(f"unknown team '{team}'", hint=did_you_mean(team, known))
+        return self._append(
+            NewEvent(self.now(), None, "signoff", actor, host, note, {"team": match[0]})
+        )
+
+    def check_item(
+        self, item: str, *, actor: str, host: str, note: str | None = None
+    ) -> Event:
+        """Tick off a readiness item."""
+        ids = [r.id for r in self.plan.readiness]
+        exact = [i for i in ids if i == item] or [i for i in ids if i.startswith(item)]
+        if len(exact) != 1:
+            if exact:
+                raise InputError(f"'{item}' matches {', '.join(exact)}; type more of the id")
+            raise InputError(
+                f"unknown readiness item '{item}'",
+                hint=did_you_mean(item, ids) or (f"items: {', '.join(ids)}" if ids else
+                                                 "this runbook has no readiness items"),
+            )
+        return self._append(
+            NewEvent(self.now(), None, "check", actor, host, note, {"item": exact[0]})
+        )
 
     def reset_baseline(self, *, actor: str, host: str, note: str | None = None) -> Event:
         """Measure ahead/behind against the current runbook from now on (an event)."""

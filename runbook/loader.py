@@ -29,6 +29,14 @@ _EXPECTED = {
 }
 
 
+_BOUNDS = {
+    "less_than_equal": ("at most", "le"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "greater_than": ("more than", "gt"),
+}
+
+
 @dataclass
 class Loaded:
     """What reading a runbook file produced: the model (when valid) and every problem."""
@@ -238,6 +246,12 @@ def _translate(loaded: Loaded, exc: ValidationError) -> None:
                 "error",
                 f"'{_label(path)}' should be {_EXPECTED[kind]}, not {_describe(value)}",
                 path,
+            )
+        elif kind in _BOUNDS:
+            limit = (error.get("ctx") or {}).get(_BOUNDS[kind][1])
+            loaded.problem(
+                "error", f"'{_label(path)}' should be {_BOUNDS[kind][0]} {limit}, not "
+                f"{_describe(value)}", path,
             )
         elif kind == "string_too_short":
             loaded.problem("error", f"'{_label(path)}' must not be empty", path)

@@ -45,6 +45,7 @@ class TaskRecord:
     notes: list[Event] = field(default_factory=list)
     forced: bool = False
     last_actor: str | None = None
+    decisions: list[Event] = field(default_factory=list)  # go/no-go, newest last
 
 
 def apply_event(record: TaskRecord, event: Event) -> None:
@@ -59,6 +60,8 @@ def apply_event(record: TaskRecord, event: Event) -> None:
         _replay(record)
     elif kind == "note":
         record.notes.append(event)
+    elif kind == "decide":
+        record.decisions.append(event)
     record.last_actor = event.actor
 
 

@@ -97,6 +97,17 @@ class Event:
     data: dict[str, Any]
 
     @property
+    def summary(self) -> str:
+        """What happened, in a few words: ``done``, ``decide NO-GO``, ``signoff dba``."""
+        if self.kind == "decide":
+            return f"decide {str(self.data.get('decision', '?')).upper()}"
+        if self.kind == "signoff":
+            return f"signoff {self.data.get('team', '?')}"
+        if self.kind == "check":
+            return f"check {self.data.get('item', '?')}"
+        return self.kind
+
+    @property
     def forced(self) -> bool:
         """True when the event overrode a refusal (``--force``)."""
         return bool(self.data.get("forced"))

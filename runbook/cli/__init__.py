@@ -5,7 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
-from runbook.cli import cmd_checkin, cmd_control, cmd_plan, cmd_status  # noqa: F401  (register commands)
+from runbook.cli import (  # noqa: F401  (register the commands)
+    cmd_checkin,
+    cmd_control,
+    cmd_gates,
+    cmd_plan,
+    cmd_status,
+)
 from runbook.cli.app import app
 from runbook.errors import EXIT_INVALID, RunbookError
 

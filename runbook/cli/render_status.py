@@ -10,6 +10,7 @@ from rich.text import Text
 
 from runbook.durations import clock, format_duration
 from runbook.engine import describe_ahead, overrun
+from runbook.gates import next_point_of_no_return
 from runbook.plan import Plan
 from runbook.state import FAILED, READY, RUNNING, PullForward, Snapshot, TaskState
 from runbook.store import Event
@@ -93,6 +94,16 @@ def briefing(
     head = Text(title, style="bold")
     head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
     parts: list[RenderableType] = [head, headline(snap), counts_line(states)]
+    ponr = next_point_of_no_return(snap)
+    if ponr is not None and ponr.point is not None:
+        line = Text("Next point of no return: ", style="bold")
+        line.append(f"{ponr.gate} at {clock(ponr.point, zone)} ", style="bold magenta")
+        line.append(f"(in {format_duration(ponr.point - now)}; rollback takes "
+                    f"{format_duration(ponr.rollback or 0)})")
+        if ponr.forecast_margin is not None and ponr.forecast_margin < 0:
+            line.append(f" — the gate is forecast {format_duration(-ponr.forecast_margin)} AFTER it",
+                        style="bold red")
+        parts.append(line)
 
     running = []
     for s in states:
@@ -192,7 +203,7 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         when = clock(e.at, zone, with_date=dated)
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
-        what = Text(e.kind, style=style.get(e.kind, ""))
+        what = Text(e.summary, style=style.get(e.kind, ""))
         if e.forced:
             what.append(" FORCED", style="bold yellow")
         note = e.note or ""

@@ -280,7 +280,7 @@ class MissionControl(App[None]):
         for event in reversed(self.live.recent[-RECENT:]):
             line = Text(clock(event.at, zone)[4:], style="dim")
             line.append(f" {event.task or '—'} ", style="bold")
-            line.append(event.kind, style={"fail": "bold red", "done": "green",
+            line.append(event.summary, style={"fail": "bold red", "done": "green",
                                            "start": "blue", "skip": "yellow"}.get(event.kind, ""))
             if event.forced:
                 line.append(" FORCED", style="bold yellow")
@@ -305,7 +305,7 @@ class MissionControl(App[None]):
         table = self.query_one("#events", DataTable)
         zone = self.weekend.plan.zone
         for event in self.live.recent[self._logged :]:
-            what = Text(event.kind)
+            what = Text(event.summary)
             if event.forced:
                 what.append(" FORCED", style="bold yellow")
             table.add_row(

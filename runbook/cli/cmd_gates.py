@@ -1,0 +1,128 @@
+"""Go/no-go: `runbook decide`, `runbook signoff`, `runbook check`."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from runbook.cli import output
+from runbook.cli.app import (
+    AtOption,
+    ByOption,
+    FileOption,
+    JsonOption,
+    StateOption,
+    actor,
+    command,
+    host,
+)
+
+NoteOption = Annotated[
+    str | None, typer.Option("--note", help="A remark for the log (conditions, who was there).")
+]
+
+
+@command()
+def decide(
+    gate: Annotated[str, typer.Argument(help="The gate's task id (a unique prefix will do).")],
+    verdict: Annotated[str, typer.Argument(help="go or no-go", metavar="go|no-go")],
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    note: NoteOption = None,
+    at: AtOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a go/no-go decision at a gate. A gate cannot be done without a GO; after a
+    NO-GO this says which rollback to run and by when."""
+    from runbook.cli.weekend import moment, open_weekend
+    from runbook.contracts import event_json
+    from runbook.durations import clock, format_duration
+    from runbook.gates import NO_GO
+
+    with open_weekend(file, state, create=True) as weekend:
+        when = moment(at, weekend, option="--at") if at else None
+        event = weekend.decide(gate, verdict, actor=actor(by), host=host(), note=note, at=when)
+        if as_json:
+            output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
+            return
+        plan, zone = weekend.plan, weekend.plan.zone
+        info = plan.gates[event.task or ""]
+        word = event.data["decision"].upper()
+        colour = "green" if word == "GO" else "red"
+        output.echo(
+            f"{output.style(word, fg=colour, bold=True, err=False)} at {event.task} · "
+            f"{clock(event.at, zone)} by {event.actor}" + (f" · {note}" if note else "")
+        )
+        if event.data["decision"] != NO_GO:
+            return
+        if info.rollback is None:
+            output.warning(f"the runbook gives no rollback for {event.task}; decide it now")
+            return
+        steps = f" ({' → '.join(info.rollback_tasks)})" if info.rollback_tasks else ""
+        output.echo(f"roll back now: the rollback takes {format_duration(info.rollback)}{steps}")
+        if plan.deadline is not None:
+            latest = plan.deadline - info.rollback
+            left = latest - weekend.now()
+            when_text = clock(latest, zone, with_date=True)
+            if left >= 0:
+                output.echo(
+                    f"to be back before the deadline {clock(plan.deadline, zone)} it must start "
+                    f"by {when_text} (in {format_duration(left)})"
+                )
+            else:
+                output.echo(output.style(
+                    f"the point of no return ({when_text}) has passed "
+                    f"{format_duration(-left)} ago: the rollback ends after the deadline",
+                    fg="red", bold=True, err=False,
+                ))
+
+
+@command()
+def signoff(
+    team: Annotated[str, typer.Argument(help="Team id or name.")],
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    note: NoteOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record that a team declares itself ready for the weekend."""
+    from runbook.cli.weekend import open_weekend
+    from runbook.contracts import event_json
+    from runbook.durations import clock
+
+    with open_weekend(file, state, create=True) as weekend:
+        event = weekend.sign_off(team, actor=actor(by), host=host(), note=note)
+        if as_json:
+            output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
+            return
+        name = weekend.plan.team_name(event.data["team"])
+        output.echo(f"signed off: {name} is ready · {clock(event.at, weekend.plan.zone)} by "
+                    f"{event.actor}")
+
+
+@command(name="check")
+def check_item(
+    item: Annotated[str, typer.Argument(help="Readiness item id (a unique prefix will do).")],
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    note: NoteOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Tick off a readiness item (training given, backups verified, rehearsal done...)."""
+    from runbook.cli.weekend import open_weekend
+    from runbook.contracts import event_json
+    from runbook.durations import clock
+
+    with open_weekend(file, state, create=True) as weekend:
+        event = weekend.check_item(item, actor=actor(by), host=host(), note=note)
+        if as_json:
+            output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
+            return
+        title = next(r.title for r in weekend.plan.readiness if r.id == event.data["item"])
+        output.echo(f"checked: {event.data['item']} — {title} · "
+                    f"{clock(event.at, weekend.plan.zone)} by {event.actor}")

@@ -1,0 +1,304 @@
+"""Monte Carlo simulation of the finish: Beta-PERT task durations over the dependency graph.
+
+Every run draws each estimated task's duration from the Beta-PERT distribution of its
+three-point estimate (``optimistic``, ``duration`` as the most likely, ``pessimistic``;
+lambda = 4); a task without an estimate keeps its planned duration. The forward pass is the
+CPM one of ``runbook.schedule``: a task starts at the latest of the runbook's start, its
+``not_before`` and its predecessors' finish. The work is vectorised over runs: times are
+``tasks x runs`` arrays, in seconds after ``plan.start``, processed in ``plan.order`` and in
+chunks of runs so memory stays bounded on large runbooks.
+
+The critical path of a run is the CPM one (``schedule._critical_path``) for that run's
+durations: it ends at the task with the latest finish (the first in file order on a tie,
+then on through zero-duration successors that end at the same moment, such as a closing
+milestone) and goes back through each task's driving predecessor, the one whose finish sets
+its start (the first in file order on a tie; a predecessor that finishes exactly at the
+task's ``not_before`` still drives it). It stops at a task whose start is set by its
+``not_before`` or by the runbook's start.
+
+numpy is imported by the functions that need it, not at import time, so a front end can
+import this module without paying for numpy until it simulates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from runbook.errors import InputError
+from runbook.plan import Plan
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Floats = NDArray[np.float64]
+    Ints = NDArray[np.int32]
+
+DEFAULT_RUNS = 10_000
+PERT_LAMBDA = 4.0
+HISTOGRAM_BINS = 30
+CHUNK_CELLS = 4_000_000  # task x run cells per chunk: ~50 MB of working arrays
+MIN_CHUNK_RUNS = 256  # fewer runs per chunk would spend the time in Python, not numpy
+PERCENTILES = (50, 80, 95)
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """The distribution of the finish over ``runs`` simulated weekends (epoch seconds)."""
+
+    runs: int
+    seed: int
+    p_on_time: float | None  # P(finish <= deadline); None without a deadline
+    p50: int
+    p80: int
+    p95: int
+    mean: int
+    earliest: int  # the earliest simulated finish
+    latest: int  # the latest simulated finish
+    criticality: list[float]  # per task index (file order): share of runs on the critical path
+    histogram: list[tuple[int, int, int]]  # (bin start, bin end, runs) over the finish times
+    deterministic_finish: int  # plan.finish, for comparison
+
+
+class Samples(NamedTuple):
+    """The raw outcome of the runs: each run's finish and each task's critical-path count."""
+
+    finish: Floats  # per run, seconds after plan.start
+    critical_runs: NDArray[np.int64]  # per task index, runs in which it was on the path
+
+
+class _Model(NamedTuple):
+    """The plan as arrays: what the forward pass of every chunk needs."""
+
+    base: Floats  # earliest start of each task (runbook start or not_before), seconds
+    duration: Floats  # planned duration of each task, seconds
+    estimated: Ints  # indices of the tasks whose duration is drawn
+    low: Floats  # optimistic duration of each estimated task
+    span: Floats  # pessimistic minus optimistic
+    alpha: Floats  # Beta shape parameters of each estimated task with span > 0
+    beta: Floats
+    preds: list[Ints]  # predecessor indices of each task, ascending (file order wins ties)
+    may_be_instant: list[int]  # tasks with predecessors whose duration can be zero, descending
+
+
+def simulate(plan: Plan, *, runs: int = DEFAULT_RUNS, seed: int = 0) -> Simulation:
+    """Simulate the weekend ``runs`` times (seeded) and summarise the finish and criticality."""
+    import numpy as np
+
+    samples = sample(plan, runs=runs, seed=seed)
+    finish = samples.finish
+    start = plan.start
+    quantiles = np.percentile(finish, PERCENTILES)
+    p50, p80, p95 = (start + _round(q) for q in quantiles)
+    on_time = None
+    if plan.deadline is not None:
+        on_time = float(np.count_nonzero(finish <= plan.deadline - start)) / runs
+    return Simulation(
+        runs=runs,
+        seed=seed,
+        p_on_time=on_time,
+        p50=p50,
+        p80=p80,
+        p95=p95,
+        mean=start + _round(float(finish.mean())),
+        earliest=start + _round(float(finish.min())),
+        latest=start + _round(float(finish.max())),
+        criticality=(samples.critical_runs / runs).tolist(),
+        histogram=histogram(finish, start),
+        deterministic_finish=plan.finish,
+    )
+
+
+def sample(plan: Plan, *, runs: int = DEFAULT_RUNS, seed: int = 0) -> Samples:
+    """Run the simulation and return every run's finish and each task's critical count."""
+    import numpy as np
+
+    if runs < 1:
+        raise InputError(f"the number of runs must be at least 1, not {runs}")
+    if seed < 0:
+        raise InputError(f"the seed must be zero or more, not {seed}")
+    model = _model(plan)
+    rng = np.random.default_rng(seed)
+    tasks = len(plan.tasks)
+    finish = np.empty(runs, dtype=np.float64)
+    counts = np.zeros(tasks, dtype=np.int64)
+    chunk = chunk_runs(tasks)
+    for first in range(0, runs, chunk):
+        n = min(chunk, runs - first)
+        ends, drivers = _forward(model, plan.order, _durations(model, rng, n))
+        finish[first : first + n] = ends.max(axis=0) if tasks else 0.0
+        if tasks:
+            counts += _critical_counts(model, ends, drivers)
+    return Samples(finish, counts)
+
+
+def chunk_runs(tasks: int) -> int:
+    """How many runs to simulate at once so a chunk's arrays stay near ``CHUNK_CELLS``."""
+    return max(MIN_CHUNK_RUNS, CHUNK_CELLS // max(1, tasks))
+
+
+def histogram(finish: Floats, start: int) -> list[tuple[int, int, int]]:
+    """About 30 bins of whole seconds over the finish times: ``(start, end, runs)`` each.
+
+    Bins are half-open ``[start, end)`` except the last, which includes its end.
+    """
+    import numpy as np
+
+    low = int(np.floor(finish.min()))
+    high = int(np.ceil(finish.max()))
+    width = max(1, -(-(high - low) // HISTOGRAM_BINS))
+    bins = max(1, -(-(high - low) // width))
+    edges = low + width * np.arange(bins + 1, dtype=np.int64)
+    counts, _ = np.histogram(finish, bins=edges)
+    return [
+        (start + int(edges[i]), start + int(edges[i + 1]), int(counts[i])) for i in range(bins)
+    ]
+
+
+def pert_shape(low: float, likely: float, high: float) -> tuple[float, float]:
+    """The Beta shape parameters (alpha, beta) of a Beta-PERT with lambda = 4 (low < high)."""
+    span = high - low
+    return (
+        1 + PERT_LAMBDA * (likely - low) / span,
+        1 + PERT_LAMBDA * (high - likely) / span,
+    )
+
+
+# --- The plan as arrays -----------------------------------------------------------------
+
+
+def _model(plan: Plan) -> _Model:
+    """Base starts, durations, PERT parameters and predecessors of every task, as arrays."""
+    import numpy as np
+
+    start = plan.start
+    tasks = plan.tasks
+    base = np.array(
+        [0 if t.not_before is None else max(0, t.not_before - start) for t in tasks],
+        dtype=np.float64,
+    )
+    duration = np.array([t.duration for t in tasks], dtype=np.float64)
+    drawn = [
+        i
+        for i, t in enumerate(tasks)
+        if t.optimistic is not None and t.pessimistic is not None and t.pessimistic > t.optimistic
+    ]
+    low = np.array([tasks[i].optimistic or 0 for i in drawn], dtype=np.float64)
+    high = np.array([tasks[i].pessimistic or 0 for i in drawn], dtype=np.float64)
+    shapes = [pert_shape(lo, tasks[i].duration, hi) for i, lo, hi in zip(drawn, low, high)]
+    instant = [
+        i
+        for i, t in enumerate(tasks)
+        if t.preds and (t.duration == 0 or (i in set(drawn) and t.optimistic == 0))
+    ]
+    return _Model(
+        base=base,
+        duration=duration,
+        estimated=np.array(drawn, dtype=np.int32),
+        low=low,
+        span=high - low,
+        alpha=np.array([a for a, _ in shapes], dtype=np.float64),
+        beta=np.array([b for _, b in shapes], dtype=np.float64),
+        preds=[np.array(sorted(set(t.preds)), dtype=np.int32) for t in tasks],
+        may_be_instant=sorted(instant, reverse=True),
+    )
+
+
+# --- One chunk of runs ------------------------------------------------------------------
+
+
+def _durations(model: _Model, rng: np.random.Generator, runs: int) -> Floats:
+    """A ``tasks x runs`` array of durations: PERT draws for estimated tasks, else planned."""
+    import numpy as np
+
+    durations = np.repeat(model.duration[:, None], runs, axis=1)
+    if len(model.estimated):
+        draws = rng.beta(model.alpha[:, None], model.beta[:, None], size=(len(model.alpha), runs))
+        durations[model.estimated] = model.low[:, None] + draws * model.span[:, None]
+    return durations
+
+
+def _forward(model: _Model, order: list[int], durations: Floats) -> tuple[Floats, Ints]:
+    """The forward pass of every run at once: each task's finish and driving predecessor.
+
+    ``durations`` becomes the finish times (it is updated in place); the driver is -1 where
+    the runbook's start or the task's ``not_before`` sets the start.
+    """
+    import numpy as np
+
+    ends = durations
+    tasks, runs = ends.shape
+    drivers = np.full((tasks, runs), -1, dtype=np.int32)
+    columns = np.arange(runs)
+    for v in order:
+        preds, base = model.preds[v], model.base[v]
+        if len(preds) == 0:
+            ends[v] += base
+            continue
+        if len(preds) == 1:
+            begin = ends[preds[0]]
+            driver = np.full(runs, preds[0], dtype=np.int32)
+        else:
+            finishes = ends[preds]
+            pick = finishes.argmax(axis=0)  # the first maximum: the lowest task index
+            begin = finishes[pick, columns]
+            driver = preds[pick]
+        if base > 0:  # a not_before after the start may hold the task back
+            held = begin < base
+            begin = np.where(held, base, begin)
+            driver = np.where(held, np.int32(-1), driver)
+        ends[v] += begin
+        drivers[v] = driver
+    return ends, drivers
+
+
+def _critical_counts(model: _Model, ends: Floats, drivers: Ints) -> NDArray[np.int64]:
+    """How many runs of this chunk have each task on their critical path."""
+    import numpy as np
+
+    tasks, runs = ends.shape
+    columns = np.arange(runs)
+    last = _extend_through_instant_tasks(model, ends, ends.argmax(axis=0))
+    counts = np.zeros(tasks, dtype=np.int64)
+    # Walk every run's chain backwards at once, dropping runs whose chain has begun.
+    while len(last):
+        counts += np.bincount(last, minlength=tasks)
+        last = drivers[last, columns]
+        going = last >= 0
+        last, columns = last[going], columns[going]
+    return counts
+
+
+def _extend_through_instant_tasks(model: _Model, ends: Floats, last: Ints) -> Ints:
+    """Move each run's path end on to a zero-duration successor that ends at the same time.
+
+    As the CPM path does: from the last-finishing task, on to the first (in file order)
+    successor that takes no time in this run, such as a closing milestone, and so on.
+    """
+    import numpy as np
+
+    if not model.may_be_instant:
+        return last
+    runs = ends.shape[1]
+    columns = np.arange(runs)
+    # next_[task] holds, per run, the first instant successor of the task, or -1.
+    next_: dict[int, Ints] = {}
+    for s in model.may_be_instant:  # descending, so the lowest index is written last
+        for p in model.preds[s]:
+            row = next_.setdefault(int(p), np.full(runs, -1, dtype=np.int32))
+            row[ends[s] == ends[p]] = s
+    rows = np.stack([next_[p] for p in sorted(next_)] + [np.full(runs, -1, dtype=np.int32)])
+    row_of = np.full(ends.shape[0], len(next_), dtype=np.int64)
+    row_of[sorted(next_)] = np.arange(len(next_))
+    while True:
+        following = rows[row_of[last], columns]
+        moving = following >= 0
+        if not moving.any():
+            return last
+        last = np.where(moving, following, last)
+
+
+def _round(seconds: float) -> int:
+    """Seconds to the nearest whole second (halves away from zero)."""
+    return int(seconds + 0.5) if seconds >= 0 else -int(-seconds + 0.5)
