@@ -10,6 +10,7 @@ from runbook.cli import (  # noqa: F401  (register the commands)
     cmd_control,
     cmd_gates,
     cmd_plan,
+    cmd_reports,
     cmd_status,
 )
 from runbook.cli.app import app

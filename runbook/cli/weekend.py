@@ -47,3 +47,20 @@ def show_notices(weekend: Weekend) -> None:
     """Say plainly what the user must know (a changed or broken runbook)."""
     for notice in weekend.notices:
         output.warning(notice)
+
+
+def pretend_now(now: str | None, runbook: Path) -> int:
+    """Epoch seconds of ``--now`` / ``$RUNBOOK_NOW`` (read in the runbook's time zone), or
+    the clock — for commands that do not open a weekend."""
+    text = now or os.environ.get("RUNBOOK_NOW")
+    current = system_clock()
+    if not text:
+        return int(current.timestamp())
+    from runbook.validate import validate_path
+
+    plan = validate_path(runbook, warnings=False).plan
+    zone = plan.zone if plan is not None else current.tzinfo
+    try:
+        return int(parse_moment(text, zone, current).timestamp())  # type: ignore[arg-type]
+    except (TimeError, ValueError) as exc:
+        raise InputError(f"--now {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05") from None

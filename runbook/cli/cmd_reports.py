@@ -1,0 +1,127 @@
+"""`runbook readiness` (go/no-go) and `runbook review` (after the weekend)."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from runbook.cli import output
+from runbook.cli.app import FileOption, NowOption, StateOption, command, runbook_file, state_file
+
+
+class ReportFormat(str, Enum):
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+FormatOption = Annotated[
+    ReportFormat, typer.Option("--format", help="md (shown with rich in a terminal), html, json.")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.",
+                              dir_okay=False)
+]
+
+
+def _emit(text: str, fmt: ReportFormat, out: Path | None) -> None:
+    if out is not None:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from runbook.errors import InputError
+
+            raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        output.info(f"written to {out}")
+        return
+    if fmt is ReportFormat.md:
+        import sys
+
+        if sys.stdout.isatty():
+            from rich.markdown import Markdown
+
+            from runbook.cli.render_plan import console
+
+            console().print(Markdown(text))
+            return
+    output.echo(text.rstrip("\n"))
+
+
+@command()
+def readiness(
+    file: FileOption = None,
+    state: StateOption = None,
+    fmt: FormatOption = ReportFormat.md,
+    out: OutOption = None,
+    rehearsal: Annotated[
+        Path | None, typer.Option("--rehearsal", help="A dress rehearsal's state file: planned "
+                                  "against actual durations, and suggested estimates.",
+                                  dir_okay=False)
+    ] = None,
+    runs: Annotated[int, typer.Option("--runs", min=100, max=1_000_000,
+                                      help="Monte Carlo runs.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the simulation (results repeat).")
+                    ] = 0,
+    now: NowOption = None,
+) -> None:
+    """The go/no-go readiness report: schedule and buffer, points of no return, the
+    probability of finishing inside the window, risks, readiness items, sign-offs, and a
+    recommendation (GO, GO WITH CONDITIONS or NO-GO) with its reasons."""
+    from runbook.cli.weekend import pretend_now
+    from runbook.report.readiness import readiness as build
+
+    path = runbook_file(None, file)
+    report = build(path, now=pretend_now(now, path), state=state_file(state, path),
+                   rehearsal=rehearsal, runs=runs, seed=seed)
+    if fmt is ReportFormat.json:
+        from runbook.report.jsonout import readiness_json
+
+        text = json.dumps(readiness_json(report), indent=2, ensure_ascii=False)
+    elif fmt is ReportFormat.html:
+        from runbook.report.html import readiness_html
+
+        text = readiness_html(report)
+    else:
+        from runbook.report.markdown import readiness_markdown
+
+        text = readiness_markdown(report)
+    _emit(text, fmt, out)
+
+
+@command()
+def review(
+    file: FileOption = None,
+    state: StateOption = None,
+    fmt: FormatOption = ReportFormat.md,
+    out: OutOption = None,
+    now: NowOption = None,
+) -> None:
+    """After the weekend: planned against actual per task and team, the biggest slips and
+    where they came from, leftovers for aftercare, and the notes from the log."""
+    from runbook.cli.weekend import open_weekend
+    from runbook.report.review import review as build
+
+    with open_weekend(file, state, now=now) as weekend:
+        if weekend.store is None:
+            from runbook.errors import InputError
+
+            raise InputError(f"{weekend.state_path}: no state file: nothing was recorded yet",
+                             hint="give the weekend's state file with --state PATH")
+        result = build(weekend)
+    if fmt is ReportFormat.json:
+        from runbook.report.jsonout import review_json
+
+        text = json.dumps(review_json(result), indent=2, ensure_ascii=False)
+    elif fmt is ReportFormat.html:
+        from runbook.report.html import review_html
+
+        text = review_html(result)
+    else:
+        from runbook.report.markdown import review_markdown
+
+        text = review_markdown(result)
+    _emit(text, fmt, out)

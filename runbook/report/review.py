@@ -1,0 +1,158 @@
+"""The post-weekend review: planned against actual, the biggest slips and where they came
+from, what is left for aftercare, and the notes from the log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from runbook.engine import Weekend
+from runbook.plan import Plan
+from runbook.state import DONE, FINISHED, SKIPPED, STATUSES, Snapshot
+from runbook.store import Event
+
+SLIPS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One task, planned (baseline) against actual."""
+
+    id: str
+    title: str
+    team: str | None
+    status: str
+    planned_start: int | None
+    planned_finish: int | None
+    actual_start: int | None
+    actual_finish: int | None
+    planned: int
+    actual: int | None
+    reason: str | None
+    came_from: str | None = None
+
+    @property
+    def finish_slip(self) -> int | None:
+        """Seconds it finished after its planned finish."""
+        if self.actual_finish is None or self.planned_finish is None:
+            return None
+        return self.actual_finish - self.planned_finish
+
+    @property
+    def own_overrun(self) -> int | None:
+        """Seconds it took longer than planned itself."""
+        return None if self.actual is None else self.actual - self.planned
+
+    @property
+    def inherited(self) -> int | None:
+        """Seconds it started late (what it inherited from before it)."""
+        if self.actual_start is None or self.planned_start is None:
+            return None
+        return self.actual_start - self.planned_start
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    """A team's weekend in figures."""
+
+    team: str
+    name: str
+    tasks: int
+    done: int
+    planned: int
+    actual: int
+
+    @property
+    def overrun(self) -> int:
+        """Seconds over plan on the tasks it finished."""
+        return self.actual - self.planned
+
+
+@dataclass
+class Review:
+    """Everything the review shows."""
+
+    now: int
+    plan: Plan
+    baseline_finish: int
+    actual_finish: int | None
+    rows: list[ReviewRow] = field(default_factory=list)
+    teams: list[TeamRow] = field(default_factory=list)
+    notes: list[Event] = field(default_factory=list)
+
+    @property
+    def slip(self) -> int | None:
+        """Seconds the weekend ended after the baseline finish (None while work is open)."""
+        return None if self.actual_finish is None else self.actual_finish - self.baseline_finish
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Tasks per status."""
+        return {s: sum(1 for r in self.rows if r.status == s) for s in STATUSES}
+
+    @property
+    def slips(self) -> list[ReviewRow]:
+        """The tasks that finished latest against plan, worst first."""
+        late = [r for r in self.rows if (r.finish_slip or 0) > 0]
+        return sorted(late, key=lambda r: -(r.finish_slip or 0))[:SLIPS]
+
+    @property
+    def aftercare(self) -> list[ReviewRow]:
+        """Work not finished: to pick up in aftercare."""
+        return [r for r in self.rows if r.status not in FINISHED]
+
+    @property
+    def skipped(self) -> list[ReviewRow]:
+        """Work skipped this time, with the reasons."""
+        return [r for r in self.rows if r.status == SKIPPED]
+
+
+def _came_from(snap: Snapshot, index: int) -> str | None:
+    """For a task that started late: follow the predecessor that finished last back to the
+    task whose own overrun (or late start with no predecessor) caused the delay."""
+    plan = snap.plan
+    seen = set()
+    current = index
+    while current not in seen:
+        seen.add(current)
+        state = snap.tasks[current]
+        own = state.duration_variance or 0
+        inherited = state.start_variance or 0
+        preds = [p for p in plan.tasks[current].preds if snap.tasks[p].actual_finish is not None]
+        if own >= inherited or not preds or inherited <= 0:
+            return None if current == index else plan.tasks[current].id
+        current = max(preds, key=lambda p: snap.tasks[p].actual_finish or 0)
+    return None
+
+
+def review(weekend: Weekend) -> Review:
+    """The review of a weekend at the clock's moment (usually after it ended)."""
+    snap = weekend.snapshot()
+    plan = snap.plan
+    finished = all(s.status in FINISHED for s in snap.tasks)
+    actual_finish = max((s.actual_finish or 0 for s in snap.tasks), default=None) if finished else None
+    result = Review(now=snap.now, plan=plan, baseline_finish=snap.baseline_finish,
+                    actual_finish=actual_finish)
+    for state in snap.tasks:
+        task = plan.tasks[state.index]
+        actual = None
+        if state.status == DONE and state.actual_start is not None and state.actual_finish is not None:
+            actual = state.actual_finish - state.actual_start
+        planned = (state.planned_finish - state.planned_start
+                   if state.planned_start is not None and state.planned_finish is not None
+                   else task.duration)
+        result.rows.append(ReviewRow(
+            task.id, task.title, task.team, state.status, state.planned_start,
+            state.planned_finish, state.actual_start, state.actual_finish, planned, actual,
+            state.reason, _came_from(snap, state.index) if state.status == DONE else None,
+        ))
+    teams: dict[str, list[ReviewRow]] = {}
+    for row in result.rows:
+        teams.setdefault(row.team or "—", []).append(row)
+    for team, rows in teams.items():
+        done = [r for r in rows if r.actual is not None]
+        result.teams.append(TeamRow(
+            team, plan.team_name(team) if team != "—" else "(no team)", len(rows), len(done),
+            sum(r.planned for r in done), sum(r.actual or 0 for r in done),
+        ))
+    result.notes = [e for e in weekend.events() if e.note and e.kind != "baseline"]
+    return result
