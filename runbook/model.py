@@ -348,7 +348,10 @@ class Runbook(_Strict):
         if task.id in self.gates:
             return self.gates[task.id]
         if task.gate:
-            return Gate(criteria=task.criteria, approvers=task.approvers, rollback=task.rollback)
+            # Already validated on the task: construct, do not read the durations again.
+            return Gate.model_construct(
+                criteria=task.criteria, approvers=task.approvers, rollback=task.rollback
+            )
         return None
 
 

@@ -11,6 +11,7 @@ import typer
 
 from runbook.cli import output
 from runbook.cli.app import FileOption, NowOption, StateOption, command, runbook_file, state_file
+from runbook.errors import EXIT_INVALID
 
 
 class ReportFormat(str, Enum):
@@ -90,6 +91,9 @@ def readiness(
 
         text = readiness_markdown(report)
     _emit(text, fmt, out)
+    if report.plan is None:  # the report says NO-GO; the exit code says the input is bad
+        output.problems(report.problems, report.source)
+        raise typer.Exit(EXIT_INVALID)
 
 
 @command()

@@ -1,0 +1,219 @@
+"""The readiness report and the review: golden Markdown and JSON, the recommendation rules,
+and the commands as a user runs them.
+
+Regenerate the golden files after an intended change with RUNBOOK_UPDATE_GOLDEN=1 and read
+the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from runbook.engine import Weekend
+from runbook.report.jsonout import readiness_json, review_json
+from runbook.report.markdown import readiness_markdown, review_markdown
+from runbook.report.readiness import CONDITIONS, GO, NO_GO, readiness
+from runbook.report.review import review
+
+from .weekend_helpers import FakeClock, at
+
+GOLDEN = Path(__file__).parent / "data" / "golden"
+BEFORE = int(at("2026-12-01T12:00+01:00").timestamp())
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("RUNBOOK_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    """A folder holding a copy of the golden runbook, as the current directory."""
+    shutil.copy(GOLDEN / "weekend.yaml", tmp_path / "weekend.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _rehearse(state: str) -> None:
+    """A dress rehearsal in which the export took 3h instead of 2h."""
+    clock = FakeClock("2026-11-28T12:00+01:00")
+    with Weekend.open("weekend.yaml", state, clock=clock, create=True) as w:
+        r = w.record
+        r("start", ["freeze"], actor="ingrid", host="h", at=at("2026-11-28T08:00+01:00"))
+        r("done", ["freeze"], actor="ingrid", host="h", at=at("2026-11-28T08:15+01:00"))
+        r("start", ["export"], actor="sanne", host="h", at=at("2026-11-28T08:15+01:00"))
+        r("done", ["export"], actor="sanne", host="h", at=at("2026-11-28T11:15+01:00"))
+
+
+def _prepare_readiness(state: str) -> None:
+    clock = FakeClock("2026-12-01T11:00+01:00")
+    with Weekend.open("weekend.yaml", state, clock=clock, create=True) as w:
+        w.check_item("cab", actor="ingrid", host="h")
+        w.sign_off("dba", actor="Sanne Bakker", host="h")
+
+
+def test_the_readiness_report_reads_as_the_golden_markdown_and_json(here):
+    _rehearse("rehearsal.db")
+    _prepare_readiness("weekend.state.db")
+    report = readiness("weekend.yaml", now=BEFORE, state="weekend.state.db",
+                       rehearsal="rehearsal.db", runs=2000, seed=1)
+    _golden("readiness.md", readiness_markdown(report))
+    _golden("readiness.json", json.dumps(readiness_json(report), indent=2, ensure_ascii=False) + "\n")
+
+
+def test_a_gate_after_its_point_of_no_return_makes_it_no_go(here):
+    report = readiness("weekend.yaml", now=BEFORE, runs=500)
+    assert report.recommendation == NO_GO
+    assert any(f.rule == "point-of-no-return" and "gate-live" in f.message
+               for f in report.findings)
+
+
+def _relaxed(extra: str = "", **replace: str) -> None:
+    """The golden runbook with the live gate's rollback short enough, plus changes."""
+    text = (GOLDEN / "weekend.yaml").read_text().replace("rollback: 5h", "rollback: 3h")
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    Path("weekend.yaml").write_text(text + extra)
+
+
+def test_missing_sign_offs_and_an_open_risk_of_15_make_it_conditions_then_no_go(here):
+    _relaxed()
+    report = readiness("weekend.yaml", now=BEFORE, runs=500)
+    # r-bandwidth scores 3 x 5 = 15: NO-GO by default.
+    assert report.recommendation == NO_GO
+    assert any(f.rule == "risk" and f.outcome == "no-go" for f in report.findings)
+    _relaxed(**{"likelihood: 3, impact: 5": "likelihood: 2, impact: 5"})
+    report = readiness("weekend.yaml", now=BEFORE, runs=500)
+    assert report.recommendation == CONDITIONS
+    rules = {f.rule for f in report.findings if f.outcome == "conditions"}
+    assert {"risk", "signoff", "complete", "readiness"} <= rules
+
+
+def test_the_rules_are_configurable_in_the_runbook(here):
+    _relaxed(
+        "\nreadiness_rules: {risk_no_go_score: 20, risk_conditions_score: 20, "
+        "require_signoffs: false}\n",
+        **{"lead: Sanne Bakker}": "lead: Sanne Bakker, contact: +31 20 555 0120}"},
+    )
+    report = readiness("weekend.yaml", now=int(at("2026-11-29T12:00+01:00").timestamp()),
+                       runs=500)
+    assert report.recommendation == GO, report.findings
+
+
+def test_a_probability_under_the_threshold_makes_it_no_go(here):
+    _relaxed(**{"{id: import, title: Import into the cloud, team: dba, duration: 3h,":
+                "{id: import, title: Import into the cloud, team: dba, duration: 3h, "
+                "estimate: {optimistic: 3h, pessimistic: 40h},"})
+    report = readiness("weekend.yaml", now=BEFORE, runs=2000, seed=3)
+    assert report.simulation.p_on_time < 0.8
+    assert any(f.rule == "probability" and f.outcome == "no-go" for f in report.findings)
+
+
+def test_an_invalid_runbook_is_no_go_and_says_why(here):
+    Path("weekend.yaml").write_text("name: x\nstart: 2026-12-04T06:00\ntasks: []\n")
+    report = readiness("weekend.yaml", now=BEFORE)
+    assert report.recommendation == NO_GO
+    assert "not valid" in readiness_markdown(report)
+
+
+def _weekend(state: str) -> None:
+    """The weekend itself: export overran by an hour, the switch waited for it, the lab
+    test was skipped, the live gate never came."""
+    clock = FakeClock("2026-12-05T10:00+01:00")
+    with Weekend.open("weekend.yaml", state, clock=clock, create=True) as w:
+        def r(kind, task, when, **kw):
+            w.record(kind, [task], actor=kw.pop("by", "mc"), host="h",
+                     at=at(f"2026-12-{when}+01:00"), **kw)
+        r("start", "freeze", "04T18:00")
+        r("done", "freeze", "04T18:15")
+        r("start", "export", "04T18:15")
+        r("note", "export", "04T19:00", note="throughput lower than in the rehearsal", by="sanne")
+        r("done", "export", "04T21:15")
+        w.decide("gate-transfer", "go", actor="CIO", host="h", at=at("2026-12-04T21:20+01:00"))
+        r("done", "gate-transfer", "04T21:20")
+        r("start", "import", "04T21:20")
+        r("done", "import", "05T00:20")
+        r("start", "switch", "05T00:30")
+        r("done", "switch", "05T01:45")
+        r("skip", "test", "05T06:00", note="control samples done by the vendor")
+
+
+def test_the_review_reads_as_the_golden_markdown_and_json(here):
+    _weekend("weekend.state.db")
+    with Weekend.open("weekend.yaml", "weekend.state.db",
+                      clock=FakeClock("2026-12-05T10:00+01:00")) as w:
+        result = review(w)
+    _golden("review.md", review_markdown(result))
+    _golden("review.json", json.dumps(review_json(result), indent=2, ensure_ascii=False) + "\n")
+
+
+def test_the_review_traces_a_slip_to_where_it_came_from(here):
+    _weekend("weekend.state.db")
+    with Weekend.open("weekend.yaml", "weekend.state.db",
+                      clock=FakeClock("2026-12-05T10:00+01:00")) as w:
+        result = review(w)
+    slips = {r.id: r for r in result.slips}
+    assert slips["export"].own_overrun == 3600
+    assert slips["import"].came_from == "export"
+    assert [r.id for r in result.aftercare] == ["gate-live"]
+    assert [r.reason for r in result.skipped] == ["control samples done by the vendor"]
+
+
+def test_readiness_command_writes_each_format(cli, here):
+    result = cli("readiness", "-f", "weekend.yaml", "--format", "json", "--runs", "500",
+                 env={"RUNBOOK_NOW": "2026-12-01T12:00"})
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["recommendation"] == NO_GO
+    assert data["gates"][1]["margin_minutes"] == -60
+    md = cli("readiness", "-f", "weekend.yaml", "--runs", "500")
+    assert "## Recommendation: **NO-GO**" in md.stdout
+    out = here / "report.html"
+    html = cli("readiness", "-f", "weekend.yaml", "--format", "html", "-o", out, "--runs", "500")
+    assert html.exit_code == 0
+    assert out.read_text().lstrip().lower().startswith("<!doctype html>")
+
+
+def test_readiness_of_an_invalid_runbook_exits_one_with_the_problems(cli, here):
+    Path("weekend.yaml").write_text("name: x\nstart: 2026-12-04T06:00\ntasks: []\n")
+    result = cli("readiness", "-f", "weekend.yaml", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["recommendation"] == NO_GO
+    assert "weekend.yaml:3:8: error: the runbook has no tasks" in result.stderr
+
+
+def test_review_without_a_state_file_is_a_clear_error(cli, here):
+    result = cli("review", "-f", "weekend.yaml")
+    assert result.exit_code == 1
+    assert "nothing was recorded yet" in result.stderr
+
+
+def test_decide_no_go_says_which_rollback_to_run_and_by_when(cli, here):
+    env = {"RUNBOOK_NOW": "2026-12-04T21:00"}
+    result = cli("decide", "gate-transfer", "no-go", "-f", "weekend.yaml", "--by", "CIO", env=env)
+    assert result.exit_code == 0
+    assert "NO-GO at gate-transfer" in result.stdout
+    assert "roll back now: the rollback takes 4h (rb-restore → rb-dns)" in result.stdout
+    assert "it must start by Sat 05 Dec 08:00 (in 11h)" in result.stdout
+
+
+def test_status_shows_the_time_left_to_the_next_point_of_no_return(cli, here):
+    result = cli("status", "-f", "weekend.yaml", "--json", env={"RUNBOOK_NOW": "2026-12-04T21:00"})
+    ponr = json.loads(result.stdout)["next_point_of_no_return"]
+    assert ponr == {"gate": "gate-live", "at": "2026-12-05T07:00:00+01:00",
+                    "minutes_left": 600, "rollback_minutes": 300}
+
+
+def test_signoff_and_check_commands(cli, here):
+    assert "signed off: Database team is ready" in cli("signoff", "dba", "-f", "weekend.yaml",
+                                                       "--by", "Sanne").stdout
+    assert "checked: comms — Lab staff informed" in cli("check", "comms", "-f", "weekend.yaml").stdout
+    bad = cli("check", "nope", "-f", "weekend.yaml")
+    assert bad.exit_code == 1 and "unknown readiness item 'nope'" in bad.stderr
