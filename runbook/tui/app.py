@@ -20,6 +20,7 @@ from runbook.durations import clock, format_duration
 from runbook.engine import Weekend, describe_ahead, overrun
 from runbook.errors import RunbookError
 from runbook.filters import TaskFilter
+from runbook.gates import next_point_of_no_return
 from runbook.live import Live
 from runbook.progress import progress, progress_by
 from runbook.state import FAILED, READY, RUNNING, Snapshot
@@ -204,6 +205,11 @@ class MissionControl(App[None]):
                 text.append(f"({format_duration(spare)} spare)", style="green")
             else:
                 text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
+        ponr = next_point_of_no_return(snap)
+        if ponr is not None and ponr.point is not None:
+            text.append(f"\nno return {ponr.gate[:12]} {clock(ponr.point, zone)[4:]}",
+                        style="magenta")
+            text.append(f" (in {format_duration(ponr.point - snap.now)})", style="magenta")
         self.query_one("#figures", Static).update(text)
 
     def _show_alerts(self, current: list[Alert]) -> None:
