@@ -18,6 +18,8 @@ DURATIONS = {"15m": 15, "30m": 30, "45m": 45, "1h": 60, "1h30m": 90, "2h": 120}
 START = datetime(2026, 3, 27, 6, 0)  # local wall time in the runbook's zone
 WINDOW = 50  # predecessors come from the last WINDOW tasks, so the graph is deep
 DEADLINE_MARGIN = 1.25  # deadline at >= 125% of the critical path, rounded up to a day
+OPTIMISTIC_PERCENT = 70  # --estimates: optimistic and pessimistic, % of the duration
+PESSIMISTIC_PERCENT = 180
 
 
 def pick_dependencies(
@@ -50,8 +52,21 @@ def deadline_for(finish_minutes: int) -> datetime:
     return START + timedelta(days=days)
 
 
-def generate(n: int, *, seed: int = 1, teams: int = 20, deps: int = 3) -> str:
-    """Return the YAML text of a valid, acyclic synthetic runbook with ``n`` tasks."""
+def estimate(minutes: int) -> str:
+    """A three-point estimate bracketing a duration: 70% and 180% of it, to the minute."""
+    low = (minutes * OPTIMISTIC_PERCENT + 50) // 100  # integer rounding: no float surprises
+    high = (minutes * PESSIMISTIC_PERCENT + 50) // 100
+    return f"    estimate: {{optimistic: {low}m, pessimistic: {high}m}}"
+
+
+def generate(
+    n: int, *, seed: int = 1, teams: int = 20, deps: int = 3, estimates: bool = False
+) -> str:
+    """Return the YAML text of a valid, acyclic synthetic runbook with ``n`` tasks.
+
+    With ``estimates``, every task also gets a three-point estimate around its duration (the
+    deadline still follows the planned durations, so some simulated runs may miss it).
+    """
     rng = random.Random(seed)
     width = len(str(n))
     ancestors = [0] * n
@@ -64,6 +79,8 @@ def generate(n: int, *, seed: int = 1, teams: int = 20, deps: int = 3) -> str:
         body.append(f"    title: Synthetic task number {i} of the weekend")
         body.append(f"    team: team{rng.randrange(teams):02d}")
         body.append(f"    duration: {duration}")
+        if estimates:
+            body.append(estimate(DURATIONS[duration]))
         body.append(f"    phase: {PHASES[min(3, i * 4 // n)]}")
         preds = pick_dependencies(i, ancestors, rng, deps=deps) if i else []
         if preds:
@@ -96,8 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("tasks", type=int)
     parser.add_argument("-o", "--output", help="file to write (default: stdout)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--estimates",
+        action="store_true",
+        help="give every task a three-point estimate (optimistic 70%%, pessimistic 180%%)",
+    )
     args = parser.parse_args(argv)
-    text = generate(args.tasks, seed=args.seed)
+    text = generate(args.tasks, seed=args.seed, estimates=args.estimates)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(text)

@@ -13,6 +13,8 @@ Cases and their targets (from the issue):
   10,000 tasks ``plan --json`` takes at most 1.5x the baseline and stays under 400 MB.
 * a minimal Typer application (``minimal_typer.py``): the baseline for the check-in
   commands, which have their own section below (``checkin_cases``).
+* the Monte Carlo simulation (``montecarlo_bench.py``, in-process): 10,000 runs over a
+  1,000-task runbook with three-point estimates take at most 10 s.
 
 Run it with ``.venv/bin/python benchmarks/run.py``; it exits 1 when a target is missed.
 """
@@ -41,6 +43,10 @@ TUI_BENCH = HERE / "tui_bench.py"
 CONTROL_TASKS = 2_000
 CONTROL_FIRST_S = 3.0
 CONTROL_SHOWN_S = 1.0
+MONTECARLO_BENCH = HERE / "montecarlo_bench.py"
+MONTECARLO_TASKS = 1_000
+MONTECARLO_RUNS = 10_000
+MONTECARLO_MAX_S = 10.0
 
 DEFAULT_SIZES = (1_000, 10_000)
 TARGET_TASKS = 10_000
@@ -284,6 +290,24 @@ def control_figures(runbook: Path, python: str, workdir: Path, runs: int) -> lis
     ]
 
 
+def montecarlo_figures(python: str, repeat: int = 3) -> list[Check]:
+    """The Monte Carlo simulation, timed in-process by ``montecarlo_bench.py``: 10,000 runs
+    over a 1,000-task runbook with estimates within 10 s (median of ``repeat`` calls)."""
+    done = subprocess.run(
+        [python, str(MONTECARLO_BENCH), "--tasks", str(MONTECARLO_TASKS),
+         "--runs", str(MONTECARLO_RUNS), "--repeat", str(repeat)],
+        capture_output=True, text=True, env=child_environment(), check=False,
+    )
+    if done.returncode != 0:
+        raise BenchmarkError(f"montecarlo_bench.py failed:\n{done.stderr[-2000:]}")
+    median = float(json.loads(done.stdout.strip().splitlines()[-1])["median_s"])
+    return [
+        Check(f"Monte Carlo, {MONTECARLO_RUNS:,} runs over {MONTECARLO_TASKS:,} tasks: "
+              f"{median:.2f} s (target <= {MONTECARLO_MAX_S:.0f} s)",
+              median, MONTECARLO_MAX_S, median <= MONTECARLO_MAX_S),
+    ]
+
+
 def _started(sample: dict[str, object], file: Path, state: Path, runbook: Path,
              env: dict[str, str]) -> str:
     """The task the last benchmark run started (the last event's task)."""
@@ -503,12 +527,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             cases += checkin_cases(runbook, checkin_file, workdir, typer)
             results = measure_all(cases, helper, runs=args.runs, warmup=args.warmup)
             control = control_figures(runbook, python, workdir, runs=3)
+            montecarlo = montecarlo_figures(python)
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
     env = environment(runbook, python, args.runs, args.warmup)
-    found = checks(results) + control
+    found = checks(results) + control + montecarlo
     print(
         f"Python {env['python']} on {env['platform']}, {env['cpus']} CPUs; "
         f"median and min of {args.runs} runs after {args.warmup} warm-up\n"

@@ -22,6 +22,7 @@ import this module without paying for numpy until it simulates.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 DEFAULT_RUNS = 10_000
 PERT_LAMBDA = 4.0
 HISTOGRAM_BINS = 30
-CHUNK_CELLS = 4_000_000  # task x run cells per chunk: ~50 MB of working arrays
+CHUNK_CELLS = 2_000_000  # task x run cells per chunk (2,000 runs at 1,000 tasks): ~40 MB
 MIN_CHUNK_RUNS = 256  # fewer runs per chunk would spend the time in Python, not numpy
 PERCENTILES = (50, 80, 95)
 
@@ -111,7 +112,11 @@ def simulate(plan: Plan, *, runs: int = DEFAULT_RUNS, seed: int = 0) -> Simulati
 
 
 def sample(plan: Plan, *, runs: int = DEFAULT_RUNS, seed: int = 0) -> Samples:
-    """Run the simulation and return every run's finish and each task's critical count."""
+    """Run the simulation and return every run's finish and each task's critical count.
+
+    The runs are drawn chunk by chunk from one ``numpy.random.default_rng(seed)`` stream, so
+    the same plan, runs and seed give the same samples.
+    """
     import numpy as np
 
     if runs < 1:
@@ -127,9 +132,8 @@ def sample(plan: Plan, *, runs: int = DEFAULT_RUNS, seed: int = 0) -> Samples:
     for first in range(0, runs, chunk):
         n = min(chunk, runs - first)
         ends, drivers = _forward(model, plan.order, _durations(model, rng, n))
-        finish[first : first + n] = ends.max(axis=0) if tasks else 0.0
-        if tasks:
-            counts += _critical_counts(model, ends, drivers)
+        finish[first : first + n] = ends.max(axis=0)
+        counts += _critical_counts(model, ends, drivers)
     return Samples(finish, counts)
 
 
@@ -151,18 +155,7 @@ def histogram(finish: Floats, start: int) -> list[tuple[int, int, int]]:
     bins = max(1, -(-(high - low) // width))
     edges = low + width * np.arange(bins + 1, dtype=np.int64)
     counts, _ = np.histogram(finish, bins=edges)
-    return [
-        (start + int(edges[i]), start + int(edges[i + 1]), int(counts[i])) for i in range(bins)
-    ]
-
-
-def pert_shape(low: float, likely: float, high: float) -> tuple[float, float]:
-    """The Beta shape parameters (alpha, beta) of a Beta-PERT with lambda = 4 (low < high)."""
-    span = high - low
-    return (
-        1 + PERT_LAMBDA * (likely - low) / span,
-        1 + PERT_LAMBDA * (high - likely) / span,
-    )
+    return [(start + int(edges[i]), start + int(edges[i + 1]), int(counts[i])) for i in range(bins)]
 
 
 # --- The plan as arrays -----------------------------------------------------------------
@@ -186,20 +179,16 @@ def _model(plan: Plan) -> _Model:
     ]
     low = np.array([tasks[i].optimistic or 0 for i in drawn], dtype=np.float64)
     high = np.array([tasks[i].pessimistic or 0 for i in drawn], dtype=np.float64)
-    shapes = [pert_shape(lo, tasks[i].duration, hi) for i, lo, hi in zip(drawn, low, high)]
-    instant = [
-        i
-        for i, t in enumerate(tasks)
-        if t.preds and (t.duration == 0 or (i in set(drawn) and t.optimistic == 0))
-    ]
+    likely = duration[drawn]
+    instant = [i for i, t in enumerate(tasks) if t.preds and (t.duration == 0 or t.optimistic == 0)]
     return _Model(
         base=base,
         duration=duration,
         estimated=np.array(drawn, dtype=np.int32),
         low=low,
         span=high - low,
-        alpha=np.array([a for a, _ in shapes], dtype=np.float64),
-        beta=np.array([b for _, b in shapes], dtype=np.float64),
+        alpha=1 + PERT_LAMBDA * (likely - low) / (high - low),
+        beta=1 + PERT_LAMBDA * (high - likely) / (high - low),
         preds=[np.array(sorted(set(t.preds)), dtype=np.int32) for t in tasks],
         may_be_instant=sorted(instant, reverse=True),
     )
@@ -215,7 +204,9 @@ def _durations(model: _Model, rng: np.random.Generator, runs: int) -> Floats:
     durations = np.repeat(model.duration[:, None], runs, axis=1)
     if len(model.estimated):
         draws = rng.beta(model.alpha[:, None], model.beta[:, None], size=(len(model.alpha), runs))
-        durations[model.estimated] = model.low[:, None] + draws * model.span[:, None]
+        draws *= model.span[:, None]  # in place: no second tasks x runs temporary
+        draws += model.low[:, None]
+        durations[model.estimated] = draws
     return durations
 
 
@@ -234,22 +225,22 @@ def _forward(model: _Model, order: list[int], durations: Floats) -> tuple[Floats
     for v in order:
         preds, base = model.preds[v], model.base[v]
         if len(preds) == 0:
-            ends[v] += base
+            if base:
+                ends[v] += base
             continue
         if len(preds) == 1:
             begin = ends[preds[0]]
-            driver = np.full(runs, preds[0], dtype=np.int32)
+            drivers[v] = preds[0]
         else:
             finishes = ends[preds]
             pick = finishes.argmax(axis=0)  # the first maximum: the lowest task index
             begin = finishes[pick, columns]
-            driver = preds[pick]
-        if base > 0:  # a not_before after the start may hold the task back
+            drivers[v] = preds[pick]
+        if base > 0:  # a not_before after the start holds the task back in some runs
             held = begin < base
-            begin = np.where(held, base, begin)
-            driver = np.where(held, np.int32(-1), driver)
+            begin = np.maximum(begin, base)
+            drivers[v, held] = -1
         ends[v] += begin
-        drivers[v] = driver
     return ends, drivers
 
 
@@ -300,5 +291,5 @@ def _extend_through_instant_tasks(model: _Model, ends: Floats, last: Ints) -> In
 
 
 def _round(seconds: float) -> int:
-    """Seconds to the nearest whole second (halves away from zero)."""
-    return int(seconds + 0.5) if seconds >= 0 else -int(-seconds + 0.5)
+    """Seconds to the nearest whole second (halves up)."""
+    return math.floor(seconds + 0.5)
