@@ -223,7 +223,10 @@ def checkin_cases(runbook: Path, file: Path, workdir: Path, baseline: Case) -> l
     def cli(*args: str, target: Path) -> None:
         done = subprocess.run(
             [str(runbook), *args, *common, "--state", str(target)],
-            capture_output=True, text=True, env=child_environment(), check=False,
+            capture_output=True,
+            text=True,
+            env=child_environment(),
+            check=False,
         )
         if done.returncode != 0:
             raise BenchmarkError(f"preparing the state file failed:\n{done.stderr[-2000:]}")
@@ -239,12 +242,29 @@ def checkin_cases(runbook: Path, file: Path, workdir: Path, baseline: Case) -> l
     argv = (str(runbook),)
     opts = (*common, "--state", str(state))
     return [
-        Case("runbook start", (*argv, "start", nxt, *opts), CHECKIN_TASKS, baseline,
-             max_ratio=CHECKIN_MAX_RATIO, prepare=restore(ready)),
-        Case("runbook done", (*argv, "done", nxt, *opts), CHECKIN_TASKS, baseline,
-             max_ratio=CHECKIN_MAX_RATIO, prepare=restore(running)),
-        Case("runbook status", (*argv, "status", "-f", str(file), "--state", str(running)),
-             CHECKIN_TASKS, baseline, max_ratio=STATUS_MAX_RATIO),
+        Case(
+            "runbook start",
+            (*argv, "start", nxt, *opts),
+            CHECKIN_TASKS,
+            baseline,
+            max_ratio=CHECKIN_MAX_RATIO,
+            prepare=restore(ready),
+        ),
+        Case(
+            "runbook done",
+            (*argv, "done", nxt, *opts),
+            CHECKIN_TASKS,
+            baseline,
+            max_ratio=CHECKIN_MAX_RATIO,
+            prepare=restore(running),
+        ),
+        Case(
+            "runbook status",
+            (*argv, "status", "-f", str(file), "--state", str(running)),
+            CHECKIN_TASKS,
+            baseline,
+            max_ratio=STATUS_MAX_RATIO,
+        ),
     ]
 
 
@@ -262,31 +282,63 @@ def control_figures(runbook: Path, python: str, workdir: Path, runs: int) -> lis
     file = write_runbooks([CONTROL_TASKS], workdir)[CONTROL_TASKS]
     state = workdir / "control.state.db"
     env = child_environment()
-    subprocess.run([str(runbook), "note", "t0000", "benchmark", "-f", str(file), "--state",
-                    str(state)], check=True, capture_output=True, env=env)
+    subprocess.run(
+        [str(runbook), "note", "t0000", "benchmark", "-f", str(file), "--state", str(state)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     samples = []
     for _ in range(runs):
-        done = subprocess.run([python, str(TUI_BENCH), str(file), str(state), str(runbook)],
-                              capture_output=True, text=True, env=env, check=False)
+        done = subprocess.run(
+            [python, str(TUI_BENCH), str(file), str(state), str(runbook)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
         if done.returncode != 0:
             raise BenchmarkError(f"tui_bench.py failed:\n{done.stderr[-2000:]}")
         samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
         # Undo the check-in so every run starts from the same state.
-        subprocess.run([str(runbook), "undo", _started(samples[-1], file, state, runbook, env),
-                        "-f", str(file), "--state", str(state)], check=False, capture_output=True,
-                       env=env)
+        subprocess.run(
+            [
+                str(runbook),
+                "undo",
+                _started(samples[-1], file, state, runbook, env),
+                "-f",
+                str(file),
+                "--state",
+                str(state),
+            ],
+            check=False,
+            capture_output=True,
+            env=env,
+        )
     first = statistics.median(s["first_screen_s"] for s in samples)
     shown = statistics.median(s["checkin_shown_s"] for s in samples)
     redrawn = max(s["cells_redrawn"] for s in samples)
     cells = samples[0]["cells"]
     where = f"runbook control at {CONTROL_TASKS:,} tasks"
     return [
-        Check(f"{where}: first screen {first:.2f} s (target <= {CONTROL_FIRST_S:.0f} s)",
-              first, CONTROL_FIRST_S, first <= CONTROL_FIRST_S),
-        Check(f"{where}: outside check-in shown in {shown:.2f} s (target <= {CONTROL_SHOWN_S:.0f} s)",
-              shown, CONTROL_SHOWN_S, shown <= CONTROL_SHOWN_S),
-        Check(f"{where}: one event redrew {redrawn} of {cells:,} cells (target <= 1%)",
-              redrawn, cells / 100, redrawn <= cells / 100),
+        Check(
+            f"{where}: first screen {first:.2f} s (target <= {CONTROL_FIRST_S:.0f} s)",
+            first,
+            CONTROL_FIRST_S,
+            first <= CONTROL_FIRST_S,
+        ),
+        Check(
+            f"{where}: outside check-in shown in {shown:.2f} s (target <= {CONTROL_SHOWN_S:.0f} s)",
+            shown,
+            CONTROL_SHOWN_S,
+            shown <= CONTROL_SHOWN_S,
+        ),
+        Check(
+            f"{where}: one event redrew {redrawn} of {cells:,} cells (target <= 1%)",
+            redrawn,
+            cells / 100,
+            redrawn <= cells / 100,
+        ),
     ]
 
 
@@ -294,25 +346,46 @@ def montecarlo_figures(python: str, repeat: int = 3) -> list[Check]:
     """The Monte Carlo simulation, timed in-process by ``montecarlo_bench.py``: 10,000 runs
     over a 1,000-task runbook with estimates within 10 s (median of ``repeat`` calls)."""
     done = subprocess.run(
-        [python, str(MONTECARLO_BENCH), "--tasks", str(MONTECARLO_TASKS),
-         "--runs", str(MONTECARLO_RUNS), "--repeat", str(repeat)],
-        capture_output=True, text=True, env=child_environment(), check=False,
+        [
+            python,
+            str(MONTECARLO_BENCH),
+            "--tasks",
+            str(MONTECARLO_TASKS),
+            "--runs",
+            str(MONTECARLO_RUNS),
+            "--repeat",
+            str(repeat),
+        ],
+        capture_output=True,
+        text=True,
+        env=child_environment(),
+        check=False,
     )
     if done.returncode != 0:
         raise BenchmarkError(f"montecarlo_bench.py failed:\n{done.stderr[-2000:]}")
     median = float(json.loads(done.stdout.strip().splitlines()[-1])["median_s"])
     return [
-        Check(f"Monte Carlo, {MONTECARLO_RUNS:,} runs over {MONTECARLO_TASKS:,} tasks: "
-              f"{median:.2f} s (target <= {MONTECARLO_MAX_S:.0f} s)",
-              median, MONTECARLO_MAX_S, median <= MONTECARLO_MAX_S),
+        Check(
+            f"Monte Carlo, {MONTECARLO_RUNS:,} runs over {MONTECARLO_TASKS:,} tasks: "
+            f"{median:.2f} s (target <= {MONTECARLO_MAX_S:.0f} s)",
+            median,
+            MONTECARLO_MAX_S,
+            median <= MONTECARLO_MAX_S,
+        ),
     ]
 
 
-def _started(sample: dict[str, object], file: Path, state: Path, runbook: Path,
-             env: dict[str, str]) -> str:
+def _started(
+    sample: dict[str, object], file: Path, state: Path, runbook: Path, env: dict[str, str]
+) -> str:
     """The task the last benchmark run started (the last event's task)."""
-    done = subprocess.run([str(runbook), "log", "--json", "-f", str(file), "--state", str(state)],
-                          capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run(
+        [str(runbook), "log", "--json", "-f", str(file), "--state", str(state)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     return str(json.loads(done.stdout)[-1]["task"])
 
 

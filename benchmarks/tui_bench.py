@@ -33,8 +33,11 @@ async def main(runbook: str, state: str, command: str) -> dict[str, float | int]
         figures["rows"] = table.row_count
         figures["cells"] = table.row_count * len(table.columns)
         ready = next(s.id for s in app.snap.tasks if s.status == "ready")
-        subprocess.run([command, "start", ready, "-f", runbook, "--state", state, "--by", "bench"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [command, "start", ready, "-f", runbook, "--state", state, "--by", "bench"],
+            check=True,
+            capture_output=True,
+        )
         committed = time.perf_counter()
         while app.snap.by_id(ready).status != "running":
             await asyncio.sleep(0.005)

@@ -4,6 +4,7 @@ forecast past the deadline."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from runbook.durations import clock, format_duration
 from runbook.state import FAILED, PENDING, READY, RUNNING, Snapshot
@@ -16,7 +17,7 @@ class Alert:
     kind: str  # overrun | critical-late | failed | deadline
     task: str | None
     message: str
-    severity: str  # warning | error
+    severity: Literal["warning", "error"]
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -43,8 +44,12 @@ def alerts(snap: Snapshot) -> list[Alert]:
         task = plan.tasks[state.index]
         if state.status == FAILED:
             found.append(
-                Alert("failed", task.id, f"{task.id} FAILED: {state.reason or 'no reason given'}",
-                      "error")
+                Alert(
+                    "failed",
+                    task.id,
+                    f"{task.id} FAILED: {state.reason or 'no reason given'}",
+                    "error",
+                )
             )
         if state.status in (RUNNING, FAILED) and state.actual_start is not None:
             elapsed = now - state.actual_start

@@ -7,6 +7,7 @@ problem is reported in one go) when some task elsewhere has, say, a bad duration
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from runbook.diagnostics import did_you_mean
 from runbook.durations import does_not_exist, format_duration, get_zone, parse_datetime
@@ -121,9 +122,9 @@ def check_references(loaded: Loaded) -> None:
 
     for cycle in find_cycles(preds):
         names = " -> ".join(ids[i] for i in cycle)
-        first, closing = owner[cycle[0]], ids[cycle[-2]]
-        position = next((p for p, d in first.deps if d == closing), -1)
-        loaded.problem("error", f"dependency cycle: {names}", _dep_path(first, position))
+        opener, closing = owner[cycle[0]], ids[cycle[-2]]
+        position = next((p for p, d in opener.deps if d == closing), -1)
+        loaded.problem("error", f"dependency cycle: {names}", _dep_path(opener, position))
 
 
 def _check_teams(loaded: Loaded, raw: dict[str, object], entries: list[_Entry]) -> None:
@@ -140,6 +141,12 @@ def _check_teams(loaded: Loaded, raw: dict[str, object], entries: list[_Entry]) 
             )
 
 
+def _items_of(raw: dict[str, object], section: str) -> list[Any]:
+    """The entries of a list section (empty when it is missing or not a list)."""
+    items = raw.get(section)
+    return items if isinstance(items, list) else []
+
+
 def _ids_in(raw: dict[str, object], section: str) -> list[tuple[int, str]]:
     """(position, id) of the entries of a list section that have a usable id."""
     items = raw.get(section)
@@ -152,24 +159,35 @@ def _ids_in(raw: dict[str, object], section: str) -> list[tuple[int, str]]:
     ]
 
 
-def _unique(loaded: Loaded, raw: dict[str, object], section: str, noun: str,
-            taken: set[str] | None = None) -> set[str]:
+def _unique(
+    loaded: Loaded, raw: dict[str, object], section: str, noun: str, taken: set[str] | None = None
+) -> set[str]:
     """Report duplicate ids in a list section (and ids already used by tasks)."""
     seen: dict[str, int] = {}
     for i, item_id in _ids_in(raw, section):
         if item_id in seen:
             first = loaded.locate((section, seen[item_id], "id"))[0]
-            loaded.problem("error", f"duplicate {noun} id '{item_id}' (first used on line {first})",
-                           (section, i, "id"))
+            loaded.problem(
+                "error",
+                f"duplicate {noun} id '{item_id}' (first used on line {first})",
+                (section, i, "id"),
+            )
         elif taken is not None and item_id in taken:
-            loaded.problem("error", f"{noun} id '{item_id}' is already a task id",
-                           (section, i, "id"))
+            loaded.problem(
+                "error", f"{noun} id '{item_id}' is already a task id", (section, i, "id")
+            )
         seen.setdefault(item_id, i)
     return set(seen)
 
 
-def _refs(loaded: Loaded, value: object, path: tuple[str | int, ...], known: set[str],
-          what: str, noun: str) -> None:
+def _refs(
+    loaded: Loaded,
+    value: object,
+    path: tuple[str | int, ...],
+    known: set[str],
+    what: str,
+    noun: str,
+) -> None:
     """Each id in ``value`` (one id or a list) must be in ``known``."""
     items = value if isinstance(value, list) else [value]
     for j, item in enumerate(items):
@@ -177,8 +195,12 @@ def _refs(loaded: Loaded, value: object, path: tuple[str | int, ...], known: set
         if ref is None or ref in known:
             continue
         where = (*path, j) if isinstance(value, list) else path
-        loaded.problem("error", f"{what} names unknown {noun} '{ref}'", where,
-                       hint=did_you_mean(ref, sorted(known)))
+        loaded.problem(
+            "error",
+            f"{what} names unknown {noun} '{ref}'",
+            where,
+            hint=did_you_mean(ref, sorted(known)),
+        )
 
 
 def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str]) -> None:
@@ -187,35 +209,69 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
     rollback = _unique(loaded, raw, "rollback_tasks", "rollback task", tasks)
     _unique(loaded, raw, "risks", "risk")
     _unique(loaded, raw, "readiness", "readiness item")
-    for i, item in enumerate(raw.get("rollback_tasks") or []):
+    for i, item in enumerate(_items_of(raw, "rollback_tasks")):
         if isinstance(item, dict) and item.get("depends_on") is not None:
-            _refs(loaded, item["depends_on"], ("rollback_tasks", i, "depends_on"), rollback,
-                  f"rollback task '{item.get('id')}'", "rollback task")
+            _refs(
+                loaded,
+                item["depends_on"],
+                ("rollback_tasks", i, "depends_on"),
+                rollback,
+                f"rollback task '{item.get('id')}'",
+                "rollback task",
+            )
     gates = raw.get("gates")
     flagged = {
         _text(t.get("id"))
-        for t in (raw.get("tasks") or [])
+        for t in _items_of(raw, "tasks")
         if isinstance(t, dict) and t.get("gate") is True
     }
     if isinstance(gates, dict):
         for gate_id, spec in gates.items():
             if gate_id not in tasks:
-                loaded.problem("error", f"gate '{gate_id}' is not a task id", ("gates", gate_id),
-                               key=True, hint=did_you_mean(gate_id, task_ids))
+                loaded.problem(
+                    "error",
+                    f"gate '{gate_id}' is not a task id",
+                    ("gates", gate_id),
+                    key=True,
+                    hint=did_you_mean(gate_id, task_ids),
+                )
             elif gate_id in flagged:
-                loaded.problem("error", f"gate '{gate_id}' is described twice: under gates: "
-                               "and with gate: true on the task", ("gates", gate_id), key=True)
+                loaded.problem(
+                    "error",
+                    f"gate '{gate_id}' is described twice: under gates: "
+                    "and with gate: true on the task",
+                    ("gates", gate_id),
+                    key=True,
+                )
             if isinstance(spec, dict) and isinstance(spec.get("rollback"), list):
-                _refs(loaded, spec["rollback"], ("gates", gate_id, "rollback"), rollback,
-                      f"gate '{gate_id}'", "rollback task")
-    for i, item in enumerate(raw.get("tasks") or []):
+                _refs(
+                    loaded,
+                    spec["rollback"],
+                    ("gates", gate_id, "rollback"),
+                    rollback,
+                    f"gate '{gate_id}'",
+                    "rollback task",
+                )
+    for i, item in enumerate(_items_of(raw, "tasks")):
         if isinstance(item, dict) and isinstance(item.get("rollback"), list):
-            _refs(loaded, item["rollback"], ("tasks", i, "rollback"), rollback,
-                  f"gate '{item.get('id')}'", "rollback task")
-    for i, risk in enumerate(raw.get("risks") or []):
+            _refs(
+                loaded,
+                item["rollback"],
+                ("tasks", i, "rollback"),
+                rollback,
+                f"gate '{item.get('id')}'",
+                "rollback task",
+            )
+    for i, risk in enumerate(_items_of(raw, "risks")):
         if isinstance(risk, dict) and risk.get("tasks") is not None:
-            _refs(loaded, risk["tasks"], ("risks", i, "tasks"), tasks, f"risk '{risk.get('id')}'",
-                  "task")
+            _refs(
+                loaded,
+                risk["tasks"],
+                ("risks", i, "tasks"),
+                tasks,
+                f"risk '{risk.get('id')}'",
+                "task",
+            )
 
 
 def check_warnings(loaded: Loaded, plan: Plan) -> None:
@@ -242,7 +298,9 @@ def check_warnings(loaded: Loaded, plan: Plan) -> None:
             for j, dep in enumerate(listed):
                 if dep in seen:
                     loaded.problem(
-                        "warning", f"task '{task.id}' lists '{dep}' twice", ("tasks", i, "depends_on", j)
+                        "warning",
+                        f"task '{task.id}' lists '{dep}' twice",
+                        ("tasks", i, "depends_on", j),
                     )
                 seen.add(dep)
     for v, p, via in redundant_dependencies([t.preds for t in plan.tasks], plan.order):

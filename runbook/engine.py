@@ -249,8 +249,15 @@ class Weekend:
             if not any(e.kind == "baseline" for e in runbook_events):
                 store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
                 baseline = store.append(
-                    NewEvent(now, None, "baseline", actor, host, "first check-in",
-                             {"digest": self.plan.digest}),
+                    NewEvent(
+                        now,
+                        None,
+                        "baseline",
+                        actor,
+                        host,
+                        "first check-in",
+                        {"digest": self.plan.digest},
+                    ),
                     recorded=now,
                 )
                 result.baseline = baseline
@@ -293,7 +300,9 @@ class Weekend:
         who = f" by {record.last_actor}" if record.last_actor else ""
         if kind == "start":
             if state == RUNNING:
-                return Refused(f"{task_id} is already running (started {at(record.actual_start)}{who})")
+                return Refused(
+                    f"{task_id} is already running (started {at(record.actual_start)}{who})"
+                )
             if state == DONE:
                 return Refused(f"{task_id} is already done (finished {at(record.actual_finish)})")
             if state == SKIPPED:
@@ -335,7 +344,7 @@ class Weekend:
                 what = {None: "has not started", DONE: "is already done", SKIPPED: "was skipped"}
                 return Refused(f"{task_id} {what[state]}; only a running task can fail")
         elif kind == "skip":
-            if state == RUNNING or state == FAILED:
+            if state in (RUNNING, FAILED):
                 return Refused(
                     f"{task_id} is {state}; finish it, or undo its start before skipping it",
                     hint=f"runbook undo {task_id}",
@@ -364,7 +373,13 @@ class Weekend:
             return self.store.append(event, recorded=now)
 
     def decide(
-        self, gate: str, verdict: str, *, actor: str, host: str, note: str | None = None,
+        self,
+        gate: str,
+        verdict: str,
+        *,
+        actor: str,
+        host: str,
+        note: str | None = None,
         at: datetime | None = None,
     ) -> Event:
         """Record a go/no-go decision at a gate."""
@@ -380,14 +395,14 @@ class Weekend:
             NewEvent(when, task_id, "decide", actor, host, note, {"decision": decision})
         )
 
-    def sign_off(
-        self, team: str, *, actor: str, host: str, note: str | None = None
-    ) -> Event:
+    def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""
         known = sorted(set(self.plan.teams) | {t.team for t in self.plan.tasks if t.team})
         match = [t for t in known if t == team] or [
-            t for t in known
-            if t.casefold() == team.casefold() or self.plan.team_name(t).casefold() == team.casefold()
+            t
+            for t in known
+            if t.casefold() == team.casefold()
+            or self.plan.team_name(t).casefold() == team.casefold()
         ]
         if not match:
             raise InputError(f"unknown team '{team}'", hint=did_you_mean(team, known))
@@ -395,9 +410,7 @@ class Weekend:
             NewEvent(self.now(), None, "signoff", actor, host, note, {"team": match[0]})
         )
 
-    def check_item(
-        self, item: str, *, actor: str, host: str, note: str | None = None
-    ) -> Event:
+    def check_item(self, item: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Tick off a readiness item."""
         ids = [r.id for r in self.plan.readiness]
         exact = [i for i in ids if i == item] or [i for i in ids if i.startswith(item)]
@@ -406,8 +419,8 @@ class Weekend:
                 raise InputError(f"'{item}' matches {', '.join(exact)}; type more of the id")
             raise InputError(
                 f"unknown readiness item '{item}'",
-                hint=did_you_mean(item, ids) or (f"items: {', '.join(ids)}" if ids else
-                                                 "this runbook has no readiness items"),
+                hint=did_you_mean(item, ids)
+                or (f"items: {', '.join(ids)}" if ids else "this runbook has no readiness items"),
             )
         return self._append(
             NewEvent(self.now(), None, "check", actor, host, note, {"item": exact[0]})
@@ -423,8 +436,15 @@ class Weekend:
                 self.store.set_meta("runbook", self.plan.name)
             self.store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
             event = self.store.append(
-                NewEvent(now, None, "baseline", actor, host, note or "baseline reset",
-                         {"digest": self.plan.digest}),
+                NewEvent(
+                    now,
+                    None,
+                    "baseline",
+                    actor,
+                    host,
+                    note or "baseline reset",
+                    {"digest": self.plan.digest},
+                ),
                 recorded=now,
             )
         self.notices = [n for n in self.notices if "changed since the baseline" not in n]

@@ -29,7 +29,9 @@ def plan_csv(plan: Plan) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for row in plan.to_json()["tasks"]:  # type: ignore[union-attr]
+    tasks = plan.to_json()["tasks"]
+    assert isinstance(tasks, list)
+    for row in tasks:
         assert isinstance(row, dict)
         values = []
         for column in CSV_COLUMNS:

@@ -56,19 +56,28 @@ class TaskFilter:
                 late = True
             else:
                 words.append(low)
-        return cls(tuple(words), tuple(teams), tuple(phases), tuple(statuses), critical, late,
-                   tuple(problems))
+        return cls(
+            tuple(words),
+            tuple(teams),
+            tuple(phases),
+            tuple(statuses),
+            critical,
+            late,
+            tuple(problems),
+        )
 
     @property
     def empty(self) -> bool:
         """True when nothing is filtered out."""
-        return not (self.words or self.teams or self.phases or self.statuses or self.critical
-                    or self.late)
+        return not (
+            self.words or self.teams or self.phases or self.statuses or self.critical or self.late
+        )
 
     def with_critical(self, critical: bool) -> TaskFilter:
         """The same filter with critical-only switched on or off."""
-        return TaskFilter(self.words, self.teams, self.phases, self.statuses, critical, self.late,
-                          self.problems)
+        return TaskFilter(
+            self.words, self.teams, self.phases, self.statuses, critical, self.late, self.problems
+        )
 
     def matches(self, plan: Plan, state: TaskState) -> bool:
         """Does this task pass the filter?"""

@@ -183,11 +183,11 @@ def _label(path: tuple[str | int, ...]) -> str:
 def _clean_loc(loc: tuple[str | int, ...], data: object) -> tuple[str | int, ...]:
     """Drop pydantic's internal loc parts (union branches, validators) that are not keys."""
     path: list[str | int] = []
-    node = data
+    node: Any = data
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str):
             # A key that is missing or unknown: keep it as the last part.
@@ -250,8 +250,9 @@ def _translate(loaded: Loaded, exc: ValidationError) -> None:
         elif kind in _BOUNDS:
             limit = (error.get("ctx") or {}).get(_BOUNDS[kind][1])
             loaded.problem(
-                "error", f"'{_label(path)}' should be {_BOUNDS[kind][0]} {limit}, not "
-                f"{_describe(value)}", path,
+                "error",
+                f"'{_label(path)}' should be {_BOUNDS[kind][0]} {limit}, not {_describe(value)}",
+                path,
             )
         elif kind == "string_too_short":
             loaded.problem("error", f"'{_label(path)}' must not be empty", path)

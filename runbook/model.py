@@ -158,8 +158,11 @@ Rollback = Annotated[
             "anyOf": [
                 {"type": "string", "description": "How long rolling back takes."},
                 {"type": "number", "minimum": 0},
-                {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN},
-                 "description": "Ids of rollback_tasks; their critical path is the duration."},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": ID_PATTERN},
+                    "description": "Ids of rollback_tasks; their critical path is the duration.",
+                },
             ]
         }
     ),
@@ -282,8 +285,9 @@ class Task(_Strict):
         if self.estimate is not None:
             low, high = self.estimate.optimistic, self.estimate.pessimistic
             if self.milestone:
-                raise FieldError(f"milestone '{self.id}' takes no time; it has no estimate",
-                                 key="estimate")
+                raise FieldError(
+                    f"milestone '{self.id}' takes no time; it has no estimate", key="estimate"
+                )
             if not low <= (self.duration or 0) <= high:
                 raise FieldError(
                     f"estimate of '{self.id}' must bracket its duration: optimistic <= "
@@ -306,7 +310,7 @@ class Runbook(_Strict):
         json_schema_extra={"$comment": "Generated from runbook.model; do not edit by hand."},
     )
 
-    version: Literal[1] = Field(FORMAT_VERSION, description="Format version of this file.")
+    version: Literal[1] = Field(1, description="Format version of this file.")
     name: str = Field(min_length=1)
     timezone: ZoneName = Field("UTC", description="IANA time zone of local times.")
     start: LocalTime = Field(description="Planned start of the weekend.")

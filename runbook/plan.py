@@ -185,9 +185,25 @@ class Plan:
                 "readiness": [[r.id, r.title, r.owner, r.due] for r in self.readiness],
                 "tasks": [
                     [
-                        t.id, t.title, t.team, t.phase, t.duration, t.depends_on, t.preds,
-                        t.not_before, t.milestone, t.notes, t.es, t.ef, t.ls, t.lf,
-                        t.total_float, t.free_float, t.critical, t.gate, t.optimistic,
+                        t.id,
+                        t.title,
+                        t.team,
+                        t.phase,
+                        t.duration,
+                        t.depends_on,
+                        t.preds,
+                        t.not_before,
+                        t.milestone,
+                        t.notes,
+                        t.es,
+                        t.ef,
+                        t.ls,
+                        t.lf,
+                        t.total_float,
+                        t.free_float,
+                        t.critical,
+                        t.gate,
+                        t.optimistic,
                         t.pessimistic,
                     ]
                     for t in self.tasks

@@ -129,9 +129,7 @@ def compute_plan(runbook: Runbook, *, digest: str = "") -> Plan:
         teams_declared=runbook.teams is not None,
         digest=digest,
         gates=_gates(runbook),
-        readiness=[
-            CheckItem(r.id, r.title, r.owner, _epoch(r.due)) for r in runbook.readiness
-        ],
+        readiness=[CheckItem(r.id, r.title, r.owner, _epoch(r.due)) for r in runbook.readiness],
     )
     schedule(plan)
     return plan
@@ -150,8 +148,9 @@ def _gates(runbook: Runbook) -> dict[str, GateInfo]:
         if isinstance(rollback, list):
             names = rollback
             rollback = rollback_duration(runbook.rollback_tasks, names)
-        gates[task.id] = GateInfo(task.id, list(gate.criteria), list(gate.approvers), rollback,
-                                  names)
+        gates[task.id] = GateInfo(
+            task.id, list(gate.criteria), list(gate.approvers), rollback, names
+        )
     return gates
 
 
@@ -165,8 +164,10 @@ def rollback_duration(tasks: list[Task], names: list[str]) -> int:
         if task_id in finish:
             return finish[task_id]
         task = chosen[task_id]
-        begin = max((end(d, seen | {task_id}) for d in task.depends_on
-                     if d in chosen and d not in seen), default=0)
+        begin = max(
+            (end(d, seen | {task_id}) for d in task.depends_on if d in chosen and d not in seen),
+            default=0,
+        )
         finish[task_id] = begin + task.seconds
         return finish[task_id]
 
@@ -214,12 +215,16 @@ def _critical_path(plan: Plan) -> list[int]:
         return []
     end, succ = ends[0], plan.successors
     # Zero-duration successors (a closing milestone) that also end at the finish belong on it.
-    while follow := [s for s in sorted(succ[end]) if tasks[s].critical and tasks[s].es == tasks[end].ef]:
+    while follow := [
+        s for s in sorted(succ[end]) if tasks[s].critical and tasks[s].es == tasks[end].ef
+    ]:
         end = follow[0]
     path = [end]
     while True:
         current = tasks[path[-1]]
-        drivers = [p for p in sorted(current.preds) if tasks[p].critical and tasks[p].ef == current.es]
+        drivers = [
+            p for p in sorted(current.preds) if tasks[p].critical and tasks[p].ef == current.es
+        ]
         if not drivers:
             break
         path.append(drivers[0])

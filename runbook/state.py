@@ -288,7 +288,8 @@ def _remaining_critical_path(plan: Plan, states: list[TaskState], end: int) -> l
     succ = plan.successors
     current = ends[0]
     while follow := [
-        s for s in sorted(succ[current])
+        s
+        for s in sorted(succ[current])
         if states[s].critical and states[s].forecast_start == states[current].forecast_finish
     ]:
         current = follow[0]
@@ -296,7 +297,8 @@ def _remaining_critical_path(plan: Plan, states: list[TaskState], end: int) -> l
     while True:
         here = states[path[-1]]
         drivers = [
-            p for p in sorted(plan.tasks[here.index].preds)
+            p
+            for p in sorted(plan.tasks[here.index].preds)
             if states[p].critical and states[p].forecast_finish == here.forecast_start
         ]
         if not drivers:

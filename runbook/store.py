@@ -55,7 +55,6 @@ CREATE TABLE plans (
 """
 
 
-
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     """Run SQL statements one by one: ``executescript`` would COMMIT the open transaction
     first, and a migration must be atomic."""
@@ -152,7 +151,10 @@ class Store:
             raise StateError(f"{target}: the folder {target.parent} does not exist")
         try:
             db = sqlite3.connect(
-                target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+                target,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
             )
         except sqlite3.Error as exc:
             raise StateError(f"{target}: cannot open the state file ({exc})") from None
@@ -163,8 +165,8 @@ class Store:
             db.close()
             if "not a database" in str(exc) or "malformed" in str(exc):
                 raise StateError(
-                    f"{target}: not a runbook state file (it is not an SQLite database); nothing was "
-                    "written to it",
+                    f"{target}: not a runbook state file (it is not an SQLite database); "
+                    "nothing was written to it",
                     hint="give the right file with --state PATH",
                 ) from None
             raise StateError(f"{target}: cannot use the state file ({exc})") from None
@@ -287,8 +289,15 @@ class Store:
         seq = cursor.lastrowid
         assert seq is not None
         return Event(
-            seq, event.at, recorded, event.task, event.kind, event.actor, event.host,
-            event.note, event.data or {},
+            seq,
+            event.at,
+            recorded,
+            event.task,
+            event.kind,
+            event.actor,
+            event.host,
+            event.note,
+            event.data or {},
         )
 
     def events(self, *, after: int = 0) -> list[Event]:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from runbook.diagnostics import Problem, sort_problems
 from runbook.errors import InvalidRunbook
-from runbook.loader import Loaded, load_bytes, read_bytes
+from runbook.loader import Loaded, load_bytes
 from runbook.plan import Plan
+from runbook.source import read_bytes
 
 
 @dataclass

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
-from yaml._yaml import CParser
 from yaml import events as ev
+from yaml._yaml import CParser
+from yaml.reader import ReaderError
 
 from runbook.source import MAX_BYTES
-from yaml.reader import ReaderError
 
 MAX_DEPTH = 64
 MAX_VALUES = 2_000_000  # keys and values after alias expansion
@@ -123,10 +124,15 @@ def _resolve_tagged(tag: str, text: str) -> object:
         return text
     value = _resolve_plain(text)
     kind = tag[len(_CORE) :]
-    expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[kind]
+    expected: dict[str, type | tuple[type, ...]] = {
+        "int": int,
+        "float": (int, float),
+        "bool": bool,
+        "null": type(None),
+    }
     if isinstance(value, bool) and kind != "bool":
         raise ValueError
-    if not isinstance(value, expected):
+    if not isinstance(value, expected[kind]):
         raise ValueError
     return float(value) if kind == "float" else value  # type: ignore[arg-type]
 
@@ -244,7 +250,7 @@ class _Fatal(Exception):
         self.issue = issue
 
 
-def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noqa: C901
+def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:
     """Turn libyaml's events into plain data; the hot loop of every command that reads YAML."""
     parser = CParser(data)
     get_event = parser.get_event
@@ -299,13 +305,13 @@ def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noq
                 line = kmarks[key][0] + 1
                 problem(f"duplicate key '{key}' (first given on line {line})", pending_mark)
                 return
-            container[key] = value
+            container[key] = value  # type: ignore[call-overload]
             kmarks[key] = pending_mark
-            vmarks[key] = mark  # type: ignore[index]
+            vmarks[key] = mark  # type: ignore[call-overload]
 
     frame_merges: list[tuple[object, Mark]] = []
     while True:
-        event = get_event()
+        event: Any = get_event()
         cls = event.__class__
         if cls is scalar_event:
             count += 1
@@ -324,7 +330,7 @@ def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noq
                 try:
                     value = _resolve_tagged(tag, text)
                 except ValueError:
-                    problem(f"'{text}' is not a valid {tag[len(_CORE):]}", mark)
+                    problem(f"'{text}' is not a valid {tag[len(_CORE) :]}", mark)
                     value = text
             else:
                 problem(
@@ -341,9 +347,7 @@ def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noq
             sm = event.start_mark
             mark = (sm.line, sm.column)
             if len(stack) >= MAX_DEPTH:
-                raise fatal(
-                    f"the YAML is nested more than {MAX_DEPTH} levels deep; refused", sm
-                )
+                raise fatal(f"the YAML is nested more than {MAX_DEPTH} levels deep; refused", sm)
             tag = event.tag
             if tag not in (None, "!", f"{_CORE}seq", f"{_CORE}map"):
                 problem(
@@ -354,7 +358,16 @@ def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noq
             new: dict | list = {} if cls is map_start else []  # type: ignore[type-arg]
             place(new, mark)
             stack.append(
-                [container, kmarks, vmarks, pending, pending_mark, frame_merges, event.anchor, count]
+                [
+                    container,
+                    kmarks,
+                    vmarks,
+                    pending,
+                    pending_mark,
+                    frame_merges,
+                    event.anchor,
+                    count,
+                ]
             )
             container, pending, frame_merges = new, None, []
             if cls is map_start:
@@ -396,7 +409,8 @@ def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:  # noq
             documents += 1
             if documents > 1:
                 problem(
-                    "the file holds more than one YAML document (a second '---'); a runbook is one document",
+                    "the file holds more than one YAML document (a second '---'); "
+                    "a runbook is one document",
                     (event.start_mark.line, event.start_mark.column),
                 )
                 break
@@ -431,4 +445,4 @@ def _merge(
             if key not in target:
                 target[key] = value
                 kmarks[key] = skeys.get(key, (0, 0))
-                vmarks[key] = svalues.get(key, (0, 0))  # type: ignore[call-overload]
+                vmarks[key] = svalues.get(key, (0, 0))  # type: ignore[union-attr]

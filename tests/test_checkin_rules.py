@@ -128,9 +128,10 @@ def test_fail_and_skip_need_a_reason(weekend):
 
 
 def test_only_a_running_task_can_fail(weekend):
-    assert "only a running task can fail" in _refusal(
-        check(weekend, "fail", "verify", note="x")
-    ).message
+    assert (
+        "only a running task can fail"
+        in _refusal(check(weekend, "fail", "verify", note="x")).message
+    )
 
 
 def test_a_failed_task_can_be_started_again_and_keeps_its_first_start(weekend):

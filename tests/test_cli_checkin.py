@@ -28,7 +28,9 @@ def env(runbook):
 def test_start_prints_what_was_recorded_and_where_the_weekend_stands(cli, runbook, env):
     result = cli("start", "freeze", "--at", "18:02", env=env)
     assert result.exit_code == 0, result.stderr
-    assert "started freeze — Change freeze in force · Fri 18:02 by ingrid · 2m late" in result.stdout
+    assert (
+        "started freeze — Change freeze in force · Fri 18:02 by ingrid · 2m late" in result.stdout
+    )
     assert "weekend: ON PLAN · forecast finish Sat 02:15 · deadline Sat 06:00" in result.stdout
     assert "baseline recorded" in result.stderr
     assert (runbook.parent / "intranet.state.db").exists()
@@ -80,8 +82,18 @@ def test_check_in_json_prints_the_recorded_event(cli, env):
         "at": "2026-12-04T18:20:00+01:00",
         "forced": False,
     }
-    assert set(event) == {"seq", "at", "recorded", "task", "kind", "actor", "host", "note",
-                          "forced", "data"}
+    assert set(event) == {
+        "seq",
+        "at",
+        "recorded",
+        "task",
+        "kind",
+        "actor",
+        "host",
+        "note",
+        "forced",
+        "data",
+    }
 
 
 def test_several_ids_print_one_json_event_per_line(cli, env):
@@ -117,8 +129,14 @@ def test_status_shows_the_briefing(cli, env):
 def test_status_json_follows_the_contract(cli, env):
     cli("start", "freeze", "--at", "18:00", env=env)
     report = json.loads(cli("status", "--json", env=env).stdout)
-    assert list(report)[:6] == ["now", "baseline_finish", "forecast_finish", "deadline",
-                                "ahead_minutes", "counts"]
+    assert list(report)[:6] == [
+        "now",
+        "baseline_finish",
+        "forecast_finish",
+        "deadline",
+        "ahead_minutes",
+        "counts",
+    ]
     assert report["counts"]["running"] == 1
     freeze = report["tasks"][0]
     assert freeze["status"] == "running"

@@ -76,12 +76,29 @@ def test_plan_json_prints_exactly_one_object_with_the_contract_keys(cli):
     assert result.exit_code == 0
     plan = json.loads(result.stdout)
     assert list(plan) == [
-        "name", "timezone", "start", "finish", "deadline", "buffer_minutes", "critical_path", "tasks",
+        "name",
+        "timezone",
+        "start",
+        "finish",
+        "deadline",
+        "buffer_minutes",
+        "critical_path",
+        "tasks",
     ]
     assert list(plan["tasks"][0]) == [
-        "id", "title", "team", "phase", "duration_minutes", "depends_on", "earliest_start",
-        "earliest_finish", "latest_start", "latest_finish", "total_float_minutes",
-        "free_float_minutes", "critical",
+        "id",
+        "title",
+        "team",
+        "phase",
+        "duration_minutes",
+        "depends_on",
+        "earliest_start",
+        "earliest_finish",
+        "latest_start",
+        "latest_finish",
+        "total_float_minutes",
+        "free_float_minutes",
+        "critical",
     ]
     assert plan["finish"] == "2026-12-05T02:15:00+01:00"
     assert plan["buffer_minutes"] == 225

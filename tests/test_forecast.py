@@ -46,7 +46,6 @@ def diamond(write_runbook):
     weekend.close()
 
 
-
 def test_before_anything_happens_the_forecast_is_the_plan(chain):
     weekend, _ = chain
     snap = weekend.snapshot()
@@ -196,16 +195,36 @@ def test_status_json_follows_the_contract(chain):
     clock.set("2026-12-04T06:30Z")
     report = status_json(weekend.snapshot())
     assert list(report)[:7] == [
-        "now", "baseline_finish", "forecast_finish", "deadline", "ahead_minutes", "counts", "critical_path",
+        "now",
+        "baseline_finish",
+        "forecast_finish",
+        "deadline",
+        "ahead_minutes",
+        "counts",
+        "critical_path",
     ]
     assert report["now"] == "2026-12-04T06:30:00+00:00"
     assert report["counts"] == {
-        "pending": 1, "ready": 0, "running": 1, "failed": 0, "done": 0, "skipped": 0,
+        "pending": 1,
+        "ready": 0,
+        "running": 1,
+        "failed": 0,
+        "done": 0,
+        "skipped": 0,
     }
     task = report["tasks"][0]
     for key in (
-        "id", "team", "status", "planned_start", "planned_finish", "actual_start", "actual_finish",
-        "forecast_start", "forecast_finish", "late", "critical",
+        "id",
+        "team",
+        "status",
+        "planned_start",
+        "planned_finish",
+        "actual_start",
+        "actual_finish",
+        "forecast_start",
+        "forecast_finish",
+        "late",
+        "critical",
     ):
         assert key in task
     assert task["actual_start"] == "2026-12-04T06:00:00+00:00"

@@ -62,17 +62,24 @@ def _prepare_readiness(state: str) -> None:
 def test_the_readiness_report_reads_as_the_golden_markdown_and_json(here):
     _rehearse("rehearsal.db")
     _prepare_readiness("weekend.state.db")
-    report = readiness("weekend.yaml", now=BEFORE, state="weekend.state.db",
-                       rehearsal="rehearsal.db", runs=2000, seed=1)
+    report = readiness(
+        "weekend.yaml",
+        now=BEFORE,
+        state="weekend.state.db",
+        rehearsal="rehearsal.db",
+        runs=2000,
+        seed=1,
+    )
     _golden("readiness.md", readiness_markdown(report))
-    _golden("readiness.json", json.dumps(readiness_json(report), indent=2, ensure_ascii=False) + "\n")
+    _golden(
+        "readiness.json", json.dumps(readiness_json(report), indent=2, ensure_ascii=False) + "\n"
+    )
 
 
 def test_a_gate_after_its_point_of_no_return_makes_it_no_go(here):
     report = readiness("weekend.yaml", now=BEFORE, runs=500)
     assert report.recommendation == NO_GO
-    assert any(f.rule == "point-of-no-return" and "gate-live" in f.message
-               for f in report.findings)
+    assert any(f.rule == "point-of-no-return" and "gate-live" in f.message for f in report.findings)
 
 
 def _relaxed(extra: str = "", **replace: str) -> None:
@@ -102,15 +109,17 @@ def test_the_rules_are_configurable_in_the_runbook(here):
         "require_signoffs: false}\n",
         **{"lead: Sanne Bakker}": "lead: Sanne Bakker, contact: +31 20 555 0120}"},
     )
-    report = readiness("weekend.yaml", now=int(at("2026-11-29T12:00+01:00").timestamp()),
-                       runs=500)
+    report = readiness("weekend.yaml", now=int(at("2026-11-29T12:00+01:00").timestamp()), runs=500)
     assert report.recommendation == GO, report.findings
 
 
 def test_a_probability_under_the_threshold_makes_it_no_go(here):
-    _relaxed(**{"{id: import, title: Import into the cloud, team: dba, duration: 3h,":
-                "{id: import, title: Import into the cloud, team: dba, duration: 3h, "
-                "estimate: {optimistic: 3h, pessimistic: 40h},"})
+    _relaxed(
+        **{
+            "duration: 3h, depends_on: gate-transfer}": "duration: 3h, depends_on: gate-transfer, "
+            "estimate: {optimistic: 3h, pessimistic: 40h}}"
+        }
+    )
     report = readiness("weekend.yaml", now=BEFORE, runs=2000, seed=3)
     assert report.simulation.p_on_time < 0.8
     assert any(f.rule == "probability" and f.outcome == "no-go" for f in report.findings)
@@ -128,9 +137,17 @@ def _weekend(state: str) -> None:
     test was skipped, the live gate never came."""
     clock = FakeClock("2026-12-05T10:00+01:00")
     with Weekend.open("weekend.yaml", state, clock=clock, create=True) as w:
+
         def r(kind, task, when, **kw):
-            w.record(kind, [task], actor=kw.pop("by", "mc"), host="h",
-                     at=at(f"2026-12-{when}+01:00"), **kw)
+            w.record(
+                kind,
+                [task],
+                actor=kw.pop("by", "mc"),
+                host="h",
+                at=at(f"2026-12-{when}+01:00"),
+                **kw,
+            )
+
         r("start", "freeze", "04T18:00")
         r("done", "freeze", "04T18:15")
         r("start", "export", "04T18:15")
@@ -147,8 +164,9 @@ def _weekend(state: str) -> None:
 
 def test_the_review_reads_as_the_golden_markdown_and_json(here):
     _weekend("weekend.state.db")
-    with Weekend.open("weekend.yaml", "weekend.state.db",
-                      clock=FakeClock("2026-12-05T10:00+01:00")) as w:
+    with Weekend.open(
+        "weekend.yaml", "weekend.state.db", clock=FakeClock("2026-12-05T10:00+01:00")
+    ) as w:
         result = review(w)
     _golden("review.md", review_markdown(result))
     _golden("review.json", json.dumps(review_json(result), indent=2, ensure_ascii=False) + "\n")
@@ -156,8 +174,9 @@ def test_the_review_reads_as_the_golden_markdown_and_json(here):
 
 def test_the_review_traces_a_slip_to_where_it_came_from(here):
     _weekend("weekend.state.db")
-    with Weekend.open("weekend.yaml", "weekend.state.db",
-                      clock=FakeClock("2026-12-05T10:00+01:00")) as w:
+    with Weekend.open(
+        "weekend.yaml", "weekend.state.db", clock=FakeClock("2026-12-05T10:00+01:00")
+    ) as w:
         result = review(w)
     slips = {r.id: r for r in result.slips}
     assert slips["export"].own_overrun == 3600
@@ -167,8 +186,16 @@ def test_the_review_traces_a_slip_to_where_it_came_from(here):
 
 
 def test_readiness_command_writes_each_format(cli, here):
-    result = cli("readiness", "-f", "weekend.yaml", "--format", "json", "--runs", "500",
-                 env={"RUNBOOK_NOW": "2026-12-01T12:00"})
+    result = cli(
+        "readiness",
+        "-f",
+        "weekend.yaml",
+        "--format",
+        "json",
+        "--runs",
+        "500",
+        env={"RUNBOOK_NOW": "2026-12-01T12:00"},
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["recommendation"] == NO_GO
@@ -207,13 +234,21 @@ def test_decide_no_go_says_which_rollback_to_run_and_by_when(cli, here):
 def test_status_shows_the_time_left_to_the_next_point_of_no_return(cli, here):
     result = cli("status", "-f", "weekend.yaml", "--json", env={"RUNBOOK_NOW": "2026-12-04T21:00"})
     ponr = json.loads(result.stdout)["next_point_of_no_return"]
-    assert ponr == {"gate": "gate-live", "at": "2026-12-05T07:00:00+01:00",
-                    "minutes_left": 600, "rollback_minutes": 300}
+    assert ponr == {
+        "gate": "gate-live",
+        "at": "2026-12-05T07:00:00+01:00",
+        "minutes_left": 600,
+        "rollback_minutes": 300,
+    }
 
 
 def test_signoff_and_check_commands(cli, here):
-    assert "signed off: Database team is ready" in cli("signoff", "dba", "-f", "weekend.yaml",
-                                                       "--by", "Sanne").stdout
-    assert "checked: comms — Lab staff informed" in cli("check", "comms", "-f", "weekend.yaml").stdout
+    assert (
+        "signed off: Database team is ready"
+        in cli("signoff", "dba", "-f", "weekend.yaml", "--by", "Sanne").stdout
+    )
+    assert (
+        "checked: comms — Lab staff informed" in cli("check", "comms", "-f", "weekend.yaml").stdout
+    )
     bad = cli("check", "nope", "-f", "weekend.yaml")
     assert bad.exit_code == 1 and "unknown readiness item 'nope'" in bad.stderr

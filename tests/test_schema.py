@@ -33,7 +33,11 @@ def test_every_example_satisfies_the_schema(example):
 
 
 def test_the_schema_rejects_an_unknown_task_key():
-    data = {"name": "x", "start": "2026-12-04T06:00", "tasks": [{"id": "a", "title": "A", "depend_on": []}]}
+    data = {
+        "name": "x",
+        "start": "2026-12-04T06:00",
+        "tasks": [{"id": "a", "title": "A", "depend_on": []}],
+    }
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, json_schema())
 

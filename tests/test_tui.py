@@ -148,8 +148,9 @@ async def test_go_to_a_task_by_a_prefix_of_its_id(app):
 async def test_a_check_in_from_another_terminal_appears_and_keeps_the_selection(app, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "import")
-        with Weekend.open(app.weekend.runbook_path, app.weekend.state_path, clock=clock,
-                          create=True) as other:
+        with Weekend.open(
+            app.weekend.runbook_path, app.weekend.state_path, clock=clock, create=True
+        ) as other:
             other.record("done", ["backup"], actor="sanne", host="pc2")
         await pilot.pause(0.3)
         assert app.snap.by_id("backup").status == "done"

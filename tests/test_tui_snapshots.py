@@ -48,4 +48,6 @@ def test_a_refusal(snap_compare, app):
         app.query_one(TaskTable).select("export")
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=select_export, press=["s", "enter"])
+    assert snap_compare(
+        app, terminal_size=(120, 40), run_before=select_export, press=["s", "enter"]
+    )

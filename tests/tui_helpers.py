@@ -34,6 +34,7 @@ def control_app(
     """The app over a prepared weekend (polling fast, for tests)."""
     runbook, state = prepared_weekend(folder, clock)
     weekend = Weekend.open(runbook, state, clock=clock, create=not read_only)
-    app = MissionControl(weekend, actor="coordinator", host="bridge", read_only=read_only,
-                         poll_seconds=0.05)
+    app = MissionControl(
+        weekend, actor="coordinator", host="bridge", read_only=read_only, poll_seconds=0.05
+    )
     return app, runbook, state

@@ -25,7 +25,6 @@ app = typer.Typer(
 )
 
 
-
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     """``app.command`` that turns every error a user can cause into a located message on
     stderr and its exit code (see ``runbook.errors``), never a traceback."""
@@ -63,9 +62,7 @@ FileOption = Annotated[
 ]
 FileArgument = Annotated[
     Path | None,
-    typer.Argument(
-        help="The runbook YAML file (same as -f).", show_default=False, dir_okay=False
-    ),
+    typer.Argument(help="The runbook YAML file (same as -f).", show_default=False, dir_okay=False),
 ]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object on stdout (a stable contract).")
@@ -81,6 +78,8 @@ def runbook_file(argument: Path | None = None, option: Path | None = None) -> Pa
         return chosen
     env = os.environ.get("RUNBOOK_FILE")
     return Path(env) if env else Path("runbook.yaml")
+
+
 StateOption = Annotated[
     Path | None,
     typer.Option(
@@ -94,7 +93,8 @@ StateOption = Annotated[
 ByOption = Annotated[
     str | None,
     typer.Option(
-        "--by", help="Who reports it (default: $RUNBOOK_USER, else your login name).",
+        "--by",
+        help="Who reports it (default: $RUNBOOK_USER, else your login name).",
         show_default=False,
     ),
 ]

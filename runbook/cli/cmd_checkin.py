@@ -89,13 +89,16 @@ def _check_in(
             elif kind == "undo":
                 line += f" · now {record.state or 'not started'}"
             if event.forced:
-                line += output.style(" · FORCED: " + str(event.data.get("overrode")), fg="yellow",
-                                     err=False)
+                line += output.style(
+                    " · FORCED: " + str(event.data.get("overrode")), fg="yellow", err=False
+                )
             output.echo(line)
         for task_id, refusal in result.refused:
             output.error(f"refused: {refusal.message}", refusal.hint)
             if refusal.forceable and not force:
-                output.info(f"  (add --force to record it anyway: `runbook {kind} {task_id} --force`)")
+                output.info(
+                    f"  (add --force to record it anyway: `runbook {kind} {task_id} --force`)"
+                )
         if result.events and not as_json:
             from runbook.engine import describe_ahead
 
@@ -103,7 +106,11 @@ def _check_in(
             output.echo(
                 f"weekend: {word}{' ' + amount if amount else ''} · forecast finish "
                 f"{clock(result.forecast_finish(weekend.plan), zone)}"
-                + (f" · deadline {clock(weekend.plan.deadline, zone)}" if weekend.plan.deadline else "")
+                + (
+                    f" · deadline {clock(weekend.plan.deadline, zone)}"
+                    if weekend.plan.deadline
+                    else ""
+                )
             )
         if result.refused:
             raise typer.Exit(EXIT_REFUSED)
@@ -154,7 +161,14 @@ def fail(
 ) -> None:
     """The task hit a problem and is blocked (start it again to resume)."""
     _check_in(
-        "fail", [task], file=file, state=state, by=by, at=at, force=force, as_json=as_json,
+        "fail",
+        [task],
+        file=file,
+        state=state,
+        by=by,
+        at=at,
+        force=force,
+        as_json=as_json,
         note=reason,
     )
 
@@ -172,7 +186,14 @@ def skip(
 ) -> None:
     """The task is not needed this time; it takes no time and releases its successors."""
     _check_in(
-        "skip", [task], file=file, state=state, by=by, at=at, force=force, as_json=as_json,
+        "skip",
+        [task],
+        file=file,
+        state=state,
+        by=by,
+        at=at,
+        force=force,
+        as_json=as_json,
         note=reason,
     )
 
@@ -188,7 +209,14 @@ def undo(
 ) -> None:
     """Revoke the task's last state change (recorded as an event; nothing is erased)."""
     _check_in(
-        "undo", [task], file=file, state=state, by=by, at=None, force=False, as_json=as_json,
+        "undo",
+        [task],
+        file=file,
+        state=state,
+        by=by,
+        at=None,
+        force=False,
+        as_json=as_json,
         note=reason,
     )
 
@@ -205,7 +233,14 @@ def note(
 ) -> None:
     """Add a note to a task's log (it changes nothing else)."""
     _check_in(
-        "note", [task], file=file, state=state, by=by, at=at, force=False, as_json=as_json,
+        "note",
+        [task],
+        file=file,
+        state=state,
+        by=by,
+        at=at,
+        force=False,
+        as_json=as_json,
         note=text,
     )
 
@@ -233,37 +268,37 @@ def baseline(
                 output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
             else:
                 output.echo(
-                    f"new baseline: planned finish {clock(weekend.plan.finish, weekend.plan.zone, with_date=True)}"
+                    "new baseline: planned finish "
+                    f"{clock(weekend.plan.finish, weekend.plan.zone, with_date=True)}"
                     f" (recorded by {event.actor})"
                 )
             return
         _, runbook_events = fold(weekend.events())
-        plan, event = weekend.baseline_of(runbook_events)
-        show_notices(weekend)
-        weekend.note_changed_runbook(event)
+        plan, taken = weekend.baseline_of(runbook_events)
+        weekend.note_changed_runbook(taken)
         if as_json:
             output.echo(
                 json.dumps(
                     {
-                        "baseline": None if event is None else event_json(event, weekend.plan),
+                        "baseline": None if taken is None else event_json(taken, weekend.plan),
                         "baseline_finish": plan.to_json()["finish"],
                         "current_finish": weekend.plan.to_json()["finish"],
-                        "runbook_changed": event is not None
-                        and event.data.get("digest") != weekend.plan.digest,
+                        "runbook_changed": taken is not None
+                        and taken.data.get("digest") != weekend.plan.digest,
                     },
                     ensure_ascii=False,
                 )
             )
             return
         zone = weekend.plan.zone
-        if event is None:
+        if taken is None:
             output.echo(
                 "no baseline yet: it is recorded at the first check-in; until then the "
                 f"current plan counts (finish {clock(plan.finish, zone, with_date=True)})"
             )
         else:
             output.echo(
-                f"baseline taken {clock(event.at, zone, with_date=True)} by {event.actor}"
-                f" ({event.note}); planned finish {clock(plan.finish, zone, with_date=True)}"
+                f"baseline taken {clock(taken.at, zone, with_date=True)} by {taken.actor}"
+                f" ({taken.note}); planned finish {clock(plan.finish, zone, with_date=True)}"
             )
         show_notices(weekend)

@@ -73,11 +73,15 @@ def decide(
                     f"by {when_text} (in {format_duration(left)})"
                 )
             else:
-                output.echo(output.style(
-                    f"the point of no return ({when_text}) has passed "
-                    f"{format_duration(-left)} ago: the rollback ends after the deadline",
-                    fg="red", bold=True, err=False,
-                ))
+                output.echo(
+                    output.style(
+                        f"the point of no return ({when_text}) has passed "
+                        f"{format_duration(-left)} ago: the rollback ends after the deadline",
+                        fg="red",
+                        bold=True,
+                        err=False,
+                    )
+                )
 
 
 @command()
@@ -100,8 +104,9 @@ def signoff(
             output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
             return
         name = weekend.plan.team_name(event.data["team"])
-        output.echo(f"signed off: {name} is ready · {clock(event.at, weekend.plan.zone)} by "
-                    f"{event.actor}")
+        output.echo(
+            f"signed off: {name} is ready · {clock(event.at, weekend.plan.zone)} by {event.actor}"
+        )
 
 
 @command(name="check")
@@ -124,5 +129,7 @@ def check_item(
             output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
             return
         title = next(r.title for r in weekend.plan.readiness if r.id == event.data["item"])
-        output.echo(f"checked: {event.data['item']} — {title} · "
-                    f"{clock(event.at, weekend.plan.zone)} by {event.actor}")
+        output.echo(
+            f"checked: {event.data['item']} — {title} · "
+            f"{clock(event.at, weekend.plan.zone)} by {event.actor}"
+        )

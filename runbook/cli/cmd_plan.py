@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,13 +23,13 @@ from runbook.cli.app import (
 from runbook.errors import EXIT_INVALID
 
 
-class PlanFormat(str, Enum):
+class PlanFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class GroupBy(str, Enum):
+class GroupBy(StrEnum):
     phase = "phase"
     team = "team"
 
@@ -57,8 +57,18 @@ def validate(
             raise
         # The file cannot even be read: still one JSON object, as the contract says.
         problem = Problem("error", exc.message.removeprefix(f"{source}: "), hint=exc.hint)
-        output.echo(json.dumps({"file": source, "valid": False, "errors": 1, "warnings": 0,
-                                "problems": [problem.to_dict(source)]}, indent=2))
+        output.echo(
+            json.dumps(
+                {
+                    "file": source,
+                    "valid": False,
+                    "errors": 1,
+                    "warnings": 0,
+                    "problems": [problem.to_dict(source)],
+                },
+                indent=2,
+            )
+        )
         raise typer.Exit(EXIT_INVALID) from None
     if as_json:
         output.echo(
@@ -78,7 +88,9 @@ def validate(
     if not result.ok:
         if not as_json:
             n = len(result.errors)
-            output.error(f"{source}: {n} {'error' if n == 1 else 'errors'}; the runbook is not valid")
+            output.error(
+                f"{source}: {n} {'error' if n == 1 else 'errors'}; the runbook is not valid"
+            )
         raise typer.Exit(EXIT_INVALID)
     if not as_json:
         from runbook.cli.render_plan import validation_summary
@@ -146,7 +158,11 @@ def plan(
         from runbook.cli.render_plan import show_plan
 
         show_plan(
-            result.plan, gantt=gantt, group_by=group_by.value, source=Path(path), snapshot=snap,
+            result.plan,
+            gantt=gantt,
+            group_by=group_by.value,
+            source=Path(path),
+            snapshot=snap,
             pull=pull or [],
         )
 

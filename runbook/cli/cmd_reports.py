@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +14,7 @@ from runbook.cli.app import FileOption, NowOption, StateOption, command, runbook
 from runbook.errors import EXIT_INVALID
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     md = "md"
     html = "html"
     json = "json"
@@ -24,8 +24,8 @@ FormatOption = Annotated[
     ReportFormat, typer.Option("--format", help="md (shown with rich in a terminal), html, json.")
 ]
 OutOption = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.",
-                              dir_okay=False)
+    Path | None,
+    typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
 ]
 
 
@@ -59,14 +59,20 @@ def readiness(
     fmt: FormatOption = ReportFormat.md,
     out: OutOption = None,
     rehearsal: Annotated[
-        Path | None, typer.Option("--rehearsal", help="A dress rehearsal's state file: planned "
-                                  "against actual durations, and suggested estimates.",
-                                  dir_okay=False)
+        Path | None,
+        typer.Option(
+            "--rehearsal",
+            help="A dress rehearsal's state file: planned "
+            "against actual durations, and suggested estimates.",
+            dir_okay=False,
+        ),
     ] = None,
-    runs: Annotated[int, typer.Option("--runs", min=100, max=1_000_000,
-                                      help="Monte Carlo runs.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the simulation (results repeat).")
-                    ] = 0,
+    runs: Annotated[
+        int, typer.Option("--runs", min=100, max=1_000_000, help="Monte Carlo runs.")
+    ] = 10_000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the simulation (results repeat).")
+    ] = 0,
     now: NowOption = None,
 ) -> None:
     """The go/no-go readiness report: schedule and buffer, points of no return, the
@@ -76,8 +82,14 @@ def readiness(
     from runbook.report.readiness import readiness as build
 
     path = runbook_file(None, file)
-    report = build(path, now=pretend_now(now, path), state=state_file(state, path),
-                   rehearsal=rehearsal, runs=runs, seed=seed)
+    report = build(
+        path,
+        now=pretend_now(now, path),
+        state=state_file(state, path),
+        rehearsal=rehearsal,
+        runs=runs,
+        seed=seed,
+    )
     if fmt is ReportFormat.json:
         from runbook.report.jsonout import readiness_json
 
@@ -113,8 +125,10 @@ def review(
         if weekend.store is None:
             from runbook.errors import InputError
 
-            raise InputError(f"{weekend.state_path}: no state file: nothing was recorded yet",
-                             hint="give the weekend's state file with --state PATH")
+            raise InputError(
+                f"{weekend.state_path}: no state file: nothing was recorded yet",
+                hint="give the weekend's state file with --state PATH",
+            )
         result = build(weekend)
     if fmt is ReportFormat.json:
         from runbook.report.jsonout import review_json

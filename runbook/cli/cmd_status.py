@@ -39,7 +39,9 @@ def status(
     state: StateOption = None,
     team: TeamOption = None,
     now: NowOption = None,
-    show_all: Annotated[bool, typer.Option("--all", help="List every task, not the first few.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every task, not the first few.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """The bridge-call briefing: ahead or behind, what runs, what is ready, what is late."""
@@ -62,9 +64,17 @@ def status(
 
         title = weekend.plan.name + (f" — {weekend.plan.team_name(tid)}" if team else "")
         console().print(
-            briefing(snap, states, title=title, limit=None if show_all else 8,
-                     pull=[p for p in weekend.pull_forward(snap) if team is None
-                           or weekend.plan.tasks[weekend.plan.index[p.id]].team == tid])
+            briefing(
+                snap,
+                states,
+                title=title,
+                limit=None if show_all else 8,
+                pull=[
+                    p
+                    for p in weekend.pull_forward(snap)
+                    if team is None or weekend.plan.tasks[weekend.plan.index[p.id]].team == tid
+                ],
+            )
         )
 
 
@@ -89,14 +99,17 @@ def log(
             wanted = team_id(weekend, team)
             index = weekend.plan.index
             events = [
-                e for e in events
+                e
+                for e in events
                 if e.task in index and weekend.plan.tasks[index[e.task]].team == wanted
             ]
         if as_json:
             from runbook.contracts import event_json
 
             output.echo(
-                json.dumps([event_json(e, weekend.plan) for e in events], indent=2, ensure_ascii=False)
+                json.dumps(
+                    [event_json(e, weekend.plan) for e in events], indent=2, ensure_ascii=False
+                )
             )
             return
         if not events:

@@ -179,7 +179,9 @@ def gantt_chart(
     end = max(finish, plan.deadline or finish)
     scale = Scale(plan.start, end + max(60, (end - plan.start) // 50), cells)
     deadline_cell = scale.cell(plan.deadline) if plan.deadline else None
-    now_cell = scale.cell(snapshot.now) if snapshot is not None and snapshot.now < scale.end else None
+    now_cell = (
+        scale.cell(snapshot.now) if snapshot is not None and snapshot.now < scale.end else None
+    )
 
     axis = [" "] * cells
     marks = [" "] * cells

@@ -37,7 +37,9 @@ def headline(snap: Snapshot) -> Text:
     """``BEHIND 35m  forecast finish ... · baseline ... · deadline ...``."""
     plan, zone = snap.plan, snap.plan.zone
     word, amount = describe_ahead(snap.ahead)
-    style = {"AHEAD": "bold white on green", "BEHIND": "bold white on red"}.get(word, "bold reverse")
+    style = {"AHEAD": "bold white on green", "BEHIND": "bold white on red"}.get(
+        word, "bold reverse"
+    )
     text = Text(f" {word}{' ' + amount if amount else ''} ", style=style)
     text.append("  forecast finish ")
     text.append(clock(snap.forecast_finish, zone), style="bold")
@@ -64,7 +66,9 @@ def counts_line(states: Sequence[TaskState]) -> Text:
     return text
 
 
-def _section(title: str, rows: list[tuple[RenderableType, ...]], limit: int | None) -> list[RenderableType]:
+def _section(
+    title: str, rows: Sequence[Sequence[RenderableType]], limit: int | None
+) -> list[RenderableType]:
     if not rows:
         return []
     table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
@@ -77,7 +81,9 @@ def _section(title: str, rows: list[tuple[RenderableType, ...]], limit: int | No
         table.add_row(*row)
     parts: list[RenderableType] = [Text(f"\n{title} ({len(rows)})", style="bold underline"), table]
     if limit is not None and len(rows) > limit:
-        parts.append(Text(f"  … and {len(rows) - limit} more (--all shows everything)", style="dim"))
+        parts.append(
+            Text(f"  … and {len(rows) - limit} more (--all shows everything)", style="dim")
+        )
     return parts
 
 
@@ -98,11 +104,15 @@ def briefing(
     if ponr is not None and ponr.point is not None:
         line = Text("Next point of no return: ", style="bold")
         line.append(f"{ponr.gate} at {clock(ponr.point, zone)} ", style="bold magenta")
-        line.append(f"(in {format_duration(ponr.point - now)}; rollback takes "
-                    f"{format_duration(ponr.rollback or 0)})")
+        line.append(
+            f"(in {format_duration(ponr.point - now)}; rollback takes "
+            f"{format_duration(ponr.rollback or 0)})"
+        )
         if ponr.forecast_margin is not None and ponr.forecast_margin < 0:
-            line.append(f" — the gate is forecast {format_duration(-ponr.forecast_margin)} AFTER it",
-                        style="bold red")
+            line.append(
+                f" — the gate is forecast {format_duration(-ponr.forecast_margin)} AFTER it",
+                style="bold red",
+            )
         parts.append(line)
 
     running = []
@@ -117,18 +127,35 @@ def briefing(
             figure.append(f"  +{format_duration(over)} OVERRUN", style="bold red")
         mark = Text("✖ FAILED" if s.status == FAILED else "●", style=STATUS_STYLE[s.status])
         extra = Text(s.reason or "", style="red") if s.status == FAILED else Text("")
-        running.append((mark, Text(task.id, style="bold"), _team(plan, task.team),
-                        Text(f"since {clock(s.actual_start or now, zone)}"), figure, extra))
+        running.append(
+            (
+                mark,
+                Text(task.id, style="bold"),
+                _team(plan, task.team),
+                Text(f"since {clock(s.actual_start or now, zone)}"),
+                figure,
+                extra,
+            )
+        )
     parts += _section("Running now", running, limit)
 
     ready = []
     for s in sorted((s for s in states if s.status == READY), key=lambda s: s.forecast_start):
         task = plan.tasks[s.index]
-        when = Text("now" if s.forecast_start <= now else f"not before {clock(s.forecast_start, zone)}")
+        when = Text(
+            "now" if s.forecast_start <= now else f"not before {clock(s.forecast_start, zone)}"
+        )
         if s.critical:
             when.append("  critical", style="bold red")
-        ready.append((Text("▶", style="cyan"), Text(task.id, style="bold"), _team(plan, task.team),
-                      _contact(plan, task.team), when))
+        ready.append(
+            (
+                Text("▶", style="cyan"),
+                Text(task.id, style="bold"),
+                _team(plan, task.team),
+                _contact(plan, task.team),
+                when,
+            )
+        )
     parts += _section("Ready to start (call the team)", ready, limit)
 
     late = []
@@ -136,10 +163,16 @@ def briefing(
         task = plan.tasks[s.index]
         by = now - (s.planned_start or now)
         why = f"waiting for {', '.join(s.blocked_by[:3])}" if s.blocked_by else "ready, not started"
-        late.append((Text("!", style="bold red" if s.critical else "yellow"), Text(task.id, style="bold"),
-                     _team(plan, task.team), Text(f"planned {clock(s.planned_start or now, zone)}"),
-                     Text(f"{format_duration(by)} late", style="red" if s.critical else "yellow"),
-                     Text(why, style="dim")))
+        late.append(
+            (
+                Text("!", style="bold red" if s.critical else "yellow"),
+                Text(task.id, style="bold"),
+                _team(plan, task.team),
+                Text(f"planned {clock(s.planned_start or now, zone)}"),
+                Text(f"{format_duration(by)} late", style="red" if s.critical else "yellow"),
+                Text(why, style="dim"),
+            )
+        )
     parts += _section("Late (planned start passed, not started)", late, limit)
 
     parts += pull_forward_section(snap, pull, limit)
@@ -197,8 +230,15 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
     table.add_column("What", no_wrap=True)
     table.add_column("By", no_wrap=True)
     table.add_column("Note", overflow="fold")
-    style = {"start": "blue", "done": "green", "fail": "bold red", "skip": "yellow",
-             "undo": "magenta", "baseline": "cyan", "note": "white"}
+    style = {
+        "start": "blue",
+        "done": "green",
+        "fail": "bold red",
+        "skip": "yellow",
+        "undo": "magenta",
+        "baseline": "cyan",
+        "note": "white",
+    }
     for e in events:
         when = clock(e.at, zone, with_date=dated)
         if abs(e.recorded - e.at) >= 60:

@@ -63,4 +63,6 @@ def pretend_now(now: str | None, runbook: Path) -> int:
     try:
         return int(parse_moment(text, zone, current).timestamp())  # type: ignore[arg-type]
     except (TimeError, ValueError) as exc:
-        raise InputError(f"--now {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05") from None
+        raise InputError(
+            f"--now {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"
+        ) from None

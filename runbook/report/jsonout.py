@@ -22,8 +22,9 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
         "file": report.source,
         "generated": when(report.now),
         "recommendation": report.recommendation,
-        "findings": [{"rule": f.rule, "outcome": f.outcome, "message": f.message}
-                     for f in report.findings],
+        "findings": [
+            {"rule": f.rule, "outcome": f.outcome, "message": f.message} for f in report.findings
+        ],
         "validation": {
             "valid": plan is not None,
             "problems": [p.to_dict(report.source) for p in report.problems],
@@ -83,25 +84,46 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
         data["rehearsal"] = {
             "file": r.source,
             "tasks": [
-                {"id": e.id, "planned_minutes": minutes(e.planned), "actual_minutes": minutes(e.actual),
-                 "overrun_minutes": minutes(e.overrun), "suggested": {
-                     "optimistic_minutes": minutes(e.optimistic),
-                     "duration_minutes": minutes(e.suggested),
-                     "pessimistic_minutes": minutes(e.pessimistic)}}
+                {
+                    "id": e.id,
+                    "planned_minutes": minutes(e.planned),
+                    "actual_minutes": minutes(e.actual),
+                    "overrun_minutes": minutes(e.overrun),
+                    "suggested": {
+                        "optimistic_minutes": minutes(e.optimistic),
+                        "duration_minutes": minutes(e.suggested),
+                        "pessimistic_minutes": minutes(e.pessimistic),
+                    },
+                }
                 for e in r.tasks
             ],
             "most_overrun": [e.id for e in r.overruns[:10]],
             "not_done": r.not_done,
         }
     data["risks"] = [
-        {"id": r.id, "title": r.title, "likelihood": r.likelihood, "impact": r.impact,
-         "score": r.score, "owner": r.owner, "mitigation": r.mitigation, "status": r.status,
-         "tasks": r.tasks}
+        {
+            "id": r.id,
+            "title": r.title,
+            "likelihood": r.likelihood,
+            "impact": r.impact,
+            "score": r.score,
+            "owner": r.owner,
+            "mitigation": r.mitigation,
+            "status": r.status,
+            "tasks": r.tasks,
+        }
         for r in report.risks
     ]
     data["readiness"] = [
-        {"id": i.id, "title": i.title, "owner": i.owner, "due": when(i.due), "done_by": i.done_by,
-         "done_at": when(i.done_at), "overdue": i.overdue}
+        {
+            "id": i.id,
+            "title": i.title,
+            "owner": i.owner,
+            "due": when(i.due),
+            "done_by": i.done_by,
+            "done_at": when(i.done_at),
+            "overdue": i.overdue,
+        }
         for i in report.items
     ]
     data["signoffs"] = [
@@ -130,29 +152,52 @@ def review_json(review: Review) -> dict[str, Any]:
         "deadline": when(review.plan.deadline),
         "counts": review.counts,
         "tasks": [
-            {"id": r.id, "team": r.team, "status": r.status,
-             "planned_start": when(r.planned_start), "planned_finish": when(r.planned_finish),
-             "actual_start": when(r.actual_start), "actual_finish": when(r.actual_finish),
-             "planned_minutes": mins(r.planned), "actual_minutes": mins(r.actual),
-             "finish_slip_minutes": mins(r.finish_slip), "own_overrun_minutes": mins(r.own_overrun),
-             "inherited_minutes": mins(r.inherited), "reason": r.reason}
+            {
+                "id": r.id,
+                "team": r.team,
+                "status": r.status,
+                "planned_start": when(r.planned_start),
+                "planned_finish": when(r.planned_finish),
+                "actual_start": when(r.actual_start),
+                "actual_finish": when(r.actual_finish),
+                "planned_minutes": mins(r.planned),
+                "actual_minutes": mins(r.actual),
+                "finish_slip_minutes": mins(r.finish_slip),
+                "own_overrun_minutes": mins(r.own_overrun),
+                "inherited_minutes": mins(r.inherited),
+                "reason": r.reason,
+            }
             for r in review.rows
         ],
         "teams": [
-            {"team": t.team, "name": t.name, "tasks": t.tasks, "done": t.done,
-             "planned_minutes": mins(t.planned), "actual_minutes": mins(t.actual),
-             "overrun_minutes": mins(t.overrun)}
+            {
+                "team": t.team,
+                "name": t.name,
+                "tasks": t.tasks,
+                "done": t.done,
+                "planned_minutes": mins(t.planned),
+                "actual_minutes": mins(t.actual),
+                "overrun_minutes": mins(t.overrun),
+            }
             for t in review.teams
         ],
         "biggest_slips": [
-            {"id": s.id, "finish_slip_minutes": mins(s.finish_slip),
-             "own_overrun_minutes": mins(s.own_overrun), "inherited_minutes": mins(s.inherited),
-             "came_from": s.came_from}
+            {
+                "id": s.id,
+                "finish_slip_minutes": mins(s.finish_slip),
+                "own_overrun_minutes": mins(s.own_overrun),
+                "inherited_minutes": mins(s.inherited),
+                "came_from": s.came_from,
+            }
             for s in review.slips
         ],
-        "aftercare": [{"id": r.id, "status": r.status, "team": r.team, "reason": r.reason}
-                      for r in review.aftercare],
+        "aftercare": [
+            {"id": r.id, "status": r.status, "team": r.team, "reason": r.reason}
+            for r in review.aftercare
+        ],
         "skipped": [{"id": r.id, "reason": r.reason} for r in review.skipped],
-        "notes": [{"at": when(e.at), "task": e.task, "kind": e.summary, "by": e.actor,
-                   "note": e.note} for e in review.notes],
+        "notes": [
+            {"at": when(e.at), "task": e.task, "kind": e.summary, "by": e.actor, "note": e.note}
+            for e in review.notes
+        ],
     }

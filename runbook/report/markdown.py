@@ -31,10 +31,15 @@ def readiness_markdown(report: ReadinessReport) -> str:
     plan = report.plan
     out = [f"# Go/no-go readiness: {plan.name if plan else report.source}", ""]
     if plan is not None:
-        out += [f"Generated {clock(report.now, plan.zone, with_date=True)} ({plan.timezone}) from "
-                f"`{report.source}`.", ""]
+        out += [
+            f"Generated {clock(report.now, plan.zone, with_date=True)} ({plan.timezone}) from "
+            f"`{report.source}`.",
+            "",
+        ]
     out += [f"## Recommendation: **{report.recommendation}**", ""]
-    shown = sorted(report.findings, key=lambda f: {"no-go": 0, "conditions": 1, "info": 2}[f.outcome])
+    shown = sorted(
+        report.findings, key=lambda f: {"no-go": 0, "conditions": 1, "info": 2}[f.outcome]
+    )
     out += [f"- {MARK[f.outcome]} — {f.message}" for f in shown] or ["- no findings"]
     out.append("")
     errors = report.validation.errors
@@ -45,8 +50,11 @@ def readiness_markdown(report: ReadinessReport) -> str:
         out += ["", *_rules(report)]
         return "\n".join(out) + "\n"
     teams = len({t.team for t in plan.tasks if t.team})
-    out += [f"Valid: {len(plan.tasks)} tasks, {teams} teams, {len(plan.gates)} gates, "
-            f"{len(report.validation.warnings)} warning(s).", ""]
+    out += [
+        f"Valid: {len(plan.tasks)} tasks, {teams} teams, {len(plan.gates)} gates, "
+        f"{len(report.validation.warnings)} warning(s).",
+        "",
+    ]
     if report.missing:
         out += ["Missing:", ""] + [f"- {m}" for m in report.missing] + [""]
     zone = plan.zone
@@ -55,35 +63,58 @@ def readiness_markdown(report: ReadinessReport) -> str:
         return clock(seconds, zone, with_date=True) if seconds is not None else "—"
 
     out += ["## Schedule", ""]
-    out += _table(("", ""), [
-        ("Planned start", when(plan.start)),
-        ("Planned finish", when(plan.finish)),
-        ("Deadline", when(plan.deadline)),
-        ("Buffer", _signed(plan.buffer)),
-    ])
+    out += _table(
+        ("", ""),
+        [
+            ("Planned start", when(plan.start)),
+            ("Planned finish", when(plan.finish)),
+            ("Deadline", when(plan.deadline)),
+            ("Buffer", _signed(plan.buffer)),
+        ],
+    )
     path = " → ".join(plan.tasks[i].id for i in plan.critical_path)
     out += ["", f"Critical path: {path or 'none'}", ""]
     if report.near_critical:
-        out += [f"Near-critical tasks (float under "
-                f"{format_duration(report.rules.near_critical_minutes * 60)}):", ""]
+        out += [
+            f"Near-critical tasks (float under "
+            f"{format_duration(report.rules.near_critical_minutes * 60)}):",
+            "",
+        ]
         out += _table(("Task", "Float"), [(i, format_duration(f)) for i, f in report.near_critical])
         out.append("")
     out += ["## Gates and points of no return", ""]
     if report.gates:
         out += _table(
-            ("Gate", "Planned", "Rollback", "Point of no return", "Margin", "Approvers", "Decision"),
+            (
+                "Gate",
+                "Planned",
+                "Rollback",
+                "Point of no return",
+                "Margin",
+                "Approvers",
+                "Decision",
+            ),
             [
-                (g.id, when(g.ponr.planned),
-                 format_duration(g.ponr.rollback) if g.ponr.rollback is not None else "not given",
-                 when(g.ponr.point), _signed(g.ponr.margin), ", ".join(g.approvers) or "—",
-                 (g.decision or "—").upper() + (f" ({g.decided_by})" if g.decided_by else ""))
+                (
+                    g.id,
+                    when(g.ponr.planned),
+                    format_duration(g.ponr.rollback)
+                    if g.ponr.rollback is not None
+                    else "not given",
+                    when(g.ponr.point),
+                    _signed(g.ponr.margin),
+                    ", ".join(g.approvers) or "—",
+                    (g.decision or "—").upper() + (f" ({g.decided_by})" if g.decided_by else ""),
+                )
                 for g in report.gates
             ],
         )
         out.append("")
         for g in report.gates:
             if g.criteria:
-                out += [f"**{g.id}** — {g.title}. Criteria:", ""] + [f"- [ ] {c}" for c in g.criteria]
+                out += [f"**{g.id}** — {g.title}. Criteria:", ""] + [
+                    f"- [ ] {c}" for c in g.criteria
+                ]
                 out.append("")
     else:
         out += ["The runbook has no go/no-go gates.", ""]
@@ -91,52 +122,95 @@ def readiness_markdown(report: ReadinessReport) -> str:
     if sim is not None:
         out += ["## Probability of finishing inside the window", ""]
         if sim.p_on_time is not None:
-            out += [f"**P(finish ≤ deadline) = {sim.p_on_time:.0%}** "
-                    f"({sim.runs:,} runs, seed {sim.seed}, Beta-PERT per three-point estimate).", ""]
-        out += _table(("P50", "P80", "P95", "Plan"),
-                      [(when(sim.p50), when(sim.p80), when(sim.p95), when(sim.deterministic_finish))])
+            out += [
+                f"**P(finish ≤ deadline) = {sim.p_on_time:.0%}** "
+                f"({sim.runs:,} runs, seed {sim.seed}, Beta-PERT per three-point estimate).",
+                "",
+            ]
+        out += _table(
+            ("P50", "P80", "P95", "Plan"),
+            [(when(sim.p50), when(sim.p80), when(sim.p95), when(sim.deterministic_finish))],
+        )
         top = sorted(range(len(plan.tasks)), key=lambda i: -sim.criticality[i])[:10]
         top = [i for i in top if sim.criticality[i] > 0]
         if top:
             out += ["", "Most often on the critical path:", ""]
-            out += _table(("Task", "Criticality"),
-                          [(plan.tasks[i].id, f"{sim.criticality[i]:.0%}") for i in top])
+            out += _table(
+                ("Task", "Criticality"),
+                [(plan.tasks[i].id, f"{sim.criticality[i]:.0%}") for i in top],
+            )
         out.append("")
     if report.rehearsal is not None:
         r = report.rehearsal
-        out += ["## Rehearsal evidence", "", f"From `{r.source}`: {len(r.tasks)} tasks rehearsed, "
-                f"{len(r.not_done)} not done in the rehearsal.", ""]
+        out += [
+            "## Rehearsal evidence",
+            "",
+            f"From `{r.source}`: {len(r.tasks)} tasks rehearsed, "
+            f"{len(r.not_done)} not done in the rehearsal.",
+            "",
+        ]
         if r.overruns:
             out += ["Overran most, and what to plan next time:", ""]
-            out += _table(("Task", "Planned", "Actual", "Over", "Suggested o / m / p"), [
-                (e.id, format_duration(e.planned), format_duration(e.actual),
-                 format_duration(e.overrun), f"{format_duration(e.optimistic)} / "
-                 f"{format_duration(e.suggested)} / {format_duration(e.pessimistic)}")
-                for e in r.overruns[:10]
-            ])
+            out += _table(
+                ("Task", "Planned", "Actual", "Over", "Suggested o / m / p"),
+                [
+                    (
+                        e.id,
+                        format_duration(e.planned),
+                        format_duration(e.actual),
+                        format_duration(e.overrun),
+                        f"{format_duration(e.optimistic)} / "
+                        f"{format_duration(e.suggested)} / {format_duration(e.pessimistic)}",
+                    )
+                    for e in r.overruns[:10]
+                ],
+            )
             out.append("")
     out += ["## Risks", ""]
     if report.risks:
-        out += _table(("Risk", "Score", "L × I", "Status", "Owner", "Mitigation", "Tasks"), [
-            (f"{r.id}: {r.title}", r.score, f"{r.likelihood} × {r.impact}", r.status, r.owner,
-             r.mitigation, ", ".join(r.tasks) or "—")
-            for r in report.risks
-        ])
+        out += _table(
+            ("Risk", "Score", "L × I", "Status", "Owner", "Mitigation", "Tasks"),
+            [
+                (
+                    f"{r.id}: {r.title}",
+                    r.score,
+                    f"{r.likelihood} × {r.impact}",
+                    r.status,
+                    r.owner,
+                    r.mitigation,
+                    ", ".join(r.tasks) or "—",
+                )
+                for r in report.risks
+            ],
+        )
     else:
         out.append("No risks registered.")
     out += ["", "## Readiness items", ""]
     if report.items:
-        out += _table(("Item", "Owner", "Due", "Done"), [
-            (f"{i.id}: {i.title}", i.owner, when(i.due),
-             f"✔ {i.done_by}, {when(i.done_at)}" if i.done_by else ("OVERDUE" if i.overdue else "open"))
-            for i in report.items
-        ])
+        out += _table(
+            ("Item", "Owner", "Due", "Done"),
+            [
+                (
+                    f"{i.id}: {i.title}",
+                    i.owner,
+                    when(i.due),
+                    f"✔ {i.done_by}, {when(i.done_at)}"
+                    if i.done_by
+                    else ("OVERDUE" if i.overdue else "open"),
+                )
+                for i in report.items
+            ],
+        )
     else:
         out.append("No readiness items.")
     out += ["", "## Team sign-offs", ""]
-    out += _table(("Team", "Lead", "Signed off"), [
-        (s.name, s.lead, f"✔ {s.by}, {when(s.at)}" if s.by else "not yet") for s in report.signoffs
-    ])
+    out += _table(
+        ("Team", "Lead", "Signed off"),
+        [
+            (s.name, s.lead, f"✔ {s.by}, {when(s.at)}" if s.by else "not yet")
+            for s in report.signoffs
+        ],
+    )
     out += ["", *_rules(report)]
     return "\n".join(out) + "\n"
 
@@ -167,46 +241,85 @@ def review_markdown(review: Review) -> str:
     def dur(seconds: int | None) -> str:
         return format_duration(seconds) if seconds is not None else "—"
 
-    out = [f"# Review: {plan.name}", "",
-           f"Generated {when(review.now)} ({plan.timezone}).", "", "## The weekend", ""]
-    out += _table(("", ""), [
-        ("Baseline finish", when(review.baseline_finish)),
-        ("Actual finish", when(review.actual_finish) if review.actual_finish else "not finished"),
-        ("Slip", _signed(review.slip)),
-        ("Deadline", when(plan.deadline)),
-        ("Tasks", ", ".join(f"{n} {s}" for s, n in review.counts.items() if n)),
-    ])
+    out = [
+        f"# Review: {plan.name}",
+        "",
+        f"Generated {when(review.now)} ({plan.timezone}).",
+        "",
+        "## The weekend",
+        "",
+    ]
+    out += _table(
+        ("", ""),
+        [
+            ("Baseline finish", when(review.baseline_finish)),
+            (
+                "Actual finish",
+                when(review.actual_finish) if review.actual_finish else "not finished",
+            ),
+            ("Slip", _signed(review.slip)),
+            ("Deadline", when(plan.deadline)),
+            ("Tasks", ", ".join(f"{n} {s}" for s, n in review.counts.items() if n)),
+        ],
+    )
     out += ["", "## Biggest slips, and where they came from", ""]
     if review.slips:
-        out += _table(("Task", "Finished late by", "Own overrun", "Started late by", "Came from"), [
-            (r.id, dur(r.finish_slip), _signed(r.own_overrun), _signed(r.inherited),
-             r.came_from or ("its own duration" if (r.own_overrun or 0) > 0 else "—"))
-            for r in review.slips
-        ])
+        out += _table(
+            ("Task", "Finished late by", "Own overrun", "Started late by", "Came from"),
+            [
+                (
+                    r.id,
+                    dur(r.finish_slip),
+                    _signed(r.own_overrun),
+                    _signed(r.inherited),
+                    r.came_from or ("its own duration" if (r.own_overrun or 0) > 0 else "—"),
+                )
+                for r in review.slips
+            ],
+        )
     else:
         out.append("Nothing finished later than planned.")
     out += ["", "## Per team", ""]
-    out += _table(("Team", "Tasks", "Done", "Planned", "Actual", "Over"), [
-        (t.name, t.tasks, t.done, dur(t.planned), dur(t.actual), _signed(t.overrun))
-        for t in review.teams
-    ])
+    out += _table(
+        ("Team", "Tasks", "Done", "Planned", "Actual", "Over"),
+        [
+            (t.name, t.tasks, t.done, dur(t.planned), dur(t.actual), _signed(t.overrun))
+            for t in review.teams
+        ],
+    )
     out += ["", "## Aftercare: not finished", ""]
     if review.aftercare:
-        out += _table(("Task", "Status", "Team", "Why"), [
-            (f"{r.id}: {r.title}", r.status, r.team, r.reason) for r in review.aftercare
-        ])
+        out += _table(
+            ("Task", "Status", "Team", "Why"),
+            [(f"{r.id}: {r.title}", r.status, r.team, r.reason) for r in review.aftercare],
+        )
     else:
         out.append("Everything was done or skipped.")
     out += ["", "## Skipped", ""]
-    out += (_table(("Task", "Why"), [(r.id, r.reason) for r in review.skipped])
-            if review.skipped else ["Nothing was skipped."])
+    out += (
+        _table(("Task", "Why"), [(r.id, r.reason) for r in review.skipped])
+        if review.skipped
+        else ["Nothing was skipped."]
+    )
     out += ["", "## Notes from the log", ""]
-    out += [f"- {when(e.at)} · {e.task or 'weekend'} · {e.summary} · {e.actor}: {e.note}"
-            for e in review.notes] or ["No notes."]
+    out += [
+        f"- {when(e.at)} · {e.task or 'weekend'} · {e.summary} · {e.actor}: {e.note}"
+        for e in review.notes
+    ] or ["No notes."]
     out += ["", "## Planned against actual, per task", ""]
-    out += _table(("Task", "Team", "Status", "Planned", "Actual", "Planned finish", "Actual finish"), [
-        (r.id, r.team, r.status, dur(r.planned), dur(r.actual), when(r.planned_finish),
-         when(r.actual_finish))
-        for r in review.rows
-    ])
+    out += _table(
+        ("Task", "Team", "Status", "Planned", "Actual", "Planned finish", "Actual finish"),
+        [
+            (
+                r.id,
+                r.team,
+                r.status,
+                dur(r.planned),
+                dur(r.actual),
+                when(r.planned_finish),
+                when(r.actual_finish),
+            )
+            for r in review.rows
+        ],
+    )
     return "\n".join(out) + "\n"

@@ -10,6 +10,7 @@ from pathlib import Path
 from runbook.diagnostics import Problem
 from runbook.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
 from runbook.model import ReadinessRules, Risk, Runbook
+from runbook.montecarlo import Simulation
 from runbook.plan import Plan
 from runbook.report.rehearsal import Rehearsal, rehearsal_evidence
 from runbook.state import TaskRecord, fold
@@ -79,7 +80,7 @@ class ReadinessReport:
     missing: list[str] = field(default_factory=list)
     near_critical: list[tuple[str, int]] = field(default_factory=list)  # (id, float seconds)
     gates: list[GateRow] = field(default_factory=list)
-    simulation: object | None = None  # runbook.montecarlo.Simulation
+    simulation: Simulation | None = None
     rehearsal: Rehearsal | None = None
     risks: list[Risk] = field(default_factory=list)
     items: list[ItemRow] = field(default_factory=list)
@@ -124,18 +125,26 @@ def readiness(
     result = validate_path(runbook_path)
     model = result.loaded.runbook
     rules = model.readiness_rules if model is not None else ReadinessRules()
-    report = ReadinessReport(now=now, source=str(runbook_path), validation=result,
-                             plan=result.plan, rules=rules)
+    report = ReadinessReport(
+        now=now, source=str(runbook_path), validation=result, plan=result.plan, rules=rules
+    )
     findings = report.findings
     errors = len(result.errors)
     if errors or model is None or result.plan is None:
-        findings.append(Finding("valid", "no-go", f"the runbook has {errors} error"
-                                f"{'s' if errors != 1 else ''} (run `runbook validate`)"))
+        findings.append(
+            Finding(
+                "valid",
+                "no-go",
+                f"the runbook has {errors} error"
+                f"{'s' if errors != 1 else ''} (run `runbook validate`)",
+            )
+        )
         return report
     plan = result.plan
     if result.warnings:
-        findings.append(Finding("valid", "info", f"the runbook is valid with "
-                                f"{len(result.warnings)} warning(s)"))
+        findings.append(
+            Finding("valid", "info", f"the runbook is valid with {len(result.warnings)} warning(s)")
+        )
     records, runbook_events = fold(_events(state))
     _missing(report, model, plan)
     _schedule(report, plan)
@@ -183,17 +192,27 @@ def _gates(report: ReadinessReport, plan: Plan, records: dict[str, TaskRecord]) 
     for ponr in points_of_no_return(plan):
         info = plan.gates[ponr.gate]
         record = records.get(ponr.gate)
-        report.gates.append(GateRow(
-            ponr.gate, plan.tasks[plan.index[ponr.gate]].title, info.criteria, info.approvers,
-            info.rollback_tasks, ponr, decision(record),
-            record.decisions[-1].actor if record and record.decisions else None,
-        ))
+        report.gates.append(
+            GateRow(
+                ponr.gate,
+                plan.tasks[plan.index[ponr.gate]].title,
+                info.criteria,
+                info.approvers,
+                info.rollback_tasks,
+                ponr,
+                decision(record),
+                record.decisions[-1].actor if record and record.decisions else None,
+            )
+        )
         if ponr.margin is not None and ponr.margin < 0:
-            report.findings.append(Finding(
-                "point-of-no-return", "no-go",
-                f"gate {ponr.gate} is planned after its point of no return: a NO-GO there "
-                "cannot roll back before the deadline",
-            ))
+            report.findings.append(
+                Finding(
+                    "point-of-no-return",
+                    "no-go",
+                    f"gate {ponr.gate} is planned after its point of no return: a NO-GO there "
+                    "cannot roll back before the deadline",
+                )
+            )
         if decision(record) == "no-go":
             report.findings.append(Finding("decision", "no-go", f"gate {ponr.gate}: NO-GO"))
 
@@ -204,11 +223,14 @@ def _simulation(report: ReadinessReport, plan: Plan, runs: int, seed: int) -> No
     sim = simulate(plan, runs=runs, seed=seed)
     report.simulation = sim
     if sim.p_on_time is not None and sim.p_on_time < report.rules.min_probability:
-        report.findings.append(Finding(
-            "probability", "no-go",
-            f"P(finish <= deadline) is {sim.p_on_time:.0%}, under "
-            f"{report.rules.min_probability:.0%}",
-        ))
+        report.findings.append(
+            Finding(
+                "probability",
+                "no-go",
+                f"P(finish <= deadline) is {sim.p_on_time:.0%}, under "
+                f"{report.rules.min_probability:.0%}",
+            )
+        )
 
 
 def _risks(report: ReadinessReport, model: Runbook) -> None:
@@ -223,9 +245,9 @@ def _risks(report: ReadinessReport, model: Runbook) -> None:
             outcome = "conditions"
         else:
             continue
-        report.findings.append(Finding(
-            "risk", outcome, f"open risk {risk.id} scores {risk.score} ({risk.title})"
-        ))
+        report.findings.append(
+            Finding("risk", outcome, f"open risk {risk.id} scores {risk.score} ({risk.title})")
+        )
 
 
 def _items(report: ReadinessReport, plan: Plan, events: list[Event], now: int) -> None:
@@ -233,16 +255,32 @@ def _items(report: ReadinessReport, plan: Plan, events: list[Event], now: int) -
     for item in plan.readiness:
         done = checked.get(item.id)
         overdue = done is None and item.due is not None and item.due < now
-        report.items.append(ItemRow(item.id, item.title, item.owner, item.due,
-                                    done.actor if done else None, done.at if done else None,
-                                    overdue))
+        report.items.append(
+            ItemRow(
+                item.id,
+                item.title,
+                item.owner,
+                item.due,
+                done.actor if done else None,
+                done.at if done else None,
+                overdue,
+            )
+        )
         if overdue:
-            report.findings.append(Finding("readiness", "conditions",
-                                           f"readiness item {item.id} is overdue ({item.title})"))
+            report.findings.append(
+                Finding(
+                    "readiness", "conditions", f"readiness item {item.id} is overdue ({item.title})"
+                )
+            )
     open_items = [r for r in report.items if r.done_by is None and not r.overdue]
     if open_items:
-        report.findings.append(Finding("readiness", "info", f"{len(open_items)} readiness "
-                                       "item(s) not yet done, not yet due"))
+        report.findings.append(
+            Finding(
+                "readiness",
+                "info",
+                f"{len(open_items)} readiness item(s) not yet done, not yet due",
+            )
+        )
 
 
 def _signoffs(report: ReadinessReport, plan: Plan, events: list[Event]) -> None:
@@ -251,10 +289,17 @@ def _signoffs(report: ReadinessReport, plan: Plan, events: list[Event]) -> None:
     for team in teams:
         info = plan.teams.get(team)
         event = signed.get(team)
-        report.signoffs.append(SignOff(team, plan.team_name(team), info.lead if info else None,
-                                       event.actor if event else None,
-                                       event.at if event else None))
+        report.signoffs.append(
+            SignOff(
+                team,
+                plan.team_name(team),
+                info.lead if info else None,
+                event.actor if event else None,
+                event.at if event else None,
+            )
+        )
     missing = [s.team for s in report.signoffs if s.by is None]
     if missing and report.rules.require_signoffs:
-        report.findings.append(Finding("signoff", "conditions",
-                                       f"no sign-off yet from {', '.join(missing)}"))
+        report.findings.append(
+            Finding("signoff", "conditions", f"no sign-off yet from {', '.join(missing)}")
+        )

@@ -56,8 +56,9 @@ def _up(seconds: float) -> int:
     return int(math.ceil(seconds / ROUND) * ROUND)
 
 
-def suggest(planned: int, actual: int, optimistic: int | None, pessimistic: int | None
-            ) -> tuple[int, int, int]:
+def suggest(
+    planned: int, actual: int, optimistic: int | None, pessimistic: int | None
+) -> tuple[int, int, int]:
     """Next time's estimate from one rehearsal: most likely = the rehearsed duration (rounded up
     to 5 minutes); optimistic = the lower of the old optimistic (or plan) and the rehearsal;
     pessimistic = the higher of the old pessimistic (or plan) and 1.5 x the rehearsal."""
@@ -76,8 +77,9 @@ def rehearsal_evidence(plan: Plan, path: str | os.PathLike[str]) -> Rehearsal:
     try:
         owner = store.meta("runbook")
         if owner is not None and owner != plan.name:
-            raise StateError(f"{path}: this rehearsal belongs to the runbook '{owner}', not to "
-                             f"'{plan.name}'")
+            raise StateError(
+                f"{path}: this rehearsal belongs to the runbook '{owner}', not to '{plan.name}'"
+            )
         records, _ = fold(store.events())
     finally:
         store.close()
@@ -90,6 +92,7 @@ def rehearsal_evidence(plan: Plan, path: str | os.PathLike[str]) -> Rehearsal:
             continue
         actual = (record.actual_finish or 0) - (record.actual_start or 0)
         likely, low, high = suggest(task.duration, actual, task.optimistic, task.pessimistic)
-        evidence.tasks.append(Evidence(task.id, task.title, task.duration, actual, likely, low,
-                                       high))
+        evidence.tasks.append(
+            Evidence(task.id, task.title, task.duration, actual, likely, low, high)
+        )
     return evidence

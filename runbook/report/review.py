@@ -129,30 +129,56 @@ def review(weekend: Weekend) -> Review:
     snap = weekend.snapshot()
     plan = snap.plan
     finished = all(s.status in FINISHED for s in snap.tasks)
-    actual_finish = max((s.actual_finish or 0 for s in snap.tasks), default=None) if finished else None
-    result = Review(now=snap.now, plan=plan, baseline_finish=snap.baseline_finish,
-                    actual_finish=actual_finish)
+    actual_finish = (
+        max((s.actual_finish or 0 for s in snap.tasks), default=None) if finished else None
+    )
+    result = Review(
+        now=snap.now, plan=plan, baseline_finish=snap.baseline_finish, actual_finish=actual_finish
+    )
     for state in snap.tasks:
         task = plan.tasks[state.index]
         actual = None
-        if state.status == DONE and state.actual_start is not None and state.actual_finish is not None:
+        if (
+            state.status == DONE
+            and state.actual_start is not None
+            and state.actual_finish is not None
+        ):
             actual = state.actual_finish - state.actual_start
-        planned = (state.planned_finish - state.planned_start
-                   if state.planned_start is not None and state.planned_finish is not None
-                   else task.duration)
-        result.rows.append(ReviewRow(
-            task.id, task.title, task.team, state.status, state.planned_start,
-            state.planned_finish, state.actual_start, state.actual_finish, planned, actual,
-            state.reason, _came_from(snap, state.index) if state.status == DONE else None,
-        ))
+        planned = (
+            state.planned_finish - state.planned_start
+            if state.planned_start is not None and state.planned_finish is not None
+            else task.duration
+        )
+        result.rows.append(
+            ReviewRow(
+                task.id,
+                task.title,
+                task.team,
+                state.status,
+                state.planned_start,
+                state.planned_finish,
+                state.actual_start,
+                state.actual_finish,
+                planned,
+                actual,
+                state.reason,
+                _came_from(snap, state.index) if state.status == DONE else None,
+            )
+        )
     teams: dict[str, list[ReviewRow]] = {}
     for row in result.rows:
         teams.setdefault(row.team or "—", []).append(row)
     for team, rows in teams.items():
         done = [r for r in rows if r.actual is not None]
-        result.teams.append(TeamRow(
-            team, plan.team_name(team) if team != "—" else "(no team)", len(rows), len(done),
-            sum(r.planned for r in done), sum(r.actual or 0 for r in done),
-        ))
+        result.teams.append(
+            TeamRow(
+                team,
+                plan.team_name(team) if team != "—" else "(no team)",
+                len(rows),
+                len(done),
+                sum(r.planned for r in done),
+                sum(r.actual or 0 for r in done),
+            )
+        )
     result.notes = [e for e in weekend.events() if e.note and e.kind != "baseline"]
     return result

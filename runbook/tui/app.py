@@ -29,12 +29,27 @@ from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScr
 from runbook.tui.table import TaskTable
 from runbook.tui.timeline import Timeline
 
-VERBS = {"start": "Start", "done": "Finish", "fail": "Mark as FAILED", "skip": "Skip",
-         "undo": "Undo the last check-in of", "note": "Add a note to"}
-PAST = {"start": "started", "done": "done", "fail": "FAILED", "skip": "skipped",
-        "undo": "undone", "note": "note added to"}
-ASK = {"fail": "What went wrong? (for the log)", "skip": "Why is it not needed? (for the log)",
-       "note": "The note"}
+VERBS = {
+    "start": "Start",
+    "done": "Finish",
+    "fail": "Mark as FAILED",
+    "skip": "Skip",
+    "undo": "Undo the last check-in of",
+    "note": "Add a note to",
+}
+PAST = {
+    "start": "started",
+    "done": "done",
+    "fail": "FAILED",
+    "skip": "skipped",
+    "undo": "undone",
+    "note": "note added to",
+}
+ASK = {
+    "fail": "What went wrong? (for the log)",
+    "skip": "Why is it not needed? (for the log)",
+    "note": "The note",
+}
 PANEL_ROWS = 8
 RECENT = 12
 
@@ -45,8 +60,10 @@ class MissionControl(App[None]):
     CSS_PATH = "control.tcss"
     TITLE = "runbook control"
     # Panels beside the table from 160 columns; beneath it below that; a slim header at 80.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
-        (0, "-narrow"), (100, "-medium"), (160, "-wide"),
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012  (Textual's own declaration)
+        (0, "-narrow"),
+        (100, "-medium"),
+        (160, "-wide"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "check('start')", "Start"),
@@ -102,14 +119,13 @@ class MissionControl(App[None]):
             yield Static(id="figures")
         yield Static(id="alerts")
         with TabbedContent(initial="tasks", id="tabs"):
-            with TabPane("Tasks [1]", id="tasks"):
-                with Horizontal(id="main"):
-                    with Vertical(id="left"):
-                        yield Static(id="filterline")
-                        yield TaskTable(id="table")
-                    with VerticalScroll(id="side"):
-                        for panel in ("running", "ready", "late", "recent", "teams", "phases"):
-                            yield Static(id=panel, classes="panel")
+            with TabPane("Tasks [1]", id="tasks"), Horizontal(id="main"):
+                with Vertical(id="left"):
+                    yield Static(id="filterline")
+                    yield TaskTable(id="table")
+                with VerticalScroll(id="side"):
+                    for panel in ("running", "ready", "late", "recent", "teams", "phases"):
+                        yield Static(id=panel, classes="panel")
             with TabPane("Timeline [2]", id="timeline"):
                 yield Timeline(id="gantt")
             with TabPane("Log [3]", id="log"):
@@ -192,8 +208,9 @@ class MissionControl(App[None]):
             f"{word} {amount}" if word != "ON PLAN" else "ON PLAN"
         )
         digits = f"{minutes // 60}:{minutes % 60:02d}" if word != "ON PLAN" else "0:00"
-        self.query_one("#verdict-digits", Digits).update(("-" if word == "BEHIND" else "+") + digits
-                                                          if word != "ON PLAN" else digits)
+        self.query_one("#verdict-digits", Digits).update(
+            ("-" if word == "BEHIND" else "+") + digits if word != "ON PLAN" else digits
+        )
         plan, zone = snap.plan, snap.plan.zone
         text = Text("forecast ")
         text.append(clock(snap.forecast_finish, zone), style="bold")
@@ -207,8 +224,9 @@ class MissionControl(App[None]):
                 text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
         ponr = next_point_of_no_return(snap)
         if ponr is not None and ponr.point is not None:
-            text.append(f"\nno return {ponr.gate[:12]} {clock(ponr.point, zone)[4:]}",
-                        style="magenta")
+            text.append(
+                f"\nno return {ponr.gate[:12]} {clock(ponr.point, zone)[4:]}", style="magenta"
+            )
             text.append(f" (in {format_duration(ponr.point - snap.now)})", style="magenta")
         self.query_one("#figures", Static).update(text)
 
@@ -217,8 +235,12 @@ class MissionControl(App[None]):
         keys = {a.key for a in current}
         for alert in current:
             if alert.key not in self.announced:
-                self.notify(alert.message, title="ALERT", severity=alert.severity,
-                            timeout=15 if alert.severity == "error" else 8)
+                self.notify(
+                    alert.message,
+                    title="ALERT",
+                    severity=alert.severity,
+                    timeout=15 if alert.severity == "error" else 8,
+                )
         self.announced = keys  # a condition that ends and comes back is announced again
         banner.display = bool(current)
         if current:
@@ -226,8 +248,10 @@ class MissionControl(App[None]):
             for i, alert in enumerate(current[:3]):
                 if i:
                     text.append("\n")
-                text.append("⚠ " if alert.severity == "warning" else "✖ ",
-                            style="bold yellow" if alert.severity == "warning" else "bold red")
+                text.append(
+                    "⚠ " if alert.severity == "warning" else "✖ ",
+                    style="bold yellow" if alert.severity == "warning" else "bold red",
+                )
                 text.append(alert.message)
             if len(current) > 3:
                 text.append(f"   … and {len(current) - 3} more alerts", style="dim")
@@ -250,7 +274,9 @@ class MissionControl(App[None]):
                 continue
             task = plan.tasks[s.index]
             line = Text(f"{task.id} ", style="bold")
-            line.append(f"{format_duration(now - (s.actual_start or now))}/{format_duration(task.duration)}")
+            line.append(
+                f"{format_duration(now - (s.actual_start or now))}/{format_duration(task.duration)}"
+            )
             over = overrun(snap, s.index)
             if s.status == FAILED:
                 line.append(" FAILED", style="bold white on red")
@@ -260,7 +286,9 @@ class MissionControl(App[None]):
         self._panel("running", "Running now", running, "nothing running")
 
         ready = []
-        for s in sorted((s for s in snap.tasks if s.status == READY), key=lambda s: s.forecast_start):
+        for s in sorted(
+            (s for s in snap.tasks if s.status == READY), key=lambda s: s.forecast_start
+        ):
             task = plan.tasks[s.index]
             line = Text(f"{task.id} ", style="bold red" if s.critical else "bold")
             line.append(plan.team_name(task.team), style="magenta")
@@ -286,8 +314,12 @@ class MissionControl(App[None]):
         for event in reversed(self.live.recent[-RECENT:]):
             line = Text(clock(event.at, zone)[4:], style="dim")
             line.append(f" {event.task or '—'} ", style="bold")
-            line.append(event.summary, style={"fail": "bold red", "done": "green",
-                                           "start": "blue", "skip": "yellow"}.get(event.kind, ""))
+            line.append(
+                event.summary,
+                style={"fail": "bold red", "done": "green", "start": "blue", "skip": "yellow"}.get(
+                    event.kind, ""
+                ),
+            )
             if event.forced:
                 line.append(" FORCED", style="bold yellow")
             line.append(f" {event.actor}", style="dim")
@@ -315,8 +347,13 @@ class MissionControl(App[None]):
             if event.forced:
                 what.append(" FORCED", style="bold yellow")
             table.add_row(
-                str(event.seq), clock(event.at, zone), event.task or "—", what, event.actor,
-                event.note or "", key=str(event.seq),
+                str(event.seq),
+                clock(event.at, zone),
+                event.task or "—",
+                what,
+                event.actor,
+                event.note or "",
+                key=str(event.seq),
             )
         if len(self.live.recent) > self._logged:
             table.move_cursor(row=table.row_count - 1, animate=False)
@@ -324,9 +361,7 @@ class MissionControl(App[None]):
 
     # -- actions ---------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.read_only and action in self.ACTIONS_THAT_WRITE:
-            return False
-        return True
+        return not (self.read_only and action in self.ACTIONS_THAT_WRITE)
 
     def action_check(self, kind: str) -> None:
         """Start, finish, fail, skip, undo or annotate the selected task, after confirming."""
@@ -339,8 +374,11 @@ class MissionControl(App[None]):
         task = plan.tasks[plan.index[task_id]]
         state = self.snap.by_id(task_id)
         detail = (
-            f"{task.title}\nteam: {plan.team_name(task.team)}  {team_contact(self.snap, task.team)}\n"
-            f"now: {state.status}   recorded as: {self.actor}"
+            f"{task.title}\n"
+            f"team: {plan.team_name(task.team)}  {team_contact(self.snap, task.team)}\n"
+            f"now: {state.status}"
+            + (f" (waiting for {', '.join(state.blocked_by)})" if state.blocked_by else "")
+            + f"   recorded as: {self.actor}"
         )
         self.push_screen(
             ConfirmScreen(f"{VERBS[kind]} {task_id}?", detail, ASK.get(kind)),
@@ -365,8 +403,9 @@ class MissionControl(App[None]):
             )
             return
         for event in result.events:
-            self.notify(f"{PAST[kind]} {event.task}" + (" (FORCED)" if event.forced else ""),
-                        timeout=4)
+            self.notify(
+                f"{PAST[kind]} {event.task}" + (" (FORCED)" if event.forced else ""), timeout=4
+            )
         self.live.refresh(force=True)
         self.update_all()
 
@@ -379,8 +418,11 @@ class MissionControl(App[None]):
             self._apply_filter(text)
 
         self.push_screen(
-            AskScreen("Filter tasks (empty: show all)", value=current,
-                      help_text="team:ID status:running,ready phase:sat critical late  + words"),
+            AskScreen(
+                "Filter tasks (empty: show all)",
+                value=current,
+                help_text="team:ID status:running,ready phase:sat critical late  + words",
+            ),
             apply,
         )
 
@@ -404,8 +446,12 @@ class MissionControl(App[None]):
         if table.filter.critical:
             parts.append("critical only")
         line.display = bool(parts)
-        line.update(Text("  ·  ".join(parts) + "   (/ to change, Esc in the filter box to keep)",
-                         style="bold yellow"))
+        line.update(
+            Text(
+                "  ·  ".join(parts) + "   (/ to change, Esc in the filter box to keep)",
+                style="bold yellow",
+            )
+        )
 
     def action_critical(self) -> None:
         table = self.query_one(TaskTable)
@@ -459,4 +505,3 @@ class MissionControl(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
-

@@ -75,13 +75,17 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
         when = Text(span(state.actual_start, state.forecast_finish))
         when.append(" ~", style="italic")
     else:
-        when = Text("~" + span(state.forecast_start, state.forecast_finish),
-                    style="italic dim" if state.status == "pending" else "italic")
+        when = Text(
+            "~" + span(state.forecast_start, state.forecast_finish),
+            style="italic dim" if state.status == "pending" else "italic",
+        )
 
     variance = state.start_variance
     var_style = "red" if (variance or 0) > 0 else "green"
-    over = state.status in ("running", "failed") and state.actual_start is not None and (
-        snap.now - state.actual_start > task.duration
+    over = (
+        state.status in ("running", "failed")
+        and state.actual_start is not None
+        and (snap.now - state.actual_start > task.duration)
     )
     status = Text(STATUS_LABEL[state.status], style=STATUS_STYLE[state.status])
     if state.forced:
@@ -94,12 +98,16 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
         Text("!", style="bold red") if state.critical else Text(""),
         Text(task.id, style="bold red" if state.critical else "bold"),
         status,
-        Text(span(state.planned_start, state.planned_finish) if state.planned_start else "new",
-             style="dim"),
+        Text(
+            span(state.planned_start, state.planned_finish) if state.planned_start else "new",
+            style="dim",
+        ),
         when,
         Text(signed(variance), style=var_style),
-        Text(format_duration(state.float) if state.status not in ("done", "skipped") else "",
-             style="red" if state.critical else "dim"),
+        Text(
+            format_duration(state.float) if state.status not in ("done", "skipped") else "",
+            style="red" if state.critical else "dim",
+        ),
         Text(task.team or "—", style="magenta"),
         Text(task.title),
         Text(task.phase or ""),

@@ -3,8 +3,10 @@ task, filter, and help."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -17,7 +19,7 @@ class ConfirmScreen(ModalScreen[str | None]):
     """Ask before recording; with ``ask`` set, a text (reason or note) is required.
     Dismisses with the text ("" when none is asked for), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, detail: str = "", ask: str | None = None) -> None:
         super().__init__()
@@ -68,7 +70,7 @@ class ConfirmScreen(ModalScreen[str | None]):
 class RefusedScreen(ModalScreen[bool]):
     """A refusal, in plain words; ``f`` forces it (recorded as an override) when allowed."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("f", "force", "Force it", show=False),
     ]
@@ -107,10 +109,15 @@ class RefusedScreen(ModalScreen[bool]):
 class AskScreen(ModalScreen[str | None]):
     """One line of input (jump to a task, filter); None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
-        self, title: str, *, value: str = "", help_text: str = "", suggestions: list[str] | None = None
+        self,
+        title: str,
+        *,
+        value: str = "",
+        help_text: str = "",
+        suggestions: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -161,7 +168,7 @@ Press Esc to close.
 class HelpScreen(ModalScreen[None]):
     """The keys and the filter syntax."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "Close")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="help"):

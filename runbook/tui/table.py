@@ -49,8 +49,10 @@ class TaskTable(DataTable[object]):
         selected = self.selected_task
         with_date = dated(snap)
         visible = [s for s in snap.tasks if self.filter.matches(snap.plan, s)]
-        visible.sort(key=lambda s: (sort_value(snap, s, self.sort_column), s.index),
-                     reverse=self.sort_reverse)
+        visible.sort(
+            key=lambda s: (sort_value(snap, s, self.sort_column), s.index),
+            reverse=self.sort_reverse,
+        )
         order = [s.id for s in visible]
         rows = {s.id: task_row(snap, s, dated=with_date) for s in visible}
         marks = {task_id: tuple(map(_signature, cells)) for task_id, cells in rows.items()}

@@ -89,7 +89,9 @@ class Timeline(ScrollView, can_focus=True):
         state = snap.tasks[index]
         task = snap.plan.tasks[index]
         label = f" {task.id}"[: LABEL - 1].ljust(LABEL)
-        segments = [Segment(label, Style(bold=state.critical, color="red" if state.critical else None))]
+        segments = [
+            Segment(label, Style(bold=state.critical, color="red" if state.critical else None))
+        ]
         base = (state.planned_start, state.planned_finish)
         b_first = b_last = f_first = f_last = -1
         if base[0] is not None and base[1] is not None:
@@ -97,8 +99,10 @@ class Timeline(ScrollView, can_focus=True):
             b_last = b_first + n - 1
         f_first, n = scale.span(state.forecast_start, state.forecast_finish)
         f_last = f_first + n - 1
-        colour = CRITICAL if state.critical and state.status not in ("done", "skipped") else (
-            FORECAST[state.status]
+        colour = (
+            CRITICAL
+            if state.critical and state.status not in ("done", "skipped")
+            else (FORECAST[state.status])
         )
         for c in range(cells):
             in_base = b_first <= c <= b_last
@@ -133,7 +137,9 @@ class Timeline(ScrollView, can_focus=True):
             line[scale.cell(snap.now)] = "▼"
         head = " ▀ baseline ▄ forecast ▼now" if row == 1 else " "
         return Strip(
-            [Segment(head[:LABEL].ljust(LABEL), Style(dim=True)),
-             Segment("".join(line), Style(bold=row == 0, dim=row == 1))],
+            [
+                Segment(head[:LABEL].ljust(LABEL), Style(dim=True)),
+                Segment("".join(line), Style(bold=row == 0, dim=row == 1)),
+            ],
             LABEL + cells,
         )
