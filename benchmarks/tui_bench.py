@@ -18,7 +18,7 @@ STARTED = time.perf_counter()  # as early as this script can take it
 
 
 async def main(runbook: str, state: str, command: str) -> dict[str, float | int]:
-    from runbook.cli.app import actor, host
+    from runbook.cli.common import actor, host
     from runbook.engine import Weekend
     from runbook.tui.app import MissionControl
     from runbook.tui.table import TaskTable

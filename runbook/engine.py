@@ -482,12 +482,13 @@ def _cached_plan(store: Store, digest: str) -> Plan | None:
 
 
 def _cache(store: Store, plan: Plan, now: int) -> None:
-    """Keep a compiled plan in the state file so the next command skips compiling it."""
+    """Keep a compiled plan in the state file so the next command skips compiling it (and
+    replace one written in a cache format this version cannot read)."""
     import sqlite3
 
     try:
         with store.write():
-            store.save_plan(plan.digest, plan.dumps(), created=now)
+            store.save_plan(plan.digest, plan.dumps(), created=now, replace=True)
     except (StateError, sqlite3.Error):
         pass  # only a cache: a busy or read-only state file must not stop anyone
 

@@ -326,9 +326,11 @@ class Store:
         ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]), int(row[2]))
 
-    def save_plan(self, digest: str, text: str, *, created: int) -> None:
-        """Store a compiled plan (call inside ``write``); an existing one is kept."""
+    def save_plan(self, digest: str, text: str, *, created: int, replace: bool = False) -> None:
+        """Store a compiled plan (call inside ``write``). An existing one is kept unless
+        ``replace`` (when it was written in a cache format this version cannot read)."""
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         self.db.execute(
-            "INSERT OR IGNORE INTO plans (digest, created, plan) VALUES (?, ?, ?)",
+            f"{verb} INTO plans (digest, created, plan) VALUES (?, ?, ?)",
             (digest, created, text),
         )

@@ -240,3 +240,25 @@ def test_a_check_in_reads_the_plan_from_the_cache_without_yaml(write_runbook, tm
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_cached_plan_in_an_old_format_is_replaced_once(write_runbook, tmp_path):
+    import json
+    import sqlite3
+
+    path = write_runbook(RUNBOOK)
+    state = tmp_path / "s.db"
+    clock = FakeClock("2026-12-04T06:00+01:00")
+    with open_weekend(path, clock, state) as weekend:
+        check(weekend, "start", "export-data")
+        digest = weekend.plan.digest
+    db = sqlite3.connect(state)
+    db.execute("UPDATE plans SET plan = ? WHERE digest = ?", (json.dumps({"format": 0}), digest))
+    db.commit()
+    db.close()
+    with open_weekend(path, clock, state) as weekend:
+        assert weekend.snapshot().by_id("export-data").status == "running"
+    db = sqlite3.connect(state)
+    (text,) = db.execute("SELECT plan FROM plans WHERE digest = ?", (digest,)).fetchone()
+    db.close()
+    assert json.loads(text)["format"] != 0

@@ -39,3 +39,26 @@ def test_reading_a_cached_plan_needs_neither_yaml_nor_pydantic_nor_networkx():
     loaded = _imported_after(["runbook.plan"])
     for heavy in ("yaml", "pydantic", "networkx"):
         assert heavy not in loaded, f"runbook.plan imported {heavy}"
+
+
+def test_every_command_is_mapped_to_the_module_that_defines_it():
+    from runbook.cli import MODULES, load
+
+    app = load()
+    registered = {c.name or c.callback.__name__ for c in app.registered_commands}
+    assert registered == set(MODULES)
+
+
+def test_a_check_in_loads_only_the_check_in_commands():
+    code = (
+        "import sys\n"
+        "from runbook.cli import _needed, load\n"
+        "app = load(_needed(['start', 'x']))\n"
+        "print(len(app.registered_commands))\n"
+        "print(' '.join(m for m in ('runbook.cli.cmd_reports', 'runbook.cli.cmd_control', "
+        "'textual', 'rich.table') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    count, loaded = (out.stdout.splitlines() + [""])[:2]
+    assert int(count) == 7
+    assert loaded == ""

@@ -2,40 +2,97 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from runbook.cli import (  # noqa: F401  (register the commands)
-    cmd_checkin,
-    cmd_control,
-    cmd_gates,
-    cmd_plan,
-    cmd_reports,
-    cmd_status,
-)
-from runbook.cli.app import app
 from runbook.errors import EXIT_INVALID, RunbookError
 
-__all__ = ["app", "main"]
+if TYPE_CHECKING:
+    import typer
+
+__all__ = ["MODULES", "app", "load", "main"]
+
+# The module that defines each command. `runbook start` loads only the check-in commands, so
+# Typer builds seven commands instead of all of them: a check-in is what a team types under
+# pressure, and every millisecond of its start-up counts.
+MODULES = {
+    "validate": "cmd_plan",
+    "plan": "cmd_plan",
+    "schema": "cmd_plan",
+    "start": "cmd_checkin",
+    "done": "cmd_checkin",
+    "fail": "cmd_checkin",
+    "skip": "cmd_checkin",
+    "undo": "cmd_checkin",
+    "note": "cmd_checkin",
+    "baseline": "cmd_checkin",
+    "status": "cmd_status",
+    "log": "cmd_status",
+    "control": "cmd_control",
+    "decide": "cmd_gates",
+    "signoff": "cmd_gates",
+    "check": "cmd_gates",
+    "readiness": "cmd_reports",
+    "review": "cmd_reports",
+}
+ALL = tuple(dict.fromkeys(MODULES.values()))
+
+
+def load(modules: Sequence[str] = ALL) -> typer.Typer:
+    """The Typer app with the commands of ``modules`` registered (all by default)."""
+    for module in modules:
+        importlib.import_module(f"runbook.cli.{module}")
+    from runbook.cli.common import app
+
+    return app
+
+
+def __getattr__(name: str) -> object:
+    if name == "app":  # `from runbook.cli import app`: every command (tests, docs)
+        return load()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _needed(argv: Sequence[str]) -> Sequence[str]:
+    """The command modules a command line needs: one for a known command, else all (for
+    --help, a typo's "did you mean", or no command at all)."""
+    for arg in argv:
+        module = MODULES.get(arg) if not arg.startswith("-") else None
+        return (module,) if module else ALL
+    return ALL
 
 
 def main() -> None:
     """Entry point: run the app, and turn every error a user can cause into a message."""
+    _leave(_run())
+
+
+def _run() -> int:
+    """Run the command; its exit code."""
     from runbook.cli import output
 
+    app = load(_needed(sys.argv[1:]))
     try:
         app(prog_name="runbook")
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            output.error(exc.code)
+            return EXIT_INVALID
+        return exc.code or 0
     except RunbookError as exc:  # raised outside a command (the commands report their own)
         output.error(exc.message, exc.hint)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except KeyboardInterrupt:
         output.error("interrupted")
-        sys.exit(130)
+        return 130
     except BrokenPipeError:
         # The reader went away (`runbook plan --json | head`); that is not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+        return 0
     except Exception as exc:  # a bug: say so plainly, keep the traceback for developers
         if os.environ.get("RUNBOOK_DEBUG"):
             raise
@@ -44,4 +101,17 @@ def main() -> None:
             "this is a bug in runbook; run again with RUNBOOK_DEBUG=1 for the traceback "
             "and report it",
         )
-        sys.exit(EXIT_INVALID)
+        return EXIT_INVALID
+    return 0
+
+
+def _leave(code: int) -> None:
+    """Exit without tearing the interpreter down. By now every command has committed and
+    closed its state file and written its output; unloading Typer, pydantic and the rest
+    would add a fifth to the time of a check-in, which a team types under pressure."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            code = code or 0
+    os._exit(code)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.app import (
+from runbook.cli.common import (
     AtOption,
     ByOption,
     FileOption,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from runbook.cli.app import ByOption, FileOption, NowOption, StateOption, actor, command, host
+from runbook.cli.common import ByOption, FileOption, NowOption, StateOption, actor, command, host
 
 
 @command()
@@ -20,8 +20,10 @@ def control(
     ] = False,
     now: NowOption = None,
 ) -> None:
-    """The mission-control dashboard: live progress, ahead or behind, alerts, and check-ins
-    from the keyboard (press ? inside for the keys)."""
+    """The mission-control dashboard (press ? inside for the keys).
+
+    Live progress, ahead or behind, alerts, and check-ins from the keyboard.
+    """
     from runbook.cli.weekend import open_weekend
     from runbook.tui.app import MissionControl
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.app import (
+from runbook.cli.common import (
     AtOption,
     ByOption,
     FileOption,
@@ -35,8 +35,11 @@ def decide(
     at: AtOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a go/no-go decision at a gate. A gate cannot be done without a GO; after a
-    NO-GO this says which rollback to run and by when."""
+    """Record a go/no-go decision at a gate.
+
+    A gate cannot be done without a GO; after a NO-GO this says which rollback to run and by
+    when.
+    """
     from runbook.cli.weekend import moment, open_weekend
     from runbook.contracts import event_json
     from runbook.durations import clock, format_duration

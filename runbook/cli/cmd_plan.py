@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.app import (
+from runbook.cli.common import (
     FileArgument,
     FileOption,
     JsonOption,
@@ -118,8 +118,10 @@ def plan(
         bool, typer.Option("--ignore-state", help="The plan alone, even when a state file exists.")
     ] = False,
 ) -> None:
-    """The critical-path schedule: earliest and latest times, float, the critical path,
-    and the planned finish against the deadline.
+    """The critical-path schedule, the critical path, and the finish against the deadline.
+
+    Earliest and latest times and the float of every task, as a table, a Gantt chart
+    (--gantt), JSON (--json) or CSV (--format csv).
 
     With a state file (check-ins recorded), the timeline is recomputed from the actuals: the
     forecast of every task, and the tasks only their not_before holds back (they could be

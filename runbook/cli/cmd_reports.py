@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.app import FileOption, NowOption, StateOption, command, runbook_file, state_file
+from runbook.cli.common import FileOption, NowOption, StateOption, command, runbook_file, state_file
 from runbook.errors import EXIT_INVALID
 
 
@@ -75,9 +75,11 @@ def readiness(
     ] = 0,
     now: NowOption = None,
 ) -> None:
-    """The go/no-go readiness report: schedule and buffer, points of no return, the
-    probability of finishing inside the window, risks, readiness items, sign-offs, and a
-    recommendation (GO, GO WITH CONDITIONS or NO-GO) with its reasons."""
+    """The go/no-go readiness report, with a GO / GO WITH CONDITIONS / NO-GO recommendation.
+
+    Schedule and buffer, points of no return, the probability of finishing inside the window,
+    risks, readiness items, sign-offs, and the reasons behind the recommendation.
+    """
     from runbook.cli.weekend import pretend_now
     from runbook.report.readiness import readiness as build
 
@@ -116,8 +118,11 @@ def review(
     out: OutOption = None,
     now: NowOption = None,
 ) -> None:
-    """After the weekend: planned against actual per task and team, the biggest slips and
-    where they came from, leftovers for aftercare, and the notes from the log."""
+    """After the weekend: planned against actual, the biggest slips, aftercare, notes.
+
+    Per task and per team, where each slip came from, what is left for aftercare, what was
+    skipped, and the notes from the log.
+    """
     from runbook.cli.weekend import open_weekend
     from runbook.report.review import review as build
 

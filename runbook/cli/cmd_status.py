@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.app import FileOption, JsonOption, NowOption, StateOption, command
+from runbook.cli.common import FileOption, JsonOption, NowOption, StateOption, command
 from runbook.diagnostics import did_you_mean
 from runbook.engine import Weekend
 from runbook.errors import InputError

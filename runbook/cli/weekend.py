@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from runbook.cli import output
-from runbook.cli.app import runbook_file, state_file
+from runbook.cli.common import runbook_file, state_file
 from runbook.durations import TimeError, parse_moment
 from runbook.engine import Weekend, system_clock
 from runbook.errors import InputError

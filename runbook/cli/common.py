@@ -16,13 +16,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="runbook",
-    help="Orchestrate an IT migration weekend: validate and plan the runbook, check tasks "
-    "in and out, and watch whether the weekend runs ahead of or behind plan.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+@app.callback()
+def _runbook() -> None:
+    """Orchestrate an IT migration weekend: validate and plan the runbook, check tasks in and
+    out, watch whether the weekend runs ahead of or behind plan, and decide go or no-go."""
 
 
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
