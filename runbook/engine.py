@@ -247,20 +247,7 @@ class Weekend:
             events = store.events()
             records, runbook_events = fold(events)
             if not any(e.kind == "baseline" for e in runbook_events):
-                store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
-                baseline = store.append(
-                    NewEvent(
-                        now,
-                        None,
-                        "baseline",
-                        actor,
-                        host,
-                        "first check-in",
-                        {"digest": self.plan.digest},
-                    ),
-                    recorded=now,
-                )
-                result.baseline = baseline
+                result.baseline = self._take_baseline(store, actor, host, now, "first check-in")
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
                 refusal = self._refusal(kind, task_id, record, records, when)
@@ -426,6 +413,14 @@ class Weekend:
             NewEvent(self.now(), None, "check", actor, host, note, {"item": exact[0]})
         )
 
+    def _take_baseline(self, store: Store, actor: str, host: str, now: int, note: str) -> Event:
+        """Record the current plan as the baseline (inside a write transaction)."""
+        store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
+        return store.append(
+            NewEvent(now, None, "baseline", actor, host, note, {"digest": self.plan.digest}),
+            recorded=now,
+        )
+
     def reset_baseline(self, *, actor: str, host: str, note: str | None = None) -> Event:
         """Measure ahead/behind against the current runbook from now on (an event)."""
         if self.store is None:
@@ -434,19 +429,7 @@ class Weekend:
         with self.store.write():
             if self.store.meta("runbook") is None:
                 self.store.set_meta("runbook", self.plan.name)
-            self.store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
-            event = self.store.append(
-                NewEvent(
-                    now,
-                    None,
-                    "baseline",
-                    actor,
-                    host,
-                    note or "baseline reset",
-                    {"digest": self.plan.digest},
-                ),
-                recorded=now,
-            )
+            event = self._take_baseline(self.store, actor, host, now, note or "baseline reset")
         self.notices = [n for n in self.notices if "changed since the baseline" not in n]
         return event
 

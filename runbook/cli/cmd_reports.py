@@ -29,6 +29,19 @@ OutOption = Annotated[
 ]
 
 
+def _render(report: str, data: object, fmt: ReportFormat) -> str:
+    """``readiness`` or ``review`` in a format, by the renderer of that name."""
+    import importlib
+
+    module = {"json": "jsonout", "html": "html", "md": "markdown"}[fmt.value]
+    suffix = {"json": "json", "html": "html", "md": "markdown"}[fmt.value]
+    render = getattr(importlib.import_module(f"runbook.report.{module}"), f"{report}_{suffix}")
+    result = render(data)
+    if fmt is ReportFormat.json:
+        return json.dumps(result, indent=2, ensure_ascii=False)
+    return str(result)
+
+
 def _emit(text: str, fmt: ReportFormat, out: Path | None) -> None:
     if out is not None:
         try:
@@ -92,19 +105,7 @@ def readiness(
         runs=runs,
         seed=seed,
     )
-    if fmt is ReportFormat.json:
-        from runbook.report.jsonout import readiness_json
-
-        text = json.dumps(readiness_json(report), indent=2, ensure_ascii=False)
-    elif fmt is ReportFormat.html:
-        from runbook.report.html import readiness_html
-
-        text = readiness_html(report)
-    else:
-        from runbook.report.markdown import readiness_markdown
-
-        text = readiness_markdown(report)
-    _emit(text, fmt, out)
+    _emit(_render("readiness", report, fmt), fmt, out)
     if report.plan is None:  # the report says NO-GO; the exit code says the input is bad
         output.problems(report.problems, report.source)
         raise typer.Exit(EXIT_INVALID)
@@ -135,16 +136,4 @@ def review(
                 hint="give the weekend's state file with --state PATH",
             )
         result = build(weekend)
-    if fmt is ReportFormat.json:
-        from runbook.report.jsonout import review_json
-
-        text = json.dumps(review_json(result), indent=2, ensure_ascii=False)
-    elif fmt is ReportFormat.html:
-        from runbook.report.html import review_html
-
-        text = review_html(result)
-    else:
-        from runbook.report.markdown import review_markdown
-
-        text = review_markdown(result)
-    _emit(text, fmt, out)
+    _emit(_render("review", result, fmt), fmt, out)

@@ -107,7 +107,7 @@ def plan_table(plan: Plan, snapshot: Snapshot | None = None) -> Table:
 
 def forecast_table(plan: Plan, snap: Snapshot) -> Table:
     """The timeline recomputed from actuals: planned start, forecast start and finish."""
-    from runbook.cli.render_status import STATUS_STYLE
+    from runbook.display import STATUS_STYLE
 
     zone, dated = plan.zone, _with_date(plan)
     table = Table(

@@ -8,21 +8,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from runbook.display import STATUS_STYLE
 from runbook.durations import clock, format_duration
 from runbook.engine import describe_ahead, overrun
 from runbook.gates import next_point_of_no_return
 from runbook.plan import Plan
 from runbook.state import FAILED, READY, RUNNING, PullForward, Snapshot, TaskState
 from runbook.store import Event
-
-STATUS_STYLE = {
-    "pending": "dim",
-    "ready": "bold cyan",
-    "running": "bold blue",
-    "failed": "bold white on red",
-    "done": "green",
-    "skipped": "yellow",
-}
 
 
 def t_plus(now: int, start: int) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from runbook.display import STATUS_STYLE
 from runbook.durations import clock, format_duration
 from runbook.state import Snapshot, TaskState
 
@@ -31,14 +32,6 @@ COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 # Columns that would otherwise take the width of their longest value.
 WIDTHS = {"title": 28, "phase": 12, "status": 14, "when": 20, "var": 7, "float": 6}
 
-STATUS_STYLE = {
-    "pending": "dim",
-    "ready": "bold cyan",
-    "running": "bold blue",
-    "failed": "bold white on red",
-    "done": "green",
-    "skipped": "yellow",
-}
 STATUS_LABEL = {
     "pending": "pending",
     "ready": "READY",
