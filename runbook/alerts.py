@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from runbook.durations import clock, format_duration
-from runbook.state import FAILED, PENDING, READY, RUNNING, Snapshot
+from runbook.state import FAILED, READY, RUNNING, Snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +64,16 @@ def alerts(snap: Snapshot) -> list[Alert]:
                         "warning",
                     )
                 )
-        if state.status in (PENDING, READY) and state.late and state.critical:
+        # Only a task that could start and did not: one still waiting for its predecessors
+        # is late because of them, and the forecast already says what that costs.
+        if state.status == READY and state.late and state.critical:
             found.append(
                 Alert(
                     "critical-late",
                     task.id,
                     f"{task.id} is on the critical path and should have started at "
                     f"{clock(state.planned_start or now, zone)}",
-                    "error" if state.status == READY else "warning",
+                    "error",
                 )
             )
     found.sort(key=lambda a: (a.severity != "error", a.kind != "deadline"))

@@ -51,6 +51,7 @@ ASK = {
     "note": "The note",
 }
 PANEL_ROWS = 8
+TOASTS = 3  # new alerts shown as pop-ups at once
 RECENT = 12
 
 
@@ -224,23 +225,29 @@ class MissionControl(App[None]):
                 text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
         ponr = next_point_of_no_return(snap)
         if ponr is not None and ponr.point is not None:
-            text.append(
-                f"\nno return {ponr.gate[:12]} {clock(ponr.point, zone)[4:]}", style="magenta"
-            )
+            text.append(f"\nPONR {ponr.gate[:12]} {clock(ponr.point, zone)}", style="magenta")
             text.append(f" (in {format_duration(ponr.point - snap.now)})", style="magenta")
         self.query_one("#figures", Static).update(text)
 
     def _show_alerts(self, current: list[Alert]) -> None:
         banner = self.query_one("#alerts", Static)
         keys = {a.key for a in current}
-        for alert in current:
-            if alert.key not in self.announced:
-                self.notify(
-                    alert.message,
-                    title="ALERT",
-                    severity=alert.severity,
-                    timeout=15 if alert.severity == "error" else 8,
-                )
+        fresh = [a for a in current if a.key not in self.announced]
+        # A few toasts are noticed; a wall of them hides the screen. The banner lists all.
+        for alert in fresh[:TOASTS]:
+            self.notify(
+                alert.message,
+                title="ALERT",
+                severity=alert.severity,
+                timeout=15 if alert.severity == "error" else 8,
+            )
+        if len(fresh) > TOASTS:
+            self.notify(
+                f"and {len(fresh) - TOASTS} more new alerts: see the banner",
+                title="ALERT",
+                severity="warning",
+                timeout=15,
+            )
         self.announced = keys  # a condition that ends and comes back is announced again
         banner.display = bool(current)
         if current:

@@ -30,7 +30,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 # Columns that would otherwise take the width of their longest value.
-WIDTHS = {"title": 28, "phase": 12, "status": 14, "when": 20, "var": 7, "float": 6}
+WIDTHS = {"title": 28, "phase": 12, "status": 16, "when": 20, "var": 9, "float": 7}
 
 STATUS_LABEL = {
     "pending": "pending",
