@@ -216,3 +216,14 @@ async def test_an_80_by_24_terminal_still_shows_the_verdict_and_the_table(app):
         await pilot.pause()
         assert app.query_one("#verdict").region.width > 0
         assert app.query_one(TaskTable).region.height >= 5
+
+
+async def test_the_clock_and_elapsed_figures_tick_every_second(app, clock):
+    async with app.run_test(size=(120, 40)) as pilot:
+        clock.advance(seconds=7)
+        await pilot.pause(1.2)
+        identity = str(app.query_one("#identity").render())
+        assert "Fri 04 Dec 18:20:07" in identity
+        assert "T+00:20:07" in identity
+        running = str(app.query_one("#running").render())
+        assert "backup 10m7s/1h" in running

@@ -155,13 +155,15 @@ class MissionControl(App[None]):
             self.update_all()
 
     def tick(self) -> None:
-        """Every second: the clock; every minute: all elapsed and late figures."""
+        """Every second: the clock, T+ and the elapsed figures of the panels; every minute
+        (the table's precision): the whole forecast."""
         now = self.weekend.now()
         if now // 60 != self._minute:
             self.update_all()
         elif self.snap is not None:
             self.snap.now = now
             self._show_identity(self.snap)
+            self._show_panels(self.snap)
 
     def update_all(self) -> None:
         """Recompute the snapshot and bring every part of the screen up to date."""
@@ -189,9 +191,13 @@ class MissionControl(App[None]):
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
         text.append(clock(snap.now, zone, with_date=True), style="bold")
+        text.append(f":{snap.now % 60:02d}", style="bold")
         delta = snap.now - plan.start
         sign, seconds = ("+" if delta >= 0 else "-"), abs(delta)
-        text.append(f"  T{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}", style="bold cyan")
+        text.append(
+            f"  T{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}",
+            style="bold cyan",
+        )
         done = progress(snap)
         text.append("\n")
         text.append(f"{done.finished}/{done.total} done · {done.weighted:.0%} of the work ")
