@@ -59,6 +59,6 @@ def test_a_check_in_loads_only_the_check_in_commands():
         "'textual', 'rich.table') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    count, loaded = (out.stdout.splitlines() + [""])[:2]
+    count, loaded = [*out.stdout.splitlines(), ""][:2]
     assert int(count) == 7
     assert loaded == ""
