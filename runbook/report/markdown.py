@@ -64,7 +64,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
 
     out += ["## Schedule", ""]
     out += _table(
-        ("", ""),
+        ("Schedule", "When"),
         [
             ("Planned start", when(plan.start)),
             ("Planned finish", when(plan.finish)),
@@ -250,7 +250,7 @@ def review_markdown(review: Review) -> str:
         "",
     ]
     out += _table(
-        ("", ""),
+        ("The weekend", ""),
         [
             ("Baseline finish", when(review.baseline_finish)),
             (
