@@ -231,6 +231,16 @@ class ReadinessRules(_Strict):
     near_critical_minutes: float = Field(60, ge=0, description="Float under this is near-critical.")
     require_signoffs: bool = Field(True, description="Every team must sign off.")
 
+    @model_validator(mode="after")
+    def _scores_in_order(self) -> ReadinessRules:
+        if self.risk_conditions_score > self.risk_no_go_score:
+            raise FieldError(
+                f"risk_conditions_score ({self.risk_conditions_score}) is above "
+                f"risk_no_go_score ({self.risk_no_go_score}); conditions come before NO-GO",
+                key="risk_conditions_score",
+            )
+        return self
+
 
 class Team(_Strict):
     """A team taking part in the weekend."""

@@ -217,6 +217,13 @@ CASES = [
         "an unknown time zone suggests the one that was meant",
     ),
     Case(
+        "readiness-rules-out-of-order.yaml",
+        6,
+        64,
+        "risk_conditions_score (12) is above risk_no_go_score (10)",
+        "readiness rules whose conditions threshold is above the NO-GO one are refused",
+    ),
+    Case(
         "deadline-not-after-start.yaml",
         3,
         11,
