@@ -104,6 +104,11 @@ class Weekend:
             if store is not None:
                 store.close()
             raise
+        if store is not None and not store.wal:
+            notices.append(
+                f"{state}: this filesystem does not support SQLite's write-ahead log; check-ins "
+                "from many terminals at once will queue (keep the state file on a local disk)"
+            )
         return cls(path, state, plan, store, clock, notices)
 
     def reload(self) -> bool:

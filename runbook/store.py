@@ -136,6 +136,7 @@ class Store:
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
         self.path = path
+        self.wal = True  # False when the filesystem refused write-ahead logging
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store | None:
@@ -213,7 +214,10 @@ class Store:
         while True:
             try:
                 if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    self.db.execute("PRAGMA journal_mode = WAL")
+                    mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    # Some filesystems (network shares) cannot do WAL; SQLite then keeps the
+                    # old mode without a word. Say so: concurrent check-ins will wait longer.
+                    self.wal = str(mode).lower() == "wal"
                 return
             except sqlite3.OperationalError as exc:
                 if not _busy(exc) or time.monotonic() > deadline:
