@@ -20,7 +20,7 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
     return lines
 
 
-def _signed(seconds: int | None) -> str:
+def signed(seconds: int | None) -> str:
     if seconds is None:
         return "—"
     return ("+" if seconds >= 0 else "−") + format_duration(abs(seconds))
@@ -47,7 +47,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
     if plan is None:
         out += [f"The runbook is **not valid**: {len(errors)} error(s).", ""]
         out += [f"- `{p.location(report.source)}` {p.message}" for p in errors[:20]]
-        out += ["", *_rules(report)]
+        out += ["", *recommendation_rules(report)]
         return "\n".join(out) + "\n"
     teams = len({t.team for t in plan.tasks if t.team})
     out += [
@@ -69,7 +69,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
             ("Planned start", when(plan.start)),
             ("Planned finish", when(plan.finish)),
             ("Deadline", when(plan.deadline)),
-            ("Buffer", _signed(plan.buffer)),
+            ("Buffer", signed(plan.buffer)),
         ],
     )
     path = " → ".join(plan.tasks[i].id for i in plan.critical_path)
@@ -102,7 +102,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
                     if g.ponr.rollback is not None
                     else "not given",
                     when(g.ponr.point),
-                    _signed(g.ponr.margin),
+                    signed(g.ponr.margin),
                     ", ".join(g.approvers) or "—",
                     (g.decision or "—").upper() + (f" ({g.decided_by})" if g.decided_by else ""),
                 )
@@ -211,11 +211,11 @@ def readiness_markdown(report: ReadinessReport) -> str:
             for s in report.signoffs
         ],
     )
-    out += ["", *_rules(report)]
+    out += ["", *recommendation_rules(report)]
     return "\n".join(out) + "\n"
 
 
-def _rules(report: ReadinessReport) -> list[str]:
+def recommendation_rules(report: ReadinessReport) -> list[str]:
     r = report.rules
     return [
         "## How the recommendation is made",
@@ -257,7 +257,7 @@ def review_markdown(review: Review) -> str:
                 "Actual finish",
                 when(review.actual_finish) if review.actual_finish else "not finished",
             ),
-            ("Slip", _signed(review.slip)),
+            ("Slip", signed(review.slip)),
             ("Deadline", when(plan.deadline)),
             ("Tasks", ", ".join(f"{n} {s}" for s, n in review.counts.items() if n)),
         ],
@@ -270,8 +270,8 @@ def review_markdown(review: Review) -> str:
                 (
                     r.id,
                     dur(r.finish_slip),
-                    _signed(r.own_overrun),
-                    _signed(r.inherited),
+                    signed(r.own_overrun),
+                    signed(r.inherited),
                     r.came_from or ("its own duration" if (r.own_overrun or 0) > 0 else "—"),
                 )
                 for r in review.slips
@@ -283,7 +283,7 @@ def review_markdown(review: Review) -> str:
     out += _table(
         ("Team", "Tasks", "Done", "Planned", "Actual", "Over"),
         [
-            (t.name, t.tasks, t.done, dur(t.planned), dur(t.actual), _signed(t.overrun))
+            (t.name, t.tasks, t.done, dur(t.planned), dur(t.actual), signed(t.overrun))
             for t in review.teams
         ],
     )
