@@ -21,7 +21,9 @@ from runbook.report.page import (
     html_table,
     page,
     section,
+    signed_figure,
     task_ref,
+    time_figure,
     verdict_banner,
     when,
 )
@@ -106,21 +108,10 @@ def _key_figures(report: ReadinessReport, plan: Plan, sim: Simulation | None) ->
     zone = plan.zone
     buffer = plan.buffer
     cells = [
-        figure("Planned start", clock(plan.start, zone), clock(plan.start, zone, with_date=True)),
-        figure(
-            "Planned finish", clock(plan.finish, zone), clock(plan.finish, zone, with_date=True)
-        ),
-        figure(
-            "Deadline",
-            clock(plan.deadline, zone) if plan.deadline else "none",
-            clock(plan.deadline, zone, with_date=True) if plan.deadline else "",
-        ),
-        figure(
-            "Buffer",
-            _signed(buffer),
-            "to the deadline",
-            "" if buffer is None else "bad" if buffer < 0 else "good",
-        ),
+        time_figure("Planned start", plan.start, zone),
+        time_figure("Planned finish", plan.finish, zone),
+        time_figure("Deadline", plan.deadline, zone),
+        signed_figure("Buffer", buffer, "to the deadline", late_is_positive=False),
     ]
     if sim is not None and sim.p_on_time is not None:
         ok = sim.p_on_time >= report.rules.min_probability

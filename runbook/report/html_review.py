@@ -12,7 +12,9 @@ from runbook.report.page import (
     html_table,
     page,
     section,
+    signed_figure,
     task_ref,
+    time_figure,
     verdict_banner,
     when,
 )
@@ -78,27 +80,10 @@ def _review_figures(review: Review) -> str:
     slip = review.slip
     done = review.counts.get(DONE, 0)
     cells = [
-        figure(
-            "Planned finish",
-            clock(review.baseline_finish, zone),
-            clock(review.baseline_finish, zone, with_date=True),
-        ),
-        figure(
-            "Actual finish",
-            clock(review.actual_finish, zone) if review.actual_finish else "not finished",
-            clock(review.actual_finish, zone, with_date=True) if review.actual_finish else "",
-        ),
-        figure(
-            "Slip",
-            _signed(slip),
-            "against the baseline",
-            "" if slip is None else "bad" if slip > 0 else "good",
-        ),
-        figure(
-            "Deadline",
-            clock(review.plan.deadline, zone) if review.plan.deadline else "none",
-            clock(review.plan.deadline, zone, with_date=True) if review.plan.deadline else "",
-        ),
+        time_figure("Planned finish", review.baseline_finish, zone),
+        time_figure("Actual finish", review.actual_finish, zone, missing="not finished"),
+        signed_figure("Slip", slip, "against the baseline", late_is_positive=True),
+        time_figure("Deadline", review.plan.deadline, zone),
         figure(
             "Tasks done",
             f"{done} / {len(review.rows)}",

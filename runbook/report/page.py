@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import tzinfo
 
 from runbook.durations import clock
 from runbook.plan import Plan
 from runbook.report import charts
+from runbook.report.markdown import signed
 from runbook.report.svg import esc
 
 CSS = """
@@ -148,6 +150,21 @@ def figure(key: str, value: str, sub: str = "", kind: str = "") -> str:
         f'<div class="figure {kind}"><div class="k">{esc(key)}</div>'
         f'<div class="v">{esc(value)}</div><div class="s">{esc(sub)}</div></div>'
     )
+
+
+def time_figure(key: str, seconds: int | None, zone: tzinfo, missing: str = "none") -> str:
+    """A key figure that is a moment: the day and time, the full date beneath."""
+    if seconds is None:
+        return figure(key, missing, "")
+    return figure(key, clock(seconds, zone), clock(seconds, zone, with_date=True))
+
+
+def signed_figure(key: str, seconds: int | None, sub: str, *, late_is_positive: bool) -> str:
+    """A key figure that is a signed duration, coloured by whether it is good or bad news."""
+    if seconds is None:
+        return figure(key, signed(seconds), sub, "")
+    bad = seconds > 0 if late_is_positive else seconds < 0
+    return figure(key, signed(seconds), sub, "bad" if bad else "good")
 
 
 def section(title: str, *parts: str) -> str:
