@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -67,32 +68,40 @@ def validation_summary(result: Validation) -> str:
     return "; ".join(parts)
 
 
-def plan_table(plan: Plan, snapshot: Snapshot | None = None) -> Table:
+def plan_table(plan: Plan, snapshot: Snapshot | None = None, *, width: int = 120) -> Table:
     """Tasks in start order with team, start, finish, duration, float and a critical mark;
-    with a snapshot, the status and the forecast (actual times for work already done)."""
+    with a snapshot, the status and the forecast (actual times for work already done). A
+    terminal too narrow for titles beside the longest id shows the ids alone."""
     if snapshot is not None:
         return forecast_table(plan, snapshot)
+    longest = max((len(t.id) for t in plan.tasks), default=4)
+    titles = width - longest >= 70
     zone, dated = plan.zone, _with_date(plan)
     table = Table(
         title=f"{plan.name}",
         caption=f"times in {plan.timezone} ({utc_offset(plan.start, zone)}); "
         "! = on the critical path (no float)",
         header_style="bold",
-        expand=False,
+        expand=True,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
     )
     table.add_column("", width=1, no_wrap=True)
-    table.add_column("Task", no_wrap=True)
-    table.add_column("Title", overflow="ellipsis", no_wrap=True, min_width=12, ratio=1)
-    table.add_column("Team", no_wrap=True)
-    table.add_column("Start", no_wrap=True)
-    table.add_column("Finish", no_wrap=True)
-    table.add_column("Duration", justify="right", no_wrap=True)
-    table.add_column("Float", justify="right", no_wrap=True)
+    table.add_column("Task", no_wrap=True, min_width=8)
+    if titles:
+        table.add_column("Title", overflow="ellipsis", no_wrap=True, min_width=5, ratio=1)
+    table.add_column("Team", no_wrap=True, overflow="ellipsis", min_width=4)
+    table.add_column("Start", no_wrap=True, min_width=9)
+    table.add_column("Finish", no_wrap=True, min_width=9)
+    table.add_column("Duration", justify="right", no_wrap=True, min_width=5)
+    table.add_column("Float", justify="right", no_wrap=True, min_width=5)
     position = {v: k for k, v in enumerate(plan.order)}
     for i in sorted(range(len(plan.tasks)), key=lambda i: (plan.tasks[i].es, position[i])):
         t = plan.tasks[i]
         style = "red" if t.critical else None
-        table.add_row(
+        cells: list[str | Text] = [
             Text("!", style="bold red") if t.critical else "",
             Text(t.id, style=style or ""),
             t.title,
@@ -101,7 +110,10 @@ def plan_table(plan: Plan, snapshot: Snapshot | None = None) -> Table:
             clock(t.ef, zone, with_date=dated),
             "◆" if t.milestone else format_duration(t.duration),
             Text(format_duration(t.total_float), style="dim" if not t.critical else "red"),
-        )
+        ]
+        if not titles:
+            del cells[2]
+        table.add_row(*cells)
     return table
 
 
@@ -117,13 +129,13 @@ def forecast_table(plan: Plan, snap: Snapshot) -> Table:
         header_style="bold",
     )
     table.add_column("", width=1, no_wrap=True)
-    table.add_column("Task", no_wrap=True)
+    table.add_column("Task", no_wrap=True, min_width=8)
     table.add_column("Title", overflow="ellipsis", no_wrap=True, min_width=12, ratio=1)
-    table.add_column("Team", no_wrap=True)
+    table.add_column("Team", no_wrap=True, min_width=4)
     table.add_column("Status", no_wrap=True)
     table.add_column("Planned", no_wrap=True)
-    table.add_column("Start", no_wrap=True)
-    table.add_column("Finish", no_wrap=True)
+    table.add_column("Start", no_wrap=True, min_width=9)
+    table.add_column("Finish", no_wrap=True, min_width=9)
     table.add_column("Slip", justify="right", no_wrap=True)
     for s in sorted(snap.tasks, key=lambda s: (s.forecast_start, s.index)):
         t = plan.tasks[s.index]
@@ -253,7 +265,7 @@ def show_plan(
         out.print(Text(f"{plan.name}", style="bold"))
         out.print(gantt_chart(plan, width=out.width, group_by=group_by, snapshot=snapshot))
     else:
-        out.print(plan_table(plan, snapshot))
+        out.print(plan_table(plan, snapshot, width=out.width))
     if snapshot is None:
         out.print(critical_path_text(plan))
         out.print(finish_line(plan))
