@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from runbook.durations import clock, format_duration
-from runbook.state import FAILED, READY, RUNNING, Snapshot
+from runbook.state import FAILED, READY, Snapshot, overrun
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +51,17 @@ def alerts(snap: Snapshot) -> list[Alert]:
                     "error",
                 )
             )
-        if state.status in (RUNNING, FAILED) and state.actual_start is not None:
-            elapsed = now - state.actual_start
-            if elapsed > task.duration and not task.milestone:
-                found.append(
-                    Alert(
-                        "overrun",
-                        task.id,
-                        f"{task.id} has run {format_duration(elapsed)}, "
-                        f"{format_duration(elapsed - task.duration)} over its planned "
-                        f"{format_duration(task.duration)}",
-                        "warning",
-                    )
+        over = overrun(snap, state.index)
+        if over:
+            found.append(
+                Alert(
+                    "overrun",
+                    task.id,
+                    f"{task.id} has run {format_duration(task.duration + over)}, "
+                    f"{format_duration(over)} over its planned {format_duration(task.duration)}",
+                    "warning",
                 )
+            )
         # Only a task that could start and did not: one still waiting for its predecessors
         # is late because of them, and the forecast already says what that costs.
         if state.status == READY and state.late and state.critical:

@@ -74,8 +74,11 @@ class Weekend:
         *,
         clock: Clock = system_clock,
         create: bool = False,
+        compiled: Plan | None = None,
     ) -> Weekend:
-        """Open a runbook with its state file (created when ``create``, e.g. to check in)."""
+        """Open a runbook with its state file (created when ``create``, e.g. to check in).
+        ``compiled`` is the runbook's plan when the caller already has it (it is used when its
+        content hash matches the file's, instead of compiling the runbook a second time)."""
         from runbook.source import digest_of, read_bytes
 
         path = Path(runbook_path)
@@ -87,17 +90,12 @@ class Weekend:
         try:
             plan = _cached_plan(store, digest) if store else None
             fresh = plan is None
+            if plan is None and compiled is not None and compiled.digest == digest:
+                plan = compiled
             if plan is None:
                 plan = _compile(data, path, store, notices)
             if store is not None:
-                owner = store.meta("runbook")
-                if owner is not None and owner != plan.name:
-                    raise StateError(
-                        f"{state}: this state file belongs to the runbook '{owner}', not to "
-                        f"'{plan.name}'; nothing was written to it",
-                        hint="give the right file with --state PATH, or a new path for a new "
-                        "weekend",
-                    )
+                store.check_owner(plan.name)
                 if fresh and plan.digest == digest:
                     _cache(store, plan, _epoch(clock()))
         except BaseException:
@@ -197,20 +195,28 @@ class Weekend:
     # -- resolving ids ---------------------------------------------------------------
     def resolve(self, given: str) -> str:
         """The task id meant by ``given``: exact, or a unique prefix."""
-        index = self.plan.index
-        if given in index:
-            return given
-        matches = [tid for tid in index if tid.startswith(given)] if given else []
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            shown = ", ".join(matches[:6]) + (", ..." if len(matches) > 6 else "")
-            raise Refused(
-                f"'{given}' matches {len(matches)} tasks ({shown}); type more of the id",
-                forceable=False,
+        return _one_of(given, self.plan.index, "task")
+
+    def resolve_item(self, given: str) -> str:
+        """The readiness item meant by ``given``: exact, or a unique prefix."""
+        ids = [r.id for r in self.plan.readiness]
+        if not ids:
+            raise InputError(
+                f"unknown readiness item '{given}'", hint="this runbook has no readiness items"
             )
-        hint = did_you_mean(given, index)
-        raise Refused(f"unknown task '{given}'", hint=hint, forceable=False)
+        return _one_of(given, ids, "readiness item", refusal=False)
+
+    def resolve_team(self, given: str) -> str:
+        """The team meant by an id or a display name, in any case."""
+        plan = self.plan
+        known = sorted(set(plan.teams) | {t.team for t in plan.tasks if t.team})
+        if given in known:
+            return given
+        lowered = given.casefold()
+        for team in known:
+            if lowered in (team.casefold(), plan.team_name(team).casefold()):
+                return team
+        raise InputError(f"unknown team '{given}'", hint=did_you_mean(given, known))
 
     # -- writing ---------------------------------------------------------------------
     def record(
@@ -229,26 +235,18 @@ class Weekend:
         the override instead. Refused ids record nothing; the others are recorded together."""
         if kind not in CHECK_IN_KINDS:
             raise InputError(f"unknown kind of check-in '{kind}'")
-        if self.store is None:
-            raise StateError(f"{self.state_path}: no state file open for writing")
+        store = self._writable()
         now = self.now()
         when = now if at is None else _epoch(at)
-        if when > now:
-            raise InputError(
-                f"{show_time(when, self.plan.zone, with_date=True)} is in the future; "
-                "--at records a time that has already passed"
-            )
+        self._not_future(when, now)
         if kind in ("fail", "skip") and not (note and note.strip()):
             raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
         if kind == "note" and not (note and note.strip()):
             raise InputError("the note is empty")
         resolved = [self.resolve(given) for given in ids]
         result = CheckIn(kind=kind, now=now)
-        store = self.store
         with store.write():
-            owner = store.meta("runbook")
-            if owner is None:
-                store.set_meta("runbook", self.plan.name)
+            store.claim(self.plan.name)
             events = store.events()
             records, runbook_events = fold(events)
             if not any(e.kind == "baseline" for e in runbook_events):
@@ -349,20 +347,28 @@ class Weekend:
             return Refused(f"{task_id} has no check-in to undo", forceable=False)
         return None
 
-    def _append(self, event: NewEvent) -> Event:
-        """Append one event that is not a check-in (no baseline is taken for it)."""
+    def _writable(self) -> Store:
+        """The state file, which a write needs."""
         if self.store is None:
             raise StateError(f"{self.state_path}: no state file open for writing")
-        now = self.now()
-        if event.at > now:
+        return self.store
+
+    def _not_future(self, when: int, now: int) -> None:
+        """``--at`` records what already happened."""
+        if when > now:
             raise InputError(
-                f"{show_time(event.at, self.plan.zone, with_date=True)} is in the future; "
+                f"{show_time(when, self.plan.zone, with_date=True)} is in the future; "
                 "--at records a time that has already passed"
             )
-        with self.store.write():
-            if self.store.meta("runbook") is None:
-                self.store.set_meta("runbook", self.plan.name)
-            return self.store.append(event, recorded=now)
+
+    def _append(self, event: NewEvent) -> Event:
+        """Append one event that is not a check-in (no baseline is taken for it)."""
+        store = self._writable()
+        now = self.now()
+        self._not_future(event.at, now)
+        with store.write():
+            store.claim(self.plan.name)
+            return store.append(event, recorded=now)
 
     def decide(
         self,
@@ -389,33 +395,18 @@ class Weekend:
 
     def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""
-        known = sorted(set(self.plan.teams) | {t.team for t in self.plan.tasks if t.team})
-        match = [t for t in known if t == team] or [
-            t
-            for t in known
-            if t.casefold() == team.casefold()
-            or self.plan.team_name(t).casefold() == team.casefold()
-        ]
-        if not match:
-            raise InputError(f"unknown team '{team}'", hint=did_you_mean(team, known))
         return self._append(
-            NewEvent(self.now(), None, "signoff", actor, host, note, {"team": match[0]})
+            NewEvent(
+                self.now(), None, "signoff", actor, host, note, {"team": self.resolve_team(team)}
+            )
         )
 
     def check_item(self, item: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Tick off a readiness item."""
-        ids = [r.id for r in self.plan.readiness]
-        exact = [i for i in ids if i == item] or [i for i in ids if i.startswith(item)]
-        if len(exact) != 1:
-            if exact:
-                raise InputError(f"'{item}' matches {', '.join(exact)}; type more of the id")
-            raise InputError(
-                f"unknown readiness item '{item}'",
-                hint=did_you_mean(item, ids)
-                or (f"items: {', '.join(ids)}" if ids else "this runbook has no readiness items"),
-            )
         return self._append(
-            NewEvent(self.now(), None, "check", actor, host, note, {"item": exact[0]})
+            NewEvent(
+                self.now(), None, "check", actor, host, note, {"item": self.resolve_item(item)}
+            )
         )
 
     def _take_baseline(self, store: Store, actor: str, host: str, now: int, note: str) -> Event:
@@ -428,18 +419,40 @@ class Weekend:
 
     def reset_baseline(self, *, actor: str, host: str, note: str | None = None) -> Event:
         """Measure ahead/behind against the current runbook from now on (an event)."""
-        if self.store is None:
-            raise StateError(f"{self.state_path}: no state file open for writing")
+        store = self._writable()
         now = self.now()
-        with self.store.write():
-            if self.store.meta("runbook") is None:
-                self.store.set_meta("runbook", self.plan.name)
-            event = self._take_baseline(self.store, actor, host, now, note or "baseline reset")
+        with store.write():
+            store.claim(self.plan.name)
+            event = self._take_baseline(store, actor, host, now, note or "baseline reset")
         self.notices = [n for n in self.notices if "changed since the baseline" not in n]
         return event
 
 
 _NONE = TaskRecord()
+
+
+def _one_of(
+    given: str, ids: Sequence[str] | dict[str, int], noun: str, *, refusal: bool = True
+) -> str:
+    """The id meant by ``given`` among ``ids``: exact, or a unique prefix. Otherwise a
+    refusal (a check-in that cannot be forced) or, for other ids, an input error — with the
+    candidates, or a "did you mean"."""
+    if given in ids:
+        return given
+    matches = [i for i in ids if i.startswith(given)] if given else []
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = ", ".join(matches[:6]) + (", ..." if len(matches) > 6 else "")
+        message, hint = (
+            f"'{given}' matches {len(matches)} {noun}s ({shown}); type more of the id",
+            None,
+        )
+    else:
+        message, hint = f"unknown {noun} '{given}'", did_you_mean(given, ids)
+    if refusal:
+        raise Refused(message, hint=hint, forceable=False)
+    raise InputError(message, hint=hint)
 
 
 @dataclass
@@ -501,15 +514,6 @@ def _compile(data: bytes, path: Path, store: Store | None, notices: list[str]) -
         f"{show_time(fallback[2], plan.zone, with_date=True)}"  # type: ignore[index]
     )
     return plan
-
-
-def overrun(snap: Snapshot, index: int) -> int:
-    """Seconds a running task is past its planned duration (0 when it is not)."""
-    state = snap.tasks[index]
-    if state.status not in (RUNNING, FAILED) or state.actual_start is None:
-        return 0
-    elapsed = snap.now - state.actual_start
-    return max(0, elapsed - snap.plan.tasks[index].duration)
 
 
 def describe_ahead(seconds: int) -> tuple[str, str]:

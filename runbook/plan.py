@@ -117,6 +117,12 @@ class Plan:
         """Seconds between the planned finish and the deadline (negative: too late)."""
         return None if self.deadline is None else self.deadline - self.finish
 
+    def needs_dates(self, until: int | None = None) -> bool:
+        """Whether times must carry a date: the weekend (to the deadline, the finish or
+        ``until``, whichever is latest) spans about a week or more, so a weekday is ambiguous."""
+        end = max(self.finish, self.deadline or self.finish, until or self.finish)
+        return end - self.start >= 6 * 86400
+
     def team_name(self, team: str | None) -> str:
         """The display name of a team id."""
         if team is None:

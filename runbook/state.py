@@ -336,3 +336,13 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
             out.append(PullForward(task.id, task.not_before, could))
     out.sort(key=lambda p: (-p.gain, p.id))
     return out
+
+
+def overrun(snap: Snapshot, index: int) -> int:
+    """Seconds a running (or failed) task is past its planned duration; 0 when it is not, and
+    for a milestone, which takes no time by definition."""
+    state = snap.tasks[index]
+    task = snap.plan.tasks[index]
+    if state.status not in (RUNNING, FAILED) or state.actual_start is None or task.milestone:
+        return 0
+    return max(0, snap.now - state.actual_start - task.duration)

@@ -281,6 +281,21 @@ class Store:
             (key, value),
         )
 
+    def check_owner(self, runbook: str, *, what: str = "state file") -> None:
+        """Refuse a file that belongs to another runbook (before anything is written)."""
+        owner = self.meta("runbook")
+        if owner is not None and owner != runbook:
+            raise StateError(
+                f"{self.path}: this {what} belongs to the runbook '{owner}', not to "
+                f"'{runbook}'; nothing was written to it",
+                hint="give the right file with --state PATH, or a new path for a new weekend",
+            )
+
+    def claim(self, runbook: str) -> None:
+        """Mark the file as this runbook's (call inside ``write``; idempotent)."""
+        if self.meta("runbook") is None:
+            self.set_meta("runbook", runbook)
+
     # -- events ----------------------------------------------------------------------
     def append(self, event: NewEvent, *, recorded: int) -> Event:
         """Append one event (call inside ``write``) and return it as stored."""

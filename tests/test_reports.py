@@ -252,3 +252,14 @@ def test_signoff_and_check_commands(cli, here):
     )
     bad = cli("check", "nope", "-f", "weekend.yaml")
     assert bad.exit_code == 1 and "unknown readiness item 'nope'" in bad.stderr
+
+
+def test_readiness_refuses_a_state_file_of_another_runbook(here):
+    from runbook.errors import StateError
+
+    clock = FakeClock("2026-12-01T11:00+01:00")
+    shutil.copy(Path(__file__).parent.parent / "examples" / "minimal.yaml", here / "other.yaml")
+    with Weekend.open("other.yaml", "other.state.db", clock=clock, create=True) as w:
+        w.record("note", ["freeze"], actor="x", host="h", note="mine")
+    with pytest.raises(StateError, match="belongs to the runbook 'Move the intranet"):
+        readiness("weekend.yaml", now=BEFORE, state="other.state.db", runs=200)

@@ -136,7 +136,7 @@ def plan(
     if not ignore_state and state_file(state, path).exists():
         from runbook.cli.weekend import open_weekend, show_notices
 
-        with open_weekend(path, state, now=now) as weekend:
+        with open_weekend(path, state, now=now, compiled=result.plan) as weekend:
             snap = weekend.snapshot()
             pull = weekend.pull_forward(snap)
             show_notices(weekend)

@@ -93,13 +93,19 @@ def readiness(
     Schedule and buffer, points of no return, the probability of finishing inside the window,
     risks, readiness items, sign-offs, and the reasons behind the recommendation.
     """
+    from datetime import UTC
+
     from runbook.cli.weekend import pretend_now
     from runbook.report.readiness import readiness as build
+    from runbook.validate import validate_path
 
     path = runbook_file(None, file)
+    validation = validate_path(path)  # once: for the report, and for --now's time zone
+    zone = validation.plan.zone if validation.plan is not None else UTC
     report = build(
         path,
-        now=pretend_now(now, path),
+        validation=validation,
+        now=pretend_now(now, zone),
         state=state_file(state, path),
         rehearsal=rehearsal,
         runs=runs,

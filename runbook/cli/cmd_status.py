@@ -9,28 +9,11 @@ import typer
 
 from runbook.cli import output
 from runbook.cli.common import FileOption, JsonOption, NowOption, StateOption, command
-from runbook.diagnostics import did_you_mean
-from runbook.engine import Weekend
-from runbook.errors import InputError
 
 TeamOption = Annotated[
     str | None,
     typer.Option("--team", help="Only this team's work (team id or name).", show_default=False),
 ]
-
-
-def team_id(weekend: Weekend, given: str) -> str:
-    """The team meant by an id or a display name (any case)."""
-    plan = weekend.plan
-    known = {t.team for t in plan.tasks if t.team} | set(plan.teams)
-    if given in known:
-        return given
-    lowered = given.casefold()
-    for tid in known:
-        info = plan.teams.get(tid)
-        if tid.casefold() == lowered or (info and info.name.casefold() == lowered):
-            return tid
-    raise InputError(f"unknown team '{given}'", hint=did_you_mean(given, sorted(known)))
 
 
 @command()
@@ -52,7 +35,7 @@ def status(
         show_notices(weekend)
         states = snap.tasks
         if team is not None:
-            tid = team_id(weekend, team)
+            tid = weekend.resolve_team(team)
             states = [s for s in states if weekend.plan.tasks[s.index].team == tid]
         if as_json:
             from runbook.contracts import status_json
@@ -96,7 +79,7 @@ def log(
             tid = weekend.resolve(task)
             events = [e for e in events if e.task == tid]
         if team is not None:
-            wanted = team_id(weekend, team)
+            wanted = weekend.resolve_team(team)
             index = weekend.plan.index
             events = [
                 e

@@ -23,11 +23,6 @@ def console() -> Console:
     return Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
 
 
-def _with_date(plan: Plan) -> bool:
-    end = max(plan.finish, plan.deadline or plan.finish)
-    return end - plan.start >= 6 * 86400
-
-
 def finish_line(plan: Plan) -> Text:
     """Planned finish against the deadline, coloured by whether it fits."""
     zone = plan.zone
@@ -76,7 +71,7 @@ def plan_table(plan: Plan, snapshot: Snapshot | None = None, *, width: int = 120
         return forecast_table(plan, snapshot)
     longest = max((len(t.id) for t in plan.tasks), default=4)
     titles = width - longest >= 70
-    zone, dated = plan.zone, _with_date(plan)
+    zone, dated = plan.zone, plan.needs_dates()
     table = Table(
         title=f"{plan.name}",
         caption=f"times in {plan.timezone} ({utc_offset(plan.start, zone)}); "
@@ -121,7 +116,7 @@ def forecast_table(plan: Plan, snap: Snapshot) -> Table:
     """The timeline recomputed from actuals: planned start, forecast start and finish."""
     from runbook.display import STATUS_STYLE
 
-    zone, dated = plan.zone, _with_date(plan)
+    zone, dated = plan.zone, plan.needs_dates()
     table = Table(
         title=f"{plan.name} — forecast at {clock(snap.now, zone, with_date=True)}",
         caption=f"times in {plan.timezone}; done tasks show actual times; "

@@ -10,10 +10,10 @@ from rich.text import Text
 
 from runbook.display import STATUS_STYLE
 from runbook.durations import clock, format_duration
-from runbook.engine import describe_ahead, overrun
+from runbook.engine import describe_ahead
 from runbook.gates import next_point_of_no_return
 from runbook.plan import Plan
-from runbook.state import FAILED, READY, RUNNING, PullForward, Snapshot, TaskState
+from runbook.state import FAILED, READY, RUNNING, PullForward, Snapshot, TaskState, overrun
 from runbook.store import Event
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from runbook.cli import output
@@ -11,6 +11,7 @@ from runbook.cli.common import runbook_file, state_file
 from runbook.durations import TimeError, parse_moment
 from runbook.engine import Weekend, system_clock
 from runbook.errors import InputError
+from runbook.plan import Plan
 
 
 def open_weekend(
@@ -20,10 +21,12 @@ def open_weekend(
     now: str | None = None,
     create: bool = False,
     argument: Path | None = None,
+    compiled: Plan | None = None,
 ) -> Weekend:
-    """Open the runbook and its state; ``now`` (or ``$RUNBOOK_NOW``) fixes the clock."""
+    """Open the runbook and its state; ``now`` (or ``$RUNBOOK_NOW``) fixes the clock;
+    ``compiled`` is the runbook's plan when the caller has just computed it."""
     path = runbook_file(argument, file)
-    weekend = Weekend.open(path, state_file(state, path), create=create)
+    weekend = Weekend.open(path, state_file(state, path), create=create, compiled=compiled)
     pretend = now or os.environ.get("RUNBOOK_NOW")
     if pretend:
         fixed = moment(pretend, weekend, option="--now")
@@ -49,19 +52,15 @@ def show_notices(weekend: Weekend) -> None:
         output.warning(notice)
 
 
-def pretend_now(now: str | None, runbook: Path) -> int:
-    """Epoch seconds of ``--now`` / ``$RUNBOOK_NOW`` (read in the runbook's time zone), or
+def pretend_now(now: str | None, zone: tzinfo) -> int:
+    """Epoch seconds of ``--now`` / ``$RUNBOOK_NOW`` (read in ``zone``, the runbook's), or
     the clock — for commands that do not open a weekend."""
     text = now or os.environ.get("RUNBOOK_NOW")
     current = system_clock()
     if not text:
         return int(current.timestamp())
-    from runbook.validate import validate_path
-
-    plan = validate_path(runbook, warnings=False).plan
-    zone = plan.zone if plan is not None else current.tzinfo
     try:
-        return int(parse_moment(text, zone, current).timestamp())  # type: ignore[arg-type]
+        return int(parse_moment(text, zone, current).timestamp())
     except (TimeError, ValueError) as exc:
         raise InputError(
             f"--now {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"

@@ -99,13 +99,15 @@ class ReadinessReport:
         return self.validation.problems
 
 
-def _events(state: str | os.PathLike[str] | None) -> list[Event]:
+def _events(state: str | os.PathLike[str] | None, plan: Plan) -> list[Event]:
+    """The weekend's decisions, sign-offs and checks (the state file must be this runbook's)."""
     if state is None or not Path(state).exists():
         return []
     store = Store.open(state, create=False)
     if store is None:
         return []
     try:
+        store.check_owner(plan.name)
         return store.events()
     finally:
         store.close()
@@ -119,10 +121,12 @@ def readiness(
     rehearsal: str | os.PathLike[str] | None = None,
     runs: int = 10_000,
     seed: int = 0,
+    validation: Validation | None = None,
 ) -> ReadinessReport:
     """Build the readiness report of a runbook (with its state file's decisions, sign-offs
-    and checks, and a dress rehearsal's state file when given)."""
-    result = validate_path(runbook_path)
+    and checks, and a dress rehearsal's state file when given); ``validation`` is the
+    runbook's, when the caller already has it."""
+    result = validation if validation is not None else validate_path(runbook_path)
     model = result.loaded.runbook
     rules = model.readiness_rules if model is not None else ReadinessRules()
     report = ReadinessReport(
@@ -145,7 +149,7 @@ def readiness(
         findings.append(
             Finding("valid", "info", f"the runbook is valid with {len(result.warnings)} warning(s)")
         )
-    records, runbook_events = fold(_events(state))
+    records, runbook_events = fold(_events(state, plan))
     _missing(report, model, plan)
     _schedule(report, plan)
     _gates(report, plan, records)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runbook.errors import InputError, StateError
+from runbook.errors import InputError
 from runbook.plan import Plan
 from runbook.state import DONE, fold
 from runbook.store import Store
@@ -75,11 +75,7 @@ def rehearsal_evidence(plan: Plan, path: str | os.PathLike[str]) -> Rehearsal:
     store = Store.open(path, create=False)
     assert store is not None
     try:
-        owner = store.meta("runbook")
-        if owner is not None and owner != plan.name:
-            raise StateError(
-                f"{path}: this rehearsal belongs to the runbook '{owner}', not to '{plan.name}'"
-            )
+        store.check_owner(plan.name, what="rehearsal")
         records, _ = fold(store.events())
     finally:
         store.close()

@@ -17,13 +17,13 @@ from textual.widgets import DataTable, Digits, Footer, Label, Static, TabbedCont
 
 from runbook.alerts import Alert, alerts
 from runbook.durations import clock, format_duration
-from runbook.engine import Weekend, describe_ahead, overrun
+from runbook.engine import Weekend, describe_ahead
 from runbook.errors import RunbookError
 from runbook.filters import TaskFilter
 from runbook.gates import next_point_of_no_return
 from runbook.live import Live
 from runbook.progress import progress, progress_by
-from runbook.state import FAILED, READY, RUNNING, Snapshot
+from runbook.state import FAILED, READY, RUNNING, Snapshot, overrun
 from runbook.tui.rows import COLUMN_KEYS, bar, lines_or_none, team_contact
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
 from runbook.tui.table import TaskTable

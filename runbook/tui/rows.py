@@ -12,7 +12,7 @@ from rich.text import Text
 
 from runbook.display import STATUS_STYLE
 from runbook.durations import clock, format_duration
-from runbook.state import Snapshot, TaskState
+from runbook.state import Snapshot, TaskState, overrun
 
 # (key, label) of the task table's columns, in order.
 # Most important first, so a narrow terminal still shows what matters without scrolling.
@@ -75,11 +75,7 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
 
     variance = state.start_variance
     var_style = "red" if (variance or 0) > 0 else "green"
-    over = (
-        state.status in ("running", "failed")
-        and state.actual_start is not None
-        and (snap.now - state.actual_start > task.duration)
-    )
+    over = overrun(snap, state.index) > 0
     status = Text(STATUS_LABEL[state.status], style=STATUS_STYLE[state.status])
     if state.forced:
         status.append("*", style="bold yellow")
@@ -141,9 +137,7 @@ def sort_value(snap: Snapshot, state: TaskState, column: str) -> object:
 
 def dated(snap: Snapshot) -> bool:
     """Whether times need a date (a runbook longer than about a week)."""
-    plan = snap.plan
-    end = max(snap.forecast_finish, plan.deadline or plan.finish)
-    return end - plan.start >= 6 * 86400
+    return snap.plan.needs_dates(snap.forecast_finish)
 
 
 def team_contact(snap: Snapshot, team: str | None) -> str:
