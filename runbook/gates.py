@@ -44,6 +44,15 @@ class PointOfNoReturn:
         return self.point - self.forecast
 
 
+def point_of_no_return(plan: Plan, gate: str) -> int | None:
+    """The latest moment a NO-GO at ``gate`` can start rolling back and be done by the
+    deadline (deadline - rollback); None without a deadline or a rollback."""
+    info = plan.gates[gate]
+    if plan.deadline is None or info.rollback is None:
+        return None
+    return plan.deadline - info.rollback
+
+
 def points_of_no_return(plan: Plan, snap: Snapshot | None = None) -> list[PointOfNoReturn]:
     """Every gate's point of no return, in planned order. The planned time is the gate's
     planned start in the baseline (or the plan before the weekend)."""
@@ -53,9 +62,7 @@ def points_of_no_return(plan: Plan, snap: Snapshot | None = None) -> list[PointO
         task = plan.tasks[plan.index[gate.id]]
         b = baseline.index.get(gate.id)
         planned = baseline.tasks[b].es if b is not None else task.es
-        point = None
-        if plan.deadline is not None and gate.rollback is not None:
-            point = plan.deadline - gate.rollback
+        point = point_of_no_return(plan, gate.id)
         forecast = snap.by_id(gate.id).forecast_start if snap is not None else None
         out.append(PointOfNoReturn(gate.id, gate.rollback, point, planned, forecast))
     out.sort(key=lambda p: (p.planned, p.gate))

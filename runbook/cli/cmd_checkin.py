@@ -102,10 +102,11 @@ def _check_in(
         if result.events and not as_json:
             from runbook.engine import describe_ahead
 
-            word, amount = describe_ahead(result.ahead(weekend.plan))
+            finish, ahead = result.position(weekend.plan)
+            word, amount = describe_ahead(ahead)
             output.echo(
                 f"weekend: {word}{' ' + amount if amount else ''} · forecast finish "
-                f"{clock(result.forecast_finish(weekend.plan), zone)}"
+                f"{clock(finish, zone)}"
                 + (
                     f" · deadline {clock(weekend.plan.deadline, zone)}"
                     if weekend.plan.deadline

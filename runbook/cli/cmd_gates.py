@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,10 @@ from runbook.cli.common import (
     command,
     host,
 )
+
+if TYPE_CHECKING:
+    from runbook.engine import Weekend
+    from runbook.store import Event
 
 NoteOption = Annotated[
     str | None, typer.Option("--note", help="A remark for the log (conditions, who was there).")
@@ -43,7 +47,7 @@ def decide(
     from runbook.cli.weekend import moment, open_weekend
     from runbook.contracts import event_json
     from runbook.durations import clock, format_duration
-    from runbook.gates import NO_GO
+    from runbook.gates import NO_GO, point_of_no_return
 
     with open_weekend(file, state, create=True) as weekend:
         when = moment(at, weekend, option="--at") if at else None
@@ -66,8 +70,8 @@ def decide(
             return
         steps = f" ({' → '.join(info.rollback_tasks)})" if info.rollback_tasks else ""
         output.echo(f"roll back now: the rollback takes {format_duration(info.rollback)}{steps}")
-        if plan.deadline is not None:
-            latest = plan.deadline - info.rollback
+        latest = point_of_no_return(plan, info.id)
+        if plan.deadline is not None and latest is not None:
             left = latest - weekend.now()
             when_text = clock(latest, zone, with_date=True)
             if left >= 0:
@@ -87,6 +91,17 @@ def decide(
                 )
 
 
+def _recorded(weekend: Weekend, event: Event, as_json: bool, what: str) -> None:
+    """Say what was recorded: the event as JSON, or ``what · when by whom``."""
+    from runbook.contracts import event_json
+    from runbook.durations import clock
+
+    if as_json:
+        output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
+    else:
+        output.echo(f"{what} · {clock(event.at, weekend.plan.zone)} by {event.actor}")
+
+
 @command()
 def signoff(
     team: Annotated[str, typer.Argument(help="Team id or name.")],
@@ -98,18 +113,11 @@ def signoff(
 ) -> None:
     """Record that a team declares itself ready for the weekend."""
     from runbook.cli.weekend import open_weekend
-    from runbook.contracts import event_json
-    from runbook.durations import clock
 
     with open_weekend(file, state, create=True) as weekend:
         event = weekend.sign_off(team, actor=actor(by), host=host(), note=note)
-        if as_json:
-            output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
-            return
         name = weekend.plan.team_name(event.data["team"])
-        output.echo(
-            f"signed off: {name} is ready · {clock(event.at, weekend.plan.zone)} by {event.actor}"
-        )
+        _recorded(weekend, event, as_json, f"signed off: {name} is ready")
 
 
 @command(name="check")
@@ -123,16 +131,8 @@ def check_item(
 ) -> None:
     """Tick off a readiness item (training given, backups verified, rehearsal done...)."""
     from runbook.cli.weekend import open_weekend
-    from runbook.contracts import event_json
-    from runbook.durations import clock
 
     with open_weekend(file, state, create=True) as weekend:
         event = weekend.check_item(item, actor=actor(by), host=host(), note=note)
-        if as_json:
-            output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
-            return
         title = next(r.title for r in weekend.plan.readiness if r.id == event.data["item"])
-        output.echo(
-            f"checked: {event.data['item']} — {title} · "
-            f"{clock(event.at, weekend.plan.zone)} by {event.actor}"
-        )
+        _recorded(weekend, event, as_json, f"checked: {event.data['item']} — {title}")
