@@ -171,6 +171,15 @@ class Weekend:
     def snapshot(self, now: int | None = None) -> Snapshot:
         """Every task's state and the forecast at ``now`` (default: the clock)."""
         records, runbook_events = fold(self.events())
+        return self.snapshot_of(records, runbook_events, now)
+
+    def snapshot_of(
+        self,
+        records: dict[str, TaskRecord],
+        runbook_events: Sequence[Event],
+        now: int | None = None,
+    ) -> Snapshot:
+        """The snapshot of records already folded (a live view keeps them in memory)."""
         baseline, event = self.baseline_of(runbook_events)
         self.note_changed_runbook(event)
         return snapshot(self.plan, baseline, records, self.now() if now is None else now)

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 from runbook.engine import Weekend
-from runbook.state import Snapshot, TaskRecord, apply_event, snapshot
+from runbook.state import Snapshot, TaskRecord, apply_event
 from runbook.store import Event, Store
 
 
@@ -86,7 +86,4 @@ class Live:
 
     def snapshot(self, now: int | None = None) -> Snapshot:
         """Every task's state and the forecast, from the records in memory."""
-        weekend = self.weekend
-        baseline, event = weekend.baseline_of(self.runbook_events)
-        weekend.note_changed_runbook(event)
-        return snapshot(weekend.plan, baseline, self.records, weekend.now() if now is None else now)
+        return self.weekend.snapshot_of(self.records, self.runbook_events, now)
