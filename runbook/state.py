@@ -346,3 +346,18 @@ def overrun(snap: Snapshot, index: int) -> int:
     if state.status not in (RUNNING, FAILED) or state.actual_start is None or task.milestone:
         return 0
     return max(0, snap.now - state.actual_start - task.duration)
+
+
+def running_now(states: Iterable[TaskState]) -> list[TaskState]:
+    """The bridge call's first list: what runs (or is stuck, failed) right now."""
+    return [s for s in states if s.status in (RUNNING, FAILED)]
+
+
+def ready_to_start(states: Iterable[TaskState]) -> list[TaskState]:
+    """What can start, soonest first (a team to call)."""
+    return sorted((s for s in states if s.status == READY), key=lambda s: s.forecast_start)
+
+
+def late_tasks(states: Iterable[TaskState]) -> list[TaskState]:
+    """What should have started by the baseline and has not, most overdue first."""
+    return sorted((s for s in states if s.late), key=lambda s: s.planned_start or 0)

@@ -13,7 +13,16 @@ from runbook.durations import clock, format_duration
 from runbook.engine import describe_ahead
 from runbook.gates import next_point_of_no_return
 from runbook.plan import Plan
-from runbook.state import FAILED, READY, RUNNING, PullForward, Snapshot, TaskState, overrun
+from runbook.state import (
+    FAILED,
+    PullForward,
+    Snapshot,
+    TaskState,
+    late_tasks,
+    overrun,
+    ready_to_start,
+    running_now,
+)
 from runbook.store import Event
 
 
@@ -108,9 +117,7 @@ def briefing(
         parts.append(line)
 
     running = []
-    for s in states:
-        if s.status not in (RUNNING, FAILED):
-            continue
+    for s in running_now(states):
         task = plan.tasks[s.index]
         elapsed = now - (s.actual_start or now)
         over = overrun(snap, s.index)
@@ -132,7 +139,7 @@ def briefing(
     parts += _section("Running now", running, limit)
 
     ready = []
-    for s in sorted((s for s in states if s.status == READY), key=lambda s: s.forecast_start):
+    for s in ready_to_start(states):
         task = plan.tasks[s.index]
         when = Text(
             "now" if s.forecast_start <= now else f"not before {clock(s.forecast_start, zone)}"
@@ -151,7 +158,7 @@ def briefing(
     parts += _section("Ready to start (call the team)", ready, limit)
 
     late = []
-    for s in sorted((s for s in states if s.late), key=lambda s: s.planned_start or 0):
+    for s in late_tasks(states):
         task = plan.tasks[s.index]
         by = now - (s.planned_start or now)
         why = f"waiting for {', '.join(s.blocked_by[:3])}" if s.blocked_by else "ready, not started"

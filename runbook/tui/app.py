@@ -23,7 +23,14 @@ from runbook.filters import TaskFilter
 from runbook.gates import next_point_of_no_return
 from runbook.live import Live
 from runbook.progress import progress, progress_by
-from runbook.state import FAILED, READY, RUNNING, Snapshot, overrun
+from runbook.state import (
+    FAILED,
+    Snapshot,
+    late_tasks,
+    overrun,
+    ready_to_start,
+    running_now,
+)
 from runbook.tui.rows import COLUMN_KEYS, bar, lines_or_none, team_contact
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
 from runbook.tui.table import TaskTable
@@ -282,9 +289,7 @@ class MissionControl(App[None]):
     def _show_panels(self, snap: Snapshot) -> None:
         plan, zone, now = snap.plan, snap.plan.zone, snap.now
         running = []
-        for s in snap.tasks:
-            if s.status not in (RUNNING, FAILED):
-                continue
+        for s in running_now(snap.tasks):
             task = plan.tasks[s.index]
             line = Text(f"{task.id} ", style="bold")
             line.append(
@@ -299,9 +304,7 @@ class MissionControl(App[None]):
         self._panel("running", "Running now", running, "nothing running")
 
         ready = []
-        for s in sorted(
-            (s for s in snap.tasks if s.status == READY), key=lambda s: s.forecast_start
-        ):
+        for s in ready_to_start(snap.tasks):
             task = plan.tasks[s.index]
             line = Text(f"{task.id} ", style="bold red" if s.critical else "bold")
             line.append(plan.team_name(task.team), style="magenta")
@@ -314,7 +317,7 @@ class MissionControl(App[None]):
         self._panel("ready", "Ready to start", ready, "nothing ready")
 
         late = []
-        for s in sorted((s for s in snap.tasks if s.late), key=lambda s: s.planned_start or 0):
+        for s in late_tasks(snap.tasks):
             task = plan.tasks[s.index]
             line = Text(f"{task.id} ", style="bold red" if s.critical else "bold yellow")
             line.append(f"{format_duration(now - (s.planned_start or now))} late")
