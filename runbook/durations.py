@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DURATION_FORMS = "90m, 1h30m, 2h, 45s, 1d, PT1H30M or a number of minutes"
@@ -167,21 +167,11 @@ def to_epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def from_epoch(seconds: float, zone: tzinfo) -> datetime:
-    """An epoch time shown in ``zone``."""
-    return datetime.fromtimestamp(seconds, zone)
-
-
 def iso(seconds: float | None, zone: tzinfo) -> str | None:
     """ISO 8601 with the zone's UTC offset, or None."""
     if seconds is None:
         return None
     return datetime.fromtimestamp(seconds, zone).isoformat()
-
-
-def delta(seconds: float) -> timedelta:
-    """Seconds as a timedelta."""
-    return timedelta(seconds=seconds)
 
 
 def clock(seconds: float, zone: tzinfo, *, with_date: bool = False) -> str:
@@ -194,3 +184,12 @@ def utc_offset(seconds: float, zone: tzinfo) -> str:
     """The zone's offset at a moment, as ``UTC+01:00``."""
     text = datetime.fromtimestamp(seconds, zone).strftime("%z")
     return f"UTC{text[:3]}:{text[3:]}"
+
+
+def t_plus(now: float, start: float, *, seconds: bool = False) -> str:
+    """Elapsed time since the planned start: ``T+28:05`` (``T-02:30`` before it), with
+    ``:SS`` when ``seconds``."""
+    elapsed = int(now - start)
+    sign, total = ("+" if elapsed >= 0 else "-"), abs(elapsed)
+    text = f"T{sign}{total // 3600:02d}:{total % 3600 // 60:02d}"
+    return text + f":{total % 60:02d}" if seconds else text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import types
 import typing
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from runbook.diagnostics import Problem, did_you_mean
 from runbook.model import FORMAT_VERSION, FieldError, Runbook
-from runbook.source import digest_of, read_bytes
+from runbook.source import digest_of
 from runbook.yamlsafe import Document, read
 
 _EXPECTED = {
@@ -72,11 +71,6 @@ class Loaded:
         found = Problem(severity, message, line, column, hint, path)
         self.problems.append(found)
         return found
-
-
-def load_path(path: str | os.PathLike[str]) -> Loaded:
-    """Read and validate the runbook file at ``path`` (see ``load_bytes``)."""
-    return load_bytes(read_bytes(path), source=os.fspath(path))
 
 
 def load_bytes(data: bytes, *, source: str = "<runbook>") -> Loaded:

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from runbook.display import STATUS_STYLE
-from runbook.durations import clock, format_duration
+from runbook.durations import clock, format_duration, t_plus
 from runbook.engine import describe_ahead
 from runbook.gates import next_point_of_no_return
 from runbook.plan import Plan
@@ -24,14 +24,6 @@ from runbook.state import (
     running_now,
 )
 from runbook.store import Event
-
-
-def t_plus(now: int, start: int) -> str:
-    """Elapsed time since the planned start: ``T+28:05`` (``T-02:30`` before it)."""
-    delta = now - start
-    sign = "+" if delta >= 0 else "-"
-    minutes_total = abs(delta) // 60
-    return f"T{sign}{minutes_total // 60:02d}:{minutes_total % 60:02d}"
 
 
 def headline(snap: Snapshot) -> Text:

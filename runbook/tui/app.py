@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Digits, Footer, Label, Static, TabbedContent, TabPane
 
 from runbook.alerts import Alert, alerts
-from runbook.durations import clock, format_duration
+from runbook.durations import clock, format_duration, t_plus
 from runbook.engine import Weekend, describe_ahead
 from runbook.errors import RunbookError
 from runbook.filters import TaskFilter
@@ -199,12 +199,7 @@ class MissionControl(App[None]):
         text.append("\n")
         text.append(clock(snap.now, zone, with_date=True), style="bold")
         text.append(f":{snap.now % 60:02d}", style="bold")
-        delta = snap.now - plan.start
-        sign, seconds = ("+" if delta >= 0 else "-"), abs(delta)
-        text.append(
-            f"  T{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}",
-            style="bold cyan",
-        )
+        text.append(f"  {t_plus(snap.now, plan.start, seconds=True)}", style="bold cyan")
         done = progress(snap)
         text.append("\n")
         text.append(f"{done.finished}/{done.total} done · {done.weighted:.0%} of the work ")
