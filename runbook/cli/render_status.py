@@ -65,10 +65,15 @@ def _section(
     if not rows:
         return []
     table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
-    for _ in rows[0]:
-        table.add_column(no_wrap=True, overflow="ellipsis")
-    table.columns[1].overflow = "ellipsis"
-    table.columns[1].max_width = 44
+    # The mark and the figures keep their width; the id, and most of all the team's name,
+    # give way on a narrow terminal.
+    for i, _ in enumerate(rows[0]):
+        table.add_column(
+            no_wrap=True,
+            overflow="ellipsis",
+            max_width={1: 30, 2: 22}.get(i),
+            ratio={2: 1}.get(i),
+        )
     shown = rows if limit is None else rows[:limit]
     for row in shown:
         table.add_row(*row)
@@ -180,13 +185,15 @@ def pull_forward_section(
         (
             Text("⇡", style="green"),
             Text(p.id, style="bold"),
-            Text(f"not before {clock(p.not_before, zone)}"),
-            Text(f"could start {clock(p.could_start, zone)}", style="green"),
+            Text(clock(p.not_before, zone)),
+            Text(f"→ {clock(p.could_start, zone)}", style="green"),
             Text(f"{format_duration(p.gain)} earlier"),
         )
         for p in pull
     ]
-    return _section("Could be pulled forward (only not_before holds them back)", rows, limit)
+    return _section(
+        "Could be pulled forward (not_before → could start; nothing else holds them)", rows, limit
+    )
 
 
 def remaining_path(snap: Snapshot, states: Sequence[TaskState]) -> Text:
