@@ -227,3 +227,14 @@ async def test_the_clock_and_elapsed_figures_tick_every_second(app, clock):
         assert "T+00:20:07" in identity
         running = str(app.query_one("#running").render())
         assert "backup 10m7s/1h" in running
+
+
+async def test_a_timer_firing_while_the_dashboard_quits_does_nothing(app, clock):
+    """Textual removes the widgets before it stops the app's timers, so a poll or a tick can
+    land in between (seen in CI): it must not look for widgets that are gone."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+    clock.advance(minutes=2)  # a new minute: the tick would recompute the whole screen
+    app.tick()
+    app.poll()
+    assert not app.is_running

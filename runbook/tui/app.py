@@ -153,6 +153,8 @@ class MissionControl(App[None]):
     # -- live ------------------------------------------------------------------------
     def poll(self) -> None:
         """Cheap when idle: one PRAGMA data_version and one stat of the runbook file."""
+        if not self.is_running:  # shutting down: the widgets are already being removed
+            return
         change = self.live.refresh()
         if change:
             if change.runbook_changed:
@@ -164,6 +166,8 @@ class MissionControl(App[None]):
     def tick(self) -> None:
         """Every second: the clock, T+ and the elapsed figures of the panels; every minute
         (the table's precision): the whole forecast."""
+        if not self.is_running:  # a last tick while quitting must not touch removed widgets
+            return
         now = self.weekend.now()
         if now // 60 != self._minute:
             self.update_all()
