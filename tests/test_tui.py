@@ -10,7 +10,7 @@ from runbook.tui.app import MissionControl
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
 from runbook.tui.table import TaskTable
 
-from .tui_helpers import FRIDAY_1820, control_app
+from .tui_helpers import FRIDAY_1820, control_app, until
 from .weekend_helpers import FakeClock
 
 
@@ -152,8 +152,7 @@ async def test_a_check_in_from_another_terminal_appears_and_keeps_the_selection(
             app.weekend.runbook_path, app.weekend.state_path, clock=clock, create=True
         ) as other:
             other.record("done", ["backup"], actor="sanne", host="pc2")
-        await pilot.pause(0.3)
-        assert app.snap.by_id("backup").status == "done"
+        await until(pilot, lambda: app.snap.by_id("backup").status == "done")
         table = app.query_one(TaskTable)
         assert table.selected_task == "import"
         # Only the cells that changed were redrawn, not every row.
@@ -163,7 +162,7 @@ async def test_a_check_in_from_another_terminal_appears_and_keeps_the_selection(
 async def test_the_clock_ticks_the_elapsed_figures(app, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         clock.advance(hours=2)
-        await pilot.pause(1.2)
+        await until(pilot, lambda: app.snap.now == int(clock().timestamp()))
         assert app.snap.now == int(clock().timestamp())
         assert "backup" in str(app.query_one("#running").render())
 
@@ -171,7 +170,7 @@ async def test_the_clock_ticks_the_elapsed_figures(app, clock):
 async def test_an_overrun_raises_an_alert_once(app, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         clock.advance(hours=1)  # backup (1h) started 18:10: 10m over at 19:20
-        await pilot.pause(1.2)
+        await until(pilot, lambda: ("overrun", "backup") in app.announced)
         assert ("overrun", "backup") in app.announced
         messages = [n.message for n in app._notifications]
         assert any("backup has run 1h10m, 10m over" in m for m in messages)
@@ -221,7 +220,7 @@ async def test_an_80_by_24_terminal_still_shows_the_verdict_and_the_table(app):
 async def test_the_clock_and_elapsed_figures_tick_every_second(app, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         clock.advance(seconds=7)
-        await pilot.pause(1.2)
+        await until(pilot, lambda: "18:20:07" in str(app.query_one("#identity").render()))
         identity = str(app.query_one("#identity").render())
         assert "Fri 04 Dec 18:20:07" in identity
         assert "T+00:20:07" in identity

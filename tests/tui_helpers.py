@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from runbook.engine import Weekend
 from runbook.tui.app import MissionControl
@@ -38,3 +42,13 @@ def control_app(
         weekend, actor="coordinator", host="bridge", read_only=read_only, poll_seconds=0.05
     )
     return app, runbook, state
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until ``condition`` holds: the dashboard's timers are real, and a busy
+    CI machine may be slower than a fixed pause (a 1 s tick must not need exactly 1.2 s)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the dashboard did not get there within {timeout} s")
+        await pilot.pause(0.05)
