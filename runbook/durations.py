@@ -70,12 +70,15 @@ def parse_duration(value: object) -> int:
     raise DurationError(f"'{value}' is not a duration; use {DURATION_FORMS}")
 
 
-def format_duration(seconds: float) -> str:
+def format_duration(seconds: float, *, narrow: bool = False) -> str:
     """Print a duration compactly: ``1h30m``, ``45s``, ``2d3h``, ``0m``; negative gets a minus.
-    Seconds are shown only under an hour (past that they are noise)."""
+    Seconds are shown only under an hour (past that they are noise); ``narrow`` also rounds
+    a day or more to whole hours (``12d18h46m`` -> ``12d19h``), for a narrow table column."""
     sign = "-" if seconds < 0 else ""
     total = abs(round(seconds))
-    if total >= 3600:
+    if total >= 86400 and narrow:
+        total = round(total / 3600) * 3600
+    elif total >= 3600:
         total = round(total / 60) * 60
     if total == 0:
         return "0m"

@@ -46,7 +46,7 @@ def signed(seconds: int | None) -> str:
     """``+35m`` / ``-5m`` / ``""``."""
     if seconds is None or abs(seconds) < 60:
         return ""
-    return ("+" if seconds > 0 else "-") + format_duration(abs(seconds))
+    return ("+" if seconds > 0 else "-") + format_duration(abs(seconds), narrow=True)
 
 
 def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[Text, ...]:
@@ -94,7 +94,9 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
         when,
         Text(signed(variance), style=var_style),
         Text(
-            format_duration(state.float) if state.status not in ("done", "skipped") else "",
+            ""
+            if state.status in ("done", "skipped")
+            else format_duration(state.float, narrow=True),
             style="red" if state.critical else "dim",
         ),
         Text(task.team or "—", style="magenta"),
