@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from runbook.durations import format_duration
+
 from .conftest import EXAMPLES
 
 MINIMAL = EXAMPLES / "minimal.yaml"
@@ -189,3 +191,28 @@ def test_an_empty_id_is_called_empty(cli, write_runbook):
     )
     result = cli("validate", path)
     assert "the id is empty" in result.stderr
+
+
+def test_on_an_80_column_terminal_ids_times_and_figures_stay_whole(cli):
+    """The big example has ids of 29 characters: titles give way, team names are shortened,
+    but no id, time, duration or float is cut."""
+    from rich.cells import cell_len
+
+    big = EXAMPLES / "cloud-migration-weekend.yaml"
+    tasks = json.loads(cli("plan", big, "--json").stdout)["tasks"]
+    result = cli("plan", big, env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert "…" not in "".join(lines[:4])  # the header is whole
+    for task in tasks:
+        row = next(line for line in lines if task["id"] in line.split()[:2])
+        assert row.rstrip().endswith(format_duration(task["total_float_minutes"] * 60)), row
+
+
+def test_a_wide_terminal_shows_the_titles_too(cli):
+    narrow = cli("plan", MINIMAL, env={"COLUMNS": "80"}).stdout
+    wide = cli("plan", MINIMAL, env={"COLUMNS": "130"}).stdout
+    assert "Point intranet.example.org at the cloud" in wide
+    assert "Point intranet" not in narrow
+    assert "switch-dns" in narrow

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich import box
-from rich.console import Console, Group
+from rich.cells import cell_len
+from rich.console import Console, Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -63,96 +65,156 @@ def validation_summary(result: Validation) -> str:
     return "; ".join(parts)
 
 
-def plan_table(plan: Plan, snapshot: Snapshot | None = None, *, width: int = 120) -> Table:
-    """Tasks in start order with team, start, finish, duration, float and a critical mark;
-    with a snapshot, the status and the forecast (actual times for work already done). A
-    terminal too narrow for titles beside the longest id shows the ids alone."""
-    if snapshot is not None:
-        return forecast_table(plan, snapshot)
-    longest = max((len(t.id) for t in plan.tasks), default=4)
-    titles = width - longest >= 70
-    zone, dated = plan.zone, plan.needs_dates()
+@dataclass(frozen=True)
+class Column:
+    """A column of a fitted table: ``fixed`` cells (ids, times, figures) are never cut, the
+    ``title`` column goes first when room runs out, the ``team`` column is shortened."""
+
+    header: str
+    role: str = "fixed"
+    justify: JustifyMethod = "left"
+
+
+def fitted_table(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str | Text]],
+    *,
+    width: int,
+    title: str,
+    caption: str,
+) -> Table:
+    """A table laid out for ``width`` columns of terminal: on a narrow terminal the columns
+    move closer together, then the titles go, then long team names are shortened."""
+
+    def size(cell: str | Text) -> int:
+        return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
+
+    widths = [
+        max([cell_len(c.header)] + [size(row[k]) for row in rows]) for k, c in enumerate(columns)
+    ]
+    fixed = sum(w for w, c in zip(widths, columns, strict=True) if c.role == "fixed")
+    team = sum(w for w, c in zip(widths, columns, strict=True) if c.role == "team")
+    # The box puts one space between columns; padding adds one more when there is room.
+    count = sum(1 for c in columns if c.role != "title")
+    gap = 2 if fixed + team + 2 * count <= width else 1
+    titles = width - fixed - team - gap * count - gap >= 20
     table = Table(
-        title=f"{plan.name}",
-        caption=f"times in {plan.timezone} ({utc_offset(plan.start, zone)}); "
-        "! = on the critical path (no float)",
+        title=title,
+        caption=caption,
         header_style="bold",
-        expand=True,
+        expand=titles,  # the titles take the room that is left
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
         collapse_padding=True,
+        padding=(0, gap - 1),
     )
-    table.add_column("", width=1, no_wrap=True)
-    table.add_column("Task", no_wrap=True, min_width=8)
-    if titles:
-        table.add_column("Title", overflow="ellipsis", no_wrap=True, min_width=5, ratio=1)
-    table.add_column("Team", no_wrap=True, overflow="ellipsis", min_width=4)
-    table.add_column("Start", no_wrap=True, min_width=9)
-    table.add_column("Finish", no_wrap=True, min_width=9)
-    table.add_column("Duration", justify="right", no_wrap=True, min_width=5)
-    table.add_column("Float", justify="right", no_wrap=True, min_width=5)
-    position = {v: k for k, v in enumerate(plan.order)}
-    for i in sorted(range(len(plan.tasks)), key=lambda i: (plan.tasks[i].es, position[i])):
-        t = plan.tasks[i]
-        style = "red" if t.critical else None
-        cells: list[str | Text] = [
-            Text("!", style="bold red") if t.critical else "",
-            Text(t.id, style=style or ""),
-            t.title,
-            t.team or "—",
-            clock(t.es, zone, with_date=dated),
-            clock(t.ef, zone, with_date=dated),
-            "◆" if t.milestone else format_duration(t.duration),
-            Text(format_duration(t.total_float), style="dim" if not t.critical else "red"),
-        ]
-        if not titles:
-            del cells[2]
-        table.add_row(*cells)
+    keep = [k for k, c in enumerate(columns) if titles or c.role != "title"]
+    for k in keep:
+        c = columns[k]
+        if c.role == "title":
+            table.add_column(c.header, overflow="ellipsis", no_wrap=True, min_width=5, ratio=1)
+        elif c.role == "team":
+            room = max(4, min(widths[k], width - fixed - gap * count))
+            table.add_column(c.header, no_wrap=True, overflow="ellipsis", max_width=room)
+        else:
+            table.add_column(c.header, no_wrap=True, min_width=widths[k], justify=c.justify)
+    for row in rows:
+        table.add_row(*(row[k] for k in keep))
     return table
 
 
-def forecast_table(plan: Plan, snap: Snapshot) -> Table:
+def plan_table(plan: Plan, snapshot: Snapshot | None = None, *, width: int = 120) -> Table:
+    """Tasks in start order with team, start, finish, duration, float and a critical mark;
+    with a snapshot, the status and the forecast (actual times for work already done)."""
+    if snapshot is not None:
+        return forecast_table(plan, snapshot, width=width)
+    zone, dated = plan.zone, plan.needs_dates()
+    position = {v: k for k, v in enumerate(plan.order)}
+    rows = []
+    for i in sorted(range(len(plan.tasks)), key=lambda i: (plan.tasks[i].es, position[i])):
+        t = plan.tasks[i]
+        rows.append(
+            (
+                Text("!", style="bold red") if t.critical else "",
+                Text(t.id, style="red" if t.critical else ""),
+                t.title,
+                t.team or "—",
+                clock(t.es, zone, with_date=dated),
+                clock(t.ef, zone, with_date=dated),
+                "◆" if t.milestone else format_duration(t.duration),
+                Text(format_duration(t.total_float), style="red" if t.critical else "dim"),
+            )
+        )
+    columns = [
+        Column(""),
+        Column("Task"),
+        Column("Title", "title"),
+        Column("Team", "team"),
+        Column("Start"),
+        Column("Finish"),
+        Column("Duration", justify="right"),
+        Column("Float", justify="right"),
+    ]
+    return fitted_table(
+        columns,
+        rows,
+        width=width,
+        title=plan.name,
+        caption=f"times in {plan.timezone} ({utc_offset(plan.start, zone)}); "
+        "! = on the critical path (no float)",
+    )
+
+
+def forecast_table(plan: Plan, snap: Snapshot, *, width: int = 120) -> Table:
     """The timeline recomputed from actuals: planned start, forecast start and finish."""
     from runbook.display import STATUS_STYLE
 
     zone, dated = plan.zone, plan.needs_dates()
-    table = Table(
-        title=f"{plan.name} — forecast at {clock(snap.now, zone, with_date=True)}",
-        caption=f"times in {plan.timezone}; done tasks show actual times; "
-        "! = on the remaining critical path",
-        header_style="bold",
-    )
-    table.add_column("", width=1, no_wrap=True)
-    table.add_column("Task", no_wrap=True, min_width=8)
-    table.add_column("Title", overflow="ellipsis", no_wrap=True, min_width=12, ratio=1)
-    table.add_column("Team", no_wrap=True, min_width=4)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Planned", no_wrap=True)
-    table.add_column("Start", no_wrap=True, min_width=9)
-    table.add_column("Finish", no_wrap=True, min_width=9)
-    table.add_column("Slip", justify="right", no_wrap=True)
+    rows = []
     for s in sorted(snap.tasks, key=lambda s: (s.forecast_start, s.index)):
         t = plan.tasks[s.index]
         slip = s.start_variance
         slip_text = Text("")
         if slip is not None and abs(slip) >= 60:
             slip_text = Text(
-                ("+" if slip > 0 else "-") + format_duration(abs(slip)),
+                ("+" if slip > 0 else "-") + format_duration(abs(slip), narrow=True),
                 style="red" if slip > 0 else "green",
             )
-        table.add_row(
-            Text("!", style="bold red") if s.critical else "",
-            Text(t.id, style="red" if s.critical else ""),
-            t.title,
-            t.team or "—",
-            Text(s.status, style=STATUS_STYLE[s.status]),
-            clock(s.planned_start, zone, with_date=dated) if s.planned_start is not None else "new",
-            clock(s.forecast_start, zone, with_date=dated),
-            clock(s.forecast_finish, zone, with_date=dated),
-            slip_text,
+        rows.append(
+            (
+                Text("!", style="bold red") if s.critical else "",
+                Text(t.id, style="red" if s.critical else ""),
+                t.title,
+                t.team or "—",
+                Text(s.status, style=STATUS_STYLE[s.status]),
+                clock(s.planned_start, zone, with_date=dated)
+                if s.planned_start is not None
+                else "new",
+                clock(s.forecast_start, zone, with_date=dated),
+                clock(s.forecast_finish, zone, with_date=dated),
+                slip_text,
+            )
         )
-    return table
+    columns = [
+        Column(""),
+        Column("Task"),
+        Column("Title", "title"),
+        Column("Team", "team"),
+        Column("Status"),
+        Column("Planned"),
+        Column("Start"),
+        Column("Finish"),
+        Column("Slip", justify="right"),
+    ]
+    return fitted_table(
+        columns,
+        rows,
+        width=width,
+        title=f"{plan.name} — forecast at {clock(snap.now, zone, with_date=True)}",
+        caption=f"times in {plan.timezone}; done tasks show actual times; "
+        "! = on the remaining critical path",
+    )
 
 
 def critical_path_text(plan: Plan) -> Text:
