@@ -10,3 +10,8 @@ STATUS_STYLE = {
     "done": "green",
     "skipped": "yellow",
 }
+
+
+def count(n: int, noun: str) -> str:
+    """``1 task``, ``3 tasks``, ``0 warnings``: every noun counted here takes an ``s``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

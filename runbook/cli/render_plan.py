@@ -13,6 +13,7 @@ from rich.console import Console, Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
+from runbook.display import count
 from runbook.durations import clock, format_duration, utc_offset
 from runbook.plan import Plan
 from runbook.state import PullForward, Snapshot
@@ -43,10 +44,6 @@ def finish_line(plan: Plan) -> Text:
     return text
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def validation_summary(result: Validation) -> str:
     """One line saying the runbook is valid, and what it plans."""
     plan = result.plan
@@ -55,13 +52,13 @@ def validation_summary(result: Validation) -> str:
     teams = len({t.team for t in plan.tasks if t.team})
     parts = [
         f"{result.loaded.source}: valid",
-        f"{_count(len(plan.tasks), 'task')}, {_count(teams, 'team')}",
+        f"{count(len(plan.tasks), 'task')}, {count(teams, 'team')}",
         f"planned finish {clock(plan.finish, plan.zone, with_date=True)}",
     ]
     if plan.buffer is not None:
         word = "before" if plan.buffer >= 0 else "after"
         parts.append(f"{format_duration(abs(plan.buffer))} {word} the deadline")
-    parts.append(_count(warnings, "warning"))
+    parts.append(count(warnings, "warning"))
     return "; ".join(parts)
 
 

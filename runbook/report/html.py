@@ -4,6 +4,7 @@ and prints well. Every text from the runbook is escaped."""
 
 from __future__ import annotations
 
+from runbook.display import count
 from runbook.durations import clock, format_duration
 from runbook.montecarlo import Simulation
 from runbook.plan import Plan
@@ -97,8 +98,8 @@ def _invalid(report: ReadinessReport) -> str:
     more = f"<p class='note'>… and {len(errors) - 50} more.</p>" if len(errors) > 50 else ""
     return section(
         "Runbook",
-        f"<p>The runbook is <strong>not valid</strong>: {len(errors)} "
-        "error(s). Run <code>runbook validate</code> for the details.</p>",
+        f"<p>The runbook is <strong>not valid</strong>: {count(len(errors), 'error')}. "
+        "Run <code>runbook validate</code> for the details.</p>",
         html_table(("Where", "Problem"), rows),
         more,
     )
@@ -128,11 +129,7 @@ def _key_figures(report: ReadinessReport, plan: Plan, sim: Simulation | None) ->
 
 
 def _runbook_section(report: ReadinessReport, plan: Plan) -> str:
-    teams = len({t.team for t in plan.tasks if t.team})
-    text = (
-        f"<p>Valid: {len(plan.tasks)} tasks, {teams} teams, {len(plan.gates)} gates, "
-        f"{len(report.validation.warnings)} warning(s).</p>"
-    )
+    text = f"<p>Valid: {esc(report.summary(plan))}.</p>"
     missing = ""
     if report.missing:
         items = "".join(f"<li>{esc(m)}</li>" for m in report.missing)

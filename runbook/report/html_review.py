@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from runbook.display import count
 from runbook.durations import clock, format_duration
 from runbook.report import charts
 from runbook.report.markdown import signed as _signed
@@ -49,7 +50,7 @@ def _review_banner(review: Review) -> str:
             "conditions",
             "Outcome",
             "NOT FINISHED",
-            f"{open_} task(s) not finished: they are listed under aftercare.",
+            f"{count(open_, 'task')} not finished: they are listed under aftercare.",
             [],
         )
     late = deadline is not None and finish > deadline

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from runbook.display import count
 from runbook.durations import clock, format_duration
 from runbook.report.readiness import ReadinessReport
 from runbook.report.review import Review
@@ -45,14 +46,12 @@ def readiness_markdown(report: ReadinessReport) -> str:
     errors = report.validation.errors
     out += ["## Runbook", ""]
     if plan is None:
-        out += [f"The runbook is **not valid**: {len(errors)} error(s).", ""]
+        out += [f"The runbook is **not valid**: {count(len(errors), 'error')}.", ""]
         out += [f"- `{p.location(report.source)}` {p.message}" for p in errors[:20]]
         out += ["", *recommendation_rules(report)]
         return "\n".join(out) + "\n"
-    teams = len({t.team for t in plan.tasks if t.team})
     out += [
-        f"Valid: {len(plan.tasks)} tasks, {teams} teams, {len(plan.gates)} gates, "
-        f"{len(report.validation.warnings)} warning(s).",
+        f"Valid: {report.summary(plan)}.",
         "",
     ]
     if report.missing:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runbook.diagnostics import Problem
+from runbook.display import count
 from runbook.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
 from runbook.model import ReadinessRules, Risk, Runbook
 from runbook.montecarlo import Simulation
@@ -98,6 +99,18 @@ class ReadinessReport:
         """Validation problems, in file order."""
         return self.validation.problems
 
+    def summary(self, plan: Plan) -> str:
+        """``8 tasks, 3 teams, 2 gates, 1 warning``: what the valid runbook holds."""
+        teams = len({t.team for t in plan.tasks if t.team})
+        return ", ".join(
+            (
+                count(len(plan.tasks), "task"),
+                count(teams, "team"),
+                count(len(plan.gates), "gate"),
+                count(len(self.validation.warnings), "warning"),
+            )
+        )
+
 
 def _events(state: str | os.PathLike[str] | None, plan: Plan) -> list[Event]:
     """The weekend's decisions, sign-offs and checks (the state file must be this runbook's)."""
@@ -146,9 +159,8 @@ def readiness(
         return report
     plan = result.plan
     if result.warnings:
-        findings.append(
-            Finding("valid", "info", f"the runbook is valid with {len(result.warnings)} warning(s)")
-        )
+        warnings = count(len(result.warnings), "warning")
+        findings.append(Finding("valid", "info", "the runbook is valid with " + warnings))
     records, runbook_events = fold(_events(state, plan))
     _missing(report, model, plan)
     _schedule(report, plan)
@@ -166,7 +178,7 @@ def _missing(report: ReadinessReport, model: Runbook, plan: Plan) -> None:
     missing = report.missing
     no_team = [t.id for t in plan.tasks if t.team is None and not t.milestone]
     if no_team:
-        missing.append(f"{len(no_team)} task(s) without a team: {', '.join(no_team[:10])}")
+        missing.append(f"{count(len(no_team), 'task')} without a team: {', '.join(no_team[:10])}")
     for team_id, team in (model.teams or {}).items():
         lacks = [w for w, v in (("lead", team.lead), ("contact", team.contact)) if not v]
         if lacks:
@@ -282,7 +294,7 @@ def _items(report: ReadinessReport, plan: Plan, events: list[Event], now: int) -
             Finding(
                 "readiness",
                 "info",
-                f"{len(open_items)} readiness item(s) not yet done, not yet due",
+                f"{count(len(open_items), 'readiness item')} not yet done, not yet due",
             )
         )
 
