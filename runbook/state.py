@@ -353,9 +353,16 @@ def running_now(states: Iterable[TaskState]) -> list[TaskState]:
     return [s for s in states if s.status in (RUNNING, FAILED)]
 
 
+def start_order(state: TaskState) -> tuple[int, bool, int, int]:
+    """The order tasks are called in: soonest (actual or forecast) start first; among tasks
+    that can start at the same moment, critical ones first, then the most overdue."""
+    planned = state.planned_start if state.planned_start is not None else 2**62
+    return (state.forecast_start, not state.critical, planned, state.forecast_finish)
+
+
 def ready_to_start(states: Iterable[TaskState]) -> list[TaskState]:
-    """What can start, soonest first (a team to call)."""
-    return sorted((s for s in states if s.status == READY), key=lambda s: s.forecast_start)
+    """What can start, in the order to call the teams (see ``start_order``)."""
+    return sorted((s for s in states if s.status == READY), key=start_order)
 
 
 def late_tasks(states: Iterable[TaskState]) -> list[TaskState]:

@@ -237,3 +237,31 @@ async def test_a_timer_firing_while_the_dashboard_quits_does_nothing(app, clock)
     app.tick()
     app.poll()
     assert not app.is_running
+
+
+async def test_tasks_that_can_all_start_now_are_listed_critical_first_then_most_overdue(
+    tmp_path, write_runbook
+):
+    """The default order is by actual or forecast start; among tasks that can all start now,
+    the critical one comes first, then the one planned earliest (not the shortest)."""
+    runbook = write_runbook(
+        """
+        name: Order
+        timezone: Europe/Amsterdam
+        start: 2026-12-04T18:00
+        tasks:
+          - {id: long, title: Planned first, team: a, duration: 1h}
+          - {id: mid, title: Planned next, team: a, duration: 30m, not_before: 2026-12-04T18:15}
+          - {id: short, title: Critical, team: a, duration: 10m, not_before: 2026-12-04T18:30}
+          - {id: after, title: Waits, team: a, duration: 3h, depends_on: [short]}
+        """
+    )
+    clock = FakeClock("2026-12-04T19:00+01:00")
+    weekend = Weekend.open(runbook, tmp_path / "order.state.db", clock=clock, create=True)
+    app = MissionControl(weekend, actor="coordinator", host="bridge", poll_seconds=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.query_one(TaskTable)._order == ["short", "long", "mid", "after"]
+        ready = str(app.query_one("#ready").render())
+        assert ready.index("short") < ready.index("long") < ready.index("mid")
+    weekend.close()

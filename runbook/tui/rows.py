@@ -12,7 +12,7 @@ from rich.text import Text
 
 from runbook.display import STATUS_STYLE
 from runbook.durations import clock, format_duration
-from runbook.state import Snapshot, TaskState, overrun
+from runbook.state import Snapshot, TaskState, overrun, start_order
 
 # (key, label) of the task table's columns, in order.
 # Most important first, so a narrow terminal still shows what matters without scrolling.
@@ -121,6 +121,7 @@ def bar(fraction: float, width: int, *, style: str = "green") -> Text:
 def sort_value(snap: Snapshot, state: TaskState, column: str) -> object:
     """What a column sorts by (times as numbers, not text)."""
     task = snap.plan.tasks[state.index]
+    plan_start = state.planned_start if state.planned_start is not None else 2**62
     order = {"failed": 0, "running": 1, "ready": 2, "pending": 3, "done": 4, "skipped": 5}
     values: dict[str, object] = {
         "crit": (not state.critical, state.forecast_start),
@@ -129,8 +130,8 @@ def sort_value(snap: Snapshot, state: TaskState, column: str) -> object:
         "team": (task.team or "").casefold(),
         "phase": (task.phase or "").casefold(),
         "status": (order[state.status], state.forecast_start),
-        "plan": state.planned_start if state.planned_start is not None else 2**62,
-        "when": (state.forecast_start, state.forecast_finish),
+        "plan": plan_start,
+        "when": start_order(state),
         "var": -(state.start_variance or 0),
         "float": state.float,
     }
