@@ -130,6 +130,71 @@ def _row(row: tuple[Any, ...]) -> Event:
     return Event(seq, at, recorded, task, kind, actor, host, note, json.loads(data) if data else {})
 
 
+def _identify(db: sqlite3.Connection, path: Path) -> int:
+    """The state schema version of an open database; refuses one that is not runbook state
+    or is newer than this version reads."""
+    # One statement, so one read transaction: another process may be creating the schema
+    # right now, and reads taken apart could see "no application id" before its commit and
+    # "tables" after it, and take our own new file for something else's database.
+    app_id, version, tables = db.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id),"
+        " (SELECT user_version FROM pragma_user_version),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    # An empty database is new (perhaps being created by another process right now); one
+    # with tables of its own, or another application's id, belongs to something else.
+    if app_id != APPLICATION_ID and (tables or app_id != 0):
+        raise StateError(
+            f"{path}: not a runbook state file (an SQLite database of something "
+            "else); nothing was written to it",
+            hint="give the right file with --state PATH",
+        )
+    if version > SCHEMA_VERSION:
+        raise StateError(
+            f"{path}: written by a newer runbook (state schema {version}; this "
+            f"version reads up to {SCHEMA_VERSION}); nothing was written to it",
+            hint="upgrade runbook to use this state file",
+        )
+    return int(version)
+
+
+@contextmanager
+def _not_a_database(path: Path) -> Iterator[None]:
+    """SQLite's answer to a file that is not a database, as a StateError."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise StateError(
+                f"{path}: not a runbook state file (it is not an SQLite database); "
+                "nothing was written to it",
+                hint="give the right file with --state PATH",
+            ) from None
+        raise StateError(f"{path}: cannot use the state file ({exc})") from None
+
+
+def _probe(path: Path) -> None:
+    """Look at a file that has a write-ahead log beside it through a read-only connection
+    before opening it for writing: closing a read-write connection to another application's
+    database would fold that log into it (a write), and a refusal promises that nothing was
+    written. (Without a log there is nothing to fold, and a read-only connection would leave
+    an empty log behind, so this is only done when one is there.)"""
+    try:
+        db = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+    except sqlite3.Error:
+        return  # the read-write open says what is wrong
+    try:
+        with _not_a_database(path):
+            _identify(db, path)
+    except StateError as exc:
+        if "cannot use the state file" not in str(exc):
+            raise
+    finally:
+        db.close()
+
+
 class Store:
     """An open state database. ``Store.open`` checks it is ours and migrates it."""
 
@@ -150,6 +215,8 @@ class Store:
             raise StateError(f"{target}: is a directory, not a state file")
         if not exists and not target.parent.exists():
             raise StateError(f"{target}: the folder {target.parent} does not exist")
+        if exists and target.with_name(target.name + "-wal").exists():
+            _probe(target)
         try:
             db = sqlite3.connect(
                 target,
@@ -161,16 +228,8 @@ class Store:
             raise StateError(f"{target}: cannot open the state file ({exc})") from None
         store = cls(db, target)
         try:
-            store._prepare()
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            if "not a database" in str(exc) or "malformed" in str(exc):
-                raise StateError(
-                    f"{target}: not a runbook state file (it is not an SQLite database); "
-                    "nothing was written to it",
-                    hint="give the right file with --state PATH",
-                ) from None
-            raise StateError(f"{target}: cannot use the state file ({exc})") from None
+            with _not_a_database(target):
+                store._prepare()
         except StateError:
             db.close()
             raise
@@ -179,28 +238,7 @@ class Store:
     def _prepare(self) -> None:
         db = self.db
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # One statement, so one read transaction: another process may be creating the schema
-        # right now, and reads taken apart could see "no application id" before its commit and
-        # "tables" after it, and take our own new file for something else's database.
-        app_id, version, tables = db.execute(
-            "SELECT (SELECT application_id FROM pragma_application_id),"
-            " (SELECT user_version FROM pragma_user_version),"
-            " (SELECT count(*) FROM sqlite_master)"
-        ).fetchone()
-        # An empty database is new (perhaps being created by another process right now); one
-        # with tables of its own, or another application's id, belongs to something else.
-        if app_id != APPLICATION_ID and (tables or app_id != 0):
-            raise StateError(
-                f"{self.path}: not a runbook state file (an SQLite database of something "
-                "else); nothing was written to it",
-                hint="give the right file with --state PATH",
-            )
-        if version > SCHEMA_VERSION:
-            raise StateError(
-                f"{self.path}: written by a newer runbook (state schema {version}; this "
-                f"version reads up to {SCHEMA_VERSION}); nothing was written to it",
-                hint="upgrade runbook to use this state file",
-            )
+        version = _identify(db, self.path)
         self._use_wal()
         db.execute("PRAGMA synchronous = FULL")
         if version < SCHEMA_VERSION:

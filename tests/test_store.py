@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import random
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
@@ -265,6 +267,32 @@ def test_another_applications_sqlite_database_is_refused_and_left_untouched(tmp_
     assert files_in(tmp_path) == listing
     with closing(sqlite3.connect(state)) as db:
         assert db.execute("PRAGMA application_id").fetchone()[0] == 0  # not claimed as ours
+        assert db.execute("SELECT count(*) FROM invoices").fetchone()[0] == 2
+
+
+def test_a_foreign_database_with_a_leftover_write_ahead_log_keeps_it(tmp_path):
+    """Its writer died with transactions still in the WAL. Closing a read-write connection
+    would fold them into the file; the refusal looks through a read-only one instead."""
+    state = tmp_path / "invoices.db"
+    writer = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('PRAGMA journal_mode = WAL')\n"
+        "db.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "db.execute('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)')\n"
+        "db.executemany('INSERT INTO invoices (total) VALUES (?)', [(1.0,), (2.0,)])\n"
+        "os._exit(0)  # no close: the log stays behind\n"
+    )
+    subprocess.run([sys.executable, "-c", writer, str(state)], check=True)
+    (tmp_path / "invoices.db-shm").unlink()  # as after a copy: only the file and its log
+    before = fingerprint(state)
+    assert "invoices.db-wal" in before
+
+    with pytest.raises(StateError, match="an SQLite database of something else"):
+        Store.open(state)
+
+    assert fingerprint(state) == before
+    with closing(sqlite3.connect(f"{state.as_uri()}?mode=ro", uri=True)) as db:
         assert db.execute("SELECT count(*) FROM invoices").fetchone()[0] == 2
 
 
