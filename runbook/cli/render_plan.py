@@ -92,9 +92,18 @@ def fitted_table(
     fixed = sum(w for w, c in zip(widths, columns, strict=True) if c.role == "fixed")
     team = sum(w for w, c in zip(widths, columns, strict=True) if c.role == "team")
     # The box puts one space between columns; padding adds one more when there is room.
+    # Titles are worth closing the columns up for, as long as some 15 characters show.
     count = sum(1 for c in columns if c.role != "title")
-    gap = 2 if fixed + team + 2 * count <= width else 1
-    titles = width - fixed - team - gap * count - gap >= 20
+
+    def title_room(gap: int) -> int:
+        return width - fixed - team - gap * (count + 1)
+
+    if title_room(2) >= 15:
+        gap, titles = 2, True
+    elif title_room(1) >= 15:
+        gap, titles = 1, True
+    else:
+        gap, titles = (2 if fixed + team + 2 * count <= width else 1), False
     table = Table(
         title=title,
         caption=caption,
