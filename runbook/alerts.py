@@ -29,8 +29,8 @@ def alerts(snap: Snapshot) -> list[Alert]:
     """Every alert that holds at the snapshot's moment, most severe first."""
     plan, zone, now = snap.plan, snap.plan.zone, snap.now
     found: list[Alert] = []
-    if plan.deadline is not None and snap.forecast_finish > plan.deadline:
-        over = snap.forecast_finish - plan.deadline
+    if plan.deadline is not None and (spare := snap.spare) is not None and spare < 0:
+        over = -spare
         found.append(
             Alert(
                 "deadline",

@@ -162,6 +162,13 @@ class Snapshot:
         return self.baseline.finish - self.forecast_finish
 
     @property
+    def spare(self) -> int | None:
+        """Seconds from the forecast finish to the deadline (negative: past it); None
+        without a deadline."""
+        deadline = self.plan.deadline
+        return None if deadline is None else deadline - self.forecast_finish
+
+    @property
     def counts(self) -> dict[str, int]:
         """Tasks per status, every status present."""
         found = Counter(t.status for t in self.tasks)

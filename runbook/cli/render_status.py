@@ -37,13 +37,12 @@ def headline(snap: Snapshot) -> Text:
     text.append("  forecast finish ")
     text.append(clock(snap.forecast_finish, zone), style="bold")
     text.append(f" · baseline {clock(snap.baseline_finish, zone)}")
-    if plan.deadline is not None:
-        buffer = plan.deadline - snap.forecast_finish
+    if plan.deadline is not None and (spare := snap.spare) is not None:
         text.append(f" · deadline {clock(plan.deadline, zone)} ")
-        if buffer >= 0:
-            text.append(f"({format_duration(buffer)} to spare)", style="green")
+        if spare >= 0:
+            text.append(f"({format_duration(spare)} to spare)", style="green")
         else:
-            text.append(f"({format_duration(-buffer)} PAST THE DEADLINE)", style="bold red")
+            text.append(f"({format_duration(-spare)} PAST THE DEADLINE)", style="bold red")
     return text
 
 

@@ -10,6 +10,7 @@ from runbook.montecarlo import Simulation
 from runbook.plan import Plan
 from runbook.report import charts
 from runbook.report.html_review import review_html
+from runbook.report.markdown import evidence_figures
 from runbook.report.markdown import recommendation_rules as rules_markdown
 from runbook.report.markdown import signed as _signed
 from runbook.report.page import (
@@ -300,17 +301,7 @@ def _rehearsal_section(report: ReadinessReport) -> str:
     )
     if not r.overruns:
         return section("Rehearsal evidence", text)
-    rows = [
-        (
-            task_ref(e.id, e.title),
-            format_duration(e.planned),
-            format_duration(e.actual),
-            format_duration(e.overrun),
-            f"{format_duration(e.optimistic)} / "
-            f"{format_duration(e.suggested)} / {format_duration(e.pessimistic)}",
-        )
-        for e in r.overruns[:10]
-    ]
+    rows = [(task_ref(e.id, e.title), *evidence_figures(e)) for e in r.overruns[:10]]
     return section(
         "Rehearsal evidence",
         text,

@@ -112,9 +112,7 @@ def _slips_section(review: Review) -> str:
             format_duration(r.finish_slip or 0),
             _signed(r.own_overrun),
             _signed(r.inherited),
-            task_ref(r.came_from)
-            if r.came_from
-            else ("its own duration" if (r.own_overrun or 0) > 0 else None),
+            task_ref(r.came_from) if r.came_from else ("its own duration" if r.own_cause else None),
         )
         for r in review.slips
     ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from runbook.display import count
 from runbook.durations import clock, format_duration
 from runbook.report.readiness import ReadinessReport
+from runbook.report.rehearsal import Evidence
 from runbook.report.review import Review
 
 MARK = {"no-go": "✖ NO-GO", "conditions": "⚠ CONDITIONS", "info": "ℹ info"}
@@ -25,6 +26,20 @@ def signed(seconds: int | None) -> str:
     if seconds is None:
         return "—"
     return ("+" if seconds >= 0 else "−") + format_duration(abs(seconds))
+
+
+def evidence_figures(e: Evidence) -> tuple[str, str, str, str]:
+    """A rehearsal overrun's planned, actual, over and suggested ``o / m / p`` cells."""
+    suggested = (
+        f"{format_duration(e.optimistic)} / "
+        f"{format_duration(e.suggested)} / {format_duration(e.pessimistic)}"
+    )
+    return (
+        format_duration(e.planned),
+        format_duration(e.actual),
+        format_duration(e.overrun),
+        suggested,
+    )
 
 
 def readiness_markdown(report: ReadinessReport) -> str:
@@ -152,17 +167,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
             out += ["Overran most, and what to plan next time:", ""]
             out += _table(
                 ("Task", "Planned", "Actual", "Over", "Suggested o / m / p"),
-                [
-                    (
-                        e.id,
-                        format_duration(e.planned),
-                        format_duration(e.actual),
-                        format_duration(e.overrun),
-                        f"{format_duration(e.optimistic)} / "
-                        f"{format_duration(e.suggested)} / {format_duration(e.pessimistic)}",
-                    )
-                    for e in r.overruns[:10]
-                ],
+                [(e.id, *evidence_figures(e)) for e in r.overruns[:10]],
             )
             out.append("")
     out += ["## Risks", ""]
@@ -271,7 +276,7 @@ def review_markdown(review: Review) -> str:
                     dur(r.finish_slip),
                     signed(r.own_overrun),
                     signed(r.inherited),
-                    r.came_from or ("its own duration" if (r.own_overrun or 0) > 0 else "—"),
+                    r.came_from or ("its own duration" if r.own_cause else "—"),
                 )
                 for r in review.slips
             ],

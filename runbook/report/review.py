@@ -49,6 +49,11 @@ class ReviewRow:
             return None
         return self.actual_start - self.planned_start
 
+    @property
+    def own_cause(self) -> bool:
+        """Its slip came from its own duration: no predecessor passed one on, and it overran."""
+        return self.came_from is None and (self.own_overrun or 0) > 0
+
 
 @dataclass(frozen=True, slots=True)
 class TeamRow:

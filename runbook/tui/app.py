@@ -228,8 +228,7 @@ class MissionControl(App[None]):
         text = Text("forecast ")
         text.append(clock(snap.forecast_finish, zone), style="bold")
         text.append(f"\nbaseline {clock(snap.baseline_finish, zone)}")
-        if plan.deadline is not None:
-            spare = plan.deadline - snap.forecast_finish
+        if plan.deadline is not None and (spare := snap.spare) is not None:
             text.append(f"\ndeadline {clock(plan.deadline, zone)} ")
             if spare >= 0:
                 text.append(f"({format_duration(spare)} spare)", style="green")
