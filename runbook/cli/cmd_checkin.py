@@ -52,7 +52,6 @@ def _check_in(
     note: str | None = None,
 ) -> None:
     from runbook.cli.weekend import moment, open_weekend, show_notices
-    from runbook.contracts import event_json
     from runbook.durations import clock, format_duration
 
     with open_weekend(file, state, create=True) as weekend:
@@ -67,7 +66,7 @@ def _check_in(
         baseline = result.baseline_plan or weekend.plan
         for event in result.events:
             if as_json:
-                output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
+                output.echo_event(event, weekend.plan)
                 continue
             task = weekend.plan.tasks[weekend.plan.index[event.task or ""]]
             record = result.records[task.id]
@@ -266,7 +265,7 @@ def baseline(
         if reset:
             event = weekend.reset_baseline(actor=actor(by), host=host())
             if as_json:
-                output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
+                output.echo_event(event, weekend.plan)
             else:
                 output.echo(
                     "new baseline: planned finish "

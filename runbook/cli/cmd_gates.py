@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -45,7 +44,6 @@ def decide(
     when.
     """
     from runbook.cli.weekend import moment, open_weekend
-    from runbook.contracts import event_json
     from runbook.durations import clock, format_duration
     from runbook.gates import NO_GO, point_of_no_return
 
@@ -53,7 +51,7 @@ def decide(
         when = moment(at, weekend, option="--at") if at else None
         event = weekend.decide(gate, verdict, actor=actor(by), host=host(), note=note, at=when)
         if as_json:
-            output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
+            output.echo_event(event, weekend.plan)
             return
         plan, zone = weekend.plan, weekend.plan.zone
         info = plan.gates[event.task or ""]
@@ -93,11 +91,10 @@ def decide(
 
 def _recorded(weekend: Weekend, event: Event, as_json: bool, what: str) -> None:
     """Say what was recorded: the event as JSON, or ``what · when by whom``."""
-    from runbook.contracts import event_json
     from runbook.durations import clock
 
     if as_json:
-        output.echo(json.dumps(event_json(event, weekend.plan), ensure_ascii=False))
+        output.echo_event(event, weekend.plan)
     else:
         output.echo(f"{what} · {clock(event.at, weekend.plan.zone)} by {event.actor}")
 

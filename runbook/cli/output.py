@@ -6,13 +6,19 @@ commands that draw tables.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import typer
 
 from runbook.diagnostics import Problem
+
+if TYPE_CHECKING:
+    from runbook.plan import Plan
+    from runbook.store import Event
 
 
 def color_enabled(stream: object = None) -> bool:
@@ -34,6 +40,13 @@ def style(text: str, *, fg: str | None = None, bold: bool = False, err: bool = T
 def echo(text: str = "") -> None:
     """Data to stdout."""
     typer.echo(text)
+
+
+def echo_event(event: Event, plan: Plan) -> None:
+    """A recorded event as one line of JSON: what every recording command prints with --json."""
+    from runbook.contracts import event_json
+
+    typer.echo(json.dumps(event_json(event, plan), ensure_ascii=False))
 
 
 def error(message: str, hint: str | None = None) -> None:
