@@ -218,7 +218,7 @@ class Weekend:
     def resolve_team(self, given: str) -> str:
         """The team meant by an id or a display name, in any case."""
         plan = self.plan
-        known = sorted(set(plan.teams) | {t.team for t in plan.tasks if t.team})
+        known = sorted(set(plan.teams) | set(plan.teams_in_use))
         if given in known:
             return given
         lowered = given.casefold()

@@ -112,6 +112,11 @@ class Plan:
                 succ[p].append(i)
         return succ
 
+    @cached_property
+    def teams_in_use(self) -> list[str]:
+        """The team ids tasks are assigned to, in the order they first appear."""
+        return list(dict.fromkeys(t.team for t in self.tasks if t.team))
+
     @property
     def buffer(self) -> int | None:
         """Seconds between the planned finish and the deadline (negative: too late)."""

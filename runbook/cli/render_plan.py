@@ -49,10 +49,9 @@ def validation_summary(result: Validation) -> str:
     plan = result.plan
     assert plan is not None
     warnings = len(result.warnings)
-    teams = len({t.team for t in plan.tasks if t.team})
     parts = [
         f"{result.loaded.source}: valid",
-        f"{count(len(plan.tasks), 'task')}, {count(teams, 'team')}",
+        f"{count(len(plan.tasks), 'task')}, {count(len(plan.teams_in_use), 'team')}",
         f"planned finish {clock(plan.finish, plan.zone, with_date=True)}",
     ]
     if plan.buffer is not None:
@@ -93,17 +92,17 @@ def fitted_table(
     team = sum(w for w, c in zip(widths, columns, strict=True) if c.role == "team")
     # The box puts one space between columns; padding adds one more when there is room.
     # Titles are worth closing the columns up for, as long as some 15 characters show.
-    count = sum(1 for c in columns if c.role != "title")
+    gaps = sum(1 for c in columns if c.role != "title")
 
     def title_room(gap: int) -> int:
-        return width - fixed - team - gap * (count + 1)
+        return width - fixed - team - gap * (gaps + 1)
 
     if title_room(2) >= 15:
         gap, titles = 2, True
     elif title_room(1) >= 15:
         gap, titles = 1, True
     else:
-        gap, titles = (2 if fixed + team + 2 * count <= width else 1), False
+        gap, titles = (2 if fixed + team + 2 * gaps <= width else 1), False
     table = Table(
         title=title,
         caption=caption,
@@ -121,7 +120,7 @@ def fitted_table(
         if c.role == "title":
             table.add_column(c.header, overflow="ellipsis", no_wrap=True, min_width=5, ratio=1)
         elif c.role == "team":
-            room = max(4, min(widths[k], width - fixed - gap * count))
+            room = max(4, min(widths[k], width - fixed - gap * gaps))
             table.add_column(c.header, no_wrap=True, overflow="ellipsis", max_width=room)
         else:
             table.add_column(c.header, no_wrap=True, min_width=widths[k], justify=c.justify)

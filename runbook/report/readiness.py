@@ -101,11 +101,10 @@ class ReadinessReport:
 
     def summary(self, plan: Plan) -> str:
         """``8 tasks, 3 teams, 2 gates, 1 warning``: what the valid runbook holds."""
-        teams = len({t.team for t in plan.tasks if t.team})
         return ", ".join(
             (
                 count(len(plan.tasks), "task"),
-                count(teams, "team"),
+                count(len(plan.teams_in_use), "team"),
                 count(len(plan.gates), "gate"),
                 count(len(self.validation.warnings), "warning"),
             )
@@ -301,8 +300,7 @@ def _items(report: ReadinessReport, plan: Plan, events: list[Event], now: int) -
 
 def _signoffs(report: ReadinessReport, plan: Plan, events: list[Event]) -> None:
     signed = latest_by(events, "signoff", "team")
-    teams = list(dict.fromkeys(t.team for t in plan.tasks if t.team))
-    for team in teams:
+    for team in plan.teams_in_use:
         info = plan.teams.get(team)
         event = signed.get(team)
         report.signoffs.append(
