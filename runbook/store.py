@@ -158,19 +158,15 @@ def _identify(db: sqlite3.Connection, path: Path) -> int:
     return int(version)
 
 
-@contextmanager
-def _not_a_database(path: Path) -> Iterator[None]:
-    """SQLite's answer to a file that is not a database, as a StateError."""
-    try:
-        yield
-    except sqlite3.DatabaseError as exc:
-        if "not a database" in str(exc) or "malformed" in str(exc):
-            raise StateError(
-                f"{path}: not a runbook state file (it is not an SQLite database); "
-                "nothing was written to it",
-                hint="give the right file with --state PATH",
-            ) from None
-        raise StateError(f"{path}: cannot use the state file ({exc})") from None
+def _not_a_database(path: Path, exc: sqlite3.DatabaseError) -> StateError | None:
+    """The refusal for a file SQLite says is not a database; None for any other error."""
+    if "not a database" in str(exc) or "malformed" in str(exc):
+        return StateError(
+            f"{path}: not a runbook state file (it is not an SQLite database); "
+            "nothing was written to it",
+            hint="give the right file with --state PATH",
+        )
+    return None
 
 
 def _probe(path: Path) -> None:
@@ -186,11 +182,12 @@ def _probe(path: Path) -> None:
     except sqlite3.Error:
         return  # the read-write open says what is wrong
     try:
-        with _not_a_database(path):
-            _identify(db, path)
-    except StateError as exc:
-        if "cannot use the state file" not in str(exc):
-            raise
+        _identify(db, path)
+    except sqlite3.DatabaseError as exc:
+        refusal = _not_a_database(path, exc)
+        if refusal is not None:
+            raise refusal from None
+        # Any other trouble (locked, say): the read-write open says what is wrong.
     finally:
         db.close()
 
@@ -228,8 +225,13 @@ class Store:
             raise StateError(f"{target}: cannot open the state file ({exc})") from None
         store = cls(db, target)
         try:
-            with _not_a_database(target):
-                store._prepare()
+            store._prepare()
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            refusal = _not_a_database(target, exc)
+            if refusal is not None:
+                raise refusal from None
+            raise StateError(f"{target}: cannot use the state file ({exc})") from None
         except StateError:
             db.close()
             raise
