@@ -97,6 +97,14 @@ def format_duration(seconds: float, *, narrow: bool = False) -> str:
     return sign + "".join(parts)
 
 
+def format_variance(seconds: int | None) -> str:
+    """A start variance for a table cell: ``+35m`` (late), ``-5m`` (early), ``""`` when
+    unknown or under a minute; a day or more in whole hours."""
+    if seconds is None or abs(seconds) < 60:
+        return ""
+    return ("+" if seconds > 0 else "-") + format_duration(abs(seconds), narrow=True)
+
+
 def minutes(seconds: float) -> int | float:
     """Seconds as minutes for JSON: a whole number when it is one."""
     value = seconds / 60

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from runbook.durations import DurationError, format_duration, parse_duration, t_plus
+from runbook.durations import (
+    DurationError,
+    format_duration,
+    format_variance,
+    parse_duration,
+    t_plus,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,3 +84,18 @@ def test_t_plus_counts_from_the_planned_start_in_both_directions():
     assert t_plus(3600 * 28 + 300, 0) == "T+28:05"
     assert t_plus(0, 9000) == "T-02:30"
     assert t_plus(65, 0, seconds=True) == "T+00:01:05"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, ""),
+        (30, ""),
+        (-59, ""),
+        (35 * 60, "+35m"),
+        (-300, "-5m"),
+        (-(12 * 86400 + 2760), "-12d1h"),
+    ],
+)
+def test_a_start_variance_fits_a_table_cell(seconds, text):
+    assert format_variance(seconds) == text

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from runbook.display import count
-from runbook.durations import clock, format_duration, utc_offset
+from runbook.durations import clock, format_duration, format_variance, utc_offset
 from runbook.plan import Plan
 from runbook.state import PullForward, Snapshot
 from runbook.timeline import Scale, ticks
@@ -180,12 +180,7 @@ def forecast_table(plan: Plan, snap: Snapshot, *, width: int = 120) -> Table:
     for s in sorted(snap.tasks, key=lambda s: (s.forecast_start, s.index)):
         t = plan.tasks[s.index]
         slip = s.start_variance
-        slip_text = Text("")
-        if slip is not None and abs(slip) >= 60:
-            slip_text = Text(
-                ("+" if slip > 0 else "-") + format_duration(abs(slip), narrow=True),
-                style="red" if slip > 0 else "green",
-            )
+        slip_text = Text(format_variance(slip), style="red" if (slip or 0) > 0 else "green")
         rows.append(
             (
                 Text("!", style="bold red") if s.critical else "",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from runbook.display import STATUS_STYLE
-from runbook.durations import clock, format_duration
+from runbook.durations import clock, format_duration, format_variance
 from runbook.state import Snapshot, TaskState, overrun, start_order
 
 # (key, label) of the task table's columns, in order.
@@ -40,13 +40,6 @@ STATUS_LABEL = {
     "done": "done",
     "skipped": "skipped",
 }
-
-
-def signed(seconds: int | None) -> str:
-    """``+35m`` / ``-5m`` / ``""``."""
-    if seconds is None or abs(seconds) < 60:
-        return ""
-    return ("+" if seconds > 0 else "-") + format_duration(abs(seconds), narrow=True)
 
 
 def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[Text, ...]:
@@ -92,7 +85,7 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
             style="dim",
         ),
         when,
-        Text(signed(variance), style=var_style),
+        Text(format_variance(variance), style=var_style),
         Text(
             ""
             if state.status in ("done", "skipped")
