@@ -13,7 +13,7 @@ This is the one place the forecast rule lives, so the CLI, the dashboard and the
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from runbook.plan import Plan
@@ -52,8 +52,13 @@ def apply_event(record: TaskRecord, event: Event) -> None:
     """Fold one event into a task's record."""
     kind = event.kind
     if kind == "undo":
-        if record.history:
-            record.history.pop()
+        # An undo names the event it revokes; one from before that was recorded revokes the
+        # last state change still in force.
+        target = event.data.get("undoes") if event.data else None
+        for i in range(len(record.history) - 1, -1, -1):
+            if target is None or record.history[i].seq == target:
+                del record.history[i]
+                break
         _replay(record)
     elif kind in STATE_KINDS:
         record.history.append(event)
@@ -87,6 +92,14 @@ def _replay(record: TaskRecord) -> None:
             record.state, record.reason = SKIPPED, event.note
             record.actual_start = record.actual_finish = None
         record.forced = record.forced or event.forced
+
+
+def as_of(events: Sequence[Event], now: int) -> tuple[list[Event], int]:
+    """The events that had happened by ``now`` (their ``at`` at or before it), in log order,
+    and how many later ones are left out: replaying only these shows the weekend as it was
+    then, whatever was recorded afterwards."""
+    kept = [e for e in events if e.at <= now]
+    return kept, len(events) - len(kept)
 
 
 def fold(events: Iterable[Event]) -> tuple[dict[str, TaskRecord], list[Event]]:
