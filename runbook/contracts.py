@@ -54,7 +54,8 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
 
 def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
-    "deadline", "ahead_minutes", "counts", "tasks"}`` (and the remaining critical path)."""
+    "deadline", "ahead_minutes", "counts", "tasks"}`` (and the remaining critical path, and
+    how many events a replay at ``now`` left out)."""
     zone = snap.plan.zone
     chosen = snap.tasks if states is None else states
     counts = {s: 0 for s in snap.counts}
@@ -81,6 +82,7 @@ def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[s
             "rollback_minutes": minutes(ponr.rollback or 0),
         },
         "tasks": [task_state_json(s, snap) for s in chosen],
+        "later_events": snap.later_events,
     }
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from runbook.diagnostics import did_you_mean
+from runbook.display import count
 from runbook.durations import clock as show_time
 from runbook.durations import format_duration
 from runbook.errors import InputError, InvalidRunbook, Refused, StateError
@@ -29,6 +30,7 @@ from runbook.state import (
     Snapshot,
     TaskRecord,
     apply_event,
+    as_of,
     fold,
     forecast_finish,
     pull_forward,
@@ -64,6 +66,11 @@ class Weekend:
     store: Store | None
     clock: Clock
     notices: list[str] = field(default_factory=list)
+    # With ``--now`` the clock is set to another moment and the weekend is replayed as it
+    # was then; a live clock shows every event (a machine whose clock runs a little behind
+    # must not hide a check-in just made on another).
+    replay: bool = False
+    later_events: int = 0  # events after the replayed moment, left out of the last read
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -151,9 +158,26 @@ class Weekend:
         return _epoch(self.clock())
 
     # -- reading ---------------------------------------------------------------------
-    def events(self) -> list[Event]:
-        """The whole event log, oldest first."""
-        return self.store.events() if self.store is not None else []
+    def events(self, now: int | None = None) -> list[Event]:
+        """The event log, oldest first. In a replay only the events that had happened by
+        ``now`` (default: the clock's time): what was recorded for a later moment is left out
+        (counted in ``later_events``, and said in a notice)."""
+        if self.store is None:
+            return []
+        if not self.replay:
+            return self.store.events()
+        now = self.now() if now is None else now
+        kept, later = as_of(self.store.events(), now)
+        self.note_later_events(later, now)
+        return kept
+
+    def note_later_events(self, later: int, now: int) -> None:
+        """Say, as a notice, that a replay at ``now`` leaves ``later`` events out."""
+        self.later_events = later
+        self.notices = [n for n in self.notices if not n.startswith(_AS_OF)]
+        if later:
+            taken = show_time(now, self.plan.zone, with_date=True)
+            self.notices.append(f"{_AS_OF}{taken}; {count(later, 'later event')} not shown")
 
     def baseline_of(self, runbook_events: Sequence[Event]) -> tuple[Plan, Event | None]:
         """The plan ahead/behind is measured against, and the event that set it."""
@@ -170,8 +194,11 @@ class Weekend:
 
     def snapshot(self, now: int | None = None) -> Snapshot:
         """Every task's state and the forecast at ``now`` (default: the clock)."""
-        records, runbook_events = fold(self.events())
-        return self.snapshot_of(records, runbook_events, now)
+        now = self.now() if now is None else now
+        records, runbook_events = fold(self.events(now))
+        snap = self.snapshot_of(records, runbook_events, now)
+        snap.later_events = self.later_events
+        return snap
 
     def snapshot_of(
         self,
@@ -438,6 +465,7 @@ class Weekend:
 
 
 _NONE = TaskRecord()
+_AS_OF = "as of "
 
 
 def _one_of(

@@ -3,6 +3,9 @@
 Idle, a poll costs one ``PRAGMA data_version`` (answered from SQLite's memory, no file read)
 and one ``stat`` of the runbook file. Only when another process has committed are the new
 events read (by sequence number) and folded into the records kept in memory.
+
+In a replay (``--now``) an event recorded for a moment after the clock's time is held back,
+as ``Weekend.events`` leaves it out; it is folded in once the clock reaches it.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ class Live:
         self.weekend = weekend
         self.records: dict[str, TaskRecord] = {}
         self.runbook_events: list[Event] = []
-        self.recent: list[Event] = []  # every event, oldest first
+        self.recent: list[Event] = []  # every event in force, oldest first
+        self.held: list[Event] = []  # a replay's events after the clock's time
+        self.generation = 0  # goes up when the events in force are folded again from scratch
         self.last_seq = 0
         self._data_version: int | None = None
         self._runbook_stat = self._stat()
@@ -67,10 +72,30 @@ class Live:
         if not force and version == self._data_version:
             return change
         self._data_version = version
+        now = self.weekend.now()
         for event in store.events(after=self.last_seq):
+            if self.weekend.replay and event.at > now:
+                self.last_seq = max(self.last_seq, event.seq)
+                self.held.append(event)
+                continue
             self.apply(event)
             change.events.append(event)
+        self.weekend.note_later_events(len(self.held), now)
         return change
+
+    def _release(self, now: int) -> None:
+        """Fold in the held events the clock has reached (all again, in log order, when one
+        was recorded before an event already in force)."""
+        due = [e for e in self.held if e.at <= now]
+        if not due:
+            return
+        self.held = [e for e in self.held if e.at > now]
+        events = sorted([*self.recent, *due], key=lambda e: e.seq)
+        self.records, self.runbook_events, self.recent = {}, [], []
+        self.generation += 1
+        for event in events:
+            self.apply(event)
+        self.weekend.note_later_events(len(self.held), now)
 
     def apply(self, event: Event) -> None:
         """Fold one event into the records."""
@@ -86,4 +111,9 @@ class Live:
 
     def snapshot(self, now: int | None = None) -> Snapshot:
         """Every task's state and the forecast, from the records in memory."""
-        return self.weekend.snapshot_of(self.records, self.runbook_events, now)
+        moment = self.weekend.now() if now is None else now
+        if self.held:
+            self._release(moment)
+        snap = self.weekend.snapshot_of(self.records, self.runbook_events, moment)
+        snap.later_events = len(self.held)
+        return snap

@@ -163,6 +163,7 @@ class Snapshot:
     forecast_finish: int
     critical_path: list[int]
     records: dict[str, TaskRecord]
+    later_events: int = 0  # recorded for a moment after ``now``: not part of this picture
 
     @property
     def baseline_finish(self) -> int:

@@ -67,14 +67,15 @@ def log(
     state: StateOption = None,
     task: Annotated[str | None, typer.Option("--task", help="Only this task's events.")] = None,
     team: TeamOption = None,
+    now: NowOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The event history, newest last (filter by task or team)."""
+    """The event history, newest last (filter by task or team; --now: up to that moment)."""
     from runbook.cli.weekend import open_weekend, show_notices
 
-    with open_weekend(file, state) as weekend:
-        show_notices(weekend)
+    with open_weekend(file, state, now=now) as weekend:
         events = weekend.events()
+        show_notices(weekend)
         if task is not None:
             tid = weekend.resolve(task)
             events = [e for e in events if e.task == tid]

@@ -31,6 +31,7 @@ def open_weekend(
     if pretend:
         fixed = moment(pretend, weekend, option="--now")
         weekend.clock = lambda: fixed
+        weekend.replay = True
     return weekend
 
 

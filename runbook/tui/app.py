@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Digits, Footer, Label, Static, TabbedContent, TabPane
 
 from runbook.alerts import Alert, alerts
+from runbook.display import count
 from runbook.durations import clock, format_duration, t_plus
 from runbook.engine import Weekend, describe_ahead
 from runbook.errors import RunbookError
@@ -113,6 +114,7 @@ class MissionControl(App[None]):
         self.announced: set[tuple[str, str | None]] = set()
         self._minute = -1
         self._logged = 0
+        self._log_generation = 0
         self._filter_text = ""
         if read_only:
             self.sub_title = "READ-ONLY"
@@ -200,6 +202,9 @@ class MissionControl(App[None]):
         text = Text(plan.name, style="bold")
         if self.read_only:
             text.append("  READ-ONLY", style="bold reverse")
+        if snap.later_events:
+            later = count(snap.later_events, "later event")
+            text.append(f"  REPLAY, {later} not shown", style="bold reverse")
         text.append("\n")
         text.append(clock(snap.now, zone, with_date=True), style="bold")
         text.append(f":{snap.now % 60:02d}", style="bold")
@@ -356,6 +361,10 @@ class MissionControl(App[None]):
     def _show_log(self) -> None:
         table = self.query_one("#events", DataTable)
         zone = self.weekend.plan.zone
+        if self.live.generation != self._log_generation:  # a replay folded events in again
+            self._log_generation = self.live.generation
+            table.clear()
+            self._logged = 0
         for event in self.live.recent[self._logged :]:
             what = Text(event.summary)
             if event.forced:
