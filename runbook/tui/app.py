@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Digits, Footer, Label, Static, TabbedContent, TabPane
 
 from runbook.alerts import Alert, alerts
-from runbook.display import count
 from runbook.durations import clock, format_duration, t_plus
 from runbook.engine import Weekend, describe_ahead
 from runbook.errors import RunbookError
@@ -148,6 +147,8 @@ class MissionControl(App[None]):
         for label in ("#", "When", "Task", "What", "By", "Note"):
             events.add_column(label, key=label)
         self.update_all()
+        for notice in self.weekend.notices:
+            self.notify(notice, severity="warning", timeout=10)
         self.query_one(TaskTable).focus()
         self.set_interval(self.poll_seconds, self.poll)
         self.set_interval(1.0, self.tick)
@@ -199,12 +200,13 @@ class MissionControl(App[None]):
     # -- the header ------------------------------------------------------------------
     def _show_identity(self, snap: Snapshot) -> None:
         plan, zone = snap.plan, snap.plan.zone
-        text = Text(plan.name, style="bold")
+        text = Text(style="bold")
+        if snap.later_events:  # a replay (--now): the notice says how many events it leaves out
+            text.append("REPLAY", style="bold reverse")
+            text.append(" ")
+        text.append(plan.name)
         if self.read_only:
             text.append("  READ-ONLY", style="bold reverse")
-        if snap.later_events:
-            later = count(snap.later_events, "later event")
-            text.append(f"  REPLAY, {later} not shown", style="bold reverse")
         text.append("\n")
         text.append(clock(snap.now, zone, with_date=True), style="bold")
         text.append(f":{snap.now % 60:02d}", style="bold")
