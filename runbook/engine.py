@@ -216,7 +216,8 @@ class Weekend:
         return _one_of(given, ids, "readiness item", refusal=False)
 
     def resolve_team(self, given: str) -> str:
-        """The team meant by an id or a display name, in any case."""
+        """The team meant by an id or a display name, in any case, or a unique prefix of
+        either."""
         plan = self.plan
         known = sorted(set(plan.teams) | set(plan.teams_in_use))
         if given in known:
@@ -225,6 +226,22 @@ class Weekend:
         for team in known:
             if lowered in (team.casefold(), plan.team_name(team).casefold()):
                 return team
+        matches = [
+            team
+            for team in known
+            if lowered
+            and (
+                team.casefold().startswith(lowered)
+                or plan.team_name(team).casefold().startswith(lowered)
+            )
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise InputError(
+                f"'{given}' matches {len(matches)} teams ({', '.join(matches)}); type more of "
+                "its id or name"
+            )
         raise InputError(f"unknown team '{given}'", hint=did_you_mean(given, known))
 
     # -- writing ---------------------------------------------------------------------
@@ -410,12 +427,19 @@ class Weekend:
             )
         )
 
-    def check_item(self, item: str, *, actor: str, host: str, note: str | None = None) -> Event:
-        """Tick off a readiness item."""
+    def check_item(
+        self,
+        item: str,
+        *,
+        actor: str,
+        host: str,
+        note: str | None = None,
+        at: datetime | None = None,
+    ) -> Event:
+        """Tick off a readiness item (``at``: when it was done, if not now)."""
+        when = self.now() if at is None else _epoch(at)
         return self._append(
-            NewEvent(
-                self.now(), None, "check", actor, host, note, {"item": self.resolve_item(item)}
-            )
+            NewEvent(when, None, "check", actor, host, note, {"item": self.resolve_item(item)})
         )
 
     def _take_baseline(self, store: Store, actor: str, host: str, now: int, note: str) -> Event:

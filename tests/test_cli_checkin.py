@@ -230,3 +230,30 @@ def test_the_forecast_table_fits_80_columns_without_cutting_ids_or_slips(cli, en
     assert {"pmo", "done"} <= set(rows["freeze"].split())
     assert rows["backup"].split()[-1] == "+5m"  # planned 18:15, now forecast at 18:20
     assert rows["done"].startswith("!")
+
+
+def test_undo_takes_several_ids_like_start(cli, env):
+    assert cli("start", "freeze", "--at", "18:02", env=env).exit_code == 0
+    assert cli("done", "freeze", "--at", "18:10", env=env).exit_code == 0
+    assert cli("start", "backup", "--at", "18:12", env=env).exit_code == 0
+
+    result = cli("undo", "backup", "freeze", env=env)
+
+    assert result.exit_code == 0, result.stderr
+    assert "undone backup — Full backup of the intranet database" in result.stdout
+    assert "· now not started" in result.stdout
+    assert "undone freeze — Change freeze in force" in result.stdout
+    assert "· now running" in result.stdout
+
+
+def test_reaching_a_milestone_says_reached_not_how_long_it_took(cli, env):
+    env = {**env, "RUNBOOK_NOW": "2026-12-04T19:30"}
+    for args in (("start", "freeze"), ("done", "freeze"), ("start", "backup"), ("done", "backup")):
+        assert cli(*args, "--at", "19:00", env=env).exit_code == 0
+
+    result = cli("done", "go-no-go", "--at", "19:20", env=env)
+
+    assert result.exit_code == 0, result.stderr
+    line = result.stdout.splitlines()[0]
+    assert line.endswith("go-no-go — Go/no-go: start the migration · Fri 19:20 by ingrid · reached")
+    assert "took" not in result.stdout
