@@ -75,10 +75,13 @@ class Weekend:
         clock: Clock = system_clock,
         create: bool = False,
         compiled: Plan | None = None,
+        at: Callable[[Plan], datetime] | None = None,
     ) -> Weekend:
         """Open a runbook with its state file (created when ``create``, e.g. to check in).
         ``compiled`` is the runbook's plan when the caller already has it (it is used when its
-        content hash matches the file's, instead of compiling the runbook a second time)."""
+        content hash matches the file's, instead of compiling the runbook a second time).
+        ``at`` gives the moment to evaluate at (``--now``) once the plan, and so its time
+        zone, is known: the clock then stays there, for everything opening writes too."""
         from runbook.source import digest_of, read_bytes
 
         path = Path(runbook_path)
@@ -93,7 +96,9 @@ class Weekend:
             if plan is None and compiled is not None and compiled.digest == digest:
                 plan = compiled
             if plan is None:
-                plan = _compile(data, path, store, notices)
+                plan = _compile(data, path, store, notices, lambda p: _epoch(clock()), at)
+            if at is not None:
+                clock = _fixed(at(plan))
             if store is not None:
                 store.check_owner(plan.name)
                 if fresh and plan.digest == digest:
@@ -122,7 +127,9 @@ class Weekend:
         plan = _cached_plan(self.store, digest) if self.store else None
         if plan is None:
             try:
-                plan = _compile(data, self.runbook_path, self.store, self.notices)
+                plan = _compile(
+                    data, self.runbook_path, self.store, self.notices, lambda p: self.now()
+                )
             except InvalidRunbook as exc:
                 errors = sum(1 for p in exc.problems if p.severity == "error")
                 self.notices.append(
@@ -524,10 +531,23 @@ def _cache(store: Store, plan: Plan, now: int) -> None:
         pass  # only a cache: a busy or read-only state file must not stop anyone
 
 
-def _compile(data: bytes, path: Path, store: Store | None, notices: list[str]) -> Plan:
+def _fixed(moment: datetime) -> Clock:
+    """A clock that stays at ``moment``."""
+    return lambda: moment
+
+
+def _compile(
+    data: bytes,
+    path: Path,
+    store: Store | None,
+    notices: list[str],
+    now_of: Callable[[Plan], int],
+    at: Callable[[Plan], datetime] | None = None,
+) -> Plan:
     """Validate and schedule the runbook (the slow path: YAML, pydantic, networkx). When the
     runbook has errors but the state file knows an earlier valid version, carry on with that
-    one and say so."""
+    one and say so (when it was stored, by the clock commands write with; under ``--now``
+    a version stored after that moment is said to be)."""
     from runbook.validate import validate_bytes
 
     result = validate_bytes(data, source=str(path), warnings=False)
@@ -537,11 +557,20 @@ def _compile(data: bytes, path: Path, store: Store | None, notices: list[str]) -
     plan = Plan.loads(fallback[1]) if fallback else None
     if plan is None:
         raise InvalidRunbook(result.problems, source=str(path))
+    assert fallback is not None
     errors = len(result.errors)
+    created = fallback[2]
+    now = _epoch(at(plan)) if at is not None else now_of(plan)
+    stored = show_time(created, plan.zone, with_date=True)
+    when = (
+        f"from {stored}"
+        if created <= now
+        else f"stored {stored}, later than the moment evaluated "
+        f"({show_time(now, plan.zone, with_date=True)})"
+    )
     notices.append(
         f"{path} has {errors} error{'s' if errors != 1 else ''} (run `runbook validate`); "
-        f"carrying on with the last valid version of the runbook, from "
-        f"{show_time(fallback[2], plan.zone, with_date=True)}"  # type: ignore[index]
+        f"carrying on with the last valid version of the runbook, {when}"
     )
     return plan
 
