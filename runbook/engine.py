@@ -82,10 +82,13 @@ class Weekend:
         clock: Clock = system_clock,
         create: bool = False,
         compiled: Plan | None = None,
+        at: Callable[[Plan], datetime] | None = None,
     ) -> Weekend:
         """Open a runbook with its state file (created when ``create``, e.g. to check in).
         ``compiled`` is the runbook's plan when the caller already has it (it is used when its
-        content hash matches the file's, instead of compiling the runbook a second time)."""
+        content hash matches the file's, instead of compiling the runbook a second time).
+        ``at`` gives the moment to evaluate at (``--now``) once the plan, and so its time
+        zone, is known: the clock then stays there, for everything opening writes too."""
         from runbook.source import digest_of, read_bytes
 
         path = Path(runbook_path)
@@ -100,7 +103,9 @@ class Weekend:
             if plan is None and compiled is not None and compiled.digest == digest:
                 plan = compiled
             if plan is None:
-                plan = _compile(data, path, store, notices)
+                plan = _compile(data, path, store, notices, lambda p: _epoch(clock()), at)
+            if at is not None:
+                clock = _fixed(at(plan))
             if store is not None:
                 store.check_owner(plan.name)
                 if fresh and plan.digest == digest:
@@ -114,7 +119,7 @@ class Weekend:
                 f"{state}: this filesystem does not support SQLite's write-ahead log; check-ins "
                 "from many terminals at once will queue (keep the state file on a local disk)"
             )
-        return cls(path, state, plan, store, clock, notices)
+        return cls(path, state, plan, store, clock, notices, replay=at is not None)
 
     def reload(self) -> bool:
         """Read the runbook file again; True when its content changed (the plan is then the
@@ -129,7 +134,9 @@ class Weekend:
         plan = _cached_plan(self.store, digest) if self.store else None
         if plan is None:
             try:
-                plan = _compile(data, self.runbook_path, self.store, self.notices)
+                plan = _compile(
+                    data, self.runbook_path, self.store, self.notices, lambda p: self.now()
+                )
             except InvalidRunbook as exc:
                 errors = sum(1 for p in exc.problems if p.severity == "error")
                 self.notices.append(
@@ -243,7 +250,8 @@ class Weekend:
         return _one_of(given, ids, "readiness item", refusal=False)
 
     def resolve_team(self, given: str) -> str:
-        """The team meant by an id or a display name, in any case."""
+        """The team meant by an id or a display name, in any case, or a unique prefix of
+        either."""
         plan = self.plan
         known = sorted(set(plan.teams) | set(plan.teams_in_use))
         if given in known:
@@ -252,6 +260,22 @@ class Weekend:
         for team in known:
             if lowered in (team.casefold(), plan.team_name(team).casefold()):
                 return team
+        matches = [
+            team
+            for team in known
+            if lowered
+            and (
+                team.casefold().startswith(lowered)
+                or plan.team_name(team).casefold().startswith(lowered)
+            )
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise InputError(
+                f"'{given}' matches {len(matches)} teams ({', '.join(matches)}); type more of "
+                "its id or name"
+            )
         raise InputError(f"unknown team '{given}'", hint=did_you_mean(given, known))
 
     # -- writing ---------------------------------------------------------------------
@@ -437,12 +461,19 @@ class Weekend:
             )
         )
 
-    def check_item(self, item: str, *, actor: str, host: str, note: str | None = None) -> Event:
-        """Tick off a readiness item."""
+    def check_item(
+        self,
+        item: str,
+        *,
+        actor: str,
+        host: str,
+        note: str | None = None,
+        at: datetime | None = None,
+    ) -> Event:
+        """Tick off a readiness item (``at``: when it was done, if not now)."""
+        when = self.now() if at is None else _epoch(at)
         return self._append(
-            NewEvent(
-                self.now(), None, "check", actor, host, note, {"item": self.resolve_item(item)}
-            )
+            NewEvent(when, None, "check", actor, host, note, {"item": self.resolve_item(item)})
         )
 
     def _take_baseline(self, store: Store, actor: str, host: str, now: int, note: str) -> Event:
@@ -528,10 +559,23 @@ def _cache(store: Store, plan: Plan, now: int) -> None:
         pass  # only a cache: a busy or read-only state file must not stop anyone
 
 
-def _compile(data: bytes, path: Path, store: Store | None, notices: list[str]) -> Plan:
+def _fixed(moment: datetime) -> Clock:
+    """A clock that stays at ``moment``."""
+    return lambda: moment
+
+
+def _compile(
+    data: bytes,
+    path: Path,
+    store: Store | None,
+    notices: list[str],
+    now_of: Callable[[Plan], int],
+    at: Callable[[Plan], datetime] | None = None,
+) -> Plan:
     """Validate and schedule the runbook (the slow path: YAML, pydantic, networkx). When the
     runbook has errors but the state file knows an earlier valid version, carry on with that
-    one and say so."""
+    one and say so (when it was stored, by the clock commands write with; under ``--now``
+    a version stored after that moment is said to be)."""
     from runbook.validate import validate_bytes
 
     result = validate_bytes(data, source=str(path), warnings=False)
@@ -541,11 +585,20 @@ def _compile(data: bytes, path: Path, store: Store | None, notices: list[str]) -
     plan = Plan.loads(fallback[1]) if fallback else None
     if plan is None:
         raise InvalidRunbook(result.problems, source=str(path))
+    assert fallback is not None
     errors = len(result.errors)
+    created = fallback[2]
+    now = _epoch(at(plan)) if at is not None else now_of(plan)
+    stored = show_time(created, plan.zone, with_date=True)
+    when = (
+        f"from {stored}"
+        if created <= now
+        else f"stored {stored}, later than the moment evaluated "
+        f"({show_time(now, plan.zone, with_date=True)})"
+    )
     notices.append(
         f"{path} has {errors} error{'s' if errors != 1 else ''} (run `runbook validate`); "
-        f"carrying on with the last valid version of the runbook, from "
-        f"{show_time(fallback[2], plan.zone, with_date=True)}"  # type: ignore[index]
+        f"carrying on with the last valid version of the runbook, {when}"
     )
     return plan
 

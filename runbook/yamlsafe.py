@@ -1,25 +1,29 @@
 """A hardened YAML reader: libyaml's event parser, plain data only, every value located.
 
 PyYAML's own loaders build a node tree and then objects from it, and forget where each
-value came from. We read libyaml's event stream instead and build dicts, lists and
+value came from. We read the parser's event stream instead and build dicts, lists and
 scalars directly, which is several times faster, keeps a (line, column) for every key and
 value, and lets us refuse hostile input before it does harm: tags that construct objects
 are never honoured, nesting is capped before libyaml's recursive composer could overflow
 the C stack (we never call it), and alias expansion is counted so a "billion laughs"
 document is refused in microseconds. Plain scalars follow the YAML 1.2 core schema
 (``no`` stays the text "no").
+
+The events come from libyaml through PyYAML's public ``CBaseLoader`` when PyYAML was built
+with it and a probe at import shows it behaves as we rely on; otherwise from PyYAML's
+pure-Python parser (about twenty times slower, same events, same marks, same refusals),
+so a PyYAML release that moves its C module cannot break the reader silently.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from yaml import events as ev
-from yaml._yaml import CParser
 from yaml.reader import ReaderError
 
 from runbook.source import MAX_BYTES
@@ -47,6 +51,56 @@ _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 
 Mark = tuple[int, int]  # 0-based line and column, as libyaml counts
+
+EventParser = Callable[[bytes], Any]  # bytes -> an object with get_event()
+
+_PROBE = b"a: [b, {c: d}]\n"
+_PROBE_EVENTS = [
+    ("StreamStartEvent", 0, 0),
+    ("DocumentStartEvent", 0, 0),
+    ("MappingStartEvent", 0, 0),
+    ("ScalarEvent", 0, 0),
+    ("SequenceStartEvent", 0, 3),
+    ("ScalarEvent", 0, 4),
+    ("MappingStartEvent", 0, 7),
+    ("ScalarEvent", 0, 8),
+    ("ScalarEvent", 0, 11),
+    ("MappingEndEvent", 0, 12),
+    ("SequenceEndEvent", 0, 13),
+    ("MappingEndEvent", 1, 0),
+    ("DocumentEndEvent", 1, 0),
+    ("StreamEndEvent", 1, 0),
+]
+
+
+def _behaves(parser: EventParser) -> bool:
+    """Whether ``parser`` gives the events and marks the reader relies on, for a probe."""
+    try:
+        source = parser(_PROBE)
+        seen = []
+        for _ in range(len(_PROBE_EVENTS)):
+            event: Any = source.get_event()
+            if not isinstance(event, ev.Event):
+                return False
+            mark: Any = event.start_mark
+            seen.append((type(event).__name__, mark.line, mark.column))
+    except Exception:  # any surprise from a C module we do not control means: do not use it
+        return False
+    return seen == _PROBE_EVENTS
+
+
+def _libyaml() -> EventParser | None:
+    """libyaml's event parser, through PyYAML's public C loader, if present and sound."""
+    loader = getattr(yaml, "CBaseLoader", None)
+    if not getattr(yaml, "__with_libyaml__", False) or loader is None:
+        return None
+    if not callable(getattr(loader, "get_event", None)):
+        return None
+    return loader if _behaves(loader) else None
+
+
+FALLBACK: EventParser = yaml.BaseLoader  # PyYAML's pure-Python reader, scanner and parser
+FAST: EventParser | None = _libyaml()
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,14 +271,19 @@ def read(data: bytes) -> Document:
             )
         )
         return Document(None, marks, issues)
+    parser = FAST or FALLBACK
     try:
-        root = _build(data, marks, issues)
+        root = _build(parser(data), marks, issues)
     except _Fatal as stop:
         issues.append(stop.issue)
         return Document(None, marks, issues)
     except ReaderError as exc:
-        # A control character (NUL, BEL, ...): libyaml gives a byte offset, not a mark.
-        where = _place_of(data, exc.position)
+        # A control character (NUL, BEL, ...): an offset, not a mark; libyaml counts bytes,
+        # the pure-Python reader characters.
+        offset = exc.position
+        if parser is not FAST:
+            offset = len(data.decode("utf-8")[:offset].encode("utf-8"))
+        where = _place_of(data, offset)
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
         issues.append(
             YamlIssue(
@@ -237,11 +296,27 @@ def read(data: bytes) -> Document:
         return Document(None, marks, issues)
     except yaml.YAMLError as exc:
         line, column = _line_col(exc) if isinstance(exc, yaml.MarkedYAMLError) else (None, None)
+        if _nesting_refused(exc):
+            # Newer libyaml refuses ~1000 levels of flow nesting itself, in its scanner,
+            # which looks up to 1024 characters ahead for a key before it hands us the
+            # first event of the line: our limit cannot fire first there. Say it in our
+            # words, where libyaml stopped.
+            issues.append(YamlIssue(_TOO_DEEP, line, column, fatal=True))
+            return Document(None, marks, issues)
         issues.append(
             YamlIssue(_describe(exc), line, column, fatal=True, hint=_syntax_hint(exc, data))
         )
         return Document(None, marks, issues)
     return Document(root, marks, issues)
+
+
+_TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep; refused"
+
+
+def _nesting_refused(exc: yaml.YAMLError) -> bool:
+    """Whether this is libyaml refusing deep nesting ("exceeded maximum nesting depth")."""
+    problem = getattr(exc, "problem", None) or ""
+    return "nesting depth" in problem or "nesting level" in problem
 
 
 class _Fatal(Exception):
@@ -250,9 +325,8 @@ class _Fatal(Exception):
         self.issue = issue
 
 
-def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:
-    """Turn libyaml's events into plain data; the hot loop of every command that reads YAML."""
-    parser = CParser(data)
+def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
+    """Turn the parser's events into plain data; the hot loop of every command reading YAML."""
     get_event = parser.get_event
     scalar_event, map_start, seq_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end, alias_event = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
@@ -347,7 +421,7 @@ def _build(data: bytes, marks: Marks, issues: list[YamlIssue]) -> object:
             sm = event.start_mark
             mark = (sm.line, sm.column)
             if len(stack) >= MAX_DEPTH:
-                raise fatal(f"the YAML is nested more than {MAX_DEPTH} levels deep; refused", sm)
+                raise fatal(_TOO_DEEP, sm)
             tag = event.tag
             if tag not in (None, "!", f"{_CORE}seq", f"{_CORE}map"):
                 problem(

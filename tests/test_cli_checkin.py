@@ -230,3 +230,60 @@ def test_the_forecast_table_fits_80_columns_without_cutting_ids_or_slips(cli, en
     assert {"pmo", "done"} <= set(rows["freeze"].split())
     assert rows["backup"].split()[-1] == "+5m"  # planned 18:15, now forecast at 18:20
     assert rows["done"].startswith("!")
+
+
+def test_undo_takes_several_ids_like_start(cli, env):
+    assert cli("start", "freeze", "--at", "18:02", env=env).exit_code == 0
+    assert cli("done", "freeze", "--at", "18:10", env=env).exit_code == 0
+    assert cli("start", "backup", "--at", "18:12", env=env).exit_code == 0
+
+    result = cli("undo", "backup", "freeze", env=env)
+
+    assert result.exit_code == 0, result.stderr
+    assert "undone backup — Full backup of the intranet database" in result.stdout
+    assert "· now not started" in result.stdout
+    assert "undone freeze — Change freeze in force" in result.stdout
+    assert "· now running" in result.stdout
+
+
+def test_reaching_a_milestone_says_reached_not_how_long_it_took(cli, env):
+    env = {**env, "RUNBOOK_NOW": "2026-12-04T19:30"}
+    for args in (("start", "freeze"), ("done", "freeze"), ("start", "backup"), ("done", "backup")):
+        assert cli(*args, "--at", "19:00", env=env).exit_code == 0
+
+    result = cli("done", "go-no-go", "--at", "19:20", env=env)
+
+    assert result.exit_code == 0, result.stderr
+    line = result.stdout.splitlines()[0]
+    assert line.endswith("go-no-go — Go/no-go: start the migration · Fri 19:20 by ingrid · reached")
+    assert "took" not in result.stdout
+
+
+def _break(runbook) -> None:
+    runbook.write_text(runbook.read_text().replace("duration: 1h\n", "duration: an hour\n", 1))
+
+
+def test_under_now_the_last_valid_version_is_dated_by_the_weekends_clock(cli, runbook, env):
+    assert cli("start", "freeze", env={**env, "RUNBOOK_NOW": "2026-12-04T18:05"}).exit_code == 0
+    _break(runbook)
+
+    result = cli("status", env={**env, "RUNBOOK_NOW": "2026-12-05T01:00"})
+
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "carrying on with the last valid version of the runbook, from Fri 04 Dec 18:05"
+        in " ".join(result.stderr.split())
+    )
+
+
+def test_a_version_stored_after_the_moment_evaluated_is_said_to_be(cli, runbook, env):
+    assert cli("start", "freeze", env={**env, "RUNBOOK_NOW": "2026-12-04T18:05"}).exit_code == 0
+    _break(runbook)
+
+    result = cli("status", env={**env, "RUNBOOK_NOW": "2026-12-04T18:01"})
+
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "carrying on with the last valid version of the runbook, stored Fri 04 Dec 18:05, "
+        "later than the moment evaluated (Fri 04 Dec 18:01)" in " ".join(result.stderr.split())
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from runbook.engine import Weekend
+from runbook.report.html import readiness_html
 from runbook.report.jsonout import readiness_json, review_json
 from runbook.report.markdown import readiness_markdown, review_markdown
 from runbook.report.readiness import CONDITIONS, GO, NO_GO, readiness
@@ -252,6 +253,86 @@ def test_signoff_and_check_commands(cli, here):
     )
     bad = cli("check", "nope", "-f", "weekend.yaml")
     assert bad.exit_code == 1 and "unknown readiness item 'nope'" in bad.stderr
+
+
+def test_a_second_sign_off_by_someone_else_is_shown_beside_the_first(here):
+    clock = FakeClock("2026-12-01T11:00+01:00")
+    with Weekend.open("weekend.yaml", clock=clock, create=True) as w:
+        w.sign_off("dba", actor="Sanne Bakker", host="h")
+        clock.advance(hours=1)
+        w.sign_off("dba", actor="Jan de Wit", host="h", note="I was on the rehearsal too")
+        clock.advance(hours=1)
+        w.sign_off("dba", actor="Sanne Bakker", host="h", note="still ready")
+
+    report = readiness("weekend.yaml", now=BEFORE, state="weekend.state.db", runs=200)
+
+    (dba,) = [s for s in report.signoffs if s.team == "dba"]
+    assert [(x.by, x.at) for x in dba.signers] == [
+        ("Sanne Bakker", int(at("2026-12-01T11:00+01:00").timestamp())),
+        ("Jan de Wit", int(at("2026-12-01T12:00+01:00").timestamp())),
+    ]
+    assert (
+        "| Database team | Sanne Bakker | ✔ Sanne Bakker, Tue 01 Dec 11:00; "
+        "✔ Jan de Wit, Tue 01 Dec 12:00 |" in readiness_markdown(report)
+    )
+    (signoff,) = [s for s in readiness_json(report)["signoffs"] if s["team"] == "dba"]
+    assert signoff["signed_by"] == "Sanne Bakker"
+    assert signoff["signers"] == [
+        {"by": "Sanne Bakker", "at": "2026-12-01T11:00:00+01:00"},
+        {"by": "Jan de Wit", "at": "2026-12-01T12:00:00+01:00"},
+    ]
+    page = readiness_html(report)
+    assert page.count("Jan de Wit") == 1
+    assert page.count("Sanne Bakker, ") == 1  # the lead's column says "Sanne Bakker" alone
+
+
+def test_signoff_takes_a_unique_prefix_of_a_team_id_or_name(cli, here):
+    by_id = cli("signoff", "db", "-f", "weekend.yaml", "--by", "Sanne")
+    by_name = cli("signoff", "lab app", "-f", "weekend.yaml", "--by", "Ahmed")
+
+    assert "signed off: Database team is ready" in by_id.stdout
+    assert "signed off: Lab application owners is ready" in by_name.stdout
+
+
+def test_signoff_of_an_unknown_team_says_did_you_mean(cli, here):
+    result = cli("signoff", "pm0", "-f", "weekend.yaml")
+
+    assert result.exit_code == 1
+    assert "unknown team 'pm0'" in result.stderr
+    assert "did you mean 'pmo'?" in result.stderr
+
+
+def test_check_takes_a_unique_prefix_and_says_did_you_mean(cli, here):
+    assert "checked: comms — Lab staff informed" in cli("check", "com", "-f", "weekend.yaml").stdout
+    result = cli("check", "rehersal", "-f", "weekend.yaml")
+    assert result.exit_code == 1
+    assert "did you mean 'rehearsal'?" in result.stderr
+
+
+def test_check_at_records_when_the_item_was_done(cli, here):
+    env = {"RUNBOOK_NOW": "2026-12-02T10:00"}
+
+    result = cli("check", "cab", "-f", "weekend.yaml", "--at", "2026-11-30T16:00", env=env)
+
+    assert result.exit_code == 0, result.stderr
+    assert "checked: cab — Change approved by the CAB · Mon 16:00 by" in result.stdout
+    (row,) = [
+        i
+        for i in readiness_json(
+            readiness("weekend.yaml", now=BEFORE, state="weekend.state.db", runs=200)
+        )["readiness"]
+        if i["id"] == "cab"
+    ]
+    assert row["done_at"] == "2026-11-30T16:00:00+01:00"
+
+
+def test_check_at_a_time_in_the_future_is_refused(cli, here):
+    env = {"RUNBOOK_NOW": "2026-12-02T10:00"}
+
+    result = cli("check", "cab", "-f", "weekend.yaml", "--at", "2026-12-02T11:00", env=env)
+
+    assert result.exit_code == 1
+    assert "is in the future; --at records a time that has already passed" in result.stderr
 
 
 def test_readiness_refuses_a_state_file_of_another_runbook(here):

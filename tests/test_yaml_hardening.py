@@ -9,6 +9,7 @@ what matters is that the input is refused with a located message and exit code 1
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -18,9 +19,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from runbook import yamlsafe
 from runbook.errors import InputError
 from runbook.validate import validate_bytes, validate_path
-from runbook.yamlsafe import MAX_BYTES, read
+from runbook.yamlsafe import MAX_BYTES, Document, YamlIssue, read
 
 QUICKLY = 10.0  # seconds, interpreter start-up included: a bomb that expands takes minutes
 
@@ -208,6 +210,29 @@ def test_a_recursive_alias_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("tasks: " + "[" * 100_000 + "\n", id="100,000 [ (flow lists)"),
+        pytest.param("tasks: " + "{a: " * 100_000 + "\n", id="100,000 {a: "),
+        pytest.param("- " * 100_000 + "x\n", id="100,000 - (block lists)"),
+    ],
+)
+def test_very_deep_nesting_is_refused_with_a_message(tmp_path: Path, text: str) -> None:
+    """PyYAML's own C composer overflows the stack on these (a segfault); ours must refuse.
+
+    Where exactly depends on the libyaml PyYAML bundles (a newer one refuses deep flow
+    nesting itself, further along the line); what it says, and how, does not."""
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    run = validate_in_subprocess(path)
+
+    assert_refused(
+        run, "deep.yaml:1:", "error: the YAML is nested more than 64 levels deep; refused"
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "column"),
     [
         pytest.param("tasks: " + "[" * 100_000 + "\n", 71, id="100,000 [ (flow lists)"),
@@ -215,18 +240,13 @@ def test_a_recursive_alias_is_refused(tmp_path: Path) -> None:
         pytest.param("- " * 100_000 + "x\n", 129, id="100,000 - (block lists)"),
     ],
 )
-def test_very_deep_nesting_is_refused_with_a_message(
-    tmp_path: Path, text: str, column: int
+def test_without_libyaml_deep_nesting_is_refused_at_the_65th_level(
+    text: str, column: int, without_libyaml: None
 ) -> None:
-    """PyYAML's own C composer overflows the stack on these (a segfault); ours must refuse."""
-    path = tmp_path / "deep.yaml"
-    path.write_text(text, encoding="utf-8")
+    document = read(text.encode())
 
-    run = validate_in_subprocess(path)
-
-    assert_refused(
-        run, f"deep.yaml:1:{column}: error: ", "the YAML is nested more than 64 levels deep"
-    )
+    too_deep = "the YAML is nested more than 64 levels deep; refused"
+    assert document.issues == [YamlIssue(too_deep, 1, column, fatal=True)]
 
 
 def test_nesting_up_to_the_limit_is_read() -> None:
@@ -283,3 +303,103 @@ def test_a_file_of_exactly_ten_mib_is_read() -> None:
     result = validate_bytes(data, source="runbook.yaml")
 
     assert [p.message for p in result.errors] == ["unknown key 'notes'"]
+
+
+# Without libyaml: PyYAML's pure-Python parser gives the same results
+
+
+@pytest.fixture
+def without_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read as on a PyYAML built without libyaml, or whose C module has changed."""
+    monkeypatch.setattr(yamlsafe, "FAST", None)
+
+
+def _same_words(issues: list[YamlIssue]) -> list[YamlIssue]:
+    """The issues, with the parser's own wording of a syntax error left out: libyaml and
+    PyYAML word some differently ("... not allowed here" or "... in this context"); the
+    place, the hint and every message of ours are the same."""
+    syntax = "YAML syntax error: "
+    return [
+        dataclasses.replace(i, message=syntax) if i.message.startswith(syntax) else i
+        for i in issues
+    ]
+
+
+def _everything(document: Document) -> list[object]:
+    """The data, every value's and key's place, and the issues: what a reader returns."""
+    places: list[object] = []
+
+    def walk(value: object, path: list[str | int]) -> None:
+        places.append((path, document.marks.locate(document.data, path)))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                places.append(
+                    (path, key, document.marks.locate(document.data, [*path, key], key=True))
+                )
+                walk(item, [*path, key])
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, [*path, i])
+
+    walk(document.data, [])
+    return [repr(document.data), places, _same_words(document.issues)]
+
+
+SAMPLES = sorted(Path(__file__).parents[1].glob("examples/*.yaml")) + sorted(
+    (Path(__file__).parent / "data" / "invalid").glob("*.yaml")
+)
+
+
+def test_pyyaml_built_with_libyaml_is_read_through_it() -> None:
+    """If the probe ever refused PyYAML's C loader, every command would silently be slower."""
+    assert yamlsafe.FAST is not None or not yaml.__with_libyaml__
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_without_libyaml_a_file_reads_to_the_same_data_places_and_issues(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = path.read_bytes()
+    fast = _everything(read(data))
+
+    monkeypatch.setattr(yamlsafe, "FAST", None)
+
+    assert _everything(read(data)) == fast
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(_marker_payload(Path("/nonexistent/marker")), id="object tag"),
+        pytest.param(_alias_bomb(10), id="billion laughs"),
+        pytest.param(f"{HEADER}tasks: &t\n  - id: a\n    notes: [*t]\n", id="recursive alias"),
+        pytest.param("name: caf\u00e9 \x07 bell\n", id="control character after a non-ASCII one"),
+        pytest.param("name: 'unclosed\ntasks: []\n", id="unclosed quote"),
+        pytest.param("name: a\n\tstart: b\n", id="tab"),
+    ],
+)
+def test_without_libyaml_hostile_input_is_refused_the_same_way(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = _same_words(read(text.encode()).issues)
+    assert fast  # refused (or at least reported) by the fast path
+
+    monkeypatch.setattr(yamlsafe, "FAST", None)
+
+    assert _same_words(read(text.encode()).issues) == fast
+
+
+def test_a_c_parser_that_does_not_give_the_expected_events_is_not_used() -> None:
+    class Moved:
+        def __init__(self, data: bytes) -> None:
+            raise AttributeError("module 'yaml._yaml' has no attribute 'CParser'")
+
+    class Blind(yaml.BaseLoader):  # events without the places the reader relies on
+        def get_event(self) -> yaml.Event:
+            event = super().get_event()
+            event.start_mark = yaml.Mark("", 0, 0, 0, None, None)
+            return event
+
+    assert yamlsafe._behaves(yaml.BaseLoader)
+    assert not yamlsafe._behaves(Moved)
+    assert not yamlsafe._behaves(Blind)

@@ -80,6 +80,8 @@ def _check_in(
                 if abs(late) >= 60:
                     word = "late" if late > 0 else "early"
                     line += f" · {format_duration(abs(late))} {word}"
+            elif kind == "done" and task.milestone:
+                line += " · reached"
             elif kind == "done" and record.actual_start is not None:
                 took = event.at - record.actual_start
                 line += f" · took {format_duration(took)} of {format_duration(task.duration)}"
@@ -200,17 +202,17 @@ def skip(
 
 @command()
 def undo(
-    task: Id,
+    ids: Ids,
     file: FileOption = None,
     state: StateOption = None,
     by: ByOption = None,
     as_json: JsonOption = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (for the log).")] = None,
 ) -> None:
-    """Revoke the task's last state change (recorded as an event; nothing is erased)."""
+    """Revoke each task's last state change (recorded as an event; nothing is erased)."""
     _check_in(
         "undo",
-        [task],
+        ids,
         file=file,
         state=state,
         by=by,

@@ -101,7 +101,7 @@ def _recorded(weekend: Weekend, event: Event, as_json: bool, what: str) -> None:
 
 @command()
 def signoff(
-    team: Annotated[str, typer.Argument(help="Team id or name.")],
+    team: Annotated[str, typer.Argument(help="Team id or name (a unique prefix will do).")],
     file: FileOption = None,
     state: StateOption = None,
     by: ByOption = None,
@@ -124,12 +124,14 @@ def check_item(
     state: StateOption = None,
     by: ByOption = None,
     note: NoteOption = None,
+    at: AtOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Tick off a readiness item (training given, backups verified, rehearsal done...)."""
-    from runbook.cli.weekend import open_weekend
+    from runbook.cli.weekend import moment, open_weekend
 
     with open_weekend(file, state, create=True) as weekend:
-        event = weekend.check_item(item, actor=actor(by), host=host(), note=note)
+        when = moment(at, weekend, option="--at") if at else None
+        event = weekend.check_item(item, actor=actor(by), host=host(), note=note, at=when)
         title = next(r.title for r in weekend.plan.readiness if r.id == event.data["item"])
         _recorded(weekend, event, as_json, f"checked: {event.data['item']} — {title}")

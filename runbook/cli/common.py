@@ -9,13 +9,36 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from runbook.errors import InvalidRunbook, RunbookError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def _flags_take_no_value(params: list[Any]) -> list[Any]:
+    """Show flags (``--json``, ``--force``, ``--help``) in help without a value type: the
+    rich help of newer Typer releases labels every ``bool`` option ``<bool>``, as if it took
+    one. An empty metavar is what both the older and the newer help print for the type."""
+    for param in params:
+        if getattr(param, "is_flag", False) and getattr(param, "metavar", None) is None:
+            param.metavar = ""
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _flags_take_no_value(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _flags_take_no_value(super().get_params(ctx))
+
+
 app = typer.Typer(
     name="runbook",
+    cls=_Group,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -48,7 +71,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 output.error(exc.message, exc.hint)
                 raise typer.Exit(exc.exit_code) from None
 
-        app.command(*args, **kwargs)(wrapper)
+        app.command(*args, cls=_Command, **kwargs)(wrapper)
         return fn
 
     return decorator

@@ -26,21 +26,24 @@ def open_weekend(
     """Open the runbook and its state; ``now`` (or ``$RUNBOOK_NOW``) fixes the clock;
     ``compiled`` is the runbook's plan when the caller has just computed it."""
     path = runbook_file(argument, file)
-    weekend = Weekend.open(path, state_file(state, path), create=create, compiled=compiled)
     pretend = now or os.environ.get("RUNBOOK_NOW")
-    if pretend:
-        fixed = moment(pretend, weekend, option="--now")
-        weekend.clock = lambda: fixed
-        weekend.replay = True
-    return weekend
+    # The clock is set before anything is written: a plan cached while opening is stamped
+    # with the weekend's clock, like every event recorded under --now.
+    at = (lambda plan: _read_time(pretend, plan.zone, system_clock(), "--now")) if pretend else None
+    return Weekend.open(path, state_file(state, path), create=create, compiled=compiled, at=at)
 
 
 def moment(text: str, weekend: Weekend, *, option: str) -> datetime:
     """A time given on the command line, read in the runbook's time zone."""
+    # "10:05" is today: today by the weekend's clock (which --now may have moved).
+    reference = system_clock() if option == "--now" else weekend.clock()
+    return _read_time(text, weekend.plan.zone, reference, option)
+
+
+def _read_time(text: str, zone: tzinfo, reference: datetime, option: str) -> datetime:
+    """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day)."""
     try:
-        # "10:05" is today: today by the weekend's clock (which --now may have moved).
-        reference = system_clock() if option == "--now" else weekend.clock()
-        return parse_moment(text, weekend.plan.zone, reference)
+        return parse_moment(text, zone, reference)
     except (TimeError, ValueError) as exc:
         raise InputError(
             f"{option} {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"

@@ -372,8 +372,13 @@ def _signoffs_section(report: ReadinessReport, plan: Plan) -> str:
         (
             s.name,
             s.lead,
-            Html(f"{badge('SIGNED OFF', 'go')} {esc(s.by)}, {when(plan, s.at)}")
-            if s.by
+            Html(
+                "<br>".join(
+                    f"{badge('SIGNED OFF', 'go')} {esc(x.by)}, {when(plan, x.at)}"
+                    for x in s.signers
+                )
+            )
+            if s.signers
             else badge("NOT YET"),
         )
         for s in report.signoffs

@@ -127,7 +127,14 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
         for i in report.items
     ]
     data["signoffs"] = [
-        {"team": s.team, "name": s.name, "lead": s.lead, "signed_by": s.by, "at": when(s.at)}
+        {
+            "team": s.team,
+            "name": s.name,
+            "lead": s.lead,
+            "signed_by": s.by,
+            "at": when(s.at),
+            "signers": [{"by": x.by, "at": when(x.at)} for x in s.signers],
+        }
         for s in report.signoffs
     ]
     return data

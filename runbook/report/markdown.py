@@ -211,7 +211,11 @@ def readiness_markdown(report: ReadinessReport) -> str:
     out += _table(
         ("Team", "Lead", "Signed off"),
         [
-            (s.name, s.lead, f"✔ {s.by}, {when(s.at)}" if s.by else "not yet")
+            (
+                s.name,
+                s.lead,
+                "; ".join(f"✔ {x.by}, {when(x.at)}" for x in s.signers) or "not yet",
+            )
             for s in report.signoffs
         ],
     )

@@ -59,14 +59,31 @@ class ItemRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Signer:
+    """One person who signed a team off, when they first did."""
+
+    by: str
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
 class SignOff:
-    """A team's sign-off (or its absence)."""
+    """A team's sign-off (or its absence): everyone who signed it off, first one first."""
 
     team: str
     name: str
     lead: str | None
-    by: str | None
-    at: int | None
+    signers: tuple[Signer, ...] = ()
+
+    @property
+    def by(self) -> str | None:
+        """Who signed the team off first (None: not yet)."""
+        return self.signers[0].by if self.signers else None
+
+    @property
+    def at(self) -> int | None:
+        """When the team was first signed off."""
+        return self.signers[0].at if self.signers else None
 
 
 @dataclass
@@ -299,17 +316,21 @@ def _items(report: ReadinessReport, plan: Plan, events: list[Event], now: int) -
 
 
 def _signoffs(report: ReadinessReport, plan: Plan, events: list[Event]) -> None:
-    signed = latest_by(events, "signoff", "team")
+    """Every team's sign-offs: each person once, at their first, in the order they signed
+    (a second person's sign-off is shown beside the first, never instead of it)."""
+    signed: dict[str, dict[str, Signer]] = {}
+    for event in sorted(events, key=lambda e: (e.at, e.seq)):
+        team = event.data.get("team") if event.kind == "signoff" else None
+        if team is not None:
+            signed.setdefault(str(team), {}).setdefault(event.actor, Signer(event.actor, event.at))
     for team in plan.teams_in_use:
         info = plan.teams.get(team)
-        event = signed.get(team)
         report.signoffs.append(
             SignOff(
                 team,
                 plan.team_name(team),
                 info.lead if info else None,
-                event.actor if event else None,
-                event.at if event else None,
+                tuple(signed.get(team, {}).values()),
             )
         )
     missing = [s.team for s in report.signoffs if s.by is None]
