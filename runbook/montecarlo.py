@@ -216,9 +216,7 @@ def histogram(finish: Floats, start: int) -> list[tuple[int, int, int]]:
 # --- The plan as arrays -----------------------------------------------------------------
 
 
-def _model(
-    plan: Plan, progress: Progress | None, estimates: Mapping[str, Estimate]
-) -> _Model:
+def _model(plan: Plan, progress: Progress | None, estimates: Mapping[str, Estimate]) -> _Model:
     """Base starts, durations, PERT parameters and predecessors of every task, as arrays."""
     import numpy as np
 

@@ -68,6 +68,17 @@ class GateRow:
         """Decided, or passed (done or skipped): its point of no return no longer matters."""
         return self.decision is not None or self.status in FINISHED
 
+    @property
+    def standing(self) -> str | None:
+        """``passed``, ``skipped``, ``decided GO`` or ``decided NO-GO`` for a settled gate."""
+        if self.status == DONE:
+            return "passed"
+        if self.status == SKIPPED:
+            return "skipped"
+        if self.decision is not None:
+            return f"decided {self.decision.upper()}"
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class ItemRow:
@@ -274,9 +285,7 @@ def _schedule(report: ReadinessReport, plan: Plan) -> None:
         report.findings.append(Finding("deadline", "no-go", "the plan finishes after the deadline"))
 
 
-def _forecast_findings(
-    report: ReadinessReport, plan: Plan, snap: Snapshot, deadline: int
-) -> None:
+def _forecast_findings(report: ReadinessReport, plan: Plan, snap: Snapshot, deadline: int) -> None:
     """Where the weekend stands at the checkpoint: the forecast against the deadline."""
     zone = plan.zone
     finish = clock(snap.forecast_finish, zone, with_date=True)

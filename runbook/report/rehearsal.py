@@ -45,7 +45,7 @@ class Rehearsal:
     source: str
     tasks: list[Evidence] = field(default_factory=list)
     not_done: list[str] = field(default_factory=list)
-    learned: list[Learned] = field(default_factory=list)  # used by the simulation (--learn)
+    learned: list[Learned] | None = None  # the estimates the simulation used (--learn)
 
     @property
     def overruns(self) -> list[Evidence]:
