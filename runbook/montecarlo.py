@@ -16,6 +16,24 @@ its start (the first in file order on a tie; a predecessor that finishes exactly
 task's ``not_before`` still drives it). It stops at a task whose start is set by its
 ``not_before`` or by the runbook's start.
 
+During the weekend (``progress`` given) the simulation runs the remaining work only, by the
+forecast rule of ``runbook.state`` with drawn durations:
+
+- a done task keeps its actual start and finish, and a skipped one takes no time (it ends when
+  its last predecessor does);
+- a running (or failed) task keeps its actual start; its duration is drawn from its Beta-PERT
+  *conditional on being longer than the time it has already run* (inverse transform: a uniform
+  draw between F(elapsed) and 1, mapped back through the distribution function, which is
+  integrated numerically on a fine grid), so it never finishes before now. A task that has
+  already run past its pessimistic figure finishes now: the estimate no longer says anything
+  about it, and the forecast rule makes the same assumption. Without an estimate it finishes
+  at the later of actual start + planned duration and now, as in the forecast;
+- a task not yet started starts no earlier than now.
+
+Done and skipped tasks are history: they are never counted on a run's critical path. Without
+any estimate every run is the forecast. ``estimates`` replaces tasks' three-point estimates
+(the ones learnt from a dress rehearsal).
+
 numpy is imported by the functions that need it, not at import time, so a front end can
 import this module without paying for numpy until it simulates.
 """
@@ -23,7 +41,8 @@ import this module without paying for numpy until it simulates.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from runbook.errors import InputError
@@ -42,6 +61,21 @@ HISTOGRAM_BINS = 30
 CHUNK_CELLS = 2_000_000  # task x run cells per chunk (2,000 runs at 1,000 tasks): ~40 MB
 MIN_CHUNK_RUNS = 256  # fewer runs per chunk would spend the time in Python, not numpy
 PERCENTILES = (50, 80, 95)
+CDF_POINTS = 4097  # grid of the numerical distribution function of a running task's PERT
+
+Estimate = tuple[int, int, int]  # optimistic, most likely, pessimistic (seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where the weekend stands at a checkpoint, as the simulation needs it (epoch seconds,
+    tasks by index): the forecast rule's view of the check-ins."""
+
+    now: int
+    forecast: int  # the forecast finish (what every run gives without estimates)
+    done: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # actual start, finish
+    skipped: frozenset[int] = frozenset()
+    running: Mapping[int, int] = field(default_factory=dict)  # actual start (running/failed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +93,7 @@ class Simulation:
     latest: int  # the latest simulated finish
     criticality: list[float]  # per task index (file order): share of runs on the critical path
     histogram: list[tuple[int, int, int]]  # (bin start, bin end, runs) over the finish times
-    deterministic_finish: int  # plan.finish, for comparison
+    deterministic_finish: int  # plan.finish (during the weekend: the forecast), for comparison
 
 
 class Samples(NamedTuple):
@@ -81,13 +115,26 @@ class _Model(NamedTuple):
     beta: Floats
     preds: list[Ints]  # predecessor indices of each task, ascending (file order wins ties)
     may_be_instant: list[int]  # tasks with predecessors whose duration can be zero, descending
+    running: Ints  # tasks running at the checkpoint (their duration is at least ``elapsed``)
+    elapsed: Floats  # seconds each running task has run by the checkpoint
+    conditioned: Ints  # the running tasks among ``estimated``, by position in ``estimated``
+    finished: Ints  # done and skipped tasks: never on the remaining critical path
 
 
-def simulate(plan: Plan, *, runs: int = DEFAULT_RUNS, seed: int = 0) -> Simulation:
-    """Simulate the weekend ``runs`` times (seeded) and summarise the finish and criticality."""
+def simulate(
+    plan: Plan,
+    *,
+    runs: int = DEFAULT_RUNS,
+    seed: int = 0,
+    progress: Progress | None = None,
+    estimates: Mapping[str, Estimate] | None = None,
+) -> Simulation:
+    """Simulate the weekend ``runs`` times (seeded) and summarise the finish and criticality;
+    from a checkpoint's ``progress`` on when given, with ``estimates`` replacing the
+    runbook's three-point estimates of those tasks."""
     import numpy as np
 
-    samples = sample(plan, runs=runs, seed=seed)
+    samples = sample(plan, runs=runs, seed=seed, progress=progress, estimates=estimates)
     finish = samples.finish
     start = plan.start
     quantiles = np.percentile(finish, PERCENTILES)
@@ -107,11 +154,18 @@ def simulate(plan: Plan, *, runs: int = DEFAULT_RUNS, seed: int = 0) -> Simulati
         latest=start + _round(float(finish.max())),
         criticality=(samples.critical_runs / runs).tolist(),
         histogram=histogram(finish, start),
-        deterministic_finish=plan.finish,
+        deterministic_finish=plan.finish if progress is None else progress.forecast,
     )
 
 
-def sample(plan: Plan, *, runs: int = DEFAULT_RUNS, seed: int = 0) -> Samples:
+def sample(
+    plan: Plan,
+    *,
+    runs: int = DEFAULT_RUNS,
+    seed: int = 0,
+    progress: Progress | None = None,
+    estimates: Mapping[str, Estimate] | None = None,
+) -> Samples:
     """Run the simulation and return every run's finish and each task's critical count.
 
     The runs are drawn chunk by chunk from one ``numpy.random.default_rng(seed)`` stream, so
@@ -123,7 +177,7 @@ def sample(plan: Plan, *, runs: int = DEFAULT_RUNS, seed: int = 0) -> Samples:
         raise InputError(f"the number of runs must be at least 1, not {runs}")
     if seed < 0:
         raise InputError(f"the seed must be zero or more, not {seed}")
-    model = _model(plan)
+    model = _model(plan, progress, estimates or {})
     rng = np.random.default_rng(seed)
     tasks = len(plan.tasks)
     finish = np.empty(runs, dtype=np.float64)
@@ -134,6 +188,7 @@ def sample(plan: Plan, *, runs: int = DEFAULT_RUNS, seed: int = 0) -> Samples:
         ends, drivers = _forward(model, plan.order, _durations(model, rng, n))
         finish[first : first + n] = ends.max(axis=0)
         counts += _critical_counts(model, ends, drivers)
+    counts[model.finished] = 0
     return Samples(finish, counts)
 
 
@@ -161,26 +216,44 @@ def histogram(finish: Floats, start: int) -> list[tuple[int, int, int]]:
 # --- The plan as arrays -----------------------------------------------------------------
 
 
-def _model(plan: Plan) -> _Model:
+def _model(plan: Plan, progress: Progress | None, estimates: Mapping[str, Estimate]) -> _Model:
     """Base starts, durations, PERT parameters and predecessors of every task, as arrays."""
     import numpy as np
 
     start = plan.start
     tasks = plan.tasks
+    now = 0 if progress is None else max(0, progress.now - start)
+    done = progress.done if progress is not None else {}
+    skipped = progress.skipped if progress is not None else frozenset()
+    running = progress.running if progress is not None else {}
     base = np.array(
-        [0 if t.not_before is None else max(0, t.not_before - start) for t in tasks],
+        [max(now, 0 if t.not_before is None else t.not_before - start) for t in tasks],
         dtype=np.float64,
     )
-    duration = np.array([t.duration for t in tasks], dtype=np.float64)
+    points = [estimates.get(t.id) or (t.optimistic, t.duration, t.pessimistic) for t in tasks]
+    duration = np.array([m for _, m, _ in points], dtype=np.float64)
+    preds = [np.array(sorted(set(t.preds)), dtype=np.int32) for t in tasks]
+    no_preds = np.array([], dtype=np.int32)
+    for i, (began, ended) in done.items():  # history: its actual times, whatever came before
+        base[i], duration[i], preds[i] = began - start, ended - began, no_preds
+    for i in skipped:  # takes no time: ends when its last predecessor does
+        base[i], duration[i] = 0, 0
+    for i, began in running.items():  # began already; drawn (or planned) from there
+        base[i], preds[i] = began - start, no_preds
     drawn = [
         i
-        for i, t in enumerate(tasks)
-        if t.optimistic is not None and t.pessimistic is not None and t.pessimistic > t.optimistic
+        for i, (o, _, p) in enumerate(points)
+        if o is not None and p is not None and p > o and i not in done and i not in skipped
     ]
-    low = np.array([tasks[i].optimistic or 0 for i in drawn], dtype=np.float64)
-    high = np.array([tasks[i].pessimistic or 0 for i in drawn], dtype=np.float64)
+    low = np.array([points[i][0] or 0 for i in drawn], dtype=np.float64)
+    high = np.array([points[i][2] or 0 for i in drawn], dtype=np.float64)
     likely = duration[drawn]
-    instant = [i for i, t in enumerate(tasks) if t.preds and (t.duration == 0 or t.optimistic == 0)]
+    instant = [
+        i
+        for i in range(len(tasks))
+        if len(preds[i]) and (duration[i] == 0 or (i not in done and points[i][0] == 0))
+    ]
+    on = sorted(running)
     return _Model(
         base=base,
         duration=duration,
@@ -189,8 +262,12 @@ def _model(plan: Plan) -> _Model:
         span=high - low,
         alpha=1 + PERT_LAMBDA * (likely - low) / (high - low),
         beta=1 + PERT_LAMBDA * (high - likely) / (high - low),
-        preds=[np.array(sorted(set(t.preds)), dtype=np.int32) for t in tasks],
+        preds=preds,
         may_be_instant=sorted(instant, reverse=True),
+        running=np.array(on, dtype=np.int32),
+        elapsed=np.array([now - (running[i] - start) for i in on], dtype=np.float64),
+        conditioned=np.array([k for k, i in enumerate(drawn) if i in running], dtype=np.int32),
+        finished=np.array(sorted({*done, *skipped}), dtype=np.int32),
     )
 
 
@@ -207,7 +284,33 @@ def _durations(model: _Model, rng: np.random.Generator, runs: int) -> Floats:
         draws *= model.span[:, None]  # in place: no second tasks x runs temporary
         draws += model.low[:, None]
         durations[model.estimated] = draws
+    if len(model.running):
+        for k in model.conditioned:
+            durations[model.estimated[k]] = _beyond(model, int(k), rng, runs)
+        # It has run this long already: at the least it finishes now.
+        durations[model.running] = np.maximum(durations[model.running], model.elapsed[:, None])
     return durations
+
+
+def _beyond(model: _Model, k: int, rng: np.random.Generator, runs: int) -> Floats:
+    """Durations of the ``k``-th estimated task, a running one, drawn from its Beta-PERT
+    conditional on exceeding the time it has run (inverse transform over a numerical
+    distribution function); the elapsed time itself once that is past the pessimistic."""
+    import numpy as np
+
+    task = int(model.estimated[k])
+    elapsed = float(model.elapsed[np.searchsorted(model.running, task)])
+    low, span = float(model.low[k]), float(model.span[k])
+    a, b = float(model.alpha[k]), float(model.beta[k])
+    x = np.linspace(0.0, 1.0, CDF_POINTS)
+    density = x ** (a - 1) * (1 - x) ** (b - 1)  # a, b >= 1: bounded, 0**0 is 1
+    cdf = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2)])
+    cdf /= cdf[-1]
+    reached = float(np.interp((elapsed - low) / span, x, cdf))
+    if reached >= 1.0:
+        return np.full(runs, elapsed)
+    u = reached + (1.0 - reached) * rng.random(runs)
+    return np.maximum(low + span * np.interp(u, cdf, x), elapsed)
 
 
 def _forward(model: _Model, order: list[int], durations: Floats) -> tuple[Floats, Ints]:

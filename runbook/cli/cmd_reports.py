@@ -80,6 +80,14 @@ def readiness(
             dir_okay=False,
         ),
     ] = None,
+    learn: Annotated[
+        bool,
+        typer.Option(
+            "--learn",
+            help="With --rehearsal: simulate with the rehearsal's suggested estimates where "
+            "the runbook has none or the rehearsal overran the pessimistic figure.",
+        ),
+    ] = False,
     runs: Annotated[
         int, typer.Option("--runs", min=100, max=1_000_000, help="Monte Carlo runs.")
     ] = 10_000,
@@ -91,7 +99,9 @@ def readiness(
     """The go/no-go readiness report, with a GO / GO WITH CONDITIONS / NO-GO recommendation.
 
     Schedule and buffer, points of no return, the probability of finishing inside the window,
-    risks, readiness items, sign-offs, and the reasons behind the recommendation.
+    risks, readiness items, sign-offs, and the reasons behind the recommendation. During the
+    weekend (check-ins up to --now) it stands on the live forecast and simulates the remaining
+    work only.
     """
     from datetime import UTC
 
@@ -99,6 +109,8 @@ def readiness(
     from runbook.report.readiness import readiness as build
     from runbook.validate import validate_path
 
+    if learn and rehearsal is None:
+        raise typer.BadParameter("--learn needs --rehearsal STATE", param_hint="--learn")
     path = runbook_file(None, file)
     validation = validate_path(path)  # once: for the report, and for --now's time zone
     zone = validation.plan.zone if validation.plan is not None else UTC
@@ -108,6 +120,7 @@ def readiness(
         now=pretend_now(now, zone),
         state=state_file(state, path),
         rehearsal=rehearsal,
+        learn_from_rehearsal=learn,
         runs=runs,
         seed=seed,
     )

@@ -247,17 +247,18 @@ def review_gantt(review: Review) -> Chart:
     return Chart(svg, len(rows), len(review.rows))
 
 
-def finish_histogram(plan: Plan, sim: Simulation) -> str:
-    """The simulated finish times with the deadline, P50/P80/P95 and the plan's finish."""
+def finish_histogram(plan: Plan, sim: Simulation, name: str = "Plan") -> str:
+    """The simulated finish times with the deadline, P50/P80/P95 and the plan's finish (or,
+    during the weekend, the forecast's: ``name``)."""
     zone = plan.zone
     flags = [
         Flag(
             sim.deterministic_finish,
-            f"Plan {clock(sim.deterministic_finish, zone)}",
+            f"{name} {clock(sim.deterministic_finish, zone)}",
             FINISH,
             "finish",
             dash="2 2",
-            note="the plan's finish, without variation",
+            note=f"the {name.lower()}'s finish, without variation",
         ),
         *_deadline_flag(plan),
     ]

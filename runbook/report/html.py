@@ -10,7 +10,13 @@ from runbook.montecarlo import Simulation
 from runbook.plan import Plan
 from runbook.report import charts
 from runbook.report.html_review import review_html
-from runbook.report.markdown import evidence_figures
+from runbook.report.markdown import (
+    ahead_text,
+    checkpoint_line,
+    evidence_figures,
+    gate_margin,
+    learned_figures,
+)
 from runbook.report.markdown import recommendation_rules as rules_markdown
 from runbook.report.markdown import signed as _signed
 from runbook.report.page import (
@@ -67,6 +73,8 @@ def readiness_html(report: ReadinessReport) -> str:
         f"Generated {esc(clock(report.now, plan.zone, with_date=True))} "
         f"({esc(plan.timezone)}) from <code>{esc(report.source)}</code>"
     )
+    if report.snapshot is not None:
+        meta += f"<br>{esc(checkpoint_line(report))}"
     sim = report.simulation
     body = [
         banner,
@@ -115,6 +123,24 @@ def _key_figures(report: ReadinessReport, plan: Plan, sim: Simulation | None) ->
         time_figure("Deadline", plan.deadline, zone),
         signed_figure("Buffer", buffer, "to the deadline", late_is_positive=False),
     ]
+    snap = report.snapshot
+    if snap is not None:  # during the weekend: the forecast next to the plan
+        late = snap.spare is not None and snap.spare < 0
+        finish = snap.forecast_finish
+        cells[2:2] = [
+            figure(
+                "Forecast finish",
+                clock(finish, zone),
+                clock(finish, zone, with_date=True),
+                "bad" if late else "good",
+            ),
+            figure(
+                "Against the baseline",
+                ahead_text(snap.ahead),
+                f"at {clock(snap.now, zone, with_date=True)}",
+                "bad" if snap.ahead <= -60 else "good",
+            ),
+        ]
     if sim is not None and sim.p_on_time is not None:
         ok = sim.p_on_time >= report.rules.min_probability
         cells.append(
@@ -176,38 +202,47 @@ def _gates_section(report: ReadinessReport, plan: Plan) -> str:
                 f"<div class='sub' title='{esc(', '.join(g.rollback_tasks))}'>"
                 f"{len(g.rollback_tasks)} rollback tasks</div>"
             )
-        margin = g.ponr.margin
+        margin = g.ponr.margin if report.snapshot is None else g.ponr.forecast_margin
         decision = (
             badge(g.decision.upper(), "go" if g.decision == "go" else "nogo")
             if g.decision
             else badge("NOT DECIDED")
         )
-        rows.append(
-            (
-                task_ref(g.id, g.title),
-                when(plan, g.ponr.planned),
-                Html(rollback),
-                when(plan, g.ponr.point),
-                badge(_signed(margin), "nogo") if (margin or 0) < 0 else _signed(margin),
-                ", ".join(g.approvers) or None,
-                Html(f"{decision}" + (f" {esc(g.decided_by)}" if g.decided_by else "")),
-            )
+        shown_margin = (
+            badge(gate_margin(g), "go" if g.status == "done" else "")
+            if report.snapshot is not None and g.standing
+            else badge(_signed(margin), "nogo")
+            if (margin or 0) < 0
+            else _signed(margin)
         )
+        row = [
+            task_ref(g.id, g.title),
+            when(plan, g.ponr.planned),
+            Html(rollback),
+            when(plan, g.ponr.point),
+            shown_margin,
+            ", ".join(g.approvers) or None,
+            Html(f"{decision}" + (f" {esc(g.decided_by)}" if g.decided_by else "")),
+        ]
+        if report.snapshot is not None:
+            row.insert(2, when(plan, g.ponr.forecast))
+        rows.append(tuple(row))
         criteria = "".join(f"<li>{esc(c)}</li>" for c in g.criteria) or "<li>none given</li>"
         cards.append(
             f"<div class='card'><div>{task_ref(g.id, g.title)}</div>"
             f"<ul class='criteria'>{criteria}</ul></div>"
         )
+    head = ["Gate", "Planned", "Rollback", "Point of no return", "Margin", "Approvers", "Decision"]
+    measured = "planned gate"
+    if report.snapshot is not None:
+        head.insert(2, "Forecast")
+        measured = "gate's forecast start (during the weekend)"
     text = (
         "<p>A gate's point of no return is the deadline minus its rollback time: after it, "
         "a NO-GO can no longer roll back inside the window. The margin is the time from the "
-        "planned gate to its point of no return.</p>"
+        f"{measured} to its point of no return.</p>"
     )
-    table = html_table(
-        ("Gate", "Planned", "Rollback", "Point of no return", "Margin", "Approvers", "Decision"),
-        rows,
-        numeric=(4,),
-    )
+    table = html_table(head, rows, numeric=(5 if report.snapshot is not None else 4,))
     return section(
         "Gates and points of no return",
         text,
@@ -217,7 +252,8 @@ def _gates_section(report: ReadinessReport, plan: Plan) -> str:
 
 
 def _probability_section(report: ReadinessReport, plan: Plan, sim: Simulation) -> str:
-    chart = charts.finish_histogram(plan, sim)
+    live = report.snapshot is not None
+    chart = charts.finish_histogram(plan, sim, "Forecast" if live else "Plan")
     if sim.p_on_time is None:
         big = (
             '<div class="bigp none"><div class="k">No deadline</div>'
@@ -235,19 +271,27 @@ def _probability_section(report: ReadinessReport, plan: Plan, sim: Simulation) -
         f"<p><strong>P(finish ≤ deadline) = {sim.p_on_time:.0%}</strong> "
         if sim.p_on_time is not None
         else "<p>"
-    ) + (f"({sim.runs:,} runs, seed {sim.seed}, Beta-PERT per three-point estimate).</p>")
+    ) + (
+        f"({sim.runs:,} runs, seed {sim.seed}, Beta-PERT per three-point estimate"
+        + (
+            f", the remaining work from {esc(clock(report.now, plan.zone, with_date=True))}"
+            if live
+            else ""
+        )
+        + ").</p>"
+    )
     flat = (
         (
             "<p class='note'>No task has a three-point estimate, so every run finishes at the "
-            "plan's finish: add <code>estimate: {optimistic, pessimistic}</code> to the uncertain "
-            "tasks.</p>"
+            f"{'forecast' if live else 'plan'}'s finish: add "
+            "<code>estimate: {optimistic, pessimistic}</code> to the uncertain tasks.</p>"
         )
         if sim.earliest == sim.latest
         else ""
     )
     legend = chart_legend(charts.HISTOGRAM_LEGEND)
     figures = html_table(
-        ("P50", "P80", "P95", "Plan", "Mean", "Range"),
+        ("P50", "P80", "P95", "Forecast" if live else "Plan", "Mean", "Range"),
         [
             (
                 when(plan, sim.p50),
@@ -299,17 +343,28 @@ def _rehearsal_section(report: ReadinessReport) -> str:
         f"<p>From <code>{esc(r.source)}</code>: {len(r.tasks)} tasks rehearsed, "
         f"{len(r.not_done)} not done in the rehearsal.</p>"
     )
-    if not r.overruns:
-        return section("Rehearsal evidence", text)
-    rows = [(task_ref(e.id, e.title), *evidence_figures(e)) for e in r.overruns[:10]]
-    return section(
-        "Rehearsal evidence",
-        text,
-        "<h3>Overran most, and what to plan next time</h3>",
-        html_table(
-            ("Task", "Planned", "Actual", "Over", "Suggested o / m / p"), rows, numeric=(1, 2, 3, 4)
-        ),
-    )
+    parts = [text]
+    if r.overruns:
+        rows = [(task_ref(e.id, e.title), *evidence_figures(e)) for e in r.overruns[:10]]
+        parts += [
+            "<h3>Overran most, and what to plan next time</h3>",
+            html_table(
+                ("Task", "Planned", "Actual", "Over", "Suggested o / m / p"),
+                rows,
+                numeric=(1, 2, 3, 4),
+            ),
+        ]
+    if r.learned is not None:
+        parts.append("<h3>Estimates the simulation took from the rehearsal (--learn)</h3>")
+        learned = [
+            (task_ref(x.evidence.id, x.evidence.title), *learned_figures(x)) for x in r.learned
+        ]
+        parts.append(
+            html_table(("Task", "Estimate o / m / p", "Why"), learned, numeric=(1,))
+            if learned
+            else "<p>None: every rehearsed task has an estimate the rehearsal stayed inside.</p>"
+        )
+    return section("Rehearsal evidence", *parts)
 
 
 def _risks_section(report: ReadinessReport) -> str:

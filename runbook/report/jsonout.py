@@ -43,6 +43,19 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
         "critical_path": [plan.tasks[i].id for i in plan.critical_path],
         "near_critical": [{"id": i, "float_minutes": minutes(f)} for i, f in report.near_critical],
     }
+    snap = report.snapshot
+    if snap is not None:  # during the weekend: the live forecast, next to the plan
+        data["schedule"].update(
+            {
+                "as_of": when(report.now),
+                "forecast_finish": when(snap.forecast_finish),
+                "ahead_minutes": minutes(snap.ahead),
+                "spare_minutes": None if snap.spare is None else minutes(snap.spare),
+                "remaining_critical_path": [plan.tasks[i].id for i in snap.critical_path],
+                "counts": snap.counts,
+                "later_events_left_out": report.later_events,
+            }
+        )
     data["gates"] = [
         {
             "id": g.id,
@@ -56,6 +69,18 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
             "margin_minutes": None if g.ponr.margin is None else minutes(g.ponr.margin),
             "decision": g.decision,
             "decided_by": g.decided_by,
+            **(
+                {
+                    "status": g.status,
+                    "standing": g.standing,
+                    "forecast": when(g.ponr.forecast),
+                    "forecast_margin_minutes": None
+                    if g.ponr.forecast_margin is None
+                    else minutes(g.ponr.forecast_margin),
+                }
+                if snap is not None
+                else {}
+            ),
         }
         for g in report.gates
     ]
@@ -72,6 +97,7 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
             "earliest": when(sim.earliest),
             "latest": when(sim.latest),
             "deterministic_finish": when(sim.deterministic_finish),
+            **({"remaining_from": when(report.now)} if snap is not None else {}),
             "histogram": [{"from": when(a), "to": when(b), "runs": n} for a, b, n in sim.histogram],
             "criticality": [
                 {"id": t.id, "index": round(sim.criticality[by_index[t.id]], 4)}
@@ -100,6 +126,17 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
             "most_overrun": [e.id for e in r.overruns[:10]],
             "not_done": r.not_done,
         }
+        if r.learned is not None:  # --learn: the estimates the simulation took from it
+            data["rehearsal"]["learned"] = [
+                {
+                    "id": x.evidence.id,
+                    "reason": x.reason,
+                    "optimistic_minutes": minutes(x.evidence.optimistic),
+                    "duration_minutes": minutes(x.evidence.suggested),
+                    "pessimistic_minutes": minutes(x.evidence.pessimistic),
+                }
+                for x in r.learned
+            ]
     data["risks"] = [
         {
             "id": r.id,

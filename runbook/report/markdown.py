@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 
 from runbook.display import count
 from runbook.durations import clock, format_duration
-from runbook.report.readiness import ReadinessReport
-from runbook.report.rehearsal import Evidence
+from runbook.engine import describe_ahead
+from runbook.report.readiness import GateRow, ReadinessReport
+from runbook.report.rehearsal import Evidence, Learned
 from runbook.report.review import Review
 
 MARK = {"no-go": "✖ NO-GO", "conditions": "⚠ CONDITIONS", "info": "ℹ info"}
@@ -42,6 +43,47 @@ def evidence_figures(e: Evidence) -> tuple[str, str, str, str]:
     )
 
 
+def learned_figures(x: Learned) -> tuple[str, str]:
+    """A learned estimate's ``o / m / p`` cell and why the rehearsal's was used."""
+    e = x.evidence
+    why = (
+        "the runbook has no estimate"
+        if x.reason == "no estimate"
+        else f"the rehearsal took {format_duration(e.actual)}, over the pessimistic figure"
+    )
+    return evidence_figures(e)[3], why
+
+
+def checkpoint_line(report: ReadinessReport) -> str:
+    """``At this checkpoint ...``: what the live report stands on (during the weekend)."""
+    snap = report.snapshot
+    assert snap is not None
+    counts = snap.counts
+    later = (
+        f"; {count(report.later_events, 'later event')} in the state file left out"
+        if report.later_events
+        else ""
+    )
+    return (
+        "During the weekend: this report stands on the live forecast of the check-ins up to "
+        f"{clock(report.now, snap.plan.zone, with_date=True)} ({counts['done']} done, "
+        f"{counts['running'] + counts['failed']} running, {counts['skipped']} skipped{later}); "
+        "the simulation runs the remaining work only."
+    )
+
+
+def ahead_text(seconds: int) -> str:
+    """``BEHIND 6h30m``, ``AHEAD 35m`` or ``ON PLAN``."""
+    word, amount = describe_ahead(seconds)
+    return f"{word} {amount}".strip()
+
+
+def gate_margin(g: GateRow) -> str:
+    """The margin to a gate's point of no return during the weekend: its standing when it is
+    settled, else the forecast gate's margin."""
+    return g.standing or signed(g.ponr.forecast_margin)
+
+
 def readiness_markdown(report: ReadinessReport) -> str:
     """The readiness report for people."""
     plan = report.plan
@@ -52,6 +94,8 @@ def readiness_markdown(report: ReadinessReport) -> str:
             f"`{report.source}`.",
             "",
         ]
+        if report.snapshot is not None:
+            out += [checkpoint_line(report), ""]
     out += [f"## Recommendation: **{report.recommendation}**", ""]
     shown = sorted(
         report.findings, key=lambda f: {"no-go": 0, "conditions": 1, "info": 2}[f.outcome]
@@ -76,18 +120,27 @@ def readiness_markdown(report: ReadinessReport) -> str:
     def when(seconds: int | None) -> str:
         return clock(seconds, zone, with_date=True) if seconds is not None else "—"
 
+    snap = report.snapshot
     out += ["## Schedule", ""]
-    out += _table(
-        ("Schedule", "When"),
-        [
-            ("Planned start", when(plan.start)),
-            ("Planned finish", when(plan.finish)),
-            ("Deadline", when(plan.deadline)),
-            ("Buffer", signed(plan.buffer)),
-        ],
-    )
-    path = " → ".join(plan.tasks[i].id for i in plan.critical_path)
-    out += ["", f"Critical path: {path or 'none'}", ""]
+    rows = [
+        ("Planned start", when(plan.start)),
+        ("Planned finish", when(plan.finish)),
+        ("Deadline", when(plan.deadline)),
+        ("Buffer", signed(plan.buffer)),
+    ]
+    if snap is not None:
+        rows[2:2] = [
+            ("Forecast finish", when(snap.forecast_finish)),
+            ("Against the baseline", ahead_text(snap.ahead)),
+        ]
+        rows.append(("Forecast to the deadline", signed(snap.spare)))
+    out += _table(("Schedule", "When"), rows)
+    if snap is None:
+        path = " → ".join(plan.tasks[i].id for i in plan.critical_path)
+        out += ["", f"Critical path: {path or 'none'}", ""]
+    else:
+        path = " → ".join(plan.tasks[i].id for i in snap.critical_path)
+        out += ["", f"Remaining critical path: {path or 'none'}", ""]
     if report.near_critical:
         out += [
             f"Near-critical tasks (float under "
@@ -97,7 +150,39 @@ def readiness_markdown(report: ReadinessReport) -> str:
         out += _table(("Task", "Float"), [(i, format_duration(f)) for i, f in report.near_critical])
         out.append("")
     out += ["## Gates and points of no return", ""]
-    if report.gates:
+    if report.gates and snap is not None:
+        out += [
+            "The margin is from the gate's forecast start to its point of no return.",
+            "",
+        ]
+        out += _table(
+            (
+                "Gate",
+                "Planned",
+                "Forecast",
+                "Rollback",
+                "Point of no return",
+                "Margin",
+                "Approvers",
+                "Decision",
+            ),
+            [
+                (
+                    g.id,
+                    when(g.ponr.planned),
+                    when(g.ponr.forecast),
+                    format_duration(g.ponr.rollback)
+                    if g.ponr.rollback is not None
+                    else "not given",
+                    when(g.ponr.point),
+                    gate_margin(g),
+                    ", ".join(g.approvers) or "—",
+                    (g.decision or "—").upper() + (f" ({g.decided_by})" if g.decided_by else ""),
+                )
+                for g in report.gates
+            ],
+        )
+    elif report.gates:
         out += _table(
             (
                 "Gate",
@@ -123,6 +208,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
                 for g in report.gates
             ],
         )
+    if report.gates:
         out.append("")
         for g in report.gates:
             if g.criteria:
@@ -135,14 +221,16 @@ def readiness_markdown(report: ReadinessReport) -> str:
     sim = report.simulation
     if sim is not None:
         out += ["## Probability of finishing inside the window", ""]
+        remaining = f", the remaining work from {when(report.now)}" if snap is not None else ""
         if sim.p_on_time is not None:
             out += [
                 f"**P(finish ≤ deadline) = {sim.p_on_time:.0%}** "
-                f"({sim.runs:,} runs, seed {sim.seed}, Beta-PERT per three-point estimate).",
+                f"({sim.runs:,} runs, seed {sim.seed}, Beta-PERT per three-point "
+                f"estimate{remaining}).",
                 "",
             ]
         out += _table(
-            ("P50", "P80", "P95", "Plan"),
+            ("P50", "P80", "P95", "Plan" if snap is None else "Forecast"),
             [(when(sim.p50), when(sim.p80), when(sim.p95), when(sim.deterministic_finish))],
         )
         top = sorted(range(len(plan.tasks)), key=lambda i: -sim.criticality[i])[:10]
@@ -169,6 +257,16 @@ def readiness_markdown(report: ReadinessReport) -> str:
                 ("Task", "Planned", "Actual", "Over", "Suggested o / m / p"),
                 [(e.id, *evidence_figures(e)) for e in r.overruns[:10]],
             )
+            out.append("")
+        if r.learned is not None:
+            if r.learned:
+                out += ["The simulation uses these estimates from the rehearsal (`--learn`):", ""]
+                out += _table(
+                    ("Task", "Estimate o / m / p", "Why"),
+                    [(x.evidence.id, *learned_figures(x)) for x in r.learned],
+                )
+            else:
+                out.append("The simulation uses no estimate from the rehearsal (`--learn`).")
             out.append("")
     out += ["## Risks", ""]
     if report.risks:
@@ -225,12 +323,22 @@ def readiness_markdown(report: ReadinessReport) -> str:
 
 def recommendation_rules(report: ReadinessReport) -> list[str]:
     r = report.rules
+    ends = (
+        "the forecast (from the check-ins so far) ends after the deadline"
+        if report.snapshot is not None
+        else "the plan ends after the deadline"
+    )
+    ponr = (
+        "a gate not yet decided is forecast after its point of no return"
+        if report.snapshot is not None
+        else "a gate is planned after its point of no return"
+    )
     return [
         "## How the recommendation is made",
         "",
-        "NO-GO when the runbook is invalid, the plan ends after the deadline, "
+        f"NO-GO when the runbook is invalid, {ends}, "
         f"P(finish ≤ deadline) is under {r.min_probability:.0%}, an open risk scores "
-        f"{r.risk_no_go_score} or more, a gate is planned after its point of no return, or a gate "
+        f"{r.risk_no_go_score} or more, {ponr}, or a gate "
         "was decided NO-GO. GO WITH CONDITIONS when an open risk scores "
         f"{r.risk_conditions_score} or more, something is missing (a team, a lead or contact, a "
         "gate's approvers or rollback), a readiness item is overdue"

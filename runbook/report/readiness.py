@@ -1,5 +1,11 @@
 """The go/no-go readiness report: everything a steering committee decides from, and the
-recommendation the documented rules give (``readiness_rules`` in the runbook)."""
+recommendation the documented rules give (``readiness_rules`` in the runbook).
+
+Before the weekend it stands on the plan. At a checkpoint during the weekend (check-ins at or
+before ``now`` in the state file) it stands on the live forecast: the schedule is the forecast
+rule's, points of no return are measured against the gates' forecast starts, and the
+simulation runs the remaining work only. Only events at or before ``now`` count.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +15,25 @@ from pathlib import Path
 
 from runbook.diagnostics import Problem
 from runbook.display import count
+from runbook.durations import clock, format_duration
+from runbook.errors import InputError
 from runbook.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
 from runbook.model import ReadinessRules, Risk, Runbook
-from runbook.montecarlo import Simulation
+from runbook.montecarlo import Progress, Simulation
 from runbook.plan import Plan
-from runbook.report.rehearsal import Rehearsal, rehearsal_evidence
-from runbook.state import TaskRecord, fold
-from runbook.store import Event, Store
+from runbook.report.rehearsal import Rehearsal, learn, rehearsal_evidence
+from runbook.state import (
+    DONE,
+    FAILED,
+    FINISHED,
+    RUNNING,
+    SKIPPED,
+    Snapshot,
+    TaskRecord,
+    as_of,
+    fold,
+)
+from runbook.store import Event
 from runbook.validate import Validation, validate_path
 
 GO, CONDITIONS, NO_GO = "GO", "GO WITH CONDITIONS", "NO-GO"
@@ -43,6 +61,23 @@ class GateRow:
     ponr: PointOfNoReturn
     decision: str | None
     decided_by: str | None
+    status: str | None = None  # the gate task's status at the checkpoint (during the weekend)
+
+    @property
+    def settled(self) -> bool:
+        """Decided, or passed (done or skipped): its point of no return no longer matters."""
+        return self.decision is not None or self.status in FINISHED
+
+    @property
+    def standing(self) -> str | None:
+        """``passed``, ``skipped``, ``decided GO`` or ``decided NO-GO`` for a settled gate."""
+        if self.status == DONE:
+            return "passed"
+        if self.status == SKIPPED:
+            return "skipped"
+        if self.decision is not None:
+            return f"decided {self.decision.upper()}"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +139,13 @@ class ReadinessReport:
     items: list[ItemRow] = field(default_factory=list)
     signoffs: list[SignOff] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    snapshot: Snapshot | None = None  # the live forecast at ``now``, when check-ins exist
+    later_events: int = 0  # events in the state file after ``now``, left out
+
+    @property
+    def live(self) -> bool:
+        """True when the report stands on the forecast of the check-ins, not the plan."""
+        return self.snapshot is not None
 
     @property
     def recommendation(self) -> str:
@@ -128,18 +170,42 @@ class ReadinessReport:
         )
 
 
-def _events(state: str | os.PathLike[str] | None, plan: Plan) -> list[Event]:
-    """The weekend's decisions, sign-offs and checks (the state file must be this runbook's)."""
+@dataclass
+class _AsOf:
+    """What the state file held at ``now``."""
+
+    records: dict[str, TaskRecord] = field(default_factory=dict)
+    runbook_events: list[Event] = field(default_factory=list)
+    snapshot: Snapshot | None = None
+    later: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def _as_of(
+    runbook_path: str | os.PathLike[str],
+    state: str | os.PathLike[str] | None,
+    plan: Plan,
+    now: int,
+) -> _AsOf:
+    """The weekend's events at or before ``now`` (the state file must be this runbook's),
+    folded, with the forecast when a task has been checked in."""
     if state is None or not Path(state).exists():
-        return []
-    store = Store.open(state, create=False)
-    if store is None:
-        return []
-    try:
-        store.check_owner(plan.name)
-        return store.events()
-    finally:
-        store.close()
+        return _AsOf()
+    from datetime import UTC, datetime
+
+    from runbook.engine import Weekend
+
+    def at_now() -> datetime:
+        return datetime.fromtimestamp(now, UTC)
+
+    with Weekend.open(runbook_path, state, clock=at_now, compiled=plan) as weekend:
+        events, later = as_of(weekend.events(), now)
+        records, runbook_events = fold(events)
+        found = _AsOf(records, runbook_events, later=later)
+        if any(r.state is not None for r in records.values()):
+            found.snapshot = weekend.snapshot_of(records, runbook_events, now)
+        found.notices = list(weekend.notices)
+    return found
 
 
 def readiness(
@@ -148,13 +214,18 @@ def readiness(
     now: int,
     state: str | os.PathLike[str] | None = None,
     rehearsal: str | os.PathLike[str] | None = None,
+    learn_from_rehearsal: bool = False,
     runs: int = 10_000,
     seed: int = 0,
     validation: Validation | None = None,
 ) -> ReadinessReport:
-    """Build the readiness report of a runbook (with its state file's decisions, sign-offs
-    and checks, and a dress rehearsal's state file when given); ``validation`` is the
-    runbook's, when the caller already has it."""
+    """Build the readiness report of a runbook at ``now`` (with its state file's decisions,
+    sign-offs, checks and check-ins up to then, and a dress rehearsal's state file when
+    given; ``learn_from_rehearsal`` simulates with the rehearsal's suggested estimates where
+    the runbook has none or the rehearsal overran the pessimistic figure); ``validation`` is
+    the runbook's, when the caller already has it."""
+    if learn_from_rehearsal and rehearsal is None:
+        raise InputError("--learn needs a dress rehearsal's state file: give --rehearsal STATE")
     result = validation if validation is not None else validate_path(runbook_path)
     model = result.loaded.runbook
     rules = model.readiness_rules if model is not None else ReadinessRules()
@@ -177,16 +248,21 @@ def readiness(
     if result.warnings:
         warnings = count(len(result.warnings), "warning")
         findings.append(Finding("valid", "info", "the runbook is valid with " + warnings))
-    records, runbook_events = fold(_events(state, plan))
+    weekend = _as_of(runbook_path, state, plan, now)
+    report.snapshot, report.later_events = weekend.snapshot, weekend.later
+    findings += [Finding("baseline", "info", n) for n in weekend.notices if report.live]
     _missing(report, model, plan)
     _schedule(report, plan)
-    _gates(report, plan, records)
-    _simulation(report, plan, runs, seed)
+    _gates(report, plan, weekend.records)
     if rehearsal is not None:
         report.rehearsal = rehearsal_evidence(plan, rehearsal)
+    estimates = {}
+    if learn_from_rehearsal and report.rehearsal is not None:
+        estimates = {x.evidence.id: x.estimate for x in learn(plan, report.rehearsal)}
+    _simulation(report, plan, runs, seed, estimates)
     _risks(report, model)
-    _items(report, plan, runbook_events, now)
-    _signoffs(report, plan, runbook_events)
+    _items(report, plan, weekend.runbook_events, now)
+    _signoffs(report, plan, weekend.runbook_events)
     return report
 
 
@@ -210,33 +286,71 @@ def _missing(report: ReadinessReport, model: Runbook, plan: Plan) -> None:
 
 def _schedule(report: ReadinessReport, plan: Plan) -> None:
     limit = report.rules.near_critical_minutes * 60
+    snap = report.snapshot
+    if snap is None:
+        near = ((t.id, t.total_float) for t in plan.tasks if not t.critical)
+    else:  # what is left: open tasks off the remaining critical path
+        near = ((t.id, t.float) for t in snap.tasks if t.status not in FINISHED and not t.critical)
     report.near_critical = sorted(
-        ((t.id, t.total_float) for t in plan.tasks if not t.critical and t.total_float < limit),
-        key=lambda pair: (pair[1], pair[0]),
+        ((i, f) for i, f in near if f < limit), key=lambda pair: (pair[1], pair[0])
     )
     if plan.deadline is None:
         report.findings.append(Finding("deadline", "info", "the runbook has no deadline"))
+    elif snap is not None:
+        _forecast_findings(report, plan, snap, plan.deadline)
     elif plan.finish > plan.deadline:
         report.findings.append(Finding("deadline", "no-go", "the plan finishes after the deadline"))
 
 
-def _gates(report: ReadinessReport, plan: Plan, records: dict[str, TaskRecord]) -> None:
-    for ponr in points_of_no_return(plan):
-        info = plan.gates[ponr.gate]
-        record = records.get(ponr.gate)
-        report.gates.append(
-            GateRow(
-                ponr.gate,
-                plan.tasks[plan.index[ponr.gate]].title,
-                info.criteria,
-                info.approvers,
-                info.rollback_tasks,
-                ponr,
-                decision(record),
-                record.decisions[-1].actor if record and record.decisions else None,
+def _forecast_findings(report: ReadinessReport, plan: Plan, snap: Snapshot, deadline: int) -> None:
+    """Where the weekend stands at the checkpoint: the forecast against the deadline."""
+    zone = plan.zone
+    finish = clock(snap.forecast_finish, zone, with_date=True)
+    spare = deadline - snap.forecast_finish
+    if spare < 0:
+        report.findings.append(
+            Finding(
+                "deadline",
+                "no-go",
+                f"the forecast finishes {finish}, {format_duration(-spare)} after the deadline",
             )
         )
-        if ponr.margin is not None and ponr.margin < 0:
+        return
+    ahead = snap.ahead
+    against = (
+        "on the baseline"
+        if abs(ahead) < 60
+        else f"{format_duration(abs(ahead))} {'ahead of' if ahead > 0 else 'behind'} the baseline"
+    )
+    report.findings.append(
+        Finding(
+            "deadline",
+            "info",
+            f"the forecast finishes {finish}, {format_duration(spare)} before the deadline "
+            f"({against})",
+        )
+    )
+
+
+def _gates(report: ReadinessReport, plan: Plan, records: dict[str, TaskRecord]) -> None:
+    snap = report.snapshot
+    zone = plan.zone
+    for ponr in points_of_no_return(plan, snap):
+        info = plan.gates[ponr.gate]
+        record = records.get(ponr.gate)
+        row = GateRow(
+            ponr.gate,
+            plan.tasks[plan.index[ponr.gate]].title,
+            info.criteria,
+            info.approvers,
+            info.rollback_tasks,
+            ponr,
+            decision(record),
+            record.decisions[-1].actor if record and record.decisions else None,
+            snap.by_id(ponr.gate).status if snap is not None else None,
+        )
+        report.gates.append(row)
+        if snap is None and ponr.margin is not None and ponr.margin < 0:
             report.findings.append(
                 Finding(
                     "point-of-no-return",
@@ -245,14 +359,50 @@ def _gates(report: ReadinessReport, plan: Plan, records: dict[str, TaskRecord]) 
                     "cannot roll back before the deadline",
                 )
             )
-        if decision(record) == "no-go":
+        margin = ponr.forecast_margin
+        if snap is not None and not row.settled and margin is not None and margin < 0:
+            report.findings.append(
+                Finding(
+                    "point-of-no-return",
+                    "no-go",
+                    f"gate {ponr.gate} is forecast at "
+                    f"{clock(ponr.forecast or 0, zone, with_date=True)}, "
+                    f"{format_duration(-margin)} after its point of no return "
+                    f"({clock(ponr.point or 0, zone, with_date=True)}): a NO-GO there cannot "
+                    "roll back before the deadline",
+                )
+            )
+        if row.decision == "no-go":
             report.findings.append(Finding("decision", "no-go", f"gate {ponr.gate}: NO-GO"))
 
 
-def _simulation(report: ReadinessReport, plan: Plan, runs: int, seed: int) -> None:
+def progress_of(snap: Snapshot) -> Progress:
+    """The checkpoint as the simulation needs it: actual times of what is done, the starts
+    of what runs, and the forecast every run gives without estimates."""
+    done: dict[int, tuple[int, int]] = {}
+    running: dict[int, int] = {}
+    skipped = set()
+    for t in snap.tasks:
+        if t.status == DONE:
+            done[t.index] = (t.forecast_start, t.forecast_finish)
+        elif t.status == SKIPPED:
+            skipped.add(t.index)
+        elif t.status in (RUNNING, FAILED):
+            running[t.index] = t.forecast_start
+    return Progress(snap.now, snap.forecast_finish, done, frozenset(skipped), running)
+
+
+def _simulation(
+    report: ReadinessReport,
+    plan: Plan,
+    runs: int,
+    seed: int,
+    estimates: dict[str, tuple[int, int, int]],
+) -> None:
     from runbook.montecarlo import simulate
 
-    sim = simulate(plan, runs=runs, seed=seed)
+    progress = progress_of(report.snapshot) if report.snapshot is not None else None
+    sim = simulate(plan, runs=runs, seed=seed, progress=progress, estimates=estimates)
     report.simulation = sim
     if sim.p_on_time is not None and sim.p_on_time < report.rules.min_probability:
         report.findings.append(

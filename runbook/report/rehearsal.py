@@ -45,11 +45,45 @@ class Rehearsal:
     source: str
     tasks: list[Evidence] = field(default_factory=list)
     not_done: list[str] = field(default_factory=list)
+    learned: list[Learned] | None = None  # the estimates the simulation used (--learn)
 
     @property
     def overruns(self) -> list[Evidence]:
         """The tasks that overran, most first."""
         return sorted((e for e in self.tasks if e.overrun > 0), key=lambda e: -e.overrun)
+
+
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """A rehearsed task whose suggested estimate the simulation uses instead of the
+    runbook's, and why."""
+
+    evidence: Evidence
+    reason: str  # "no estimate" | "over the pessimistic"
+
+    @property
+    def estimate(self) -> tuple[int, int, int]:
+        """Optimistic, most likely and pessimistic seconds."""
+        e = self.evidence
+        return e.optimistic, e.suggested, e.pessimistic
+
+
+NO_ESTIMATE, OVER_PESSIMISTIC = "no estimate", "over the pessimistic"
+
+
+def learn(plan: Plan, rehearsal: Rehearsal) -> list[Learned]:
+    """The rehearsal's suggested estimates to simulate with: for each rehearsed task that has
+    no three-point estimate in the runbook, or whose rehearsal took longer than its
+    pessimistic figure. Also kept on ``rehearsal.learned``."""
+    learned = []
+    for e in rehearsal.tasks:
+        task = plan.tasks[plan.index[e.id]]
+        if task.optimistic is None or task.pessimistic is None:
+            learned.append(Learned(e, NO_ESTIMATE))
+        elif e.actual > task.pessimistic:
+            learned.append(Learned(e, OVER_PESSIMISTIC))
+    rehearsal.learned = learned
+    return learned
 
 
 def _up(seconds: float) -> int:
