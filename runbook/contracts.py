@@ -33,6 +33,7 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
     zone = snap.plan.zone
     task = snap.plan.tasks[state.index]
     start_var, duration_var = state.start_variance, state.duration_variance
+    finish_var = state.finish_variance
     return {
         "id": state.id,
         "team": task.team,
@@ -47,6 +48,7 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
         "critical": state.critical,
         "start_variance_minutes": None if start_var is None else minutes(start_var),
         "duration_variance_minutes": None if duration_var is None else minutes(duration_var),
+        "finish_variance_minutes": None if finish_var is None else minutes(finish_var),
         "reason": state.reason,
         "forced": state.forced,
     }

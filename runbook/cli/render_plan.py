@@ -179,8 +179,7 @@ def forecast_table(plan: Plan, snap: Snapshot, *, width: int = 120) -> Table:
     rows = []
     for s in sorted(snap.tasks, key=lambda s: (s.forecast_start, s.index)):
         t = plan.tasks[s.index]
-        slip = s.start_variance
-        slip_text = Text(format_variance(slip), style="red" if (slip or 0) > 0 else "green")
+        slip, late_start = s.finish_variance, s.start_variance
         rows.append(
             (
                 Text("!", style="bold red") if s.critical else "",
@@ -193,7 +192,8 @@ def forecast_table(plan: Plan, snap: Snapshot, *, width: int = 120) -> Table:
                 else "new",
                 clock(s.forecast_start, zone, with_date=dated),
                 clock(s.forecast_finish, zone, with_date=dated),
-                slip_text,
+                _variance(late_start),
+                _variance(slip),
             )
         )
     columns = [
@@ -205,6 +205,7 @@ def forecast_table(plan: Plan, snap: Snapshot, *, width: int = 120) -> Table:
         Column("Planned"),
         Column("Start"),
         Column("Finish"),
+        Column("Late start", justify="right"),
         Column("Slip", justify="right"),
     ]
     return fitted_table(
@@ -212,9 +213,15 @@ def forecast_table(plan: Plan, snap: Snapshot, *, width: int = 120) -> Table:
         rows,
         width=width,
         title=f"{plan.name} — forecast at {clock(snap.now, zone, with_date=True)}",
-        caption=f"times in {plan.timezone}; done tasks show actual times; "
+        caption=f"times in {plan.timezone}; done tasks show actual times; Late start = start "
+        "against the baseline; Slip = finish against the baseline; "
         "! = on the remaining critical path",
     )
+
+
+def _variance(seconds: int | None) -> Text:
+    """A variance cell: late in red, early in green."""
+    return Text(format_variance(seconds), style="red" if (seconds or 0) > 0 else "green")
 
 
 def critical_path_text(plan: Plan) -> Text:
