@@ -8,6 +8,7 @@ from runbook.durations import iso, minutes
 from runbook.plan import Plan
 from runbook.state import PullForward, Snapshot, TaskState
 from runbook.store import Event
+from runbook.team import team_states
 
 
 def event_json(event: Event, plan: Plan) -> dict[str, Any]:
@@ -54,11 +55,14 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
     }
 
 
-def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[str, Any]:
+def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
-    "deadline", "ahead_minutes", "counts", "tasks"}`` (and the remaining critical path)."""
+    "deadline", "ahead_minutes", "counts", "critical_path", "next_point_of_no_return",
+    "team", "tasks"}``. With a team, the counts, the critical path and the tasks are the
+    team's own; the finish and ahead/behind stay the weekend's."""
     zone = snap.plan.zone
-    chosen = snap.tasks if states is None else states
+    chosen = snap.tasks if team is None else team_states(snap, team)
+    mine = {s.index for s in chosen}
     counts = {s: 0 for s in snap.counts}
     for state in chosen:
         counts[state.status] += 1
@@ -73,7 +77,7 @@ def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[s
         "deadline": iso(deadline, zone),
         "ahead_minutes": minutes(snap.ahead),
         "counts": counts,
-        "critical_path": [snap.plan.tasks[i].id for i in snap.critical_path],
+        "critical_path": [snap.plan.tasks[i].id for i in snap.critical_path if i in mine],
         "next_point_of_no_return": None
         if ponr is None or ponr.point is None
         else {
@@ -82,6 +86,7 @@ def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[s
             "minutes_left": minutes(ponr.point - snap.now),
             "rollback_minutes": minutes(ponr.rollback or 0),
         },
+        "team": None if team is None else {"id": team, "name": snap.plan.team_name(team)},
         "tasks": [task_state_json(s, snap) for s in chosen],
     }
 

@@ -35,6 +35,7 @@ from runbook.state import (
     snapshot,
 )
 from runbook.store import Event, NewEvent, Store
+from runbook.team import resolve_team
 
 Clock = Callable[[], datetime]
 CHECK_IN_KINDS = ("start", "done", "fail", "skip", "undo", "note")
@@ -217,15 +218,7 @@ class Weekend:
 
     def resolve_team(self, given: str) -> str:
         """The team meant by an id or a display name, in any case."""
-        plan = self.plan
-        known = sorted(set(plan.teams) | set(plan.teams_in_use))
-        if given in known:
-            return given
-        lowered = given.casefold()
-        for team in known:
-            if lowered in (team.casefold(), plan.team_name(team).casefold()):
-                return team
-        raise InputError(f"unknown team '{given}'", hint=did_you_mean(given, known))
+        return resolve_team(self.plan, given)
 
     # -- writing ---------------------------------------------------------------------
     def record(
