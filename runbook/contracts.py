@@ -8,7 +8,7 @@ from runbook.durations import iso, minutes
 from runbook.plan import Plan
 from runbook.state import PullForward, Snapshot, TaskState
 from runbook.store import Event
-from runbook.team import team_states
+from runbook.team import team_indices, team_states
 
 
 def event_json(event: Event, plan: Plan) -> dict[str, Any]:
@@ -121,4 +121,18 @@ def with_forecast(
             for p in pull
         ],
     }
+    return plan_json
+
+
+def for_team(plan_json: dict[str, Any], plan: Plan, team: str) -> dict[str, Any]:
+    """``runbook plan --team TEAM --json``: the plan contract with only the team's tasks, its
+    part of the critical path (and of ``forecast.pull_forward``), and a ``team`` object;
+    ``finish``, ``deadline`` and ``buffer_minutes`` stay the weekend's."""
+    mine = {plan.tasks[i].id for i in team_indices(plan, team)}
+    plan_json["critical_path"] = [i for i in plan_json["critical_path"] if i in mine]
+    plan_json["team"] = {"id": team, "name": plan.team_name(team)}
+    plan_json["tasks"] = [row for row in plan_json["tasks"] if row["id"] in mine]
+    forecast = plan_json.get("forecast")
+    if forecast is not None:
+        forecast["pull_forward"] = [p for p in forecast["pull_forward"] if p["id"] in mine]
     return plan_json
