@@ -230,3 +230,14 @@ def test_the_forecast_table_fits_80_columns_without_cutting_ids_or_slips(cli, en
     assert {"pmo", "done"} <= set(rows["freeze"].split())
     assert rows["backup"].split()[-1] == "+5m"  # planned 18:15, now forecast at 18:20
     assert rows["done"].startswith("!")
+
+
+def test_the_forecast_table_tells_a_late_start_from_a_late_finish(cli, env):
+    env = {**env, "RUNBOOK_NOW": "2026-12-04T19:00"}
+    assert cli("start", "freeze", "--at", "18:10", env=env).exit_code == 0
+    assert cli("done", "freeze", "--at", "18:55", env=env).exit_code == 0  # 10m late, 30m over
+    lines = cli("plan", env={**env, "COLUMNS": "120"}).stdout.splitlines()
+    header = next(line for line in lines if "Late start" in line)
+    assert header.split()[-3:] == ["Late", "start", "Slip"]
+    freeze = next(line for line in lines if "freeze" in line.split()[:2])
+    assert freeze.split()[-2:] == ["+10m", "+40m"]

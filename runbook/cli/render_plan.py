@@ -13,7 +13,7 @@ from rich.console import Console, Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
-from runbook.display import count
+from runbook.display import count, possessive
 from runbook.durations import clock, format_duration, format_variance, utc_offset
 from runbook.plan import Plan
 from runbook.state import PullForward, Snapshot
@@ -253,17 +253,15 @@ def critical_path_text(plan: Plan, team: str | None = None) -> Text:
     """``Critical path: a → b → c``; for a team, its own tasks on the path."""
     text = Text("Critical path: ", style="bold")
     ids = [
-        plan.tasks[i].id
-        for i in plan.critical_path
-        if team is None or plan.tasks[i].team == team
+        plan.tasks[i].id for i in plan.critical_path if team is None or plan.tasks[i].team == team
     ]
     if team is None:
         text.append(" → ".join(ids) if ids else "none", style="red")
     elif ids:
-        text.append(f"{plan.team_name(team)}'s tasks on it: ")
+        text.append(f"{possessive(plan.team_name(team))} tasks on it: ")
         text.append(" → ".join(ids), style="red")
     else:
-        text.append(f"none of {plan.team_name(team)}'s tasks is on it", style="green")
+        text.append(f"none of {possessive(plan.team_name(team))} tasks is on it", style="green")
     return text
 
 

@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from runbook.display import STATUS_STYLE
+from runbook.display import STATUS_STYLE, possessive
 from runbook.durations import clock, format_duration, t_plus
 from runbook.engine import describe_ahead
 from runbook.gates import next_point_of_no_return
@@ -249,10 +249,10 @@ def remaining_path(snap: Snapshot, team: TeamView | None = None) -> Text:
         ids = [snap.plan.tasks[i].id for i in snap.critical_path]
         path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
     elif team.critical:
-        path.append(f"{team.name}'s tasks on it: ")
+        path.append(f"{possessive(team.name)} tasks on it: ")
         path.append(" → ".join(s.id for s in team.critical), style="red")
     else:
-        path.append(f"none of {team.name}'s tasks is on it", style="green")
+        path.append(f"none of {possessive(team.name)} tasks is on it", style="green")
     return path
 
 
