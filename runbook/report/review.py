@@ -230,12 +230,12 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
             plan.tasks[i].id,
             plan.tasks[i].title,
             plan.tasks[i].team,
-            round(share),
+            round(share / 60) * 60,  # shares of a proportion: whole minutes read better
             own[i][0],
             own[i][1],
         )
         for i, share in shares.items()
-        if round(share) >= 60
+        if round(share / 60) >= 1
     ]
     causes.sort(key=lambda c: (-c.caused, c.id))
     return lateness, causes
