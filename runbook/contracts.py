@@ -8,6 +8,7 @@ from runbook.durations import iso, minutes
 from runbook.plan import Plan
 from runbook.state import PullForward, Snapshot, TaskState
 from runbook.store import Event
+from runbook.team import team_indices, team_states
 
 
 def event_json(event: Event, plan: Plan) -> dict[str, Any]:
@@ -33,6 +34,7 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
     zone = snap.plan.zone
     task = snap.plan.tasks[state.index]
     start_var, duration_var = state.start_variance, state.duration_variance
+    finish_var = state.finish_variance
     return {
         "id": state.id,
         "team": task.team,
@@ -47,17 +49,21 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
         "critical": state.critical,
         "start_variance_minutes": None if start_var is None else minutes(start_var),
         "duration_variance_minutes": None if duration_var is None else minutes(duration_var),
+        "finish_variance_minutes": None if finish_var is None else minutes(finish_var),
         "reason": state.reason,
         "forced": state.forced,
     }
 
 
-def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[str, Any]:
+def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
-    "deadline", "ahead_minutes", "counts", "tasks"}`` (and the remaining critical path, and
-    how many events a replay at ``now`` left out)."""
+    "deadline", "ahead_minutes", "counts", "critical_path", "next_point_of_no_return",
+    "team", "tasks", "later_events"}``. With a team, the counts, the critical path and the
+    tasks are the team's own; the finish and ahead/behind stay the weekend's.
+    ``later_events``: how many events a replay at ``now`` left out."""
     zone = snap.plan.zone
-    chosen = snap.tasks if states is None else states
+    chosen = snap.tasks if team is None else team_states(snap, team)
+    mine = {s.index for s in chosen}
     counts = {s: 0 for s in snap.counts}
     for state in chosen:
         counts[state.status] += 1
@@ -72,7 +78,7 @@ def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[s
         "deadline": iso(deadline, zone),
         "ahead_minutes": minutes(snap.ahead),
         "counts": counts,
-        "critical_path": [snap.plan.tasks[i].id for i in snap.critical_path],
+        "critical_path": [snap.plan.tasks[i].id for i in snap.critical_path if i in mine],
         "next_point_of_no_return": None
         if ponr is None or ponr.point is None
         else {
@@ -81,6 +87,7 @@ def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[s
             "minutes_left": minutes(ponr.point - snap.now),
             "rollback_minutes": minutes(ponr.rollback or 0),
         },
+        "team": None if team is None else {"id": team, "name": snap.plan.team_name(team)},
         "tasks": [task_state_json(s, snap) for s in chosen],
         "later_events": snap.later_events,
     }
@@ -116,4 +123,18 @@ def with_forecast(
             for p in pull
         ],
     }
+    return plan_json
+
+
+def for_team(plan_json: dict[str, Any], plan: Plan, team: str) -> dict[str, Any]:
+    """``runbook plan --team TEAM --json``: the plan contract with only the team's tasks, its
+    part of the critical path (and of ``forecast.pull_forward``), and a ``team`` object;
+    ``finish``, ``deadline`` and ``buffer_minutes`` stay the weekend's."""
+    mine = {plan.tasks[i].id for i in team_indices(plan, team)}
+    plan_json["critical_path"] = [i for i in plan_json["critical_path"] if i in mine]
+    plan_json["team"] = {"id": team, "name": plan.team_name(team)}
+    plan_json["tasks"] = [row for row in plan_json["tasks"] if row["id"] in mine]
+    forecast = plan_json.get("forecast")
+    if forecast is not None:
+        forecast["pull_forward"] = [p for p in forecast["pull_forward"] if p["id"] in mine]
     return plan_json

@@ -15,3 +15,8 @@ STATUS_STYLE = {
 def count(n: int, noun: str) -> str:
     """``1 task``, ``3 tasks``, ``0 warnings``: every noun counted here takes an ``s``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def possessive(name: str) -> str:
+    """``Database team's``, ``Application owners'``."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

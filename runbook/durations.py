@@ -98,7 +98,7 @@ def format_duration(seconds: float, *, narrow: bool = False) -> str:
 
 
 def format_variance(seconds: int | None) -> str:
-    """A start variance for a table cell: ``+35m`` (late), ``-5m`` (early), ``""`` when
+    """A variance (start or finish) for a table cell: ``+35m`` (late), ``-5m`` (early), ``""`` when
     unknown or under a minute; a day or more in whole hours."""
     if seconds is None or abs(seconds) < 60:
         return ""

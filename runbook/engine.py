@@ -37,6 +37,7 @@ from runbook.state import (
     snapshot,
 )
 from runbook.store import Event, NewEvent, Store
+from runbook.team import resolve_team
 
 Clock = Callable[[], datetime]
 CHECK_IN_KINDS = ("start", "done", "fail", "skip", "undo", "note")
@@ -250,33 +251,9 @@ class Weekend:
         return _one_of(given, ids, "readiness item", refusal=False)
 
     def resolve_team(self, given: str) -> str:
-        """The team meant by an id or a display name, in any case, or a unique prefix of
-        either."""
-        plan = self.plan
-        known = sorted(set(plan.teams) | set(plan.teams_in_use))
-        if given in known:
-            return given
-        lowered = given.casefold()
-        for team in known:
-            if lowered in (team.casefold(), plan.team_name(team).casefold()):
-                return team
-        matches = [
-            team
-            for team in known
-            if lowered
-            and (
-                team.casefold().startswith(lowered)
-                or plan.team_name(team).casefold().startswith(lowered)
-            )
-        ]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise InputError(
-                f"'{given}' matches {len(matches)} teams ({', '.join(matches)}); type more of "
-                "its id or name"
-            )
-        raise InputError(f"unknown team '{given}'", hint=did_you_mean(given, known))
+        """The team meant by an id or a display name, in any case, or a
+        unique prefix of either."""
+        return resolve_team(self.plan, given)
 
     # -- writing ---------------------------------------------------------------------
     def record(

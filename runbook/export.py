@@ -24,8 +24,9 @@ CSV_COLUMNS = (
 )
 
 
-def plan_csv(plan: Plan) -> str:
-    """One row a task, in file order, with the columns of the JSON contract."""
+def plan_csv(plan: Plan, team: str | None = None) -> str:
+    """One row a task (of ``team``'s only, given one), in file order, with the columns of
+    the JSON contract."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -33,6 +34,8 @@ def plan_csv(plan: Plan) -> str:
     assert isinstance(tasks, list)
     for row in tasks:
         assert isinstance(row, dict)
+        if team is not None and row["team"] != team:
+            continue
         values = []
         for column in CSV_COLUMNS:
             value = row[column]

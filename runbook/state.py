@@ -144,6 +144,12 @@ class TaskState:
         return None if self.planned_start is None else self.forecast_start - self.planned_start
 
     @property
+    def finish_variance(self) -> int | None:
+        """Seconds the (actual or forecast) finish lies after the baseline finish: the
+        headline variance, which counts a late start and an overrun alike."""
+        return None if self.planned_finish is None else self.forecast_finish - self.planned_finish
+
+    @property
     def duration_variance(self) -> int | None:
         """Seconds the (actual or forecast) duration exceeds the baseline duration."""
         if self.planned_start is None or self.planned_finish is None:

@@ -287,3 +287,14 @@ def test_a_version_stored_after_the_moment_evaluated_is_said_to_be(cli, runbook,
         "carrying on with the last valid version of the runbook, stored Fri 04 Dec 18:05, "
         "later than the moment evaluated (Fri 04 Dec 18:01)" in " ".join(result.stderr.split())
     )
+
+
+def test_the_forecast_table_tells_a_late_start_from_a_late_finish(cli, env):
+    env = {**env, "RUNBOOK_NOW": "2026-12-04T19:00"}
+    assert cli("start", "freeze", "--at", "18:10", env=env).exit_code == 0
+    assert cli("done", "freeze", "--at", "18:55", env=env).exit_code == 0  # 10m late, 30m over
+    lines = cli("plan", env={**env, "COLUMNS": "120"}).stdout.splitlines()
+    header = next(line for line in lines if "Late start" in line)
+    assert header.split()[-3:] == ["Late", "start", "Slip"]
+    freeze = next(line for line in lines if "freeze" in line.split()[:2])
+    assert freeze.split()[-2:] == ["+10m", "+40m"]

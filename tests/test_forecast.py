@@ -229,3 +229,39 @@ def test_status_json_follows_the_contract(chain):
         assert key in task
     assert task["actual_start"] == "2026-12-04T06:00:00+00:00"
     assert task["actual_finish"] is None
+
+
+def test_a_task_done_late_shows_its_finish_variance_not_just_its_late_start(chain):
+    weekend, clock = chain
+    clock.set("2026-12-04T06:10Z")
+    check(weekend, "start", "x")
+    clock.set("2026-12-04T09:40Z")
+    check(weekend, "done", "x")
+    x = weekend.snapshot().by_id("x")
+    assert x.start_variance == 10 * 60
+    assert x.finish_variance == 2 * 3600 + 40 * 60
+
+
+def test_a_task_that_overran_from_an_on_time_start_has_a_finish_variance(chain):
+    weekend, clock = chain
+    check(weekend, "start", "x")
+    clock.set("2026-12-04T08:00Z")
+    x = weekend.snapshot().by_id("x")
+    assert x.start_variance == 0
+    assert x.finish_variance == 3600  # running 2h of a 1h task: forecast to finish now
+    clock.set("2026-12-04T08:30Z")
+    check(weekend, "done", "x")
+    x = weekend.snapshot().by_id("x")
+    assert (x.start_variance, x.finish_variance) == (0, 90 * 60)
+
+
+def test_status_json_gives_each_task_its_finish_variance(chain):
+    weekend, clock = chain
+    check(weekend, "start", "x")
+    clock.set("2026-12-04T07:30Z")
+    check(weekend, "done", "x")
+    tasks = {t["id"]: t for t in status_json(weekend.snapshot())["tasks"]}
+    assert tasks["x"]["start_variance_minutes"] == 0
+    assert tasks["x"]["finish_variance_minutes"] == 30
+    assert tasks["y"]["start_variance_minutes"] == 30
+    assert tasks["y"]["finish_variance_minutes"] == 30

@@ -117,6 +117,14 @@ def plan(
     ignore_state: Annotated[
         bool, typer.Option("--ignore-state", help="The plan alone, even when a state file exists.")
     ] = False,
+    team: Annotated[
+        str | None,
+        typer.Option(
+            "--team",
+            help="Only this team's tasks (team id or name); the weekend's finish is still stated.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """The critical-path schedule, the critical path, and the finish against the deadline.
 
@@ -126,12 +134,20 @@ def plan(
     With a state file (check-ins recorded), the timeline is recomputed from the actuals: the
     forecast of every task, and the tasks only their not_before holds back (they could be
     pulled forward).
+
+    With --team, only that team's tasks (table, Gantt chart, JSON and CSV alike) and its part
+    of the critical path; the weekend's finish line is still stated.
     """
     from runbook.validate import plan_path
 
     path = runbook_file(file, file_option)
     result = plan_path(path)
     assert result.plan is not None
+    tid = None
+    if team is not None:
+        from runbook.team import resolve_team
+
+        tid = resolve_team(result.plan, team)
     snap = pull = None
     if not ignore_state and state_file(state, path).exists():
         from runbook.cli.weekend import open_weekend, show_notices
@@ -151,11 +167,15 @@ def plan(
             from runbook.contracts import with_forecast
 
             data = with_forecast(data, snap, pull)
+        if tid is not None:
+            from runbook.contracts import for_team
+
+            data = for_team(data, result.plan, tid)
         output.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt is PlanFormat.csv:
         from runbook.export import plan_csv
 
-        output.echo(plan_csv(result.plan))
+        output.echo(plan_csv(result.plan, tid))
     else:
         from runbook.cli.render_plan import show_plan
 
@@ -166,6 +186,7 @@ def plan(
             source=Path(path),
             snapshot=snap,
             pull=pull or [],
+            team=tid,
         )
 
 

@@ -33,31 +33,25 @@ def status(
     with open_weekend(file, state, now=now) as weekend:
         snap = weekend.snapshot()
         show_notices(weekend)
-        states = snap.tasks
-        if team is not None:
-            tid = weekend.resolve_team(team)
-            states = [s for s in states if weekend.plan.tasks[s.index].team == tid]
+        tid = None if team is None else weekend.resolve_team(team)
         if as_json:
             from runbook.contracts import status_json
 
-            output.echo(json.dumps(status_json(snap, states), indent=2, ensure_ascii=False))
+            output.echo(json.dumps(status_json(snap, tid), indent=2, ensure_ascii=False))
             return
         from runbook.cli.render_plan import console
         from runbook.cli.render_status import briefing
+        from runbook.team import UPCOMING, team_view
 
-        title = weekend.plan.name + (f" — {weekend.plan.team_name(tid)}" if team else "")
+        pull = weekend.pull_forward(snap)
+        view = (
+            None
+            if tid is None
+            else team_view(snap, tid, pull, upcoming=len(snap.tasks) if show_all else UPCOMING)
+        )
+        title = weekend.plan.name + (f" — {view.name}" if view is not None else "")
         console().print(
-            briefing(
-                snap,
-                states,
-                title=title,
-                limit=None if show_all else 8,
-                pull=[
-                    p
-                    for p in weekend.pull_forward(snap)
-                    if team is None or weekend.plan.tasks[weekend.plan.index[p.id]].team == tid
-                ],
-            )
+            briefing(snap, title=title, limit=None if show_all else 8, pull=pull, team=view)
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from rich.console import Console, Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
-from runbook.display import count
+from runbook.display import count, possessive
 from runbook.durations import clock, format_duration, format_variance, utc_offset
 from runbook.plan import Plan
 from runbook.state import PullForward, Snapshot
@@ -64,7 +64,8 @@ def validation_summary(result: Validation) -> str:
 @dataclass(frozen=True)
 class Column:
     """A column of a fitted table: ``fixed`` cells (ids, times, figures) are never cut, the
-    ``title`` column goes first when room runs out, the ``team`` column is shortened."""
+    ``title`` column goes first when room runs out, the ``team`` column is shortened, and a
+    ``spare`` column (uncut while it shows) goes when even that is not enough."""
 
     header: str
     role: str = "fixed"
@@ -80,7 +81,8 @@ def fitted_table(
     caption: str,
 ) -> Table:
     """A table laid out for ``width`` columns of terminal: on a narrow terminal the columns
-    move closer together, then the titles go, then long team names are shortened."""
+    move closer together, then the titles go, then long team names are shortened, then the
+    spare columns go."""
 
     def size(cell: str | Text) -> int:
         return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
@@ -88,6 +90,17 @@ def fitted_table(
     widths = [
         max([cell_len(c.header)] + [size(row[k]) for row in rows]) for k, c in enumerate(columns)
     ]
+    spare = [k for k, c in enumerate(columns) if c.role == "spare"]
+    narrowest = sum(
+        w if c.role != "team" else min(w, 4)
+        for w, c in zip(widths, columns, strict=True)
+        if c.role != "title"
+    ) + sum(1 for c in columns if c.role != "title")
+    if spare and narrowest > width:
+        columns = [c for k, c in enumerate(columns) if k not in spare]
+        rows = [[cell for k, cell in enumerate(row) if k not in spare] for row in rows]
+        widths = [w for k, w in enumerate(widths) if k not in spare]
+    columns = [Column(c.header, "fixed", c.justify) if c.role == "spare" else c for c in columns]
     fixed = sum(w for w, c in zip(widths, columns, strict=True) if c.role == "fixed")
     team = sum(w for w, c in zip(widths, columns, strict=True) if c.role == "team")
     # The box puts one space between columns; padding adds one more when there is room.
@@ -129,15 +142,23 @@ def fitted_table(
     return table
 
 
-def plan_table(plan: Plan, snapshot: Snapshot | None = None, *, width: int = 120) -> Table:
+def plan_table(
+    plan: Plan,
+    snapshot: Snapshot | None = None,
+    *,
+    width: int = 120,
+    only: Collection[int] | None = None,
+) -> Table:
     """Tasks in start order with team, start, finish, duration, float and a critical mark;
-    with a snapshot, the status and the forecast (actual times for work already done)."""
+    with a snapshot, the status and the forecast (actual times for work already done).
+    ``only``: the indices of the tasks to list (one team's), all when None."""
     if snapshot is not None:
-        return forecast_table(plan, snapshot, width=width)
+        return forecast_table(plan, snapshot, width=width, only=only)
     zone, dated = plan.zone, plan.needs_dates()
     position = {v: k for k, v in enumerate(plan.order)}
     rows = []
-    for i in sorted(range(len(plan.tasks)), key=lambda i: (plan.tasks[i].es, position[i])):
+    shown = range(len(plan.tasks)) if only is None else only
+    for i in sorted(shown, key=lambda i: (plan.tasks[i].es, position[i])):
         t = plan.tasks[i]
         rows.append(
             (
@@ -171,16 +192,19 @@ def plan_table(plan: Plan, snapshot: Snapshot | None = None, *, width: int = 120
     )
 
 
-def forecast_table(plan: Plan, snap: Snapshot, *, width: int = 120) -> Table:
-    """The timeline recomputed from actuals: planned start, forecast start and finish."""
+def forecast_table(
+    plan: Plan, snap: Snapshot, *, width: int = 120, only: Collection[int] | None = None
+) -> Table:
+    """The timeline recomputed from actuals: planned start, forecast start and finish, the
+    start's lateness and the finish's slip against the baseline."""
     from runbook.display import STATUS_STYLE
 
     zone, dated = plan.zone, plan.needs_dates()
     rows = []
-    for s in sorted(snap.tasks, key=lambda s: (s.forecast_start, s.index)):
+    states = snap.tasks if only is None else [snap.tasks[i] for i in only]
+    for s in sorted(states, key=lambda s: (s.forecast_start, s.index)):
         t = plan.tasks[s.index]
-        slip = s.start_variance
-        slip_text = Text(format_variance(slip), style="red" if (slip or 0) > 0 else "green")
+        slip, late_start = s.finish_variance, s.start_variance
         rows.append(
             (
                 Text("!", style="bold red") if s.critical else "",
@@ -193,7 +217,8 @@ def forecast_table(plan: Plan, snap: Snapshot, *, width: int = 120) -> Table:
                 else "new",
                 clock(s.forecast_start, zone, with_date=dated),
                 clock(s.forecast_finish, zone, with_date=dated),
-                slip_text,
+                _variance(late_start),
+                _variance(slip),
             )
         )
     columns = [
@@ -202,9 +227,10 @@ def forecast_table(plan: Plan, snap: Snapshot, *, width: int = 120) -> Table:
         Column("Title", "title"),
         Column("Team", "team"),
         Column("Status"),
-        Column("Planned"),
+        Column("Planned", "spare"),
         Column("Start"),
         Column("Finish"),
+        Column("Late start", justify="right"),
         Column("Slip", justify="right"),
     ]
     return fitted_table(
@@ -212,21 +238,40 @@ def forecast_table(plan: Plan, snap: Snapshot, *, width: int = 120) -> Table:
         rows,
         width=width,
         title=f"{plan.name} — forecast at {clock(snap.now, zone, with_date=True)}",
-        caption=f"times in {plan.timezone}; done tasks show actual times; "
+        caption=f"times in {plan.timezone}; done tasks show actual times; Late start and "
+        "Slip = start and finish against the baseline (Planned); "
         "! = on the remaining critical path",
     )
 
 
-def critical_path_text(plan: Plan) -> Text:
-    """``Critical path: a → b → c``."""
+def _variance(seconds: int | None) -> Text:
+    """A variance cell: late in red, early in green."""
+    return Text(format_variance(seconds), style="red" if (seconds or 0) > 0 else "green")
+
+
+def critical_path_text(plan: Plan, team: str | None = None) -> Text:
+    """``Critical path: a → b → c``; for a team, its own tasks on the path."""
     text = Text("Critical path: ", style="bold")
-    ids = [plan.tasks[i].id for i in plan.critical_path]
-    text.append(" → ".join(ids) if ids else "none", style="red")
+    ids = [
+        plan.tasks[i].id for i in plan.critical_path if team is None or plan.tasks[i].team == team
+    ]
+    if team is None:
+        text.append(" → ".join(ids) if ids else "none", style="red")
+    elif ids:
+        text.append(f"{possessive(plan.team_name(team))} tasks on it: ")
+        text.append(" → ".join(ids), style="red")
+    else:
+        text.append(f"none of {possessive(plan.team_name(team))} tasks is on it", style="green")
     return text
 
 
 def gantt_chart(
-    plan: Plan, *, width: int, group_by: str = "phase", snapshot: Snapshot | None = None
+    plan: Plan,
+    *,
+    width: int,
+    group_by: str = "phase",
+    snapshot: Snapshot | None = None,
+    only: Collection[int] | None = None,
 ) -> Group:
     """A text Gantt chart of the weekend, grouped by phase or team; critical bars in red,
     milestones as ◆, the deadline as a │ line. With a snapshot the bars are the forecast
@@ -271,7 +316,8 @@ def gantt_chart(
 
     groups: dict[str, list[int]] = {}
     position = {v: k for k, v in enumerate(plan.order)}
-    for i in sorted(range(len(plan.tasks)), key=lambda i: (span_of(i)[0], position[i])):
+    shown = range(len(plan.tasks)) if only is None else only
+    for i in sorted(shown, key=lambda i: (span_of(i)[0], position[i])):
         groups.setdefault(key(i), []).append(i)
     for name, members in groups.items():
         lines.append(Text(name, style="bold underline"))
@@ -315,21 +361,32 @@ def show_plan(
     source: Path,
     snapshot: Snapshot | None = None,
     pull: Sequence[PullForward] = (),
+    team: str | None = None,
 ) -> None:
-    """Print the plan for people (recomputed from actuals when there is a snapshot)."""
+    """Print the plan for people (recomputed from actuals when there is a snapshot); with a
+    team, its tasks only, and still the weekend's finish."""
+    from runbook.team import team_indices, team_view
+
     out = console()
+    only = None if team is None else team_indices(plan, team)
     if gantt:
-        out.print(Text(f"{plan.name}", style="bold"))
-        out.print(gantt_chart(plan, width=out.width, group_by=group_by, snapshot=snapshot))
+        name = plan.name + ("" if team is None else f" — {plan.team_name(team)}")
+        out.print(Text(name, style="bold"))
+        out.print(
+            gantt_chart(plan, width=out.width, group_by=group_by, snapshot=snapshot, only=only)
+        )
     else:
-        out.print(plan_table(plan, snapshot, width=out.width))
+        out.print(plan_table(plan, snapshot, width=out.width, only=only))
     if snapshot is None:
-        out.print(critical_path_text(plan))
+        out.print(critical_path_text(plan, team))
         out.print(finish_line(plan))
         return
     from runbook.cli.render_status import headline, pull_forward_section, remaining_path
 
-    out.print(remaining_path(snapshot, snapshot.tasks))
+    view = None if team is None else team_view(snapshot, team, pull)
+    if view is not None:
+        pull = view.pull
+    out.print(remaining_path(snapshot, view))
     out.print(headline(snapshot))
     for part in pull_forward_section(snapshot, pull, limit=None):
         out.print(part)

@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from runbook.display import STATUS_STYLE
+from runbook.display import STATUS_STYLE, possessive
 from runbook.durations import clock, format_duration, t_plus
 from runbook.engine import describe_ahead
 from runbook.gates import next_point_of_no_return
@@ -24,6 +24,7 @@ from runbook.state import (
     running_now,
 )
 from runbook.store import Event
+from runbook.team import TeamView
 
 
 def headline(snap: Snapshot) -> Text:
@@ -59,41 +60,52 @@ def counts_line(states: Sequence[TaskState]) -> Text:
 
 
 def _section(
-    title: str, rows: Sequence[Sequence[RenderableType]], limit: int | None
+    title: str,
+    rows: Sequence[Sequence[RenderableType]],
+    limit: int | None,
+    *,
+    gives_way: int = 2,
+    total: int | None = None,
 ) -> list[RenderableType]:
     if not rows:
         return []
-    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
     # The mark and the figures keep their width; the id, and most of all the team's name,
-    # give way on a narrow terminal.
+    # give way on a narrow terminal. A section whose last column gives way (free text)
+    # spreads to the width and lets that column take what is left.
+    last = gives_way == len(rows[0]) - 1
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False, expand=last)
     for i, _ in enumerate(rows[0]):
         table.add_column(
             no_wrap=True,
             overflow="ellipsis",
-            max_width={1: 30, 2: 22}.get(i),
-            ratio={2: 1}.get(i),
+            max_width=30 if i == 1 else (22 if i == gives_way == 2 else None),
+            ratio=1 if i == gives_way else None,
         )
     shown = rows if limit is None else rows[:limit]
     for row in shown:
         table.add_row(*row)
-    parts: list[RenderableType] = [Text(f"\n{title} ({len(rows)})", style="bold underline"), table]
-    if limit is not None and len(rows) > limit:
+    total = len(rows) if total is None else total
+    parts: list[RenderableType] = [Text(f"\n{title} ({total})", style="bold underline"), table]
+    if total > len(shown):
         parts.append(
-            Text(f"  … and {len(rows) - limit} more (--all shows everything)", style="dim")
+            Text(f"  … and {total - len(shown)} more (--all shows everything)", style="dim")
         )
     return parts
 
 
 def briefing(
     snap: Snapshot,
-    states: Sequence[TaskState],
     *,
     title: str,
     limit: int | None = 8,
     pull: Sequence[PullForward] = (),
+    team: TeamView | None = None,
 ) -> Group:
-    """The one-screen bridge-call briefing."""
+    """The one-screen bridge-call briefing (of one team's work, given its view)."""
     plan, zone, now = snap.plan, snap.plan.zone, snap.now
+    states = snap.tasks if team is None else team.tasks
+    if team is not None:
+        pull = team.pull
     head = Text(title, style="bold")
     head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
     parts: list[RenderableType] = [head, headline(snap), counts_line(states)]
@@ -152,6 +164,8 @@ def briefing(
             )
         )
     parts += _section("Ready to start (call the team)", ready, limit)
+    if team is not None:
+        parts += _upcoming_section(snap, team)
 
     late = []
     for s in late_tasks(states):
@@ -171,8 +185,41 @@ def briefing(
     parts += _section("Late (planned start passed, not started)", late, limit)
 
     parts += pull_forward_section(snap, pull, limit)
-    parts.append(remaining_path(snap, states))
+    parts.append(remaining_path(snap, team))
     return Group(*parts)
+
+
+def _upcoming_section(snap: Snapshot, team: TeamView) -> list[RenderableType]:
+    """The team's next tasks that cannot start yet, with their forecast start."""
+    plan, zone = snap.plan, snap.plan.zone
+    dated = plan.needs_dates(snap.forecast_finish)
+    rows = []
+    for s in team.upcoming:
+        task = plan.tasks[s.index]
+        when = Text(f"~{clock(s.forecast_start, zone, with_date=dated)}", style="italic")
+        if s.critical:
+            when.append("  critical", style="bold red")
+        planned = (
+            f"planned {clock(s.planned_start, zone, with_date=dated)}"
+            if s.planned_start is not None
+            else "new"
+        )
+        rows.append(
+            (
+                Text("○", style="dim"),
+                Text(task.id, style="bold"),
+                when,
+                Text(planned, style="dim"),
+                Text(f"after {', '.join(s.blocked_by[:3])}", style="dim"),
+            )
+        )
+    return _section(
+        f"Next for {team.name} (not ready yet; forecast start)",
+        rows,
+        None,
+        gives_way=4,
+        total=team.waiting,
+    )
 
 
 def pull_forward_section(
@@ -195,12 +242,17 @@ def pull_forward_section(
     )
 
 
-def remaining_path(snap: Snapshot, states: Sequence[TaskState]) -> Text:
-    """``Remaining critical path: a → b`` (limited to the tasks shown)."""
-    wanted = {s.index for s in states}
+def remaining_path(snap: Snapshot, team: TeamView | None = None) -> Text:
+    """``Remaining critical path: a → b``; for a team, its own tasks on that path."""
     path = Text("\nRemaining critical path: ", style="bold")
-    ids = [snap.plan.tasks[i].id for i in snap.critical_path if i in wanted]
-    path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
+    if team is None:
+        ids = [snap.plan.tasks[i].id for i in snap.critical_path]
+        path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
+    elif team.critical:
+        path.append(f"{possessive(team.name)} tasks on it: ")
+        path.append(" → ".join(s.id for s in team.critical), style="red")
+    else:
+        path.append(f"none of {possessive(team.name)} tasks is on it", style="green")
     return path
 
 

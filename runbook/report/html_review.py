@@ -31,6 +31,7 @@ def review_html(review: Review) -> str:
     body = [
         _review_banner(review),
         _review_figures(review),
+        _causes_section(review),
         _slips_section(review),
         _teams_section(review),
         _review_chart(review),
@@ -101,6 +102,25 @@ def _review_chart(review: Review) -> str:
         "the tasks done without slipping, off the critical path, are left out",
     )
     return section("Planned against actual", chart)
+
+
+def _causes_section(review: Review) -> str:
+    body = f"<p>{esc(review.lateness_line)}</p>"
+    if review.root_causes:
+        rows = [
+            (
+                task_ref(c.id, c.title),
+                c.team,
+                format_duration(c.caused),
+                _signed(c.overrun),
+                _signed(c.late_start),
+            )
+            for c in review.root_causes
+        ]
+        body += html_table(
+            ("Task", "Team", "Caused", "Own overrun", "Own late start"), rows, numeric=(2, 3, 4)
+        )
+    return section("Root causes of the lateness", body)
 
 
 def _slips_section(review: Review) -> str:

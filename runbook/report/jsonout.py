@@ -225,6 +225,17 @@ def review_json(review: Review) -> dict[str, Any]:
             }
             for t in review.teams
         ],
+        "lateness_minutes": mins(review.lateness),
+        "root_causes": [
+            {
+                "id": c.id,
+                "team": c.team,
+                "caused_minutes": mins(c.caused),
+                "own_overrun_minutes": mins(c.overrun),
+                "own_late_start_minutes": mins(c.late_start),
+            }
+            for c in review.root_causes
+        ],
         "biggest_slips": [
             {
                 "id": s.id,

@@ -378,6 +378,22 @@ def review_markdown(review: Review) -> str:
             ("Tasks", ", ".join(f"{n} {s}" for s, n in review.counts.items() if n)),
         ],
     )
+    out += ["", "## Root causes of the lateness", "", review.lateness_line]
+    if review.root_causes:
+        out.append("")
+        out += _table(
+            ("Task", "Team", "Caused", "Own overrun", "Own late start"),
+            [
+                (
+                    f"{c.id}: {c.title}",
+                    c.team,
+                    dur(c.caused),
+                    signed(c.overrun),
+                    signed(c.late_start),
+                )
+                for c in review.root_causes
+            ],
+        )
     out += ["", "## Biggest slips, and where they came from", ""]
     if review.slips:
         out += _table(

@@ -66,7 +66,7 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
             style="italic dim" if state.status == "pending" else "italic",
         )
 
-    variance = state.start_variance
+    variance = state.finish_variance
     var_style = "red" if (variance or 0) > 0 else "green"
     over = overrun(snap, state.index) > 0
     status = Text(STATUS_LABEL[state.status], style=STATUS_STYLE[state.status])
@@ -125,7 +125,7 @@ def sort_value(snap: Snapshot, state: TaskState, column: str) -> object:
         "status": (order[state.status], state.forecast_start),
         "plan": plan_start,
         "when": start_order(state),
-        "var": -(state.start_variance or 0),
+        "var": -(state.finish_variance or 0),
         "float": state.float,
     }
     return values[column]

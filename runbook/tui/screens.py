@@ -159,7 +159,7 @@ HELP_TEXT = f"""\
   e.g. [i]team:dba status:running,ready[/i]   [i]phase:sat late[/i]   [i]ehr critical[/i]
 
 [b]Reading the table[/b]: Plan = the baseline; Start/Finish are actual times, or
-  ~forecast ones; Var = start against the baseline; ! = on the remaining critical path.
+  ~forecast ones; Var = finish against the baseline; ! = on the remaining critical path.
 
 Press Esc to close.
 """

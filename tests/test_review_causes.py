@@ -1,0 +1,120 @@
+"""The review's root causes: the weekend's lateness goes to the tasks that caused it, not to
+the ones that inherited it."""
+
+from __future__ import annotations
+
+import pytest
+
+from runbook.report.jsonout import review_json
+from runbook.report.markdown import review_markdown
+from runbook.report.review import review
+
+from .weekend_helpers import FakeClock, check, open_weekend
+
+# a -> b -> c -> d -> e, an hour each: planned 06:00 to 11:00.
+CHAIN = """
+    name: Chain
+    start: 2026-12-04T06:00Z
+    tasks:
+      - {id: a, title: A, team: t, duration: 1h}
+      - {id: b, title: B, team: t, duration: 1h, depends_on: a}
+      - {id: c, title: C, team: u, duration: 1h, depends_on: b}
+      - {id: d, title: D, team: u, duration: 1h, depends_on: c}
+      - {id: e, title: E, team: u, duration: 1h, depends_on: d}
+"""
+
+
+@pytest.fixture
+def chain(write_runbook):
+    clock = FakeClock("2026-12-04T06:00Z")
+    weekend = open_weekend(write_runbook(CHAIN), clock)
+    yield weekend, clock
+    weekend.close()
+
+
+def play(weekend, clock, *steps: tuple[str, str, str]) -> None:
+    """Record (kind, task, HH:MM) check-ins in order."""
+    for kind, task, moment in steps:
+        clock.set(f"2026-12-04T{moment}Z")
+        check(weekend, kind, task)
+
+
+def test_one_overrun_upstream_is_one_root_cause_however_many_tasks_inherit_it(chain):
+    weekend, clock = chain
+    play(
+        weekend,
+        clock,
+        *[("start", "a", "06:00"), ("done", "a", "08:00")],  # an hour over
+        *[("start", "b", "08:00"), ("done", "b", "09:00")],
+        *[("start", "c", "09:00"), ("done", "c", "10:00")],
+        *[("start", "d", "10:00"), ("done", "d", "11:00")],
+        *[("start", "e", "11:00"), ("done", "e", "12:00")],
+    )
+    result = review(weekend)
+    assert result.lateness == 3600
+    assert [(c.id, c.caused, c.overrun, c.late_start) for c in result.root_causes] == [
+        ("a", 3600, 3600, 0)
+    ]
+    assert len(result.slips) == 5  # every task finished late; only one caused it
+
+
+def test_two_causes_split_the_lateness_between_them(chain):
+    weekend, clock = chain
+    play(
+        weekend,
+        clock,
+        *[("start", "a", "06:00"), ("done", "a", "08:00")],  # an hour over
+        *[("start", "b", "08:00"), ("done", "b", "09:00")],
+        *[("start", "c", "09:30"), ("done", "c", "10:30")],  # 30m late with b done
+        *[("start", "d", "10:30"), ("done", "d", "11:30")],
+        *[("start", "e", "11:30"), ("done", "e", "12:30")],
+    )
+    result = review(weekend)
+    assert result.lateness == 90 * 60
+    assert [(c.id, c.caused) for c in result.root_causes] == [("a", 3600), ("c", 1800)]
+    assert result.root_causes[1].late_start == 1800
+    assert result.root_causes[1].overrun == 0
+
+
+def test_time_won_back_shrinks_the_causes_in_proportion(chain):
+    weekend, clock = chain
+    play(
+        weekend,
+        clock,
+        *[("start", "a", "06:00"), ("done", "a", "08:00")],  # an hour over
+        *[("start", "b", "08:00"), ("done", "b", "09:00")],
+        *[("start", "c", "09:30"), ("done", "c", "10:30")],  # 30m late with b done
+        *[("start", "d", "10:30"), ("done", "d", "11:00")],  # 30m faster
+        *[("start", "e", "11:00"), ("done", "e", "12:00")],
+    )
+    result = review(weekend)
+    assert result.lateness == 3600
+    assert [(c.id, c.caused) for c in result.root_causes] == [("a", 2400), ("c", 1200)]
+
+
+def test_the_review_reports_the_root_causes_in_markdown_and_json(chain):
+    weekend, clock = chain
+    play(weekend, clock, ("start", "a", "06:00"), ("done", "a", "08:00"))
+    result = review(weekend)  # b to e still to come: the forecast is an hour late
+    text = review_markdown(result)
+    assert "## Root causes of the lateness" in text
+    assert "The weekend is forecast to finish 1h after the baseline finish." in text
+    assert "| a: A | t | 1h | +1h | +0m |" in text
+    data = review_json(result)
+    assert data["lateness_minutes"] == 60
+    assert data["root_causes"] == [
+        {
+            "id": "a",
+            "team": "t",
+            "caused_minutes": 60,
+            "own_overrun_minutes": 60,
+            "own_late_start_minutes": 0,
+        }
+    ]
+
+
+def test_a_weekend_on_time_has_no_root_causes(chain):
+    weekend, _ = chain
+    result = review(weekend)
+    assert result.root_causes == []
+    assert "on time or early" in review_markdown(result)
