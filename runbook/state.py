@@ -343,11 +343,14 @@ class PullForward:
 
 
 def pull_forward(snap: Snapshot) -> list[PullForward]:
-    """Tasks not started whose ``not_before`` is now the only thing holding them back."""
+    """Tasks not started whose ``not_before`` is now the only thing holding them back (a
+    ``not_before`` fixed in the runbook cannot move, so its task is never listed)."""
     plan, out = snap.plan, []
     for state in snap.tasks:
         task = plan.tasks[state.index]
         if state.status not in (PENDING, READY) or task.not_before is None:
+            continue
+        if task.not_before_fixed:  # an announced downtime, an appointment: it cannot move
             continue
         could = max(snap.now, plan.start)
         for p in task.preds:
