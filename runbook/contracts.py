@@ -49,6 +49,8 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
         "duration_variance_minutes": None if duration_var is None else minutes(duration_var),
         "reason": state.reason,
         "forced": state.forced,
+        "resumed": state.resumed,
+        "lost_minutes": minutes(state.lost),
     }
 
 

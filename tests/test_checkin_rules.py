@@ -353,3 +353,17 @@ def test_a_start_at_or_after_not_before_is_allowed(windows):
 def test_a_fixed_not_before_is_never_listed_as_could_be_pulled_forward(windows):
     pulled = [p.id for p in windows.pull_forward(windows.snapshot())]
     assert pulled == ["switch"]
+
+
+def test_resuming_a_failed_task_keeps_its_first_start_and_counts_the_time_lost(weekend):
+    weekend.test_clock.set("2026-12-04T07:30+01:00")
+    check(weekend, "start", "export-data", at=at("2026-12-04T06:00+01:00"))
+    check(weekend, "fail", "export-data", at=at("2026-12-04T06:20+01:00"), note="disk full")
+    check(weekend, "start", "export-data", at=at("2026-12-04T07:00+01:00"))
+    state = weekend.snapshot().by_id("export-data")
+    assert state.status == "running"
+    assert state.actual_start == int(at("2026-12-04T06:00+01:00").timestamp())
+    assert state.resumed and state.lost == 40 * 60
+    # 1h of work from 06:00 plus the 40m the failure cost: it is forecast to end at 07:40,
+    # and at 07:30 it is not overrunning.
+    assert state.forecast_finish == int(at("2026-12-04T07:40+01:00").timestamp())

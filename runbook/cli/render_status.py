@@ -15,15 +15,18 @@ from runbook.gates import next_point_of_no_return
 from runbook.plan import Plan
 from runbook.state import (
     FAILED,
+    PULL_HORIZON,
     PullForward,
     Snapshot,
     TaskState,
     late_tasks,
     overrun,
+    pull_forward_soon,
     ready_to_start,
     running_now,
 )
 from runbook.store import Event
+from runbook.views import resumed_note
 
 
 def headline(snap: Snapshot) -> Text:
@@ -122,6 +125,8 @@ def briefing(
             figure.append(f"  +{format_duration(over)} OVERRUN", style="bold red")
         mark = Text("✖ FAILED" if s.status == FAILED else "●", style=STATUS_STYLE[s.status])
         extra = Text(s.reason or "", style="red") if s.status == FAILED else Text("")
+        if resumed := resumed_note(s):
+            extra = Text(resumed, style="yellow")
         running.append(
             (
                 mark,
@@ -170,7 +175,20 @@ def briefing(
         )
     parts += _section("Late (planned start passed, not started)", late, limit)
 
-    parts += pull_forward_section(snap, pull, limit)
+    if limit is None:
+        parts += pull_forward_section(snap, pull, limit)
+    else:
+        soon, later = pull_forward_soon(pull, now)
+        parts += pull_forward_section(snap, soon, min(limit, 5))
+        if later:
+            lead = "  and" if soon else "\nCould be pulled forward:"
+            parts.append(
+                Text(
+                    f"{lead} {later} {'task' if later == 1 else 'tasks'} later in the weekend, "
+                    f"not within {format_duration(PULL_HORIZON)} (--all or `runbook plan` lists them)",
+                    style="dim",
+                )
+            )
     parts.append(remaining_path(snap, states))
     return Group(*parts)
 

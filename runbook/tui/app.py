@@ -35,6 +35,7 @@ from runbook.tui.rows import COLUMN_KEYS, bar, lines_or_none, team_contact
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
 from runbook.tui.table import TaskTable
 from runbook.tui.timeline import Timeline
+from runbook.views import resumed_note
 
 VERBS = {
     "start": "Start",
@@ -298,6 +299,8 @@ class MissionControl(App[None]):
                 line.append(" FAILED", style="bold white on red")
             elif over:
                 line.append(f" +{format_duration(over)}", style="bold red")
+            if s.status != FAILED and (resumed := resumed_note(s)):
+                line.append(f" {resumed}", style="yellow")
             running.append(line)
         self._panel("running", "Running now", running, "nothing running")
 
