@@ -345,7 +345,9 @@ def _local_times(loaded: Loaded) -> list[tuple[str | int, ...]]:
         for i, t in enumerate(tasks):
             if isinstance(t, dict) and t.get("not_before") is not None:
                 mapping = isinstance(t["not_before"], dict)
-                paths.append(("tasks", i, "not_before", "at") if mapping else ("tasks", i, "not_before"))
+                paths.append(
+                    ("tasks", i, "not_before", "at") if mapping else ("tasks", i, "not_before")
+                )
     return [p for p in paths if _raw_at(loaded, p) is not None]
 
 

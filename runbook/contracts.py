@@ -8,6 +8,7 @@ from runbook.durations import iso, minutes
 from runbook.plan import Plan
 from runbook.state import PullForward, Snapshot, TaskState
 from runbook.store import Event
+from runbook.views import needs_decision, open_no_gos, split_ready
 
 
 def event_json(event: Event, plan: Plan) -> dict[str, Any]:
@@ -49,6 +50,7 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
         "duration_variance_minutes": None if duration_var is None else minutes(duration_var),
         "reason": state.reason,
         "forced": state.forced,
+        "decision_needed": needs_decision(snap, state),
         "resumed": state.resumed,
         "lost_minutes": minutes(state.lost),
     }
@@ -56,7 +58,8 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
 
 def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
-    "deadline", "ahead_minutes", "counts", "tasks"}`` (and the remaining critical path)."""
+    "deadline", "ahead_minutes", "counts", "tasks"}`` (and the remaining critical path, the
+    next point of no return, the gates waiting for a decision, and any open NO-GO)."""
     zone = snap.plan.zone
     chosen = snap.tasks if states is None else states
     counts = {s: 0 for s in snap.counts}
@@ -82,6 +85,22 @@ def status_json(snap: Snapshot, states: list[TaskState] | None = None) -> dict[s
             "minutes_left": minutes(ponr.point - snap.now),
             "rollback_minutes": minutes(ponr.rollback or 0),
         },
+        "decisions_needed": [
+            {"gate": d.gate, "approvers": d.approvers, "since": iso(d.since, zone)}
+            for d in split_ready(snap, chosen)[1]
+        ],
+        "no_go": [
+            {
+                "gate": n.gate,
+                "decided_at": iso(n.decided.at, zone),
+                "decided_by": n.decided.actor,
+                "note": n.decided.note,
+                "rollback_minutes": None if n.rollback is None else minutes(n.rollback),
+                "rollback_tasks": n.rollback_tasks,
+                "start_rollback_by": iso(n.start_by, zone),
+            }
+            for n in open_no_gos(snap)
+        ],
         "tasks": [task_state_json(s, snap) for s in chosen],
     }
 

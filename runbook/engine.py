@@ -333,7 +333,9 @@ class Weekend:
                     f"{at(finish)}"
                 )
             if task.not_before is not None and when < task.not_before:
-                return Refused(f"{task_id} cannot start at {at(when)}: {not_before_text(self.plan, task)}")
+                return Refused(
+                    f"{task_id} cannot start at {at(when)}: {not_before_text(self.plan, task)}"
+                )
         elif kind == "done":
             if task.gate and gate_decision(record) != GO:
                 said = gate_decision(record)

@@ -18,12 +18,19 @@ def resumed_note(state: TaskState) -> str:
     return f"resumed, {format_duration(state.lost)} lost" if state.lost >= 60 else "resumed"
 
 
+def gate_waits(snap: Snapshot, state: TaskState) -> str | None:
+    """Why a ready gate is not work to call a team for: ``decision needed`` (no decision
+    yet) or ``NO-GO``; None for a gone-ahead gate and for any other task."""
+    if state.status != READY or state.id not in snap.plan.gates:
+        return None
+    said = decision(snap.records.get(state.id))
+    return "decision needed" if said is None else "NO-GO" if said == NO_GO else None
+
+
 def needs_decision(snap: Snapshot, state: TaskState) -> bool:
     """A gate whose predecessors are done and that has no decision yet: the approvers decide
     (``runbook decide``); it is not a task to call a team for."""
-    if state.status != READY or state.id not in snap.plan.gates:
-        return False
-    return decision(snap.records.get(state.id)) is None
+    return gate_waits(snap, state) == "decision needed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,18 +39,24 @@ class DecisionNeeded:
 
     gate: str
     approvers: list[str]
-    since: int  # when its predecessors finished (its forecast start)
+    since: int  # when its last predecessor finished
 
 
 def split_ready(
     snap: Snapshot, ready: Iterable[TaskState]
 ) -> tuple[list[TaskState], list[DecisionNeeded]]:
-    """The ready tasks to call a team for, and the gates waiting for a decision, in order."""
+    """The ready tasks to call a team for, and the gates waiting for a decision, in order
+    (a gate with a NO-GO is neither: ``open_no_gos`` says what to do)."""
     call, decide = [], []
     for state in ready:
-        if needs_decision(snap, state):
+        waits = gate_waits(snap, state)
+        if waits == "NO-GO":
+            continue
+        if waits == "decision needed":
             info = snap.plan.gates[state.id]
-            decide.append(DecisionNeeded(state.id, list(info.approvers), state.forecast_start))
+            preds = snap.plan.tasks[state.index].preds
+            since = max((snap.tasks[p].forecast_finish for p in preds), default=snap.plan.start)
+            decide.append(DecisionNeeded(state.id, list(info.approvers), since))
         else:
             call.append(state)
     return call, decide
@@ -65,10 +78,10 @@ class OpenNoGo:
             ", ..." if len(self.rollback_tasks) > 4 else ""
         )
         took = f"takes {format_duration(self.rollback)}" if self.rollback is not None else ""
-        if what and took:
-            return f"roll back: {what} ({took})"
-        if what or took:
-            return f"roll back: {what or took}"
+        if what:
+            return f"roll back: {what}" + (f" ({took})" if took else "")
+        if took:
+            return f"roll back ({took})"
         return "roll back (the runbook gives no rollback for this gate)"
 
 
