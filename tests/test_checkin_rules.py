@@ -367,3 +367,27 @@ def test_resuming_a_failed_task_keeps_its_first_start_and_counts_the_time_lost(w
     # 1h of work from 06:00 plus the 40m the failure cost: it is forecast to end at 07:40,
     # and at 07:30 it is not overrunning.
     assert state.forecast_finish == int(at("2026-12-04T07:40+01:00").timestamp())
+
+
+def test_the_briefing_lists_only_what_could_be_pulled_forward_within_three_hours(
+    cli, write_runbook
+):
+    path = write_runbook(
+        """
+        name: Horizon
+        timezone: Europe/Amsterdam
+        start: 2026-12-04T18:00
+        tasks:
+          - {id: soon, title: Soon, team: a, duration: 1h, not_before: 2026-12-04T20:00}
+          - {id: load, title: Load, team: a, duration: 6h}
+          - {id: later, title: Later, team: a, duration: 1h, depends_on: load,
+             not_before: 2026-12-05T08:00}
+        """
+    )
+    env = {"RUNBOOK_FILE": str(path), "RUNBOOK_NOW": "2026-12-04T18:00", "COLUMNS": "120"}
+    out = cli("status", env=env).stdout
+    assert "Could be pulled forward (not_before → could start; nothing else holds them) (2)" in (
+        cli("status", "--all", env=env).stdout
+    )
+    assert "(1)" in out and "soon" in out.split("Could be pulled forward")[1]
+    assert "and 1 task later in the weekend, not within 3h" in out
