@@ -342,11 +342,12 @@ def _local_times(loaded: Loaded) -> list[tuple[str | int, ...]]:
     paths: list[tuple[str | int, ...]] = [("start",), ("deadline",)]
     tasks = raw.get("tasks")
     if isinstance(tasks, list):
-        paths += [
-            ("tasks", i, "not_before")
-            for i, t in enumerate(tasks)
-            if isinstance(t, dict) and t.get("not_before") is not None
-        ]
+        for i, t in enumerate(tasks):
+            if isinstance(t, dict) and t.get("not_before") is not None:
+                mapping = isinstance(t["not_before"], dict)
+                paths.append(
+                    ("tasks", i, "not_before", "at") if mapping else ("tasks", i, "not_before")
+                )
     return [p for p in paths if _raw_at(loaded, p) is not None]
 
 

@@ -9,6 +9,7 @@ from runbook.plan import Plan
 from runbook.state import PullForward, Snapshot, TaskState
 from runbook.store import Event
 from runbook.team import team_indices, team_states
+from runbook.views import needs_decision, open_no_gos, split_ready
 
 
 def event_json(event: Event, plan: Plan) -> dict[str, Any]:
@@ -52,15 +53,18 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
         "finish_variance_minutes": None if finish_var is None else minutes(finish_var),
         "reason": state.reason,
         "forced": state.forced,
+        "decision_needed": needs_decision(snap, state),
+        "resumed": state.resumed,
+        "lost_minutes": minutes(state.lost),
     }
 
 
 def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
     "deadline", "ahead_minutes", "counts", "critical_path", "next_point_of_no_return",
-    "team", "tasks", "later_events"}``. With a team, the counts, the critical path and the
-    tasks are the team's own; the finish and ahead/behind stay the weekend's.
-    ``later_events``: how many events a replay at ``now`` left out."""
+    "decisions_needed", "no_go", "team", "tasks", "later_events"}``. With a team, the counts,
+    the critical path and the tasks are the team's own; the finish and ahead/behind stay the
+    weekend's. ``later_events``: how many events a replay at ``now`` left out."""
     zone = snap.plan.zone
     chosen = snap.tasks if team is None else team_states(snap, team)
     mine = {s.index for s in chosen}
@@ -88,6 +92,22 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
             "rollback_minutes": minutes(ponr.rollback or 0),
         },
         "team": None if team is None else {"id": team, "name": snap.plan.team_name(team)},
+        "decisions_needed": [
+            {"gate": d.gate, "approvers": d.approvers, "since": iso(d.since, zone)}
+            for d in split_ready(snap, chosen)[1]
+        ],
+        "no_go": [
+            {
+                "gate": n.gate,
+                "decided_at": iso(n.decided.at, zone),
+                "decided_by": n.decided.actor,
+                "note": n.decided.note,
+                "rollback_minutes": None if n.rollback is None else minutes(n.rollback),
+                "rollback_tasks": n.rollback_tasks,
+                "start_rollback_by": iso(n.start_by, zone),
+            }
+            for n in open_no_gos(snap)
+        ],
         "tasks": [task_state_json(s, snap) for s in chosen],
         "later_events": snap.later_events,
     }

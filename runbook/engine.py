@@ -19,7 +19,7 @@ from runbook.durations import format_duration
 from runbook.errors import InputError, InvalidRunbook, Refused, StateError
 from runbook.gates import DECISIONS, GO, NO_GO
 from runbook.gates import decision as gate_decision
-from runbook.plan import Plan
+from runbook.plan import Plan, PlannedTask
 from runbook.state import (
     DONE,
     FAILED,
@@ -346,6 +346,24 @@ class Weekend:
                 shown = ", ".join(blocking[:8]) + (", ..." if len(blocking) > 8 else "")
                 noun = "predecessor" if len(blocking) == 1 else "predecessors"
                 return Refused(f"{task_id} cannot start: {noun} not done yet: {shown}")
+            # A start told by phone (--at) cannot come before what it waited for.
+            finished_later = [
+                (recorded.actual_finish, self.plan.tasks[p].id)
+                for p in task.preds
+                if (recorded := records.get(self.plan.tasks[p].id, _NONE)).state == DONE
+                and recorded.actual_finish is not None
+                and recorded.actual_finish > when
+            ]
+            if finished_later:
+                finish, pred = max(finished_later)
+                return Refused(
+                    f"{task_id} cannot start at {at(when)}: predecessor {pred} finished at "
+                    f"{at(finish)}"
+                )
+            if task.not_before is not None and when < task.not_before:
+                return Refused(
+                    f"{task_id} cannot start at {at(when)}: {not_before_text(self.plan, task)}"
+                )
         elif kind == "done":
             if task.gate and gate_decision(record) != GO:
                 said = gate_decision(record)
@@ -474,6 +492,18 @@ class Weekend:
 
 _NONE = TaskRecord()
 _AS_OF = "as of "
+
+
+def not_before_text(plan: Plan, task: PlannedTask) -> str:
+    """``not before Sat 20:00 (runbook)``; for a time that cannot move, ``not before Sat
+    22:00, fixed in the runbook: it cannot move (downtime announced)``."""
+    if task.not_before is None:
+        return ""
+    text = f"not before {show_time(task.not_before, plan.zone)}"
+    if not task.not_before_fixed:
+        return text + " (runbook)"
+    text += ", fixed in the runbook: it cannot move"
+    return text + (f" ({task.not_before_reason})" if task.not_before_reason else "")
 
 
 def _one_of(

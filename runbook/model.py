@@ -91,6 +91,13 @@ def _as_list(value: object) -> object:
     return value
 
 
+_TIME_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "description": "ISO 8601 date and time; without an offset it is a local time in "
+    "the runbook's timezone.",
+    "examples": ["2026-12-04T06:00", "2026-12-04T06:00:00+01:00"],
+}
+
 Id = Annotated[
     str,
     BeforeValidator(_text_id),
@@ -113,14 +120,7 @@ Duration = Annotated[
 LocalTime = Annotated[
     datetime,
     PlainValidator(_moment),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "description": "ISO 8601 date and time; without an offset it is a local time in "
-            "the runbook's timezone.",
-            "examples": ["2026-12-04T06:00", "2026-12-04T06:00:00+01:00"],
-        }
-    ),
+    WithJsonSchema(_TIME_SCHEMA),
 ]
 ZoneName = Annotated[str, AfterValidator(_zone)]
 DependsOn = Annotated[
@@ -172,6 +172,54 @@ Score = Annotated[int, Field(ge=1, le=5, strict=True)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+
+class NotBefore(_Strict):
+    """The earliest allowed start of a task, and whether it can move at all."""
+
+    at: LocalTime = Field(description="Earliest allowed start.")
+    fixed: bool = Field(
+        False,
+        strict=True,
+        description="True when the time cannot move (an announced downtime, a supplier's "
+        "appointment): never listed as could be pulled forward.",
+    )
+    reason: str | None = Field(None, min_length=1, description="Why it is fixed, for the log.")
+
+
+def _not_before_form(value: object) -> object:
+    """``not_before: 2026-12-05T22:00`` means ``not_before: {at: 2026-12-05T22:00}``."""
+    return value if isinstance(value, dict) or value is None else {"at": value}
+
+
+NotBeforeField = Annotated[
+    NotBefore,
+    BeforeValidator(_not_before_form),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                _TIME_SCHEMA,
+                {
+                    "type": "object",
+                    "properties": {
+                        "at": _TIME_SCHEMA,
+                        "fixed": {
+                            "type": "boolean",
+                            "default": False,
+                            "description": "True when the time cannot move (an announced "
+                            "downtime, a supplier's appointment).",
+                        },
+                        "reason": {"type": "string", "minLength": 1},
+                    },
+                    "required": ["at"],
+                    "additionalProperties": False,
+                },
+            ],
+            "description": "Earliest allowed start: a time, or {at, fixed, reason} for a time "
+            "that cannot move.",
+        }
+    ),
+]
 
 
 class Estimate(_Strict):
@@ -260,7 +308,9 @@ class Task(_Strict):
     depends_on: DependsOn = Field(
         default_factory=list, description="Ids of tasks that must finish first (or one id)."
     )
-    not_before: LocalTime | None = Field(None, description="Earliest allowed start.")
+    not_before: NotBeforeField | None = Field(
+        None, description="Earliest allowed start (or {at, fixed, reason})."
+    )
     phase: str | None = Field(None, description="Free grouping label such as 'Saturday'.")
     milestone: bool = Field(False, strict=True, description="A zero-duration marker.")
     notes: str | None = None
@@ -351,7 +401,7 @@ class Runbook(_Strict):
             self.deadline = localize(self.deadline, zone)
         for task in [*self.tasks, *self.rollback_tasks]:
             if task.not_before is not None:
-                task.not_before = localize(task.not_before, zone)
+                task.not_before.at = localize(task.not_before.at, zone)
         for item in self.readiness:
             if item.due is not None:
                 item.due = localize(item.due, zone)

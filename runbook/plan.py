@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from runbook.durations import iso, minutes
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass(slots=True)
@@ -42,6 +42,8 @@ class PlannedTask:
     gate: bool = False
     optimistic: int | None = None  # three-point estimate, seconds (duration is most likely)
     pessimistic: int | None = None
+    not_before_fixed: bool = False  # the not_before cannot move (an announced downtime)
+    not_before_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +218,8 @@ class Plan:
                         t.gate,
                         t.optimistic,
                         t.pessimistic,
+                        t.not_before_fixed,
+                        t.not_before_reason,
                     ]
                     for t in self.tasks
                 ],

@@ -101,12 +101,14 @@ def compute_plan(runbook: Runbook, *, digest: str = "") -> Plan:
             duration=t.seconds,
             depends_on=list(dict.fromkeys(t.depends_on)),
             preds=[index[d] for d in dict.fromkeys(t.depends_on)],
-            not_before=_epoch(t.not_before),
+            not_before=_epoch(t.not_before.at if t.not_before else None),
             milestone=t.milestone,
             notes=t.notes,
             gate=runbook.gate_of(t) is not None,
             optimistic=t.estimate.optimistic if t.estimate else None,
             pessimistic=t.estimate.pessimistic if t.estimate else None,
+            not_before_fixed=bool(t.not_before and t.not_before.fixed),
+            not_before_reason=t.not_before.reason if t.not_before else None,
         )
         for t in runbook.tasks
     ]

@@ -3,7 +3,8 @@
 This is the one place the forecast rule lives, so the CLI, the dashboard and the reports agree:
 
 - a done task keeps its actual start and finish;
-- a running (or failed) task finishes at the later of actual start + planned duration and now;
+- a running (or failed) task finishes at the later of actual start + planned duration and now
+  (a task resumed after failing keeps its first start, plus the time lost to the failure);
 - a skipped task takes no time: it finishes when its last predecessor finishes;
 - a task not yet started starts at the latest of now, its predecessors' forecast finish, its
   ``not_before`` and the runbook's start, and takes its planned duration;
@@ -46,6 +47,9 @@ class TaskRecord:
     forced: bool = False
     last_actor: str | None = None
     decisions: list[Event] = field(default_factory=list)  # go/no-go, newest last
+    lost: int = 0  # seconds between each failure and the start that resumed the task
+    resumed: int = 0  # how many times it was started again after failing
+    failed_at: int | None = None  # when it last failed
 
 
 def apply_event(record: TaskRecord, event: Event) -> None:
@@ -73,12 +77,18 @@ def apply_event(record: TaskRecord, event: Event) -> None:
 def _replay(record: TaskRecord) -> None:
     """Recompute a task's state from the state changes still in force."""
     record.state = record.actual_start = record.actual_finish = record.reason = None
+    record.failed_at = None
     record.forced = False
+    record.lost = record.resumed = 0
     for event in record.history:
         kind = event.kind
         if kind == "start":
             if record.state not in (RUNNING, FAILED) or record.actual_start is None:
                 record.actual_start = event.at
+            elif record.state == FAILED and record.failed_at is not None:
+                # Resumed: the task keeps its first start; the failure cost the time between.
+                record.lost += max(0, event.at - record.failed_at)
+                record.resumed += 1
             record.state, record.actual_finish, record.reason = RUNNING, None, None
         elif kind == "done":
             if record.actual_start is None:
@@ -87,7 +97,7 @@ def _replay(record: TaskRecord) -> None:
         elif kind == "fail":
             if record.actual_start is None:
                 record.actual_start = event.at
-            record.state, record.reason = FAILED, event.note
+            record.state, record.reason, record.failed_at = FAILED, event.note, event.at
         elif kind == "skip":
             record.state, record.reason = SKIPPED, event.note
             record.actual_start = record.actual_finish = None
@@ -137,6 +147,8 @@ class TaskState:
     forced: bool = False
     blocked_by: list[str] = field(default_factory=list)
     notes: int = 0
+    lost: int = 0  # seconds lost to failures before the task was resumed
+    resumed: bool = False  # started again after failing
 
     @property
     def start_variance(self) -> int | None:
@@ -218,7 +230,7 @@ def forward(
             start, finish = record.actual_start or now, record.actual_finish or now
         elif state in (RUNNING, FAILED):
             start = record.actual_start if record.actual_start is not None else now
-            finish = max(start + task.duration, now)
+            finish = max(start + record.lost + task.duration, now)
         elif state == SKIPPED:
             finish = max((finishes[p] for p in task.preds), default=plan.start)
             start = finish
@@ -294,6 +306,8 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
                 if status == PENDING
                 else [],
                 notes=len(record.notes),
+                lost=record.lost,
+                resumed=record.resumed > 0,
             )
         )
     return Snapshot(
@@ -350,11 +364,14 @@ class PullForward:
 
 
 def pull_forward(snap: Snapshot) -> list[PullForward]:
-    """Tasks not started whose ``not_before`` is now the only thing holding them back."""
+    """Tasks not started whose ``not_before`` is now the only thing holding them back (a
+    ``not_before`` fixed in the runbook cannot move, so its task is never listed)."""
     plan, out = snap.plan, []
     for state in snap.tasks:
         task = plan.tasks[state.index]
         if state.status not in (PENDING, READY) or task.not_before is None:
+            continue
+        if task.not_before_fixed:  # an announced downtime, an appointment: it cannot move
             continue
         could = max(snap.now, plan.start)
         for p in task.preds:
@@ -365,14 +382,27 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
     return out
 
 
+PULL_HORIZON = 3 * 3600  # the briefing lists what could start within this: worth a call now
+
+
+def pull_forward_soon(
+    pull: Sequence[PullForward], now: int, horizon: int = PULL_HORIZON
+) -> tuple[list[PullForward], int]:
+    """The tasks that could be pulled forward to start within ``horizon`` of ``now`` (the
+    bridge call can act on those), and how many others could move later in the weekend."""
+    soon = [p for p in pull if p.could_start <= now + horizon]
+    return soon, len(pull) - len(soon)
+
+
 def overrun(snap: Snapshot, index: int) -> int:
-    """Seconds a running (or failed) task is past its planned duration; 0 when it is not, and
-    for a milestone, which takes no time by definition."""
+    """Seconds a running (or failed) task is past its planned duration (time lost to a failure
+    before it was resumed is counted apart); 0 when it is not, and for a milestone, which takes
+    no time by definition."""
     state = snap.tasks[index]
     task = snap.plan.tasks[index]
     if state.status not in (RUNNING, FAILED) or state.actual_start is None or task.milestone:
         return 0
-    return max(0, snap.now - state.actual_start - task.duration)
+    return max(0, snap.now - state.actual_start - state.lost - task.duration)
 
 
 def running_now(states: Iterable[TaskState]) -> list[TaskState]:

@@ -262,3 +262,132 @@ def test_a_cached_plan_in_an_old_format_is_replaced_once(write_runbook, tmp_path
     (text,) = db.execute("SELECT plan FROM plans WHERE digest = ?", (digest,)).fetchone()
     db.close()
     assert json.loads(text)["format"] != 0
+
+
+def test_a_start_told_by_phone_before_a_predecessor_finished_is_refused(weekend):
+    weekend.test_clock.set("2026-12-04T08:00+01:00")
+    check(weekend, "start", "export-data", at=at("2026-12-04T06:00+01:00"))
+    check(weekend, "done", "export-data", at=at("2026-12-04T07:40+01:00"))
+    check(weekend, "skip", "export-logs", note="not needed")
+    refusal = _refusal(check(weekend, "start", "import", at=at("2026-12-04T07:10+01:00")))
+    assert refusal.message == (
+        "import cannot start at Fri 07:10: predecessor export-data finished at Fri 07:40"
+    )
+    assert refusal.forceable
+
+
+def test_a_forced_back_dated_start_is_recorded_as_forced_with_the_reason_it_overrode(weekend):
+    weekend.test_clock.set("2026-12-04T08:00+01:00")
+    check(weekend, "start", "export-data", at=at("2026-12-04T06:00+01:00"))
+    check(weekend, "done", "export-data", at=at("2026-12-04T07:40+01:00"))
+    check(weekend, "skip", "export-logs", note="not needed")
+    result = check(weekend, "start", "import", at=at("2026-12-04T07:10+01:00"), force=True)
+    (event,) = result.events
+    assert event.forced
+    assert event.data["overrode"] == (
+        "import cannot start at Fri 07:10: predecessor export-data finished at Fri 07:40"
+    )
+    assert weekend.snapshot().by_id("import").actual_start == event.at
+
+
+NOT_BEFORE = """
+    name: Windows
+    timezone: Europe/Amsterdam
+    start: 2026-12-05T18:00
+    tasks:
+      - {id: prepare, title: Prepare, team: ops, duration: 30m}
+      - {id: switch, title: Switch, team: ops, duration: 1h, depends_on: prepare,
+         not_before: 2026-12-05T20:00}
+      - id: shutdown
+        title: Shut down the old system
+        team: ops
+        duration: 1h
+        depends_on: prepare
+        not_before: {at: 2026-12-05T22:00, fixed: true, reason: downtime announced to all wards}
+"""
+
+
+@pytest.fixture
+def windows(write_runbook):
+    clock = FakeClock("2026-12-05T19:00+01:00")
+    opened = open_weekend(write_runbook(NOT_BEFORE), clock)
+    check(opened, "start", "prepare", at=at("2026-12-05T18:00+01:00"))
+    check(opened, "done", "prepare", at=at("2026-12-05T18:30+01:00"))
+    yield opened
+    opened.close()
+
+
+def test_starting_before_the_tasks_not_before_is_refused_naming_the_constraint(windows):
+    refusal = _refusal(check(windows, "start", "switch"))
+    assert refusal.message == "switch cannot start at Sat 19:00: not before Sat 20:00 (runbook)"
+    assert refusal.forceable
+
+
+def test_a_forced_start_before_not_before_is_recorded_as_forced(windows):
+    (event,) = check(windows, "start", "switch", force=True).events
+    assert event.forced
+    assert event.data["overrode"] == (
+        "switch cannot start at Sat 19:00: not before Sat 20:00 (runbook)"
+    )
+    assert windows.snapshot().by_id("switch").forced
+
+
+def test_a_start_before_a_fixed_not_before_says_it_cannot_move_and_force_still_records_it(
+    windows,
+):
+    refusal = _refusal(check(windows, "start", "shutdown"))
+    assert refusal.message == (
+        "shutdown cannot start at Sat 19:00: not before Sat 22:00, fixed in the runbook: "
+        "it cannot move (downtime announced to all wards)"
+    )
+    (event,) = check(windows, "start", "shutdown", force=True).events
+    assert event.forced
+    assert event.data["overrode"] == refusal.message
+
+
+def test_a_start_at_or_after_not_before_is_allowed(windows):
+    windows.clock.set("2026-12-05T20:05+01:00")  # type: ignore[attr-defined]
+    assert [e.task for e in check(windows, "start", "switch").events] == ["switch"]
+
+
+def test_a_fixed_not_before_is_never_listed_as_could_be_pulled_forward(windows):
+    pulled = [p.id for p in windows.pull_forward(windows.snapshot())]
+    assert pulled == ["switch"]
+
+
+def test_resuming_a_failed_task_keeps_its_first_start_and_counts_the_time_lost(weekend):
+    weekend.test_clock.set("2026-12-04T07:30+01:00")
+    check(weekend, "start", "export-data", at=at("2026-12-04T06:00+01:00"))
+    check(weekend, "fail", "export-data", at=at("2026-12-04T06:20+01:00"), note="disk full")
+    check(weekend, "start", "export-data", at=at("2026-12-04T07:00+01:00"))
+    state = weekend.snapshot().by_id("export-data")
+    assert state.status == "running"
+    assert state.actual_start == int(at("2026-12-04T06:00+01:00").timestamp())
+    assert state.resumed and state.lost == 40 * 60
+    # 1h of work from 06:00 plus the 40m the failure cost: it is forecast to end at 07:40,
+    # and at 07:30 it is not overrunning.
+    assert state.forecast_finish == int(at("2026-12-04T07:40+01:00").timestamp())
+
+
+def test_the_briefing_lists_only_what_could_be_pulled_forward_within_three_hours(
+    cli, write_runbook
+):
+    path = write_runbook(
+        """
+        name: Horizon
+        timezone: Europe/Amsterdam
+        start: 2026-12-04T18:00
+        tasks:
+          - {id: soon, title: Soon, team: a, duration: 1h, not_before: 2026-12-04T20:00}
+          - {id: load, title: Load, team: a, duration: 6h}
+          - {id: later, title: Later, team: a, duration: 1h, depends_on: load,
+             not_before: 2026-12-05T08:00}
+        """
+    )
+    env = {"RUNBOOK_FILE": str(path), "RUNBOOK_NOW": "2026-12-04T18:00", "COLUMNS": "120"}
+    out = cli("status", env=env).stdout
+    assert "Could be pulled forward (not_before → could start; nothing else holds them) (2)" in (
+        cli("status", "--all", env=env).stdout
+    )
+    assert "(1)" in out and "soon" in out.split("Could be pulled forward")[1]
+    assert "and 1 task later in the weekend, not within 3h" in out

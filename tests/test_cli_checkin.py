@@ -298,3 +298,28 @@ def test_the_forecast_table_tells_a_late_start_from_a_late_finish(cli, env):
     assert header.split()[-3:] == ["Late", "start", "Slip"]
     freeze = next(line for line in lines if "freeze" in line.split()[:2])
     assert freeze.split()[-2:] == ["+10m", "+40m"]
+
+
+def test_starting_a_failed_task_again_says_resumed_with_the_time_lost_not_late(cli, env):
+    env = {**env, "RUNBOOK_NOW": "2026-12-04T19:30", "COLUMNS": "120"}
+    cli("start", "freeze", "--at", "18:00", env=env)
+    cli("done", "freeze", "--at", "18:10", env=env)
+    cli("start", "backup", "--at", "18:10", env=env)
+    cli("fail", "backup", "--at", "18:40", "--reason", "tape jam", env=env)
+    result = cli("start", "backup", "--at", "19:20", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "resumed backup — Full backup of the intranet database · Fri 19:20 by ingrid · "
+        "first started Fri 18:10 · 40m lost to the failure" in result.stdout
+    )
+    assert "late" not in result.stdout
+    status = cli("status", env=env).stdout
+    assert "since Fri 18:10" in status and "resumed, 40m lost" in status
+    assert "OVERRUN" not in status  # 1h20m since the first start, 40m of it lost
+    backup = next(
+        t
+        for t in json.loads(cli("status", "--json", env=env).stdout)["tasks"]
+        if t["id"] == "backup"
+    )
+    assert backup["actual_start"] == "2026-12-04T18:10:00+01:00"
+    assert backup["resumed"] is True and backup["lost_minutes"] == 40

@@ -16,6 +16,7 @@ CORE = [
     "runbook.export",
     "runbook.timeline",
     "runbook.durations",
+    "runbook.views",
 ]
 
 

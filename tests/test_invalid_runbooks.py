@@ -132,6 +132,20 @@ CASES = [
         "a list where text belongs is refused",
     ),
     Case(
+        "fixed-not-before-unknown-key.yaml",
+        9,
+        40,
+        "unknown key 'fixd' (did you mean 'fixed'?)",
+        "a misspelt key in a fixed not_before is located with a suggestion",
+    ),
+    Case(
+        "fixed-not-before-without-time.yaml",
+        10,
+        7,
+        "missing required key 'at' in 'tasks[0].not_before'",
+        "a fixed not_before without its time is refused",
+    ),
+    Case(
         "wrong-type-boolean.yaml",
         6,
         16,

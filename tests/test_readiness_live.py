@@ -40,15 +40,19 @@ def here(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _checkins(state: str, moments: list[tuple[str, str, str]], now: str) -> None:
+def _checkins(
+    state: str, moments: list[tuple[str, str, str]], now: str, *, force: bool = False
+) -> None:
     """Record ``(kind, task, when)`` check-ins (``decide`` records a GO) with the clock at
-    ``now``."""
+    ``now`` (``force``: as a rehearsal on another date must, past the weekend's
+    ``not_before`` times)."""
     with Weekend.open("weekend.yaml", state, clock=FakeClock(now), create=True) as w:
         for kind, task, when in moments:
             if kind == "decide":
                 w.decide(task, "go", actor="CIO", host="h", at=at(when))
             else:
-                w.record(kind, [task], actor="mc", host="h", at=at(when))
+                result = w.record(kind, [task], actor="mc", host="h", at=at(when), force=force)
+                assert not result.refused, result.refused
 
 
 def _behind(state: str = "weekend.state.db") -> None:
@@ -266,6 +270,7 @@ def _overran_rehearsal(state: str) -> None:
             ("done", "test", "2026-11-28T16:35+01:00"),
         ],
         now="2026-11-28T17:00+01:00",
+        force=True,
     )
 
 

@@ -19,14 +19,14 @@ FRIDAY_1820 = "2026-12-04T18:20+01:00"
 
 
 def prepared_weekend(folder: Path, clock: FakeClock) -> tuple[Path, Path]:
-    """The minimal runbook with freeze done and backup running since 18:10."""
+    """The minimal runbook with freeze done at 18:10 and backup running since then."""
     runbook = folder / "intranet.yaml"
     shutil.copy(EXAMPLES / "minimal.yaml", runbook)
     state = folder / "intranet.state.db"
     with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
         record = weekend.record
         record("start", ["freeze"], actor="ingrid", host="pc1", at=at("2026-12-04T18:00+01:00"))
-        record("done", ["freeze"], actor="ingrid", host="pc1", at=at("2026-12-04T18:12+01:00"))
+        record("done", ["freeze"], actor="ingrid", host="pc1", at=at("2026-12-04T18:10+01:00"))
         record("start", ["backup"], actor="sanne", host="pc2", at=at("2026-12-04T18:10+01:00"))
         record("note", ["backup"], actor="sanne", host="pc2", note="tape library online")
     return runbook, state

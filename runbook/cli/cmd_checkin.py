@@ -70,12 +70,20 @@ def _check_in(
                 continue
             task = weekend.plan.tasks[weekend.plan.index[event.task or ""]]
             record = result.records[task.id]
+            resumed = kind == "start" and record.resumed and record.actual_start != event.at
+            verb = "resumed" if resumed else _VERBS[kind]
             line = (
-                f"{output.style(_VERBS[kind], fg=_colour(kind), bold=True, err=False)} "
+                f"{output.style(verb, fg=_colour(kind), bold=True, err=False)} "
                 f"{task.id} — {task.title} · {clock(event.at, zone)} by {event.actor}"
             )
             planned = baseline.index.get(task.id)
-            if kind == "start" and planned is not None:
+            if resumed and record.actual_start is not None:
+                # Not a late start: the task keeps its first start; the failure cost time.
+                line += (
+                    f" · first started {clock(record.actual_start, zone)}"
+                    f" · {format_duration(record.lost)} lost to the failure"
+                )
+            elif kind == "start" and planned is not None:
                 late = event.at - baseline.tasks[planned].es
                 if abs(late) >= 60:
                     word = "late" if late > 0 else "early"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -15,16 +16,25 @@ from runbook.gates import next_point_of_no_return
 from runbook.plan import Plan
 from runbook.state import (
     FAILED,
+    PULL_HORIZON,
     PullForward,
     Snapshot,
     TaskState,
     late_tasks,
     overrun,
+    pull_forward_soon,
     ready_to_start,
     running_now,
 )
 from runbook.store import Event
 from runbook.team import TeamView
+from runbook.views import (
+    OpenNoGo,
+    gate_waits,
+    open_no_gos,
+    resumed_note,
+    split_ready,
+)
 
 
 def headline(snap: Snapshot) -> Text:
@@ -44,6 +54,27 @@ def headline(snap: Snapshot) -> Text:
             text.append(f"({format_duration(spare)} to spare)", style="green")
         else:
             text.append(f"({format_duration(-spare)} PAST THE DEADLINE)", style="bold red")
+    return text
+
+
+def no_go_line(nogo: OpenNoGo, now: int, zone: tzinfo) -> Text:
+    """``NO-GO at gonogo-2 (Sat 14:00 by cio: ...) — roll back: ...; start by Sun 20:00``."""
+    text = Text(f" NO-GO at {nogo.gate} ", style="bold white on red")
+    decided = nogo.decided
+    text.append(f" ({clock(decided.at, zone)} by {decided.actor}")
+    if decided.note:
+        text.append(f": {decided.note}")
+    text.append(f") — {nogo.summary()}")
+    if nogo.start_by is not None:
+        text.append("; start it by ", style="bold")
+        text.append(clock(nogo.start_by, zone), style="bold red")
+        left = nogo.start_by - now
+        text.append(
+            f" (in {format_duration(left)})"
+            if left >= 0
+            else f" ({format_duration(-left)} AGO: the deadline cannot be kept)",
+            style="bold red" if left < 0 else "",
+        )
     return text
 
 
@@ -109,6 +140,7 @@ def briefing(
     head = Text(title, style="bold")
     head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
     parts: list[RenderableType] = [head, headline(snap), counts_line(states)]
+    parts += [no_go_line(n, now, zone) for n in open_no_gos(snap)]
     ponr = next_point_of_no_return(snap)
     if ponr is not None and ponr.point is not None:
         line = Text("Next point of no return: ", style="bold")
@@ -134,6 +166,8 @@ def briefing(
             figure.append(f"  +{format_duration(over)} OVERRUN", style="bold red")
         mark = Text("✖ FAILED" if s.status == FAILED else "●", style=STATUS_STYLE[s.status])
         extra = Text(s.reason or "", style="red") if s.status == FAILED else Text("")
+        if resumed := resumed_note(s):
+            extra = Text(resumed, style="yellow")
         running.append(
             (
                 mark,
@@ -146,8 +180,21 @@ def briefing(
         )
     parts += _section("Running now", running, limit)
 
+    call, decide = split_ready(snap, ready_to_start(states))
+    decisions = [
+        (
+            Text("◆", style="bold magenta"),
+            Text(d.gate, style="bold"),
+            Text("decision needed", style="bold magenta"),
+            Text(", ".join(d.approvers) or "approvers not named in the runbook"),
+            Text(f"runbook decide {d.gate} go|no-go", style="dim"),
+        )
+        for d in decide
+    ]
+    parts += _section("Decision needed (go/no-go: the approvers decide)", decisions, limit)
+
     ready = []
-    for s in ready_to_start(states):
+    for s in call:
         task = plan.tasks[s.index]
         when = Text(
             "now" if s.forecast_start <= now else f"not before {clock(s.forecast_start, zone)}"
@@ -171,7 +218,11 @@ def briefing(
     for s in late_tasks(states):
         task = plan.tasks[s.index]
         by = now - (s.planned_start or now)
-        why = f"waiting for {', '.join(s.blocked_by[:3])}" if s.blocked_by else "ready, not started"
+        why = (
+            f"waiting for {', '.join(s.blocked_by[:3])}"
+            if s.blocked_by
+            else gate_waits(snap, s) or "ready, not started"
+        )
         late.append(
             (
                 Text("!", style="bold red" if s.critical else "yellow"),
@@ -184,7 +235,21 @@ def briefing(
         )
     parts += _section("Late (planned start passed, not started)", late, limit)
 
-    parts += pull_forward_section(snap, pull, limit)
+    if limit is None:
+        parts += pull_forward_section(snap, pull, limit)
+    else:
+        soon, later = pull_forward_soon(pull, now)
+        parts += pull_forward_section(snap, soon, min(limit, 5))
+        if later:
+            lead = "  and" if soon else "\nCould be pulled forward:"
+            parts.append(
+                Text(
+                    f"{lead} {later} {'task' if later == 1 else 'tasks'} later in the weekend, "
+                    f"not within {format_duration(PULL_HORIZON)} "
+                    "(--all or `runbook plan` lists them)",
+                    style="dim",
+                )
+            )
     parts.append(remaining_path(snap, team))
     return Group(*parts)
 

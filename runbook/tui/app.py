@@ -35,6 +35,7 @@ from runbook.tui.rows import COLUMN_KEYS, bar, lines_or_none, team_contact
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
 from runbook.tui.table import TaskTable
 from runbook.tui.timeline import Timeline
+from runbook.views import open_no_gos, resumed_note, split_ready
 
 VERBS = {
     "start": "Start",
@@ -126,6 +127,7 @@ class MissionControl(App[None]):
                 yield Label(id="verdict-word")
                 yield Digits(id="verdict-digits")
             yield Static(id="figures")
+        yield Static(id="nogo")
         yield Static(id="alerts")
         with TabbedContent(initial="tasks", id="tabs"):
             with TabPane("Tasks [1]", id="tasks"), Horizontal(id="main"):
@@ -188,6 +190,7 @@ class MissionControl(App[None]):
         self._show_verdict(snap)
         self.query_one(TaskTable).show(snap)
         self._show_panels(snap)
+        self._show_no_go(snap)
         self._show_alerts(alerts(snap))
         self._show_log()
         if self.query_one(TabbedContent).active == "timeline":
@@ -247,6 +250,29 @@ class MissionControl(App[None]):
             text.append(f" (in {format_duration(ponr.point - snap.now)})", style="magenta")
         self.query_one("#figures", Static).update(text)
 
+    def _show_no_go(self, snap: Snapshot) -> None:
+        """A NO-GO stays in the header until it is resolved: the rollback and its latest start."""
+        banner = self.query_one("#nogo", Static)
+        open_ = open_no_gos(snap)
+        banner.display = bool(open_)
+        text = Text()
+        zone = snap.plan.zone
+        for i, nogo in enumerate(open_):
+            if i:
+                text.append("\n")
+            text.append(f"NO-GO at {nogo.gate}", style="bold")
+            text.append(f" ({clock(nogo.decided.at, zone)} {nogo.decided.actor}) ")
+            text.append(nogo.summary())
+            if nogo.start_by is not None:
+                left = nogo.start_by - snap.now
+                text.append(f" · start by {clock(nogo.start_by, zone)}", style="bold")
+                text.append(
+                    f" (in {format_duration(left)})"
+                    if left >= 0
+                    else f" ({format_duration(-left)} ago)"
+                )
+        banner.update(text)
+
     def _show_alerts(self, current: list[Alert]) -> None:
         banner = self.query_one("#alerts", Static)
         keys = {a.key for a in current}
@@ -305,11 +331,19 @@ class MissionControl(App[None]):
                 line.append(" FAILED", style="bold white on red")
             elif over:
                 line.append(f" +{format_duration(over)}", style="bold red")
+            if s.status != FAILED and (resumed := resumed_note(s)):
+                line.append(f" {resumed}", style="yellow")
             running.append(line)
         self._panel("running", "Running now", running, "nothing running")
 
+        call, decide = split_ready(snap, ready_to_start(snap.tasks))
         ready = []
-        for s in ready_to_start(snap.tasks):
+        for d in decide:
+            line = Text(f"◆ {d.gate} ", style="bold magenta")
+            line.append("DECISION NEEDED", style="bold")
+            line.append(f"\n  {', '.join(d.approvers) or 'approvers not named'}", style="dim")
+            ready.append(line)
+        for s in call:
             task = plan.tasks[s.index]
             line = Text(f"{task.id} ", style="bold red" if s.critical else "bold")
             line.append(plan.team_name(task.team), style="magenta")
