@@ -337,29 +337,9 @@ class Weekend:
                     f"{task_id} was skipped ({record.reason}); undo the skip to start it",
                     hint=f"runbook undo {task_id}",
                 )
-            blocking = [
-                self.plan.tasks[p].id
-                for p in task.preds
-                if records.get(self.plan.tasks[p].id, _NONE).state not in FINISHED
-            ]
-            if blocking:
-                shown = ", ".join(blocking[:8]) + (", ..." if len(blocking) > 8 else "")
-                noun = "predecessor" if len(blocking) == 1 else "predecessors"
-                return Refused(f"{task_id} cannot start: {noun} not done yet: {shown}")
-            # A start told by phone (--at) cannot come before what it waited for.
-            finished_later = [
-                (recorded.actual_finish, self.plan.tasks[p].id)
-                for p in task.preds
-                if (recorded := records.get(self.plan.tasks[p].id, _NONE)).state == DONE
-                and recorded.actual_finish is not None
-                and recorded.actual_finish > when
-            ]
-            if finished_later:
-                finish, pred = max(finished_later)
-                return Refused(
-                    f"{task_id} cannot start at {at(when)}: predecessor {pred} finished at "
-                    f"{at(finish)}"
-                )
+            waiting = self._waiting(task, records, when, "start")
+            if waiting is not None:
+                return waiting
             if task.not_before is not None and when < task.not_before:
                 return Refused(
                     f"{task_id} cannot start at {at(when)}: {not_before_text(self.plan, task)}"
@@ -374,6 +354,10 @@ class Weekend:
                 )
             if state is None and not task.milestone:  # a milestone is simply reached
                 return Refused(f"{task_id} was never started; start it first")
+            if state is None:  # ... once what it marks is finished
+                waiting = self._waiting(task, records, when, "be reached")
+                if waiting is not None:
+                    return waiting
             if state == DONE:
                 return Refused(f"{task_id} is already done (finished {at(record.actual_finish)})")
             if state == SKIPPED:
@@ -400,6 +384,36 @@ class Weekend:
                 return Refused(f"{task_id} is already skipped", forceable=False)
         elif kind == "undo" and not record.history:
             return Refused(f"{task_id} has no check-in to undo", forceable=False)
+        return None
+
+    def _waiting(
+        self, task: PlannedTask, records: dict[str, TaskRecord], when: int, verb: str
+    ) -> Refused | None:
+        """Why ``task`` cannot ``verb`` at ``when`` because of its predecessors: one not
+        finished yet, or one that finished later than that (a time told by phone)."""
+        plan, zone = self.plan, self.plan.zone
+        blocking = [
+            plan.tasks[p].id
+            for p in task.preds
+            if records.get(plan.tasks[p].id, _NONE).state not in FINISHED
+        ]
+        if blocking:
+            shown = ", ".join(blocking[:8]) + (", ..." if len(blocking) > 8 else "")
+            noun = "predecessor" if len(blocking) == 1 else "predecessors"
+            return Refused(f"{task.id} cannot {verb}: {noun} not done yet: {shown}")
+        finished_later = [
+            (recorded.actual_finish, plan.tasks[p].id)
+            for p in task.preds
+            if (recorded := records.get(plan.tasks[p].id, _NONE)).state == DONE
+            and recorded.actual_finish is not None
+            and recorded.actual_finish > when
+        ]
+        if finished_later:
+            finish, pred = max(finished_later)
+            return Refused(
+                f"{task.id} cannot {verb} at {show_time(when, zone)}: predecessor {pred} "
+                f"finished at {show_time(finish, zone)}"
+            )
         return None
 
     def _writable(self) -> Store:

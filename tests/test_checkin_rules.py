@@ -391,3 +391,36 @@ def test_the_briefing_lists_only_what_could_be_pulled_forward_within_three_hours
     )
     assert "(1)" in out and "soon" in out.split("Could be pulled forward")[1]
     assert "and 1 task later in the weekend, not within 3h" in out
+
+
+MILESTONE = """
+    name: Milestones
+    timezone: Europe/Amsterdam
+    start: 2026-12-04T06:00
+    tasks:
+      - {id: export, title: Export, team: dba, duration: 1h}
+      - {id: exported, title: Export finished, milestone: true, depends_on: export}
+"""
+
+
+def test_reaching_a_milestone_before_what_it_marks_is_finished_is_refused(write_runbook):
+    clock = FakeClock("2026-12-04T06:00+01:00")
+    with open_weekend(write_runbook(MILESTONE), clock) as weekend:
+        refusal = _refusal(check(weekend, "done", "exported"))
+        assert refusal.message == "exported cannot be reached: predecessor not done yet: export"
+        check(weekend, "start", "export")
+        clock.set("2026-12-04T07:10+01:00")
+        check(weekend, "done", "export", at=at("2026-12-04T07:05+01:00"))
+        told = check(weekend, "done", "exported", at=at("2026-12-04T07:00+01:00"))
+        assert _refusal(told).message == (
+            "exported cannot be reached at Fri 07:00: predecessor export finished at Fri 07:05"
+        )
+        assert check(weekend, "done", "exported").events
+
+
+def test_a_milestone_reached_by_force_is_recorded_as_forced(write_runbook):
+    clock = FakeClock("2026-12-04T06:00+01:00")
+    with open_weekend(write_runbook(MILESTONE), clock) as weekend:
+        (event,) = check(weekend, "done", "exported", force=True).events
+        assert event.forced
+        assert "predecessor not done yet" in event.data["overrode"]
