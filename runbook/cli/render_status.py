@@ -361,7 +361,7 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         what = Text(shown(e.summary), style=style.get(e.kind, ""))
         if e.forced:
             what.append(" FORCED", style="bold yellow")
-        note = Text(shown(e.note, one_line=False))
+        note = Text(shown(e.note))
         if e.forced and e.data.get("overrode"):
             note.append(" " if e.note else "")
             note.append(f"[overrode: {shown(str(e.data['overrode']))}]", style="yellow")
