@@ -311,8 +311,10 @@ class Team(_Strict):
 class Task(_Strict):
     """One activity of the runbook."""
 
-    id: Id = Field(description="Unique id: letters, digits, '-', '_' and '.', starting with a letter, "
-        "a digit or '_'.")
+    id: Id = Field(
+        description="Unique id: letters, digits, '-', '_' and '.', starting with a letter, "
+        "a digit or '_'."
+    )
     title: str = Field(min_length=1)
     team: str | None = Field(None, description="Id of the owning team.")
     duration: Duration | None = Field(None, description="Planned duration (most likely).")
