@@ -38,6 +38,7 @@ from runbook.state import (
 )
 from runbook.store import Event, NewEvent, Store
 from runbook.team import resolve_team
+from runbook.text import BY_LIMIT, NOTE_LIMIT, entry_problem
 
 Clock = Callable[[], datetime]
 CHECK_IN_KINDS = ("start", "done", "fail", "skip", "undo", "note")
@@ -276,6 +277,7 @@ class Weekend:
         now = self.now()
         when = now if at is None else _epoch(at)
         self._not_future(when, now)
+        _check_entry(actor, note, "--reason" if kind in ("fail", "skip", "undo") else "the note")
         if kind in ("fail", "skip") and not (note and note.strip()):
             raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
         if kind == "note" and not (note and note.strip()):
@@ -432,6 +434,7 @@ class Weekend:
 
     def _append(self, event: NewEvent) -> Event:
         """Append one event that is not a check-in (no baseline is taken for it)."""
+        _check_entry(event.actor, event.note, "--note")
         store = self._writable()
         now = self.now()
         self._not_future(event.at, now)
@@ -495,6 +498,7 @@ class Weekend:
 
     def reset_baseline(self, *, actor: str, host: str, note: str | None = None) -> Event:
         """Measure ahead/behind against the current runbook from now on (an event)."""
+        _check_entry(actor, note, "the note")
         store = self._writable()
         now = self.now()
         with store.write():
@@ -502,6 +506,19 @@ class Weekend:
             event = self._take_baseline(store, actor, host, now, note or "baseline reset")
         self.notices = [n for n in self.notices if "changed since the baseline" not in n]
         return event
+
+
+def _check_entry(actor: str, note: str | None, note_option: str) -> None:
+    """Who and why, as typed, are recorded only when every face can show them: ``--by`` one
+    printable line of at most BY_LIMIT characters, a note or reason printable text of at most
+    NOTE_LIMIT (see runbook.text). The bounds live here, once, for the CLI and the dashboard."""
+    problem = entry_problem(actor, limit=BY_LIMIT, one_line=True)
+    if problem is not None:
+        raise InputError(f"--by {problem}", hint="name who did it, on one line")
+    if note is not None:
+        problem = entry_problem(note, limit=NOTE_LIMIT, one_line=False)
+        if problem is not None:
+            raise InputError(f"{note_option} {problem}")
 
 
 _NONE = TaskRecord()

@@ -6,6 +6,7 @@ import csv
 import io
 
 from runbook.plan import Plan
+from runbook.text import shown
 
 CSV_COLUMNS = (
     "id",
@@ -22,6 +23,21 @@ CSV_COLUMNS = (
     "free_float_minutes",
     "critical",
 )
+
+
+# Columns of free text from the runbook. Only these are guarded: the figures (a float of -30
+# minutes) are genuinely numbers and must stay numbers in a spreadsheet.
+CSV_TEXT_COLUMNS = frozenset({"id", "title", "team", "phase", "depends_on"})
+# A cell a spreadsheet would run as a formula (the OWASP CSV-injection rule).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell safe in a spreadsheet and on a terminal: controls shown, and a leading
+    ``=``, ``+``, ``-``, ``@``, tab or carriage return made inert by a ``'``."""
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return shown(value)
 
 
 def plan_csv(plan: Plan, team: str | None = None) -> str:
@@ -41,6 +57,8 @@ def plan_csv(plan: Plan, team: str | None = None) -> str:
             value = row[column]
             if column == "depends_on":
                 value = " ".join(value)
+            if column in CSV_TEXT_COLUMNS and value is not None:
+                value = csv_text(str(value))
             elif isinstance(value, bool):
                 value = "yes" if value else "no"
             values.append("" if value is None else value)

@@ -30,8 +30,10 @@ from runbook.durations import (
 )
 
 FORMAT_VERSION = 1
-ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
-_ID = re.compile(ID_PATTERN)
+# JSON Schema's pattern (ECMA-262, where ``$`` is the very end); Python checks with fullmatch,
+# since Python's ``$`` also matches before a final line break ("a\n" would pass).
+ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 class FieldError(ValueError):
@@ -54,8 +56,16 @@ def _text_id(value: object) -> object:
 def _check_id(value: str) -> str:
     if not value:
         raise ValueError("the id is empty")
-    if not _ID.match(value):
-        raise ValueError(f"'{value}' is not a valid id: use only letters, digits, '-', '_' and '.'")
+    if not _ID.fullmatch(value):
+        if value[0] in "-." and _ID.fullmatch("_" + value[1:]):
+            why = " (one starting with '-' would read as an option)" if value[0] == "-" else ""
+            raise ValueError(
+                f"'{value}' is not a valid id: an id starts with a letter, a digit or '_'{why}"
+            )
+        raise ValueError(
+            f"{value!r} is not a valid id: use only letters, digits, '-', '_' and '.', "
+            "starting with a letter, a digit or '_'"
+        )
     return value
 
 
@@ -301,7 +311,10 @@ class Team(_Strict):
 class Task(_Strict):
     """One activity of the runbook."""
 
-    id: Id = Field(description="Unique id: letters, digits, '-', '_' and '.'.")
+    id: Id = Field(
+        description="Unique id: letters, digits, '-', '_' and '.', starting with a letter, "
+        "a digit or '_'."
+    )
     title: str = Field(min_length=1)
     team: str | None = Field(None, description="Id of the owning team.")
     duration: Duration | None = Field(None, description="Planned duration (most likely).")

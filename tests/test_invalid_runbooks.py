@@ -188,6 +188,27 @@ CASES = [
         "a task id with a space is refused",
     ),
     Case(
+        "task-id-with-line-break.yaml",
+        4,
+        9,
+        "'export\\n' is not a valid id: use only letters, digits, '-', '_' and '.'",
+        "a task id ending in a line break is refused",
+    ),
+    Case(
+        "option-like-task-id.yaml",
+        4,
+        9,
+        "'--force' is not a valid id: an id starts with a letter, a digit or '_'",
+        "a task id that reads as an option is refused",
+    ),
+    Case(
+        "dots-only-team-id.yaml",
+        4,
+        None,
+        "'..' is not a valid id: an id starts with a letter, a digit or '_'",
+        "a team id of dots alone is refused",
+    ),
+    Case(
         "empty-task-list.yaml",
         3,
         8,

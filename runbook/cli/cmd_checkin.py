@@ -24,6 +24,7 @@ from runbook.cli.common import (
     host,
 )
 from runbook.errors import EXIT_REFUSED
+from runbook.text import shown
 
 Ids = Annotated[list[str], typer.Argument(help="Task ids (a unique prefix will do).")]
 Id = Annotated[str, typer.Argument(help="Task id (a unique prefix will do).")]
@@ -74,7 +75,7 @@ def _check_in(
             verb = "resumed" if resumed else _VERBS[kind]
             line = (
                 f"{output.style(verb, fg=_colour(kind), bold=True, err=False)} "
-                f"{task.id} — {task.title} · {clock(event.at, zone)} by {event.actor}"
+                f"{task.id} — {shown(task.title)} · {clock(event.at, zone)} by {shown(event.actor)}"
             )
             planned = baseline.index.get(task.id)
             if resumed and record.actual_start is not None:
@@ -94,12 +95,12 @@ def _check_in(
                 took = event.at - record.actual_start
                 line += f" · took {format_duration(took)} of {format_duration(task.duration)}"
             elif kind in ("fail", "skip") and note:
-                line += f" · {note}"
+                line += f" · {shown(note)}"
             elif kind == "undo":
                 line += f" · now {record.state or 'not started'}"
             if event.forced:
                 line += output.style(
-                    " · FORCED: " + str(event.data.get("overrode")), fg="yellow", err=False
+                    " · FORCED: " + shown(str(event.data.get("overrode"))), fg="yellow", err=False
                 )
             output.echo(line)
         for task_id, refusal in result.refused:
@@ -280,7 +281,7 @@ def baseline(
                 output.echo(
                     "new baseline: planned finish "
                     f"{clock(weekend.plan.finish, weekend.plan.zone, with_date=True)}"
-                    f" (recorded by {event.actor})"
+                    f" (recorded by {shown(event.actor)})"
                 )
             return
         _, runbook_events = fold(weekend.events())
@@ -308,7 +309,7 @@ def baseline(
             )
         else:
             output.echo(
-                f"baseline taken {clock(taken.at, zone, with_date=True)} by {taken.actor}"
-                f" ({taken.note}); planned finish {clock(plan.finish, zone, with_date=True)}"
+                f"baseline taken {clock(taken.at, zone, with_date=True)} by {shown(taken.actor)}"
+                f" ({shown(taken.note)}); planned finish {clock(plan.finish, zone, with_date=True)}"
             )
         show_notices(weekend)

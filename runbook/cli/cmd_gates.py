@@ -17,6 +17,7 @@ from runbook.cli.common import (
     command,
     host,
 )
+from runbook.text import shown
 
 if TYPE_CHECKING:
     from runbook.engine import Weekend
@@ -59,7 +60,8 @@ def decide(
         colour = "green" if word == "GO" else "red"
         output.echo(
             f"{output.style(word, fg=colour, bold=True, err=False)} at {event.task} · "
-            f"{clock(event.at, zone)} by {event.actor}" + (f" · {note}" if note else "")
+            f"{clock(event.at, zone)} by {shown(event.actor)}"
+            + (f" · {shown(note)}" if note else "")
         )
         if event.data["decision"] != NO_GO:
             return
@@ -96,7 +98,7 @@ def _recorded(weekend: Weekend, event: Event, as_json: bool, what: str) -> None:
     if as_json:
         output.echo_event(event, weekend.plan)
     else:
-        output.echo(f"{what} · {clock(event.at, weekend.plan.zone)} by {event.actor}")
+        output.echo(f"{what} · {clock(event.at, weekend.plan.zone)} by {shown(event.actor)}")
 
 
 @command()
@@ -114,7 +116,7 @@ def signoff(
     with open_weekend(file, state, create=True) as weekend:
         event = weekend.sign_off(team, actor=actor(by), host=host(), note=note)
         name = weekend.plan.team_name(event.data["team"])
-        _recorded(weekend, event, as_json, f"signed off: {name} is ready")
+        _recorded(weekend, event, as_json, f"signed off: {shown(name)} is ready")
 
 
 @command(name="check")
@@ -134,4 +136,4 @@ def check_item(
         when = moment(at, weekend, option="--at") if at else None
         event = weekend.check_item(item, actor=actor(by), host=host(), note=note, at=when)
         title = next(r.title for r in weekend.plan.readiness if r.id == event.data["item"])
-        _recorded(weekend, event, as_json, f"checked: {event.data['item']} — {title}")
+        _recorded(weekend, event, as_json, f"checked: {event.data['item']} — {shown(title)}")

@@ -58,7 +58,7 @@ def _emit(text: str, fmt: ReportFormat, out: Path | None) -> None:
         if sys.stdout.isatty():
             from rich.markdown import Markdown
 
-            from runbook.cli.render_plan import console
+            from runbook.cli.console import console
 
             console().print(Markdown(text))
             return

@@ -39,7 +39,7 @@ def status(
 
             output.echo(json.dumps(status_json(snap, tid), indent=2, ensure_ascii=False))
             return
-        from runbook.cli.render_plan import console
+        from runbook.cli.console import console
         from runbook.cli.render_status import briefing
         from runbook.team import UPCOMING, team_view
 
@@ -93,7 +93,7 @@ def log(
         if not events:
             output.info("no events yet" + (" for that filter" if task or team else ""))
             return
-        from runbook.cli.render_plan import console
+        from runbook.cli.console import console
         from runbook.cli.render_status import log_table
 
         console().print(log_table(events, weekend.plan))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from runbook.diagnostics import Problem
+from runbook.text import shown
 
 if TYPE_CHECKING:
     from runbook.plan import Plan
@@ -50,31 +51,32 @@ def echo_event(event: Event, plan: Plan) -> None:
 
 
 def error(message: str, hint: str | None = None) -> None:
-    """A one-line error (and an optional hint) on stderr."""
-    typer.echo(f"{style('runbook: error:', fg='red', bold=True)} {message}", err=True)
+    """A one-line error (and an optional hint) on stderr; what it quotes from a runbook or
+    the state file cannot break the line or reach the terminal as a control."""
+    typer.echo(f"{style('runbook: error:', fg='red', bold=True)} {shown(message)}", err=True)
     if hint:
-        typer.echo(f"  {style('hint:', fg='cyan')} {hint}", err=True)
+        typer.echo(f"  {style('hint:', fg='cyan')} {shown(hint)}", err=True)
 
 
 def warning(message: str) -> None:
     """A one-line warning on stderr."""
-    typer.echo(f"{style('runbook: warning:', fg='yellow', bold=True)} {message}", err=True)
+    typer.echo(f"{style('runbook: warning:', fg='yellow', bold=True)} {shown(message)}", err=True)
 
 
 def info(message: str) -> None:
     """A diagnostic note on stderr."""
-    typer.echo(message, err=True)
+    typer.echo(shown(message, one_line=False), err=True)
 
 
 def problems(items: Iterable[Problem], source: str, *, limit: int | None = None) -> int:
     """Print located problems on stderr, at most ``limit``; returns how many were left out."""
     items = list(items)
-    shown = items if limit is None else items[:limit]
-    for p in shown:
+    listed = items if limit is None else items[:limit]
+    for p in listed:
         colour = "red" if p.severity == "error" else "yellow"
         head = f"{p.location(source)}: {style(p.severity + ':', fg=colour, bold=True)}"
-        line = f"{head} {p.message}"
+        line = f"{head} {shown(p.message)}"
         if p.hint:
-            line += f" ({p.hint})"
+            line += f" ({shown(p.hint)})"
         typer.echo(line, err=True)
-    return len(items) - len(shown)
+    return len(items) - len(listed)

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, Group, JustifyMethod
+from rich.console import Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
+from runbook.cli.console import console
 from runbook.display import count, possessive
 from runbook.durations import clock, format_duration, format_variance, utc_offset
 from runbook.plan import Plan
 from runbook.state import PullForward, Snapshot
+from runbook.text import shown
 from runbook.timeline import Scale, ticks
 from runbook.validate import Validation
-
-
-def console() -> Console:
-    """The stdout console (no colour with NO_COLOR or when not a terminal)."""
-    return Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
 
 
 def finish_line(plan: Plan) -> Text:
@@ -83,6 +79,10 @@ def fitted_table(
     """A table laid out for ``width`` columns of terminal: on a narrow terminal the columns
     move closer together, then the titles go, then long team names are shortened, then the
     spare columns go."""
+
+    # Titles, teams and the runbook's name are data: every control in them shown, not obeyed.
+    rows = [[shown(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
+    title = shown(title)
 
     def size(cell: str | Text) -> int:
         return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
@@ -157,8 +157,8 @@ def plan_table(
     zone, dated = plan.zone, plan.needs_dates()
     position = {v: k for k, v in enumerate(plan.order)}
     rows = []
-    shown = range(len(plan.tasks)) if only is None else only
-    for i in sorted(shown, key=lambda i: (plan.tasks[i].es, position[i])):
+    listed = range(len(plan.tasks)) if only is None else only
+    for i in sorted(listed, key=lambda i: (plan.tasks[i].es, position[i])):
         t = plan.tasks[i]
         rows.append(
             (
@@ -258,10 +258,12 @@ def critical_path_text(plan: Plan, team: str | None = None) -> Text:
     if team is None:
         text.append(" → ".join(ids) if ids else "none", style="red")
     elif ids:
-        text.append(f"{possessive(plan.team_name(team))} tasks on it: ")
+        text.append(f"{possessive(shown(plan.team_name(team)))} tasks on it: ")
         text.append(" → ".join(ids), style="red")
     else:
-        text.append(f"none of {possessive(plan.team_name(team))} tasks is on it", style="green")
+        text.append(
+            f"none of {possessive(shown(plan.team_name(team)))} tasks is on it", style="green"
+        )
     return text
 
 
@@ -316,11 +318,11 @@ def gantt_chart(
 
     groups: dict[str, list[int]] = {}
     position = {v: k for k, v in enumerate(plan.order)}
-    shown = range(len(plan.tasks)) if only is None else only
-    for i in sorted(shown, key=lambda i: (span_of(i)[0], position[i])):
+    listed = range(len(plan.tasks)) if only is None else only
+    for i in sorted(listed, key=lambda i: (span_of(i)[0], position[i])):
         groups.setdefault(key(i), []).append(i)
     for name, members in groups.items():
-        lines.append(Text(name, style="bold underline"))
+        lines.append(Text(shown(name), style="bold underline"))
         for i in members:
             t = plan.tasks[i]
             row = Text(f" {t.id[: label_width - 2]:<{label_width - 1}}")
@@ -371,7 +373,7 @@ def show_plan(
     only = None if team is None else team_indices(plan, team)
     if gantt:
         name = plan.name + ("" if team is None else f" — {plan.team_name(team)}")
-        out.print(Text(name, style="bold"))
+        out.print(Text(shown(name), style="bold"))
         out.print(
             gantt_chart(plan, width=out.width, group_by=group_by, snapshot=snapshot, only=only)
         )

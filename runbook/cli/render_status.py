@@ -28,6 +28,7 @@ from runbook.state import (
 )
 from runbook.store import Event
 from runbook.team import TeamView
+from runbook.text import shown
 from runbook.views import (
     OpenNoGo,
     gate_waits,
@@ -61,10 +62,10 @@ def no_go_line(nogo: OpenNoGo, now: int, zone: tzinfo) -> Text:
     """``NO-GO at gonogo-2 (Sat 14:00 by cio: ...) — roll back: ...; start by Sun 20:00``."""
     text = Text(f" NO-GO at {nogo.gate} ", style="bold white on red")
     decided = nogo.decided
-    text.append(f" ({clock(decided.at, zone)} by {decided.actor}")
+    text.append(f" ({clock(decided.at, zone)} by {shown(decided.actor)}")
     if decided.note:
-        text.append(f": {decided.note}")
-    text.append(f") — {nogo.summary()}")
+        text.append(f": {shown(decided.note)}")
+    text.append(f") — {shown(nogo.summary())}")
     if nogo.start_by is not None:
         text.append("; start it by ", style="bold")
         text.append(clock(nogo.start_by, zone), style="bold red")
@@ -137,7 +138,7 @@ def briefing(
     states = snap.tasks if team is None else team.tasks
     if team is not None:
         pull = team.pull
-    head = Text(title, style="bold")
+    head = Text(shown(title), style="bold")
     head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
     parts: list[RenderableType] = [head, headline(snap), counts_line(states)]
     parts += [no_go_line(n, now, zone) for n in open_no_gos(snap)]
@@ -165,9 +166,9 @@ def briefing(
         if over:
             figure.append(f"  +{format_duration(over)} OVERRUN", style="bold red")
         mark = Text("✖ FAILED" if s.status == FAILED else "●", style=STATUS_STYLE[s.status])
-        extra = Text(s.reason or "", style="red") if s.status == FAILED else Text("")
+        extra = Text(shown(s.reason), style="red") if s.status == FAILED else Text("")
         if resumed := resumed_note(s):
-            extra = Text(resumed, style="yellow")
+            extra = Text(shown(resumed), style="yellow")
         running.append(
             (
                 mark,
@@ -186,7 +187,7 @@ def briefing(
             Text("◆", style="bold magenta"),
             Text(d.gate, style="bold"),
             Text("decision needed", style="bold magenta"),
-            Text(", ".join(d.approvers) or "approvers not named in the runbook"),
+            Text(shown(", ".join(d.approvers)) or "approvers not named in the runbook"),
             Text(f"runbook decide {d.gate} go|no-go", style="dim"),
         )
         for d in decide
@@ -230,7 +231,7 @@ def briefing(
                 _team(plan, task.team),
                 Text(f"planned {clock(s.planned_start or now, zone)}"),
                 Text(f"{format_duration(by)} late", style="red" if s.critical else "yellow"),
-                Text(why, style="dim"),
+                Text(shown(why), style="dim"),
             )
         )
     parts += _section("Late (planned start passed, not started)", late, limit)
@@ -279,7 +280,7 @@ def _upcoming_section(snap: Snapshot, team: TeamView) -> list[RenderableType]:
             )
         )
     return _section(
-        f"Next for {team.name} (not ready yet; forecast start)",
+        f"Next for {shown(team.name)} (not ready yet; forecast start)",
         rows,
         None,
         gives_way=4,
@@ -314,15 +315,15 @@ def remaining_path(snap: Snapshot, team: TeamView | None = None) -> Text:
         ids = [snap.plan.tasks[i].id for i in snap.critical_path]
         path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
     elif team.critical:
-        path.append(f"{possessive(team.name)} tasks on it: ")
+        path.append(f"{possessive(shown(team.name))} tasks on it: ")
         path.append(" → ".join(s.id for s in team.critical), style="red")
     else:
-        path.append(f"none of {possessive(team.name)} tasks is on it", style="green")
+        path.append(f"none of {possessive(shown(team.name))} tasks is on it", style="green")
     return path
 
 
 def _team(plan: Plan, team: str | None) -> Text:
-    return Text(plan.team_name(team), style="magenta")
+    return Text(shown(plan.team_name(team)), style="magenta")
 
 
 def _contact(plan: Plan, team: str | None) -> Text:
@@ -330,7 +331,7 @@ def _contact(plan: Plan, team: str | None) -> Text:
     if info is None:
         return Text("")
     bits = [b for b in (info.lead, info.contact) if b]
-    return Text(" ".join(bits), style="dim")
+    return Text(shown(" ".join(bits)), style="dim")
 
 
 def log_table(events: Sequence[Event], plan: Plan) -> Table:
@@ -357,11 +358,14 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         when = clock(e.at, zone, with_date=dated)
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
-        what = Text(e.summary, style=style.get(e.kind, ""))
+        what = Text(shown(e.summary), style=style.get(e.kind, ""))
         if e.forced:
             what.append(" FORCED", style="bold yellow")
-        note = e.note or ""
+        note = Text(shown(e.note))
         if e.forced and e.data.get("overrode"):
-            note = (note + " " if note else "") + f"[overrode: {e.data['overrode']}]"
-        table.add_row(str(e.seq), when, e.task or "—", what, e.actor, note)
+            note.append(" " if e.note else "")
+            note.append(f"[overrode: {shown(str(e.data['overrode']))}]", style="yellow")
+        table.add_row(
+            str(e.seq), when, Text(shown(e.task) or "—"), what, Text(shown(e.actor)), note
+        )
     return table

@@ -10,13 +10,30 @@ from runbook.engine import describe_ahead
 from runbook.report.readiness import GateRow, ReadinessReport
 from runbook.report.rehearsal import Evidence, Learned
 from runbook.report.review import Review
+from runbook.text import shown
 
 MARK = {"no-go": "✖ NO-GO", "conditions": "⚠ CONDITIONS", "info": "ℹ info"}
 
 
+_MARKDOWN = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        **{ch: "\\" + ch for ch in "\\`*_[]|#"},
+    }
+)
+
+
+def md(text: object) -> str:
+    """Text from the runbook or the state file for Markdown: shown literally, never as
+    Markdown or HTML (``<script>``, ``[x](url)``, ``|`` in a table), controls made visible."""
+    return shown(str(text)).translate(_MARKDOWN)
+
+
 def _table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
     def cell(value: object) -> str:
-        return str(value if value is not None else "—").replace("|", "\\|").replace("\n", " ")
+        return "—" if value is None else md(value)
 
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
@@ -87,7 +104,7 @@ def gate_margin(g: GateRow) -> str:
 def readiness_markdown(report: ReadinessReport) -> str:
     """The readiness report for people."""
     plan = report.plan
-    out = [f"# Go/no-go readiness: {plan.name if plan else report.source}", ""]
+    out = [f"# Go/no-go readiness: {md(plan.name) if plan else report.source}", ""]
     if plan is not None:
         out += [
             f"Generated {clock(report.now, plan.zone, with_date=True)} ({plan.timezone}) from "
@@ -100,13 +117,13 @@ def readiness_markdown(report: ReadinessReport) -> str:
     shown = sorted(
         report.findings, key=lambda f: {"no-go": 0, "conditions": 1, "info": 2}[f.outcome]
     )
-    out += [f"- {MARK[f.outcome]} — {f.message}" for f in shown] or ["- no findings"]
+    out += [f"- {MARK[f.outcome]} — {md(f.message)}" for f in shown] or ["- no findings"]
     out.append("")
     errors = report.validation.errors
     out += ["## Runbook", ""]
     if plan is None:
         out += [f"The runbook is **not valid**: {count(len(errors), 'error')}.", ""]
-        out += [f"- `{p.location(report.source)}` {p.message}" for p in errors[:20]]
+        out += [f"- `{p.location(report.source)}` {md(p.message)}" for p in errors[:20]]
         out += ["", *recommendation_rules(report)]
         return "\n".join(out) + "\n"
     out += [
@@ -212,8 +229,8 @@ def readiness_markdown(report: ReadinessReport) -> str:
         out.append("")
         for g in report.gates:
             if g.criteria:
-                out += [f"**{g.id}** — {g.title}. Criteria:", ""] + [
-                    f"- [ ] {c}" for c in g.criteria
+                out += [f"**{g.id}** — {md(g.title)}. Criteria:", ""] + [
+                    f"- [ ] {md(c)}" for c in g.criteria
                 ]
                 out.append("")
     else:
@@ -358,7 +375,7 @@ def review_markdown(review: Review) -> str:
         return format_duration(seconds) if seconds is not None else "—"
 
     out = [
-        f"# Review: {plan.name}",
+        f"# Review: {md(plan.name)}",
         "",
         f"Generated {when(review.now)} ({plan.timezone}).",
         "",
@@ -435,7 +452,7 @@ def review_markdown(review: Review) -> str:
     )
     out += ["", "## Notes from the log", ""]
     out += [
-        f"- {when(e.at)} · {e.task or 'weekend'} · {e.summary} · {e.actor}: {e.note}"
+        f"- {when(e.at)} · {e.task or 'weekend'} · {md(e.summary)} · {md(e.actor)}: {md(e.note)}"
         for e in review.notes
     ] or ["No notes."]
     out += ["", "## Planned against actual, per task", ""]

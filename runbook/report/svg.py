@@ -18,6 +18,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from runbook.durations import clock
+from runbook.text import shown
 from runbook.timeline import Scale, ticks
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
@@ -28,8 +29,8 @@ LANE = 17  # height of one lane of flags above a chart
 
 
 def esc(text: object) -> str:
-    """Text for HTML or SVG (quotes too, so it is safe in attributes)."""
-    return html.escape(str(text), quote=True)
+    """Text for HTML or SVG (quotes too, so it is safe in attributes; controls shown)."""
+    return html.escape(shown(str(text), one_line=False), quote=True)
 
 
 def _number(value: object) -> str:

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.widgets import DataTable, Digits, Footer, Label, Static, TabbedContent, TabPane
 
 from runbook.alerts import Alert, alerts
@@ -31,6 +32,7 @@ from runbook.state import (
     ready_to_start,
     running_now,
 )
+from runbook.text import shown
 from runbook.tui.rows import COLUMN_KEYS, bar, lines_or_none, team_contact
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
 from runbook.tui.table import TaskTable
@@ -144,7 +146,7 @@ class MissionControl(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = self.weekend.plan.name
+        self.title = shown(self.weekend.plan.name)
         events = self.query_one("#events", DataTable)
         for label in ("#", "When", "Task", "What", "By", "Note"):
             events.add_column(label, key=label)
@@ -155,6 +157,25 @@ class MissionControl(App[None]):
         self.set_interval(self.poll_seconds, self.poll)
         self.set_interval(1.0, self.tick)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast whose text is data: never markup (what it quotes may hold ``[/]``), and
+        no control character in it reaches the terminal."""
+        super().notify(
+            shown(message, one_line=False),
+            title=shown(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     # -- live ------------------------------------------------------------------------
     def poll(self) -> None:
         """Cheap when idle: one PRAGMA data_version and one stat of the runbook file."""
@@ -163,7 +184,7 @@ class MissionControl(App[None]):
         change = self.live.refresh()
         if change:
             if change.runbook_changed:
-                self.title = self.weekend.plan.name
+                self.title = shown(self.weekend.plan.name)
             for notice in self.weekend.notices:
                 self.notify(notice, severity="warning", timeout=10)
             self.update_all()
@@ -207,7 +228,7 @@ class MissionControl(App[None]):
         if snap.later_events:  # a replay (--now): the notice says how many events it leaves out
             text.append("REPLAY", style="bold reverse")
             text.append(" ")
-        text.append(plan.name)
+        text.append(shown(plan.name))
         if self.read_only:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
@@ -303,7 +324,7 @@ class MissionControl(App[None]):
                     "⚠ " if alert.severity == "warning" else "✖ ",
                     style="bold yellow" if alert.severity == "warning" else "bold red",
                 )
-                text.append(alert.message)
+                text.append(shown(alert.message))
             if len(current) > 3:
                 text.append(f"   … and {len(current) - 3} more alerts", style="dim")
             banner.update(text)
@@ -312,10 +333,10 @@ class MissionControl(App[None]):
     def _panel(self, panel_id: str, title: str, lines: list[Text], empty: str) -> None:
         panel = self.query_one(f"#{panel_id}", Static)
         panel.border_title = f"{title} ({len(lines)})" if lines else title
-        shown = lines[:PANEL_ROWS]
+        visible = lines[:PANEL_ROWS]
         if len(lines) > PANEL_ROWS:
-            shown.append(Text(f"… and {len(lines) - PANEL_ROWS} more", style="dim"))
-        panel.update(lines_or_none(shown, empty))
+            visible.append(Text(f"… and {len(lines) - PANEL_ROWS} more", style="dim"))
+        panel.update(lines_or_none(visible, empty))
 
     def _show_panels(self, snap: Snapshot) -> None:
         plan, zone, now = snap.plan, snap.plan.zone, snap.now
@@ -332,7 +353,7 @@ class MissionControl(App[None]):
             elif over:
                 line.append(f" +{format_duration(over)}", style="bold red")
             if s.status != FAILED and (resumed := resumed_note(s)):
-                line.append(f" {resumed}", style="yellow")
+                line.append(f" {shown(resumed)}", style="yellow")
             running.append(line)
         self._panel("running", "Running now", running, "nothing running")
 
@@ -341,17 +362,19 @@ class MissionControl(App[None]):
         for d in decide:
             line = Text(f"◆ {d.gate} ", style="bold magenta")
             line.append("DECISION NEEDED", style="bold")
-            line.append(f"\n  {', '.join(d.approvers) or 'approvers not named'}", style="dim")
+            line.append(
+                f"\n  {shown(', '.join(d.approvers)) or 'approvers not named'}", style="dim"
+            )
             ready.append(line)
         for s in call:
             task = plan.tasks[s.index]
             line = Text(f"{task.id} ", style="bold red" if s.critical else "bold")
-            line.append(plan.team_name(task.team), style="magenta")
+            line.append(shown(plan.team_name(task.team)), style="magenta")
             if s.forecast_start > now:
                 line.append(f" ≥{clock(s.forecast_start, zone)}", style="dim")
             contact = team_contact(snap, task.team)
             if contact:
-                line.append(f"\n  ☎ {contact}", style="dim")
+                line.append(f"\n  ☎ {shown(contact)}", style="dim")
             ready.append(line)
         self._panel("ready", "Ready to start", ready, "nothing ready")
 
@@ -377,16 +400,16 @@ class MissionControl(App[None]):
             )
             if event.forced:
                 line.append(" FORCED", style="bold yellow")
-            line.append(f" {event.actor}", style="dim")
+            line.append(f" {shown(event.actor)}", style="dim")
             if event.note:
-                line.append(f" · {event.note}", style="italic")
+                line.append(f" · {shown(event.note)}", style="italic")
             recent.append(line)
         self._panel("recent", "Recent events", recent, "no check-ins yet")
 
         for panel_id, key, title in (("teams", "team", "Teams"), ("phases", "phase", "Phases")):
             lines = []
             for p in progress_by(snap, key):
-                line = Text(f"{p.label[:16]:<16} ")
+                line = Text(f"{shown(p.label)[:16]:<16} ")
                 line.append(bar(p.weighted, 10))
                 line.append(f" {p.finished}/{p.total}")
                 lines.append(line)
@@ -402,16 +425,16 @@ class MissionControl(App[None]):
             table.clear()
             self._logged = 0
         for event in self.live.recent[self._logged :]:
-            what = Text(event.summary)
+            what = Text(shown(event.summary))
             if event.forced:
                 what.append(" FORCED", style="bold yellow")
             table.add_row(
                 str(event.seq),
                 clock(event.at, zone),
-                event.task or "—",
+                Text(shown(event.task) or "—"),
                 what,
-                event.actor,
-                event.note or "",
+                Text(shown(event.actor)),
+                Text(shown(event.note)),
                 key=str(event.seq),
             )
         if len(self.live.recent) > self._logged:
@@ -433,11 +456,12 @@ class MissionControl(App[None]):
         task = plan.tasks[plan.index[task_id]]
         state = self.snap.by_id(task_id)
         detail = (
-            f"{task.title}\n"
-            f"team: {plan.team_name(task.team)}  {team_contact(self.snap, task.team)}\n"
+            f"{shown(task.title)}\n"
+            f"team: {shown(plan.team_name(task.team))}  "
+            f"{shown(team_contact(self.snap, task.team))}\n"
             f"now: {state.status}"
             + (f" (waiting for {', '.join(state.blocked_by)})" if state.blocked_by else "")
-            + f"   recorded as: {self.actor}"
+            + f"   recorded as: {shown(self.actor)}"
         )
         self.push_screen(
             ConfirmScreen(f"{VERBS[kind]} {task_id}?", detail, ASK.get(kind)),
@@ -501,7 +525,7 @@ class MissionControl(App[None]):
         text = self._filter_text
         parts = []
         if text:
-            parts.append(f"filter: {text}")
+            parts.append(f"filter: {shown(text)}")
         if table.filter.critical:
             parts.append("critical only")
         line.display = bool(parts)

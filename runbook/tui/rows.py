@@ -13,6 +13,7 @@ from rich.text import Text
 from runbook.display import STATUS_STYLE
 from runbook.durations import clock, format_duration, format_variance
 from runbook.state import Snapshot, TaskState, overrun, start_order
+from runbook.text import shown
 
 # (key, label) of the task table's columns, in order.
 # Most important first, so a narrow terminal still shows what matters without scrolling.
@@ -92,9 +93,9 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
             else format_duration(state.float, narrow=True),
             style="red" if state.critical else "dim",
         ),
-        Text(task.team or "—", style="magenta"),
-        Text(task.title),
-        Text(task.phase or ""),
+        Text(shown(task.team) or "—", style="magenta"),
+        Text(shown(task.title)),
+        Text(shown(task.phase)),
     )
 
 

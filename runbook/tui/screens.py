@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -13,6 +14,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
 from runbook.filters import HELP as FILTER_HELP
+from runbook.text import shown
 
 
 class ConfirmScreen(ModalScreen[str | None]):
@@ -29,9 +31,9 @@ class ConfirmScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.question, id="question")
+            yield Label(Text(shown(self.question)), id="question")
             if self.detail:
-                yield Static(self.detail, id="detail")
+                yield Static(Text(shown(self.detail, one_line=False)), id="detail")
             if self.ask:
                 yield Input(placeholder=self.ask, id="text")
             with Horizontal(id="buttons"):
@@ -84,9 +86,9 @@ class RefusedScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="refused"):
             yield Label("REFUSED", id="question")
-            yield Static(self.message, id="detail")
+            yield Static(Text(shown(self.message, one_line=False)), id="detail")
             if self.hint:
-                yield Static(f"hint: {self.hint}", classes="hint")
+                yield Static(Text(f"hint: {shown(self.hint)}"), classes="hint")
             with Horizontal(id="buttons"):
                 if self.forceable:
                     yield Button("Force it (F)", variant="error", id="force")
@@ -127,11 +129,11 @@ class AskScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, id="question")
+            yield Label(Text(shown(self.title_text)), id="question")
             suggester = SuggestFromList(self.suggestions) if self.suggestions else None
             yield Input(value=self.value, id="text", suggester=suggester)
             if self.help_text:
-                yield Static(self.help_text, classes="hint")
+                yield Static(Text(shown(self.help_text, one_line=False)), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
