@@ -96,7 +96,8 @@ class Weekend:
         state = Path(state_path) if state_path is not None else default_state_path(path)
         data = read_bytes(path)
         digest = digest_of(data)
-        store = Store.open(state, create=create)
+        # A command that only reads opens the state file so that nothing is written to it.
+        store = Store.open(state, create=create, read_only=not create)
         notices: list[str] = []
         try:
             plan = _cached_plan(store, digest) if store else None
@@ -109,7 +110,7 @@ class Weekend:
                 clock = _fixed(at(plan))
             if store is not None:
                 store.check_owner(plan.name)
-                if fresh and plan.digest == digest:
+                if fresh and plan.digest == digest and store.writable:
                     _cache(store, plan, _epoch(clock()))
         except BaseException:
             if store is not None:
@@ -145,7 +146,7 @@ class Weekend:
                     "(run `runbook validate`); carrying on with the version loaded before"
                 )
                 return False
-            if self.store is not None and plan.digest == digest:
+            if self.store is not None and plan.digest == digest and self.store.writable:
                 _cache(self.store, plan, self.now())
         self.plan = plan
         return True
@@ -195,7 +196,7 @@ class Weekend:
                 if digest == self.plan.digest:
                     return self.plan, event
                 text = self.store.plan_text(str(digest)) if digest else None
-                plan = Plan.loads(text) if text else None
+                plan = _load_plan(self.store, text) if text else None
                 if plan is not None:
                     return plan, event
         return self.plan, None
@@ -404,7 +405,7 @@ class Weekend:
 
     def _writable(self) -> Store:
         """The state file, which a write needs."""
-        if self.store is None:
+        if self.store is None or not self.store.writable:
             raise StateError(f"{self.state_path}: no state file open for writing")
         return self.store
 
@@ -551,14 +552,24 @@ class CheckIn:
 
 def _cached_plan(store: Store, digest: str) -> Plan | None:
     text = store.plan_text(digest)
-    return Plan.loads(text) if text else None
+    return _load_plan(store, text) if text else None
+
+
+def _load_plan(store: Store, text: str) -> Plan | None:
+    """A plan stored in the state file; a record that cannot be read means a damaged file."""
+    try:
+        return Plan.loads(text)
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise store.damage(exc) from None
 
 
 def _cache(store: Store, plan: Plan, now: int) -> None:
     """Keep a compiled plan in the state file so the next command skips compiling it (and
-    replace one written in a cache format this version cannot read)."""
+    replace one written in a cache format this version cannot read). Only into a file that
+    reads back whole: nothing is ever written to a damaged one."""
     import sqlite3
 
+    store.verify()
     try:
         with store.write():
             store.save_plan(plan.digest, plan.dumps(), created=now, replace=True)
