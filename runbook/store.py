@@ -13,7 +13,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,14 +128,20 @@ class NewEvent:
 def _row(row: tuple[Any, ...]) -> Event:
     """An event from its row; ValueError when the row is not one this program wrote."""
     seq, at, recorded, task, kind, actor, host, note, data = row
-    parsed = json.loads(data) if data else {}
+    try:
+        parsed = json.loads(data) if data else {}
+    except ValueError:
+        raise ValueError(f"event {seq!r}: its data is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise ValueError(f"event {seq!r}: its data is not valid JSON (not an object)")
     if not (
-        isinstance(parsed, dict)
-        and all(isinstance(v, int) for v in (seq, at, recorded))
+        all(isinstance(v, int) for v in (seq, at, recorded))
         and all(isinstance(v, str) for v in (kind, actor, host))
         and all(v is None or isinstance(v, str) for v in (task, note))
     ):
-        raise ValueError(f"event {seq!r} is not a well-formed event record")
+        raise ValueError(
+            f"event {seq!r}: a column holds a value of the wrong type; it cannot be read"
+        )
     return Event(seq, at, recorded, task, kind, actor, host, note, parsed)
 
 
@@ -215,7 +221,10 @@ def _corrupt(exc: BaseException) -> bool:
     SQLite's own verdicts, and rows whose text or JSON cannot be read."""
     if isinstance(exc, sqlite3.DatabaseError):
         text = str(exc)
-        return any(w in text for w in ("malformed", "corrupt", "not a database", "decode"))
+        return any(
+            w in text
+            for w in ("malformed", "corrupt", "not a database", "decode", "no such ", "mismatch")
+        )
     return isinstance(exc, (ValueError, KeyError, TypeError, IndexError))
 
 
@@ -435,6 +444,8 @@ class Store:
         self.damaged = True
         if isinstance(exc, UnicodeDecodeError) or "decode" in str(exc):
             what = "an event holds text that is not valid UTF-8"
+        elif isinstance(exc, ValueError) and str(exc).startswith("event "):
+            what = str(exc)
         elif isinstance(exc, ValueError):
             what = "a stored record is not valid JSON"
         elif isinstance(exc, sqlite3.DatabaseError):
@@ -449,7 +460,7 @@ class Store:
         return DamagedState(
             f"{self.path}: the state file is damaged ({what}); nothing was written to it",
             hint="restore the state file from a copy (a backup, or the copy of another "
-            "machine); `runbook log --json --state FILE` shows what can still be read",
+            "machine); `sqlite3 FILE .recover` rescues what is still readable into a new file",
         )
 
     def quick_check(self) -> list[str]:
@@ -547,11 +558,13 @@ class Store:
                 time.sleep(0.05 * (attempt + 1))
         try:
             yield db
+            db.execute("COMMIT")
         except BaseException as exc:
             # SQLite may have rolled back already (disk full, I/O error); a second ROLLBACK
             # would fail and hide the error that matters.
             if db.in_transaction:
-                db.execute("ROLLBACK")
+                with suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
             if isinstance(exc, sqlite3.DatabaseError | ValueError) and _corrupt(exc):
                 raise self.damage(exc) from None
             if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
@@ -561,8 +574,6 @@ class Store:
                     hint="make the file and its folder writable, or copy the state file",
                 ) from None
             raise
-        else:
-            db.execute("COMMIT")
 
     # -- meta ------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
