@@ -233,8 +233,12 @@ def _sidecar(path: Path, suffix: str) -> Path:
 
 
 def _uri(path: Path, **params: str) -> str:
+    """An SQLite URI for ``path`` as given (a relative path stays relative: a user may read
+    a file in a folder whose parents they cannot list)."""
+    from urllib.parse import quote
+
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    return f"{path.resolve().as_uri()}?{query}"
+    return f"file:{quote(os.fspath(path))}?{query}"
 
 
 def _connect(target: str | Path, *, uri: bool = False) -> sqlite3.Connection:
