@@ -7,6 +7,7 @@ file's cache, so the hot path touches neither YAML, pydantic nor networkx.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -174,10 +175,13 @@ class Weekend:
         if self.store is None:
             return []
         if not self.replay:
-            return self.store.events()
+            events = self.store.events()
+            self.note_orphans(events)
+            return events
         now = self.now() if now is None else now
         kept, later = as_of(self.store.events(), now)
         self.note_later_events(later, now)
+        self.note_orphans(kept)
         return kept
 
     def note_later_events(self, later: int, now: int) -> None:
@@ -187,6 +191,19 @@ class Weekend:
         if later:
             taken = show_time(now, self.plan.zone, with_date=True)
             self.notices.append(f"{_AS_OF}{taken}; {count(later, 'later event')} not shown")
+
+    def note_orphans(self, events: Sequence[Event]) -> None:
+        """Say, as a notice, which recorded tasks are no longer in the runbook (renamed or
+        removed mid-weekend): their events stay in the log, but no longer count."""
+        counts = Counter(
+            e.task for e in events if e.task is not None and e.task not in self.plan.index
+        )
+        self.notices = [n for n in self.notices if not n.startswith(_ORPHANS)]
+        if counts:
+            listed = ", ".join(
+                f"{task} ({count(n, 'event')})" for task, n in sorted(counts.items())
+            )
+            self.notices.append(_ORPHANS + listed)
 
     def baseline_of(self, runbook_events: Sequence[Event]) -> tuple[Plan, Event | None]:
         """The plan ahead/behind is measured against, and the event that set it."""
@@ -239,8 +256,35 @@ class Weekend:
 
     # -- resolving ids ---------------------------------------------------------------
     def resolve(self, given: str) -> str:
-        """The task id meant by ``given``: exact, or a unique prefix."""
+        """The task id meant by ``given``: exact, or a unique prefix. A task that has events
+        but is no longer in the runbook (renamed mid-weekend) is refused, never taken for a
+        new id it is a prefix of (``backup`` is not ``backup-db``)."""
+        if given not in self.plan.index and self.store is not None:
+            counts = self.store.task_counts()
+            recorded = counts.get(given)
+            gone = sorted(t for t in counts if t.startswith(given) and t not in self.plan.index)
+            if gone and not recorded:
+                raise Refused(
+                    f"'{given}' is the start of {', '.join(gone[:6])}, no longer in the "
+                    "runbook; type the whole id of a task in the runbook",
+                    forceable=False,
+                )
+            if recorded:
+                raise Refused(
+                    f"{given} is no longer in the runbook ({count(recorded, 'event')} recorded "
+                    "for it); it cannot be checked in",
+                    hint="use its id in the runbook now (`runbook plan` lists them); "
+                    f"`runbook log --task {given}` shows what was recorded",
+                    forceable=False,
+                )
         return _one_of(given, self.plan.index, "task")
+
+    def resolve_recorded(self, given: str) -> str:
+        """Like ``resolve``, but a task no longer in the runbook that has events is found too
+        (to show its events)."""
+        if given not in self.plan.index and self.store and self.store.task_counts().get(given):
+            return given
+        return self.resolve(given)
 
     def resolve_item(self, given: str) -> str:
         """The readiness item meant by ``given``: exact, or a unique prefix."""
@@ -493,6 +537,7 @@ class Weekend:
 
 _NONE = TaskRecord()
 _AS_OF = "as of "
+_ORPHANS = "events recorded for tasks no longer in the runbook: "
 
 
 def not_before_text(plan: Plan, task: PlannedTask) -> str:

@@ -114,6 +114,7 @@ class Live:
         moment = self.weekend.now() if now is None else now
         if self.held:
             self._release(moment)
+        self.weekend.note_orphans(self.recent)
         snap = self.weekend.snapshot_of(self.records, self.runbook_events, moment)
         snap.later_events = len(self.held)
         return snap

@@ -642,6 +642,14 @@ class Store:
             ).fetchall()
             return [_row(r) for r in rows]
 
+    def task_counts(self) -> dict[str, int]:
+        """How many events each task id has in the log."""
+        with self._reading():
+            rows = self.db.execute(
+                "SELECT task, count(*) FROM events WHERE task IS NOT NULL GROUP BY task"
+            ).fetchall()
+        return {str(task): int(n) for task, n in rows}
+
     def data_version(self) -> int:
         """Changes whenever another connection commits; cheap to poll (no file read)."""
         with self._reading():
