@@ -83,6 +83,7 @@ class Weekend:
         *,
         clock: Clock = system_clock,
         create: bool = False,
+        read_only: bool = False,
         compiled: Plan | None = None,
         at: Callable[[Plan], datetime] | None = None,
     ) -> Weekend:
@@ -90,15 +91,17 @@ class Weekend:
         ``compiled`` is the runbook's plan when the caller already has it (it is used when its
         content hash matches the file's, instead of compiling the runbook a second time).
         ``at`` gives the moment to evaluate at (``--now``) once the plan, and so its time
-        zone, is known: the clock then stays there, for everything opening writes too."""
+        zone, is known: the clock then stays there, for everything opening writes too.
+        ``read_only``: for commands that only read; nothing is ever written to the state
+        file (see ``Store.open``), which may then be a read-only file or in a read-only
+        folder."""
         from runbook.source import digest_of, read_bytes
 
         path = Path(runbook_path)
         state = Path(state_path) if state_path is not None else default_state_path(path)
         data = read_bytes(path)
         digest = digest_of(data)
-        # A command that only reads opens the state file so that nothing is written to it.
-        store = Store.open(state, create=create, read_only=not create)
+        store = Store.open(state, create=create and not read_only, read_only=read_only)
         notices: list[str] = []
         try:
             plan = _cached_plan(store, digest) if store else None

@@ -132,7 +132,7 @@ def test_the_dashboard_opens_read_only_on_a_read_only_folder(read_only):
 
     read_only.chmod(0o555)
     before = snapshot(read_only)
-    with Weekend.open(read_only / "weekend.yaml") as weekend:
+    with Weekend.open(read_only / "weekend.yaml", read_only=True) as weekend:
         live = Live(weekend)
         assert [e.kind for e in live.recent][-2:] == ["start", "done"]
         assert weekend.store is not None and not weekend.store.writable
