@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -71,12 +72,17 @@ def check_output(out: Path, protected: Iterable[tuple[Path | None, str]]) -> Non
 def write_atomically(out: Path, text: str) -> None:
     """Write ``text`` to ``out`` through a temporary file renamed into place (fsync'd). An
     existing file keeps its permissions; a new one gets the usual ones (umask). A symlink is
-    followed: the file it points to is replaced, the link stays."""
+    followed: the file it points to is replaced, the link stays. A device or a pipe
+    (``-o /dev/null``) is written to as it is."""
     target = Path(os.path.realpath(out))
     if target.is_dir():
         raise InputError(f"{out}: is a directory; give a file name with -o")
     try:
-        mode = target.stat().st_mode & 0o7777
+        info = target.stat()
+        mode = info.st_mode & 0o7777
+        if not stat.S_ISREG(info.st_mode):
+            _write_through(out, target, text)  # /dev/null, a pipe: nothing to replace
+            return
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
@@ -101,6 +107,16 @@ def write_atomically(out: Path, text: str) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _write_through(out: Path, target: Path, text: str) -> None:
+    """Write to a device or a pipe as it is (renaming a file over it would replace it)."""
+    try:
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except (OSError, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputError(f"{out}: cannot write ({reason})") from None
 
 
 def _sync_folder(folder: Path) -> None:

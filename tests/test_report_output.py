@@ -140,3 +140,10 @@ def test_a_report_that_cannot_be_written_leaves_the_old_file_and_no_temporary_fi
 
     assert old.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in folder.iterdir()) == ["review.md"]
+
+
+def test_a_report_to_a_device_is_written_through_it_not_renamed_over_it():
+    devnull = Path(os.devnull)
+    kind = devnull.stat().st_mode
+    write_atomically(devnull, "nothing to see\n")
+    assert devnull.stat().st_mode == kind and devnull.is_char_device()
