@@ -7,6 +7,7 @@ file's cache, so the hot path touches neither YAML, pydantic nor networkx.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -83,6 +84,7 @@ class Weekend:
         *,
         clock: Clock = system_clock,
         create: bool = False,
+        read_only: bool = False,
         compiled: Plan | None = None,
         at: Callable[[Plan], datetime] | None = None,
     ) -> Weekend:
@@ -90,14 +92,17 @@ class Weekend:
         ``compiled`` is the runbook's plan when the caller already has it (it is used when its
         content hash matches the file's, instead of compiling the runbook a second time).
         ``at`` gives the moment to evaluate at (``--now``) once the plan, and so its time
-        zone, is known: the clock then stays there, for everything opening writes too."""
+        zone, is known: the clock then stays there, for everything opening writes too.
+        ``read_only``: for commands that only read; nothing is ever written to the state
+        file (see ``Store.open``), which may then be a read-only file or in a read-only
+        folder."""
         from runbook.source import digest_of, read_bytes
 
         path = Path(runbook_path)
         state = Path(state_path) if state_path is not None else default_state_path(path)
         data = read_bytes(path)
         digest = digest_of(data)
-        store = Store.open(state, create=create)
+        store = Store.open(state, create=create and not read_only, read_only=read_only)
         notices: list[str] = []
         try:
             plan = _cached_plan(store, digest) if store else None
@@ -110,7 +115,7 @@ class Weekend:
                 clock = _fixed(at(plan))
             if store is not None:
                 store.check_owner(plan.name)
-                if fresh and plan.digest == digest:
+                if fresh and plan.digest == digest and store.writable:
                     _cache(store, plan, _epoch(clock()))
         except BaseException:
             if store is not None:
@@ -146,7 +151,7 @@ class Weekend:
                     "(run `runbook validate`); carrying on with the version loaded before"
                 )
                 return False
-            if self.store is not None and plan.digest == digest:
+            if self.store is not None and plan.digest == digest and self.store.writable:
                 _cache(self.store, plan, self.now())
         self.plan = plan
         return True
@@ -174,10 +179,13 @@ class Weekend:
         if self.store is None:
             return []
         if not self.replay:
-            return self.store.events()
+            events = self.store.events()
+            self.note_orphans(events)
+            return events
         now = self.now() if now is None else now
         kept, later = as_of(self.store.events(), now)
         self.note_later_events(later, now)
+        self.note_orphans(kept)
         return kept
 
     def note_later_events(self, later: int, now: int) -> None:
@@ -188,6 +196,19 @@ class Weekend:
             taken = show_time(now, self.plan.zone, with_date=True)
             self.notices.append(f"{_AS_OF}{taken}; {count(later, 'later event')} not shown")
 
+    def note_orphans(self, events: Sequence[Event]) -> None:
+        """Say, as a notice, which recorded tasks are no longer in the runbook (renamed or
+        removed mid-weekend): their events stay in the log, but no longer count."""
+        counts = Counter(
+            e.task for e in events if e.task is not None and e.task not in self.plan.index
+        )
+        self.notices = [n for n in self.notices if not n.startswith(_ORPHANS)]
+        if counts:
+            listed = ", ".join(
+                f"{task} ({count(n, 'event')})" for task, n in sorted(counts.items())
+            )
+            self.notices.append(_ORPHANS + listed)
+
     def baseline_of(self, runbook_events: Sequence[Event]) -> tuple[Plan, Event | None]:
         """The plan ahead/behind is measured against, and the event that set it."""
         for event in reversed(runbook_events):
@@ -196,7 +217,7 @@ class Weekend:
                 if digest == self.plan.digest:
                     return self.plan, event
                 text = self.store.plan_text(str(digest)) if digest else None
-                plan = Plan.loads(text) if text else None
+                plan = _load_plan(self.store, text) if text else None
                 if plan is not None:
                     return plan, event
         return self.plan, None
@@ -239,8 +260,35 @@ class Weekend:
 
     # -- resolving ids ---------------------------------------------------------------
     def resolve(self, given: str) -> str:
-        """The task id meant by ``given``: exact, or a unique prefix."""
+        """The task id meant by ``given``: exact, or a unique prefix. A task that has events
+        but is no longer in the runbook (renamed mid-weekend) is refused, never taken for a
+        new id it is a prefix of (``backup`` is not ``backup-db``)."""
+        if given not in self.plan.index and self.store is not None:
+            counts = self.store.task_counts()
+            recorded = counts.get(given)
+            gone = sorted(t for t in counts if t.startswith(given) and t not in self.plan.index)
+            if gone and not recorded:
+                raise Refused(
+                    f"'{given}' is the start of {', '.join(gone[:6])}, no longer in the "
+                    "runbook; type the whole id of a task in the runbook",
+                    forceable=False,
+                )
+            if recorded:
+                raise Refused(
+                    f"{given} is no longer in the runbook ({count(recorded, 'event')} recorded "
+                    "for it); it cannot be checked in",
+                    hint="use its id in the runbook now (`runbook plan` lists them); "
+                    f"`runbook log --task {given}` shows what was recorded",
+                    forceable=False,
+                )
         return _one_of(given, self.plan.index, "task")
+
+    def resolve_recorded(self, given: str) -> str:
+        """Like ``resolve``, but a task no longer in the runbook that has events is found too
+        (to show its events)."""
+        if given not in self.plan.index and self.store and self.store.task_counts().get(given):
+            return given
+        return self.resolve(given)
 
     def resolve_item(self, given: str) -> str:
         """The readiness item meant by ``given``: exact, or a unique prefix."""
@@ -420,7 +468,7 @@ class Weekend:
 
     def _writable(self) -> Store:
         """The state file, which a write needs."""
-        if self.store is None:
+        if self.store is None or not self.store.writable:
             raise StateError(f"{self.state_path}: no state file open for writing")
         return self.store
 
@@ -523,6 +571,7 @@ def _check_entry(actor: str, note: str | None, note_option: str) -> None:
 
 _NONE = TaskRecord()
 _AS_OF = "as of "
+_ORPHANS = "events recorded for tasks no longer in the runbook: "
 
 
 def not_before_text(plan: Plan, task: PlannedTask) -> str:
@@ -582,14 +631,24 @@ class CheckIn:
 
 def _cached_plan(store: Store, digest: str) -> Plan | None:
     text = store.plan_text(digest)
-    return Plan.loads(text) if text else None
+    return _load_plan(store, text) if text else None
+
+
+def _load_plan(store: Store, text: str) -> Plan | None:
+    """A plan stored in the state file; a record that cannot be read means a damaged file."""
+    try:
+        return Plan.loads(text)
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise store.damage(exc) from None
 
 
 def _cache(store: Store, plan: Plan, now: int) -> None:
     """Keep a compiled plan in the state file so the next command skips compiling it (and
-    replace one written in a cache format this version cannot read)."""
+    replace one written in a cache format this version cannot read). Only into a file that
+    reads back whole: nothing is ever written to a damaged one."""
     import sqlite3
 
+    store.verify()
     try:
         with store.write():
             store.save_plan(plan.digest, plan.dumps(), created=now, replace=True)

@@ -54,6 +54,10 @@ class StateError(RunbookError):
     """The state database cannot be used with this runbook (foreign, newer, or not ours)."""
 
 
+class DamagedState(StateError):
+    """The state database is damaged: SQLite cannot read it, or a record in it is unreadable."""
+
+
 class UsageError(RunbookError):
     """The command was called wrongly (missing file, conflicting options)."""
 

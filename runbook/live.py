@@ -54,7 +54,7 @@ class Live:
     def _store(self) -> Store | None:
         """The state file; it may appear after the dashboard started (read-only mode)."""
         if self.weekend.store is None and self.weekend.state_path.exists():
-            self.weekend.store = Store.open(self.weekend.state_path, create=False)
+            self.weekend.store = Store.open(self.weekend.state_path, read_only=True)
         return self.weekend.store
 
     def refresh(self, *, force: bool = False) -> Change:
@@ -114,6 +114,7 @@ class Live:
         moment = self.weekend.now() if now is None else now
         if self.held:
             self._release(moment)
+        self.weekend.note_orphans(self.recent)
         snap = self.weekend.snapshot_of(self.records, self.runbook_events, moment)
         snap.later_events = len(self.held)
         return snap

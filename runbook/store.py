@@ -13,12 +13,12 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runbook.errors import StateError
+from runbook.errors import DamagedState, StateError
 
 APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
 SCHEMA_VERSION = 1
@@ -126,8 +126,23 @@ class NewEvent:
 
 
 def _row(row: tuple[Any, ...]) -> Event:
+    """An event from its row; ValueError when the row is not one this program wrote."""
     seq, at, recorded, task, kind, actor, host, note, data = row
-    return Event(seq, at, recorded, task, kind, actor, host, note, json.loads(data) if data else {})
+    try:
+        parsed = json.loads(data) if data else {}
+    except ValueError:
+        raise ValueError(f"event {seq!r}: its data is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise ValueError(f"event {seq!r}: its data is not valid JSON (not an object)")
+    if not (
+        all(isinstance(v, int) for v in (seq, at, recorded))
+        and all(isinstance(v, str) for v in (kind, actor, host))
+        and all(v is None or isinstance(v, str) for v in (task, note))
+    ):
+        raise ValueError(
+            f"event {seq!r}: a column holds a value of the wrong type; it cannot be read"
+        )
+    return Event(seq, at, recorded, task, kind, actor, host, note, parsed)
 
 
 def _identify(db: sqlite3.Connection, path: Path) -> int:
@@ -144,10 +159,24 @@ def _identify(db: sqlite3.Connection, path: Path) -> int:
     # An empty database is new (perhaps being created by another process right now); one
     # with tables of its own, or another application's id, belongs to something else.
     if app_id != APPLICATION_ID and (tables or app_id != 0):
+        if tables and _has_our_tables(db):
+            raise DamagedState(
+                f"{path}: the state file is damaged (its header no longer carries the mark "
+                "of a runbook state file, but its tables are a runbook's); nothing was "
+                "written to it",
+                hint="restore the state file from a copy (a backup, or the copy of another "
+                "machine)",
+            )
         raise StateError(
             f"{path}: not a runbook state file (an SQLite database of something "
             "else); nothing was written to it",
             hint="give the right file with --state PATH",
+        )
+    if app_id == APPLICATION_ID and version == 0 and tables:
+        raise DamagedState(
+            f"{path}: the state file is damaged (its header says it holds no state, but it "
+            "has tables); nothing was written to it",
+            hint="restore the state file from a copy (a backup, or the copy of another machine)",
         )
     if version > SCHEMA_VERSION:
         raise StateError(
@@ -158,9 +187,27 @@ def _identify(db: sqlite3.Connection, path: Path) -> int:
     return int(version)
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database
+
+
+def is_sqlite_database(path: str | os.PathLike[str]) -> bool:
+    """True when the file starts with SQLite's 16-byte header (any application's database)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def _has_our_tables(db: sqlite3.Connection) -> bool:
+    """True when the database has the tables of a runbook state file."""
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {"meta", "events", "plans"} <= names
+
+
 def _not_a_database(path: Path, exc: sqlite3.DatabaseError) -> StateError | None:
     """The refusal for a file SQLite says is not a database; None for any other error."""
-    if "not a database" in str(exc) or "malformed" in str(exc):
+    if "not a database" in str(exc):
         return StateError(
             f"{path}: not a runbook state file (it is not an SQLite database); "
             "nothing was written to it",
@@ -169,66 +216,212 @@ def _not_a_database(path: Path, exc: sqlite3.DatabaseError) -> StateError | None
     return None
 
 
-def _probe(path: Path) -> None:
-    """Look at a file that has a write-ahead log beside it through a read-only connection
-    before opening it for writing: closing a read-write connection to another application's
-    database would fold that log into it (a write), and a refusal promises that nothing was
-    written. (Without a log there is nothing to fold, and a read-only connection would leave
-    an empty log behind, so this is only done when one is there.)"""
-    try:
-        db = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+def _corrupt(exc: BaseException) -> bool:
+    """True for an error that means the file's content is damaged (not busy, not read-only):
+    SQLite's own verdicts, and rows whose text or JSON cannot be read."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc)
+        return any(
+            w in text
+            for w in ("malformed", "corrupt", "not a database", "decode", "no such ", "mismatch")
         )
+    return isinstance(exc, (ValueError, KeyError, TypeError, IndexError))
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _uri(path: Path, **params: str) -> str:
+    """An SQLite URI for ``path`` as given (a relative path stays relative: a user may read
+    a file in a folder whose parents they cannot list)."""
+    from urllib.parse import quote
+
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"file:{quote(os.fspath(path))}?{query}"
+
+
+def _connect(target: str | Path, *, uri: bool = False) -> sqlite3.Connection:
+    return sqlite3.connect(
+        target,
+        uri=uri,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+
+
+def _may_write(path: Path) -> bool:
+    """True when this user may write to ``path``. The superuser may write anything, so for
+    it the permission bits are taken as what they say: a file or folder without any write
+    permission was made read-only on purpose (as ``rm`` asks before removing one)."""
+    if os.geteuid() == 0:
+        try:
+            return bool(os.stat(path).st_mode & 0o222)
+        except OSError:
+            return False
+    return os.access(path, os.W_OK)
+
+
+def unwritable(path: Path) -> str | None:
+    """Why a check-in could not write to this state file (read-only file or folder), or None.
+    SQLite writes its log (``-wal``, ``-shm``) beside the file, so the folder counts too."""
+    folder = path.parent
+    if path.exists() and not _may_write(path):
+        return "the state file is read-only"
+    sidecars = [_sidecar(path, s) for s in ("-wal", "-shm")]
+    if not _may_write(folder) and not all(p.exists() and _may_write(p) for p in sidecars):
+        return (
+            f"its folder {folder.resolve()} is read-only (SQLite keeps its log beside the "
+            "state file)"
+        )
+    return None
+
+
+def _identify_readonly(path: Path, target: str) -> None:
+    """Identify the file through a connection that cannot change it; refuse only on positive
+    evidence (another application's database, not a database at all, too new)."""
+    try:
+        db = sqlite3.connect(target, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error:
-        return  # the read-write open says what is wrong
+        return  # the real open says what is wrong
     try:
         _identify(db, path)
     except sqlite3.DatabaseError as exc:
         refusal = _not_a_database(path, exc)
         if refusal is not None:
             raise refusal from None
-        # Any other trouble (locked, say): the read-write open says what is wrong.
+        # Any other trouble (locked, damaged): the real open says what is wrong.
     finally:
         db.close()
+
+
+def _probe(path: Path) -> None:
+    """Look at a file with a journal or write-ahead log beside it without changing it, before
+    any connection that could: SQLite rolls a hot ``-journal`` back into the file on opening,
+    and closing a read-write connection folds a ``-wal`` into it. A refusal promises that
+    nothing was written, to the file or beside it. (Without a journal or log there is nothing
+    to roll back or fold, so nothing is probed.)"""
+    journal = _sidecar(path, "-journal").exists()
+    wal = _sidecar(path, "-wal").exists()
+    shm = _sidecar(path, "-shm")
+    if not journal and not wal:
+        return
+    if wal and shm.exists() and not journal:
+        _identify_readonly(path, _uri(path, mode="ro"))
+        return
+    # immutable=1: no locks, no journal rollback, no -shm created; only the file itself is read.
+    _identify_readonly(path, _uri(path, mode="ro", immutable="1"))
+    if wal and not journal:
+        # The log may hold what the file does not (a database created in WAL mode): look
+        # through it too, and take away the index a read-only look leaves behind on a refusal.
+        try:
+            _identify_readonly(path, _uri(path, mode="ro"))
+        except StateError:
+            shm.unlink(missing_ok=True)
+            raise
 
 
 class Store:
     """An open state database. ``Store.open`` checks it is ours and migrates it."""
 
-    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, db: sqlite3.Connection, path: Path, *, writable: bool = True) -> None:
         self.db = db
         self.path = path
         self.wal = True  # False when the filesystem refused write-ahead logging
+        self.writable = writable  # False when opened read-only (nothing can be written)
+        self.damaged = False
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store | None:
+    def open(
+        cls, path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False
+    ) -> Store | None:
         """Open (and, when ``create``, create) the state file; None if it does not exist and
-        ``create`` is false. Refuses files that are not runbook state or are too new."""
+        ``create`` is false. Refuses files that are not runbook state or are too new.
+
+        ``read_only``: for commands that only read. The file is then never written to (no
+        migration, no change of journal mode); it is opened read-only when the file or its
+        folder cannot be written (``immutable`` when SQLite cannot even create its index
+        beside it), and None is returned for a file that holds no state yet."""
         target = Path(path)
         exists = target.exists()
+        if read_only:
+            create = False
         if not exists and not create:
             return None
         if exists and target.is_dir():
             raise StateError(f"{target}: is a directory, not a state file")
         if not exists and not target.parent.exists():
             raise StateError(f"{target}: the folder {target.parent} does not exist")
-        if exists and target.with_name(target.name + "-wal").exists():
+        if exists:
             _probe(target)
-        try:
-            db = sqlite3.connect(
-                target,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,
-                check_same_thread=False,
+        if read_only:
+            return cls._open_read_only(target)
+        reason = unwritable(target)
+        if reason is not None:
+            raise StateError(
+                f"{target}: {reason}; nothing can be recorded in it",
+                hint="reading commands (status, log, plan, review) still work; to record, "
+                "make the file and its folder writable, or copy the state file elsewhere",
             )
+        try:
+            db = _connect(target)
         except sqlite3.Error as exc:
             raise StateError(f"{target}: cannot open the state file ({exc})") from None
-        store = cls(db, target)
+        return cls._prepared(db, target, writable=True)
+
+    @classmethod
+    def _open_read_only(cls, target: Path) -> Store | None:
+        """A connection that only reads: read-write (so a clean close leaves no log behind)
+        when the file and folder allow it and no log is there; else read-only, and immutable
+        when SQLite could not even create its index beside the file."""
+        wal = _sidecar(target, "-wal").exists()
+        if not wal and unwritable(target) is None:
+            attempts = [(str(target), False, True)]
+        else:
+            attempts = [
+                (_uri(target, mode="ro"), True, False),
+                (_uri(target, mode="ro", immutable="1"), True, False),
+            ]
+            if not wal:  # nothing the file lacks: skip the -wal/-shm a read-only look creates
+                attempts = attempts[1:]
+        for number, (where, uri, writable) in enumerate(attempts):
+            try:
+                db = _connect(where, uri=uri)
+            except sqlite3.Error as exc:
+                raise StateError(f"{target}: cannot open the state file ({exc})") from None
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.DatabaseError as exc:
+                db.close()
+                if number + 1 < len(attempts) and not _corrupt(exc):
+                    continue  # e.g. no -shm and none can be created: look immutably
+                refusal = _not_a_database(target, exc)
+                if refusal is None and _corrupt(exc):
+                    refusal = cls(_connect(where, uri=uri), target, writable=False).damage(exc)
+                raise refusal or StateError(
+                    f"{target}: cannot read the state file ({exc})"
+                ) from None
+            return cls._prepared(db, target, writable=writable, read_only=True)
+        return None  # pragma: no cover (the last attempt returns or raises)
+
+    @classmethod
+    def _prepared(
+        cls, db: sqlite3.Connection, target: Path, *, writable: bool, read_only: bool = False
+    ) -> Store | None:
+        store = cls(db, target, writable=writable)
         try:
-            store._prepare()
+            if read_only:
+                if store._identify_only() == 0:
+                    db.close()
+                    return None  # nothing recorded yet
+            else:
+                store._prepare()
         except sqlite3.DatabaseError as exc:
-            db.close()
             refusal = _not_a_database(target, exc)
+            if refusal is None and _corrupt(exc):
+                refusal = store.damage(exc)
+            db.close()
             if refusal is not None:
                 raise refusal from None
             raise StateError(f"{target}: cannot use the state file ({exc})") from None
@@ -236,6 +429,70 @@ class Store:
             db.close()
             raise
         return store
+
+    def _identify_only(self) -> int:
+        """The schema version, for a connection that writes nothing (0: no state yet)."""
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = _identify(self.db, self.path)
+        if 0 < version < SCHEMA_VERSION:
+            raise StateError(
+                f"{self.path}: written by an older runbook (state schema {version}); it "
+                "cannot be read without upgrading it",
+                hint="record a check-in (or run a command that writes) to upgrade it",
+            )
+        return version
+
+    # -- damage ----------------------------------------------------------------------
+    def damage(self, exc: BaseException) -> StateError:
+        """The refusal for a damaged file: what SQLite's quick check says, and what to do."""
+        self.damaged = True
+        if isinstance(exc, UnicodeDecodeError) or "decode" in str(exc):
+            what = "an event holds text that is not valid UTF-8"
+        elif isinstance(exc, ValueError) and str(exc).startswith("event "):
+            what = str(exc)
+        elif isinstance(exc, ValueError):
+            what = "a stored record is not valid JSON"
+        elif isinstance(exc, sqlite3.DatabaseError):
+            what = f"SQLite says: {exc}"
+        else:
+            what = f"a stored record cannot be read ({type(exc).__name__})"
+        found = self.quick_check()
+        if found:
+            what += "; quick_check found: " + "; ".join(found[:3])
+            if len(found) > 3:
+                what += f" (and {len(found) - 3} more)"
+        return DamagedState(
+            f"{self.path}: the state file is damaged ({what}); nothing was written to it",
+            hint="restore the state file from a copy (a backup, or the copy of another "
+            "machine); `sqlite3 FILE .recover` rescues what is still readable into a new file",
+        )
+
+    def quick_check(self) -> list[str]:
+        """What ``PRAGMA quick_check`` finds wrong (empty when nothing is)."""
+        try:
+            rows = self.db.execute("PRAGMA quick_check(10)").fetchall()
+        except sqlite3.Error as exc:
+            return [str(exc)]
+        found = [str(r[0]) for r in rows]
+        return [] if found == ["ok"] else found
+
+    def verify(self) -> None:
+        """Refuse a damaged file before the first write of a session: a quick check, and
+        every event read back (text and JSON)."""
+        found = self.quick_check()
+        if found:
+            raise self.damage(sqlite3.DatabaseError("; ".join(found[:3])))
+        self.events()
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn an error that means the file is damaged into a plain refusal."""
+        try:
+            yield
+        except (sqlite3.DatabaseError, ValueError, KeyError, TypeError, IndexError) as exc:
+            if _corrupt(exc):
+                raise self.damage(exc) from None
+            raise
 
     def _prepare(self) -> None:
         db = self.db
@@ -281,12 +538,19 @@ class Store:
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, holding the write lock from its start (BEGIN IMMEDIATE), so
         a rule checked inside it still holds when its event is appended."""
+        if not self.writable:
+            raise StateError(
+                f"{self.path}: opened read-only; nothing can be recorded in it",
+                hint="run a command that records (start, done, ...) to write to it",
+            )
         db = self.db
         for attempt in range(8):
             try:
                 db.execute("BEGIN IMMEDIATE")
                 break
             except sqlite3.OperationalError as exc:
+                if _corrupt(exc):
+                    raise self.damage(exc) from None
                 if not _busy(exc):
                     raise
                 if attempt == 7:
@@ -298,19 +562,28 @@ class Store:
                 time.sleep(0.05 * (attempt + 1))
         try:
             yield db
-        except BaseException:
+            db.execute("COMMIT")
+        except BaseException as exc:
             # SQLite may have rolled back already (disk full, I/O error); a second ROLLBACK
             # would fail and hide the error that matters.
             if db.in_transaction:
-                db.execute("ROLLBACK")
+                with suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError | ValueError) and _corrupt(exc):
+                raise self.damage(exc) from None
+            if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
+                raise StateError(
+                    f"{self.path}: the state file cannot be written (read-only); nothing was "
+                    "recorded",
+                    hint="make the file and its folder writable, or copy the state file",
+                ) from None
             raise
-        else:
-            db.execute("COMMIT")
 
     # -- meta ------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
         """A value from the meta table."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        with self._reading():
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
@@ -361,28 +634,40 @@ class Store:
 
     def events(self, *, after: int = 0) -> list[Event]:
         """Every event after sequence number ``after``, oldest first."""
-        rows = self.db.execute(
-            "SELECT seq, at, recorded, task, kind, actor, host, note, data FROM events "
-            "WHERE seq > ? ORDER BY seq",
-            (after,),
-        ).fetchall()
-        return [_row(r) for r in rows]
+        with self._reading():
+            rows = self.db.execute(
+                "SELECT seq, at, recorded, task, kind, actor, host, note, data FROM events "
+                "WHERE seq > ? ORDER BY seq",
+                (after,),
+            ).fetchall()
+            return [_row(r) for r in rows]
+
+    def task_counts(self) -> dict[str, int]:
+        """How many events each task id has in the log."""
+        with self._reading():
+            rows = self.db.execute(
+                "SELECT task, count(*) FROM events WHERE task IS NOT NULL GROUP BY task"
+            ).fetchall()
+        return {str(task): int(n) for task, n in rows}
 
     def data_version(self) -> int:
         """Changes whenever another connection commits; cheap to poll (no file read)."""
-        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        with self._reading():
+            return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     # -- plans -----------------------------------------------------------------------
     def plan_text(self, digest: str) -> str | None:
         """The compiled plan stored for a runbook content hash."""
-        row = self.db.execute("SELECT plan FROM plans WHERE digest = ?", (digest,)).fetchone()
+        with self._reading():
+            row = self.db.execute("SELECT plan FROM plans WHERE digest = ?", (digest,)).fetchone()
         return None if row is None else str(row[0])
 
     def latest_plan_text(self) -> tuple[str, str, int] | None:
         """The most recently stored plan: (digest, plan, created)."""
-        row = self.db.execute(
-            "SELECT digest, plan, created FROM plans ORDER BY created DESC, rowid DESC LIMIT 1"
-        ).fetchone()
+        with self._reading():
+            row = self.db.execute(
+                "SELECT digest, plan, created FROM plans ORDER BY created DESC, rowid DESC LIMIT 1"
+            ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]), int(row[2]))
 
     def save_plan(self, digest: str, text: str, *, created: int, replace: bool = False) -> None:

@@ -42,14 +42,19 @@ def _render(report: str, data: object, fmt: ReportFormat) -> str:
     return str(result)
 
 
+def _check_output(out: Path | None, *protected: tuple[Path | None, str]) -> None:
+    """Refuse ``-o`` over the runbook, a state file or any database, before any work."""
+    if out is not None:
+        from runbook.outfile import check_output
+
+        check_output(out, protected)
+
+
 def _emit(text: str, fmt: ReportFormat, out: Path | None) -> None:
     if out is not None:
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            from runbook.errors import InputError
+        from runbook.outfile import write_atomically
 
-            raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        write_atomically(out, text)
         output.info(f"written to {out}")
         return
     if fmt is ReportFormat.md:
@@ -112,13 +117,20 @@ def readiness(
     if learn and rehearsal is None:
         raise typer.BadParameter("--learn needs --rehearsal STATE", param_hint="--learn")
     path = runbook_file(None, file)
+    state_path = state_file(state, path)
+    _check_output(
+        out,
+        (path, "the runbook"),
+        (state_path, "the state file"),
+        (rehearsal, "the rehearsal's state file"),
+    )
     validation = validate_path(path)  # once: for the report, and for --now's time zone
     zone = validation.plan.zone if validation.plan is not None else UTC
     report = build(
         path,
         validation=validation,
         now=pretend_now(now, zone),
-        state=state_file(state, path),
+        state=state_path,
         rehearsal=rehearsal,
         learn_from_rehearsal=learn,
         runs=runs,
@@ -146,6 +158,8 @@ def review(
     from runbook.cli.weekend import open_weekend
     from runbook.report.review import review as build
 
+    path = runbook_file(None, file)
+    _check_output(out, (path, "the runbook"), (state_file(state, path), "the state file"))
     with open_weekend(file, state, now=now) as weekend:
         if weekend.store is None:
             from runbook.errors import InputError

@@ -71,7 +71,7 @@ def log(
         events = weekend.events()
         show_notices(weekend)
         if task is not None:
-            tid = weekend.resolve(task)
+            tid = weekend.resolve_recorded(task)
             events = [e for e in events if e.task == tid]
         if team is not None:
             wanted = weekend.resolve_team(team)

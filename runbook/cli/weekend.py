@@ -30,7 +30,15 @@ def open_weekend(
     # The clock is set before anything is written: a plan cached while opening is stamped
     # with the weekend's clock, like every event recorded under --now.
     at = (lambda plan: _read_time(pretend, plan.zone, system_clock(), "--now")) if pretend else None
-    return Weekend.open(path, state_file(state, path), create=create, compiled=compiled, at=at)
+    # A command that does not record opens the state file so that nothing is written to it.
+    return Weekend.open(
+        path,
+        state_file(state, path),
+        create=create,
+        read_only=not create,
+        compiled=compiled,
+        at=at,
+    )
 
 
 def moment(text: str, weekend: Weekend, *, option: str) -> datetime:

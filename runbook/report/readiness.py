@@ -198,7 +198,7 @@ def _as_of(
     def at_now() -> datetime:
         return datetime.fromtimestamp(now, UTC)
 
-    with Weekend.open(runbook_path, state, clock=at_now, compiled=plan) as weekend:
+    with Weekend.open(runbook_path, state, clock=at_now, compiled=plan, read_only=True) as weekend:
         events, later = as_of(weekend.events(), now)
         records, runbook_events = fold(events)
         found = _AsOf(records, runbook_events, later=later)

@@ -106,8 +106,9 @@ def rehearsal_evidence(plan: Plan, path: str | os.PathLike[str]) -> Rehearsal:
     """Read a rehearsal's state file (it must belong to the same runbook)."""
     if not Path(path).exists():
         raise InputError(f"{path}: no such rehearsal state file")
-    store = Store.open(path, create=False)
-    assert store is not None
+    store = Store.open(path, read_only=True)
+    if store is None:
+        raise InputError(f"{path}: the rehearsal state file holds no check-ins")
     try:
         store.check_owner(plan.name, what="rehearsal")
         records, _ = fold(store.events())

@@ -181,7 +181,11 @@ class MissionControl(App[None]):
         """Cheap when idle: one PRAGMA data_version and one stat of the runbook file."""
         if not self.is_running:  # shutting down: the widgets are already being removed
             return
-        change = self.live.refresh()
+        try:
+            change = self.live.refresh()
+        except RunbookError as exc:  # the state file was damaged or removed meanwhile
+            self.notify(exc.message, severity="error", timeout=30)
+            return
         if change:
             if change.runbook_changed:
                 self.title = shown(self.weekend.plan.name)
