@@ -11,6 +11,7 @@ from typing import Any
 
 from runbook.diagnostics import did_you_mean
 from runbook.durations import does_not_exist, format_duration, get_zone, parse_datetime
+from runbook.limits import LAST_YEAR, epoch_in_bounds
 from runbook.loader import Loaded
 from runbook.model import _ID
 from runbook.plan import Plan
@@ -272,6 +273,21 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
                 f"risk '{risk.get('id')}'",
                 "task",
             )
+
+
+def check_plan_bounds(loaded: Loaded, plan: Plan) -> bool:
+    """Whether every planned time stays within the years the product handles; if not, an
+    error at the first task (in the order of the work) that finishes past them."""
+    if epoch_in_bounds(plan.finish):
+        return True
+    v = next(v for v in plan.order if not epoch_in_bounds(plan.tasks[v].ef))
+    loaded.problem(
+        "error",
+        f"task '{plan.tasks[v].id}' would finish after the year {LAST_YEAR}; "
+        "check the start and the durations",
+        ("tasks", v, "duration"),
+    )
+    return False
 
 
 def check_warnings(loaded: Loaded, plan: Plan) -> None:

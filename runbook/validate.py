@@ -45,10 +45,13 @@ def validate_bytes(data: bytes, *, source: str, warnings: bool = True) -> Valida
     loaded = load_bytes(data, source=source)
     if loaded.runbook is None:
         return Validation(loaded, None)
-    from runbook.checks import check_warnings
+    from runbook.checks import check_plan_bounds, check_warnings
     from runbook.schedule import compute_plan
 
     plan = compute_plan(loaded.runbook, digest=loaded.digest)
+    if not check_plan_bounds(loaded, plan):
+        loaded.runbook = None
+        return Validation(loaded, None)
     if warnings:
         check_warnings(loaded, plan)
     return Validation(loaded, plan)
