@@ -9,6 +9,9 @@ cap, ``runbook.source.MAX_BYTES``), so it is the worst of its kind that the read
 - ``dense``: every task depends on every earlier task (a complete DAG).
 - ``chain``: one long chain of tasks, each depending on the one before.
 - ``fanin``: many independent tasks and one final task that depends on all of them.
+- ``too-many``: a chain of more tasks than a runbook may hold (``MAX_TASKS``).
+
+``chain`` and ``fanin`` hold as many tasks as a runbook may, with notes filling the rest.
 
 ``python benchmarks/hostile.py aliased -o /tmp/aliased.yaml [--bytes N]``; ``--measure``
 times ``runbook validate`` on each shape as a whole process and prints time and peak RSS.
@@ -27,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from runbook.limits import MAX_TASKS  # noqa: E402
 from runbook.source import MAX_BYTES  # noqa: E402
 from runbook.yamlsafe import MAX_VALUES  # noqa: E402
 
@@ -40,8 +44,10 @@ HEAD = (
 )
 
 
-def _task(tid: str, deps: str = "") -> str:
+def _task(tid: str, deps: str = "", notes: str = "") -> str:
     line = f"  - {{id: {tid}, title: {tid}, team: ops, duration: 1m"
+    if notes:
+        line += f", notes: {notes}"
     return line + (f", depends_on: {deps}}}\n" if deps else "}\n")
 
 
@@ -94,22 +100,47 @@ def dense(budget: int) -> str:
     return _grow(build, budget)
 
 
+def _padded(build: Callable[[int, int], str], budget: int) -> str:
+    """``build(n, pad)`` with as many tasks as a runbook may hold (or as fit), each with a
+    note of ``pad`` characters so that the file fills ``budget``."""
+    text = _grow(lambda n: build(n, 0), budget, limit=MAX_TASKS)
+    n = min(MAX_TASKS, text.count("\n  - "))
+    pad = max(0, (budget - len(build(n, 0).encode())) // n - len(", notes: "))
+    while pad and len(build(n, pad).encode()) > budget:
+        pad -= 1
+    return build(n, pad)
+
+
 def chain(budget: int) -> str:
-    """One chain of ``n`` tasks."""
+    """One chain of as many tasks as a runbook may hold, notes filling the budget."""
 
-    def build(n: int) -> str:
-        return "".join([HEAD, _task("t0"), *(_task(f"t{i}", f"[t{i - 1}]") for i in range(1, n))])
+    def build(n: int, pad: int) -> str:
+        notes = "n" * pad
+        tasks = [_task(f"t{i}", f"[t{i - 1}]" if i else "", notes) for i in range(n)]
+        return "".join([HEAD, *tasks])
 
-    return _grow(build, budget)
+    return _padded(build, budget)
 
 
 def fanin(budget: int) -> str:
-    """``n`` independent tasks and one that depends on all of them."""
+    """As many independent tasks as a runbook may hold, and one that depends on all of them
+    (notes fill the budget)."""
+
+    def build(n: int, pad: int) -> str:
+        notes = "n" * pad
+        parts = [HEAD, *(_task(f"t{i}", "", notes) for i in range(n - 1))]
+        parts.append(_task("end", "[" + ", ".join(f"t{i}" for i in range(n - 1)) + "]"))
+        return "".join(parts)
+
+    return _padded(build, budget)
+
+
+def too_many(budget: int) -> str:
+    """One task more than a runbook may hold, all in a chain: refused after reading."""
 
     def build(n: int) -> str:
-        parts = [HEAD, *(_task(f"t{i}") for i in range(n))]
-        parts.append(_task("end", "[" + ", ".join(f"t{i}" for i in range(n)) + "]"))
-        return "".join(parts)
+        tasks = [_task(f"t{i}", f"[t{i - 1}]" if i else "") for i in range(n)]
+        return "".join([HEAD, *tasks])
 
     return _grow(build, budget)
 
@@ -119,6 +150,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "dense": dense,
     "chain": chain,
     "fanin": fanin,
+    "too-many": too_many,
 }
 
 

@@ -25,6 +25,11 @@ YEARS_TEXT = f"{FIRST_YEAR}-{LAST_YEAR}"
 AT_BEFORE_START = 86400
 AT_AFTER_END = 7 * 86400
 
+# The most tasks (and the most rollback tasks) a runbook may hold: five times the largest
+# runbook the speed targets are measured on, and it keeps validating any file under the
+# size cap within seconds.
+MAX_TASKS = 50_000
+
 # Past this many errors (or warnings), the rest are counted, not listed: locating and
 # printing two million warnings costs more than anyone will ever read.
 MAX_PROBLEMS = 1000
