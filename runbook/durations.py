@@ -195,17 +195,48 @@ def does_not_exist(moment: datetime, zone: tzinfo) -> bool:
     return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment
 
 
-def parse_moment(text: str, zone: tzinfo, now: datetime) -> datetime:
-    """Read a command-line time: ``10:05`` is today in ``zone``; else ISO 8601. Returns UTC."""
+def parse_moment(
+    text: str, zone: tzinfo, now: datetime, *, notes: list[str] | None = None
+) -> datetime:
+    """Read a command-line time: ``10:05`` is today in ``zone``; else ISO 8601. Returns UTC.
+    A local time the clocks skip or repeat is resolved (the earlier offset), and a sentence
+    naming the instant taken, with its UTC offset, is added to ``notes``."""
     text = text.strip()
     if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", text):
         try:
             clock = time.fromisoformat(text if len(text.split(":")[0]) == 2 else "0" + text)
         except ValueError:
             raise TimeError(f"'{text}' is not a time of day") from None
-        today = now.astimezone(zone).date()
-        return localize(datetime.combine(today, clock), zone)
-    return localize(parse_datetime(text), zone)
+        local = datetime.combine(now.astimezone(zone).date(), clock)
+        if not year_in_bounds(local.year):
+            raise TimeError(f"'{text}' is outside the years {YEARS_TEXT}")
+    else:
+        local = parse_datetime(text)
+    moment = localize(local, zone)
+    if notes is not None:
+        note = _dst_note(text, local, moment, zone)
+        if note:
+            notes.append(note)
+    return moment
+
+
+def _dst_note(text: str, local: datetime, moment: datetime, zone: tzinfo) -> str | None:
+    """What was recorded for a local time in a daylight-saving gap or overlap, or None."""
+    if local.tzinfo is not None:
+        return None
+    taken = moment.astimezone(zone)
+    offset = utc_offset(moment.timestamp(), zone)
+    shown = f"{taken:%Y-%m-%d %H:%M} {offset}"
+    if does_not_exist(local, zone):
+        return f"{text} does not exist in {zone} (the clocks go forward); read as {shown}"
+    other = local.replace(tzinfo=zone, fold=1)
+    if other.utcoffset() != local.replace(tzinfo=zone).utcoffset():
+        later = utc_offset(other.timestamp(), zone)
+        return (
+            f"{text} happens twice in {zone} (the clocks go back); read as the first, "
+            f"{shown}; for the second, write the offset: {local:%Y-%m-%dT%H:%M}{later[3:]}"
+        )
+    return None
 
 
 def to_epoch(moment: datetime) -> int:

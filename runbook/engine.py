@@ -9,16 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from runbook.diagnostics import did_you_mean
 from runbook.display import count
 from runbook.durations import clock as show_time
-from runbook.durations import format_duration
+from runbook.durations import format_duration, iso
 from runbook.errors import InputError, InvalidRunbook, Refused, StateError
 from runbook.gates import DECISIONS, GO, NO_GO
 from runbook.gates import decision as gate_decision
+from runbook.limits import AT_AFTER_END, AT_BEFORE_START
 from runbook.plan import Plan, PlannedTask
 from runbook.state import (
     DONE,
@@ -276,6 +277,8 @@ class Weekend:
         now = self.now()
         when = now if at is None else _epoch(at)
         self._not_future(when, now)
+        if at is not None:
+            self._near_weekend(when, force=force)
         if kind in ("fail", "skip") and not (note and note.strip()):
             raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
         if kind == "note" and not (note and note.strip()):
@@ -416,6 +419,27 @@ class Weekend:
                 "--at records a time that has already passed"
             )
 
+    def _near_weekend(self, when: int, *, force: bool) -> None:
+        """``--at`` names a moment of this weekend: from a day before its planned start to
+        a week after its deadline (or planned finish); further away is most likely a typo
+        in the date, recorded only with ``--force``."""
+        plan = self.plan
+        earliest = plan.start - AT_BEFORE_START
+        end = plan.deadline if plan.deadline is not None else plan.finish
+        latest = end + AT_AFTER_END
+        if force or earliest <= when <= latest:
+            return
+        zone = plan.zone
+        if when < earliest:
+            where = f"more than a day before the weekend's start ({_dated(plan.start, zone)})"
+        else:
+            what = "deadline" if plan.deadline is not None else "planned finish"
+            where = f"more than a week after the weekend's {what} ({_dated(end, zone)})"
+        raise Refused(
+            f"--at {_dated(when, zone)} is {where}; is the date right?",
+            hint="add --force to record it anyway",
+        )
+
     def _append(self, event: NewEvent) -> Event:
         """Append one event that is not a check-in (no baseline is taken for it)."""
         store = self._writable()
@@ -434,8 +458,9 @@ class Weekend:
         host: str,
         note: str | None = None,
         at: datetime | None = None,
+        force: bool = False,
     ) -> Event:
-        """Record a go/no-go decision at a gate."""
+        """Record a go/no-go decision at a gate (``at`` near the weekend, unless ``force``)."""
         task_id = self.resolve(gate)
         if task_id not in self.plan.gates:
             gates = ", ".join(self.plan.gates) or "none in this runbook"
@@ -444,6 +469,8 @@ class Weekend:
         if decision is None:
             raise InputError(f"'{verdict}' is not a decision; say go or no-go")
         when = self.now() if at is None else _epoch(at)
+        if at is not None:
+            self._near_weekend(when, force=force)
         return self._append(
             NewEvent(when, task_id, "decide", actor, host, note, {"decision": decision})
         )
@@ -488,6 +515,11 @@ class Weekend:
             event = self._take_baseline(store, actor, host, now, note or "baseline reset")
         self.notices = [n for n in self.notices if "changed since the baseline" not in n]
         return event
+
+
+def _dated(seconds: int, zone: tzinfo) -> str:
+    """``2026-12-04 18:00``: a time with its year, for a date that may be mistyped."""
+    return (iso(seconds, zone) or "")[:16].replace("T", " ")
 
 
 _NONE = TaskRecord()
