@@ -13,7 +13,7 @@ from runbook.diagnostics import did_you_mean
 from runbook.durations import does_not_exist, format_duration, get_zone, parse_datetime
 from runbook.limits import LAST_YEAR, MAX_PROBLEMS, epoch_in_bounds
 from runbook.loader import Loaded
-from runbook.model import _ID
+from runbook.model import _ID, _IDS
 from runbook.plan import Plan
 
 # "Did you mean" compares a word with every id; past this many unknown references in one
@@ -45,7 +45,11 @@ def _entries(loaded: Loaded) -> list[_Entry]:
         deps_raw = item.get("depends_on")
         deps: list[tuple[int, str]] = []
         if isinstance(deps_raw, list):
-            if id(deps_raw) not in read:
+            if id(deps_raw) in read:
+                pass
+            elif all(type(d) is str for d in deps_raw) and _IDS.fullmatch("\n".join(deps_raw)):
+                read[id(deps_raw)] = list(enumerate(deps_raw))  # all plain ids: one match
+            else:
                 read[id(deps_raw)] = [
                     (j, t)
                     for j, d in enumerate(deps_raw)

@@ -420,14 +420,15 @@ class Weekend:
             )
 
     def _near_weekend(self, when: int, *, force: bool) -> None:
-        """``--at`` names a moment of this weekend: from a day before its planned start to
-        a week after its deadline (or planned finish); further away is most likely a typo
-        in the date, recorded only with ``--force``."""
+        """``--at`` names a moment of this weekend (from a day before its planned start to
+        a week after its deadline or planned finish) or of the last day by the clock (a
+        rehearsal's check-in told late); further away is most likely a typo in the date,
+        recorded only with ``--force``."""
         plan = self.plan
         earliest = plan.start - AT_BEFORE_START
         end = plan.deadline if plan.deadline is not None else plan.finish
         latest = end + AT_AFTER_END
-        if force or earliest <= when <= latest:
+        if force or earliest <= when <= latest or when >= self.now() - AT_BEFORE_START:
             return
         zone = plan.zone
         if when < earliest:

@@ -29,10 +29,11 @@ def _kahn(preds: Sequence[Sequence[int]]) -> list[int]:
     waiting = [0] * n
     succ: list[list[int]] = [[] for _ in range(n)]
     for v, ps in enumerate(preds):
-        for p in dict.fromkeys(ps):
-            if p != v:
-                succ[p].append(v)
-                waiting[v] += 1
+        unique = set(ps)
+        unique.discard(v)
+        waiting[v] = len(unique)
+        for p in unique:
+            succ[p].append(v)
     ready = [v for v in range(n) if not waiting[v]]
     heapq.heapify(ready)
     order = []
@@ -209,22 +210,20 @@ def _gates(runbook: Runbook) -> dict[str, GateInfo]:
 
 def rollback_duration(tasks: list[Task], names: list[str]) -> int:
     """The length of the critical path through the named rollback tasks (dependencies on
-    rollback tasks outside the list are ignored)."""
-    chosen = {t.id: t for t in tasks if t.id in set(names)}
-    finish: dict[str, int] = {}
+    rollback tasks outside the list, and on tasks behind a cycle, are ignored).
 
-    def end(task_id: str, seen: frozenset[str] = frozenset()) -> int:
-        if task_id in finish:
-            return finish[task_id]
-        task = chosen[task_id]
-        begin = max(
-            (end(d, seen | {task_id}) for d in task.depends_on if d in chosen and d not in seen),
-            default=0,
-        )
-        finish[task_id] = begin + task.seconds
-        return finish[task_id]
-
-    return max((end(t) for t in chosen), default=0)
+    Iterative (a topological sort), so a chain of thousands of rollback tasks written in
+    reverse order cannot exhaust the interpreter's stack."""
+    wanted = set(names)
+    chosen = {t.id: t for t in tasks if t.id in wanted}
+    ids = list(chosen)
+    index = {tid: i for i, tid in enumerate(ids)}
+    preds = [[index[d] for d in chosen[tid].depends_on if d in index] for tid in ids]
+    finish = [0] * len(ids)
+    for v in _kahn(preds):
+        begin = max((finish[p] for p in preds[v]), default=0)
+        finish[v] = begin + chosen[ids[v]].seconds
+    return max(finish, default=0)
 
 
 def schedule(plan: Plan) -> None:

@@ -81,3 +81,21 @@ def test_a_flood_of_errors_is_counted_in_full_but_listed_only_up_to_the_bound() 
     assert result.error_count == MAX_PROBLEMS + 5
     assert len(result.errors) == MAX_PROBLEMS
     assert result.problems[-1].message.startswith("... and 5 more errors, not listed")
+
+
+def test_a_long_rollback_chain_written_in_reverse_is_measured_without_recursion() -> None:
+    n = 3000
+    rollback = ", ".join(f"r{i}" for i in reversed(range(n)))
+    lines = [
+        HEAD,
+        f"  - {{id: g, title: g, team: ops, duration: 1m, gate: true, rollback: [{rollback}]}}\n",
+        "teams: {ops: {name: Operations}}\nrollback_tasks:\n",
+    ]
+    lines += [
+        f"  - {{id: r{i}, title: r, duration: 1m, depends_on: [r{i - 1}]}}\n"
+        for i in reversed(range(1, n))
+    ]
+    lines.append("  - {id: r0, title: r, duration: 1m}\n")
+    result = validate_bytes("".join(lines).encode(), source="rollback.yaml")
+    assert result.plan is not None, result.problems
+    assert result.plan.gates["g"].rollback == n * 60
