@@ -11,8 +11,9 @@ from typing import Any
 
 from runbook.diagnostics import did_you_mean
 from runbook.durations import does_not_exist, format_duration, get_zone, parse_datetime
+from runbook.limits import LAST_YEAR, MAX_PROBLEMS, epoch_in_bounds
 from runbook.loader import Loaded
-from runbook.model import _ID
+from runbook.model import _ID, _IDS
 from runbook.plan import Plan
 
 # "Did you mean" compares a word with every id; past this many unknown references in one
@@ -34,6 +35,9 @@ def _entries(loaded: Loaded) -> list[_Entry]:
     if not isinstance(tasks, list):
         return []
     entries = []
+    # A list used through a YAML alias (`depends_on: *deps`) is one object in every task
+    # that uses it: read it once, so aliases do not multiply the work.
+    read: dict[int, list[tuple[int, str]]] = {}
     for i, item in enumerate(tasks):
         if not isinstance(item, dict):
             continue
@@ -41,11 +45,20 @@ def _entries(loaded: Loaded) -> list[_Entry]:
         deps_raw = item.get("depends_on")
         deps: list[tuple[int, str]] = []
         if isinstance(deps_raw, list):
-            deps = [(j, t) for j, d in enumerate(deps_raw) if (t := _text(d)) is not None]
-        elif (single := _text(deps_raw)) is not None:
+            if id(deps_raw) in read:
+                pass
+            elif all(type(d) is str for d in deps_raw) and _IDS.fullmatch("\n".join(deps_raw)):
+                read[id(deps_raw)] = list(enumerate(deps_raw))  # all plain ids: one match
+            else:
+                read[id(deps_raw)] = [
+                    (j, t)
+                    for j, d in enumerate(deps_raw)
+                    if (t := _text(d)) is not None and _ID.match(t)
+                ]
+            deps = read[id(deps_raw)]
+        elif (single := _text(deps_raw)) is not None and _ID.match(single):
+            # A dependency that is not a valid id is already reported as such by the model.
             deps = [(-1, single)]
-        # A dependency that is not a valid id is already reported as such by the model.
-        deps = [(j, t) for j, t in deps if _ID.match(t)]
         entries.append(_Entry(i, tid if tid and _ID.match(tid) else None, deps, item.get("team")))
     return entries
 
@@ -94,19 +107,23 @@ def check_references(loaded: Loaded) -> None:
         me = index.get(entry.id) if entry.id is not None else None
         if me is not None and owner[me] is not entry:
             me = None  # a duplicate: its dependencies were not checked twice
+        mine = preds[me] if me is not None else None
         for position, dep in entry.deps:
+            known = index.get(dep)
+            if known is not None and dep != entry.id:
+                if mine is not None:
+                    mine.append(known)
+                continue
             path = _dep_path(entry, position)
             if dep == entry.id:
                 loaded.problem("error", f"task '{dep}' depends on itself", path)
-            elif dep not in index:
+            else:
                 hint = None
                 if suggestions < _MAX_SUGGESTIONS:
                     suggestions += 1
                     hint = did_you_mean(dep, ids)
                 who = f"task '{entry.id}'" if entry.id else f"task #{entry.index + 1}"
                 loaded.problem("error", f"{who} depends on unknown task '{dep}'", path, hint=hint)
-            elif me is not None:
-                preds[me].append(index[dep])
     _check_teams(loaded, raw, entries)
     _check_sections(loaded, raw, ids)
     model = loaded.runbook
@@ -274,6 +291,21 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
             )
 
 
+def check_plan_bounds(loaded: Loaded, plan: Plan) -> bool:
+    """Whether every planned time stays within the years the product handles; if not, an
+    error at the first task (in the order of the work) that finishes past them."""
+    if epoch_in_bounds(plan.finish):
+        return True
+    v = next(v for v in plan.order if not epoch_in_bounds(plan.tasks[v].ef))
+    loaded.problem(
+        "error",
+        f"task '{plan.tasks[v].id}' would finish after the year {LAST_YEAR}; "
+        "check the start and the durations",
+        ("tasks", v, "duration"),
+    )
+    return False
+
+
 def check_warnings(loaded: Loaded, plan: Plan) -> None:
     """Warnings that do not stop the plan: tasks without a team, redundant dependencies,
     a plan that ends after the deadline, ``not_before`` before the start, times that do
@@ -303,7 +335,11 @@ def check_warnings(loaded: Loaded, plan: Plan) -> None:
                         ("tasks", i, "depends_on", j),
                     )
                 seen.add(dep)
-    for v, p, via in redundant_dependencies([t.preds for t in plan.tasks], plan.order):
+    redundant, total = redundant_dependencies(
+        [t.preds for t in plan.tasks], plan.order, limit=MAX_PROBLEMS
+    )
+    loaded.omit("warning", total - len(redundant))
+    for v, p, via in redundant:
         task, dep = plan.tasks[v], plan.tasks[p].id
         position = runbook.tasks[v].depends_on.index(dep)
         path: tuple[str | int, ...] = ("tasks", v, "depends_on", position)

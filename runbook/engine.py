@@ -10,16 +10,17 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from runbook.diagnostics import did_you_mean
 from runbook.display import count
 from runbook.durations import clock as show_time
-from runbook.durations import format_duration
+from runbook.durations import format_duration, iso
 from runbook.errors import InputError, InvalidRunbook, Refused, StateError
 from runbook.gates import DECISIONS, GO, NO_GO
 from runbook.gates import decision as gate_decision
+from runbook.limits import AT_AFTER_END, AT_BEFORE_START
 from runbook.plan import Plan, PlannedTask
 from runbook.state import (
     DONE,
@@ -326,6 +327,8 @@ class Weekend:
         when = now if at is None else _epoch(at)
         self._not_future(when, now)
         _check_entry(actor, note, "--reason" if kind in ("fail", "skip", "undo") else "the note")
+        if at is not None:
+            self._near_weekend(when, force=force)
         if kind in ("fail", "skip") and not (note and note.strip()):
             raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
         if kind == "note" and not (note and note.strip()):
@@ -480,6 +483,28 @@ class Weekend:
                 "--at records a time that has already passed"
             )
 
+    def _near_weekend(self, when: int, *, force: bool) -> None:
+        """``--at`` names a moment of this weekend (from a day before its planned start to
+        a week after its deadline or planned finish) or of the last day by the clock (a
+        rehearsal's check-in told late); further away is most likely a typo in the date,
+        recorded only with ``--force``."""
+        plan = self.plan
+        earliest = plan.start - AT_BEFORE_START
+        end = plan.deadline if plan.deadline is not None else plan.finish
+        latest = end + AT_AFTER_END
+        if force or earliest <= when <= latest or when >= self.now() - AT_BEFORE_START:
+            return
+        zone = plan.zone
+        if when < earliest:
+            where = f"more than a day before the weekend's start ({_dated(plan.start, zone)})"
+        else:
+            what = "deadline" if plan.deadline is not None else "planned finish"
+            where = f"more than a week after the weekend's {what} ({_dated(end, zone)})"
+        raise Refused(
+            f"--at {_dated(when, zone)} is {where}; is the date right?",
+            hint="add --force to record it anyway",
+        )
+
     def _append(self, event: NewEvent) -> Event:
         """Append one event that is not a check-in (no baseline is taken for it)."""
         _check_entry(event.actor, event.note, "--note")
@@ -499,8 +524,9 @@ class Weekend:
         host: str,
         note: str | None = None,
         at: datetime | None = None,
+        force: bool = False,
     ) -> Event:
-        """Record a go/no-go decision at a gate."""
+        """Record a go/no-go decision at a gate (``at`` near the weekend, unless ``force``)."""
         task_id = self.resolve(gate)
         if task_id not in self.plan.gates:
             gates = ", ".join(self.plan.gates) or "none in this runbook"
@@ -509,6 +535,8 @@ class Weekend:
         if decision is None:
             raise InputError(f"'{verdict}' is not a decision; say go or no-go")
         when = self.now() if at is None else _epoch(at)
+        if at is not None:
+            self._near_weekend(when, force=force)
         return self._append(
             NewEvent(when, task_id, "decide", actor, host, note, {"decision": decision})
         )
@@ -567,6 +595,11 @@ def _check_entry(actor: str, note: str | None, note_option: str) -> None:
         problem = entry_problem(note, limit=NOTE_LIMIT, one_line=False)
         if problem is not None:
             raise InputError(f"{note_option} {problem}")
+
+
+def _dated(seconds: int, zone: tzinfo) -> str:
+    """``2026-12-04 18:00``: a time with its year, for a date that may be mistyped."""
+    return (iso(seconds, zone) or "")[:16].replace("T", " ")
 
 
 _NONE = TaskRecord()

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from runbook.diagnostics import Problem, did_you_mean
+from runbook.limits import MAX_PROBLEMS, MAX_TASKS
 from runbook.model import FORMAT_VERSION, FieldError, Runbook
 from runbook.source import digest_of
 from runbook.yamlsafe import Document, read
@@ -45,11 +46,22 @@ class Loaded:
     document: Document | None = None
     runbook: Runbook | None = None
     problems: list[Problem] = field(default_factory=list)
+    # Problems past MAX_PROBLEMS of a severity: counted, not located or listed.
+    omitted: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0})
+    _listed: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0})
 
     @property
     def errors(self) -> list[Problem]:
         """The problems that make the runbook unusable."""
         return [p for p in self.problems if p.severity == "error"]
+
+    def has_errors(self) -> bool:
+        """Whether any error was found (listed or only counted)."""
+        return bool(self.omitted["error"]) or any(p.severity == "error" for p in self.problems)
+
+    def omit(self, severity: typing.Literal["error", "warning"], count: int) -> None:
+        """Count ``count`` problems found but not listed (past the bound on problems)."""
+        self.omitted[severity] += count
 
     def locate(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of ``path`` in the file."""
@@ -66,7 +78,12 @@ class Loaded:
         key: bool = False,
         hint: str | None = None,
     ) -> Problem:
-        """Record a problem located at ``path``."""
+        """Record a problem located at ``path``; past MAX_PROBLEMS of its severity it is only
+        counted (locating and printing millions of them would cost more than the check)."""
+        if self._listed[severity] >= MAX_PROBLEMS:
+            self.omitted[severity] += 1
+            return Problem(severity, message, None, None, hint, path)
+        self._listed[severity] += 1
         line, column = self.locate(path, key=key)
         found = Problem(severity, message, line, column, hint, path)
         self.problems.append(found)
@@ -98,6 +115,16 @@ def load_bytes(data: bytes, *, source: str = "<runbook>") -> Loaded:
             (),
         )
         return loaded
+    for key in ("tasks", "rollback_tasks"):
+        listed = raw.get(key)
+        if isinstance(listed, list) and len(listed) > MAX_TASKS:
+            loaded.problem(
+                "error",
+                f"'{key}' holds {len(listed):,} tasks; a runbook may have at most "
+                f"{MAX_TASKS:,} (split the weekend into several runbooks)",
+                (key,),
+            )
+            return loaded
     try:
         loaded.runbook = Runbook.model_validate(raw)
     except ValidationError as exc:
@@ -112,7 +139,7 @@ def load_bytes(data: bytes, *, source: str = "<runbook>") -> Loaded:
     from runbook.checks import check_references
 
     check_references(loaded)
-    if loaded.errors:
+    if loaded.has_errors():
         loaded.runbook = None
     return loaded
 

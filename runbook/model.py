@@ -13,7 +13,9 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
     model_validator,
 )
 
@@ -133,8 +135,26 @@ LocalTime = Annotated[
     WithJsonSchema(_TIME_SCHEMA),
 ]
 ZoneName = Annotated[str, AfterValidator(_zone)]
+_IDS = re.compile(r"[A-Za-z0-9_.-]+(?:\n[A-Za-z0-9_.-]+)*")
+
+
+def _plain_ids(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    """A list of valid ids is taken as it is, in one regular-expression match over the
+    whole list; anything else goes through item-by-item validation (and its located
+    errors). Two million references (one aliased list used 1,400 times) take well under
+    a second this way, and seconds the other way."""
+    if (
+        isinstance(value, list)
+        and all(type(item) is str for item in value)
+        and _IDS.fullmatch("\n".join(value))
+    ):
+        return list(value)
+    return handler(value)
+
+
 DependsOn = Annotated[
     list[Id],
+    WrapValidator(_plain_ids),
     BeforeValidator(_as_list),
     WithJsonSchema(
         {

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runbook.errors import DamagedState, StateError
+from runbook.errors import DamagedState, InputError, StateError
+from runbook.limits import EARLIEST_EPOCH, YEARS_TEXT, clamp_epoch, epoch_in_bounds
 
 APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
 SCHEMA_VERSION = 1
@@ -142,7 +143,19 @@ def _row(row: tuple[Any, ...]) -> Event:
         raise ValueError(
             f"event {seq!r}: a column holds a value of the wrong type; it cannot be read"
         )
+    # A time out of bounds (written by a version that did not check) is pulled inside them,
+    # so one damaged event cannot stop every screen from drawing.
+    at, recorded = _instant(at), _instant(recorded)
     return Event(seq, at, recorded, task, kind, actor, host, note, parsed)
+
+
+def _instant(value: object) -> int:
+    """An event's time as whole epoch seconds within the bounds (see ``_row``)."""
+    if isinstance(value, int) and epoch_in_bounds(value):
+        return value
+    if isinstance(value, int | float) and value == value:  # not NaN
+        return int(clamp_epoch(value))
+    return EARLIEST_EPOCH
 
 
 def _identify(db: sqlite3.Connection, path: Path) -> int:
@@ -611,7 +624,14 @@ class Store:
 
     # -- events ----------------------------------------------------------------------
     def append(self, event: NewEvent, *, recorded: int) -> Event:
-        """Append one event (call inside ``write``) and return it as stored."""
+        """Append one event (call inside ``write``) and return it as stored; an instant
+        outside the years the product handles is never written."""
+        for instant in (event.at, recorded):
+            if not epoch_in_bounds(instant):
+                raise InputError(
+                    f"refused to record a time outside the years {YEARS_TEXT} "
+                    f"({instant} seconds since 1970)"
+                )
         data = json.dumps(event.data, sort_keys=True) if event.data else None
         cursor = self.db.execute(
             "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "

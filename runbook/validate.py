@@ -21,18 +21,40 @@ class Validation:
 
     @property
     def problems(self) -> list[Problem]:
-        """Every problem in file order."""
-        return sort_problems(self.loaded.problems)
+        """Every listed problem in file order, then a line for each severity whose problems
+        were too many to list."""
+        listed = sort_problems(self.loaded.problems)
+        for severity, count in self.loaded.omitted.items():
+            if count:
+                shown = sum(1 for p in listed if p.severity == severity)
+                listed.append(
+                    Problem(
+                        severity,  # type: ignore[arg-type]
+                        f"... and {count:,} more {severity}s, not listed "
+                        f"(only the first {shown:,} are)",
+                    )
+                )
+        return listed
 
     @property
     def errors(self) -> list[Problem]:
-        """The problems that make the runbook invalid."""
-        return [p for p in self.problems if p.severity == "error"]
+        """The listed problems that make the runbook invalid."""
+        return [p for p in sort_problems(self.loaded.problems) if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
-        """The problems that do not stop the plan."""
-        return [p for p in self.problems if p.severity == "warning"]
+        """The listed problems that do not stop the plan."""
+        return [p for p in sort_problems(self.loaded.problems) if p.severity == "warning"]
+
+    @property
+    def error_count(self) -> int:
+        """How many errors were found, listed or not."""
+        return len(self.errors) + self.loaded.omitted["error"]
+
+    @property
+    def warning_count(self) -> int:
+        """How many warnings were found, listed or not."""
+        return len(self.warnings) + self.loaded.omitted["warning"]
 
     @property
     def ok(self) -> bool:
@@ -45,10 +67,13 @@ def validate_bytes(data: bytes, *, source: str, warnings: bool = True) -> Valida
     loaded = load_bytes(data, source=source)
     if loaded.runbook is None:
         return Validation(loaded, None)
-    from runbook.checks import check_warnings
+    from runbook.checks import check_plan_bounds, check_warnings
     from runbook.schedule import compute_plan
 
     plan = compute_plan(loaded.runbook, digest=loaded.digest)
+    if not check_plan_bounds(loaded, plan):
+        loaded.runbook = None
+        return Validation(loaded, None)
     if warnings:
         check_warnings(loaded, plan)
     return Validation(loaded, plan)

@@ -161,7 +161,13 @@ def _resolve_plain(text: str) -> object:
             return None
         return _BOOLS.get(text, text)
     if _INT.fullmatch(text):
-        return int(text)
+        # Python refuses to read an int of more than 4,300 digits (a guard against
+        # quadratic conversion); such a number is kept as the text it is, and whatever
+        # expects a number then says so, located.
+        try:
+            return int(text)
+        except ValueError:
+            return text
     if text.startswith(("0o", "0x")):
         try:
             return int(text, 0)

@@ -6,8 +6,13 @@ import pytest
 
 from runbook.durations import (
     DurationError,
+    TimeError,
+    clock,
     format_duration,
     format_variance,
+    get_zone,
+    iso,
+    parse_datetime,
     parse_duration,
     t_plus,
 )
@@ -99,3 +104,33 @@ def test_t_plus_counts_from_the_planned_start_in_both_directions():
 )
 def test_a_start_variance_fits_a_table_cell(seconds, text):
     assert format_variance(seconds) == text
+
+
+@pytest.mark.parametrize("value", ["30d1s", "99999999999d", "1e308", 1e308, "9" * 400, 10**400])
+def test_a_duration_over_thirty_days_is_refused_whatever_its_size(value: object) -> None:
+    with pytest.raises(DurationError):
+        parse_duration(value)
+
+
+def test_thirty_days_is_the_longest_duration_accepted() -> None:
+    assert parse_duration("30d") == 30 * 86400
+    assert parse_duration("PT720H") == 30 * 86400
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01", "1969-12-31T23:00", "2201-01-01", "9999-12-31T23:00"]
+)
+def test_a_time_outside_1970_to_2200_is_refused(text: str) -> None:
+    with pytest.raises(TimeError, match="outside the years 1970-2200"):
+        parse_datetime(text)
+
+
+def test_an_offset_that_moves_a_time_out_of_bounds_is_refused() -> None:
+    with pytest.raises(TimeError, match="outside the years"):
+        parse_datetime("1970-01-01T00:30+01:00")
+
+
+def test_showing_an_instant_far_out_of_bounds_does_not_crash() -> None:
+    zone = get_zone("Europe/Amsterdam")
+    assert iso(10**15, zone) is not None
+    assert clock(-(10**15), zone)

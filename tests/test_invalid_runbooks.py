@@ -352,6 +352,49 @@ CASES = [
         "the YAML is nested more than 64 levels deep; refused",
         "nesting deeper than 64 levels is refused",
     ),
+    # Bounds: a weekend lasts days, between 1970 and 2200
+    Case(
+        "duration-too-long.yaml",
+        6,
+        15,
+        "duration '1e+308' is longer than 30 days",
+        "a duration of 1e308 minutes is refused, not overflowed",
+    ),
+    Case(
+        "duration-in-days-too-long.yaml",
+        6,
+        15,
+        "duration '99999999999d' is longer than 30 days",
+        "a duration of billions of days is refused",
+    ),
+    Case(
+        "number-too-long.yaml",
+        7,
+        46,
+        "is longer than 30 days",
+        "a number of 5,000 digits is read and refused, not an internal error",
+    ),
+    Case(
+        "start-before-1970.yaml",
+        3,
+        8,
+        "'0001-01-01' is outside the years 1970-2200",
+        "a start in year 1 is refused before it is converted to UTC",
+    ),
+    Case(
+        "plan-past-2200.yaml",
+        7,
+        15,
+        "task 'export' would finish after the year 2200",
+        "a plan that would run past 2200 is refused at the task that crosses it",
+    ),
+    Case(
+        "readiness-due-out-of-bounds.yaml",
+        10,
+        10,
+        "'9999-12-31' is outside the years 1970-2200",
+        "a readiness item due in year 9999 is refused",
+    ),
 ]
 
 # Files under tests/data/invalid/ that hold several problems and have tests of their own.

@@ -202,9 +202,9 @@ def test_every_separate_cycle_is_reported():
 def test_a_dependency_implied_by_another_path_is_redundant():
     # c depends on a and b; b already depends on a.
     preds = [[], [0], [0, 1]]
-    assert redundant_dependencies(preds, topological_order(preds)) == [(2, 0, 1)]
+    assert redundant_dependencies(preds, topological_order(preds)) == ([(2, 0, 1)], 1)
     chain = [[], [0], [1]]
-    assert redundant_dependencies(chain, topological_order(chain)) == []
+    assert redundant_dependencies(chain, topological_order(chain)) == ([], 0)
 
 
 def test_the_cached_form_of_a_plan_reads_back_identically(write_runbook):

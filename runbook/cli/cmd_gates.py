@@ -11,6 +11,7 @@ from runbook.cli.common import (
     AtOption,
     ByOption,
     FileOption,
+    ForceOption,
     JsonOption,
     StateOption,
     actor,
@@ -37,6 +38,7 @@ def decide(
     by: ByOption = None,
     note: NoteOption = None,
     at: AtOption = None,
+    force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Record a go/no-go decision at a gate.
@@ -50,7 +52,9 @@ def decide(
 
     with open_weekend(file, state, create=True) as weekend:
         when = moment(at, weekend, option="--at") if at else None
-        event = weekend.decide(gate, verdict, actor=actor(by), host=host(), note=note, at=when)
+        event = weekend.decide(
+            gate, verdict, actor=actor(by), host=host(), note=note, at=when, force=force
+        )
         if as_json:
             output.echo_event(event, weekend.plan)
             return

@@ -76,8 +76,8 @@ def validate(
                 {
                     "file": source,
                     "valid": result.ok,
-                    "errors": len(result.errors),
-                    "warnings": len(result.warnings),
+                    "errors": result.error_count,
+                    "warnings": result.warning_count,
                     "problems": [p.to_dict(source) for p in result.problems],
                 },
                 indent=2,
@@ -87,7 +87,7 @@ def validate(
         output.problems(result.problems, source)
     if not result.ok:
         if not as_json:
-            n = len(result.errors)
+            n = result.error_count
             output.error(
                 f"{source}: {n} {'error' if n == 1 else 'errors'}; the runbook is not valid"
             )

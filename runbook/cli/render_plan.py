@@ -44,7 +44,7 @@ def validation_summary(result: Validation) -> str:
     """One line saying the runbook is valid, and what it plans."""
     plan = result.plan
     assert plan is not None
-    warnings = len(result.warnings)
+    warnings = result.warning_count
     parts = [
         f"{result.loaded.source}: valid",
         f"{count(len(plan.tasks), 'task')}, {count(len(plan.teams_in_use), 'team')}",

@@ -50,12 +50,16 @@ def moment(text: str, weekend: Weekend, *, option: str) -> datetime:
 
 def _read_time(text: str, zone: tzinfo, reference: datetime, option: str) -> datetime:
     """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day)."""
+    notes: list[str] = []
     try:
-        return parse_moment(text, zone, reference)
+        moment = parse_moment(text, zone, reference, notes=notes)
     except (TimeError, ValueError) as exc:
         raise InputError(
             f"{option} {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"
         ) from None
+    for note in notes:
+        output.warning(f"{option} {note}")
+    return moment
 
 
 def show_notices(weekend: Weekend) -> None:

@@ -165,7 +165,7 @@ class ReadinessReport:
                 count(len(plan.tasks), "task"),
                 count(len(plan.teams_in_use), "team"),
                 count(len(plan.gates), "gate"),
-                count(len(self.validation.warnings), "warning"),
+                count(self.validation.warning_count, "warning"),
             )
         )
 
@@ -233,7 +233,7 @@ def readiness(
         now=now, source=str(runbook_path), validation=result, plan=result.plan, rules=rules
     )
     findings = report.findings
-    errors = len(result.errors)
+    errors = result.error_count
     if errors or model is None or result.plan is None:
         findings.append(
             Finding(
@@ -246,7 +246,7 @@ def readiness(
         return report
     plan = result.plan
     if result.warnings:
-        warnings = count(len(result.warnings), "warning")
+        warnings = count(result.warning_count, "warning")
         findings.append(Finding("valid", "info", "the runbook is valid with " + warnings))
     weekend = _as_of(runbook_path, state, plan, now)
     report.snapshot, report.later_events = weekend.snapshot, weekend.later
