@@ -46,6 +46,9 @@ class Loaded:
     document: Document | None = None
     runbook: Runbook | None = None
     problems: list[Problem] = field(default_factory=list)
+    # The document had the runbook's shape, so its references can be checked (even when the
+    # model found other problems: every problem is reported at once).
+    shaped: bool = False
     # Problems past MAX_PROBLEMS of a severity: counted, not located or listed.
     omitted: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0})
     _listed: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0})
@@ -91,7 +94,8 @@ class Loaded:
 
 
 def load_bytes(data: bytes, *, source: str = "<runbook>") -> Loaded:
-    """Parse and validate runbook bytes: YAML, shape, types, references and cycles."""
+    """Parse runbook bytes into the model: YAML, shape and types (references and cycles are
+    the checks' work, which the orchestrator runs next)."""
     loaded = Loaded(source=source, digest=digest_of(data))
     document = read(data)
     for issue in document.issues:
@@ -125,6 +129,7 @@ def load_bytes(data: bytes, *, source: str = "<runbook>") -> Loaded:
                 (key,),
             )
             return loaded
+    loaded.shaped = True
     try:
         loaded.runbook = Runbook.model_validate(raw)
     except ValidationError as exc:
@@ -136,11 +141,6 @@ def load_bytes(data: bytes, *, source: str = "<runbook>") -> Loaded:
         loaded.problems[before:] = [
             p for p in loaded.problems[before:] if (p.line, p.column) not in reported
         ]
-    from runbook.checks import check_references
-
-    check_references(loaded)
-    if loaded.has_errors():
-        loaded.runbook = None
     return loaded
 
 

@@ -64,10 +64,15 @@ class Validation:
 
 def validate_bytes(data: bytes, *, source: str, warnings: bool = True) -> Validation:
     """Validate runbook bytes and, when valid, compute the plan (and the warnings)."""
+    from runbook.checks import check_plan_bounds, check_references, check_warnings
+
     loaded = load_bytes(data, source=source)
+    if loaded.shaped:
+        check_references(loaded)
+        if loaded.has_errors():
+            loaded.runbook = None
     if loaded.runbook is None:
         return Validation(loaded, None)
-    from runbook.checks import check_plan_bounds, check_warnings
     from runbook.schedule import compute_plan
 
     plan = compute_plan(loaded.runbook, digest=loaded.digest)
