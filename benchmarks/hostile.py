@@ -1,7 +1,7 @@
 """Generate hostile runbooks: shapes that try to make ``runbook validate`` slow or greedy.
 
 Every shape is grown until the file reaches a byte budget (by default just under the size
-cap, ``runbook.source.MAX_BYTES``), so it is the worst of its kind that the reader accepts:
+cap, ``runbook.format.source.MAX_BYTES``), so it is the worst of its kind that the reader accepts:
 
 - ``aliased``: a chain of tasks, and many tasks that all share one aliased ``depends_on``
   list (``&deps`` / ``*deps``) naming every task of the chain: each use expands to the whole
@@ -30,9 +30,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from runbook.limits import MAX_TASKS  # noqa: E402
-from runbook.source import MAX_BYTES  # noqa: E402
-from runbook.yamlsafe import MAX_VALUES  # noqa: E402
+from runbook.common.limits import MAX_TASKS  # noqa: E402
+from runbook.format.source import MAX_BYTES  # noqa: E402
+from runbook.format.yamlsafe import MAX_VALUES  # noqa: E402
 
 HEAD = (
     "name: Hostile shape\n"

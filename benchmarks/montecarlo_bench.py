@@ -17,8 +17,8 @@ import time
 
 from generate import generate
 
-from runbook.montecarlo import simulate
-from runbook.validate import validate_bytes
+from runbook.planning.montecarlo import simulate
+from runbook.validation.validate import validate_bytes
 
 TASKS = 1_000
 RUNS = 10_000

@@ -19,9 +19,9 @@ STARTED = time.perf_counter()  # as early as this script can take it
 
 async def main(runbook: str, state: str, command: str) -> dict[str, float | int]:
     from runbook.cli.common import actor, host
-    from runbook.engine import Weekend
     from runbook.tui.app import MissionControl
     from runbook.tui.table import TaskTable
+    from runbook.weekend.usecases import Weekend
 
     weekend = Weekend.open(runbook, state, create=True)
     app = MissionControl(weekend, actor=actor(None), host=host(), poll_seconds=0.25)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from runbook import loader
-from runbook.limits import MAX_PROBLEMS
-from runbook.validate import validate_bytes
+from runbook.common.limits import MAX_PROBLEMS
+from runbook.validation import loader
+from runbook.validation.validate import validate_bytes
 
 HEAD = "name: Shared list\nstart: 2026-03-27T06:00\ntasks:\n"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runbook.engine import Weekend
-from runbook.errors import InputError, InvalidRunbook, Refused
+from runbook.common.errors import InputError, InvalidRunbook, Refused
+from runbook.weekend.usecases import Weekend
 
 from .weekend_helpers import FakeClock, at, check, open_weekend
 
@@ -233,7 +233,7 @@ def test_a_check_in_reads_the_plan_from_the_cache_without_yaml(write_runbook, tm
     code = (
         "import sys\n"
         "from datetime import datetime, UTC\n"
-        "from runbook.engine import Weekend\n"
+        "from runbook.weekend.usecases import Weekend\n"
         f"w = Weekend.open({str(path)!r}, {str(state)!r}, create=True)\n"
         "w.record('done', ['export-data'], actor='a', host='h')\n"
         "print(' '.join(m for m in ('yaml', 'pydantic', 'networkx') if m in sys.modules))\n"

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from runbook.durations import format_duration
+from runbook.format.durations import format_duration
 
 from .conftest import EXAMPLES
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook.engine import Weekend
-from runbook.store import SCHEMA_VERSION, Store
+from runbook.weekend.sqlite import SCHEMA_VERSION, Store
+from runbook.weekend.usecases import Weekend
 
 from .conftest import EXAMPLES
 

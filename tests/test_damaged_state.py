@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from runbook.cli import app
-from runbook.engine import Weekend
+from runbook.weekend.usecases import Weekend
 
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock

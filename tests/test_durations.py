@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runbook.durations import (
+from runbook.format.durations import (
     DurationError,
     TimeError,
     clock,

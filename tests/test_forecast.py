@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runbook.contracts import status_json
+from runbook.contracts.weekend import status_json
 
 from .weekend_helpers import FakeClock, at, check, open_weekend
 

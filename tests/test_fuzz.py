@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from runbook.cli import app
-from runbook.validate import validate_bytes
+from runbook.validation.validate import validate_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = [*sorted((ROOT / "examples").glob("*.yaml")), ROOT / "tests/data/golden/weekend.yaml"]

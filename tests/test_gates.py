@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from runbook.errors import InputError
-from runbook.gates import next_point_of_no_return, points_of_no_return
-from runbook.validate import plan_path
+from runbook.common.errors import InputError
+from runbook.validation.validate import plan_path
+from runbook.weekend.gates import next_point_of_no_return, points_of_no_return
 
 from .weekend_helpers import FakeClock, at, check, open_weekend
 

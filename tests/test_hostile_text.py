@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static, TabbedContent
 
-from runbook.engine import Weekend
-from runbook.errors import InputError
-from runbook.export import plan_csv
-from runbook.report.markdown import md
-from runbook.store import NewEvent, Store
-from runbook.text import shown
+from runbook.common.errors import InputError
+from runbook.common.text import shown
+from runbook.contracts.csv import plan_csv
+from runbook.reports.render.markdown import md
 from runbook.tui.app import MissionControl
-from runbook.validate import validate_path
+from runbook.validation.validate import validate_path
+from runbook.weekend.sqlite import NewEvent, Store
+from runbook.weekend.usecases import Weekend
 
 from .weekend_helpers import FakeClock, at
 

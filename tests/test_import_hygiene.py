@@ -6,17 +6,17 @@ import subprocess
 import sys
 
 CORE = [
-    "runbook.yamlsafe",
-    "runbook.model",
-    "runbook.loader",
-    "runbook.checks",
-    "runbook.schedule",
-    "runbook.plan",
-    "runbook.validate",
-    "runbook.export",
-    "runbook.timeline",
-    "runbook.durations",
-    "runbook.views",
+    "runbook.format.yamlsafe",
+    "runbook.format.model",
+    "runbook.validation.loader",
+    "runbook.validation.checks",
+    "runbook.planning.cpm",
+    "runbook.planning.plan",
+    "runbook.validation.validate",
+    "runbook.contracts.csv",
+    "runbook.planning.timeline",
+    "runbook.format.durations",
+    "runbook.weekend.views",
 ]
 
 
@@ -37,9 +37,9 @@ def test_the_core_imports_no_front_end():
 
 
 def test_reading_a_cached_plan_needs_neither_yaml_nor_pydantic_nor_networkx():
-    loaded = _imported_after(["runbook.plan"])
+    loaded = _imported_after(["runbook.planning.plan"])
     for heavy in ("yaml", "pydantic", "networkx"):
-        assert heavy not in loaded, f"runbook.plan imported {heavy}"
+        assert heavy not in loaded, f"runbook.planning.plan imported {heavy}"
 
 
 def test_every_command_is_mapped_to_the_module_that_defines_it():

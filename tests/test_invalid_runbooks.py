@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from runbook.cli import app
-from runbook.diagnostics import Problem
-from runbook.validate import validate_path
+from runbook.common.problems import Problem
+from runbook.validation.validate import validate_path
 
 INVALID = Path(__file__).resolve().parent / "data" / "invalid"
 

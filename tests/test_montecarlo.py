@@ -1,6 +1,6 @@
 """The Monte Carlo simulation of the finish against cases with known answers.
 
-The expected figures are computed independently of ``runbook.montecarlo``: Beta-PERT means
+The expected figures are computed independently of ``runbook.planning.montecarlo``: Beta-PERT means
 and variances from their closed forms, percentiles and distribution functions by integrating
 the Beta density numerically. With 10,000 runs the standard error of a mean or a median is
 about 0.2% of an estimate's range (a 95th percentile's about 0.4%), that of a probability at
@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from runbook import montecarlo
-from runbook.errors import InputError
-from runbook.montecarlo import sample, simulate
-from runbook.plan import Plan
-from runbook.validate import plan_path
+from runbook.common.errors import InputError
+from runbook.planning import montecarlo
+from runbook.planning.montecarlo import sample, simulate
+from runbook.planning.plan import Plan
+from runbook.validation.validate import plan_path
 
 HOUR = 3600
 RUNS = 10_000
@@ -449,8 +449,8 @@ def test_no_runs_or_a_negative_seed_are_refused(write_runbook, runs, seed):
 
 
 def test_importing_the_simulation_loads_neither_numpy_nor_a_front_end():
-    code = "import sys, runbook.montecarlo; print('\\n'.join(sorted(sys.modules)))"
+    code = "import sys, runbook.planning.montecarlo; print('\\n'.join(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(out.stdout.split())
     for module in ("numpy", "typer", "textual", "rich"):
-        assert module not in loaded, f"importing runbook.montecarlo loaded {module}"
+        assert module not in loaded, f"importing runbook.planning.montecarlo loaded {module}"

@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from runbook.engine import Weekend
-from runbook.montecarlo import sample
-from runbook.report.html import readiness_html
-from runbook.report.jsonout import readiness_json
-from runbook.report.markdown import readiness_markdown
-from runbook.report.readiness import CONDITIONS, NO_GO, progress_of, readiness
+from runbook.contracts.reports import readiness_json
+from runbook.planning.montecarlo import sample
+from runbook.reports.readiness import CONDITIONS, NO_GO, progress_of, readiness
+from runbook.reports.render.html import readiness_html
+from runbook.reports.render.markdown import readiness_markdown
+from runbook.weekend.usecases import Weekend
 
 from .test_montecarlo import _pert_cdf, _pert_quantile
 from .weekend_helpers import FakeClock, at

@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from runbook.engine import Weekend
-from runbook.live import Live
+from runbook.weekend.live import Live
+from runbook.weekend.usecases import Weekend
 
 from .conftest import EXAMPLES
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook.engine import Weekend
+from runbook.weekend.usecases import Weekend
 
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock

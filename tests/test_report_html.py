@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from runbook.durations import clock
-from runbook.engine import Weekend
-from runbook.report.html import readiness_html, review_html
-from runbook.report.readiness import ReadinessReport, readiness
-from runbook.report.review import review
+from runbook.format.durations import clock
+from runbook.reports.readiness import ReadinessReport, readiness
+from runbook.reports.render.html import readiness_html, review_html
+from runbook.reports.review import review
+from runbook.weekend.usecases import Weekend
 
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock, check
@@ -244,7 +244,7 @@ def test_rendering_the_same_report_twice_gives_the_same_file(small):
 
 
 def test_the_html_renderer_imports_no_front_end():
-    code = "import sys, runbook.report.html; print(' '.join(sorted(sys.modules)))"
+    code = "import sys, runbook.reports.render.html; print(' '.join(sorted(sys.modules)))"
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook.errors import InputError
-from runbook.outfile import write_atomically
+from runbook.common.errors import InputError
+from runbook.common.outfile import write_atomically
 
 from .conftest import EXAMPLES
 

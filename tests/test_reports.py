@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from runbook.engine import Weekend
-from runbook.report.html import readiness_html
-from runbook.report.jsonout import readiness_json, review_json
-from runbook.report.markdown import readiness_markdown, review_markdown
-from runbook.report.readiness import CONDITIONS, GO, NO_GO, readiness
-from runbook.report.review import review
+from runbook.contracts.reports import readiness_json, review_json
+from runbook.reports.readiness import CONDITIONS, GO, NO_GO, readiness
+from runbook.reports.render.html import readiness_html
+from runbook.reports.render.markdown import readiness_markdown, review_markdown
+from runbook.reports.review import review
+from runbook.weekend.usecases import Weekend
 
 from .weekend_helpers import FakeClock, at
 
@@ -336,7 +336,7 @@ def test_check_at_a_time_in_the_future_is_refused(cli, here):
 
 
 def test_readiness_refuses_a_state_file_of_another_runbook(here):
-    from runbook.errors import StateError
+    from runbook.common.errors import StateError
 
     clock = FakeClock("2026-12-01T11:00+01:00")
     shutil.copy(Path(__file__).parent.parent / "examples" / "minimal.yaml", here / "other.yaml")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from runbook.report.jsonout import review_json
-from runbook.report.markdown import review_markdown
-from runbook.report.review import review
+from runbook.contracts.reports import review_json
+from runbook.reports.render.markdown import review_markdown
+from runbook.reports.review import review
 
 from .weekend_helpers import FakeClock, check, open_weekend
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from runbook.plan import Plan
-from runbook.schedule import find_cycles, redundant_dependencies, topological_order
-from runbook.validate import plan_path
+from runbook.planning.cpm import find_cycles, redundant_dependencies, topological_order
+from runbook.planning.plan import Plan
+from runbook.validation.validate import plan_path
 
 
 def _plan(write_runbook: Callable[..., Path], text: str) -> Plan:

@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 
-from runbook import yamlsafe
-from runbook.model import json_schema
+from runbook.format import yamlsafe
+from runbook.format.model import json_schema
 
 from .conftest import EXAMPLES, ROOT
 

@@ -104,7 +104,7 @@ def test_the_log_reads_check_ins_still_in_the_write_ahead_log_of_a_read_only_fol
     # not hide it.
     writer = (
         "import os, sys\n"
-        "from runbook.engine import Weekend\n"
+        "from runbook.weekend.usecases import Weekend\n"
         "w = Weekend.open(sys.argv[1], sys.argv[2], create=True)\n"
         "w.store.db.execute('PRAGMA wal_autocheckpoint = 0')\n"
         "w.record('note', ['freeze'], actor='sanne', host='dba-2', note='from the log')\n"
@@ -127,8 +127,8 @@ def test_the_log_reads_check_ins_still_in_the_write_ahead_log_of_a_read_only_fol
 
 
 def test_the_dashboard_opens_read_only_on_a_read_only_folder(read_only):
-    from runbook.engine import Weekend
-    from runbook.live import Live
+    from runbook.weekend.live import Live
+    from runbook.weekend.usecases import Weekend
 
     read_only.chmod(0o555)
     before = snapshot(read_only)

@@ -19,15 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from runbook.engine import Weekend
-from runbook.errors import StateError
-from runbook.store import (
+from runbook.common.errors import StateError
+from runbook.weekend.sqlite import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
     SCHEMA_VERSION,
     NewEvent,
     Store,
 )
+from runbook.weekend.usecases import Weekend
 
 from .conftest import EXAMPLES
 

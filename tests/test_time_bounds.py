@@ -10,8 +10,8 @@ import sqlite3
 
 import pytest
 
-from runbook.engine import Weekend
 from runbook.tui.app import MissionControl
+from runbook.weekend.usecases import Weekend
 
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock

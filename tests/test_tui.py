@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from runbook.engine import Weekend
 from runbook.tui.app import MissionControl
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
 from runbook.tui.table import TaskTable
+from runbook.weekend.usecases import Weekend
 
 from .tui_helpers import FRIDAY_1820, control_app, until
 from .weekend_helpers import FakeClock

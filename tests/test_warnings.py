@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from runbook.cli import app
-from runbook.validate import validate_path
+from runbook.validation.validate import validate_path
 
 ROOT = Path(__file__).resolve().parent.parent
 WARNINGS = ROOT / "tests" / "data" / "warnings"

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from runbook import yamlsafe
-from runbook.errors import InputError
-from runbook.validate import validate_bytes, validate_path
-from runbook.yamlsafe import MAX_BYTES, Document, YamlIssue, read
+from runbook.common.errors import InputError
+from runbook.format import yamlsafe
+from runbook.format.yamlsafe import MAX_BYTES, Document, YamlIssue, read
+from runbook.validation.validate import validate_bytes, validate_path
 
 QUICKLY = 10.0  # seconds, interpreter start-up included: a bomb that expands takes minutes
 

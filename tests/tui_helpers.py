@@ -9,8 +9,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from runbook.engine import Weekend
 from runbook.tui.app import MissionControl
+from runbook.weekend.usecases import Weekend
 
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock, at

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from runbook.engine import Weekend
+from runbook.weekend.usecases import Weekend
 
 
 class FakeClock:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from runbook.errors import EXIT_INVALID, RunbookError
+from runbook.common.errors import EXIT_INVALID, RunbookError
 
 if TYPE_CHECKING:
     import typer

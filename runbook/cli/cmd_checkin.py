@@ -23,8 +23,8 @@ from runbook.cli.common import (
     command,
     host,
 )
-from runbook.errors import EXIT_REFUSED
-from runbook.text import shown
+from runbook.common.errors import EXIT_REFUSED
+from runbook.common.text import shown
 
 Ids = Annotated[list[str], typer.Argument(help="Task ids (a unique prefix will do).")]
 Id = Annotated[str, typer.Argument(help="Task id (a unique prefix will do).")]
@@ -53,7 +53,7 @@ def _check_in(
     note: str | None = None,
 ) -> None:
     from runbook.cli.weekend import moment, open_weekend, show_notices
-    from runbook.durations import clock, format_duration
+    from runbook.format.durations import clock, format_duration
 
     with open_weekend(file, state, create=True) as weekend:
         show_notices(weekend)
@@ -110,7 +110,7 @@ def _check_in(
                     f"  (add --force to record it anyway: `runbook {kind} {task_id} --force`)"
                 )
         if result.events and not as_json:
-            from runbook.engine import describe_ahead
+            from runbook.weekend.usecases import describe_ahead
 
             finish, ahead = result.position(weekend.plan)
             word, amount = describe_ahead(ahead)
@@ -268,9 +268,9 @@ def baseline(
 ) -> None:
     """Show the baseline ahead/behind is measured against, or take a new one (--reset)."""
     from runbook.cli.weekend import open_weekend, show_notices
-    from runbook.contracts import event_json
-    from runbook.durations import clock
-    from runbook.state import fold
+    from runbook.contracts.weekend import event_json
+    from runbook.format.durations import clock
+    from runbook.weekend.forecast import fold
 
     with open_weekend(file, state, create=reset) as weekend:
         if reset:

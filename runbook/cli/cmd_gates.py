@@ -18,11 +18,11 @@ from runbook.cli.common import (
     command,
     host,
 )
-from runbook.text import shown
+from runbook.common.text import shown
 
 if TYPE_CHECKING:
-    from runbook.engine import Weekend
-    from runbook.store import Event
+    from runbook.weekend.sqlite import Event
+    from runbook.weekend.usecases import Weekend
 
 NoteOption = Annotated[
     str | None, typer.Option("--note", help="A remark for the log (conditions, who was there).")
@@ -47,8 +47,8 @@ def decide(
     when.
     """
     from runbook.cli.weekend import moment, open_weekend
-    from runbook.durations import clock, format_duration
-    from runbook.gates import NO_GO, point_of_no_return
+    from runbook.format.durations import clock, format_duration
+    from runbook.weekend.gates import NO_GO, point_of_no_return
 
     with open_weekend(file, state, create=True) as weekend:
         when = moment(at, weekend, option="--at") if at else None
@@ -97,7 +97,7 @@ def decide(
 
 def _recorded(weekend: Weekend, event: Event, as_json: bool, what: str) -> None:
     """Say what was recorded: the event as JSON, or ``what · when by whom``."""
-    from runbook.durations import clock
+    from runbook.format.durations import clock
 
     if as_json:
         output.echo_event(event, weekend.plan)

@@ -20,7 +20,7 @@ from runbook.cli.common import (
     runbook_file,
     state_file,
 )
-from runbook.errors import EXIT_INVALID
+from runbook.common.errors import EXIT_INVALID
 
 
 class PlanFormat(StrEnum):
@@ -44,9 +44,9 @@ def validate(
 
     Exit code 0 when the runbook is valid (warnings do not fail it), 1 when it is not.
     """
-    from runbook.diagnostics import Problem
-    from runbook.errors import InputError
-    from runbook.validate import validate_path
+    from runbook.common.errors import InputError
+    from runbook.common.problems import Problem
+    from runbook.validation.validate import validate_path
 
     path = runbook_file(file, file_option)
     source = str(path)
@@ -138,14 +138,14 @@ def plan(
     With --team, only that team's tasks (table, Gantt chart, JSON and CSV alike) and its part
     of the critical path; the weekend's finish line is still stated.
     """
-    from runbook.validate import plan_path
+    from runbook.validation.validate import plan_path
 
     path = runbook_file(file, file_option)
     result = plan_path(path)
     assert result.plan is not None
     tid = None
     if team is not None:
-        from runbook.team import resolve_team
+        from runbook.weekend.team import resolve_team
 
         tid = resolve_team(result.plan, team)
     snap = pull = None
@@ -164,16 +164,16 @@ def plan(
     if as_json or fmt is PlanFormat.json:
         data = result.plan.to_json()
         if snap is not None and pull is not None:
-            from runbook.contracts import with_forecast
+            from runbook.contracts.weekend import with_forecast
 
             data = with_forecast(data, snap, pull)
         if tid is not None:
-            from runbook.contracts import for_team
+            from runbook.contracts.weekend import for_team
 
             data = for_team(data, result.plan, tid)
         output.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt is PlanFormat.csv:
-        from runbook.export import plan_csv
+        from runbook.contracts.csv import plan_csv
 
         output.echo(plan_csv(result.plan, tid))
     else:
@@ -193,6 +193,6 @@ def plan(
 @command()
 def schema() -> None:
     """Print the JSON Schema of the runbook format (for editors and CI checks)."""
-    from runbook.model import json_schema
+    from runbook.format.model import json_schema
 
     output.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -11,7 +11,7 @@ import typer
 
 from runbook.cli import output
 from runbook.cli.common import FileOption, NowOption, StateOption, command, runbook_file, state_file
-from runbook.errors import EXIT_INVALID
+from runbook.common.errors import EXIT_INVALID
 
 
 class ReportFormat(StrEnum):
@@ -33,9 +33,13 @@ def _render(report: str, data: object, fmt: ReportFormat) -> str:
     """``readiness`` or ``review`` in a format, by the renderer of that name."""
     import importlib
 
-    module = {"json": "jsonout", "html": "html", "md": "markdown"}[fmt.value]
+    module = {
+        "json": "contracts.reports",
+        "html": "reports.render.html",
+        "md": "reports.render.markdown",
+    }[fmt.value]
     suffix = {"json": "json", "html": "html", "md": "markdown"}[fmt.value]
-    render = getattr(importlib.import_module(f"runbook.report.{module}"), f"{report}_{suffix}")
+    render = getattr(importlib.import_module(f"runbook.{module}"), f"{report}_{suffix}")
     result = render(data)
     if fmt is ReportFormat.json:
         return json.dumps(result, indent=2, ensure_ascii=False)
@@ -45,14 +49,14 @@ def _render(report: str, data: object, fmt: ReportFormat) -> str:
 def _check_output(out: Path | None, *protected: tuple[Path | None, str]) -> None:
     """Refuse ``-o`` over the runbook, a state file or any database, before any work."""
     if out is not None:
-        from runbook.outfile import check_output
+        from runbook.common.outfile import check_output
 
         check_output(out, protected)
 
 
 def _emit(text: str, fmt: ReportFormat, out: Path | None) -> None:
     if out is not None:
-        from runbook.outfile import write_atomically
+        from runbook.common.outfile import write_atomically
 
         write_atomically(out, text)
         output.info(f"written to {out}")
@@ -111,8 +115,8 @@ def readiness(
     from datetime import UTC
 
     from runbook.cli.weekend import pretend_now
-    from runbook.report.readiness import readiness as build
-    from runbook.validate import validate_path
+    from runbook.reports.readiness import readiness as build
+    from runbook.validation.validate import validate_path
 
     if learn and rehearsal is None:
         raise typer.BadParameter("--learn needs --rehearsal STATE", param_hint="--learn")
@@ -156,13 +160,13 @@ def review(
     skipped, and the notes from the log.
     """
     from runbook.cli.weekend import open_weekend
-    from runbook.report.review import review as build
+    from runbook.reports.review import review as build
 
     path = runbook_file(None, file)
     _check_output(out, (path, "the runbook"), (state_file(state, path), "the state file"))
     with open_weekend(file, state, now=now) as weekend:
         if weekend.store is None:
-            from runbook.errors import InputError
+            from runbook.common.errors import InputError
 
             raise InputError(
                 f"{weekend.state_path}: no state file: nothing was recorded yet",

@@ -35,13 +35,13 @@ def status(
         show_notices(weekend)
         tid = None if team is None else weekend.resolve_team(team)
         if as_json:
-            from runbook.contracts import status_json
+            from runbook.contracts.weekend import status_json
 
             output.echo(json.dumps(status_json(snap, tid), indent=2, ensure_ascii=False))
             return
         from runbook.cli.console import console
         from runbook.cli.render_status import briefing
-        from runbook.team import UPCOMING, team_view
+        from runbook.weekend.team import UPCOMING, team_view
 
         pull = weekend.pull_forward(snap)
         view = (
@@ -82,7 +82,7 @@ def log(
                 if e.task in index and weekend.plan.tasks[index[e.task]].team == wanted
             ]
         if as_json:
-            from runbook.contracts import event_json
+            from runbook.contracts.weekend import event_json
 
             output.echo(
                 json.dumps(

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from runbook.errors import InvalidRunbook, RunbookError, UsageError
+from runbook.common.errors import InvalidRunbook, RunbookError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,7 +54,7 @@ def _runbook() -> None:
 
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     """``app.command`` that turns every error a user can cause into a located message on
-    stderr and its exit code (see ``runbook.errors``), never a traceback."""
+    stderr and its exit code (see ``runbook.common.errors``), never a traceback."""
 
     def decorator(fn: F) -> F:
         @functools.wraps(fn)
@@ -154,7 +154,7 @@ def state_file(option: Path | None, runbook: Path) -> Path:
     env = os.environ.get("RUNBOOK_STATE")
     if env:
         return Path(env)
-    from runbook.engine import default_state_path
+    from runbook.weekend.usecases import default_state_path
 
     return default_state_path(runbook)
 

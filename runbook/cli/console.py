@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 
-from runbook.text import shown
+from runbook.common.text import shown
 
 
 class _Shown:

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from runbook.diagnostics import Problem
-from runbook.text import shown
+from runbook.common.problems import Problem
+from runbook.common.text import shown
 
 if TYPE_CHECKING:
-    from runbook.plan import Plan
-    from runbook.store import Event
+    from runbook.planning.plan import Plan
+    from runbook.weekend.sqlite import Event
 
 
 def color_enabled(stream: object = None) -> bool:
@@ -45,7 +45,7 @@ def echo(text: str = "") -> None:
 
 def echo_event(event: Event, plan: Plan) -> None:
     """A recorded event as one line of JSON: what every recording command prints with --json."""
-    from runbook.contracts import event_json
+    from runbook.contracts.weekend import event_json
 
     typer.echo(json.dumps(event_json(event, plan), ensure_ascii=False))
 

@@ -13,13 +13,13 @@ from rich.table import Table
 from rich.text import Text
 
 from runbook.cli.console import console
-from runbook.display import count, possessive
-from runbook.durations import clock, format_duration, format_variance, utc_offset
-from runbook.plan import Plan
-from runbook.state import PullForward, Snapshot
-from runbook.text import shown
-from runbook.timeline import Scale, ticks
-from runbook.validate import Validation
+from runbook.common.display import count, possessive
+from runbook.common.text import shown
+from runbook.format.durations import clock, format_duration, format_variance, utc_offset
+from runbook.planning.plan import Plan
+from runbook.planning.timeline import Scale, ticks
+from runbook.validation.validate import Validation
+from runbook.weekend.forecast import PullForward, Snapshot
 
 
 def finish_line(plan: Plan) -> Text:
@@ -197,7 +197,7 @@ def forecast_table(
 ) -> Table:
     """The timeline recomputed from actuals: planned start, forecast start and finish, the
     start's lateness and the finish's slip against the baseline."""
-    from runbook.display import STATUS_STYLE
+    from runbook.common.display import STATUS_STYLE
 
     zone, dated = plan.zone, plan.needs_dates()
     rows = []
@@ -367,7 +367,7 @@ def show_plan(
 ) -> None:
     """Print the plan for people (recomputed from actuals when there is a snapshot); with a
     team, its tasks only, and still the weekend's finish."""
-    from runbook.team import team_indices, team_view
+    from runbook.weekend.team import team_indices, team_view
 
     out = console()
     only = None if team is None else team_indices(plan, team)

@@ -9,12 +9,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from runbook.display import STATUS_STYLE, possessive
-from runbook.durations import clock, format_duration, t_plus
-from runbook.engine import describe_ahead
-from runbook.gates import next_point_of_no_return
-from runbook.plan import Plan
-from runbook.state import (
+from runbook.common.display import STATUS_STYLE, possessive
+from runbook.common.text import shown
+from runbook.format.durations import clock, format_duration, t_plus
+from runbook.planning.plan import Plan
+from runbook.weekend.forecast import (
     FAILED,
     PULL_HORIZON,
     PullForward,
@@ -26,10 +25,11 @@ from runbook.state import (
     ready_to_start,
     running_now,
 )
-from runbook.store import Event
-from runbook.team import TeamView
-from runbook.text import shown
-from runbook.views import (
+from runbook.weekend.gates import next_point_of_no_return
+from runbook.weekend.sqlite import Event
+from runbook.weekend.team import TeamView
+from runbook.weekend.usecases import describe_ahead
+from runbook.weekend.views import (
     OpenNoGo,
     gate_waits,
     open_no_gos,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from runbook.cli import output
 from runbook.cli.common import runbook_file, state_file
-from runbook.durations import TimeError, parse_moment
-from runbook.engine import Weekend, system_clock
-from runbook.errors import InputError
-from runbook.plan import Plan
+from runbook.common.errors import InputError
+from runbook.format.durations import TimeError, parse_moment
+from runbook.planning.plan import Plan
+from runbook.weekend.usecases import Weekend, system_clock
 
 
 def open_weekend(

@@ -2,7 +2,8 @@
 
 The app takes its weekend (runbook + store + clock) as a parameter, so tests run it with a
 frozen clock and a real state file. It never computes a rule itself: check-ins go through
-``Weekend.record``, the forecast through ``runbook.state``, alerts through ``runbook.alerts``.
+``Weekend.record``, the forecast through ``runbook.weekend.forecast``, alerts through
+``runbook.weekend.alerts``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.widgets import DataTable, Digits, Footer, Label, Static, TabbedContent, TabPane
 
-from runbook.alerts import Alert, alerts
-from runbook.durations import clock, format_duration, t_plus
-from runbook.engine import Weekend, describe_ahead
-from runbook.errors import RunbookError
-from runbook.filters import TaskFilter
-from runbook.gates import next_point_of_no_return
-from runbook.live import Live
-from runbook.progress import progress, progress_by
-from runbook.state import (
+from runbook.common.errors import RunbookError
+from runbook.common.text import shown
+from runbook.format.durations import clock, format_duration, t_plus
+from runbook.tui.rows import COLUMN_KEYS, bar, lines_or_none, team_contact
+from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
+from runbook.tui.table import TaskTable
+from runbook.tui.timeline import Timeline
+from runbook.weekend.alerts import Alert, alerts
+from runbook.weekend.filters import TaskFilter
+from runbook.weekend.forecast import (
     FAILED,
     Snapshot,
     late_tasks,
@@ -32,12 +34,11 @@ from runbook.state import (
     ready_to_start,
     running_now,
 )
-from runbook.text import shown
-from runbook.tui.rows import COLUMN_KEYS, bar, lines_or_none, team_contact
-from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
-from runbook.tui.table import TaskTable
-from runbook.tui.timeline import Timeline
-from runbook.views import open_no_gos, resumed_note, split_ready
+from runbook.weekend.gates import next_point_of_no_return
+from runbook.weekend.live import Live
+from runbook.weekend.progress import progress, progress_by
+from runbook.weekend.usecases import Weekend, describe_ahead
+from runbook.weekend.views import open_no_gos, resumed_note, split_ready
 
 VERBS = {
     "start": "Start",

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from runbook.display import STATUS_STYLE
-from runbook.durations import clock, format_duration, format_variance
-from runbook.state import Snapshot, TaskState, overrun, start_order
-from runbook.text import shown
+from runbook.common.display import STATUS_STYLE
+from runbook.common.text import shown
+from runbook.format.durations import clock, format_duration, format_variance
+from runbook.weekend.forecast import Snapshot, TaskState, overrun, start_order
 
 # (key, label) of the task table's columns, in order.
 # Most important first, so a narrow terminal still shows what matters without scrolling.

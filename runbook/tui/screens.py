@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
-from runbook.filters import HELP as FILTER_HELP
-from runbook.text import shown
+from runbook.common.text import shown
+from runbook.weekend.filters import HELP as FILTER_HELP
 
 
 class ConfirmScreen(ModalScreen[str | None]):

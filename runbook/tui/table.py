@@ -6,9 +6,9 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
-from runbook.filters import TaskFilter
-from runbook.state import Snapshot
 from runbook.tui.rows import COLUMN_KEYS, COLUMNS, WIDTHS, dated, sort_value, task_row
+from runbook.weekend.filters import TaskFilter
+from runbook.weekend.forecast import Snapshot
 
 
 def _signature(cell: Text) -> tuple[object, ...]:

@@ -14,8 +14,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from runbook.state import Snapshot
-from runbook.timeline import Scale, ticks
+from runbook.planning.timeline import Scale, ticks
+from runbook.weekend.forecast import Snapshot
 
 LABEL = 26
 BASE = Style.parse("grey50")

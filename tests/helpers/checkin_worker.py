@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
-from runbook.engine import Weekend
+from runbook.weekend.usecases import Weekend
 
 
 def now() -> datetime:

@@ -15,8 +15,8 @@ import sqlite3
 import sys
 import time
 
-from runbook import store as store_module
-from runbook.store import NewEvent, Store
+from runbook.weekend import sqlite as store_module
+from runbook.weekend.sqlite import NewEvent, Store
 
 TASK = "freeze"  # a task of examples/minimal.yaml, so the engine can use the file afterwards
 

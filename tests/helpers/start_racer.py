@@ -13,7 +13,7 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from runbook.engine import Weekend
+from runbook.weekend.usecases import Weekend
 
 
 def now() -> datetime:

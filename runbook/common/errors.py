@@ -1,0 +1,64 @@
+"""The one error family of runbook and its exit-code table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from runbook.common.problems import Problem
+
+# Exit codes, in one place: 0 ok, 1 invalid input or refused action, 2 usage.
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+class RunbookError(Exception):
+    """Base of every error a user can cause; carries its exit code and an optional hint."""
+
+    exit_code = EXIT_INVALID
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class InvalidRunbook(RunbookError):
+    """The runbook file cannot be used; ``problems`` lists every located problem."""
+
+    def __init__(self, problems: list[Problem], *, source: str) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        noun = "problem" if len(errors) == 1 else "problems"
+        super().__init__(f"{source}: {len(errors)} {noun} found; the runbook is not valid")
+        self.problems = problems
+        self.source = source
+
+
+class InputError(RunbookError):
+    """A value given on the command line (a time, a duration, an id) is not usable."""
+
+
+class Refused(RunbookError):
+    """An action the rules do not allow right now (it may be forced deliberately)."""
+
+    exit_code = EXIT_REFUSED
+
+    def __init__(self, message: str, *, hint: str | None = None, forceable: bool = True) -> None:
+        super().__init__(message, hint=hint)
+        self.forceable = forceable
+
+
+class StateError(RunbookError):
+    """The state database cannot be used with this runbook (foreign, newer, or not ours)."""
+
+
+class DamagedState(StateError):
+    """The state database is damaged: SQLite cannot read it, or a record in it is unreadable."""
+
+
+class UsageError(RunbookError):
+    """The command was called wrongly (missing file, conflicting options)."""
+
+    exit_code = EXIT_USAGE

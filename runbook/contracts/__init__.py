@@ -1,0 +1,1 @@
+"""Every --json (and CSV) contract in one place."""

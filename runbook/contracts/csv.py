@@ -1,0 +1,66 @@
+"""Plan exports for scripts and spreadsheets (CSV); the JSON contract is ``Plan.to_json``."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from runbook.common.text import shown
+from runbook.planning.plan import Plan
+
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "team",
+    "phase",
+    "duration_minutes",
+    "depends_on",
+    "earliest_start",
+    "earliest_finish",
+    "latest_start",
+    "latest_finish",
+    "total_float_minutes",
+    "free_float_minutes",
+    "critical",
+)
+
+
+# Columns of free text from the runbook. Only these are guarded: the figures (a float of -30
+# minutes) are genuinely numbers and must stay numbers in a spreadsheet.
+CSV_TEXT_COLUMNS = frozenset({"id", "title", "team", "phase", "depends_on"})
+# A cell a spreadsheet would run as a formula (the OWASP CSV-injection rule).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell safe in a spreadsheet and on a terminal: controls shown, and a leading
+    ``=``, ``+``, ``-``, ``@``, tab or carriage return made inert by a ``'``."""
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return shown(value)
+
+
+def plan_csv(plan: Plan, team: str | None = None) -> str:
+    """One row a task (of ``team``'s only, given one), in file order, with the columns of
+    the JSON contract."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    tasks = plan.to_json()["tasks"]
+    assert isinstance(tasks, list)
+    for row in tasks:
+        assert isinstance(row, dict)
+        if team is not None and row["team"] != team:
+            continue
+        values = []
+        for column in CSV_COLUMNS:
+            value = row[column]
+            if column == "depends_on":
+                value = " ".join(value)
+            if column in CSV_TEXT_COLUMNS and value is not None:
+                value = csv_text(str(value))
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            values.append("" if value is None else value)
+        writer.writerow(values)
+    return buffer.getvalue().rstrip("\n")

@@ -1,0 +1,258 @@
+"""The readiness report and the review as JSON: every figure, times ISO 8601 with offset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runbook.format.durations import iso, minutes
+from runbook.reports.readiness import ReadinessReport
+from runbook.reports.review import Review
+
+
+def readiness_json(report: ReadinessReport) -> dict[str, Any]:
+    """``runbook readiness --format json``."""
+    plan = report.plan
+    zone = plan.zone if plan is not None else None
+
+    def when(seconds: int | None) -> str | None:
+        return iso(seconds, zone) if zone is not None and seconds is not None else None
+
+    data: dict[str, Any] = {
+        "runbook": plan.name if plan else None,
+        "file": report.source,
+        "generated": when(report.now),
+        "recommendation": report.recommendation,
+        "findings": [
+            {"rule": f.rule, "outcome": f.outcome, "message": f.message} for f in report.findings
+        ],
+        "validation": {
+            "valid": plan is not None,
+            "problems": [p.to_dict(report.source) for p in report.problems],
+        },
+        "missing": report.missing,
+        "rules": report.rules.model_dump(),
+    }
+    if plan is None:
+        return data
+    by_index = {t.id: i for i, t in enumerate(plan.tasks)}
+    data["schedule"] = {
+        "start": when(plan.start),
+        "finish": when(plan.finish),
+        "deadline": when(plan.deadline),
+        "buffer_minutes": None if plan.buffer is None else minutes(plan.buffer),
+        "critical_path": [plan.tasks[i].id for i in plan.critical_path],
+        "near_critical": [{"id": i, "float_minutes": minutes(f)} for i, f in report.near_critical],
+    }
+    snap = report.snapshot
+    if snap is not None:  # during the weekend: the live forecast, next to the plan
+        data["schedule"].update(
+            {
+                "as_of": when(report.now),
+                "forecast_finish": when(snap.forecast_finish),
+                "ahead_minutes": minutes(snap.ahead),
+                "spare_minutes": None if snap.spare is None else minutes(snap.spare),
+                "remaining_critical_path": [plan.tasks[i].id for i in snap.critical_path],
+                "counts": snap.counts,
+                "later_events_left_out": report.later_events,
+            }
+        )
+    data["gates"] = [
+        {
+            "id": g.id,
+            "title": g.title,
+            "criteria": g.criteria,
+            "approvers": g.approvers,
+            "rollback_minutes": None if g.ponr.rollback is None else minutes(g.ponr.rollback),
+            "rollback_tasks": g.rollback_tasks,
+            "planned": when(g.ponr.planned),
+            "point_of_no_return": when(g.ponr.point),
+            "margin_minutes": None if g.ponr.margin is None else minutes(g.ponr.margin),
+            "decision": g.decision,
+            "decided_by": g.decided_by,
+            **(
+                {
+                    "status": g.status,
+                    "standing": g.standing,
+                    "forecast": when(g.ponr.forecast),
+                    "forecast_margin_minutes": None
+                    if g.ponr.forecast_margin is None
+                    else minutes(g.ponr.forecast_margin),
+                }
+                if snap is not None
+                else {}
+            ),
+        }
+        for g in report.gates
+    ]
+    sim = report.simulation
+    if sim is not None:
+        data["simulation"] = {
+            "runs": sim.runs,
+            "seed": sim.seed,
+            "p_on_time": None if sim.p_on_time is None else round(sim.p_on_time, 4),
+            "p50": when(sim.p50),
+            "p80": when(sim.p80),
+            "p95": when(sim.p95),
+            "mean": when(sim.mean),
+            "earliest": when(sim.earliest),
+            "latest": when(sim.latest),
+            "deterministic_finish": when(sim.deterministic_finish),
+            **({"remaining_from": when(report.now)} if snap is not None else {}),
+            "histogram": [{"from": when(a), "to": when(b), "runs": n} for a, b, n in sim.histogram],
+            "criticality": [
+                {"id": t.id, "index": round(sim.criticality[by_index[t.id]], 4)}
+                for t in sorted(plan.tasks, key=lambda t: -sim.criticality[by_index[t.id]])
+                if sim.criticality[by_index[t.id]] > 0
+            ],
+        }
+    if report.rehearsal is not None:
+        r = report.rehearsal
+        data["rehearsal"] = {
+            "file": r.source,
+            "tasks": [
+                {
+                    "id": e.id,
+                    "planned_minutes": minutes(e.planned),
+                    "actual_minutes": minutes(e.actual),
+                    "overrun_minutes": minutes(e.overrun),
+                    "suggested": {
+                        "optimistic_minutes": minutes(e.optimistic),
+                        "duration_minutes": minutes(e.suggested),
+                        "pessimistic_minutes": minutes(e.pessimistic),
+                    },
+                }
+                for e in r.tasks
+            ],
+            "most_overrun": [e.id for e in r.overruns[:10]],
+            "not_done": r.not_done,
+        }
+        if r.learned is not None:  # --learn: the estimates the simulation took from it
+            data["rehearsal"]["learned"] = [
+                {
+                    "id": x.evidence.id,
+                    "reason": x.reason,
+                    "optimistic_minutes": minutes(x.evidence.optimistic),
+                    "duration_minutes": minutes(x.evidence.suggested),
+                    "pessimistic_minutes": minutes(x.evidence.pessimistic),
+                }
+                for x in r.learned
+            ]
+    data["risks"] = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "likelihood": r.likelihood,
+            "impact": r.impact,
+            "score": r.score,
+            "owner": r.owner,
+            "mitigation": r.mitigation,
+            "status": r.status,
+            "tasks": r.tasks,
+        }
+        for r in report.risks
+    ]
+    data["readiness"] = [
+        {
+            "id": i.id,
+            "title": i.title,
+            "owner": i.owner,
+            "due": when(i.due),
+            "done_by": i.done_by,
+            "done_at": when(i.done_at),
+            "overdue": i.overdue,
+        }
+        for i in report.items
+    ]
+    data["signoffs"] = [
+        {
+            "team": s.team,
+            "name": s.name,
+            "lead": s.lead,
+            "signed_by": s.by,
+            "at": when(s.at),
+            "signers": [{"by": x.by, "at": when(x.at)} for x in s.signers],
+        }
+        for s in report.signoffs
+    ]
+    return data
+
+
+def review_json(review: Review) -> dict[str, Any]:
+    """``runbook review --format json``."""
+    zone = review.plan.zone
+
+    def when(seconds: int | None) -> str | None:
+        return iso(seconds, zone) if seconds is not None else None
+
+    def mins(seconds: int | None) -> int | float | None:
+        return None if seconds is None else minutes(seconds)
+
+    return {
+        "runbook": review.plan.name,
+        "generated": when(review.now),
+        "baseline_finish": when(review.baseline_finish),
+        "actual_finish": when(review.actual_finish),
+        "slip_minutes": mins(review.slip),
+        "deadline": when(review.plan.deadline),
+        "counts": review.counts,
+        "tasks": [
+            {
+                "id": r.id,
+                "team": r.team,
+                "status": r.status,
+                "planned_start": when(r.planned_start),
+                "planned_finish": when(r.planned_finish),
+                "actual_start": when(r.actual_start),
+                "actual_finish": when(r.actual_finish),
+                "planned_minutes": mins(r.planned),
+                "actual_minutes": mins(r.actual),
+                "finish_slip_minutes": mins(r.finish_slip),
+                "own_overrun_minutes": mins(r.own_overrun),
+                "inherited_minutes": mins(r.inherited),
+                "reason": r.reason,
+            }
+            for r in review.rows
+        ],
+        "teams": [
+            {
+                "team": t.team,
+                "name": t.name,
+                "tasks": t.tasks,
+                "done": t.done,
+                "planned_minutes": mins(t.planned),
+                "actual_minutes": mins(t.actual),
+                "overrun_minutes": mins(t.overrun),
+            }
+            for t in review.teams
+        ],
+        "lateness_minutes": mins(review.lateness),
+        "root_causes": [
+            {
+                "id": c.id,
+                "team": c.team,
+                "caused_minutes": mins(c.caused),
+                "own_overrun_minutes": mins(c.overrun),
+                "own_late_start_minutes": mins(c.late_start),
+            }
+            for c in review.root_causes
+        ],
+        "biggest_slips": [
+            {
+                "id": s.id,
+                "finish_slip_minutes": mins(s.finish_slip),
+                "own_overrun_minutes": mins(s.own_overrun),
+                "inherited_minutes": mins(s.inherited),
+                "came_from": s.came_from,
+            }
+            for s in review.slips
+        ],
+        "aftercare": [
+            {"id": r.id, "status": r.status, "team": r.team, "reason": r.reason}
+            for r in review.aftercare
+        ],
+        "skipped": [{"id": r.id, "reason": r.reason} for r in review.skipped],
+        "notes": [
+            {"at": when(e.at), "task": e.task, "kind": e.summary, "by": e.actor, "note": e.note}
+            for e in review.notes
+        ],
+    }

@@ -1,0 +1,160 @@
+"""The ``--json`` contracts of the check-in, status and log commands, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runbook.format.durations import iso, minutes
+from runbook.planning.plan import Plan
+from runbook.weekend.forecast import PullForward, Snapshot, TaskState
+from runbook.weekend.sqlite import Event
+from runbook.weekend.team import team_indices, team_states
+from runbook.weekend.views import needs_decision, open_no_gos, split_ready
+
+
+def event_json(event: Event, plan: Plan) -> dict[str, Any]:
+    """One event: ``{"seq", "at", "recorded", "task", "kind", "actor", "host", "note",
+    "forced", "data"}``; times ISO 8601 with the runbook's offset."""
+    zone = plan.zone
+    return {
+        "seq": event.seq,
+        "at": iso(event.at, zone),
+        "recorded": iso(event.recorded, zone),
+        "task": event.task,
+        "kind": event.kind,
+        "actor": event.actor,
+        "host": event.host,
+        "note": event.note,
+        "forced": event.forced,
+        "data": event.data,
+    }
+
+
+def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
+    """One task in ``runbook status --json``."""
+    zone = snap.plan.zone
+    task = snap.plan.tasks[state.index]
+    start_var, duration_var = state.start_variance, state.duration_variance
+    finish_var = state.finish_variance
+    return {
+        "id": state.id,
+        "team": task.team,
+        "status": state.status,
+        "planned_start": iso(state.planned_start, zone),
+        "planned_finish": iso(state.planned_finish, zone),
+        "actual_start": iso(state.actual_start, zone),
+        "actual_finish": iso(state.actual_finish, zone),
+        "forecast_start": iso(state.forecast_start, zone),
+        "forecast_finish": iso(state.forecast_finish, zone),
+        "late": state.late,
+        "critical": state.critical,
+        "start_variance_minutes": None if start_var is None else minutes(start_var),
+        "duration_variance_minutes": None if duration_var is None else minutes(duration_var),
+        "finish_variance_minutes": None if finish_var is None else minutes(finish_var),
+        "reason": state.reason,
+        "forced": state.forced,
+        "decision_needed": needs_decision(snap, state),
+        "resumed": state.resumed,
+        "lost_minutes": minutes(state.lost),
+    }
+
+
+def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
+    """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
+    "deadline", "ahead_minutes", "counts", "critical_path", "next_point_of_no_return",
+    "decisions_needed", "no_go", "team", "tasks", "later_events"}``. With a team, the counts,
+    the critical path and the tasks are the team's own; the finish and ahead/behind stay the
+    weekend's. ``later_events``: how many events a replay at ``now`` left out."""
+    zone = snap.plan.zone
+    chosen = snap.tasks if team is None else team_states(snap, team)
+    mine = {s.index for s in chosen}
+    counts = {s: 0 for s in snap.counts}
+    for state in chosen:
+        counts[state.status] += 1
+    deadline = snap.plan.deadline
+    from runbook.weekend.gates import next_point_of_no_return
+
+    ponr = next_point_of_no_return(snap)
+    return {
+        "now": iso(snap.now, zone),
+        "baseline_finish": iso(snap.baseline_finish, zone),
+        "forecast_finish": iso(snap.forecast_finish, zone),
+        "deadline": iso(deadline, zone),
+        "ahead_minutes": minutes(snap.ahead),
+        "counts": counts,
+        "critical_path": [snap.plan.tasks[i].id for i in snap.critical_path if i in mine],
+        "next_point_of_no_return": None
+        if ponr is None or ponr.point is None
+        else {
+            "gate": ponr.gate,
+            "at": iso(ponr.point, zone),
+            "minutes_left": minutes(ponr.point - snap.now),
+            "rollback_minutes": minutes(ponr.rollback or 0),
+        },
+        "team": None if team is None else {"id": team, "name": snap.plan.team_name(team)},
+        "decisions_needed": [
+            {"gate": d.gate, "approvers": d.approvers, "since": iso(d.since, zone)}
+            for d in split_ready(snap, chosen)[1]
+        ],
+        "no_go": [
+            {
+                "gate": n.gate,
+                "decided_at": iso(n.decided.at, zone),
+                "decided_by": n.decided.actor,
+                "note": n.decided.note,
+                "rollback_minutes": None if n.rollback is None else minutes(n.rollback),
+                "rollback_tasks": n.rollback_tasks,
+                "start_rollback_by": iso(n.start_by, zone),
+            }
+            for n in open_no_gos(snap)
+        ],
+        "tasks": [task_state_json(s, snap) for s in chosen],
+        "later_events": snap.later_events,
+    }
+
+
+def with_forecast(
+    plan_json: dict[str, Any], snap: Snapshot, pull: list[PullForward]
+) -> dict[str, Any]:
+    """``runbook plan --json`` with a state file: the plan contract, plus each task's
+    ``status``, ``forecast_start`` and ``forecast_finish``, and a ``forecast`` object with
+    ``now``, ``baseline_finish``, ``forecast_finish``, ``ahead_minutes`` and ``pull_forward``
+    (tasks only their not_before holds back)."""
+    zone = snap.plan.zone
+    by_id = {s.id: s for s in snap.tasks}
+    for row in plan_json["tasks"]:
+        state = by_id.get(row["id"])
+        if state is not None:
+            row["status"] = state.status
+            row["forecast_start"] = iso(state.forecast_start, zone)
+            row["forecast_finish"] = iso(state.forecast_finish, zone)
+    plan_json["forecast"] = {
+        "now": iso(snap.now, zone),
+        "baseline_finish": iso(snap.baseline_finish, zone),
+        "forecast_finish": iso(snap.forecast_finish, zone),
+        "ahead_minutes": minutes(snap.ahead),
+        "pull_forward": [
+            {
+                "id": p.id,
+                "not_before": iso(p.not_before, zone),
+                "could_start": iso(p.could_start, zone),
+                "gain_minutes": minutes(p.gain),
+            }
+            for p in pull
+        ],
+    }
+    return plan_json
+
+
+def for_team(plan_json: dict[str, Any], plan: Plan, team: str) -> dict[str, Any]:
+    """``runbook plan --team TEAM --json``: the plan contract with only the team's tasks, its
+    part of the critical path (and of ``forecast.pull_forward``), and a ``team`` object;
+    ``finish``, ``deadline`` and ``buffer_minutes`` stay the weekend's."""
+    mine = {plan.tasks[i].id for i in team_indices(plan, team)}
+    plan_json["critical_path"] = [i for i in plan_json["critical_path"] if i in mine]
+    plan_json["team"] = {"id": team, "name": plan.team_name(team)}
+    plan_json["tasks"] = [row for row in plan_json["tasks"] if row["id"] in mine]
+    forecast = plan_json.get("forecast")
+    if forecast is not None:
+        forecast["pull_forward"] = [p for p in forecast["pull_forward"] if p["id"] in mine]
+    return plan_json

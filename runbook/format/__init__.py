@@ -1,0 +1,1 @@
+"""The runbook format: pydantic models, durations and times, the hardened YAML reader."""

@@ -1,0 +1,41 @@
+"""Reading a runbook file: its bytes, safely bounded, and the content hash that names them.
+
+Kept apart from the loader so a check-in can hash the runbook without importing pydantic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from runbook.common.errors import InputError
+
+MAX_BYTES = 10 * 1024 * 1024
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a runbook file, refusing what cannot or should not be read."""
+    name = os.fspath(path)
+    try:
+        size = os.stat(name).st_size
+        if Path(name).is_dir():
+            raise InputError(f"{name}: is a directory, not a runbook file")
+        if size > MAX_BYTES:
+            raise InputError(
+                f"{name}: the file is {size / 1048576:.1f} MiB; runbooks larger than "
+                f"{MAX_BYTES // 1048576} MiB are refused"
+            )
+        with open(name, "rb") as f:
+            return f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file", hint="give the runbook with -f FILE") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+
+
+def digest_of(data: bytes) -> str:
+    """The content hash that identifies one version of a runbook file."""
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,398 @@
+"""Monte Carlo simulation of the finish: Beta-PERT task durations over the dependency graph.
+
+Every run draws each estimated task's duration from the Beta-PERT distribution of its
+three-point estimate (``optimistic``, ``duration`` as the most likely, ``pessimistic``;
+lambda = 4); a task without an estimate keeps its planned duration. The forward pass is the
+CPM one of ``runbook.planning.cpm``: a task starts at the latest of the runbook's start, its
+``not_before`` and its predecessors' finish. The work is vectorised over runs: times are
+``tasks x runs`` arrays, in seconds after ``plan.start``, processed in ``plan.order`` and in
+chunks of runs so memory stays bounded on large runbooks.
+
+The critical path of a run is the CPM one (``schedule._critical_path``) for that run's
+durations: it ends at the task with the latest finish (the first in file order on a tie,
+then on through zero-duration successors that end at the same moment, such as a closing
+milestone) and goes back through each task's driving predecessor, the one whose finish sets
+its start (the first in file order on a tie; a predecessor that finishes exactly at the
+task's ``not_before`` still drives it). It stops at a task whose start is set by its
+``not_before`` or by the runbook's start.
+
+During the weekend (``progress`` given) the simulation runs the remaining work only, by the
+forecast rule of ``runbook.weekend.forecast`` with drawn durations:
+
+- a done task keeps its actual start and finish, and a skipped one takes no time (it ends when
+  its last predecessor does);
+- a running (or failed) task keeps its actual start; its duration is drawn from its Beta-PERT
+  *conditional on being longer than the time it has already run* (inverse transform: a uniform
+  draw between F(elapsed) and 1, mapped back through the distribution function, which is
+  integrated numerically on a fine grid), so it never finishes before now. A task that has
+  already run past its pessimistic figure finishes now: the estimate no longer says anything
+  about it, and the forecast rule makes the same assumption. Without an estimate it finishes
+  at the later of actual start + planned duration and now, as in the forecast;
+- a task not yet started starts no earlier than now.
+
+Done and skipped tasks are history: they are never counted on a run's critical path. Without
+any estimate every run is the forecast. ``estimates`` replaces tasks' three-point estimates
+(the ones learnt from a dress rehearsal).
+
+numpy is imported by the functions that need it, not at import time, so a front end can
+import this module without paying for numpy until it simulates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+from runbook.common.errors import InputError
+from runbook.planning.plan import Plan
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Floats = NDArray[np.float64]
+    Ints = NDArray[np.int32]
+
+DEFAULT_RUNS = 10_000
+PERT_LAMBDA = 4.0
+HISTOGRAM_BINS = 30
+CHUNK_CELLS = 2_000_000  # task x run cells per chunk (2,000 runs at 1,000 tasks): ~40 MB
+MIN_CHUNK_RUNS = 256  # fewer runs per chunk would spend the time in Python, not numpy
+PERCENTILES = (50, 80, 95)
+CDF_POINTS = 4097  # grid of the numerical distribution function of a running task's PERT
+
+Estimate = tuple[int, int, int]  # optimistic, most likely, pessimistic (seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where the weekend stands at a checkpoint, as the simulation needs it (epoch seconds,
+    tasks by index): the forecast rule's view of the check-ins."""
+
+    now: int
+    forecast: int  # the forecast finish (what every run gives without estimates)
+    done: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # actual start, finish
+    skipped: frozenset[int] = frozenset()
+    running: Mapping[int, int] = field(default_factory=dict)  # actual start (running/failed)
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """The distribution of the finish over ``runs`` simulated weekends (epoch seconds)."""
+
+    runs: int
+    seed: int
+    p_on_time: float | None  # P(finish <= deadline); None without a deadline
+    p50: int
+    p80: int
+    p95: int
+    mean: int
+    earliest: int  # the earliest simulated finish
+    latest: int  # the latest simulated finish
+    criticality: list[float]  # per task index (file order): share of runs on the critical path
+    histogram: list[tuple[int, int, int]]  # (bin start, bin end, runs) over the finish times
+    deterministic_finish: int  # plan.finish (during the weekend: the forecast), for comparison
+
+
+class Samples(NamedTuple):
+    """The raw outcome of the runs: each run's finish and each task's critical-path count."""
+
+    finish: Floats  # per run, seconds after plan.start
+    critical_runs: NDArray[np.int64]  # per task index, runs in which it was on the path
+
+
+class _Model(NamedTuple):
+    """The plan as arrays: what the forward pass of every chunk needs."""
+
+    base: Floats  # earliest start of each task (runbook start or not_before), seconds
+    duration: Floats  # planned duration of each task, seconds
+    estimated: Ints  # indices of the tasks whose duration is drawn
+    low: Floats  # optimistic duration of each estimated task
+    span: Floats  # pessimistic minus optimistic
+    alpha: Floats  # Beta shape parameters of each estimated task with span > 0
+    beta: Floats
+    preds: list[Ints]  # predecessor indices of each task, ascending (file order wins ties)
+    may_be_instant: list[int]  # tasks with predecessors whose duration can be zero, descending
+    running: Ints  # tasks running at the checkpoint (their duration is at least ``elapsed``)
+    elapsed: Floats  # seconds each running task has run by the checkpoint
+    conditioned: Ints  # the running tasks among ``estimated``, by position in ``estimated``
+    finished: Ints  # done and skipped tasks: never on the remaining critical path
+
+
+def simulate(
+    plan: Plan,
+    *,
+    runs: int = DEFAULT_RUNS,
+    seed: int = 0,
+    progress: Progress | None = None,
+    estimates: Mapping[str, Estimate] | None = None,
+) -> Simulation:
+    """Simulate the weekend ``runs`` times (seeded) and summarise the finish and criticality;
+    from a checkpoint's ``progress`` on when given, with ``estimates`` replacing the
+    runbook's three-point estimates of those tasks."""
+    import numpy as np
+
+    samples = sample(plan, runs=runs, seed=seed, progress=progress, estimates=estimates)
+    finish = samples.finish
+    start = plan.start
+    quantiles = np.percentile(finish, PERCENTILES)
+    p50, p80, p95 = (start + _round(q) for q in quantiles)
+    on_time = None
+    if plan.deadline is not None:
+        on_time = float(np.count_nonzero(finish <= plan.deadline - start)) / runs
+    return Simulation(
+        runs=runs,
+        seed=seed,
+        p_on_time=on_time,
+        p50=p50,
+        p80=p80,
+        p95=p95,
+        mean=start + _round(float(finish.mean())),
+        earliest=start + _round(float(finish.min())),
+        latest=start + _round(float(finish.max())),
+        criticality=(samples.critical_runs / runs).tolist(),
+        histogram=histogram(finish, start),
+        deterministic_finish=plan.finish if progress is None else progress.forecast,
+    )
+
+
+def sample(
+    plan: Plan,
+    *,
+    runs: int = DEFAULT_RUNS,
+    seed: int = 0,
+    progress: Progress | None = None,
+    estimates: Mapping[str, Estimate] | None = None,
+) -> Samples:
+    """Run the simulation and return every run's finish and each task's critical count.
+
+    The runs are drawn chunk by chunk from one ``numpy.random.default_rng(seed)`` stream, so
+    the same plan, runs and seed give the same samples.
+    """
+    import numpy as np
+
+    if runs < 1:
+        raise InputError(f"the number of runs must be at least 1, not {runs}")
+    if seed < 0:
+        raise InputError(f"the seed must be zero or more, not {seed}")
+    model = _model(plan, progress, estimates or {})
+    rng = np.random.default_rng(seed)
+    tasks = len(plan.tasks)
+    finish = np.empty(runs, dtype=np.float64)
+    counts = np.zeros(tasks, dtype=np.int64)
+    chunk = chunk_runs(tasks)
+    for first in range(0, runs, chunk):
+        n = min(chunk, runs - first)
+        ends, drivers = _forward(model, plan.order, _durations(model, rng, n))
+        finish[first : first + n] = ends.max(axis=0)
+        counts += _critical_counts(model, ends, drivers)
+    counts[model.finished] = 0
+    return Samples(finish, counts)
+
+
+def chunk_runs(tasks: int) -> int:
+    """How many runs to simulate at once so a chunk's arrays stay near ``CHUNK_CELLS``."""
+    return max(MIN_CHUNK_RUNS, CHUNK_CELLS // max(1, tasks))
+
+
+def histogram(finish: Floats, start: int) -> list[tuple[int, int, int]]:
+    """About 30 bins of whole seconds over the finish times: ``(start, end, runs)`` each.
+
+    Bins are half-open ``[start, end)`` except the last, which includes its end.
+    """
+    import numpy as np
+
+    low = int(np.floor(finish.min()))
+    high = int(np.ceil(finish.max()))
+    width = max(1, -(-(high - low) // HISTOGRAM_BINS))
+    bins = max(1, -(-(high - low) // width))
+    edges = low + width * np.arange(bins + 1, dtype=np.int64)
+    counts, _ = np.histogram(finish, bins=edges)
+    return [(start + int(edges[i]), start + int(edges[i + 1]), int(counts[i])) for i in range(bins)]
+
+
+# --- The plan as arrays -----------------------------------------------------------------
+
+
+def _model(plan: Plan, progress: Progress | None, estimates: Mapping[str, Estimate]) -> _Model:
+    """Base starts, durations, PERT parameters and predecessors of every task, as arrays."""
+    import numpy as np
+
+    start = plan.start
+    tasks = plan.tasks
+    now = 0 if progress is None else max(0, progress.now - start)
+    done = progress.done if progress is not None else {}
+    skipped = progress.skipped if progress is not None else frozenset()
+    running = progress.running if progress is not None else {}
+    base = np.array(
+        [max(now, 0 if t.not_before is None else t.not_before - start) for t in tasks],
+        dtype=np.float64,
+    )
+    points = [estimates.get(t.id) or (t.optimistic, t.duration, t.pessimistic) for t in tasks]
+    duration = np.array([m for _, m, _ in points], dtype=np.float64)
+    preds = [np.array(sorted(set(t.preds)), dtype=np.int32) for t in tasks]
+    no_preds = np.array([], dtype=np.int32)
+    for i, (began, ended) in done.items():  # history: its actual times, whatever came before
+        base[i], duration[i], preds[i] = began - start, ended - began, no_preds
+    for i in skipped:  # takes no time: ends when its last predecessor does
+        base[i], duration[i] = 0, 0
+    for i, began in running.items():  # began already; drawn (or planned) from there
+        base[i], preds[i] = began - start, no_preds
+    drawn = [
+        i
+        for i, (o, _, p) in enumerate(points)
+        if o is not None and p is not None and p > o and i not in done and i not in skipped
+    ]
+    low = np.array([points[i][0] or 0 for i in drawn], dtype=np.float64)
+    high = np.array([points[i][2] or 0 for i in drawn], dtype=np.float64)
+    likely = duration[drawn]
+    instant = [
+        i
+        for i in range(len(tasks))
+        if len(preds[i]) and (duration[i] == 0 or (i not in done and points[i][0] == 0))
+    ]
+    on = sorted(running)
+    return _Model(
+        base=base,
+        duration=duration,
+        estimated=np.array(drawn, dtype=np.int32),
+        low=low,
+        span=high - low,
+        alpha=1 + PERT_LAMBDA * (likely - low) / (high - low),
+        beta=1 + PERT_LAMBDA * (high - likely) / (high - low),
+        preds=preds,
+        may_be_instant=sorted(instant, reverse=True),
+        running=np.array(on, dtype=np.int32),
+        elapsed=np.array([now - (running[i] - start) for i in on], dtype=np.float64),
+        conditioned=np.array([k for k, i in enumerate(drawn) if i in running], dtype=np.int32),
+        finished=np.array(sorted({*done, *skipped}), dtype=np.int32),
+    )
+
+
+# --- One chunk of runs ------------------------------------------------------------------
+
+
+def _durations(model: _Model, rng: np.random.Generator, runs: int) -> Floats:
+    """A ``tasks x runs`` array of durations: PERT draws for estimated tasks, else planned."""
+    import numpy as np
+
+    durations = np.repeat(model.duration[:, None], runs, axis=1)
+    if len(model.estimated):
+        draws = rng.beta(model.alpha[:, None], model.beta[:, None], size=(len(model.alpha), runs))
+        draws *= model.span[:, None]  # in place: no second tasks x runs temporary
+        draws += model.low[:, None]
+        durations[model.estimated] = draws
+    if len(model.running):
+        for k in model.conditioned:
+            durations[model.estimated[k]] = _beyond(model, int(k), rng, runs)
+        # It has run this long already: at the least it finishes now.
+        durations[model.running] = np.maximum(durations[model.running], model.elapsed[:, None])
+    return durations
+
+
+def _beyond(model: _Model, k: int, rng: np.random.Generator, runs: int) -> Floats:
+    """Durations of the ``k``-th estimated task, a running one, drawn from its Beta-PERT
+    conditional on exceeding the time it has run (inverse transform over a numerical
+    distribution function); the elapsed time itself once that is past the pessimistic."""
+    import numpy as np
+
+    task = int(model.estimated[k])
+    elapsed = float(model.elapsed[np.searchsorted(model.running, task)])
+    low, span = float(model.low[k]), float(model.span[k])
+    a, b = float(model.alpha[k]), float(model.beta[k])
+    x = np.linspace(0.0, 1.0, CDF_POINTS)
+    density = x ** (a - 1) * (1 - x) ** (b - 1)  # a, b >= 1: bounded, 0**0 is 1
+    cdf = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2)])
+    cdf /= cdf[-1]
+    reached = float(np.interp((elapsed - low) / span, x, cdf))
+    if reached >= 1.0:
+        return np.full(runs, elapsed)
+    u = reached + (1.0 - reached) * rng.random(runs)
+    return np.maximum(low + span * np.interp(u, cdf, x), elapsed)
+
+
+def _forward(model: _Model, order: list[int], durations: Floats) -> tuple[Floats, Ints]:
+    """The forward pass of every run at once: each task's finish and driving predecessor.
+
+    ``durations`` becomes the finish times (it is updated in place); the driver is -1 where
+    the runbook's start or the task's ``not_before`` sets the start.
+    """
+    import numpy as np
+
+    ends = durations
+    tasks, runs = ends.shape
+    drivers = np.full((tasks, runs), -1, dtype=np.int32)
+    columns = np.arange(runs)
+    for v in order:
+        preds, base = model.preds[v], model.base[v]
+        if len(preds) == 0:
+            if base:
+                ends[v] += base
+            continue
+        if len(preds) == 1:
+            begin = ends[preds[0]]
+            drivers[v] = preds[0]
+        else:
+            finishes = ends[preds]
+            pick = finishes.argmax(axis=0)  # the first maximum: the lowest task index
+            begin = finishes[pick, columns]
+            drivers[v] = preds[pick]
+        if base > 0:  # a not_before after the start holds the task back in some runs
+            held = begin < base
+            begin = np.maximum(begin, base)
+            drivers[v, held] = -1
+        ends[v] += begin
+    return ends, drivers
+
+
+def _critical_counts(model: _Model, ends: Floats, drivers: Ints) -> NDArray[np.int64]:
+    """How many runs of this chunk have each task on their critical path."""
+    import numpy as np
+
+    tasks, runs = ends.shape
+    columns = np.arange(runs)
+    last = _extend_through_instant_tasks(model, ends, ends.argmax(axis=0))
+    counts = np.zeros(tasks, dtype=np.int64)
+    # Walk every run's chain backwards at once, dropping runs whose chain has begun.
+    while len(last):
+        counts += np.bincount(last, minlength=tasks)
+        last = drivers[last, columns]
+        going = last >= 0
+        last, columns = last[going], columns[going]
+    return counts
+
+
+def _extend_through_instant_tasks(model: _Model, ends: Floats, last: Ints) -> Ints:
+    """Move each run's path end on to a zero-duration successor that ends at the same time.
+
+    As the CPM path does: from the last-finishing task, on to the first (in file order)
+    successor that takes no time in this run, such as a closing milestone, and so on.
+    """
+    import numpy as np
+
+    if not model.may_be_instant:
+        return last
+    runs = ends.shape[1]
+    columns = np.arange(runs)
+    # next_[task] holds, per run, the first instant successor of the task, or -1.
+    next_: dict[int, Ints] = {}
+    for s in model.may_be_instant:  # descending, so the lowest index is written last
+        for p in model.preds[s]:
+            row = next_.setdefault(int(p), np.full(runs, -1, dtype=np.int32))
+            row[ends[s] == ends[p]] = s
+    rows = np.stack([next_[p] for p in sorted(next_)] + [np.full(runs, -1, dtype=np.int32)])
+    row_of = np.full(ends.shape[0], len(next_), dtype=np.int64)
+    row_of[sorted(next_)] = np.arange(len(next_))
+    while True:
+        following = rows[row_of[last], columns]
+        moving = following >= 0
+        if not moving.any():
+            return last
+        last = np.where(moving, following, last)
+
+
+def _round(seconds: float) -> int:
+    """Seconds to the nearest whole second (halves up)."""
+    return math.floor(seconds + 0.5)

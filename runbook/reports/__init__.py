@@ -1,0 +1,1 @@
+"""The readiness report, the review and rehearsal evidence as data."""

@@ -1,0 +1,490 @@
+"""The go/no-go readiness report: everything a steering committee decides from, and the
+recommendation the documented rules give (``readiness_rules`` in the runbook).
+
+Before the weekend it stands on the plan. At a checkpoint during the weekend (check-ins at or
+before ``now`` in the state file) it stands on the live forecast: the schedule is the forecast
+rule's, points of no return are measured against the gates' forecast starts, and the
+simulation runs the remaining work only. Only events at or before ``now`` count.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runbook.common.display import count
+from runbook.common.errors import InputError
+from runbook.common.problems import Problem
+from runbook.format.durations import clock, format_duration
+from runbook.format.model import ReadinessRules, Risk, Runbook
+from runbook.planning.montecarlo import Progress, Simulation
+from runbook.planning.plan import Plan
+from runbook.reports.rehearsal import Rehearsal, learn, rehearsal_evidence
+from runbook.validation.validate import Validation, validate_path
+from runbook.weekend.forecast import (
+    DONE,
+    FAILED,
+    FINISHED,
+    RUNNING,
+    SKIPPED,
+    Snapshot,
+    TaskRecord,
+    as_of,
+    fold,
+)
+from runbook.weekend.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
+from runbook.weekend.sqlite import Event
+
+GO, CONDITIONS, NO_GO = "GO", "GO WITH CONDITIONS", "NO-GO"
+_RANK = {"info": 0, "conditions": 1, "no-go": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reason behind the recommendation."""
+
+    rule: str
+    outcome: str  # no-go | conditions | info
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class GateRow:
+    """A gate in the report."""
+
+    id: str
+    title: str
+    criteria: list[str]
+    approvers: list[str]
+    rollback_tasks: list[str]
+    ponr: PointOfNoReturn
+    decision: str | None
+    decided_by: str | None
+    status: str | None = None  # the gate task's status at the checkpoint (during the weekend)
+
+    @property
+    def settled(self) -> bool:
+        """Decided, or passed (done or skipped): its point of no return no longer matters."""
+        return self.decision is not None or self.status in FINISHED
+
+    @property
+    def standing(self) -> str | None:
+        """``passed``, ``skipped``, ``decided GO`` or ``decided NO-GO`` for a settled gate."""
+        if self.status == DONE:
+            return "passed"
+        if self.status == SKIPPED:
+            return "skipped"
+        if self.decision is not None:
+            return f"decided {self.decision.upper()}"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """A readiness item and whether it was ticked off."""
+
+    id: str
+    title: str
+    owner: str | None
+    due: int | None
+    done_by: str | None
+    done_at: int | None
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """One person who signed a team off, when they first did."""
+
+    by: str
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff:
+    """A team's sign-off (or its absence): everyone who signed it off, first one first."""
+
+    team: str
+    name: str
+    lead: str | None
+    signers: tuple[Signer, ...] = ()
+
+    @property
+    def by(self) -> str | None:
+        """Who signed the team off first (None: not yet)."""
+        return self.signers[0].by if self.signers else None
+
+    @property
+    def at(self) -> int | None:
+        """When the team was first signed off."""
+        return self.signers[0].at if self.signers else None
+
+
+@dataclass
+class ReadinessReport:
+    """Every figure of the readiness report."""
+
+    now: int
+    source: str
+    validation: Validation
+    plan: Plan | None
+    rules: ReadinessRules
+    missing: list[str] = field(default_factory=list)
+    near_critical: list[tuple[str, int]] = field(default_factory=list)  # (id, float seconds)
+    gates: list[GateRow] = field(default_factory=list)
+    simulation: Simulation | None = None
+    rehearsal: Rehearsal | None = None
+    risks: list[Risk] = field(default_factory=list)
+    items: list[ItemRow] = field(default_factory=list)
+    signoffs: list[SignOff] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    snapshot: Snapshot | None = None  # the live forecast at ``now``, when check-ins exist
+    later_events: int = 0  # events in the state file after ``now``, left out
+
+    @property
+    def live(self) -> bool:
+        """True when the report stands on the forecast of the check-ins, not the plan."""
+        return self.snapshot is not None
+
+    @property
+    def recommendation(self) -> str:
+        """GO, GO WITH CONDITIONS or NO-GO: the worst outcome among the findings."""
+        worst = max((_RANK[f.outcome] for f in self.findings), default=0)
+        return {0: GO, 1: CONDITIONS, 2: NO_GO}[worst]
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Validation problems, in file order."""
+        return self.validation.problems
+
+    def summary(self, plan: Plan) -> str:
+        """``8 tasks, 3 teams, 2 gates, 1 warning``: what the valid runbook holds."""
+        return ", ".join(
+            (
+                count(len(plan.tasks), "task"),
+                count(len(plan.teams_in_use), "team"),
+                count(len(plan.gates), "gate"),
+                count(self.validation.warning_count, "warning"),
+            )
+        )
+
+
+@dataclass
+class _AsOf:
+    """What the state file held at ``now``."""
+
+    records: dict[str, TaskRecord] = field(default_factory=dict)
+    runbook_events: list[Event] = field(default_factory=list)
+    snapshot: Snapshot | None = None
+    later: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def _as_of(
+    runbook_path: str | os.PathLike[str],
+    state: str | os.PathLike[str] | None,
+    plan: Plan,
+    now: int,
+) -> _AsOf:
+    """The weekend's events at or before ``now`` (the state file must be this runbook's),
+    folded, with the forecast when a task has been checked in."""
+    if state is None or not Path(state).exists():
+        return _AsOf()
+    from datetime import UTC, datetime
+
+    from runbook.weekend.usecases import Weekend
+
+    def at_now() -> datetime:
+        return datetime.fromtimestamp(now, UTC)
+
+    with Weekend.open(runbook_path, state, clock=at_now, compiled=plan, read_only=True) as weekend:
+        events, later = as_of(weekend.events(), now)
+        records, runbook_events = fold(events)
+        found = _AsOf(records, runbook_events, later=later)
+        if any(r.state is not None for r in records.values()):
+            found.snapshot = weekend.snapshot_of(records, runbook_events, now)
+        found.notices = list(weekend.notices)
+    return found
+
+
+def readiness(
+    runbook_path: str | os.PathLike[str],
+    *,
+    now: int,
+    state: str | os.PathLike[str] | None = None,
+    rehearsal: str | os.PathLike[str] | None = None,
+    learn_from_rehearsal: bool = False,
+    runs: int = 10_000,
+    seed: int = 0,
+    validation: Validation | None = None,
+) -> ReadinessReport:
+    """Build the readiness report of a runbook at ``now`` (with its state file's decisions,
+    sign-offs, checks and check-ins up to then, and a dress rehearsal's state file when
+    given; ``learn_from_rehearsal`` simulates with the rehearsal's suggested estimates where
+    the runbook has none or the rehearsal overran the pessimistic figure); ``validation`` is
+    the runbook's, when the caller already has it."""
+    if learn_from_rehearsal and rehearsal is None:
+        raise InputError("--learn needs a dress rehearsal's state file: give --rehearsal STATE")
+    result = validation if validation is not None else validate_path(runbook_path)
+    model = result.loaded.runbook
+    rules = model.readiness_rules if model is not None else ReadinessRules()
+    report = ReadinessReport(
+        now=now, source=str(runbook_path), validation=result, plan=result.plan, rules=rules
+    )
+    findings = report.findings
+    errors = result.error_count
+    if errors or model is None or result.plan is None:
+        findings.append(
+            Finding(
+                "valid",
+                "no-go",
+                f"the runbook has {errors} error"
+                f"{'s' if errors != 1 else ''} (run `runbook validate`)",
+            )
+        )
+        return report
+    plan = result.plan
+    if result.warnings:
+        warnings = count(result.warning_count, "warning")
+        findings.append(Finding("valid", "info", "the runbook is valid with " + warnings))
+    weekend = _as_of(runbook_path, state, plan, now)
+    report.snapshot, report.later_events = weekend.snapshot, weekend.later
+    findings += [Finding("baseline", "info", n) for n in weekend.notices if report.live]
+    _missing(report, model, plan)
+    _schedule(report, plan)
+    _gates(report, plan, weekend.records)
+    if rehearsal is not None:
+        report.rehearsal = rehearsal_evidence(plan, rehearsal)
+    estimates = {}
+    if learn_from_rehearsal and report.rehearsal is not None:
+        estimates = {x.evidence.id: x.estimate for x in learn(plan, report.rehearsal)}
+    _simulation(report, plan, runs, seed, estimates)
+    _risks(report, model)
+    _items(report, plan, weekend.runbook_events, now)
+    _signoffs(report, plan, weekend.runbook_events)
+    return report
+
+
+def _missing(report: ReadinessReport, model: Runbook, plan: Plan) -> None:
+    missing = report.missing
+    no_team = [t.id for t in plan.tasks if t.team is None and not t.milestone]
+    if no_team:
+        missing.append(f"{count(len(no_team), 'task')} without a team: {', '.join(no_team[:10])}")
+    for team_id, team in (model.teams or {}).items():
+        lacks = [w for w, v in (("lead", team.lead), ("contact", team.contact)) if not v]
+        if lacks:
+            missing.append(f"team {team_id} has no {' or '.join(lacks)}")
+    for gate in plan.gates.values():
+        if not gate.approvers:
+            missing.append(f"gate {gate.id} has no approvers")
+        if gate.rollback is None:
+            missing.append(f"gate {gate.id} has no rollback")
+    for text in missing:
+        report.findings.append(Finding("complete", "conditions", text))
+
+
+def _schedule(report: ReadinessReport, plan: Plan) -> None:
+    limit = report.rules.near_critical_minutes * 60
+    snap = report.snapshot
+    if snap is None:
+        near = ((t.id, t.total_float) for t in plan.tasks if not t.critical)
+    else:  # what is left: open tasks off the remaining critical path
+        near = ((t.id, t.float) for t in snap.tasks if t.status not in FINISHED and not t.critical)
+    report.near_critical = sorted(
+        ((i, f) for i, f in near if f < limit), key=lambda pair: (pair[1], pair[0])
+    )
+    if plan.deadline is None:
+        report.findings.append(Finding("deadline", "info", "the runbook has no deadline"))
+    elif snap is not None:
+        _forecast_findings(report, plan, snap, plan.deadline)
+    elif plan.finish > plan.deadline:
+        report.findings.append(Finding("deadline", "no-go", "the plan finishes after the deadline"))
+
+
+def _forecast_findings(report: ReadinessReport, plan: Plan, snap: Snapshot, deadline: int) -> None:
+    """Where the weekend stands at the checkpoint: the forecast against the deadline."""
+    zone = plan.zone
+    finish = clock(snap.forecast_finish, zone, with_date=True)
+    spare = deadline - snap.forecast_finish
+    if spare < 0:
+        report.findings.append(
+            Finding(
+                "deadline",
+                "no-go",
+                f"the forecast finishes {finish}, {format_duration(-spare)} after the deadline",
+            )
+        )
+        return
+    ahead = snap.ahead
+    against = (
+        "on the baseline"
+        if abs(ahead) < 60
+        else f"{format_duration(abs(ahead))} {'ahead of' if ahead > 0 else 'behind'} the baseline"
+    )
+    report.findings.append(
+        Finding(
+            "deadline",
+            "info",
+            f"the forecast finishes {finish}, {format_duration(spare)} before the deadline "
+            f"({against})",
+        )
+    )
+
+
+def _gates(report: ReadinessReport, plan: Plan, records: dict[str, TaskRecord]) -> None:
+    snap = report.snapshot
+    zone = plan.zone
+    for ponr in points_of_no_return(plan, snap):
+        info = plan.gates[ponr.gate]
+        record = records.get(ponr.gate)
+        row = GateRow(
+            ponr.gate,
+            plan.tasks[plan.index[ponr.gate]].title,
+            info.criteria,
+            info.approvers,
+            info.rollback_tasks,
+            ponr,
+            decision(record),
+            record.decisions[-1].actor if record and record.decisions else None,
+            snap.by_id(ponr.gate).status if snap is not None else None,
+        )
+        report.gates.append(row)
+        if snap is None and ponr.margin is not None and ponr.margin < 0:
+            report.findings.append(
+                Finding(
+                    "point-of-no-return",
+                    "no-go",
+                    f"gate {ponr.gate} is planned after its point of no return: a NO-GO there "
+                    "cannot roll back before the deadline",
+                )
+            )
+        margin = ponr.forecast_margin
+        if snap is not None and not row.settled and margin is not None and margin < 0:
+            report.findings.append(
+                Finding(
+                    "point-of-no-return",
+                    "no-go",
+                    f"gate {ponr.gate} is forecast at "
+                    f"{clock(ponr.forecast or 0, zone, with_date=True)}, "
+                    f"{format_duration(-margin)} after its point of no return "
+                    f"({clock(ponr.point or 0, zone, with_date=True)}): a NO-GO there cannot "
+                    "roll back before the deadline",
+                )
+            )
+        if row.decision == "no-go":
+            report.findings.append(Finding("decision", "no-go", f"gate {ponr.gate}: NO-GO"))
+
+
+def progress_of(snap: Snapshot) -> Progress:
+    """The checkpoint as the simulation needs it: actual times of what is done, the starts
+    of what runs, and the forecast every run gives without estimates."""
+    done: dict[int, tuple[int, int]] = {}
+    running: dict[int, int] = {}
+    skipped = set()
+    for t in snap.tasks:
+        if t.status == DONE:
+            done[t.index] = (t.forecast_start, t.forecast_finish)
+        elif t.status == SKIPPED:
+            skipped.add(t.index)
+        elif t.status in (RUNNING, FAILED):
+            running[t.index] = t.forecast_start
+    return Progress(snap.now, snap.forecast_finish, done, frozenset(skipped), running)
+
+
+def _simulation(
+    report: ReadinessReport,
+    plan: Plan,
+    runs: int,
+    seed: int,
+    estimates: dict[str, tuple[int, int, int]],
+) -> None:
+    from runbook.planning.montecarlo import simulate
+
+    progress = progress_of(report.snapshot) if report.snapshot is not None else None
+    sim = simulate(plan, runs=runs, seed=seed, progress=progress, estimates=estimates)
+    report.simulation = sim
+    if sim.p_on_time is not None and sim.p_on_time < report.rules.min_probability:
+        report.findings.append(
+            Finding(
+                "probability",
+                "no-go",
+                f"P(finish <= deadline) is {sim.p_on_time:.0%}, under "
+                f"{report.rules.min_probability:.0%}",
+            )
+        )
+
+
+def _risks(report: ReadinessReport, model: Runbook) -> None:
+    rules = report.rules
+    report.risks = sorted(model.risks, key=lambda r: (r.status != "open", -r.score, r.id))
+    for risk in report.risks:
+        if risk.status != "open":
+            continue
+        if risk.score >= rules.risk_no_go_score:
+            outcome = "no-go"
+        elif risk.score >= rules.risk_conditions_score:
+            outcome = "conditions"
+        else:
+            continue
+        report.findings.append(
+            Finding("risk", outcome, f"open risk {risk.id} scores {risk.score} ({risk.title})")
+        )
+
+
+def _items(report: ReadinessReport, plan: Plan, events: list[Event], now: int) -> None:
+    checked = latest_by(events, "check", "item")
+    for item in plan.readiness:
+        done = checked.get(item.id)
+        overdue = done is None and item.due is not None and item.due < now
+        report.items.append(
+            ItemRow(
+                item.id,
+                item.title,
+                item.owner,
+                item.due,
+                done.actor if done else None,
+                done.at if done else None,
+                overdue,
+            )
+        )
+        if overdue:
+            report.findings.append(
+                Finding(
+                    "readiness", "conditions", f"readiness item {item.id} is overdue ({item.title})"
+                )
+            )
+    open_items = [r for r in report.items if r.done_by is None and not r.overdue]
+    if open_items:
+        report.findings.append(
+            Finding(
+                "readiness",
+                "info",
+                f"{count(len(open_items), 'readiness item')} not yet done, not yet due",
+            )
+        )
+
+
+def _signoffs(report: ReadinessReport, plan: Plan, events: list[Event]) -> None:
+    """Every team's sign-offs: each person once, at their first, in the order they signed
+    (a second person's sign-off is shown beside the first, never instead of it)."""
+    signed: dict[str, dict[str, Signer]] = {}
+    for event in sorted(events, key=lambda e: (e.at, e.seq)):
+        team = event.data.get("team") if event.kind == "signoff" else None
+        if team is not None:
+            signed.setdefault(str(team), {}).setdefault(event.actor, Signer(event.actor, event.at))
+    for team in plan.teams_in_use:
+        info = plan.teams.get(team)
+        report.signoffs.append(
+            SignOff(
+                team,
+                plan.team_name(team),
+                info.lead if info else None,
+                tuple(signed.get(team, {}).values()),
+            )
+        )
+    missing = [s.team for s in report.signoffs if s.by is None]
+    if missing and report.rules.require_signoffs:
+        report.findings.append(
+            Finding("signoff", "conditions", f"no sign-off yet from {', '.join(missing)}")
+        )

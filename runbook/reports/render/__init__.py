@@ -1,0 +1,1 @@
+"""Rendering the reports: Markdown, self-contained HTML, charts and SVG."""

@@ -1,0 +1,283 @@
+"""The readiness report's and the review's charts: their tasks turned into the rows, flags and
+bins that ``runbook.reports.render.svg`` draws."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runbook.format.durations import clock, format_duration
+from runbook.planning.montecarlo import Simulation
+from runbook.planning.plan import Plan, PlannedTask
+from runbook.reports.readiness import ReadinessReport
+from runbook.reports.render.markdown import signed
+from runbook.reports.render.svg import LATE, MUTED, ON_TIME, Band, Flag, Row, gantt, histogram
+from runbook.reports.review import Review, ReviewRow
+from runbook.weekend.forecast import DONE, FAILED, RUNNING, SKIPPED
+
+MAX_ROWS = 150  # a bigger Gantt keeps the critical and near-critical tasks and the gates
+CRITICAL, TASK, NEAR, GATE, MILESTONE = "#c62828", "#a9b4c0", "#e08600", "#6a1b9a", "#37474f"
+ON_PLAN, OVERRAN, ACTIVE, DEADLINE, FINISH = "#2e7d32", "#ef6c00", "#1565c0", "#111111", "#2e7d32"
+BUFFER, OVER_DEADLINE, PLANNED = "#e3f2e6", "#fde0dc", "#9aa5b1"
+# Legends for the page: (shape: "" a bar, "d" a diamond, "l" a line; css colour; meaning).
+PLAN_LEGEND = (
+    ("", CRITICAL, "critical path"),
+    ("", TASK, "other task"),
+    ("", f"{TASK};outline:2px solid {NEAR}", "near-critical"),
+    ("d", MILESTONE, "milestone"),
+    ("d", GATE, "go/no-go gate"),
+    ("l", GATE, "point of no return"),
+    ("l", DEADLINE, "deadline"),
+    ("", BUFFER, "buffer"),
+)
+REVIEW_LEGEND = (
+    ("", PLANNED, "planned (baseline)"),
+    ("", ON_PLAN, "took no longer than planned"),
+    ("", OVERRAN, "took longer than planned"),
+    ("", ACTIVE, "running"),
+    ("", CRITICAL, "failed"),
+)
+HISTOGRAM_LEGEND = (
+    ("", ON_TIME, "runs finishing by the deadline"),
+    ("", LATE, "runs finishing after it"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """An SVG Gantt chart and how many of the tasks it shows."""
+
+    svg: str
+    shown: int
+    total: int
+
+
+def _deadline_flag(plan: Plan) -> list[Flag]:
+    if plan.deadline is None:
+        return []
+    return [
+        Flag(
+            plan.deadline,
+            f"Deadline {clock(plan.deadline, plan.zone)}",
+            DEADLINE,
+            "deadline",
+            note="the end of the change window",
+        )
+    ]
+
+
+def _plan_row(plan: Plan, task: PlannedTask, near: bool, remark: str) -> Row:
+    zone = plan.zone
+    lines = [
+        f"{task.id}: {task.title}",
+        f"{clock(task.es, zone)} – {clock(task.ef, zone)} "
+        f"({format_duration(task.duration)}), {plan.team_name(task.team)}",
+        "on the critical path" if task.critical else f"float {format_duration(task.total_float)}",
+    ]
+    if task.gate:
+        lines.append("go/no-go gate")
+    colour = (
+        GATE if task.gate else CRITICAL if task.critical else MILESTONE if task.milestone else TASK
+    )
+    radius = 6.5 if task.gate else 5.5 if task.milestone else 0.0
+    return Row(
+        task.id,
+        task.title,
+        task.es,
+        task.ef,
+        colour,
+        "\n".join(lines),
+        diamond=radius,
+        strong=task.critical,
+        outline=NEAR if near else None,
+        remark=remark,
+    )
+
+
+def plan_gantt(report: ReadinessReport, plan: Plan) -> Chart:
+    """The plan: critical path in red, gates as diamonds, the deadline, the buffer, and each
+    gate's point of no return as a flag."""
+    zone = plan.zone
+    near = dict(report.near_critical)
+    order = sorted(plan.tasks, key=lambda t: (t.es, t.ef, plan.index[t.id]))
+    shown = (
+        order
+        if len(order) <= MAX_ROWS
+        else [t for t in order if t.critical or t.gate or t.id in near]
+    )
+    flags = [
+        Flag(plan.finish, f"Plan finish {clock(plan.finish, zone)}", FINISH, "finish", dash="4 3"),
+        *_deadline_flag(plan),
+    ]
+    bands = []
+    if plan.deadline is not None:
+        low, high = sorted((plan.finish, plan.deadline))
+        over = plan.finish > plan.deadline
+        bands.append(
+            Band(
+                low,
+                high,
+                OVER_DEADLINE if over else BUFFER,
+                f"{'over the deadline by' if over else 'buffer'} {format_duration(high - low)}",
+            )
+        )
+    remarks = {}
+    for g in report.gates:
+        if g.ponr.point is not None:
+            flags.append(
+                Flag(
+                    g.ponr.point,
+                    f"PONR {g.id} {clock(g.ponr.point, zone)}",
+                    GATE,
+                    "ponr",
+                    dash="6 3",
+                    key=g.id,
+                    note=f"Point of no return of gate {g.id}: after this a NO-GO cannot roll back "
+                    f"({format_duration(g.ponr.rollback or 0)}) before the deadline",
+                )
+            )
+            remarks[g.id] = (
+                f"point of no return {clock(g.ponr.point, zone)} ({signed(g.ponr.margin)})"
+            )
+    rows = [_plan_row(plan, t, t.id in near, remarks.get(t.id, "")) for t in shown]
+    end = max(plan.finish, plan.deadline or plan.finish)
+    svg = gantt(
+        rows,
+        flags,
+        bands,
+        plan.start,
+        end + (end - plan.start) // 60,
+        zone,
+        label=f"Gantt chart of {plan.name}",
+    )
+    return Chart(svg, len(shown), len(order))
+
+
+def _review_row(review: Review, row: ReviewRow) -> Row:
+    zone = review.plan.zone
+    task = review.plan.tasks[review.plan.index[row.id]]
+    planned = (
+        (row.planned_start, row.planned_finish)
+        if row.planned_start is not None and row.planned_finish is not None
+        else None
+    )
+    lines = [f"{row.id}: {row.title}", f"status: {row.status}"]
+    if planned:
+        lines.append(f"planned {clock(planned[0], zone)} – {clock(planned[1], zone)}")
+    begin = row.actual_start if row.actual_start is not None else row.actual_finish
+    end = (
+        row.actual_finish
+        if row.actual_finish is not None
+        else (review.now if row.status in (RUNNING, FAILED) else None)
+    )
+    colour, remark = ACTIVE, row.status if row.status in (RUNNING, FAILED) else ""
+    if row.status == DONE:
+        colour = OVERRAN if (row.own_overrun or 0) > 0 else ON_PLAN
+        lines.append(
+            f"took {signed(row.own_overrun)}, finished {signed(row.finish_slip)} against plan"
+        )
+    elif row.status == FAILED:
+        colour = CRITICAL
+    elif row.status != RUNNING:
+        remark = "skipped" if row.status == SKIPPED else ""
+        begin = end = None
+    if begin is not None and end is not None:
+        lines.append(f"actual {clock(begin, zone)} – {clock(end, zone)}")
+    if row.reason:
+        lines.append(f"why: {row.reason}")
+    return Row(
+        row.id,
+        row.title,
+        begin,
+        end,
+        colour,
+        "\n".join(lines),
+        diamond=5.5 if task.milestone else 0.0,
+        strong=task.critical,
+        planned=planned,
+        remark=remark,
+    )
+
+
+def review_gantt(review: Review) -> Chart:
+    """Planned (thin grey) against actual (coloured by whether the task overran) per task."""
+    plan, zone = review.plan, review.plan.zone
+    rows = sorted(review.rows, key=lambda r: (r.planned_start or 0, r.planned_finish or 0))
+    if len(rows) > MAX_ROWS:
+        rows = [
+            r
+            for r in rows
+            if plan.tasks[plan.index[r.id]].critical or (r.finish_slip or 0) > 0 or r.status != DONE
+        ]
+    flags = [
+        Flag(
+            review.baseline_finish,
+            f"Planned finish {clock(review.baseline_finish, zone)}",
+            MUTED,
+            "finish",
+            dash="4 3",
+        ),
+        *_deadline_flag(plan),
+    ]
+    if review.actual_finish is not None:
+        flags.append(
+            Flag(
+                review.actual_finish,
+                f"Finished {clock(review.actual_finish, zone)}",
+                ON_PLAN,
+                "actual",
+            )
+        )
+    else:
+        flags.append(Flag(review.now, f"Now {clock(review.now, zone)}", ACTIVE, "now"))
+    moments = [
+        plan.start,
+        *(f.at for f in flags),
+        *(r.actual_start for r in review.rows if r.actual_start is not None),
+    ]
+    start, end = min(moments), max(moments)
+    svg = gantt(
+        [_review_row(review, r) for r in rows],
+        flags,
+        [],
+        start,
+        end + (end - start) // 60,
+        zone,
+        label=f"Planned against actual: {plan.name}",
+    )
+    return Chart(svg, len(rows), len(review.rows))
+
+
+def finish_histogram(plan: Plan, sim: Simulation, name: str = "Plan") -> str:
+    """The simulated finish times with the deadline, P50/P80/P95 and the plan's finish (or,
+    during the weekend, the forecast's: ``name``)."""
+    zone = plan.zone
+    flags = [
+        Flag(
+            sim.deterministic_finish,
+            f"{name} {clock(sim.deterministic_finish, zone)}",
+            FINISH,
+            "finish",
+            dash="2 2",
+            note=f"the {name.lower()}'s finish, without variation",
+        ),
+        *_deadline_flag(plan),
+    ]
+    flags += [
+        Flag(
+            at,
+            f"{name} {clock(at, zone)}",
+            "#334e68",
+            "percentile",
+            dash="5 3",
+            note=f"{name}: {name[1:]}% of the runs finish by then",
+        )
+        for name, at in (("P50", sim.p50), ("P80", sim.p80), ("P95", sim.p95))
+    ]
+    return histogram(
+        sim.histogram,
+        flags,
+        plan.deadline,
+        zone,
+        runs=sim.runs,
+        label="Distribution of the simulated finish times",
+    )

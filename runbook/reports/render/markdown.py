@@ -1,0 +1,474 @@
+"""The readiness report and the review as Markdown (shown with rich in a terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from runbook.common.display import count
+from runbook.common.text import shown
+from runbook.format.durations import clock, format_duration
+from runbook.reports.readiness import GateRow, ReadinessReport
+from runbook.reports.rehearsal import Evidence, Learned
+from runbook.reports.review import Review
+from runbook.weekend.usecases import describe_ahead
+
+MARK = {"no-go": "✖ NO-GO", "conditions": "⚠ CONDITIONS", "info": "ℹ info"}
+
+
+_MARKDOWN = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        **{ch: "\\" + ch for ch in "\\`*_[]|#"},
+    }
+)
+
+
+def md(text: object) -> str:
+    """Text from the runbook or the state file for Markdown: shown literally, never as
+    Markdown or HTML (``<script>``, ``[x](url)``, ``|`` in a table), controls made visible."""
+    return shown(str(text)).translate(_MARKDOWN)
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    def cell(value: object) -> str:
+        return "—" if value is None else md(value)
+
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def signed(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    return ("+" if seconds >= 0 else "−") + format_duration(abs(seconds))
+
+
+def evidence_figures(e: Evidence) -> tuple[str, str, str, str]:
+    """A rehearsal overrun's planned, actual, over and suggested ``o / m / p`` cells."""
+    suggested = (
+        f"{format_duration(e.optimistic)} / "
+        f"{format_duration(e.suggested)} / {format_duration(e.pessimistic)}"
+    )
+    return (
+        format_duration(e.planned),
+        format_duration(e.actual),
+        format_duration(e.overrun),
+        suggested,
+    )
+
+
+def learned_figures(x: Learned) -> tuple[str, str]:
+    """A learned estimate's ``o / m / p`` cell and why the rehearsal's was used."""
+    e = x.evidence
+    why = (
+        "the runbook has no estimate"
+        if x.reason == "no estimate"
+        else f"the rehearsal took {format_duration(e.actual)}, over the pessimistic figure"
+    )
+    return evidence_figures(e)[3], why
+
+
+def checkpoint_line(report: ReadinessReport) -> str:
+    """``At this checkpoint ...``: what the live report stands on (during the weekend)."""
+    snap = report.snapshot
+    assert snap is not None
+    counts = snap.counts
+    later = (
+        f"; {count(report.later_events, 'later event')} in the state file left out"
+        if report.later_events
+        else ""
+    )
+    return (
+        "During the weekend: this report stands on the live forecast of the check-ins up to "
+        f"{clock(report.now, snap.plan.zone, with_date=True)} ({counts['done']} done, "
+        f"{counts['running'] + counts['failed']} running, {counts['skipped']} skipped{later}); "
+        "the simulation runs the remaining work only."
+    )
+
+
+def ahead_text(seconds: int) -> str:
+    """``BEHIND 6h30m``, ``AHEAD 35m`` or ``ON PLAN``."""
+    word, amount = describe_ahead(seconds)
+    return f"{word} {amount}".strip()
+
+
+def gate_margin(g: GateRow) -> str:
+    """The margin to a gate's point of no return during the weekend: its standing when it is
+    settled, else the forecast gate's margin."""
+    return g.standing or signed(g.ponr.forecast_margin)
+
+
+def readiness_markdown(report: ReadinessReport) -> str:
+    """The readiness report for people."""
+    plan = report.plan
+    out = [f"# Go/no-go readiness: {md(plan.name) if plan else report.source}", ""]
+    if plan is not None:
+        out += [
+            f"Generated {clock(report.now, plan.zone, with_date=True)} ({plan.timezone}) from "
+            f"`{report.source}`.",
+            "",
+        ]
+        if report.snapshot is not None:
+            out += [checkpoint_line(report), ""]
+    out += [f"## Recommendation: **{report.recommendation}**", ""]
+    shown = sorted(
+        report.findings, key=lambda f: {"no-go": 0, "conditions": 1, "info": 2}[f.outcome]
+    )
+    out += [f"- {MARK[f.outcome]} — {md(f.message)}" for f in shown] or ["- no findings"]
+    out.append("")
+    errors = report.validation.errors
+    out += ["## Runbook", ""]
+    if plan is None:
+        out += [f"The runbook is **not valid**: {count(len(errors), 'error')}.", ""]
+        out += [f"- `{p.location(report.source)}` {md(p.message)}" for p in errors[:20]]
+        out += ["", *recommendation_rules(report)]
+        return "\n".join(out) + "\n"
+    out += [
+        f"Valid: {report.summary(plan)}.",
+        "",
+    ]
+    if report.missing:
+        out += ["Missing:", ""] + [f"- {m}" for m in report.missing] + [""]
+    zone = plan.zone
+
+    def when(seconds: int | None) -> str:
+        return clock(seconds, zone, with_date=True) if seconds is not None else "—"
+
+    snap = report.snapshot
+    out += ["## Schedule", ""]
+    rows = [
+        ("Planned start", when(plan.start)),
+        ("Planned finish", when(plan.finish)),
+        ("Deadline", when(plan.deadline)),
+        ("Buffer", signed(plan.buffer)),
+    ]
+    if snap is not None:
+        rows[2:2] = [
+            ("Forecast finish", when(snap.forecast_finish)),
+            ("Against the baseline", ahead_text(snap.ahead)),
+        ]
+        rows.append(("Forecast to the deadline", signed(snap.spare)))
+    out += _table(("Schedule", "When"), rows)
+    if snap is None:
+        path = " → ".join(plan.tasks[i].id for i in plan.critical_path)
+        out += ["", f"Critical path: {path or 'none'}", ""]
+    else:
+        path = " → ".join(plan.tasks[i].id for i in snap.critical_path)
+        out += ["", f"Remaining critical path: {path or 'none'}", ""]
+    if report.near_critical:
+        out += [
+            f"Near-critical tasks (float under "
+            f"{format_duration(report.rules.near_critical_minutes * 60)}):",
+            "",
+        ]
+        out += _table(("Task", "Float"), [(i, format_duration(f)) for i, f in report.near_critical])
+        out.append("")
+    out += ["## Gates and points of no return", ""]
+    if report.gates and snap is not None:
+        out += [
+            "The margin is from the gate's forecast start to its point of no return.",
+            "",
+        ]
+        out += _table(
+            (
+                "Gate",
+                "Planned",
+                "Forecast",
+                "Rollback",
+                "Point of no return",
+                "Margin",
+                "Approvers",
+                "Decision",
+            ),
+            [
+                (
+                    g.id,
+                    when(g.ponr.planned),
+                    when(g.ponr.forecast),
+                    format_duration(g.ponr.rollback)
+                    if g.ponr.rollback is not None
+                    else "not given",
+                    when(g.ponr.point),
+                    gate_margin(g),
+                    ", ".join(g.approvers) or "—",
+                    (g.decision or "—").upper() + (f" ({g.decided_by})" if g.decided_by else ""),
+                )
+                for g in report.gates
+            ],
+        )
+    elif report.gates:
+        out += _table(
+            (
+                "Gate",
+                "Planned",
+                "Rollback",
+                "Point of no return",
+                "Margin",
+                "Approvers",
+                "Decision",
+            ),
+            [
+                (
+                    g.id,
+                    when(g.ponr.planned),
+                    format_duration(g.ponr.rollback)
+                    if g.ponr.rollback is not None
+                    else "not given",
+                    when(g.ponr.point),
+                    signed(g.ponr.margin),
+                    ", ".join(g.approvers) or "—",
+                    (g.decision or "—").upper() + (f" ({g.decided_by})" if g.decided_by else ""),
+                )
+                for g in report.gates
+            ],
+        )
+    if report.gates:
+        out.append("")
+        for g in report.gates:
+            if g.criteria:
+                out += [f"**{g.id}** — {md(g.title)}. Criteria:", ""] + [
+                    f"- [ ] {md(c)}" for c in g.criteria
+                ]
+                out.append("")
+    else:
+        out += ["The runbook has no go/no-go gates.", ""]
+    sim = report.simulation
+    if sim is not None:
+        out += ["## Probability of finishing inside the window", ""]
+        remaining = f", the remaining work from {when(report.now)}" if snap is not None else ""
+        if sim.p_on_time is not None:
+            out += [
+                f"**P(finish ≤ deadline) = {sim.p_on_time:.0%}** "
+                f"({sim.runs:,} runs, seed {sim.seed}, Beta-PERT per three-point "
+                f"estimate{remaining}).",
+                "",
+            ]
+        out += _table(
+            ("P50", "P80", "P95", "Plan" if snap is None else "Forecast"),
+            [(when(sim.p50), when(sim.p80), when(sim.p95), when(sim.deterministic_finish))],
+        )
+        top = sorted(range(len(plan.tasks)), key=lambda i: -sim.criticality[i])[:10]
+        top = [i for i in top if sim.criticality[i] > 0]
+        if top:
+            out += ["", "Most often on the critical path:", ""]
+            out += _table(
+                ("Task", "Criticality"),
+                [(plan.tasks[i].id, f"{sim.criticality[i]:.0%}") for i in top],
+            )
+        out.append("")
+    if report.rehearsal is not None:
+        r = report.rehearsal
+        out += [
+            "## Rehearsal evidence",
+            "",
+            f"From `{r.source}`: {len(r.tasks)} tasks rehearsed, "
+            f"{len(r.not_done)} not done in the rehearsal.",
+            "",
+        ]
+        if r.overruns:
+            out += ["Overran most, and what to plan next time:", ""]
+            out += _table(
+                ("Task", "Planned", "Actual", "Over", "Suggested o / m / p"),
+                [(e.id, *evidence_figures(e)) for e in r.overruns[:10]],
+            )
+            out.append("")
+        if r.learned is not None:
+            if r.learned:
+                out += ["The simulation uses these estimates from the rehearsal (`--learn`):", ""]
+                out += _table(
+                    ("Task", "Estimate o / m / p", "Why"),
+                    [(x.evidence.id, *learned_figures(x)) for x in r.learned],
+                )
+            else:
+                out.append("The simulation uses no estimate from the rehearsal (`--learn`).")
+            out.append("")
+    out += ["## Risks", ""]
+    if report.risks:
+        out += _table(
+            ("Risk", "Score", "L × I", "Status", "Owner", "Mitigation", "Tasks"),
+            [
+                (
+                    f"{r.id}: {r.title}",
+                    r.score,
+                    f"{r.likelihood} × {r.impact}",
+                    r.status,
+                    r.owner,
+                    r.mitigation,
+                    ", ".join(r.tasks) or "—",
+                )
+                for r in report.risks
+            ],
+        )
+    else:
+        out.append("No risks registered.")
+    out += ["", "## Readiness items", ""]
+    if report.items:
+        out += _table(
+            ("Item", "Owner", "Due", "Done"),
+            [
+                (
+                    f"{i.id}: {i.title}",
+                    i.owner,
+                    when(i.due),
+                    f"✔ {i.done_by}, {when(i.done_at)}"
+                    if i.done_by
+                    else ("OVERDUE" if i.overdue else "open"),
+                )
+                for i in report.items
+            ],
+        )
+    else:
+        out.append("No readiness items.")
+    out += ["", "## Team sign-offs", ""]
+    out += _table(
+        ("Team", "Lead", "Signed off"),
+        [
+            (
+                s.name,
+                s.lead,
+                "; ".join(f"✔ {x.by}, {when(x.at)}" for x in s.signers) or "not yet",
+            )
+            for s in report.signoffs
+        ],
+    )
+    out += ["", *recommendation_rules(report)]
+    return "\n".join(out) + "\n"
+
+
+def recommendation_rules(report: ReadinessReport) -> list[str]:
+    r = report.rules
+    ends = (
+        "the forecast (from the check-ins so far) ends after the deadline"
+        if report.snapshot is not None
+        else "the plan ends after the deadline"
+    )
+    ponr = (
+        "a gate not yet decided is forecast after its point of no return"
+        if report.snapshot is not None
+        else "a gate is planned after its point of no return"
+    )
+    return [
+        "## How the recommendation is made",
+        "",
+        f"NO-GO when the runbook is invalid, {ends}, "
+        f"P(finish ≤ deadline) is under {r.min_probability:.0%}, an open risk scores "
+        f"{r.risk_no_go_score} or more, {ponr}, or a gate "
+        "was decided NO-GO. GO WITH CONDITIONS when an open risk scores "
+        f"{r.risk_conditions_score} or more, something is missing (a team, a lead or contact, a "
+        "gate's approvers or rollback), a readiness item is overdue"
+        + (", or a team has not signed off" if r.require_signoffs else "")
+        + ". Otherwise GO. The thresholds are set under `readiness_rules:` in the runbook.",
+    ]
+
+
+def review_markdown(review: Review) -> str:
+    """The post-weekend review for people."""
+    plan, zone = review.plan, review.plan.zone
+
+    def when(seconds: int | None) -> str:
+        return clock(seconds, zone, with_date=True) if seconds is not None else "—"
+
+    def dur(seconds: int | None) -> str:
+        return format_duration(seconds) if seconds is not None else "—"
+
+    out = [
+        f"# Review: {md(plan.name)}",
+        "",
+        f"Generated {when(review.now)} ({plan.timezone}).",
+        "",
+        "## The weekend",
+        "",
+    ]
+    out += _table(
+        ("The weekend", ""),
+        [
+            ("Baseline finish", when(review.baseline_finish)),
+            (
+                "Actual finish",
+                when(review.actual_finish) if review.actual_finish else "not finished",
+            ),
+            ("Slip", signed(review.slip)),
+            ("Deadline", when(plan.deadline)),
+            ("Tasks", ", ".join(f"{n} {s}" for s, n in review.counts.items() if n)),
+        ],
+    )
+    out += ["", "## Root causes of the lateness", "", review.lateness_line]
+    if review.root_causes:
+        out.append("")
+        out += _table(
+            ("Task", "Team", "Caused", "Own overrun", "Own late start"),
+            [
+                (
+                    f"{c.id}: {c.title}",
+                    c.team,
+                    dur(c.caused),
+                    signed(c.overrun),
+                    signed(c.late_start),
+                )
+                for c in review.root_causes
+            ],
+        )
+    out += ["", "## Biggest slips, and where they came from", ""]
+    if review.slips:
+        out += _table(
+            ("Task", "Finished late by", "Own overrun", "Started late by", "Came from"),
+            [
+                (
+                    r.id,
+                    dur(r.finish_slip),
+                    signed(r.own_overrun),
+                    signed(r.inherited),
+                    r.came_from or ("its own duration" if r.own_cause else "—"),
+                )
+                for r in review.slips
+            ],
+        )
+    else:
+        out.append("Nothing finished later than planned.")
+    out += ["", "## Per team", ""]
+    out += _table(
+        ("Team", "Tasks", "Done", "Planned", "Actual", "Over"),
+        [
+            (t.name, t.tasks, t.done, dur(t.planned), dur(t.actual), signed(t.overrun))
+            for t in review.teams
+        ],
+    )
+    out += ["", "## Aftercare: not finished", ""]
+    if review.aftercare:
+        out += _table(
+            ("Task", "Status", "Team", "Why"),
+            [(f"{r.id}: {r.title}", r.status, r.team, r.reason) for r in review.aftercare],
+        )
+    else:
+        out.append("Everything was done or skipped.")
+    out += ["", "## Skipped", ""]
+    out += (
+        _table(("Task", "Why"), [(r.id, r.reason) for r in review.skipped])
+        if review.skipped
+        else ["Nothing was skipped."]
+    )
+    out += ["", "## Notes from the log", ""]
+    out += [
+        f"- {when(e.at)} · {e.task or 'weekend'} · {md(e.summary)} · {md(e.actor)}: {md(e.note)}"
+        for e in review.notes
+    ] or ["No notes."]
+    out += ["", "## Planned against actual, per task", ""]
+    out += _table(
+        ("Task", "Team", "Status", "Planned", "Actual", "Planned finish", "Actual finish"),
+        [
+            (
+                r.id,
+                r.team,
+                r.status,
+                dur(r.planned),
+                dur(r.actual),
+                when(r.planned_finish),
+                when(r.actual_finish),
+            )
+            for r in review.rows
+        ],
+    )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,302 @@
+"""The post-weekend review: planned against actual, the root causes of the lateness, the
+biggest slips and where they came from, what is left for aftercare, and the notes.
+
+Root causes. The weekend's lateness (its actual finish, or the forecast one while work is
+open, against the baseline finish) is attributed along the chain that drove the finish: from
+the task that finished last, back through the predecessor that finished last, to the start.
+Walking that chain forward, each task adds its *own* contribution: its overrun (actual
+duration beyond the baseline duration) plus its own late start (the time between the later of
+its planned start and its predecessor's finish, and its actual start: a team not ready, a
+decision taken late). A task that started late only because its predecessor finished late
+inherits that slip and gets no blame. Where the chain had slack (a later planned start, a
+not_before) or won time back (a task done faster than planned, or skipped), the lateness
+carried so far shrinks, and each cause's share shrinks in proportion; the slack between the
+last task and the baseline finish does the same. So the shares add up to the weekend's
+lateness, and one cause upstream with many tasks inheriting its slip is one row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from runbook.format.durations import format_duration
+from runbook.planning.plan import Plan
+from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, STATUSES, Snapshot
+from runbook.weekend.sqlite import Event
+from runbook.weekend.usecases import Weekend
+
+SLIPS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One task, planned (baseline) against actual."""
+
+    id: str
+    title: str
+    team: str | None
+    status: str
+    planned_start: int | None
+    planned_finish: int | None
+    actual_start: int | None
+    actual_finish: int | None
+    planned: int
+    actual: int | None
+    reason: str | None
+    came_from: str | None = None
+
+    @property
+    def finish_slip(self) -> int | None:
+        """Seconds it finished after its planned finish."""
+        if self.actual_finish is None or self.planned_finish is None:
+            return None
+        return self.actual_finish - self.planned_finish
+
+    @property
+    def own_overrun(self) -> int | None:
+        """Seconds it took longer than planned itself."""
+        return None if self.actual is None else self.actual - self.planned
+
+    @property
+    def inherited(self) -> int | None:
+        """Seconds it started late (what it inherited from before it)."""
+        if self.actual_start is None or self.planned_start is None:
+            return None
+        return self.actual_start - self.planned_start
+
+    @property
+    def own_cause(self) -> bool:
+        """Its slip came from its own duration: no predecessor passed one on, and it overran."""
+        return self.came_from is None and (self.own_overrun or 0) > 0
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    """A team's weekend in figures."""
+
+    team: str
+    name: str
+    tasks: int
+    done: int
+    planned: int
+    actual: int
+
+    @property
+    def overrun(self) -> int:
+        """Seconds over plan on the tasks it finished."""
+        return self.actual - self.planned
+
+
+@dataclass(frozen=True, slots=True)
+class RootCause:
+    """A task whose own overrun or own late start made the weekend late, and by how much."""
+
+    id: str
+    title: str
+    team: str | None
+    caused: int  # seconds of the weekend's lateness attributed to it
+    overrun: int  # seconds it took beyond its planned duration (negative: faster)
+    late_start: int  # seconds it started after its planned start and its predecessor's finish
+
+
+@dataclass
+class Review:
+    """Everything the review shows."""
+
+    now: int
+    plan: Plan
+    baseline_finish: int
+    actual_finish: int | None
+    rows: list[ReviewRow] = field(default_factory=list)
+    teams: list[TeamRow] = field(default_factory=list)
+    notes: list[Event] = field(default_factory=list)
+    lateness: int = 0  # seconds the (actual or forecast) finish lies after the baseline's
+    root_causes: list[RootCause] = field(default_factory=list)
+
+    @property
+    def slip(self) -> int | None:
+        """Seconds the weekend ended after the baseline finish (None while work is open)."""
+        return None if self.actual_finish is None else self.actual_finish - self.baseline_finish
+
+    @property
+    def lateness_line(self) -> str:
+        """What the root causes explain: ``The weekend finished 2h late ...``."""
+        verb = "finished" if self.actual_finish is not None else "is forecast to finish"
+        if self.lateness < 60:
+            return f"The weekend {verb} on time or early: no lateness to attribute."
+        return (
+            f"The weekend {verb} {format_duration(self.lateness)} after the baseline finish. "
+            "Each task below caused its share through its own overrun or its own late start, "
+            "along the chain that drove the finish; tasks that only inherited a slip are "
+            "not listed."
+        )
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Tasks per status."""
+        return {s: sum(1 for r in self.rows if r.status == s) for s in STATUSES}
+
+    @property
+    def slips(self) -> list[ReviewRow]:
+        """The tasks that finished latest against plan, worst first."""
+        late = [r for r in self.rows if (r.finish_slip or 0) > 0]
+        return sorted(late, key=lambda r: -(r.finish_slip or 0))[:SLIPS]
+
+    @property
+    def aftercare(self) -> list[ReviewRow]:
+        """Work not finished: to pick up in aftercare."""
+        return [r for r in self.rows if r.status not in FINISHED]
+
+    @property
+    def skipped(self) -> list[ReviewRow]:
+        """Work skipped this time, with the reasons."""
+        return [r for r in self.rows if r.status == SKIPPED]
+
+
+def _came_from(snap: Snapshot, index: int) -> str | None:
+    """For a task that started late: follow the predecessor that finished last back to the
+    task whose own overrun (or late start with no predecessor) caused the delay."""
+    plan = snap.plan
+    seen = set()
+    current = index
+    while current not in seen:
+        seen.add(current)
+        state = snap.tasks[current]
+        own = state.duration_variance or 0
+        inherited = state.start_variance or 0
+        preds = [p for p in plan.tasks[current].preds if snap.tasks[p].actual_finish is not None]
+        if own >= inherited or not preds or inherited <= 0:
+            return None if current == index else plan.tasks[current].id
+        current = max(preds, key=lambda p: snap.tasks[p].actual_finish or 0)
+    return None
+
+
+def driving_chain(snap: Snapshot) -> list[int]:
+    """The chain that drove the (actual or forecast) finish, first task first: from the task
+    that finished last, back through the predecessor that finished last each time."""
+    tasks = snap.tasks
+    if not tasks:
+        return []
+    current = max(range(len(tasks)), key=lambda i: (tasks[i].forecast_finish, -i))
+    chain = [current]
+    while preds := snap.plan.tasks[current].preds:
+        current = max(sorted(preds), key=lambda p: tasks[p].forecast_finish)
+        chain.append(current)
+    chain.reverse()
+    return chain
+
+
+def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
+    """The weekend's lateness, and the tasks that caused it with their shares, largest first
+    (the method is in the module's docstring)."""
+    plan, tasks = snap.plan, snap.tasks
+    shares: dict[int, float] = {}
+    own: dict[int, tuple[int, int]] = {}
+
+    def shrink_to(total: float) -> None:
+        carried, total = sum(shares.values()), max(total, 0)
+        if carried <= total:
+            return
+        factor = total / carried
+        for k in shares:
+            shares[k] *= factor
+
+    previous: int | None = None
+    for i in driving_chain(snap):
+        state = tasks[i]
+        if state.planned_start is None or state.planned_finish is None:
+            previous = i  # new since the baseline: nothing to measure it against
+            continue
+        ready = state.planned_start
+        if previous is not None:
+            pred_finish = tasks[previous].forecast_finish
+            shrink_to(max(0, pred_finish - state.planned_start))  # slack absorbs
+            ready = max(ready, pred_finish)
+        late_start = state.forecast_start - ready
+        overrun = (state.forecast_finish - state.forecast_start) - (
+            state.planned_finish - state.planned_start
+        )
+        contribution = late_start + overrun
+        if contribution > 0:
+            shares[i] = shares.get(i, 0) + contribution
+            own[i] = (overrun, late_start)
+        elif contribution < 0:
+            shrink_to(sum(shares.values()) + contribution)  # time won back
+        previous = i
+    lateness = snap.forecast_finish - snap.baseline_finish
+    shrink_to(max(0, lateness))
+    causes = [
+        RootCause(
+            plan.tasks[i].id,
+            plan.tasks[i].title,
+            plan.tasks[i].team,
+            round(share / 60) * 60,  # shares of a proportion: whole minutes read better
+            own[i][0],
+            own[i][1],
+        )
+        for i, share in shares.items()
+        if round(share / 60) >= 1
+    ]
+    causes.sort(key=lambda c: (-c.caused, c.id))
+    return lateness, causes
+
+
+def review(weekend: Weekend) -> Review:
+    """The review of a weekend at the clock's moment (usually after it ended)."""
+    snap = weekend.snapshot()
+    plan = snap.plan
+    finished = all(s.status in FINISHED for s in snap.tasks)
+    actual_finish = (
+        max((s.actual_finish or 0 for s in snap.tasks), default=None) if finished else None
+    )
+    result = Review(
+        now=snap.now, plan=plan, baseline_finish=snap.baseline_finish, actual_finish=actual_finish
+    )
+    for state in snap.tasks:
+        task = plan.tasks[state.index]
+        actual = None
+        if (
+            state.status == DONE
+            and state.actual_start is not None
+            and state.actual_finish is not None
+        ):
+            actual = state.actual_finish - state.actual_start
+        planned = (
+            state.planned_finish - state.planned_start
+            if state.planned_start is not None and state.planned_finish is not None
+            else task.duration
+        )
+        result.rows.append(
+            ReviewRow(
+                task.id,
+                task.title,
+                task.team,
+                state.status,
+                state.planned_start,
+                state.planned_finish,
+                state.actual_start,
+                state.actual_finish,
+                planned,
+                actual,
+                state.reason,
+                _came_from(snap, state.index) if state.status == DONE else None,
+            )
+        )
+    teams: dict[str, list[ReviewRow]] = {}
+    for row in result.rows:
+        teams.setdefault(row.team or "—", []).append(row)
+    for team, rows in teams.items():
+        done = [r for r in rows if r.actual is not None]
+        result.teams.append(
+            TeamRow(
+                team,
+                plan.team_name(team) if team != "—" else "(no team)",
+                len(rows),
+                len(done),
+                sum(r.planned for r in done),
+                sum(r.actual or 0 for r in done),
+            )
+        )
+    result.notes = [e for e in weekend.events() if e.note and e.kind != "baseline"]
+    result.lateness, result.root_causes = root_causes(snap)
+    return result

@@ -1,0 +1,2 @@
+"""From a runbook file to a plan: one orchestrator, located problems, references and cycles,
+warnings."""

@@ -1,0 +1,399 @@
+"""Checks beyond a runbook's shape: references between tasks, cycles, and warnings.
+
+Reference checks read the raw document rather than the model, so they still run (and every
+problem is reported in one go) when some task elsewhere has, say, a bad duration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from runbook.common.limits import LAST_YEAR, MAX_PROBLEMS, epoch_in_bounds
+from runbook.common.problems import did_you_mean
+from runbook.format.durations import does_not_exist, format_duration, get_zone, parse_datetime
+from runbook.format.model import _ID, _IDS
+from runbook.planning.plan import Plan
+from runbook.validation.loader import Loaded
+
+# "Did you mean" compares a word with every id; past this many unknown references in one
+# file, the rest are reported without a suggestion so a broken 10,000-task file stays fast.
+_MAX_SUGGESTIONS = 50
+
+
+@dataclass(slots=True)
+class _Entry:
+    index: int
+    id: str | None
+    deps: list[tuple[int, str]]  # (position in depends_on, id); position -1: a single string
+    team: object
+
+
+def _entries(loaded: Loaded) -> list[_Entry]:
+    raw = loaded.document.data if loaded.document else None
+    tasks = raw.get("tasks") if isinstance(raw, dict) else None
+    if not isinstance(tasks, list):
+        return []
+    entries = []
+    # A list used through a YAML alias (`depends_on: *deps`) is one object in every task
+    # that uses it: read it once, so aliases do not multiply the work.
+    read: dict[int, list[tuple[int, str]]] = {}
+    for i, item in enumerate(tasks):
+        if not isinstance(item, dict):
+            continue
+        tid = _text(item.get("id"))
+        deps_raw = item.get("depends_on")
+        deps: list[tuple[int, str]] = []
+        if isinstance(deps_raw, list):
+            if id(deps_raw) in read:
+                pass
+            elif all(type(d) is str for d in deps_raw) and _IDS.fullmatch("\n".join(deps_raw)):
+                read[id(deps_raw)] = list(enumerate(deps_raw))  # all plain ids: one match
+            else:
+                read[id(deps_raw)] = [
+                    (j, t)
+                    for j, d in enumerate(deps_raw)
+                    if (t := _text(d)) is not None and _ID.match(t)
+                ]
+            deps = read[id(deps_raw)]
+        elif (single := _text(deps_raw)) is not None and _ID.match(single):
+            # A dependency that is not a valid id is already reported as such by the model.
+            deps = [(-1, single)]
+        entries.append(_Entry(i, tid if tid and _ID.match(tid) else None, deps, item.get("team")))
+    return entries
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float | str):
+        return str(value)
+    return None
+
+
+def _dep_path(entry: _Entry, position: int) -> tuple[str | int, ...]:
+    base: tuple[str | int, ...] = ("tasks", entry.index, "depends_on")
+    return base if position < 0 else (*base, position)
+
+
+def check_references(loaded: Loaded) -> None:
+    """Errors: an empty task list, duplicate ids, unknown or self dependencies, unknown
+    teams, and dependency cycles (printed as the cycle path)."""
+    raw = loaded.document.data if loaded.document else None
+    if not isinstance(raw, dict):
+        return
+    if raw.get("tasks") == []:
+        loaded.problem("error", "the runbook has no tasks", ("tasks",))
+    entries = _entries(loaded)
+    index: dict[str, int] = {}
+    owner: dict[int, _Entry] = {}
+    for entry in entries:
+        if entry.id is None:
+            continue
+        if entry.id in index:
+            first = loaded.locate(("tasks", owner[index[entry.id]].index, "id"))[0]
+            loaded.problem(
+                "error",
+                f"duplicate task id '{entry.id}' (first used on line {first})",
+                ("tasks", entry.index, "id"),
+            )
+            continue
+        index[entry.id] = len(index)
+        owner[index[entry.id]] = entry
+    ids = list(index)
+    suggestions = 0
+    preds: list[list[int]] = [[] for _ in ids]
+    for entry in entries:
+        me = index.get(entry.id) if entry.id is not None else None
+        if me is not None and owner[me] is not entry:
+            me = None  # a duplicate: its dependencies were not checked twice
+        mine = preds[me] if me is not None else None
+        for position, dep in entry.deps:
+            known = index.get(dep)
+            if known is not None and dep != entry.id:
+                if mine is not None:
+                    mine.append(known)
+                continue
+            path = _dep_path(entry, position)
+            if dep == entry.id:
+                loaded.problem("error", f"task '{dep}' depends on itself", path)
+            else:
+                hint = None
+                if suggestions < _MAX_SUGGESTIONS:
+                    suggestions += 1
+                    hint = did_you_mean(dep, ids)
+                who = f"task '{entry.id}'" if entry.id else f"task #{entry.index + 1}"
+                loaded.problem("error", f"{who} depends on unknown task '{dep}'", path, hint=hint)
+    _check_teams(loaded, raw, entries)
+    _check_sections(loaded, raw, ids)
+    model = loaded.runbook
+    if model is not None and model.deadline is not None and model.deadline <= model.start:
+        zone = get_zone(model.timezone)
+        loaded.problem(
+            "error",
+            f"the deadline ({model.deadline.astimezone(zone):%a %d %b %H:%M}) is not after the "
+            f"start ({model.start.astimezone(zone):%a %d %b %H:%M})",
+            ("deadline",),
+        )
+    from runbook.planning.cpm import find_cycles
+
+    for cycle in find_cycles(preds):
+        names = " -> ".join(ids[i] for i in cycle)
+        opener, closing = owner[cycle[0]], ids[cycle[-2]]
+        position = next((p for p, d in opener.deps if d == closing), -1)
+        loaded.problem("error", f"dependency cycle: {names}", _dep_path(opener, position))
+
+
+def _check_teams(loaded: Loaded, raw: dict[str, object], entries: list[_Entry]) -> None:
+    teams = raw.get("teams")
+    if not isinstance(teams, dict):
+        return
+    names = [str(t) for t in teams]
+    for entry in entries:
+        team = entry.team
+        if isinstance(team, str) and team not in teams:
+            hint = did_you_mean(team, names) or f"declared teams: {', '.join(names) or 'none'}"
+            loaded.problem(
+                "error", f"unknown team '{team}'", ("tasks", entry.index, "team"), hint=hint
+            )
+
+
+def _items_of(raw: dict[str, object], section: str) -> list[Any]:
+    """The entries of a list section (empty when it is missing or not a list)."""
+    items = raw.get(section)
+    return items if isinstance(items, list) else []
+
+
+def _ids_in(raw: dict[str, object], section: str) -> list[tuple[int, str]]:
+    """(position, id) of the entries of a list section that have a usable id."""
+    items = raw.get(section)
+    if not isinstance(items, list):
+        return []
+    return [
+        (i, text)
+        for i, item in enumerate(items)
+        if isinstance(item, dict) and (text := _text(item.get("id"))) is not None
+    ]
+
+
+def _unique(
+    loaded: Loaded, raw: dict[str, object], section: str, noun: str, taken: set[str] | None = None
+) -> set[str]:
+    """Report duplicate ids in a list section (and ids already used by tasks)."""
+    seen: dict[str, int] = {}
+    for i, item_id in _ids_in(raw, section):
+        if item_id in seen:
+            first = loaded.locate((section, seen[item_id], "id"))[0]
+            loaded.problem(
+                "error",
+                f"duplicate {noun} id '{item_id}' (first used on line {first})",
+                (section, i, "id"),
+            )
+        elif taken is not None and item_id in taken:
+            loaded.problem(
+                "error", f"{noun} id '{item_id}' is already a task id", (section, i, "id")
+            )
+        seen.setdefault(item_id, i)
+    return set(seen)
+
+
+def _refs(
+    loaded: Loaded,
+    value: object,
+    path: tuple[str | int, ...],
+    known: set[str],
+    what: str,
+    noun: str,
+) -> None:
+    """Each id in ``value`` (one id or a list) must be in ``known``."""
+    items = value if isinstance(value, list) else [value]
+    for j, item in enumerate(items):
+        ref = _text(item)
+        if ref is None or ref in known:
+            continue
+        where = (*path, j) if isinstance(value, list) else path
+        loaded.problem(
+            "error",
+            f"{what} names unknown {noun} '{ref}'",
+            where,
+            hint=did_you_mean(ref, sorted(known)),
+        )
+
+
+def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str]) -> None:
+    """References in gates, rollback tasks, risks and readiness items."""
+    tasks = set(task_ids)
+    rollback = _unique(loaded, raw, "rollback_tasks", "rollback task", tasks)
+    _unique(loaded, raw, "risks", "risk")
+    _unique(loaded, raw, "readiness", "readiness item")
+    for i, item in enumerate(_items_of(raw, "rollback_tasks")):
+        if isinstance(item, dict) and item.get("depends_on") is not None:
+            _refs(
+                loaded,
+                item["depends_on"],
+                ("rollback_tasks", i, "depends_on"),
+                rollback,
+                f"rollback task '{item.get('id')}'",
+                "rollback task",
+            )
+    gates = raw.get("gates")
+    flagged = {
+        _text(t.get("id"))
+        for t in _items_of(raw, "tasks")
+        if isinstance(t, dict) and t.get("gate") is True
+    }
+    if isinstance(gates, dict):
+        for gate_id, spec in gates.items():
+            if gate_id not in tasks:
+                loaded.problem(
+                    "error",
+                    f"gate '{gate_id}' is not a task id",
+                    ("gates", gate_id),
+                    key=True,
+                    hint=did_you_mean(gate_id, task_ids),
+                )
+            elif gate_id in flagged:
+                loaded.problem(
+                    "error",
+                    f"gate '{gate_id}' is described twice: under gates: "
+                    "and with gate: true on the task",
+                    ("gates", gate_id),
+                    key=True,
+                )
+            if isinstance(spec, dict) and isinstance(spec.get("rollback"), list):
+                _refs(
+                    loaded,
+                    spec["rollback"],
+                    ("gates", gate_id, "rollback"),
+                    rollback,
+                    f"gate '{gate_id}'",
+                    "rollback task",
+                )
+    for i, item in enumerate(_items_of(raw, "tasks")):
+        if isinstance(item, dict) and isinstance(item.get("rollback"), list):
+            _refs(
+                loaded,
+                item["rollback"],
+                ("tasks", i, "rollback"),
+                rollback,
+                f"gate '{item.get('id')}'",
+                "rollback task",
+            )
+    for i, risk in enumerate(_items_of(raw, "risks")):
+        if isinstance(risk, dict) and risk.get("tasks") is not None:
+            _refs(
+                loaded,
+                risk["tasks"],
+                ("risks", i, "tasks"),
+                tasks,
+                f"risk '{risk.get('id')}'",
+                "task",
+            )
+
+
+def check_plan_bounds(loaded: Loaded, plan: Plan) -> bool:
+    """Whether every planned time stays within the years the product handles; if not, an
+    error at the first task (in the order of the work) that finishes past them."""
+    if epoch_in_bounds(plan.finish):
+        return True
+    v = next(v for v in plan.order if not epoch_in_bounds(plan.tasks[v].ef))
+    loaded.problem(
+        "error",
+        f"task '{plan.tasks[v].id}' would finish after the year {LAST_YEAR}; "
+        "check the start and the durations",
+        ("tasks", v, "duration"),
+    )
+    return False
+
+
+def check_warnings(loaded: Loaded, plan: Plan) -> None:
+    """Warnings that do not stop the plan: tasks without a team, redundant dependencies,
+    a plan that ends after the deadline, ``not_before`` before the start, times that do
+    not exist because the clocks go forward."""
+    from runbook.planning.cpm import redundant_dependencies
+
+    runbook = loaded.runbook
+    assert runbook is not None
+    zone = get_zone(runbook.timezone)
+    for i, task in enumerate(plan.tasks):
+        if task.team is None and not task.milestone:
+            loaded.problem("warning", f"task '{task.id}' has no team", ("tasks", i, "id"))
+        if task.not_before is not None and task.not_before < plan.start:
+            loaded.problem(
+                "warning",
+                f"task '{task.id}' has not_before earlier than the runbook's start",
+                ("tasks", i, "not_before"),
+            )
+        listed = runbook.tasks[i].depends_on
+        if len(listed) != len(task.depends_on):
+            seen: set[str] = set()
+            for j, dep in enumerate(listed):
+                if dep in seen:
+                    loaded.problem(
+                        "warning",
+                        f"task '{task.id}' lists '{dep}' twice",
+                        ("tasks", i, "depends_on", j),
+                    )
+                seen.add(dep)
+    redundant, total = redundant_dependencies(
+        [t.preds for t in plan.tasks], plan.order, limit=MAX_PROBLEMS
+    )
+    loaded.omit("warning", total - len(redundant))
+    for v, p, via in redundant:
+        task, dep = plan.tasks[v], plan.tasks[p].id
+        position = runbook.tasks[v].depends_on.index(dep)
+        path: tuple[str | int, ...] = ("tasks", v, "depends_on", position)
+        if not isinstance(_raw_at(loaded, ("tasks", v, "depends_on")), list):
+            path = path[:-1]
+        loaded.problem(
+            "warning",
+            f"task '{task.id}' depends on '{dep}', which '{plan.tasks[via].id}' already "
+            "depends on; the direct dependency is redundant",
+            path,
+        )
+    if plan.buffer is not None and plan.buffer < 0:
+        loaded.problem(
+            "warning",
+            f"the plan finishes {format_duration(-plan.buffer)} after the deadline",
+            ("deadline",),
+        )
+    for path in _local_times(loaded):
+        value = _raw_at(loaded, path)
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            continue
+        if does_not_exist(moment, zone):
+            loaded.problem(
+                "warning",
+                f"{value} does not exist in {runbook.timezone} (the clocks go forward); "
+                "it is read as the time one offset later",
+                path,
+            )
+
+
+def _local_times(loaded: Loaded) -> list[tuple[str | int, ...]]:
+    raw = loaded.document.data if loaded.document else None
+    assert isinstance(raw, dict)
+    paths: list[tuple[str | int, ...]] = [("start",), ("deadline",)]
+    tasks = raw.get("tasks")
+    if isinstance(tasks, list):
+        for i, t in enumerate(tasks):
+            if isinstance(t, dict) and t.get("not_before") is not None:
+                mapping = isinstance(t["not_before"], dict)
+                paths.append(
+                    ("tasks", i, "not_before", "at") if mapping else ("tasks", i, "not_before")
+                )
+    return [p for p in paths if _raw_at(loaded, p) is not None]
+
+
+def _raw_at(loaded: Loaded, path: tuple[str | int, ...]) -> object:
+    node = loaded.document.data if loaded.document else None
+    for part in path:
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node

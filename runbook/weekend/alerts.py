@@ -1,0 +1,78 @@
+"""What mission control must not miss: overruns, critical tasks going late, failures, and a
+forecast past the deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from runbook.format.durations import clock, format_duration
+from runbook.weekend.forecast import FAILED, READY, Snapshot, overrun
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One alert; ``key`` stays the same while the condition lasts (to announce it once)."""
+
+    kind: str  # overrun | critical-late | failed | deadline
+    task: str | None
+    message: str
+    severity: Literal["warning", "error"]
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """Identity of the condition."""
+        return self.kind, self.task
+
+
+def alerts(snap: Snapshot) -> list[Alert]:
+    """Every alert that holds at the snapshot's moment, most severe first."""
+    plan, zone, now = snap.plan, snap.plan.zone, snap.now
+    found: list[Alert] = []
+    if plan.deadline is not None and (spare := snap.spare) is not None and spare < 0:
+        over = -spare
+        found.append(
+            Alert(
+                "deadline",
+                None,
+                f"forecast finish {clock(snap.forecast_finish, zone)} is "
+                f"{format_duration(over)} past the deadline {clock(plan.deadline, zone)}",
+                "error",
+            )
+        )
+    for state in snap.tasks:
+        task = plan.tasks[state.index]
+        if state.status == FAILED:
+            found.append(
+                Alert(
+                    "failed",
+                    task.id,
+                    f"{task.id} FAILED: {state.reason or 'no reason given'}",
+                    "error",
+                )
+            )
+        over = overrun(snap, state.index)
+        if over:
+            found.append(
+                Alert(
+                    "overrun",
+                    task.id,
+                    f"{task.id} has run {format_duration(task.duration + over)}, "
+                    f"{format_duration(over)} over its planned {format_duration(task.duration)}",
+                    "warning",
+                )
+            )
+        # Only a task that could start and did not: one still waiting for its predecessors
+        # is late because of them, and the forecast already says what that costs.
+        if state.status == READY and state.late and state.critical:
+            found.append(
+                Alert(
+                    "critical-late",
+                    task.id,
+                    f"{task.id} is on the critical path and should have started at "
+                    f"{clock(state.planned_start or now, zone)}",
+                    "error",
+                )
+            )
+    found.sort(key=lambda a: (a.severity != "error", a.kind != "deadline"))
+    return found

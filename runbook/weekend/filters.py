@@ -1,0 +1,104 @@
+"""Narrowing the task list: ``team:dba status:running,ready phase:sat critical late text``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from runbook.planning.plan import Plan
+from runbook.weekend.forecast import STATUSES, TaskState
+
+HELP = (
+    "words match the id or title; team:ID-or-name, phase:NAME, status:running,ready "
+    "(commas: any of), critical, late"
+)
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """A parsed filter; an empty one lets everything through."""
+
+    words: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    critical: bool = False
+    late: bool = False
+    problems: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def parse(cls, text: str) -> TaskFilter:
+        """Read a filter; unknown statuses are reported in ``problems``, not raised."""
+        words: list[str] = []
+        teams: list[str] = []
+        phases: list[str] = []
+        statuses: list[str] = []
+        problems: list[str] = []
+        critical = late = False
+        for token in text.split():
+            low = token.casefold()
+            key, sep, value = low.partition(":")
+            if sep and key in ("team", "phase", "status") and value:
+                values = [v for v in value.split(",") if v]
+                if key == "team":
+                    teams += values
+                elif key == "phase":
+                    phases += values
+                else:
+                    for v in values:
+                        match = [s for s in STATUSES if s.startswith(v)]
+                        if match:
+                            statuses += match
+                        else:
+                            problems.append(f"unknown status '{v}' ({', '.join(STATUSES)})")
+            elif low in ("critical", "crit", "!"):
+                critical = True
+            elif low == "late":
+                late = True
+            else:
+                words.append(low)
+        return cls(
+            tuple(words),
+            tuple(teams),
+            tuple(phases),
+            tuple(statuses),
+            critical,
+            late,
+            tuple(problems),
+        )
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is filtered out."""
+        return not (
+            self.words or self.teams or self.phases or self.statuses or self.critical or self.late
+        )
+
+    def with_critical(self, critical: bool) -> TaskFilter:
+        """The same filter with critical-only switched on or off."""
+        return TaskFilter(
+            self.words, self.teams, self.phases, self.statuses, critical, self.late, self.problems
+        )
+
+    def matches(self, plan: Plan, state: TaskState) -> bool:
+        """Does this task pass the filter?"""
+        task = plan.tasks[state.index]
+        if self.critical and not state.critical:
+            return False
+        if self.late and not state.late:
+            return False
+        if self.statuses and state.status not in self.statuses:
+            return False
+        if self.teams:
+            team = (task.team or "").casefold()
+            name = plan.team_name(task.team).casefold()
+            if not any(t == team or t in name for t in self.teams):
+                return False
+        if self.phases:
+            phase = (task.phase or "").casefold()
+            if not any(p in phase for p in self.phases):
+                return False
+        if self.words:
+            hay = f"{task.id} {task.title}".casefold()
+            if not all(w in hay for w in self.words):
+                return False
+        return True

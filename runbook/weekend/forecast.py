@@ -1,0 +1,427 @@
+"""The pure fold: plan + baseline + events + now -> every task's state and the forecast.
+
+This is the one place the forecast rule lives, so the CLI, the dashboard and the reports agree:
+
+- a done task keeps its actual start and finish;
+- a running (or failed) task finishes at the later of actual start + planned duration and now
+  (a task resumed after failing keeps its first start, plus the time lost to the failure);
+- a skipped task takes no time: it finishes when its last predecessor finishes;
+- a task not yet started starts at the latest of now, its predecessors' forecast finish, its
+  ``not_before`` and the runbook's start, and takes its planned duration;
+- the forecast finish is the latest task finish; ``ahead`` = baseline finish - forecast finish.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from runbook.planning.plan import Plan
+from runbook.weekend.sqlite import Event
+
+PENDING, READY, RUNNING, FAILED, DONE, SKIPPED = (
+    "pending",
+    "ready",
+    "running",
+    "failed",
+    "done",
+    "skipped",
+)
+STATUSES = (PENDING, READY, RUNNING, FAILED, DONE, SKIPPED)
+FINISHED = frozenset({DONE, SKIPPED})
+# Events that change a task's state (and that `undo` can revoke).
+STATE_KINDS = frozenset({"start", "done", "fail", "skip"})
+
+
+@dataclass(slots=True)
+class TaskRecord:
+    """What the event log says about one task (before the forecast)."""
+
+    state: str | None = None  # running/failed/done/skipped, or None when never started
+    actual_start: int | None = None
+    actual_finish: int | None = None
+    reason: str | None = None  # why it failed or was skipped
+    history: list[Event] = field(default_factory=list)  # state changes still in force
+    notes: list[Event] = field(default_factory=list)
+    forced: bool = False
+    last_actor: str | None = None
+    decisions: list[Event] = field(default_factory=list)  # go/no-go, newest last
+    lost: int = 0  # seconds between each failure and the start that resumed the task
+    resumed: int = 0  # how many times it was started again after failing
+    failed_at: int | None = None  # when it last failed
+
+
+def apply_event(record: TaskRecord, event: Event) -> None:
+    """Fold one event into a task's record."""
+    kind = event.kind
+    if kind == "undo":
+        # An undo names the event it revokes; one from before that was recorded revokes the
+        # last state change still in force.
+        target = event.data.get("undoes") if event.data else None
+        for i in range(len(record.history) - 1, -1, -1):
+            if target is None or record.history[i].seq == target:
+                del record.history[i]
+                break
+        _replay(record)
+    elif kind in STATE_KINDS:
+        record.history.append(event)
+        _replay(record)
+    elif kind == "note":
+        record.notes.append(event)
+    elif kind == "decide":
+        record.decisions.append(event)
+    record.last_actor = event.actor
+
+
+def _replay(record: TaskRecord) -> None:
+    """Recompute a task's state from the state changes still in force."""
+    record.state = record.actual_start = record.actual_finish = record.reason = None
+    record.failed_at = None
+    record.forced = False
+    record.lost = record.resumed = 0
+    for event in record.history:
+        kind = event.kind
+        if kind == "start":
+            if record.state not in (RUNNING, FAILED) or record.actual_start is None:
+                record.actual_start = event.at
+            elif record.state == FAILED and record.failed_at is not None:
+                # Resumed: the task keeps its first start; the failure cost the time between.
+                record.lost += max(0, event.at - record.failed_at)
+                record.resumed += 1
+            record.state, record.actual_finish, record.reason = RUNNING, None, None
+        elif kind == "done":
+            if record.actual_start is None:
+                record.actual_start = event.at  # forced: never started
+            record.state, record.actual_finish = DONE, event.at
+        elif kind == "fail":
+            if record.actual_start is None:
+                record.actual_start = event.at
+            record.state, record.reason, record.failed_at = FAILED, event.note, event.at
+        elif kind == "skip":
+            record.state, record.reason = SKIPPED, event.note
+            record.actual_start = record.actual_finish = None
+        record.forced = record.forced or event.forced
+
+
+def as_of(events: Sequence[Event], now: int) -> tuple[list[Event], int]:
+    """The events that had happened by ``now`` (their ``at`` at or before it), in log order,
+    and how many later ones are left out: replaying only these shows the weekend as it was
+    then, whatever was recorded afterwards."""
+    kept = [e for e in events if e.at <= now]
+    return kept, len(events) - len(kept)
+
+
+def fold(events: Iterable[Event]) -> tuple[dict[str, TaskRecord], list[Event]]:
+    """Per-task records from the event log, and the runbook-level events (baselines)."""
+    records: dict[str, TaskRecord] = {}
+    runbook_events: list[Event] = []
+    for event in events:
+        if event.task is None:
+            runbook_events.append(event)
+            continue
+        record = records.get(event.task)
+        if record is None:
+            record = records[event.task] = TaskRecord()
+        apply_event(record, event)
+    return records, runbook_events
+
+
+@dataclass(slots=True)
+class TaskState:
+    """A task as mission control sees it now."""
+
+    index: int
+    id: str
+    status: str
+    planned_start: int | None  # from the baseline
+    planned_finish: int | None
+    actual_start: int | None
+    actual_finish: int | None
+    forecast_start: int
+    forecast_finish: int
+    late: bool
+    critical: bool
+    float: int  # seconds the forecast finish can slip without moving the weekend's end
+    reason: str | None = None
+    forced: bool = False
+    blocked_by: list[str] = field(default_factory=list)
+    notes: int = 0
+    lost: int = 0  # seconds lost to failures before the task was resumed
+    resumed: bool = False  # started again after failing
+
+    @property
+    def start_variance(self) -> int | None:
+        """Seconds the (actual or forecast) start lies after the baseline start."""
+        return None if self.planned_start is None else self.forecast_start - self.planned_start
+
+    @property
+    def finish_variance(self) -> int | None:
+        """Seconds the (actual or forecast) finish lies after the baseline finish: the
+        headline variance, which counts a late start and an overrun alike."""
+        return None if self.planned_finish is None else self.forecast_finish - self.planned_finish
+
+    @property
+    def duration_variance(self) -> int | None:
+        """Seconds the (actual or forecast) duration exceeds the baseline duration."""
+        if self.planned_start is None or self.planned_finish is None:
+            return None
+        planned = self.planned_finish - self.planned_start
+        return (self.forecast_finish - self.forecast_start) - planned
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """The whole weekend at one moment: task states, the forecast, and ahead or behind."""
+
+    now: int
+    plan: Plan
+    baseline: Plan
+    tasks: list[TaskState]
+    forecast_finish: int
+    critical_path: list[int]
+    records: dict[str, TaskRecord]
+    later_events: int = 0  # recorded for a moment after ``now``: not part of this picture
+
+    @property
+    def baseline_finish(self) -> int:
+        """When the baseline plan finished."""
+        return self.baseline.finish
+
+    @property
+    def ahead(self) -> int:
+        """Seconds ahead of the baseline (negative: behind)."""
+        return self.baseline.finish - self.forecast_finish
+
+    @property
+    def spare(self) -> int | None:
+        """Seconds from the forecast finish to the deadline (negative: past it); None
+        without a deadline."""
+        deadline = self.plan.deadline
+        return None if deadline is None else deadline - self.forecast_finish
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Tasks per status, every status present."""
+        found = Counter(t.status for t in self.tasks)
+        return {s: found.get(s, 0) for s in STATUSES}
+
+    def by_id(self, task_id: str) -> TaskState:
+        """The state of one task."""
+        return self.tasks[self.plan.index[task_id]]
+
+
+def forward(
+    plan: Plan, records: dict[str, TaskRecord], now: int
+) -> tuple[list[int], list[int], list[str]]:
+    """The forecast rule over the tasks in dependency order: start, finish and status of
+    every task at ``now``."""
+    tasks = plan.tasks
+    n = len(tasks)
+    starts = [0] * n
+    finishes = [0] * n
+    statuses = [PENDING] * n
+    empty = TaskRecord()
+    for v in plan.order:
+        task = tasks[v]
+        record = records.get(task.id, empty)
+        state = record.state
+        if state == DONE:
+            start, finish = record.actual_start or now, record.actual_finish or now
+        elif state in (RUNNING, FAILED):
+            start = record.actual_start if record.actual_start is not None else now
+            finish = max(start + record.lost + task.duration, now)
+        elif state == SKIPPED:
+            finish = max((finishes[p] for p in task.preds), default=plan.start)
+            start = finish
+        else:
+            start = max(now, plan.start)
+            if task.not_before is not None and task.not_before > start:
+                start = task.not_before
+            blocked = False
+            for p in task.preds:
+                if finishes[p] > start:
+                    start = finishes[p]
+                if statuses[p] not in FINISHED:
+                    blocked = True
+            finish = start + task.duration
+            state = PENDING if blocked else READY
+        starts[v], finishes[v], statuses[v] = start, finish, state
+    return starts, finishes, statuses
+
+
+def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int:
+    """When the weekend is forecast to finish at ``now`` (the forward pass alone)."""
+    return max(forward(plan, records, now)[1], default=plan.start)
+
+
+def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int) -> Snapshot:
+    """Every task's status and forecast at ``now`` (epoch seconds)."""
+    tasks = plan.tasks
+    n = len(tasks)
+    empty = TaskRecord()
+    starts, finishes, statuses = forward(plan, records, now)
+    forecast_finish = max(finishes, default=plan.start)
+
+    # Backward pass over the forecast: how far each task can slip without moving the end.
+    latest = [forecast_finish] * n
+    succ = plan.successors
+    for v in reversed(plan.order):
+        lf = forecast_finish
+        for s in succ[v]:
+            ls = latest[s] - (finishes[s] - starts[s])
+            if ls < lf:
+                lf = ls
+        latest[v] = lf
+
+    base_index = baseline.index
+    states: list[TaskState] = []
+    for i, task in enumerate(tasks):
+        record = records.get(task.id, empty)
+        status = statuses[i]
+        b = base_index.get(task.id)
+        planned_start = baseline.tasks[b].es if b is not None else None
+        planned_finish = baseline.tasks[b].ef if b is not None else None
+        slack = latest[i] - finishes[i]
+        open_ = status not in FINISHED
+        states.append(
+            TaskState(
+                index=i,
+                id=task.id,
+                status=status,
+                planned_start=planned_start,
+                planned_finish=planned_finish,
+                actual_start=record.actual_start,
+                actual_finish=record.actual_finish,
+                forecast_start=starts[i],
+                forecast_finish=finishes[i],
+                late=status in (PENDING, READY)
+                and planned_start is not None
+                and now > planned_start,
+                critical=open_ and slack <= 0,
+                float=slack,
+                reason=record.reason,
+                forced=record.forced,
+                blocked_by=[tasks[p].id for p in task.preds if statuses[p] not in FINISHED]
+                if status == PENDING
+                else [],
+                notes=len(record.notes),
+                lost=record.lost,
+                resumed=record.resumed > 0,
+            )
+        )
+    return Snapshot(
+        now=now,
+        plan=plan,
+        baseline=baseline,
+        tasks=states,
+        forecast_finish=forecast_finish,
+        critical_path=_remaining_critical_path(plan, states, forecast_finish),
+        records=records,
+    )
+
+
+def _remaining_critical_path(plan: Plan, states: list[TaskState], end: int) -> list[int]:
+    """The chain of unfinished critical tasks that ends at the forecast finish."""
+    ends = [s.index for s in states if s.critical and s.forecast_finish == end]
+    if not ends:
+        return []
+    succ = plan.successors
+    current = ends[0]
+    while follow := [
+        s
+        for s in sorted(succ[current])
+        if states[s].critical and states[s].forecast_start == states[current].forecast_finish
+    ]:
+        current = follow[0]
+    path = [current]
+    while True:
+        here = states[path[-1]]
+        drivers = [
+            p
+            for p in sorted(plan.tasks[here.index].preds)
+            if states[p].critical and states[p].forecast_finish == here.forecast_start
+        ]
+        if not drivers:
+            break
+        path.append(drivers[0])
+    path.reverse()
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class PullForward:
+    """A task that only its ``not_before`` holds back: it could start ``gain`` earlier."""
+
+    id: str
+    not_before: int
+    could_start: int
+
+    @property
+    def gain(self) -> int:
+        """Seconds earlier it could start."""
+        return self.not_before - self.could_start
+
+
+def pull_forward(snap: Snapshot) -> list[PullForward]:
+    """Tasks not started whose ``not_before`` is now the only thing holding them back (a
+    ``not_before`` fixed in the runbook cannot move, so its task is never listed)."""
+    plan, out = snap.plan, []
+    for state in snap.tasks:
+        task = plan.tasks[state.index]
+        if state.status not in (PENDING, READY) or task.not_before is None:
+            continue
+        if task.not_before_fixed:  # an announced downtime, an appointment: it cannot move
+            continue
+        could = max(snap.now, plan.start)
+        for p in task.preds:
+            could = max(could, snap.tasks[p].forecast_finish)
+        if could < task.not_before:
+            out.append(PullForward(task.id, task.not_before, could))
+    out.sort(key=lambda p: (-p.gain, p.id))
+    return out
+
+
+PULL_HORIZON = 3 * 3600  # the briefing lists what could start within this: worth a call now
+
+
+def pull_forward_soon(
+    pull: Sequence[PullForward], now: int, horizon: int = PULL_HORIZON
+) -> tuple[list[PullForward], int]:
+    """The tasks that could be pulled forward to start within ``horizon`` of ``now`` (the
+    bridge call can act on those), and how many others could move later in the weekend."""
+    soon = [p for p in pull if p.could_start <= now + horizon]
+    return soon, len(pull) - len(soon)
+
+
+def overrun(snap: Snapshot, index: int) -> int:
+    """Seconds a running (or failed) task is past its planned duration (time lost to a failure
+    before it was resumed is counted apart); 0 when it is not, and for a milestone, which takes
+    no time by definition."""
+    state = snap.tasks[index]
+    task = snap.plan.tasks[index]
+    if state.status not in (RUNNING, FAILED) or state.actual_start is None or task.milestone:
+        return 0
+    return max(0, snap.now - state.actual_start - state.lost - task.duration)
+
+
+def running_now(states: Iterable[TaskState]) -> list[TaskState]:
+    """The bridge call's first list: what runs (or is stuck, failed) right now."""
+    return [s for s in states if s.status in (RUNNING, FAILED)]
+
+
+def start_order(state: TaskState) -> tuple[int, bool, int, int]:
+    """The order tasks are called in: soonest (actual or forecast) start first; among tasks
+    that can start at the same moment, critical ones first, then the most overdue."""
+    planned = state.planned_start if state.planned_start is not None else 2**62
+    return (state.forecast_start, not state.critical, planned, state.forecast_finish)
+
+
+def ready_to_start(states: Iterable[TaskState]) -> list[TaskState]:
+    """What can start, in the order to call the teams (see ``start_order``)."""
+    return sorted((s for s in states if s.status == READY), key=start_order)
+
+
+def late_tasks(states: Iterable[TaskState]) -> list[TaskState]:
+    """What should have started by the baseline and has not, most overdue first."""
+    return sorted((s for s in states if s.late), key=lambda s: s.planned_start or 0)

@@ -1,0 +1,92 @@
+"""Go/no-go gates: decisions, points of no return, sign-offs and readiness checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from runbook.planning.plan import Plan
+from runbook.weekend.forecast import DONE, SKIPPED, Snapshot, TaskRecord
+from runbook.weekend.sqlite import Event
+
+GO, NO_GO = "go", "no-go"
+DECISIONS = {"go": GO, "no-go": NO_GO, "nogo": NO_GO, "no_go": NO_GO, "no": NO_GO}
+
+
+def decision(record: TaskRecord | None) -> str | None:
+    """The gate's latest decision: ``go``, ``no-go`` or None."""
+    if record is None or not record.decisions:
+        return None
+    return str(record.decisions[-1].data.get("decision"))
+
+
+@dataclass(frozen=True, slots=True)
+class PointOfNoReturn:
+    """When a NO-GO at a gate can still roll back before the deadline."""
+
+    gate: str
+    rollback: int | None  # seconds to roll back; None when the runbook does not say
+    point: int | None  # deadline - rollback (epoch seconds); None without both
+    planned: int  # when the gate is planned (baseline)
+    forecast: int | None = None  # when it is forecast now (during the weekend)
+
+    @property
+    def margin(self) -> int | None:
+        """Seconds between the planned gate and its point of no return (negative: the gate
+        comes too late to roll back in time)."""
+        return None if self.point is None else self.point - self.planned
+
+    @property
+    def forecast_margin(self) -> int | None:
+        """The same margin for the forecast gate time."""
+        if self.point is None or self.forecast is None:
+            return None
+        return self.point - self.forecast
+
+
+def point_of_no_return(plan: Plan, gate: str) -> int | None:
+    """The latest moment a NO-GO at ``gate`` can start rolling back and be done by the
+    deadline (deadline - rollback); None without a deadline or a rollback."""
+    info = plan.gates[gate]
+    if plan.deadline is None or info.rollback is None:
+        return None
+    return plan.deadline - info.rollback
+
+
+def points_of_no_return(plan: Plan, snap: Snapshot | None = None) -> list[PointOfNoReturn]:
+    """Every gate's point of no return, in planned order. The planned time is the gate's
+    planned start in the baseline (or the plan before the weekend)."""
+    baseline = snap.baseline if snap is not None else plan
+    out = []
+    for gate in plan.gates.values():
+        task = plan.tasks[plan.index[gate.id]]
+        b = baseline.index.get(gate.id)
+        planned = baseline.tasks[b].es if b is not None else task.es
+        point = point_of_no_return(plan, gate.id)
+        forecast = snap.by_id(gate.id).forecast_start if snap is not None else None
+        out.append(PointOfNoReturn(gate.id, gate.rollback, point, planned, forecast))
+    out.sort(key=lambda p: (p.planned, p.gate))
+    return out
+
+
+def next_point_of_no_return(snap: Snapshot) -> PointOfNoReturn | None:
+    """The next point of no return still ahead, of a gate not yet passed (no GO, not done)."""
+    upcoming = [
+        p
+        for p in points_of_no_return(snap.plan, snap)
+        if p.point is not None
+        and p.point >= snap.now
+        and snap.by_id(p.gate).status not in (DONE, SKIPPED)
+        and decision(snap.records.get(p.gate)) != GO
+    ]
+    return min(upcoming, key=lambda p: p.point or 0, default=None)
+
+
+def latest_by(events: Iterable[Event], kind: str, key: str) -> dict[str, Event]:
+    """The latest runbook-level event of a kind per ``data[key]`` (sign-offs by team,
+    checks by readiness item)."""
+    found: dict[str, Event] = {}
+    for event in events:
+        if event.kind == kind and event.data.get(key) is not None:
+            found[str(event.data[key])] = event
+    return found

@@ -1,0 +1,700 @@
+"""The SQLite event log: schema, migrations, append, read.
+
+One state file holds one weekend (or one dress rehearsal) of one runbook. Events are appended
+and never updated or deleted (triggers refuse it); all task state is derived from them. The
+file is in WAL mode with a busy timeout, so many teams can check in at once, and synchronous
+FULL, so a committed check-in survives a crash or a power cut.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from runbook.common.errors import DamagedState, InputError, StateError
+from runbook.common.limits import EARLIEST_EPOCH, YEARS_TEXT, clamp_epoch, epoch_in_bounds
+
+APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE events (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    at       INTEGER NOT NULL,   -- when it happened (epoch seconds, UTC); --at may set it
+    recorded INTEGER NOT NULL,   -- when it was written down
+    task     TEXT,               -- NULL for events about the whole runbook
+    kind     TEXT NOT NULL,
+    actor    TEXT NOT NULL,
+    host     TEXT NOT NULL,
+    note     TEXT,
+    data     TEXT                -- JSON: forced overrides, undo targets, baseline digests
+);
+CREATE INDEX events_by_task ON events (task, seq);
+CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+-- Compiled plans by runbook content hash: the baseline's plan, and a cache that lets a
+-- check-in skip YAML, pydantic and networkx entirely.
+CREATE TABLE plans (
+    digest  TEXT PRIMARY KEY,
+    created INTEGER NOT NULL,
+    plan    TEXT NOT NULL
+);
+"""
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run SQL statements one by one: ``executescript`` would COMMIT the open transaction
+    first, and a migration must be atomic."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        db.execute(statement)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """True when the error only means another connection holds the lock right now."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+# Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    lambda db: _run_script(db, _SCHEMA_V1),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One line of the event log."""
+
+    seq: int
+    at: int
+    recorded: int
+    task: str | None
+    kind: str
+    actor: str
+    host: str
+    note: str | None
+    data: dict[str, Any]
+
+    @property
+    def summary(self) -> str:
+        """What happened, in a few words: ``done``, ``decide NO-GO``, ``signoff dba``."""
+        if self.kind == "decide":
+            return f"decide {str(self.data.get('decision', '?')).upper()}"
+        if self.kind == "signoff":
+            return f"signoff {self.data.get('team', '?')}"
+        if self.kind == "check":
+            return f"check {self.data.get('item', '?')}"
+        return self.kind
+
+    @property
+    def forced(self) -> bool:
+        """True when the event overrode a refusal (``--force``)."""
+        return bool(self.data.get("forced"))
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event about to be appended."""
+
+    at: int
+    task: str | None
+    kind: str
+    actor: str
+    host: str
+    note: str | None = None
+    data: dict[str, Any] | None = None
+
+
+def _row(row: tuple[Any, ...]) -> Event:
+    """An event from its row; ValueError when the row is not one this program wrote."""
+    seq, at, recorded, task, kind, actor, host, note, data = row
+    try:
+        parsed = json.loads(data) if data else {}
+    except ValueError:
+        raise ValueError(f"event {seq!r}: its data is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise ValueError(f"event {seq!r}: its data is not valid JSON (not an object)")
+    if not (
+        all(isinstance(v, int) for v in (seq, at, recorded))
+        and all(isinstance(v, str) for v in (kind, actor, host))
+        and all(v is None or isinstance(v, str) for v in (task, note))
+    ):
+        raise ValueError(
+            f"event {seq!r}: a column holds a value of the wrong type; it cannot be read"
+        )
+    # A time out of bounds (written by a version that did not check) is pulled inside them,
+    # so one damaged event cannot stop every screen from drawing.
+    at, recorded = _instant(at), _instant(recorded)
+    return Event(seq, at, recorded, task, kind, actor, host, note, parsed)
+
+
+def _instant(value: object) -> int:
+    """An event's time as whole epoch seconds within the bounds (see ``_row``)."""
+    if isinstance(value, int) and epoch_in_bounds(value):
+        return value
+    if isinstance(value, int | float) and value == value:  # not NaN
+        return int(clamp_epoch(value))
+    return EARLIEST_EPOCH
+
+
+def _identify(db: sqlite3.Connection, path: Path) -> int:
+    """The state schema version of an open database; refuses one that is not runbook state
+    or is newer than this version reads."""
+    # One statement, so one read transaction: another process may be creating the schema
+    # right now, and reads taken apart could see "no application id" before its commit and
+    # "tables" after it, and take our own new file for something else's database.
+    app_id, version, tables = db.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id),"
+        " (SELECT user_version FROM pragma_user_version),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    # An empty database is new (perhaps being created by another process right now); one
+    # with tables of its own, or another application's id, belongs to something else.
+    if app_id != APPLICATION_ID and (tables or app_id != 0):
+        if tables and _has_our_tables(db):
+            raise DamagedState(
+                f"{path}: the state file is damaged (its header no longer carries the mark "
+                "of a runbook state file, but its tables are a runbook's); nothing was "
+                "written to it",
+                hint="restore the state file from a copy (a backup, or the copy of another "
+                "machine)",
+            )
+        raise StateError(
+            f"{path}: not a runbook state file (an SQLite database of something "
+            "else); nothing was written to it",
+            hint="give the right file with --state PATH",
+        )
+    if app_id == APPLICATION_ID and version == 0 and tables:
+        raise DamagedState(
+            f"{path}: the state file is damaged (its header says it holds no state, but it "
+            "has tables); nothing was written to it",
+            hint="restore the state file from a copy (a backup, or the copy of another machine)",
+        )
+    if version > SCHEMA_VERSION:
+        raise StateError(
+            f"{path}: written by a newer runbook (state schema {version}; this "
+            f"version reads up to {SCHEMA_VERSION}); nothing was written to it",
+            hint="upgrade runbook to use this state file",
+        )
+    return int(version)
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database
+
+
+def is_sqlite_database(path: str | os.PathLike[str]) -> bool:
+    """True when the file starts with SQLite's 16-byte header (any application's database)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def _has_our_tables(db: sqlite3.Connection) -> bool:
+    """True when the database has the tables of a runbook state file."""
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {"meta", "events", "plans"} <= names
+
+
+def _not_a_database(path: Path, exc: sqlite3.DatabaseError) -> StateError | None:
+    """The refusal for a file SQLite says is not a database; None for any other error."""
+    if "not a database" in str(exc):
+        return StateError(
+            f"{path}: not a runbook state file (it is not an SQLite database); "
+            "nothing was written to it",
+            hint="give the right file with --state PATH",
+        )
+    return None
+
+
+def _corrupt(exc: BaseException) -> bool:
+    """True for an error that means the file's content is damaged (not busy, not read-only):
+    SQLite's own verdicts, and rows whose text or JSON cannot be read."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc)
+        return any(
+            w in text
+            for w in ("malformed", "corrupt", "not a database", "decode", "no such ", "mismatch")
+        )
+    return isinstance(exc, (ValueError, KeyError, TypeError, IndexError))
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _uri(path: Path, **params: str) -> str:
+    """An SQLite URI for ``path`` as given (a relative path stays relative: a user may read
+    a file in a folder whose parents they cannot list)."""
+    from urllib.parse import quote
+
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"file:{quote(os.fspath(path))}?{query}"
+
+
+def _connect(target: str | Path, *, uri: bool = False) -> sqlite3.Connection:
+    return sqlite3.connect(
+        target,
+        uri=uri,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+
+
+def _may_write(path: Path) -> bool:
+    """True when this user may write to ``path``. The superuser may write anything, so for
+    it the permission bits are taken as what they say: a file or folder without any write
+    permission was made read-only on purpose (as ``rm`` asks before removing one)."""
+    if os.geteuid() == 0:
+        try:
+            return bool(os.stat(path).st_mode & 0o222)
+        except OSError:
+            return False
+    return os.access(path, os.W_OK)
+
+
+def unwritable(path: Path) -> str | None:
+    """Why a check-in could not write to this state file (read-only file or folder), or None.
+    SQLite writes its log (``-wal``, ``-shm``) beside the file, so the folder counts too."""
+    folder = path.parent
+    if path.exists() and not _may_write(path):
+        return "the state file is read-only"
+    sidecars = [_sidecar(path, s) for s in ("-wal", "-shm")]
+    if not _may_write(folder) and not all(p.exists() and _may_write(p) for p in sidecars):
+        return (
+            f"its folder {folder.resolve()} is read-only (SQLite keeps its log beside the "
+            "state file)"
+        )
+    return None
+
+
+def _identify_readonly(path: Path, target: str) -> None:
+    """Identify the file through a connection that cannot change it; refuse only on positive
+    evidence (another application's database, not a database at all, too new)."""
+    try:
+        db = sqlite3.connect(target, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return  # the real open says what is wrong
+    try:
+        _identify(db, path)
+    except sqlite3.DatabaseError as exc:
+        refusal = _not_a_database(path, exc)
+        if refusal is not None:
+            raise refusal from None
+        # Any other trouble (locked, damaged): the real open says what is wrong.
+    finally:
+        db.close()
+
+
+def _probe(path: Path) -> None:
+    """Look at a file with a journal or write-ahead log beside it without changing it, before
+    any connection that could: SQLite rolls a hot ``-journal`` back into the file on opening,
+    and closing a read-write connection folds a ``-wal`` into it. A refusal promises that
+    nothing was written, to the file or beside it. (Without a journal or log there is nothing
+    to roll back or fold, so nothing is probed.)"""
+    journal = _sidecar(path, "-journal").exists()
+    wal = _sidecar(path, "-wal").exists()
+    shm = _sidecar(path, "-shm")
+    if not journal and not wal:
+        return
+    if wal and shm.exists() and not journal:
+        _identify_readonly(path, _uri(path, mode="ro"))
+        return
+    # immutable=1: no locks, no journal rollback, no -shm created; only the file itself is read.
+    _identify_readonly(path, _uri(path, mode="ro", immutable="1"))
+    if wal and not journal:
+        # The log may hold what the file does not (a database created in WAL mode): look
+        # through it too, and take away the index a read-only look leaves behind on a refusal.
+        try:
+            _identify_readonly(path, _uri(path, mode="ro"))
+        except StateError:
+            shm.unlink(missing_ok=True)
+            raise
+
+
+class Store:
+    """An open state database. ``Store.open`` checks it is ours and migrates it."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path, *, writable: bool = True) -> None:
+        self.db = db
+        self.path = path
+        self.wal = True  # False when the filesystem refused write-ahead logging
+        self.writable = writable  # False when opened read-only (nothing can be written)
+        self.damaged = False
+
+    @classmethod
+    def open(
+        cls, path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False
+    ) -> Store | None:
+        """Open (and, when ``create``, create) the state file; None if it does not exist and
+        ``create`` is false. Refuses files that are not runbook state or are too new.
+
+        ``read_only``: for commands that only read. The file is then never written to (no
+        migration, no change of journal mode); it is opened read-only when the file or its
+        folder cannot be written (``immutable`` when SQLite cannot even create its index
+        beside it), and None is returned for a file that holds no state yet."""
+        target = Path(path)
+        exists = target.exists()
+        if read_only:
+            create = False
+        if not exists and not create:
+            return None
+        if exists and target.is_dir():
+            raise StateError(f"{target}: is a directory, not a state file")
+        if not exists and not target.parent.exists():
+            raise StateError(f"{target}: the folder {target.parent} does not exist")
+        if exists:
+            _probe(target)
+        if read_only:
+            return cls._open_read_only(target)
+        reason = unwritable(target)
+        if reason is not None:
+            raise StateError(
+                f"{target}: {reason}; nothing can be recorded in it",
+                hint="reading commands (status, log, plan, review) still work; to record, "
+                "make the file and its folder writable, or copy the state file elsewhere",
+            )
+        try:
+            db = _connect(target)
+        except sqlite3.Error as exc:
+            raise StateError(f"{target}: cannot open the state file ({exc})") from None
+        return cls._prepared(db, target, writable=True)
+
+    @classmethod
+    def _open_read_only(cls, target: Path) -> Store | None:
+        """A connection that only reads: read-write (so a clean close leaves no log behind)
+        when the file and folder allow it and no log is there; else read-only, and immutable
+        when SQLite could not even create its index beside the file."""
+        wal = _sidecar(target, "-wal").exists()
+        if not wal and unwritable(target) is None:
+            attempts = [(str(target), False, True)]
+        else:
+            attempts = [
+                (_uri(target, mode="ro"), True, False),
+                (_uri(target, mode="ro", immutable="1"), True, False),
+            ]
+            if not wal:  # nothing the file lacks: skip the -wal/-shm a read-only look creates
+                attempts = attempts[1:]
+        for number, (where, uri, writable) in enumerate(attempts):
+            try:
+                db = _connect(where, uri=uri)
+            except sqlite3.Error as exc:
+                raise StateError(f"{target}: cannot open the state file ({exc})") from None
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.DatabaseError as exc:
+                db.close()
+                if number + 1 < len(attempts) and not _corrupt(exc):
+                    continue  # e.g. no -shm and none can be created: look immutably
+                refusal = _not_a_database(target, exc)
+                if refusal is None and _corrupt(exc):
+                    refusal = cls(_connect(where, uri=uri), target, writable=False).damage(exc)
+                raise refusal or StateError(
+                    f"{target}: cannot read the state file ({exc})"
+                ) from None
+            return cls._prepared(db, target, writable=writable, read_only=True)
+        return None  # pragma: no cover (the last attempt returns or raises)
+
+    @classmethod
+    def _prepared(
+        cls, db: sqlite3.Connection, target: Path, *, writable: bool, read_only: bool = False
+    ) -> Store | None:
+        store = cls(db, target, writable=writable)
+        try:
+            if read_only:
+                if store._identify_only() == 0:
+                    db.close()
+                    return None  # nothing recorded yet
+            else:
+                store._prepare()
+        except sqlite3.DatabaseError as exc:
+            refusal = _not_a_database(target, exc)
+            if refusal is None and _corrupt(exc):
+                refusal = store.damage(exc)
+            db.close()
+            if refusal is not None:
+                raise refusal from None
+            raise StateError(f"{target}: cannot use the state file ({exc})") from None
+        except StateError:
+            db.close()
+            raise
+        return store
+
+    def _identify_only(self) -> int:
+        """The schema version, for a connection that writes nothing (0: no state yet)."""
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = _identify(self.db, self.path)
+        if 0 < version < SCHEMA_VERSION:
+            raise StateError(
+                f"{self.path}: written by an older runbook (state schema {version}); it "
+                "cannot be read without upgrading it",
+                hint="record a check-in (or run a command that writes) to upgrade it",
+            )
+        return version
+
+    # -- damage ----------------------------------------------------------------------
+    def damage(self, exc: BaseException) -> StateError:
+        """The refusal for a damaged file: what SQLite's quick check says, and what to do."""
+        self.damaged = True
+        if isinstance(exc, UnicodeDecodeError) or "decode" in str(exc):
+            what = "an event holds text that is not valid UTF-8"
+        elif isinstance(exc, ValueError) and str(exc).startswith("event "):
+            what = str(exc)
+        elif isinstance(exc, ValueError):
+            what = "a stored record is not valid JSON"
+        elif isinstance(exc, sqlite3.DatabaseError):
+            what = f"SQLite says: {exc}"
+        else:
+            what = f"a stored record cannot be read ({type(exc).__name__})"
+        found = self.quick_check()
+        if found:
+            what += "; quick_check found: " + "; ".join(found[:3])
+            if len(found) > 3:
+                what += f" (and {len(found) - 3} more)"
+        return DamagedState(
+            f"{self.path}: the state file is damaged ({what}); nothing was written to it",
+            hint="restore the state file from a copy (a backup, or the copy of another "
+            "machine); `sqlite3 FILE .recover` rescues what is still readable into a new file",
+        )
+
+    def quick_check(self) -> list[str]:
+        """What ``PRAGMA quick_check`` finds wrong (empty when nothing is)."""
+        try:
+            rows = self.db.execute("PRAGMA quick_check(10)").fetchall()
+        except sqlite3.Error as exc:
+            return [str(exc)]
+        found = [str(r[0]) for r in rows]
+        return [] if found == ["ok"] else found
+
+    def verify(self) -> None:
+        """Refuse a damaged file before the first write of a session: a quick check, and
+        every event read back (text and JSON)."""
+        found = self.quick_check()
+        if found:
+            raise self.damage(sqlite3.DatabaseError("; ".join(found[:3])))
+        self.events()
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn an error that means the file is damaged into a plain refusal."""
+        try:
+            yield
+        except (sqlite3.DatabaseError, ValueError, KeyError, TypeError, IndexError) as exc:
+            if _corrupt(exc):
+                raise self.damage(exc) from None
+            raise
+
+    def _prepare(self) -> None:
+        db = self.db
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = _identify(db, self.path)
+        self._use_wal()
+        db.execute("PRAGMA synchronous = FULL")
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL. When another process is switching it at the same moment,
+        SQLite answers "locked" at once instead of waiting (the busy timeout does not apply
+        to this lock), so look again, briefly, until the other process has done it."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    # Some filesystems (network shares) cannot do WAL; SQLite then keeps the
+                    # old mode without a word. Say so: concurrent check-ins will wait longer.
+                    self.wal = str(mode).lower() == "wal"
+                return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+    def _migrate(self, version: int) -> None:
+        with self.write():
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            current = self.db.execute("PRAGMA user_version").fetchone()[0]
+            for step in range(current, SCHEMA_VERSION):
+                MIGRATIONS[step](self.db)
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, holding the write lock from its start (BEGIN IMMEDIATE), so
+        a rule checked inside it still holds when its event is appended."""
+        if not self.writable:
+            raise StateError(
+                f"{self.path}: opened read-only; nothing can be recorded in it",
+                hint="run a command that records (start, done, ...) to write to it",
+            )
+        db = self.db
+        for attempt in range(8):
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if _corrupt(exc):
+                    raise self.damage(exc) from None
+                if not _busy(exc):
+                    raise
+                if attempt == 7:
+                    raise StateError(
+                        f"{self.path}: the state file stayed busy for too long; nothing was "
+                        "recorded",
+                        hint="try again in a moment",
+                    ) from None
+                time.sleep(0.05 * (attempt + 1))
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException as exc:
+            # SQLite may have rolled back already (disk full, I/O error); a second ROLLBACK
+            # would fail and hide the error that matters.
+            if db.in_transaction:
+                with suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError | ValueError) and _corrupt(exc):
+                raise self.damage(exc) from None
+            if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
+                raise StateError(
+                    f"{self.path}: the state file cannot be written (read-only); nothing was "
+                    "recorded",
+                    hint="make the file and its folder writable, or copy the state file",
+                ) from None
+            raise
+
+    # -- meta ------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        """A value from the meta table."""
+        with self._reading():
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a meta value (call inside ``write``)."""
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def check_owner(self, runbook: str, *, what: str = "state file") -> None:
+        """Refuse a file that belongs to another runbook (before anything is written)."""
+        owner = self.meta("runbook")
+        if owner is not None and owner != runbook:
+            raise StateError(
+                f"{self.path}: this {what} belongs to the runbook '{owner}', not to "
+                f"'{runbook}'; nothing was written to it",
+                hint="give the right file with --state PATH, or a new path for a new weekend",
+            )
+
+    def claim(self, runbook: str) -> None:
+        """Mark the file as this runbook's (call inside ``write``; idempotent)."""
+        if self.meta("runbook") is None:
+            self.set_meta("runbook", runbook)
+
+    # -- events ----------------------------------------------------------------------
+    def append(self, event: NewEvent, *, recorded: int) -> Event:
+        """Append one event (call inside ``write``) and return it as stored; an instant
+        outside the years the product handles is never written."""
+        for instant in (event.at, recorded):
+            if not epoch_in_bounds(instant):
+                raise InputError(
+                    f"refused to record a time outside the years {YEARS_TEXT} "
+                    f"({instant} seconds since 1970)"
+                )
+        data = json.dumps(event.data, sort_keys=True) if event.data else None
+        cursor = self.db.execute(
+            "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (event.at, recorded, event.task, event.kind, event.actor, event.host, event.note, data),
+        )
+        seq = cursor.lastrowid
+        assert seq is not None
+        return Event(
+            seq,
+            event.at,
+            recorded,
+            event.task,
+            event.kind,
+            event.actor,
+            event.host,
+            event.note,
+            event.data or {},
+        )
+
+    def events(self, *, after: int = 0) -> list[Event]:
+        """Every event after sequence number ``after``, oldest first."""
+        with self._reading():
+            rows = self.db.execute(
+                "SELECT seq, at, recorded, task, kind, actor, host, note, data FROM events "
+                "WHERE seq > ? ORDER BY seq",
+                (after,),
+            ).fetchall()
+            return [_row(r) for r in rows]
+
+    def task_counts(self) -> dict[str, int]:
+        """How many events each task id has in the log."""
+        with self._reading():
+            rows = self.db.execute(
+                "SELECT task, count(*) FROM events WHERE task IS NOT NULL GROUP BY task"
+            ).fetchall()
+        return {str(task): int(n) for task, n in rows}
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits; cheap to poll (no file read)."""
+        with self._reading():
+            return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- plans -----------------------------------------------------------------------
+    def plan_text(self, digest: str) -> str | None:
+        """The compiled plan stored for a runbook content hash."""
+        with self._reading():
+            row = self.db.execute("SELECT plan FROM plans WHERE digest = ?", (digest,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def latest_plan_text(self) -> tuple[str, str, int] | None:
+        """The most recently stored plan: (digest, plan, created)."""
+        with self._reading():
+            row = self.db.execute(
+                "SELECT digest, plan, created FROM plans ORDER BY created DESC, rowid DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), int(row[2]))
+
+    def save_plan(self, digest: str, text: str, *, created: int, replace: bool = False) -> None:
+        """Store a compiled plan (call inside ``write``). An existing one is kept unless
+        ``replace`` (when it was written in a cache format this version cannot read)."""
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        self.db.execute(
+            f"{verb} INTO plans (digest, created, plan) VALUES (?, ?, ?)",
+            (digest, created, text),
+        )
