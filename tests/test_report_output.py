@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from runbook.common.errors import InputError
-from runbook.common.outfile import write_atomically
+from runbook.reports.outfile import write_atomically
 
 from .conftest import EXAMPLES
 

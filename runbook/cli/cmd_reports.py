@@ -49,14 +49,14 @@ def _render(report: str, data: object, fmt: ReportFormat) -> str:
 def _check_output(out: Path | None, *protected: tuple[Path | None, str]) -> None:
     """Refuse ``-o`` over the runbook, a state file or any database, before any work."""
     if out is not None:
-        from runbook.common.outfile import check_output
+        from runbook.reports.outfile import check_output
 
         check_output(out, protected)
 
 
 def _emit(text: str, fmt: ReportFormat, out: Path | None) -> None:
     if out is not None:
-        from runbook.common.outfile import write_atomically
+        from runbook.reports.outfile import write_atomically
 
         write_atomically(out, text)
         output.info(f"written to {out}")
