@@ -3,6 +3,7 @@ in a real headless browser (skipped when none is installed)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from runbook.reports.review import review
 from runbook.weekend.usecases import Weekend
 
 from .conftest import EXAMPLES
+from .test_hostile_text import HTML, RAW, hostile_runbook
 from .weekend_helpers import FakeClock, check
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -241,6 +243,40 @@ def test_the_example_runbook_renders_as_a_self_contained_report():
 def test_rendering_the_same_report_twice_gives_the_same_file(small):
     report = _report(small)
     assert readiness_html(report) == readiness_html(report)
+
+
+def test_a_hostile_title_in_a_chart_label_is_escaped_and_the_chart_stays_well_formed(
+    write_runbook,
+):
+    title = "</text></svg><script>alert(1)</script> & 'q\""
+    path = write_runbook(SMALL.replace("Back up <b>& verify", json.dumps(title)))
+    page = readiness_html(_report(path))
+    assert "<script>" not in page and "</text></svg><script>" not in page
+    gantt = _gantt(page)  # parses as XML: the title broke out of nothing
+    labels = ["".join(e.itertext()) for e in gantt.iter(f"{SVG}text")]
+    assert any(title in label for label in labels)
+
+
+def test_no_text_reaches_the_page_with_its_control_characters(tmp_path):
+    runbook = hostile_runbook(tmp_path)
+    clock_ = FakeClock("2026-12-04T18:00+01:00")
+    with Weekend.open(runbook, tmp_path / "state.db", clock=clock_, create=True) as weekend:
+        check(weekend, "start", "freeze")
+        pages = [readiness_html(_report(runbook)), review_html(review(weekend))]
+    for page in pages:
+        assert not [raw for raw in RAW if raw in page]
+        assert HTML not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_only_the_html_renderer_loads_jinja():
+    code = (
+        "import sys, runbook.cli, runbook.reports.readiness, runbook.reports.render.markdown, "
+        "runbook.contracts.reports; print(' '.join(sorted(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "jinja2" not in loaded
 
 
 def test_the_html_renderer_imports_no_front_end():

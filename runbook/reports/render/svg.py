@@ -28,8 +28,8 @@ BOLD = 7.2  # the same for bold 11px text (flag labels)
 LANE = 17  # height of one lane of flags above a chart
 
 
-def esc(text: object) -> str:
-    """Text for HTML or SVG (quotes too, so it is safe in attributes; controls shown)."""
+def _esc(text: object) -> str:
+    """Text for an SVG element or attribute: controls shown, then escaped (quotes too)."""
     return html.escape(shown(str(text), one_line=False), quote=True)
 
 
@@ -43,7 +43,7 @@ def tag(name: str, content: str | None = None, /, **attrs: object) -> str:
     """An element; ``content`` is markup (already escaped). ``class_`` gives ``class`` and
     underscores become hyphens (``stroke_width``); None attributes are left out."""
     parts = "".join(
-        f' {key.rstrip("_").replace("_", "-")}="{esc(_number(value))}"'
+        f' {key.rstrip("_").replace("_", "-")}="{_esc(_number(value))}"'
         for key, value in attrs.items()
         if value is not None
     )
@@ -52,7 +52,7 @@ def tag(name: str, content: str | None = None, /, **attrs: object) -> str:
 
 def tip(text: str) -> str:
     """A tooltip: the ``<title>`` child of the element it describes."""
-    return tag("title", esc(text))
+    return tag("title", _esc(text))
 
 
 def _svg(width: int, height: float, label: str, body: list[str]) -> str:
@@ -168,7 +168,7 @@ def _flags(placed: list[tuple[Flag, float, int, bool]], top: float, bottom: floa
         box = tag("rect", x=box_x, y=y, width=width, height=LANE - 3, rx=2, fill=flag.colour)
         text = tag(
             "text",
-            esc(flag.label),
+            _esc(flag.label),
             x=x - 5 if left else x + 5,
             y=y + 11,
             fill="#fff",
@@ -195,7 +195,7 @@ def _axis(
     out = []
     marks = ticks(scale, zone, min_gap=44)
     if days and not any(t.major and t.cell < 70 for t in marks):
-        out.append(tag("text", esc(_day(scale, zone, -1)), x=x0 + 2, y=y - 15, font_weight="bold"))
+        out.append(tag("text", _esc(_day(scale, zone, -1)), x=x0 + 2, y=y - 15, font_weight="bold"))
     for t in marks:
         x = x0 + t.cell
         out.append(
@@ -205,7 +205,7 @@ def _axis(
         out.append(
             tag(
                 "text",
-                esc(text),
+                _esc(text),
                 x=x,
                 y=y,
                 text_anchor="middle",
@@ -216,7 +216,7 @@ def _axis(
         )
         if t.major and days:
             out.append(
-                tag("text", esc(_day(scale, zone, t.cell)), x=x + 3, y=y - 15, font_weight="bold")
+                tag("text", _esc(_day(scale, zone, t.cell)), x=x + 3, y=y - 15, font_weight="bold")
             )
     return "".join(out)
 
@@ -250,10 +250,10 @@ def _label(row: Row) -> str:
     title = row.title if len(row.title) <= room else row.title[: max(0, room - 1)] + "…"
     return tag(
         "tspan",
-        esc(row.key),
+        _esc(row.key),
         font_weight="bold" if row.strong else "600",
         fill="#b71c1c" if row.strong else INK,
-    ) + tag("tspan", " " + esc(title), fill=MUTED)
+    ) + tag("tspan", " " + _esc(title), fill=MUTED)
 
 
 def _planned(row: Row, scale: Scale, x0: float, y: float) -> tuple[str, float, float]:
@@ -323,7 +323,7 @@ def _bar(row: Row, scale: Scale, x0: float, y: float) -> str:
         left = end + 5 + len(row.remark) * CHAR > x0 + scale.width
         out += tag(
             "text",
-            esc(row.remark),
+            _esc(row.remark),
             x=start - 5 if left else end + 5,
             y=y + 13,
             fill=MUTED,
@@ -384,7 +384,7 @@ def gantt(
     ]
     body.append(_axis(scale, zone, x0, axis_y, top, bottom, days=True))
     body.append(
-        tag("text", esc(_span_caption(scale, zone)), x=x0, y=bottom + 16, fill=MUTED, font_size=10)
+        tag("text", _esc(_span_caption(scale, zone)), x=x0, y=bottom + 16, fill=MUTED, font_size=10)
     )
     for i, row in enumerate(rows):
         y = top + i * ROW
