@@ -184,16 +184,16 @@ def briefing(
     parts += _section("Decision needed (go/no-go: the approvers decide)", decisions, limit)
 
     ready = []
-    for r in view.ready:
-        when = Text("now" if r.not_before is None else f"not before {clock(r.not_before, zone)}")
-        if r.critical:
+    for c in view.ready:
+        when = Text("now" if c.not_before is None else f"not before {clock(c.not_before, zone)}")
+        if c.critical:
             when.append("  critical", style="bold red")
         ready.append(
             (
                 Text("▶", style="cyan"),
-                Text(r.id, style="bold"),
-                _team(r.team),
-                Text(shown(r.contact), style="dim"),
+                Text(c.id, style="bold"),
+                _team(c.team),
+                Text(shown(c.contact), style="dim"),
                 when,
             )
         )
@@ -203,14 +203,14 @@ def briefing(
 
     late = [
         (
-            Text("!", style="bold red" if r.critical else "yellow"),
-            Text(r.id, style="bold"),
-            _team(r.team),
-            Text(f"planned {clock(r.planned_start, zone)}"),
-            Text(f"{format_duration(r.late_by)} late", style="red" if r.critical else "yellow"),
-            Text(shown(r.why), style="dim"),
+            Text("!", style="bold red" if w.critical else "yellow"),
+            Text(w.id, style="bold"),
+            _team(w.team),
+            Text(f"planned {clock(w.planned_start, zone)}"),
+            Text(f"{format_duration(w.late_by)} late", style="red" if w.critical else "yellow"),
+            Text(shown(w.why), style="dim"),
         )
-        for r in view.late
+        for w in view.late
     ]
     parts += _section("Late (planned start passed, not started)", late, limit)
 
