@@ -8,46 +8,37 @@ widget's reactive data; the live poll posts a ``SnapshotChanged`` message.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
-from textual.widgets import DataTable, Footer, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from runbook.common.errors import RunbookError
 from runbook.common.text import shown
 from runbook.tui import checkin
+from runbook.tui.keys import KEYS
 from runbook.tui.messages import SnapshotChanged
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
 from runbook.tui.widgets import (
     AlertBanner,
     EventLog,
     Figures,
-    FilterLine,
     Identity,
-    LatePanel,
     NoGoBanner,
-    Panel,
-    ProgressPanel,
-    ReadyPanel,
-    RecentPanel,
-    RunningPanel,
+    SidePanels,
+    TaskList,
     TaskTable,
     Timeline,
     VerdictBox,
 )
+from runbook.tui.widgets.tasks import FILTER_HINT as HINT
 from runbook.weekend.alerts import Alert, alerts
-from runbook.weekend.filters import TaskFilter
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.live import Live
-from runbook.weekend.progress import progress_by
 from runbook.weekend.usecases import Weekend
-from runbook.weekend.views import late_rows, ready_rows, recent_events, running_rows, verdict
+from runbook.weekend.views import verdict
 
 TOASTS = 3  # new alerts shown as pop-ups at once
-RECENT = 12
 
 
 class MissionControl(App[None]):
@@ -61,24 +52,7 @@ class MissionControl(App[None]):
         (100, "-medium"),
         (160, "-wide"),
     ]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "check('start')", "Start"),
-        Binding("d", "check('done')", "Done"),
-        Binding("f", "check('fail')", "Fail"),
-        Binding("k", "check('skip')", "Skip"),
-        Binding("u", "check('undo')", "Undo"),
-        Binding("n", "check('note')", "Note"),
-        Binding("slash", "filter", "Filter"),
-        Binding("c", "critical", "Critical only"),
-        Binding("g", "goto", "Go to"),
-        Binding("o", "sort", "Sort", show=False),
-        Binding("O", "reverse", "Reverse sort", show=False),
-        Binding("1", "tab('tasks')", "Tasks", show=False),
-        Binding("2", "tab('timeline')", "Timeline", show=False),
-        Binding("3", "tab('log')", "Log", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
-    ]
+    BINDINGS = KEYS
     ACTIONS_THAT_WRITE = frozenset({"check"})
 
     def __init__(
@@ -115,16 +89,8 @@ class MissionControl(App[None]):
         yield AlertBanner(id="alerts")
         with TabbedContent(initial="tasks", id="tabs"):
             with TabPane("Tasks [1]", id="tasks"), Horizontal(id="main"):
-                with Vertical(id="left"):
-                    yield FilterLine(id="filterline")
-                    yield TaskTable(id="table")
-                with VerticalScroll(id="side"):
-                    yield RunningPanel(id="running")
-                    yield ReadyPanel(id="ready", zone=zone)
-                    yield LatePanel(id="late")
-                    yield RecentPanel(id="recent", zone=zone)
-                    yield ProgressPanel("Teams", id="teams")
-                    yield ProgressPanel("Phases", id="phases")
+                yield TaskList(id="left")
+                yield SidePanels(id="side")
             with TabPane("Timeline [2]", id="timeline"):
                 yield Timeline(id="gantt")
             with TabPane("Log [3]", id="log"):
@@ -191,7 +157,7 @@ class MissionControl(App[None]):
         elif self.snap is not None:
             self.snap.now = now
             self.query_one(Identity).snapshot = self.snap
-            self._show_panels(self.snap)
+            self.query_one(SidePanels).show(self.snap, self.live.recent)
 
     def update_all(self) -> None:
         """Recompute the snapshot and bring every part of the screen up to date."""
@@ -204,8 +170,8 @@ class MissionControl(App[None]):
         self.query_one(Identity).snapshot = snap
         self.query_one(VerdictBox).verdict = verdict(snap)
         self.query_one(Figures).snapshot = snap
-        self.query_one(TaskTable).snapshot = snap
-        self._show_panels(snap)
+        self.query_one(TaskList).snapshot = snap
+        self.query_one(SidePanels).show(snap, self.live.recent)
         self.query_one(NoGoBanner).snapshot = snap
         self._announce(alerts(snap))
         log = self.query_one(EventLog)
@@ -213,17 +179,6 @@ class MissionControl(App[None]):
         log.events = self.live.recent
         if self.query_one(TabbedContent).active == "timeline":
             self.query_one(Timeline).snapshot = snap
-
-    def _show_panels(self, snap: Snapshot) -> None:
-        for panel in self.query(Panel):
-            panel.zone = snap.plan.zone
-        ready, decide = ready_rows(snap)
-        self.query_one(RunningPanel).rows = tuple(running_rows(snap))
-        self.query_one(ReadyPanel).rows = (*decide, *ready)
-        self.query_one(LatePanel).rows = tuple(late_rows(snap))
-        self.query_one(RecentPanel).rows = tuple(recent_events(self.live.recent, RECENT))
-        self.query_one("#teams", ProgressPanel).rows = tuple(progress_by(snap, "team"))
-        self.query_one("#phases", ProgressPanel).rows = tuple(progress_by(snap, "phase"))
 
     def _announce(self, current: list[Alert]) -> None:
         """Toast the alerts not yet announced; the banner lists them all."""
@@ -284,37 +239,12 @@ class MissionControl(App[None]):
         self.update_all()
 
     def action_filter(self) -> None:
-        def apply(text: str | None) -> None:
-            if text is not None:
-                self._apply_filter(text)
-
-        help_text = "team:ID status:running,ready phase:sat critical late  + words"
-        current = self.query_one(FilterLine).text
-        self.push_screen(
-            AskScreen("Filter tasks (empty: show all)", value=current, help_text=help_text),
-            apply,
-        )
-
-    def _apply_filter(self, text: str) -> None:
-        table = self.query_one(TaskTable)
-        parsed = TaskFilter.parse(text)
-        for problem in parsed.problems:
-            self.notify(problem, severity="warning")
-        table.filter = parsed.with_critical(table.filter.critical or parsed.critical)
-        self._set_filter(text, table.filter)
-
-    def _set_filter(self, text: str, chosen: TaskFilter) -> None:
-        self.query_one(TaskTable).filter = chosen
-        line = self.query_one(FilterLine)
-        line.text, line.critical = text, chosen.critical
-        self.update_all()
+        tasks = self.query_one(TaskList)
+        ask = AskScreen("Filter tasks (empty: show all)", value=tasks.filter_text, help_text=HINT)
+        self.push_screen(ask, lambda text: None if text is None else tasks.apply_filter(text))
 
     def action_critical(self) -> None:
-        table = self.query_one(TaskTable)
-        current = table.filter
-        self._set_filter(
-            self.query_one(FilterLine).text, current.with_critical(not current.critical)
-        )
+        self.query_one(TaskList).toggle_critical()
 
     def action_goto(self) -> None:
         def jump(text: str | None) -> None:
@@ -325,29 +255,17 @@ class MissionControl(App[None]):
             except RunbookError as exc:
                 self.notify(exc.message + (f" ({exc.hint})" if exc.hint else ""), severity="error")
                 return
-            table = self.query_one(TaskTable)
             self.query_one(TabbedContent).active = "tasks"
-            if not table.select(task_id):
-                self._set_filter("", TaskFilter())
-                table.select(task_id)
-            table.focus()
+            self.query_one(TaskList).go_to(task_id)
 
         ids = list(self.weekend.plan.index)
         self.push_screen(AskScreen("Go to task (id or prefix)", suggestions=ids), jump)
 
     def action_sort(self) -> None:
-        self.notify(f"sorted by {self.query_one(TaskTable).next_sort()}", timeout=2)
-        self.update_all()
+        self.notify(f"sorted by {self.query_one(TaskList).next_sort()}", timeout=2)
 
     def action_reverse(self) -> None:
-        table = self.query_one(TaskTable)
-        table.sort_reverse = not table.sort_reverse
-        self.update_all()
-
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        if isinstance(event.data_table, TaskTable):
-            event.data_table.sort_by(str(event.column_key.value))
-            self.update_all()
+        self.query_one(TaskList).reverse()
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

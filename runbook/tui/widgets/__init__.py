@@ -13,7 +13,9 @@ from runbook.tui.widgets.panels import (
     RecentPanel,
     RunningPanel,
 )
+from runbook.tui.widgets.side import SidePanels
 from runbook.tui.widgets.table import TaskTable
+from runbook.tui.widgets.tasks import TaskList
 from runbook.tui.widgets.timeline import Timeline
 
 __all__ = [
@@ -29,6 +31,8 @@ __all__ = [
     "ReadyPanel",
     "RecentPanel",
     "RunningPanel",
+    "SidePanels",
+    "TaskList",
     "TaskTable",
     "Timeline",
     "VerdictBox",
