@@ -20,7 +20,7 @@ STARTED = time.perf_counter()  # as early as this script can take it
 async def main(runbook: str, state: str, command: str) -> dict[str, float | int]:
     from runbook.cli.common import actor, host
     from runbook.tui.app import MissionControl
-    from runbook.tui.table import TaskTable
+    from runbook.tui.widgets import TaskTable
     from runbook.weekend.usecases import Weekend
 
     weekend = Weekend.open(runbook, state, create=True)

@@ -7,7 +7,7 @@ import pytest
 
 from runbook.tui.app import MissionControl
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
-from runbook.tui.table import TaskTable
+from runbook.tui.widgets import TaskTable
 from runbook.weekend.usecases import Weekend
 
 from .tui_helpers import FRIDAY_1820, control_app, until
@@ -202,7 +202,7 @@ async def test_the_timeline_tab_draws_every_task(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         await pilot.pause()
-        from runbook.tui.timeline import Timeline
+        from runbook.tui.widgets import Timeline
 
         timeline = app.query_one(Timeline)
         assert timeline.virtual_size.height == 8 + 2

@@ -43,7 +43,7 @@ def test_a_refusal(snap_compare, app):
     """Starting a task whose predecessor is not done: the reason, and a way to force it."""
 
     async def select_export(pilot) -> None:
-        from runbook.tui.table import TaskTable
+        from runbook.tui.widgets import TaskTable
 
         app.query_one(TaskTable).select("export")
         await pilot.pause()

@@ -7,7 +7,8 @@ networkx unless the runbook changed since the last command.
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,18 +27,12 @@ from runbook.cli.common import (
 from runbook.common.errors import EXIT_REFUSED
 from runbook.common.text import shown
 
+if TYPE_CHECKING:
+    from runbook.weekend.views.checkin import CheckedIn
+
 Ids = Annotated[list[str], typer.Argument(help="Task ids (a unique prefix will do).")]
 Id = Annotated[str, typer.Argument(help="Task id (a unique prefix will do).")]
 Reason = Annotated[str, typer.Option("--reason", help="Why, in a few words (for the log).")]
-
-_VERBS = {
-    "start": "started",
-    "done": "done",
-    "fail": "FAILED",
-    "skip": "skipped",
-    "undo": "undone",
-    "note": "note on",
-}
 
 
 def _check_in(
@@ -53,7 +48,8 @@ def _check_in(
     note: str | None = None,
 ) -> None:
     from runbook.cli.weekend import moment, open_weekend, show_notices
-    from runbook.format.durations import clock, format_duration
+    from runbook.format.durations import clock
+    from runbook.weekend.views.checkin import checked_in, standing
 
     with open_weekend(file, state, create=True) as weekend:
         show_notices(weekend)
@@ -64,45 +60,12 @@ def _check_in(
         zone = weekend.plan.zone
         if result.baseline is not None and not as_json:
             output.info("baseline recorded: ahead/behind is measured against this plan")
-        baseline = result.baseline_plan or weekend.plan
-        for event in result.events:
-            if as_json:
+        if as_json:
+            for event in result.events:
                 output.echo_event(event, weekend.plan)
-                continue
-            task = weekend.plan.tasks[weekend.plan.index[event.task or ""]]
-            record = result.records[task.id]
-            resumed = kind == "start" and record.resumed and record.actual_start != event.at
-            verb = "resumed" if resumed else _VERBS[kind]
-            line = (
-                f"{output.style(verb, fg=_colour(kind), bold=True, err=False)} "
-                f"{task.id} — {shown(task.title)} · {clock(event.at, zone)} by {shown(event.actor)}"
-            )
-            planned = baseline.index.get(task.id)
-            if resumed and record.actual_start is not None:
-                # Not a late start: the task keeps its first start; the failure cost time.
-                line += (
-                    f" · first started {clock(record.actual_start, zone)}"
-                    f" · {format_duration(record.lost)} lost to the failure"
-                )
-            elif kind == "start" and planned is not None:
-                late = event.at - baseline.tasks[planned].es
-                if abs(late) >= 60:
-                    word = "late" if late > 0 else "early"
-                    line += f" · {format_duration(abs(late))} {word}"
-            elif kind == "done" and task.milestone:
-                line += " · reached"
-            elif kind == "done" and record.actual_start is not None:
-                took = event.at - record.actual_start
-                line += f" · took {format_duration(took)} of {format_duration(task.duration)}"
-            elif kind in ("fail", "skip") and note:
-                line += f" · {shown(note)}"
-            elif kind == "undo":
-                line += f" · now {record.state or 'not started'}"
-            if event.forced:
-                line += output.style(
-                    " · FORCED: " + shown(str(event.data.get("overrode"))), fg="yellow", err=False
-                )
-            output.echo(line)
+        else:
+            for line in checked_in(result, weekend.plan, note):
+                output.echo(_line(line, zone))
         for task_id, refusal in result.refused:
             output.error(f"refused: {refusal.message}", refusal.hint)
             if refusal.forceable and not force:
@@ -110,25 +73,32 @@ def _check_in(
                     f"  (add --force to record it anyway: `runbook {kind} {task_id} --force`)"
                 )
         if result.events and not as_json:
-            from runbook.weekend.usecases import describe_ahead
-
-            finish, ahead = result.position(weekend.plan)
-            word, amount = describe_ahead(ahead)
+            now = standing(result, weekend.plan)
             output.echo(
-                f"weekend: {word}{' ' + amount if amount else ''} · forecast finish "
-                f"{clock(finish, zone)}"
-                + (
-                    f" · deadline {clock(weekend.plan.deadline, zone)}"
-                    if weekend.plan.deadline
-                    else ""
-                )
+                f"weekend: {now.word}{' ' + now.amount if now.amount else ''} · forecast finish "
+                f"{clock(now.forecast_finish, zone)}"
+                + (f" · deadline {clock(now.deadline, zone)}" if now.deadline else "")
             )
         if result.refused:
             raise typer.Exit(EXIT_REFUSED)
 
 
-def _colour(kind: str) -> str:
-    return {"start": "cyan", "done": "green", "fail": "red", "skip": "yellow"}.get(kind, "white")
+def _line(line: CheckedIn, zone: tzinfo) -> str:
+    """``started backup — Full backup · Fri 18:10 by sanne · 10m late``."""
+    from runbook.common.display import event_colour
+    from runbook.format.durations import clock
+
+    verb = output.style(line.verb, fg=event_colour(line.kind), bold=True, err=False)
+    text = (
+        f"{verb} {line.task} — {shown(line.title)} · {clock(line.at, zone)} by {shown(line.actor)}"
+    )
+    if line.detail:
+        text += f" · {line.detail}"
+    if line.note:
+        text += f" · {shown(line.note)}"
+    if line.forced:
+        text += output.style(" · FORCED: " + shown(line.overrode), fg="yellow", err=False)
+    return text
 
 
 @command()

@@ -9,48 +9,39 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from runbook.common.display import STATUS_STYLE, possessive
+from runbook.common.display import EVENT_STYLE, STATUS_STYLE, possessive
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, t_plus
 from runbook.planning.plan import Plan
 from runbook.weekend.forecast import (
     FAILED,
     PULL_HORIZON,
+    RUNNING,
     PullForward,
     Snapshot,
     TaskState,
-    late_tasks,
-    overrun,
     pull_forward_soon,
-    ready_to_start,
-    running_now,
 )
-from runbook.weekend.gates import next_point_of_no_return
 from runbook.weekend.sqlite import Event
 from runbook.weekend.team import TeamView
-from runbook.weekend.usecases import describe_ahead
-from runbook.weekend.views import (
-    OpenNoGo,
-    gate_waits,
-    open_no_gos,
-    resumed_note,
-    split_ready,
-)
+from runbook.weekend.views import OpenNoGo
+from runbook.weekend.views import briefing as briefing_of
+from runbook.weekend.views import verdict as verdict_of
 
 
 def headline(snap: Snapshot) -> Text:
     """``BEHIND 35m  forecast finish ... · baseline ... · deadline ...``."""
-    plan, zone = snap.plan, snap.plan.zone
-    word, amount = describe_ahead(snap.ahead)
+    verdict, zone = verdict_of(snap), snap.plan.zone
+    word, amount = verdict.word, verdict.amount
     style = {"AHEAD": "bold white on green", "BEHIND": "bold white on red"}.get(
         word, "bold reverse"
     )
     text = Text(f" {word}{' ' + amount if amount else ''} ", style=style)
     text.append("  forecast finish ")
-    text.append(clock(snap.forecast_finish, zone), style="bold")
-    text.append(f" · baseline {clock(snap.baseline_finish, zone)}")
-    if plan.deadline is not None and (spare := snap.spare) is not None:
-        text.append(f" · deadline {clock(plan.deadline, zone)} ")
+    text.append(clock(verdict.forecast_finish, zone), style="bold")
+    text.append(f" · baseline {clock(verdict.baseline_finish, zone)}")
+    if verdict.deadline is not None and (spare := verdict.spare) is not None:
+        text.append(f" · deadline {clock(verdict.deadline, zone)} ")
         if spare >= 0:
             text.append(f"({format_duration(spare)} to spare)", style="green")
         else:
@@ -138,11 +129,12 @@ def briefing(
     states = snap.tasks if team is None else team.tasks
     if team is not None:
         pull = team.pull
+    view = briefing_of(snap, states)
     head = Text(shown(title), style="bold")
     head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
     parts: list[RenderableType] = [head, headline(snap), counts_line(states)]
-    parts += [no_go_line(n, now, zone) for n in open_no_gos(snap)]
-    ponr = next_point_of_no_return(snap)
+    parts += [no_go_line(n, now, zone) for n in view.no_gos]
+    ponr = view.ponr
     if ponr is not None and ponr.point is not None:
         line = Text("Next point of no return: ", style="bold")
         line.append(f"{ponr.gate} at {clock(ponr.point, zone)} ", style="bold magenta")
@@ -158,30 +150,27 @@ def briefing(
         parts.append(line)
 
     running = []
-    for s in running_now(states):
-        task = plan.tasks[s.index]
-        elapsed = now - (s.actual_start or now)
-        over = overrun(snap, s.index)
-        figure = Text(f"{format_duration(elapsed)} of {format_duration(task.duration)}")
-        if over:
-            figure.append(f"  +{format_duration(over)} OVERRUN", style="bold red")
-        mark = Text("✖ FAILED" if s.status == FAILED else "●", style=STATUS_STYLE[s.status])
-        extra = Text(shown(s.reason), style="red") if s.status == FAILED else Text("")
-        if resumed := resumed_note(s):
-            extra = Text(shown(resumed), style="yellow")
+    for r in view.running:
+        figure = Text(f"{format_duration(r.elapsed)} of {format_duration(r.duration)}")
+        if r.overrun:
+            figure.append(f"  +{format_duration(r.overrun)} OVERRUN", style="bold red")
+        status = FAILED if r.failed else RUNNING
+        mark = Text("✖ FAILED" if r.failed else "●", style=STATUS_STYLE[status])
+        extra = Text(shown(r.reason), style="red") if r.failed else Text("")
+        if r.resumed:
+            extra = Text(shown(r.resumed), style="yellow")
         running.append(
             (
                 mark,
-                Text(task.id, style="bold"),
-                _team(plan, task.team),
-                Text(f"since {clock(s.actual_start or now, zone)}"),
+                Text(r.id, style="bold"),
+                _team(r.team),
+                Text(f"since {clock(r.since, zone)}"),
                 figure,
                 extra,
             )
         )
     parts += _section("Running now", running, limit)
 
-    call, decide = split_ready(snap, ready_to_start(states))
     decisions = [
         (
             Text("◆", style="bold magenta"),
@@ -190,24 +179,21 @@ def briefing(
             Text(shown(", ".join(d.approvers)) or "approvers not named in the runbook"),
             Text(f"runbook decide {d.gate} go|no-go", style="dim"),
         )
-        for d in decide
+        for d in view.decisions
     ]
     parts += _section("Decision needed (go/no-go: the approvers decide)", decisions, limit)
 
     ready = []
-    for s in call:
-        task = plan.tasks[s.index]
-        when = Text(
-            "now" if s.forecast_start <= now else f"not before {clock(s.forecast_start, zone)}"
-        )
-        if s.critical:
+    for c in view.ready:
+        when = Text("now" if c.not_before is None else f"not before {clock(c.not_before, zone)}")
+        if c.critical:
             when.append("  critical", style="bold red")
         ready.append(
             (
                 Text("▶", style="cyan"),
-                Text(task.id, style="bold"),
-                _team(plan, task.team),
-                _contact(plan, task.team),
+                Text(c.id, style="bold"),
+                _team(c.team),
+                Text(shown(c.contact), style="dim"),
                 when,
             )
         )
@@ -215,25 +201,17 @@ def briefing(
     if team is not None:
         parts += _upcoming_section(snap, team)
 
-    late = []
-    for s in late_tasks(states):
-        task = plan.tasks[s.index]
-        by = now - (s.planned_start or now)
-        why = (
-            f"waiting for {', '.join(s.blocked_by[:3])}"
-            if s.blocked_by
-            else gate_waits(snap, s) or "ready, not started"
+    late = [
+        (
+            Text("!", style="bold red" if w.critical else "yellow"),
+            Text(w.id, style="bold"),
+            _team(w.team),
+            Text(f"planned {clock(w.planned_start, zone)}"),
+            Text(f"{format_duration(w.late_by)} late", style="red" if w.critical else "yellow"),
+            Text(shown(w.why), style="dim"),
         )
-        late.append(
-            (
-                Text("!", style="bold red" if s.critical else "yellow"),
-                Text(task.id, style="bold"),
-                _team(plan, task.team),
-                Text(f"planned {clock(s.planned_start or now, zone)}"),
-                Text(f"{format_duration(by)} late", style="red" if s.critical else "yellow"),
-                Text(shown(why), style="dim"),
-            )
-        )
+        for w in view.late
+    ]
     parts += _section("Late (planned start passed, not started)", late, limit)
 
     if limit is None:
@@ -322,16 +300,8 @@ def remaining_path(snap: Snapshot, team: TeamView | None = None) -> Text:
     return path
 
 
-def _team(plan: Plan, team: str | None) -> Text:
-    return Text(shown(plan.team_name(team)), style="magenta")
-
-
-def _contact(plan: Plan, team: str | None) -> Text:
-    info = plan.teams.get(team or "")
-    if info is None:
-        return Text("")
-    bits = [b for b in (info.lead, info.contact) if b]
-    return Text(shown(" ".join(bits)), style="dim")
+def _team(name: str) -> Text:
+    return Text(shown(name), style="magenta")
 
 
 def log_table(events: Sequence[Event], plan: Plan) -> Table:
@@ -345,20 +315,11 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
     table.add_column("What", no_wrap=True)
     table.add_column("By", no_wrap=True)
     table.add_column("Note", overflow="fold")
-    style = {
-        "start": "blue",
-        "done": "green",
-        "fail": "bold red",
-        "skip": "yellow",
-        "undo": "magenta",
-        "baseline": "cyan",
-        "note": "white",
-    }
     for e in events:
         when = clock(e.at, zone, with_date=dated)
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
-        what = Text(shown(e.summary), style=style.get(e.kind, ""))
+        what = Text(shown(e.summary), style=EVENT_STYLE.get(e.kind, ""))
         if e.forced:
             what.append(" FORCED", style="bold yellow")
         note = Text(shown(e.note))

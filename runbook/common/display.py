@@ -1,4 +1,4 @@
-"""How statuses look on every screen (style names both rich and Textual understand)."""
+"""How statuses and events look on every screen (style names rich and Textual understand)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,21 @@ STATUS_STYLE = {
     "done": "green",
     "skipped": "yellow",
 }
+
+# What each kind of event looks like in a log, a panel or the line after a check-in.
+# Kinds not listed (note, baseline, decide, ...) keep the default colour.
+EVENT_STYLE = {
+    "start": "blue",
+    "done": "green",
+    "fail": "bold red",
+    "skip": "yellow",
+    "undo": "magenta",
+}
+
+
+def event_colour(kind: str) -> str:
+    """The colour alone of an event kind (for a face that sets only a foreground colour)."""
+    return EVENT_STYLE.get(kind, "white").removeprefix("bold ")
 
 
 def count(n: int, noun: str) -> str:

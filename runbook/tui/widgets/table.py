@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
-from runbook.tui.rows import COLUMN_KEYS, COLUMNS, WIDTHS, dated, sort_value, task_row
+from runbook.tui.widgets.rows import COLUMN_KEYS, COLUMNS, WIDTHS, dated, sort_value, task_row
 from runbook.weekend.filters import TaskFilter
 from runbook.weekend.forecast import Snapshot
 
@@ -23,6 +24,9 @@ class TaskTable(DataTable[object]):
     DEFAULT_CSS = """
     TaskTable { height: 1fr; }
     """
+
+    # Set again after a sort or filter change: redraw from the same snapshot.
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True, init=False)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
@@ -43,6 +47,10 @@ class TaskTable(DataTable[object]):
         if not self._order or self.cursor_row < 0 or self.cursor_row >= len(self._order):
             return None
         return self._order[self.cursor_row]
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is not None:
+            self.show(snapshot)
 
     def show(self, snap: Snapshot) -> None:
         """Bring the table up to date with a snapshot."""
@@ -94,3 +102,10 @@ class TaskTable(DataTable[object]):
             self.sort_reverse = not self.sort_reverse
         else:
             self.sort_column, self.sort_reverse = column, False
+
+    def next_sort(self) -> str:
+        """Sort by the next column (ascending); returns its key."""
+        keys = list(COLUMN_KEYS)
+        self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
+        self.sort_reverse = False
+        return self.sort_column

@@ -1,4 +1,4 @@
-"""What both faces show, as data: resumed tasks, gates waiting for a decision, an open NO-GO."""
+"""Gates as both faces show them: waiting for a decision (and who decides), an open NO-GO."""
 
 from __future__ import annotations
 
@@ -9,13 +9,6 @@ from runbook.format.durations import format_duration
 from runbook.weekend.forecast import FINISHED, READY, Snapshot, TaskState
 from runbook.weekend.gates import NO_GO, decision, point_of_no_return
 from runbook.weekend.sqlite import Event
-
-
-def resumed_note(state: TaskState) -> str:
-    """``resumed, 40m lost`` for a task started again after failing; empty otherwise."""
-    if not state.resumed:
-        return ""
-    return f"resumed, {format_duration(state.lost)} lost" if state.lost >= 60 else "resumed"
 
 
 def gate_waits(snap: Snapshot, state: TaskState) -> str | None:

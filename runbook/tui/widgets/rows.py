@@ -137,14 +137,6 @@ def dated(snap: Snapshot) -> bool:
     return snap.plan.needs_dates(snap.forecast_finish)
 
 
-def team_contact(snap: Snapshot, team: str | None) -> str:
-    """``Sanne Bakker +31 20 555 0120`` for the team to call."""
-    info = snap.plan.teams.get(team or "")
-    if info is None:
-        return ""
-    return " ".join(b for b in (info.lead, info.contact) if b)
-
-
 def lines_or_none(lines: Sequence[Text], empty: str) -> Text:
     """Join panel lines, or a dim placeholder."""
     if not lines:

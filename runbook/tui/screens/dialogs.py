@@ -1,5 +1,4 @@
-"""Modal screens: confirm a check-in, show a refusal (and force it deliberately), jump to a
-task, filter, and help."""
+"""Dialogs: confirm a check-in, show a refusal (and force it deliberately), ask for one line."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
 from runbook.common.text import shown
-from runbook.weekend.filters import HELP as FILTER_HELP
 
 
 class ConfirmScreen(ModalScreen[str | None]):
@@ -142,39 +140,4 @@ class AskScreen(ModalScreen[str | None]):
         self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-HELP_TEXT = f"""\
-[b]Mission control — keys[/b]
-
-  [b]s[/b] start      [b]d[/b] done       [b]f[/b] fail (asks why)     [b]k[/b] skip (asks why)
-  [b]u[/b] undo the task's last check-in     [b]n[/b] add a note
-  Every action asks for confirmation and follows the same rules as the CLI;
-  a refusal says why, and can be forced deliberately (the override is logged).
-
-  [b]/[/b] filter      [b]c[/b] critical only      [b]g[/b] go to a task by id
-  [b]o[/b] sort by the next column   [b]O[/b] reverse   (or click a column header)
-  [b]1[/b] tasks   [b]2[/b] timeline   [b]3[/b] event log      [b]?[/b] this help   [b]q[/b] quit
-
-[b]Filter[/b]: {FILTER_HELP}.
-  e.g. [i]team:dba status:running,ready[/i]   [i]phase:sat late[/i]   [i]ehr critical[/i]
-
-[b]Reading the table[/b]: Plan = the baseline; Start/Finish are actual times, or
-  ~forecast ones; Var = finish against the baseline; ! = on the remaining critical path.
-
-Press Esc to close.
-"""
-
-
-class HelpScreen(ModalScreen[None]):
-    """The keys and the filter syntax."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "Close")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="help"):
-            yield Static(HELP_TEXT)
-
-    def action_close(self) -> None:
         self.dismiss(None)

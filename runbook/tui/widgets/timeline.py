@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -37,12 +38,18 @@ class Timeline(ScrollView, can_focus=True):
     Timeline { height: 1fr; }
     """
 
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True, init=False)
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.snap: Snapshot | None = None
         self._rows: list[int] = []
         self._cells = 60
         self._cache: dict[int, Strip] = {}
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is not None:
+            self.show(snapshot)
 
     def show(self, snap: Snapshot) -> None:
         """Redraw from a snapshot (rows in forecast start order)."""

@@ -1,0 +1,24 @@
+"""The dashboard's keys, in one place (the help screen explains them)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+KEYS: list[BindingType] = [
+    Binding("s", "check('start')", "Start"),
+    Binding("d", "check('done')", "Done"),
+    Binding("f", "check('fail')", "Fail"),
+    Binding("k", "check('skip')", "Skip"),
+    Binding("u", "check('undo')", "Undo"),
+    Binding("n", "check('note')", "Note"),
+    Binding("slash", "filter", "Filter"),
+    Binding("c", "critical", "Critical only"),
+    Binding("g", "goto", "Go to"),
+    Binding("o", "sort", "Sort", show=False),
+    Binding("O", "reverse", "Reverse sort", show=False),
+    Binding("1", "tab('tasks')", "Tasks", show=False),
+    Binding("2", "tab('timeline')", "Timeline", show=False),
+    Binding("3", "tab('log')", "Log", show=False),
+    Binding("question_mark", "help", "Help"),
+    Binding("q", "quit", "Quit"),
+]

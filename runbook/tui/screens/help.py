@@ -1,0 +1,47 @@
+"""The help screen: the keys and the filter syntax."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from runbook.weekend.filters import HELP as FILTER_HELP
+
+HELP_TEXT = f"""\
+[b]Mission control — keys[/b]
+
+  [b]s[/b] start      [b]d[/b] done       [b]f[/b] fail (asks why)     [b]k[/b] skip (asks why)
+  [b]u[/b] undo the task's last check-in     [b]n[/b] add a note
+  Every action asks for confirmation and follows the same rules as the CLI;
+  a refusal says why, and can be forced deliberately (the override is logged).
+
+  [b]/[/b] filter      [b]c[/b] critical only      [b]g[/b] go to a task by id
+  [b]o[/b] sort by the next column   [b]O[/b] reverse   (or click a column header)
+  [b]1[/b] tasks   [b]2[/b] timeline   [b]3[/b] event log      [b]?[/b] this help   [b]q[/b] quit
+
+[b]Filter[/b]: {FILTER_HELP}.
+  e.g. [i]team:dba status:running,ready[/i]   [i]phase:sat late[/i]   [i]ehr critical[/i]
+
+[b]Reading the table[/b]: Plan = the baseline; Start/Finish are actual times, or
+  ~forecast ones; Var = finish against the baseline; ! = on the remaining critical path.
+
+Press Esc to close.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys and the filter syntax."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="help"):
+            yield Static(HELP_TEXT)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

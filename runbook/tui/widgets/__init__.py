@@ -1,0 +1,39 @@
+"""The dashboard's widgets, one per part of the screen, each redrawn by its own reactives."""
+
+from __future__ import annotations
+
+from runbook.tui.widgets.banners import AlertBanner, FilterLine, NoGoBanner
+from runbook.tui.widgets.event_log import EventLog
+from runbook.tui.widgets.header import Figures, Identity, VerdictBox
+from runbook.tui.widgets.panels import (
+    LatePanel,
+    Panel,
+    ProgressPanel,
+    ReadyPanel,
+    RecentPanel,
+    RunningPanel,
+)
+from runbook.tui.widgets.side import SidePanels
+from runbook.tui.widgets.table import TaskTable
+from runbook.tui.widgets.tasks import TaskList
+from runbook.tui.widgets.timeline import Timeline
+
+__all__ = [
+    "AlertBanner",
+    "EventLog",
+    "Figures",
+    "FilterLine",
+    "Identity",
+    "LatePanel",
+    "NoGoBanner",
+    "Panel",
+    "ProgressPanel",
+    "ReadyPanel",
+    "RecentPanel",
+    "RunningPanel",
+    "SidePanels",
+    "TaskList",
+    "TaskTable",
+    "Timeline",
+    "VerdictBox",
+]

@@ -1,0 +1,94 @@
+"""Banners under the header: an open NO-GO, the alerts, and the table's filter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from runbook.common.text import shown
+from runbook.format.durations import clock, format_duration
+from runbook.weekend.alerts import Alert
+from runbook.weekend.forecast import Snapshot
+from runbook.weekend.views import open_no_gos
+
+ALERT_LINES = 3  # the banner lists this many alerts, then how many more
+
+
+class NoGoBanner(Static):
+    """A NO-GO stays in the header until it is resolved: the rollback and its latest start."""
+
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
+
+    def watch_snapshot(self, snap: Snapshot | None) -> None:
+        if snap is None:
+            return
+        open_ = open_no_gos(snap)
+        self.display = bool(open_)
+        text = Text()
+        zone = snap.plan.zone
+        for i, nogo in enumerate(open_):
+            if i:
+                text.append("\n")
+            text.append(f"NO-GO at {nogo.gate}", style="bold")
+            text.append(f" ({clock(nogo.decided.at, zone)} {nogo.decided.actor}) ")
+            text.append(nogo.summary())
+            if nogo.start_by is not None:
+                left = nogo.start_by - snap.now
+                text.append(f" · start by {clock(nogo.start_by, zone)}", style="bold")
+                text.append(
+                    f" (in {format_duration(left)})"
+                    if left >= 0
+                    else f" ({format_duration(-left)} ago)"
+                )
+        self.update(text)
+
+
+class AlertBanner(Static):
+    """Every alert that holds, the first few in full (toasts announce the new ones)."""
+
+    alerts: reactive[tuple[Alert, ...]] = reactive(())
+
+    def watch_alerts(self, current: tuple[Alert, ...]) -> None:
+        self.display = bool(current)
+        if not current:
+            return
+        text = Text()
+        for i, alert in enumerate(current[:ALERT_LINES]):
+            if i:
+                text.append("\n")
+            text.append(
+                "⚠ " if alert.severity == "warning" else "✖ ",
+                style="bold yellow" if alert.severity == "warning" else "bold red",
+            )
+            text.append(shown(alert.message))
+        if len(current) > ALERT_LINES:
+            text.append(f"   … and {len(current) - ALERT_LINES} more alerts", style="dim")
+        self.update(text)
+
+
+class FilterLine(Static):
+    """What the task table is filtered by, while it is."""
+
+    text: reactive[str] = reactive("")
+    critical: reactive[bool] = reactive(False)
+
+    def watch_text(self) -> None:
+        self._draw()
+
+    def watch_critical(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        parts = []
+        if self.text:
+            parts.append(f"filter: {shown(self.text)}")
+        if self.critical:
+            parts.append("critical only")
+        self.display = bool(parts)
+        self.update(
+            Text(
+                "  ·  ".join(parts) + "   (/ to change, Esc in the filter box to keep)",
+                style="bold yellow",
+            )
+        )

@@ -1,0 +1,103 @@
+"""The header: who and when (identity), the verdict in big digits, and the figures behind it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Digits, Label, Static
+
+from runbook.common.text import shown
+from runbook.format.durations import clock, format_duration, t_plus
+from runbook.tui.widgets.rows import bar
+from runbook.weekend.forecast import Snapshot
+from runbook.weekend.gates import next_point_of_no_return
+from runbook.weekend.progress import progress
+from runbook.weekend.views import Verdict, verdict
+
+
+class Identity(Static):
+    """The runbook's name (REPLAY, READ-ONLY), the clock to the second, T+, and progress."""
+
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
+    read_only: reactive[bool] = reactive(False)
+
+    def watch_snapshot(self) -> None:
+        self._draw()
+
+    def watch_read_only(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        plan, zone = snap.plan, snap.plan.zone
+        text = Text(style="bold")
+        if snap.later_events:  # a replay (--now): the notice says how many events it leaves out
+            text.append("REPLAY", style="bold reverse")
+            text.append(" ")
+        text.append(shown(plan.name))
+        if self.read_only:
+            text.append("  READ-ONLY", style="bold reverse")
+        text.append("\n")
+        text.append(clock(snap.now, zone, with_date=True), style="bold")
+        text.append(f":{snap.now % 60:02d}", style="bold")
+        text.append(f"  {t_plus(snap.now, plan.start, seconds=True)}", style="bold cyan")
+        done = progress(snap)
+        text.append("\n")
+        text.append(f"{done.finished}/{done.total} done · {done.weighted:.0%} of the work ")
+        text.append(bar(done.weighted, 14))
+        self.update(text)
+
+
+class VerdictBox(Vertical):
+    """AHEAD, BEHIND or ON PLAN in a coloured box, with the amount in big digits."""
+
+    verdict: reactive[Verdict | None] = reactive(None)
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="verdict-word")
+        yield Digits(id="verdict-digits")
+
+    def watch_verdict(self, view: Verdict | None) -> None:
+        if view is None:
+            return
+        word = view.word
+        self.set_class(word == "AHEAD", "ahead")
+        self.set_class(word == "BEHIND", "behind")
+        self.set_class(word == "ON PLAN", "onplan")
+        minutes = abs(view.ahead) // 60
+        self.query_one("#verdict-word", Label).update(
+            f"{word} {view.amount}" if word != "ON PLAN" else "ON PLAN"
+        )
+        digits = f"{minutes // 60}:{minutes % 60:02d}" if word != "ON PLAN" else "0:00"
+        self.query_one("#verdict-digits", Digits).update(
+            ("-" if word == "BEHIND" else "+") + digits if word != "ON PLAN" else digits
+        )
+
+
+class Figures(Static):
+    """Forecast and baseline finish, the deadline and what is spare, the next PONR."""
+
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
+
+    def watch_snapshot(self, snap: Snapshot | None) -> None:
+        if snap is None:
+            return
+        view, zone = verdict(snap), snap.plan.zone
+        text = Text("forecast ")
+        text.append(clock(view.forecast_finish, zone), style="bold")
+        text.append(f"\nbaseline {clock(view.baseline_finish, zone)}")
+        if view.deadline is not None and (spare := view.spare) is not None:
+            text.append(f"\ndeadline {clock(view.deadline, zone)} ")
+            if spare >= 0:
+                text.append(f"({format_duration(spare)} spare)", style="green")
+            else:
+                text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
+        ponr = next_point_of_no_return(snap)
+        if ponr is not None and ponr.point is not None:
+            text.append(f"\nPONR {ponr.gate[:12]} {clock(ponr.point, zone)}", style="magenta")
+            text.append(f" (in {format_duration(ponr.point - snap.now)})", style="magenta")
+        self.update(text)

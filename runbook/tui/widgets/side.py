@@ -1,0 +1,47 @@
+"""The side panels together: each gets its rows of a snapshot from the views layer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+
+from runbook.tui.widgets.panels import (
+    LatePanel,
+    Panel,
+    ProgressPanel,
+    ReadyPanel,
+    RecentPanel,
+    RunningPanel,
+)
+from runbook.weekend.forecast import Snapshot
+from runbook.weekend.progress import progress_by
+from runbook.weekend.sqlite import Event
+from runbook.weekend.views import late_rows, ready_rows, recent_events, running_rows
+
+RECENT = 12
+
+
+class SidePanels(VerticalScroll):
+    """Running now, ready to start, late, recent events, teams and phases."""
+
+    def compose(self) -> ComposeResult:
+        yield RunningPanel(id="running")
+        yield ReadyPanel(id="ready")
+        yield LatePanel(id="late")
+        yield RecentPanel(id="recent")
+        yield ProgressPanel("Teams", id="teams")
+        yield ProgressPanel("Phases", id="phases")
+
+    def show(self, snap: Snapshot, recent: Sequence[Event]) -> None:
+        """Give each panel its rows (a panel whose rows did not change is not redrawn)."""
+        for panel in self.query(Panel):
+            panel.zone = snap.plan.zone
+        ready, decide = ready_rows(snap)
+        self.query_one(RunningPanel).rows = tuple(running_rows(snap))
+        self.query_one(ReadyPanel).rows = (*decide, *ready)
+        self.query_one(LatePanel).rows = tuple(late_rows(snap))
+        self.query_one(RecentPanel).rows = tuple(recent_events(recent, RECENT))
+        self.query_one("#teams", ProgressPanel).rows = tuple(progress_by(snap, "team"))
+        self.query_one("#phases", ProgressPanel).rows = tuple(progress_by(snap, "phase"))

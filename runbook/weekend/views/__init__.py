@@ -1,0 +1,50 @@
+"""What both faces show, as plain data: the briefing's rows, whom to call, the verdict, gates
+waiting for a decision, an open NO-GO, and the line after a check-in."""
+
+from __future__ import annotations
+
+from runbook.weekend.views.briefing import (
+    Briefing,
+    LateRow,
+    ReadyRow,
+    RunningRow,
+    Verdict,
+    briefing,
+    contact,
+    late_rows,
+    ready_rows,
+    recent_events,
+    resumed_note,
+    running_rows,
+    verdict,
+)
+from runbook.weekend.views.decisions import (
+    DecisionNeeded,
+    OpenNoGo,
+    gate_waits,
+    needs_decision,
+    open_no_gos,
+    split_ready,
+)
+
+__all__ = [
+    "Briefing",
+    "DecisionNeeded",
+    "LateRow",
+    "OpenNoGo",
+    "ReadyRow",
+    "RunningRow",
+    "Verdict",
+    "briefing",
+    "contact",
+    "gate_waits",
+    "late_rows",
+    "needs_decision",
+    "open_no_gos",
+    "ready_rows",
+    "recent_events",
+    "resumed_note",
+    "running_rows",
+    "split_ready",
+    "verdict",
+]

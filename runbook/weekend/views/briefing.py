@@ -1,0 +1,211 @@
+"""The briefing both faces show: what runs, whom to call, what is late, and the verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from runbook.format.durations import format_duration
+from runbook.planning.plan import Plan
+from runbook.weekend.forecast import (
+    FAILED,
+    Snapshot,
+    TaskState,
+    late_tasks,
+    overrun,
+    ready_to_start,
+    running_now,
+)
+from runbook.weekend.gates import PointOfNoReturn, next_point_of_no_return
+from runbook.weekend.sqlite import Event
+from runbook.weekend.usecases import describe_ahead
+from runbook.weekend.views.decisions import (
+    DecisionNeeded,
+    OpenNoGo,
+    gate_waits,
+    open_no_gos,
+    split_ready,
+)
+
+
+def contact(plan: Plan, team: str | None) -> str:
+    """``Sanne Bakker +31 20 555 0120``: the lead and number of the team to call."""
+    info = plan.teams.get(team or "")
+    if info is None:
+        return ""
+    return " ".join(b for b in (info.lead, info.contact) if b)
+
+
+def resumed_note(state: TaskState) -> str:
+    """``resumed, 40m lost`` for a task started again after failing; empty otherwise."""
+    if not state.resumed:
+        return ""
+    return f"resumed, {format_duration(state.lost)} lost" if state.lost >= 60 else "resumed"
+
+
+@dataclass(frozen=True, slots=True)
+class RunningRow:
+    """A task under way (or failed while under way): how long it has run, and how far over."""
+
+    id: str
+    team: str  # the team's name
+    since: int
+    elapsed: int
+    duration: int
+    overrun: int
+    failed: bool
+    reason: str  # why it failed ("" unless it did)
+    resumed: str  # ``resumed, 40m lost``, or ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyRow:
+    """A task that may start: whom to call, and from when."""
+
+    id: str
+    team: str  # the team's name
+    contact: str  # its lead and number, or ""
+    not_before: int | None  # its forecast start when that is still ahead; None: now
+    critical: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LateRow:
+    """A task whose planned start has passed and that has not started."""
+
+    id: str
+    team: str  # the team's name
+    planned_start: int
+    late_by: int
+    critical: bool
+    blocked_by: tuple[str, ...]  # unfinished predecessors
+    why: str  # ``waiting for a, b``, ``decision needed``, ``NO-GO`` or ``ready, not started``
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Ahead of the baseline, behind it or on plan, and the figures that say so."""
+
+    word: str  # AHEAD | BEHIND | ON PLAN
+    amount: str  # ``35m``; "" on plan
+    ahead: int  # seconds ahead of the baseline (negative: behind)
+    forecast_finish: int
+    baseline_finish: int
+    deadline: int | None
+    spare: int | None  # seconds before the deadline (negative: past it); None without one
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """Everything the bridge call goes through, of all the work or of one team's."""
+
+    verdict: Verdict
+    no_gos: tuple[OpenNoGo, ...]
+    ponr: PointOfNoReturn | None  # the next point of no return still ahead
+    running: tuple[RunningRow, ...]
+    decisions: tuple[DecisionNeeded, ...]
+    ready: tuple[ReadyRow, ...]
+    late: tuple[LateRow, ...]
+
+
+def verdict(snap: Snapshot) -> Verdict:
+    """The verdict at the snapshot's moment."""
+    word, amount = describe_ahead(snap.ahead)
+    deadline = snap.plan.deadline
+    return Verdict(
+        word,
+        amount,
+        snap.ahead,
+        snap.forecast_finish,
+        snap.baseline_finish,
+        deadline,
+        snap.spare if deadline is not None else None,
+    )
+
+
+def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> list[RunningRow]:
+    """The tasks running now (failed ones too: they hold their team), in start order."""
+    plan, now = snap.plan, snap.now
+    rows = []
+    for s in running_now(snap.tasks if states is None else states):
+        task = plan.tasks[s.index]
+        since = s.actual_start or now
+        failed = s.status == FAILED
+        rows.append(
+            RunningRow(
+                task.id,
+                plan.team_name(task.team),
+                since,
+                now - since,
+                task.duration,
+                overrun(snap, s.index),
+                failed,
+                (s.reason or "") if failed else "",
+                resumed_note(s),
+            )
+        )
+    return rows
+
+
+def ready_rows(
+    snap: Snapshot, states: Sequence[TaskState] | None = None
+) -> tuple[list[ReadyRow], list[DecisionNeeded]]:
+    """The ready tasks to call a team for, and the gates waiting for a decision."""
+    plan, now = snap.plan, snap.now
+    call, decide = split_ready(snap, ready_to_start(snap.tasks if states is None else states))
+    rows = [
+        ReadyRow(
+            s.id,
+            plan.team_name(plan.tasks[s.index].team),
+            contact(plan, plan.tasks[s.index].team),
+            s.forecast_start if s.forecast_start > now else None,
+            s.critical,
+        )
+        for s in call
+    ]
+    return rows, decide
+
+
+def late_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> list[LateRow]:
+    """The tasks whose planned start has passed, and what each waits for."""
+    plan, now = snap.plan, snap.now
+    rows = []
+    for s in late_tasks(snap.tasks if states is None else states):
+        task = plan.tasks[s.index]
+        why = (
+            f"waiting for {', '.join(s.blocked_by[:3])}"
+            if s.blocked_by
+            else gate_waits(snap, s) or "ready, not started"
+        )
+        planned = s.planned_start or now
+        rows.append(
+            LateRow(
+                task.id,
+                plan.team_name(task.team),
+                planned,
+                now - planned,
+                s.critical,
+                tuple(s.blocked_by),
+                why,
+            )
+        )
+    return rows
+
+
+def briefing(snap: Snapshot, states: Sequence[TaskState] | None = None) -> Briefing:
+    """The briefing of all the work, or of ``states`` (one team's tasks)."""
+    ready, decisions = ready_rows(snap, states)
+    return Briefing(
+        verdict(snap),
+        tuple(open_no_gos(snap)),
+        next_point_of_no_return(snap),
+        tuple(running_rows(snap, states)),
+        tuple(decisions),
+        tuple(ready),
+        tuple(late_rows(snap, states)),
+    )
+
+
+def recent_events(events: Sequence[Event], limit: int) -> list[Event]:
+    """The last ``limit`` events in force, newest first."""
+    return list(reversed(events[-limit:])) if limit > 0 else []

@@ -1,0 +1,103 @@
+"""The line after a check-in: what was recorded, and how it stands against the plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runbook.format.durations import clock, format_duration
+from runbook.planning.plan import Plan
+from runbook.weekend.sqlite import Event
+from runbook.weekend.usecases import CheckIn, describe_ahead
+
+VERBS = {
+    "start": "started",
+    "done": "done",
+    "fail": "FAILED",
+    "skip": "skipped",
+    "undo": "undone",
+    "note": "note on",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedIn:
+    """One recorded check-in, as the line after the command says it."""
+
+    kind: str
+    verb: str  # started, resumed, done, FAILED, skipped, undone, note on
+    task: str
+    title: str
+    at: int
+    actor: str
+    detail: str  # plain words, no user text: ``5m late``, ``took 40m of 1h``, ``now running``
+    note: str  # the reason given for a fail or skip (user text), or ""
+    forced: bool
+    overrode: str  # what a forced check-in overrode, or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """The weekend right after a check-in: the verdict and the forecast finish."""
+
+    word: str
+    amount: str
+    forecast_finish: int
+    deadline: int | None
+
+
+def _detail(event: Event, result: CheckIn, plan: Plan, resumed: bool) -> str:
+    """What the line adds about the task: resumed, late or early, reached, took, now."""
+    kind, zone = result.kind, plan.zone
+    task = plan.tasks[plan.index[event.task or ""]]
+    record = result.records[task.id]
+    baseline = result.baseline_plan or plan
+    planned = baseline.index.get(task.id)
+    if resumed and record.actual_start is not None:
+        # Not a late start: the task keeps its first start; the failure cost time.
+        return (
+            f"first started {clock(record.actual_start, zone)}"
+            f" · {format_duration(record.lost)} lost to the failure"
+        )
+    if kind == "start" and planned is not None:
+        late = event.at - baseline.tasks[planned].es
+        if abs(late) >= 60:
+            return f"{format_duration(abs(late))} {'late' if late > 0 else 'early'}"
+    elif kind == "done" and task.milestone:
+        return "reached"
+    elif kind == "done" and record.actual_start is not None:
+        took = event.at - record.actual_start
+        return f"took {format_duration(took)} of {format_duration(task.duration)}"
+    elif kind == "undo":
+        return f"now {record.state or 'not started'}"
+    return ""
+
+
+def checked_in(result: CheckIn, plan: Plan, note: str | None = None) -> list[CheckedIn]:
+    """A line for each event a check-in recorded (``note``: the reason it was given)."""
+    lines = []
+    for event in result.events:
+        task = plan.tasks[plan.index[event.task or ""]]
+        record = result.records[task.id]
+        resumed = result.kind == "start" and record.resumed > 0 and record.actual_start != event.at
+        lines.append(
+            CheckedIn(
+                result.kind,
+                "resumed" if resumed else VERBS[result.kind],
+                task.id,
+                task.title,
+                event.at,
+                event.actor,
+                _detail(event, result, plan, resumed),
+                (note or "") if result.kind in ("fail", "skip") else "",
+                event.forced,
+                str(event.data.get("overrode")) if event.forced else "",
+            )
+        )
+    return lines
+
+
+def standing(result: CheckIn, plan: Plan) -> Standing:
+    """Ahead or behind right after the check-in (one forward pass, no full snapshot)."""
+    finish, ahead = result.position(plan)
+    word, amount = describe_ahead(ahead)
+    return Standing(word, amount, finish, plan.deadline)

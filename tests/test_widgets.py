@@ -1,0 +1,217 @@
+"""Each dashboard widget on its own: mounted alone in a tiny app, given its reactive data,
+it shows what it should (no MissionControl, no timers)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widget import Widget
+from textual.widgets import Digits, Label
+
+from runbook.tui.widgets import (
+    AlertBanner,
+    EventLog,
+    Figures,
+    FilterLine,
+    Identity,
+    LatePanel,
+    NoGoBanner,
+    ProgressPanel,
+    ReadyPanel,
+    RecentPanel,
+    RunningPanel,
+    VerdictBox,
+)
+from runbook.weekend.alerts import Alert
+from runbook.weekend.forecast import Snapshot
+from runbook.weekend.progress import progress_by
+from runbook.weekend.usecases import Weekend
+from runbook.weekend.views import (
+    Verdict,
+    late_rows,
+    ready_rows,
+    recent_events,
+    running_rows,
+    verdict,
+)
+
+from .conftest import EXAMPLES
+from .weekend_helpers import FakeClock, at
+
+
+class Alone(App[None]):
+    """A tiny app holding one widget."""
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+
+@pytest.fixture
+def weekend(tmp_path) -> Iterator[Weekend]:
+    """The minimal example at 19:20: freeze done, backup running since 18:10 (10m over)."""
+    clock = FakeClock("2026-12-04T19:20+01:00")
+    with Weekend.open(EXAMPLES / "minimal.yaml", tmp_path / "s.db", clock=clock, create=True) as w:
+        w.record("start", ["freeze"], actor="ingrid", host="h", at=at("2026-12-04T18:00+01:00"))
+        w.record("done", ["freeze"], actor="ingrid", host="h", at=at("2026-12-04T18:10+01:00"))
+        w.record("start", ["backup"], actor="sanne", host="h", at=at("2026-12-04T18:10+01:00"))
+        yield w
+
+
+def _text(widget: Widget) -> str:
+    return str(widget.render())
+
+
+async def test_the_header_shows_the_name_the_clock_t_plus_and_progress(weekend):
+    identity = Identity()
+    async with Alone(identity).run_test(size=(80, 6)) as pilot:
+        identity.snapshot = weekend.snapshot()
+        await pilot.pause()
+        shown = _text(identity)
+        assert "Move the intranet to the cloud" in shown
+        assert "Fri 04 Dec 19:20:00" in shown and "T+01:20:00" in shown
+        assert "1/8 done" in shown
+        assert "REPLAY" not in shown and "READ-ONLY" not in shown
+
+
+async def test_the_header_says_replay_when_later_events_are_left_out_and_read_only(weekend):
+    identity = Identity()
+    async with Alone(identity).run_test(size=(80, 6)) as pilot:
+        snap: Snapshot = weekend.snapshot()
+        snap.later_events = 3
+        identity.snapshot = snap
+        identity.read_only = True
+        await pilot.pause()
+        assert _text(identity).startswith("REPLAY Move the intranet")
+        assert "READ-ONLY" in _text(identity)
+
+
+async def test_the_verdict_box_shows_behind_in_words_and_digits(weekend):
+    box = VerdictBox()
+    async with Alone(box).run_test(size=(30, 6)) as pilot:
+        box.verdict = Verdict("BEHIND", "1h5m", -3900, 0, 0, None, None)
+        await pilot.pause()
+        assert box.has_class("behind") and not box.has_class("ahead")
+        assert str(box.query_one(Label).render()) == "BEHIND 1h5m"
+        assert box.query_one(Digits).value == "-1:05"
+        box.verdict = verdict(weekend.snapshot())
+        await pilot.pause()
+        assert box.has_class("onplan") and box.query_one(Digits).value == "0:00"
+
+
+async def test_the_figures_show_forecast_baseline_and_the_spare_time(weekend):
+    figures = Figures()
+    async with Alone(figures).run_test(size=(40, 6)) as pilot:
+        figures.snapshot = weekend.snapshot()
+        await pilot.pause()
+        shown = _text(figures)
+        assert shown.startswith("forecast ") and "\nbaseline " in shown
+        assert "spare)" in shown
+
+
+async def test_the_running_panel_lists_running_tasks_with_their_overrun(weekend):
+    panel = RunningPanel()
+    async with Alone(panel).run_test(size=(40, 6)) as pilot:
+        panel.rows = tuple(running_rows(weekend.snapshot()))
+        await pilot.pause()
+        assert _text(panel) == "backup 1h10m/1h +10m"
+        assert panel.border_title == "Running now (1)"
+
+
+async def test_an_empty_panel_says_so_in_its_title_and_body():
+    panel = LatePanel()
+    async with Alone(panel).run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+        assert _text(panel) == "nothing late"
+        assert panel.border_title == "Late"
+
+
+async def test_a_long_panel_shows_eight_rows_then_how_many_more(weekend):
+    panel = RecentPanel(zone=weekend.plan.zone)
+    async with Alone(panel).run_test(size=(60, 20)) as pilot:
+        for i in range(10):
+            weekend.record("note", ["backup"], actor="a", host="h", note=f"n{i}")
+        panel.rows = tuple(recent_events(weekend.events(), 12))
+        await pilot.pause()
+        lines = _text(panel).splitlines()
+        assert len(lines) == 9 and lines[-1] == "… and 4 more"
+        assert "backup note" in lines[0] and "n9" in lines[0]
+
+
+async def test_the_ready_panel_says_whom_to_call(weekend):
+    weekend.record("done", ["backup"], actor="a", host="h")
+    panel = ReadyPanel(zone=weekend.plan.zone)
+    async with Alone(panel).run_test(size=(60, 8)) as pilot:
+        ready, decide = ready_rows(weekend.snapshot())
+        panel.rows = (*decide, *ready)
+        await pilot.pause()
+        assert "☎ Ingrid de Vries +31 20 555 0100" in _text(panel)
+
+
+async def test_the_late_panel_says_how_late_and_what_a_task_waits_for(weekend):
+    weekend.clock.advance(hours=2)  # type: ignore[attr-defined]
+    panel = LatePanel()
+    async with Alone(panel).run_test(size=(60, 8)) as pilot:
+        panel.rows = tuple(late_rows(weekend.snapshot()))
+        await pilot.pause()
+        assert "late (waits for backup)" in _text(panel)
+
+
+async def test_the_progress_panel_lists_every_team_with_a_count(weekend):
+    panel = ProgressPanel("Teams")
+    async with Alone(panel).run_test(size=(60, 8)) as pilot:
+        panel.rows = tuple(progress_by(weekend.snapshot(), "team"))
+        await pilot.pause()
+        assert panel.border_title == "Teams"
+        assert "Mission control" in _text(panel) and "1/" in _text(panel)
+
+
+async def test_the_alert_banner_collapses_many_alerts_into_three_and_a_count():
+    banner = AlertBanner()
+    async with Alone(banner).run_test(size=(80, 6)) as pilot:
+        assert not banner.display
+        banner.alerts = tuple(
+            Alert("overrun", f"t{i}", f"t{i} has run long", "warning") for i in range(5)
+        )
+        await pilot.pause()
+        assert banner.display
+        shown = _text(banner)
+        assert shown.count("⚠") == 3 and "… and 2 more alerts" in shown
+
+
+async def test_the_no_go_banner_stays_hidden_without_a_no_go(weekend):
+    banner = NoGoBanner()
+    async with Alone(banner).run_test(size=(80, 4)) as pilot:
+        banner.snapshot = weekend.snapshot()
+        await pilot.pause()
+        assert not banner.display
+
+
+async def test_the_filter_line_shows_the_filter_and_critical_only_as_text():
+    line = FilterLine()
+    async with Alone(line).run_test(size=(100, 3)) as pilot:
+        assert not line.display
+        line.text, line.critical = "team:[b]dba", True
+        await pilot.pause()
+        assert line.display
+        assert _text(line).startswith("filter: team:[b]dba  ·  critical only")
+
+
+async def test_the_event_log_appends_new_events_and_starts_over_on_a_new_generation(weekend):
+    log = EventLog(zone=weekend.plan.zone)
+    async with Alone(log).run_test(size=(100, 12)) as pilot:
+        events = weekend.events()
+        log.events = events[:2]
+        await pilot.pause()
+        log.events = events
+        await pilot.pause()
+        assert log.row_count == len(events)
+        log.generation = 1
+        log.events = events[:1]
+        await pilot.pause()
+        assert log.row_count == 1
