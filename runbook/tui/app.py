@@ -8,17 +8,17 @@ widget's reactive data; the live poll posts a ``SnapshotChanged`` message.
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.notifications import SeverityLevel
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from runbook.common.errors import RunbookError
 from runbook.common.text import shown
-from runbook.tui import checkin
+from runbook.tui.base import DataApp
+from runbook.tui.checkin import CheckInFlow
 from runbook.tui.keys import KEYS
 from runbook.tui.messages import SnapshotChanged
-from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
+from runbook.tui.screens import AskScreen, HelpScreen
 from runbook.tui.widgets import (
     AlertBanner,
     EventLog,
@@ -32,16 +32,14 @@ from runbook.tui.widgets import (
     VerdictBox,
 )
 from runbook.tui.widgets.tasks import FILTER_HINT as HINT
-from runbook.weekend.alerts import Alert, alerts
+from runbook.weekend.alerts import alerts
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.live import Live
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import verdict
 
-TOASTS = 3  # new alerts shown as pop-ups at once
 
-
-class MissionControl(App[None]):
+class MissionControl(DataApp):
     """The coordinator's screen for the whole weekend."""
 
     CSS_PATH = "control.tcss"
@@ -72,7 +70,7 @@ class MissionControl(App[None]):
         self.read_only = read_only
         self.poll_seconds = poll_seconds
         self.snap: Snapshot | None = None
-        self.announced: set[tuple[str, str | None]] = set()
+        self.checkins = CheckInFlow(self, weekend, actor, host, self._recorded)
         self._minute = -1
         if read_only:
             self.sub_title = "READ-ONLY"
@@ -105,25 +103,6 @@ class MissionControl(App[None]):
         self.query_one(TaskTable).focus()
         self.set_interval(self.poll_seconds, self.poll)
         self.set_interval(1.0, self.tick)
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """A toast whose text is data: never markup (what it quotes may hold ``[/]``), and
-        no control character in it reaches the terminal."""
-        super().notify(
-            shown(message, one_line=False),
-            title=shown(title),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
-        )
 
     # -- live ------------------------------------------------------------------------
     def poll(self) -> None:
@@ -173,25 +152,17 @@ class MissionControl(App[None]):
         self.query_one(TaskList).snapshot = snap
         self.query_one(SidePanels).show(snap, self.live.recent)
         self.query_one(NoGoBanner).snapshot = snap
-        self._announce(alerts(snap))
+        self.query_one(AlertBanner).announce(alerts(snap))
         log = self.query_one(EventLog)
         log.zone, log.generation = snap.plan.zone, self.live.generation
         log.events = self.live.recent
         if self.query_one(TabbedContent).active == "timeline":
             self.query_one(Timeline).snapshot = snap
 
-    def _announce(self, current: list[Alert]) -> None:
-        """Toast the alerts not yet announced; the banner lists them all."""
-        fresh = [a for a in current if a.key not in self.announced]
-        # A few toasts are noticed; a wall of them hides the screen.
-        for alert in fresh[:TOASTS]:
-            timeout = 15 if alert.severity == "error" else 8
-            self.notify(alert.message, title="ALERT", severity=alert.severity, timeout=timeout)
-        if len(fresh) > TOASTS:
-            more = f"and {len(fresh) - TOASTS} more new alerts: see the banner"
-            self.notify(more, title="ALERT", severity="warning", timeout=15)
-        self.announced = {a.key for a in current}  # an alert that comes back is announced again
-        self.query_one(AlertBanner).alerts = tuple(current)
+    @property
+    def announced(self) -> set[tuple[str, str | None]]:
+        """The alerts already announced (shown in the banner, toasted once)."""
+        return self.query_one(AlertBanner).announced
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "timeline" and self.snap is not None:
@@ -207,34 +178,9 @@ class MissionControl(App[None]):
         if task_id is None or self.snap is None:
             self.notify("select a task first", severity="warning")
             return
-        self.push_screen(
-            ConfirmScreen(
-                checkin.question(kind, task_id),
-                checkin.detail(self.snap, task_id, self.actor),
-                checkin.ASK.get(kind),
-            ),
-            lambda text: self._record(kind, task_id, text),
-        )
+        self.checkins.begin(kind, task_id, self.snap)
 
-    def _record(self, kind: str, task_id: str, text: str | None, force: bool = False) -> None:
-        if text is None:
-            return
-        try:
-            result = self.weekend.record(
-                kind, [task_id], actor=self.actor, host=self.host, note=text or None, force=force
-            )
-        except RunbookError as exc:
-            self.push_screen(RefusedScreen(exc.message, exc.hint, False))
-            return
-        if result.refused:
-            _, refusal = result.refused[0]
-            self.push_screen(
-                RefusedScreen(refusal.message, refusal.hint, refusal.forceable),
-                lambda forced: self._record(kind, task_id, text, True) if forced else None,
-            )
-            return
-        for event in result.events:
-            self.notify(checkin.recorded(kind, event.task, event.forced), timeout=4)
+    def _recorded(self) -> None:
         self.live.refresh(force=True)
         self.update_all()
 

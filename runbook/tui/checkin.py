@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.app import App
+
+from runbook.common.errors import RunbookError
 from runbook.common.text import shown
+from runbook.tui.screens import ConfirmScreen, RefusedScreen
 from runbook.weekend.forecast import Snapshot
+from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import contact
 
 VERBS = {
@@ -52,3 +60,46 @@ def detail(snap: Snapshot, task_id: str, actor: str) -> str:
 def recorded(kind: str, task: str | None, forced: bool) -> str:
     """The toast after a check-in: ``done backup``, ``started export (FORCED)``."""
     return f"{PAST[kind]} {task}" + (" (FORCED)" if forced else "")
+
+
+@dataclass
+class CheckInFlow:
+    """A check-in from the keyboard: confirm it, record it through the same rules as the
+    CLI, and on a refusal show why and offer to force it deliberately."""
+
+    app: App[None]
+    weekend: Weekend
+    actor: str
+    host: str
+    recorded: Callable[[], None]  # called after something was recorded
+
+    def begin(self, kind: str, task_id: str, snap: Snapshot) -> None:
+        """Ask to confirm (and for the reason or note the kind needs)."""
+        self.app.push_screen(
+            ConfirmScreen(
+                question(kind, task_id), detail(snap, task_id, self.actor), ASK.get(kind)
+            ),
+            lambda text: self.record(kind, task_id, text),
+        )
+
+    def record(self, kind: str, task_id: str, text: str | None, force: bool = False) -> None:
+        """Record the confirmed check-in (nothing when the dialog was cancelled)."""
+        if text is None:
+            return
+        try:
+            result = self.weekend.record(
+                kind, [task_id], actor=self.actor, host=self.host, note=text or None, force=force
+            )
+        except RunbookError as exc:
+            self.app.push_screen(RefusedScreen(exc.message, exc.hint, False))
+            return
+        if result.refused:
+            _, refusal = result.refused[0]
+            self.app.push_screen(
+                RefusedScreen(refusal.message, refusal.hint, refusal.forceable),
+                lambda forced: self.record(kind, task_id, text, True) if forced else None,
+            )
+            return
+        for event in result.events:
+            self.app.notify(recorded(kind, event.task, event.forced), timeout=4)
+        self.recorded()

@@ -13,6 +13,7 @@ from runbook.weekend.forecast import Snapshot
 from runbook.weekend.views import open_no_gos
 
 ALERT_LINES = 3  # the banner lists this many alerts, then how many more
+TOASTS = 3  # new alerts shown as pop-ups at once
 
 
 class NoGoBanner(Static):
@@ -48,6 +49,23 @@ class AlertBanner(Static):
     """Every alert that holds, the first few in full (toasts announce the new ones)."""
 
     alerts: reactive[tuple[Alert, ...]] = reactive(())
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.announced: set[tuple[str, str | None]] = set()
+
+    def announce(self, current: list[Alert]) -> None:
+        """Show the alerts that hold, and toast those not yet announced: a few toasts are
+        noticed, a wall of them hides the screen (the banner lists them all)."""
+        fresh = [a for a in current if a.key not in self.announced]
+        for alert in fresh[:TOASTS]:
+            timeout = 15 if alert.severity == "error" else 8
+            self.app.notify(alert.message, title="ALERT", severity=alert.severity, timeout=timeout)
+        if len(fresh) > TOASTS:
+            more = f"and {len(fresh) - TOASTS} more new alerts: see the banner"
+            self.app.notify(more, title="ALERT", severity="warning", timeout=15)
+        self.announced = {a.key for a in current}  # an alert that comes back is announced again
+        self.alerts = tuple(current)
 
     def watch_alerts(self, current: tuple[Alert, ...]) -> None:
         self.display = bool(current)
