@@ -25,23 +25,30 @@ from runbook.cli.common import (
 )
 from runbook.common.errors import EXIT_REFUSED
 from runbook.common.text import shown
+from runbook.weekend.events import REASON_KINDS, EventKind
 
 Ids = Annotated[list[str], typer.Argument(help="Task ids (a unique prefix will do).")]
 Id = Annotated[str, typer.Argument(help="Task id (a unique prefix will do).")]
 Reason = Annotated[str, typer.Option("--reason", help="Why, in a few words (for the log).")]
 
 _VERBS = {
-    "start": "started",
-    "done": "done",
-    "fail": "FAILED",
-    "skip": "skipped",
-    "undo": "undone",
-    "note": "note on",
+    EventKind.START: "started",
+    EventKind.DONE: "done",
+    EventKind.FAIL: "FAILED",
+    EventKind.SKIP: "skipped",
+    EventKind.UNDO: "undone",
+    EventKind.NOTE: "note on",
+}
+_COLOURS = {
+    EventKind.START: "cyan",
+    EventKind.DONE: "green",
+    EventKind.FAIL: "red",
+    EventKind.SKIP: "yellow",
 }
 
 
 def _check_in(
-    kind: str,
+    kind: EventKind,
     ids: list[str],
     *,
     file: FileOption,
@@ -71,10 +78,10 @@ def _check_in(
                 continue
             task = weekend.plan.tasks[weekend.plan.index[event.task or ""]]
             record = result.records[task.id]
-            resumed = kind == "start" and record.resumed and record.actual_start != event.at
+            resumed = kind == EventKind.START and record.resumed and record.actual_start != event.at
             verb = "resumed" if resumed else _VERBS[kind]
             line = (
-                f"{output.style(verb, fg=_colour(kind), bold=True, err=False)} "
+                f"{output.style(verb, fg=_COLOURS.get(kind, 'white'), bold=True, err=False)} "
                 f"{task.id} — {shown(task.title)} · {clock(event.at, zone)} by {shown(event.actor)}"
             )
             planned = baseline.index.get(task.id)
@@ -84,19 +91,19 @@ def _check_in(
                     f" · first started {clock(record.actual_start, zone)}"
                     f" · {format_duration(record.lost)} lost to the failure"
                 )
-            elif kind == "start" and planned is not None:
+            elif kind == EventKind.START and planned is not None:
                 late = event.at - baseline.tasks[planned].es
                 if abs(late) >= 60:
                     word = "late" if late > 0 else "early"
                     line += f" · {format_duration(abs(late))} {word}"
-            elif kind == "done" and task.milestone:
+            elif kind == EventKind.DONE and task.milestone:
                 line += " · reached"
-            elif kind == "done" and record.actual_start is not None:
+            elif kind == EventKind.DONE and record.actual_start is not None:
                 took = event.at - record.actual_start
                 line += f" · took {format_duration(took)} of {format_duration(task.duration)}"
-            elif kind in ("fail", "skip") and note:
+            elif kind in REASON_KINDS and note:
                 line += f" · {shown(note)}"
-            elif kind == "undo":
+            elif kind == EventKind.UNDO:
                 line += f" · now {record.state or 'not started'}"
             if event.forced:
                 line += output.style(
@@ -127,10 +134,6 @@ def _check_in(
             raise typer.Exit(EXIT_REFUSED)
 
 
-def _colour(kind: str) -> str:
-    return {"start": "cyan", "done": "green", "fail": "red", "skip": "yellow"}.get(kind, "white")
-
-
 @command()
 def start(
     ids: Ids,
@@ -142,7 +145,9 @@ def start(
     as_json: JsonOption = False,
 ) -> None:
     """Check in: a team starts these tasks."""
-    _check_in("start", ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json)
+    _check_in(
+        EventKind.START, ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json
+    )
 
 
 @command()
@@ -156,7 +161,9 @@ def done(
     as_json: JsonOption = False,
 ) -> None:
     """Check out: these tasks are finished."""
-    _check_in("done", ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json)
+    _check_in(
+        EventKind.DONE, ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json
+    )
 
 
 @command()
@@ -172,7 +179,7 @@ def fail(
 ) -> None:
     """The task hit a problem and is blocked (start it again to resume)."""
     _check_in(
-        "fail",
+        EventKind.FAIL,
         [task],
         file=file,
         state=state,
@@ -197,7 +204,7 @@ def skip(
 ) -> None:
     """The task is not needed this time; it takes no time and releases its successors."""
     _check_in(
-        "skip",
+        EventKind.SKIP,
         [task],
         file=file,
         state=state,
@@ -220,7 +227,7 @@ def undo(
 ) -> None:
     """Revoke each task's last state change (recorded as an event; nothing is erased)."""
     _check_in(
-        "undo",
+        EventKind.UNDO,
         ids,
         file=file,
         state=state,
@@ -244,7 +251,7 @@ def note(
 ) -> None:
     """Add a note to a task's log (it changes nothing else)."""
     _check_in(
-        "note",
+        EventKind.NOTE,
         [task],
         file=file,
         state=state,
