@@ -37,6 +37,10 @@ RUNNING = Status.RUNNING
 FAILED = Status.FAILED
 DONE = Status.DONE
 SKIPPED = Status.SKIPPED
+# The kinds the fold tells apart, as globals: it looks them up for every event, and an enum
+# class's attribute costs several times a global's.
+_START, _DONE, _FAIL, _SKIP = EventKind.START, EventKind.DONE, EventKind.FAIL, EventKind.SKIP
+_UNDO, _NOTE, _DECIDE = EventKind.UNDO, EventKind.NOTE, EventKind.DECIDE
 
 
 @dataclass(slots=True)
@@ -60,7 +64,7 @@ class TaskRecord:
 def apply_event(record: TaskRecord, event: Event) -> None:
     """Fold one event into a task's record."""
     kind = event.kind
-    if kind == EventKind.UNDO:
+    if kind == _UNDO:
         # An undo names the event it revokes; one from before that was recorded revokes the
         # last state change still in force.
         target = event.data.get("undoes") if event.data else None
@@ -72,9 +76,9 @@ def apply_event(record: TaskRecord, event: Event) -> None:
     elif kind in STATE_KINDS:
         record.history.append(event)
         _replay(record)
-    elif kind == EventKind.NOTE:
+    elif kind == _NOTE:
         record.notes.append(event)
-    elif kind == EventKind.DECIDE:
+    elif kind == _DECIDE:
         record.decisions.append(event)
     record.last_actor = event.actor
 
@@ -87,7 +91,7 @@ def _replay(record: TaskRecord) -> None:
     record.lost = record.resumed = 0
     for event in record.history:
         kind = event.kind
-        if kind == EventKind.START:
+        if kind == _START:
             if record.state not in UNDER_WAY or record.actual_start is None:
                 record.actual_start = event.at
             elif record.state == FAILED and record.failed_at is not None:
@@ -95,15 +99,15 @@ def _replay(record: TaskRecord) -> None:
                 record.lost += max(0, event.at - record.failed_at)
                 record.resumed += 1
             record.state, record.actual_finish, record.reason = RUNNING, None, None
-        elif kind == EventKind.DONE:
+        elif kind == _DONE:
             if record.actual_start is None:
                 record.actual_start = event.at  # forced: never started
             record.state, record.actual_finish = DONE, event.at
-        elif kind == EventKind.FAIL:
+        elif kind == _FAIL:
             if record.actual_start is None:
                 record.actual_start = event.at
             record.state, record.reason, record.failed_at = FAILED, event.note, event.at
-        elif kind == EventKind.SKIP:
+        elif kind == _SKIP:
             record.state, record.reason = SKIPPED, event.note
             record.actual_start = record.actual_finish = None
         record.forced = record.forced or event.forced
