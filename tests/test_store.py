@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from runbook.common.errors import StateError
+from runbook.weekend.events import NewEvent
 from runbook.weekend.sqlite import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
     SCHEMA_VERSION,
-    NewEvent,
-    Store,
+    SQLiteStore,
 )
 from runbook.weekend.usecases import Weekend
 
@@ -55,8 +55,8 @@ def files_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-def open_store(path: Path) -> Store:
-    store = Store.open(path)
+def open_store(path: Path) -> SQLiteStore:
+    store = SQLiteStore.open(path)
     assert store is not None
     return store
 
@@ -106,18 +106,18 @@ def test_an_open_store_waits_when_busy_and_syncs_every_commit(tmp_path):
 
 
 def test_opening_a_missing_state_file_without_create_gives_none_and_creates_nothing(tmp_path):
-    assert Store.open(tmp_path / "missing.state.db", create=False) is None
+    assert SQLiteStore.open(tmp_path / "missing.state.db", create=False) is None
     assert files_in(tmp_path) == []
 
 
 def test_a_state_file_in_a_missing_folder_is_refused(tmp_path):
     with pytest.raises(StateError, match="does not exist"):
-        Store.open(tmp_path / "no" / "such" / "weekend.state.db")
+        SQLiteStore.open(tmp_path / "no" / "such" / "weekend.state.db")
 
 
 def test_a_folder_given_as_the_state_file_is_refused(tmp_path):
     with pytest.raises(StateError, match="is a directory"):
-        Store.open(tmp_path)
+        SQLiteStore.open(tmp_path)
 
 
 def test_reopening_a_current_state_file_writes_nothing(minimal_state):
@@ -235,7 +235,7 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path, c
     state = tmp_path / "given.db"
     state.write_bytes(content)
     with pytest.raises(StateError, match="not a runbook state file") as refused:
-        Store.open(state)
+        SQLiteStore.open(state)
     assert "not an SQLite database" in refused.value.message
     assert state.read_bytes() == content
     assert files_in(tmp_path) == ["given.db"]
@@ -260,7 +260,7 @@ def test_another_applications_sqlite_database_is_refused_and_left_untouched(tmp_
     before, listing = fingerprint(state), files_in(tmp_path)
 
     with pytest.raises(StateError, match="an SQLite database of something else") as refused:
-        Store.open(state)
+        SQLiteStore.open(state)
 
     assert "nothing was written" in refused.value.message
     assert fingerprint(state) == before
@@ -289,7 +289,7 @@ def test_a_foreign_database_with_a_leftover_write_ahead_log_keeps_it(tmp_path):
     assert "invoices.db-wal" in before
 
     with pytest.raises(StateError, match="an SQLite database of something else"):
-        Store.open(state)
+        SQLiteStore.open(state)
 
     assert fingerprint(state) == before
     with closing(sqlite3.connect(f"{state.as_uri()}?mode=ro", uri=True)) as db:
@@ -303,7 +303,7 @@ def test_an_empty_database_stamped_by_another_application_is_refused(tmp_path):
         db.commit()
     before = fingerprint(state)
     with pytest.raises(StateError, match="something else"):
-        Store.open(state)
+        SQLiteStore.open(state)
     assert fingerprint(state) == before
 
 
@@ -316,7 +316,7 @@ def _make_newer(state: Path) -> None:
 @pytest.mark.parametrize(
     "opener",
     [
-        pytest.param(lambda state: Store.open(state), id="store"),
+        pytest.param(lambda state: SQLiteStore.open(state), id="store"),
         pytest.param(lambda state: Weekend.open(MINIMAL, state, create=True), id="weekend"),
     ],
 )

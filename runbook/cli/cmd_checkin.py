@@ -26,6 +26,7 @@ from runbook.cli.common import (
 )
 from runbook.common.errors import EXIT_REFUSED
 from runbook.common.text import shown
+from runbook.weekend.events import EventKind
 
 if TYPE_CHECKING:
     from runbook.weekend.views.checkin import CheckedIn
@@ -36,7 +37,7 @@ Reason = Annotated[str, typer.Option("--reason", help="Why, in a few words (for 
 
 
 def _check_in(
-    kind: str,
+    kind: EventKind,
     ids: list[str],
     *,
     file: FileOption,
@@ -112,7 +113,9 @@ def start(
     as_json: JsonOption = False,
 ) -> None:
     """Check in: a team starts these tasks."""
-    _check_in("start", ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json)
+    _check_in(
+        EventKind.START, ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json
+    )
 
 
 @command()
@@ -126,7 +129,9 @@ def done(
     as_json: JsonOption = False,
 ) -> None:
     """Check out: these tasks are finished."""
-    _check_in("done", ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json)
+    _check_in(
+        EventKind.DONE, ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json
+    )
 
 
 @command()
@@ -142,7 +147,7 @@ def fail(
 ) -> None:
     """The task hit a problem and is blocked (start it again to resume)."""
     _check_in(
-        "fail",
+        EventKind.FAIL,
         [task],
         file=file,
         state=state,
@@ -167,7 +172,7 @@ def skip(
 ) -> None:
     """The task is not needed this time; it takes no time and releases its successors."""
     _check_in(
-        "skip",
+        EventKind.SKIP,
         [task],
         file=file,
         state=state,
@@ -190,7 +195,7 @@ def undo(
 ) -> None:
     """Revoke each task's last state change (recorded as an event; nothing is erased)."""
     _check_in(
-        "undo",
+        EventKind.UNDO,
         ids,
         file=file,
         state=state,
@@ -214,7 +219,7 @@ def note(
 ) -> None:
     """Add a note to a task's log (it changes nothing else)."""
     _check_in(
-        "note",
+        EventKind.NOTE,
         [task],
         file=file,
         state=state,

@@ -21,7 +21,7 @@ from runbook.cli.common import (
 from runbook.common.text import shown
 
 if TYPE_CHECKING:
-    from runbook.weekend.sqlite import Event
+    from runbook.weekend.events import Event
     from runbook.weekend.usecases import Weekend
 
 NoteOption = Annotated[

@@ -19,7 +19,7 @@ from runbook.common.text import shown
 
 if TYPE_CHECKING:
     from runbook.planning.plan import Plan
-    from runbook.weekend.sqlite import Event
+    from runbook.weekend.events import Event
 
 
 def color_enabled(stream: object = None) -> bool:

@@ -22,6 +22,7 @@ from runbook.planning.montecarlo import Progress, Simulation
 from runbook.planning.plan import Plan
 from runbook.reports.rehearsal import Rehearsal, learn, rehearsal_evidence
 from runbook.validation.validate import Validation, validate_path
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import (
     DONE,
     FAILED,
@@ -34,7 +35,6 @@ from runbook.weekend.forecast import (
     fold,
 )
 from runbook.weekend.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
-from runbook.weekend.sqlite import Event
 
 GO, CONDITIONS, NO_GO = "GO", "GO WITH CONDITIONS", "NO-GO"
 _RANK = {"info": 0, "conditions": 1, "no-go": 2}

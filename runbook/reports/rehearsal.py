@@ -9,8 +9,8 @@ from pathlib import Path
 
 from runbook.common.errors import InputError
 from runbook.planning.plan import Plan
-from runbook.weekend.forecast import DONE, fold
-from runbook.weekend.sqlite import Store
+from runbook.weekend import open_store
+from runbook.weekend.forecast import DONE, FINISHED, fold
 
 ROUND = 5 * 60  # suggestions are rounded up to five minutes
 
@@ -106,7 +106,7 @@ def rehearsal_evidence(plan: Plan, path: str | os.PathLike[str]) -> Rehearsal:
     """Read a rehearsal's state file (it must belong to the same runbook)."""
     if not Path(path).exists():
         raise InputError(f"{path}: no such rehearsal state file")
-    store = Store.open(path, read_only=True)
+    store = open_store(path, read_only=True)
     if store is None:
         raise InputError(f"{path}: the rehearsal state file holds no check-ins")
     try:
@@ -118,7 +118,7 @@ def rehearsal_evidence(plan: Plan, path: str | os.PathLike[str]) -> Rehearsal:
     for task in plan.tasks:
         record = records.get(task.id)
         if record is None or record.state != DONE or task.milestone:
-            if not task.milestone and (record is None or record.state not in (DONE, "skipped")):
+            if not task.milestone and (record is None or record.state not in FINISHED):
                 evidence.not_done.append(task.id)
             continue
         actual = (record.actual_finish or 0) - (record.actual_start or 0)

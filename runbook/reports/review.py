@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, STATUSES, Snapshot
-from runbook.weekend.sqlite import Event
 from runbook.weekend.usecases import Weekend
 
 SLIPS = 10

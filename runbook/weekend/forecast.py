@@ -18,27 +18,36 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from runbook.planning.plan import Plan
-from runbook.weekend.sqlite import Event
 
-PENDING, READY, RUNNING, FAILED, DONE, SKIPPED = (
-    "pending",
-    "ready",
-    "running",
-    "failed",
-    "done",
-    "skipped",
+# Re-exported: the faces and the reports import the statuses and their groups from here.
+from runbook.weekend.events import FINISHED as FINISHED
+from runbook.weekend.events import (
+    NOT_STARTED,
+    STATE_KINDS,
+    UNDER_WAY,
+    Event,
+    EventKind,
+    Status,
 )
-STATUSES = (PENDING, READY, RUNNING, FAILED, DONE, SKIPPED)
-FINISHED = frozenset({DONE, SKIPPED})
-# Events that change a task's state (and that `undo` can revoke).
-STATE_KINDS = frozenset({"start", "done", "fail", "skip"})
+from runbook.weekend.events import STATUSES as STATUSES
+
+PENDING = Status.PENDING
+READY = Status.READY
+RUNNING = Status.RUNNING
+FAILED = Status.FAILED
+DONE = Status.DONE
+SKIPPED = Status.SKIPPED
+# The kinds the fold tells apart, as globals: it looks them up for every event, and an enum
+# class's attribute costs several times a global's.
+_START, _DONE, _FAIL, _SKIP = EventKind.START, EventKind.DONE, EventKind.FAIL, EventKind.SKIP
+_UNDO, _NOTE, _DECIDE = EventKind.UNDO, EventKind.NOTE, EventKind.DECIDE
 
 
 @dataclass(slots=True)
 class TaskRecord:
     """What the event log says about one task (before the forecast)."""
 
-    state: str | None = None  # running/failed/done/skipped, or None when never started
+    state: Status | None = None  # running/failed/done/skipped, or None when never started
     actual_start: int | None = None
     actual_finish: int | None = None
     reason: str | None = None  # why it failed or was skipped
@@ -55,7 +64,7 @@ class TaskRecord:
 def apply_event(record: TaskRecord, event: Event) -> None:
     """Fold one event into a task's record."""
     kind = event.kind
-    if kind == "undo":
+    if kind == _UNDO:
         # An undo names the event it revokes; one from before that was recorded revokes the
         # last state change still in force.
         target = event.data.get("undoes") if event.data else None
@@ -67,9 +76,9 @@ def apply_event(record: TaskRecord, event: Event) -> None:
     elif kind in STATE_KINDS:
         record.history.append(event)
         _replay(record)
-    elif kind == "note":
+    elif kind == _NOTE:
         record.notes.append(event)
-    elif kind == "decide":
+    elif kind == _DECIDE:
         record.decisions.append(event)
     record.last_actor = event.actor
 
@@ -82,23 +91,23 @@ def _replay(record: TaskRecord) -> None:
     record.lost = record.resumed = 0
     for event in record.history:
         kind = event.kind
-        if kind == "start":
-            if record.state not in (RUNNING, FAILED) or record.actual_start is None:
+        if kind == _START:
+            if record.state not in UNDER_WAY or record.actual_start is None:
                 record.actual_start = event.at
             elif record.state == FAILED and record.failed_at is not None:
                 # Resumed: the task keeps its first start; the failure cost the time between.
                 record.lost += max(0, event.at - record.failed_at)
                 record.resumed += 1
             record.state, record.actual_finish, record.reason = RUNNING, None, None
-        elif kind == "done":
+        elif kind == _DONE:
             if record.actual_start is None:
                 record.actual_start = event.at  # forced: never started
             record.state, record.actual_finish = DONE, event.at
-        elif kind == "fail":
+        elif kind == _FAIL:
             if record.actual_start is None:
                 record.actual_start = event.at
             record.state, record.reason, record.failed_at = FAILED, event.note, event.at
-        elif kind == "skip":
+        elif kind == _SKIP:
             record.state, record.reason = SKIPPED, event.note
             record.actual_start = record.actual_finish = None
         record.forced = record.forced or event.forced
@@ -133,7 +142,7 @@ class TaskState:
 
     index: int
     id: str
-    status: str
+    status: Status
     planned_start: int | None  # from the baseline
     planned_finish: int | None
     actual_start: int | None
@@ -213,14 +222,14 @@ class Snapshot:
 
 def forward(
     plan: Plan, records: dict[str, TaskRecord], now: int
-) -> tuple[list[int], list[int], list[str]]:
+) -> tuple[list[int], list[int], list[Status]]:
     """The forecast rule over the tasks in dependency order: start, finish and status of
     every task at ``now``."""
     tasks = plan.tasks
     n = len(tasks)
     starts = [0] * n
     finishes = [0] * n
-    statuses = [PENDING] * n
+    statuses: list[Status] = [PENDING] * n
     empty = TaskRecord()
     for v in plan.order:
         task = tasks[v]
@@ -228,7 +237,7 @@ def forward(
         state = record.state
         if state == DONE:
             start, finish = record.actual_start or now, record.actual_finish or now
-        elif state in (RUNNING, FAILED):
+        elif state in UNDER_WAY:
             start = record.actual_start if record.actual_start is not None else now
             finish = max(start + record.lost + task.duration, now)
         elif state == SKIPPED:
@@ -295,9 +304,7 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
                 actual_finish=record.actual_finish,
                 forecast_start=starts[i],
                 forecast_finish=finishes[i],
-                late=status in (PENDING, READY)
-                and planned_start is not None
-                and now > planned_start,
+                late=status in NOT_STARTED and planned_start is not None and now > planned_start,
                 critical=open_ and slack <= 0,
                 float=slack,
                 reason=record.reason,
@@ -369,7 +376,7 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
     plan, out = snap.plan, []
     for state in snap.tasks:
         task = plan.tasks[state.index]
-        if state.status not in (PENDING, READY) or task.not_before is None:
+        if state.status not in NOT_STARTED or task.not_before is None:
             continue
         if task.not_before_fixed:  # an announced downtime, an appointment: it cannot move
             continue
@@ -400,14 +407,14 @@ def overrun(snap: Snapshot, index: int) -> int:
     no time by definition."""
     state = snap.tasks[index]
     task = snap.plan.tasks[index]
-    if state.status not in (RUNNING, FAILED) or state.actual_start is None or task.milestone:
+    if state.status not in UNDER_WAY or state.actual_start is None or task.milestone:
         return 0
     return max(0, snap.now - state.actual_start - state.lost - task.duration)
 
 
 def running_now(states: Iterable[TaskState]) -> list[TaskState]:
     """The bridge call's first list: what runs (or is stuck, failed) right now."""
-    return [s for s in states if s.status in (RUNNING, FAILED)]
+    return [s for s in states if s.status in UNDER_WAY]
 
 
 def start_order(state: TaskState) -> tuple[int, bool, int, int]:

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from runbook.planning.plan import Plan
-from runbook.weekend.forecast import DONE, SKIPPED, Snapshot, TaskRecord
-from runbook.weekend.sqlite import Event
+from runbook.weekend.events import FINISHED, Event
+from runbook.weekend.forecast import Snapshot, TaskRecord
 
 GO, NO_GO = "go", "no-go"
 DECISIONS = {"go": GO, "no-go": NO_GO, "nogo": NO_GO, "no_go": NO_GO, "no": NO_GO}
@@ -76,7 +76,7 @@ def next_point_of_no_return(snap: Snapshot) -> PointOfNoReturn | None:
         for p in points_of_no_return(snap.plan, snap)
         if p.point is not None
         and p.point >= snap.now
-        and snap.by_id(p.gate).status not in (DONE, SKIPPED)
+        and snap.by_id(p.gate).status not in FINISHED
         and decision(snap.records.get(p.gate)) != GO
     ]
     return min(upcoming, key=lambda p: p.point or 0, default=None)

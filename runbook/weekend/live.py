@@ -1,8 +1,9 @@
 """Following a weekend as it happens, cheaply: for the dashboard and anything long-running.
 
-Idle, a poll costs one ``PRAGMA data_version`` (answered from SQLite's memory, no file read)
-and one ``stat`` of the runbook file. Only when another process has committed are the new
-events read (by sequence number) and folded into the records kept in memory.
+Idle, a poll costs one look at the store's change token (for SQLite, ``PRAGMA data_version``,
+answered from memory, no file read) and one ``stat`` of the runbook file. Only when another
+process has committed are the new events read (by sequence number) and folded into the
+records kept in memory.
 
 In a replay (``--now``) an event recorded for a moment after the clock's time is held back,
 as ``Weekend.events`` leaves it out; it is folded in once the clock reaches it.
@@ -12,10 +13,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from runbook.weekend import open_store
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskRecord, apply_event
-from runbook.weekend.sqlite import Event, Store
 from runbook.weekend.usecases import Weekend
+
+if TYPE_CHECKING:
+    from runbook.weekend.store import EventStore
 
 
 @dataclass
@@ -40,7 +46,7 @@ class Live:
         self.held: list[Event] = []  # a replay's events after the clock's time
         self.generation = 0  # goes up when the events in force are folded again from scratch
         self.last_seq = 0
-        self._data_version: int | None = None
+        self._change_token: object = None
         self._runbook_stat = self._stat()
         self.refresh(force=True)
 
@@ -51,10 +57,10 @@ class Live:
             return None
         return info.st_mtime_ns, info.st_size
 
-    def _store(self) -> Store | None:
+    def _store(self) -> EventStore | None:
         """The state file; it may appear after the dashboard started (read-only mode)."""
         if self.weekend.store is None and self.weekend.state_path.exists():
-            self.weekend.store = Store.open(self.weekend.state_path, read_only=True)
+            self.weekend.store = open_store(self.weekend.state_path, read_only=True)
         return self.weekend.store
 
     def refresh(self, *, force: bool = False) -> Change:
@@ -68,10 +74,10 @@ class Live:
         store = self._store()
         if store is None:
             return change
-        version = store.data_version()
-        if not force and version == self._data_version:
+        token = store.change_token()
+        if not force and token == self._change_token:
             return change
-        self._data_version = version
+        self._change_token = token
         now = self.weekend.now()
         for event in store.events(after=self.last_seq):
             if self.weekend.replay and event.at > now:

@@ -1,4 +1,4 @@
-"""The SQLite event log: schema, migrations, append, read.
+"""The SQLite event store: schema, migrations, append, read (the first ``EventStore``).
 
 One state file holds one weekend (or one dress rehearsal) of one runbook. Events are appended
 and never updated or deleted (triggers refuse it); all task state is derived from them. The
@@ -14,12 +14,13 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from runbook.common.errors import DamagedState, InputError, StateError
 from runbook.common.limits import EARLIEST_EPOCH, YEARS_TEXT, clamp_epoch, epoch_in_bounds
+from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
+from runbook.weekend.events import NewEvent as NewEvent
 
 APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
 SCHEMA_VERSION = 1
@@ -80,50 +81,6 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda db: _run_script(db, _SCHEMA_V1),
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One line of the event log."""
-
-    seq: int
-    at: int
-    recorded: int
-    task: str | None
-    kind: str
-    actor: str
-    host: str
-    note: str | None
-    data: dict[str, Any]
-
-    @property
-    def summary(self) -> str:
-        """What happened, in a few words: ``done``, ``decide NO-GO``, ``signoff dba``."""
-        if self.kind == "decide":
-            return f"decide {str(self.data.get('decision', '?')).upper()}"
-        if self.kind == "signoff":
-            return f"signoff {self.data.get('team', '?')}"
-        if self.kind == "check":
-            return f"check {self.data.get('item', '?')}"
-        return self.kind
-
-    @property
-    def forced(self) -> bool:
-        """True when the event overrode a refusal (``--force``)."""
-        return bool(self.data.get("forced"))
-
-
-@dataclass(frozen=True, slots=True)
-class NewEvent:
-    """An event about to be appended."""
-
-    at: int
-    task: str | None
-    kind: str
-    actor: str
-    host: str
-    note: str | None = None
-    data: dict[str, Any] | None = None
 
 
 def _row(row: tuple[Any, ...]) -> Event:
@@ -335,8 +292,11 @@ def _probe(path: Path) -> None:
             raise
 
 
-class Store:
-    """An open state database. ``Store.open`` checks it is ours and migrates it."""
+class SQLiteStore:
+    """An open state database. ``SQLiteStore.open`` checks it is ours and migrates it."""
+
+    # Every error SQLite raises; what a best-effort write (the plan cache) may swallow.
+    driver_error: ClassVar[type[Exception]] = sqlite3.Error
 
     def __init__(self, db: sqlite3.Connection, path: Path, *, writable: bool = True) -> None:
         self.db = db
@@ -348,7 +308,7 @@ class Store:
     @classmethod
     def open(
         cls, path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False
-    ) -> Store | None:
+    ) -> SQLiteStore | None:
         """Open (and, when ``create``, create) the state file; None if it does not exist and
         ``create`` is false. Refuses files that are not runbook state or are too new.
 
@@ -384,7 +344,7 @@ class Store:
         return cls._prepared(db, target, writable=True)
 
     @classmethod
-    def _open_read_only(cls, target: Path) -> Store | None:
+    def _open_read_only(cls, target: Path) -> SQLiteStore | None:
         """A connection that only reads: read-write (so a clean close leaves no log behind)
         when the file and folder allow it and no log is there; else read-only, and immutable
         when SQLite could not even create its index beside the file."""
@@ -421,7 +381,7 @@ class Store:
     @classmethod
     def _prepared(
         cls, db: sqlite3.Connection, target: Path, *, writable: bool, read_only: bool = False
-    ) -> Store | None:
+    ) -> SQLiteStore | None:
         store = cls(db, target, writable=writable)
         try:
             if read_only:
@@ -543,6 +503,21 @@ class Store:
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
+    @property
+    def notices(self) -> list[str]:
+        """What a user of this file should know: a filesystem without write-ahead logging."""
+        if self.wal:
+            return []
+        return [
+            f"{self.path}: this filesystem does not support SQLite's write-ahead log; check-ins "
+            "from many terminals at once will queue (keep the state file on a local disk)"
+        ]
+
+    def schema_version(self) -> int:
+        """The state schema version of the file (``SCHEMA_VERSION`` once it is migrated)."""
+        with self._reading():
+            return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
@@ -633,10 +608,11 @@ class Store:
                     f"({instant} seconds since 1970)"
                 )
         data = json.dumps(event.data, sort_keys=True) if event.data else None
+        kind = str(event.kind)  # stored, and returned, as the plain string it reads back as
         cursor = self.db.execute(
             "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (event.at, recorded, event.task, event.kind, event.actor, event.host, event.note, data),
+            (event.at, recorded, event.task, kind, event.actor, event.host, event.note, data),
         )
         seq = cursor.lastrowid
         assert seq is not None
@@ -645,7 +621,7 @@ class Store:
             event.at,
             recorded,
             event.task,
-            event.kind,
+            kind,
             event.actor,
             event.host,
             event.note,
@@ -670,8 +646,9 @@ class Store:
             ).fetchall()
         return {str(task): int(n) for task, n in rows}
 
-    def data_version(self) -> int:
-        """Changes whenever another connection commits; cheap to poll (no file read)."""
+    def change_token(self) -> int:
+        """SQLite's ``data_version``: changes whenever another connection commits; cheap to
+        poll (answered from memory, no file read)."""
         with self._reading():
             return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
@@ -698,3 +675,6 @@ class Store:
             f"{verb} INTO plans (digest, created, plan) VALUES (?, ?, ?)",
             (digest, created, text),
         )
+
+
+Store = SQLiteStore  # the name it had before there was more than one kind of store

@@ -10,23 +10,18 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from runbook.common.display import count
 from runbook.common.errors import InputError, InvalidRunbook, Refused, StateError
-from runbook.common.limits import AT_AFTER_END, AT_BEFORE_START
 from runbook.common.problems import did_you_mean
-from runbook.common.text import BY_LIMIT, NOTE_LIMIT, entry_problem
 from runbook.format.durations import clock as show_time
-from runbook.format.durations import format_duration, iso
-from runbook.planning.plan import Plan, PlannedTask
+from runbook.format.durations import format_duration
+from runbook.planning.plan import Plan
+from runbook.weekend import open_store, rules
+from runbook.weekend.events import CHECK_IN_KINDS, REASON_KINDS, Event, EventKind, NewEvent
 from runbook.weekend.forecast import (
-    DONE,
-    FAILED,
-    FINISHED,
-    RUNNING,
-    SKIPPED,
     PullForward,
     Snapshot,
     TaskRecord,
@@ -37,13 +32,12 @@ from runbook.weekend.forecast import (
     pull_forward,
     snapshot,
 )
-from runbook.weekend.gates import DECISIONS, GO, NO_GO
-from runbook.weekend.gates import decision as gate_decision
-from runbook.weekend.sqlite import Event, NewEvent, Store
-from runbook.weekend.team import resolve_team
+from runbook.weekend.plancache import cache, cached_plan, compile_plan, load_plan
+
+if TYPE_CHECKING:
+    from runbook.weekend.store import EventStore
 
 Clock = Callable[[], datetime]
-CHECK_IN_KINDS = ("start", "done", "fail", "skip", "undo", "note")
 
 
 def system_clock() -> datetime:
@@ -67,7 +61,7 @@ class Weekend:
     runbook_path: Path
     state_path: Path
     plan: Plan
-    store: Store | None
+    store: EventStore | None
     clock: Clock
     notices: list[str] = field(default_factory=list)
     # With ``--now`` the clock is set to another moment and the weekend is replayed as it
@@ -95,7 +89,7 @@ class Weekend:
         ``at`` gives the moment to evaluate at (``--now``) once the plan, and so its time
         zone, is known: the clock then stays there, for everything opening writes too.
         ``read_only``: for commands that only read; nothing is ever written to the state
-        file (see ``Store.open``), which may then be a read-only file or in a read-only
+        file (see ``open_store``), which may then be a read-only file or in a read-only
         folder."""
         from runbook.format.source import digest_of, read_bytes
 
@@ -103,30 +97,27 @@ class Weekend:
         state = Path(state_path) if state_path is not None else default_state_path(path)
         data = read_bytes(path)
         digest = digest_of(data)
-        store = Store.open(state, create=create and not read_only, read_only=read_only)
+        store = open_store(state, create=create and not read_only, read_only=read_only)
         notices: list[str] = []
         try:
-            plan = _cached_plan(store, digest) if store else None
+            plan = cached_plan(store, digest) if store else None
             fresh = plan is None
             if plan is None and compiled is not None and compiled.digest == digest:
                 plan = compiled
             if plan is None:
-                plan = _compile(data, path, store, notices, lambda p: _epoch(clock()), at)
+                plan = compile_plan(data, path, store, notices, lambda p: _epoch(clock()), at)
             if at is not None:
                 clock = _fixed(at(plan))
             if store is not None:
                 store.check_owner(plan.name)
                 if fresh and plan.digest == digest and store.writable:
-                    _cache(store, plan, _epoch(clock()))
+                    cache(store, plan, _epoch(clock()))
         except BaseException:
             if store is not None:
                 store.close()
             raise
-        if store is not None and not store.wal:
-            notices.append(
-                f"{state}: this filesystem does not support SQLite's write-ahead log; check-ins "
-                "from many terminals at once will queue (keep the state file on a local disk)"
-            )
+        if store is not None:
+            notices.extend(store.notices)
         return cls(path, state, plan, store, clock, notices, replay=at is not None)
 
     def reload(self) -> bool:
@@ -139,10 +130,10 @@ class Weekend:
         if digest == self.plan.digest:
             return False
         self.notices = []
-        plan = _cached_plan(self.store, digest) if self.store else None
+        plan = cached_plan(self.store, digest) if self.store else None
         if plan is None:
             try:
-                plan = _compile(
+                plan = compile_plan(
                     data, self.runbook_path, self.store, self.notices, lambda p: self.now()
                 )
             except InvalidRunbook as exc:
@@ -153,7 +144,7 @@ class Weekend:
                 )
                 return False
             if self.store is not None and plan.digest == digest and self.store.writable:
-                _cache(self.store, plan, self.now())
+                cache(self.store, plan, self.now())
         self.plan = plan
         return True
 
@@ -194,6 +185,8 @@ class Weekend:
         self.later_events = later
         self.notices = [n for n in self.notices if not n.startswith(_AS_OF)]
         if later:
+            from runbook.common.display import count  # only for a notice: off the hot path
+
             taken = show_time(now, self.plan.zone, with_date=True)
             self.notices.append(f"{_AS_OF}{taken}; {count(later, 'later event')} not shown")
 
@@ -205,6 +198,8 @@ class Weekend:
         )
         self.notices = [n for n in self.notices if not n.startswith(_ORPHANS)]
         if counts:
+            from runbook.common.display import count  # only for a notice: off the hot path
+
             listed = ", ".join(
                 f"{task} ({count(n, 'event')})" for task, n in sorted(counts.items())
             )
@@ -213,12 +208,12 @@ class Weekend:
     def baseline_of(self, runbook_events: Sequence[Event]) -> tuple[Plan, Event | None]:
         """The plan ahead/behind is measured against, and the event that set it."""
         for event in reversed(runbook_events):
-            if event.kind == "baseline" and self.store is not None:
+            if event.kind == EventKind.BASELINE and self.store is not None:
                 digest = event.data.get("digest")
                 if digest == self.plan.digest:
                     return self.plan, event
                 text = self.store.plan_text(str(digest)) if digest else None
-                plan = _load_plan(self.store, text) if text else None
+                plan = load_plan(self.store, text) if text else None
                 if plan is not None:
                     return plan, event
         return self.plan, None
@@ -265,6 +260,8 @@ class Weekend:
         but is no longer in the runbook (renamed mid-weekend) is refused, never taken for a
         new id it is a prefix of (``backup`` is not ``backup-db``)."""
         if given not in self.plan.index and self.store is not None:
+            from runbook.common.display import count  # only for a refusal: off the hot path
+
             counts = self.store.task_counts()
             recorded = counts.get(given)
             gone = sorted(t for t in counts if t.startswith(given) and t not in self.plan.index)
@@ -303,6 +300,8 @@ class Weekend:
     def resolve_team(self, given: str) -> str:
         """The team meant by an id or a display name, in any case, or a
         unique prefix of either."""
+        from runbook.weekend.team import resolve_team  # only a sign-off names a team
+
         return resolve_team(self.plan, given)
 
     # -- writing ---------------------------------------------------------------------
@@ -325,13 +324,14 @@ class Weekend:
         store = self._writable()
         now = self.now()
         when = now if at is None else _epoch(at)
-        self._not_future(when, now)
-        _check_entry(actor, note, "--reason" if kind in ("fail", "skip", "undo") else "the note")
+        rules.not_future(self.plan, when, now)
+        reasoned = kind in REASON_KINDS or kind == EventKind.UNDO  # `undo --reason`
+        rules.check_entry(actor, note, "--reason" if reasoned else "the note")
         if at is not None:
-            self._near_weekend(when, force=force)
-        if kind in ("fail", "skip") and not (note and note.strip()):
+            rules.near_weekend(self.plan, when, now, force=force)
+        if kind in REASON_KINDS and not (note and note.strip()):
             raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
-        if kind == "note" and not (note and note.strip()):
+        if kind == EventKind.NOTE and not (note and note.strip()):
             raise InputError("the note is empty")
         resolved = [self.resolve(given) for given in ids]
         result = CheckIn(kind=kind, now=now)
@@ -339,18 +339,18 @@ class Weekend:
             store.claim(self.plan.name)
             events = store.events()
             records, runbook_events = fold(events)
-            if not any(e.kind == "baseline" for e in runbook_events):
+            if not any(e.kind == EventKind.BASELINE for e in runbook_events):
                 result.baseline = self._take_baseline(store, actor, host, now, "first check-in")
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
-                refusal = self._refusal(kind, task_id, record, records, when)
+                refused = rules.refusal(self.plan, kind, task_id, record, records, when)
                 data: dict[str, object] = {}
-                if refusal is not None:
-                    if not force or not refusal.forceable:
-                        result.refused.append((task_id, refusal))
+                if refused is not None:
+                    if not force or not refused.forceable:
+                        result.refused.append((task_id, refused))
                         continue
-                    data = {"forced": True, "overrode": refusal.message}
-                if kind == "undo":
+                    data = {"forced": True, "overrode": refused.message}
+                if kind == EventKind.UNDO:
                     data["undoes"] = record.history[-1].seq
                 event = store.append(
                     NewEvent(when, task_id, kind, actor, host, note, data or None), recorded=now
@@ -361,156 +361,18 @@ class Weekend:
         result.baseline_plan, _ = self.baseline_of(runbook_events)
         return result
 
-    def _refusal(
-        self,
-        kind: str,
-        task_id: str,
-        record: TaskRecord,
-        records: dict[str, TaskRecord],
-        when: int,
-    ) -> Refused | None:
-        """Why the rules do not allow this check-in now, or None."""
-        zone = self.plan.zone
-        state = record.state
-        task = self.plan.tasks[self.plan.index[task_id]]
-
-        def at(seconds: int | None) -> str:
-            return show_time(seconds, zone) if seconds is not None else "?"
-
-        who = f" by {record.last_actor}" if record.last_actor else ""
-        if kind == "start":
-            if state == RUNNING:
-                return Refused(
-                    f"{task_id} is already running (started {at(record.actual_start)}{who})"
-                )
-            if state == DONE:
-                return Refused(f"{task_id} is already done (finished {at(record.actual_finish)})")
-            if state == SKIPPED:
-                return Refused(
-                    f"{task_id} was skipped ({record.reason}); undo the skip to start it",
-                    hint=f"runbook undo {task_id}",
-                )
-            waiting = self._waiting(task, records, when, "start")
-            if waiting is not None:
-                return waiting
-            if task.not_before is not None and when < task.not_before:
-                return Refused(
-                    f"{task_id} cannot start at {at(when)}: {not_before_text(self.plan, task)}"
-                )
-        elif kind == "done":
-            if task.gate and gate_decision(record) != GO:
-                said = gate_decision(record)
-                return Refused(
-                    f"{task_id} is a go/no-go gate and "
-                    + ("the decision was NO-GO" if said == NO_GO else "has no GO decision yet"),
-                    hint=f"runbook decide {task_id} go --by NAME",
-                )
-            if state is None and not task.milestone:  # a milestone is simply reached
-                return Refused(f"{task_id} was never started; start it first")
-            if state is None:  # ... once what it marks is finished
-                waiting = self._waiting(task, records, when, "be reached")
-                if waiting is not None:
-                    return waiting
-            if state == DONE:
-                return Refused(f"{task_id} is already done (finished {at(record.actual_finish)})")
-            if state == SKIPPED:
-                return Refused(f"{task_id} was skipped ({record.reason})")
-            if record.actual_start is not None and when < record.actual_start:
-                return Refused(
-                    f"{task_id} started at {at(record.actual_start)}; it cannot finish earlier, "
-                    f"at {at(when)}",
-                    forceable=False,
-                )
-        elif kind == "fail":
-            if state in (None, DONE, SKIPPED):
-                what = {None: "has not started", DONE: "is already done", SKIPPED: "was skipped"}
-                return Refused(f"{task_id} {what[state]}; only a running task can fail")
-        elif kind == "skip":
-            if state in (RUNNING, FAILED):
-                return Refused(
-                    f"{task_id} is {state}; finish it, or undo its start before skipping it",
-                    hint=f"runbook undo {task_id}",
-                )
-            if state == DONE:
-                return Refused(f"{task_id} is already done")
-            if state == SKIPPED:
-                return Refused(f"{task_id} is already skipped", forceable=False)
-        elif kind == "undo" and not record.history:
-            return Refused(f"{task_id} has no check-in to undo", forceable=False)
-        return None
-
-    def _waiting(
-        self, task: PlannedTask, records: dict[str, TaskRecord], when: int, verb: str
-    ) -> Refused | None:
-        """Why ``task`` cannot ``verb`` at ``when`` because of its predecessors: one not
-        finished yet, or one that finished later than that (a time told by phone)."""
-        plan, zone = self.plan, self.plan.zone
-        blocking = [
-            plan.tasks[p].id
-            for p in task.preds
-            if records.get(plan.tasks[p].id, _NONE).state not in FINISHED
-        ]
-        if blocking:
-            shown = ", ".join(blocking[:8]) + (", ..." if len(blocking) > 8 else "")
-            noun = "predecessor" if len(blocking) == 1 else "predecessors"
-            return Refused(f"{task.id} cannot {verb}: {noun} not done yet: {shown}")
-        finished_later = [
-            (recorded.actual_finish, plan.tasks[p].id)
-            for p in task.preds
-            if (recorded := records.get(plan.tasks[p].id, _NONE)).state == DONE
-            and recorded.actual_finish is not None
-            and recorded.actual_finish > when
-        ]
-        if finished_later:
-            finish, pred = max(finished_later)
-            return Refused(
-                f"{task.id} cannot {verb} at {show_time(when, zone)}: predecessor {pred} "
-                f"finished at {show_time(finish, zone)}"
-            )
-        return None
-
-    def _writable(self) -> Store:
+    def _writable(self) -> EventStore:
         """The state file, which a write needs."""
         if self.store is None or not self.store.writable:
             raise StateError(f"{self.state_path}: no state file open for writing")
         return self.store
 
-    def _not_future(self, when: int, now: int) -> None:
-        """``--at`` records what already happened."""
-        if when > now:
-            raise InputError(
-                f"{show_time(when, self.plan.zone, with_date=True)} is in the future; "
-                "--at records a time that has already passed"
-            )
-
-    def _near_weekend(self, when: int, *, force: bool) -> None:
-        """``--at`` names a moment of this weekend (from a day before its planned start to
-        a week after its deadline or planned finish) or of the last day by the clock (a
-        rehearsal's check-in told late); further away is most likely a typo in the date,
-        recorded only with ``--force``."""
-        plan = self.plan
-        earliest = plan.start - AT_BEFORE_START
-        end = plan.deadline if plan.deadline is not None else plan.finish
-        latest = end + AT_AFTER_END
-        if force or earliest <= when <= latest or when >= self.now() - AT_BEFORE_START:
-            return
-        zone = plan.zone
-        if when < earliest:
-            where = f"more than a day before the weekend's start ({_dated(plan.start, zone)})"
-        else:
-            what = "deadline" if plan.deadline is not None else "planned finish"
-            where = f"more than a week after the weekend's {what} ({_dated(end, zone)})"
-        raise Refused(
-            f"--at {_dated(when, zone)} is {where}; is the date right?",
-            hint="add --force to record it anyway",
-        )
-
     def _append(self, event: NewEvent) -> Event:
         """Append one event that is not a check-in (no baseline is taken for it)."""
-        _check_entry(event.actor, event.note, "--note")
+        rules.check_entry(event.actor, event.note, "--note")
         store = self._writable()
         now = self.now()
-        self._not_future(event.at, now)
+        rules.not_future(self.plan, event.at, now)
         with store.write():
             store.claim(self.plan.name)
             return store.append(event, recorded=now)
@@ -527,6 +389,8 @@ class Weekend:
         force: bool = False,
     ) -> Event:
         """Record a go/no-go decision at a gate (``at`` near the weekend, unless ``force``)."""
+        from runbook.weekend.gates import DECISIONS
+
         task_id = self.resolve(gate)
         if task_id not in self.plan.gates:
             gates = ", ".join(self.plan.gates) or "none in this runbook"
@@ -536,16 +400,22 @@ class Weekend:
             raise InputError(f"'{verdict}' is not a decision; say go or no-go")
         when = self.now() if at is None else _epoch(at)
         if at is not None:
-            self._near_weekend(when, force=force)
+            rules.near_weekend(self.plan, when, self.now(), force=force)
         return self._append(
-            NewEvent(when, task_id, "decide", actor, host, note, {"decision": decision})
+            NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, {"decision": decision})
         )
 
     def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""
         return self._append(
             NewEvent(
-                self.now(), None, "signoff", actor, host, note, {"team": self.resolve_team(team)}
+                self.now(),
+                None,
+                EventKind.SIGNOFF,
+                actor,
+                host,
+                note,
+                {"team": self.resolve_team(team)},
             )
         )
 
@@ -561,20 +431,26 @@ class Weekend:
         """Tick off a readiness item (``at``: when it was done, if not now)."""
         when = self.now() if at is None else _epoch(at)
         return self._append(
-            NewEvent(when, None, "check", actor, host, note, {"item": self.resolve_item(item)})
+            NewEvent(
+                when, None, EventKind.CHECK, actor, host, note, {"item": self.resolve_item(item)}
+            )
         )
 
-    def _take_baseline(self, store: Store, actor: str, host: str, now: int, note: str) -> Event:
+    def _take_baseline(
+        self, store: EventStore, actor: str, host: str, now: int, note: str
+    ) -> Event:
         """Record the current plan as the baseline (inside a write transaction)."""
         store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
         return store.append(
-            NewEvent(now, None, "baseline", actor, host, note, {"digest": self.plan.digest}),
+            NewEvent(
+                now, None, EventKind.BASELINE, actor, host, note, {"digest": self.plan.digest}
+            ),
             recorded=now,
         )
 
     def reset_baseline(self, *, actor: str, host: str, note: str | None = None) -> Event:
         """Measure ahead/behind against the current runbook from now on (an event)."""
-        _check_entry(actor, note, "the note")
+        rules.check_entry(actor, note, "the note")
         store = self._writable()
         now = self.now()
         with store.write():
@@ -584,40 +460,8 @@ class Weekend:
         return event
 
 
-def _check_entry(actor: str, note: str | None, note_option: str) -> None:
-    """Who and why, as typed, are recorded only when every face can show them: ``--by`` one
-    printable line of at most BY_LIMIT characters, a note or reason printable text of at most
-    NOTE_LIMIT (see runbook.common.text). The bounds live here, once, for the CLI and the
-    dashboard."""
-    problem = entry_problem(actor, limit=BY_LIMIT, one_line=True)
-    if problem is not None:
-        raise InputError(f"--by {problem}", hint="name who did it, on one line")
-    if note is not None:
-        problem = entry_problem(note, limit=NOTE_LIMIT, one_line=False)
-        if problem is not None:
-            raise InputError(f"{note_option} {problem}")
-
-
-def _dated(seconds: int, zone: tzinfo) -> str:
-    """``2026-12-04 18:00``: a time with its year, for a date that may be mistyped."""
-    return (iso(seconds, zone) or "")[:16].replace("T", " ")
-
-
-_NONE = TaskRecord()
 _AS_OF = "as of "
 _ORPHANS = "events recorded for tasks no longer in the runbook: "
-
-
-def not_before_text(plan: Plan, task: PlannedTask) -> str:
-    """``not before Sat 20:00 (runbook)``; for a time that cannot move, ``not before Sat
-    22:00, fixed in the runbook: it cannot move (downtime announced)``."""
-    if task.not_before is None:
-        return ""
-    text = f"not before {show_time(task.not_before, plan.zone)}"
-    if not task.not_before_fixed:
-        return text + " (runbook)"
-    text += ", fixed in the runbook: it cannot move"
-    return text + (f" ({task.not_before_reason})" if task.not_before_reason else "")
 
 
 def _one_of(
@@ -663,75 +507,9 @@ class CheckIn:
         return finish, (self.baseline_plan or plan).finish - finish
 
 
-def _cached_plan(store: Store, digest: str) -> Plan | None:
-    text = store.plan_text(digest)
-    return _load_plan(store, text) if text else None
-
-
-def _load_plan(store: Store, text: str) -> Plan | None:
-    """A plan stored in the state file; a record that cannot be read means a damaged file."""
-    try:
-        return Plan.loads(text)
-    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-        raise store.damage(exc) from None
-
-
-def _cache(store: Store, plan: Plan, now: int) -> None:
-    """Keep a compiled plan in the state file so the next command skips compiling it (and
-    replace one written in a cache format this version cannot read). Only into a file that
-    reads back whole: nothing is ever written to a damaged one."""
-    import sqlite3
-
-    store.verify()
-    try:
-        with store.write():
-            store.save_plan(plan.digest, plan.dumps(), created=now, replace=True)
-    except (StateError, sqlite3.Error):
-        pass  # only a cache: a busy or read-only state file must not stop anyone
-
-
 def _fixed(moment: datetime) -> Clock:
     """A clock that stays at ``moment``."""
     return lambda: moment
-
-
-def _compile(
-    data: bytes,
-    path: Path,
-    store: Store | None,
-    notices: list[str],
-    now_of: Callable[[Plan], int],
-    at: Callable[[Plan], datetime] | None = None,
-) -> Plan:
-    """Validate and schedule the runbook (the slow path: YAML, pydantic, networkx). When the
-    runbook has errors but the state file knows an earlier valid version, carry on with that
-    one and say so (when it was stored, by the clock commands write with; under ``--now``
-    a version stored after that moment is said to be)."""
-    from runbook.validation.validate import validate_bytes
-
-    result = validate_bytes(data, source=str(path), warnings=False)
-    if result.plan is not None:
-        return result.plan
-    fallback = store.latest_plan_text() if store is not None else None
-    plan = Plan.loads(fallback[1]) if fallback else None
-    if plan is None:
-        raise InvalidRunbook(result.problems, source=str(path))
-    assert fallback is not None
-    errors = len(result.errors)
-    created = fallback[2]
-    now = _epoch(at(plan)) if at is not None else now_of(plan)
-    stored = show_time(created, plan.zone, with_date=True)
-    when = (
-        f"from {stored}"
-        if created <= now
-        else f"stored {stored}, later than the moment evaluated "
-        f"({show_time(now, plan.zone, with_date=True)})"
-    )
-    notices.append(
-        f"{path} has {errors} error{'s' if errors != 1 else ''} (run `runbook validate`); "
-        f"carrying on with the last valid version of the runbook, {when}"
-    )
-    return plan
 
 
 def describe_ahead(seconds: int) -> tuple[str, str]:

@@ -1,0 +1,107 @@
+"""The event log's vocabulary: events, their kinds, task statuses, and the groups of each.
+
+Kinds and statuses are ``StrEnum``s whose values are the strings stored in the log and shown
+in ``--json``: a member equals (and hashes as) its value, so stored data and every output
+stay as they were, and a face may still compare to the plain string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class EventKind(StrEnum):
+    """What an event records."""
+
+    START = "start"
+    DONE = "done"
+    FAIL = "fail"
+    SKIP = "skip"
+    UNDO = "undo"
+    NOTE = "note"
+    DECIDE = "decide"  # a go/no-go decision at a gate
+    SIGNOFF = "signoff"  # a team declares itself ready
+    CHECK = "check"  # a readiness item ticked off
+    BASELINE = "baseline"  # the plan ahead/behind is measured against
+
+
+class Status(StrEnum):
+    """Where a task stands."""
+
+    PENDING = "pending"  # waiting for a predecessor
+    READY = "ready"  # may start
+    RUNNING = "running"
+    FAILED = "failed"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+# The kinds a check-in command records (`runbook start|done|fail|skip|undo|note`).
+CHECK_IN_KINDS = (
+    EventKind.START,
+    EventKind.DONE,
+    EventKind.FAIL,
+    EventKind.SKIP,
+    EventKind.UNDO,
+    EventKind.NOTE,
+)
+# The kinds that change a task's state (and that `undo` can revoke).
+STATE_KINDS = frozenset({EventKind.START, EventKind.DONE, EventKind.FAIL, EventKind.SKIP})
+# The check-ins that say why (`--reason`) and must not be recorded without it.
+REASON_KINDS = frozenset({EventKind.FAIL, EventKind.SKIP})
+
+# Every status, in the order counts are given.
+STATUSES = tuple(Status)
+# A finished task no longer holds its successors back.
+FINISHED = frozenset({Status.DONE, Status.SKIPPED})
+# A task under way: started and not finished (a failed task is stuck, not over).
+UNDER_WAY = frozenset({Status.RUNNING, Status.FAILED})
+# A task not started yet.
+NOT_STARTED = frozenset({Status.PENDING, Status.READY})
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One line of the event log. ``kind`` is read back as stored: compare it with an
+    ``EventKind`` (a kind a newer version wrote is kept, not refused)."""
+
+    seq: int
+    at: int
+    recorded: int
+    task: str | None
+    kind: str
+    actor: str
+    host: str
+    note: str | None
+    data: dict[str, Any]
+
+    @property
+    def summary(self) -> str:
+        """What happened, in a few words: ``done``, ``decide NO-GO``, ``signoff dba``."""
+        if self.kind == EventKind.DECIDE:
+            return f"decide {str(self.data.get('decision', '?')).upper()}"
+        if self.kind == EventKind.SIGNOFF:
+            return f"signoff {self.data.get('team', '?')}"
+        if self.kind == EventKind.CHECK:
+            return f"check {self.data.get('item', '?')}"
+        return self.kind
+
+    @property
+    def forced(self) -> bool:
+        """True when the event overrode a refusal (``--force``)."""
+        return bool(self.data.get("forced"))
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event about to be appended."""
+
+    at: int
+    task: str | None
+    kind: str
+    actor: str
+    host: str
+    note: str | None = None
+    data: dict[str, Any] | None = None

@@ -1,0 +1,197 @@
+"""The check-in rules: what may be recorded, and why not, as pure functions of the plan, the
+task records and the moment (no store, no clock).
+
+Both faces record through ``Weekend.record``, which applies these inside the store's write
+lock, so a rule checked here still holds when its event is appended.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from runbook.common.errors import InputError, Refused
+from runbook.common.limits import AT_AFTER_END, AT_BEFORE_START
+from runbook.common.text import BY_LIMIT, NOTE_LIMIT, entry_problem
+from runbook.format.durations import clock as show_time
+from runbook.format.durations import iso
+from runbook.planning.plan import Plan, PlannedTask
+from runbook.weekend.events import FINISHED, UNDER_WAY, EventKind, Status
+from runbook.weekend.forecast import TaskRecord
+
+_NONE = TaskRecord()
+
+
+def refusal(
+    plan: Plan,
+    kind: str,
+    task_id: str,
+    record: TaskRecord,
+    records: dict[str, TaskRecord],
+    when: int,
+) -> Refused | None:
+    """Why the rules do not allow this check-in of ``task_id`` at ``when``, or None."""
+    zone = plan.zone
+    state = record.state
+    task = plan.tasks[plan.index[task_id]]
+
+    def at(seconds: int | None) -> str:
+        return show_time(seconds, zone) if seconds is not None else "?"
+
+    who = f" by {record.last_actor}" if record.last_actor else ""
+    if kind == EventKind.START:
+        if state == Status.RUNNING:
+            return Refused(f"{task_id} is already running (started {at(record.actual_start)}{who})")
+        if state == Status.DONE:
+            return Refused(f"{task_id} is already done (finished {at(record.actual_finish)})")
+        if state == Status.SKIPPED:
+            return Refused(
+                f"{task_id} was skipped ({record.reason}); undo the skip to start it",
+                hint=f"runbook undo {task_id}",
+            )
+        waiting = _waiting(plan, task, records, when, "start")
+        if waiting is not None:
+            return waiting
+        if task.not_before is not None and when < task.not_before:
+            return Refused(f"{task_id} cannot start at {at(when)}: {not_before_text(plan, task)}")
+    elif kind == EventKind.DONE:
+        if task.gate:
+            from runbook.weekend.gates import GO, NO_GO, decision  # only a gate needs them
+
+            said = decision(record)
+            if said != GO:
+                return Refused(
+                    f"{task_id} is a go/no-go gate and "
+                    + ("the decision was NO-GO" if said == NO_GO else "has no GO decision yet"),
+                    hint=f"runbook decide {task_id} go --by NAME",
+                )
+        if state is None and not task.milestone:  # a milestone is simply reached
+            return Refused(f"{task_id} was never started; start it first")
+        if state is None:  # ... once what it marks is finished
+            waiting = _waiting(plan, task, records, when, "be reached")
+            if waiting is not None:
+                return waiting
+        if state == Status.DONE:
+            return Refused(f"{task_id} is already done (finished {at(record.actual_finish)})")
+        if state == Status.SKIPPED:
+            return Refused(f"{task_id} was skipped ({record.reason})")
+        if record.actual_start is not None and when < record.actual_start:
+            return Refused(
+                f"{task_id} started at {at(record.actual_start)}; it cannot finish earlier, "
+                f"at {at(when)}",
+                forceable=False,
+            )
+    elif kind == EventKind.FAIL:
+        if state not in UNDER_WAY:
+            what = {
+                None: "has not started",
+                Status.DONE: "is already done",
+                Status.SKIPPED: "was skipped",
+            }
+            return Refused(f"{task_id} {what[state]}; only a running task can fail")
+    elif kind == EventKind.SKIP:
+        if state in UNDER_WAY:
+            return Refused(
+                f"{task_id} is {state}; finish it, or undo its start before skipping it",
+                hint=f"runbook undo {task_id}",
+            )
+        if state == Status.DONE:
+            return Refused(f"{task_id} is already done")
+        if state == Status.SKIPPED:
+            return Refused(f"{task_id} is already skipped", forceable=False)
+    elif kind == EventKind.UNDO and not record.history:
+        return Refused(f"{task_id} has no check-in to undo", forceable=False)
+    return None
+
+
+def _waiting(
+    plan: Plan, task: PlannedTask, records: dict[str, TaskRecord], when: int, verb: str
+) -> Refused | None:
+    """Why ``task`` cannot ``verb`` at ``when`` because of its predecessors: one not
+    finished yet, or one that finished later than that (a time told by phone)."""
+    zone = plan.zone
+    blocking = [
+        plan.tasks[p].id
+        for p in task.preds
+        if records.get(plan.tasks[p].id, _NONE).state not in FINISHED
+    ]
+    if blocking:
+        shown = ", ".join(blocking[:8]) + (", ..." if len(blocking) > 8 else "")
+        noun = "predecessor" if len(blocking) == 1 else "predecessors"
+        return Refused(f"{task.id} cannot {verb}: {noun} not done yet: {shown}")
+    finished_later = [
+        (recorded.actual_finish, plan.tasks[p].id)
+        for p in task.preds
+        if (recorded := records.get(plan.tasks[p].id, _NONE)).state == Status.DONE
+        and recorded.actual_finish is not None
+        and recorded.actual_finish > when
+    ]
+    if finished_later:
+        finish, pred = max(finished_later)
+        return Refused(
+            f"{task.id} cannot {verb} at {show_time(when, zone)}: predecessor {pred} "
+            f"finished at {show_time(finish, zone)}"
+        )
+    return None
+
+
+def not_before_text(plan: Plan, task: PlannedTask) -> str:
+    """``not before Sat 20:00 (runbook)``; for a time that cannot move, ``not before Sat
+    22:00, fixed in the runbook: it cannot move (downtime announced)``."""
+    if task.not_before is None:
+        return ""
+    text = f"not before {show_time(task.not_before, plan.zone)}"
+    if not task.not_before_fixed:
+        return text + " (runbook)"
+    text += ", fixed in the runbook: it cannot move"
+    return text + (f" ({task.not_before_reason})" if task.not_before_reason else "")
+
+
+# -- the entry checks: what is typed, and when ----------------------------------------------
+def check_entry(actor: str, note: str | None, note_option: str) -> None:
+    """Who and why, as typed, are recorded only when every face can show them: ``--by`` one
+    printable line of at most BY_LIMIT characters, a note or reason printable text of at most
+    NOTE_LIMIT (see runbook.common.text). The bounds live here, once, for the CLI and the
+    dashboard."""
+    problem = entry_problem(actor, limit=BY_LIMIT, one_line=True)
+    if problem is not None:
+        raise InputError(f"--by {problem}", hint="name who did it, on one line")
+    if note is not None:
+        problem = entry_problem(note, limit=NOTE_LIMIT, one_line=False)
+        if problem is not None:
+            raise InputError(f"{note_option} {problem}")
+
+
+def not_future(plan: Plan, when: int, now: int) -> None:
+    """``--at`` records what already happened."""
+    if when > now:
+        raise InputError(
+            f"{show_time(when, plan.zone, with_date=True)} is in the future; "
+            "--at records a time that has already passed"
+        )
+
+
+def near_weekend(plan: Plan, when: int, now: int, *, force: bool) -> None:
+    """``--at`` names a moment of this weekend (from a day before its planned start to
+    a week after its deadline or planned finish) or of the last day by the clock (a
+    rehearsal's check-in told late); further away is most likely a typo in the date,
+    recorded only with ``--force``."""
+    earliest = plan.start - AT_BEFORE_START
+    end = plan.deadline if plan.deadline is not None else plan.finish
+    latest = end + AT_AFTER_END
+    if force or earliest <= when <= latest or when >= now - AT_BEFORE_START:
+        return
+    zone = plan.zone
+    if when < earliest:
+        where = f"more than a day before the weekend's start ({_dated(plan.start, zone)})"
+    else:
+        what = "deadline" if plan.deadline is not None else "planned finish"
+        where = f"more than a week after the weekend's {what} ({_dated(end, zone)})"
+    raise Refused(
+        f"--at {_dated(when, zone)} is {where}; is the date right?",
+        hint="add --force to record it anyway",
+    )
+
+
+def _dated(seconds: int, zone: tzinfo) -> str:
+    """``2026-12-04 18:00``: a time with its year, for a date that may be mistyped."""
+    return (iso(seconds, zone) or "")[:16].replace("T", " ")

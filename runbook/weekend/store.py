@@ -1,0 +1,103 @@
+"""The event store as an interface: what the use cases, live following and reports need.
+
+``runbook.weekend.open_store`` chooses the implementation from the location. Today every
+location is a path to an SQLite state file (``runbook.weekend.sqlite``); a server-backed
+store (issue 11: a ``postgresql://`` URI) is a second implementation of this ``EventStore``.
+Nothing imports this module at run time: it is the type the use cases are written against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    from runbook.common.errors import StateError
+    from runbook.weekend.events import Event, NewEvent
+
+
+class EventStore(Protocol):
+    """One weekend's append-only event log, with its cached compiled plans and its owner.
+
+    Writes happen inside ``write()``, which serialises check-ins across processes: a rule
+    checked inside it still holds when its event is appended. Reads may happen anywhere."""
+
+    # Every error the store's driver raises (``sqlite3.Error``): a best-effort write, such as
+    # caching a compiled plan, swallows these and ``StateError``.
+    driver_error: ClassVar[type[Exception]]
+
+    @property
+    def writable(self) -> bool:
+        """False when opened read-only: nothing can be recorded."""
+        ...
+
+    @property
+    def notices(self) -> Sequence[str]:
+        """What a user of this store should know (said once, on opening), e.g. that
+        concurrent check-ins will queue."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the store."""
+        ...
+
+    # -- the write lock and the owner ----------------------------------------------------
+    def write(self) -> AbstractContextManager[object]:
+        """One write transaction that holds the check-in lock from its start; committed when
+        the block ends, rolled back when it raises. Refuses a read-only store."""
+        ...
+
+    def check_owner(self, runbook: str, *, what: str = "state file") -> None:
+        """Refuse a store that belongs to another runbook (before anything is written)."""
+        ...
+
+    def claim(self, runbook: str) -> None:
+        """Mark the store as this runbook's (inside ``write``; idempotent)."""
+        ...
+
+    def schema_version(self) -> int:
+        """The version of the store's schema (an older one is migrated on opening)."""
+        ...
+
+    # -- events --------------------------------------------------------------------------
+    def append(self, event: NewEvent, *, recorded: int) -> Event:
+        """Append one event (inside ``write``) and return it as stored, with its sequence
+        number; ``recorded`` is when it was written down."""
+        ...
+
+    def events(self, *, after: int = 0) -> list[Event]:
+        """Every event after sequence number ``after``, oldest first."""
+        ...
+
+    def task_counts(self) -> dict[str, int]:
+        """How many events each task id has in the log."""
+        ...
+
+    def change_token(self) -> object:
+        """An opaque token that changes when another process records something: compare two
+        for equality. Cheap enough to poll several times a second."""
+        ...
+
+    # -- compiled plans, by runbook content hash -----------------------------------------
+    def plan_text(self, digest: str) -> str | None:
+        """The compiled plan stored for a runbook content hash."""
+        ...
+
+    def latest_plan_text(self) -> tuple[str, str, int] | None:
+        """The most recently stored plan: (digest, plan, created)."""
+        ...
+
+    def save_plan(self, digest: str, text: str, *, created: int, replace: bool = False) -> None:
+        """Store a compiled plan (inside ``write``); an existing one is kept unless
+        ``replace``."""
+        ...
+
+    # -- damage --------------------------------------------------------------------------
+    def verify(self) -> None:
+        """Refuse a damaged store before the first write of a session."""
+        ...
+
+    def damage(self, exc: BaseException) -> StateError:
+        """The refusal for a store whose records cannot be read (``exc`` says what failed)."""
+        ...
