@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from runbook.format.durations import iso, minutes
-
 CACHE_FORMAT = 3
 
 
@@ -136,45 +134,6 @@ class Plan:
             return "—"
         info = self.teams.get(team)
         return info.name if info else team
-
-    def to_json(self) -> dict[str, object]:
-        """The ``runbook plan --json`` contract (tasks in file order, ISO 8601 times)."""
-        zone = self.zone
-        cache: dict[int, str | None] = {}
-
-        def when(ts: int) -> str | None:
-            text = cache.get(ts)
-            if text is None:
-                text = cache[ts] = iso(ts, zone)
-            return text
-
-        return {
-            "name": self.name,
-            "timezone": self.timezone,
-            "start": when(self.start),
-            "finish": when(self.finish),
-            "deadline": None if self.deadline is None else when(self.deadline),
-            "buffer_minutes": None if self.buffer is None else minutes(self.buffer),
-            "critical_path": [self.tasks[i].id for i in self.critical_path],
-            "tasks": [
-                {
-                    "id": t.id,
-                    "title": t.title,
-                    "team": t.team,
-                    "phase": t.phase,
-                    "duration_minutes": minutes(t.duration),
-                    "depends_on": t.depends_on,
-                    "earliest_start": when(t.es),
-                    "earliest_finish": when(t.ef),
-                    "latest_start": when(t.ls),
-                    "latest_finish": when(t.lf),
-                    "total_float_minutes": minutes(t.total_float),
-                    "free_float_minutes": minutes(t.free_float),
-                    "critical": t.critical,
-                }
-                for t in self.tasks
-            ],
-        }
 
     def dumps(self) -> str:
         """A compact serialisation for the plan cache."""
