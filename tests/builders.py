@@ -20,6 +20,31 @@ GOLDEN = Path(__file__).parent / "data" / "golden"
 Step = tuple[str, str, str] | tuple[str, str, str, str | None]
 
 
+# One Friday evening of the minimal example, as mission control recorded it: (time, kind,
+# task, note), the time on the Friday in Amsterdam (``friday``). A failure and a resume, a
+# note, an undo.
+FRIDAY_EVENING = [
+    ("18:02", "start", "freeze", None),
+    ("18:14", "done", "freeze", None),
+    ("18:15", "start", "backup", None),
+    ("18:40", "note", "backup", "tape library online"),
+    ("19:30", "done", "backup", None),
+    ("19:31", "done", "go-no-go", None),
+    ("19:35", "start", "export", None),
+    ("20:10", "fail", "export", "disk full on the export host"),
+    ("20:25", "start", "export", None),
+    ("21:40", "done", "export", None),
+    ("21:45", "start", "import", None),
+    ("22:00", "undo", "import", None),
+    ("22:05", "start", "import", None),
+]
+
+
+def friday(hhmm: str) -> str:
+    """A time on the minimal example's Friday, 2026-12-04, in Amsterdam."""
+    return f"2026-12-04T{hhmm}+01:00"
+
+
 def task(
     id: str,
     duration: str = "1h",

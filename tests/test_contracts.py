@@ -10,7 +10,14 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from .builders import GOLDEN, golden_runbook, minimal_runbook, played_weekend
+from .builders import (
+    FRIDAY_EVENING,
+    GOLDEN,
+    friday,
+    golden_runbook,
+    minimal_runbook,
+    played_weekend,
+)
 from .conftest import EXAMPLES, ROOT
 
 SCHEMAS = ROOT / "docs" / "contracts"
@@ -53,22 +60,7 @@ def event_lines(cli, *args: object, env: dict[str, str] | None = None) -> list[o
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-# The minimal example's Friday evening: a failure and a resume, a note, an undo.
-FRIDAY = [
-    ("2026-12-04T18:02+01:00", "start", "freeze"),
-    ("2026-12-04T18:14+01:00", "done", "freeze"),
-    ("2026-12-04T18:15+01:00", "start", "backup"),
-    ("2026-12-04T18:40+01:00", "note", "backup", "tape library online"),
-    ("2026-12-04T19:30+01:00", "done", "backup"),
-    ("2026-12-04T19:31+01:00", "done", "go-no-go"),
-    ("2026-12-04T19:35+01:00", "start", "export"),
-    ("2026-12-04T20:10+01:00", "fail", "export", "disk full on the export host"),
-    ("2026-12-04T20:25+01:00", "start", "export"),
-    ("2026-12-04T21:40+01:00", "done", "export"),
-    ("2026-12-04T21:45+01:00", "start", "import"),
-    ("2026-12-04T22:00+01:00", "undo", "import"),
-    ("2026-12-04T22:05+01:00", "start", "import"),
-]
+FRIDAY = [(friday(hhmm), *rest) for hhmm, *rest in FRIDAY_EVENING]
 
 # The golden weekend until the transfer gate said NO-GO: the rollback is due.
 NO_GO = [
