@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
-from .conftest import EXAMPLES
+from .builders import minimal_runbook
 
 NOW = "2026-12-04T18:20"
 
@@ -15,9 +14,7 @@ NOW = "2026-12-04T18:20"
 @pytest.fixture
 def runbook(tmp_path):
     """A copy of the minimal example, with its state beside it, at 18:20 on the Friday."""
-    path = tmp_path / "intranet.yaml"
-    shutil.copy(EXAMPLES / "minimal.yaml", path)
-    return path
+    return minimal_runbook(tmp_path, "intranet.yaml")
 
 
 @pytest.fixture

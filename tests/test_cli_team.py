@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 
 import pytest
 
-from .conftest import EXAMPLES
+from .builders import minimal_runbook
 
 DBA_TASKS = ["backup", "export", "import"]
 
@@ -17,8 +16,7 @@ DBA_TASKS = ["backup", "export", "import"]
 @pytest.fixture
 def env(tmp_path):
     """The minimal example at 18:20 on the Friday, the freeze running since 18:02."""
-    path = tmp_path / "intranet.yaml"
-    shutil.copy(EXAMPLES / "minimal.yaml", path)
+    path = minimal_runbook(tmp_path, "intranet.yaml")
     return {"RUNBOOK_NOW": "2026-12-04T18:20", "RUNBOOK_USER": "ingrid", "RUNBOOK_FILE": str(path)}
 
 

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from runbook.cli import app
 from runbook.weekend.usecases import Weekend
 
-from .conftest import EXAMPLES
+from .builders import minimal_runbook
 from .weekend_helpers import FakeClock
 
 PAGE = 4096
@@ -38,8 +38,7 @@ COMMANDS = [("status",), ("log",), ("plan",), ("start", "smoke-test")]
 def healthy(tmp_path_factory) -> tuple[Path, Path]:
     """examples/minimal.yaml and a state file holding 50 events: the whole weekend, with notes."""
     folder = tmp_path_factory.mktemp("healthy")
-    runbook = folder / "weekend.yaml"
-    shutil.copy(EXAMPLES / "minimal.yaml", runbook)
+    runbook = minimal_runbook(folder, "weekend.yaml")
     state = folder / "weekend.state.db"
     clock = FakeClock("2026-12-04T18:00+01:00")
     with Weekend.open(runbook, state, clock=clock, create=True) as weekend:

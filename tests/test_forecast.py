@@ -6,28 +6,23 @@ import pytest
 
 from runbook.contracts.weekend import status_json
 
+from .builders import chain, runbook_yaml, task
 from .weekend_helpers import FakeClock, at, check, open_weekend
 
-CHAIN = """
-    name: Chain
-    start: 2026-12-04T06:00Z
-    deadline: 2026-12-04T12:00Z
-    tasks:
-      - {id: x, title: X, team: t, duration: 1h}
-      - {id: y, title: Y, team: t, duration: 1h, depends_on: x}
-"""
+CHAIN = runbook_yaml("Chain", "2026-12-04T06:00Z", chain(["x", "y"]), deadline="2026-12-04T12:00Z")
 
 # a (1h) -> b (2h) -> d (1h); a -> c (30m, not before 10:00) -> d.
 # Planned: a 06-07, b 07-09, c 10:00-10:30, d 10:30-11:30; b has 1h30m of float.
-DIAMOND = """
-    name: Diamond
-    start: 2026-12-04T06:00Z
-    tasks:
-      - {id: a, title: A, team: t, duration: 1h}
-      - {id: b, title: B, team: t, duration: 2h, depends_on: a}
-      - {id: c, title: C, team: u, duration: 30m, depends_on: a, not_before: 2026-12-04T10:00Z}
-      - {id: d, title: D, team: u, duration: 1h, depends_on: [b, c]}
-"""
+DIAMOND = runbook_yaml(
+    "Diamond",
+    "2026-12-04T06:00Z",
+    [
+        task("a"),
+        task("b", "2h", depends_on="a"),
+        task("c", "30m", team="u", depends_on="a", not_before="2026-12-04T10:00Z"),
+        task("d", team="u", depends_on=["b", "c"]),
+    ],
+)
 
 
 @pytest.fixture

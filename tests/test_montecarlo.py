@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 from runbook.common.errors import InputError
+from runbook.contracts.plan import plan_json
 from runbook.planning import montecarlo
 from runbook.planning.montecarlo import sample, simulate
 from runbook.planning.plan import Plan
@@ -418,7 +419,7 @@ def test_without_estimates_the_critical_path_is_the_cpm_one_on_random_runbooks(w
         plan = _plan(write_runbook, _random_runbook(rng, rng.randrange(1, 16)))
         result = simulate(plan, runs=3, seed=case)
         expected = [1.0 if i in plan.critical_path else 0.0 for i in range(len(plan.tasks))]
-        assert result.criticality == expected, plan.to_json()
+        assert result.criticality == expected, plan_json(plan)
         assert result.p50 == result.p95 == plan.finish
 
 

@@ -8,7 +8,6 @@ deadline of Sat 05 Dec 12:00, planned to finish Sat 08:00.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ from runbook.reports.render.html import readiness_html
 from runbook.reports.render.markdown import readiness_markdown
 from runbook.weekend.usecases import Weekend
 
+from .builders import golden_runbook
 from .test_montecarlo import _pert_cdf, _pert_quantile
 from .weekend_helpers import FakeClock, at
 
@@ -35,7 +35,7 @@ def _epoch(moment: str) -> int:
 @pytest.fixture
 def here(tmp_path, monkeypatch):
     """A folder holding a copy of the golden runbook, as the current directory."""
-    shutil.copy(GOLDEN / "weekend.yaml", tmp_path / "weekend.yaml")
+    golden_runbook(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -4,14 +4,13 @@ its old id is never taken for the new one by prefix."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from runbook.weekend.live import Live
 from runbook.weekend.usecases import Weekend
 
-from .conftest import EXAMPLES
+from .builders import minimal_runbook
 
 NOW = "2026-12-04T19:30"
 NOTICE = "events recorded for tasks no longer in the runbook: backup (2 events)"
@@ -20,8 +19,7 @@ NOTICE = "events recorded for tasks no longer in the runbook: backup (2 events)"
 @pytest.fixture
 def renamed(tmp_path, cli, monkeypatch):
     """`backup` started and noted, then renamed `backup-db` in the runbook."""
-    runbook = tmp_path / "weekend.yaml"
-    shutil.copy(EXAMPLES / "minimal.yaml", runbook)
+    runbook = minimal_runbook(tmp_path, "weekend.yaml")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RUNBOOK_NOW", NOW)
     for args in (

@@ -3,57 +3,27 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from runbook.weekend.usecases import Weekend
 
-from .conftest import EXAMPLES
+from .builders import FRIDAY_EVENING, friday, minimal_runbook, played_weekend
 from .weekend_helpers import FakeClock
 
-DAY = "2026-12-04"
-
-# One Friday evening of the minimal example, as mission control recorded it: (time, kind,
-# task, note). Each event is recorded at its own moment.
-SCRIPT = [
-    ("18:02", "start", "freeze", None),
-    ("18:14", "done", "freeze", None),
-    ("18:15", "start", "backup", None),
-    ("18:40", "note", "backup", "tape library online"),
-    ("19:30", "done", "backup", None),
-    ("19:31", "done", "go-no-go", None),
-    ("19:35", "start", "export", None),
-    ("20:10", "fail", "export", "disk full on the export host"),
-    ("20:25", "start", "export", None),
-    ("21:40", "done", "export", None),
-    ("21:45", "start", "import", None),
-    ("22:00", "undo", "import", None),
-    ("22:05", "start", "import", None),
-]
-
-
-def _moment(hhmm: str) -> str:
-    return f"{DAY}T{hhmm}+01:00"
+SCRIPT = FRIDAY_EVENING
 
 
 def _play(runbook: Path, state: Path, until: str | None = None) -> None:
     """Record the script's events, each at its time (up to ``until`` when given)."""
-    clock = FakeClock(_moment(SCRIPT[0][0]))
-    with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
-        for hhmm, kind, task, note in SCRIPT:
-            if until is not None and hhmm > until:
-                break
-            clock.set(_moment(hhmm))
-            weekend.record(kind, [task], actor="ingrid", host="pc1", note=note)
+    steps = [step for step in SCRIPT if until is None or step[0] <= until]
+    played_weekend(runbook, [(friday(hhmm), *rest) for hhmm, *rest in steps], state=state)
 
 
 @pytest.fixture
 def runbook(tmp_path: Path) -> Path:
-    path = tmp_path / "intranet.yaml"
-    shutil.copy(EXAMPLES / "minimal.yaml", path)
-    return path
+    return minimal_runbook(tmp_path, "intranet.yaml")
 
 
 def _picture(weekend: Weekend) -> dict[str, object]:
@@ -82,13 +52,13 @@ def _picture(weekend: Weekend) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("moment", ["18:30", "20:15", "22:02", "23:00"])
-def test_a_replay_equals_the_weekend_recorded_only_up_to_that_moment(runbook, tmp_path, moment):
+def test_a_replay_equals_the_weekend_recorded_only_up_to_thatfriday(runbook, tmp_path, moment):
     whole = tmp_path / "whole.state.db"
     _play(runbook, whole)
     partial = tmp_path / "partial.state.db"
     _play(runbook, partial, until=moment)
 
-    then = FakeClock(_moment(moment))
+    then = FakeClock(friday(moment))
     with Weekend.open(runbook, whole, clock=then) as replayed:
         replayed.replay = True
         picture = _picture(replayed)
@@ -101,7 +71,7 @@ def test_a_replay_equals_the_weekend_recorded_only_up_to_that_moment(runbook, tm
 def test_a_live_clock_shows_every_event(runbook, tmp_path):
     state = tmp_path / "whole.state.db"
     _play(runbook, state)
-    with Weekend.open(runbook, state, clock=FakeClock(_moment("18:30"))) as weekend:
+    with Weekend.open(runbook, state, clock=FakeClock(friday("18:30"))) as weekend:
         assert len(weekend.events()) == len(SCRIPT) + 1  # and the baseline
         assert weekend.later_events == 0
 
@@ -109,7 +79,7 @@ def test_a_live_clock_shows_every_event(runbook, tmp_path):
 def test_an_undo_in_a_replay_revokes_only_the_event_it_names(runbook, tmp_path):
     state = tmp_path / "whole.state.db"
     _play(runbook, state)
-    with Weekend.open(runbook, state, clock=FakeClock(_moment("22:01"))) as weekend:
+    with Weekend.open(runbook, state, clock=FakeClock(friday("22:01"))) as weekend:
         weekend.replay = True
         snap = weekend.snapshot()
     assert snap.by_id("import").status == "ready"
@@ -123,7 +93,7 @@ def played(runbook):
 
 
 def _env(runbook: Path, now: str) -> dict[str, str]:
-    return {"RUNBOOK_NOW": _moment(now), "RUNBOOK_FILE": str(runbook), "RUNBOOK_USER": "ingrid"}
+    return {"RUNBOOK_NOW": friday(now), "RUNBOOK_FILE": str(runbook), "RUNBOOK_USER": "ingrid"}
 
 
 def test_status_at_an_earlier_moment_says_how_many_later_events_it_leaves_out(cli, played):
@@ -172,21 +142,21 @@ def test_review_at_an_earlier_moment_counts_only_the_check_outs_made_by_then(cli
     assert all(n["task"] != "export" for n in early["notes"])
 
 
-def test_a_replay_measures_against_the_baseline_in_force_at_that_moment(runbook, tmp_path):
+def test_a_replay_measures_against_the_baseline_in_force_at_thatfriday(runbook, tmp_path):
     state = tmp_path / "intranet.state.db"
-    clock = FakeClock(_moment("18:02"))
+    clock = FakeClock(friday("18:02"))
     with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
         weekend.record("start", ["freeze"], actor="ingrid", host="pc1")
         first_finish = weekend.snapshot().baseline_finish
     # At 19:00 the PMO adds an hour to the smoke test and takes a new baseline.
     text = runbook.read_text(encoding="utf-8")
     runbook.write_text(text.replace("duration: 45m\n", "duration: 1h45m\n", 1), encoding="utf-8")
-    clock.set(_moment("19:00"))
+    clock.set(friday("19:00"))
     with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
         weekend.reset_baseline(actor="ingrid", host="pc1")
         assert weekend.snapshot().baseline_finish == first_finish + 3600
 
     for hhmm, expected in (("18:30", first_finish), ("19:30", first_finish + 3600)):
-        with Weekend.open(runbook, state, clock=FakeClock(_moment(hhmm))) as weekend:
+        with Weekend.open(runbook, state, clock=FakeClock(friday(hhmm))) as weekend:
             weekend.replay = True
             assert weekend.snapshot().baseline_finish == expected, hhmm

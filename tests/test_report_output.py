@@ -16,7 +16,7 @@ import pytest
 from runbook.common.errors import InputError
 from runbook.reports.outfile import write_atomically
 
-from .conftest import EXAMPLES
+from .builders import minimal_runbook
 
 NOW = "2026-12-04T19:30"
 
@@ -33,7 +33,7 @@ def digests(folder: Path) -> dict[str, str]:
 def weekend(tmp_path, cli, monkeypatch) -> Path:
     """A folder with weekend.yaml (examples/minimal.yaml) and a state file with check-ins, as
     the current directory."""
-    shutil.copy(EXAMPLES / "minimal.yaml", tmp_path / "weekend.yaml")
+    minimal_runbook(tmp_path, "weekend.yaml")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RUNBOOK_NOW", NOW)
     for args in (("start", "freeze"), ("done", "freeze"), ("start", "backup")):
@@ -83,7 +83,7 @@ def test_the_rehearsals_state_file_is_not_overwritten_by_the_readiness_report(we
 
 
 def test_a_state_file_not_created_yet_is_still_not_a_place_for_a_report(tmp_path, cli):
-    shutil.copy(EXAMPLES / "minimal.yaml", tmp_path / "weekend.yaml")
+    minimal_runbook(tmp_path, "weekend.yaml")
     state = tmp_path / "weekend.state.db"
     result = cli(
         "readiness", "-f", tmp_path / "weekend.yaml", "-o", state, env={"RUNBOOK_NOW": NOW}

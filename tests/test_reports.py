@@ -21,6 +21,7 @@ from runbook.reports.render.markdown import readiness_markdown, review_markdown
 from runbook.reports.review import review
 from runbook.weekend.usecases import Weekend
 
+from .builders import golden_runbook
 from .weekend_helpers import FakeClock, at
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
@@ -37,7 +38,7 @@ def _golden(name: str, text: str) -> None:
 @pytest.fixture
 def here(tmp_path, monkeypatch):
     """A folder holding a copy of the golden runbook, as the current directory."""
-    shutil.copy(GOLDEN / "weekend.yaml", tmp_path / "weekend.yaml")
+    golden_runbook(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -9,19 +9,11 @@ from runbook.contracts.reports import review_json
 from runbook.reports.render.markdown import review_markdown
 from runbook.reports.review import review
 
+from .builders import chain, runbook_yaml
 from .weekend_helpers import FakeClock, check, open_weekend
 
 # a -> b -> c -> d -> e, an hour each: planned 06:00 to 11:00.
-CHAIN = """
-    name: Chain
-    start: 2026-12-04T06:00Z
-    tasks:
-      - {id: a, title: A, team: t, duration: 1h}
-      - {id: b, title: B, team: t, duration: 1h, depends_on: a}
-      - {id: c, title: C, team: u, duration: 1h, depends_on: b}
-      - {id: d, title: D, team: u, duration: 1h, depends_on: c}
-      - {id: e, title: E, team: u, duration: 1h, depends_on: d}
-"""
+CHAIN = runbook_yaml("Chain", "2026-12-04T06:00Z", chain("abcde", teams=["t", "t", "u", "u", "u"]))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from runbook.contracts.plan import plan_json
 from runbook.planning.cpm import find_cycles, redundant_dependencies, topological_order
 from runbook.planning.plan import Plan
 from runbook.validation.validate import plan_path
@@ -17,7 +18,7 @@ def _plan(write_runbook: Callable[..., Path], text: str) -> Plan:
 
 
 def _row(plan: Plan, task_id: str) -> dict[str, object]:
-    rows = plan.to_json()["tasks"]
+    rows = plan_json(plan)["tasks"]
     assert isinstance(rows, list)
     return next(r for r in rows if r["id"] == task_id)
 
@@ -45,20 +46,20 @@ def test_forward_and_backward_passes_give_earliest_and_latest_times(write_runboo
     assert b["free_float_minutes"] == 120
     d = _row(plan, "d")
     assert d["earliest_start"] == "2026-12-04T11:00:00+00:00"
-    assert plan.to_json()["finish"] == "2026-12-04T11:30:00+00:00"
+    assert plan_json(plan)["finish"] == "2026-12-04T11:30:00+00:00"
 
 
 def test_tasks_without_float_are_critical_and_form_the_critical_path(write_runbook):
     plan = _plan(write_runbook, DIAMOND)
     assert [t.id for t in plan.tasks if t.critical] == ["a", "c", "d"]
-    assert plan.to_json()["critical_path"] == ["a", "c", "d"]
+    assert plan_json(plan)["critical_path"] == ["a", "c", "d"]
 
 
 def test_the_buffer_is_the_deadline_minus_the_planned_finish(write_runbook):
     plan = _plan(write_runbook, DIAMOND)
-    assert plan.to_json()["buffer_minutes"] == 30
+    assert plan_json(plan)["buffer_minutes"] == 30
     late = _plan(write_runbook, DIAMOND.replace("12:00Z", "11:00Z"))
-    assert late.to_json()["buffer_minutes"] == -30
+    assert plan_json(late)["buffer_minutes"] == -30
 
 
 def test_a_not_before_that_dominates_starts_the_critical_path(write_runbook):
@@ -83,8 +84,8 @@ def test_a_not_before_that_dominates_starts_the_critical_path(write_runbook):
     assert rollout["earliest_start"] == "2026-12-05T08:00:00+01:00"
     assert _row(plan, "prepare")["total_float_minutes"] == 25 * 60
     assert _row(plan, "prepare")["free_float_minutes"] == 25 * 60
-    assert plan.to_json()["critical_path"] == ["rollout", "check"]
-    assert plan.to_json()["finish"] == "2026-12-05T10:30:00+01:00"
+    assert plan_json(plan)["critical_path"] == ["rollout", "check"]
+    assert plan_json(plan)["finish"] == "2026-12-05T10:30:00+01:00"
 
 
 def test_elapsed_time_runs_through_the_night_the_clocks_go_back(write_runbook):
@@ -132,7 +133,7 @@ def test_times_with_an_offset_are_kept_and_shown_in_the_runbook_zone(write_runbo
           - {id: a, title: A, team: x, duration: 90}
         """,
     )
-    assert plan.to_json()["start"] == "2026-12-04T06:00:00+01:00"
+    assert plan_json(plan)["start"] == "2026-12-04T06:00:00+01:00"
     assert _row(plan, "a")["duration_minutes"] == 90
 
 
@@ -151,7 +152,7 @@ def test_milestones_take_no_time(write_runbook):
     go = _row(plan, "go")
     assert go["duration_minutes"] == 0
     assert go["earliest_start"] == go["earliest_finish"] == "2026-12-04T07:00:00+00:00"
-    assert plan.to_json()["critical_path"] == ["a", "go", "b"]
+    assert plan_json(plan)["critical_path"] == ["a", "go", "b"]
 
 
 def test_a_closing_milestone_ends_the_critical_path(write_runbook):
@@ -165,7 +166,7 @@ def test_a_closing_milestone_ends_the_critical_path(write_runbook):
           - {id: live, title: Live, team: x, milestone: true, depends_on: a}
         """,
     )
-    assert plan.to_json()["critical_path"] == ["a", "live"]
+    assert plan_json(plan)["critical_path"] == ["a", "live"]
 
 
 def test_tasks_keep_file_order_in_json_whatever_their_schedule(write_runbook):
@@ -179,7 +180,7 @@ def test_tasks_keep_file_order_in_json_whatever_their_schedule(write_runbook):
           - {id: early, title: Early, team: x, duration: 1h}
         """,
     )
-    assert [r["id"] for r in plan.to_json()["tasks"]] == ["late", "early"]
+    assert [r["id"] for r in plan_json(plan)["tasks"]] == ["late", "early"]
     assert plan.order == [1, 0]
 
 
@@ -211,5 +212,5 @@ def test_the_cached_form_of_a_plan_reads_back_identically(write_runbook):
     plan = _plan(write_runbook, DIAMOND)
     again = Plan.loads(plan.dumps())
     assert again is not None
-    assert again.to_json() == plan.to_json()
+    assert plan_json(again) == plan_json(plan)
     assert again.teams == plan.teams

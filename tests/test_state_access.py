@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from .builders import minimal_runbook
 from .conftest import EXAMPLES
 
 NOW = "2026-12-04T19:30"
@@ -51,7 +52,7 @@ def weekend(tmp_path, cli, monkeypatch) -> Path:
     """A folder with weekend.yaml and its state file (two check-ins), as the current folder."""
     folder = tmp_path / "weekend"
     folder.mkdir()
-    shutil.copy(EXAMPLES / "minimal.yaml", folder / "weekend.yaml")
+    minimal_runbook(folder, "weekend.yaml")
     monkeypatch.chdir(folder)
     monkeypatch.setenv("RUNBOOK_NOW", NOW)
     for args in (("start", "freeze"), ("done", "freeze")):

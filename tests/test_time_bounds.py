@@ -13,6 +13,7 @@ import pytest
 from runbook.tui.app import MissionControl
 from runbook.weekend.usecases import Weekend
 
+from .builders import minimal_runbook
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock
 
@@ -21,9 +22,7 @@ NOW = "2026-12-04T18:20"
 
 @pytest.fixture
 def runbook(tmp_path):
-    path = tmp_path / "intranet.yaml"
-    shutil.copy(EXAMPLES / "minimal.yaml", path)
-    return path
+    return minimal_runbook(tmp_path, "intranet.yaml")
 
 
 @pytest.fixture

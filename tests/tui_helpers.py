@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +11,7 @@ from textual.pilot import Pilot
 from runbook.tui.app import MissionControl
 from runbook.weekend.usecases import Weekend
 
-from .conftest import EXAMPLES
+from .builders import minimal_runbook
 from .weekend_helpers import FakeClock, at
 
 FRIDAY_1820 = "2026-12-04T18:20+01:00"
@@ -20,8 +19,7 @@ FRIDAY_1820 = "2026-12-04T18:20+01:00"
 
 def prepared_weekend(folder: Path, clock: FakeClock) -> tuple[Path, Path]:
     """The minimal runbook with freeze done at 18:10 and backup running since then."""
-    runbook = folder / "intranet.yaml"
-    shutil.copy(EXAMPLES / "minimal.yaml", runbook)
+    runbook = minimal_runbook(folder, "intranet.yaml")
     state = folder / "intranet.state.db"
     with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
         record = weekend.record

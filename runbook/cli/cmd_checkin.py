@@ -243,7 +243,7 @@ def baseline(
 ) -> None:
     """Show the baseline ahead/behind is measured against, or take a new one (--reset)."""
     from runbook.cli.weekend import open_weekend, show_notices
-    from runbook.contracts.weekend import event_json
+    from runbook.contracts.weekend import baseline_json
     from runbook.format.durations import clock
     from runbook.weekend.forecast import fold
 
@@ -263,18 +263,7 @@ def baseline(
         plan, taken = weekend.baseline_of(runbook_events)
         weekend.note_changed_runbook(taken)
         if as_json:
-            output.echo(
-                json.dumps(
-                    {
-                        "baseline": None if taken is None else event_json(taken, weekend.plan),
-                        "baseline_finish": plan.to_json()["finish"],
-                        "current_finish": weekend.plan.to_json()["finish"],
-                        "runbook_changed": taken is not None
-                        and taken.data.get("digest") != weekend.plan.digest,
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            output.echo(json.dumps(baseline_json(weekend.plan, plan, taken), ensure_ascii=False))
             return
         zone = weekend.plan.zone
         if taken is None:

@@ -56,33 +56,15 @@ def validate(
         if not as_json:
             raise
         # The file cannot even be read: still one JSON object, as the contract says.
+        from runbook.contracts.validation import unreadable_json
+
         problem = Problem("error", exc.message.removeprefix(f"{source}: "), hint=exc.hint)
-        output.echo(
-            json.dumps(
-                {
-                    "file": source,
-                    "valid": False,
-                    "errors": 1,
-                    "warnings": 0,
-                    "problems": [problem.to_dict(source)],
-                },
-                indent=2,
-            )
-        )
+        output.echo(json.dumps(unreadable_json(problem, source), indent=2))
         raise typer.Exit(EXIT_INVALID) from None
     if as_json:
-        output.echo(
-            json.dumps(
-                {
-                    "file": source,
-                    "valid": result.ok,
-                    "errors": result.error_count,
-                    "warnings": result.warning_count,
-                    "problems": [p.to_dict(source) for p in result.problems],
-                },
-                indent=2,
-            )
-        )
+        from runbook.contracts.validation import validation_json
+
+        output.echo(json.dumps(validation_json(result, source), indent=2))
     else:
         output.problems(result.problems, source)
     if not result.ok:
@@ -162,15 +144,9 @@ def plan(
         if left:
             output.info(f"... and {left} more warnings; `runbook validate {path}` lists them all")
     if as_json or fmt is PlanFormat.json:
-        data = result.plan.to_json()
-        if snap is not None and pull is not None:
-            from runbook.contracts.weekend import with_forecast
+        from runbook.contracts.plan import plan_contract
 
-            data = with_forecast(data, snap, pull)
-        if tid is not None:
-            from runbook.contracts.weekend import for_team
-
-            data = for_team(data, result.plan, tid)
+        data = plan_contract(result.plan, snap=snap, pull=pull, team=tid)
         output.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt is PlanFormat.csv:
         from runbook.contracts.csv import plan_csv

@@ -82,13 +82,9 @@ def log(
                 if e.task in index and weekend.plan.tasks[index[e.task]].team == wanted
             ]
         if as_json:
-            from runbook.contracts.weekend import event_json
+            from runbook.contracts.weekend import log_json
 
-            output.echo(
-                json.dumps(
-                    [event_json(e, weekend.plan) for e in events], indent=2, ensure_ascii=False
-                )
-            )
+            output.echo(json.dumps(log_json(events, weekend.plan), indent=2, ensure_ascii=False))
             return
         if not events:
             output.info("no events yet" + (" for that filter" if task or team else ""))

@@ -35,17 +35,6 @@ class Problem:
             text += f" ({self.hint})"
         return text
 
-    def to_dict(self, source: str) -> dict[str, object]:
-        """The JSON form of the problem."""
-        return {
-            "severity": self.severity,
-            "file": source,
-            "line": self.line,
-            "column": self.column,
-            "message": self.message,
-            "hint": self.hint,
-        }
-
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Problems in file order (unlocated ones first), errors before warnings on a tie."""

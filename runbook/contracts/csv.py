@@ -1,4 +1,4 @@
-"""Plan exports for scripts and spreadsheets (CSV); the JSON contract is ``Plan.to_json``."""
+"""Plan exports for scripts and spreadsheets (CSV), with the columns of ``plan_json``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import io
 
 from runbook.common.text import shown
+from runbook.contracts.plan import plan_json
 from runbook.planning.plan import Plan
 
 CSV_COLUMNS = (
@@ -46,10 +47,7 @@ def plan_csv(plan: Plan, team: str | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    tasks = plan.to_json()["tasks"]
-    assert isinstance(tasks, list)
-    for row in tasks:
-        assert isinstance(row, dict)
+    for row in plan_json(plan)["tasks"]:
         if team is not None and row["team"] != team:
             continue
         values = []

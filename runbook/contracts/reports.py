@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from runbook.contracts.validation import problem_json
 from runbook.format.durations import iso, minutes
 from runbook.reports.readiness import ReadinessReport
 from runbook.reports.review import Review
@@ -27,7 +28,7 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
         ],
         "validation": {
             "valid": plan is not None,
-            "problems": [p.to_dict(report.source) for p in report.problems],
+            "problems": [problem_json(p, report.source) for p in report.problems],
         },
         "missing": report.missing,
         "rules": report.rules.model_dump(),

@@ -1,4 +1,4 @@
-"""The ``--json`` contracts of the check-in, status and log commands, in one place."""
+"""The ``--json`` contracts of the weekend: status, the log, recorded events, the baseline."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 from runbook.format.durations import iso, minutes
 from runbook.planning.plan import Plan
-from runbook.weekend.forecast import PullForward, Snapshot, TaskState
+from runbook.weekend.forecast import Snapshot, TaskState
 from runbook.weekend.sqlite import Event
-from runbook.weekend.team import team_indices, team_states
+from runbook.weekend.team import team_states
 from runbook.weekend.views import needs_decision, open_no_gos, split_ready
 
 
@@ -27,6 +27,23 @@ def event_json(event: Event, plan: Plan) -> dict[str, Any]:
         "note": event.note,
         "forced": event.forced,
         "data": event.data,
+    }
+
+
+def log_json(events: list[Event], plan: Plan) -> list[dict[str, Any]]:
+    """``runbook log --json``: the events, oldest first, each as ``event_json``."""
+    return [event_json(e, plan) for e in events]
+
+
+def baseline_json(plan: Plan, baseline: Plan, taken: Event | None) -> dict[str, Any]:
+    """``runbook baseline --json``: ``{"baseline", "baseline_finish", "current_finish",
+    "runbook_changed"}``; ``baseline`` is the event that took it (null before the first
+    check-in), ``runbook_changed`` whether the runbook changed since."""
+    return {
+        "baseline": None if taken is None else event_json(taken, plan),
+        "baseline_finish": iso(baseline.finish, baseline.zone),
+        "current_finish": iso(plan.finish, plan.zone),
+        "runbook_changed": taken is not None and taken.data.get("digest") != plan.digest,
     }
 
 
@@ -111,50 +128,3 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
         "tasks": [task_state_json(s, snap) for s in chosen],
         "later_events": snap.later_events,
     }
-
-
-def with_forecast(
-    plan_json: dict[str, Any], snap: Snapshot, pull: list[PullForward]
-) -> dict[str, Any]:
-    """``runbook plan --json`` with a state file: the plan contract, plus each task's
-    ``status``, ``forecast_start`` and ``forecast_finish``, and a ``forecast`` object with
-    ``now``, ``baseline_finish``, ``forecast_finish``, ``ahead_minutes`` and ``pull_forward``
-    (tasks only their not_before holds back)."""
-    zone = snap.plan.zone
-    by_id = {s.id: s for s in snap.tasks}
-    for row in plan_json["tasks"]:
-        state = by_id.get(row["id"])
-        if state is not None:
-            row["status"] = state.status
-            row["forecast_start"] = iso(state.forecast_start, zone)
-            row["forecast_finish"] = iso(state.forecast_finish, zone)
-    plan_json["forecast"] = {
-        "now": iso(snap.now, zone),
-        "baseline_finish": iso(snap.baseline_finish, zone),
-        "forecast_finish": iso(snap.forecast_finish, zone),
-        "ahead_minutes": minutes(snap.ahead),
-        "pull_forward": [
-            {
-                "id": p.id,
-                "not_before": iso(p.not_before, zone),
-                "could_start": iso(p.could_start, zone),
-                "gain_minutes": minutes(p.gain),
-            }
-            for p in pull
-        ],
-    }
-    return plan_json
-
-
-def for_team(plan_json: dict[str, Any], plan: Plan, team: str) -> dict[str, Any]:
-    """``runbook plan --team TEAM --json``: the plan contract with only the team's tasks, its
-    part of the critical path (and of ``forecast.pull_forward``), and a ``team`` object;
-    ``finish``, ``deadline`` and ``buffer_minutes`` stay the weekend's."""
-    mine = {plan.tasks[i].id for i in team_indices(plan, team)}
-    plan_json["critical_path"] = [i for i in plan_json["critical_path"] if i in mine]
-    plan_json["team"] = {"id": team, "name": plan.team_name(team)}
-    plan_json["tasks"] = [row for row in plan_json["tasks"] if row["id"] in mine]
-    forecast = plan_json.get("forecast")
-    if forecast is not None:
-        forecast["pull_forward"] = [p for p in forecast["pull_forward"] if p["id"] in mine]
-    return plan_json

@@ -9,13 +9,14 @@ Times are whole seconds since the Unix epoch (UTC); durations are seconds.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
-from runbook.format.durations import iso, minutes
-
-CACHE_FORMAT = 3
+# Bumped when a field keeps its name but changes meaning; the header of field names (below)
+# catches every other change.
+CACHE_FORMAT = 4
 
 
 @dataclass(slots=True)
@@ -137,114 +138,45 @@ class Plan:
         info = self.teams.get(team)
         return info.name if info else team
 
-    def to_json(self) -> dict[str, object]:
-        """The ``runbook plan --json`` contract (tasks in file order, ISO 8601 times)."""
-        zone = self.zone
-        cache: dict[int, str | None] = {}
-
-        def when(ts: int) -> str | None:
-            text = cache.get(ts)
-            if text is None:
-                text = cache[ts] = iso(ts, zone)
-            return text
-
-        return {
-            "name": self.name,
-            "timezone": self.timezone,
-            "start": when(self.start),
-            "finish": when(self.finish),
-            "deadline": None if self.deadline is None else when(self.deadline),
-            "buffer_minutes": None if self.buffer is None else minutes(self.buffer),
-            "critical_path": [self.tasks[i].id for i in self.critical_path],
-            "tasks": [
-                {
-                    "id": t.id,
-                    "title": t.title,
-                    "team": t.team,
-                    "phase": t.phase,
-                    "duration_minutes": minutes(t.duration),
-                    "depends_on": t.depends_on,
-                    "earliest_start": when(t.es),
-                    "earliest_finish": when(t.ef),
-                    "latest_start": when(t.ls),
-                    "latest_finish": when(t.lf),
-                    "total_float_minutes": minutes(t.total_float),
-                    "free_float_minutes": minutes(t.free_float),
-                    "critical": t.critical,
-                }
-                for t in self.tasks
-            ],
-        }
-
     def dumps(self) -> str:
-        """A compact serialisation for the plan cache."""
-        return json.dumps(
-            {
-                "format": CACHE_FORMAT,
-                "name": self.name,
-                "timezone": self.timezone,
-                "start": self.start,
-                "deadline": self.deadline,
-                "finish": self.finish,
-                "order": self.order,
-                "critical_path": self.critical_path,
-                "digest": self.digest,
-                "teams_declared": self.teams_declared,
-                "teams": [[t.id, t.name, t.lead, t.contact] for t in self.teams.values()],
-                "gates": [
-                    [g.id, g.criteria, g.approvers, g.rollback, g.rollback_tasks]
-                    for g in self.gates.values()
-                ],
-                "readiness": [[r.id, r.title, r.owner, r.due] for r in self.readiness],
-                "tasks": [
-                    [
-                        t.id,
-                        t.title,
-                        t.team,
-                        t.phase,
-                        t.duration,
-                        t.depends_on,
-                        t.preds,
-                        t.not_before,
-                        t.milestone,
-                        t.notes,
-                        t.es,
-                        t.ef,
-                        t.ls,
-                        t.lf,
-                        t.total_float,
-                        t.free_float,
-                        t.critical,
-                        t.gate,
-                        t.optimistic,
-                        t.pessimistic,
-                        t.not_before_fixed,
-                        t.not_before_reason,
-                    ]
-                    for t in self.tasks
-                ],
-            },
-            separators=(",", ":"),
-        )
+        """A compact serialisation for the plan cache: a header naming every field, then the
+        plan's values by name and each row as a list in the header's order."""
+        data: dict[str, object] = {"format": CACHE_FORMAT, "fields": _FIELDS}
+        for name in _FIELDS["plan"]:
+            data[name] = getattr(self, name)
+        for name, rows in (
+            ("teams", self.teams.values()),
+            ("gates", self.gates.values()),
+            ("readiness", self.readiness),
+            ("tasks", self.tasks),
+        ):
+            row = _ROW[name]
+            data[name] = [row(item) for item in rows]
+        return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def loads(cls, text: str) -> Plan | None:
-        """Read a cached plan; None when it was written by another cache format."""
+        """Read a cached plan; None when it was written by another cache format or with other
+        fields (the plan is then compiled again, never misread)."""
         raw = json.loads(text)
-        if raw.get("format") != CACHE_FORMAT:
+        if raw.get("format") != CACHE_FORMAT or raw.get("fields") != _FIELDS:
             return None
+        # The header equals this version's fields, in order: positional rows are safe.
         return cls(
-            name=raw["name"],
-            timezone=raw["timezone"],
-            start=raw["start"],
-            deadline=raw["deadline"],
-            finish=raw["finish"],
-            order=raw["order"],
-            critical_path=raw["critical_path"],
-            digest=raw["digest"],
-            teams_declared=raw["teams_declared"],
+            **{name: raw[name] for name in _FIELDS["plan"]},
             teams={t[0]: TeamInfo(*t) for t in raw["teams"]},
             gates={g[0]: GateInfo(*g) for g in raw["gates"]},
             readiness=[CheckItem(*r) for r in raw["readiness"]],
             tasks=[PlannedTask(*row) for row in raw["tasks"]],
         )
+
+
+_NESTED = {"teams": TeamInfo, "gates": GateInfo, "readiness": CheckItem, "tasks": PlannedTask}
+# What the cache holds, by name and in order: derived from the dataclasses, so moving,
+# adding or renaming a field makes older caches unreadable (recompiled) instead of misread.
+_FIELDS: dict[str, list[str]] = {
+    "plan": [f.name for f in fields(Plan) if f.name not in _NESTED],
+    **{name: [f.name for f in fields(kind)] for name, kind in _NESTED.items()},
+}
+# Each row as a tuple of its fields in the header's order (json writes a tuple as a list).
+_ROW = {name: attrgetter(*columns) for name, columns in _FIELDS.items() if name in _NESTED}

@@ -1,0 +1,118 @@
+"""The ``runbook plan --json`` contract: the schedule, and with a state file the forecast."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from runbook.format.durations import iso, minutes
+from runbook.planning.plan import Plan
+
+if TYPE_CHECKING:
+    from runbook.weekend.forecast import PullForward, Snapshot
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """``runbook plan --json``: tasks in file order, times ISO 8601 with the runbook's offset."""
+    zone = plan.zone
+    cache: dict[int, str | None] = {}
+
+    def when(ts: int) -> str | None:
+        # Thousands of tasks share a handful of times: format each once.
+        text = cache.get(ts)
+        if text is None:
+            text = cache[ts] = iso(ts, zone)
+        return text
+
+    return {
+        "name": plan.name,
+        "timezone": plan.timezone,
+        "start": when(plan.start),
+        "finish": when(plan.finish),
+        "deadline": None if plan.deadline is None else when(plan.deadline),
+        "buffer_minutes": None if plan.buffer is None else minutes(plan.buffer),
+        "critical_path": [plan.tasks[i].id for i in plan.critical_path],
+        "tasks": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "team": t.team,
+                "phase": t.phase,
+                "duration_minutes": minutes(t.duration),
+                "depends_on": t.depends_on,
+                "earliest_start": when(t.es),
+                "earliest_finish": when(t.ef),
+                "latest_start": when(t.ls),
+                "latest_finish": when(t.lf),
+                "total_float_minutes": minutes(t.total_float),
+                "free_float_minutes": minutes(t.free_float),
+                "critical": t.critical,
+            }
+            for t in plan.tasks
+        ],
+    }
+
+
+def with_forecast(
+    plan_json: dict[str, Any], snap: Snapshot, pull: list[PullForward]
+) -> dict[str, Any]:
+    """``runbook plan --json`` with a state file: the plan contract, plus each task's
+    ``status``, ``forecast_start`` and ``forecast_finish``, and a ``forecast`` object with
+    ``now``, ``baseline_finish``, ``forecast_finish``, ``ahead_minutes`` and ``pull_forward``
+    (tasks only their not_before holds back)."""
+    zone = snap.plan.zone
+    by_id = {s.id: s for s in snap.tasks}
+    for row in plan_json["tasks"]:
+        state = by_id.get(row["id"])
+        if state is not None:
+            row["status"] = state.status
+            row["forecast_start"] = iso(state.forecast_start, zone)
+            row["forecast_finish"] = iso(state.forecast_finish, zone)
+    plan_json["forecast"] = {
+        "now": iso(snap.now, zone),
+        "baseline_finish": iso(snap.baseline_finish, zone),
+        "forecast_finish": iso(snap.forecast_finish, zone),
+        "ahead_minutes": minutes(snap.ahead),
+        "pull_forward": [
+            {
+                "id": p.id,
+                "not_before": iso(p.not_before, zone),
+                "could_start": iso(p.could_start, zone),
+                "gain_minutes": minutes(p.gain),
+            }
+            for p in pull
+        ],
+    }
+    return plan_json
+
+
+def for_team(plan_json: dict[str, Any], plan: Plan, team: str) -> dict[str, Any]:
+    """``runbook plan --team TEAM --json``: the plan contract with only the team's tasks, its
+    part of the critical path (and of ``forecast.pull_forward``), and a ``team`` object;
+    ``finish``, ``deadline`` and ``buffer_minutes`` stay the weekend's."""
+    from runbook.weekend.team import team_indices
+
+    mine = {plan.tasks[i].id for i in team_indices(plan, team)}
+    plan_json["critical_path"] = [i for i in plan_json["critical_path"] if i in mine]
+    plan_json["team"] = {"id": team, "name": plan.team_name(team)}
+    plan_json["tasks"] = [row for row in plan_json["tasks"] if row["id"] in mine]
+    forecast = plan_json.get("forecast")
+    if forecast is not None:
+        forecast["pull_forward"] = [p for p in forecast["pull_forward"] if p["id"] in mine]
+    return plan_json
+
+
+def plan_contract(
+    plan: Plan,
+    *,
+    snap: Snapshot | None = None,
+    pull: list[PullForward] | None = None,
+    team: str | None = None,
+) -> dict[str, Any]:
+    """The whole ``runbook plan --json`` object: the plan, with the forecast when a weekend
+    is under way (``snap`` and ``pull``), cut to ``team``'s tasks when one is given."""
+    data = plan_json(plan)
+    if snap is not None and pull is not None:
+        data = with_forecast(data, snap, pull)
+    if team is not None:
+        data = for_team(data, plan, team)
+    return data

@@ -1,0 +1,91 @@
+"""The plan cache in the state file: written by field name, read back exactly, and refused
+(so the runbook is compiled again) when written by another version, never misread."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from runbook.planning.plan import CACHE_FORMAT, Plan
+from runbook.validation.validate import plan_path
+from runbook.weekend.usecases import Weekend
+
+from .builders import GOLDEN, minimal_runbook
+from .conftest import EXAMPLES
+from .weekend_helpers import FakeClock
+
+
+def _compiled(path: Path) -> Plan:
+    plan = plan_path(path).plan
+    assert plan is not None
+    return plan
+
+
+@pytest.mark.parametrize(
+    "runbook",
+    [*sorted(EXAMPLES.glob("*.yaml")), GOLDEN / "weekend.yaml"],
+    ids=lambda p: p.name,
+)
+def test_a_plan_reads_back_from_its_cache_exactly(runbook):
+    plan = _compiled(runbook)
+    assert Plan.loads(plan.dumps()) == plan
+
+
+def _swapped(text: str, table: str, first: str, second: str) -> str:
+    """The cache as a version would write it whose ``table`` rows hold two fields the other
+    way round: the header says so, and every row follows it."""
+    raw = json.loads(text)
+    columns = raw["fields"][table]
+    i, j = columns.index(first), columns.index(second)
+    for row in [columns, *raw[table]]:
+        row[i], row[j] = row[j], row[i]
+    return json.dumps(raw)
+
+
+@pytest.mark.parametrize(
+    ("table", "first", "second"),
+    [("tasks", "es", "ef"), ("tasks", "ls", "lf"), ("teams", "lead", "contact")],
+)
+def test_a_cache_with_fields_in_another_order_is_refused_not_misread(table, first, second):
+    plan = _compiled(EXAMPLES / "minimal.yaml")
+    assert Plan.loads(_swapped(plan.dumps(), table, first, second)) is None
+
+
+def test_a_cache_with_a_field_more_or_less_is_refused():
+    raw = json.loads(_compiled(EXAMPLES / "minimal.yaml").dumps())
+    fewer = {**raw, "fields": {**raw["fields"], "tasks": raw["fields"]["tasks"][:-1]}}
+    more = {**raw, "fields": {**raw["fields"], "plan": [*raw["fields"]["plan"], "owner"]}}
+    assert Plan.loads(json.dumps(fewer)) is None
+    assert Plan.loads(json.dumps(more)) is None
+
+
+def test_a_cache_of_another_format_version_is_refused():
+    raw = json.loads(_compiled(EXAMPLES / "minimal.yaml").dumps())
+    assert Plan.loads(json.dumps({**raw, "format": CACHE_FORMAT - 1})) is None
+    assert Plan.loads(json.dumps({**raw, "format": CACHE_FORMAT + 1})) is None
+
+
+def test_a_weekend_compiles_the_runbook_again_over_a_cache_it_cannot_read(tmp_path):
+    runbook = minimal_runbook(tmp_path)
+    state = tmp_path / "runbook.state.db"
+    clock = FakeClock("2026-12-04T18:20+01:00")
+    with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
+        weekend.record("start", ["freeze"], actor="a", host="h")
+        expected = weekend.plan
+    db = sqlite3.connect(state)
+    ((digest, text),) = db.execute("SELECT digest, plan FROM plans").fetchall()
+    db.execute(
+        "UPDATE plans SET plan = ? WHERE digest = ?",
+        (_swapped(text, "tasks", "es", "ef"), digest),
+    )
+    db.commit()
+    db.close()
+    with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
+        assert weekend.plan == expected
+    db = sqlite3.connect(state)
+    ((again,),) = db.execute("SELECT plan FROM plans").fetchall()
+    db.close()
+    assert Plan.loads(again) == expected
