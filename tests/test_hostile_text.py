@@ -17,7 +17,8 @@ from runbook.contracts.csv import plan_csv
 from runbook.reports.render.markdown import md
 from runbook.tui.app import MissionControl
 from runbook.validation.validate import validate_path
-from runbook.weekend.sqlite import NewEvent, Store
+from runbook.weekend.events import NewEvent
+from runbook.weekend.sqlite import Store
 from runbook.weekend.usecases import Weekend
 
 from .weekend_helpers import FakeClock, at

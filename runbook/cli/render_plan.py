@@ -19,6 +19,7 @@ from runbook.format.durations import clock, format_duration, format_variance, ut
 from runbook.planning.plan import Plan
 from runbook.planning.timeline import Scale, ticks
 from runbook.validation.validate import Validation
+from runbook.weekend.events import FINISHED
 from runbook.weekend.forecast import PullForward, Snapshot
 
 
@@ -337,7 +338,7 @@ def gantt_chart(
                 bar[c] = glyph
             text = "".join(bar)
             colour = "red" if critical(i) else ("magenta" if t.milestone else "cyan")
-            if snapshot is not None and snapshot.tasks[i].status in ("done", "skipped"):
+            if snapshot is not None and snapshot.tasks[i].status in FINISHED:
                 colour = "green dim"
             row.append(text[:first], style="yellow dim")
             row.append(text[first : first + length], style=colour)

@@ -13,6 +13,7 @@ from runbook.common.display import EVENT_STYLE, STATUS_STYLE, possessive
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, t_plus
 from runbook.planning.plan import Plan
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import (
     FAILED,
     PULL_HORIZON,
@@ -22,7 +23,6 @@ from runbook.weekend.forecast import (
     TaskState,
     pull_forward_soon,
 )
-from runbook.weekend.sqlite import Event
 from runbook.weekend.team import TeamView
 from runbook.weekend.views import OpenNoGo
 from runbook.weekend.views import briefing as briefing_of

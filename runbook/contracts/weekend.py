@@ -6,8 +6,8 @@ from typing import Any
 
 from runbook.format.durations import iso, minutes
 from runbook.planning.plan import Plan
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskState
-from runbook.weekend.sqlite import Event
 from runbook.weekend.team import team_states
 from runbook.weekend.views import needs_decision, open_no_gos, split_ready
 

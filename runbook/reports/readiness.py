@@ -22,7 +22,7 @@ from runbook.planning.montecarlo import Progress, Simulation
 from runbook.planning.plan import Plan
 from runbook.reports.rehearsal import Rehearsal, learn, rehearsal_evidence
 from runbook.validation.validate import Validation, validate_path
-from runbook.weekend.events import Event
+from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import (
     DONE,
     FAILED,
@@ -433,7 +433,7 @@ def _risks(report: ReadinessReport, model: Runbook) -> None:
 
 
 def _items(report: ReadinessReport, plan: Plan, events: list[Event], now: int) -> None:
-    checked = latest_by(events, "check", "item")
+    checked = latest_by(events, EventKind.CHECK, "item")
     for item in plan.readiness:
         done = checked.get(item.id)
         overdue = done is None and item.due is not None and item.due < now
@@ -470,7 +470,7 @@ def _signoffs(report: ReadinessReport, plan: Plan, events: list[Event]) -> None:
     (a second person's sign-off is shown beside the first, never instead of it)."""
     signed: dict[str, dict[str, Signer]] = {}
     for event in sorted(events, key=lambda e: (e.at, e.seq)):
-        team = event.data.get("team") if event.kind == "signoff" else None
+        team = event.data.get("team") if event.kind == EventKind.SIGNOFF else None
         if team is not None:
             signed.setdefault(str(team), {}).setdefault(event.actor, Signer(event.actor, event.at))
     for team in plan.teams_in_use:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
-from runbook.weekend.events import Event
+from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, STATUSES, Snapshot
 from runbook.weekend.usecases import Weekend
 
@@ -297,6 +297,6 @@ def review(weekend: Weekend) -> Review:
                 sum(r.actual or 0 for r in done),
             )
         )
-    result.notes = [e for e in weekend.events() if e.note and e.kind != "baseline"]
+    result.notes = [e for e in weekend.events() if e.note and e.kind != EventKind.BASELINE]
     result.lateness, result.root_causes = root_causes(snap)
     return result

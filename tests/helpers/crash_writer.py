@@ -16,7 +16,8 @@ import sys
 import time
 
 from runbook.weekend import sqlite as store_module
-from runbook.weekend.sqlite import NewEvent, Store
+from runbook.weekend.events import NewEvent
+from runbook.weekend.sqlite import Store
 
 TASK = "freeze"  # a task of examples/minimal.yaml, so the engine can use the file afterwards
 

@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 
 from runbook.common.text import shown
 from runbook.format.durations import clock
-from runbook.weekend.sqlite import Event
+from runbook.weekend.events import Event
 
 COLUMNS = ("#", "When", "Task", "What", "By", "Note")
 

@@ -13,8 +13,8 @@ from runbook.common.display import EVENT_STYLE
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration
 from runbook.tui.widgets.rows import bar, lines_or_none
+from runbook.weekend.events import Event
 from runbook.weekend.progress import Progress
-from runbook.weekend.sqlite import Event
 from runbook.weekend.views import DecisionNeeded, LateRow, ReadyRow, RunningRow
 
 PANEL_ROWS = 8

@@ -15,9 +15,9 @@ from runbook.tui.widgets.panels import (
     RecentPanel,
     RunningPanel,
 )
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.progress import progress_by
-from runbook.weekend.sqlite import Event
 from runbook.weekend.views import late_rows, ready_rows, recent_events, running_rows
 
 RECENT = 12

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import (
     FAILED,
     Snapshot,
@@ -17,7 +18,6 @@ from runbook.weekend.forecast import (
     running_now,
 )
 from runbook.weekend.gates import PointOfNoReturn, next_point_of_no_return
-from runbook.weekend.sqlite import Event
 from runbook.weekend.usecases import describe_ahead
 from runbook.weekend.views.decisions import (
     DecisionNeeded,

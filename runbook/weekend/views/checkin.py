@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
-from runbook.weekend.sqlite import Event
+from runbook.weekend.events import Event
 from runbook.weekend.usecases import CheckIn, describe_ahead
 
 VERBS = {

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from runbook.format.durations import format_duration
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import FINISHED, READY, Snapshot, TaskState
 from runbook.weekend.gates import NO_GO, decision, point_of_no_return
-from runbook.weekend.sqlite import Event
 
 
 def gate_waits(snap: Snapshot, state: TaskState) -> str | None:
