@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from runbook.common.display import count
 from runbook.common.text import shown
@@ -95,6 +95,26 @@ def ahead_text(seconds: int) -> str:
     return f"{word} {amount}".strip()
 
 
+def _gate_row(g: GateRow, when: Callable[[int | None], str], *, live: bool) -> tuple[str, ...]:
+    """A gate's row: planned (and, during the weekend, forecast) against its point of no
+    return, the margin to it, who decides and what they decided."""
+    rollback = format_duration(g.ponr.rollback) if g.ponr.rollback is not None else "not given"
+    decision = (g.decision or "—").upper() + (f" ({g.decided_by})" if g.decided_by else "")
+    forecast = (when(g.ponr.forecast),) if live else ()
+    margin = gate_margin(g) if live else signed(g.ponr.margin)
+    approvers = ", ".join(g.approvers) or "—"
+    return (
+        g.id,
+        when(g.ponr.planned),
+        *forecast,
+        rollback,
+        when(g.ponr.point),
+        margin,
+        approvers,
+        decision,
+    )
+
+
 def gate_margin(g: GateRow) -> str:
     """The margin to a gate's point of no return during the weekend: its standing when it is
     settled, else the forecast gate's margin."""
@@ -167,64 +187,13 @@ def readiness_markdown(report: ReadinessReport) -> str:
         out += _table(("Task", "Float"), [(i, format_duration(f)) for i, f in report.near_critical])
         out.append("")
     out += ["## Gates and points of no return", ""]
-    if report.gates and snap is not None:
-        out += [
-            "The margin is from the gate's forecast start to its point of no return.",
-            "",
-        ]
-        out += _table(
-            (
-                "Gate",
-                "Planned",
-                "Forecast",
-                "Rollback",
-                "Point of no return",
-                "Margin",
-                "Approvers",
-                "Decision",
-            ),
-            [
-                (
-                    g.id,
-                    when(g.ponr.planned),
-                    when(g.ponr.forecast),
-                    format_duration(g.ponr.rollback)
-                    if g.ponr.rollback is not None
-                    else "not given",
-                    when(g.ponr.point),
-                    gate_margin(g),
-                    ", ".join(g.approvers) or "—",
-                    (g.decision or "—").upper() + (f" ({g.decided_by})" if g.decided_by else ""),
-                )
-                for g in report.gates
-            ],
-        )
-    elif report.gates:
-        out += _table(
-            (
-                "Gate",
-                "Planned",
-                "Rollback",
-                "Point of no return",
-                "Margin",
-                "Approvers",
-                "Decision",
-            ),
-            [
-                (
-                    g.id,
-                    when(g.ponr.planned),
-                    format_duration(g.ponr.rollback)
-                    if g.ponr.rollback is not None
-                    else "not given",
-                    when(g.ponr.point),
-                    signed(g.ponr.margin),
-                    ", ".join(g.approvers) or "—",
-                    (g.decision or "—").upper() + (f" ({g.decided_by})" if g.decided_by else ""),
-                )
-                for g in report.gates
-            ],
-        )
+    if report.gates:
+        live = snap is not None
+        if live:
+            out += ["The margin is from the gate's forecast start to its point of no return.", ""]
+        headers = ("Gate", "Planned", *(("Forecast",) if live else ()), "Rollback")
+        headers += ("Point of no return", "Margin", "Approvers", "Decision")
+        out += _table(headers, [_gate_row(g, when, live=live) for g in report.gates])
     if report.gates:
         out.append("")
         for g in report.gates:
