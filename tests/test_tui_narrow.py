@@ -84,3 +84,18 @@ async def test_recent_events_are_newest_first_by_when_they_happened(app):
         lines = str(app.query_one("#recent").render()).splitlines()
         times = [line.split()[0] for line in lines[:5]]
         assert times == ["13:00", "13:00", "12:50", "11:30", "11:00"]
+
+
+async def test_the_help_fits_an_80_by_24_screen_and_scrolls(app):
+    from runbook.tui.screens import HelpScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        dialog = app.screen.query_one("#dialog")
+        assert dialog.region.bottom <= 24 and dialog.region.right <= 80
+        assert dialog.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert dialog.scroll_y == dialog.max_scroll_y
