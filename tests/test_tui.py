@@ -213,7 +213,8 @@ async def test_the_timeline_tab_draws_every_task(app):
 async def test_an_80_by_24_terminal_still_shows_the_verdict_and_the_table(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.query_one("#verdict").region.width > 0
+        assert app.query_one("#summary").region.width > 0
+        assert "ON PLAN" in str(app.query_one("#summary").render())
         assert app.query_one(TaskTable).region.height >= 5
 
 

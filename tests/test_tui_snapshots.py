@@ -51,3 +51,28 @@ def test_a_refusal(snap_compare, app):
     assert snap_compare(
         app, terminal_size=(120, 40), run_before=select_export, press=["s", "enter"]
     )
+
+
+@pytest.fixture
+def saturday(tmp_path):
+    from runbook.tui.app import MissionControl
+    from runbook.weekend.usecases import Weekend
+
+    from .tui_helpers import SATURDAY_1300, saturday_weekend
+
+    clock = FakeClock(SATURDAY_1300)
+    runbook, state = saturday_weekend(tmp_path, clock)
+    weekend = Weekend.open(runbook, state, clock=clock)
+    yield MissionControl(weekend, actor="coordinator", host="bridge")
+    weekend.close()
+
+
+def test_a_weekend_mid_flight_on_an_80_by_24_terminal(snap_compare, saturday):
+    """Saturday 13:00 with a failed task, overruns, late tasks and a NO-GO: the two-line
+    header, one-line banners, the table at now, running, ready and late side by side."""
+    assert snap_compare(saturday, terminal_size=(80, 24))
+
+
+def test_a_weekend_mid_flight_on_a_160_by_50_terminal(snap_compare, saturday):
+    """The same moment with room: the big verdict, the panels beside the table."""
+    assert snap_compare(saturday, terminal_size=(160, 50))

@@ -110,11 +110,18 @@ def test_the_briefing_of_one_teams_tasks_lists_only_them(weekend):
     assert briefing(snap).running[0].id == "backup"
 
 
-def test_recent_events_are_the_newest_first_up_to_the_limit(weekend):
+def test_recent_events_are_the_newest_first_by_when_they_happened_up_to_the_limit(weekend):
     weekend.record("note", ["backup"], actor="a", host="h", note="slow tape")
+    # Told by phone afterwards: recorded last, happened at 18:30.
+    weekend.record("start", ["docs"], actor="a", host="h", at=at("2026-12-04T18:30+01:00"))
     events = weekend.events()
-    newest = recent_events(events, 2)
-    assert [e.kind for e in newest] == ["note", "start"]
+    newest = recent_events(events, 4)
+    assert [(e.kind, e.task) for e in newest] == [
+        ("note", "backup"),
+        ("baseline", None),
+        ("start", "docs"),
+        ("start", "backup"),
+    ]
     assert recent_events(events, 0) == []
 
 

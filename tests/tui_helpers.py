@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -50,3 +51,71 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: floa
         if time.monotonic() > deadline:
             raise AssertionError(f"the dashboard did not get there within {timeout} s")
         await pilot.pause(0.05)
+
+
+SATURDAY_1300 = "2026-12-05T13:00+01:00"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cloud-migration-weekend.yaml"
+
+
+def saturday_weekend(folder: Path, clock: FakeClock) -> tuple[Path, Path]:
+    """The example weekend played to Saturday 13:00: everything planned to finish by 06:45
+    done on time, then dba-import-ehr (critical) overrunning, the Leiden rollout overrunning,
+    the diagnostics rollout FAILED, a NO-GO at gonogo-2 decided early, and tasks ready."""
+    runbook = folder / "weekend.yaml"
+    runbook.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    state = folder / "weekend.state.db"
+    saved = clock.now
+    with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
+        plan = weekend.plan
+        cutoff = at("2026-12-05T06:45+01:00").timestamp()
+
+        def record(kind: str, task: str, when: float, by: str = "ingrid", **kw: object) -> None:
+            moment = datetime.fromtimestamp(when, UTC)
+            clock.now = moment
+            if task in plan.gates and kind == "done":
+                weekend.decide(task, "go", actor=by, host="bridge")
+            result = weekend.record(kind, [task], actor=by, host="bridge", **kw)  # type: ignore[arg-type]
+            assert not result.refused, result.refused
+
+        for task in sorted(plan.tasks, key=lambda t: (t.es, t.ef)):
+            if task.ef <= cutoff:
+                if not task.milestone:
+                    record("start", task.id, task.es)
+                record("done", task.id, task.ef)
+        day = "2026-12-05T"
+        for kind, task, when in (
+            ("start", "dba-import-ehr", "07:15"),
+            ("start", "dba-import-other", "07:15"),
+            ("start", "dev-dispatch", "07:00"),
+            ("done", "dev-dispatch", "08:00"),
+            ("start", "dev-rollout-outpatient-leiden", "08:00"),
+            ("start", "dev-rollout-outpatient-alphen", "08:00"),
+            ("done", "dba-import-other", "10:30"),
+            ("done", "dev-rollout-outpatient-alphen", "11:00"),
+            ("start", "dev-rollout-diagnostics", "11:30"),
+        ):
+            record(kind, task, at(f"{day}{when}+01:00").timestamp())
+        clock.now = at(f"{day}12:50+01:00").astimezone(UTC)
+        weekend.record(
+            "fail",
+            ["dev-rollout-diagnostics"],
+            actor="piet",
+            host="floor",
+            note="imaging server refuses the new laptops: certificate chain incomplete",
+        )
+        clock.now = at(f"{day}13:00+01:00").astimezone(UTC)
+        weekend.decide("gonogo-2", "no-go", actor="director", host="bridge", note="EHR rowcount")
+        # A check-in told by phone afterwards: recorded now, at an earlier time.
+        weekend.record(
+            "note",
+            ["dba-import-ehr"],
+            actor="sanne",
+            host="dba",
+            note="import at 80 %, the last table is the biggest",
+        )
+        told = weekend.record(
+            "start", ["dba-rowcount-other"], actor="sanne", host="dba", at=at(f"{day}10:35+01:00")
+        )
+        assert not told.refused, told.refused
+    clock.now = saved
+    return runbook, state

@@ -26,6 +26,7 @@ from runbook.tui.widgets import (
     Identity,
     NoGoBanner,
     SidePanels,
+    Summary,
     TaskList,
     TaskTable,
     Timeline,
@@ -83,6 +84,7 @@ class MissionControl(DataApp):
             yield identity
             yield VerdictBox(id="verdict")
             yield Figures(id="figures")
+            yield Summary(id="summary")
         yield NoGoBanner(id="nogo")
         yield AlertBanner(id="alerts")
         with TabbedContent(initial="tasks", id="tabs"):
@@ -147,6 +149,7 @@ class MissionControl(DataApp):
         self.snap = snap
         self._minute = snap.now // 60
         self.query_one(Identity).snapshot = snap
+        self.query_one(Summary).snapshot = snap
         self.query_one(VerdictBox).verdict = verdict(snap)
         self.query_one(Figures).snapshot = snap
         self.query_one(TaskList).snapshot = snap

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -27,10 +27,10 @@ HELP_TEXT = f"""\
 [b]Filter[/b]: {FILTER_HELP}.
   e.g. [i]team:dba status:running,ready[/i]   [i]phase:sat late[/i]   [i]ehr critical[/i]
 
-[b]Reading the table[/b]: Plan = the baseline; Start/Finish are actual times, or
+[b]Reading the table[/b]: Plan = the baseline; Actual/~forecast are actual times, or
   ~forecast ones; Var = finish against the baseline; ! = on the remaining critical path.
 
-Press Esc to close.
+Arrows or the wheel scroll this help; Esc closes it.
 """
 
 
@@ -40,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="help"):
+        with VerticalScroll(id="dialog", classes="help"):
             yield Static(HELP_TEXT)
 
     def action_close(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from runbook.tui.widgets.banners import AlertBanner, FilterLine, NoGoBanner
 from runbook.tui.widgets.event_log import EventLog
-from runbook.tui.widgets.header import Figures, Identity, VerdictBox
+from runbook.tui.widgets.header import Figures, Identity, Summary, VerdictBox
 from runbook.tui.widgets.panels import (
     LatePanel,
     Panel,
@@ -32,6 +32,7 @@ __all__ = [
     "RecentPanel",
     "RunningPanel",
     "SidePanels",
+    "Summary",
     "TaskList",
     "TaskTable",
     "Timeline",

@@ -32,8 +32,8 @@ class NoGoBanner(Static):
             if i:
                 text.append("\n")
             text.append(f"NO-GO at {nogo.gate}", style="bold")
-            text.append(f" ({clock(nogo.decided.at, zone)} {nogo.decided.actor}) ")
-            text.append(nogo.summary())
+            text.append(f" ({clock(nogo.decided.at, zone)} {shown(nogo.decided.actor)})")
+            # The latest start of the rollback first: on a narrow screen the rest is cut.
             if nogo.start_by is not None:
                 left = nogo.start_by - snap.now
                 text.append(f" · start by {clock(nogo.start_by, zone)}", style="bold")
@@ -42,6 +42,8 @@ class NoGoBanner(Static):
                     if left >= 0
                     else f" ({format_duration(-left)} ago)"
                 )
+            text.append(" · ")
+            text.append(nogo.summary())
         self.update(text)
 
 
@@ -53,11 +55,14 @@ class AlertBanner(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.announced: set[tuple[str, str | None]] = set()
+        self.started = False  # the alerts found at start-up are in the banner, not toasted
 
     def announce(self, current: list[Alert]) -> None:
         """Show the alerts that hold, and toast those not yet announced: a few toasts are
-        noticed, a wall of them hides the screen (the banner lists them all)."""
-        fresh = [a for a in current if a.key not in self.announced]
+        noticed, a wall of them hides the screen (the banner lists them all); those that
+        hold at start-up are only in the banner."""
+        fresh = [a for a in current if a.key not in self.announced] if self.started else []
+        self.started = True
         for alert in fresh[:TOASTS]:
             timeout = 15 if alert.severity == "error" else 8
             self.app.notify(alert.message, title="ALERT", severity=alert.severity, timeout=timeout)

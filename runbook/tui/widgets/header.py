@@ -101,3 +101,37 @@ class Figures(Static):
             text.append(f"\nPONR {ponr.gate[:12]} {clock(ponr.point, zone)}", style="magenta")
             text.append(f" (in {format_duration(ponr.point - snap.now)})", style="magenta")
         self.update(text)
+
+
+class Summary(Static):
+    """The header of a narrow terminal in two lines: the verdict and by how much, the
+    forecast against the deadline; then the time and T+, the next PONR and progress."""
+
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
+
+    def watch_snapshot(self, snap: Snapshot | None) -> None:
+        if snap is None:
+            return
+        view, plan, zone = verdict(snap), snap.plan, snap.plan.zone
+        style = {"AHEAD": "bold white on green", "BEHIND": "bold white on red"}
+        text = Text()
+        word = f" {view.word} {view.amount} " if view.word != "ON PLAN" else " ON PLAN "
+        text.append(word, style=style.get(view.word, "bold reverse"))
+        text.append(" forecast ")
+        text.append(clock(view.forecast_finish, zone), style="bold")
+        if view.deadline is not None and (spare := view.spare) is not None:
+            text.append(f" · deadline {clock(view.deadline, zone)} ")
+            if spare >= 0:
+                text.append(f"({format_duration(spare)} spare)", style="green")
+            else:
+                text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
+        text.append("\n")
+        text.append(clock(snap.now, zone), style="bold")
+        text.append(f" {t_plus(snap.now, plan.start)}", style="bold cyan")
+        ponr = next_point_of_no_return(snap)
+        if ponr is not None and ponr.point is not None:
+            text.append(f" · PONR {ponr.gate} {clock(ponr.point, zone)}", style="magenta")
+        done = progress(snap)
+        text.append(f" · {done.finished}/{done.total} {done.weighted:.0%} ")
+        text.append(bar(done.weighted, 8))
+        self.update(text)

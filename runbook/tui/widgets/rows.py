@@ -16,14 +16,15 @@ from runbook.format.durations import clock, format_duration, format_variance
 from runbook.weekend.forecast import Snapshot, TaskState, overrun, start_order
 
 # (key, label) of the task table's columns, in order.
-# Most important first, so a narrow terminal still shows what matters without scrolling.
+# Most important first, so 80 columns still show id, status, forecast and variance whole;
+# team and title give way.
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("crit", "!"),
     ("id", "Task"),
     ("status", "Status"),
-    ("plan", "Plan"),
-    ("when", "Actual / ~forecast"),
+    ("when", "Actual/~forecast"),
     ("var", "Var"),
+    ("crit", "!"),
+    ("plan", "Plan"),
     ("float", "Float"),
     ("team", "Team"),
     ("title", "Title"),
@@ -31,7 +32,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 # Columns that would otherwise take the width of their longest value.
-WIDTHS = {"title": 28, "phase": 12, "status": 16, "when": 20, "var": 9, "float": 7}
+WIDTHS = {"title": 28, "phase": 12, "status": 15, "when": 17, "var": 6, "float": 7}
 
 STATUS_LABEL = {
     "pending": "pending",
@@ -78,15 +79,15 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
     elif state.late:
         status.append(" late", style="bold red" if state.critical else "yellow")
     return (
-        Text("!", style="bold red") if state.critical else Text(""),
         Text(task.id, style="bold red" if state.critical else "bold"),
         status,
+        when,
+        Text(format_variance(variance), style=var_style),
+        Text("!", style="bold red") if state.critical else Text(""),
         Text(
             span(state.planned_start, state.planned_finish) if state.planned_start else "new",
             style="dim",
         ),
-        when,
-        Text(format_variance(variance), style=var_style),
         Text(
             ""
             if state.status in ("done", "skipped")

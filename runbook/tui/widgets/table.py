@@ -80,11 +80,22 @@ class TaskTable(DataTable[object]):
                     if old is None or old[i] != new[i]:
                         self.update_cell(task_id, key, rows[task_id][i])
                         updated += 1
+        first_show = not self._order and bool(order)
         self._order = order
         self._cells = marks
         self.cells_updated = updated
         if selected is not None:
             self.select(selected)
+        elif first_show:
+            self.open_at_now(snap)
+
+    def open_at_now(self, snap: Snapshot) -> None:
+        """Select the first task not finished yet and scroll it to the top, so what runs,
+        is ready or is late shows without scrolling past the finished ones."""
+        finished = {s.id for s in snap.tasks if s.status in ("done", "skipped")}
+        row = next((i for i, task_id in enumerate(self._order) if task_id not in finished), 0)
+        self.move_cursor(row=row, animate=False, scroll=False)
+        self.call_after_refresh(self.scroll_to, y=row, animate=False, immediate=True)
 
     def select(self, task_id: str) -> bool:
         """Move the cursor to a task; False when the filter hides it."""

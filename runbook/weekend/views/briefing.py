@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -207,5 +208,8 @@ def briefing(snap: Snapshot, states: Sequence[TaskState] | None = None) -> Brief
 
 
 def recent_events(events: Sequence[Event], limit: int) -> list[Event]:
-    """The last ``limit`` events in force, newest first."""
-    return list(reversed(events[-limit:])) if limit > 0 else []
+    """The ``limit`` newest events in force, newest first by the time they happened (a
+    check-in told by phone is recorded later than it happened), then by order of recording."""
+    if limit <= 0:
+        return []
+    return heapq.nlargest(limit, events, key=lambda e: (e.at, e.seq))

@@ -1,0 +1,101 @@
+"""Mission control on an 80x24 terminal, on the example weekend played to Saturday 13:00:
+what matters now is on the first screen, whole, and nothing covers it."""
+
+from __future__ import annotations
+
+import pytest
+
+from runbook.tui.app import MissionControl
+from runbook.tui.widgets import TaskTable
+from runbook.weekend.usecases import Weekend
+
+from .tui_helpers import SATURDAY_1300, saturday_weekend
+from .weekend_helpers import FakeClock
+
+
+@pytest.fixture
+def app(tmp_path):
+    clock = FakeClock(SATURDAY_1300)
+    runbook, state = saturday_weekend(tmp_path, clock)
+    weekend = Weekend.open(runbook, state, clock=clock)
+    application = MissionControl(weekend, actor="coordinator", host="bridge", poll_seconds=0.05)
+    yield application
+    weekend.close()
+
+
+def screen_text(app: MissionControl) -> str:
+    """What the terminal shows, as plain lines."""
+    return "\n".join(
+        "".join(segment.text for segment in strip)
+        for strip in app.screen._compositor.render_strips()
+    )
+
+
+async def test_the_header_at_80_columns_has_the_verdict_forecast_deadline_t_plus_ponr_and_progress(
+    app,
+):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first, second = screen_text(app).splitlines()[:2]
+        assert "ON PLAN" in first
+        assert "forecast Mon 02:00" in first and "deadline Mon 06:00 (4h spare)" in first
+        assert "T+31:00" in second
+        assert "PONR gonogo-2 Sun 20:00" in second
+        assert "45/129" in second
+
+
+async def test_the_task_table_opens_at_now_with_id_status_forecast_and_variance_visible(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        table = app.query_one(TaskTable)
+        assert table.selected_task == "dba-import-ehr"
+        text = screen_text(app)
+        for words in ("dba-import-ehr", "running overrun", "Sat 07:15–13:00 ~", "+1h15m"):
+            assert words in text
+        assert "dev-rollout-diagnostics        FAILED" in text
+        assert "fri-bridge-open" not in text
+
+
+async def test_start_up_alerts_are_a_banner_not_toasts(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app._notifications
+        assert "✖ dev-rollout-diagnostics FAILED" in screen_text(app)
+
+
+async def test_the_nogo_banner_says_when_the_rollback_must_start_even_at_80_columns(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "start by Sun 20:00 (in 1d7h)" in screen_text(app)
+
+
+async def test_the_panels_at_80_columns_stay_inside_the_screen(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for panel in ("#running", "#ready", "#late"):
+            assert app.query_one(panel).region.right <= 80
+        assert "dba-import-ehr" in str(app.query_one("#running").render())
+
+
+async def test_recent_events_are_newest_first_by_when_they_happened(app):
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        lines = str(app.query_one("#recent").render()).splitlines()
+        times = [line.split()[0] for line in lines[:5]]
+        assert times == ["13:00", "13:00", "12:50", "11:30", "11:00"]
+
+
+async def test_the_help_fits_an_80_by_24_screen_and_scrolls(app):
+    from runbook.tui.screens import HelpScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        dialog = app.screen.query_one("#dialog")
+        assert dialog.region.bottom <= 24 and dialog.region.right <= 80
+        assert dialog.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert dialog.scroll_y == dialog.max_scroll_y
