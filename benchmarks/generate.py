@@ -1,8 +1,11 @@
 """Generate a synthetic runbook: N tasks, about three dependencies each, 20 teams.
 
-The runbook is valid and draws no warnings: no dependency is implied by another (so
-``runbook validate`` does not report redundant dependencies), and the deadline is set from
-the critical path, with a margin, so the plan finishes before it.
+Two kinds. ``plain`` (the default) is valid and draws no warnings: no dependency is implied
+by another (so ``runbook validate`` does not report redundant dependencies), and the
+deadline is set from the critical path, with a margin, so the plan finishes before it.
+``terse`` is closer to a runbook written in a hurry: short titles, one task in ten lists a
+redundant dependency (one its other dependencies already imply; a warning each), and one in
+twenty waits for a ``not_before``.
 """
 
 from __future__ import annotations
@@ -59,14 +62,27 @@ def estimate(minutes: int) -> str:
     return f"    estimate: {{optimistic: {low}m, pessimistic: {high}m}}"
 
 
+KINDS = ("plain", "terse")
+
+
 def generate(
-    n: int, *, seed: int = 1, teams: int = 20, deps: int = 3, estimates: bool = False
+    n: int,
+    *,
+    seed: int = 1,
+    teams: int = 20,
+    deps: int = 3,
+    estimates: bool = False,
+    kind: str = "plain",
 ) -> str:
     """Return the YAML text of a valid, acyclic synthetic runbook with ``n`` tasks.
 
     With ``estimates``, every task also gets a three-point estimate around its duration (the
     deadline still follows the planned durations, so some simulated runs may miss it).
+    ``kind``: ``plain`` or ``terse`` (see the module's docstring).
     """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of runbook {kind!r} (one of {', '.join(KINDS)})")
+    terse = kind == "terse"
     rng = random.Random(seed)
     width = len(str(n))
     ancestors = [0] * n
@@ -76,18 +92,31 @@ def generate(
         tid = f"t{i:0{width}d}"
         duration = rng.choice(tuple(DURATIONS))
         body.append(f"  - id: {tid}")
-        body.append(f"    title: Synthetic task number {i} of the weekend")
+        body.append(
+            f"    title: T{i}" if terse else f"    title: Synthetic task number {i} of the weekend"
+        )
         body.append(f"    team: team{rng.randrange(teams):02d}")
         body.append(f"    duration: {duration}")
         if estimates:
             body.append(estimate(DURATIONS[duration]))
         body.append(f"    phase: {PHASES[min(3, i * 4 // n)]}")
         preds = pick_dependencies(i, ancestors, rng, deps=deps) if i else []
-        if preds:
-            body.append("    depends_on: [" + ", ".join(f"t{p:0{width}d}" for p in preds) + "]")
+        listed = list(preds)
+        if terse and preds and i % 10 == 0 and ancestors[preds[0]]:
+            implied = ancestors[preds[0]].bit_length() - 1  # the closest ancestor of one
+            if implied not in listed:
+                listed = sorted([*listed, implied])
+        if listed:
+            body.append("    depends_on: [" + ", ".join(f"t{p:0{width}d}" for p in listed) + "]")
         for p in preds:
             ancestors[i] |= ancestors[p] | 1 << p
-        finish[i] = max((finish[p] for p in preds), default=0) + DURATIONS[duration]
+        begin = max((finish[p] for p in preds), default=0)
+        if terse and i % 20 == 7:
+            # Not before the earliest start rounded up to the next hour: it holds the task.
+            wait = (begin // 60 + 1) * 60
+            body.append(f"    not_before: {START + timedelta(minutes=wait):%Y-%m-%dT%H:%M}")
+            begin = wait
+        finish[i] = begin + DURATIONS[duration]
 
     deadline = deadline_for(max(finish, default=0))
     head = [
@@ -118,8 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="give every task a three-point estimate (optimistic 70%%, pessimistic 180%%)",
     )
+    parser.add_argument("--kind", choices=KINDS, default="plain", help="plain or terse")
     args = parser.parse_args(argv)
-    text = generate(args.tasks, seed=args.seed, estimates=args.estimates)
+    text = generate(args.tasks, seed=args.seed, estimates=args.estimates, kind=args.kind)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(text)

@@ -69,6 +69,8 @@ CHECKIN_TASKS = 1_000
 CHECKIN_DONE = 300  # tasks already done in the prepared state file
 CHECKIN_MAX_RATIO = 1.3  # runbook start / done, against the minimal Typer app
 STATUS_MAX_RATIO = 2.5  # runbook status, against the minimal Typer app
+LONG_LOG_CYCLES = 14  # start and undo the 700 open tasks this often: about 20,000 events
+LONG_LOG_MAX_RATIO = 1.1  # start / done on the long log, against the same on 600 events
 
 
 class BenchmarkError(Exception):
@@ -168,12 +170,12 @@ def child_environment() -> dict[str, str]:
     }
 
 
-def write_runbooks(sizes: Sequence[int], folder: Path) -> dict[int, Path]:
-    """Generate one synthetic runbook per size; return their paths."""
+def write_runbooks(sizes: Sequence[int], folder: Path, kind: str = "plain") -> dict[int, Path]:
+    """Generate one synthetic runbook of this kind per size; return their paths."""
     files = {}
     for size in sizes:
-        path = folder / f"synthetic-{size}.yaml"
-        path.write_text(generate(size), encoding="utf-8")
+        path = folder / f"synthetic-{kind}-{size}.yaml"
+        path.write_text(generate(size, kind=kind), encoding="utf-8")
         files[size] = path
     return files
 
@@ -181,15 +183,21 @@ def write_runbooks(sizes: Sequence[int], folder: Path) -> dict[int, Path]:
 # --- Cases --------------------------------------------------------------------------------
 
 
-def runbook_cases(size: int, file: Path, runbook: Path, python: str) -> list[Case]:
-    """The baseline, ``runbook validate`` and ``runbook plan --json`` on one runbook."""
-    baseline = Case("yaml.load (CSafeLoader)", (python, "-c", YAML_BASELINE, str(file)), size)
-    targets = size == TARGET_TASKS
+def runbook_cases(
+    size: int, file: Path, runbook: Path, python: str, kind: str = "plain"
+) -> list[Case]:
+    """The baseline, ``runbook validate`` and ``runbook plan --json`` on one runbook (the
+    targets are set on the plain kind; the terse kind is measured alongside)."""
+    suffix = "" if kind == "plain" else f" ({kind})"
+    baseline = Case(
+        f"yaml.load (CSafeLoader){suffix}", (python, "-c", YAML_BASELINE, str(file)), size
+    )
+    targets = size == TARGET_TASKS and kind == "plain"
     return [
         baseline,
-        Case("runbook validate", (str(runbook), "validate", str(file)), size, baseline),
+        Case(f"runbook validate{suffix}", (str(runbook), "validate", str(file)), size, baseline),
         Case(
-            "runbook plan --json",
+            f"runbook plan --json{suffix}",
             (str(runbook), "plan", "--json", str(file)),
             size,
             baseline,
@@ -210,7 +218,10 @@ def checkin_cases(runbook: Path, file: Path, workdir: Path, baseline: Case) -> l
     The state file is prepared once, untimed: the first 300 tasks started and done (600
     events, a baseline, the compiled plan cached). ``start`` and ``done`` change the state,
     so every run first restores a copy. Targets: ``start`` and ``done`` at most 1.3x the
-    minimal Typer app, ``status`` at most 2.5x.
+    minimal Typer app, ``status`` at most 2.5x; and on the same weekend with about 20,000
+    events in its log (open tasks started and undone again and again), ``start`` and
+    ``done`` at most 1.1x the same commands with 600: a check-in's cost does not grow with
+    the log.
     """
     width = len(str(CHECKIN_TASKS))  # as generate.py names them
     ids = [f"t{i:0{width}d}" for i in range(CHECKIN_DONE)]
@@ -235,28 +246,57 @@ def checkin_cases(runbook: Path, file: Path, workdir: Path, baseline: Case) -> l
     cli("done", *ids, "--force", target=ready)
     _copy_state(ready, running)
     cli("start", nxt, target=running)
+    # The same weekend after a long night: every open task started and undone, again and
+    # again, until the log holds about 20,000 events; the tasks' states are those of `ready`.
+    long_ready = workdir / "checkin-long-ready.state.db"
+    long_running = workdir / "checkin-long-running.state.db"
+    _copy_state(ready, long_ready)
+    rest = [f"t{i:0{width}d}" for i in range(CHECKIN_DONE, CHECKIN_TASKS)]
+    for _ in range(LONG_LOG_CYCLES):
+        cli("start", *rest, "--force", target=long_ready)
+        cli("undo", *rest, target=long_ready)
+    _copy_state(long_ready, long_running)
+    cli("start", nxt, target=long_running)
 
     def restore(source: Path) -> Callable[[], None]:
         return lambda: _copy_state(source, state)
 
     argv = (str(runbook),)
     opts = (*common, "--state", str(state))
+    start = Case(
+        "runbook start",
+        (*argv, "start", nxt, *opts),
+        CHECKIN_TASKS,
+        baseline,
+        max_ratio=CHECKIN_MAX_RATIO,
+        prepare=restore(ready),
+    )
+    done = Case(
+        "runbook done",
+        (*argv, "done", nxt, *opts),
+        CHECKIN_TASKS,
+        baseline,
+        max_ratio=CHECKIN_MAX_RATIO,
+        prepare=restore(running),
+    )
     return [
+        start,
+        done,
         Case(
-            "runbook start",
+            "runbook start, 20,000 events",
             (*argv, "start", nxt, *opts),
             CHECKIN_TASKS,
-            baseline,
-            max_ratio=CHECKIN_MAX_RATIO,
-            prepare=restore(ready),
+            start,
+            max_ratio=LONG_LOG_MAX_RATIO,
+            prepare=restore(long_ready),
         ),
         Case(
-            "runbook done",
+            "runbook done, 20,000 events",
             (*argv, "done", nxt, *opts),
             CHECKIN_TASKS,
-            baseline,
-            max_ratio=CHECKIN_MAX_RATIO,
-            prepare=restore(running),
+            done,
+            max_ratio=LONG_LOG_MAX_RATIO,
+            prepare=restore(long_running),
         ),
         Case(
             "runbook status",
@@ -573,6 +613,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first (default 1)")
     parser.add_argument("--json", metavar="FILE", help="also write the raw figures to FILE")
     parser.add_argument("--runbook", help="the runbook console script (default: found)")
+    parser.add_argument(
+        "--checkin-only",
+        action="store_true",
+        help="only the check-in commands (no validate/plan, dashboard or Monte Carlo)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0 or any(n < 1 for n in args.sizes):
         parser.error("--runs and sizes must be at least 1, --warmup at least 0")
@@ -588,19 +633,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         helper = (python, "-S", str(MEASURE))
         with tempfile.TemporaryDirectory(prefix="runbook-bench-") as tmp:
             workdir = Path(tmp)
-            files = write_runbooks(sorted(set(args.sizes)), workdir)
+            sizes = [1_000] if args.checkin_only else sorted(set(args.sizes))
+            files = write_runbooks(sizes, workdir)
             cases: list[Case] = []
             for size, file in files.items():
+                if args.checkin_only:
+                    break
                 sanity_check(runbook, file, size)
                 cases += runbook_cases(size, file, runbook, python)
+            if not args.checkin_only:
+                terse = write_runbooks(sorted(set(args.sizes)), workdir, "terse")
+                for size, file in terse.items():
+                    sanity_check(runbook, file, size)
+                    cases += runbook_cases(size, file, runbook, python, "terse")
             typer = typer_baseline(python)
             cases.append(typer)
             # The check-in commands use a 1,000-task runbook of their own.
             checkin_file = files.get(1_000) or write_runbooks([1_000], workdir)[1_000]
             cases += checkin_cases(runbook, checkin_file, workdir, typer)
             results = measure_all(cases, helper, runs=args.runs, warmup=args.warmup)
-            control = control_figures(runbook, python, workdir, runs=3)
-            montecarlo = montecarlo_figures(python)
+            control, montecarlo = [], []
+            if not args.checkin_only:
+                control = control_figures(runbook, python, workdir, runs=3)
+                montecarlo = montecarlo_figures(python)
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

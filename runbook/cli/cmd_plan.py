@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
@@ -22,6 +25,29 @@ from runbook.cli.common import (
 )
 from runbook.common.errors import EXIT_INVALID
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def without_cycle_collector(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a command without Python's cyclic garbage collector. Reading and planning a
+    large runbook allocates hundreds of thousands of objects that live until the process
+    ends; the collector would walk them again and again (a fifth of ``plan --json`` at
+    10,000 tasks) to find almost no cycles. The command is one short process, so what little
+    cyclic garbage it makes is freed at its end."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper
+
 
 class PlanFormat(StrEnum):
     table = "table"
@@ -35,6 +61,7 @@ class GroupBy(StrEnum):
 
 
 @command()
+@without_cycle_collector
 def validate(
     file: FileArgument = None,
     file_option: FileOption = None,
@@ -81,6 +108,7 @@ def validate(
 
 
 @command()
+@without_cycle_collector
 def plan(
     file: FileArgument = None,
     file_option: FileOption = None,

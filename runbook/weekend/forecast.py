@@ -83,6 +83,11 @@ def apply_event(record: TaskRecord, event: Event) -> None:
     record.last_actor = event.actor
 
 
+def restate(record: TaskRecord) -> None:
+    """Recompute a task's state from the state changes still in force (its history)."""
+    _replay(record)
+
+
 def _replay(record: TaskRecord) -> None:
     """Recompute a task's state from the state changes still in force."""
     record.state = record.actual_start = record.actual_finish = record.reason = None

@@ -23,7 +23,10 @@ from runbook.weekend.events import Event as Event  # re-exported: imported from 
 from runbook.weekend.events import NewEvent as NewEvent
 
 APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# A read-only look reads a file this old without migrating it: version 2 only added the
+# checkpoint, a cache that only a check-in (which migrates first) reads.
+OLDEST_READABLE = 1
 BUSY_TIMEOUT_MS = 30_000
 
 _SCHEMA_V1 = """
@@ -56,6 +59,16 @@ CREATE TABLE plans (
 );
 """
 
+# Version 2: the folded state up to one event (``runbook.weekend.checkpoint``), one row, so
+# a check-in folds only the events after it. A cache, rewritten; the events stay append-only.
+_SCHEMA_V2 = """
+CREATE TABLE checkpoint (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    seq   INTEGER NOT NULL,   -- the last event it covers
+    state TEXT NOT NULL       -- JSON: see runbook.weekend.checkpoint
+);
+"""
+
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     """Run SQL statements one by one: ``executescript`` would COMMIT the open transaction
@@ -80,6 +93,7 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
 # Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda db: _run_script(db, _SCHEMA_V1),
+    lambda db: _run_script(db, _SCHEMA_V2),
 ]
 
 
@@ -146,6 +160,12 @@ def _identify(db: sqlite3.Connection, path: Path) -> int:
         raise DamagedState(
             f"{path}: the state file is damaged (its header says it holds no state, but it "
             "has tables); nothing was written to it",
+            hint="restore the state file from a copy (a backup, or the copy of another machine)",
+        )
+    if version < 0:
+        raise DamagedState(
+            f"{path}: the state file is damaged (its header gives a schema version below "
+            "zero); nothing was written to it",
             hint="restore the state file from a copy (a backup, or the copy of another machine)",
         )
     if version > SCHEMA_VERSION:
@@ -407,7 +427,7 @@ class SQLiteStore:
         """The schema version, for a connection that writes nothing (0: no state yet)."""
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = _identify(self.db, self.path)
-        if 0 < version < SCHEMA_VERSION:
+        if 0 < version < OLDEST_READABLE:
             raise StateError(
                 f"{self.path}: written by an older runbook (state schema {version}); it "
                 "cannot be read without upgrading it",
@@ -651,6 +671,24 @@ class SQLiteStore:
         poll (answered from memory, no file read)."""
         with self._reading():
             return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- the checkpoint --------------------------------------------------------------
+    def checkpoint(self) -> tuple[int, str] | None:
+        """The checkpoint: the last event it covers and its text (None: none yet)."""
+        with self._reading():
+            try:
+                row = self.db.execute("SELECT seq, state FROM checkpoint WHERE id = 1").fetchone()
+            except sqlite3.OperationalError:
+                return None  # an older file, read without migrating it
+        if row is None or not isinstance(row[0], int) or not isinstance(row[1], str):
+            return None
+        return int(row[0]), str(row[1])
+
+    def save_checkpoint(self, seq: int, text: str) -> None:
+        """Replace the checkpoint (call inside ``write``, with the events it covers)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO checkpoint (id, seq, state) VALUES (1, ?, ?)", (seq, text)
+        )
 
     # -- plans -----------------------------------------------------------------------
     def plan_text(self, digest: str) -> str | None:

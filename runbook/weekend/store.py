@@ -79,6 +79,17 @@ class EventStore(Protocol):
         for equality. Cheap enough to poll several times a second."""
         ...
 
+    # -- the checkpoint: the folded state up to one event ----------------------------------
+    def checkpoint(self) -> tuple[int, str] | None:
+        """The checkpoint (``runbook.weekend.checkpoint``): the sequence number it covers and
+        its text; None when there is none, and a check-in folds the whole log. A store may
+        always answer None (and ignore ``save_checkpoint``): it is only a cache."""
+        return None
+
+    def save_checkpoint(self, seq: int, text: str) -> None:
+        """Replace the checkpoint (inside ``write``, with the events it covers)."""
+        return None
+
     # -- compiled plans, by runbook content hash -----------------------------------------
     def plan_text(self, digest: str) -> str | None:
         """The compiled plan stored for a runbook content hash."""

@@ -19,7 +19,7 @@ from runbook.common.problems import did_you_mean
 from runbook.format.durations import clock as show_time
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
-from runbook.weekend import open_store, rules
+from runbook.weekend import checkpoint, open_store, rules
 from runbook.weekend.events import CHECK_IN_KINDS, REASON_KINDS, Event, EventKind, NewEvent
 from runbook.weekend.forecast import (
     PullForward,
@@ -337,10 +337,13 @@ class Weekend:
         result = CheckIn(kind=kind, now=now)
         with store.write():
             store.claim(self.plan.name)
-            events = store.events()
-            records, runbook_events = fold(events)
+            # Only the events after the checkpoint are read and folded: a check-in's cost
+            # does not grow with the log.
+            (records, runbook_events), covered, last = checkpoint.load(store)
             if not any(e.kind == EventKind.BASELINE for e in runbook_events):
                 result.baseline = self._take_baseline(store, actor, host, now, "first check-in")
+                runbook_events.append(result.baseline)
+                last = result.baseline.seq
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
                 refused = rules.refusal(self.plan, kind, task_id, record, records, when)
@@ -357,6 +360,8 @@ class Weekend:
                 )
                 apply_event(record, event)
                 result.events.append(event)
+                last = event.seq
+            checkpoint.refresh(store, (records, runbook_events), covered, last)
         result.records = records
         result.baseline_plan, _ = self.baseline_of(runbook_events)
         return result
