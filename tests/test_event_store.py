@@ -148,3 +148,25 @@ def test_nothing_is_opened_where_no_store_is_unless_asked_to_create_one(location
     reader = open_store(location, read_only=True)
     assert reader is not None and reader.events() == []
     reader.close()
+
+
+def test_a_checkpoint_saved_with_its_events_is_read_back_by_another_handle(opened):
+    writer = opened(create=True)
+    with writer.write():
+        writer.claim(RUNBOOK)
+        last = writer.append(note("a", "one"), recorded=T0)
+        writer.save_checkpoint(last.seq, '{"covers": "one"}')
+    saved = opened().checkpoint()
+    # A store may keep no checkpoint at all (it is a cache); one that keeps it returns it whole.
+    assert saved is None or saved == (last.seq, '{"covers": "one"}')
+
+
+def test_a_checkpoint_of_a_write_that_failed_is_not_kept(opened):
+    store = opened(create=True)
+    with pytest.raises(RuntimeError), store.write():
+        store.claim(RUNBOOK)
+        event = store.append(note("a", "lost"), recorded=T0)
+        store.save_checkpoint(event.seq, '{"covers": "lost"}')
+        raise RuntimeError("the check-in failed after the checkpoint was written")
+    assert opened().checkpoint() is None
+    assert opened().events() == []
