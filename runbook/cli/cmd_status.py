@@ -50,8 +50,16 @@ def status(
             else team_view(snap, tid, pull, upcoming=len(snap.tasks) if show_all else UPCOMING)
         )
         title = weekend.plan.name + (f" — {view.name}" if view is not None else "")
-        console().print(
-            briefing(snap, title=title, limit=None if show_all else 8, pull=pull, team=view)
+        out = console()
+        out.print(
+            briefing(
+                snap,
+                title=title,
+                limit=None if show_all else 8,
+                pull=pull,
+                team=view,
+                width=out.width,
+            )
         )
 
 
