@@ -233,7 +233,8 @@ def briefing(
             )
         parts.append(line)
 
-    running, failed = [], []
+    running: list[tuple[Text, ...]] = []
+    failed: list[tuple[Text, ...]] = []
     for r in view.running:
         figure = Text(f"{format_duration(r.elapsed)} of {format_duration(r.duration)}")
         if r.overrun:
