@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from runbook.cli import output
+from runbook.cli import completion, output
 from runbook.cli.common import (
     FileArgument,
     FileOption,
@@ -105,6 +105,7 @@ def plan(
             "--team",
             help="Only this team's tasks (team id or name); the weekend's finish is still stated.",
             show_default=False,
+            autocompletion=completion.teams,
         ),
     ] = None,
 ) -> None:
