@@ -263,14 +263,14 @@ def briefing(
             Text("◆", style="bold magenta"),
             Text(d.gate, style="bold"),
             Text("decision needed", style="bold magenta"),
-            Text(f"runbook decide {d.gate} go|no-go", style="dim"),
             Text(shown(", ".join(d.approvers)) or "approvers not named in the runbook"),
+            Text(f"runbook decide {d.gate} go|no-go", style="dim"),
         )
         for d in view.decisions
     ]
     parts += _section(
         "Decision needed (go/no-go: the approvers decide)",
-        (FIXED, FIXED, FIXED, FIXED, WORDS),
+        (FIXED,) * 5,  # the approvers are whom to call: never cut either
         decisions,
         limit,
         width,
