@@ -236,8 +236,33 @@ def test_the_example_runbook_renders_as_a_self_contained_report():
     assert report.plan is not None
     page = readiness_html(report)
     _assert_self_contained(page)
-    assert len(_svgs(page)) == 2
-    assert len(_tasks_drawn(_gantt(page))) == len(report.plan.tasks)
+    phases = list(dict.fromkeys(t.phase for t in report.plan.tasks))
+    assert len(_svgs(page)) == 1 + len(phases) + 1  # the phases, each phase's tasks, the odds
+    drawn = [task for svg in _svgs(page) for task in _tasks_drawn(svg)]
+    assert sorted(drawn) == sorted(t.id for t in report.plan.tasks)
+
+
+def test_the_gantt_folds_into_one_bar_per_phase_that_unfolds_to_its_tasks_without_scripts():
+    report = _report(EXAMPLES / "cloud-migration-weekend.yaml")
+    assert report.plan is not None
+    page = readiness_html(report)
+    summary = _gantt(page)
+    phases = list(dict.fromkeys(t.phase for t in report.plan.tasks))
+    assert [e.get("data-phase") for e in summary.iter() if e.get("data-phase")] == phases
+    assert _tasks_drawn(summary) == []
+    # The deadline and every point of no return stay on the folded chart, labelled.
+    assert [e for e in summary.iter(f"{SVG}line") if e.get("class") == "deadline"]
+    ponr = [e.get("data-key") for e in summary.iter(f"{SVG}line") if e.get("class") == "ponr"]
+    assert sorted(ponr) == sorted(g.id for g in report.gates if g.ponr.point is not None)
+    labels = ["".join(e.itertext()) for e in summary.iter(f"{SVG}text")]
+    assert any(label.startswith("Deadline ") for label in labels)
+    assert sum(label.startswith("PONR ") for label in labels) == len(ponr)
+    folds = re.findall(r"<details class='phase'><summary><b>(.*?)</b>", page)
+    assert folds == phases
+    assert "<script" not in page.lower()
+    first = next(t for t in report.plan.tasks if t.phase == phases[0])
+    section = page.split("<details class='phase'>")[1]
+    assert f'data-task="{first.id}"' in section
 
 
 def test_rendering_the_same_report_twice_gives_the_same_file(small):

@@ -41,12 +41,19 @@ MODULES = {
 ALL = tuple(dict.fromkeys(MODULES.values()))
 
 
+COMPLETE_VAR = "_RUNBOOK_COMPLETE"  # set by the shell's completion script
+
+
 def load(modules: Sequence[str] = ALL) -> typer.Typer:
     """The Typer app with the commands of ``modules`` registered (all by default)."""
     for module in modules:
         importlib.import_module(f"runbook.cli.{module}")
     from runbook.cli.common import app
 
+    # `runbook --install-completion` and `--show-completion` (bash, zsh, fish), and Typer's
+    # completion classes for a shell asking: not on a command line that names a command,
+    # whose start-up would pay for Typer's completion module and shellingham.
+    app._add_completion = tuple(modules) == ALL or COMPLETE_VAR in os.environ
     return app
 
 
@@ -65,6 +72,23 @@ def _needed(argv: Sequence[str]) -> Sequence[str]:
     return ALL
 
 
+def _completing() -> list[str]:
+    """The words before the one being completed, when a shell asks for completions (bash
+    gives ``COMP_WORDS``/``COMP_CWORD``, zsh and fish Typer's ``_TYPER_COMPLETE_ARGS``)."""
+    words = os.environ.get("COMP_WORDS")
+    if words is not None:
+        try:
+            cword = int(os.environ.get("COMP_CWORD", ""))
+        except ValueError:
+            return []
+        return words.split()[1:cword]
+    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+    done = line.split()
+    if line and not line[-1].isspace():
+        done = done[:-1]
+    return done[1:]
+
+
 def main() -> None:
     """Entry point: run the app, and turn every error a user can cause into a message."""
     _leave(_run())
@@ -74,7 +98,8 @@ def _run() -> int:
     """Run the command; its exit code."""
     from runbook.cli import output
 
-    app = load(_needed(sys.argv[1:]))
+    completing = COMPLETE_VAR in os.environ
+    app = load(_needed(_completing() if completing else sys.argv[1:]))
     try:
         app(prog_name="runbook")
     except SystemExit as exc:

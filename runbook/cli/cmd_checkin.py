@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from runbook.cli import output
+from runbook.cli import completion, output
 from runbook.cli.common import (
     AtOption,
     ByOption,
@@ -31,8 +31,24 @@ from runbook.weekend.events import EventKind
 if TYPE_CHECKING:
     from runbook.weekend.views.checkin import CheckedIn
 
-Ids = Annotated[list[str], typer.Argument(help="Task ids (a unique prefix will do).")]
-Id = Annotated[str, typer.Argument(help="Task id (a unique prefix will do).")]
+_IDS_HELP = "Task ids (a unique prefix will do)."
+Ids = Annotated[list[str], typer.Argument(help=_IDS_HELP, autocompletion=completion.all_tasks)]
+ReadyIds = Annotated[
+    list[str], typer.Argument(help=_IDS_HELP, autocompletion=completion.ready_tasks)
+]
+RunningIds = Annotated[
+    list[str], typer.Argument(help=_IDS_HELP, autocompletion=completion.running_tasks)
+]
+Id = Annotated[
+    str,
+    typer.Argument(help="Task id (a unique prefix will do).", autocompletion=completion.all_tasks),
+]
+RunningId = Annotated[
+    str,
+    typer.Argument(
+        help="Task id (a unique prefix will do).", autocompletion=completion.running_tasks
+    ),
+]
 Reason = Annotated[str, typer.Option("--reason", help="Why, in a few words (for the log).")]
 
 
@@ -104,7 +120,7 @@ def _line(line: CheckedIn, zone: tzinfo) -> str:
 
 @command()
 def start(
-    ids: Ids,
+    ids: ReadyIds,
     file: FileOption = None,
     state: StateOption = None,
     by: ByOption = None,
@@ -120,7 +136,7 @@ def start(
 
 @command()
 def done(
-    ids: Ids,
+    ids: RunningIds,
     file: FileOption = None,
     state: StateOption = None,
     by: ByOption = None,
@@ -136,7 +152,7 @@ def done(
 
 @command()
 def fail(
-    task: Id,
+    task: RunningId,
     reason: Reason,
     file: FileOption = None,
     state: StateOption = None,

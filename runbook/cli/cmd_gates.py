@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from runbook.cli import output
+from runbook.cli import completion, output
 from runbook.cli.common import (
     AtOption,
     ByOption,
@@ -31,8 +31,16 @@ NoteOption = Annotated[
 
 @command()
 def decide(
-    gate: Annotated[str, typer.Argument(help="The gate's task id (a unique prefix will do).")],
-    verdict: Annotated[str, typer.Argument(help="go or no-go", metavar="go|no-go")],
+    gate: Annotated[
+        str,
+        typer.Argument(
+            help="The gate's task id (a unique prefix will do).", autocompletion=completion.gates
+        ),
+    ],
+    verdict: Annotated[
+        str,
+        typer.Argument(help="go or no-go", metavar="go|no-go", autocompletion=completion.verdicts),
+    ],
     file: FileOption = None,
     state: StateOption = None,
     by: ByOption = None,
@@ -107,7 +115,12 @@ def _recorded(weekend: Weekend, event: Event, as_json: bool, what: str) -> None:
 
 @command()
 def signoff(
-    team: Annotated[str, typer.Argument(help="Team id or name (a unique prefix will do).")],
+    team: Annotated[
+        str,
+        typer.Argument(
+            help="Team id or name (a unique prefix will do).", autocompletion=completion.teams
+        ),
+    ],
     file: FileOption = None,
     state: StateOption = None,
     by: ByOption = None,
@@ -125,7 +138,12 @@ def signoff(
 
 @command(name="check")
 def check_item(
-    item: Annotated[str, typer.Argument(help="Readiness item id (a unique prefix will do).")],
+    item: Annotated[
+        str,
+        typer.Argument(
+            help="Readiness item id (a unique prefix will do).", autocompletion=completion.items
+        ),
+    ],
     file: FileOption = None,
     state: StateOption = None,
     by: ByOption = None,

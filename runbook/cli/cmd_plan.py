@@ -12,7 +12,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
-from runbook.cli import output
+from runbook.cli import completion, output
 from runbook.cli.common import (
     FileArgument,
     FileOption,
@@ -133,6 +133,7 @@ def plan(
             "--team",
             help="Only this team's tasks (team id or name); the weekend's finish is still stated.",
             show_default=False,
+            autocompletion=completion.teams,
         ),
     ] = None,
 ) -> None:

@@ -7,12 +7,17 @@ from typing import Annotated
 
 import typer
 
-from runbook.cli import output
+from runbook.cli import completion, output
 from runbook.cli.common import FileOption, JsonOption, NowOption, StateOption, command
 
 TeamOption = Annotated[
     str | None,
-    typer.Option("--team", help="Only this team's work (team id or name).", show_default=False),
+    typer.Option(
+        "--team",
+        help="Only this team's work (team id or name).",
+        show_default=False,
+        autocompletion=completion.teams,
+    ),
 ]
 
 
@@ -50,8 +55,16 @@ def status(
             else team_view(snap, tid, pull, upcoming=len(snap.tasks) if show_all else UPCOMING)
         )
         title = weekend.plan.name + (f" — {view.name}" if view is not None else "")
-        console().print(
-            briefing(snap, title=title, limit=None if show_all else 8, pull=pull, team=view)
+        out = console()
+        out.print(
+            briefing(
+                snap,
+                title=title,
+                limit=None if show_all else 8,
+                pull=pull,
+                team=view,
+                width=out.width,
+            )
         )
 
 
@@ -59,7 +72,12 @@ def status(
 def log(
     file: FileOption = None,
     state: StateOption = None,
-    task: Annotated[str | None, typer.Option("--task", help="Only this task's events.")] = None,
+    task: Annotated[
+        str | None,
+        typer.Option(
+            "--task", help="Only this task's events.", autocompletion=completion.all_tasks
+        ),
+    ] = None,
     team: TeamOption = None,
     now: NowOption = None,
     as_json: JsonOption = False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from datetime import tzinfo
 
@@ -82,36 +83,117 @@ def counts_line(states: Sequence[TaskState]) -> Text:
     return text
 
 
+FIXED, TEAM, TEXT, WORDS = "fixed", "team", "text", "words"
+"""Roles of a briefing column: ids, times, figures, markers and contacts (``FIXED``) are never
+cut; a team's name is shortened; free text (``TEXT``) is cut at the end of its line, and
+``WORDS`` (lists of ids) wraps between words instead."""
+
+_GAP = 2
+_TEAM_MIN = 8
+_TEXT_MIN = 40
+
+
+def fit_rows(roles: Sequence[str], rows: Sequence[Sequence[Text]], width: int) -> list[Text]:
+    """Lay ``rows`` out in aligned columns for a terminal ``width`` wide. The fixed cells keep
+    their width whatever it takes: when they do not fit on one line, the row goes on over more
+    lines (indented under the id); team names are shortened and free text gives way first."""
+    n = len(roles)
+    natural = [max(row[k].cell_len for row in rows) for k in range(n)]
+    shown_cols = [k for k in range(n) if natural[k] > 0 or roles[k] == FIXED]
+    body = [k for k in shown_cols if roles[k] in (FIXED, TEAM)]
+    free = [k for k in shown_cols if roles[k] in (TEXT, WORDS) and natural[k] > 0]
+    w = [min(natural[k], _TEAM_MIN) if roles[k] == TEAM else natural[k] for k in range(n)]
+    indent = (w[body[0]] + _GAP) if body else 0
+
+    # Pack the fixed and team columns into as few lines as the width allows.
+    lines: list[list[int]] = [[]]
+    for k in body:
+        line = lines[-1]
+        start = 0 if len(lines) == 1 else indent
+        used = start + sum(w[j] for j in line) + _GAP * len(line)
+        if line and used + w[k] > width:
+            lines.append([k])
+        else:
+            line.append(k)
+
+    def end_of(i: int) -> int:
+        line = lines[i]
+        start = 0 if i == 0 else indent
+        return start + sum(w[j] for j in line) + _GAP * max(0, len(line) - 1)
+
+    # Free text follows on the last line when a fair share of it fits there.
+    text_col = free[0] if free else None
+    text_inline = False
+    if text_col is not None:
+        room = width - end_of(len(lines) - 1) - _GAP
+        text_inline = room >= min(natural[text_col], _TEXT_MIN)
+    # Then the team's name takes what the free text leaves over, up to its full length.
+    for i, line in enumerate(lines):
+        for k in line:
+            if roles[k] != TEAM:
+                continue
+            slack = width - end_of(i)
+            if text_col is not None and text_inline and i == len(lines) - 1:
+                slack -= _GAP + min(natural[text_col], 50)
+            w[k] = min(natural[k], w[k] + max(0, slack))
+
+    out: list[Text] = []
+    for row in rows:
+        row_lines: list[Text] = []
+        for i, line in enumerate(lines):
+            text = Text(" " * (0 if i == 0 else indent))
+            for j, k in enumerate(line):
+                if j:
+                    text.append(" " * _GAP)
+                cell = row[k].copy()
+                cell.truncate(w[k], overflow="ellipsis", pad=True)
+                text.append_text(cell)
+            row_lines.append(text)
+        if text_col is not None and row[text_col].cell_len:
+            last = row_lines[-1]
+            start = end_of(len(lines) - 1) + _GAP if text_inline else indent
+            if not text_inline:
+                last = Text(" " * indent)
+                row_lines.append(last)
+            else:
+                last.append(" " * _GAP)
+            cell = row[text_col]
+            room = max(_TEAM_MIN, width - start)
+            if roles[text_col] == TEXT:
+                cell = cell.copy()
+                cell.truncate(room, overflow="ellipsis")
+                last.append_text(cell)
+            else:
+                wrapped = textwrap.wrap(
+                    cell.plain, room, break_long_words=False, break_on_hyphens=False
+                ) or [""]
+                last.append(wrapped[0], style=cell.style)
+                for more in wrapped[1:]:
+                    row_lines.append(Text(" " * start + more, style=cell.style))
+        for line_text in row_lines:
+            line_text.rstrip()
+            out.append(line_text)
+    return out
+
+
 def _section(
     title: str,
-    rows: Sequence[Sequence[RenderableType]],
+    roles: Sequence[str],
+    rows: Sequence[Sequence[Text]],
     limit: int | None,
+    width: int,
     *,
-    gives_way: int = 2,
     total: int | None = None,
 ) -> list[RenderableType]:
     if not rows:
         return []
-    # The mark and the figures keep their width; the id, and most of all the team's name,
-    # give way on a narrow terminal. A section whose last column gives way (free text)
-    # spreads to the width and lets that column take what is left.
-    last = gives_way == len(rows[0]) - 1
-    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False, expand=last)
-    for i, _ in enumerate(rows[0]):
-        table.add_column(
-            no_wrap=True,
-            overflow="ellipsis",
-            max_width=30 if i == 1 else (22 if i == gives_way == 2 else None),
-            ratio=1 if i == gives_way else None,
-        )
-    shown = rows if limit is None else rows[:limit]
-    for row in shown:
-        table.add_row(*row)
+    listed = rows if limit is None else rows[:limit]
     total = len(rows) if total is None else total
-    parts: list[RenderableType] = [Text(f"\n{title} ({total})", style="bold underline"), table]
-    if total > len(shown):
+    parts: list[RenderableType] = [Text(f"\n{title} ({total})", style="bold underline")]
+    parts += fit_rows(roles, listed, width)
+    if total > len(listed):
         parts.append(
-            Text(f"  … and {total - len(shown)} more (--all shows everything)", style="dim")
+            Text(f"  … and {total - len(listed)} more (--all shows everything)", style="dim")
         )
     return parts
 
@@ -123,8 +205,10 @@ def briefing(
     limit: int | None = 8,
     pull: Sequence[PullForward] = (),
     team: TeamView | None = None,
+    width: int = 100,
 ) -> Group:
-    """The one-screen bridge-call briefing (of one team's work, given its view)."""
+    """The one-screen bridge-call briefing (of one team's work, given its view), laid out for
+    a terminal ``width`` columns wide."""
     plan, zone, now = snap.plan, snap.plan.zone, snap.now
     states = snap.tasks if team is None else team.tasks
     if team is not None:
@@ -149,7 +233,8 @@ def briefing(
             )
         parts.append(line)
 
-    running = []
+    running: list[tuple[Text, ...]] = []
+    failed: list[tuple[Text, ...]] = []
     for r in view.running:
         figure = Text(f"{format_duration(r.elapsed)} of {format_duration(r.duration)}")
         if r.overrun:
@@ -159,7 +244,7 @@ def briefing(
         extra = Text(shown(r.reason), style="red") if r.failed else Text("")
         if r.resumed:
             extra = Text(shown(r.resumed), style="yellow")
-        running.append(
+        (failed if r.failed else running).append(
             (
                 mark,
                 Text(r.id, style="bold"),
@@ -169,7 +254,9 @@ def briefing(
                 extra,
             )
         )
-    parts += _section("Running now", running, limit)
+    under_way = (FIXED, FIXED, TEAM, FIXED, FIXED, TEXT)
+    parts += _section("Failed (blocked until started again)", under_way, failed, limit, width)
+    parts += _section("Running now", under_way, running, limit, width)
 
     decisions = [
         (
@@ -181,7 +268,13 @@ def briefing(
         )
         for d in view.decisions
     ]
-    parts += _section("Decision needed (go/no-go: the approvers decide)", decisions, limit)
+    parts += _section(
+        "Decision needed (go/no-go: the approvers decide)",
+        (FIXED,) * 5,  # the approvers are whom to call: never cut either
+        decisions,
+        limit,
+        width,
+    )
 
     ready = []
     for c in view.ready:
@@ -193,13 +286,15 @@ def briefing(
                 Text("▶", style="cyan"),
                 Text(c.id, style="bold"),
                 _team(c.team),
-                Text(shown(c.contact), style="dim"),
                 when,
+                Text(shown(c.contact), style="dim"),
             )
         )
-    parts += _section("Ready to start (call the team)", ready, limit)
+    parts += _section(
+        "Ready to start (call the team)", (FIXED, FIXED, TEAM, FIXED, FIXED), ready, limit, width
+    )
     if team is not None:
-        parts += _upcoming_section(snap, team)
+        parts += _upcoming_section(snap, team, width)
 
     late = [
         (
@@ -212,13 +307,19 @@ def briefing(
         )
         for w in view.late
     ]
-    parts += _section("Late (planned start passed, not started)", late, limit)
+    parts += _section(
+        "Late (planned start passed, not started)",
+        (FIXED, FIXED, TEAM, FIXED, FIXED, WORDS),
+        late,
+        limit,
+        width,
+    )
 
     if limit is None:
-        parts += pull_forward_section(snap, pull, limit)
+        parts += pull_forward_section(snap, pull, limit, width)
     else:
         soon, later = pull_forward_soon(pull, now)
-        parts += pull_forward_section(snap, soon, min(limit, 5))
+        parts += pull_forward_section(snap, soon, min(limit, 5), width)
         if later:
             lead = "  and" if soon else "\nCould be pulled forward:"
             parts.append(
@@ -233,7 +334,7 @@ def briefing(
     return Group(*parts)
 
 
-def _upcoming_section(snap: Snapshot, team: TeamView) -> list[RenderableType]:
+def _upcoming_section(snap: Snapshot, team: TeamView, width: int) -> list[RenderableType]:
     """The team's next tasks that cannot start yet, with their forecast start."""
     plan, zone = snap.plan, snap.plan.zone
     dated = plan.needs_dates(snap.forecast_finish)
@@ -259,15 +360,16 @@ def _upcoming_section(snap: Snapshot, team: TeamView) -> list[RenderableType]:
         )
     return _section(
         f"Next for {shown(team.name)} (not ready yet; forecast start)",
+        (FIXED, FIXED, FIXED, FIXED, WORDS),
         rows,
         None,
-        gives_way=4,
+        width,
         total=team.waiting,
     )
 
 
 def pull_forward_section(
-    snap: Snapshot, pull: Sequence[PullForward], limit: int | None
+    snap: Snapshot, pull: Sequence[PullForward], limit: int | None, width: int = 100
 ) -> list[RenderableType]:
     """Tasks only their not_before holds back, for planners to move forward."""
     zone = snap.plan.zone
@@ -282,7 +384,11 @@ def pull_forward_section(
         for p in pull
     ]
     return _section(
-        "Could be pulled forward (not_before → could start; nothing else holds them)", rows, limit
+        "Could be pulled forward (not_before → could start; nothing else holds them)",
+        (FIXED,) * 5,
+        rows,
+        limit,
+        width,
     )
 
 

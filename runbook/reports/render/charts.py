@@ -43,12 +43,28 @@ HISTOGRAM_LEGEND = (
 
 
 @dataclass(frozen=True, slots=True)
+class Phase:
+    """One phase of the plan folded into a bar, and the chart of its tasks to unfold."""
+
+    name: str
+    span: str  # ``Fri 18:00 – Sat 02:00``
+    tasks: int
+    critical: int  # how many of its tasks are on the critical path
+    svg: str
+
+
+@dataclass(frozen=True, slots=True)
 class Chart:
-    """An SVG Gantt chart and how many of the tasks it shows."""
+    """An SVG Gantt chart and how many of the tasks it shows; with phases, the chart has one
+    bar per phase and each phase its own chart of its tasks."""
 
     svg: str
     shown: int
     total: int
+    phases: tuple[Phase, ...] = ()
+
+
+NO_PHASE = "(no phase)"
 
 
 def _deadline_flag(plan: Plan) -> list[Flag]:
@@ -140,16 +156,39 @@ def plan_gantt(report: ReadinessReport, plan: Plan) -> Chart:
             )
     rows = [_plan_row(plan, t, t.id in near, remarks.get(t.id, "")) for t in shown]
     end = max(plan.finish, plan.deadline or plan.finish)
-    svg = gantt(
-        rows,
-        flags,
-        bands,
-        plan.start,
-        end + (end - plan.start) // 60,
-        zone,
-        label=f"Gantt chart of {plan.name}",
-    )
-    return Chart(svg, len(shown), len(order))
+    end += (end - plan.start) // 60
+
+    def chart(rows: list[Row], label: str) -> str:
+        return gantt(rows, flags, bands, plan.start, end, zone, label=label)
+
+    if not any(t.phase for t in plan.tasks):
+        return Chart(chart(rows, f"Gantt chart of {plan.name}"), len(shown), len(order))
+    groups: dict[str, list[Row]] = {}
+    members: dict[str, list[PlannedTask]] = {}
+    for task, row in zip(shown, rows, strict=True):
+        groups.setdefault(task.phase or NO_PHASE, []).append(row)
+        members.setdefault(task.phase or NO_PHASE, []).append(task)
+    bars, phases = [], []
+    for name, tasks in members.items():
+        begin, finish = min(t.es for t in tasks), max(t.ef for t in tasks)
+        critical = sum(1 for t in tasks if t.critical)
+        span = f"{clock(begin, zone)} – {clock(finish, zone)}"
+        bars.append(
+            Row(
+                name,
+                f"{len(tasks)} tasks",
+                begin,
+                finish,
+                CRITICAL if critical else TASK,
+                f"{name}: {span}, {len(tasks)} tasks, {critical} on the critical path",
+                strong=bool(critical),
+                phase=True,
+            )
+        )
+        label = f"Gantt chart of {plan.name}: {name}"
+        phases.append(Phase(name, span, len(tasks), critical, chart(groups[name], label)))
+    summary = chart(bars, f"Gantt chart of {plan.name}, one bar per phase")
+    return Chart(summary, len(shown), len(order), tuple(phases))
 
 
 def _review_row(review: Review, row: ReviewRow) -> Row:

@@ -108,6 +108,7 @@ class Row:
     outline: str | None = None
     planned: tuple[int, int] | None = None  # drawn thin and grey under the bar
     remark: str = ""  # small text after the bar, e.g. "skipped"
+    phase: bool = False  # a phase's summary bar (data-phase) rather than a task (data-task)
 
 
 def _flag_width(flag: Flag) -> float:
@@ -292,7 +293,7 @@ def _actual(row: Row, scale: Scale, x0: float, y: float) -> tuple[str, float, fl
             tip(row.note),
             fill=row.colour,
             class_="milestone",
-            data_task=row.key,
+            **_data(row),
             **stroke,
         )
         return shape, x - row.diamond, x + row.diamond
@@ -308,10 +309,14 @@ def _actual(row: Row, scale: Scale, x0: float, y: float) -> tuple[str, float, fl
         rx=2,
         fill=row.colour,
         class_="bar",
-        data_task=row.key,
+        **_data(row),
         **stroke,
     )
     return shape, x0 + first, x0 + first + cells
+
+
+def _data(row: Row) -> dict[str, str]:
+    return {"data_phase": row.key} if row.phase else {"data_task": row.key}
 
 
 def _bar(row: Row, scale: Scale, x0: float, y: float) -> str:

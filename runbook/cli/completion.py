@@ -1,0 +1,165 @@
+"""Shell completion of the values that matter: task ids (ready ones first for ``start``,
+running ones for ``done``), team ids, gate ids and readiness items, from the runbook in use.
+
+Imported by the command modules, so it imports nothing at the top: a completion reads the
+plan cached in the state file (no YAML, pydantic or networkx) and only compiles the runbook
+when no state file knows it yet. Whatever goes wrong, a completion offers nothing and prints
+nothing: a shell must never show a traceback under the cursor.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from runbook.planning.plan import Plan
+    from runbook.weekend.forecast import TaskRecord
+
+Offer = list[tuple[str, str]]  # (value, description) as Typer's autocompletion takes them
+
+
+def _paths(ctx: Any) -> tuple[Path, Path | None]:
+    """The runbook and state file the command line names (-f, --state), else the defaults."""
+    params = getattr(ctx, "params", None) or {}
+    runbook = (
+        params.get("file")
+        or params.get("file_option")
+        or os.environ.get("RUNBOOK_FILE")
+        or "runbook.yaml"
+    )
+    state = params.get("state") or os.environ.get("RUNBOOK_STATE")
+    return Path(runbook), Path(state) if state else None
+
+
+def _load(ctx: Any) -> tuple[Plan, dict[str, TaskRecord]] | None:
+    """The plan of the runbook in use and what the log says of each task; None when the
+    runbook is missing or has errors."""
+    from runbook.format.source import digest_of, read_bytes
+    from runbook.weekend.plancache import cached_plan
+    from runbook.weekend.sqlite import SQLiteStore
+    from runbook.weekend.usecases import default_state_path
+
+    runbook, state = _paths(ctx)
+    data = read_bytes(runbook)
+    digest = digest_of(data)
+    store = SQLiteStore.open(state or default_state_path(runbook), read_only=True)
+    try:
+        plan: Plan | None = cached_plan(store, digest) if store is not None else None
+        if plan is None:
+            from runbook.validation.validate import validate_bytes
+
+            plan = validate_bytes(data, source=str(runbook), warnings=False).plan
+        if plan is None:
+            return None
+        records: dict[str, TaskRecord] = {}
+        if store is not None:
+            from runbook.weekend.forecast import fold
+
+            records = fold(store.events())[0]
+        return plan, records
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _described(text: str) -> str:
+    """A title as a shell shows it beside the id: controls shown, not obeyed; short enough
+    for one line; and never read as markup (Typer renders zsh's and fish's with rich)."""
+    from rich.markup import escape
+
+    from runbook.common.text import shown
+
+    text = shown(text)
+    return escape(text if len(text) <= _DESCRIBED else text[: _DESCRIBED - 1] + "…")
+
+
+_DESCRIBED = 60
+
+
+def _safely(offer: Callable[[Any, str], Offer]) -> Callable[[Any, str], Offer]:
+    def complete(ctx: Any, incomplete: str) -> Offer:
+        try:
+            return [
+                (v, _described(h)) for v, h in offer(ctx, incomplete) if v.startswith(incomplete)
+            ]
+        except Exception:  # a missing or broken runbook, an unreadable state file
+            return []
+
+    complete.__name__ = offer.__name__
+    complete.__doc__ = offer.__doc__
+    return complete
+
+
+def _tasks(first: Callable[[Plan, dict[str, TaskRecord], int], bool]) -> Callable[..., Offer]:
+    def offer(ctx: Any, incomplete: str) -> Offer:
+        loaded = _load(ctx)
+        if loaded is None:
+            return []
+        plan, records = loaded
+        ids = [i for i, t in enumerate(plan.tasks) if t.id.startswith(incomplete)]
+        ids.sort(key=lambda i: not first(plan, records, i))
+        return [(plan.tasks[i].id, plan.tasks[i].title) for i in ids]
+
+    return offer
+
+
+def _status(records: dict[str, TaskRecord], task: str) -> str | None:
+    record = records.get(task)
+    return None if record is None or record.state is None else str(record.state)
+
+
+def _is_ready(plan: Plan, records: dict[str, TaskRecord], i: int) -> bool:
+    """Not started, and every predecessor done or skipped (or a failed task to resume)."""
+    task = plan.tasks[i]
+    status = _status(records, task.id)
+    if status == "failed":
+        return True
+    return status is None and all(
+        _status(records, p) in ("done", "skipped") for p in task.depends_on
+    )
+
+
+def _is_running(plan: Plan, records: dict[str, TaskRecord], i: int) -> bool:
+    return _status(records, plan.tasks[i].id) in ("running", "failed")
+
+
+ready_tasks = _safely(_tasks(_is_ready))
+ready_tasks.__doc__ = "Task ids, the ones ready to start first."
+running_tasks = _safely(_tasks(_is_running))
+running_tasks.__doc__ = "Task ids, the running ones first."
+all_tasks = _safely(_tasks(lambda plan, records, i: True))
+all_tasks.__doc__ = "Task ids."
+
+
+@_safely
+def teams(ctx: Any, incomplete: str) -> Offer:
+    """Team ids, with the team's name."""
+    loaded = _load(ctx)
+    return [] if loaded is None else [(t.id, t.name) for t in loaded[0].teams.values()]
+
+
+@_safely
+def gates(ctx: Any, incomplete: str) -> Offer:
+    """Gate ids (the go/no-go tasks), with the gate's title."""
+    loaded = _load(ctx)
+    if loaded is None:
+        return []
+    plan = loaded[0]
+    index = plan.index
+    return [(g, plan.tasks[index[g]].title) for g in plan.gates if g in index]
+
+
+@_safely
+def items(ctx: Any, incomplete: str) -> Offer:
+    """Readiness item ids, with the item's title."""
+    loaded = _load(ctx)
+    return [] if loaded is None else [(c.id, c.title) for c in loaded[0].readiness]
+
+
+@_safely
+def verdicts(ctx: Any, incomplete: str) -> Offer:
+    """``go`` or ``no-go``."""
+    return [("go", "carry on"), ("no-go", "stop: roll back")]

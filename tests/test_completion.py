@@ -1,0 +1,191 @@
+"""Shell completion for people typing under pressure: `runbook done dba-<TAB>` offers the ids
+of the runbook in use, asked the way a shell asks (bash, zsh, fish)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from .builders import golden_runbook
+from .conftest import EXAMPLES
+
+
+def complete(
+    line: str, cwd: Path, env: dict[str, str] | None = None, shell: str = "bash"
+) -> subprocess.CompletedProcess[str]:
+    """Ask `runbook` for the completions of ``line`` as the shell's completion script does
+    (the word being completed is the last one; an empty one after a trailing space)."""
+    words = line.split() + ([""] if line.endswith(" ") else [])
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("RUNBOOK_", "_RUNBOOK"))}
+    base |= {"_RUNBOOK_COMPLETE": f"complete_{shell}", **(env or {})}
+    if shell == "bash":
+        base |= {"COMP_WORDS": line, "COMP_CWORD": str(len(words) - 1)}
+    else:
+        base |= {"_TYPER_COMPLETE_ARGS": line, "_TYPER_COMPLETE_FISH_ACTION": "get-args"}
+    return subprocess.run(
+        [sys.executable, "-m", "runbook"], cwd=cwd, env=base, capture_output=True, text=True
+    )
+
+
+def offered(line: str, cwd: Path, env: dict[str, str] | None = None) -> list[str]:
+    result = complete(line, cwd, env)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    return result.stdout.split()
+
+
+@pytest.fixture
+def weekend(tmp_path, cli):
+    """The example weekend as ./runbook.yaml, with dba-precheck running and its state cached."""
+    shutil.copy(EXAMPLES / "cloud-migration-weekend.yaml", tmp_path / "runbook.yaml")
+    env = {
+        "RUNBOOK_FILE": str(tmp_path / "runbook.yaml"),
+        "RUNBOOK_USER": "ingrid",
+        "RUNBOOK_NOW": "2026-12-04T07:05",
+    }
+    for args in (("start", "fri-bridge-open"), ("done", "fri-bridge-open")):
+        assert cli(*args, "--at", "2026-12-04T06:00", env=env).exit_code == 0
+    for args in (("start", "freeze-changes"), ("done", "freeze-changes")):
+        assert cli(*args, "--at", "2026-12-04T06:30", env=env).exit_code == 0
+    assert cli("start", "dba-precheck", "--at", "2026-12-04T07:00", env=env).exit_code == 0
+    return tmp_path
+
+
+def test_done_dba_tab_offers_the_dba_tasks_with_the_running_one_first(weekend):
+    ids = offered("runbook done dba-", weekend)
+    assert ids[0] == "dba-precheck"
+    assert {"dba-final-backup", "dba-export-ehr", "dba-import-ehr"} <= set(ids)
+    assert all(i.startswith("dba-") for i in ids)
+
+
+def test_start_offers_the_ready_tasks_first(weekend, cli):
+    status = cli("status", "--json", env={"RUNBOOK_FILE": str(weekend / "runbook.yaml")})
+    tasks = json.loads(status.stdout)["tasks"]
+    ready = {t["id"] for t in tasks if t["status"] == "ready"}
+    assert len(ready) > 3
+    ids = offered("runbook start ", weekend)
+    assert set(ids[: len(ready)]) == ready
+    assert len(ids) == len(tasks)
+
+
+def test_a_runbook_named_with_f_is_the_one_completed(weekend, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    assert offered(f"runbook skip -f {weekend / 'runbook.yaml'} dba-pre", elsewhere) == [
+        "dba-precheck"
+    ]
+    assert offered("runbook skip dba-pre", elsewhere) == []
+
+
+def test_commands_and_options_complete(weekend):
+    assert offered("runbook st", weekend) == ["start", "status"]
+    assert "--team" in offered("runbook status --", weekend)
+
+
+def test_team_gate_and_readiness_ids_complete(tmp_path):
+    golden_runbook(tmp_path, "runbook.yaml")
+    assert offered("runbook status --team d", tmp_path) == ["dba"]
+    assert offered("runbook signoff l", tmp_path) == ["lab"]
+    assert offered("runbook decide gate-", tmp_path) == ["gate-transfer", "gate-live"]
+    assert offered("runbook decide gate-live n", tmp_path) == ["no-go"]
+    assert offered("runbook check re", tmp_path) == ["rehearsal"]
+
+
+def test_zsh_and_fish_show_the_title_beside_the_id(weekend):
+    zsh = complete("runbook done dba-pre", weekend, shell="zsh").stdout
+    assert "dba-precheck" in zsh and "DBA pre-checks" in zsh
+    fish = complete("runbook done dba-pre", weekend, shell="fish").stdout
+    assert fish.startswith("dba-precheck\tDBA pre-checks")
+
+
+@pytest.mark.parametrize(
+    "content", [None, "tasks: [not: a, runbook", "name: x\ntasks:\n  - {id: a}\n"]
+)
+def test_a_missing_or_broken_runbook_completes_nothing_and_prints_nothing(tmp_path, content):
+    if content is not None:
+        (tmp_path / "runbook.yaml").write_text(content, encoding="utf-8")
+    result = complete("runbook done a", tmp_path)
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "", "")
+
+
+def test_completion_reads_the_cached_plan_not_the_yaml(weekend):
+    code = (
+        "import sys, types\n"
+        "from runbook.cli import completion\n"
+        "ctx = types.SimpleNamespace(params={})\n"
+        "print(completion.running_tasks(ctx, 'dba-p'))\n"
+        "print(' '.join(m for m in ('yaml', 'networkx', 'runbook.validation.validate') "
+        "if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=weekend, capture_output=True, text=True, check=True
+    )
+    first, loaded = [*out.stdout.splitlines(), ""][:2]
+    assert "dba-precheck" in first
+    assert loaded == ""
+
+
+def test_completion_answers_within_150_ms_at_1000_tasks(tmp_path, cli, monkeypatch):
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.pop(0)
+    runbook = tmp_path / "runbook.yaml"
+    runbook.write_text(generate(1000), encoding="utf-8")
+    env = {"RUNBOOK_FILE": str(runbook), "RUNBOOK_NOW": "2026-12-04T18:00"}
+    assert cli("start", "t0000", "--by", "x", env=env).exit_code == 0  # caches the plan
+    from runbook.cli import completion
+
+    monkeypatch.chdir(tmp_path)
+    ctx = SimpleNamespace(params={"file": runbook})
+    completion.running_tasks(ctx, "t")  # imports paid once, as in the shell's process
+    began = time.perf_counter()
+    ids = completion.running_tasks(ctx, "t0")
+    assert time.perf_counter() - began < 0.150
+    assert ids[0] == ("t0000", "Synthetic task number 0 of the weekend")
+    assert len(ids) == 1000
+
+
+def test_runbook_show_completion_prints_the_script_for_each_shell(tmp_path):
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    for shell in ("bash", "zsh", "fish"):
+        result = subprocess.run(
+            [sys.executable, "-m", "runbook", "--show-completion", shell],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        assert f"_RUNBOOK_COMPLETE=complete_{shell}" in result.stdout
+
+
+def test_a_check_in_pays_for_completion_with_one_small_module():
+    code = (
+        "import sys\n"
+        "import runbook.cli.common, runbook.cli.output\n"
+        "before = set(sys.modules)\n"
+        "import runbook.cli.completion\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["runbook.cli.completion"]
+
+
+def test_a_title_is_shown_beside_its_id_as_data_on_one_line(tmp_path):
+    (tmp_path / "runbook.yaml").write_text(
+        "name: x\ntimezone: UTC\nstart: 2026-12-04T18:00\ntasks:\n"
+        '  - {id: a, title: "[bold red]Stop[/] the world $(rm -rf ~) and then go on '
+        'typing until the line is far too long for one", duration: 1h}\n',
+        encoding="utf-8",
+    )
+    fish = complete("runbook start ", tmp_path, shell="fish").stdout
+    assert fish.startswith("a\t[bold red]Stop[/] the world")
+    assert fish.count("\n") <= 1 and fish.rstrip().endswith("…")
