@@ -424,3 +424,27 @@ def test_a_milestone_reached_by_force_is_recorded_as_forced(write_runbook):
         (event,) = check(weekend, "done", "exported", force=True).events
         assert event.forced
         assert "predecessor not done yet" in event.data["overrode"]
+
+
+def test_asking_what_would_be_refused_gives_records_reason_and_writes_nothing(weekend):
+    before = len(weekend.events())
+    asked = weekend.would_refuse("start", "import")
+    assert len(weekend.events()) == before
+    assert asked is not None
+    assert asked.message == _refusal(check(weekend, "start", "import")).message
+    assert weekend.would_refuse("start", "export-data") is None
+
+
+def test_asking_what_would_be_refused_at_a_time_applies_that_time(weekend):
+    weekend.test_clock.now = at("2026-12-04T08:00+01:00")  # type: ignore[attr-defined]
+    check(weekend, "start", "export-data", at=at("2026-12-04T06:00+01:00"))
+    assert weekend.would_refuse("done", "export-data", at=at("2026-12-04T05:30+01:00"))
+    assert weekend.would_refuse("done", "export-data", at=at("2026-12-04T07:00+01:00")) is None
+    with pytest.raises(InputError, match="in the future"):
+        weekend.would_refuse("done", "export-data", at=at("2026-12-04T09:00+01:00"))
+
+
+def test_a_time_told_is_read_in_the_runbooks_zone_on_the_clocks_day(weekend):
+    assert weekend.read_time("10:05") == at("2026-12-04T10:05+01:00")
+    with pytest.raises(InputError, match="the time 25:99"):
+        weekend.read_time("25:99", what="the time")

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from runbook.tui.app import MissionControl
-from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen, RefusedScreen
+from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen
 from runbook.tui.widgets import TaskTable
 from runbook.weekend.usecases import Weekend
 
 from .tui_helpers import FRIDAY_1820, control_app, until
-from .weekend_helpers import FakeClock
+from .weekend_helpers import FakeClock, at
 
 
 @pytest.fixture
@@ -58,30 +58,103 @@ async def test_cancelling_the_confirmation_records_nothing(app):
         assert _events(app) == before
 
 
-async def test_a_refusal_is_shown_and_can_be_forced_deliberately(app):
+async def test_a_start_that_will_be_refused_says_why_in_the_first_dialog(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = _events(app)
+        await _select(pilot, app, "export")
+        await pilot.press("s")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.verdict.refused is not None
+        assert "export cannot start: predecessor not done yet: go-no-go" in str(
+            app.screen.query_one("#refusal").render()
+        )
+        await pilot.press("enter")  # Enter does not record a refused check-in
+        await pilot.pause()
+        assert _events(app) == before
+
+
+async def test_the_force_button_of_a_refused_start_records_it_as_forced(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "export")
-        await pilot.press("s", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, RefusedScreen)
-        assert "export cannot start: predecessor not done yet: go-no-go" in app.screen.message
-        assert _events(app)[-1][1] == "note"  # nothing recorded yet
-        await pilot.press("f")
+        await pilot.press("s")
+        await pilot.click("#force")
         await pilot.pause()
         assert _events(app)[-1] == ("export", "start", "coordinator")
         assert app.snap.by_id("export").forced
 
 
-async def test_closing_a_refusal_records_nothing(app):
+async def test_f_forces_a_refused_start_from_the_first_dialog(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "export")
+        await pilot.press("s", "f")
+        await pilot.pause()
+        assert _events(app)[-1] == ("export", "start", "coordinator")
+        assert app.snap.by_id("export").forced
+
+
+async def test_cancelling_a_refused_start_records_nothing(app):
     async with app.run_test(size=(120, 40)) as pilot:
         before = _events(app)
         await _select(pilot, app, "export")
-        await pilot.press("s", "enter")
-        await pilot.pause()
-        await pilot.press("escape")
+        await pilot.press("s", "escape")
         await pilot.pause()
         assert _events(app) == before
-        assert not isinstance(app.screen, RefusedScreen)
+        assert not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_a_check_in_refused_after_the_dialog_is_shown_and_can_be_forced(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "backup")
+        await pilot.press("d")
+        # Another terminal finishes backup while the dialog is open.
+        with Weekend.open(
+            app.weekend.runbook_path, app.weekend.state_path, clock=app.weekend.clock
+        ) as other:
+            other.record("done", ["backup"], actor="sanne", host="pc2")
+        await pilot.press("enter")
+        await pilot.pause()
+        # The dialog asks again at Enter: the refusal is shown there, nothing recorded.
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "already done" in (app.screen.verdict.refused or "")
+        assert [e for e in _events(app) if e[1] == "done" and e[0] == "backup"] == [
+            ("backup", "done", "sanne")
+        ]
+
+
+async def test_a_done_told_at_an_earlier_time_records_that_time(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "backup")
+        await pilot.press("d", *"18:15", "enter")
+        await pilot.pause()
+        with Weekend.open(app.weekend.runbook_path, app.weekend.state_path) as other:
+            last = other.events()[-1]
+        assert (last.task, last.kind) == ("backup", "done")
+        assert last.at == int(at("2026-12-04T18:15+01:00").timestamp())
+
+
+async def test_a_time_that_cannot_be_read_is_said_in_the_dialog_and_records_nothing(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = _events(app)
+        await _select(pilot, app, "backup")
+        await pilot.press("d", *"25:99", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "25:99" in (app.screen.verdict.problem or "")
+        assert _events(app) == before
+
+
+async def test_a_start_told_before_its_predecessor_finished_is_refused_in_the_dialog(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "backup")
+        await pilot.press("u", "enter")  # backup is waiting again
+        await pilot.pause()
+        before = _events(app)
+        await _select(pilot, app, "backup")
+        await pilot.press("s", *"18:05", "enter")  # freeze finished at 18:10
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.verdict.refused is not None
+        assert _events(app) == before
 
 
 async def test_fail_asks_for_a_reason_and_logs_it(app):

@@ -40,7 +40,8 @@ def test_the_timeline(snap_compare, app):
 
 
 def test_a_refusal(snap_compare, app):
-    """Starting a task whose predecessor is not done: the reason, and a way to force it."""
+    """Starting a task whose predecessor is not done: the reason in the first dialog, before
+    anything is confirmed, with Force and Cancel instead of Confirm."""
 
     async def select_export(pilot) -> None:
         from runbook.tui.widgets import TaskTable
@@ -48,9 +49,7 @@ def test_a_refusal(snap_compare, app):
         app.query_one(TaskTable).select("export")
         await pilot.pause()
 
-    assert snap_compare(
-        app, terminal_size=(120, 40), run_before=select_export, press=["s", "enter"]
-    )
+    assert snap_compare(app, terminal_size=(120, 40), run_before=select_export, press=["s"])
 
 
 @pytest.fixture

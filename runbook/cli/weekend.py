@@ -8,10 +8,8 @@ from pathlib import Path
 
 from runbook.cli import output
 from runbook.cli.common import runbook_file, state_file
-from runbook.common.errors import InputError
-from runbook.format.durations import TimeError, parse_moment
 from runbook.planning.plan import Plan
-from runbook.weekend.usecases import Weekend, system_clock
+from runbook.weekend.usecases import Weekend, read_moment, system_clock
 
 
 def open_weekend(
@@ -51,12 +49,7 @@ def moment(text: str, weekend: Weekend, *, option: str) -> datetime:
 def _read_time(text: str, zone: tzinfo, reference: datetime, option: str) -> datetime:
     """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day)."""
     notes: list[str] = []
-    try:
-        moment = parse_moment(text, zone, reference, notes=notes)
-    except (TimeError, ValueError) as exc:
-        raise InputError(
-            f"{option} {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"
-        ) from None
+    moment = read_moment(text, zone, reference, what=option, notes=notes)
     for note in notes:
         output.warning(f"{option} {note}")
     return moment
@@ -75,9 +68,4 @@ def pretend_now(now: str | None, zone: tzinfo) -> int:
     current = system_clock()
     if not text:
         return int(current.timestamp())
-    try:
-        return int(parse_moment(text, zone, current).timestamp())
-    except (TimeError, ValueError) as exc:
-        raise InputError(
-            f"--now {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"
-        ) from None
+    return int(read_moment(text, zone, current, what="--now").timestamp())

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.app import App
 
 from runbook.common.errors import RunbookError
 from runbook.common.text import shown
-from runbook.tui.screens import ConfirmScreen, RefusedScreen
+from runbook.tui.screens import Answer, ConfirmScreen, RefusedScreen, Verdict
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import contact
@@ -30,6 +30,7 @@ PAST = {
     "undo": "undone",
     "note": "note added to",
 }
+TOLD = {"start", "done"}  # kinds whose time may be told by phone, like the CLI's --at
 ASK = {
     "fail": "What went wrong? (for the log)",
     "skip": "Why is it not needed? (for the log)",
@@ -64,8 +65,8 @@ def recorded(kind: str, task: str | None, forced: bool) -> str:
 
 @dataclass
 class CheckInFlow:
-    """A check-in from the keyboard: confirm it, record it through the same rules as the
-    CLI, and on a refusal show why and offer to force it deliberately."""
+    """A check-in from the keyboard: ask the core what it would refuse, confirm it (or force
+    it deliberately), and record it through the same rules as the CLI."""
 
     app: App[None]
     weekend: Weekend
@@ -74,30 +75,54 @@ class CheckInFlow:
     recorded: Callable[[], None]  # called after something was recorded
 
     def begin(self, kind: str, task_id: str, snap: Snapshot) -> None:
-        """Ask to confirm (and for the reason or note the kind needs)."""
+        """Ask to confirm (and for the reason or note the kind needs, and for a start or a
+        finish the time it happened); a check-in the rules would refuse says so here."""
         self.app.push_screen(
             ConfirmScreen(
-                question(kind, task_id), detail(snap, task_id, self.actor), ASK.get(kind)
+                question(kind, task_id),
+                detail(snap, task_id, self.actor),
+                ASK.get(kind),
+                when=kind in TOLD,
+                check=lambda told: self.verdict(kind, task_id, told),
             ),
-            lambda text: self.record(kind, task_id, text),
+            lambda answer: self.record(kind, task_id, answer),
         )
 
-    def record(self, kind: str, task_id: str, text: str | None, force: bool = False) -> None:
+    def verdict(self, kind: str, task_id: str, told: str) -> Verdict:
+        """What the core says of this check-in at the time told ("": now), writing nothing."""
+        try:
+            at = self.weekend.read_time(told, what="the time") if told.strip() else None
+            refused = self.weekend.would_refuse(kind, task_id, at=at)
+        except RunbookError as exc:
+            return Verdict(problem=exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        if refused is None:
+            return Verdict(at=at)
+        return Verdict(at, None, refused.message, refused.hint, refused.forceable)
+
+    def record(self, kind: str, task_id: str, answer: Answer | None) -> None:
         """Record the confirmed check-in (nothing when the dialog was cancelled)."""
-        if text is None:
+        if answer is None:
             return
         try:
             result = self.weekend.record(
-                kind, [task_id], actor=self.actor, host=self.host, note=text or None, force=force
+                kind,
+                [task_id],
+                actor=self.actor,
+                host=self.host,
+                at=answer.at,
+                note=answer.text or None,
+                force=answer.force,
             )
         except RunbookError as exc:
             self.app.push_screen(RefusedScreen(exc.message, exc.hint, False))
             return
         if result.refused:
+            # Recorded by someone else between the dialog and now: say so, offer to force.
             _, refusal = result.refused[0]
+            forced = replace(answer, force=True)
             self.app.push_screen(
                 RefusedScreen(refusal.message, refusal.hint, refusal.forceable),
-                lambda forced: self.record(kind, task_id, text, True) if forced else None,
+                lambda force: self.record(kind, task_id, forced) if force else None,
             )
             return
         for event in result.events:

@@ -10,14 +10,14 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runbook.common.errors import InputError, InvalidRunbook, Refused, StateError
 from runbook.common.problems import did_you_mean
+from runbook.format.durations import TimeError, format_duration, parse_moment
 from runbook.format.durations import clock as show_time
-from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend import checkpoint, open_store, rules
 from runbook.weekend.events import CHECK_IN_KINDS, REASON_KINDS, Event, EventKind, NewEvent
@@ -304,6 +304,37 @@ class Weekend:
 
         return resolve_team(self.plan, given)
 
+    def read_time(
+        self, text: str, *, what: str = "--at", notes: list[str] | None = None
+    ) -> datetime:
+        """A time told by someone (``10:05`` is today by the weekend's clock, in the runbook's
+        zone; else ISO 8601), as both faces read it; InputError in plain words otherwise."""
+        return read_moment(text, self.plan.zone, self.clock(), what=what, notes=notes)
+
+    def would_refuse(
+        self, kind: str, task_id: str, *, at: datetime | None = None
+    ) -> Refused | None:
+        """Why ``record(kind, [task_id], at=at)`` would be refused, asked before confirming:
+        the same rules, on the events as they are now, writing nothing. A time that cannot be
+        recorded at all (in the future) raises InputError, as ``record`` does."""
+        now = self.now()
+        when = now if at is None else _epoch(at)
+        rules.not_future(self.plan, when, now)
+        if at is not None:
+            try:
+                rules.near_weekend(self.plan, when, now, force=False)
+            except Refused as refused:
+                return refused
+        task_id = self.resolve(task_id)
+        records: dict[str, TaskRecord] = {}
+        if self.store is not None:
+            # Read like a check-in reads (from the checkpoint), without its write lock:
+            # ``record`` checks again under the lock, so a check-in in between is still caught.
+            (records, _), _, _ = checkpoint.load(self.store)
+        return rules.refusal(
+            self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when
+        )
+
     # -- writing ---------------------------------------------------------------------
     def record(
         self,
@@ -510,6 +541,19 @@ class CheckIn:
         baseline (negative: behind). One forward pass, no full snapshot."""
         finish = forecast_finish(plan, self.records, self.now)
         return finish, (self.baseline_plan or plan).finish - finish
+
+
+def read_moment(
+    text: str, zone: tzinfo, reference: datetime, *, what: str, notes: list[str] | None = None
+) -> datetime:
+    """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day), or an
+    InputError naming ``what`` was given (``--at``, ``--now``, the dialog's field)."""
+    try:
+        return parse_moment(text, zone, reference, notes=notes)
+    except (TimeError, ValueError) as exc:
+        raise InputError(
+            f"{what} {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"
+        ) from None
 
 
 def _fixed(moment: datetime) -> Clock:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runbook.tui.screens.dialogs import AskScreen, ConfirmScreen, RefusedScreen
+from runbook.tui.screens.dialogs import Answer, AskScreen, ConfirmScreen, RefusedScreen, Verdict
 from runbook.tui.screens.help import HelpScreen
 
-__all__ = ["AskScreen", "ConfirmScreen", "HelpScreen", "RefusedScreen"]
+__all__ = ["Answer", "AskScreen", "ConfirmScreen", "HelpScreen", "RefusedScreen", "Verdict"]

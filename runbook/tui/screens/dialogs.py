@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,34 +18,100 @@ from textual.widgets import Button, Input, Label, Static
 from runbook.common.text import shown
 
 
-class ConfirmScreen(ModalScreen[str | None]):
-    """Ask before recording; with ``ask`` set, a text (reason or note) is required.
-    Dismisses with the text ("" when none is asked for), or None when cancelled."""
+@dataclass(frozen=True)
+class Verdict:
+    """What the core says of a check-in at the time typed: a time it cannot take
+    (``problem``), a refusal (its reason, hint and whether it may be forced), or neither."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    at: datetime | None = None
+    problem: str | None = None
+    refused: str | None = None
+    hint: str | None = None
+    forceable: bool = True
 
-    def __init__(self, question: str, detail: str = "", ask: str | None = None) -> None:
+
+@dataclass(frozen=True)
+class Answer:
+    """A confirmed check-in: the reason or note typed, the time told (None: now), forced."""
+
+    text: str = ""
+    at: datetime | None = None
+    force: bool = False
+
+
+class ConfirmScreen(ModalScreen[Answer | None]):
+    """Ask before recording; with ``ask`` set, a text (reason or note) is required; with
+    ``when``, a time told by phone may be typed. ``check`` asks the core, before anything is
+    recorded, what it would refuse at that time: a refusal is shown here, with Force and
+    Cancel instead of Confirm. Dismisses with the Answer, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("f", "force", "Force it", show=False),
+    ]
+
+    def __init__(
+        self,
+        question: str,
+        detail: str = "",
+        ask: str | None = None,
+        *,
+        when: bool = False,
+        check: Callable[[str], Verdict] | None = None,
+    ) -> None:
         super().__init__()
         self.question = question
         self.detail = detail
         self.ask = ask
+        self.when = when
+        self.check = check or (lambda _: Verdict())
+        self.verdict = self.check("")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(Text(shown(self.question)), id="question")
             if self.detail:
                 yield Static(Text(shown(self.detail, one_line=False)), id="detail")
+            yield Static(id="refusal")
             if self.ask:
                 yield Input(placeholder=self.ask, id="text")
+            if self.when:
+                yield Input(placeholder="When (blank: now): 10:05 or 2026-12-05T10:05", id="when")
+            yield Static(id="problem", classes="problem")
             with Horizontal(id="buttons"):
                 yield Button("Confirm (Enter)", variant="primary", id="confirm")
+                yield Button("Force (F)", variant="error", id="force")
                 yield Button("Cancel (Esc)", id="cancel")
 
     def on_mount(self) -> None:
+        self._show(self.verdict)
         if self.ask:
             self.query_one("#text", Input).focus()
+        elif self.verdict.refused:
+            # Enter must not record a refused check-in: it lands on Cancel, F forces.
+            self.query_one("#cancel", Button).focus()
+        elif self.when:
+            self.query_one("#when", Input).focus()
         else:
             self.query_one("#confirm", Button).focus()
+
+    def _show(self, verdict: Verdict) -> None:
+        """Show the refusal (or none) and the problem with the time (or none)."""
+        self.verdict = verdict
+        refusal = self.query_one("#refusal", Static)
+        refused = verdict.refused is not None
+        if refused:
+            text = Text(f"REFUSED: {shown(verdict.refused or '', one_line=False)}")
+            if verdict.hint:
+                text.append(f"\nhint: {shown(verdict.hint)}")
+            refusal.update(text)
+        refusal.display = refused
+        self.query_one("#dialog").set_class(refused, "refused")
+        self.query_one("#confirm", Button).display = not refused
+        self.query_one("#force", Button).display = refused and verdict.forceable
+        problem = self.query_one("#problem", Static)
+        problem.update(Text(shown(verdict.problem or "", one_line=False)))
+        problem.display = verdict.problem is not None
 
     def on_input_submitted(self) -> None:
         self._confirm()
@@ -50,18 +119,30 @@ class ConfirmScreen(ModalScreen[str | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "confirm":
             self._confirm()
+        elif event.button.id == "force":
+            self._confirm(force=True)
         else:
             self.dismiss(None)
 
-    def _confirm(self) -> None:
+    def _confirm(self, force: bool = False) -> None:
+        text = ""
         if self.ask:
             text = self.query_one("#text", Input).value.strip()
             if not text:
                 self.notify(f"{self.ask}: please fill it in", severity="warning")
                 return
-            self.dismiss(text)
-        else:
-            self.dismiss("")
+        told = self.query_one("#when", Input).value if self.when else ""
+        verdict = self.check(told)
+        self._show(verdict)
+        if verdict.problem is not None:
+            return
+        if verdict.refused is not None and not (force and verdict.forceable):
+            return  # the refusal is on screen: only Force records it
+        self.dismiss(Answer(text, verdict.at, force=verdict.refused is not None))
+
+    def action_force(self) -> None:
+        if self.verdict.refused is not None and self.verdict.forceable:
+            self._confirm(force=True)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
