@@ -339,3 +339,19 @@ async def test_tasks_that_can_all_start_now_are_listed_critical_first_then_most_
         ready = str(app.query_one("#ready").render())
         assert ready.index("short") < ready.index("long") < ready.index("mid")
     weekend.close()
+
+
+async def test_the_log_tab_opens_an_event_in_full_with_enter(app):
+    from runbook.tui.screens import EventScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EventScreen)
+        assert "tape library online" in str(app.screen.query_one("#detail").render())
+        await pilot.press("escape")
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.focused is app.query_one(TaskTable)

@@ -215,3 +215,33 @@ async def test_the_event_log_appends_new_events_and_starts_over_on_a_new_generat
         log.events = events[:1]
         await pilot.pause()
         assert log.row_count == 1
+
+
+async def test_the_progress_panel_shows_a_long_team_name_whole_when_there_is_room(weekend):
+    panel = ProgressPanel("Teams")
+    async with Alone(panel).run_test(size=(60, 8)) as pilot:
+        panel.rows = tuple(progress_by(weekend.snapshot(), "team"))
+        await pilot.pause()
+        assert "Application owners " in _text(panel)  # 18 characters: cut to 16 before
+
+
+async def test_enter_on_a_log_row_shows_the_whole_event_with_its_note(weekend):
+    note = "tape library online; " * 8 + "the end of a long note"
+    weekend.record("note", ["backup"], actor="sanne", host="pc2", note=note)
+    log = EventLog(zone=weekend.plan.zone)
+    async with Alone(log).run_test(size=(100, 30)) as pilot:
+        log.events = weekend.events()
+        await pilot.pause()
+        log.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        from runbook.tui.screens import EventScreen
+
+        screen = pilot.app.screen
+        assert isinstance(screen, EventScreen)
+        shown_text = str(screen.query_one("#detail").render())
+        assert "the end of a long note" in shown_text
+        assert "sanne on pc2" in shown_text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, EventScreen)

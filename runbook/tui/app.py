@@ -170,6 +170,11 @@ class MissionControl(DataApp):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "timeline" and self.snap is not None:
             self.query_one(Timeline).snapshot = self.snap
+        # The keys act on what the tab shows: the table's rows, or the log's (Enter: in full).
+        if event.pane.id == "log":
+            self.query_one(EventLog).focus()
+        elif event.pane.id == "tasks":
+            self.query_one(TaskTable).focus()
 
     # -- actions ---------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

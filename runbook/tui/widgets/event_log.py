@@ -19,7 +19,7 @@ COLUMNS = ("#", "When", "Task", "What", "By", "Note")
 
 class EventLog(DataTable[Any]):
     """Appends only the events it has not shown; starts over when the events are folded again
-    (a replay moved on: ``generation`` went up)."""
+    (a replay moved on: ``generation`` went up). Enter on a row shows that event in full."""
 
     # The live list of events in force grows in place: every assignment is looked at.
     events: reactive[Sequence[Event]] = reactive((), always_update=True, init=False)
@@ -30,6 +30,7 @@ class EventLog(DataTable[Any]):
         self.generation = 0  # of the events given
         self._shown_generation = 0
         self._logged = 0
+        self._by_key: dict[str, Event] = {}
 
     def on_mount(self) -> None:
         for label in COLUMNS:
@@ -40,6 +41,7 @@ class EventLog(DataTable[Any]):
             self._shown_generation = self.generation
             self.clear()
             self._logged = 0
+            self._by_key.clear()
         for event in events[self._logged :]:
             what = Text(shown(event.summary))
             if event.forced:
@@ -53,6 +55,14 @@ class EventLog(DataTable[Any]):
                 Text(shown(event.note)),
                 key=str(event.seq),
             )
+            self._by_key[str(event.seq)] = event
         if len(events) > self._logged:
             self.move_cursor(row=self.row_count - 1, animate=False)
         self._logged = len(events)
+
+    def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
+        from runbook.tui.screens import EventScreen
+
+        event = self._by_key.get(str(message.row_key.value))
+        if event is not None:
+            self.app.push_screen(EventScreen(event, self.zone))

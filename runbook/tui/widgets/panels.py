@@ -110,8 +110,8 @@ class RecentPanel(Panel[Event]):
 
     def line(self, row: Event) -> Text:
         line = Text(clock(row.at, self.zone)[4:], style="dim")
-        line.append(f" {row.task or '—'} ", style="bold")
-        line.append(row.summary, style=EVENT_STYLE.get(row.kind, ""))
+        line.append(f" {shown(row.task) if row.task else '—'} ", style="bold")
+        line.append(shown(row.summary), style=EVENT_STYLE.get(row.kind, ""))
         if row.forced:
             line.append(" FORCED", style="bold yellow")
         line.append(f" {shown(row.actor)}", style="dim")
@@ -126,7 +126,9 @@ class ProgressPanel(Panel[Progress]):
     LIMIT = None
 
     def line(self, row: Progress) -> Text:
-        line = Text(f"{shown(row.label)[:16]:<16} ")
+        # The name takes the room the bar and the count leave (at least 16 cells).
+        room = max(16, self.content_size.width - 10 - len(f" {row.finished}/{row.total}") - 1)
+        line = Text(f"{shown(row.label)[:room]:<{room}} ")
         line.append(bar(row.weighted, 10))
         line.append(f" {row.finished}/{row.total}")
         return line
