@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from runbook.weekend.events import Event
-from runbook.weekend.forecast import TaskRecord, apply_event, restate
+from runbook.weekend.forecast import TaskRecord, fold, restate
 
 if TYPE_CHECKING:
     from runbook.weekend.store import EventStore
@@ -78,16 +78,7 @@ def decode(text: str) -> Folded | None:
 
 def fold_from(folded: Folded, events: Sequence[Event]) -> Folded:
     """Fold ``events`` (those after the checkpoint) onto a checkpoint's records, in place."""
-    records, runbook_events = folded
-    for event in events:
-        if event.task is None:
-            runbook_events.append(event)
-            continue
-        record = records.get(event.task)
-        if record is None:
-            record = records[event.task] = TaskRecord()
-        apply_event(record, event)
-    return records, runbook_events
+    return fold(events, *folded)
 
 
 def load(store: EventStore) -> tuple[Folded, int, int]:

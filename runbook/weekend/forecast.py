@@ -126,10 +126,16 @@ def as_of(events: Sequence[Event], now: int) -> tuple[list[Event], int]:
     return kept, len(events) - len(kept)
 
 
-def fold(events: Iterable[Event]) -> tuple[dict[str, TaskRecord], list[Event]]:
-    """Per-task records from the event log, and the runbook-level events (baselines)."""
-    records: dict[str, TaskRecord] = {}
-    runbook_events: list[Event] = []
+def fold(
+    events: Iterable[Event],
+    records: dict[str, TaskRecord] | None = None,
+    runbook_events: list[Event] | None = None,
+) -> tuple[dict[str, TaskRecord], list[Event]]:
+    """Per-task records from the event log, and the runbook-level events (baselines); given
+    records and runbook events already folded (a checkpoint, a live view), the events are
+    folded onto them, in place."""
+    records = {} if records is None else records
+    runbook_events = [] if runbook_events is None else runbook_events
     for event in events:
         if event.task is None:
             runbook_events.append(event)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from runbook.weekend import open_store
 from runbook.weekend.events import Event
-from runbook.weekend.forecast import Snapshot, TaskRecord, apply_event
+from runbook.weekend.forecast import Snapshot, TaskRecord, fold
 from runbook.weekend.usecases import Weekend
 
 if TYPE_CHECKING:
@@ -107,13 +107,7 @@ class Live:
         """Fold one event into the records."""
         self.last_seq = max(self.last_seq, event.seq)
         self.recent.append(event)
-        if event.task is None:
-            self.runbook_events.append(event)
-            return
-        record = self.records.get(event.task)
-        if record is None:
-            record = self.records[event.task] = TaskRecord()
-        apply_event(record, event)
+        fold((event,), self.records, self.runbook_events)
 
     def snapshot(self, now: int | None = None) -> Snapshot:
         """Every task's state and the forecast, from the records in memory."""
