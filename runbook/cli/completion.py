@@ -10,7 +10,7 @@ nothing: a shell must never show a traceback under the cursor.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,44 +93,36 @@ def _safely(offer: Callable[[Any, str], Offer]) -> Callable[[Any, str], Offer]:
     return complete
 
 
-def _tasks(first: Callable[[Plan, dict[str, TaskRecord], int], bool]) -> Callable[..., Offer]:
+def _tasks(first: frozenset[str]) -> Callable[..., Offer]:
+    """Task ids starting with what is typed; those whose status is in ``first`` first."""
+
     def offer(ctx: Any, incomplete: str) -> Offer:
         loaded = _load(ctx)
         if loaded is None:
             return []
         plan, records = loaded
         ids = [i for i, t in enumerate(plan.tasks) if t.id.startswith(incomplete)]
-        ids.sort(key=lambda i: not first(plan, records, i))
+        statuses = _statuses(plan, records) if first else []
+        ids.sort(key=lambda i: statuses[i] not in first if first else False)
         return [(plan.tasks[i].id, plan.tasks[i].title) for i in ids]
 
     return offer
 
 
-def _status(records: dict[str, TaskRecord], task: str) -> str | None:
-    record = records.get(task)
-    return None if record is None or record.state is None else str(record.state)
+def _statuses(plan: Plan, records: dict[str, TaskRecord]) -> Sequence[str]:
+    """Each task's status now, by the forecast's own forward pass (the core's rule)."""
+    import time
+
+    from runbook.weekend.forecast import forward
+
+    return forward(plan, records, int(time.time()))[2]
 
 
-def _is_ready(plan: Plan, records: dict[str, TaskRecord], i: int) -> bool:
-    """Not started, and every predecessor done or skipped (or a failed task to resume)."""
-    task = plan.tasks[i]
-    status = _status(records, task.id)
-    if status == "failed":
-        return True
-    return status is None and all(
-        _status(records, p) in ("done", "skipped") for p in task.depends_on
-    )
-
-
-def _is_running(plan: Plan, records: dict[str, TaskRecord], i: int) -> bool:
-    return _status(records, plan.tasks[i].id) in ("running", "failed")
-
-
-ready_tasks = _safely(_tasks(_is_ready))
+ready_tasks = _safely(_tasks(frozenset({"ready", "failed"})))  # failed: to be resumed
 ready_tasks.__doc__ = "Task ids, the ones ready to start first."
-running_tasks = _safely(_tasks(_is_running))
+running_tasks = _safely(_tasks(frozenset({"running", "failed"})))
 running_tasks.__doc__ = "Task ids, the running ones first."
-all_tasks = _safely(_tasks(lambda plan, records, i: True))
+all_tasks = _safely(_tasks(frozenset()))
 all_tasks.__doc__ = "Task ids."
 
 
