@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -139,6 +140,7 @@ def readiness(
         learn_from_rehearsal=learn,
         runs=runs,
         seed=seed,
+        replay=bool(now or os.environ.get("RUNBOOK_NOW")),
     )
     _emit(_render("readiness", report, fmt), fmt, out)
     if report.plan is None:  # the report says NO-GO; the exit code says the input is bad

@@ -31,7 +31,6 @@ from runbook.weekend.forecast import (
     SKIPPED,
     Snapshot,
     TaskRecord,
-    as_of,
     fold,
 )
 from runbook.weekend.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
@@ -186,9 +185,10 @@ def _as_of(
     state: str | os.PathLike[str] | None,
     plan: Plan,
     now: int,
+    replay: bool,
 ) -> _AsOf:
-    """The weekend's events at or before ``now`` (the state file must be this runbook's),
-    folded, with the forecast when a task has been checked in."""
+    """The weekend's events (in a replay, those at or before ``now``: the state file must be
+    this runbook's), folded, with the forecast when a task has been checked in."""
     if state is None or not Path(state).exists():
         return _AsOf()
     from datetime import UTC, datetime
@@ -199,12 +199,13 @@ def _as_of(
         return datetime.fromtimestamp(now, UTC)
 
     with Weekend.open(runbook_path, state, clock=at_now, compiled=plan, read_only=True) as weekend:
-        events, later = as_of(weekend.events(), now)
-        records, runbook_events = fold(events)
-        found = _AsOf(records, runbook_events, later=later)
+        weekend.replay = replay
+        records, runbook_events = fold(weekend.events(now))
+        found = _AsOf(records, runbook_events, later=weekend.later_events)
         if any(r.state is not None for r in records.values()):
             found.snapshot = weekend.snapshot_of(records, runbook_events, now)
-        found.notices = list(weekend.notices)
+        # The report says itself what it leaves out of a replay.
+        found.notices = [n for n in weekend.notices if n != weekend.later_notice]
     return found
 
 
@@ -218,12 +219,15 @@ def readiness(
     runs: int = 10_000,
     seed: int = 0,
     validation: Validation | None = None,
+    replay: bool = True,
 ) -> ReadinessReport:
     """Build the readiness report of a runbook at ``now`` (with its state file's decisions,
     sign-offs, checks and check-ins up to then, and a dress rehearsal's state file when
     given; ``learn_from_rehearsal`` simulates with the rehearsal's suggested estimates where
     the runbook has none or the rehearsal overran the pessimistic figure); ``validation`` is
-    the runbook's, when the caller already has it."""
+    the runbook's, when the caller already has it. ``replay``: ``now`` is a moment to look
+    back at (``--now``), so what was recorded for later is left out, as every command does;
+    at the live clock every recorded event counts."""
     if learn_from_rehearsal and rehearsal is None:
         raise InputError("--learn needs a dress rehearsal's state file: give --rehearsal STATE")
     result = validation if validation is not None else validate_path(runbook_path)
@@ -248,7 +252,7 @@ def readiness(
     if result.warnings:
         warnings = count(result.warning_count, "warning")
         findings.append(Finding("valid", "info", "the runbook is valid with " + warnings))
-    weekend = _as_of(runbook_path, state, plan, now)
+    weekend = _as_of(runbook_path, state, plan, now, replay)
     report.snapshot, report.later_events = weekend.snapshot, weekend.later
     findings += [Finding("baseline", "info", n) for n in weekend.notices if report.live]
     _missing(report, model, plan)

@@ -69,6 +69,7 @@ class Weekend:
     # must not hide a check-in just made on another).
     replay: bool = False
     later_events: int = 0  # events after the replayed moment, left out of the last read
+    later_notice: str | None = None  # the notice that says so (a report says it its own way)
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -183,12 +184,14 @@ class Weekend:
     def note_later_events(self, later: int, now: int) -> None:
         """Say, as a notice, that a replay at ``now`` leaves ``later`` events out."""
         self.later_events = later
-        self.notices = [n for n in self.notices if not n.startswith(_AS_OF)]
+        self.notices = [n for n in self.notices if n != self.later_notice]
+        self.later_notice = None
         if later:
             from runbook.common.display import count  # only for a notice: off the hot path
 
             taken = show_time(now, self.plan.zone, with_date=True)
-            self.notices.append(f"{_AS_OF}{taken}; {count(later, 'later event')} not shown")
+            self.later_notice = f"as of {taken}; {count(later, 'later event')} not shown"
+            self.notices.append(self.later_notice)
 
     def note_orphans(self, events: Sequence[Event]) -> None:
         """Say, as a notice, which recorded tasks are no longer in the runbook (renamed or
@@ -496,7 +499,6 @@ class Weekend:
         return event
 
 
-_AS_OF = "as of "
 _ORPHANS = "events recorded for tasks no longer in the runbook: "
 
 
