@@ -7,6 +7,7 @@ networkx unless the runbook changed since the last command.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,6 +30,7 @@ from runbook.common.text import shown
 from runbook.weekend.events import EventKind
 
 if TYPE_CHECKING:
+    from runbook.weekend.usecases import Weekend
     from runbook.weekend.views.checkin import CheckedIn
 
 _IDS_HELP = "Task ids (a unique prefix will do)."
@@ -52,7 +54,7 @@ RunningId = Annotated[
 Reason = Annotated[str, typer.Option("--reason", help="Why, in a few words (for the log).")]
 
 
-def _check_in(
+def check_in(
     kind: EventKind,
     ids: list[str],
     *,
@@ -63,7 +65,10 @@ def _check_in(
     force: bool,
     as_json: bool,
     note: str | None = None,
+    value: Callable[[Weekend, int], int | None] | None = None,
 ) -> None:
+    """Record a check-in (or, given ``value``, a revision: what it says, read once the
+    weekend is open, from the moment it is recorded for) and say what it changed."""
     from runbook.cli.weekend import moment, open_weekend, show_notices
     from runbook.format.durations import clock
     from runbook.weekend.views.checkin import checked_in, standing
@@ -71,8 +76,11 @@ def _check_in(
     with open_weekend(file, state, create=True) as weekend:
         show_notices(weekend)
         when = moment(at, weekend, option="--at") if at else None
+        said = None
+        if value is not None:
+            said = value(weekend, int(when.timestamp()) if when else weekend.now())
         result = weekend.record(
-            kind, ids, actor=actor(by), host=host(), at=when, note=note, force=force
+            kind, ids, actor=actor(by), host=host(), at=when, note=note, force=force, value=said
         )
         zone = weekend.plan.zone
         if result.baseline is not None and not as_json:
@@ -129,7 +137,7 @@ def start(
     as_json: JsonOption = False,
 ) -> None:
     """Check in: a team starts these tasks."""
-    _check_in(
+    check_in(
         EventKind.START, ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json
     )
 
@@ -145,7 +153,7 @@ def done(
     as_json: JsonOption = False,
 ) -> None:
     """Check out: these tasks are finished."""
-    _check_in(
+    check_in(
         EventKind.DONE, ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json
     )
 
@@ -162,7 +170,7 @@ def fail(
     as_json: JsonOption = False,
 ) -> None:
     """The task hit a problem and is blocked (start it again to resume)."""
-    _check_in(
+    check_in(
         EventKind.FAIL,
         [task],
         file=file,
@@ -187,7 +195,7 @@ def skip(
     as_json: JsonOption = False,
 ) -> None:
     """The task is not needed this time; it takes no time and releases its successors."""
-    _check_in(
+    check_in(
         EventKind.SKIP,
         [task],
         file=file,
@@ -210,7 +218,7 @@ def undo(
     reason: Annotated[str | None, typer.Option("--reason", help="Why (for the log).")] = None,
 ) -> None:
     """Revoke each task's last state change (recorded as an event; nothing is erased)."""
-    _check_in(
+    check_in(
         EventKind.UNDO,
         ids,
         file=file,
@@ -234,7 +242,7 @@ def note(
     as_json: JsonOption = False,
 ) -> None:
     """Add a note to a task's log (it changes nothing else)."""
-    _check_in(
+    check_in(
         EventKind.NOTE,
         [task],
         file=file,

@@ -1,8 +1,8 @@
 """The folded state kept beside the log, so a check-in folds only the events after it.
 
 A checkpoint is the fold of every event up to one sequence number: each task's record as
-the state changes still in force (what undo revokes), its notes, decisions and last actor,
-and the runbook-level events (baselines). It is a cache: written inside the same write
+the state changes and revisions still in force (what undo revokes), its notes, decisions and
+last actor, and the runbook-level events (baselines). It is a cache: written inside the same write
 transaction as the events it covers, and read back only there; one that cannot be read is
 ignored and the log folded from scratch. A replay (``--now``) always folds from scratch.
 """
@@ -19,7 +19,10 @@ from runbook.weekend.forecast import TaskRecord, fold, restate
 if TYPE_CHECKING:
     from runbook.weekend.store import EventStore
 
-FORMAT = 1  # bumped when the layout changes: an older checkpoint is then ignored
+# Bumped when the layout or the fold changes: an older checkpoint is then ignored and the log
+# folded again. 2: the history holds the revisions (eta, estimate, pull) too; a checkpoint
+# written by a version that did not know them left them out.
+FORMAT = 2
 EVERY = 500  # rewrite the checkpoint once this many events lie after it
 
 Folded = tuple[dict[str, TaskRecord], list[Event]]

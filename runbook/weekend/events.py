@@ -25,6 +25,9 @@ class EventKind(StrEnum):
     SIGNOFF = "signoff"  # a team declares itself ready
     CHECK = "check"  # a readiness item ticked off
     BASELINE = "baseline"  # the plan ahead/behind is measured against
+    ETA = "eta"  # a revised expected finish of a running task (data: eta, epoch seconds)
+    ESTIMATE = "estimate"  # a revised duration of a task not started (data: duration, seconds)
+    PULL = "pull"  # the coordinator lets a task start before its not_before (data: to or null)
 
 
 class Status(StrEnum):
@@ -47,8 +50,12 @@ CHECK_IN_KINDS = (
     EventKind.UNDO,
     EventKind.NOTE,
 )
-# The kinds that change a task's state (and that `undo` can revoke).
+# The kinds that change a task's state.
 STATE_KINDS = frozenset({EventKind.START, EventKind.DONE, EventKind.FAIL, EventKind.SKIP})
+# The replanning kinds (`runbook eta|estimate|pull`): they change the forecast, not the state.
+REVISION_KINDS = frozenset({EventKind.ETA, EventKind.ESTIMATE, EventKind.PULL})
+# The kinds `undo` can revoke: a task's history, replayed to give its state and revisions.
+UNDOABLE_KINDS = STATE_KINDS | REVISION_KINDS
 # The check-ins that say why (`--reason`) and must not be recorded without it.
 REASON_KINDS = frozenset({EventKind.FAIL, EventKind.SKIP})
 

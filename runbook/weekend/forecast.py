@@ -5,9 +5,12 @@ This is the one place the forecast rule lives, so the CLI, the dashboard and the
 - a done task keeps its actual start and finish;
 - a running (or failed) task finishes at the later of actual start + planned duration and now
   (a task resumed after failing keeps its first start, plus the time lost to the failure);
+  given an ``eta`` (a revised expected finish), at the later of that and now instead;
 - a skipped task takes no time: it finishes when its last predecessor finishes;
 - a task not yet started starts at the latest of now, its predecessors' forecast finish, its
-  ``not_before`` and the runbook's start, and takes its planned duration;
+  ``not_before`` and the runbook's start, and takes its planned duration; a ``pull`` replaces
+  its ``not_before`` by the pull's time (or removes it), an ``estimate`` its duration (which a
+  task started since keeps);
 - the forecast finish is the latest task finish; ``ahead`` = baseline finish - forecast finish.
 """
 
@@ -23,8 +26,8 @@ from runbook.planning.plan import Plan
 from runbook.weekend.events import FINISHED as FINISHED
 from runbook.weekend.events import (
     NOT_STARTED,
-    STATE_KINDS,
     UNDER_WAY,
+    UNDOABLE_KINDS,
     Event,
     EventKind,
     Status,
@@ -41,6 +44,7 @@ SKIPPED = Status.SKIPPED
 # class's attribute costs several times a global's.
 _START, _DONE, _FAIL, _SKIP = EventKind.START, EventKind.DONE, EventKind.FAIL, EventKind.SKIP
 _UNDO, _NOTE, _DECIDE = EventKind.UNDO, EventKind.NOTE, EventKind.DECIDE
+_ETA, _ESTIMATE, _PULL = EventKind.ETA, EventKind.ESTIMATE, EventKind.PULL
 
 
 @dataclass(slots=True)
@@ -59,6 +63,10 @@ class TaskRecord:
     lost: int = 0  # seconds between each failure and the start that resumed the task
     resumed: int = 0  # how many times it was started again after failing
     failed_at: int | None = None  # when it last failed
+    eta: int | None = None  # the revised expected finish of this run (`runbook eta`)
+    estimate: int | None = None  # the revised duration, seconds (`runbook estimate`)
+    pulled: bool = False  # its not_before lifted (`runbook pull`) ...
+    pull_to: int | None = None  # ... to this time (None: as soon as its predecessors allow)
 
 
 def apply_event(record: TaskRecord, event: Event) -> None:
@@ -73,7 +81,7 @@ def apply_event(record: TaskRecord, event: Event) -> None:
                 del record.history[i]
                 break
         _replay(record)
-    elif kind in STATE_KINDS:
+    elif kind in UNDOABLE_KINDS:
         record.history.append(event)
         _replay(record)
     elif kind == _NOTE:
@@ -89,16 +97,17 @@ def restate(record: TaskRecord) -> None:
 
 
 def _replay(record: TaskRecord) -> None:
-    """Recompute a task's state from the state changes still in force."""
+    """Recompute a task's state and revisions from the events still in force."""
     record.state = record.actual_start = record.actual_finish = record.reason = None
-    record.failed_at = None
-    record.forced = False
+    record.failed_at = record.eta = record.estimate = record.pull_to = None
+    record.forced = record.pulled = False
     record.lost = record.resumed = 0
     for event in record.history:
         kind = event.kind
         if kind == _START:
             if record.state not in UNDER_WAY or record.actual_start is None:
                 record.actual_start = event.at
+                record.eta = None  # an eta is for one run: a fresh start has none yet
             elif record.state == FAILED and record.failed_at is not None:
                 # Resumed: the task keeps its first start; the failure cost the time between.
                 record.lost += max(0, event.at - record.failed_at)
@@ -115,7 +124,20 @@ def _replay(record: TaskRecord) -> None:
         elif kind == _SKIP:
             record.state, record.reason = SKIPPED, event.note
             record.actual_start = record.actual_finish = None
+        elif kind == _ETA:
+            record.eta = _seconds(event.data, "eta")  # a later eta replaces an earlier one
+        elif kind == _ESTIMATE:
+            record.estimate = _seconds(event.data, "duration")
+        elif kind == _PULL:
+            record.pulled, record.pull_to = True, _seconds(event.data, "to")
         record.forced = record.forced or event.forced
+
+
+def _seconds(data: dict[str, object] | None, key: str) -> int | None:
+    """An epoch or a duration a revision carries in its data (None when absent or unreadable:
+    a hand-edited or newer log must not break the fold)."""
+    value = data.get(key) if data else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def as_of(events: Sequence[Event], now: int) -> tuple[list[Event], int]:
@@ -169,6 +191,10 @@ class TaskState:
     notes: int = 0
     lost: int = 0  # seconds lost to failures before the task was resumed
     resumed: bool = False  # started again after failing
+    eta: int | None = None  # a revised expected finish in force (a running task)
+    revised_duration: int | None = None  # a revised duration in force (`estimate`)
+    pulled: bool = False  # its not_before lifted by the coordinator (`pull`)
+    pulled_to: int | None = None  # the time it was pulled to (None: no time given)
 
     @property
     def start_variance(self) -> int | None:
@@ -250,21 +276,26 @@ def forward(
             start, finish = record.actual_start or now, record.actual_finish or now
         elif state in UNDER_WAY:
             start = record.actual_start if record.actual_start is not None else now
-            finish = max(start + record.lost + task.duration, now)
+            if record.eta is not None:  # the team's word: then, or later if it still runs
+                finish = max(record.eta, now)
+            else:
+                duration = task.duration if record.estimate is None else record.estimate
+                finish = max(start + record.lost + duration, now)
         elif state == SKIPPED:
             finish = max((finishes[p] for p in task.preds), default=plan.start)
             start = finish
         else:
             start = max(now, plan.start)
-            if task.not_before is not None and task.not_before > start:
-                start = task.not_before
+            not_before = record.pull_to if record.pulled else task.not_before
+            if not_before is not None and not_before > start:
+                start = not_before
             blocked = False
             for p in task.preds:
                 if finishes[p] > start:
                     start = finishes[p]
                 if statuses[p] not in FINISHED:
                     blocked = True
-            finish = start + task.duration
+            finish = start + (task.duration if record.estimate is None else record.estimate)
             state = PENDING if blocked else READY
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
@@ -326,6 +357,10 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
                 notes=len(record.notes),
                 lost=record.lost,
                 resumed=record.resumed > 0,
+                eta=record.eta if status in UNDER_WAY else None,
+                revised_duration=record.estimate,
+                pulled=record.pulled,
+                pulled_to=record.pull_to if record.pulled else None,
             )
         )
     return Snapshot(
@@ -380,22 +415,29 @@ class PullForward:
         """Seconds earlier it could start."""
         return self.not_before - self.could_start
 
+    @property
+    def command(self) -> str:
+        """The command that pulls it forward: ``runbook pull ID``."""
+        return f"runbook pull {self.id}"
+
 
 def pull_forward(snap: Snapshot) -> list[PullForward]:
     """Tasks not started whose ``not_before`` is now the only thing holding them back (a
-    ``not_before`` fixed in the runbook cannot move, so its task is never listed)."""
+    ``not_before`` fixed in the runbook cannot move, so its task is never listed; one already
+    pulled is held back only by the time it was pulled to, if any)."""
     plan, out = snap.plan, []
     for state in snap.tasks:
         task = plan.tasks[state.index]
-        if state.status not in NOT_STARTED or task.not_before is None:
+        not_before = state.pulled_to if state.pulled else task.not_before
+        if state.status not in NOT_STARTED or not_before is None:
             continue
         if task.not_before_fixed:  # an announced downtime, an appointment: it cannot move
             continue
         could = max(snap.now, plan.start)
         for p in task.preds:
             could = max(could, snap.tasks[p].forecast_finish)
-        if could < task.not_before:
-            out.append(PullForward(task.id, task.not_before, could))
+        if could < not_before:
+            out.append(PullForward(task.id, not_before, could))
     out.sort(key=lambda p: (-p.gain, p.id))
     return out
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from runbook.common.errors import InputError, Refused
-from runbook.common.limits import AT_AFTER_END, AT_BEFORE_START
+from runbook.common.limits import AT_AFTER_END, AT_BEFORE_START, MAX_DURATION, MAX_DURATION_TEXT
 from runbook.common.text import BY_LIMIT, NOTE_LIMIT, entry_problem
 from runbook.format.durations import clock as show_time
 from runbook.format.durations import iso
 from runbook.planning.plan import Plan, PlannedTask
-from runbook.weekend.events import FINISHED, UNDER_WAY, EventKind, Status
+from runbook.weekend.events import FINISHED, REVISION_KINDS, UNDER_WAY, EventKind, Status
 from runbook.weekend.forecast import TaskRecord
 
 _NONE = TaskRecord()
@@ -28,8 +28,13 @@ def refusal(
     record: TaskRecord,
     records: dict[str, TaskRecord],
     when: int,
+    value: int | None = None,
 ) -> Refused | None:
-    """Why the rules do not allow this check-in of ``task_id`` at ``when``, or None."""
+    """Why the rules do not allow this check-in (or revision) of ``task_id`` at ``when``, or
+    None. ``value`` is what a revision says: the eta, the estimate in seconds, or the time a
+    pull moves the task to (None: as soon as its predecessors allow)."""
+    if kind in REVISION_KINDS:
+        return revision_refusal(plan, kind, task_id, record, when, value)
     zone = plan.zone
     state = record.state
     task = plan.tasks[plan.index[task_id]]
@@ -51,8 +56,18 @@ def refusal(
         waiting = _waiting(plan, task, records, when, "start")
         if waiting is not None:
             return waiting
-        if task.not_before is not None and when < task.not_before:
-            return Refused(f"{task_id} cannot start at {at(when)}: {not_before_text(plan, task)}")
+        if record.pulled:  # the coordinator moved it: the pull's time, if any, holds
+            if record.pull_to is not None and when < record.pull_to:
+                return Refused(
+                    f"{task_id} cannot start at {at(when)}: pulled forward to "
+                    f"{at(record.pull_to)}{_pulled_by(record)}, not earlier",
+                    hint=f"runbook pull {task_id} --to {at(when)} (or without --to)",
+                )
+        elif task.not_before is not None and when < task.not_before:
+            return Refused(
+                f"{task_id} cannot start at {at(when)}: {not_before_text(plan, task)}",
+                hint=None if task.not_before_fixed else f"runbook pull {task_id}",
+            )
     elif kind == EventKind.DONE:
         if task.gate:
             from runbook.weekend.gates import GO, NO_GO, decision  # only a gate needs them
@@ -101,6 +116,78 @@ def refusal(
     elif kind == EventKind.UNDO and not record.history:
         return Refused(f"{task_id} has no check-in to undo", forceable=False)
     return None
+
+
+def revision_refusal(
+    plan: Plan, kind: str, task_id: str, record: TaskRecord, when: int, value: int | None
+) -> Refused | None:
+    """Why an ``eta`` (for a running task, a time after its start and after ``when``), an
+    ``estimate`` (for a task not started) or a ``pull`` (of a task not started, with a
+    ``not_before`` that may move, to a time before it) cannot be recorded, or None. A revision
+    is a decision about the future: none can be forced."""
+    zone = plan.zone
+    task = plan.tasks[plan.index[task_id]]
+    state = record.state
+
+    def at(seconds: int) -> str:
+        return show_time(seconds, zone)
+
+    def no(message: str, hint: str | None = None) -> Refused:
+        return Refused(message, hint=hint, forceable=False)
+
+    if kind == EventKind.ETA:
+        if state != Status.RUNNING:
+            what = {
+                None: "has not started",
+                Status.FAILED: "has failed (start it again to resume it first)",
+                Status.DONE: "is already done",
+                Status.SKIPPED: "was skipped",
+            }[state]
+            hint = f"runbook estimate {task_id} DURATION" if state is None else None
+            return no(f"{task_id} {what}; an eta revises the finish of a running task", hint)
+        if value is None:
+            return no(f"the eta of {task_id} needs a time")
+        if value <= when:
+            return no(
+                f"the eta {at(value)} of {task_id} is not after {at(when)}; give a time still "
+                "ahead (or +2h: from now)"
+            )
+        if value - when > MAX_DURATION:
+            return no(f"the eta {at(value)} of {task_id} is more than {MAX_DURATION_TEXT} ahead")
+    elif kind == EventKind.ESTIMATE:
+        if state is not None:
+            hint = f"runbook eta {task_id} TIME" if state == Status.RUNNING else None
+            return no(f"{task_id} is {state}; an estimate revises a task not started yet", hint)
+        if task.milestone:
+            return no(f"{task_id} is a milestone: it takes no time to estimate")
+        if value is None or value <= 0 or value > MAX_DURATION:
+            return no(
+                f"the estimate of {task_id} must be more than 0 and at most {MAX_DURATION_TEXT}"
+            )
+    elif kind == EventKind.PULL:
+        if state is not None:
+            return no(f"{task_id} is {state}; only a task not started yet can be pulled forward")
+        if task.not_before is None:
+            return no(
+                f"{task_id} has no not_before: nothing but its predecessors holds it back, and "
+                "it starts as soon as they finish"
+            )
+        if task.not_before_fixed:
+            return no(f"{task_id} cannot be pulled forward: {not_before_text(plan, task)}")
+        if value is not None and value >= task.not_before:
+            return no(
+                f"--to {at(value)} is not before the not_before of {task_id} "
+                f"({at(task.not_before)}); a pull moves a task earlier"
+            )
+    return None
+
+
+def _pulled_by(record: TaskRecord) -> str:
+    """`` by ingrid``: who pulled the task (the last pull in force), or ""."""
+    for event in reversed(record.history):
+        if event.kind == EventKind.PULL:
+            return f" by {event.actor}"
+    return ""
 
 
 def _waiting(

@@ -20,7 +20,14 @@ from runbook.format.durations import TimeError, format_duration, parse_moment
 from runbook.format.durations import clock as show_time
 from runbook.planning.plan import Plan
 from runbook.weekend import checkpoint, open_store, rules
-from runbook.weekend.events import CHECK_IN_KINDS, REASON_KINDS, Event, EventKind, NewEvent
+from runbook.weekend.events import (
+    CHECK_IN_KINDS,
+    REASON_KINDS,
+    REVISION_KINDS,
+    Event,
+    EventKind,
+    NewEvent,
+)
 from runbook.weekend.forecast import (
     PullForward,
     Snapshot,
@@ -35,6 +42,7 @@ from runbook.weekend.forecast import (
 from runbook.weekend.plancache import cache, cached_plan, compile_plan, load_plan
 
 if TYPE_CHECKING:
+    from runbook.weekend.replan import Change
     from runbook.weekend.store import EventStore
 
 Clock = Callable[[], datetime]
@@ -315,7 +323,7 @@ class Weekend:
         return read_moment(text, self.plan.zone, self.clock(), what=what, notes=notes)
 
     def would_refuse(
-        self, kind: str, task_id: str, *, at: datetime | None = None
+        self, kind: str, task_id: str, *, at: datetime | None = None, value: int | None = None
     ) -> Refused | None:
         """Why ``record(kind, [task_id], at=at)`` would be refused, asked before confirming:
         the same rules, on the events as they are now, writing nothing. A time that cannot be
@@ -335,8 +343,30 @@ class Weekend:
             # ``record`` checks again under the lock, so a check-in in between is still caught.
             (records, _), _, _ = checkpoint.load(self.store)
         return rules.refusal(
-            self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when
+            self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
         )
+
+    def what_if(self, specs: Sequence[str], now: int | None = None) -> WhatIf:
+        """The weekend now, and as it would be with the changes ``specs`` describe (in the
+        grammar of ``runbook.weekend.replan``), checked by the same rules as recording them;
+        nothing is written. A spec that cannot be read or recorded raises, naming it."""
+        from runbook.weekend import replan
+
+        now = self.now() if now is None else now
+        parsed = [replan.parse_spec(text, i) for i, text in enumerate(specs, 1)]
+        records, runbook_events = fold(self.events(now))
+        before = self.snapshot_of(records, runbook_events, now)
+        before.later_events = self.later_events
+        imagined = replan.imagine(
+            self.plan,
+            before.baseline,
+            records,
+            now,
+            parsed,
+            resolve=self.resolve,
+            read_time=lambda text: self.read_time(text, what="the time"),
+        )
+        return WhatIf(before, imagined.snapshot, list(imagined.changes))
 
     # -- writing ---------------------------------------------------------------------
     def record(
@@ -349,17 +379,21 @@ class Weekend:
         at: datetime | None = None,
         note: str | None = None,
         force: bool = False,
+        value: int | None = None,
     ) -> CheckIn:
         """Check tasks in or out (``start``, ``done``, ``fail``, ``skip``, ``undo``,
-        ``note``), applying the rules; each refusal names its reason, and ``force`` records
-        the override instead. Refused ids record nothing; the others are recorded together."""
-        if kind not in CHECK_IN_KINDS:
+        ``note``), or revise them (``eta``, ``estimate``, ``pull``, saying ``value``: the
+        eta, the estimate in seconds, the time pulled to or None), applying the rules; each
+        refusal names its reason, and ``force`` records the override instead (a revision is
+        never forced). Refused ids record nothing; the others are recorded together."""
+        revision = kind in REVISION_KINDS
+        if kind not in CHECK_IN_KINDS and not revision:
             raise InputError(f"unknown kind of check-in '{kind}'")
         store = self._writable()
         now = self.now()
         when = now if at is None else _epoch(at)
         rules.not_future(self.plan, when, now)
-        reasoned = kind in REASON_KINDS or kind == EventKind.UNDO  # `undo --reason`
+        reasoned = kind in REASON_KINDS or kind == EventKind.UNDO or revision  # --reason
         rules.check_entry(actor, note, "--reason" if reasoned else "the note")
         if at is not None:
             rules.near_weekend(self.plan, when, now, force=force)
@@ -380,7 +414,7 @@ class Weekend:
                 last = result.baseline.seq
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
-                refused = rules.refusal(self.plan, kind, task_id, record, records, when)
+                refused = rules.refusal(self.plan, kind, task_id, record, records, when, value)
                 data: dict[str, object] = {}
                 if refused is not None:
                     if not force or not refused.forceable:
@@ -389,6 +423,11 @@ class Weekend:
                     data = {"forced": True, "overrode": refused.message}
                 if kind == EventKind.UNDO:
                     data["undoes"] = record.history[-1].seq
+                    result.undone.append(record.history[-1])
+                elif revision:
+                    from runbook.weekend.replan import revision_data
+
+                    data.update(revision_data(kind, value))
                 event = store.append(
                     NewEvent(when, task_id, kind, actor, host, note, data or None), recorded=now
                 )
@@ -537,12 +576,22 @@ class CheckIn:
     records: dict[str, TaskRecord] = field(default_factory=dict)  # every task, afterwards
     baseline_plan: Plan | None = None  # what ahead/behind is measured against
     now: int = 0
+    undone: list[Event] = field(default_factory=list)  # what each undo revoked, in order
 
     def position(self, plan: Plan) -> tuple[int, int]:
         """Right after this check-in: the forecast finish, and the seconds ahead of the
         baseline (negative: behind). One forward pass, no full snapshot."""
         finish = forecast_finish(plan, self.records, self.now)
         return finish, (self.baseline_plan or plan).finish - finish
+
+
+@dataclass
+class WhatIf:
+    """The weekend now, as it would be with some changes, and those changes."""
+
+    before: Snapshot
+    after: Snapshot
+    changes: list[Change]
 
 
 def read_moment(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.events import Event
+from runbook.weekend.forecast import TaskRecord
 from runbook.weekend.usecases import CheckIn, describe_ahead
 
 VERBS = {
@@ -16,7 +17,12 @@ VERBS = {
     "skip": "skipped",
     "undo": "undone",
     "note": "note on",
+    "eta": "new eta for",
+    "estimate": "new estimate for",
+    "pull": "pulled forward",
 }
+# The check-ins whose note is the reason given (user text), shown on the line.
+REASONED = frozenset({"fail", "skip", "eta", "estimate", "pull"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +30,13 @@ class CheckedIn:
     """One recorded check-in, as the line after the command says it."""
 
     kind: str
-    verb: str  # started, resumed, done, FAILED, skipped, undone, note on
+    verb: str  # started, resumed, done, FAILED, skipped, undone, note on, new eta for, ...
     task: str
     title: str
     at: int
     actor: str
     detail: str  # plain words, no user text: ``5m late``, ``took 40m of 1h``, ``now running``
-    note: str  # the reason given for a fail or skip (user text), or ""
+    note: str  # the reason given for a fail, a skip or a revision (user text), or ""
     forced: bool
     overrode: str  # what a forced check-in overrode, or ""
 
@@ -46,10 +52,13 @@ class Standing:
 
 
 def _detail(event: Event, result: CheckIn, plan: Plan, resumed: bool) -> str:
-    """What the line adds about the task: resumed, late or early, reached, took, now."""
+    """What the line adds about the task: resumed, late or early, reached, took, now, and
+    what a revision says."""
     kind, zone = result.kind, plan.zone
     task = plan.tasks[plan.index[event.task or ""]]
     record = result.records[task.id]
+    if kind in ("eta", "estimate", "pull"):
+        return revised(event, plan, record)
     baseline = result.baseline_plan or plan
     planned = baseline.index.get(task.id)
     if resumed and record.actual_start is not None:
@@ -68,7 +77,40 @@ def _detail(event: Event, result: CheckIn, plan: Plan, resumed: bool) -> str:
         took = event.at - record.actual_start
         return f"took {format_duration(took)} of {format_duration(task.duration)}"
     elif kind == "undo":
+        undone = next((e for e in result.undone if e.task == task.id), None)
+        if undone is not None and undone.kind in ("eta", "estimate", "pull"):
+            return f"{undone.kind} withdrawn · now {record.state or 'not started'}"
         return f"now {record.state or 'not started'}"
+    return ""
+
+
+def revised(event: Event, plan: Plan, record: TaskRecord) -> str:
+    """What a revision says against the plan: ``finish Sat 09:00, 2h after its planned
+    finish``, ``3h instead of 1h``, ``may start as soon as its predecessors allow (not
+    before Sun 06:00 in the runbook)``."""
+    from runbook.weekend.replan import revision_value
+
+    zone = plan.zone
+    task = plan.tasks[plan.index[event.task or ""]]
+    value = revision_value(event)
+    if event.kind == "eta" and value is not None:
+        text = f"expected to finish {clock(value, zone)}"
+        if record.actual_start is not None:
+            planned = record.actual_start + record.lost + task.duration
+            late = value - planned
+            if abs(late) >= 60:
+                side = "after" if late > 0 else "before"
+                text += f", {format_duration(abs(late))} {side} its planned finish"
+        return text
+    if event.kind == "estimate" and value is not None:
+        return f"{format_duration(value)} instead of {format_duration(task.duration)}"
+    if event.kind == "pull":
+        text = "may start as soon as its predecessors allow"
+        if value is not None:
+            text = f"may start from {clock(value, zone)}"
+        if task.not_before is not None:
+            text += f" (not before {clock(task.not_before, zone)} in the runbook)"
+        return text
     return ""
 
 
@@ -88,7 +130,7 @@ def checked_in(result: CheckIn, plan: Plan, note: str | None = None) -> list[Che
                 event.at,
                 event.actor,
                 _detail(event, result, plan, resumed),
-                (note or "") if result.kind in ("fail", "skip") else "",
+                (note or "") if result.kind in REASONED else "",
                 event.forced,
                 str(event.data.get("overrode")) if event.forced else "",
             )
