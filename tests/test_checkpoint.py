@@ -22,11 +22,13 @@ from .weekend_helpers import FakeClock
 
 TASKS = ["a", "b", "c", "d"]
 STATE_KINDS = [EventKind.START, EventKind.DONE, EventKind.FAIL, EventKind.SKIP]
+REVISIONS = {EventKind.ETA: "eta", EventKind.ESTIMATE: "duration", EventKind.PULL: "to"}
 
 
 def _random_log(seed: int, length: int) -> list[Event]:
-    """A log with starts, finishes, failures, skips, undos (naming their target, or not, or
-    a target long revoked), forced events, notes, decisions and runbook-level events."""
+    """A log with starts, finishes, failures, skips, revisions (eta, estimate, pull), undos
+    (naming their target, or not, or a target long revoked), forced events, notes, decisions
+    and runbook-level events."""
     rng = random.Random(seed)
     events: list[Event] = []
     in_force: dict[str, list[int]] = {t: [] for t in TASKS}
@@ -50,6 +52,10 @@ def _random_log(seed: int, length: int) -> list[Event]:
         elif roll < 0.4:
             kind = EventKind.DECIDE
             data["decision"] = rng.choice(["go", "no-go"])
+        elif roll < 0.5:
+            kind = rng.choice(list(REVISIONS))
+            in_force[task].append(seq)
+            data[REVISIONS[kind]] = rng.choice([None, at + 3600])
         else:
             kind = rng.choice(STATE_KINDS)
             in_force[task].append(seq)
