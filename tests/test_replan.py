@@ -161,7 +161,7 @@ def test_an_estimate_within_a_task_s_float_leaves_the_weekend_where_it_was(weeke
 
 
 def test_a_task_started_after_an_estimate_is_forecast_with_it(weekend_of):
-    weekend, clock = weekend_of(CHAIN, "2026-12-04T06:00Z")
+    weekend, _ = weekend_of(CHAIN, "2026-12-04T06:00Z")
     check(weekend, "estimate", "x", value=30 * 60)
     check(weekend, "start", "x")
     assert weekend.snapshot().by_id("x").forecast_finish == t("2026-12-04T06:30Z")
@@ -248,7 +248,7 @@ def test_undo_revokes_a_pull(weekend_of):
 
 
 def test_the_status_contract_shows_the_revisions(weekend_of):
-    weekend, clock = weekend_of(WEEKEND, "2026-12-05T06:00Z")
+    weekend, _ = weekend_of(WEEKEND, "2026-12-05T06:00Z")
     check(weekend, "start", "sat")
     check(weekend, "eta", "sat", value=t("2026-12-05T09:00Z"))
     check(weekend, "pull", "sun")
@@ -300,7 +300,7 @@ def test_a_what_if_equals_the_forecast_after_recording_the_same_changes(weekend_
 
 
 def test_a_what_if_reads_the_grammar(weekend_of):
-    weekend, clock = weekend_of(WEEKEND, "2026-12-05T06:00Z")
+    weekend, _ = weekend_of(WEEKEND, "2026-12-05T06:00Z")
     check(weekend, "start", "sat")
     what = weekend.what_if(["sat eta +3h", "sun pull to 11:00", "end -30m"])
     assert [c.describe(weekend.plan) for c in what.changes] == [
