@@ -136,6 +136,16 @@ def plan(
             autocompletion=completion.teams,
         ),
     ] = None,
+    what_if: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--what-if",
+            help="Show the forecast as it would be with this change, recording nothing "
+            '(repeat for more): "ID+2h", "ID -30m", "ID eta 14:00", "ID estimate 3h", '
+            '"ID pull" or "ID pull 10:00".',
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """The critical-path schedule, the critical path, and the finish against the deadline.
 
@@ -148,6 +158,10 @@ def plan(
 
     With --team, only that team's tasks (table, Gantt chart, JSON and CSV alike) and its part
     of the critical path; the weekend's finish line is still stated.
+
+    With --what-if, the forecast and the points of no return as they would be with those
+    changes (an eta slipped, an estimate, a task pulled forward), checked by the same rules as
+    recording them, and what moves; nothing is recorded.
     """
     from runbook.validation.validate import plan_path
 
@@ -159,12 +173,23 @@ def plan(
         from runbook.weekend.team import resolve_team
 
         tid = resolve_team(result.plan, team)
-    snap = pull = None
-    if not ignore_state and state_file(state, path).exists():
+    snap = pull = view = None
+    if what_if and ignore_state:
+        from runbook.common.errors import UsageError
+
+        raise UsageError("--what-if changes the weekend's forecast: not with --ignore-state")
+    if what_if or (not ignore_state and state_file(state, path).exists()):
         from runbook.cli.weekend import open_weekend, show_notices
 
         with open_weekend(path, state, now=now, compiled=result.plan) as weekend:
-            snap = weekend.snapshot()
+            if what_if:
+                from runbook.weekend.views.whatif import what_if_view
+
+                what = weekend.what_if(what_if)
+                view = what_if_view(what)
+                snap = what.after
+            else:
+                snap = weekend.snapshot()
             pull = weekend.pull_forward(snap)
             show_notices(weekend)
     warnings = result.warnings
@@ -176,6 +201,10 @@ def plan(
         from runbook.contracts.plan import plan_contract
 
         data = plan_contract(result.plan, snap=snap, pull=pull, team=tid)
+        if view is not None:
+            from runbook.contracts.plan import what_if_json
+
+            data["what_if"] = what_if_json(view, result.plan)
         output.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt is PlanFormat.csv:
         from runbook.contracts.csv import plan_csv
@@ -193,6 +222,11 @@ def plan(
             pull=pull or [],
             team=tid,
         )
+        if view is not None:
+            from runbook.cli.console import console
+            from runbook.cli.render_whatif import what_if_summary
+
+            console().print(what_if_summary(view, result.plan))
 
 
 @command()

@@ -24,6 +24,7 @@ from runbook.weekend.forecast import (
     TaskState,
     pull_forward_soon,
 )
+from runbook.weekend.replan import event_summary
 from runbook.weekend.team import TeamView
 from runbook.weekend.views import OpenNoGo
 from runbook.weekend.views import briefing as briefing_of
@@ -237,8 +238,12 @@ def briefing(
     failed: list[tuple[Text, ...]] = []
     for r in view.running:
         figure = Text(f"{format_duration(r.elapsed)} of {format_duration(r.duration)}")
+        if r.revised:
+            figure.append(" (revised)", style="yellow")
         if r.overrun:
             figure.append(f"  +{format_duration(r.overrun)} OVERRUN", style="bold red")
+        if r.eta is not None:
+            figure.append(f"  eta {clock(r.eta, zone)}", style="bold yellow")
         status = FAILED if r.failed else RUNNING
         mark = Text("✖ FAILED" if r.failed else "●", style=STATUS_STYLE[status])
         extra = Text(shown(r.reason), style="red") if r.failed else Text("")
@@ -279,6 +284,10 @@ def briefing(
     ready = []
     for c in view.ready:
         when = Text("now" if c.not_before is None else f"not before {clock(c.not_before, zone)}")
+        if c.pulled:
+            when.append("  pulled", style="green")
+        if c.revised is not None:
+            when.append(f"  takes {format_duration(c.revised)} (revised)", style="yellow")
         if c.critical:
             when.append("  critical", style="bold red")
         ready.append(
@@ -380,12 +389,13 @@ def pull_forward_section(
             Text(clock(p.not_before, zone)),
             Text(f"→ {clock(p.could_start, zone)}", style="green"),
             Text(f"{format_duration(p.gain)} earlier"),
+            Text(p.command, style="dim"),
         )
         for p in pull
     ]
     return _section(
         "Could be pulled forward (not_before → could start; nothing else holds them)",
-        (FIXED,) * 5,
+        (FIXED,) * 6,
         rows,
         limit,
         width,
@@ -425,7 +435,7 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         when = clock(e.at, zone, with_date=dated)
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
-        what = Text(shown(e.summary), style=EVENT_STYLE.get(e.kind, ""))
+        what = Text(shown(event_summary(e, zone)), style=EVENT_STYLE.get(e.kind, ""))
         if e.forced:
             what.append(" FORCED", style="bold yellow")
         note = Text(shown(e.note))

@@ -19,6 +19,9 @@ EVENT_STYLE = {
     "fail": "bold red",
     "skip": "yellow",
     "undo": "magenta",
+    "eta": "yellow",
+    "estimate": "yellow",
+    "pull": "cyan",
 }
 
 

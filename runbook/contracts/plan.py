@@ -9,6 +9,7 @@ from runbook.planning.plan import Plan
 
 if TYPE_CHECKING:
     from runbook.weekend.forecast import PullForward, Snapshot
+    from runbook.weekend.views.whatif import WhatIfView
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
@@ -78,6 +79,7 @@ def with_forecast(
                 "not_before": iso(p.not_before, zone),
                 "could_start": iso(p.could_start, zone),
                 "gain_minutes": minutes(p.gain),
+                "command": p.command,
             }
             for p in pull
         ],
@@ -116,3 +118,43 @@ def plan_contract(
     if team is not None:
         data = for_team(data, plan, team)
     return data
+
+
+def what_if_json(view: WhatIfView, plan: Plan) -> dict[str, Any]:
+    """``runbook plan --what-if ... --json``: the ``what_if`` object beside the forecast (which
+    is then the forecast with the changes): ``changes``, the ``now`` and ``what_if`` finish and
+    ``ahead_minutes``, each gate's ``points_of_no_return`` (its point, and the gate's forecast
+    now and with the changes), and the tasks that ``moved``."""
+    zone = plan.zone
+    return {
+        "changes": list(view.changes),
+        "now": {
+            "forecast_finish": iso(view.before.forecast_finish, zone),
+            "ahead_minutes": minutes(view.before.ahead),
+        },
+        "what_if": {
+            "forecast_finish": iso(view.after.forecast_finish, zone),
+            "ahead_minutes": minutes(view.after.ahead),
+        },
+        "points_of_no_return": [
+            {
+                "gate": p.gate,
+                "point": iso(p.point, zone),
+                "gate_forecast_now": iso(p.before, zone),
+                "gate_forecast_what_if": iso(p.after, zone),
+            }
+            for p in view.points
+        ],
+        "moved": [
+            {
+                "id": m.id,
+                "forecast_start_now": iso(m.before_start, zone),
+                "forecast_finish_now": iso(m.before_finish, zone),
+                "forecast_start_what_if": iso(m.after_start, zone),
+                "forecast_finish_what_if": iso(m.after_finish, zone),
+                "shift_minutes": minutes(m.shift),
+                "critical": m.critical,
+            }
+            for m in view.moved
+        ],
+    }

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from runbook.common.errors import InputError, Refused
 from runbook.format.durations import DurationError, clock, format_duration, parse_duration
@@ -64,15 +64,27 @@ class Change:
 
 
 def describe(kind: str, task: str | None, value: int | None, plan: Plan) -> str:
-    """A revision in a few words, as the log and the what-if say it."""
-    zone = plan.zone
+    """A revision in a few words, as the what-if says it: ``db eta Sat 16:00``."""
+    return f"{task} {summary(kind, value, plan.zone)}"
+
+
+def summary(kind: str, value: int | None, zone: tzinfo) -> str:
+    """What a revision says, as the log shows it: ``eta Sat 16:00``, ``estimate 3h``,
+    ``pull``, ``pull to Sat 12:00``."""
     if kind == EventKind.ETA and value is not None:
-        return f"{task} eta {clock(value, zone)}"
+        return f"eta {clock(value, zone)}"
     if kind == EventKind.ESTIMATE and value is not None:
-        return f"{task} estimate {format_duration(value)}"
-    if kind == EventKind.PULL:
-        return f"{task} pull" + (f" to {clock(value, zone)}" if value is not None else "")
-    return f"{task} {kind}"
+        return f"estimate {format_duration(value)}"
+    if kind == EventKind.PULL and value is not None:
+        return f"pull to {clock(value, zone)}"
+    return str(kind)
+
+
+def event_summary(event: Event, zone: tzinfo) -> str:
+    """An event in a few words, a revision with what it says (``eta Sat 16:00``)."""
+    if event.kind in KEYS:
+        return summary(event.kind, revision_value(event), zone)
+    return event.summary
 
 
 # The key of each revision's value in its event's data.

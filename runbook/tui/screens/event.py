@@ -16,12 +16,13 @@ from textual.widgets import Static
 from runbook.common.text import shown
 from runbook.format.durations import clock
 from runbook.weekend.events import Event
+from runbook.weekend.replan import event_summary
 
 
 def event_detail(event: Event, zone: tzinfo) -> Text:
     """Every field of an event, people's text shown literally (a note keeps its lines)."""
     text = Text(f"Event {event.seq}: ", style="bold")
-    text.append(shown(event.summary), style="bold")
+    text.append(shown(event_summary(event, zone)), style="bold")
     if event.forced:
         text.append("  FORCED", style="bold yellow")
     rows = [

@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from runbook.common.text import shown
 from runbook.format.durations import clock
 from runbook.weekend.events import Event
+from runbook.weekend.replan import event_summary
 
 COLUMNS = ("#", "When", "Task", "What", "By", "Note")
 
@@ -43,7 +44,7 @@ class EventLog(DataTable[Any]):
             self._logged = 0
             self._by_key.clear()
         for event in events[self._logged :]:
-            what = Text(shown(event.summary))
+            what = Text(shown(event_summary(event, self.zone)))
             if event.forced:
                 what.append(" FORCED", style="bold yellow")
             self.add_row(

@@ -15,6 +15,7 @@ from runbook.format.durations import clock, format_duration
 from runbook.tui.widgets.rows import bar, lines_or_none
 from runbook.weekend.events import Event
 from runbook.weekend.progress import Progress
+from runbook.weekend.replan import event_summary
 from runbook.weekend.views import DecisionNeeded, LateRow, ReadyRow, RunningRow
 
 PANEL_ROWS = 8
@@ -60,10 +61,14 @@ class RunningPanel(Panel[RunningRow]):
     def line(self, row: RunningRow) -> Text:
         line = Text(f"{row.id} ", style="bold")
         line.append(f"{format_duration(row.elapsed)}/{format_duration(row.duration)}")
+        if row.revised:
+            line.append("*", style="yellow")  # a revised estimate
         if row.failed:
             line.append(" FAILED", style="bold white on red")
         elif row.overrun:
             line.append(f" +{format_duration(row.overrun)}", style="bold red")
+        if row.eta is not None:
+            line.append(f" eta {clock(row.eta, self.zone)[4:]}", style="bold yellow")
         if not row.failed and row.resumed:
             line.append(f" {shown(row.resumed)}", style="yellow")
         return line
@@ -85,6 +90,8 @@ class ReadyPanel(Panel[DecisionNeeded | ReadyRow]):
         line.append(shown(row.team), style="magenta")
         if row.not_before is not None:
             line.append(f" ≥{clock(row.not_before, self.zone)}", style="dim")
+        if row.pulled:
+            line.append(" pulled", style="green")
         if row.contact:
             line.append(f"\n  ☎ {shown(row.contact)}", style="dim")
         return line
@@ -111,7 +118,7 @@ class RecentPanel(Panel[Event]):
     def line(self, row: Event) -> Text:
         line = Text(clock(row.at, self.zone)[4:], style="dim")
         line.append(f" {shown(row.task) if row.task else '—'} ", style="bold")
-        line.append(shown(row.summary), style=EVENT_STYLE.get(row.kind, ""))
+        line.append(shown(event_summary(row, self.zone)), style=EVENT_STYLE.get(row.kind, ""))
         if row.forced:
             line.append(" FORCED", style="bold yellow")
         line.append(f" {shown(row.actor)}", style="dim")

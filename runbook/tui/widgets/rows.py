@@ -78,6 +78,12 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
         status.append(" overrun", style="bold red")
     elif state.late:
         status.append(" late", style="bold red" if state.critical else "yellow")
+    elif state.eta is not None:  # revised figures say so (the help explains the words)
+        status.append(" eta", style="yellow")
+    elif state.pulled:
+        status.append(" pulled", style="green")
+    elif state.revised_duration is not None:
+        status.append(" revised", style="yellow")
     return (
         Text(task.id, style="bold red" if state.critical else "bold"),
         status,

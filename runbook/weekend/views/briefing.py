@@ -57,6 +57,8 @@ class RunningRow:
     failed: bool
     reason: str  # why it failed ("" unless it did)
     resumed: str  # ``resumed, 40m lost``, or ""
+    eta: int | None = None  # the revised expected finish given (`runbook eta`)
+    revised: bool = False  # ``duration`` is a revised estimate, not the runbook's
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,8 @@ class ReadyRow:
     contact: str  # its lead and number, or ""
     not_before: int | None  # its forecast start when that is still ahead; None: now
     critical: bool
+    pulled: bool = False  # its not_before lifted by the coordinator (`runbook pull`)
+    revised: int | None = None  # its revised duration (`runbook estimate`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +142,13 @@ def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> l
                 plan.team_name(task.team),
                 since,
                 now - since,
-                task.duration,
+                task.duration if s.revised_duration is None else s.revised_duration,
                 overrun(snap, s.index),
                 failed,
                 (s.reason or "") if failed else "",
                 resumed_note(s),
+                s.eta,
+                s.revised_duration is not None,
             )
         )
     return rows
@@ -161,6 +167,8 @@ def ready_rows(
             contact(plan, plan.tasks[s.index].team),
             s.forecast_start if s.forecast_start > now else None,
             s.critical,
+            s.pulled,
+            s.revised_duration,
         )
         for s in call
     ]
