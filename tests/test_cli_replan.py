@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from .builders import FRIDAY_EVENING, friday, minimal_runbook, played_weekend
