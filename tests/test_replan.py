@@ -335,3 +335,25 @@ def test_a_what_if_the_rules_would_refuse_says_so(weekend_of):
     with pytest.raises(Refused) as raised:
         weekend.what_if(["visit pull"])
     assert raised.value.message.startswith("--what-if #1 'visit pull': visit cannot be pulled")
+
+
+# -- review ------------------------------------------------------------------------------------
+def test_the_review_lists_the_revisions_made_during_the_weekend(weekend_of):
+    from runbook.contracts.reports import review_json
+    from runbook.reports.review import review
+
+    weekend, clock = weekend_of(WEEKEND, "2026-12-05T06:00Z")
+    check(weekend, "start", "sat")
+    check(weekend, "eta", "sat", value=t("2026-12-05T09:00Z"), note="slow disks")
+    check(weekend, "pull", "sun", value=t("2026-12-05T12:00Z"))
+    check(weekend, "undo", "sun")
+    check(weekend, "estimate", "end", value=90 * 60)
+    clock.set("2026-12-05T07:00Z")
+    found = review(weekend)
+    assert [(r.task, r.what, r.reason, r.withdrawn) for r in found.revisions] == [
+        ("sat", "eta Sat 09:00", "slow disks", False),
+        ("sun", "pull to Sat 12:00", None, True),
+        ("end", "estimate 1h30m", None, False),
+    ]
+    assert all(n.kind not in ("eta", "pull", "estimate") for n in found.notes)
+    assert review_json(found)["revisions"][0]["by"] == "tester"

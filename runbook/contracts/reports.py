@@ -256,4 +256,16 @@ def review_json(review: Review) -> dict[str, Any]:
             {"at": when(e.at), "task": e.task, "kind": e.summary, "by": e.actor, "note": e.note}
             for e in review.notes
         ],
+        "revisions": [
+            {
+                "at": when(r.at),
+                "task": r.task,
+                "kind": r.kind,
+                "what": r.what,
+                "by": r.actor,
+                "reason": r.reason,
+                "withdrawn": r.withdrawn,
+            }
+            for r in review.revisions
+        ],
     }

@@ -17,12 +17,14 @@ lateness, and one cause upstream with many tasks inheriting its slip is one row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
-from runbook.weekend.events import Event, EventKind
+from runbook.weekend.events import REVISION_KINDS, Event, EventKind
 from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, STATUSES, Snapshot
+from runbook.weekend.replan import event_summary
 from runbook.weekend.usecases import Weekend
 
 SLIPS = 10
@@ -99,6 +101,20 @@ class RootCause:
     late_start: int  # seconds it started after its planned start and its predecessor's finish
 
 
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A revision made during the weekend (an eta, an estimate, a pull), and whether it was
+    withdrawn (undone) later."""
+
+    at: int
+    task: str
+    kind: str  # eta | estimate | pull
+    what: str  # ``eta Sat 16:00``, ``estimate 3h``, ``pull``, ``pull to Sat 12:00``
+    actor: str
+    reason: str | None
+    withdrawn: bool
+
+
 @dataclass
 class Review:
     """Everything the review shows."""
@@ -110,6 +126,7 @@ class Review:
     rows: list[ReviewRow] = field(default_factory=list)
     teams: list[TeamRow] = field(default_factory=list)
     notes: list[Event] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)  # in the order recorded
     lateness: int = 0  # seconds the (actual or forecast) finish lies after the baseline's
     root_causes: list[RootCause] = field(default_factory=list)
 
@@ -241,6 +258,24 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
     return lateness, causes
 
 
+def revisions(events: Sequence[Event], plan: Plan) -> list[Revision]:
+    """The revisions recorded, in order, each marked withdrawn when an undo revoked it."""
+    undone = {e.data.get("undoes") for e in events if e.kind == EventKind.UNDO and e.data}
+    return [
+        Revision(
+            e.at,
+            e.task or "",
+            e.kind,
+            event_summary(e, plan.zone),
+            e.actor,
+            e.note,
+            e.seq in undone,
+        )
+        for e in events
+        if e.kind in REVISION_KINDS and e.task is not None
+    ]
+
+
 def review(weekend: Weekend) -> Review:
     """The review of a weekend at the clock's moment (usually after it ended)."""
     snap = weekend.snapshot()
@@ -297,6 +332,12 @@ def review(weekend: Weekend) -> Review:
                 sum(r.actual or 0 for r in done),
             )
         )
-    result.notes = [e for e in weekend.events() if e.note and e.kind != EventKind.BASELINE]
+    events = weekend.events()
+    result.notes = [
+        e
+        for e in events
+        if e.note and e.kind != EventKind.BASELINE and e.kind not in REVISION_KINDS
+    ]
+    result.revisions = revisions(events, plan)
     result.lateness, result.root_causes = root_causes(snap)
     return result

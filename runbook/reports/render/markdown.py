@@ -419,6 +419,13 @@ def review_markdown(review: Review) -> str:
         if review.skipped
         else ["Nothing was skipped."]
     )
+    out += ["", "## Revisions during the weekend", ""]
+    out += [
+        f"- {when(r.at)} · {r.task} · {md(r.what)} · {md(r.actor)}"
+        + (f": {md(r.reason)}" if r.reason else "")
+        + (" (withdrawn)" if r.withdrawn else "")
+        for r in review.revisions
+    ] or ["No eta, estimate or pull was recorded."]
     out += ["", "## Notes from the log", ""]
     out += [
         f"- {when(e.at)} · {e.task or 'weekend'} · {md(e.summary)} · {md(e.actor)}: {md(e.note)}"
