@@ -18,7 +18,7 @@ from runbook.tui.base import DataApp
 from runbook.tui.checkin import CheckInFlow
 from runbook.tui.keys import KEYS
 from runbook.tui.messages import SnapshotChanged
-from runbook.tui.screens import AskScreen, HelpScreen
+from runbook.tui.screens import AskScreen, HelpScreen, WhatIfScreen
 from runbook.tui.widgets import (
     AlertBanner,
     EventLog,
@@ -36,8 +36,10 @@ from runbook.tui.widgets.tasks import FILTER_HINT as HINT
 from runbook.weekend.alerts import alerts
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.live import Live
+from runbook.weekend.replan import GRAMMAR
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import verdict
+from runbook.weekend.views.whatif import what_if_view
 
 
 class MissionControl(DataApp):
@@ -52,7 +54,7 @@ class MissionControl(DataApp):
         (160, "-wide"),
     ]
     BINDINGS = KEYS
-    ACTIONS_THAT_WRITE = frozenset({"check"})
+    ACTIONS_THAT_WRITE = frozenset({"check", "revise"})
 
     def __init__(
         self,
@@ -187,6 +189,39 @@ class MissionControl(DataApp):
             self.notify("select a task first", severity="warning")
             return
         self.checkins.begin(kind, task_id, self.snap)
+
+    def action_revise(self, kind: str) -> None:
+        """A new eta for the selected task, a new estimate, or pull it forward."""
+        task_id = self.query_one(TaskTable).selected_task
+        if task_id is None or self.snap is None:
+            self.notify("select a task first", severity="warning")
+            return
+        self.checkins.revise(kind, task_id, self.snap)
+
+    def action_what_if(self) -> None:
+        """The forecast as it would be with some changes, recording nothing."""
+
+        def show(text: str | None) -> None:
+            if not text:
+                return
+            specs = [part.strip() for part in text.split(";") if part.strip()]
+            try:
+                what = self.weekend.what_if(specs)
+            except RunbookError as exc:
+                self.notify(exc.message + (f" ({exc.hint})" if exc.hint else ""), severity="error")
+                return
+            self.push_screen(WhatIfScreen(what_if_view(what), self.weekend.plan))
+
+        task_id = self.query_one(TaskTable).selected_task
+        self.push_screen(
+            AskScreen(
+                "What if… (nothing is recorded; separate changes with ;)",
+                value=f"{task_id}+1h" if task_id else "",
+                help_text=f"e.g. {GRAMMAR}",
+                suggestions=list(self.weekend.plan.index),
+            ),
+            show,
+        )
 
     def _recorded(self) -> None:
         self.live.refresh(force=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from textual.app import App
 
 from runbook.common.errors import RunbookError
 from runbook.common.text import shown
-from runbook.tui.screens import Answer, ConfirmScreen, RefusedScreen, Verdict
+from runbook.tui.screens import Answer, AskScreen, ConfirmScreen, RefusedScreen, Verdict
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import contact
@@ -21,6 +22,9 @@ VERBS = {
     "skip": "Skip",
     "undo": "Undo the last check-in of",
     "note": "Add a note to",
+    "eta": "Set a new eta for",
+    "estimate": "Set a new estimate for",
+    "pull": "Pull forward",
 }
 PAST = {
     "start": "started",
@@ -29,6 +33,15 @@ PAST = {
     "skip": "skipped",
     "undo": "undone",
     "note": "note added to",
+    "eta": "new eta for",
+    "estimate": "new estimate for",
+    "pull": "pulled forward",
+}
+# What a revision asks for first (its value), read by the core as the CLI reads it.
+REVISE = {
+    "eta": "New expected finish of {task}: 14:00, +2h (from now) or 2026-12-05T14:00",
+    "estimate": "How long will {task} take now? e.g. 3h, 90m",
+    "pull": "Pull {task} forward to (blank: as soon as its predecessors allow)",
 }
 TOLD = {"start", "done"}  # kinds whose time may be told by phone, like the CLI's --at
 ASK = {
@@ -38,9 +51,9 @@ ASK = {
 }
 
 
-def question(kind: str, task_id: str) -> str:
-    """``Finish backup?``."""
-    return f"{VERBS[kind]} {task_id}?"
+def question(kind: str, task_id: str, said: str = "") -> str:
+    """``Finish backup?``, ``Set a new eta for export: Sat 01:10?``."""
+    return f"{VERBS[kind]} {task_id}{': ' + said if said else ''}?"
 
 
 def detail(snap: Snapshot, task_id: str, actor: str) -> str:
@@ -88,19 +101,73 @@ class CheckInFlow:
             lambda answer: self.record(kind, task_id, answer),
         )
 
-    def verdict(self, kind: str, task_id: str, told: str) -> Verdict:
+    def revise(self, kind: str, task_id: str, snap: Snapshot) -> None:
+        """A revision (eta, estimate, pull): ask what it says, then confirm it like a
+        check-in (with a reason, which may be left empty), refused as the CLI would be."""
+
+        def said(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                value = self.value_of(kind, text)
+            except RunbookError as exc:
+                self.app.notify(
+                    exc.message + (f" ({exc.hint})" if exc.hint else ""), severity="error"
+                )
+                return
+            self.app.push_screen(
+                ConfirmScreen(
+                    question(kind, task_id, self.said(kind, value)),
+                    detail(snap, task_id, self.actor),
+                    "Why? (optional, for the log)",
+                    optional=True,
+                    check=lambda told: self.verdict(kind, task_id, told, value),
+                ),
+                lambda answer: self.record(kind, task_id, answer, value),
+            )
+
+        self.app.push_screen(AskScreen(REVISE[kind].format(task=task_id)), said)
+
+    def value_of(self, kind: str, text: str) -> int | None:
+        """What a revision typed says, read by the core (RunbookError when it cannot be)."""
+        from runbook.weekend.replan import read_duration, read_eta
+
+        text = text.strip()
+        if kind == "eta":
+            return read_eta(text, self.weekend.now(), self._time("the eta"))
+        if kind == "estimate":
+            return read_duration(text, "the estimate")
+        return int(self._time("the time")(text).timestamp()) if text else None
+
+    def _time(self, what: str) -> Callable[[str], datetime]:
+        return lambda text: self.weekend.read_time(text, what=what)
+
+    def said(self, kind: str, value: int | None) -> str:
+        """``Sat 01:10``, ``3h``, ``from Sat 12:00`` or ``as soon as possible``."""
+        from runbook.format.durations import clock, format_duration
+
+        zone = self.weekend.plan.zone
+        if value is None:
+            return "as soon as its predecessors allow"
+        if kind == "estimate":
+            return format_duration(value)
+        return ("from " if kind == "pull" else "") + clock(value, zone)
+
+    def verdict(self, kind: str, task_id: str, told: str, value: int | None = None) -> Verdict:
         """What the core says of this check-in at the time told ("": now), writing nothing."""
         try:
             at = self.weekend.read_time(told, what="the time") if told.strip() else None
-            refused = self.weekend.would_refuse(kind, task_id, at=at)
+            refused = self.weekend.would_refuse(kind, task_id, at=at, value=value)
         except RunbookError as exc:
             return Verdict(problem=exc.message + (f" ({exc.hint})" if exc.hint else ""))
         if refused is None:
             return Verdict(at=at)
         return Verdict(at, None, refused.message, refused.hint, refused.forceable)
 
-    def record(self, kind: str, task_id: str, answer: Answer | None) -> None:
-        """Record the confirmed check-in (nothing when the dialog was cancelled)."""
+    def record(
+        self, kind: str, task_id: str, answer: Answer | None, value: int | None = None
+    ) -> None:
+        """Record the confirmed check-in or revision (nothing when the dialog was cancelled)."""
         if answer is None:
             return
         try:
@@ -112,6 +179,7 @@ class CheckInFlow:
                 at=answer.at,
                 note=answer.text or None,
                 force=answer.force,
+                value=value,
             )
         except RunbookError as exc:
             self.app.push_screen(RefusedScreen(exc.message, exc.hint, False))
@@ -122,7 +190,7 @@ class CheckInFlow:
             forced = replace(answer, force=True)
             self.app.push_screen(
                 RefusedScreen(refusal.message, refusal.hint, refusal.forceable),
-                lambda force: self.record(kind, task_id, forced) if force else None,
+                lambda force: self.record(kind, task_id, forced, value) if force else None,
             )
             return
         for event in result.events:

@@ -1,10 +1,12 @@
-"""The dashboard's modal screens: confirm, refusal, one-line question, one event, help."""
+"""The dashboard's modal screens: confirm, refusal, one-line question, one event, help,
+what-if."""
 
 from __future__ import annotations
 
 from runbook.tui.screens.dialogs import Answer, AskScreen, ConfirmScreen, RefusedScreen, Verdict
 from runbook.tui.screens.event import EventScreen
 from runbook.tui.screens.help import HelpScreen
+from runbook.tui.screens.whatif import WhatIfScreen
 
 __all__ = [
     "Answer",
@@ -14,4 +16,5 @@ __all__ = [
     "HelpScreen",
     "RefusedScreen",
     "Verdict",
+    "WhatIfScreen",
 ]

@@ -40,10 +40,11 @@ class Answer:
 
 
 class ConfirmScreen(ModalScreen[Answer | None]):
-    """Ask before recording; with ``ask`` set, a text (reason or note) is required; with
-    ``when``, a time told by phone may be typed. ``check`` asks the core, before anything is
-    recorded, what it would refuse at that time: a refusal is shown here, with Force and
-    Cancel instead of Confirm. Dismisses with the Answer, or None when cancelled."""
+    """Ask before recording; with ``ask`` set, a text (reason or note) is required (or, with
+    ``optional``, may be left empty); with ``when``, a time told by phone may be typed.
+    ``check`` asks the core, before anything is recorded, what it would refuse at that time:
+    a refusal is shown here, with Force and Cancel instead of Confirm. Dismisses with the
+    Answer, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
@@ -58,11 +59,13 @@ class ConfirmScreen(ModalScreen[Answer | None]):
         *,
         when: bool = False,
         check: Callable[[str], Verdict] | None = None,
+        optional: bool = False,
     ) -> None:
         super().__init__()
         self.question = question
         self.detail = detail
         self.ask = ask
+        self.optional = optional  # the text asked for may be left empty (a revision's reason)
         self.when = when
         self.check = check or (lambda _: Verdict())
         self.verdict = self.check("")
@@ -128,7 +131,7 @@ class ConfirmScreen(ModalScreen[Answer | None]):
         text = ""
         if self.ask:
             text = self.query_one("#text", Input).value.strip()
-            if not text:
+            if not text and not self.optional:
                 self.notify(f"{self.ask}: please fill it in", severity="warning")
                 return
         told = self.query_one("#when", Input).value if self.when else ""

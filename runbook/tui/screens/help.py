@@ -19,6 +19,8 @@ HELP_TEXT = f"""\
   [b]u[/b] undo the task's last check-in     [b]n[/b] add a note
   Every action asks for confirmation and follows the same rules as the CLI;
   a refusal says why, and can be forced deliberately (the override is logged).
+  [b]e[/b] new eta (running task)   [b]t[/b] new estimate (not started)   [b]p[/b] pull forward
+  [b]w[/b] what if: the forecast with changes such as [i]db+2h; app pull[/i], recording nothing
 
   [b]/[/b] filter      [b]c[/b] critical only      [b]g[/b] go to a task by id
   [b]o[/b] sort by the next column   [b]O[/b] reverse   (or click a column header)
@@ -29,7 +31,8 @@ HELP_TEXT = f"""\
   e.g. [i]team:dba status:running,ready[/i]   [i]phase:sat late[/i]   [i]ehr critical[/i]
 
 [b]Reading the table[/b]: Plan = the baseline; Actual/~forecast are actual times, or
-  ~forecast ones; Var = finish against the baseline; ! = on the remaining critical path.
+  ~forecast ones; Var = finish against the baseline; ! = on the remaining critical path;
+  eta, pulled, revised = a revision in force (an eta, a pull, an estimate).
 
 Arrows or the wheel scroll this help; Esc closes it.
 """
