@@ -14,7 +14,7 @@ KEYS: list[BindingType] = [
     Binding("e", "revise('eta')", "ETA"),
     Binding("p", "revise('pull')", "Pull"),
     Binding("t", "revise('estimate')", "Estimate", show=False),
-    Binding("w", "what_if", "What if"),
+    Binding("w", "what_if", "What if", show=False),
     Binding("slash", "filter", "Filter"),
     Binding("c", "critical", "Critical only"),
     Binding("g", "goto", "Go to"),
