@@ -18,7 +18,8 @@ HELP_TEXT = f"""\
   [b]s[/b] start      [b]d[/b] done       [b]f[/b] fail (asks why)     [b]k[/b] skip (asks why)
   [b]u[/b] undo the task's last check-in     [b]n[/b] add a note
   Every action asks for confirmation and follows the same rules as the CLI;
-  a refusal says why, and can be forced deliberately (the override is logged).
+  a refusal says why, and can be forced deliberately (the override is logged):
+  [b]Ctrl+F[/b] in the dialog, even while typing a time or a reason.
 
   [b]/[/b] filter      [b]c[/b] critical only      [b]g[/b] go to a task by id
   [b]o[/b] sort by the next column   [b]O[/b] reverse   (or click a column header)
