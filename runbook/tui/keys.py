@@ -11,6 +11,7 @@ KEYS: list[BindingType] = [
     Binding("k", "check('skip')", "Skip"),
     Binding("u", "check('undo')", "Undo"),
     Binding("n", "check('note')", "Note"),
+    Binding("question_mark", "help", "Help"),  # early: still in the footer at 80 columns
     Binding("slash", "filter", "Filter"),
     Binding("c", "critical", "Critical only"),
     Binding("g", "goto", "Go to"),
@@ -19,6 +20,6 @@ KEYS: list[BindingType] = [
     Binding("1", "tab('tasks')", "Tasks", show=False),
     Binding("2", "tab('timeline')", "Timeline", show=False),
     Binding("3", "tab('log')", "Log", show=False),
-    Binding("question_mark", "help", "Help"),
+    Binding("p", "panels", "Panels", show=False),
     Binding("q", "quit", "Quit"),
 ]

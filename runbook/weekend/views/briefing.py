@@ -31,10 +31,15 @@ from runbook.weekend.views.decisions import (
 
 def contact(plan: Plan, team: str | None) -> str:
     """``Sanne Bakker +31 20 555 0120``: the lead and number of the team to call."""
+    return " ".join(b for b in whom(plan, team) if b)
+
+
+def whom(plan: Plan, team: str | None) -> tuple[str, str]:
+    """The lead of the team to call and their number (or address); "" for one not given."""
     info = plan.teams.get(team or "")
     if info is None:
-        return ""
-    return " ".join(b for b in (info.lead, info.contact) if b)
+        return "", ""
+    return info.lead or "", info.contact or ""
 
 
 def resumed_note(state: TaskState) -> str:
@@ -68,6 +73,8 @@ class ReadyRow:
     contact: str  # its lead and number, or ""
     not_before: int | None  # its forecast start when that is still ahead; None: now
     critical: bool
+    lead: str = ""  # whom to call and their number, apart: a narrow face keeps each whole
+    number: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +168,7 @@ def ready_rows(
             contact(plan, plan.tasks[s.index].team),
             s.forecast_start if s.forecast_start > now else None,
             s.critical,
+            *whom(plan, plan.tasks[s.index].team),
         )
         for s in call
     ]
