@@ -24,8 +24,7 @@ HELP_TEXT = f"""\
   [b]/[/b] filter      [b]c[/b] critical only      [b]g[/b] go to a task by id
   [b]o[/b] sort by the next column   [b]O[/b] reverse   (or click a column header)
   [b]1[/b] tasks   [b]2[/b] timeline   [b]3[/b] event log (Enter: an event in full)
-  [b]p[/b] below 160 columns: the strip beneath the table shows recent events, teams
-    and phases instead of running, ready and late (again: back)
+  [b]p[/b] beneath the table: recent events, teams, phases  (again: back)
   [b]?[/b] this help   [b]q[/b] quit
 
 [b]Filter[/b]: {FILTER_HELP}.
