@@ -13,6 +13,9 @@ Cases and their targets (from the issue):
   10,000 tasks ``plan --json`` takes at most 1.5x the baseline and stays under 400 MB.
 * a minimal Typer application (``minimal_typer.py``): the baseline for the check-in
   commands, which have their own section below (``checkin_cases``).
+* a shell's completion of task ids (``completion_cases``): a whole ``runbook`` process
+  asked as bash, zsh and fish ask at TAB, on 1,000 tasks, at most 150 ms; beside a bare
+  ``python -c pass``, the minimal Typer app and the same request answered by Typer.
 * the Monte Carlo simulation (``montecarlo_bench.py``, in-process): 10,000 runs over a
   1,000-task runbook with three-point estimates take at most 10 s.
 
@@ -71,6 +74,9 @@ CHECKIN_MAX_RATIO = 1.3  # runbook start / done, against the minimal Typer app
 STATUS_MAX_RATIO = 2.5  # runbook status, against the minimal Typer app
 LONG_LOG_CYCLES = 14  # start and undo the 700 open tasks this often: about 20,000 events
 LONG_LOG_MAX_RATIO = 1.1  # start / done on the long log, against the same on 600 events
+COMPLETION_MAX_S = 0.150  # a shell's TAB on a task id, whole process, 1,000 tasks
+# The entry point without its fast path: Typer answers the completion (for comparison).
+BY_TYPER = "from runbook.cli import _leave, _run; _leave(_run())"
 
 
 class BenchmarkError(Exception):
@@ -88,6 +94,8 @@ class Case:
     max_ratio: float | None = None  # target: median <= max_ratio x the baseline's median
     max_peak_mb: float | None = None  # target: peak memory < this
     prepare: Callable[[], None] | None = None  # untimed, before every run (e.g. reset state)
+    env: tuple[tuple[str, str], ...] = ()  # set for this command only (a shell's completion)
+    max_s: float | None = None  # target: median wall time <= this many seconds
 
 
 @dataclass(frozen=True)
@@ -308,6 +316,45 @@ def checkin_cases(runbook: Path, file: Path, workdir: Path, baseline: Case) -> l
     ]
 
 
+def completion_cases(runbook: Path, python: str, file: Path, workdir: Path) -> list[Case]:
+    """A shell asking for task ids at TAB, as each shell's completion script asks, on a
+    1,000-task runbook whose plan is cached in its state file (one task running). Target:
+    at most 150 ms, whole process. Beside it: a bare interpreter, a minimal Typer app and
+    the same request answered by Typer (the path every completion took before)."""
+    state = workdir / "completion.state.db"
+    done = subprocess.run(
+        [str(runbook), "start", "t0000", "-f", str(file), "--state", str(state), "--by", "b"],
+        capture_output=True,
+        text=True,
+        env=child_environment(),
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchmarkError(f"preparing the completion state failed:\n{done.stderr[-2000:]}")
+    line = f"runbook done -f {file} --state {state} t0"
+    bash = (
+        ("_RUNBOOK_COMPLETE", "complete_bash"),
+        ("COMP_WORDS", line),
+        ("COMP_CWORD", str(len(line.split()) - 1)),
+    )
+    zsh = (("_RUNBOOK_COMPLETE", "complete_zsh"), ("_TYPER_COMPLETE_ARGS", line))
+    fish = (
+        ("_RUNBOOK_COMPLETE", "complete_fish"),
+        ("_TYPER_COMPLETE_ARGS", line),
+        ("_TYPER_COMPLETE_FISH_ACTION", "get-args"),
+    )
+    argv = (str(runbook),)
+    tasks = CHECKIN_TASKS
+    return [
+        Case("python -c pass", (python, "-c", "pass")),
+        *(
+            Case(f"completion, {shell}: done t0<TAB>", argv, tasks, env=env, max_s=COMPLETION_MAX_S)
+            for shell, env in (("bash", bash), ("zsh", zsh), ("fish", fish))
+        ),
+        Case("completion, bash, by Typer (before)", (python, "-c", BY_TYPER), tasks, env=bash),
+    ]
+
+
 def _copy_state(source: Path, target: Path) -> None:
     """Copy a state database (it is checkpointed, so the main file is complete)."""
     for suffix in ("-wal", "-shm"):
@@ -437,7 +484,11 @@ def run_once(case: Case, helper: Sequence[str], env: dict[str, str]) -> Run:
     if case.prepare is not None:
         case.prepare()
     done = subprocess.run(
-        [*helper, *case.argv], capture_output=True, text=True, env=env, check=False
+        [*helper, *case.argv],
+        capture_output=True,
+        text=True,
+        env={**env, **dict(case.env)},
+        check=False,
     )
     if done.returncode != 0:
         raise BenchmarkError(f"measure.py failed on {case.name}:\n{done.stderr.strip()}")
@@ -532,6 +583,15 @@ def checks(results: Sequence[Result]) -> list[Check]:
                     x <= case.max_ratio,
                 )
             )
+        if case.max_s is not None:
+            found.append(
+                Check(
+                    f"{where}: {r.median_s * 1000:.0f} ms (target <= {case.max_s * 1000:.0f} ms)",
+                    r.median_s,
+                    case.max_s,
+                    r.median_s <= case.max_s,
+                )
+            )
         if case.max_peak_mb is not None:
             found.append(
                 Check(
@@ -618,6 +678,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="only the check-in commands (no validate/plan, dashboard or Monte Carlo)",
     )
+    parser.add_argument(
+        "--completion-only",
+        action="store_true",
+        help="only a shell's completion of task ids, beside a bare interpreter and Typer",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0 or any(n < 1 for n in args.sizes):
         parser.error("--runs and sizes must be at least 1, --warmup at least 0")
@@ -633,15 +698,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         helper = (python, "-S", str(MEASURE))
         with tempfile.TemporaryDirectory(prefix="runbook-bench-") as tmp:
             workdir = Path(tmp)
-            sizes = [1_000] if args.checkin_only else sorted(set(args.sizes))
+            only = args.checkin_only or args.completion_only
+            sizes = [1_000] if only else sorted(set(args.sizes))
             files = write_runbooks(sizes, workdir)
             cases: list[Case] = []
             for size, file in files.items():
-                if args.checkin_only:
+                if only:
                     break
                 sanity_check(runbook, file, size)
                 cases += runbook_cases(size, file, runbook, python)
-            if not args.checkin_only:
+            if not only:
                 terse = write_runbooks(sorted(set(args.sizes)), workdir, "terse")
                 for size, file in terse.items():
                     sanity_check(runbook, file, size)
@@ -650,10 +716,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             cases.append(typer)
             # The check-in commands use a 1,000-task runbook of their own.
             checkin_file = files.get(1_000) or write_runbooks([1_000], workdir)[1_000]
-            cases += checkin_cases(runbook, checkin_file, workdir, typer)
+            if not args.completion_only:
+                cases += checkin_cases(runbook, checkin_file, workdir, typer)
+            if not args.checkin_only:
+                cases += completion_cases(runbook, python, checkin_file, workdir)
             results = measure_all(cases, helper, runs=args.runs, warmup=args.warmup)
             control, montecarlo = [], []
-            if not args.checkin_only:
+            if not only:
                 control = control_figures(runbook, python, workdir, runs=3)
                 montecarlo = montecarlo_figures(python)
     except BenchmarkError as exc:

@@ -4,6 +4,7 @@ events in the real database, refusals are shown, filters work, outside check-ins
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from runbook.tui.app import MissionControl
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen
@@ -355,3 +356,52 @@ async def test_the_log_tab_opens_an_event_in_full_with_enter(app):
         await pilot.press("1")
         await pilot.pause()
         assert app.focused is app.query_one(TaskTable)
+
+
+async def test_f_typed_into_the_when_field_is_typed_not_a_force(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "backup")
+        await pilot.press("u", "enter")  # backup is waiting again
+        await pilot.pause()
+        before = _events(app)
+        await _select(pilot, app, "backup")
+        await pilot.press("s", *"18:05", "enter")  # refused: freeze finished at 18:10
+        await pilot.pause()
+        assert app.screen.verdict.refused is not None
+        when = app.screen.query_one("#when", Input)
+        assert app.screen.focused is when
+        await pilot.press("backspace", *"ff")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert when.value == "18:0ff"
+        assert _events(app) == before
+
+
+async def test_ctrl_f_forces_a_refused_check_in_while_typing_its_time(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, app, "backup")
+        await pilot.press("u", "enter")
+        await pilot.pause()
+        await _select(pilot, app, "backup")
+        await pilot.press("s", *"18:05", "enter")
+        await pilot.pause()
+        assert app.screen.verdict.refused is not None
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert _events(app)[-1] == ("backup", "start", "coordinator")
+        assert app.snap.by_id("backup").forced
+
+
+async def test_f_in_a_refused_fail_s_reason_is_typed_not_a_force(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = _events(app)
+        await _select(pilot, app, "export")  # waiting: failing it is refused
+        await pilot.press("f")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.verdict.refused is not None
+        await pilot.press(*"fan failed")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.query_one("#text", Input).value == "fan failed"
+        assert _events(app) == before

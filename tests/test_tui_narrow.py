@@ -9,8 +9,8 @@ from runbook.tui.app import MissionControl
 from runbook.tui.widgets import TaskTable
 from runbook.weekend.usecases import Weekend
 
-from .tui_helpers import SATURDAY_1300, saturday_weekend
-from .weekend_helpers import FakeClock
+from .tui_helpers import EXAMPLE, SATURDAY_1300, saturday_weekend
+from .weekend_helpers import FakeClock, at
 
 
 @pytest.fixture
@@ -99,3 +99,56 @@ async def test_the_help_fits_an_80_by_24_screen_and_scrolls(app):
         await pilot.press("end")
         await pilot.pause()
         assert dialog.scroll_y == dialog.max_scroll_y
+
+
+@pytest.fixture
+def friday_morning(tmp_path):
+    """The example weekend on Friday 06:35: the bridge opened, freeze-changes ready and late,
+    comms-fri-staff-notice ready from 08:00."""
+    clock = FakeClock("2026-12-04T06:35+01:00")
+    runbook = tmp_path / "weekend.yaml"
+    runbook.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    weekend = Weekend.open(runbook, tmp_path / "weekend.state.db", clock=clock, create=True)
+    for kind, when in (("start", "06:00"), ("done", "06:15")):
+        weekend.record(
+            kind, ["fri-bridge-open"], actor="ingrid", host="b", at=at(f"2026-12-04T{when}+01:00")
+        )
+    application = MissionControl(weekend, actor="coordinator", host="bridge", poll_seconds=0.05)
+    yield application
+    weekend.close()
+
+
+async def test_a_ready_task_at_80x24_shows_whom_to_call_with_name_and_number_whole(
+    friday_morning,
+):
+    async with friday_morning.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        lines = screen_text(friday_morning).splitlines()
+        ready = [line[26:53] for line in lines if "│" in line]  # the middle panel
+        shown = "\n".join(ready)
+        assert "freeze-changes" in shown
+        assert "☎ Ingrid de Vries" in shown
+        assert "+31 20 555 0100" in shown  # on one line: never cut or wrapped
+        assert "Project Management Office (mission control)" not in shown  # gives way
+
+
+async def test_v_shows_recent_events_teams_and_phases_at_80x24_and_v_again_what_matters_now(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Running now" in text and "Teams" not in text and "Recent events" not in text
+        await pilot.press("v")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Recent events" in text and "Teams" in text and "Phases" in text
+        assert "Running now" not in text
+        await pilot.press("v")
+        await pilot.pause()
+        assert "Running now" in screen_text(app)
+
+
+async def test_help_is_in_the_footer_at_80_columns(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "? Help" in screen_text(app).splitlines()[-1]

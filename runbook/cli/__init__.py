@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from runbook.cli.fastcomplete import COMPLETE_VAR
 from runbook.common.errors import EXIT_INVALID, RunbookError
 
 if TYPE_CHECKING:
@@ -44,9 +45,6 @@ MODULES = {
 ALL = tuple(dict.fromkeys(MODULES.values()))
 
 
-COMPLETE_VAR = "_RUNBOOK_COMPLETE"  # set by the shell's completion script
-
-
 def load(modules: Sequence[str] = ALL) -> typer.Typer:
     """The Typer app with the commands of ``modules`` registered (all by default)."""
     for module in modules:
@@ -76,24 +74,23 @@ def _needed(argv: Sequence[str]) -> Sequence[str]:
 
 
 def _completing() -> list[str]:
-    """The words before the one being completed, when a shell asks for completions (bash
-    gives ``COMP_WORDS``/``COMP_CWORD``, zsh and fish Typer's ``_TYPER_COMPLETE_ARGS``)."""
-    words = os.environ.get("COMP_WORDS")
-    if words is not None:
-        try:
-            cword = int(os.environ.get("COMP_CWORD", ""))
-        except ValueError:
-            return []
-        return words.split()[1:cword]
-    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
-    done = line.split()
-    if line and not line[-1].isspace():
-        done = done[:-1]
-    return done[1:]
+    """The words before the one being completed, when a shell asks for completions."""
+    from runbook.cli.fastcomplete import words
+
+    return words(os.environ)[0]
 
 
 def main() -> None:
-    """Entry point: run the app, and turn every error a user can cause into a message."""
+    """Entry point: run the app, and turn every error a user can cause into a message. A
+    shell asking for a task, team, gate or item id is answered without Typer."""
+    if COMPLETE_VAR in os.environ:
+        from runbook.cli.fastcomplete import answer
+
+        answered = answer(os.environ)
+        if answered is not None:
+            text, code = answered
+            sys.stdout.write(text)
+            _leave(code)
     _leave(_run())
 
 

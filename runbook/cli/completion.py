@@ -10,7 +10,7 @@ nothing: a shell must never show a traceback under the cursor.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +21,23 @@ if TYPE_CHECKING:
 Offer = list[tuple[str, str]]  # (value, description) as Typer's autocompletion takes them
 
 
-def _paths(ctx: Any) -> tuple[Path, Path | None]:
+def values(kind: str, params: Mapping[str, Any], incomplete: str) -> Offer:
+    """The values of ``kind`` (``ready``, ``running`` or ``task`` ids, ``team``, ``gate``,
+    ``item``, ``verdict``) that start with ``incomplete``, each with its description as plain
+    text on one line, for the runbook and state file ``params`` name (``file``,
+    ``file_option``, ``state``); nothing when anything goes wrong."""
+    try:
+        return [
+            (v, _described(h))
+            for v, h in _KINDS[kind](params, incomplete)
+            if v.startswith(incomplete)
+        ]
+    except Exception:  # a missing or broken runbook, an unreadable state file
+        return []
+
+
+def _paths(params: Mapping[str, Any]) -> tuple[Path, Path | None]:
     """The runbook and state file the command line names (-f, --state), else the defaults."""
-    params = getattr(ctx, "params", None) or {}
     runbook = (
         params.get("file")
         or params.get("file_option")
@@ -34,15 +48,15 @@ def _paths(ctx: Any) -> tuple[Path, Path | None]:
     return Path(runbook), Path(state) if state else None
 
 
-def _load(ctx: Any) -> tuple[Plan, dict[str, TaskRecord]] | None:
+def _load(params: Mapping[str, Any]) -> tuple[Plan, dict[str, TaskRecord]] | None:
     """The plan of the runbook in use and what the log says of each task; None when the
     runbook is missing or has errors."""
     from runbook.format.source import digest_of, read_bytes
+    from runbook.weekend import default_state_path
     from runbook.weekend.plancache import cached_plan
     from runbook.weekend.sqlite import SQLiteStore
-    from runbook.weekend.usecases import default_state_path
 
-    runbook, state = _paths(ctx)
+    runbook, state = _paths(params)
     data = read_bytes(runbook)
     digest = digest_of(data)
     store = SQLiteStore.open(state or default_state_path(runbook), read_only=True)
@@ -67,37 +81,21 @@ def _load(ctx: Any) -> tuple[Plan, dict[str, TaskRecord]] | None:
 
 def _described(text: str) -> str:
     """A title as a shell shows it beside the id: controls shown, not obeyed; short enough
-    for one line; and never read as markup (Typer renders zsh's and fish's with rich)."""
-    from rich.markup import escape
-
+    for one line."""
     from runbook.common.text import shown
 
     text = shown(text)
-    return escape(text if len(text) <= _DESCRIBED else text[: _DESCRIBED - 1] + "…")
+    return text if len(text) <= _DESCRIBED else text[: _DESCRIBED - 1] + "…"
 
 
 _DESCRIBED = 60
 
 
-def _safely(offer: Callable[[Any, str], Offer]) -> Callable[[Any, str], Offer]:
-    def complete(ctx: Any, incomplete: str) -> Offer:
-        try:
-            return [
-                (v, _described(h)) for v, h in offer(ctx, incomplete) if v.startswith(incomplete)
-            ]
-        except Exception:  # a missing or broken runbook, an unreadable state file
-            return []
-
-    complete.__name__ = offer.__name__
-    complete.__doc__ = offer.__doc__
-    return complete
-
-
-def _tasks(first: frozenset[str]) -> Callable[..., Offer]:
+def _tasks(first: frozenset[str]) -> Callable[[Mapping[str, Any], str], Offer]:
     """Task ids starting with what is typed; those whose status is in ``first`` first."""
 
-    def offer(ctx: Any, incomplete: str) -> Offer:
-        loaded = _load(ctx)
+    def offer(params: Mapping[str, Any], incomplete: str) -> Offer:
+        loaded = _load(params)
         if loaded is None:
             return []
         plan, records = loaded
@@ -118,25 +116,15 @@ def _statuses(plan: Plan, records: dict[str, TaskRecord]) -> Sequence[str]:
     return forward(plan, records, int(time.time()))[2]
 
 
-ready_tasks = _safely(_tasks(frozenset({"ready", "failed"})))  # failed: to be resumed
-ready_tasks.__doc__ = "Task ids, the ones ready to start first."
-running_tasks = _safely(_tasks(frozenset({"running", "failed"})))
-running_tasks.__doc__ = "Task ids, the running ones first."
-all_tasks = _safely(_tasks(frozenset()))
-all_tasks.__doc__ = "Task ids."
-
-
-@_safely
-def teams(ctx: Any, incomplete: str) -> Offer:
+def _teams(params: Mapping[str, Any], incomplete: str) -> Offer:
     """Team ids, with the team's name."""
-    loaded = _load(ctx)
+    loaded = _load(params)
     return [] if loaded is None else [(t.id, t.name) for t in loaded[0].teams.values()]
 
 
-@_safely
-def gates(ctx: Any, incomplete: str) -> Offer:
+def _gates(params: Mapping[str, Any], incomplete: str) -> Offer:
     """Gate ids (the go/no-go tasks), with the gate's title."""
-    loaded = _load(ctx)
+    loaded = _load(params)
     if loaded is None:
         return []
     plan = loaded[0]
@@ -144,14 +132,47 @@ def gates(ctx: Any, incomplete: str) -> Offer:
     return [(g, plan.tasks[index[g]].title) for g in plan.gates if g in index]
 
 
-@_safely
-def items(ctx: Any, incomplete: str) -> Offer:
+def _items(params: Mapping[str, Any], incomplete: str) -> Offer:
     """Readiness item ids, with the item's title."""
-    loaded = _load(ctx)
+    loaded = _load(params)
     return [] if loaded is None else [(c.id, c.title) for c in loaded[0].readiness]
 
 
-@_safely
-def verdicts(ctx: Any, incomplete: str) -> Offer:
+def _verdicts(params: Mapping[str, Any], incomplete: str) -> Offer:
     """``go`` or ``no-go``."""
     return [("go", "carry on"), ("no-go", "stop: roll back")]
+
+
+_KINDS: dict[str, Callable[[Mapping[str, Any], str], Offer]] = {
+    "ready": _tasks(frozenset({"ready", "failed"})),  # failed: to be resumed
+    "running": _tasks(frozenset({"running", "failed"})),
+    "task": _tasks(frozenset()),
+    "team": _teams,
+    "gate": _gates,
+    "item": _items,
+    "verdict": _verdicts,
+}
+
+
+def _for_typer(kind: str, doc: str) -> Callable[[Any, str], Offer]:
+    """Typer's autocompletion for ``kind``. Typer renders zsh's and fish's descriptions as
+    rich markup, so a description is escaped: a title is data, never markup."""
+
+    def complete(ctx: Any, incomplete: str) -> Offer:
+        from rich.markup import escape
+
+        params = getattr(ctx, "params", None) or {}
+        return [(v, escape(h)) for v, h in values(kind, params, incomplete)]
+
+    complete.__doc__ = doc
+    complete.kind = kind  # type: ignore[attr-defined]  # what the fast path answers for it
+    return complete
+
+
+ready_tasks = _for_typer("ready", "Task ids, the ones ready to start first.")
+running_tasks = _for_typer("running", "Task ids, the running ones first.")
+all_tasks = _for_typer("task", "Task ids.")
+teams = _for_typer("team", "Team ids, with the team's name.")
+gates = _for_typer("gate", "Gate ids (the go/no-go tasks), with the gate's title.")
+items = _for_typer("item", "Readiness item ids, with the item's title.")
+verdicts = _for_typer("verdict", "``go`` or ``no-go``.")

@@ -256,6 +256,12 @@ class MissionControl(DataApp):
     def action_reverse(self) -> None:
         self.query_one(TaskList).reverse()
 
+    def action_panels(self) -> None:
+        """Below 160 columns, the strip beneath the table shows what matters now (running,
+        ready, late) or, at ``v``, the recent events and the teams' and phases' progress."""
+        self.query_one(SidePanels).toggle_class("others")
+        self.query_one(TabbedContent).active = "tasks"
+
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 

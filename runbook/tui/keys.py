@@ -11,6 +11,7 @@ KEYS: list[BindingType] = [
     Binding("k", "check('skip')", "Skip"),
     Binding("u", "check('undo')", "Undo"),
     Binding("n", "check('note')", "Note"),
+    Binding("question_mark", "help", "Help"),  # early: still in the footer at 80 columns
     Binding("e", "revise('eta')", "ETA"),
     Binding("p", "revise('pull')", "Pull"),
     Binding("t", "revise('estimate')", "Estimate", show=False),
@@ -23,6 +24,6 @@ KEYS: list[BindingType] = [
     Binding("1", "tab('tasks')", "Tasks", show=False),
     Binding("2", "tab('timeline')", "Timeline", show=False),
     Binding("3", "tab('log')", "Log", show=False),
-    Binding("question_mark", "help", "Help"),
+    Binding("v", "panels", "Panels", show=False),
     Binding("q", "quit", "Quit"),
 ]

@@ -4,10 +4,17 @@ gates, the use cases both faces call, live following, and the views they show.""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from runbook.weekend.store import EventStore
+
+
+def default_state_path(runbook_path: str | os.PathLike[str]) -> Path:
+    """``weekend.yaml`` keeps its state in ``weekend.state.db`` beside it. (Here, in the
+    package, so a shell's completion finds the state file without the use cases.)"""
+    return Path(runbook_path).with_suffix(".state.db")
 
 
 def open_store(

@@ -20,6 +20,7 @@ from runbook.format.durations import TimeError, format_duration, parse_moment
 from runbook.format.durations import clock as show_time
 from runbook.planning.plan import Plan
 from runbook.weekend import checkpoint, open_store, rules
+from runbook.weekend import default_state_path as default_state_path  # re-exported
 from runbook.weekend.events import (
     CHECK_IN_KINDS,
     REASON_KINDS,
@@ -51,11 +52,6 @@ Clock = Callable[[], datetime]
 def system_clock() -> datetime:
     """The real time, in UTC."""
     return datetime.now(UTC)
-
-
-def default_state_path(runbook_path: str | os.PathLike[str]) -> Path:
-    """``weekend.yaml`` keeps its state in ``weekend.state.db`` beside it."""
-    return Path(runbook_path).with_suffix(".state.db")
 
 
 def _epoch(moment: datetime) -> int:

@@ -44,11 +44,15 @@ class ConfirmScreen(ModalScreen[Answer | None]):
     ``optional``, may be left empty); with ``when``, a time told by phone may be typed.
     ``check`` asks the core, before anything is recorded, what it would refuse at that time:
     a refusal is shown here, with Force and Cancel instead of Confirm. Dismisses with the
-    Answer, or None when cancelled."""
+    Answer, or None when cancelled.
+
+    Ctrl+F forces a refusal from anywhere in the dialog, also while typing a reason or a
+    time (where ``f`` is a letter typed); ``f`` forces it when no text field has the focus."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("f", "force", "Force it", show=False),
+        Binding("ctrl+f", "force", "Force it", show=False),
+        Binding("f", "force_by_letter", "Force it", show=False),
     ]
 
     def __init__(
@@ -83,7 +87,7 @@ class ConfirmScreen(ModalScreen[Answer | None]):
             yield Static(id="problem", classes="problem")
             with Horizontal(id="buttons"):
                 yield Button("Confirm (Enter)", variant="primary", id="confirm")
-                yield Button("Force (F)", variant="error", id="force")
+                yield Button("Force (Ctrl+F)", variant="error", id="force")
                 yield Button("Cancel (Esc)", id="cancel")
 
     def on_mount(self) -> None:
@@ -142,6 +146,13 @@ class ConfirmScreen(ModalScreen[Answer | None]):
         if verdict.refused is not None and not (force and verdict.forceable):
             return  # the refusal is on screen: only Force records it
         self.dismiss(Answer(text, verdict.at, force=verdict.refused is not None))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A letter typed into a text field is text; only Ctrl+F forces from there.
+        return not (action == "force_by_letter" and isinstance(self.focused, Input))
+
+    def action_force_by_letter(self) -> None:
+        self.action_force()
 
     def action_force(self) -> None:
         if self.verdict.refused is not None and self.verdict.forceable:

@@ -18,13 +18,15 @@ HELP_TEXT = f"""\
   [b]s[/b] start      [b]d[/b] done       [b]f[/b] fail (asks why)     [b]k[/b] skip (asks why)
   [b]u[/b] undo the task's last check-in     [b]n[/b] add a note
   Every action asks for confirmation and follows the same rules as the CLI;
-  a refusal says why, and can be forced deliberately (the override is logged).
+  a refusal says why, and can be forced deliberately (the override is logged):
+  [b]Ctrl+F[/b] in the dialog, even while typing a time or a reason.
   [b]e[/b] new eta (running task)   [b]t[/b] new estimate (not started)   [b]p[/b] pull forward
   [b]w[/b] what if: the forecast with changes such as [i]db+2h; app pull[/i], recording nothing
 
   [b]/[/b] filter      [b]c[/b] critical only      [b]g[/b] go to a task by id
   [b]o[/b] sort by the next column   [b]O[/b] reverse   (or click a column header)
   [b]1[/b] tasks   [b]2[/b] timeline   [b]3[/b] event log (Enter: an event in full)
+  [b]v[/b] beneath the table: recent events, teams, phases  (again: back)
   [b]?[/b] this help   [b]q[/b] quit
 
 [b]Filter[/b]: {FILTER_HELP}.

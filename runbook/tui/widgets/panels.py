@@ -40,6 +40,14 @@ class Panel(Static, Generic[Row]):
         """One row as it reads in the panel."""
         raise NotImplementedError
 
+    @property
+    def room(self) -> int | None:
+        """The cells a line has in this panel; None before the panel is laid out."""
+        return self.content_size.width or None
+
+    def on_resize(self) -> None:
+        self.watch_rows(self.rows)  # a line laid out for the room there is
+
     def watch_rows(self, rows: tuple[Row, ...]) -> None:
         lines = [self.line(row) for row in rows]
         if self.LIMIT is None:
@@ -86,14 +94,24 @@ class ReadyPanel(Panel[DecisionNeeded | ReadyRow]):
             approvers = shown(", ".join(row.approvers)) or "approvers not named"
             line.append(f"\n  {approvers}", style="dim")
             return line
-        line = Text(f"{row.id} ", style="bold red" if row.critical else "bold")
-        line.append(shown(row.team), style="magenta")
-        if row.not_before is not None:
-            line.append(f" ≥{clock(row.not_before, self.zone)}", style="dim")
+        # The id, the time and whom to call stay whole; the team's name gives way.
+        room = self.room
+        line = Text(row.id, style="bold red" if row.critical else "bold")
+        after = f" ≥{clock(row.not_before, self.zone)}" if row.not_before is not None else ""
+        team = shown(row.team)
+        if room is not None:
+            left = room - len(row.id) - len(after) - 1
+            team = team if len(team) <= left else (team[: left - 1] + "…" if left > 3 else "")
+        if team:
+            line.append(f" {team}", style="magenta")
+        line.append(after, style="dim")
         if row.pulled:
             line.append(" pulled", style="green")
-        if row.contact:
-            line.append(f"\n  ☎ {shown(row.contact)}", style="dim")
+        lead, number = shown(row.lead), shown(row.number)
+        if lead and number and room is not None and len(f"  ☎ {lead} {number}") > room:
+            line.append(f"\n  ☎ {lead}\n    {number}", style="dim")  # the number on its own
+        elif lead or number:
+            line.append(f"\n  ☎ {' '.join(p for p in (lead, number) if p)}", style="dim")
         return line
 
 

@@ -31,10 +31,15 @@ from runbook.weekend.views.decisions import (
 
 def contact(plan: Plan, team: str | None) -> str:
     """``Sanne Bakker +31 20 555 0120``: the lead and number of the team to call."""
+    return " ".join(b for b in whom(plan, team) if b)
+
+
+def whom(plan: Plan, team: str | None) -> tuple[str, str]:
+    """The lead of the team to call and their number (or address); "" for one not given."""
     info = plan.teams.get(team or "")
     if info is None:
-        return ""
-    return " ".join(b for b in (info.lead, info.contact) if b)
+        return "", ""
+    return info.lead or "", info.contact or ""
 
 
 def resumed_note(state: TaskState) -> str:
@@ -72,6 +77,8 @@ class ReadyRow:
     critical: bool
     pulled: bool = False  # its not_before lifted by the coordinator (`runbook pull`)
     revised: int | None = None  # its revised duration (`runbook estimate`)
+    lead: str = ""  # whom to call and their number, apart: a narrow face keeps each whole
+    number: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +176,7 @@ def ready_rows(
             s.critical,
             s.pulled,
             s.revised_duration,
+            *whom(plan, plan.tasks[s.index].team),
         )
         for s in call
     ]
