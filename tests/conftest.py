@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 from runbook.cli import app
 
+# The throwaway PostgreSQL cluster (tests/pg.py): pg_cluster, pg_database.
+pytest_plugins = ["tests.pg"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
