@@ -160,7 +160,9 @@ def plan(
 
         tid = resolve_team(result.plan, team)
     snap = pull = None
-    if not ignore_state and state_file(state, path).exists():
+    from runbook.weekend import state_exists
+
+    if not ignore_state and state_exists(state_file(state, path)):
         from runbook.cli.weekend import open_weekend, show_notices
 
         with open_weekend(path, state, now=now, compiled=result.plan) as weekend:

@@ -108,13 +108,13 @@ def runbook_file(argument: Path | None = None, option: Path | None = None) -> Pa
 
 
 StateOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--state",
-        help="The state database (default: $RUNBOOK_STATE, else the runbook's path with "
-        ".state.db). A dress rehearsal is another state file.",
+        help="The state database: a file (default: $RUNBOOK_STATE, else the runbook's path "
+        "with .state.db), or a postgresql:// URI. A dress rehearsal is another state.",
         show_default=False,
-        dir_okay=False,
+        metavar="FILE|URI",
     ),
 ]
 ByOption = Annotated[
@@ -147,13 +147,16 @@ NowOption = Annotated[
 ]
 
 
-def state_file(option: Path | None, runbook: Path) -> Path:
-    """The state file: ``--state``, ``$RUNBOOK_STATE``, else beside the runbook."""
+def state_file(option: str | Path | None, runbook: Path) -> Path | str:
+    """The state: ``--state``, ``$RUNBOOK_STATE``, else the file beside the runbook. A
+    PostgreSQL URI stays text; anything else is a path."""
+    from runbook.weekend import state_location
+
     if option is not None:
-        return option
+        return state_location(option)
     env = os.environ.get("RUNBOOK_STATE")
     if env:
-        return Path(env)
+        return state_location(env)
     from runbook.weekend.usecases import default_state_path
 
     return default_state_path(runbook)

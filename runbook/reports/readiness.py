@@ -20,6 +20,7 @@ from runbook.format.durations import clock, format_duration
 from runbook.format.model import ReadinessRules, Risk, Runbook
 from runbook.planning.montecarlo import Progress, Simulation
 from runbook.planning.plan import Plan
+from runbook.weekend import state_exists
 from runbook.reports.rehearsal import Rehearsal, learn, rehearsal_evidence
 from runbook.validation.validate import Validation, validate_path
 from runbook.weekend.events import Event, EventKind
@@ -189,7 +190,7 @@ def _as_of(
 ) -> _AsOf:
     """The weekend's events (in a replay, those at or before ``now``: the state file must be
     this runbook's), folded, with the forecast when a task has been checked in."""
-    if state is None or not Path(state).exists():
+    if state is None or not state_exists(state):
         return _AsOf()
     from datetime import UTC, datetime
 

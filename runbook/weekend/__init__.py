@@ -4,10 +4,46 @@ gates, the use cases both faces call, live following, and the views they show.""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from runbook.weekend.store import EventStore
+
+# Where a weekend's state is: a path to an SQLite file, or a PostgreSQL URI (kept as text:
+# a Path would fold its "//").
+StateLocation = Path | str
+
+
+def _is_uri(location: object) -> bool:
+    return isinstance(location, str) and location[:11].lower().startswith(
+        ("postgresql:", "postgres:")
+    )
+
+
+def state_location(value: str | os.PathLike[str]) -> StateLocation:
+    """The state location given as text: a PostgreSQL URI stays text, anything else a path."""
+    if _is_uri(value):
+        from runbook.weekend.postgres import is_postgres
+
+        if is_postgres(str(value)):
+            return str(value)
+    return Path(value)
+
+
+def state_exists(location: str | os.PathLike[str]) -> bool:
+    """True when there may be state there: a file that exists, or any PostgreSQL URI (the
+    store says on opening whether it holds a weekend)."""
+    return isinstance(state_location(location), str) or Path(location).exists()
+
+
+def shown_location(location: str | os.PathLike[str]) -> str:
+    """The location as a message shows it: a URI without its password."""
+    if isinstance(state_location(location), str):
+        from runbook.weekend.postgres import redact
+
+        return redact(str(location))
+    return str(location)
 
 
 def open_store(
@@ -19,11 +55,11 @@ def open_store(
     None when there is none and ``create`` is false, or when ``read_only`` and it was never
     set up; with ``read_only`` nothing is ever written to it. (Here, in the package, so a
     check-in opens its store without importing the interface module.)"""
-    if isinstance(location, str) and location[:11].lower().startswith(("postgresql:", "postgres:")):
+    if _is_uri(location):
         from runbook.weekend.postgres import is_postgres
 
-        if is_postgres(location):
-            return _open_postgres(location, create=create, read_only=read_only)
+        if is_postgres(str(location)):
+            return _open_postgres(str(location), create=create, read_only=read_only)
     from runbook.weekend.sqlite import SQLiteStore
 
     return SQLiteStore.open(location, create=create, read_only=read_only)

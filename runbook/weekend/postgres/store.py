@@ -335,8 +335,8 @@ class PostgresStore:
             ).fetchall()
             return [event_of_row(r) for r in rows]
 
-    def events_with_idem(self, key: str) -> list[Event]:
-        """The events a check-in with this idempotency key recorded (its prefix)."""
+    def recorded_with(self, key: str) -> list[Event]:
+        """The events a check-in with idempotency key ``key`` recorded, oldest first."""
         with self._reading():
             rows = self.conn.execute(
                 f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE idem = %s OR idem LIKE %s "
