@@ -58,6 +58,7 @@ def test_every_command_is_mapped_to_the_module_that_defines_it():
 
     app = load()
     registered = {c.name or c.callback.__name__ for c in app.registered_commands}
+    registered |= {g.name for g in app.registered_groups}
     assert registered == set(MODULES)
 
 

@@ -52,9 +52,10 @@ def _runbook() -> None:
     out, watch whether the weekend runs ahead of or behind plan, and decide go or no-go."""
 
 
-def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
-    """``app.command`` that turns every error a user can cause into a located message on
-    stderr and its exit code (see ``runbook.common.errors``), never a traceback."""
+def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """``app.command`` (or ``group.command``, for a command of a group such as ``db``) that
+    turns every error a user can cause into a located message on stderr and its exit code
+    (see ``runbook.common.errors``), never a traceback."""
 
     def decorator(fn: F) -> F:
         @functools.wraps(fn)
@@ -71,7 +72,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 output.error(exc.message, exc.hint)
                 raise typer.Exit(exc.exit_code) from None
 
-        app.command(*args, cls=_Command, **kwargs)(wrapper)
+        (group or app).command(*args, cls=_Command, **kwargs)(wrapper)
         return fn
 
     return decorator

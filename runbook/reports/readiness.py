@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from runbook.common.display import count
 from runbook.common.errors import InputError
@@ -20,9 +19,9 @@ from runbook.format.durations import clock, format_duration
 from runbook.format.model import ReadinessRules, Risk, Runbook
 from runbook.planning.montecarlo import Progress, Simulation
 from runbook.planning.plan import Plan
-from runbook.weekend import state_exists
 from runbook.reports.rehearsal import Rehearsal, learn, rehearsal_evidence
 from runbook.validation.validate import Validation, validate_path
+from runbook.weekend import state_exists
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import (
     DONE,
