@@ -10,6 +10,7 @@ import typer
 
 from runbook.cli import output
 from runbook.cli.common import StateOption, app, command
+from runbook.common.display import count
 from runbook.common.errors import UsageError
 
 db_app = typer.Typer(
@@ -50,8 +51,8 @@ def export(file: FileArg, state: StateOption = None) -> None:
 
     done = export_weekend(database(state), file)
     output.echo(
-        f"exported {done.events} events and {done.plans} compiled plans from {done.source} "
-        f"to {done.target}"
+        f"exported {count(done.events, 'event')} and {count(done.plans, 'compiled plan')} "
+        f"from {done.source} to {done.target}"
     )
 
 
@@ -62,6 +63,6 @@ def import_(file: FileArg, state: StateOption = None) -> None:
 
     done = import_weekend(file, database(state))
     output.echo(
-        f"imported {done.events} events and {done.plans} compiled plans from {done.source} "
-        f"into {done.target}"
+        f"imported {count(done.events, 'event')} and {count(done.plans, 'compiled plan')} "
+        f"from {done.source} into {done.target}"
     )
