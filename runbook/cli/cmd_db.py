@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.common import StateOption, app, command
+from runbook.cli.common import StateOption, _Group, app, command
 from runbook.common.display import count
 from runbook.common.errors import UsageError
 
 db_app = typer.Typer(
     name="db",
+    cls=_Group,
     help="The weekend's PostgreSQL database: copy it to or from a local state file.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -45,8 +46,10 @@ FileArg = Annotated[Path, typer.Argument(help="The SQLite state file.", dir_okay
 
 @command(name="export", group=db_app)
 def export(file: FileArg, state: StateOption = None) -> None:
-    """Copy the PostgreSQL weekend into a new local state file (for the archive, or the
-    review on a laptop: `runbook review --state FILE`)."""
+    """Copy the PostgreSQL weekend into a new local state file.
+
+    For the archive, or the review on a laptop: `runbook review --state FILE`.
+    """
     from runbook.weekend.transfer import export_weekend
 
     done = export_weekend(database(state), file)
