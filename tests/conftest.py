@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 from runbook.cli import app
 
+# The throwaway PostgreSQL cluster (tests/pg.py): pg_cluster, pg_database.
+pytest_plugins = ["tests.pg"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
@@ -36,3 +39,13 @@ def cli() -> Callable[..., object]:
         return runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def state_location(request: pytest.FixtureRequest) -> str | None:
+    """Where a test's weekend keeps its state, once for each store: None for the SQLite file
+    beside the runbook (the default), or the URI of a fresh PostgreSQL database. A test that
+    takes it runs against both stores, so the two cannot drift."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("pg_database"))
+    return None

@@ -18,8 +18,12 @@ def runbook(tmp_path):
 
 
 @pytest.fixture
-def env(runbook):
-    return {"RUNBOOK_NOW": NOW, "RUNBOOK_USER": "ingrid", "RUNBOOK_FILE": str(runbook)}
+def env(runbook, state_location):
+    """The environment of a team member, with the state in each store in turn."""
+    env = {"RUNBOOK_NOW": NOW, "RUNBOOK_USER": "ingrid", "RUNBOOK_FILE": str(runbook)}
+    if state_location is not None:
+        env["RUNBOOK_STATE"] = state_location
+    return env
 
 
 def test_start_prints_what_was_recorded_and_where_the_weekend_stands(cli, runbook, env):
@@ -30,7 +34,8 @@ def test_start_prints_what_was_recorded_and_where_the_weekend_stands(cli, runboo
     )
     assert "weekend: ON PLAN · forecast finish Sat 02:15 · deadline Sat 06:00" in result.stdout
     assert "baseline recorded" in result.stderr
-    assert (runbook.parent / "intranet.state.db").exists()
+    # The state is beside the runbook unless it is kept in a database.
+    assert (runbook.parent / "intranet.state.db").exists() == ("RUNBOOK_STATE" not in env)
 
 
 def test_a_refusal_exits_one_with_its_reason_and_how_to_force_it(cli, env):

@@ -17,7 +17,7 @@ from runbook.weekend import open_store
 from runbook.weekend.events import Event, EventKind, NewEvent
 from runbook.weekend.store import EventStore
 
-IMPLEMENTATIONS = ["sqlite"]
+IMPLEMENTATIONS = ["sqlite", "postgres"]
 RUNBOOK = "Move the intranet to the cloud"
 T0 = 1_796_000_000  # a moment inside the years the product handles
 
@@ -25,7 +25,8 @@ T0 = 1_796_000_000  # a moment inside the years the product handles
 @pytest.fixture(params=IMPLEMENTATIONS)
 def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Where a fresh, empty store of each implementation lives."""
-    assert request.param == "sqlite"
+    if request.param == "postgres":
+        return str(request.getfixturevalue("pg_database"))
     return str(tmp_path / "weekend.state.db")
 
 

@@ -16,11 +16,11 @@ GOLDEN = Path(__file__).parent / "data" / "golden" / "weekend.yaml"
 
 
 @pytest.fixture
-def weekend(tmp_path):
+def weekend(tmp_path, state_location):
     clock = FakeClock("2026-12-04T20:30+01:00")
     runbook = tmp_path / "weekend.yaml"
     runbook.write_bytes(GOLDEN.read_bytes())
-    opened = open_weekend(runbook, clock)
+    opened = open_weekend(runbook, clock, state_location)
     opened.test_clock = clock  # type: ignore[attr-defined]
     yield opened
     opened.close()

@@ -58,6 +58,7 @@ def test_every_command_is_mapped_to_the_module_that_defines_it():
 
     app = load()
     registered = {c.name or c.callback.__name__ for c in app.registered_commands}
+    registered |= {g.name for g in app.registered_groups}
     assert registered == set(MODULES)
 
 
@@ -74,3 +75,24 @@ def test_a_check_in_loads_only_the_check_in_commands():
     count, loaded = [*out.stdout.splitlines(), ""][:2]
     assert int(count) == 7
     assert loaded == ""
+
+
+def test_a_check_in_on_an_sqlite_state_never_imports_psycopg(tmp_path):
+    runbook_file = tmp_path / "minimal.yaml"
+    example = Path(runbook.__file__).parent.parent / "examples" / "minimal.yaml"
+    runbook_file.write_bytes(example.read_bytes())
+    code = (
+        "import os, sys\n"
+        "from runbook.cli import main\n"
+        f"sys.argv = ['runbook', 'start', 'freeze', '-f', {str(runbook_file)!r}, '--by', 'ana']\n"
+        "leave = os._exit\n"  # the CLI leaves through os._exit: look just before it does
+        "def look(code):\n"
+        "    print('psycopg' in sys.modules, 'runbook.weekend.postgres' in sys.modules)\n"
+        "    sys.stdout.flush()\n"
+        "    leave(code)\n"
+        "os._exit = look\n"
+        "main()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (tmp_path / "minimal.state.db").exists(), out.stderr
+    assert out.stdout.split()[-2:] == ["False", "False"]

@@ -31,7 +31,7 @@ def at(moment: str) -> datetime:
     return datetime.fromisoformat(moment)
 
 
-def open_weekend(runbook: Path, clock: FakeClock, state: Path | None = None) -> Weekend:
+def open_weekend(runbook: Path, clock: FakeClock, state: Path | str | None = None) -> Weekend:
     """Open a weekend for writing with the fake clock."""
     return Weekend.open(runbook, state, clock=clock, create=True)
 

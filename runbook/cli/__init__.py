@@ -41,6 +41,7 @@ MODULES = {
     "check": "cmd_gates",
     "readiness": "cmd_reports",
     "review": "cmd_reports",
+    "db": "cmd_db",  # a group: db export, db import
 }
 ALL = tuple(dict.fromkeys(MODULES.values()))
 

@@ -75,6 +75,7 @@ def check_in(
 
     with open_weekend(file, state, create=True) as weekend:
         show_notices(weekend)
+        shown = len(weekend.notices)
         when = moment(at, weekend, option="--at") if at else None
         said = None
         if value is not None:
@@ -82,6 +83,8 @@ def check_in(
         result = weekend.record(
             kind, ids, actor=actor(by), host=host(), at=when, note=note, force=force, value=said
         )
+        for notice in weekend.notices[shown:]:  # e.g. a retried commit: already recorded
+            output.warning(notice)
         zone = weekend.plan.zone
         if result.baseline is not None and not as_json:
             output.info("baseline recorded: ahead/behind is measured against this plan")

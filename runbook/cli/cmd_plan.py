@@ -178,7 +178,9 @@ def plan(
         from runbook.common.errors import UsageError
 
         raise UsageError("--what-if changes the weekend's forecast: not with --ignore-state")
-    if what_if or (not ignore_state and state_file(state, path).exists()):
+    from runbook.weekend import state_exists
+
+    if what_if or (not ignore_state and state_exists(state_file(state, path))):
         from runbook.cli.weekend import open_weekend, show_notices
 
         with open_weekend(path, state, now=now, compiled=result.plan) as weekend:

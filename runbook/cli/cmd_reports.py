@@ -47,7 +47,7 @@ def _render(report: str, data: object, fmt: ReportFormat) -> str:
     return str(result)
 
 
-def _check_output(out: Path | None, *protected: tuple[Path | None, str]) -> None:
+def _check_output(out: Path | None, *protected: tuple[Path | str | None, str]) -> None:
     """Refuse ``-o`` over the runbook, a state file or any database, before any work."""
     if out is not None:
         from runbook.reports.outfile import check_output
@@ -171,7 +171,7 @@ def review(
             from runbook.common.errors import InputError
 
             raise InputError(
-                f"{weekend.state_path}: no state file: nothing was recorded yet",
+                f"{weekend.shown_state}: no state file: nothing was recorded yet",
                 hint="give the weekend's state file with --state PATH",
             )
         result = build(weekend)

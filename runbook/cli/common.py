@@ -52,9 +52,10 @@ def _runbook() -> None:
     out, watch whether the weekend runs ahead of or behind plan, and decide go or no-go."""
 
 
-def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
-    """``app.command`` that turns every error a user can cause into a located message on
-    stderr and its exit code (see ``runbook.common.errors``), never a traceback."""
+def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """``app.command`` (or ``group.command``, for a command of a group such as ``db``) that
+    turns every error a user can cause into a located message on stderr and its exit code
+    (see ``runbook.common.errors``), never a traceback."""
 
     def decorator(fn: F) -> F:
         @functools.wraps(fn)
@@ -71,7 +72,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 output.error(exc.message, exc.hint)
                 raise typer.Exit(exc.exit_code) from None
 
-        app.command(*args, cls=_Command, **kwargs)(wrapper)
+        (group or app).command(*args, cls=_Command, **kwargs)(wrapper)
         return fn
 
     return decorator
@@ -108,13 +109,13 @@ def runbook_file(argument: Path | None = None, option: Path | None = None) -> Pa
 
 
 StateOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--state",
-        help="The state database (default: $RUNBOOK_STATE, else the runbook's path with "
-        ".state.db). A dress rehearsal is another state file.",
+        help="The state database: a file (default: $RUNBOOK_STATE, else the runbook's path "
+        "with .state.db), or a postgresql:// URI. A dress rehearsal is another state.",
         show_default=False,
-        dir_okay=False,
+        metavar="FILE|URI",
     ),
 ]
 ByOption = Annotated[
@@ -147,13 +148,16 @@ NowOption = Annotated[
 ]
 
 
-def state_file(option: Path | None, runbook: Path) -> Path:
-    """The state file: ``--state``, ``$RUNBOOK_STATE``, else beside the runbook."""
+def state_file(option: str | Path | None, runbook: Path) -> Path | str:
+    """The state: ``--state``, ``$RUNBOOK_STATE``, else the file beside the runbook. A
+    PostgreSQL URI stays text; anything else is a path."""
+    from runbook.weekend import state_location
+
     if option is not None:
-        return option
+        return state_location(option)
     env = os.environ.get("RUNBOOK_STATE")
     if env:
-        return Path(env)
+        return state_location(env)
     from runbook.weekend.usecases import default_state_path
 
     return default_state_path(runbook)

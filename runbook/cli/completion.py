@@ -36,7 +36,7 @@ def values(kind: str, params: Mapping[str, Any], incomplete: str) -> Offer:
         return []
 
 
-def _paths(params: Mapping[str, Any]) -> tuple[Path, Path | None]:
+def _paths(params: Mapping[str, Any]) -> tuple[Path, Path | str | None]:
     """The runbook and state file the command line names (-f, --state), else the defaults."""
     runbook = (
         params.get("file")
@@ -45,7 +45,11 @@ def _paths(params: Mapping[str, Any]) -> tuple[Path, Path | None]:
         or "runbook.yaml"
     )
     state = params.get("state") or os.environ.get("RUNBOOK_STATE")
-    return Path(runbook), Path(state) if state else None
+    if not state:
+        return Path(runbook), None
+    from runbook.weekend import state_location
+
+    return Path(runbook), state_location(state)
 
 
 def _load(params: Mapping[str, Any]) -> tuple[Plan, dict[str, TaskRecord]] | None:
@@ -59,7 +63,13 @@ def _load(params: Mapping[str, Any]) -> tuple[Plan, dict[str, TaskRecord]] | Non
     runbook, state = _paths(params)
     data = read_bytes(runbook)
     digest = digest_of(data)
-    store = SQLiteStore.open(state or default_state_path(runbook), read_only=True)
+    # A PostgreSQL state is not asked: a completion must answer at once, and a server may be
+    # slow or out of reach. The runbook alone then gives the ids, in the plan's order.
+    store = (
+        None
+        if isinstance(state, str)
+        else SQLiteStore.open(state or default_state_path(runbook), read_only=True)
+    )
     try:
         plan: Plan | None = cached_plan(store, digest) if store is not None else None
         if plan is None:

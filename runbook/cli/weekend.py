@@ -14,7 +14,7 @@ from runbook.weekend.usecases import Weekend, read_moment, system_clock
 
 def open_weekend(
     file: Path | None,
-    state: Path | None,
+    state: str | Path | None,
     *,
     now: str | None = None,
     create: bool = False,

@@ -58,6 +58,32 @@ class DamagedState(StateError):
     """The state database is damaged: SQLite cannot read it, or a record in it is unreadable."""
 
 
+class ConnectionLost(StateError):
+    """The connection to a state server broke, or a wait on it ran out. ``maybe_recorded``:
+    it broke while a check-in was being committed, so it may have been recorded."""
+
+    maybe_recorded = False
+
+
+class ServerRefused(StateError):
+    """The state server refused a write (a permission, a policy, a trigger); ``sqlstate``
+    and ``reason`` say what it said."""
+
+    def __init__(self, message: str, *, sqlstate: str | None, reason: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+        self.reason = reason
+
+
+class AlreadyRecorded(StateError):
+    """A check-in whose idempotency key is already in the log: it was recorded, as ``seq``,
+    and is not recorded twice."""
+
+    def __init__(self, message: str, *, seq: int) -> None:
+        super().__init__(message)
+        self.seq = seq
+
+
 class UsageError(RunbookError):
     """The command was called wrongly (missing file, conflicting options)."""
 

@@ -34,13 +34,15 @@ def _same(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def check_output(out: Path, protected: Iterable[tuple[Path | None, str]]) -> None:
+def check_output(out: Path, protected: Iterable[tuple[Path | str | None, str]]) -> None:
     """Refuse an output path that would overwrite something a report must never replace:
     the files in ``protected`` (each with what it is), any SQLite database, or the journal
-    or log beside one. Raises ``InputError`` naming the file and why."""
-    for path, what in protected:
-        if path is None:
+    or log beside one. Raises ``InputError`` naming the file and why. A state given as a
+    PostgreSQL URI is no file: nothing to protect there."""
+    for given, what in protected:
+        if given is None or isinstance(given, str):
             continue
+        path = given
         if _same(out, path):
             raise InputError(
                 f"{out}: is {what}; a report is never written over it",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from runbook.common.display import count
 from runbook.common.errors import InputError
@@ -22,6 +21,7 @@ from runbook.planning.montecarlo import Progress, Simulation
 from runbook.planning.plan import Plan
 from runbook.reports.rehearsal import Rehearsal, learn, rehearsal_evidence
 from runbook.validation.validate import Validation, validate_path
+from runbook.weekend import state_exists
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import (
     DONE,
@@ -189,7 +189,7 @@ def _as_of(
 ) -> _AsOf:
     """The weekend's events (in a replay, those at or before ``now``: the state file must be
     this runbook's), folded, with the forecast when a task has been checked in."""
-    if state is None or not Path(state).exists():
+    if state is None or not state_exists(state):
         return _AsOf()
     from datetime import UTC, datetime
 

@@ -10,6 +10,41 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from runbook.weekend.store import EventStore
 
+# Where a weekend's state is: a path to an SQLite file, or a PostgreSQL URI (kept as text:
+# a Path would fold its "//").
+StateLocation = Path | str
+
+
+def _is_uri(location: object) -> bool:
+    return isinstance(location, str) and location[:11].lower().startswith(
+        ("postgresql:", "postgres:")
+    )
+
+
+def state_location(value: str | os.PathLike[str]) -> StateLocation:
+    """The state location given as text: a PostgreSQL URI stays text, anything else a path."""
+    if _is_uri(value):
+        from runbook.weekend.postgres import is_postgres
+
+        if is_postgres(str(value)):
+            return str(value)
+    return Path(value)
+
+
+def state_exists(location: str | os.PathLike[str]) -> bool:
+    """True when there may be state there: a file that exists, or any PostgreSQL URI (the
+    store says on opening whether it holds a weekend)."""
+    return isinstance(state_location(location), str) or Path(location).exists()
+
+
+def shown_location(location: str | os.PathLike[str]) -> str:
+    """The location as a message shows it: a URI without its password."""
+    if isinstance(state_location(location), str):
+        from runbook.weekend.postgres import redact
+
+        return redact(str(location))
+    return str(location)
+
 
 def default_state_path(runbook_path: str | os.PathLike[str]) -> Path:
     """``weekend.yaml`` keeps its state in ``weekend.state.db`` beside it. (Here, in the
@@ -21,10 +56,33 @@ def open_store(
     location: str | os.PathLike[str], *, create: bool = True, read_only: bool = False
 ) -> EventStore | None:
     """Open the event store at ``location`` (created when ``create``), choosing its
-    implementation from the location: today always an SQLite state file. None when there is
-    none and ``create`` is false, or when ``read_only`` and it was never set up; with
-    ``read_only`` nothing is ever written to it. (Here, in the package, so a check-in opens
-    its store without importing the interface module.)"""
+    implementation from the location: a ``postgresql://`` or ``postgres://`` URI is a
+    PostgreSQL weekend (``runbook.weekend.postgres``), anything else an SQLite state file.
+    None when there is none and ``create`` is false, or when ``read_only`` and it was never
+    set up; with ``read_only`` nothing is ever written to it. (Here, in the package, so a
+    check-in opens its store without importing the interface module.)"""
+    if _is_uri(location):
+        from runbook.weekend.postgres import is_postgres
+
+        if is_postgres(str(location)):
+            return _open_postgres(str(location), create=create, read_only=read_only)
     from runbook.weekend.sqlite import SQLiteStore
 
     return SQLiteStore.open(location, create=create, read_only=read_only)
+
+
+def _open_postgres(uri: str, *, create: bool, read_only: bool) -> EventStore | None:
+    """The PostgreSQL store; a plain refusal when psycopg is not installed."""
+    from runbook.common.errors import StateError
+    from runbook.weekend.postgres import INSTALL_HINT, redact
+
+    try:
+        from runbook.weekend.postgres.store import PostgresStore
+    except ImportError as exc:
+        if exc.name is None or not exc.name.startswith("psycopg"):
+            raise
+        raise StateError(
+            f"{redact(uri)}: a PostgreSQL state needs psycopg, which is not installed",
+            hint=INSTALL_HINT,
+        ) from None
+    return PostgresStore.open(uri, create=create, read_only=read_only)

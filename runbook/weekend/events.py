@@ -112,3 +112,8 @@ class NewEvent:
     host: str
     note: str | None = None
     data: dict[str, Any] | None = None
+    # For a store shared by several machines (PostgreSQL): the task's team, which the
+    # database's policies check, and the check-in's idempotency key, so a retry after a
+    # dropped connection records nothing twice. The SQLite store keeps neither.
+    team: str | None = None
+    idem: str | None = None

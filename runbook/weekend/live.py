@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from runbook.weekend import open_store
+from runbook.weekend import open_store, state_exists
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskRecord, fold
 from runbook.weekend.usecases import Weekend
@@ -59,7 +59,7 @@ class Live:
 
     def _store(self) -> EventStore | None:
         """The state file; it may appear after the dashboard started (read-only mode)."""
-        if self.weekend.store is None and self.weekend.state_path.exists():
+        if self.weekend.store is None and state_exists(self.weekend.state_path):
             self.weekend.store = open_store(self.weekend.state_path, read_only=True)
         return self.weekend.store
 

@@ -1,8 +1,8 @@
 """The event store as an interface: what the use cases, live following and reports need.
 
-``runbook.weekend.open_store`` chooses the implementation from the location. Today every
-location is a path to an SQLite state file (``runbook.weekend.sqlite``); a server-backed
-store (issue 11: a ``postgresql://`` URI) is a second implementation of this ``EventStore``.
+``runbook.weekend.open_store`` chooses the implementation from the location: a path is an
+SQLite state file (``runbook.weekend.sqlite``), a ``postgresql://`` URI a PostgreSQL
+database (``runbook.weekend.postgres``), the second implementation of this ``EventStore``.
 Nothing imports this module at run time: it is the type the use cases are written against.
 """
 
@@ -68,6 +68,13 @@ class EventStore(Protocol):
 
     def events(self, *, after: int = 0) -> list[Event]:
         """Every event after sequence number ``after``, oldest first."""
+        ...
+
+    def recorded_with(self, key: str) -> list[Event]:
+        """The events a check-in with idempotency key ``key`` recorded (``NewEvent.idem`` is
+        the key, or the key, a slash and more), oldest first: asked when a connection broke
+        during a commit, to know whether it was recorded. A store that keeps no keys (SQLite,
+        where a commit cannot be lost halfway) answers []."""
         ...
 
     def task_counts(self) -> dict[str, int]:

@@ -9,17 +9,24 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from runbook.common.errors import InputError, InvalidRunbook, Refused, StateError
+from runbook.common.errors import ConnectionLost, InputError, InvalidRunbook, Refused, StateError
 from runbook.common.problems import did_you_mean
 from runbook.format.durations import TimeError, format_duration, parse_moment
 from runbook.format.durations import clock as show_time
 from runbook.planning.plan import Plan
-from runbook.weekend import checkpoint, open_store, rules
+from runbook.weekend import (
+    StateLocation,
+    checkpoint,
+    open_store,
+    rules,
+    shown_location,
+    state_location,
+)
 from runbook.weekend import default_state_path as default_state_path  # re-exported
 from runbook.weekend.events import (
     CHECK_IN_KINDS,
@@ -47,6 +54,7 @@ if TYPE_CHECKING:
     from runbook.weekend.store import EventStore
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def system_clock() -> datetime:
@@ -63,7 +71,7 @@ class Weekend:
     """A runbook and its state file, opened for the use cases."""
 
     runbook_path: Path
-    state_path: Path
+    state_path: StateLocation  # a state file's path, or a PostgreSQL URI
     plan: Plan
     store: EventStore | None
     clock: Clock
@@ -99,7 +107,7 @@ class Weekend:
         from runbook.format.source import digest_of, read_bytes
 
         path = Path(runbook_path)
-        state = Path(state_path) if state_path is not None else default_state_path(path)
+        state = state_location(state_path) if state_path is not None else default_state_path(path)
         data = read_bytes(path)
         digest = digest_of(data)
         store = open_store(state, create=create and not read_only, read_only=read_only)
@@ -163,6 +171,11 @@ class Weekend:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def shown_state(self) -> str:
+        """Where the state is, as a message shows it (a URI without its password)."""
+        return shown_location(self.state_path)
 
     def now(self) -> int:
         """The clock's time as epoch seconds."""
@@ -385,7 +398,7 @@ class Weekend:
         revision = kind in REVISION_KINDS
         if kind not in CHECK_IN_KINDS and not revision:
             raise InputError(f"unknown kind of check-in '{kind}'")
-        store = self._writable()
+        self._writable()
         now = self.now()
         when = now if at is None else _epoch(at)
         rules.not_future(self.plan, when, now)
@@ -398,6 +411,40 @@ class Weekend:
         if kind == EventKind.NOTE and not (note and note.strip()):
             raise InputError("the note is empty")
         resolved = [self.resolve(given) for given in ids]
+
+        def once(key: str) -> CheckIn:
+            return self._record_once(
+                kind, resolved, actor, host, when, now, note, force, key, value
+            )
+
+        def found(events: list[Event]) -> CheckIn:
+            with self._writable().write():  # read as a check-in reads, for the line after it
+                (records, runbook_events), _, _ = checkpoint.load(self._writable())
+            result = CheckIn(kind=kind, now=now, already_recorded=events[0].seq)
+            result.events = [e for e in events if e.kind == kind]
+            result.baseline = next((e for e in events if e.kind == EventKind.BASELINE), None)
+            result.records = records
+            result.baseline_plan, _ = self.baseline_of(runbook_events)
+            return result
+
+        return self._idempotent(once, found)
+
+    def _record_once(
+        self,
+        kind: str,
+        resolved: Sequence[str],
+        actor: str,
+        host: str,
+        when: int,
+        now: int,
+        note: str | None,
+        force: bool,
+        key: str,
+        value: int | None,
+    ) -> CheckIn:
+        """One attempt at recording a check-in, its events carrying the idempotency key."""
+        revision = kind in REVISION_KINDS
+        store = self._writable()
         result = CheckIn(kind=kind, now=now)
         with store.write():
             store.claim(self.plan.name)
@@ -405,7 +452,9 @@ class Weekend:
             # does not grow with the log.
             (records, runbook_events), covered, last = checkpoint.load(store)
             if not any(e.kind == EventKind.BASELINE for e in runbook_events):
-                result.baseline = self._take_baseline(store, actor, host, now, "first check-in")
+                result.baseline = self._take_baseline(
+                    store, actor, host, now, "first check-in", key=f"{key}/baseline"
+                )
                 runbook_events.append(result.baseline)
                 last = result.baseline.seq
             for task_id in resolved:
@@ -425,7 +474,18 @@ class Weekend:
 
                     data.update(revision_data(kind, value))
                 event = store.append(
-                    NewEvent(when, task_id, kind, actor, host, note, data or None), recorded=now
+                    NewEvent(
+                        when,
+                        task_id,
+                        kind,
+                        actor,
+                        host,
+                        note,
+                        data or None,
+                        team=self.team_of(task_id),
+                        idem=f"{key}/{task_id}",
+                    ),
+                    recorded=now,
                 )
                 apply_event(record, event)
                 result.events.append(event)
@@ -435,21 +495,71 @@ class Weekend:
         result.baseline_plan, _ = self.baseline_of(runbook_events)
         return result
 
+    def team_of(self, task_id: str | None) -> str | None:
+        """The team a task belongs to (None: no such task, or no team)."""
+        index = self.plan.index.get(task_id) if task_id is not None else None
+        return None if index is None else self.plan.tasks[index].team
+
+    def _idempotent(self, once: Callable[[str], T], found: Callable[[list[Event]], T]) -> T:
+        """Run a write under a new idempotency key. When the connection breaks while it is
+        being committed (a store on a server), connect again and look the key up: the
+        events it recorded (``found``), or, when none were, the write once more."""
+        import uuid
+
+        key = uuid.uuid4().hex
+        try:
+            return once(key)
+        except ConnectionLost as lost:
+            if not lost.maybe_recorded:
+                raise
+            broken = lost
+        store = self._reopen(broken)
+        try:
+            recorded = store.recorded_with(key)
+        except StateError:
+            raise broken from None
+        if recorded:
+            self.notices.append(
+                "the connection broke while the check-in was being committed; it had reached "
+                f"the server: already recorded as event {recorded[0].seq} (nothing was "
+                "recorded twice)"
+            )
+            return found(recorded)
+        return once(key)
+
+    def _reopen(self, broken: StateError) -> EventStore:
+        """The store again, after its connection broke (the same location)."""
+        if self.store is not None:
+            self.store.close()
+        self.store = None
+        try:
+            self.store = open_store(self.state_path, create=False)
+        except StateError:
+            raise broken from None
+        if self.store is None:
+            raise broken
+        return self.store
+
     def _writable(self) -> EventStore:
         """The state file, which a write needs."""
         if self.store is None or not self.store.writable:
-            raise StateError(f"{self.state_path}: no state file open for writing")
+            raise StateError(f"{self.shown_state}: no state file open for writing")
         return self.store
 
     def _append(self, event: NewEvent) -> Event:
         """Append one event that is not a check-in (no baseline is taken for it)."""
         rules.check_entry(event.actor, event.note, "--note")
-        store = self._writable()
+        self._writable()
         now = self.now()
         rules.not_future(self.plan, event.at, now)
-        with store.write():
-            store.claim(self.plan.name)
-            return store.append(event, recorded=now)
+
+        def once(key: str) -> Event:
+            store = self._writable()
+            with store.write():
+                store.claim(self.plan.name)
+                return store.append(replace(event, idem=key), recorded=now)
+
+        return self._idempotent(once, lambda events: events[0])
 
     def decide(
         self,
@@ -476,11 +586,21 @@ class Weekend:
         if at is not None:
             rules.near_weekend(self.plan, when, self.now(), force=force)
         return self._append(
-            NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, {"decision": decision})
+            NewEvent(
+                when,
+                task_id,
+                EventKind.DECIDE,
+                actor,
+                host,
+                note,
+                {"decision": decision},
+                team=self.team_of(task_id),
+            )
         )
 
     def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""
+        team_id = self.resolve_team(team)
         return self._append(
             NewEvent(
                 self.now(),
@@ -489,7 +609,8 @@ class Weekend:
                 actor,
                 host,
                 note,
-                {"team": self.resolve_team(team)},
+                {"team": team_id},
+                team=team_id,
             )
         )
 
@@ -511,13 +632,20 @@ class Weekend:
         )
 
     def _take_baseline(
-        self, store: EventStore, actor: str, host: str, now: int, note: str
+        self, store: EventStore, actor: str, host: str, now: int, note: str, *, key: str
     ) -> Event:
         """Record the current plan as the baseline (inside a write transaction)."""
         store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
         return store.append(
             NewEvent(
-                now, None, EventKind.BASELINE, actor, host, note, {"digest": self.plan.digest}
+                now,
+                None,
+                EventKind.BASELINE,
+                actor,
+                host,
+                note,
+                {"digest": self.plan.digest},
+                idem=key,
             ),
             recorded=now,
         )
@@ -525,11 +653,18 @@ class Weekend:
     def reset_baseline(self, *, actor: str, host: str, note: str | None = None) -> Event:
         """Measure ahead/behind against the current runbook from now on (an event)."""
         rules.check_entry(actor, note, "the note")
-        store = self._writable()
+        self._writable()
         now = self.now()
-        with store.write():
-            store.claim(self.plan.name)
-            event = self._take_baseline(store, actor, host, now, note or "baseline reset")
+
+        def once(key: str) -> Event:
+            store = self._writable()
+            with store.write():
+                store.claim(self.plan.name)
+                return self._take_baseline(
+                    store, actor, host, now, note or "baseline reset", key=key
+                )
+
+        event = self._idempotent(once, lambda events: events[0])
         self.notices = [n for n in self.notices if "changed since the baseline" not in n]
         return event
 
@@ -573,6 +708,9 @@ class CheckIn:
     baseline_plan: Plan | None = None  # what ahead/behind is measured against
     now: int = 0
     undone: list[Event] = field(default_factory=list)  # what each undo revoked, in order
+    # Set when a broken connection was retried and the check-in had been recorded already:
+    # the sequence number of its first event (``events`` are the ones it recorded).
+    already_recorded: int | None = None
 
     def position(self, plan: Plan) -> tuple[int, int]:
         """Right after this check-in: the forecast finish, and the seconds ahead of the

@@ -1,0 +1,443 @@
+"""The PostgreSQL ``EventStore``: one database is one weekend, many machines check in to it.
+
+Every write is one transaction that first takes the weekend's advisory lock, so events are
+committed in sequence order and a reader of "events after N" never misses one. Every wait is
+bounded (connect, statement and lock timeouts). A lost connection is a plain ``StateError``
+naming the location without its password, and saying whether the check-in was recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, ClassVar
+
+import psycopg
+from psycopg import errors as pg_errors
+
+from runbook.common.errors import (
+    AlreadyRecorded,
+    ConnectionLost,
+    DamagedState,
+    InputError,
+    ServerRefused,
+    StateError,
+)
+from runbook.common.limits import YEARS_TEXT, epoch_in_bounds
+from runbook.weekend.events import Event, NewEvent
+from runbook.weekend.postgres import connect_timeout, redact, statement_timeout
+from runbook.weekend.postgres.schema import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    WRITE_LOCK,
+    installed_version,
+    migrate,
+)
+from runbook.weekend.sqlite import _row as event_of_row  # one reading of a stored row
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+# What a lost or unusable connection raises (a statement or lock timeout is an
+# OperationalError too: QueryCanceled, LockNotAvailable).
+_LOST = (psycopg.OperationalError, psycopg.InterfaceError)
+
+_COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data"
+
+
+def _reason(exc: BaseException) -> str:
+    """The server's or libpq's words, on one line (they never carry a password)."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None) if diag is not None else None
+    text = primary or str(exc) or type(exc).__name__
+    return " ".join(text.split())
+
+
+def _timed_out(exc: BaseException) -> bool:
+    return isinstance(exc, pg_errors.QueryCanceled | pg_errors.LockNotAvailable)
+
+
+class PostgresStore:
+    """An open PostgreSQL weekend. ``PostgresStore.open`` connects and checks the schema."""
+
+    # Every error psycopg raises; what a best-effort write (the plan cache) may swallow.
+    driver_error: ClassVar[type[Exception]] = psycopg.Error
+
+    def __init__(self, conn: Connection, uri: str, *, writable: bool = True) -> None:
+        self.conn = conn
+        self.uri = uri
+        self.where = redact(uri)  # the location as every message shows it
+        self.writable = writable
+        self.damaged = False
+
+    # -- opening ---------------------------------------------------------------------
+    @classmethod
+    def connect(cls, uri: str, *, read_only: bool = False) -> Connection:
+        """A connection with bounded timeouts (the URI goes to libpq as it is, so
+        PGPASSWORD, ~/.pgpass, service= and sslmode work); StateError when it fails."""
+        where = redact(uri)
+        wait = connect_timeout()
+        statement_ms = str(int(statement_timeout() * 1000))
+        try:
+            conn: Connection = psycopg.connect(
+                uri, autocommit=True, connect_timeout=max(1, math.ceil(wait))
+            )
+        except psycopg.Error as exc:
+            raise StateError(
+                f"{where}: cannot connect to the PostgreSQL state ({_reason(exc)}); nothing "
+                "was recorded",
+                hint="check the URI, the network and the credentials (PGPASSWORD, ~/.pgpass, "
+                "service=); RUNBOOK_PG_CONNECT_TIMEOUT sets how long to wait",
+            ) from None
+        try:
+            conn.execute(
+                "SELECT set_config('statement_timeout', %s, false),"
+                " set_config('lock_timeout', %s, false),"
+                " set_config('default_transaction_read_only', %s, false)",
+                (statement_ms, statement_ms, "on" if read_only else "off"),
+            )
+        except psycopg.Error as exc:
+            conn.close()
+            raise StateError(f"{where}: cannot use the PostgreSQL state ({_reason(exc)})") from None
+        return conn
+
+    @classmethod
+    def open(
+        cls, uri: str, *, create: bool = True, read_only: bool = False
+    ) -> PostgresStore | None:
+        """Connect to the weekend's database; None when it holds no runbook schema and
+        ``create`` is false (or ``read_only``). With ``create``, an empty database gets the
+        schema (when this user may create tables; else run ``runbook db init`` first). An
+        older schema is migrated (not when ``read_only``); a newer one is refused."""
+        conn = cls.connect(uri, read_only=read_only)
+        store = cls(conn, uri, writable=not read_only)
+        try:
+            version = store._talk(lambda: installed_version(conn))
+            if version > SCHEMA_VERSION:
+                raise StateError(
+                    f"{store.where}: written by a newer runbook (state schema {version}; this "
+                    f"version reads up to {SCHEMA_VERSION}); nothing was written to it",
+                    hint="upgrade runbook to use this weekend",
+                )
+            if version == 0 and (read_only or not create):
+                conn.close()
+                return None
+            if version < SCHEMA_VERSION and not read_only:
+                store._create()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _create(self) -> None:
+        """Create or migrate the schema (a user without the right is told to run db init)."""
+        try:
+            migrate(self.conn)
+        except pg_errors.InsufficientPrivilege:
+            raise StateError(
+                f"{self.where}: this database holds no runbook weekend yet (or an older one), "
+                "and this user may not create its tables; nothing was written to it",
+                hint="the coordinator runs `runbook db init --state URI` first",
+            ) from None
+        except _LOST as exc:
+            raise self._lost(exc, "nothing was written to it") from None
+        except psycopg.Error as exc:
+            raise StateError(
+                f"{self.where}: cannot create the runbook schema ({_reason(exc)}); nothing "
+                "was written to it"
+            ) from None
+
+    # -- talking to the server -------------------------------------------------------
+    def _lost(self, exc: BaseException, outcome: str) -> ConnectionLost:
+        """The refusal for a connection that broke or a wait that ran out."""
+        if _timed_out(exc):
+            return ConnectionLost(
+                f"{self.where}: the PostgreSQL server did not answer in time ({_reason(exc)}); "
+                f"{outcome}",
+                hint="try again in a moment; RUNBOOK_PG_STATEMENT_TIMEOUT sets how long to wait",
+            )
+        return ConnectionLost(
+            f"{self.where}: lost the connection to the PostgreSQL state ({_reason(exc)}); "
+            f"{outcome}",
+            hint="check the network, then run the command again",
+        )
+
+    def _talk(self, ask: Any) -> Any:
+        """Run ``ask()``; a lost connection or a timeout becomes a plain StateError."""
+        try:
+            return ask()
+        except _LOST as exc:
+            raise self._lost(exc, "nothing was written to it") from None
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        try:
+            yield
+        except _LOST as exc:
+            raise self._lost(exc, "nothing was written to it") from None
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise self.damage(exc) from None
+
+    @property
+    def notices(self) -> list[str]:
+        """Nothing to say on opening."""
+        return []
+
+    def close(self) -> None:
+        """Close the connection."""
+        with suppress(psycopg.Error):
+            self.conn.close()
+
+    def schema_version(self) -> int:
+        """The version of the runbook schema in this database."""
+        with self._reading():
+            return installed_version(self.conn)
+
+    # -- the write transaction -------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction holding the weekend's write lock from its start: committed when
+        the block ends, rolled back when it raises. A lost connection says whether the
+        check-in was recorded: not, when it broke before COMMIT was sent; perhaps, when it
+        broke during the COMMIT (a retry with the same idempotency key then says)."""
+        if not self.writable:
+            raise StateError(
+                f"{self.where}: opened read-only; nothing can be recorded in it",
+                hint="run a command that records (start, done, ...) to write to it",
+            )
+        conn = self.conn
+        try:
+            conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        except _LOST as exc:
+            self._rollback()
+            raise self._lost(exc, "nothing was recorded") from None
+        try:
+            yield conn
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, _LOST):
+                raise self._lost(exc, "nothing was recorded") from None
+            if isinstance(exc, pg_errors.InsufficientPrivilege | pg_errors.RaiseException):
+                raise ServerRefused(
+                    f"{self.where}: the PostgreSQL server refused the write ({_reason(exc)}); "
+                    "nothing was recorded",
+                    sqlstate=exc.sqlstate,
+                    reason=_reason(exc),
+                ) from None
+            raise
+        try:
+            conn.execute("COMMIT")
+        except _LOST as exc:
+            if conn.closed or conn.broken:
+                refusal = self._lost(
+                    exc,
+                    "the check-in may or may not have been recorded (the connection broke "
+                    "while it was being committed)",
+                )
+                refusal.maybe_recorded = True
+                raise refusal from None
+            self._rollback()
+            raise self._lost(exc, "nothing was recorded") from None
+
+    def _rollback(self) -> None:
+        if not (self.conn.closed or self.conn.broken):
+            with suppress(psycopg.Error):
+                self.conn.execute("ROLLBACK")
+
+    # -- meta and the owner ----------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        """A value from the meta table."""
+        with self._reading():
+            row = self.conn.execute(
+                f"SELECT value FROM {SCHEMA}.meta WHERE key = %s", (key,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def check_owner(self, runbook: str, *, what: str = "state file") -> None:
+        """Refuse a weekend that belongs to another runbook (before anything is written)."""
+        owner = self.meta("runbook")
+        if owner is not None and owner != runbook:
+            raise StateError(
+                f"{self.where}: this weekend's database belongs to the runbook '{owner}', "
+                f"not to '{runbook}'; nothing was written to it",
+                hint="give the right database with --state URI (one database per weekend)",
+            )
+
+    def claim(self, runbook: str) -> None:
+        """Mark the weekend as this runbook's (inside ``write``; idempotent)."""
+        self.conn.execute(
+            f"INSERT INTO {SCHEMA}.meta (key, value) VALUES ('runbook', %s) "
+            "ON CONFLICT (key) DO NOTHING",
+            (runbook,),
+        )
+
+    # -- events ----------------------------------------------------------------------
+    def append(self, event: NewEvent, *, recorded: int) -> Event:
+        """Append one event (inside ``write``) and return it as stored. An event whose
+        idempotency key is already in the log is not recorded again: AlreadyRecorded names
+        the event that holds it."""
+        for instant in (event.at, recorded):
+            if not epoch_in_bounds(instant):
+                raise InputError(
+                    f"refused to record a time outside the years {YEARS_TEXT} "
+                    f"({instant} seconds since 1970)"
+                )
+        data = json.dumps(event.data, sort_keys=True) if event.data else None
+        kind = str(event.kind)
+        forced = bool(event.data and event.data.get("forced"))
+        row = self.conn.execute(
+            f"INSERT INTO {SCHEMA}.events "
+            "(at, recorded, task, kind, actor, host, note, data, team, forced, idem) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (idem) DO NOTHING RETURNING seq",
+            (
+                event.at,
+                recorded,
+                event.task,
+                kind,
+                event.actor,
+                event.host,
+                event.note,
+                data,
+                event.team,
+                forced,
+                event.idem,
+            ),
+        ).fetchone()
+        if row is None:
+            found = self.conn.execute(
+                f"SELECT seq FROM {SCHEMA}.events WHERE idem = %s", (event.idem,)
+            ).fetchone()
+            seq = int(found[0]) if found else 0
+            raise AlreadyRecorded(
+                f"{self.where}: this check-in was already recorded as event {seq}; "
+                "nothing was recorded twice",
+                seq=seq,
+            )
+        return Event(
+            int(row[0]),
+            event.at,
+            recorded,
+            event.task,
+            kind,
+            event.actor,
+            event.host,
+            event.note,
+            event.data or {},
+        )
+
+    def events(self, *, after: int = 0) -> list[Event]:
+        """Every event after sequence number ``after``, oldest first."""
+        with self._reading():
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE seq > %s ORDER BY seq",
+                (after,),
+            ).fetchall()
+            return [event_of_row(r) for r in rows]
+
+    def recorded_with(self, key: str) -> list[Event]:
+        """The events a check-in with idempotency key ``key`` recorded, oldest first."""
+        with self._reading():
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE idem = %s OR idem LIKE %s "
+                "ORDER BY seq",
+                (key, key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"),
+            ).fetchall()
+            return [event_of_row(r) for r in rows]
+
+    def task_counts(self) -> dict[str, int]:
+        """How many events each task id has in the log."""
+        with self._reading():
+            rows = self.conn.execute(
+                f"SELECT task, count(*) FROM {SCHEMA}.events WHERE task IS NOT NULL GROUP BY task"
+            ).fetchall()
+        return {str(task): int(n) for task, n in rows}
+
+    def change_token(self) -> object:
+        """The last sequence number and the newest plan: events commit in sequence order
+        (the write lock), so a new one always moves it."""
+        with self._reading():
+            row = self.conn.execute(
+                f"SELECT (SELECT max(seq) FROM {SCHEMA}.events),"
+                f" (SELECT max(stored) FROM {SCHEMA}.plans)"
+            ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    # -- the checkpoint --------------------------------------------------------------
+    def checkpoint(self) -> tuple[int, str] | None:
+        """The checkpoint: the last event it covers and its text (None: none yet)."""
+        with self._reading():
+            row = self.conn.execute(
+                f"SELECT seq, state FROM {SCHEMA}.checkpoint WHERE id = 1"
+            ).fetchone()
+        if row is None or not isinstance(row[0], int) or not isinstance(row[1], str):
+            return None
+        return int(row[0]), str(row[1])
+
+    def save_checkpoint(self, seq: int, text: str) -> None:
+        """Replace the checkpoint (inside ``write``). A user the database does not let
+        write it (a role without the right) leaves it as it was: it is only a cache."""
+        conn = self.conn
+        conn.execute("SAVEPOINT runbook_checkpoint")
+        try:
+            conn.execute(
+                f"INSERT INTO {SCHEMA}.checkpoint (id, seq, state) VALUES (1, %s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, state = excluded.state",
+                (seq, text),
+            )
+        except pg_errors.InsufficientPrivilege:
+            conn.execute("ROLLBACK TO SAVEPOINT runbook_checkpoint")
+        else:
+            conn.execute("RELEASE SAVEPOINT runbook_checkpoint")
+
+    # -- plans -----------------------------------------------------------------------
+    def plan_text(self, digest: str) -> str | None:
+        """The compiled plan stored for a runbook content hash."""
+        with self._reading():
+            row = self.conn.execute(
+                f"SELECT plan FROM {SCHEMA}.plans WHERE digest = %s", (digest,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def latest_plan_text(self) -> tuple[str, str, int] | None:
+        """The most recently stored plan: (digest, plan, created)."""
+        with self._reading():
+            row = self.conn.execute(
+                f"SELECT digest, plan, created FROM {SCHEMA}.plans "
+                "ORDER BY created DESC, stored DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), int(row[2]))
+
+    def save_plan(self, digest: str, text: str, *, created: int, replace: bool = False) -> None:
+        """Store a compiled plan (inside ``write``); an existing one is kept unless
+        ``replace``."""
+        action = (
+            "DO UPDATE SET plan = excluded.plan, created = excluded.created, stored = DEFAULT"
+            if replace
+            else "DO NOTHING"
+        )
+        self.conn.execute(
+            f"INSERT INTO {SCHEMA}.plans (digest, created, plan) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (digest) {action}",
+            (digest, created, text),
+        )
+
+    # -- damage ----------------------------------------------------------------------
+    def verify(self) -> None:
+        """Refuse a weekend whose events cannot be read back (text and JSON)."""
+        self.events()
+
+    def damage(self, exc: BaseException) -> StateError:
+        """The refusal for a record that cannot be read."""
+        self.damaged = True
+        if isinstance(exc, ValueError) and str(exc).startswith("event "):
+            what = str(exc)
+        elif isinstance(exc, ValueError):
+            what = "a stored record is not valid JSON"
+        else:
+            what = f"a stored record cannot be read ({type(exc).__name__})"
+        return DamagedState(
+            f"{self.where}: the weekend's database holds a damaged record ({what}); nothing "
+            "was written to it",
+            hint="ask the database's administrator; `runbook db export` copies what is readable",
+        )
