@@ -78,6 +78,8 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
         if state.revised_duration is None
         else minutes(state.revised_duration),
         "pulled": state.pulled,
+        "priority": task.priority,
+        "dropped": state.dropped,
     }
 
 
