@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from .builders import played_weekend
@@ -109,3 +112,39 @@ def test_drop_needs_a_reason(cli, env):
     result = cli("drop", "n", env=env)
     assert result.exit_code == 2
     assert "--reason" in result.stderr
+
+
+def test_a_drop_goes_to_the_reviews_aftercare_list_in_markdown_json_and_csv(cli, env):
+    cli("drop", "n", "--reason", "no time: do it Monday", env=env)
+    cli("skip", "p", "--reason", "not needed after all", env=env)
+    markdown = cli("review", env=env).stdout
+    aftercare = markdown.split("## Aftercare: not finished or dropped")[1].split("##")[0]
+    assert "| n: N | dropped | nice | t | no time: do it Monday |" in aftercare
+    assert "| end: END | ready | must | t | — |" in aftercare
+    assert "p: P" not in aftercare  # skipped as not needed: not aftercare
+    dropped = markdown.split("## Dropped for time")[1].split("##")[0]
+    assert "| n | t | no time: do it Monday |" in dropped
+    skipped = markdown.split("## Skipped as not needed")[1].split("##")[0]
+    assert "| p | not needed after all |" in skipped and "| n |" not in skipped
+
+    data = json_out(cli, "review", "--format", "json", env=env)
+    conforms(data, "review")
+    assert [(r["id"], r["status"], r["dropped"], r["reason"]) for r in data["aftercare"]] == [
+        ("n", "skipped", True, "no time: do it Monday"),
+        ("end", "ready", False, None),
+    ]
+    assert data["dropped"] == [{"id": "n", "team": "t", "reason": "no time: do it Monday"}]
+    assert data["skipped"] == [{"id": "p", "reason": "not needed after all"}]
+
+    csv_text = cli("review", "--format", "csv", env=env).stdout
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert [(r["id"], r["team"], r["status"], r["priority"], r["reason"]) for r in rows] == [
+        ("n", "t", "dropped", "nice", "no time: do it Monday"),
+        ("end", "t", "ready", "must", ""),
+    ]
+
+
+def test_the_aftercare_csv_keeps_a_reason_a_spreadsheet_would_run_inert(cli, env):
+    cli("drop", "n", "--reason", "=HYPERLINK(1)", env=env)
+    rows = list(csv.DictReader(io.StringIO(cli("review", "--format", "csv", env=env).stdout)))
+    assert rows[0]["reason"] == "'=HYPERLINK(1)"

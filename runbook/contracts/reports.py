@@ -248,9 +248,18 @@ def review_json(review: Review) -> dict[str, Any]:
             for s in review.slips
         ],
         "aftercare": [
-            {"id": r.id, "status": r.status, "team": r.team, "reason": r.reason}
+            {
+                "id": r.id,
+                "title": r.title,
+                "status": r.status,
+                "dropped": r.dropped,
+                "priority": r.priority,
+                "team": r.team,
+                "reason": r.reason,
+            }
             for r in review.aftercare
         ],
+        "dropped": [{"id": r.id, "team": r.team, "reason": r.reason} for r in review.dropped],
         "skipped": [{"id": r.id, "reason": r.reason} for r in review.skipped],
         "notes": [
             {"at": when(e.at), "task": e.task, "kind": e.summary, "by": e.actor, "note": e.note}

@@ -405,15 +405,24 @@ def review_markdown(review: Review) -> str:
             for t in review.teams
         ],
     )
-    out += ["", "## Aftercare: not finished", ""]
+    out += ["", "## Aftercare: not finished or dropped", ""]
     if review.aftercare:
         out += _table(
-            ("Task", "Status", "Team", "Why"),
-            [(f"{r.id}: {r.title}", r.status, r.team, r.reason) for r in review.aftercare],
+            ("Task", "Status", "Priority", "Team", "Why"),
+            [
+                (f"{r.id}: {r.title}", r.shown_status, r.priority, r.team, r.reason)
+                for r in review.aftercare
+            ],
         )
     else:
-        out.append("Everything was done or skipped.")
-    out += ["", "## Skipped", ""]
+        out.append("Everything was done or skipped as not needed.")
+    out += ["", "## Dropped for time", ""]
+    out += (
+        _table(("Task", "Team", "Why"), [(r.id, r.team, r.reason) for r in review.dropped])
+        if review.dropped
+        else ["Nothing was dropped."]
+    )
+    out += ["", "## Skipped as not needed", ""]
     out += (
         _table(("Task", "Why"), [(r.id, r.reason) for r in review.skipped])
         if review.skipped
