@@ -251,3 +251,50 @@ def test_the_optional_work_of_a_plan_and_the_buffer_dropping_it_would_give(write
     ids, total, gained = optional_work(plan)
     # Without n (and p) end follows b at 13:00: the plan ends at 15:00, an hour earlier.
     assert (ids, total, gained) == (["n", "p"], 80 * 60, 60 * 60)
+
+
+def test_the_readiness_report_before_the_weekend_says_how_much_optional_work_and_buffer(
+    write_runbook,
+):
+    from runbook.contracts.reports import readiness_json
+    from runbook.reports.readiness import readiness
+    from runbook.reports.render.markdown import readiness_markdown
+
+    report = readiness(write_runbook(LATE), now=t("2026-12-01T10:00Z"), runs=50)
+    message = (
+        "the plan holds 2 optional tasks (should or nice), 1h20m of work; dropping all of it "
+        "would give 1h more buffer (runbook recover proposes what to drop when late)"
+    )
+    assert message in [f.message for f in report.findings if f.outcome == "info"]
+    assert "Optional work (should or nice): 2 tasks, 1h20m; dropping all of it would give 1h" in (
+        readiness_markdown(report)
+    )
+    assert readiness_json(report)["schedule"]["optional_work"] == {
+        "tasks": ["n", "p"],
+        "minutes": 80,
+        "buffer_gain_minutes": 60,
+    }
+
+
+def test_the_readiness_report_lists_dropped_work_apart_from_work_skipped_as_not_needed(
+    weekend_of,
+):
+    from runbook.contracts.reports import readiness_json
+    from runbook.reports.readiness import readiness
+    from runbook.reports.render.markdown import readiness_markdown
+
+    weekend, clock = weekend_of(LATE, "2026-12-04T08:00Z")
+    play_late(weekend, clock)
+    check(weekend, "skip", "n", note="no time", dropped=True)
+    check(weekend, "skip", "p", note="not needed")
+    report = readiness(
+        weekend.runbook_path, now=t("2026-12-04T14:30Z"), state=weekend.state_path, runs=50
+    )
+    text = readiness_markdown(report)
+    dropped = text.split("Dropped for time (aftercare):")[1].split("Skipped as not needed:")[0]
+    assert "| n | no time |" in dropped and "| p |" not in dropped
+    assert "| p | not needed |" in text.split("Skipped as not needed:")[1]
+    assert "2 skipped (1 dropped for time)" in text
+    schedule = readiness_json(report)["schedule"]
+    assert schedule["dropped"] == [{"id": "n", "team": "t", "reason": "no time"}]
+    assert schedule["skipped"] == [{"id": "p", "reason": "not needed"}]
