@@ -298,3 +298,23 @@ def test_the_readiness_report_lists_dropped_work_apart_from_work_skipped_as_not_
     schedule = readiness_json(report)["schedule"]
     assert schedule["dropped"] == [{"id": "n", "team": "t", "reason": "no time"}]
     assert schedule["skipped"] == [{"id": "p", "reason": "not needed"}]
+
+
+def test_the_filter_keeps_the_nice_to_haves_and_the_dropped_work(weekend_of):
+    from runbook.weekend.filters import TaskFilter
+
+    weekend, clock = weekend_of(LATE, "2026-12-04T08:00Z")
+    play_late(weekend, clock)
+    check(weekend, "skip", "n", note="no time", dropped=True)
+    snap = weekend.snapshot()
+
+    def kept(text: str) -> list[str]:
+        chosen = TaskFilter.parse(text)
+        return [s.id for s in snap.tasks if chosen.matches(weekend.plan, s)]
+
+    assert kept("priority:nice") == ["n", "p"]
+    assert kept("priority:must") == ["a", "b", "end"]
+    assert kept("dropped") == ["n"]
+    assert TaskFilter.parse("priority:optional").problems == (
+        "unknown priority 'optional' (must, should, nice)",
+    )
