@@ -101,6 +101,7 @@ def test_plan_json_prints_exactly_one_object_with_the_contract_keys(cli):
         "total_float_minutes",
         "free_float_minutes",
         "critical",
+        "priority",
     ]
     assert plan["finish"] == "2026-12-05T02:15:00+01:00"
     assert plan["buffer_minutes"] == 225

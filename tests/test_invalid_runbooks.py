@@ -125,6 +125,13 @@ CASES = [
         "an unknown top level key suggests the one that was meant",
     ),
     Case(
+        "unknown-priority.yaml",
+        7,
+        15,
+        "'tasks[0].priority': Input should be 'must', 'should' or 'nice'",
+        "a priority other than must, should or nice is refused",
+    ),
+    Case(
         "wrong-type.yaml",
         5,
         12,

@@ -33,6 +33,8 @@ MODULES = {
     "eta": "cmd_replan",
     "estimate": "cmd_replan",
     "pull": "cmd_replan",
+    "recover": "cmd_recover",
+    "drop": "cmd_recover",
     "status": "cmd_status",
     "log": "cmd_status",
     "control": "cmd_control",

@@ -66,6 +66,7 @@ def check_in(
     as_json: bool,
     note: str | None = None,
     value: Callable[[Weekend, int], int | None] | None = None,
+    dropped: bool = False,
 ) -> None:
     """Record a check-in (or, given ``value``, a revision: what it says, read once the
     weekend is open, from the moment it is recorded for) and say what it changed."""
@@ -81,7 +82,15 @@ def check_in(
         if value is not None:
             said = value(weekend, int(when.timestamp()) if when else weekend.now())
         result = weekend.record(
-            kind, ids, actor=actor(by), host=host(), at=when, note=note, force=force, value=said
+            kind,
+            ids,
+            actor=actor(by),
+            host=host(),
+            at=when,
+            note=note,
+            force=force,
+            value=said,
+            dropped=dropped,
         )
         for notice in weekend.notices[shown:]:  # e.g. a retried commit: already recorded
             output.warning(notice)
@@ -97,8 +106,9 @@ def check_in(
         for task_id, refusal in result.refused:
             output.error(f"refused: {refusal.message}", refusal.hint)
             if refusal.forceable and not force:
+                verb = "drop" if dropped else kind
                 output.info(
-                    f"  (add --force to record it anyway: `runbook {kind} {task_id} --force`)"
+                    f"  (add --force to record it anyway: `runbook {verb} {task_id} --force`)"
                 )
         if result.events and not as_json:
             now = standing(result, weekend.plan)

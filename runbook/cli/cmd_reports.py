@@ -21,8 +21,22 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+class ReviewFormat(StrEnum):
+    md = "md"
+    html = "html"
+    json = "json"
+    csv = "csv"
+
+
 FormatOption = Annotated[
     ReportFormat, typer.Option("--format", help="md (shown with rich in a terminal), html, json.")
+]
+ReviewFormatOption = Annotated[
+    ReviewFormat,
+    typer.Option(
+        "--format",
+        help="md (shown with rich in a terminal), html, json, or csv (the aftercare list).",
+    ),
 ]
 OutOption = Annotated[
     Path | None,
@@ -55,14 +69,14 @@ def _check_output(out: Path | None, *protected: tuple[Path | str | None, str]) -
         check_output(out, protected)
 
 
-def _emit(text: str, fmt: ReportFormat, out: Path | None) -> None:
+def _emit(text: str, fmt: StrEnum, out: Path | None) -> None:
     if out is not None:
         from runbook.reports.outfile import write_atomically
 
         write_atomically(out, text)
         output.info(f"written to {out}")
         return
-    if fmt is ReportFormat.md:
+    if fmt == ReportFormat.md:
         import sys
 
         if sys.stdout.isatty():
@@ -152,14 +166,15 @@ def readiness(
 def review(
     file: FileOption = None,
     state: StateOption = None,
-    fmt: FormatOption = ReportFormat.md,
+    fmt: ReviewFormatOption = ReviewFormat.md,
     out: OutOption = None,
     now: NowOption = None,
 ) -> None:
     """After the weekend: planned against actual, the biggest slips, aftercare, notes.
 
-    Per task and per team, where each slip came from, what is left for aftercare, what was
-    skipped, and the notes from the log.
+    Per task and per team, where each slip came from, what is left for aftercare (tasks not
+    finished and work dropped for time, each with its team and reason; --format csv gives
+    that list as a spreadsheet), what was skipped as not needed, and the notes from the log.
     """
     from runbook.cli.weekend import open_weekend
     from runbook.reports.review import review as build
@@ -175,4 +190,9 @@ def review(
                 hint="give the weekend's state file with --state PATH",
             )
         result = build(weekend)
-    _emit(_render("review", result, fmt), fmt, out)
+    if fmt is ReviewFormat.csv:
+        from runbook.contracts.csv import aftercare_csv
+
+        _emit(aftercare_csv(result), fmt, out)
+        return
+    _emit(_render("review", result, ReportFormat(fmt.value)), ReportFormat(fmt.value), out)

@@ -71,6 +71,12 @@ COMMANDS: dict[str, Command] = {
         (("ids", "task"),), many=True, options={**_STATE, **_BY, **_REASON}, flags=("--json",)
     ),
     "note": Command((("task", "task"), ("text", None)), options=_CHECK_IN, flags=("--json",)),
+    "drop": Command(
+        (("ids", "task"),),
+        many=True,
+        options={**_REASON, **_CHECK_IN},
+        flags=("--force", "--json"),
+    ),
     "eta": Command(
         (("task", "running"), ("time", None)), options={**_CHECK_IN, **_REASON}, flags=("--json",)
     ),

@@ -16,7 +16,7 @@ from runbook.cli.console import console
 from runbook.common.display import count, possessive
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, format_variance, utc_offset
-from runbook.planning.plan import Plan
+from runbook.planning.plan import Plan, PlannedTask
 from runbook.planning.timeline import Scale, ticks
 from runbook.validation.validate import Validation
 from runbook.weekend.events import FINISHED
@@ -164,7 +164,7 @@ def plan_table(
         rows.append(
             (
                 Text("!", style="bold red") if t.critical else "",
-                Text(t.id, style="red" if t.critical else ""),
+                _task_cell(t),
                 t.title,
                 t.team or "—",
                 clock(t.es, zone, with_date=dated),
@@ -189,7 +189,7 @@ def plan_table(
         width=width,
         title=plan.name,
         caption=f"times in {plan.timezone} ({utc_offset(plan.start, zone)}); "
-        "! = on the critical path (no float)",
+        "! = on the critical path (no float)" + _priority_note(plan),
     )
 
 
@@ -209,10 +209,10 @@ def forecast_table(
         rows.append(
             (
                 Text("!", style="bold red") if s.critical else "",
-                Text(t.id, style="red" if s.critical else ""),
+                _task_cell(t, s.critical),
                 t.title,
                 t.team or "—",
-                Text(s.status, style=STATUS_STYLE[s.status]),
+                Text(s.shown_status, style=STATUS_STYLE[s.status]),
                 clock(s.planned_start, zone, with_date=dated)
                 if s.planned_start is not None
                 else "new",
@@ -241,8 +241,25 @@ def forecast_table(
         title=f"{plan.name} — forecast at {clock(snap.now, zone, with_date=True)}",
         caption=f"times in {plan.timezone}; done tasks show actual times; Late start and "
         "Slip = start and finish against the baseline (Planned); "
-        "! = on the remaining critical path",
+        "! = on the remaining critical path" + _priority_note(plan),
     )
+
+
+def _priority_note(plan: Plan) -> str:
+    """``; should, nice = optional work (runbook recover)`` when the plan holds any."""
+    if not any(t.optional for t in plan.tasks):
+        return ""
+    return "; should, nice = optional work (`runbook recover` when late)"
+
+
+def _task_cell(task: PlannedTask, critical: bool | None = None) -> Text:
+    """The task's id, red when critical, with its priority when it is optional work
+    (``archive nice``)."""
+    critical = task.critical if critical is None else critical
+    text = Text(task.id, style="red" if critical else "")
+    if task.optional:
+        text.append(f" {task.priority}", style="dim italic")
+    return text
 
 
 def _variance(seconds: int | None) -> Text:

@@ -81,6 +81,9 @@ def counts_line(states: Sequence[TaskState]) -> Text:
         if i:
             text.append(" · ", style="dim")
         text.append(f"{n} {status}", style=STATUS_STYLE[status] if n else "dim")
+    dropped = sum(1 for s in states if s.dropped)
+    if dropped:
+        text.append(f" ({dropped} dropped)", style=STATUS_STYLE["skipped"])
     return text
 
 

@@ -1,4 +1,5 @@
-"""Plan exports for scripts and spreadsheets (CSV), with the columns of ``plan_json``."""
+"""Exports for scripts and spreadsheets (CSV): the plan, with the columns of ``plan_json``,
+and the review's aftercare list."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 from runbook.common.text import shown
 from runbook.contracts.plan import plan_json
 from runbook.planning.plan import Plan
+from runbook.reports.review import Review
 
 CSV_COLUMNS = (
     "id",
@@ -62,3 +64,21 @@ def plan_csv(plan: Plan, team: str | None = None) -> str:
             values.append("" if value is None else value)
         writer.writerow(values)
     return buffer.getvalue().rstrip("\n")
+
+
+AFTERCARE_COLUMNS = ("id", "title", "team", "team_name", "status", "priority", "reason")
+
+
+def aftercare_csv(review: Review) -> str:
+    """``runbook review --format csv``: the aftercare list as a spreadsheet, one row a task
+    still to do after the weekend (not finished, or dropped for time: status ``dropped``),
+    with its team and the reason given; every cell is text from the runbook or the log."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(AFTERCARE_COLUMNS)
+    plan = review.plan
+    for r in review.aftercare:
+        team_name = plan.team_name(r.team) if r.team else None
+        row = (r.id, r.title, r.team, team_name, r.shown_status, r.priority, r.reason)
+        writer.writerow(["" if value is None else csv_text(value) for value in row])
+    return buffer.getvalue()

@@ -47,6 +47,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                 "total_float_minutes": minutes(t.total_float),
                 "free_float_minutes": minutes(t.free_float),
                 "critical": t.critical,
+                "priority": t.priority,
             }
             for t in plan.tasks
         ],

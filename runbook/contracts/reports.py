@@ -43,6 +43,11 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
         "buffer_minutes": None if plan.buffer is None else minutes(plan.buffer),
         "critical_path": [plan.tasks[i].id for i in plan.critical_path],
         "near_critical": [{"id": i, "float_minutes": minutes(f)} for i, f in report.near_critical],
+        "optional_work": {
+            "tasks": report.optional.tasks if report.optional else [],
+            "minutes": minutes(report.optional.work if report.optional else 0),
+            "buffer_gain_minutes": minutes(report.optional.buffer_gain if report.optional else 0),
+        },
     }
     snap = report.snapshot
     if snap is not None:  # during the weekend: the live forecast, next to the plan
@@ -55,6 +60,11 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
                 "remaining_critical_path": [plan.tasks[i].id for i in snap.critical_path],
                 "counts": snap.counts,
                 "later_events_left_out": report.later_events,
+                "dropped": [
+                    {"id": t.id, "team": plan.tasks[t.index].team, "reason": t.reason}
+                    for t in report.dropped
+                ],
+                "skipped": [{"id": t.id, "reason": t.reason} for t in report.skipped],
             }
         )
     data["gates"] = [
@@ -248,9 +258,18 @@ def review_json(review: Review) -> dict[str, Any]:
             for s in review.slips
         ],
         "aftercare": [
-            {"id": r.id, "status": r.status, "team": r.team, "reason": r.reason}
+            {
+                "id": r.id,
+                "title": r.title,
+                "status": r.status,
+                "dropped": r.dropped,
+                "priority": r.priority,
+                "team": r.team,
+                "reason": r.reason,
+            }
             for r in review.aftercare
         ],
+        "dropped": [{"id": r.id, "team": r.team, "reason": r.reason} for r in review.dropped],
         "skipped": [{"id": r.id, "reason": r.reason} for r in review.skipped],
         "notes": [
             {"at": when(e.at), "task": e.task, "kind": e.summary, "by": e.actor, "note": e.note}

@@ -8,6 +8,7 @@ from runbook.format.durations import iso, minutes
 from runbook.planning.plan import Plan
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskState
+from runbook.weekend.recover import Option, Recovery
 from runbook.weekend.team import team_states
 from runbook.weekend.views import needs_decision, open_no_gos, split_ready
 
@@ -78,6 +79,8 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
         if state.revised_duration is None
         else minutes(state.revised_duration),
         "pulled": state.pulled,
+        "priority": task.priority,
+        "dropped": state.dropped,
     }
 
 
@@ -132,4 +135,49 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
         ],
         "tasks": [task_state_json(s, snap) for s in chosen],
         "later_events": snap.later_events,
+    }
+
+
+def recover_json(recovery: Recovery, plan: Plan) -> dict[str, Any]:
+    """``runbook recover --json``: ``{"now", "behind_minutes", "deadline", "forecast_finish",
+    "needed", "enough", "late_gates", "options", "more_options", "candidates", "no_gain",
+    "best", "holding", "evaluated", "cut_short"}``. ``options``: the sets of tasks to drop,
+    smallest first, each ``{"tasks", "gain_minutes", "forecast_finish", "meets_deadline",
+    "gates_in_time"}``; ``best``: dropping every candidate, when no option recovers."""
+    zone = plan.zone
+
+    def option(o: Option) -> dict[str, Any]:
+        return {
+            "tasks": list(o.tasks),
+            "gain_minutes": minutes(o.gain),
+            "forecast_finish": iso(o.forecast_finish, zone),
+            "meets_deadline": o.meets_deadline,
+            "gates_in_time": o.gates_in_time,
+        }
+
+    return {
+        "now": iso(recovery.now, zone),
+        "behind_minutes": minutes(recovery.behind),
+        "deadline": iso(recovery.deadline, zone),
+        "forecast_finish": iso(recovery.forecast_finish, zone),
+        "needed": recovery.needed,
+        "enough": recovery.enough,
+        "late_gates": [
+            {
+                "gate": g.gate,
+                "point_of_no_return": iso(g.point, zone),
+                "forecast": iso(g.forecast, zone),
+                "late_minutes": minutes(g.late),
+                "passed": g.passed,
+            }
+            for g in recovery.late_gates
+        ],
+        "options": [option(o) for o in recovery.options],
+        "more_options": recovery.more_options,
+        "candidates": recovery.candidates,
+        "no_gain": recovery.no_gain,
+        "best": None if recovery.best is None else option(recovery.best),
+        "holding": recovery.holding,
+        "evaluated": recovery.evaluated,
+        "cut_short": recovery.cut_short,
     }

@@ -198,6 +198,9 @@ Rollback = Annotated[
     ),
 ]
 Score = Annotated[int, Field(ge=1, le=5, strict=True)]
+# How much a task is needed: a must-have, or optional work that may be dropped when late.
+PRIORITIES = ("must", "should", "nice")
+Priority = Literal["must", "should", "nice"]
 
 
 class _Strict(BaseModel):
@@ -355,6 +358,12 @@ class Task(_Strict):
     )
     estimate: Estimate | None = Field(
         None, description="Optimistic and pessimistic durations (duration is the most likely)."
+    )
+    priority: Priority = Field(
+        "must",
+        description="must (the weekend is not done without it), should, or nice (a "
+        "nice-to-have): `runbook recover` proposes dropping should and nice work when the "
+        "weekend runs late.",
     )
 
     @model_validator(mode="after")

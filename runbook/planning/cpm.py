@@ -161,6 +161,7 @@ def compute_plan(runbook: Runbook, *, digest: str = "") -> Plan:
             pessimistic=t.estimate.pessimistic if t.estimate else None,
             not_before_fixed=bool(t.not_before and t.not_before.fixed),
             not_before_reason=t.not_before.reason if t.not_before else None,
+            priority=t.priority,
         )
         for t in runbook.tasks
     ]

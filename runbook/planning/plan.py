@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 # Bumped when a field keeps its name but changes meaning; the header of field names (below)
 # catches every other change.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 @dataclass(slots=True)
@@ -45,6 +45,12 @@ class PlannedTask:
     pessimistic: int | None = None
     not_before_fixed: bool = False  # the not_before cannot move (an announced downtime)
     not_before_reason: str | None = None
+    priority: str = "must"  # must | should | nice: optional work may be dropped when late
+
+    @property
+    def optional(self) -> bool:
+        """A should-have or nice-to-have: work ``runbook recover`` may propose to drop."""
+        return self.priority != "must"
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from runbook.weekend.forecast import (
     SKIPPED,
     Snapshot,
     TaskRecord,
+    TaskState,
     fold,
 )
 from runbook.weekend.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
@@ -140,6 +141,20 @@ class ReadinessReport:
     findings: list[Finding] = field(default_factory=list)
     snapshot: Snapshot | None = None  # the live forecast at ``now``, when check-ins exist
     later_events: int = 0  # events in the state file after ``now``, left out
+    optional: OptionalWork | None = None  # the should and nice work the plan holds
+
+    @property
+    def dropped(self) -> list[TaskState]:
+        """During the weekend: work dropped for time (`runbook drop`), for aftercare."""
+        return [] if self.snapshot is None else [t for t in self.snapshot.tasks if t.dropped]
+
+    @property
+    def skipped(self) -> list[TaskState]:
+        """During the weekend: tasks skipped as not needed (not dropped)."""
+        snap = self.snapshot
+        return (
+            [] if snap is None else [t for t in snap.tasks if t.status == SKIPPED and not t.dropped]
+        )
 
     @property
     def live(self) -> bool:
@@ -257,6 +272,7 @@ def readiness(
     findings += [Finding("baseline", "info", n) for n in weekend.notices if report.live]
     _missing(report, model, plan)
     _schedule(report, plan)
+    _optional(report, plan)
     _gates(report, plan, weekend.records)
     if rehearsal is not None:
         report.rehearsal = rehearsal_evidence(plan, rehearsal)
@@ -304,6 +320,49 @@ def _schedule(report: ReadinessReport, plan: Plan) -> None:
         _forecast_findings(report, plan, snap, plan.deadline)
     elif plan.finish > plan.deadline:
         report.findings.append(Finding("deadline", "no-go", "the plan finishes after the deadline"))
+
+
+@dataclass(frozen=True, slots=True)
+class OptionalWork:
+    """The optional work (should and nice) a plan holds, and the buffer dropping it gives."""
+
+    tasks: list[str]
+    work: int  # seconds of planned work, added up
+    buffer_gain: int  # seconds earlier the plan finishes with all of it dropped
+
+
+def _optional(report: ReadinessReport, plan: Plan) -> None:
+    """How much optional work the plan holds; during the weekend, what was dropped."""
+    from runbook.weekend.recover import optional_work
+
+    ids, work, gain = optional_work(plan)
+    report.optional = OptionalWork(ids, work, gain)
+    if ids and report.snapshot is None:
+        report.findings.append(
+            Finding(
+                "optional",
+                "info",
+                f"the plan holds {count(len(ids), 'optional task')} (should or nice), "
+                f"{format_duration(work)} of work; {buffer_gain_text(gain)} "
+                "(runbook recover proposes what to drop when late)",
+            )
+        )
+    if report.dropped:
+        names = ", ".join(t.id for t in report.dropped[:10])
+        report.findings.append(
+            Finding(
+                "optional",
+                "info",
+                f"{count(len(report.dropped), 'task')} dropped for time, for aftercare: {names}",
+            )
+        )
+
+
+def buffer_gain_text(gain: int) -> str:
+    """What dropping every optional task would give the plan, in words."""
+    if gain <= 0:
+        return "none of it holds the planned finish: dropping it would give no more buffer"
+    return f"dropping all of it would give {format_duration(gain)} more buffer"
 
 
 def _forecast_findings(report: ReadinessReport, plan: Plan, snap: Snapshot, deadline: int) -> None:

@@ -46,6 +46,13 @@ class ReviewRow:
     actual: int | None
     reason: str | None
     came_from: str | None = None
+    priority: str = "must"
+    dropped: bool = False  # optional work dropped for time (`runbook drop`): aftercare
+
+    @property
+    def shown_status(self) -> str:
+        """The status as people read it: ``dropped`` for work dropped for time."""
+        return "dropped" if self.dropped else self.status
 
     @property
     def finish_slip(self) -> int | None:
@@ -161,13 +168,19 @@ class Review:
 
     @property
     def aftercare(self) -> list[ReviewRow]:
-        """Work not finished: to pick up in aftercare."""
-        return [r for r in self.rows if r.status not in FINISHED]
+        """The work still to do after the weekend, where the aftercare track starts: tasks
+        not finished, and the ones dropped for time, each with its team and reason."""
+        return [r for r in self.rows if r.status not in FINISHED or r.dropped]
+
+    @property
+    def dropped(self) -> list[ReviewRow]:
+        """Optional work dropped for time (`runbook drop`), with the reasons."""
+        return [r for r in self.rows if r.dropped]
 
     @property
     def skipped(self) -> list[ReviewRow]:
-        """Work skipped this time, with the reasons."""
-        return [r for r in self.rows if r.status == SKIPPED]
+        """Work skipped as not needed this time (not dropped), with the reasons."""
+        return [r for r in self.rows if r.status == SKIPPED and not r.dropped]
 
 
 def _came_from(snap: Snapshot, index: int) -> str | None:
@@ -315,6 +328,8 @@ def review(weekend: Weekend) -> Review:
                 actual,
                 state.reason,
                 _came_from(snap, state.index) if state.status == DONE else None,
+                task.priority,
+                state.dropped,
             )
         )
     teams: dict[str, list[ReviewRow]] = {}

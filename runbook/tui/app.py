@@ -223,6 +223,18 @@ class MissionControl(DataApp):
             show,
         )
 
+    def action_recover(self) -> None:
+        """Which optional work to drop to land in time, from the core; recording nothing."""
+        from runbook.tui.screens.recover import RecoverScreen
+        from runbook.weekend.views.recover import recovery_lines
+
+        try:
+            recovery = self.weekend.recover()
+        except RunbookError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.push_screen(RecoverScreen(recovery_lines(recovery, self.weekend.plan)))
+
     def _recorded(self) -> None:
         self.live.refresh(force=True)
         self.update_all()

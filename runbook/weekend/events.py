@@ -93,7 +93,14 @@ class Event:
             return f"signoff {self.data.get('team', '?')}"
         if self.kind == EventKind.CHECK:
             return f"check {self.data.get('item', '?')}"
+        if self.dropped:
+            return "drop"
         return self.kind
+
+    @property
+    def dropped(self) -> bool:
+        """True for a skip recorded as optional work dropped for time (``runbook drop``)."""
+        return self.kind == EventKind.SKIP and bool(self.data.get("dropped"))
 
     @property
     def forced(self) -> bool:

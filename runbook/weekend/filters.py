@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from runbook.planning.plan import Plan
 from runbook.weekend.forecast import STATUSES, TaskState
 
 HELP = (
     "words match the id or title; team:ID-or-name, phase:NAME, status:running,ready "
-    "(commas: any of), critical, late"
+    "(commas: any of), priority:nice,should, critical, late, dropped"
 )
+PRIORITIES = ("must", "should", "nice")
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class TaskFilter:
     critical: bool = False
     late: bool = False
     problems: tuple[str, ...] = field(default=(), compare=False)
+    priorities: tuple[str, ...] = ()
+    dropped: bool = False
 
     @classmethod
     def parse(cls, text: str) -> TaskFilter:
@@ -32,12 +35,20 @@ class TaskFilter:
         teams: list[str] = []
         phases: list[str] = []
         statuses: list[str] = []
+        priorities: list[str] = []
         problems: list[str] = []
-        critical = late = False
+        critical = late = dropped = False
         for token in text.split():
             low = token.casefold()
             key, sep, value = low.partition(":")
-            if sep and key in ("team", "phase", "status") and value:
+            if sep and key == "priority" and value:
+                for v in (v for v in value.split(",") if v):
+                    match = [p for p in PRIORITIES if p.startswith(v)]
+                    if match:
+                        priorities += match
+                    else:
+                        problems.append(f"unknown priority '{v}' ({', '.join(PRIORITIES)})")
+            elif sep and key in ("team", "phase", "status") and value:
                 values = [v for v in value.split(",") if v]
                 if key == "team":
                     teams += values
@@ -54,6 +65,8 @@ class TaskFilter:
                 critical = True
             elif low == "late":
                 late = True
+            elif low == "dropped":
+                dropped = True
             else:
                 words.append(low)
         return cls(
@@ -64,20 +77,27 @@ class TaskFilter:
             critical,
             late,
             tuple(problems),
+            tuple(priorities),
+            dropped,
         )
 
     @property
     def empty(self) -> bool:
         """True when nothing is filtered out."""
         return not (
-            self.words or self.teams or self.phases or self.statuses or self.critical or self.late
+            self.words
+            or self.teams
+            or self.phases
+            or self.statuses
+            or self.critical
+            or self.late
+            or self.priorities
+            or self.dropped
         )
 
     def with_critical(self, critical: bool) -> TaskFilter:
         """The same filter with critical-only switched on or off."""
-        return TaskFilter(
-            self.words, self.teams, self.phases, self.statuses, critical, self.late, self.problems
-        )
+        return replace(self, critical=critical)
 
     def matches(self, plan: Plan, state: TaskState) -> bool:
         """Does this task pass the filter?"""
@@ -85,6 +105,10 @@ class TaskFilter:
         if self.critical and not state.critical:
             return False
         if self.late and not state.late:
+            return False
+        if self.dropped and not state.dropped:
+            return False
+        if self.priorities and task.priority not in self.priorities:
             return False
         if self.statuses and state.status not in self.statuses:
             return False

@@ -67,6 +67,7 @@ class TaskRecord:
     estimate: int | None = None  # the revised duration, seconds (`runbook estimate`)
     pulled: bool = False  # its not_before lifted (`runbook pull`) ...
     pull_to: int | None = None  # ... to this time (None: as soon as its predecessors allow)
+    dropped: bool = False  # skipped as optional work dropped for time (`runbook drop`)
 
 
 def apply_event(record: TaskRecord, event: Event) -> None:
@@ -100,7 +101,7 @@ def _replay(record: TaskRecord) -> None:
     """Recompute a task's state and revisions from the events still in force."""
     record.state = record.actual_start = record.actual_finish = record.reason = None
     record.failed_at = record.eta = record.estimate = record.pull_to = None
-    record.forced = record.pulled = False
+    record.forced = record.pulled = record.dropped = False
     record.lost = record.resumed = 0
     for event in record.history:
         kind = event.kind
@@ -124,6 +125,7 @@ def _replay(record: TaskRecord) -> None:
         elif kind == _SKIP:
             record.state, record.reason = SKIPPED, event.note
             record.actual_start = record.actual_finish = None
+            record.dropped = bool(event.data and event.data.get("dropped"))
         elif kind == _ETA:
             record.eta = _seconds(event.data, "eta")  # a later eta replaces an earlier one
         elif kind == _ESTIMATE:
@@ -195,6 +197,12 @@ class TaskState:
     revised_duration: int | None = None  # a revised duration in force (`estimate`)
     pulled: bool = False  # its not_before lifted by the coordinator (`pull`)
     pulled_to: int | None = None  # the time it was pulled to (None: no time given)
+    dropped: bool = False  # skipped as optional work dropped for time: aftercare
+
+    @property
+    def shown_status(self) -> str:
+        """The status as people read it: ``dropped`` for work skipped as dropped."""
+        return "dropped" if self.dropped else str(self.status)
 
     @property
     def start_variance(self) -> int | None:
@@ -361,6 +369,7 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
                 revised_duration=record.estimate,
                 pulled=record.pulled,
                 pulled_to=record.pull_to if record.pulled else None,
+                dropped=record.dropped and status == SKIPPED,
             )
         )
     return Snapshot(

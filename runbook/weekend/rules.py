@@ -118,6 +118,18 @@ def refusal(
     return None
 
 
+def drop_refusal(plan: Plan, task_id: str) -> Refused | None:
+    """Why ``task_id`` should not be dropped for time (a must-have: the weekend is not done
+    without it), or None for optional work. Forceable: the coordinator may decide otherwise."""
+    task = plan.tasks[plan.index[task_id]]
+    if task.priority == "must":
+        return Refused(
+            f"{task_id} is a must-have (priority must); only should and nice work is dropped",
+            hint=f"runbook skip {task_id} --reason ... if it is not needed this time",
+        )
+    return None
+
+
 def revision_refusal(
     plan: Plan, kind: str, task_id: str, record: TaskRecord, when: int, value: int | None
 ) -> Refused | None:

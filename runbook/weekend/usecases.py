@@ -50,6 +50,7 @@ from runbook.weekend.forecast import (
 from runbook.weekend.plancache import cache, cached_plan, compile_plan, load_plan
 
 if TYPE_CHECKING:
+    from runbook.weekend.recover import Recovery
     from runbook.weekend.replan import Change
     from runbook.weekend.store import EventStore
 
@@ -377,6 +378,17 @@ class Weekend:
         )
         return WhatIf(before, imagined.snapshot, list(imagined.changes))
 
+    def recover(self, now: int | None = None) -> Recovery:
+        """The recovery options at ``now``: which optional work not started to drop to land
+        inside the deadline (and every gate's point of no return); nothing is written."""
+        from runbook.weekend.recover import recover
+
+        now = self.now() if now is None else now
+        records, runbook_events = fold(self.events(now))
+        baseline, event = self.baseline_of(runbook_events)
+        self.note_changed_runbook(event)
+        return recover(self.plan, baseline, records, now)
+
     # -- writing ---------------------------------------------------------------------
     def record(
         self,
@@ -389,15 +401,20 @@ class Weekend:
         note: str | None = None,
         force: bool = False,
         value: int | None = None,
+        dropped: bool = False,
     ) -> CheckIn:
         """Check tasks in or out (``start``, ``done``, ``fail``, ``skip``, ``undo``,
         ``note``), or revise them (``eta``, ``estimate``, ``pull``, saying ``value``: the
         eta, the estimate in seconds, the time pulled to or None), applying the rules; each
         refusal names its reason, and ``force`` records the override instead (a revision is
-        never forced). Refused ids record nothing; the others are recorded together."""
+        never forced). Refused ids record nothing; the others are recorded together.
+        ``dropped`` (with ``skip``): the work is dropped for time, a decision that sends it
+        to aftercare (``runbook drop``); a must-have is dropped only with ``force``."""
         revision = kind in REVISION_KINDS
         if kind not in CHECK_IN_KINDS and not revision:
             raise InputError(f"unknown kind of check-in '{kind}'")
+        if dropped and kind != EventKind.SKIP:
+            raise InputError(f"only a skip can be a drop, not '{kind}'")
         self._writable()
         now = self.now()
         when = now if at is None else _epoch(at)
@@ -414,7 +431,17 @@ class Weekend:
 
         def once(key: str) -> CheckIn:
             return self._record_once(
-                kind, resolved, actor, host, when, now, note, force, key, value
+                kind,
+                resolved,
+                key,
+                actor=actor,
+                host=host,
+                when=when,
+                now=now,
+                note=note,
+                force=force,
+                value=value,
+                dropped=dropped,
             )
 
         def found(events: list[Event]) -> CheckIn:
@@ -433,14 +460,16 @@ class Weekend:
         self,
         kind: str,
         resolved: Sequence[str],
+        key: str,
+        *,
         actor: str,
         host: str,
         when: int,
         now: int,
         note: str | None,
         force: bool,
-        key: str,
         value: int | None,
+        dropped: bool,
     ) -> CheckIn:
         """One attempt at recording a check-in, its events carrying the idempotency key."""
         revision = kind in REVISION_KINDS
@@ -460,12 +489,14 @@ class Weekend:
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
                 refused = rules.refusal(self.plan, kind, task_id, record, records, when, value)
-                data: dict[str, object] = {}
+                if refused is None and dropped:
+                    refused = rules.drop_refusal(self.plan, task_id)
+                data: dict[str, object] = {"dropped": True} if dropped else {}
                 if refused is not None:
                     if not force or not refused.forceable:
                         result.refused.append((task_id, refused))
                         continue
-                    data = {"forced": True, "overrode": refused.message}
+                    data.update(forced=True, overrode=refused.message)
                 if kind == EventKind.UNDO:
                     data["undoes"] = record.history[-1].seq
                     result.undone.append(record.history[-1])

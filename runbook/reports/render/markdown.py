@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from runbook.common.display import count
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration
-from runbook.reports.readiness import GateRow, ReadinessReport
+from runbook.reports.readiness import GateRow, ReadinessReport, buffer_gain_text
 from runbook.reports.rehearsal import Evidence, Learned
 from runbook.reports.review import Review
 from runbook.weekend.usecases import describe_ahead
@@ -84,9 +84,15 @@ def checkpoint_line(report: ReadinessReport) -> str:
     return (
         "During the weekend: this report stands on the live forecast of the check-ins up to "
         f"{clock(report.now, snap.plan.zone, with_date=True)} ({counts['done']} done, "
-        f"{counts['running'] + counts['failed']} running, {counts['skipped']} skipped{later}); "
+        f"{counts['running'] + counts['failed']} running, {counts['skipped']} skipped"
+        f"{_dropped_count(report)}{later}); "
         "the simulation runs the remaining work only."
     )
+
+
+def _dropped_count(report: ReadinessReport) -> str:
+    """`` (2 dropped for time)`` among the skipped, or ""."""
+    return f" ({len(report.dropped)} dropped for time)" if report.dropped else ""
 
 
 def ahead_text(seconds: int) -> str:
@@ -119,6 +125,28 @@ def gate_margin(g: GateRow) -> str:
     """The margin to a gate's point of no return during the weekend: its standing when it is
     settled, else the forecast gate's margin."""
     return g.standing or signed(g.ponr.forecast_margin)
+
+
+def _optional_section(report: ReadinessReport) -> list[str]:
+    """The optional work the plan holds and the buffer dropping it gives; during the weekend,
+    what was dropped for time and what was skipped as not needed, apart."""
+    out: list[str] = []
+    optional = report.optional
+    if optional is not None and optional.tasks and report.snapshot is None:
+        out += [
+            f"Optional work (should or nice): {count(len(optional.tasks), 'task')}, "
+            f"{format_duration(optional.work)}; {buffer_gain_text(optional.buffer_gain)}.",
+            "",
+        ]
+    if report.dropped:
+        out += ["Dropped for time (aftercare):", ""]
+        out += _table(("Task", "Why"), [(t.id, t.reason) for t in report.dropped])
+        out.append("")
+    if report.skipped:
+        out += ["Skipped as not needed:", ""]
+        out += _table(("Task", "Why"), [(t.id, t.reason) for t in report.skipped])
+        out.append("")
+    return out
 
 
 def readiness_markdown(report: ReadinessReport) -> str:
@@ -178,6 +206,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
     else:
         path = " → ".join(plan.tasks[i].id for i in snap.critical_path)
         out += ["", f"Remaining critical path: {path or 'none'}", ""]
+    out += _optional_section(report)
     if report.near_critical:
         out += [
             f"Near-critical tasks (float under "
@@ -405,15 +434,24 @@ def review_markdown(review: Review) -> str:
             for t in review.teams
         ],
     )
-    out += ["", "## Aftercare: not finished", ""]
+    out += ["", "## Aftercare: not finished or dropped", ""]
     if review.aftercare:
         out += _table(
-            ("Task", "Status", "Team", "Why"),
-            [(f"{r.id}: {r.title}", r.status, r.team, r.reason) for r in review.aftercare],
+            ("Task", "Status", "Priority", "Team", "Why"),
+            [
+                (f"{r.id}: {r.title}", r.shown_status, r.priority, r.team, r.reason)
+                for r in review.aftercare
+            ],
         )
     else:
-        out.append("Everything was done or skipped.")
-    out += ["", "## Skipped", ""]
+        out.append("Everything was done or skipped as not needed.")
+    out += ["", "## Dropped for time", ""]
+    out += (
+        _table(("Task", "Team", "Why"), [(r.id, r.team, r.reason) for r in review.dropped])
+        if review.dropped
+        else ["Nothing was dropped."]
+    )
+    out += ["", "## Skipped as not needed", ""]
     out += (
         _table(("Task", "Why"), [(r.id, r.reason) for r in review.skipped])
         if review.skipped

@@ -22,6 +22,8 @@ HELP_TEXT = f"""\
   [b]Ctrl+F[/b] in the dialog, even while typing a time or a reason.
   [b]e[/b] new eta (running task)   [b]t[/b] new estimate (not started)   [b]p[/b] pull forward
   [b]w[/b] what if: the forecast with changes such as [i]db+2h; app pull[/i], recording nothing
+  [b]R[/b] recover: which optional work (nice, then should) to drop to land in time;
+    [i]runbook drop ID --reason[/i] records the decision (the work goes to aftercare)
 
   [b]/[/b] filter      [b]c[/b] critical only      [b]g[/b] go to a task by id
   [b]o[/b] sort by the next column   [b]O[/b] reverse   (or click a column header)
@@ -30,11 +32,12 @@ HELP_TEXT = f"""\
   [b]?[/b] this help   [b]q[/b] quit
 
 [b]Filter[/b]: {FILTER_HELP}.
-  e.g. [i]team:dba status:running,ready[/i]   [i]phase:sat late[/i]   [i]ehr critical[/i]
+  e.g. [i]team:dba status:running,ready[/i]   [i]phase:sat late[/i]   [i]priority:nice[/i]
 
 [b]Reading the table[/b]: Plan = the baseline; Actual/~forecast are actual times, or
   ~forecast ones; Var = finish against the baseline; ! = on the remaining critical path;
-  eta, pulled, revised = a revision in force (an eta, a pull, an estimate).
+  eta, pulled, revised = a revision in force (an eta, a pull, an estimate);
+  nice, should = optional work; dropped = skipped as dropped for time (aftercare).
 
 Arrows or the wheel scroll this help; Esc closes it.
 """

@@ -71,7 +71,8 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
     variance = state.finish_variance
     var_style = "red" if (variance or 0) > 0 else "green"
     over = overrun(snap, state.index) > 0
-    status = Text(STATUS_LABEL[state.status], style=STATUS_STYLE[state.status])
+    label = "dropped" if state.dropped else STATUS_LABEL[state.status]
+    status = Text(label, style=STATUS_STYLE[state.status])
     if state.forced:
         status.append("*", style="bold yellow")
     if over:
@@ -84,6 +85,8 @@ def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[
         status.append(" pulled", style="green")
     elif state.revised_duration is not None:
         status.append(" revised", style="yellow")
+    elif task.optional and state.status not in ("done", "skipped"):
+        status.append(f" {task.priority}", style="dim italic")  # optional work: may be dropped
     return (
         Text(task.id, style="bold red" if state.critical else "bold"),
         status,

@@ -124,7 +124,7 @@ def checked_in(result: CheckIn, plan: Plan, note: str | None = None) -> list[Che
         lines.append(
             CheckedIn(
                 result.kind,
-                "resumed" if resumed else VERBS[result.kind],
+                "resumed" if resumed else ("dropped" if event.dropped else VERBS[result.kind]),
                 task.id,
                 task.title,
                 event.at,
