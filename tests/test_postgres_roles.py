@@ -304,3 +304,20 @@ def test_a_team_id_too_long_for_a_role_name_is_refused_where_the_runbook_says_it
     assert result.exit_code == 1
     assert f"{runbook}:6:" in result.stderr
     assert "is 73 bytes long; PostgreSQL keeps at most 63" in result.stderr
+
+
+def test_a_team_members_check_in_leaves_the_checkpoint_to_mission_control(weekend, monkeypatch):
+    import psycopg
+
+    from runbook.weekend import checkpoint
+
+    monkeypatch.setattr(checkpoint, "EVERY", 1)  # every check-in would rewrite it
+    sanne = weekend.login("sanne", "--team", "dba")
+    weekend.ok("signoff", "dba", state=sanne)
+    weekend.ok("note", "export", "tape library online", state=sanne)
+    with psycopg.connect(weekend.admin, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM runbook.checkpoint").fetchone() == (0,)
+    mc = weekend.login("mc", "--coordinator")
+    weekend.ok("note", "freeze", "bridge open", state=mc)
+    with psycopg.connect(weekend.admin, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM runbook.checkpoint").fetchone() == (1,)

@@ -232,10 +232,11 @@ def status(state: StateOption = None, as_json: JsonOption = False) -> None:
         output.echo(f"{found.where}: no runbook weekend yet (run `runbook db init`)")
         return
     out = console()
+    out.print(Text(found.where))
     out.print(
         Text(
-            f"{found.where}: schema version {found.version}, runbook "
-            f"{found.runbook or '(none yet)'}, {count(found.events, 'event')}"
+            f"schema version {found.version} · {count(found.events, 'event')} · runbook "
+            f"{found.runbook or '(none yet)'}"
         )
     )
     if not found.roles:
