@@ -16,6 +16,7 @@ from runbook.cli.common import (
     JsonOption,
     NowOption,
     StateOption,
+    _Group,
     actor,
     app,
     command,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 db_app = typer.Typer(
     name="db",
+    cls=_Group,  # flags shown without a value type, as in every other help
     help="The weekend's PostgreSQL database: set it up with its roles, say who may record "
     "what, copy it to or from a local state file.",
     no_args_is_help=True,
