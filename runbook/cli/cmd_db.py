@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 db_app = typer.Typer(
     name="db",
-    cls=_Group,  # flags shown without a value type, as in every other help
+    cls=_Group,
     help="The weekend's PostgreSQL database: set it up with its roles, say who may record "
     "what, copy it to or from a local state file.",
     no_args_is_help=True,
@@ -64,8 +64,10 @@ FileArg = Annotated[Path, typer.Argument(help="The SQLite state file.", dir_okay
 
 @command(name="export", group=db_app)
 def export(file: FileArg, state: StateOption = None) -> None:
-    """Copy the PostgreSQL weekend into a new local state file (for the archive, or the
-    review on a laptop: `runbook review --state FILE`)."""
+    """Copy the PostgreSQL weekend into a new local state file.
+
+    For the archive, or the review on a laptop: `runbook review --state FILE`.
+    """
     from runbook.weekend.transfer import export_weekend
 
     done = export_weekend(database(state), file)
