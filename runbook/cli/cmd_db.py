@@ -107,10 +107,13 @@ def init(
     by: ByOption = None,
     now: NowOption = None,
 ) -> None:
-    """Set the weekend's database up (run by a role that may create tables and roles): the
-    schema, the roles (coordinator, reader, one per team that owns a task), who may record
-    what, each task's team, the compiled plan and the baseline. Safe to run again: after the
-    runbook changed, it brings the roles and the tasks' teams up to date."""
+    """Set the weekend's database up: schema, roles, who may record what, baseline.
+
+    Run by a role that may create tables and roles. Creates the schema, the roles
+    (coordinator, reader, one per team that owns a task), the policies, each task's owner
+    team, the compiled plan and the baseline. Safe to run again: after the runbook changed,
+    it brings the roles and the tasks' teams up to date.
+    """
     from runbook.cli.weekend import pretend_at
     from runbook.weekend.postgres.admin import init_weekend
 
