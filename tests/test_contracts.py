@@ -98,7 +98,7 @@ def test_every_published_contract_is_a_valid_json_schema(name):
 def test_every_command_with_json_has_a_published_contract():
     published = {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")}
     contracts = {"plan", "status", "log", "event", "validate", "baseline", "readiness", "review"}
-    contracts |= {"recover"}
+    contracts |= {"recover", "db-status"}
     assert contracts | {"common"} == published
 
 

@@ -91,24 +91,26 @@ def test_events_cannot_be_updated_deleted_or_truncated_even_by_their_owner(pg_da
         assert conn.execute("SELECT actor FROM runbook.events").fetchall() == [("ana",)]
 
 
-def test_the_server_says_who_recorded_an_event_and_the_client_cannot_forge_it(pg_database):
+def test_the_server_says_who_recorded_an_event_its_team_and_whether_it_was_forced(pg_database):
     import psycopg
 
     store = open_store(pg_database)
     assert store is not None
     with store.write():
-        store.append(_event(), recorded=T0)
+        store.conn.execute("INSERT INTO runbook.task_teams VALUES ('freeze', 'dba')")
+        store.append(_event(), recorded=T0)  # the client says team network
     store.close()
     with psycopg.connect(pg_database, autocommit=True) as conn:
         conn.execute(
-            "INSERT INTO runbook.events (at, recorded, kind, actor, host, db_user) "
-            "VALUES (%s, %s, 'note', 'mallory', 'x', 'somebody_else')",
+            "INSERT INTO runbook.events (at, recorded, kind, actor, host, data, team, forced,"
+            " db_user) VALUES (%s, %s, 'note', 'mallory', 'x', '{\"forced\": true}', 'dba',"
+            " false, 'somebody_else')",
             (T0, T0),
         )
         rows = conn.execute("SELECT db_user, team, forced FROM runbook.events ORDER BY seq")
         user = conn.execute("SELECT session_user").fetchone()
         assert user is not None
-        assert rows.fetchall() == [(user[0], "network", False), (user[0], None, False)]
+        assert rows.fetchall() == [(user[0], "dba", False), (user[0], None, True)]
 
 
 def test_each_recorded_event_is_announced_with_its_sequence_number(pg_database):

@@ -1,22 +1,40 @@
-"""`runbook db`: the weekend's PostgreSQL database (export to and import from a state file)."""
+"""`runbook db`: the weekend's PostgreSQL database: set it up with its roles (init, grant,
+revoke, status), and copy it to or from a local state file (export, import)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from runbook.cli import output
-from runbook.cli.common import StateOption, _Group, app, command
+from runbook.cli.common import (
+    ByOption,
+    FileOption,
+    JsonOption,
+    NowOption,
+    StateOption,
+    _Group,
+    actor,
+    app,
+    command,
+    host,
+    runbook_file,
+)
 from runbook.common.display import count
 from runbook.common.errors import UsageError
+from runbook.common.text import shown
+
+if TYPE_CHECKING:
+    from runbook.weekend.postgres.admin import Membership
 
 db_app = typer.Typer(
     name="db",
     cls=_Group,
-    help="The weekend's PostgreSQL database: copy it to or from a local state file.",
+    help="The weekend's PostgreSQL database: set it up with its roles, say who may record "
+    "what, copy it to or from a local state file.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -69,3 +87,179 @@ def import_(file: FileArg, state: StateOption = None) -> None:
         f"imported {count(done.events, 'event')} and {count(done.plans, 'compiled plan')} "
         f"from {done.source} into {done.target}"
     )
+
+
+PrefixOption = Annotated[
+    str,
+    typer.Option(
+        "--role-prefix",
+        help="The start of the weekend's role names (<prefix>coordinator, <prefix>reader, "
+        "<prefix>team_<id>).",
+    ),
+]
+
+
+@command(name="init", group=db_app)
+def init(
+    file: FileOption = None,
+    state: StateOption = None,
+    role_prefix: PrefixOption = "runbook_",
+    by: ByOption = None,
+    now: NowOption = None,
+) -> None:
+    """Set the weekend's database up: schema, roles, who may record what, baseline.
+
+    Run by a role that may create tables and roles. Creates the schema, the roles
+    (coordinator, reader, one per team that owns a task), the policies, each task's owner
+    team, the compiled plan and the baseline. Safe to run again: after the runbook changed,
+    it brings the roles and the tasks' teams up to date.
+    """
+    from runbook.cli.weekend import pretend_at
+    from runbook.weekend.postgres.admin import init_weekend
+
+    uri = database(state)
+    done = init_weekend(
+        runbook_file(None, file),
+        uri,
+        prefix=role_prefix,
+        actor=actor(by),
+        host=host(),
+        at=pretend_at(now),
+    )
+    if done.version_before < done.version:
+        verb = "created" if done.version_before == 0 else f"migrated from {done.version_before}"
+        output.echo(f"schema version {done.version} {verb} in {done.where}")
+    if done.created:
+        output.echo(f"roles created: {shown(', '.join(done.created))}")
+    if done.roles_changed and not done.created:
+        output.echo("the weekend's roles brought up to date")
+    if done.owners_changed:
+        output.echo(
+            f"owner teams brought up to date ({count(done.owners_changed, 'change')}; "
+            f"{count(done.tasks, 'task')} with a team)"
+        )
+    if done.plan_stored:
+        output.echo("the compiled plan stored")
+    if done.baseline is not None:
+        output.echo("baseline taken")
+    if not done.changed:
+        output.echo(
+            f"nothing to change: {done.where} is at schema version {done.version}, with "
+            f"{count(len(done.roles), 'role')} ({shown(done.prefix)}*) and the teams of "
+            f"{count(done.tasks, 'task')} as in the runbook"
+        )
+    else:
+        output.echo(f"{done.where} is ready: `runbook db grant LOGIN --team ID` to add people")
+
+
+Login = Annotated[str, typer.Argument(help="An existing PostgreSQL login (CREATE ROLE ... LOGIN).")]
+TeamOption = Annotated[
+    str | None,
+    typer.Option(
+        "--team",
+        help="The team's role (an id or name, or a unique start of one).",
+        show_default=False,
+    ),
+]
+CoordinatorFlag = Annotated[
+    bool, typer.Option("--coordinator", help="Mission control's role: may record anything.")
+]
+ReaderFlag = Annotated[bool, typer.Option("--reader", help="The reader role: may only read.")]
+
+
+def _kind(team: str | None, coordinator: bool, reader: bool) -> str:
+    """Which role a grant or revoke names: exactly one of the three options."""
+    given = [
+        k
+        for k, on in (("team", team is not None), ("coordinator", coordinator), ("reader", reader))
+        if on
+    ]
+    if len(given) != 1:
+        raise UsageError("name one role: --team ID, --coordinator or --reader")
+    return given[0]
+
+
+def _said(done: Membership, verb: str, already: str) -> None:
+    login, role = shown(done.login), shown(done.role)
+    output.echo(
+        f"{login} {verb} {role}" if done.changed else f"{login} {already} {role}; nothing changed"
+    )
+
+
+@command(name="grant", group=db_app)
+def grant(
+    login: Login,
+    team: TeamOption = None,
+    coordinator: CoordinatorFlag = False,
+    reader: ReaderFlag = False,
+    state: StateOption = None,
+) -> None:
+    """Make an existing login a member of a team's role, the coordinator's or the reader's."""
+    from runbook.weekend.postgres.admin import grant as grant_role
+
+    kind = _kind(team, coordinator, reader)
+    done = grant_role(database(state), login, kind=kind, team=team)
+    _said(done, "is now a member of", "is already a member of")
+
+
+@command(name="revoke", group=db_app)
+def revoke(
+    login: Login,
+    team: TeamOption = None,
+    coordinator: CoordinatorFlag = False,
+    reader: ReaderFlag = False,
+    state: StateOption = None,
+) -> None:
+    """End a login's membership of a team's role, the coordinator's or the reader's."""
+    from runbook.weekend.postgres.admin import revoke as revoke_role
+
+    kind = _kind(team, coordinator, reader)
+    done = revoke_role(database(state), login, kind=kind, team=team)
+    _said(done, "is no longer a member of", "was not a member of")
+
+
+@command(name="status", group=db_app)
+def status(state: StateOption = None, as_json: JsonOption = False) -> None:
+    """The weekend database's schema version, its roles and who is in them."""
+    import json
+
+    from runbook.contracts.db import db_status_json
+    from runbook.weekend.postgres.admin import status as db_status
+
+    found = db_status(database(state))
+    if as_json:
+        output.echo(json.dumps(db_status_json(found), ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from runbook.cli.console import console
+
+    if found.version == 0:
+        output.echo(f"{found.where}: no runbook weekend yet (run `runbook db init`)")
+        return
+    out = console()
+    out.print(Text(found.where))
+    out.print(
+        Text(
+            f"schema version {found.version} · {count(found.events, 'event')} · runbook "
+            f"{found.runbook or '(none yet)'}"
+        )
+    )
+    if not found.roles:
+        out.print(Text("no roles yet (run `runbook db init`)"))
+        return
+    table = Table(header_style="bold", box=None, padding=(0, 1))
+    for column in ("role", "may", "members"):
+        table.add_column(column)
+    may = {
+        "coordinator": "record anything (mission control)",
+        "reader": "read only",
+    }
+    for role in found.roles:
+        what = may.get(role.kind) or f"record for team {role.team}"
+        members = ", ".join(role.members) or "-"
+        if not role.exists:
+            members = "(role dropped)"
+        table.add_row(Text(role.role), Text(what), Text(members))
+    out.print(table)

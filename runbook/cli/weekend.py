@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -24,10 +25,7 @@ def open_weekend(
     """Open the runbook and its state; ``now`` (or ``$RUNBOOK_NOW``) fixes the clock;
     ``compiled`` is the runbook's plan when the caller has just computed it."""
     path = runbook_file(argument, file)
-    pretend = now or os.environ.get("RUNBOOK_NOW")
-    # The clock is set before anything is written: a plan cached while opening is stamped
-    # with the weekend's clock, like every event recorded under --now.
-    at = (lambda plan: _read_time(pretend, plan.zone, system_clock(), "--now")) if pretend else None
+    at = pretend_at(now)
     # A command that does not record opens the state file so that nothing is written to it.
     return Weekend.open(
         path,
@@ -37,6 +35,17 @@ def open_weekend(
         compiled=compiled,
         at=at,
     )
+
+
+def pretend_at(now: str | None) -> Callable[[Plan], datetime] | None:
+    """The moment ``--now`` (or ``$RUNBOOK_NOW``) sets the clock to, once the plan's time
+    zone is known; None for the real clock."""
+    pretend = now or os.environ.get("RUNBOOK_NOW")
+    if not pretend:
+        return None
+    # The clock is set before anything is written: a plan cached while opening is stamped
+    # with the weekend's clock, like every event recorded under --now.
+    return lambda plan: _read_time(pretend, plan.zone, system_clock(), "--now")
 
 
 def moment(text: str, weekend: Weekend, *, option: str) -> datetime:

@@ -75,6 +75,15 @@ class ServerRefused(StateError):
         self.reason = reason
 
 
+class NotPermitted(ServerRefused):
+    """The state server's policies do not let this login record this (another team's task,
+    forcing, deciding a gate, a reader writing): said plainly, never in the server's words."""
+
+    def __init__(self, message: str, *, hint: str | None = None, sqlstate: str | None) -> None:
+        super().__init__(message, sqlstate=sqlstate, reason=message)
+        self.hint = hint
+
+
 class AlreadyRecorded(StateError):
     """A check-in whose idempotency key is already in the log: it was recorded, as ``seq``,
     and is not recorded twice."""

@@ -665,9 +665,9 @@ class Weekend:
     def _take_baseline(
         self, store: EventStore, actor: str, host: str, now: int, note: str, *, key: str
     ) -> Event:
-        """Record the current plan as the baseline (inside a write transaction)."""
-        store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
-        return store.append(
+        """Record the current plan as the baseline (inside a write transaction). The event
+        first: where only mission control may take it (PostgreSQL), that is the refusal."""
+        event = store.append(
             NewEvent(
                 now,
                 None,
@@ -680,6 +680,8 @@ class Weekend:
             ),
             recorded=now,
         )
+        store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
+        return event
 
     def reset_baseline(self, *, actor: str, host: str, note: str | None = None) -> Event:
         """Measure ahead/behind against the current runbook from now on (an event)."""

@@ -3,18 +3,22 @@
 Version 1: ``meta`` (the owner runbook, the schema version), the append-only ``events`` (a
 trigger refuses UPDATE and DELETE, a statement trigger TRUNCATE, for everyone, owners
 included; the server fills in ``db_user``; each insert notifies ``runbook_events``), the
-``checkpoint`` cache and the compiled ``plans``.
+``checkpoint`` cache and the compiled ``plans``. Version 2 (``policies``): who may record
+what, enforced by row-level security, with the tables it reads (``task_teams``,
+``item_teams``, ``roles``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from runbook.weekend.postgres.policies import schema_v2
+
 if TYPE_CHECKING:
     import psycopg
 
 SCHEMA = "runbook"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 NOTIFY_CHANNEL = "runbook_events"  # the live follower LISTENs here; the payload is the seq
 # Advisory lock keys (per database, so per weekend): every write holds WRITE_LOCK for its
 # transaction, so events become visible in sequence order; creating or migrating the schema
@@ -87,7 +91,7 @@ SCHEMA_V1 = [
 ]
 
 # Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1.
-MIGRATIONS: list[list[str]] = [SCHEMA_V1]
+MIGRATIONS: list[list[str]] = [SCHEMA_V1, schema_v2(SCHEMA)]
 
 
 def installed_version(conn: psycopg.Connection[tuple[object, ...]]) -> int:

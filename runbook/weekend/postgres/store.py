@@ -22,6 +22,7 @@ from runbook.common.errors import (
     ConnectionLost,
     DamagedState,
     InputError,
+    NotPermitted,
     ServerRefused,
     StateError,
 )
@@ -69,6 +70,8 @@ class PostgresStore:
         self.where = redact(uri)  # the location as every message shows it
         self.writable = writable
         self.damaged = False
+        self._claimed = False  # this runbook's claim is known to be in meta already
+        self._attempt: NewEvent | None = None  # the event being appended (for a refusal)
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -168,6 +171,8 @@ class PostgresStore:
             return ask()
         except _LOST as exc:
             raise self._lost(exc, "nothing was written to it") from None
+        except pg_errors.InsufficientPrivilege:
+            raise self._no_role() from None
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -175,6 +180,8 @@ class PostgresStore:
             yield
         except _LOST as exc:
             raise self._lost(exc, "nothing was written to it") from None
+        except pg_errors.InsufficientPrivilege:
+            raise self._no_role() from None
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise self.damage(exc) from None
 
@@ -206,6 +213,7 @@ class PostgresStore:
                 hint="run a command that records (start, done, ...) to write to it",
             )
         conn = self.conn
+        self._attempt = None
         try:
             conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
         except _LOST as exc:
@@ -217,6 +225,8 @@ class PostgresStore:
             self._rollback()
             if isinstance(exc, _LOST):
                 raise self._lost(exc, "nothing was recorded") from None
+            if isinstance(exc, pg_errors.InsufficientPrivilege) and not self.conn.broken:
+                raise self._not_permitted(exc) from None
             if isinstance(exc, pg_errors.InsufficientPrivilege | pg_errors.RaiseException):
                 raise ServerRefused(
                     f"{self.where}: the PostgreSQL server refused the write ({_reason(exc)}); "
@@ -239,6 +249,44 @@ class PostgresStore:
             self._rollback()
             raise self._lost(exc, "nothing was recorded") from None
 
+    def _no_role(self) -> StateError:
+        """The refusal for a login the database does not let read the weekend."""
+        login = self.conn.info.user
+        return NotPermitted(
+            f"{login} has no role in this weekend's database ({self.where}); nothing was "
+            "read or recorded",
+            hint=f"mission control gives a role: runbook db grant {login} --team TEAM "
+            "(or --reader)",
+            sqlstate="42501",
+        )
+
+    def _not_permitted(self, exc: BaseException) -> StateError:
+        """The plain refusal for a write the database's roles or policies refused (asked of
+        the server after the rollback: who this login is, and whose the event was)."""
+        from runbook.weekend.postgres.roles import owner_of, refusal_text, standing
+
+        attempt, self._attempt = self._attempt, None
+        if "append-only" in _reason(exc):
+            return ServerRefused(
+                f"{self.where}: events are append-only; nothing was changed",
+                sqlstate=getattr(exc, "sqlstate", None),
+                reason=_reason(exc),
+            )
+        try:
+            who = standing(self.conn)
+            team = owner_of(self.conn, attempt) if attempt is not None else None
+        except psycopg.Error:
+            return ServerRefused(
+                f"{self.where}: the PostgreSQL server refused the write (this login may not "
+                "record it); nothing was recorded",
+                sqlstate=getattr(exc, "sqlstate", None),
+                reason=_reason(exc),
+            )
+        message, hint = refusal_text(who, attempt, team)
+        return NotPermitted(
+            f"{message}; nothing was recorded", hint=hint, sqlstate=getattr(exc, "sqlstate", None)
+        )
+
     def _rollback(self) -> None:
         if not (self.conn.closed or self.conn.broken):
             with suppress(psycopg.Error):
@@ -256,6 +304,7 @@ class PostgresStore:
     def check_owner(self, runbook: str, *, what: str = "state file") -> None:
         """Refuse a weekend that belongs to another runbook (before anything is written)."""
         owner = self.meta("runbook")
+        self._claimed = owner == runbook
         if owner is not None and owner != runbook:
             raise StateError(
                 f"{self.where}: this weekend's database belongs to the runbook '{owner}', "
@@ -264,7 +313,10 @@ class PostgresStore:
             )
 
     def claim(self, runbook: str) -> None:
-        """Mark the weekend as this runbook's (inside ``write``; idempotent)."""
+        """Mark the weekend as this runbook's (inside ``write``; idempotent). Not written
+        again when already read there (a team member may not write meta)."""
+        if self._claimed:
+            return
         self.conn.execute(
             f"INSERT INTO {SCHEMA}.meta (key, value) VALUES ('runbook', %s) "
             "ON CONFLICT (key) DO NOTHING",
@@ -285,6 +337,7 @@ class PostgresStore:
         data = json.dumps(event.data, sort_keys=True) if event.data else None
         kind = str(event.kind)
         forced = bool(event.data and event.data.get("forced"))
+        self._attempt = event
         row = self.conn.execute(
             f"INSERT INTO {SCHEMA}.events "
             "(at, recorded, task, kind, actor, host, note, data, team, forced, idem) "
@@ -304,6 +357,7 @@ class PostgresStore:
                 event.idem,
             ),
         ).fetchone()
+        self._attempt = None
         if row is None:
             found = self.conn.execute(
                 f"SELECT seq FROM {SCHEMA}.events WHERE idem = %s", (event.idem,)

@@ -1,0 +1,31 @@
+"""The ``runbook db status --json`` contract (docs/contracts/db-status.schema.json)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from runbook.weekend.postgres.admin import DbStatus
+
+
+def db_status_json(found: DbStatus) -> dict[str, Any]:
+    """The weekend database as ``db status --json`` says it: where (no password), the schema
+    version, the owner runbook, the role prefix, the roles and their members."""
+    return {
+        "database": found.where,
+        "schema_version": found.version,
+        "runbook": found.runbook,
+        "role_prefix": found.prefix,
+        "events": found.events,
+        "tasks_with_a_team": found.tasks,
+        "roles": [
+            {
+                "role": r.role,
+                "kind": r.kind,
+                "team": r.team,
+                "exists": r.exists,
+                "members": list(r.members),
+            }
+            for r in found.roles
+        ],
+    }

@@ -1,0 +1,336 @@
+"""The coordinator's use cases on a PostgreSQL weekend: ``db init``, ``db grant``, ``db revoke``
+and ``db status``, each returning what it did or found (the CLI renders it)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg import sql
+
+from runbook.common.errors import InputError, InvalidRunbook, StateError, UsageError
+from runbook.planning.plan import Plan
+from runbook.weekend.events import Event, EventKind
+from runbook.weekend.postgres import redact
+from runbook.weekend.postgres.roles import (
+    DEFAULT_PREFIX,
+    Role,
+    apply_roles,
+    coordinator_role,
+    name_problem,
+    reader_role,
+    team_role,
+    wanted_roles,
+    weekend_roles,
+)
+from runbook.weekend.postgres.schema import (
+    SCHEMA,
+    SCHEMA_LOCK,
+    SCHEMA_VERSION,
+    installed_version,
+    migrate,
+)
+from runbook.weekend.postgres.store import PostgresStore, _reason
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+ROLE_KINDS = ("coordinator", "reader", "team")
+
+
+@dataclass
+class InitResult:
+    """What ``db init`` did: the schema version before and after, the roles (those created
+    now named), the owner rows changed, whether the plan was stored and the baseline taken."""
+
+    where: str
+    prefix: str
+    version_before: int
+    version: int
+    roles: list[Role]
+    created: list[str] = field(default_factory=list)
+    owners_changed: int = 0
+    roles_changed: int = 0
+    tasks: int = 0
+    plan_stored: bool = False
+    baseline: Event | None = None  # taken now
+    baseline_before: Event | None = None  # the one already there
+
+    @property
+    def changed(self) -> bool:
+        """Whether running it changed anything at all."""
+        return bool(
+            self.version_before != self.version
+            or self.created
+            or self.owners_changed
+            or self.roles_changed
+            or self.plan_stored
+            or self.baseline
+        )
+
+
+@contextmanager
+def _admin(uri: str, doing: str) -> Iterator[Connection]:
+    """A connection for an administrative step; the server's refusals in plain words."""
+    where = redact(uri)
+    conn = PostgresStore.connect(uri)
+    try:
+        yield conn
+    except pg_errors.InsufficientPrivilege as exc:
+        raise StateError(
+            f"{where}: this login may not {doing} ({_reason(exc)}); nothing was changed",
+            hint="run it as a role that may create tables and roles (CREATEROLE, and CREATE "
+            "on the database), e.g. the database's owner",
+        ) from None
+    except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+        raise StateError(
+            f"{where}: lost the connection to the PostgreSQL state ({_reason(exc)}); "
+            "nothing was changed (it is safe to run again)"
+        ) from None
+    except psycopg.Error as exc:
+        raise StateError(
+            f"{where}: the PostgreSQL server refused to {doing} ({_reason(exc)}); nothing was "
+            "changed"
+        ) from None
+    finally:
+        conn.close()
+
+
+def check_prefix(prefix: str) -> None:
+    """Refuse a role prefix that cannot make role names (a usage error)."""
+    for name in (coordinator_role(prefix), reader_role(prefix)):
+        problem = name_problem(name)
+        if problem:
+            raise UsageError(f"--role-prefix {prefix!r}: {problem}")
+
+
+def _team_problems(path: Path, plan: Plan, prefix: str) -> None:
+    """Refuse, located in the runbook, a team whose role name PostgreSQL cannot keep."""
+    from runbook.format.source import read_bytes
+    from runbook.validation.loader import load_bytes
+
+    bad = {
+        team: problem
+        for team in plan.teams_in_use
+        if (problem := name_problem(team_role(prefix, team)))
+    }
+    if not bad:
+        return
+    loaded = load_bytes(read_bytes(path), source=os.fspath(path))
+    for i, task in enumerate(plan.tasks):
+        if task.team in bad:
+            loaded.problem(
+                "error",
+                f"team '{task.team}' cannot have a database role: {bad.pop(task.team)}",
+                ("tasks", i, "team"),
+            )
+    raise InvalidRunbook(loaded.problems, source=os.fspath(path))
+
+
+def init_weekend(
+    path: Path,
+    uri: str,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    actor: str,
+    host: str,
+    at: Callable[[Plan], datetime] | None = None,
+) -> InitResult:
+    """Create or migrate the schema, the roles, their grants and the owner tables, in one
+    transaction under the schema lock; then store the compiled plan and take the baseline
+    when there is none. Running it again changes nothing (and says so)."""
+    from runbook.validation.validate import validate_path
+    from runbook.weekend.usecases import Weekend
+
+    check_prefix(prefix)
+    validation = validate_path(path, warnings=False)
+    plan = validation.plan
+    if plan is None:
+        raise InvalidRunbook(validation.problems, source=os.fspath(path))
+    _team_problems(path, plan, prefix)
+    roles = wanted_roles(prefix, {t: plan.team_name(t) for t in plan.teams_in_use})
+    task_teams = {t.id: t.team for t in plan.tasks if t.team}
+    item_teams = {r.id: r.owner for r in plan.readiness if r.owner in plan.teams_in_use}
+    where = redact(uri)
+    with _admin(uri, "create the runbook schema and roles") as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+        before = installed_version(conn)
+        if before > SCHEMA_VERSION:
+            raise StateError(
+                f"{where}: written by a newer runbook (state schema {before}; this version "
+                f"reads up to {SCHEMA_VERSION}); nothing was changed",
+                hint="upgrade runbook to use this weekend",
+            )
+        migrate(conn)
+        meta = dict(conn.execute(f"SELECT key, value FROM {SCHEMA}.meta").fetchall())
+        if meta.get("runbook", plan.name) != plan.name:
+            raise StateError(
+                f"{where}: this weekend's database belongs to the runbook '{meta['runbook']}', "
+                f"not to '{plan.name}'; nothing was changed",
+                hint="one database per weekend: createdb another one for this runbook",
+            )
+        if meta.get("role_prefix", prefix) != prefix:
+            raise UsageError(
+                f"{where}: this weekend's roles were made with --role-prefix "
+                f"{meta['role_prefix']!r}, not {prefix!r}; nothing was changed",
+            )
+        setup = apply_roles(conn, roles, task_teams, item_teams)
+        for key, value in (("runbook", plan.name), ("role_prefix", prefix)):
+            conn.execute(
+                f"INSERT INTO {SCHEMA}.meta (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO NOTHING",
+                (key, value),
+            )
+        stored = conn.execute(
+            f"SELECT 1 FROM {SCHEMA}.plans WHERE digest = %s", (plan.digest,)
+        ).fetchone()
+    result = InitResult(
+        where,
+        prefix,
+        before,
+        SCHEMA_VERSION,
+        roles,
+        setup.created,
+        setup.owners_changed,
+        setup.roles_changed,
+        tasks=len(task_teams),
+        plan_stored=stored is None,
+    )
+    with Weekend.open(path, uri, create=True, compiled=plan, at=at) as weekend:
+        assert weekend.store is not None
+        runbook_events = [e for e in weekend.store.events() if e.kind == EventKind.BASELINE]
+        if runbook_events:
+            result.baseline_before = runbook_events[-1]
+        else:
+            result.baseline = weekend.reset_baseline(actor=actor, host=host, note="db init")
+    return result
+
+
+@dataclass
+class Membership:
+    """What ``db grant`` or ``db revoke`` did."""
+
+    login: str
+    role: str
+    changed: bool  # False: it was already so
+
+
+def _role_for(conn: Connection, where: str, kind: str, team: str | None) -> str:
+    """The weekend's role of this kind (a team given by id or name, or a unique prefix)."""
+    roles = weekend_roles(conn)
+    if not roles:
+        raise StateError(
+            f"{where}: this weekend has no roles yet",
+            hint="run `runbook db init -f RUNBOOK --state URI` first",
+        )
+    if kind != "team":
+        return next(r.role for r in roles if r.kind == kind)
+    from runbook.weekend.team import resolve_among
+
+    teams = {str(r.team): r.name or str(r.team) for r in roles if r.kind == "team"}
+    chosen = resolve_among(teams, team or "")
+    return next(r.role for r in roles if r.team == chosen)
+
+
+def _login_exists(conn: Connection, where: str, login: str) -> None:
+    if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone() is None:
+        raise InputError(
+            f"{where}: there is no login '{login}' on this server",
+            hint=f"create it first: CREATE ROLE {sql.Identifier(login).as_string(conn)} LOGIN",
+        )
+
+
+def grant(uri: str, login: str, *, kind: str, team: str | None = None) -> Membership:
+    """Make an existing login a member of the coordinator, reader or a team role."""
+    where = redact(uri)
+    with _admin(uri, "grant a role") as conn:
+        _schema_ready(conn, where)
+        role = _role_for(conn, where, kind, team)
+        _login_exists(conn, where, login)
+        already = _is_member(conn, login, role)
+        if not already:
+            conn.execute(
+                sql.SQL("GRANT {} TO {}").format(sql.Identifier(role), sql.Identifier(login))
+            )
+    return Membership(login, role, not already)
+
+
+def revoke(uri: str, login: str, *, kind: str, team: str | None = None) -> Membership:
+    """End a login's membership of the coordinator, reader or a team role."""
+    where = redact(uri)
+    with _admin(uri, "revoke a role") as conn:
+        _schema_ready(conn, where)
+        role = _role_for(conn, where, kind, team)
+        _login_exists(conn, where, login)
+        member = _is_member(conn, login, role)
+        if member:
+            conn.execute(
+                sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(role), sql.Identifier(login))
+            )
+    return Membership(login, role, member)
+
+
+def _is_member(conn: Connection, login: str, role: str) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid "
+            "JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = %s AND m.rolname = %s",
+            (role, login),
+        ).fetchone()
+        is not None
+    )
+
+
+def _schema_ready(conn: Connection, where: str) -> int:
+    version = installed_version(conn)
+    if version < SCHEMA_VERSION:
+        raise StateError(
+            f"{where}: this database holds no runbook weekend with roles yet (schema version "
+            f"{version})",
+            hint="run `runbook db init -f RUNBOOK --state URI` first",
+        )
+    return version
+
+
+@dataclass
+class DbStatus:
+    """What ``db status`` says: where, the schema version, the owner runbook and prefix,
+    the roles with their members, and how many events and owned tasks there are."""
+
+    where: str
+    version: int
+    runbook: str | None
+    prefix: str | None
+    roles: list[Role]
+    events: int
+    tasks: int
+
+
+def status(uri: str) -> DbStatus:
+    """The weekend database's schema version, roles and members (read only)."""
+    where = redact(uri)
+    with _admin(uri, "read the weekend's roles") as conn:
+        version = installed_version(conn)
+        if version == 0:
+            return DbStatus(where, 0, None, None, [], 0, 0)
+        meta = dict(conn.execute(f"SELECT key, value FROM {SCHEMA}.meta").fetchall())
+        roles = weekend_roles(conn) if version >= 2 else []
+        row = conn.execute(
+            f"SELECT (SELECT count(*) FROM {SCHEMA}.events),"
+            + (f" (SELECT count(*) FROM {SCHEMA}.task_teams)" if version >= 2 else " 0")
+        ).fetchone()
+        assert row is not None
+    return DbStatus(
+        where,
+        version,
+        meta.get("runbook"),
+        meta.get("role_prefix"),
+        roles,
+        int(row[0]),
+        int(row[1]),
+    )

@@ -1,0 +1,283 @@
+"""The weekend's roles in PostgreSQL: their names, setting them up, who is in them, and the
+plain refusal a login sees when the database's policies (``policies``) refuse its event.
+
+Role names are ``<prefix>coordinator``, ``<prefix>reader`` and ``<prefix>team_<id>`` (default
+prefix ``runbook_``), always quoted as identifiers (``psycopg.sql.Identifier``), so a team id
+with quotes, spaces or accents makes a role of exactly that name, never SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from runbook.weekend.events import NewEvent
+from runbook.weekend.postgres.schema import SCHEMA
+
+DEFAULT_PREFIX = "runbook_"
+NAME_LIMIT = 63  # bytes: PostgreSQL cuts a longer identifier short, silently
+MISSION_CONTROL = "mission control"
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+
+
+def coordinator_role(prefix: str) -> str:
+    return f"{prefix}coordinator"
+
+
+def reader_role(prefix: str) -> str:
+    return f"{prefix}reader"
+
+
+def team_role(prefix: str, team: str) -> str:
+    return f"{prefix}team_{team}"
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a PostgreSQL role name, or None."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+        return f"the role name {name!r} would hold a control character"
+    size = len(name.encode("utf-8"))
+    if size > NAME_LIMIT:
+        return (
+            f"the role name '{name}' is {size} bytes long; PostgreSQL keeps at most "
+            f"{NAME_LIMIT} (use a shorter team id or --role-prefix)"
+        )
+    if name.startswith("pg_"):
+        return f"the role name '{name}' starts with pg_, which PostgreSQL reserves"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """One of the weekend's roles: its name, kind (coordinator, reader, team), team id and
+    display name (for a team role), and its members (logins or other roles)."""
+
+    role: str
+    kind: str
+    team: str | None = None
+    name: str | None = None
+    members: tuple[str, ...] = ()
+    exists: bool = True
+
+
+@dataclass
+class Setup:
+    """What ``apply_roles`` changed: roles created, rows of the owner tables changed."""
+
+    created: list[str] = field(default_factory=list)
+    owners_changed: int = 0
+    roles_changed: int = 0
+
+
+def wanted_roles(prefix: str, teams: dict[str, str]) -> list[Role]:
+    """The roles a weekend with these teams (id -> display name) has, in a fixed order."""
+    return [
+        Role(coordinator_role(prefix), "coordinator"),
+        Role(reader_role(prefix), "reader"),
+        *(Role(team_role(prefix, t), "team", t, n) for t, n in sorted(teams.items())),
+    ]
+
+
+def _sync(conn: Connection, table: str, key: str, rows: dict[str, str]) -> int:
+    """Make a two-column owner table hold exactly ``rows``; how many rows changed."""
+    have = {str(k): str(v) for k, v in conn.execute(f"SELECT {key}, team FROM {SCHEMA}.{table}")}
+    gone = [k for k in have if k not in rows]
+    changed = {k: v for k, v in rows.items() if have.get(k) != v}
+    if gone:
+        conn.execute(f"DELETE FROM {SCHEMA}.{table} WHERE {key} = ANY(%s)", (gone,))
+    with conn.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {SCHEMA}.{table} ({key}, team) VALUES (%s, %s) "
+            f"ON CONFLICT ({key}) DO UPDATE SET team = excluded.team",
+            list(changed.items()),
+        )
+    return len(gone) + len(changed)
+
+
+def apply_roles(
+    conn: Connection,
+    roles: list[Role],
+    task_teams: dict[str, str],
+    item_teams: dict[str, str],
+) -> Setup:
+    """Create the missing roles (NOLOGIN), name them in ``roles``, grant each what it may do,
+    and fill the owner tables from the runbook (inside the init transaction)."""
+    done = Setup()
+    existing = {
+        str(r[0])
+        for r in conn.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", ([r.role for r in roles],)
+        )
+    }
+    for role in roles:
+        if role.role not in existing:
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role.role)))
+            done.created.append(role.role)
+    # The roles table names exactly these roles (a team no longer in the runbook loses its
+    # row, so its role grants nothing in this weekend any more).
+    have = {
+        (str(r[0]), str(r[1]), r[2], r[3])
+        for r in conn.execute(f"SELECT role, kind, team, name FROM {SCHEMA}.roles")
+    }
+    want: set[tuple[str, str, str | None, str | None]] = {
+        (r.role, r.kind, r.team, r.name) for r in roles
+    }
+    if have != want:
+        conn.execute(f"DELETE FROM {SCHEMA}.roles")
+        ordered = sorted(want, key=lambda row: (row[1], row[0]))
+        with conn.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {SCHEMA}.roles (role, kind, team, name) VALUES (%s, %s, %s, %s)",
+                ordered,
+            )
+        done.roles_changed = len(have ^ want)
+    done.owners_changed = _sync(conn, "task_teams", "task", task_teams) + _sync(
+        conn, "item_teams", "item", item_teams
+    )
+    _grant(conn, roles)
+    return done
+
+
+def _grant(conn: Connection, roles: list[Role]) -> None:
+    """Every role reads; the coordinator and the teams record events (the policies say
+    which); only the coordinator writes the caches and settings. (Granting again changes
+    nothing.)"""
+    schema = sql.Identifier(SCHEMA)
+    everyone = sql.SQL(", ").join(sql.Identifier(r.role) for r in roles)
+    recorders = sql.SQL(", ").join(sql.Identifier(r.role) for r in roles if r.kind != "reader")
+    coordinator = sql.SQL(", ").join(
+        sql.Identifier(r.role) for r in roles if r.kind == "coordinator"
+    )
+    for statement in (
+        sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, everyone),
+        sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(schema, everyone),
+        sql.SQL("GRANT INSERT ON {}.events TO {}").format(schema, recorders),
+        sql.SQL("GRANT INSERT, UPDATE ON {}.meta, {}.checkpoint, {}.plans TO {}").format(
+            schema, schema, schema, coordinator
+        ),
+    ):
+        conn.execute(statement)
+
+
+def weekend_roles(conn: Connection) -> list[Role]:
+    """The weekend's roles as the database has them, with their direct members."""
+    rows = conn.execute(
+        f"""SELECT r.role, r.kind, r.team, r.name, p.oid IS NOT NULL,
+                ARRAY(SELECT m.rolname FROM pg_auth_members a JOIN pg_roles m
+                      ON m.oid = a.member WHERE a.roleid = p.oid ORDER BY m.rolname)
+            FROM {SCHEMA}.roles r LEFT JOIN pg_roles p ON p.rolname = r.role
+            ORDER BY CASE r.kind WHEN 'coordinator' THEN 0 WHEN 'reader' THEN 1 ELSE 2 END,
+                     r.team"""
+    ).fetchall()
+    return [
+        Role(str(role), str(kind), team, name, tuple(str(m) for m in members), bool(exists))
+        for role, kind, team, name, exists, members in rows
+    ]
+
+
+# -- the refusal a login sees ---------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What the database says of the login: who it is and which roles it is in."""
+
+    login: str
+    mission_control: bool = False
+    reader: bool = False
+    teams: tuple[str, ...] = ()
+    coordinator_role: str | None = None
+    reader_role: str | None = None
+    known: bool = False  # the roles could be read (the login has some role in the weekend)
+
+
+def standing(conn: Connection) -> Standing:
+    """The login's standing in this weekend (after a refused write, outside its
+    transaction). A login without any role cannot even read the roles: it has none."""
+    login = str(conn.execute("SELECT session_user").fetchone()[0])  # type: ignore[index]
+    try:
+        row = conn.execute(
+            f"""SELECT {SCHEMA}.is_mission_control(), {SCHEMA}.is_member('reader', NULL),
+                    ARRAY(SELECT r.team FROM {SCHEMA}.roles r JOIN pg_roles p
+                          ON p.rolname = r.role WHERE r.kind = 'team'
+                          AND pg_has_role(session_user, p.oid, 'MEMBER') ORDER BY r.team),
+                    (SELECT role FROM {SCHEMA}.roles WHERE kind = 'coordinator'),
+                    (SELECT role FROM {SCHEMA}.roles WHERE kind = 'reader')"""
+        ).fetchone()
+    except psycopg.Error:
+        return Standing(login)
+    assert row is not None
+    return Standing(login, bool(row[0]), bool(row[1]), tuple(row[2]), row[3], row[4], True)
+
+
+def owner_of(conn: Connection, event: NewEvent) -> str | None:
+    """The team the database holds the event to concern (what its policy checked)."""
+    if event.task is not None:
+        query, key = f"SELECT team FROM {SCHEMA}.task_teams WHERE task = %s", event.task
+    elif event.kind == "signoff":
+        return str((event.data or {}).get("team") or "") or None
+    elif event.kind == "check":
+        item = str((event.data or {}).get("item") or "")
+        query, key = f"SELECT team FROM {SCHEMA}.item_teams WHERE item = %s", item
+    else:
+        return None
+    try:
+        row = conn.execute(query, (key,)).fetchone()
+    except psycopg.Error:
+        return None
+    return None if row is None else str(row[0])
+
+
+def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tuple[str, str | None]:
+    """The plain refusal (and a hint) for a write the database refused: never its own
+    "violates row-level security policy" words."""
+    login = who.login
+    grant = f"mission control gives a role: runbook db grant {login} --team TEAM"
+    if not who.known or (not who.mission_control and not who.reader and not who.teams):
+        return f"{login} has no role in this weekend's database", grant
+    if who.reader and not who.teams and not who.mission_control:
+        return f"{login} may only read this weekend (role {who.reader_role})", grant
+    control = f"ask {MISSION_CONTROL}"
+    if who.coordinator_role:
+        control += f" (role {who.coordinator_role})"
+    if event is None:
+        return (
+            f"{login} may not change this weekend's stored plans or settings: that needs "
+            f"{MISSION_CONTROL}",
+            control,
+        )
+    kind, task = str(event.kind), event.task
+    ask = f"ask team {team} or {MISSION_CONTROL}" if team else f"ask {MISSION_CONTROL}"
+    if (event.data or {}).get("forced"):
+        return f"{login} may not force {kind} for {task}: that needs {MISSION_CONTROL}", control
+    if kind == "decide":
+        return f"{login} may not decide {task}: deciding a gate needs {MISSION_CONTROL}", control
+    if kind == "baseline":
+        return f"{login} may not take the baseline: that needs {MISSION_CONTROL}", control
+    if kind == "pull":
+        return f"{login} may not pull {task} forward: that needs {MISSION_CONTROL}", control
+    if kind == "signoff":
+        return f"{login} may not sign off for team {team} ({ask})", None
+    if kind == "check":
+        item = (event.data or {}).get("item")
+        owner = f"it belongs to team {team}" if team else "it belongs to no team"
+        return f"{login} may not check {item}: {owner} ({ask})", None
+    if task is None:
+        return f"{login} may not record {kind}: that needs {MISSION_CONTROL}", control
+    if team is None:
+        return (
+            f"{login} may not record {kind} for {task}: it belongs to no team in this "
+            f"weekend's database ({ask})",
+            "mission control runs `runbook db init` again after the runbook changed",
+        )
+    if team in who.teams and kind == "undo":
+        return (
+            f"{login} may not undo {task}'s last change: it was {MISSION_CONTROL}'s "
+            "(a pull or a forced event)",
+            control,
+        )
+    if team in who.teams:
+        return f"{login} may not record {kind} for {task}: that needs {MISSION_CONTROL}", control
+    return f"{login} may not record {kind} for {task}: it belongs to team {team} ({ask})", None
