@@ -2,8 +2,10 @@
 
 Run by ``run.py`` as a child process: ``python tui_bench.py RUNBOOK STATE RUNBOOK_CMD``.
 Prints one JSON line: seconds from interpreter start to the first screen drawn, seconds from
-an outside ``runbook start`` committing to the dashboard showing it, and how many table
-cells the dashboard redrew for that one event (out of how many).
+an outside ``runbook start`` committing to the dashboard showing it, how many table cells
+the dashboard redrew for that one event (out of how many), and the task it started. STATE
+may be a PostgreSQL URI (``pg_bench.py``): the dashboard then hears of the check-in by
+LISTEN, or polls with ``RUNBOOK_PG_LISTEN=0``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import time
 STARTED = time.perf_counter()  # as early as this script can take it
 
 
-async def main(runbook: str, state: str, command: str) -> dict[str, float | int]:
+async def main(runbook: str, state: str, command: str) -> dict[str, float | int | str]:
     from runbook.cli.common import actor, host
     from runbook.tui.app import MissionControl
     from runbook.tui.widgets import TaskTable
@@ -25,7 +27,7 @@ async def main(runbook: str, state: str, command: str) -> dict[str, float | int]
 
     weekend = Weekend.open(runbook, state, create=True)
     app = MissionControl(weekend, actor=actor(None), host=host(), poll_seconds=0.25)
-    figures: dict[str, float | int] = {}
+    figures: dict[str, float | int | str] = {}
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
         figures["first_screen_s"] = time.perf_counter() - STARTED
@@ -45,6 +47,7 @@ async def main(runbook: str, state: str, command: str) -> dict[str, float | int]
                 raise SystemExit("the check-in never showed")
         figures["checkin_shown_s"] = time.perf_counter() - committed
         figures["cells_redrawn"] = table.cells_updated
+        figures["task"] = ready
     weekend.close()
     return figures
 

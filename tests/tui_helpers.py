@@ -18,10 +18,13 @@ from .weekend_helpers import FakeClock, at
 FRIDAY_1820 = "2026-12-04T18:20+01:00"
 
 
-def prepared_weekend(folder: Path, clock: FakeClock) -> tuple[Path, Path]:
-    """The minimal runbook with freeze done at 18:10 and backup running since then."""
+def prepared_weekend(
+    folder: Path, clock: FakeClock, state: Path | str | None = None
+) -> tuple[Path, Path | str]:
+    """The minimal runbook with freeze done at 18:10 and backup running since then (in the
+    state file beside it, or at ``state``: a PostgreSQL URI)."""
     runbook = minimal_runbook(folder, "intranet.yaml")
-    state = folder / "intranet.state.db"
+    state = folder / "intranet.state.db" if state is None else state
     with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
         record = weekend.record
         record("start", ["freeze"], actor="ingrid", host="pc1", at=at("2026-12-04T18:00+01:00"))
@@ -32,10 +35,10 @@ def prepared_weekend(folder: Path, clock: FakeClock) -> tuple[Path, Path]:
 
 
 def control_app(
-    folder: Path, clock: FakeClock, *, read_only: bool = False
-) -> tuple[MissionControl, Path, Path]:
+    folder: Path, clock: FakeClock, *, read_only: bool = False, state: Path | str | None = None
+) -> tuple[MissionControl, Path, Path | str]:
     """The app over a prepared weekend (polling fast, for tests)."""
-    runbook, state = prepared_weekend(folder, clock)
+    runbook, state = prepared_weekend(folder, clock, state)
     weekend = Weekend.open(runbook, state, clock=clock, create=not read_only)
     app = MissionControl(
         weekend, actor="coordinator", host="bridge", read_only=read_only, poll_seconds=0.05

@@ -118,12 +118,24 @@ class MissionControl(DataApp):
         except RunbookError as exc:  # the state file was damaged or removed meanwhile
             self.notify(exc.message, severity="error", timeout=30)
             return
+        self._show_link()
         if change:
             if change.runbook_changed:
                 self.title = shown(self.weekend.plan.name)
             for notice in self.weekend.notices:
                 self.notify(notice, severity="warning", timeout=10)
             self.post_message(SnapshotChanged(self.live.snapshot()))
+
+    def _show_link(self) -> None:
+        """The header says while the state server is out of reach (said once as a toast)."""
+        link = self.live.link
+        identity = self.query_one(Identity)
+        if link == identity.link:
+            return
+        if not link.connected and identity.link.connected:
+            self.notify(link.reason + " — retrying", severity="error", timeout=10)
+        identity.link = link
+        self.query_one(Summary).link = link
 
     def on_snapshot_changed(self, message: SnapshotChanged) -> None:
         if self.is_running:

@@ -5,6 +5,11 @@ answered from memory, no file read) and one ``stat`` of the runbook file. Only w
 process has committed are the new events read (by sequence number) and folded into the
 records kept in memory.
 
+On a state server (PostgreSQL) the store hears of new events by LISTEN, so an idle poll costs
+no round trip either. When the connection is lost, ``link`` says since when (the header shows
+it, the data stays); the store connects again beside the screen, with a growing pause
+between tries, and the events recorded meanwhile are read by sequence number.
+
 In a replay (``--now``) an event recorded for a moment after the clock's time is held back,
 as ``Weekend.events`` leaves it out; it is folded in once the clock reaches it.
 """
@@ -12,9 +17,13 @@ as ``Weekend.events`` leaves it out; it is folded in once the clock reaches it.
 from __future__ import annotations
 
 import os
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from runbook.common.errors import ConnectionLost, StateError
 from runbook.weekend import open_store, state_exists
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskRecord, fold
@@ -35,11 +44,52 @@ class Change:
         return bool(self.events) or self.runbook_changed
 
 
+# Pauses between reconnection tries, in seconds: the first at once, then growing, at most 5.
+RETRY_PAUSES = (0.0, 0.5, 1.0, 2.0, 4.0, 5.0)
+
+
+@dataclass(frozen=True)
+class Link:
+    """Whether the store answers, as the header shows it: ``lost_since`` (the clock's time)
+    is None while connected; ``reason`` is what the driver said when it was lost."""
+
+    lost_since: int | None = None
+    reason: str = ""
+
+    @property
+    def connected(self) -> bool:
+        return self.lost_since is None
+
+
+class _Attempt(threading.Thread):
+    """One reconnection try, beside the screen (it may wait for the connect timeout)."""
+
+    def __init__(self, store: EventStore) -> None:
+        super().__init__(name="runbook-reconnect", daemon=True)
+        self.store = store
+        self.error: StateError | None = None
+
+    def run(self) -> None:
+        try:
+            self.store.reconnect()
+        except StateError as exc:
+            self.error = exc
+
+
 class Live:
     """A weekend kept up to date incrementally."""
 
-    def __init__(self, weekend: Weekend) -> None:
+    def __init__(
+        self, weekend: Weekend, *, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.weekend = weekend
+        self.link = Link()
+        self.reconnects = 0  # how many times the connection came back
+        self._monotonic = monotonic
+        self._attempt: _Attempt | None = None
+        self._tries = 0
+        self._retry_at = 0.0
+        self._followed: EventStore | None = None
         self.records: dict[str, TaskRecord] = {}
         self.runbook_events: list[Event] = []
         self.recent: list[Event] = []  # every event in force, oldest first
@@ -61,7 +111,11 @@ class Live:
         """The state file; it may appear after the dashboard started (read-only mode)."""
         if self.weekend.store is None and state_exists(self.weekend.state_path):
             self.weekend.store = open_store(self.weekend.state_path, read_only=True)
-        return self.weekend.store
+        store = self.weekend.store
+        if store is not None and store is not self._followed:  # a new one after a reopen too
+            store.follow()
+            self._followed = store
+        return store
 
     def refresh(self, *, force: bool = False) -> Change:
         """Read what changed since the last call (everything new when ``force``)."""
@@ -71,15 +125,24 @@ class Live:
             self._runbook_stat = stat
             if stat is not None:
                 change.runbook_changed = self.weekend.reload()
-        store = self._store()
-        if store is None:
-            return change
-        token = store.change_token()
-        if not force and token == self._change_token:
+        try:
+            store = self._store()
+            if store is None:
+                return change
+            if not self.link.connected:
+                if not self._reconnected(store):
+                    return change
+                force = True  # catch up: everything after the last event read
+            token = store.change_token()
+            if not force and token == self._change_token:
+                return change
+            new = store.events(after=self.last_seq)
+        except ConnectionLost as exc:
+            self._lose(exc)
             return change
         self._change_token = token
         now = self.weekend.now()
-        for event in store.events(after=self.last_seq):
+        for event in new:
             if self.weekend.replay and event.at > now:
                 self.last_seq = max(self.last_seq, event.seq)
                 self.held.append(event)
@@ -88,6 +151,35 @@ class Live:
             change.events.append(event)
         self.weekend.note_later_events(len(self.held), now)
         return change
+
+    def _lose(self, exc: ConnectionLost) -> None:
+        """The connection broke: say so from now (once), and try again at once."""
+        if self.link.connected:
+            self.link = Link(self.weekend.now(), exc.message)
+            self._tries = 0
+            self._retry_at = self._monotonic()
+
+    def _reconnected(self, store: EventStore) -> bool:
+        """Whether the connection is back. Each call looks at the try under way (never
+        waits for it), or starts the next one when its pause is over."""
+        attempt = self._attempt
+        if attempt is not None:
+            if attempt.is_alive():
+                return False
+            self._attempt = None
+            if attempt.error is None:
+                self.link = Link()
+                self.reconnects += 1
+                return True
+            self.link = Link(self.link.lost_since, attempt.error.message)
+            self._tries += 1
+            pause = RETRY_PAUSES[min(self._tries, len(RETRY_PAUSES) - 1)]
+            self._retry_at = self._monotonic() + pause
+            return False
+        if self._monotonic() >= self._retry_at:
+            self._attempt = _Attempt(store)
+            self._attempt.start()
+        return False
 
     def _release(self, now: int) -> None:
         """Fold in the held events the clock has reached (all again, in log order, when one

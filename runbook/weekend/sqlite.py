@@ -676,6 +676,12 @@ class SQLiteStore:
         with self._reading():
             return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
+    def follow(self) -> None:
+        """Nothing to set up: ``data_version`` is already the cheapest look."""
+
+    def reconnect(self) -> None:
+        """Nothing to do: a file's connection is never lost to a network."""
+
     # -- the checkpoint --------------------------------------------------------------
     def checkpoint(self) -> tuple[int, str] | None:
         """The checkpoint: the last event it covers and its text (None: none yet)."""

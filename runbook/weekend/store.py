@@ -86,6 +86,16 @@ class EventStore(Protocol):
         for equality. Cheap enough to poll several times a second."""
         ...
 
+    def follow(self) -> None:
+        """Become a follower (the dashboard): ``change_token`` may then answer from what the
+        store was told (PostgreSQL: LISTEN), a moment after a commit rather than at once."""
+        ...
+
+    def reconnect(self) -> None:
+        """After ``ConnectionLost``: connect again (briefly; it may run beside the screen),
+        or raise ``ConnectionLost`` again. A store without a network does nothing."""
+        ...
+
     # -- the checkpoint: the folded state up to one event ----------------------------------
     def checkpoint(self) -> tuple[int, str] | None:
         """The checkpoint (``runbook.weekend.checkpoint``): the sequence number it covers and

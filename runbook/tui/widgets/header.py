@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,20 +15,32 @@ from runbook.format.durations import clock, format_duration, t_plus
 from runbook.tui.widgets.rows import bar
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import next_point_of_no_return
+from runbook.weekend.live import Link
 from runbook.weekend.progress import progress
 from runbook.weekend.views import Verdict, verdict
 
 
+def disconnected(link: Link, zone: tzinfo) -> str:
+    """The header's line while the state server is out of reach."""
+    since = clock(link.lost_since or 0, zone)
+    return f"DISCONNECTED from the weekend's database since {since} — retrying"
+
+
 class Identity(Static):
-    """The runbook's name (REPLAY, READ-ONLY), the clock to the second, T+, and progress."""
+    """The runbook's name (REPLAY, READ-ONLY), the clock to the second, T+, and progress;
+    DISCONNECTED while the state server is out of reach (what is shown stays)."""
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     read_only: reactive[bool] = reactive(False)
+    link: reactive[Link] = reactive(Link)
 
     def watch_snapshot(self) -> None:
         self._draw()
 
     def watch_read_only(self) -> None:
+        self._draw()
+
+    def watch_link(self) -> None:
         self._draw()
 
     def _draw(self) -> None:
@@ -49,6 +63,9 @@ class Identity(Static):
         text.append("\n")
         text.append(f"{done.finished}/{done.total} done · {done.weighted:.0%} of the work ")
         text.append(bar(done.weighted, 14))
+        if not self.link.connected:
+            text.append("\n")
+            text.append(disconnected(self.link, zone), style="bold white on red")
         self.update(text)
 
 
@@ -108,6 +125,10 @@ class Summary(Static):
     forecast against the deadline; then the time and T+, the next PONR and progress."""
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
+    link: reactive[Link] = reactive(Link)
+
+    def watch_link(self) -> None:
+        self.watch_snapshot(self.snapshot)
 
     def watch_snapshot(self, snap: Snapshot | None) -> None:
         if snap is None:
@@ -115,6 +136,9 @@ class Summary(Static):
         view, plan, zone = verdict(snap), snap.plan, snap.plan.zone
         style = {"AHEAD": "bold white on green", "BEHIND": "bold white on red"}
         text = Text()
+        if not self.link.connected:  # first: the rest of a narrow line may be cut
+            text.append(f" {disconnected(self.link, zone)} ", style="bold white on red")
+            text.append(" ")
         word = f" {view.word} {view.amount} " if view.word != "ON PLAN" else " ON PLAN "
         text.append(word, style=style.get(view.word, "bold reverse"))
         text.append(" forecast ")

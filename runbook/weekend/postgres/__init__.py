@@ -19,6 +19,12 @@ CONNECT_TIMEOUT_ENV = "RUNBOOK_PG_CONNECT_TIMEOUT"
 STATEMENT_TIMEOUT_ENV = "RUNBOOK_PG_STATEMENT_TIMEOUT"
 DEFAULT_CONNECT_TIMEOUT = 10
 DEFAULT_STATEMENT_TIMEOUT = 15
+# A dashboard learns of new events by LISTEN; RUNBOOK_PG_LISTEN=0 makes it poll instead (for
+# a transaction-pooling proxy, where a LISTEN may be accepted and never answered).
+LISTEN_ENV = "RUNBOOK_PG_LISTEN"
+# A dashboard that lost its connection tries again waiting at most this long (or the connect
+# timeout, when shorter): the retries happen beside the screen, which never waits on them.
+RETRY_CONNECT_TIMEOUT = 3.0
 INSTALL_HINT = 'install the PostgreSQL support: pip install "runbook[postgres]"'
 # Query parameters shown in a redacted location: where it is, never how one logs in.
 _SHOWN_PARAMS = ("host", "port", "dbname")
@@ -75,3 +81,8 @@ def connect_timeout() -> float:
 def statement_timeout() -> float:
     """How long one statement, or a wait for a lock, may take (``RUNBOOK_PG_STATEMENT_TIMEOUT``)."""
     return _seconds(STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT)
+
+
+def listen_wanted() -> bool:
+    """False when ``RUNBOOK_PG_LISTEN`` is 0, no, off or false: follow by polling instead."""
+    return os.environ.get(LISTEN_ENV, "").strip().lower() not in ("0", "no", "off", "false")

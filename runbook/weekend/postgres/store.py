@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, ClassVar
 
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict
 
 from runbook.common.errors import (
     AlreadyRecorded,
@@ -28,7 +30,14 @@ from runbook.common.errors import (
 )
 from runbook.common.limits import YEARS_TEXT, epoch_in_bounds
 from runbook.weekend.events import Event, NewEvent
-from runbook.weekend.postgres import connect_timeout, redact, statement_timeout
+from runbook.weekend.postgres import (
+    RETRY_CONNECT_TIMEOUT,
+    connect_timeout,
+    listen_wanted,
+    redact,
+    statement_timeout,
+)
+from runbook.weekend.postgres.listen import Listener
 from runbook.weekend.postgres.schema import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -44,6 +53,18 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 _LOST = (psycopg.OperationalError, psycopg.InterfaceError)
 
 _COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data"
+# A follower that LISTENs still looks at the token this often (a new plan notifies nobody, and
+# a proxy may swallow notifications); one that cannot LISTEN looks once a second.
+LOOK_WHILE_LISTENING = 5.0
+LOOK_WHILE_POLLING = 1.0
+# TCP keepalives, so a connection whose network vanished (no reset, no answer) is found
+# lost in about 11 s instead of the system's many minutes.
+_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+}
 
 
 def _reason(exc: BaseException) -> str:
@@ -72,21 +93,32 @@ class PostgresStore:
         self.damaged = False
         self._claimed = False  # this runbook's claim is known to be in meta already
         self._attempt: NewEvent | None = None  # the event being appended (for a refusal)
+        # Following (the dashboard): see ``follow`` and ``change_token``.
+        self.following = False
+        self.listener: Listener | None = None
+        self._listen = listen_wanted()
+        self._token: object = None
+        self._next_look = 0.0
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
-    def connect(cls, uri: str, *, read_only: bool = False) -> Connection:
+    def connect(
+        cls, uri: str, *, read_only: bool = False, timeout: float | None = None
+    ) -> Connection:
         """A connection with bounded timeouts (the URI goes to libpq as it is, so
-        PGPASSWORD, ~/.pgpass, service= and sslmode work); StateError when it fails."""
+        PGPASSWORD, ~/.pgpass, service= and sslmode work); ConnectionLost when it fails.
+        ``timeout`` shortens the connect timeout (a dashboard's retries)."""
         where = redact(uri)
-        wait = connect_timeout()
+        wait = connect_timeout() if timeout is None else min(timeout, connect_timeout())
         statement_ms = str(int(statement_timeout() * 1000))
         try:
+            given = conninfo_to_dict(uri)  # the URI's own keepalive settings win
+            keepalives: dict[str, Any] = {k: v for k, v in _KEEPALIVES.items() if k not in given}
             conn: Connection = psycopg.connect(
-                uri, autocommit=True, connect_timeout=max(1, math.ceil(wait))
+                uri, autocommit=True, connect_timeout=max(1, math.ceil(wait)), **keepalives
             )
         except psycopg.Error as exc:
-            raise StateError(
+            raise ConnectionLost(
                 f"{where}: cannot connect to the PostgreSQL state ({_reason(exc)}); nothing "
                 "was recorded",
                 hint="check the URI, the network and the credentials (PGPASSWORD, ~/.pgpass, "
@@ -191,9 +223,11 @@ class PostgresStore:
         return []
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and the listening one)."""
         with suppress(psycopg.Error):
             self.conn.close()
+        if self.listener is not None:
+            self.listener.close()
 
     def schema_version(self) -> int:
         """The version of the runbook schema in this database."""
@@ -409,7 +443,56 @@ class PostgresStore:
 
     def change_token(self) -> object:
         """The last sequence number and the newest plan: events commit in sequence order
-        (the write lock), so a new one always moves it."""
+        (the write lock), so a new one always moves it. A follower (``follow``) looks only
+        when a notification announced an event, or every few seconds (every second when it
+        cannot LISTEN): idle, a poll then costs no round trip."""
+        if not self.following:
+            return self._look()
+        with self._reading():
+            if self.listener is None and self._listen:
+                self.listener = Listener.start(self.connect(self.uri, read_only=True))
+                self._listen = self.listener is not None
+                self._token = None  # look once now: events may have come before the LISTEN
+            heard = self.listener.heard() if self.listener is not None else False
+        moment = time.monotonic()
+        if heard or self._token is None or moment >= self._next_look:
+            self._token = self._look()
+            self._next_look = moment + (
+                LOOK_WHILE_LISTENING if self.listener is not None else LOOK_WHILE_POLLING
+            )
+        return self._token
+
+    def follow(self) -> None:
+        """Follow the weekend as it happens: from now on ``change_token`` hears of new
+        events by LISTEN on a connection of its own (unless RUNBOOK_PG_LISTEN=0, or the
+        server refuses it: then it polls once a second)."""
+        self.following = True
+
+    def reconnect(self) -> None:
+        """Connect again after a lost connection, waiting a few seconds at most (and LISTEN
+        again when following); ConnectionLost when the server is still out of reach. Meant
+        to run beside the screen: the new connections replace the old ones only once made."""
+        conn = self.connect(self.uri, read_only=not self.writable, timeout=RETRY_CONNECT_TIMEOUT)
+        listener = None
+        try:
+            if self.following and self._listen:
+                listener = Listener.start(
+                    self.connect(self.uri, read_only=True, timeout=RETRY_CONNECT_TIMEOUT)
+                )
+        except BaseException:
+            with suppress(psycopg.Error):
+                conn.close()
+            raise
+        old, old_listener = self.conn, self.listener
+        self.conn, self.listener = conn, listener
+        self._token = None
+        with suppress(psycopg.Error):
+            old.close()
+        if old_listener is not None:
+            old_listener.close()
+
+    def _look(self) -> object:
+        """The token as the database has it now (one round trip)."""
         with self._reading():
             row = self.conn.execute(
                 f"SELECT (SELECT max(seq) FROM {SCHEMA}.events),"
