@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from runbook.weekend.postgres.schema import SCHEMA_VERSION
+
 from .builders import golden_runbook
 from .test_contracts import conforms
 
@@ -104,9 +106,14 @@ def test_a_client_cannot_forge_who_recorded_an_event_nor_its_team(weekend):
 
     sanne = weekend.login("sanne", "--team", "dba")
     with psycopg.connect(sanne, autocommit=True) as conn:
-        conn.execute(
-            "INSERT INTO runbook.events (at, recorded, task, kind, actor, host, team, db_user) "
-            "VALUES (1, 1, 'export', 'note', 'x', 'x', 'pmo', 'somebody_else')"
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(  # the recording login is the server's column alone
+                "INSERT INTO runbook.events (at, recorded, task, kind, actor, host, db_user) "
+                "VALUES (1, 1, 'export', 'note', 'x', 'x', 'somebody_else')"
+            )
+        conn.execute(  # the team the client says is replaced by the task's
+            "INSERT INTO runbook.events (at, recorded, task, kind, actor, host, team) "
+            "VALUES (1, 1, 'export', 'note', 'x', 'x', 'pmo')"
         )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             # The client's team says dba; the database knows freeze is pmo's.
@@ -211,7 +218,7 @@ def test_db_init_twice_changes_nothing_and_says_so(weekend):
         "--role-prefix", weekend.prefix,
     )  # fmt: skip
     assert again.startswith("nothing to change: ")
-    assert "schema version 2" in again
+    assert f"schema version {SCHEMA_VERSION}" in again
     assert weekend.events() == before  # one baseline, not two
 
 
@@ -251,7 +258,7 @@ def test_db_grant_then_db_status_shows_the_member(weekend):
     conforms(data, "db-status")
     dba = next(r for r in data["roles"] if r["team"] == "dba")
     assert dba["members"] == [f"{weekend.prefix}sanne"]
-    assert data["schema_version"] == 2 and data["role_prefix"] == weekend.prefix
+    assert data["schema_version"] == SCHEMA_VERSION and data["role_prefix"] == weekend.prefix
 
 
 def test_db_grant_of_an_unknown_team_says_did_you_mean(weekend):
@@ -321,3 +328,47 @@ def test_a_team_members_check_in_leaves_the_checkpoint_to_mission_control(weeken
     weekend.ok("note", "freeze", "bridge open", state=mc)
     with psycopg.connect(weekend.admin, autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM runbook.checkpoint").fetchone() == (1,)
+
+
+def test_dropping_work_for_time_and_undoing_a_drop_are_mission_controls(weekend):
+    sanne = weekend.login("sanne", "--team", "dba")
+    said = weekend.refused(sanne, "drop", "import", "--reason", "no time", "--force")
+    assert "may not" in said and "mission control" in said
+    mc = weekend.login("mc", "--coordinator")
+    weekend.ok("drop", "import", "--reason", "no time", "--force", state=mc)
+    said = weekend.refused(sanne, "undo", "import")
+    assert f"{weekend.prefix}sanne may not undo import's last change" in said
+    # A plain skip of its own task (not needed this time) stays the team's.
+    weekend.ok("skip", "export", "--reason", "exported yesterday", state=sanne)
+
+
+def test_a_team_member_may_not_pick_its_own_sequence_number(weekend):
+    import psycopg
+
+    sanne = weekend.login("sanne", "--team", "dba")
+    with psycopg.connect(sanne, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            # A far sequence number would hide every later event from the followers.
+            conn.execute(
+                "INSERT INTO runbook.events (seq, at, recorded, task, kind, actor, host) "
+                "OVERRIDING SYSTEM VALUE VALUES (10^12, 1, 1, 'export', 'note', 'x', 'x')"
+            )
+        conn.execute(
+            "INSERT INTO runbook.events (at, recorded, task, kind, actor, host) "
+            "VALUES (1, 1, 'export', 'note', 'x', 'x')"
+        )
+    assert weekend.events()[-1][1:3] == ("export", "note")
+
+
+def test_pulling_is_mission_controls_and_a_team_revises_its_own_running_task(weekend):
+    mc = weekend.login("mc", "--coordinator")
+    sanne = weekend.login("sanne", "--team", "dba")
+    weekend.ok("start", "freeze", "--at", "18:00", state=mc)
+    weekend.ok("done", "freeze", "--at", "18:15", state=mc)
+    weekend.ok("start", "export", "--at", "18:15", state=sanne)
+    weekend.ok("eta", "export", "+3h", "--reason", "slow disks", state=sanne)
+    weekend.ok("estimate", "import", "4h", state=sanne)
+    lab = weekend.login("ahmed", "--team", "lab")
+    said = weekend.refused(lab, "pull", "test")
+    assert f"{weekend.prefix}ahmed may not pull test forward: that needs mission control" in said
+    weekend.ok("pull", "test", state=mc)

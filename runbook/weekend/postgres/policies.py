@@ -13,7 +13,8 @@ Who may INSERT an event:
   ran ``db init``): any event;
 - a member of a team role, never forced: the check-in kinds and the revisions of a running or
   coming task (start, done, fail, skip, undo, note, eta, estimate) for a task whose owner team
-  is that team, but not an undo of a pull or of a forced event; a sign-off for that team; a
+  is that team, but not a drop (a skip marked ``dropped``, from version 3) nor an undo of a
+  pull, a drop or a forced event; a sign-off for that team; a
   readiness ``check`` of an item whose owner is that team;
 - nobody else (the reader role has SELECT only). Deciding a gate, the baseline and pulling a
   task forward are mission control's, whatever team a gate belongs to.
@@ -126,4 +127,45 @@ def schema_v2(schema: str) -> list[str]:
         f"""CREATE TRIGGER events_are_never_rewritten
             BEFORE UPDATE OR DELETE ON {s}.events
             FOR EACH STATEMENT EXECUTE FUNCTION {s}.events_are_append_only()""",
+    ]
+
+
+# A JSON value the client reads as true: not false, null, 0, "" or an empty list or object.
+_TRUTHY = """NOT IN ('false'::jsonb, 'null'::jsonb, '0'::jsonb, '""'::jsonb, '[]'::jsonb,
+                    '{}'::jsonb)"""
+
+
+def schema_v3(schema: str) -> list[str]:
+    """Version 2 to 3: dropping work for time (a skip marked ``dropped``, ``runbook drop``)
+    and undoing a drop are mission control's, like a pull."""
+    s = schema
+    return [
+        f"""CREATE FUNCTION {s}.is_drop(kind text, data text) RETURNS boolean
+            LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+            SELECT kind = 'skip' AND data IS NOT NULL
+                AND jsonb_typeof(data::jsonb) = 'object' AND data::jsonb ? 'dropped'
+                AND data::jsonb -> 'dropped' {_TRUTHY}
+            $$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.undoes_mission_control(kind text, data text)
+            RETURNS boolean
+            LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+            -- $1 and $2, not kind and data: inside the query those name the columns of e.
+            -- (Version 2 said data there, so it compared each event with itself.)
+            SELECT $1 = 'undo' AND EXISTS (
+                SELECT 1 FROM {s}.events e
+                WHERE e.seq = CASE WHEN $2::jsonb ->> 'undoes' ~ '^[0-9]{{1,18}}$'
+                                   THEN ($2::jsonb ->> 'undoes')::bigint END
+                  AND (e.kind IN ({_sql_list(MISSION_CONTROL_KINDS)}) OR e.forced
+                       OR {s}.is_drop(e.kind, e.data)))
+            $$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.may_record(
+                kind text, task text, team text, forced boolean, data text) RETURNS boolean
+            LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+            SELECT {s}.is_mission_control() OR (
+                NOT forced AND team IS NOT NULL AND {s}.is_member('team', team) AND (
+                    (task IS NOT NULL AND kind IN ({_sql_list(TEAM_TASK_KINDS)})
+                        AND NOT {s}.is_drop(kind, data)
+                        AND NOT {s}.undoes_mission_control(kind, data))
+                    OR (task IS NULL AND kind IN ({_sql_list(TEAM_RUNBOOK_KINDS)}))))
+            $$""",
     ]

@@ -15,7 +15,7 @@ import psycopg
 from psycopg import sql
 
 from runbook.weekend.events import NewEvent
-from runbook.weekend.postgres.schema import SCHEMA
+from runbook.weekend.postgres.schema import RECORDED_COLUMNS, SCHEMA
 
 DEFAULT_PREFIX = "runbook_"
 NAME_LIMIT = 63  # bytes: PostgreSQL cuts a longer identifier short, silently
@@ -155,7 +155,13 @@ def _grant(conn: Connection, roles: list[Role]) -> None:
     for statement in (
         sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, everyone),
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(schema, everyone),
-        sql.SQL("GRANT INSERT ON {}.events TO {}").format(schema, recorders),
+        # Column by column, leaving out seq (a client choosing its own sequence number with
+        # OVERRIDING SYSTEM VALUE would hide later events from every follower) and db_user
+        # (the server's): revoke the whole-table grant of earlier versions first.
+        sql.SQL("REVOKE INSERT ON {}.events FROM {}").format(schema, recorders),
+        sql.SQL("GRANT INSERT ({}) ON {}.events TO {}").format(
+            sql.SQL(", ").join(sql.Identifier(c) for c in RECORDED_COLUMNS), schema, recorders
+        ),
         sql.SQL("GRANT INSERT, UPDATE ON {}.meta, {}.checkpoint, {}.plans TO {}").format(
             schema, schema, schema, coordinator
         ),
@@ -256,6 +262,8 @@ def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tup
         return f"{login} may not decide {task}: deciding a gate needs {MISSION_CONTROL}", control
     if kind == "baseline":
         return f"{login} may not take the baseline: that needs {MISSION_CONTROL}", control
+    if kind == "skip" and (event.data or {}).get("dropped"):
+        return f"{login} may not drop {task}: dropping work needs {MISSION_CONTROL}", control
     if kind == "pull":
         return f"{login} may not pull {task} forward: that needs {MISSION_CONTROL}", control
     if kind == "signoff":
@@ -275,7 +283,7 @@ def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tup
     if team in who.teams and kind == "undo":
         return (
             f"{login} may not undo {task}'s last change: it was {MISSION_CONTROL}'s "
-            "(a pull or a forced event)",
+            "(a pull, a drop or a forced event)",
             control,
         )
     if team in who.teams:

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runbook.weekend.postgres.policies import schema_v2
+from runbook.weekend.postgres.policies import schema_v2, schema_v3
 
 if TYPE_CHECKING:
     import psycopg
 
 SCHEMA = "runbook"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+# The columns of an event a client writes: the server fills seq (identity) and db_user, and
+# the roles that record may insert these columns only.
+RECORDED_COLUMNS = (
+    "at", "recorded", "task", "kind", "actor", "host", "note", "data", "team", "forced", "idem",
+)  # fmt: skip
 NOTIFY_CHANNEL = "runbook_events"  # the live follower LISTENs here; the payload is the seq
 # Advisory lock keys (per database, so per weekend): every write holds WRITE_LOCK for its
 # transaction, so events become visible in sequence order; creating or migrating the schema
@@ -91,7 +97,7 @@ SCHEMA_V1 = [
 ]
 
 # Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1.
-MIGRATIONS: list[list[str]] = [SCHEMA_V1, schema_v2(SCHEMA)]
+MIGRATIONS: list[list[str]] = [SCHEMA_V1, schema_v2(SCHEMA), schema_v3(SCHEMA)]
 
 
 def installed_version(conn: psycopg.Connection[tuple[object, ...]]) -> int:

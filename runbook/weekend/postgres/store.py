@@ -39,6 +39,7 @@ from runbook.weekend.postgres import (
 )
 from runbook.weekend.postgres.listen import Listener
 from runbook.weekend.postgres.schema import (
+    RECORDED_COLUMNS,
     SCHEMA,
     SCHEMA_VERSION,
     WRITE_LOCK,
@@ -373,11 +374,10 @@ class PostgresStore:
         forced = bool(event.data and event.data.get("forced"))
         self._attempt = event
         row = self.conn.execute(
-            f"INSERT INTO {SCHEMA}.events "
-            "(at, recorded, task, kind, actor, host, note, data, team, forced, idem) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            f"INSERT INTO {SCHEMA}.events ({', '.join(RECORDED_COLUMNS)}) "
+            f"VALUES ({', '.join(['%s'] * len(RECORDED_COLUMNS))}) "
             "ON CONFLICT (idem) DO NOTHING RETURNING seq",
-            (
+            (  # in the order of RECORDED_COLUMNS
                 event.at,
                 recorded,
                 event.task,
