@@ -335,3 +335,36 @@ def test_learn_without_a_rehearsal_is_a_usage_error(cli, here):
     result = cli("readiness", "-f", "weekend.yaml", "--learn")
     assert result.exit_code == 2
     assert "--learn needs --rehearsal STATE" in result.stderr
+
+
+def test_the_simulation_takes_the_revisions_in_force_as_the_forecast_does(here):
+    # The import (3h from 07:00) needs until 13:00 by its team's word; the switch over will
+    # take 2h, not 1h.
+    _behind()
+    with Weekend.open("weekend.yaml", clock=FakeClock("2026-12-05T08:00+01:00")) as w:
+        w.record("eta", ["import"], actor="mc", host="h", value=_epoch("2026-12-05T13:00+01:00"))
+        w.record("estimate", ["switch"], actor="mc", host="h", value=2 * HOUR)
+        snap = w.snapshot()
+    assert snap.forecast_finish == _epoch("2026-12-05T17:00+01:00")  # 13:00 + 2h + 2h
+    samples = sample(w.plan, runs=200, seed=4, progress=progress_of(snap))
+    assert (w.plan.start + samples.finish == snap.forecast_finish).all()
+
+
+def test_a_pulled_task_starts_in_the_simulation_when_it_was_pulled_to(write_runbook):
+    path = write_runbook(
+        """
+        name: Pulled
+        timezone: Europe/Amsterdam
+        start: 2026-12-04T18:00
+        tasks:
+          - {id: prep, title: Prepare, duration: 1h}
+          - {id: late, title: Held back, duration: 1h, depends_on: prep,
+             not_before: 2026-12-05T06:00}
+        """
+    )
+    with Weekend.open(path, clock=FakeClock("2026-12-04T18:30+01:00"), create=True) as w:
+        w.record("pull", ["late"], actor="mc", host="h", value=_epoch("2026-12-04T21:00+01:00"))
+        snap = w.snapshot()
+    assert snap.forecast_finish == _epoch("2026-12-04T22:00+01:00")
+    samples = sample(w.plan, runs=50, seed=1, progress=progress_of(snap))
+    assert (w.plan.start + samples.finish == snap.forecast_finish).all()

@@ -28,7 +28,11 @@ forecast rule of ``runbook.weekend.forecast`` with drawn durations:
   already run past its pessimistic figure finishes now: the estimate no longer says anything
   about it, and the forecast rule makes the same assumption. Without an estimate it finishes
   at the later of actual start + planned duration and now, as in the forecast;
-- a task not yet started starts no earlier than now.
+- a task not yet started starts no earlier than now;
+- the revisions in force count as in the forecast: a running task given an ``eta`` finishes
+  then (or now, if that has passed) in every run; a task given a revised duration
+  (``estimate``) draws from its three-point estimate scaled to that duration (or takes it
+  exactly, without one); a pulled task starts no earlier than the time it was pulled to.
 
 Done and skipped tasks are history: they are never counted on a run's critical path. Without
 any estimate every run is the forecast. ``estimates`` replaces tasks' three-point estimates
@@ -76,6 +80,11 @@ class Progress:
     done: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # actual start, finish
     skipped: frozenset[int] = frozenset()
     running: Mapping[int, int] = field(default_factory=dict)  # actual start (running/failed)
+    # The revisions in force (`runbook eta`, `estimate`, `pull`): a task's three-point duration
+    # instead of the runbook's (a running task's eta as a fixed one), and the not_before a
+    # pulled task has now (None: none).
+    revised: Mapping[int, tuple[int, int, int]] = field(default_factory=dict)
+    not_before: Mapping[int, int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,11 +235,16 @@ def _model(plan: Plan, progress: Progress | None, estimates: Mapping[str, Estima
     done = progress.done if progress is not None else {}
     skipped = progress.skipped if progress is not None else frozenset()
     running = progress.running if progress is not None else {}
+    held = progress.not_before if progress is not None else {}
+    revised = progress.revised if progress is not None else {}
+    not_before = [held.get(i, t.not_before) for i, t in enumerate(tasks)]
     base = np.array(
-        [max(now, 0 if t.not_before is None else t.not_before - start) for t in tasks],
-        dtype=np.float64,
+        [max(now, 0 if nb is None else nb - start) for nb in not_before], dtype=np.float64
     )
-    points = [estimates.get(t.id) or (t.optimistic, t.duration, t.pessimistic) for t in tasks]
+    points = [
+        revised.get(i) or estimates.get(t.id) or (t.optimistic, t.duration, t.pessimistic)
+        for i, t in enumerate(tasks)
+    ]
     duration = np.array([m for _, m, _ in points], dtype=np.float64)
     preds = [np.array(sorted(set(t.preds)), dtype=np.int32) for t in tasks]
     no_preds = np.array([], dtype=np.int32)

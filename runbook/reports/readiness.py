@@ -18,7 +18,7 @@ from runbook.common.problems import Problem
 from runbook.format.durations import clock, format_duration
 from runbook.format.model import ReadinessRules, Risk, Runbook
 from runbook.planning.montecarlo import Progress, Simulation
-from runbook.planning.plan import Plan
+from runbook.planning.plan import Plan, PlannedTask
 from runbook.reports.rehearsal import Rehearsal, learn, rehearsal_evidence
 from runbook.validation.validate import Validation, validate_path
 from runbook.weekend import state_exists
@@ -445,6 +445,8 @@ def progress_of(snap: Snapshot) -> Progress:
     done: dict[int, tuple[int, int]] = {}
     running: dict[int, int] = {}
     skipped = set()
+    revised: dict[int, tuple[int, int, int]] = {}
+    not_before: dict[int, int | None] = {}
     for t in snap.tasks:
         if t.status == DONE:
             done[t.index] = (t.forecast_start, t.forecast_finish)
@@ -452,7 +454,25 @@ def progress_of(snap: Snapshot) -> Progress:
             skipped.add(t.index)
         elif t.status in (RUNNING, FAILED):
             running[t.index] = t.forecast_start
-    return Progress(snap.now, snap.forecast_finish, done, frozenset(skipped), running)
+            if t.eta is not None:  # the team's word, as the forecast takes it
+                took = max(t.eta, snap.now) - t.forecast_start
+                revised[t.index] = (took, took, took)
+        if t.revised_duration is not None and t.index not in revised and t.index not in done:
+            revised[t.index] = _scaled(snap.plan.tasks[t.index], t.revised_duration)
+        if t.pulled:
+            not_before[t.index] = t.pulled_to
+    return Progress(
+        snap.now, snap.forecast_finish, done, frozenset(skipped), running, revised, not_before
+    )
+
+
+def _scaled(task: PlannedTask, duration: int) -> tuple[int, int, int]:
+    """A revised duration as a three-point estimate: the runbook's estimate scaled to it (the
+    same spread, relatively), or exactly it when the task has none."""
+    low, high = task.optimistic, task.pessimistic
+    if low is None or high is None or task.duration <= 0:
+        return duration, duration, duration
+    return round(low * duration / task.duration), duration, round(high * duration / task.duration)
 
 
 def _simulation(
