@@ -213,7 +213,7 @@ def briefing(
     states = snap.tasks if team is None else team.tasks
     if team is not None:
         pull = team.pull
-    view = briefing_of(snap, states)
+    view = briefing_of(snap, states, late_limit=limit)
     head = Text(shown(title), style="bold")
     head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
     parts: list[RenderableType] = [head, headline(snap), counts_line(states)]
@@ -277,7 +277,7 @@ def briefing(
     )
 
     ready = []
-    for c in view.ready:
+    for c in view.ready[:limit]:  # rows only for what is shown; the title counts them all
         when = Text("now" if c.not_before is None else f"not before {clock(c.not_before, zone)}")
         if c.critical:
             when.append("  critical", style="bold red")
@@ -291,7 +291,12 @@ def briefing(
             )
         )
     parts += _section(
-        "Ready to start (call the team)", (FIXED, FIXED, TEAM, FIXED, FIXED), ready, limit, width
+        "Ready to start (call the team)",
+        (FIXED, FIXED, TEAM, FIXED, FIXED),
+        ready,
+        limit,
+        width,
+        total=len(view.ready),
     )
     if team is not None:
         parts += _upcoming_section(snap, team, width)
@@ -313,6 +318,7 @@ def briefing(
         late,
         limit,
         width,
+        total=view.late_count,
     )
 
     if limit is None:

@@ -13,6 +13,7 @@ This is the one place the forecast rule lives, so the CLI, the dashboard and the
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -440,6 +441,14 @@ def ready_to_start(states: Iterable[TaskState]) -> list[TaskState]:
     return sorted((s for s in states if s.status == READY), key=start_order)
 
 
-def late_tasks(states: Iterable[TaskState]) -> list[TaskState]:
-    """What should have started by the baseline and has not, most overdue first."""
-    return sorted((s for s in states if s.late), key=lambda s: s.planned_start or 0)
+def late_tasks(states: Iterable[TaskState], limit: int | None = None) -> list[TaskState]:
+    """What should have started by the baseline and has not, most overdue first (only the
+    ``limit`` most overdue when given: a briefing shows a few, not thousands)."""
+    late = (s for s in states if s.late)
+    if limit is None:
+        return sorted(late, key=_planned_start)
+    return heapq.nsmallest(limit, late, key=_planned_start)  # the same as sorted()[:limit]
+
+
+def _planned_start(state: TaskState) -> int:
+    return state.planned_start or 0
