@@ -402,7 +402,8 @@ def remaining_path(snap: Snapshot, team: TeamView | None = None) -> Text:
     """``Remaining critical path: a → b``; for a team, its own tasks on that path."""
     path = Text("\nRemaining critical path: ", style="bold")
     if team is None:
-        ids = [snap.plan.tasks[i].id for i in snap.critical_path]
+        every = snap.plan.column("id")
+        ids = [every[i] for i in snap.critical_path]
         path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
     elif team.critical:
         path.append(f"{possessive(shown(team.name))} tasks on it: ")

@@ -237,35 +237,37 @@ def forward(
 ) -> tuple[list[int], list[int], list[Status]]:
     """The forecast rule over the tasks in dependency order: start, finish and status of
     every task at ``now``."""
-    tasks = plan.tasks
-    n = len(tasks)
+    # By column, not by task object: a cached plan builds only the tasks a command shows.
+    ids, durations = plan.column("id"), plan.column("duration")
+    preds_of, not_before = plan.column("preds"), plan.column("not_before")
+    n = len(ids)
     starts = [0] * n
     finishes = [0] * n
     statuses: list[Status] = [PENDING] * n
     empty = TaskRecord()
     for v in plan.order:
-        task = tasks[v]
-        record = records.get(task.id, empty)
+        record = records.get(ids[v], empty)
         state = record.state
         if state == DONE:
             start, finish = record.actual_start or now, record.actual_finish or now
         elif state in UNDER_WAY:
             start = record.actual_start if record.actual_start is not None else now
-            finish = max(start + record.lost + task.duration, now)
+            finish = max(start + record.lost + durations[v], now)
         elif state == SKIPPED:
-            finish = max((finishes[p] for p in task.preds), default=plan.start)
+            finish = max((finishes[p] for p in preds_of[v]), default=plan.start)
             start = finish
         else:
             start = max(now, plan.start)
-            if task.not_before is not None and task.not_before > start:
-                start = task.not_before
+            held = not_before[v]
+            if held is not None and held > start:
+                start = held
             blocked = False
-            for p in task.preds:
+            for p in preds_of[v]:
                 if finishes[p] > start:
                     start = finishes[p]
                 if statuses[p] not in FINISHED:
                     blocked = True
-            finish = start + task.duration
+            finish = start + durations[v]
             state = PENDING if blocked else READY
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
@@ -278,8 +280,8 @@ def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int
 
 def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int) -> Snapshot:
     """Every task's status and forecast at ``now`` (epoch seconds)."""
-    tasks = plan.tasks
-    n = len(tasks)
+    ids, preds_of = plan.column("id"), plan.column("preds")
+    n = len(ids)
     empty = TaskRecord()
     starts, finishes, statuses = forward(plan, records, now)
     forecast_finish = max(finishes, default=plan.start)
@@ -295,20 +297,20 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
                 lf = ls
         latest[v] = lf
 
-    base_index = baseline.index
+    base_index, base_es, base_ef = baseline.index, baseline.column("es"), baseline.column("ef")
     states: list[TaskState] = []
-    for i, task in enumerate(tasks):
-        record = records.get(task.id, empty)
+    for i, tid in enumerate(ids):
+        record = records.get(tid, empty)
         status = statuses[i]
-        b = base_index.get(task.id)
-        planned_start = baseline.tasks[b].es if b is not None else None
-        planned_finish = baseline.tasks[b].ef if b is not None else None
+        b = base_index.get(tid)
+        planned_start = base_es[b] if b is not None else None
+        planned_finish = base_ef[b] if b is not None else None
         slack = latest[i] - finishes[i]
         open_ = status not in FINISHED
         states.append(
             TaskState(
                 index=i,
-                id=task.id,
+                id=tid,
                 status=status,
                 planned_start=planned_start,
                 planned_finish=planned_finish,
@@ -321,7 +323,7 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
                 float=slack,
                 reason=record.reason,
                 forced=record.forced,
-                blocked_by=[tasks[p].id for p in task.preds if statuses[p] not in FINISHED]
+                blocked_by=[ids[p] for p in preds_of[i] if statuses[p] not in FINISHED]
                 if status == PENDING
                 else [],
                 notes=len(record.notes),
@@ -358,7 +360,7 @@ def _remaining_critical_path(plan: Plan, states: list[TaskState], end: int) -> l
         here = states[path[-1]]
         drivers = [
             p
-            for p in sorted(plan.tasks[here.index].preds)
+            for p in sorted(plan.column("preds")[here.index])
             if states[p].critical and states[p].forecast_finish == here.forecast_start
         ]
         if not drivers:
@@ -386,17 +388,20 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
     """Tasks not started whose ``not_before`` is now the only thing holding them back (a
     ``not_before`` fixed in the runbook cannot move, so its task is never listed)."""
     plan, out = snap.plan, []
+    not_before, fixed = plan.column("not_before"), plan.column("not_before_fixed")
+    preds_of = plan.column("preds")
     for state in snap.tasks:
-        task = plan.tasks[state.index]
-        if state.status not in NOT_STARTED or task.not_before is None:
+        i = state.index
+        held = not_before[i]
+        if state.status not in NOT_STARTED or held is None:
             continue
-        if task.not_before_fixed:  # an announced downtime, an appointment: it cannot move
+        if fixed[i]:  # an announced downtime, an appointment: it cannot move
             continue
         could = max(snap.now, plan.start)
-        for p in task.preds:
+        for p in preds_of[i]:
             could = max(could, snap.tasks[p].forecast_finish)
-        if could < task.not_before:
-            out.append(PullForward(task.id, task.not_before, could))
+        if could < held:
+            out.append(PullForward(state.id, held, could))
     out.sort(key=lambda p: (-p.gain, p.id))
     return out
 
