@@ -216,11 +216,16 @@ class Plan:
             return None
         if zlib.crc32(rest.encode()) != check["crc"]:
             raise ValueError("the cached plan does not match its checksum")
-        head, *lines = rest.split("\n")
-        raw = json.loads(head)
+        # Where each line starts: the lines are sliced out when decoded, not copied here.
+        starts = [0]
+        while (found := rest.find("\n", starts[-1])) != -1:
+            starts.append(found + 1)
+        ends = [start - 1 for start in starts[1:]] + [len(rest)]
+        raw = json.loads(rest[: ends[0]])
         if raw.get("fields") != _FIELDS or raw.get("byteorder") != sys.byteorder:
             return None
         count = raw["count"]
+        lines = list(zip(starts[1:], ends[1:], strict=True))
         if len(lines) != len(_FIELDS["tasks"]) or not isinstance(count, int) or count < 0:
             raise ValueError("the cached plan's task fields do not match its header")
         # The header equals this version's fields, in order: positional rows are safe.
@@ -229,7 +234,7 @@ class Plan:
             teams={t[0]: TeamInfo(*t) for t in raw["teams"]},
             gates={g[0]: GateInfo(*g) for g in raw["gates"]},
             readiness=[CheckItem(*r) for r in raw["readiness"]],
-            tasks=LazyTasks(count, dict(zip(_FIELDS["tasks"], lines, strict=True))),
+            tasks=LazyTasks(count, rest, dict(zip(_FIELDS["tasks"], lines, strict=True))),
         )
 
 
@@ -238,9 +243,10 @@ class LazyTasks(Sequence[PlannedTask]):
     object built when first asked for; a check-in folds thousands of tasks by their
     columns and builds the few it shows."""
 
-    def __init__(self, count: int, lines: dict[str, str]) -> None:
+    def __init__(self, count: int, text: str, lines: dict[str, tuple[int, int]]) -> None:
         self._count = count
-        self._lines = lines
+        self._text = text
+        self._lines = lines  # each field's line: where it starts and ends in ``text``
         self._columns: dict[str, list[Any]] = {}
         self._built: list[PlannedTask | None] = [None] * count
 
@@ -248,7 +254,8 @@ class LazyTasks(Sequence[PlannedTask]):
         """Every task's ``name`` field, decoded from its line once."""
         found = self._columns.get(name)
         if found is None:
-            found = self._columns[name] = self._decode(name, self._lines[name])
+            start, end = self._lines[name]
+            found = self._columns[name] = self._decode(name, self._text[start:end])
             if len(found) != self._count:
                 raise ValueError(f"the cached plan has {len(found)} values of {name}")
         return found
