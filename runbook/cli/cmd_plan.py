@@ -176,7 +176,7 @@ def plan(
         from runbook.contracts.plan import plan_contract
 
         data = plan_contract(result.plan, snap=snap, pull=pull, team=tid)
-        output.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        output.echo_json(data)  # the same text as json.dumps(indent=2), streamed
     elif fmt is PlanFormat.csv:
         from runbook.contracts.csv import plan_csv
 
