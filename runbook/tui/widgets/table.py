@@ -13,8 +13,8 @@ from runbook.weekend.forecast import Snapshot, TaskState, overrun
 
 FIRST_ROWS = 60  # rows after the first unfinished task added at once: the first screen
 CHUNK_ROWS = 100  # then the rest this many at a time (a few tens of ms of work each)
-FILL_START_S = 0.25  # the first screen is drawn before the filling starts
-FILL_PAUSE_S = 0.02  # between chunks: the dashboard draws, polls and takes keys
+FILL_START_S = 0.1  # after the first screen has been drawn, before the filling starts
+FILL_PAUSE_S = 0.05  # between chunks: the dashboard idles, draws, polls and takes keys
 
 
 def _signature(cell: Text) -> tuple[object, ...]:
@@ -117,8 +117,9 @@ class TaskTable(DataTable[object]):
             self._order, self._filled, self._cells = order, 0, {}
             self._fill_generation += 1
             self._fill_to(min(len(order), _first_open(snap, order) + FIRST_ROWS))
-            if self._filled < len(order):
-                self._fill_later(self._fill_generation, FILL_START_S)
+            if self._filled < len(order):  # once what is there now has been drawn
+                generation = self._fill_generation
+                self.call_after_refresh(self._fill_later, generation, FILL_START_S)
             updated = len(order) * len(COLUMN_KEYS)
         else:
             for task_id in order[: self._filled]:  # rows not added yet are added as they are
