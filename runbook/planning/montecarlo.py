@@ -137,6 +137,7 @@ class _Model(NamedTuple):
     beta: Floats
     preds: list[Ints]  # predecessor indices of each task, ascending (file order wins ties)
     kind: NDArray[np.int8]  # per task: _ROOT (no predecessors), _NARROW or _WIDE
+    has_wide: bool  # some task has more than PADDED_PREDS predecessors
     narrow: Ints  # tasks x PADDED_PREDS at most: the predecessors, padded (rows of _NARROW)
     roots: Ints  # tasks without predecessors whose start is held back (by not_before or now)
     levels: list[_Group]  # the tasks with predecessors, level by level in dependency order
@@ -299,6 +300,7 @@ def _model(plan: Plan, progress: Progress | None, estimates: Mapping[str, Estima
             [_ROOT if not len(p) else _NARROW if len(p) <= PADDED_PREDS else _WIDE for p in preds],
             dtype=np.int8,
         ),
+        has_wide=any(len(p) > PADDED_PREDS for p in preds),
         narrow=narrow,
         levels=_levels(plan.order, preds, narrow, base),
         shapes=_shapes(alpha, beta),
@@ -315,11 +317,12 @@ _ROOT, _NARROW, _WIDE = 0, 1, 2
 
 def _padded(preds: list[Ints]) -> Ints:
     """Every task's predecessors as a row, padded by repeating the last (a task without
-    predecessors, or with more than ``PADDED_PREDS``, gets a row of zeros: never read)."""
+    predecessors, or with more than ``PADDED_PREDS``, names the sentinel row after the last
+    task, which ``_durations`` sets to -inf)."""
     import numpy as np
 
     width = max((len(p) for p in preds if len(p) <= PADDED_PREDS), default=1) or 1
-    table = np.zeros((len(preds), width), dtype=np.int32)
+    table = np.full((len(preds), width), len(preds), dtype=np.int32)  # the sentinel row
     for i, p in enumerate(preds):
         if 0 < len(p) <= PADDED_PREDS:
             table[i, : len(p)] = p
@@ -391,7 +394,9 @@ def _durations(model: _Model, rng: np.random.Generator, runs: int) -> Floats:
     """A ``tasks x runs`` array of durations: PERT draws for estimated tasks, else planned."""
     import numpy as np
 
-    durations = np.empty((len(model.duration), runs))
+    # One row per task, and a sentinel row after them that finishes at -inf (``_drivers``).
+    durations = np.empty((len(model.duration) + 1, runs))
+    durations[-1] = -np.inf
     durations[model.fixed] = model.duration[model.fixed, None]
     block = max(1, DRAW_CELLS // runs)  # tasks drawn at once: bounded temporaries
     for table, shaped in model.shapes:
@@ -455,7 +460,7 @@ def _critical_counts(model: _Model, ends: Floats) -> NDArray[np.int64]:
     """How many runs of this chunk have each task on their critical path."""
     import numpy as np
 
-    tasks, runs = ends.shape
+    tasks, runs = len(model.duration), ends.shape[1]
     columns = np.arange(runs, dtype=np.int32)
     # The first task (in file order) with the latest finish; argmax down the columns of a
     # large array is slow in numpy, so only over the rows that are the latest in some run.
@@ -478,18 +483,17 @@ def _drivers(model: _Model, ends: Floats, tasks: Ints, columns: Ints) -> Ints:
     ``not_before`` sets its start (a predecessor finishing at the not_before still drives)."""
     import numpy as np
 
-    out = np.full(len(tasks), -1, dtype=np.int32)
+    # Rows of tasks without predecessors (and of wide ones) name the sentinel row of ``ends``,
+    # which finishes at -inf: before any start, so they come out as -1.
+    preds = model.narrow[tasks]  # padded with the last: the first maximum still wins
+    finishes = ends[preds, columns[:, None]]
+    pick = finishes.argmax(axis=1)
+    rows = np.arange(len(tasks))
+    out: Ints = preds[rows, pick]
+    out[finishes[rows, pick] < model.base[tasks]] = -1
+    if not model.has_wide:
+        return out
     kind = model.kind[tasks]
-    at = np.flatnonzero(kind == _NARROW)
-    if len(at):
-        mine, runs = tasks[at], columns[at]
-        preds = model.narrow[mine]  # padded with the last: the first maximum still wins
-        finishes = ends[preds, runs[:, None]]
-        pick = finishes.argmax(axis=1)
-        rows = np.arange(len(at))
-        found = preds[rows, pick]
-        found[finishes[rows, pick] < model.base[mine]] = -1
-        out[at] = found
     wide = kind == _WIDE
     for task in np.unique(tasks[wide]).tolist() if wide.any() else ():  # one by one
         at = np.flatnonzero(tasks == task)
