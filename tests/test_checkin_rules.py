@@ -261,7 +261,7 @@ def test_a_cached_plan_in_an_old_format_is_replaced_once(write_runbook, tmp_path
     db = sqlite3.connect(state)
     (text,) = db.execute("SELECT plan FROM plans WHERE digest = ?", (digest,)).fetchone()
     db.close()
-    assert json.loads(text)["format"] != 0
+    assert json.loads(text.partition("\n")[0])["format"] != 0  # the first line says the format
 
 
 def test_a_start_told_by_phone_before_a_predecessor_finished_is_refused(weekend):

@@ -423,6 +423,28 @@ def test_without_estimates_the_critical_path_is_the_cpm_one_on_random_runbooks(w
         assert result.p50 == result.p95 == plan.finish
 
 
+def test_tasks_with_many_predecessors_follow_the_cpm_path_too(write_runbook, monkeypatch):
+    # Tasks with more than PADDED_PREDS predecessors take the one-by-one path: force it.
+    monkeypatch.setattr(montecarlo, "PADDED_PREDS", 1)
+    rng = random.Random(13)
+    for case in range(30):
+        plan = _plan(write_runbook, _random_runbook(rng, rng.randrange(1, 16)))
+        result = simulate(plan, runs=3, seed=case)
+        expected = [1.0 if i in plan.critical_path else 0.0 for i in range(len(plan.tasks))]
+        assert result.criticality == expected, plan_json(plan)
+
+
+@pytest.mark.parametrize("low, likely, high", [(1.0, 2.0, 7.0), (1.0, 1.1, 3.0), (0.0, 5.0, 6.0)])
+def test_the_quantile_table_of_an_estimate_shape_matches_its_pert(low, likely, high):
+    span = high - low
+    alpha = 1 + montecarlo.PERT_LAMBDA * (likely - low) / span
+    beta = 1 + montecarlo.PERT_LAMBDA * (high - likely) / span
+    table = montecarlo._quantile_table(alpha, beta)
+    for q in (0.01, 0.05, 0.25, 0.5, 0.8, 0.95, 0.99):
+        drawn = low + span * float(table[int(q * montecarlo.QUANTILES)])
+        assert drawn == pytest.approx(_pert_quantile(q, low, likely, high), abs=1e-3 * span)
+
+
 # --- The result's shape ----------------------------------------------------------------
 
 

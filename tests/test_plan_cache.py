@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -34,15 +35,31 @@ def test_a_plan_reads_back_from_its_cache_exactly(runbook):
     assert Plan.loads(plan.dumps()) == plan
 
 
+def _header(text: str) -> dict:
+    """The cache's format line and header, as one dict."""
+    check, header, _ = text.split("\n", 2)
+    return {**json.loads(check), **json.loads(header)}
+
+
+def _with_header(text: str, header: dict) -> str:
+    """The cache with another format line and header (its checksum made to match)."""
+    header = dict(header)
+    check = {"format": header.pop("format"), "crc": header.pop("crc")}
+    rest = json.dumps(header) + "\n" + text.split("\n", 2)[2]
+    return json.dumps({**check, "crc": zlib.crc32(rest.encode())}) + "\n" + rest
+
+
 def _swapped(text: str, table: str, first: str, second: str) -> str:
-    """The cache as a version would write it whose ``table`` rows hold two fields the other
-    way round: the header says so, and every row follows it."""
-    raw = json.loads(text)
+    """The cache as a version would write it whose ``table`` holds two fields the other way
+    round: the header says so, and every row (a team) or line (the tasks' fields) follows it."""
+    raw = _header(text)
+    lines = text.split("\n")[2:]
     columns = raw["fields"][table]
     i, j = columns.index(first), columns.index(second)
-    for row in [columns, *raw[table]]:
+    rows = [columns, lines] if table == "tasks" else [columns, *raw[table]]
+    for row in rows:
         row[i], row[j] = row[j], row[i]
-    return json.dumps(raw)
+    return _with_header("\n".join(["", "", *lines]), raw)
 
 
 @pytest.mark.parametrize(
@@ -55,17 +72,40 @@ def test_a_cache_with_fields_in_another_order_is_refused_not_misread(table, firs
 
 
 def test_a_cache_with_a_field_more_or_less_is_refused():
-    raw = json.loads(_compiled(EXAMPLES / "minimal.yaml").dumps())
+    text = _compiled(EXAMPLES / "minimal.yaml").dumps()
+    raw = _header(text)
     fewer = {**raw, "fields": {**raw["fields"], "tasks": raw["fields"]["tasks"][:-1]}}
     more = {**raw, "fields": {**raw["fields"], "plan": [*raw["fields"]["plan"], "owner"]}}
-    assert Plan.loads(json.dumps(fewer)) is None
-    assert Plan.loads(json.dumps(more)) is None
+    assert Plan.loads(_with_header(text, fewer)) is None
+    assert Plan.loads(_with_header(text, more)) is None
 
 
-def test_a_cache_of_another_format_version_is_refused():
-    raw = json.loads(_compiled(EXAMPLES / "minimal.yaml").dumps())
-    assert Plan.loads(json.dumps({**raw, "format": CACHE_FORMAT - 1})) is None
-    assert Plan.loads(json.dumps({**raw, "format": CACHE_FORMAT + 1})) is None
+def test_a_cache_of_another_format_version_or_byte_order_is_refused():
+    text = _compiled(EXAMPLES / "minimal.yaml").dumps()
+    raw = _header(text)
+    assert Plan.loads(_with_header(text, {**raw, "format": CACHE_FORMAT - 1})) is None
+    assert Plan.loads(_with_header(text, {**raw, "format": CACHE_FORMAT + 1})) is None
+    other = "big" if raw["byteorder"] == "little" else "little"
+    assert Plan.loads(_with_header(text, {**raw, "byteorder": other})) is None
+    assert Plan.loads(json.dumps({"format": 4, "fields": {}})) is None  # an older cache
+
+
+def test_a_damaged_cache_is_an_error_not_a_misread_plan():
+    text = _compiled(EXAMPLES / "minimal.yaml").dumps()
+    damaged = text.replace("Europe/Amsterdam", "Europe'Amsterdam")
+    assert damaged != text
+    with pytest.raises(ValueError):
+        Plan.loads(damaged)
+
+
+def test_a_cached_plan_reads_a_tasks_fields_when_first_needed():
+    plan = _compiled(EXAMPLES / "cloud-migration-weekend.yaml")
+    cached = Plan.loads(plan.dumps())
+    assert cached is not None
+    assert cached.column("duration") == [t.duration for t in plan.tasks]
+    assert cached.tasks[3] == plan.tasks[3]  # one task, built alone
+    assert list(cached.tasks) == list(plan.tasks)
+    assert cached.tasks[-1] is list(cached.tasks)[-1]  # built once
 
 
 def test_a_weekend_compiles_the_runbook_again_over_a_cache_it_cannot_read(tmp_path):

@@ -405,3 +405,29 @@ async def test_f_in_a_refused_fail_s_reason_is_typed_not_a_force(app):
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.query_one("#text", Input).value == "fan failed"
         assert _events(app) == before
+
+
+async def test_a_long_table_shows_the_rows_near_now_first_then_fills_in_the_rest(
+    app, clock, monkeypatch
+):
+    from runbook.tui.widgets import table as table_module
+
+    monkeypatch.setattr(table_module, "FIRST_ROWS", 2)
+    monkeypatch.setattr(table_module, "CHUNK_ROWS", 1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one(TaskTable)
+        assert app.snap is not None
+        assert 0 < table.row_count < len(app.snap.tasks)  # the first screen: a few rows
+        assert table.selected_task is not None
+        last = table._order[-1]
+        assert table.select(last)  # a row not added yet is added when asked for
+        assert table.selected_task == last
+        await until(pilot, lambda: not table.filling)
+        assert table.row_count == len(app.snap.tasks) == 8
+        assert [str(table.get_row_at(i)[0]) for i in range(8)] == table._order  # in order
+        with Weekend.open(
+            app.weekend.runbook_path, app.weekend.state_path, clock=clock, create=True
+        ) as other:
+            other.record("done", ["backup"], actor="sanne", host="pc2")
+        await until(pilot, lambda: app.snap.by_id("backup").status == "done")
+        assert 0 < table.cells_updated < 3 * 10  # still only the cells that changed

@@ -94,6 +94,15 @@ def test_a_late_task_says_how_late_and_what_it_waits_for(weekend):
     assert late["export"].late_by == 20 * 60
 
 
+def test_a_briefing_with_a_late_limit_lists_the_most_overdue_and_counts_them_all(weekend):
+    snap = weekend.snapshot()
+    every = briefing(snap).late
+    first = briefing(snap, late_limit=1)
+    assert [r.id for r in every] == ["docs", "export"]  # the most overdue first
+    assert first.late == every[:1]
+    assert first.late_count == briefing(snap).late_count == 2
+
+
 def test_the_verdict_gives_the_word_the_amount_and_the_spare_time(weekend):
     view = verdict(weekend.snapshot())
     assert (view.word, view.amount) == ("BEHIND", "20m")

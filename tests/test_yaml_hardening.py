@@ -259,11 +259,11 @@ def test_nesting_up_to_the_limit_is_read() -> None:
 # Size
 
 
-def test_a_file_over_ten_mib_is_refused(tmp_path: Path) -> None:
+def test_a_file_over_twelve_mib_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     with path.open("w", encoding="utf-8") as f:
         f.write(HEADER + "notes: ")
-        f.write("a" * (11 * 1024 * 1024))
+        f.write("a" * (13 * 1024 * 1024))
         f.write("\n" + TASKS)
 
     run = validate_in_subprocess(path)
@@ -271,7 +271,7 @@ def test_a_file_over_ten_mib_is_refused(tmp_path: Path) -> None:
     assert_refused(
         run,
         "runbook: error: huge.yaml: ",
-        "the file is 11.0 MiB; runbooks larger than 10 MiB are refused",
+        "the file is 13.0 MiB; runbooks larger than 12 MiB are refused",
     )
 
 
@@ -282,7 +282,7 @@ def test_a_huge_file_is_refused_without_being_read(tmp_path: Path) -> None:
         f.truncate(1024**3)
 
     started = time.perf_counter()
-    with pytest.raises(InputError, match=r"the file is 1024\.0 MiB; runbooks larger than 10 MiB"):
+    with pytest.raises(InputError, match=r"the file is 1024\.0 MiB; runbooks larger than 12 MiB"):
         validate_path(path)
     assert time.perf_counter() - started < QUICKLY
 
@@ -291,11 +291,11 @@ def test_bytes_over_the_limit_are_refused_by_the_reader_too() -> None:
     result = validate_bytes(b"#" * (MAX_BYTES + 1), source="runbook.yaml")
 
     (error,) = result.errors
-    assert error.message == "the file is 10.0 MiB; runbooks larger than 10 MiB are refused"
+    assert error.message == "the file is 12.0 MiB; runbooks larger than 12 MiB are refused"
     assert error.format("runbook.yaml").startswith("runbook.yaml: error: the file is")
 
 
-def test_a_file_of_exactly_ten_mib_is_read() -> None:
+def test_a_file_of_exactly_twelve_mib_is_read() -> None:
     text = HEADER + TASKS + "notes: "
     data = (text + "a" * (MAX_BYTES - len(text) - 1) + "\n").encode()
     assert len(data) == MAX_BYTES

@@ -207,7 +207,7 @@ def plan(
             from runbook.contracts.plan import what_if_json
 
             data["what_if"] = what_if_json(view, result.plan)
-        output.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        output.echo_json(data)  # the same text as json.dumps(indent=2), streamed
     elif fmt is PlanFormat.csv:
         from runbook.contracts.csv import plan_csv
 

@@ -43,6 +43,26 @@ def echo(text: str = "") -> None:
     typer.echo(text)
 
 
+def echo_json(data: object, *, indent: int = 2, ensure_ascii: bool = False) -> None:
+    """Data as JSON to stdout, exactly as ``json.dumps`` writes it, but written a batch of
+    pieces at a time: a 10,000-task plan never sits in memory as one string (nor as the list
+    of its pieces) beside the data it was made from."""
+    encoder = json.JSONEncoder(indent=indent, ensure_ascii=ensure_ascii)
+    out = sys.stdout
+    pieces: list[str] = []
+    for piece in encoder.iterencode(data):
+        pieces.append(piece)
+        if len(pieces) >= _JSON_BATCH:
+            out.write("".join(pieces))
+            pieces.clear()
+    pieces.append("\n")
+    out.write("".join(pieces))
+    out.flush()
+
+
+_JSON_BATCH = 8192  # pieces joined per write: few writes, little memory
+
+
 def echo_event(event: Event, plan: Plan) -> None:
     """A recorded event as one line of JSON: what every recording command prints with --json."""
     from runbook.contracts.weekend import event_json

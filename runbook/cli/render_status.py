@@ -217,7 +217,7 @@ def briefing(
     states = snap.tasks if team is None else team.tasks
     if team is not None:
         pull = team.pull
-    view = briefing_of(snap, states)
+    view = briefing_of(snap, states, late_limit=limit)
     head = Text(shown(title), style="bold")
     head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
     parts: list[RenderableType] = [head, headline(snap), counts_line(states)]
@@ -285,7 +285,7 @@ def briefing(
     )
 
     ready = []
-    for c in view.ready:
+    for c in view.ready[:limit]:  # rows only for what is shown; the title counts them all
         when = Text("now" if c.not_before is None else f"not before {clock(c.not_before, zone)}")
         if c.pulled:
             when.append("  pulled", style="green")
@@ -303,7 +303,12 @@ def briefing(
             )
         )
     parts += _section(
-        "Ready to start (call the team)", (FIXED, FIXED, TEAM, FIXED, FIXED), ready, limit, width
+        "Ready to start (call the team)",
+        (FIXED, FIXED, TEAM, FIXED, FIXED),
+        ready,
+        limit,
+        width,
+        total=len(view.ready),
     )
     if team is not None:
         parts += _upcoming_section(snap, team, width)
@@ -325,6 +330,7 @@ def briefing(
         late,
         limit,
         width,
+        total=view.late_count,
     )
 
     if limit is None:
@@ -409,7 +415,8 @@ def remaining_path(snap: Snapshot, team: TeamView | None = None) -> Text:
     """``Remaining critical path: a → b``; for a team, its own tasks on that path."""
     path = Text("\nRemaining critical path: ", style="bold")
     if team is None:
-        ids = [snap.plan.tasks[i].id for i in snap.critical_path]
+        every = snap.plan.column("id")
+        ids = [every[i] for i in snap.critical_path]
         path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
     elif team.critical:
         path.append(f"{possessive(shown(team.name))} tasks on it: ")

@@ -8,15 +8,22 @@ Times are whole seconds since the Unix epoch (UTC); durations are seconds.
 
 from __future__ import annotations
 
+import base64
 import json
+import sys
+import zlib
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from operator import attrgetter
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 # Bumped when a field keeps its name but changes meaning; the header of field names (below)
-# catches every other change.
-CACHE_FORMAT = 5
+# catches every other change. 5: a header line, then one line per task field (columnar);
+# 6: the same, after a format 5 of rows with a task's priority that never shipped.
+CACHE_FORMAT = 6
 
 
 @dataclass(slots=True)
@@ -92,7 +99,7 @@ class Plan:
     timezone: str
     start: int
     deadline: int | None
-    tasks: list[PlannedTask]
+    tasks: Sequence[PlannedTask]  # a list, or from the cache a LazyTasks (built when read)
     order: list[int]
     finish: int
     critical_path: list[int]
@@ -110,21 +117,37 @@ class Plan:
     @cached_property
     def index(self) -> dict[str, int]:
         """Task index by id."""
-        return {t.id: i for i, t in enumerate(self.tasks)}
+        return {tid: i for i, tid in enumerate(self.column("id"))}
 
     @cached_property
     def successors(self) -> list[list[int]]:
         """Task indices that depend on each task."""
-        succ: list[list[int]] = [[] for _ in self.tasks]
-        for i, task in enumerate(self.tasks):
-            for p in task.preds:
+        preds_of = self.column("preds")
+        succ: list[list[int]] = [[] for _ in preds_of]
+        for i, preds in enumerate(preds_of):
+            for p in preds:
                 succ[p].append(i)
         return succ
 
     @cached_property
     def teams_in_use(self) -> list[str]:
         """The team ids tasks are assigned to, in the order they first appear."""
-        return list(dict.fromkeys(t.team for t in self.tasks if t.team))
+        return list(dict.fromkeys(t for t in self.column("team") if t))
+
+    def column(self, name: str) -> list[Any]:
+        """One field of every task, in task order (``column("duration")``): what a pass over
+        all tasks reads, without building a task object each (a cached plan has none yet)."""
+        tasks = self.tasks
+        if isinstance(tasks, LazyTasks):
+            return tasks.column(name)
+        cache = self._columns
+        if name not in cache:
+            cache[name] = [getattr(t, name) for t in tasks]
+        return cache[name]
+
+    @cached_property
+    def _columns(self) -> dict[str, list[Any]]:
+        return {}
 
     @property
     def buffer(self) -> int | None:
@@ -145,36 +168,180 @@ class Plan:
         return info.name if info else team
 
     def dumps(self) -> str:
-        """A compact serialisation for the plan cache: a header naming every field, then the
-        plan's values by name and each row as a list in the header's order."""
-        data: dict[str, object] = {"format": CACHE_FORMAT, "fields": _FIELDS}
+        """The plan cache's text, in lines: the format and a CRC-32 of the rest (JSON), a
+        header (JSON: every field's name, the plan's values, its teams, gates and readiness
+        items as rows), then one line per task field, in the header's order, holding that
+        field of every task. Whole numbers are packed as base64 int64 in this machine's byte
+        order (said in the header); the rest is JSON. A task field's line is decoded when a
+        command first reads that field; the checksum catches damage before that."""
+        header: dict[str, object] = {
+            "fields": _FIELDS,
+            "byteorder": sys.byteorder,
+            "count": len(self.tasks),
+        }
         for name in _FIELDS["plan"]:
-            data[name] = getattr(self, name)
+            value = getattr(self, name)
+            header[name] = _pack(value) if name in _PACKED_PLAN else value
         for name, rows in (
             ("teams", self.teams.values()),
             ("gates", self.gates.values()),
             ("readiness", self.readiness),
-            ("tasks", self.tasks),
         ):
-            row = _ROW[name]
-            data[name] = [row(item) for item in rows]
-        return json.dumps(data, separators=(",", ":"))
+            header[name] = [_ROW[name](item) for item in rows]
+        lines: list[str] = []
+        ids = self.column("id")
+        for name in _FIELDS["tasks"]:
+            values = self.column(name)
+            if name in _PACKED:
+                lines.append(_pack(values))
+            elif name == "preds":
+                lines.append(_pack([len(p) for p in values]) + " " + _pack(_flat(values)))
+            elif name == "depends_on":  # only where it is not the predecessors' ids
+                preds = self.column("preds")
+                lines.append(
+                    _json(
+                        [
+                            d if d != [ids[p] for p in preds[i]] else None
+                            for i, d in enumerate(values)
+                        ]
+                    )
+                )
+            else:
+                lines.append(_json(values))
+        rest = "\n".join([json.dumps(header, separators=(",", ":")), *lines])
+        check = {"format": CACHE_FORMAT, "crc": zlib.crc32(rest.encode())}
+        return json.dumps(check) + "\n" + rest
 
     @classmethod
     def loads(cls, text: str) -> Plan | None:
-        """Read a cached plan; None when it was written by another cache format or with other
-        fields (the plan is then compiled again, never misread)."""
-        raw = json.loads(text)
-        if raw.get("format") != CACHE_FORMAT or raw.get("fields") != _FIELDS:
+        """Read a cached plan; None when it was written by another cache format, with other
+        fields or on a machine of the other byte order (the plan is then compiled again, never
+        misread). Only the header is parsed here; the tasks' fields when first read."""
+        first, _, rest = text.partition("\n")
+        check = json.loads(first)
+        if check.get("format") != CACHE_FORMAT:
             return None
+        if zlib.crc32(rest.encode()) != check["crc"]:
+            raise ValueError("the cached plan does not match its checksum")
+        # Where each line starts: the lines are sliced out when decoded, not copied here.
+        starts = [0]
+        while (found := rest.find("\n", starts[-1])) != -1:
+            starts.append(found + 1)
+        ends = [start - 1 for start in starts[1:]] + [len(rest)]
+        raw = json.loads(rest[: ends[0]])
+        if raw.get("fields") != _FIELDS or raw.get("byteorder") != sys.byteorder:
+            return None
+        count = raw["count"]
+        lines = list(zip(starts[1:], ends[1:], strict=True))
+        if len(lines) != len(_FIELDS["tasks"]) or not isinstance(count, int) or count < 0:
+            raise ValueError("the cached plan's task fields do not match its header")
         # The header equals this version's fields, in order: positional rows are safe.
         return cls(
-            **{name: raw[name] for name in _FIELDS["plan"]},
+            **{name: _plan_value(name, raw[name]) for name in _FIELDS["plan"]},
             teams={t[0]: TeamInfo(*t) for t in raw["teams"]},
             gates={g[0]: GateInfo(*g) for g in raw["gates"]},
             readiness=[CheckItem(*r) for r in raw["readiness"]],
-            tasks=[PlannedTask(*row) for row in raw["tasks"]],
+            tasks=LazyTasks(count, rest, dict(zip(_FIELDS["tasks"], lines, strict=True))),
         )
+
+
+class LazyTasks(Sequence[PlannedTask]):
+    """The tasks of a cached plan: each field decoded when first read (``column``), each task
+    object built when first asked for; a check-in folds thousands of tasks by their
+    columns and builds the few it shows."""
+
+    def __init__(self, count: int, text: str, lines: dict[str, tuple[int, int]]) -> None:
+        self._count = count
+        self._text = text
+        self._lines = lines  # each field's line: where it starts and ends in ``text``
+        self._columns: dict[str, list[Any]] = {}
+        self._built: list[PlannedTask | None] = [None] * count
+
+    def column(self, name: str) -> list[Any]:
+        """Every task's ``name`` field, decoded from its line once."""
+        found = self._columns.get(name)
+        if found is None:
+            start, end = self._lines[name]
+            found = self._columns[name] = self._decode(name, self._text[start:end])
+            if len(found) != self._count:
+                raise ValueError(f"the cached plan has {len(found)} values of {name}")
+        return found
+
+    def _decode(self, name: str, line: str) -> list[Any]:
+        if name in _PACKED:
+            return _unpack(line)
+        if name == "preds":
+            counts, _, flat = line.partition(" ")
+            values, out, at = _unpack(flat), [], 0
+            for n in _unpack(counts):
+                out.append(values[at : at + n])
+                at += n
+            return out
+        decoded = json.loads(line)
+        if not isinstance(decoded, list):
+            raise ValueError(f"the cached plan's {name} is not a list")
+        if name == "depends_on":
+            ids, preds = self.column("id"), self.column("preds")
+            return [
+                d if d is not None else [ids[p] for p in preds[i]] for i, d in enumerate(decoded)
+            ]
+        return decoded
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, i: int) -> PlannedTask: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[PlannedTask]: ...
+    def __getitem__(self, i: int | slice) -> PlannedTask | list[PlannedTask]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._count))]
+        task = self._built[i]
+        if task is None:
+            decoded = self._columns
+            task = self._built[i] = PlannedTask(
+                *[(decoded.get(n) or self.column(n))[i] for n in _FIELDS["tasks"]]
+            )
+        return task
+
+    def __iter__(self) -> Iterator[PlannedTask]:
+        if None in self._built:  # all at once: one pass over the columns
+            columns = [self.column(n) for n in _FIELDS["tasks"]]
+            self._built = [
+                t if t is not None else PlannedTask(*row)
+                for t, row in zip(self._built, zip(*columns, strict=True), strict=True)
+            ]
+        return iter(self._built)  # type: ignore[arg-type]  # every one built now
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+
+def _plan_value(name: str, value: Any) -> Any:
+    return _unpack(value) if name in _PACKED_PLAN else value
+
+
+def _json(values: list[Any]) -> str:
+    return json.dumps(values, separators=(",", ":"))
+
+
+def _flat(lists: list[list[int]]) -> list[int]:
+    return [x for inner in lists for x in inner]
+
+
+def _pack(values: list[int]) -> str:
+    return base64.b64encode(array("q", values).tobytes()).decode("ascii")
+
+
+def _unpack(text: str) -> list[int]:
+    packed = array("q")
+    packed.frombytes(base64.b64decode(text, validate=True))
+    return packed.tolist()
 
 
 _NESTED = {"teams": TeamInfo, "gates": GateInfo, "readiness": CheckItem, "tasks": PlannedTask}
@@ -186,3 +353,6 @@ _FIELDS: dict[str, list[str]] = {
 }
 # Each row as a tuple of its fields in the header's order (json writes a tuple as a list).
 _ROW = {name: attrgetter(*columns) for name, columns in _FIELDS.items() if name in _NESTED}
+# Task fields that are always whole numbers: packed, not JSON.
+_PACKED = frozenset({"duration", "es", "ef", "ls", "lf", "total_float", "free_float"})
+_PACKED_PLAN = frozenset({"order", "critical_path"})  # the plan's lists of task indices

@@ -152,7 +152,7 @@ class MissionControl(DataApp):
         elif self.snap is not None:
             self.snap.now = now
             self.query_one(Identity).snapshot = self.snap
-            self.query_one(SidePanels).show(self.snap, self.live.recent)
+            self.query_one(SidePanels).show(self.snap, self.live.recent, clock_only=True)
 
     def update_all(self) -> None:
         """Recompute the snapshot and bring every part of the screen up to date."""

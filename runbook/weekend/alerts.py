@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from runbook.format.durations import clock, format_duration
+from runbook.weekend.events import UNDER_WAY
 from runbook.weekend.forecast import FAILED, READY, Snapshot, overrun
 
 
@@ -41,6 +42,8 @@ def alerts(snap: Snapshot) -> list[Alert]:
             )
         )
     for state in snap.tasks:
+        if state.status not in UNDER_WAY and not (state.status == READY and state.late):
+            continue  # nothing to say about it (and its task object is never built)
         task = plan.tasks[state.index]
         if state.status == FAILED:
             found.append(

@@ -101,17 +101,19 @@ class TaskFilter:
 
     def matches(self, plan: Plan, state: TaskState) -> bool:
         """Does this task pass the filter?"""
-        task = plan.tasks[state.index]
         if self.critical and not state.critical:
             return False
         if self.late and not state.late:
             return False
         if self.dropped and not state.dropped:
             return False
-        if self.priorities and task.priority not in self.priorities:
+        if self.priorities and plan.column("priority")[state.index] not in self.priorities:
             return False
         if self.statuses and state.status not in self.statuses:
             return False
+        if not (self.teams or self.phases or self.words):
+            return True  # without reading the task (a cached plan builds it when read)
+        task = plan.tasks[state.index]
         if self.teams:
             team = (task.team or "").casefold()
             name = plan.team_name(task.team).casefold()

@@ -16,6 +16,7 @@ This is the one place the forecast rule lives, so the CLI, the dashboard and the
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -270,15 +271,16 @@ def forward(
 ) -> tuple[list[int], list[int], list[Status]]:
     """The forecast rule over the tasks in dependency order: start, finish and status of
     every task at ``now``."""
-    tasks = plan.tasks
-    n = len(tasks)
+    # By column, not by task object: a cached plan builds only the tasks a command shows.
+    ids, durations = plan.column("id"), plan.column("duration")
+    preds_of, not_before = plan.column("preds"), plan.column("not_before")
+    n = len(ids)
     starts = [0] * n
     finishes = [0] * n
     statuses: list[Status] = [PENDING] * n
     empty = TaskRecord()
     for v in plan.order:
-        task = tasks[v]
-        record = records.get(task.id, empty)
+        record = records.get(ids[v], empty)
         state = record.state
         if state == DONE:
             start, finish = record.actual_start or now, record.actual_finish or now
@@ -287,23 +289,23 @@ def forward(
             if record.eta is not None:  # the team's word: then, or later if it still runs
                 finish = max(record.eta, now)
             else:
-                duration = task.duration if record.estimate is None else record.estimate
+                duration = durations[v] if record.estimate is None else record.estimate
                 finish = max(start + record.lost + duration, now)
         elif state == SKIPPED:
-            finish = max((finishes[p] for p in task.preds), default=plan.start)
+            finish = max((finishes[p] for p in preds_of[v]), default=plan.start)
             start = finish
         else:
             start = max(now, plan.start)
-            not_before = record.pull_to if record.pulled else task.not_before
-            if not_before is not None and not_before > start:
-                start = not_before
+            held = record.pull_to if record.pulled else not_before[v]
+            if held is not None and held > start:
+                start = held
             blocked = False
-            for p in task.preds:
+            for p in preds_of[v]:
                 if finishes[p] > start:
                     start = finishes[p]
                 if statuses[p] not in FINISHED:
                     blocked = True
-            finish = start + (task.duration if record.estimate is None else record.estimate)
+            finish = start + (durations[v] if record.estimate is None else record.estimate)
             state = PENDING if blocked else READY
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
@@ -316,8 +318,8 @@ def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int
 
 def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int) -> Snapshot:
     """Every task's status and forecast at ``now`` (epoch seconds)."""
-    tasks = plan.tasks
-    n = len(tasks)
+    ids, preds_of = plan.column("id"), plan.column("preds")
+    n = len(ids)
     empty = TaskRecord()
     starts, finishes, statuses = forward(plan, records, now)
     forecast_finish = max(finishes, default=plan.start)
@@ -333,38 +335,39 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
                 lf = ls
         latest[v] = lf
 
-    base_index = baseline.index
+    base_index, base_es, base_ef = baseline.index, baseline.column("es"), baseline.column("ef")
     states: list[TaskState] = []
-    for i, task in enumerate(tasks):
-        record = records.get(task.id, empty)
+    for i, tid in enumerate(ids):
+        record = records.get(tid, empty)
         status = statuses[i]
-        b = base_index.get(task.id)
-        planned_start = baseline.tasks[b].es if b is not None else None
-        planned_finish = baseline.tasks[b].ef if b is not None else None
+        b = base_index.get(tid)
+        planned_start = base_es[b] if b is not None else None
+        planned_finish = base_ef[b] if b is not None else None
         slack = latest[i] - finishes[i]
         open_ = status not in FINISHED
+        # Positional, in the fields' order: a snapshot of 10,000 tasks builds 10,000 of them.
         states.append(
             TaskState(
-                index=i,
-                id=task.id,
-                status=status,
-                planned_start=planned_start,
-                planned_finish=planned_finish,
-                actual_start=record.actual_start,
-                actual_finish=record.actual_finish,
-                forecast_start=starts[i],
-                forecast_finish=finishes[i],
-                late=status in NOT_STARTED and planned_start is not None and now > planned_start,
-                critical=open_ and slack <= 0,
-                float=slack,
-                reason=record.reason,
-                forced=record.forced,
-                blocked_by=[tasks[p].id for p in task.preds if statuses[p] not in FINISHED]
+                i,
+                tid,
+                status,
+                planned_start,
+                planned_finish,
+                record.actual_start,
+                record.actual_finish,
+                starts[i],
+                finishes[i],
+                status in NOT_STARTED and planned_start is not None and now > planned_start,
+                open_ and slack <= 0,
+                slack,
+                record.reason,
+                record.forced,
+                [ids[p] for p in preds_of[i] if statuses[p] not in FINISHED]
                 if status == PENDING
                 else [],
-                notes=len(record.notes),
-                lost=record.lost,
-                resumed=record.resumed > 0,
+                len(record.notes),
+                record.lost,
+                record.resumed > 0,
                 eta=record.eta if status in UNDER_WAY else None,
                 revised_duration=record.estimate,
                 pulled=record.pulled,
@@ -401,7 +404,7 @@ def _remaining_critical_path(plan: Plan, states: list[TaskState], end: int) -> l
         here = states[path[-1]]
         drivers = [
             p
-            for p in sorted(plan.tasks[here.index].preds)
+            for p in sorted(plan.column("preds")[here.index])
             if states[p].critical and states[p].forecast_finish == here.forecast_start
         ]
         if not drivers:
@@ -435,18 +438,20 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
     ``not_before`` fixed in the runbook cannot move, so its task is never listed; one already
     pulled is held back only by the time it was pulled to, if any)."""
     plan, out = snap.plan, []
+    not_before, fixed = plan.column("not_before"), plan.column("not_before_fixed")
+    preds_of = plan.column("preds")
     for state in snap.tasks:
-        task = plan.tasks[state.index]
-        not_before = state.pulled_to if state.pulled else task.not_before
-        if state.status not in NOT_STARTED or not_before is None:
+        i = state.index
+        held = state.pulled_to if state.pulled else not_before[i]
+        if state.status not in NOT_STARTED or held is None:
             continue
-        if task.not_before_fixed:  # an announced downtime, an appointment: it cannot move
+        if fixed[i]:  # an announced downtime, an appointment: it cannot move
             continue
         could = max(snap.now, plan.start)
-        for p in task.preds:
+        for p in preds_of[i]:
             could = max(could, snap.tasks[p].forecast_finish)
-        if could < not_before:
-            out.append(PullForward(task.id, not_before, could))
+        if could < held:
+            out.append(PullForward(state.id, held, could))
     out.sort(key=lambda p: (-p.gain, p.id))
     return out
 
@@ -468,8 +473,10 @@ def overrun(snap: Snapshot, index: int) -> int:
     before it was resumed is counted apart); 0 when it is not, and for a milestone, which takes
     no time by definition."""
     state = snap.tasks[index]
-    task = snap.plan.tasks[index]
-    if state.status not in UNDER_WAY or state.actual_start is None or task.milestone:
+    if state.status not in UNDER_WAY or state.actual_start is None:
+        return 0
+    task = snap.plan.tasks[index]  # only now: most tasks are not under way
+    if task.milestone:
         return 0
     return max(0, snap.now - state.actual_start - state.lost - task.duration)
 
@@ -491,6 +498,14 @@ def ready_to_start(states: Iterable[TaskState]) -> list[TaskState]:
     return sorted((s for s in states if s.status == READY), key=start_order)
 
 
-def late_tasks(states: Iterable[TaskState]) -> list[TaskState]:
-    """What should have started by the baseline and has not, most overdue first."""
-    return sorted((s for s in states if s.late), key=lambda s: s.planned_start or 0)
+def late_tasks(states: Iterable[TaskState], limit: int | None = None) -> list[TaskState]:
+    """What should have started by the baseline and has not, most overdue first (only the
+    ``limit`` most overdue when given: a briefing shows a few, not thousands)."""
+    late = (s for s in states if s.late)
+    if limit is None:
+        return sorted(late, key=_planned_start)
+    return heapq.nsmallest(limit, late, key=_planned_start)  # the same as sorted()[:limit]
+
+
+def _planned_start(state: TaskState) -> int:
+    return state.planned_start or 0

@@ -28,8 +28,8 @@ class Progress:
         return self.finished / self.total if self.total else 1.0
 
 
-def _credit(snap: Snapshot, state: TaskState) -> int:
-    duration = snap.plan.tasks[state.index].duration
+def _credit(snap: Snapshot, state: TaskState, durations: list[int]) -> int:
+    duration = durations[state.index]
     if state.status in FINISHED:
         return duration
     if state.status in (RUNNING, FAILED) and state.actual_start is not None:
@@ -40,24 +40,37 @@ def _credit(snap: Snapshot, state: TaskState) -> int:
 def progress(snap: Snapshot, states: list[TaskState] | None = None, label: str = "all") -> Progress:
     """Progress over ``states`` (default: every task)."""
     chosen = snap.tasks if states is None else states
-    plan = snap.plan
+    durations = snap.plan.column("duration")
     return Progress(
         label=label,
         finished=sum(1 for s in chosen if s.status in FINISHED),
         total=len(chosen),
-        work_done=sum(_credit(snap, s) for s in chosen),
-        work_total=sum(plan.tasks[s.index].duration for s in chosen),
+        work_done=sum(_credit(snap, s, durations) for s in chosen),
+        work_total=sum(durations[s.index] for s in chosen),
     )
 
 
 def progress_by(snap: Snapshot, key: str) -> list[Progress]:
     """Progress per ``team`` or per ``phase``, in order of first appearance in the plan."""
-    groups: dict[str, list[TaskState]] = {}
+    plan = snap.plan
+    values, durations = plan.column("team" if key == "team" else "phase"), plan.column("duration")
+    names: dict[str | None, str] = {}  # by value: a team's name is looked up once
+    # One pass over the tasks: per group [finished, total, work done, work total].
+    sums: dict[str, list[int]] = {}
     for state in snap.tasks:
-        task = snap.plan.tasks[state.index]
-        if key == "team":
-            name = snap.plan.team_name(task.team) if task.team else "(no team)"
-        else:
-            name = task.phase or "(no phase)"
-        groups.setdefault(name, []).append(state)
-    return [progress(snap, states, label) for label, states in groups.items()]
+        value = values[state.index]
+        name = names.get(value)
+        if name is None:
+            if key == "team":
+                name = plan.team_name(value) if value else "(no team)"
+            else:
+                name = value or "(no phase)"
+            names[value] = name
+        group = sums.get(name)
+        if group is None:
+            group = sums[name] = [0, 0, 0, 0]
+        group[0] += state.status in FINISHED
+        group[1] += 1
+        group[2] += _credit(snap, state, durations)
+        group[3] += durations[state.index]
+    return [Progress(label, *figures) for label, figures in sums.items()]

@@ -30,6 +30,8 @@ class Panel(Static, Generic[Row]):
     LIMIT: ClassVar[int | None] = PANEL_ROWS  # None: every row, and no count in the title
 
     rows: reactive[tuple[Any, ...]] = reactive(())
+    # How many rows there are when ``rows`` holds only the first few (None: as many as given).
+    total: reactive[int | None] = reactive(None)
 
     def __init__(self, title: str = "", *, id: str | None = None, zone: tzinfo = UTC) -> None:
         super().__init__(id=id, classes="panel")
@@ -49,15 +51,21 @@ class Panel(Static, Generic[Row]):
         self.watch_rows(self.rows)  # a line laid out for the room there is
 
     def watch_rows(self, rows: tuple[Row, ...]) -> None:
-        lines = [self.line(row) for row in rows]
+        self._draw(rows)
+
+    def watch_total(self, total: int | None) -> None:
+        self._draw(self.rows)
+
+    def _draw(self, rows: tuple[Row, ...]) -> None:
         if self.LIMIT is None:
             self.border_title = self.heading
-            self.update(lines_or_none(lines, self.EMPTY))
+            self.update(lines_or_none([self.line(row) for row in rows], self.EMPTY))
             return
-        self.border_title = f"{self.heading} ({len(lines)})" if lines else self.heading
-        visible = lines[: self.LIMIT]
-        if len(lines) > self.LIMIT:
-            visible.append(Text(f"… and {len(lines) - self.LIMIT} more", style="dim"))
+        count = len(rows) if self.total is None else max(self.total, len(rows))
+        self.border_title = f"{self.heading} ({count})" if count else self.heading
+        visible = [self.line(row) for row in rows[: self.LIMIT]]  # lines only for what shows
+        if count > self.LIMIT:
+            visible.append(Text(f"… and {count - self.LIMIT} more", style="dim"))
         self.update(lines_or_none(visible, self.EMPTY))
 
 

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
 from runbook.tui.widgets.panels import (
+    PANEL_ROWS,
     LatePanel,
     Panel,
     ProgressPanel,
@@ -34,14 +35,21 @@ class SidePanels(VerticalScroll):
         yield ProgressPanel("Teams", id="teams")
         yield ProgressPanel("Phases", id="phases")
 
-    def show(self, snap: Snapshot, recent: Sequence[Event]) -> None:
-        """Give each panel its rows (a panel whose rows did not change is not redrawn)."""
+    def show(self, snap: Snapshot, recent: Sequence[Event], *, clock_only: bool = False) -> None:
+        """Give each panel its rows (a panel whose rows did not change is not redrawn);
+        ``clock_only``: the same snapshot a few seconds on, so only the panels whose
+        figures run with the clock (running, ready, late; not the teams' and phases'
+        progress, which moves with check-ins)."""
         for panel in self.query(Panel):
             panel.zone = snap.plan.zone
         ready, decide = ready_rows(snap)
         self.query_one(RunningPanel).rows = tuple(running_rows(snap))
         self.query_one(ReadyPanel).rows = (*decide, *ready)
-        self.query_one(LatePanel).rows = tuple(late_rows(snap))
+        late = self.query_one(LatePanel)  # rows for the few it lists; every late task counted
+        late.total = sum(1 for s in snap.tasks if s.late)
+        late.rows = tuple(late_rows(snap, limit=PANEL_ROWS))
         self.query_one(RecentPanel).rows = tuple(recent_events(recent, RECENT))
+        if clock_only:
+            return
         self.query_one("#teams", ProgressPanel).rows = tuple(progress_by(snap, "team"))
         self.query_one("#phases", ProgressPanel).rows = tuple(progress_by(snap, "phase"))

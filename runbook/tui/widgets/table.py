@@ -9,12 +9,47 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from runbook.tui.widgets.rows import COLUMN_KEYS, COLUMNS, WIDTHS, dated, sort_value, task_row
 from runbook.weekend.filters import TaskFilter
-from runbook.weekend.forecast import Snapshot
+from runbook.weekend.forecast import Snapshot, TaskState, overrun
+
+FIRST_ROWS = 60  # rows after the first unfinished task added at once: the first screen
+CHUNK_ROWS = 100  # then the rest this many at a time (a few tens of ms of work each)
+FILL_START_S = 0.1  # after the first screen has been drawn, before the filling starts
+FILL_PAUSE_S = 0.05  # between chunks: the dashboard idles, draws, polls and takes keys
 
 
 def _signature(cell: Text) -> tuple[object, ...]:
     """What a cell looks like (rich's Text equality ignores the base style)."""
     return cell.plain, str(cell.style), tuple(cell.spans)
+
+
+# A task's row as last formatted: what it was formatted from, its cells, their signatures.
+_Memo = tuple[tuple[object, ...], tuple[Text, ...], tuple[tuple[object, ...], ...]]
+
+
+def _row_key(snap: Snapshot, state: TaskState, with_date: bool) -> tuple[object, ...]:
+    """Everything a task's row is formatted from (``task_row``): equal keys, equal rows."""
+    return (
+        snap.plan,  # the runbook (titles, teams, phases), by identity
+        with_date,
+        state.status,
+        state.forced,
+        state.late,
+        state.critical,
+        state.float,
+        state.actual_start,
+        state.actual_finish,
+        state.forecast_start,
+        state.forecast_finish,
+        state.planned_start,
+        state.planned_finish,
+        state.status in ("running", "failed") and overrun(snap, state.index) > 0,
+    )
+
+
+def _first_open(snap: Snapshot, order: list[str]) -> int:
+    """The position in ``order`` of the first task not finished (0 when there is none)."""
+    finished = {s.id for s in snap.tasks if s.status in ("done", "skipped")}
+    return next((i for i, task_id in enumerate(order) if task_id not in finished), 0)
 
 
 class TaskTable(DataTable[object]):
@@ -34,7 +69,13 @@ class TaskTable(DataTable[object]):
         self.sort_column = "when"
         self.sort_reverse = False
         self._cells: dict[str, tuple[tuple[object, ...], ...]] = {}
-        self._order: list[str] = []
+        self._order: list[str] = []  # every row's task, in order (added or still to add)
+        self._filled = 0  # how many of them are in the table so far
+        self._fill_generation = 0
+        self._memo: dict[str, _Memo] = {}
+        self._snap: Snapshot | None = None  # the last shown, and how its times are written
+        self._with_date = False
+        self._states: dict[str, TaskState] = {}
         self.cells_updated = 0  # for tests and the benchmark: work done by the last show()
 
     def on_mount(self) -> None:
@@ -62,43 +103,90 @@ class TaskTable(DataTable[object]):
             reverse=self.sort_reverse,
         )
         order = [s.id for s in visible]
-        rows = {s.id: task_row(snap, s, dated=with_date) for s in visible}
-        marks = {task_id: tuple(map(_signature, cells)) for task_id, cells in rows.items()}
+        if self._snap is not None and self._snap.plan is not snap.plan:
+            self._memo = {}  # another runbook: every row formatted afresh
+        self._snap, self._with_date = snap, with_date
+        self._states = {s.id: s for s in visible}
         updated = 0
+        first_show = not self._order and bool(order)
         if order != self._order:
-            # Filter, sort or the set of tasks changed: rebuild (not on a plain event).
+            # Filter, sort or the set of tasks changed: rebuild (not on a plain event). The
+            # rows up to the first unfinished task and a screenful after it first; the rest
+            # a chunk at a time, the dashboard live in between.
             self.clear()
-            for task_id in order:
-                self.add_row(*rows[task_id], key=task_id)
+            self._order, self._filled, self._cells = order, 0, {}
+            self._fill_generation += 1
+            self._fill_to(min(len(order), _first_open(snap, order) + FIRST_ROWS))
+            if self._filled < len(order):  # once what is there now has been drawn
+                generation = self._fill_generation
+                self.call_after_refresh(self._fill_later, generation, FILL_START_S)
             updated = len(order) * len(COLUMN_KEYS)
         else:
-            for task_id in order:
-                new, old = marks[task_id], self._cells.get(task_id)
+            for task_id in order[: self._filled]:  # rows not added yet are added as they are
+                _, row, new = self._row(task_id)
+                old = self._cells.get(task_id)
                 if old == new:
                     continue
                 for i, key in enumerate(COLUMN_KEYS):
                     if old is None or old[i] != new[i]:
-                        self.update_cell(task_id, key, rows[task_id][i])
+                        self.update_cell(task_id, key, row[i])
                         updated += 1
-        first_show = not self._order and bool(order)
-        self._order = order
-        self._cells = marks
+                self._cells[task_id] = new
         self.cells_updated = updated
         if selected is not None:
             self.select(selected)
         elif first_show:
             self.open_at_now(snap)
 
+    def _row(self, task_id: str) -> _Memo:
+        """A task's row in the last snapshot, formatted again only when what it shows may
+        have changed (a row is formatted when it is added or could have changed, not for
+        every task on every event)."""
+        assert self._snap is not None
+        inputs = _row_key(self._snap, self._states[task_id], self._with_date)
+        known = self._memo.get(task_id)
+        if known is None or known[0] != inputs:
+            row = task_row(self._snap, self._states[task_id], dated=self._with_date)
+            known = self._memo[task_id] = (inputs, row, tuple(map(_signature, row)))
+        return known
+
+    def _fill_to(self, end: int) -> None:
+        """Add the rows of ``self._order`` up to ``end`` that are not in the table yet."""
+        for task_id in self._order[self._filled : end]:
+            _, row, marks = self._row(task_id)
+            self.add_row(*row, key=task_id)
+            self._cells[task_id] = marks
+        self._filled = max(self._filled, end)
+
+    def _fill_later(self, generation: int, pause: float = FILL_PAUSE_S) -> None:
+        """Add the next chunk of rows soon, and so on until every row is in (a rebuild since
+        then starts its own filling: this one stops)."""
+
+        def more() -> None:
+            if generation != self._fill_generation:
+                return
+            self._fill_to(min(len(self._order), self._filled + CHUNK_ROWS))
+            if self._filled < len(self._order):
+                self._fill_later(generation)
+
+        self.set_timer(pause, more)
+
+    @property
+    def filling(self) -> bool:
+        """Whether rows are still being added after a rebuild."""
+        return self._filled < len(self._order)
+
     def open_at_now(self, snap: Snapshot) -> None:
         """Select the first task not finished yet and scroll it to the top, so what runs,
         is ready or is late shows without scrolling past the finished ones."""
-        finished = {s.id for s in snap.tasks if s.status in ("done", "skipped")}
-        row = next((i for i, task_id in enumerate(self._order) if task_id not in finished), 0)
+        row = _first_open(snap, self._order)
         self.move_cursor(row=row, animate=False, scroll=False)
         self.call_after_refresh(self.scroll_to, y=row, animate=False, immediate=True)
 
     def select(self, task_id: str) -> bool:
         """Move the cursor to a task; False when the filter hides it."""
+        if task_id in self._states and self.filling:  # shown, but its row not added yet
+            self._fill_to(self._order.index(task_id) + 1)
         try:
             row = self.get_row_index(task_id)
         except RowDoesNotExist:

@@ -117,7 +117,8 @@ class Briefing:
     running: tuple[RunningRow, ...]
     decisions: tuple[DecisionNeeded, ...]
     ready: tuple[ReadyRow, ...]
-    late: tuple[LateRow, ...]
+    late: tuple[LateRow, ...]  # the most overdue first (only the first ``limit`` when given)
+    late_count: int  # every late task, listed or not
 
 
 def verdict(snap: Snapshot) -> Verdict:
@@ -183,11 +184,14 @@ def ready_rows(
     return rows, decide
 
 
-def late_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> list[LateRow]:
-    """The tasks whose planned start has passed, and what each waits for."""
+def late_rows(
+    snap: Snapshot, states: Sequence[TaskState] | None = None, limit: int | None = None
+) -> list[LateRow]:
+    """The tasks whose planned start has passed, and what each waits for, most overdue
+    first (the ``limit`` most overdue when given)."""
     plan, now = snap.plan, snap.now
     rows = []
-    for s in late_tasks(snap.tasks if states is None else states):
+    for s in late_tasks(snap.tasks if states is None else states, limit):
         task = plan.tasks[s.index]
         why = (
             f"waiting for {', '.join(s.blocked_by[:3])}"
@@ -209,8 +213,11 @@ def late_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> list
     return rows
 
 
-def briefing(snap: Snapshot, states: Sequence[TaskState] | None = None) -> Briefing:
-    """The briefing of all the work, or of ``states`` (one team's tasks)."""
+def briefing(
+    snap: Snapshot, states: Sequence[TaskState] | None = None, late_limit: int | None = None
+) -> Briefing:
+    """The briefing of all the work, or of ``states`` (one team's tasks); with
+    ``late_limit``, only that many late tasks get a row (all are counted)."""
     ready, decisions = ready_rows(snap, states)
     return Briefing(
         verdict(snap),
@@ -219,7 +226,8 @@ def briefing(snap: Snapshot, states: Sequence[TaskState] | None = None) -> Brief
         tuple(running_rows(snap, states)),
         tuple(decisions),
         tuple(ready),
-        tuple(late_rows(snap, states)),
+        tuple(late_rows(snap, states, late_limit)),
+        sum(1 for s in (snap.tasks if states is None else states) if s.late),
     )
 
 
