@@ -124,3 +124,17 @@ class NewEvent:
     # dropped connection records nothing twice. The SQLite store keeps neither.
     team: str | None = None
     idem: str | None = None
+
+    def stored(self, seq: int, recorded: int) -> Event:
+        """The event as a store gives it back, once appended as ``seq``."""
+        return Event(
+            seq,
+            self.at,
+            recorded,
+            self.task,
+            str(self.kind),
+            self.actor,
+            self.host,
+            self.note,
+            self.data or {},
+        )

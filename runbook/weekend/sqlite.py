@@ -636,17 +636,7 @@ class SQLiteStore:
         )
         seq = cursor.lastrowid
         assert seq is not None
-        return Event(
-            seq,
-            event.at,
-            recorded,
-            event.task,
-            kind,
-            event.actor,
-            event.host,
-            event.note,
-            event.data or {},
-        )
+        return event.stored(seq, recorded)
 
     def events(self, *, after: int = 0) -> list[Event]:
         """Every event after sequence number ``after``, oldest first."""

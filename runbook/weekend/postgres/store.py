@@ -402,17 +402,7 @@ class PostgresStore:
                 "nothing was recorded twice",
                 seq=seq,
             )
-        return Event(
-            int(row[0]),
-            event.at,
-            recorded,
-            event.task,
-            kind,
-            event.actor,
-            event.host,
-            event.note,
-            event.data or {},
-        )
+        return event.stored(int(row[0]), recorded)
 
     def events(self, *, after: int = 0) -> list[Event]:
         """Every event after sequence number ``after``, oldest first."""
