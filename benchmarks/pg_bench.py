@@ -6,8 +6,9 @@ Cases and their targets (issue 11):
   events, against PostgreSQL on local TCP: at most 2x the same command on an SQLite state
   file. Both are prepared once (the first 300 tasks started and done) and restored before
   every run: the SQLite file copied, the database created again from a template.
-* the dashboard (``tui_bench.py``, 2,000 tasks): a ``runbook start`` from another process
-  shown within 0.5 s; once by LISTEN, once polling (``RUNBOOK_PG_LISTEN=0``), median of 3.
+* the dashboard (``tui_bench.py``, run.py's ``CONTROL_TASKS``: 10,000 tasks): a ``runbook start``
+  from another process shown within 0.5 s; once by LISTEN, once polling
+  (``RUNBOOK_PG_LISTEN=0``), median of 3.
 * fifty processes checking in at once, 20 notes each, each its own connection (opened
   before the clock starts): events per second, on PostgreSQL and on SQLite. No target.
 
@@ -238,13 +239,14 @@ def checkin_cases(runbook: Path, file: Path, workdir: Path, dbs: Databases) -> l
 
 
 def dashboard_figures(runbook: Path, python: str, workdir: Path, dbs: Databases) -> list[Check]:
-    """An outside check-in shown on the dashboard (2,000 tasks), by LISTEN and by polling:
+    """An outside check-in shown on the dashboard (``CONTROL_TASKS``), by LISTEN and by polling:
     median of 3 processes each, the check-in undone after each."""
     file = write_runbooks([CONTROL_TASKS], workdir)[CONTROL_TASKS]
     state = dbs.create("control")
+    first = f"t{0:0{len(str(CONTROL_TASKS))}d}"  # generate.py's first id at this size
     env = child_environment()
     subprocess.run(
-        [str(runbook), "note", "t0000", "benchmark", "-f", str(file), "--state", state],
+        [str(runbook), "note", first, "benchmark", "-f", str(file), "--state", state],
         check=True,
         capture_output=True,
         env=env,
