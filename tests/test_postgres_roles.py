@@ -372,3 +372,15 @@ def test_pulling_is_mission_controls_and_a_team_revises_its_own_running_task(wee
     said = weekend.refused(lab, "pull", "test")
     assert f"{weekend.prefix}ahmed may not pull test forward: that needs mission control" in said
     weekend.ok("pull", "test", state=mc)
+
+
+def test_a_team_member_refused_by_the_rules_is_not_told_to_force(weekend):
+    sanne = weekend.login("sanne", "--team", "dba")
+    result = weekend.run(sanne, "start", "import")  # waits for the transfer gate
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert "add --force" not in said
+    assert "only mission control may force it" in said
+    mc = weekend.login("mc", "--coordinator")
+    result = weekend.run(mc, "start", "import")
+    assert "add --force to record it anyway" in " ".join(result.stderr.split())

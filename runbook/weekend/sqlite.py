@@ -672,6 +672,10 @@ class SQLiteStore:
     def reconnect(self) -> None:
         """Nothing to do: a file's connection is never lost to a network."""
 
+    def may_force(self) -> bool:
+        """A state file has no roles: whoever may write it may force."""
+        return True
+
     # -- the checkpoint --------------------------------------------------------------
     def checkpoint(self) -> tuple[int, str] | None:
         """The checkpoint: the last event it covers and its text (None: none yet)."""

@@ -107,6 +107,11 @@ class EventStore(Protocol):
         """Replace the checkpoint (inside ``write``, with the events it covers)."""
         return None
 
+    def may_force(self) -> bool:
+        """Whether this store lets its user record a forced event (a store with roles:
+        only mission control may). Asked only to word a refusal's hint."""
+        return True
+
     # -- compiled plans, by runbook content hash -----------------------------------------
     def plan_text(self, digest: str) -> str | None:
         """The compiled plan stored for a runbook content hash."""

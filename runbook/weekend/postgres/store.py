@@ -404,6 +404,15 @@ class PostgresStore:
             )
         return event.stored(int(row[0]), recorded)
 
+    def may_force(self) -> bool:
+        """Only mission control may force (the database's policy); asked after a refusal."""
+        from runbook.weekend.postgres.roles import standing
+
+        try:
+            return standing(self.conn).mission_control
+        except psycopg.Error:
+            return True  # cannot tell: the usual hint, and the database still decides
+
     def events(self, *, after: int = 0) -> list[Event]:
         """Every event after sequence number ``after``, oldest first."""
         with self._reading():
