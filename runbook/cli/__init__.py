@@ -44,6 +44,7 @@ MODULES = {
     "readiness": "cmd_reports",
     "review": "cmd_reports",
     "db": "cmd_db",  # a group: db export, db import
+    "export": "cmd_export",  # a group: export ics
 }
 ALL = tuple(dict.fromkeys(MODULES.values()))
 

@@ -331,6 +331,15 @@ class Team(_Strict):
     contact: str | None = Field(None, description="How mission control reaches the team.")
 
 
+class Notify(_Strict):
+    """Telling people about their tasks: how long before a task's start they hear of it."""
+
+    heads_up: Duration = Field(
+        30 * 60,
+        description="How long before a task's start its team is told (the calendar's alarm).",
+    )
+
+
 class Task(_Strict):
     """One activity of the runbook."""
 
@@ -432,6 +441,9 @@ class Runbook(_Strict):
     )
     readiness_rules: ReadinessRules = Field(
         default_factory=ReadinessRules, description="When to recommend NO-GO or conditions."
+    )
+    notify: Notify = Field(
+        default_factory=Notify, description="Telling people: the heads-up before a task starts."
     )
 
     @model_validator(mode="after")

@@ -185,6 +185,7 @@ def compute_plan(runbook: Runbook, *, digest: str = "") -> Plan:
         digest=digest,
         gates=_gates(runbook),
         readiness=[CheckItem(r.id, r.title, r.owner, _epoch(r.due)) for r in runbook.readiness],
+        heads_up=runbook.notify.heads_up,
     )
     schedule(plan)
     return plan

@@ -108,6 +108,7 @@ class Plan:
     digest: str = ""
     gates: dict[str, GateInfo] = field(default_factory=dict)
     readiness: list[CheckItem] = field(default_factory=list)
+    heads_up: int = 30 * 60  # seconds before a task's start its team is told (notify.heads_up)
 
     @cached_property
     def zone(self) -> ZoneInfo:

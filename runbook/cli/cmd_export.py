@@ -1,0 +1,96 @@
+"""`runbook export`: the weekend in other tools' formats (ics: a calendar of the tasks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from runbook.cli import completion, output
+from runbook.cli.common import (
+    FileOption,
+    NowOption,
+    StateOption,
+    _Group,
+    app,
+    command,
+    runbook_file,
+    state_file,
+)
+
+export_app = typer.Typer(
+    name="export",
+    cls=_Group,
+    help="The weekend in other tools' formats: ics, a calendar of the tasks.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(export_app, name="export")
+
+TeamOption = Annotated[
+    str | None,
+    typer.Option(
+        "--team",
+        help="Only this team's tasks (team id or name).",
+        show_default=False,
+        autocompletion=completion.teams,
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
+]
+
+
+@command(name="ics", group=export_app)
+def ics(
+    file: FileOption = None,
+    state: StateOption = None,
+    team: TeamOption = None,
+    forecast: Annotated[
+        bool,
+        typer.Option(
+            "--forecast",
+            help="The forecast times at --now (actual times for what has run) instead of the "
+            "planned ones; needs the state file.",
+        ),
+    ] = False,
+    out: OutOption = None,
+    now: NowOption = None,
+) -> None:
+    """An iCalendar file of the tasks, to import into Outlook, Google Calendar and the like.
+
+    One event per task (a milestone as a zero-length event) with the task's id and title,
+    its team, what it waits for and the coordinator's contact, and an alarm the runbook's
+    notify.heads_up (default 30m) before it starts. Each task keeps its UID from one export
+    to the next, so importing a newer file updates the events instead of adding copies.
+    """
+    from runbook.cli.weekend import open_weekend
+    from runbook.common.errors import InputError
+    from runbook.reports.calendar import build_calendar
+    from runbook.reports.outfile import check_output
+    from runbook.reports.render.ics import calendar_ics
+
+    path = runbook_file(None, file)
+    if out is not None:
+        check_output(out, [(path, "the runbook"), (state_file(state, path), "the state file")])
+    with open_weekend(file, state, now=now) as weekend:
+        if forecast and weekend.store is None:
+            raise InputError(
+                f"{weekend.shown_state}: no state file: nothing was recorded yet, so the "
+                "forecast is the plan",
+                hint="leave out --forecast for the planned times, or give the weekend's "
+                "state file with --state PATH",
+            )
+        wanted = None if team is None else weekend.resolve_team(team)
+        snapshot = weekend.snapshot() if forecast else None
+        calendar = build_calendar(weekend.plan, stamp=weekend.now(), team=wanted, snapshot=snapshot)
+    text = calendar_ics(calendar)
+    if out is not None:
+        from runbook.reports.outfile import write_atomically
+
+        write_atomically(out, text)
+        output.info(f"written to {out}: {len(calendar.entries)} events")
+        return
+    typer.echo(text, nl=False)

@@ -1,0 +1,158 @@
+"""A team's tasks as calendar entries: which tasks, at which times, and whom to call.
+
+``runbook export ics`` renders this (``reports.render.ics``); the choices live here: one entry
+per task, planned times from the plan or the forecast from a snapshot, a UID per task that
+stays the same across exports (so a calendar that imports the file again updates its events
+instead of adding copies), and the coordinator's contact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from runbook.common.text import shown
+from runbook.format.durations import format_duration
+from runbook.planning.plan import Plan, TeamInfo
+from runbook.weekend.forecast import Snapshot
+
+# Team ids (or a word in a team's name) that say "this team is mission control".
+MISSION_CONTROL_IDS = ("pmo", "mission-control", "mission_control")
+_MISSION_CONTROL_NAME = re.compile(r"mission[\s_-]*control", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One task in the calendar: its times (seconds since the epoch, UTC) and what to say."""
+
+    uid: str
+    task_id: str
+    summary: str  # the task's id and title, controls made visible
+    start: int
+    finish: int  # equal to start for a milestone: a zero-length event
+    description: str
+    status: str | None = None  # with the forecast: the task's status then
+    cancelled: bool = False  # skipped (or dropped): the event stays, marked cancelled
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCalendar:
+    """Everything a calendar file of the weekend holds."""
+
+    name: str  # the calendar's name (X-WR-CALNAME)
+    timezone: str  # the runbook's IANA zone: times are written in it
+    stamp: int  # when the calendar was made (DTSTAMP), by the injected clock
+    heads_up: int  # seconds before a task's start its alarm rings
+    forecast: bool  # times are the forecast at ``stamp``, not the plan
+    entries: list[CalendarEntry]
+
+
+def calendar_slug(name: str) -> str:
+    """The runbook's part of every UID: its name in lower case, letters and digits joined
+    by hyphens (``Zorggroep Rijnland cloud migration weekend`` ->
+    ``zorggroep-rijnland-cloud-migration-weekend``); ``runbook`` when nothing is left."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "runbook"
+
+
+def task_uid(task_id: str, plan: Plan) -> str:
+    """A task's UID: the same for every export of the same runbook, whatever else changes
+    (a title, a time, a team), so a calendar updates the event instead of adding another."""
+    return f"{task_id}@{calendar_slug(plan.name)}.runbook"
+
+
+def mission_control(plan: Plan) -> TeamInfo | None:
+    """The team that coordinates the weekend: one whose id is ``pmo``, ``mission-control``
+    or ``mission_control``, else one whose name says "mission control"; None without."""
+    for team_id in MISSION_CONTROL_IDS:
+        if team_id in plan.teams:
+            return plan.teams[team_id]
+    for team in plan.teams.values():
+        if _MISSION_CONTROL_NAME.search(team.name):
+            return team
+    return None
+
+
+def build_calendar(
+    plan: Plan,
+    *,
+    stamp: int,
+    team: str | None = None,
+    snapshot: Snapshot | None = None,
+) -> TaskCalendar:
+    """The calendar of ``plan``'s tasks (only ``team``'s when given), at the planned times,
+    or at the times the ``snapshot`` forecasts when one is given (actual times for what has
+    run). ``stamp`` is the moment it is made."""
+    coordinator = mission_control(plan)
+    entries = []
+    for i, task in enumerate(plan.tasks):
+        if team is not None and task.team != team:
+            continue
+        status: str | None = None
+        cancelled = False
+        if snapshot is None:
+            start, finish = task.es, task.ef
+        else:
+            state = snapshot.tasks[i]
+            start, finish = state.forecast_start, state.forecast_finish
+            status = state.shown_status
+            cancelled = status in ("skipped", "dropped")
+        if task.milestone:
+            finish = start
+        lines = []
+        if status is not None:
+            lines.append(f"Status: {status}")
+        lines.append(f"Team: {_team_line(plan, task.team)}")
+        if task.depends_on:
+            lines.append("After: " + ", ".join(task.depends_on))
+        if task.gate:
+            lines.append("Go/no-go: this task is a gate")
+        if coordinator is not None:
+            lines.append(f"Coordinator: {_contact_line(coordinator)}")
+        if task.notes:
+            lines.append("")
+            lines.append(shown(task.notes, one_line=False))
+        entries.append(
+            CalendarEntry(
+                uid=task_uid(task.id, plan),
+                task_id=task.id,
+                summary=f"{task.id}: {shown(task.title)}",
+                start=start,
+                finish=finish,
+                description="\n".join(lines),
+                status=status,
+                cancelled=cancelled,
+            )
+        )
+    name = plan.name if team is None else f"{plan.name} — {plan.team_name(team)}"
+    return TaskCalendar(
+        name=shown(name),
+        timezone=plan.timezone,
+        stamp=stamp,
+        heads_up=plan.heads_up,
+        forecast=snapshot is not None,
+        entries=entries,
+    )
+
+
+def alarm_text(entry: CalendarEntry, heads_up: int) -> str:
+    """What the alarm says: the task, and how soon it starts."""
+    if heads_up <= 0:
+        return f"Starting now: {entry.summary}"
+    return f"Starts in {format_duration(heads_up)}: {entry.summary}"
+
+
+def _team_line(plan: Plan, team: str | None) -> str:
+    if team is None:
+        return "none"
+    info = plan.teams.get(team)
+    if info is None:
+        return shown(team)
+    return _contact_line(info)
+
+
+def _contact_line(team: TeamInfo) -> str:
+    """``Name (id): lead, contact`` with what the runbook gives."""
+    head = shown(team.name) if team.name == team.id else f"{shown(team.name)} ({team.id})"
+    who = [shown(part) for part in (team.lead, team.contact) if part]
+    return f"{head}: {', '.join(who)}" if who else head
