@@ -97,15 +97,15 @@ def status(
             else team_view(snap, tid, pull, upcoming=len(snap.tasks) if show_all else UPCOMING)
         )
         title = weekend.plan.name + (f" — {view.name}" if view is not None else "")
-        out = console()
-        out.print(
+        screen = console()
+        screen.print(
             briefing(
                 snap,
                 title=title,
                 limit=None if show_all else 8,
                 pull=pull,
                 team=view,
-                width=out.width,
+                width=screen.width,
             )
         )
 

@@ -1,6 +1,6 @@
-"""The readiness report, the review and the status page as one self-contained HTML file, from the Jinja2
-templates in ``templates/`` (see ``runbook.reports.render.environment``); the charts are SVG
-drawn by ``runbook.reports.render.charts``."""
+"""The readiness report, the review and the status page as one self-contained HTML file, from
+the Jinja2 templates in ``templates/`` (see ``runbook.reports.render.environment``); the
+charts are SVG drawn by ``runbook.reports.render.charts``."""
 
 from __future__ import annotations
 
