@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from runbook.cli import completion, output
 from runbook.cli.common import FileOption, JsonOption, NowOption, StateOption, command
+from runbook.common.errors import UsageError
 
 TeamOption = Annotated[
     str | None,
@@ -21,6 +24,11 @@ TeamOption = Annotated[
 ]
 
 
+class StatusFormat(StrEnum):
+    text = "text"
+    html = "html"
+
+
 @command()
 def status(
     file: FileOption = None,
@@ -31,10 +39,44 @@ def status(
         bool, typer.Option("--all", help="List every task, not the first few.")
     ] = False,
     as_json: JsonOption = False,
+    fmt: Annotated[
+        StatusFormat,
+        typer.Option(
+            "--format",
+            help="text (the briefing) or html (the status page for those who only watch).",
+        ),
+    ] = StatusFormat.text,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="With --format html: write the page to this file.",
+            dir_okay=False,
+        ),
+    ] = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            help="With --format html -o FILE: rewrite the page every interval (30s, 1m) "
+            "until Ctrl+C.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """The bridge-call briefing: ahead or behind, what runs, what is ready, what is late."""
+    """The bridge-call briefing: ahead or behind, what runs, what is ready, what is late.
+
+    With --format html, the status page instead: one self-contained file, replaced
+    atomically, that reloads itself (--every keeps rewriting it as check-ins come in).
+    """
     from runbook.cli.weekend import open_weekend, show_notices
 
+    if fmt is StatusFormat.html:
+        _status_page(file, state, team, now, show_all, as_json, out, every)
+        return
+    if out is not None or every is not None:
+        raise UsageError("-o and --every go with --format html")
     with open_weekend(file, state, now=now) as weekend:
         snap = weekend.snapshot()
         show_notices(weekend)
@@ -55,17 +97,47 @@ def status(
             else team_view(snap, tid, pull, upcoming=len(snap.tasks) if show_all else UPCOMING)
         )
         title = weekend.plan.name + (f" — {view.name}" if view is not None else "")
-        out = console()
-        out.print(
+        screen = console()
+        screen.print(
             briefing(
                 snap,
                 title=title,
                 limit=None if show_all else 8,
                 pull=pull,
                 team=view,
-                width=out.width,
+                width=screen.width,
             )
         )
+
+
+def _status_page(
+    file: Path | None,
+    state: str | None,
+    team: str | None,
+    now: str | None,
+    show_all: bool,
+    as_json: bool,
+    out: Path | None,
+    every: str | None,
+) -> None:
+    """``status --format html``: the page once, or every ``--every`` until interrupted."""
+    from runbook.cli.common import runbook_file, state_file
+    from runbook.cli.status_page import read_every, write_pages
+    from runbook.cli.weekend import open_weekend, show_notices
+
+    if as_json or show_all or team is not None:
+        raise UsageError("--format html shows all the work: no --json, --all or --team with it")
+    seconds = read_every(every)
+    if seconds is not None and out is None:
+        raise UsageError("--every needs -o FILE: the page to rewrite")
+    if out is not None:
+        from runbook.reports.outfile import check_output
+
+        path = runbook_file(None, file)
+        check_output(out, ((path, "the runbook"), (state_file(state, path), "the state")))
+    with open_weekend(file, state, now=now) as weekend:
+        show_notices(weekend)
+        write_pages(weekend, out, seconds)
 
 
 @command()

@@ -88,7 +88,18 @@ COMMANDS: dict[str, Command] = {
         options={**_CHECK_IN, **_REASON, "--to": ("to", None)},
         flags=("--json",),
     ),
-    "status": Command(options={**_STATE, **_TEAM, **_NOW}, flags=("--all", "--json")),
+    "status": Command(
+        options={
+            **_STATE,
+            **_TEAM,
+            **_NOW,
+            "--format": ("fmt", None),
+            "-o": ("out", None),
+            "--output": ("out", None),
+            "--every": ("every", None),
+        },
+        flags=("--all", "--json"),
+    ),
     "log": Command(
         options={**_STATE, "--task": ("task", "task"), **_TEAM, **_NOW}, flags=("--json",)
     ),

@@ -1,5 +1,5 @@
-"""The readiness report's and the review's charts: their tasks turned into the rows, flags and
-bins that ``runbook.reports.render.svg`` draws."""
+"""The charts of the readiness report, the review and the status page: their tasks turned
+into the rows, flags and bins that ``runbook.reports.render.svg`` draws."""
 
 from __future__ import annotations
 
@@ -10,9 +10,20 @@ from runbook.planning.montecarlo import Simulation
 from runbook.planning.plan import Plan, PlannedTask
 from runbook.reports.readiness import ReadinessReport
 from runbook.reports.render.markdown import signed
-from runbook.reports.render.svg import LATE, MUTED, ON_TIME, Band, Flag, Row, gantt, histogram
+from runbook.reports.render.svg import (
+    GANTT_WIDTH,
+    LABELS,
+    LATE,
+    MUTED,
+    ON_TIME,
+    Band,
+    Flag,
+    Row,
+    gantt,
+    histogram,
+)
 from runbook.reports.review import Review, ReviewRow
-from runbook.weekend.forecast import DONE, FAILED, RUNNING, SKIPPED
+from runbook.weekend.forecast import DONE, FAILED, RUNNING, SKIPPED, Snapshot, TaskState
 
 MAX_ROWS = 150  # a bigger Gantt keeps the critical and near-critical tasks and the gates
 CRITICAL, TASK, NEAR, GATE, MILESTONE = "#c62828", "#a9b4c0", "#e08600", "#6a1b9a", "#37474f"
@@ -320,3 +331,104 @@ def finish_histogram(plan: Plan, sim: Simulation, name: str = "Plan") -> str:
         runs=sim.runs,
         label="Distribution of the simulated finish times",
     )
+
+
+TIMELINE_SIZE = (760, 170)  # one bar per phase: short labels, and larger on a phone
+STATUS_LEGEND = (
+    ("", PLANNED, "planned (baseline)"),
+    ("", ON_PLAN, "finished"),
+    ("", ACTIVE, "under way"),
+    ("", TASK, "to come (forecast)"),
+    ("", CRITICAL, "failed"),
+    ("l", ACTIVE, "now"),
+    ("l", DEADLINE, "deadline"),
+    ("l", GATE, "next point of no return"),
+)
+
+
+def _status_row(snap: Snapshot, key: str, states: list[TaskState], phase: bool) -> Row:
+    """One phase (or task) of the status timeline: the baseline thin and grey, the actual and
+    forecast span coloured by how far it has come."""
+    zone = snap.plan.zone
+    begin = min(s.actual_start if s.actual_start is not None else s.forecast_start for s in states)
+    end = max(s.actual_finish if s.actual_finish is not None else s.forecast_finish for s in states)
+    starts = [s.planned_start for s in states if s.planned_start is not None]
+    finishes = [s.planned_finish for s in states if s.planned_finish is not None]
+    planned = (min(starts), max(finishes)) if starts and finishes else None
+    finished = sum(1 for s in states if s.status in (DONE, SKIPPED))
+    if any(s.status == FAILED for s in states):
+        colour = CRITICAL
+    elif finished == len(states):
+        colour = ON_PLAN
+    elif any(s.status == RUNNING for s in states) or finished:
+        colour = ACTIVE
+    else:
+        colour = TASK
+    title = snap.plan.tasks[states[0].index].title if not phase else f"{len(states)} tasks"
+    lines = [
+        f"{key}: {title}" if not phase else key,
+        f"{finished} of {len(states)} finished",
+        f"{clock(begin, zone)} – {clock(end, zone)} (actual and forecast)",
+    ]
+    if planned:
+        lines.append(f"planned {clock(planned[0], zone)} – {clock(planned[1], zone)}")
+    return Row(
+        key,
+        title,
+        begin,
+        end,
+        colour,
+        "\n".join(lines),
+        strong=any(s.critical for s in states if s.status not in (DONE, SKIPPED)),
+        planned=planned,
+        remark=f"{finished}/{len(states)}" if phase else str(states[0].shown_status),
+        phase=phase,
+    )
+
+
+def status_timeline(snap: Snapshot, ponr: int | None = None) -> Chart:
+    """The weekend so far and the forecast of the rest, one bar per phase (or per task when
+    the runbook has no phases), against the baseline, with now, the deadline and the next
+    point of no return (``ponr``)."""
+    plan, zone = snap.plan, snap.plan.zone
+    phased = any(t.phase for t in plan.tasks)
+    rows: list[Row] = []
+    if phased:
+        groups: dict[str, list[TaskState]] = {}
+        for state in sorted(snap.tasks, key=lambda s: (s.forecast_start, s.index)):
+            groups.setdefault(plan.tasks[state.index].phase or NO_PHASE, []).append(state)
+        rows = [_status_row(snap, name, states, True) for name, states in groups.items()]
+        total = len(rows)
+    else:
+        order = sorted(snap.tasks, key=lambda s: (s.forecast_start, s.index))
+        total = len(order)
+        if len(order) > MAX_ROWS:
+            order = [s for s in order if s.critical or s.status in (RUNNING, FAILED)]
+        rows = [_status_row(snap, s.id, [s], False) for s in order]
+    flags = [
+        Flag(snap.now, f"Now {clock(snap.now, zone)}", ACTIVE, "now"),
+        Flag(
+            snap.forecast_finish,
+            f"Forecast {clock(snap.forecast_finish, zone)}",
+            FINISH,
+            "finish",
+            dash="4 3",
+        ),
+        *_deadline_flag(plan),
+    ]
+    if ponr is not None:
+        flags.append(Flag(ponr, f"PONR {clock(ponr, zone)}", GATE, "ponr", dash="6 3"))
+    moments = [plan.start, snap.baseline.start, *(f.at for f in flags), snap.baseline_finish]
+    moments += [r.begin for r in rows if r.begin is not None]
+    start, end = min(moments), max(moments)
+    svg = gantt(
+        rows,
+        flags,
+        [],
+        start,
+        end + (end - start) // 60,
+        zone,
+        label=f"Timeline of {plan.name}: done, under way and forecast",
+        size=TIMELINE_SIZE if phased else (GANTT_WIDTH, LABELS),
+    )
+    return Chart(svg, len(rows), total)

@@ -1,9 +1,10 @@
-"""The readiness report and the review as one self-contained HTML file, from the Jinja2
-templates in ``templates/`` (see ``runbook.reports.render.environment``); the charts are SVG
-drawn by ``runbook.reports.render.charts``."""
+"""The readiness report, the review and the status page as one self-contained HTML file, from
+the Jinja2 templates in ``templates/`` (see ``runbook.reports.render.environment``); the
+charts are SVG drawn by ``runbook.reports.render.charts``."""
 
 from __future__ import annotations
 
+from runbook.format.durations import format_duration, t_plus
 from runbook.format.model import Risk
 from runbook.planning.montecarlo import Simulation
 from runbook.reports.readiness import CONDITIONS, GO, ReadinessReport
@@ -18,9 +19,10 @@ from runbook.reports.render.markdown import (
     recommendation_rules,
 )
 from runbook.reports.review import Review
+from runbook.reports.status_page import StatusPage
 from runbook.weekend.forecast import DONE, FAILED
 
-__all__ = ["readiness_html", "review_html"]
+__all__ = ["readiness_html", "review_html", "status_html"]
 
 KIND = {"no-go": "nogo", "conditions": "conditions", "info": "info"}
 VERDICT_CLASS = {GO: "go", CONDITIONS: "conditions"}  # anything else: nogo
@@ -99,3 +101,34 @@ def review_html(review: Review) -> str:
         "gantt_legend": charts.REVIEW_LEGEND,
     }
     return environment().get_template("review.html.j2").render(context) + "\n"
+
+
+STATUS_CLASS = {"AHEAD": "go", "ON PLAN": "go", "BEHIND": "conditions"}
+
+
+def status_html(page: StatusPage) -> str:
+    """``runbook status --format html``: the status page for the people who only watch."""
+    plan, v = page.plan, page.verdict
+    late = v.spare is not None and v.spare < 0
+    verdict_text = f"{v.word} {v.amount}".strip()
+    if late:
+        advice = "The forecast finish is past the deadline."
+    elif v.word == "ON PLAN":
+        advice = "The weekend runs as planned."
+    else:
+        advice = f"The forecast finish is {v.amount} {v.word.lower()} of the baseline's."
+    context = {
+        "page": page,
+        "plan": plan,
+        "zone": plan.zone,
+        "t_plus": t_plus(page.now, plan.start),
+        "verdict_class": "nogo" if late or page.no_gos else STATUS_CLASS[v.word],
+        "verdict_text": verdict_text,
+        "advice": advice,
+        "spare_text": "" if v.spare is None else format_duration(abs(v.spare)),
+        "timeline": charts.status_timeline(
+            page.snapshot, page.ponr.point if page.ponr is not None else None
+        ),
+        "timeline_legend": charts.STATUS_LEGEND,
+    }
+    return environment().get_template("status.html.j2").render(context) + "\n"

@@ -246,8 +246,8 @@ def _diamond(x: float, y: float, r: float, content: str = "", **attrs: object) -
 GANTT_WIDTH, LABELS, ROW = 1160, 380, 18
 
 
-def _label(row: Row) -> str:
-    room = int((LABELS - 16) / CHAR) - len(row.key) - 1
+def _label(row: Row, labels: int = LABELS) -> str:
+    room = int((labels - 16) / CHAR) - len(row.key) - 1
     title = row.title if len(row.title) <= room else row.title[: max(0, room - 1)] + "…"
     return tag(
         "tspan",
@@ -348,14 +348,17 @@ def gantt(
     zone: ZoneInfo,
     *,
     label: str,
+    size: tuple[int, int] = (GANTT_WIDTH, LABELS),
 ) -> str:
     """A Gantt chart: one row per task, hours and days along the top and bottom, flags
-    (deadline, points of no return) as labelled vertical lines."""
-    width = GANTT_WIDTH - LABELS - 24
+    (deadline, points of no return) as labelled vertical lines. ``size``: the chart's width
+    and its label column's (a narrower chart reads larger on a phone)."""
+    total, labels = size
+    width = total - labels - 24
     scale = Scale(start, max(end, start + 3600), width)
-    x0 = LABELS
+    x0 = labels
     x_of = {f.at: x0 + scale.cell(f.at) + 0.5 for f in flags}
-    placed = _placed(flags, x_of, GANTT_WIDTH - 4)
+    placed = _placed(flags, x_of, total - 4)
     lanes = 1 + max((lane for _, _, lane, _ in placed), default=-1)
     axis_y = 8 + lanes * LANE + 30
     top = axis_y + 8
@@ -380,7 +383,7 @@ def gantt(
             "rect",
             x=0,
             y=top + i * ROW,
-            width=GANTT_WIDTH,
+            width=total,
             height=ROW,
             fill=ZEBRA,
             fill_opacity=0.6,
@@ -393,11 +396,11 @@ def gantt(
     )
     for i, row in enumerate(rows):
         y = top + i * ROW
-        body.append(tag("text", _label(row), x=8, y=y + 13))
+        body.append(tag("text", _label(row, labels), x=8, y=y + 13))
         body.append(_bar(row, scale, x0, y))
     body.append(tag("line", x1=x0, x2=x0, y1=top, y2=bottom, stroke=GRID_MAJOR))
     body.append(_flags(placed, 8, bottom))
-    return _svg(GANTT_WIDTH, bottom + 24, label, body)
+    return _svg(total, bottom + 24, label, body)
 
 
 def _span_caption(scale: Scale, zone: ZoneInfo) -> str:
