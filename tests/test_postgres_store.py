@@ -69,7 +69,7 @@ def test_without_psycopg_a_postgresql_state_says_how_to_install_it():
 
 
 def _event(task: str = "freeze") -> NewEvent:
-    return NewEvent(T0, task, EventKind.START, "ana", "laptop", team="network")
+    return NewEvent(T0, task, EventKind.START, "ana", "laptop")
 
 
 def test_events_cannot_be_updated_deleted_or_truncated_even_by_their_owner(pg_database):
@@ -98,7 +98,7 @@ def test_the_server_says_who_recorded_an_event_its_team_and_whether_it_was_force
     assert store is not None
     with store.write():
         store.conn.execute("INSERT INTO runbook.task_teams VALUES ('freeze', 'dba')")
-        store.append(_event(), recorded=T0)  # the client says team network
+        store.append(_event(), recorded=T0)  # the client says no team: the server knows it
     store.close()
     with psycopg.connect(pg_database, autocommit=True) as conn:
         conn.execute(

@@ -3,8 +3,6 @@ and `runbook drop` (the decision to drop it, recorded; the work goes to aftercar
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from runbook.cli import output
@@ -41,7 +39,7 @@ def recover(
     from runbook.cli.console import console
     from runbook.cli.weekend import open_weekend, show_notices
     from runbook.common.text import shown
-    from runbook.weekend.views.recover import BAD, GOOD, HEADING, HINT, QUIET, recovery_lines
+    from runbook.weekend.views.recover import TONE_STYLE, recovery_lines
 
     with open_weekend(file, state, now=now) as weekend:
         recovery = weekend.recover()
@@ -49,13 +47,11 @@ def recover(
         if as_json:
             from runbook.contracts.weekend import recover_json
 
-            data = recover_json(recovery, weekend.plan)
-            output.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            output.echo_json(recover_json(recovery, weekend.plan))
             return
-        styles = {BAD: "bold red", GOOD: "green", HEADING: "bold", HINT: "cyan", QUIET: "dim"}
         out = console()
         for line in recovery_lines(recovery, weekend.plan):
-            out.print(Text(shown(line.text), style=styles.get(line.tone, "")))
+            out.print(Text(shown(line.text), style=TONE_STYLE.get(line.tone, "")))
 
 
 @command()

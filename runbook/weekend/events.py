@@ -119,10 +119,9 @@ class NewEvent:
     host: str
     note: str | None = None
     data: dict[str, Any] | None = None
-    # For a store shared by several machines (PostgreSQL): the task's team, which the
-    # database's policies check, and the check-in's idempotency key, so a retry after a
-    # dropped connection records nothing twice. The SQLite store keeps neither.
-    team: str | None = None
+    # For a store shared by several machines (PostgreSQL): the check-in's idempotency key, so
+    # a retry after a dropped connection records nothing twice. The SQLite store ignores it.
+    # (The team a policy checks is the server's, from the task: a client does not say it.)
     idem: str | None = None
 
     def stored(self, seq: int, recorded: int) -> Event:

@@ -513,7 +513,6 @@ class Weekend:
                         host,
                         note,
                         data or None,
-                        team=self.team_of(task_id),
                         idem=f"{key}/{task_id}",
                     ),
                     recorded=now,
@@ -525,11 +524,6 @@ class Weekend:
         result.records = records
         result.baseline_plan, _ = self.baseline_of(runbook_events)
         return result
-
-    def team_of(self, task_id: str | None) -> str | None:
-        """The team a task belongs to (None: no such task, or no team)."""
-        index = self.plan.index.get(task_id) if task_id is not None else None
-        return None if index is None else self.plan.tasks[index].team
 
     def _idempotent(self, once: Callable[[str], T], found: Callable[[list[Event]], T]) -> T:
         """Run a write under a new idempotency key. When the connection breaks while it is
@@ -625,13 +619,11 @@ class Weekend:
                 host,
                 note,
                 {"decision": decision},
-                team=self.team_of(task_id),
             )
         )
 
     def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""
-        team_id = self.resolve_team(team)
         return self._append(
             NewEvent(
                 self.now(),
@@ -640,8 +632,7 @@ class Weekend:
                 actor,
                 host,
                 note,
-                {"team": team_id},
-                team=team_id,
+                {"team": self.resolve_team(team)},
             )
         )
 

@@ -12,9 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from runbook.common.text import shown
-from runbook.weekend.views.recover import BAD, GOOD, HEADING, HINT, QUIET, Line
-
-STYLES = {BAD: "bold red", GOOD: "green", HEADING: "bold", HINT: "cyan", QUIET: "dim"}
+from runbook.weekend.views.recover import TONE_STYLE, Line
 
 
 def recovery_text(lines: list[Line]) -> Text:
@@ -24,7 +22,7 @@ def recovery_text(lines: list[Line]) -> Text:
     for i, line in enumerate(lines):
         if i:
             text.append("\n")
-        text.append(shown(line.text), style=STYLES.get(line.tone, ""))
+        text.append(shown(line.text), style=TONE_STYLE.get(line.tone, ""))
     return text
 
 

@@ -15,7 +15,7 @@ import psycopg
 from psycopg import sql
 
 from runbook.weekend.events import NewEvent
-from runbook.weekend.postgres.schema import RECORDED_COLUMNS, SCHEMA
+from runbook.weekend.postgres.schema import GRANTED_COLUMNS, SCHEMA
 
 DEFAULT_PREFIX = "runbook_"
 NAME_LIMIT = 63  # bytes: PostgreSQL cuts a longer identifier short, silently
@@ -160,7 +160,7 @@ def _grant(conn: Connection, roles: list[Role]) -> None:
         # (the server's): revoke the whole-table grant of earlier versions first.
         sql.SQL("REVOKE INSERT ON {}.events FROM {}").format(schema, recorders),
         sql.SQL("GRANT INSERT ({}) ON {}.events TO {}").format(
-            sql.SQL(", ").join(sql.Identifier(c) for c in RECORDED_COLUMNS), schema, recorders
+            sql.SQL(", ").join(sql.Identifier(c) for c in GRANTED_COLUMNS), schema, recorders
         ),
         sql.SQL("GRANT INSERT, UPDATE ON {}.meta, {}.checkpoint, {}.plans TO {}").format(
             schema, schema, schema, coordinator

@@ -20,11 +20,12 @@ if TYPE_CHECKING:
 SCHEMA = "runbook"
 SCHEMA_VERSION = 3
 
-# The columns of an event a client writes: the server fills seq (identity) and db_user, and
-# the roles that record may insert these columns only.
-RECORDED_COLUMNS = (
-    "at", "recorded", "task", "kind", "actor", "host", "note", "data", "team", "forced", "idem",
-)  # fmt: skip
+# The columns of an event a client writes. The server fills seq (identity) and db_user, and
+# its trigger derives team (from task_teams) and forced (from data) from the event itself.
+RECORDED_COLUMNS = ("at", "recorded", "task", "kind", "actor", "host", "note", "data", "idem")
+# What the roles that record may insert: those, and team and forced, which a client may name
+# but the trigger replaces (never seq nor db_user).
+GRANTED_COLUMNS = (*RECORDED_COLUMNS, "team", "forced")
 NOTIFY_CHANNEL = "runbook_events"  # the live follower LISTENs here; the payload is the seq
 # Advisory lock keys (per database, so per weekend): every write holds WRITE_LOCK for its
 # transaction, so events become visible in sequence order; creating or migrating the schema

@@ -371,7 +371,6 @@ class PostgresStore:
                 )
         data = json.dumps(event.data, sort_keys=True) if event.data else None
         kind = str(event.kind)
-        forced = bool(event.data and event.data.get("forced"))
         self._attempt = event
         row = self.conn.execute(
             f"INSERT INTO {SCHEMA}.events ({', '.join(RECORDED_COLUMNS)}) "
@@ -386,8 +385,6 @@ class PostgresStore:
                 event.host,
                 event.note,
                 data,
-                event.team,
-                forced,
                 event.idem,
             ),
         ).fetchone()

@@ -13,6 +13,8 @@ from runbook.weekend.recover import Option, Recovery
 
 # How a line reads: plain, a heading, good news, bad news, a hint (a command), or quiet.
 PLAIN, HEADING, GOOD, BAD, HINT, QUIET = "plain", "heading", "good", "bad", "hint", "quiet"
+# The style each face gives a tone (rich style names, as ``common.display`` keeps for statuses).
+TONE_STYLE = {BAD: "bold red", GOOD: "green", HEADING: "bold", HINT: "cyan", QUIET: "dim"}
 
 
 @dataclass(frozen=True, slots=True)
