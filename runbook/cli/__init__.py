@@ -45,6 +45,7 @@ MODULES = {
     "review": "cmd_reports",
     "db": "cmd_db",  # a group: db export, db import
     "export": "cmd_export",  # a group: export ics
+    "notify": "cmd_notify",
 }
 ALL = tuple(dict.fromkeys(MODULES.values()))
 

@@ -331,12 +331,55 @@ class Team(_Strict):
     contact: str | None = Field(None, description="How mission control reaches the team.")
 
 
+# An apprise address: a scheme, "://" and the rest; ``${NAME}`` takes an environment
+# variable's value when it is sent (keep secrets out of the runbook).
+ADDRESS_PATTERN = r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$"
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ADDRESS = re.compile(ADDRESS_PATTERN)
+
+
+def _address(value: str) -> str:
+    if not _ADDRESS.match(value):
+        raise ValueError(
+            f"{value[:60]!r} is not a notification address: expected an apprise URL such as "
+            "json://host/path, mailto://user@host or slack://..."
+        )
+    return value
+
+
+Address = Annotated[
+    str,
+    AfterValidator(_address),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": ADDRESS_PATTERN,
+            "maxLength": 2000,
+            "description": "An apprise URL (json://, mailto://, slack://, msteams://, ...); "
+            "${NAME} is replaced by the environment variable NAME when a notification is sent.",
+            "examples": ["json://hooks.example.org/runbook", "mailto://${SMTP_USER}@example.org"],
+        }
+    ),
+    Field(max_length=2000),
+]
+
+
 class Notify(_Strict):
-    """Telling people about their tasks: how long before a task's start they hear of it."""
+    """Telling people about their tasks: whom to tell, where, and how long beforehand."""
 
     heads_up: Duration = Field(
         30 * 60,
-        description="How long before a task's start its team is told (the calendar's alarm).",
+        description="How long before a task's start its team is told (the calendar's alarm, "
+        "the heads-up notification), and before a point of no return mission control is.",
+    )
+    teams: dict[Id, list[Address]] = Field(
+        default_factory=dict,
+        description="Where each team hears that its task is up next or up now: team id to a "
+        "list of apprise URLs.",
+    )
+    coordinator: list[Address] = Field(
+        default_factory=list,
+        description="Where mission control hears the dashboard's alerts: a list of apprise URLs.",
     )
 
 
@@ -443,7 +486,9 @@ class Runbook(_Strict):
         default_factory=ReadinessRules, description="When to recommend NO-GO or conditions."
     )
     notify: Notify = Field(
-        default_factory=Notify, description="Telling people: the heads-up before a task starts."
+        default_factory=Notify,
+        description="Telling people: the heads-up before a task starts, and where to send "
+        "notifications.",
     )
 
     @model_validator(mode="after")

@@ -15,10 +15,7 @@ from runbook.common.text import shown
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan, TeamInfo
 from runbook.weekend.forecast import Snapshot
-
-# Team ids (or a word in a team's name) that say "this team is mission control".
-MISSION_CONTROL_IDS = ("pmo", "mission-control", "mission_control")
-_MISSION_CONTROL_NAME = re.compile(r"mission[\s_-]*control", re.IGNORECASE)
+from runbook.weekend.team import mission_control
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +56,6 @@ def task_uid(task_id: str, plan: Plan) -> str:
     """A task's UID: the same for every export of the same runbook, whatever else changes
     (a title, a time, a team), so a calendar updates the event instead of adding another."""
     return f"{task_id}@{calendar_slug(plan.name)}.runbook"
-
-
-def mission_control(plan: Plan) -> TeamInfo | None:
-    """The team that coordinates the weekend: one whose id is ``pmo``, ``mission-control``
-    or ``mission_control``, else one whose name says "mission control"; None without."""
-    for team_id in MISSION_CONTROL_IDS:
-        if team_id in plan.teams:
-            return plan.teams[team_id]
-    for team in plan.teams.values():
-        if _MISSION_CONTROL_NAME.search(team.name):
-            return team
-    return None
 
 
 def build_calendar(

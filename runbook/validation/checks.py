@@ -12,7 +12,7 @@ from typing import Any
 from runbook.common.limits import LAST_YEAR, MAX_PROBLEMS, epoch_in_bounds
 from runbook.common.problems import did_you_mean
 from runbook.format.durations import does_not_exist, format_duration, get_zone, parse_datetime
-from runbook.format.model import _ID, _IDS
+from runbook.format.model import _ID, _IDS, ENV_REFERENCE
 from runbook.planning.plan import Plan
 from runbook.validation.loader import Loaded
 
@@ -146,6 +146,7 @@ def check_references(loaded: Loaded) -> None:
 
 def _check_teams(loaded: Loaded, raw: dict[str, object], entries: list[_Entry]) -> None:
     teams = raw.get("teams")
+    _check_addresses(loaded, raw, teams if isinstance(teams, dict) else None)
     if not isinstance(teams, dict):
         return
     names = [str(t) for t in teams]
@@ -156,6 +157,44 @@ def _check_teams(loaded: Loaded, raw: dict[str, object], entries: list[_Entry]) 
             loaded.problem(
                 "error", f"unknown team '{team}'", ("tasks", entry.index, "team"), hint=hint
             )
+
+
+def _check_addresses(
+    loaded: Loaded, raw: dict[str, object], teams: dict[object, object] | None
+) -> None:
+    """``notify``: each team it names is declared, and each ``${NAME}`` in an address is
+    well formed (the variable itself is read only when a notification is sent)."""
+    notify = raw.get("notify")
+    if not isinstance(notify, dict):
+        return
+    lists: list[tuple[tuple[str | int, ...], object]] = []
+    by_team = notify.get("teams")
+    if isinstance(by_team, dict):
+        names = [str(t) for t in teams or {}]
+        for team, addresses in by_team.items():
+            if teams is not None and team not in teams:
+                hint = did_you_mean(str(team), names) or (
+                    f"declared teams: {', '.join(names) or 'none'}"
+                )
+                loaded.problem(
+                    "error",
+                    f"notify.teams names unknown team '{team}'",
+                    ("notify", "teams", str(team)),
+                    hint=hint,
+                )
+            lists.append((("notify", "teams", str(team)), addresses))
+    lists.append((("notify", "coordinator"), notify.get("coordinator")))
+    for path, addresses in lists:
+        if not isinstance(addresses, list):
+            continue
+        for i, address in enumerate(addresses):
+            if isinstance(address, str) and "${" in ENV_REFERENCE.sub("", address):
+                loaded.problem(
+                    "error",
+                    "an address has a '${' that is not a variable reference like ${NAME}",
+                    (*path, i),
+                    hint="write ${NAME}: letters, digits and '_', not starting with a digit",
+                )
 
 
 def _items_of(raw: dict[str, object], section: str) -> list[Any]:

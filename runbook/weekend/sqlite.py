@@ -21,11 +21,13 @@ from runbook.common.errors import DamagedState, InputError, StateError
 from runbook.common.limits import EARLIEST_EPOCH, YEARS_TEXT, clamp_epoch, epoch_in_bounds
 from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
 from runbook.weekend.events import NewEvent as NewEvent
+from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, OutboxEntry, entry_of
 
 APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # A read-only look reads a file this old without migrating it: version 2 only added the
-# checkpoint, a cache that only a check-in (which migrates first) reads.
+# checkpoint, a cache that only a check-in (which migrates first) reads, and version 3 the
+# notification outbox, which reads as empty in an older file.
 OLDEST_READABLE = 1
 BUSY_TIMEOUT_MS = 30_000
 
@@ -70,6 +72,30 @@ CREATE TABLE checkpoint (
 """
 
 
+# Version 3: the notification outbox (``runbook.weekend.outbox``): one row per message and
+# address. Not part of the event log: rows are claimed and settled as they are sent.
+_SCHEMA_V3 = """
+CREATE TABLE outbox (
+    key           TEXT PRIMARY KEY,   -- notice key '>' address id: written once
+    notice        TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    recipient     TEXT NOT NULL,      -- team:<id> or coordinator
+    address       TEXT NOT NULL,      -- a digest of the address as the runbook writes it
+    task          TEXT,
+    title         TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    created       INTEGER NOT NULL,
+    state         TEXT NOT NULL,      -- pending | sent | dropped
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_try      INTEGER NOT NULL DEFAULT 0,
+    claimed_until INTEGER NOT NULL DEFAULT 0,
+    sent          INTEGER,
+    error         TEXT
+);
+CREATE INDEX outbox_due ON outbox (state, next_try);
+"""
+
+
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     """Run SQL statements one by one: ``executescript`` would COMMIT the open transaction
     first, and a migration must be atomic."""
@@ -94,6 +120,7 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda db: _run_script(db, _SCHEMA_V1),
     lambda db: _run_script(db, _SCHEMA_V2),
+    lambda db: _run_script(db, _SCHEMA_V3),
 ]
 
 
@@ -693,6 +720,61 @@ class SQLiteStore:
         self.db.execute(
             "INSERT OR REPLACE INTO checkpoint (id, seq, state) VALUES (1, ?, ?)", (seq, text)
         )
+
+    # -- the notification outbox ------------------------------------------------------
+    def outbox_add(self, entries: list[OutboxEntry]) -> int:
+        """Write new entries (inside ``write``); an entry whose key is there is left alone.
+        Returns how many were new."""
+        before = self.db.total_changes
+        self.db.executemany(
+            f"INSERT OR IGNORE INTO outbox ({', '.join(OUTBOX_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(OUTBOX_COLUMNS))})",
+            [tuple(getattr(e, c) for c in OUTBOX_COLUMNS) for e in entries],
+        )
+        return self.db.total_changes - before
+
+    def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
+        """Claim the pending entries due at ``now`` that nobody holds (inside ``write``):
+        nobody else takes them before ``until``."""
+        rows = self.db.execute(
+            f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM outbox WHERE state = ? AND next_try <= ?"
+            " AND claimed_until <= ? ORDER BY created, key LIMIT ?",
+            (PENDING, now, now, limit),
+        ).fetchall()
+        self.db.executemany(
+            "UPDATE outbox SET claimed_until = ? WHERE key = ?", [(until, r[0]) for r in rows]
+        )
+        return [entry_of(r) for r in rows]
+
+    def outbox_settle(
+        self,
+        key: str,
+        *,
+        state: str,
+        attempts: int,
+        next_try: int = 0,
+        sent: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record how a claimed entry's try ended (inside ``write``)."""
+        self.db.execute(
+            "UPDATE outbox SET state = ?, attempts = ?, next_try = ?, sent = ?, error = ?,"
+            " claimed_until = 0 WHERE key = ?",
+            (state, attempts, next_try, sent, error, key),
+        )
+
+    def outbox(self) -> list[OutboxEntry]:
+        """Every entry, oldest first (none in a file older than the outbox)."""
+        with self._reading():
+            try:
+                rows = self.db.execute(
+                    f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM outbox ORDER BY created, key"
+                ).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    return []
+                raise
+        return [entry_of(r) for r in rows]
 
     # -- plans -----------------------------------------------------------------------
     def plan_text(self, digest: str) -> str | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 if TYPE_CHECKING:
     from runbook.common.errors import StateError
     from runbook.weekend.events import Event, NewEvent
+    from runbook.weekend.outbox import OutboxEntry
 
 
 class EventStore(Protocol):
@@ -111,6 +112,33 @@ class EventStore(Protocol):
         """Whether this store lets its user record a forced event (a store with roles:
         only mission control may). Asked only to word a refusal's hint."""
         return True
+
+    # -- the notification outbox (``runbook.weekend.outbox``) ------------------------------
+    def outbox_add(self, entries: list[OutboxEntry]) -> int:
+        """Write new entries (inside ``write``), leaving alone any whose key is there;
+        returns how many were new."""
+        ...
+
+    def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
+        """Claim the pending entries due at ``now`` that nobody holds (inside ``write``)."""
+        ...
+
+    def outbox_settle(
+        self,
+        key: str,
+        *,
+        state: str,
+        attempts: int,
+        next_try: int = 0,
+        sent: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record how a claimed entry's try ended (inside ``write``)."""
+        ...
+
+    def outbox(self) -> list[OutboxEntry]:
+        """Every entry, oldest first; [] where this user may not read the outbox."""
+        ...
 
     # -- compiled plans, by runbook content hash -----------------------------------------
     def plan_text(self, digest: str) -> str | None:

@@ -144,7 +144,8 @@ def apply_roles(
 
 def _grant(conn: Connection, roles: list[Role]) -> None:
     """Every role reads; the coordinator and the teams record events (the policies say
-    which); only the coordinator writes the caches and settings. (Granting again changes
+    which); only the coordinator writes the caches, the settings and the notification
+    outbox (``runbook notify`` runs as mission control). (Granting again changes
     nothing.)"""
     schema = sql.Identifier(SCHEMA)
     everyone = sql.SQL(", ").join(sql.Identifier(r.role) for r in roles)
@@ -162,8 +163,8 @@ def _grant(conn: Connection, roles: list[Role]) -> None:
         sql.SQL("GRANT INSERT ({}) ON {}.events TO {}").format(
             sql.SQL(", ").join(sql.Identifier(c) for c in GRANTED_COLUMNS), schema, recorders
         ),
-        sql.SQL("GRANT INSERT, UPDATE ON {}.meta, {}.checkpoint, {}.plans TO {}").format(
-            schema, schema, schema, coordinator
+        sql.SQL("GRANT INSERT, UPDATE ON {}.meta, {}.checkpoint, {}.plans, {}.outbox TO {}").format(
+            schema, schema, schema, schema, coordinator
         ),
     ):
         conn.execute(statement)

@@ -5,7 +5,8 @@ trigger refuses UPDATE and DELETE, a statement trigger TRUNCATE, for everyone, o
 included; the server fills in ``db_user``; each insert notifies ``runbook_events``), the
 ``checkpoint`` cache and the compiled ``plans``. Version 2 (``policies``): who may record
 what, enforced by row-level security, with the tables it reads (``task_teams``,
-``item_teams``, ``roles``).
+``item_teams``, ``roles``). Version 3: dropping work is mission control's. Version 4: the
+notification ``outbox`` (``runbook.weekend.outbox``), which mission control's roles write.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     import psycopg
 
 SCHEMA = "runbook"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The columns of an event a client writes. The server fills seq (identity) and db_user, and
 # its trigger derives team (from task_teams) and forced (from data) from the event itself.
@@ -97,8 +98,31 @@ SCHEMA_V1 = [
     )""",
 ]
 
+# Version 4: the notification outbox, one row per message and address; not part of the
+# event log: rows are claimed and settled as they are sent (the SQLite store's version 3).
+SCHEMA_V4 = [
+    f"""CREATE TABLE {SCHEMA}.outbox (
+        key           text PRIMARY KEY,      -- notice key '>' address id: written once
+        notice        text NOT NULL,
+        kind          text NOT NULL,
+        recipient     text NOT NULL,         -- team:<id> or coordinator
+        address       text NOT NULL,         -- a digest of the address as the runbook has it
+        task          text,
+        title         text NOT NULL,
+        body          text NOT NULL,
+        created       bigint NOT NULL,
+        state         text NOT NULL,         -- pending | sent | dropped
+        attempts      integer NOT NULL DEFAULT 0,
+        next_try      bigint NOT NULL DEFAULT 0,
+        claimed_until bigint NOT NULL DEFAULT 0,
+        sent          bigint,
+        error         text
+    )""",
+    f"CREATE INDEX outbox_due ON {SCHEMA}.outbox (state, next_try)",
+]
+
 # Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1.
-MIGRATIONS: list[list[str]] = [SCHEMA_V1, schema_v2(SCHEMA), schema_v3(SCHEMA)]
+MIGRATIONS: list[list[str]] = [SCHEMA_V1, schema_v2(SCHEMA), schema_v3(SCHEMA), SCHEMA_V4]
 
 
 def installed_version(conn: psycopg.Connection[tuple[object, ...]]) -> int:

@@ -30,6 +30,7 @@ from runbook.common.errors import (
 )
 from runbook.common.limits import YEARS_TEXT, epoch_in_bounds
 from runbook.weekend.events import Event, NewEvent
+from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, OutboxEntry, entry_of
 from runbook.weekend.postgres import (
     RETRY_CONNECT_TIMEOUT,
     connect_timeout,
@@ -522,6 +523,68 @@ class PostgresStore:
             conn.execute("ROLLBACK TO SAVEPOINT runbook_checkpoint")
         else:
             conn.execute("RELEASE SAVEPOINT runbook_checkpoint")
+
+    # -- the notification outbox ------------------------------------------------------
+    def outbox_add(self, entries: list[OutboxEntry]) -> int:
+        """Write new entries (inside ``write``); an entry whose key is there is left alone.
+        Returns how many were new."""
+        added = 0
+        with self.conn.cursor() as cur:
+            for entry in entries:
+                cur.execute(
+                    f"INSERT INTO {SCHEMA}.outbox ({', '.join(OUTBOX_COLUMNS)}) "
+                    f"VALUES ({', '.join(['%s'] * len(OUTBOX_COLUMNS))}) "
+                    "ON CONFLICT (key) DO NOTHING",
+                    tuple(getattr(entry, c) for c in OUTBOX_COLUMNS),
+                )
+                added += cur.rowcount
+        return added
+
+    def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
+        """Claim the pending entries due at ``now`` that nobody holds (inside ``write``,
+        whose lock keeps two senders from claiming the same row)."""
+        rows = self.conn.execute(
+            f"UPDATE {SCHEMA}.outbox SET claimed_until = %s WHERE key IN ("
+            f" SELECT key FROM {SCHEMA}.outbox WHERE state = %s AND next_try <= %s"
+            "  AND claimed_until <= %s ORDER BY created, key LIMIT %s)"
+            f" RETURNING {', '.join(OUTBOX_COLUMNS)}",
+            (until, PENDING, now, now, limit),
+        ).fetchall()
+        rows.sort(key=lambda r: (r[8], r[0]))  # created, key: RETURNING keeps no order
+        return [entry_of(tuple(r)) for r in rows]
+
+    def outbox_settle(
+        self,
+        key: str,
+        *,
+        state: str,
+        attempts: int,
+        next_try: int = 0,
+        sent: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record how a claimed entry's try ended (inside ``write``)."""
+        self.conn.execute(
+            f"UPDATE {SCHEMA}.outbox SET state = %s, attempts = %s, next_try = %s, sent = %s,"
+            " error = %s, claimed_until = 0 WHERE key = %s",
+            (state, attempts, next_try, sent, error, key),
+        )
+
+    def outbox(self) -> list[OutboxEntry]:
+        """Every entry, oldest first; [] for a user who may not read it or an older
+        database (``db init`` migrates and grants)."""
+        with self._reading():
+            exists = self.conn.execute(
+                "SELECT to_regclass(%s) IS NOT NULL AND"
+                " has_table_privilege(to_regclass(%s), 'SELECT')",
+                (f"{SCHEMA}.outbox", f"{SCHEMA}.outbox"),
+            ).fetchone()
+            if not exists or not exists[0]:
+                return []
+            rows = self.conn.execute(
+                f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM {SCHEMA}.outbox ORDER BY created, key"
+            ).fetchall()
+        return [entry_of(tuple(r)) for r in rows]
 
     # -- plans -----------------------------------------------------------------------
     def plan_text(self, digest: str) -> str | None:

@@ -1,0 +1,225 @@
+"""`runbook notify`: tell the teams they are up next and mission control of the alerts."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from runbook.cli import output
+from runbook.cli.common import FileOption, NowOption, StateOption, command, runbook_file
+
+if TYPE_CHECKING:
+    from runbook.notify.addresses import Address
+    from runbook.notify.outbox import Round
+    from runbook.weekend.outbox import OutboxEntry
+    from runbook.weekend.usecases import Weekend
+
+POLL = 1.0  # seconds between looks at the log while following
+ROUND = 15  # seconds between rounds when nothing was recorded: heads-ups come with time
+
+
+@command()
+def notify(
+    file: FileOption = None,
+    state: StateOption = None,
+    once: Annotated[
+        bool,
+        typer.Option("--once", help="Deliver what is due now, then stop (cron, rehearsals)."),
+    ] = False,
+    status: Annotated[
+        bool,
+        typer.Option(
+            "--status", help="Show the outbox: what was sent, what waits, what keeps failing."
+        ),
+    ] = False,
+    now: NowOption = None,
+) -> None:
+    """Send the notifications of the runbook's notify section, following the log.
+
+    Teams hear a heads-up when one of their tasks is forecast to be ready within
+    notify.heads_up, and "you're up" once it is; mission control hears the dashboard's
+    alerts, a point of no return coming, and a NO-GO. Every message goes through the outbox
+    in the state: sent at least once, never twice; a failed one is tried again, with a
+    growing pause. Runs until Ctrl+C; --once sends what is due and stops.
+    """
+    from runbook.cli.weekend import open_weekend, pretend_at, show_notices
+    from runbook.common.errors import Refused, UsageError
+    from runbook.validation.validate import plan_path
+
+    if once and status:
+        raise UsageError("--once and --status: give one of them")
+    path = runbook_file(None, file)
+    if status:
+        with open_weekend(file, state, now=now) as weekend:
+            _show_status(weekend)
+        return
+    checked = plan_path(path)
+    assert checked.loaded.runbook is not None
+    book = _checked_addresses(checked.loaded.runbook, path.name)
+    from runbook.cli.common import state_file
+    from runbook.weekend.live import Live
+    from runbook.weekend.usecases import Weekend
+
+    weekend = Weekend.open(
+        path, state_file(state, path), create=True, compiled=checked.plan, at=pretend_at(now)
+    )
+    with weekend:
+        show_notices(weekend)
+        live = Live(weekend)
+        if weekend.replay and live.held:
+            newest = max(e.at for e in live.held)
+            from runbook.format.durations import clock
+
+            raise Refused(
+                f"--now is before the newest recorded event ({clock(newest, weekend.plan.zone)}"
+                "): nothing is sent for a replay of an earlier moment",
+                hint="leave out --now (and RUNBOOK_NOW) to notify as of now",
+                forceable=False,
+            )
+        if once:
+            failed = _round(weekend, live, book)
+            if failed:
+                raise typer.Exit(1)
+            return
+        output.info(f"following {weekend.shown_state} for {len(book)} addresses; Ctrl+C stops")
+        try:
+            _follow(weekend, live, book)
+        except KeyboardInterrupt:
+            output.info("stopped; what was not sent yet stays in the outbox")
+
+
+def _checked_addresses(runbook: object, source: str) -> list[Address]:
+    """The runbook's addresses, each set and understood by apprise, or a refusal naming
+    every one that is not."""
+    from runbook.common.errors import InputError, RunbookError
+    from runbook.format.model import Runbook
+    from runbook.notify.addresses import addresses
+    from runbook.notify.send import understood
+
+    assert isinstance(runbook, Runbook)
+    book = addresses(runbook)
+    if not book:
+        raise InputError(
+            f"{source}: the runbook's notify section names no addresses: nothing to send",
+            hint="add notify.teams and notify.coordinator (see docs/notifications.md)",
+        )
+    wrong: list[tuple[str, str | None]] = []
+    for address in book:
+        try:
+            if not understood(address.url()):
+                wrong.append(
+                    (
+                        f"{address.where}: apprise does not understand this address",
+                        "see docs/notifications.md for the address forms",
+                    )
+                )
+        except RunbookError as exc:
+            wrong.append((exc.message, exc.hint))
+    for message, hint in wrong[:-1]:
+        output.error(f"{source}: {message}", hint)
+    if wrong:
+        message, hint = wrong[-1]
+        raise InputError(f"{source}: {message}; nothing was sent", hint=hint)
+    return book
+
+
+def _round(weekend: Weekend, live: object, book: list[Address]) -> int:
+    """One round at the clock's moment, said line by line; how many deliveries failed."""
+    from runbook.notify.outbox import notify_round
+    from runbook.notify.send import send
+    from runbook.weekend.live import Live
+
+    assert isinstance(live, Live) and weekend.store is not None
+    done = notify_round(weekend.store, live.snapshot(), book, send)
+    _say(done, weekend, book)
+    return len(done.failed)
+
+
+def _say(done: Round, weekend: Weekend, book: list[Address]) -> None:
+    from runbook.common.text import shown
+    from runbook.format.durations import clock, format_duration
+
+    where = {a.id: a.where for a in book}
+    zone = weekend.plan.zone
+    for entry in done.sent:
+        output.echo(f"sent     {_to(entry, where)}  {shown(entry.title)}")
+    for entry, why in done.dropped:
+        output.echo(f"dropped  {_to(entry, where)}  {shown(entry.title)}  ({shown(why)})")
+    now = weekend.now()
+    for entry, why in done.failed:
+        pause = format_duration(max(0, entry.next_try - now))
+        output.warning(
+            f"not sent to {where.get(entry.address, entry.recipient)}: {why}; "
+            f"tried {entry.attempts}x, next try in {pause} (at {clock(entry.next_try, zone)})"
+        )
+
+
+def _to(entry: OutboxEntry, where: dict[str, str] | None = None) -> str:
+    """``dba`` (or ``dba #2``, its second address): whom an entry is for."""
+    who = entry.recipient.removeprefix("team:")
+    place = (where or {}).get(entry.address, "")
+    if place.endswith("]") and not place.endswith("[0]"):
+        who += f" #{int(place.rsplit('[', 1)[1][:-1]) + 1}"
+    return who.ljust(16)
+
+
+def _follow(weekend: Weekend, live: object, book: list[Address]) -> None:
+    """Rounds as the log changes, and every ``ROUND`` seconds for what time brings."""
+    from runbook.weekend.live import Live
+
+    assert isinstance(live, Live)
+    _round(weekend, live, book)
+    last = time.monotonic()
+    while True:
+        time.sleep(POLL)
+        change = live.refresh()
+        if change.runbook_changed:
+            book = _reloaded(weekend, book)
+        if change or time.monotonic() - last >= ROUND:
+            _round(weekend, live, book)
+            last = time.monotonic()
+
+
+def _reloaded(weekend: Weekend, book: list[Address]) -> list[Address]:
+    """The addresses of the changed runbook; the old ones while it is not valid."""
+    from runbook.common.errors import RunbookError
+    from runbook.validation.validate import plan_path
+
+    try:
+        checked = plan_path(weekend.runbook_path)
+        assert checked.loaded.runbook is not None
+        return _checked_addresses(checked.loaded.runbook, weekend.runbook_path.name)
+    except RunbookError as exc:
+        output.warning(f"{exc.message}; still sending to the addresses it had")
+        return book
+
+
+def _show_status(weekend: Weekend) -> None:
+    """The outbox at a glance, then every entry still failing."""
+    from runbook.common.text import shown
+    from runbook.format.durations import clock
+    from runbook.weekend.outbox import summary
+
+    entries = weekend.store.outbox() if weekend.store is not None else []
+    seen = summary(entries)
+    zone = weekend.plan.zone
+    failing = len(seen.failing)
+    output.echo(
+        f"outbox: {seen.sent} sent, {seen.pending} waiting"
+        + (f" ({failing} failing)" if failing else "")
+        + f", {seen.dropped} dropped"
+    )
+    for entry in seen.failing:
+        output.echo(
+            f"FAILING  {_to(entry)}  {shown(entry.title)}\n"
+            f"         tried {entry.attempts}x, last: {shown(entry.error)}; "
+            f"next try {clock(entry.next_try, zone)}"
+        )
+    waiting = [e for e in entries if e.state == "pending" and not e.failing]
+    for entry in waiting:
+        output.echo(f"waiting  {_to(entry)}  {shown(entry.title)}")
+    for entry in [e for e in entries if e.state == "sent"][-10:]:
+        when = clock(entry.sent, zone) if entry.sent is not None else "?"
+        output.echo(f"sent     {_to(entry)}  {shown(entry.title)}  ({when})")

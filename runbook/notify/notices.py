@@ -1,0 +1,201 @@
+"""What is due to whom at a moment of the weekend: a pure function of the snapshot.
+
+To a team: a heads-up when one of its tasks is forecast to become ready within
+``notify.heads_up``, and "you're up" once it is (with the predecessors that just finished and
+whom to call at mission control). To mission control: the dashboard's alerts (an overrun, a
+failure, a critical task going late, the forecast past the deadline), a gate's point of no
+return coming within ``heads_up``, and a NO-GO.
+
+Each notice has a key that names the condition, so the outbox writes it once however often
+it is computed: ``up:<task>``, ``heads-up:<task>``, ``overrun:<task>``, ``failed:<task>:<when>``
+(a task failing again is news again), ``critical-late:<task>``, ``deadline:<hours>`` (told
+when the forecast first passes the deadline, and again for each further hour),
+``ponr:<gate>``, ``no-go:<gate>:<event>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runbook.common.text import shown
+from runbook.format.durations import clock, format_duration
+from runbook.planning.plan import Plan
+from runbook.weekend.alerts import alerts
+from runbook.weekend.events import FINISHED, NOT_STARTED
+from runbook.weekend.forecast import READY, Snapshot
+from runbook.weekend.gates import next_point_of_no_return
+from runbook.weekend.team import mission_control
+from runbook.weekend.views.decisions import open_no_gos
+
+COORDINATOR = "coordinator"
+TEAM_NOTICES = ("up", "heads-up")
+
+
+def team_recipient(team: str) -> str:
+    """The recipient of a team's notices."""
+    return f"team:{team}"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One thing to tell someone: ``to`` is ``team:<id>`` or ``coordinator``."""
+
+    key: str
+    kind: str  # up | heads-up | overrun | failed | critical-late | deadline | ponr | no-go
+    to: str
+    task: str | None
+    title: str
+    body: str
+
+
+def due_notices(snap: Snapshot, *, teams: set[str], coordinator: bool) -> list[Notice]:
+    """Every notice that holds at the snapshot's moment: for the ``teams`` that have an
+    address, and for mission control when it has one."""
+    found = _team_notices(snap, teams) if teams else []
+    if coordinator:
+        found += _coordinator_notices(snap)
+    return found
+
+
+def still_due(snap: Snapshot, notice_kind: str, task: str | None) -> bool:
+    """Whether a team's notice is still worth sending: not once its task has started (or
+    been skipped); mission control's are always sent."""
+    if notice_kind not in TEAM_NOTICES or task is None or task not in snap.plan.index:
+        return True
+    return snap.by_id(task).status in NOT_STARTED
+
+
+def _call(plan: Plan) -> str:
+    """Whom to call at mission control, in one line (empty when the runbook does not say)."""
+    team = mission_control(plan)
+    if team is None:
+        return ""
+    who = " - ".join(shown(x) for x in (team.name, team.lead, team.contact) if x)
+    return f"Mission control: {who}"
+
+
+def _team_notices(snap: Snapshot, teams: set[str]) -> list[Notice]:
+    plan, zone, now = snap.plan, snap.plan.zone, snap.now
+    window = plan.heads_up
+    call = _call(plan)
+    out = []
+    for state in snap.tasks:
+        if state.status not in NOT_STARTED or state.forecast_start > now + window:
+            continue
+        task = plan.tasks[state.index]
+        if task.milestone or task.team not in teams:
+            continue
+        lines = []
+        if state.status == READY and state.forecast_start <= now:
+            kind, title = "up", f"You're up: {task.id}"
+            lines.append(f"{shown(task.title)} ({task.id}) can start now.")
+            done = [p for p in task.depends_on if p in plan.index]
+            if done:
+                lines.append("Just finished:")
+                for pred in done:
+                    lines.append("  " + _finished(snap, pred))
+            lines.append(f"Check in when you start: runbook start {task.id}")
+        elif state.forecast_start > now:
+            kind = "heads-up"
+            at = clock(state.forecast_start, zone)
+            wait = format_duration(state.forecast_start - now)
+            title = f"Heads-up: {task.id} at {at}"
+            lines.append(
+                f"{shown(task.title)} ({task.id}) is forecast to be ready at {at}, in {wait}."
+            )
+            waiting = [
+                p
+                for p in task.depends_on
+                if p in plan.index and snap.by_id(p).status not in FINISHED
+            ]
+            if waiting:
+                lines.append("Still waiting for: " + ", ".join(waiting[:6]))
+        else:
+            continue  # ready by its predecessors but held by its not_before: a heads-up came
+        lines.append(f"Planned duration {format_duration(task.duration)}.")
+        if call:
+            lines.append(call)
+        out.append(
+            Notice(
+                f"{kind}:{task.id}",
+                kind,
+                team_recipient(str(task.team)),
+                task.id,
+                title,
+                "\n".join(lines),
+            )
+        )
+    return out
+
+
+def _finished(snap: Snapshot, task_id: str) -> str:
+    """``db-copy done Sat 13:40 (by sanne)``: a predecessor as the team hears of it."""
+    state = snap.by_id(task_id)
+    record = snap.records.get(task_id)
+    when = state.actual_finish
+    said = f"{task_id} {state.shown_status}"
+    if when is not None:
+        said += f" {clock(when, snap.plan.zone)}"
+    if record is not None and record.last_actor:
+        said += f" (by {shown(record.last_actor)})"
+    return said
+
+
+def _coordinator_notices(snap: Snapshot) -> list[Notice]:
+    plan, zone, now = snap.plan, snap.plan.zone, snap.now
+    out = []
+    for alert in alerts(snap):
+        if alert.kind == "deadline":
+            hours = -(snap.spare or 0) // 3600 + 1  # 1 for the first hour past, 2, ...
+            key = f"deadline:{hours}"
+        elif alert.kind == "failed" and alert.task is not None:
+            record = snap.records.get(alert.task)
+            key = f"failed:{alert.task}:{record.failed_at if record else ''}"
+        else:
+            key = f"{alert.kind}:{alert.task}"
+        level = "ALERT" if alert.severity == "error" else "Warning"
+        out.append(
+            Notice(
+                key,
+                alert.kind,
+                COORDINATOR,
+                alert.task,
+                f"{level}: {shown(alert.message)}",
+                shown(alert.message, one_line=False),
+            )
+        )
+    ponr = next_point_of_no_return(snap)
+    if ponr is not None and ponr.point is not None and ponr.point - now <= plan.heads_up:
+        at = clock(ponr.point, zone)
+        out.append(
+            Notice(
+                f"ponr:{ponr.gate}",
+                "ponr",
+                COORDINATOR,
+                ponr.gate,
+                f"Point of no return for {ponr.gate} at {at}",
+                f"The point of no return for gate {ponr.gate} is at {at}, in "
+                f"{format_duration(max(ponr.point - now, 0))}: a NO-GO after it cannot roll "
+                "back before the deadline. No decision has been recorded yet.",
+            )
+        )
+    for nogo in open_no_gos(snap):
+        decided = nogo.decided
+        start_by = (
+            f" Start the rollback by {clock(nogo.start_by, zone)}."
+            if nogo.start_by is not None
+            else ""
+        )
+        out.append(
+            Notice(
+                f"no-go:{nogo.gate}:{decided.seq}",
+                "no-go",
+                COORDINATOR,
+                nogo.gate,
+                f"NO-GO at {nogo.gate}",
+                f"NO-GO at gate {nogo.gate}, decided by {shown(decided.actor)} at "
+                f"{clock(decided.at, zone)}: {shown(nogo.summary())}.{start_by}"
+                + (f"\nReason: {shown(decided.note, one_line=False)}" if decided.note else ""),
+            )
+        )
+    return out

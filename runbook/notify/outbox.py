@@ -1,0 +1,146 @@
+"""One round of notifying: write what is due to the outbox, then send what the outbox holds.
+
+Both halves go through the store's write lock, briefly; sending happens outside it. Each due
+notice becomes one outbox entry per address of its recipient, by key, so a notice computed
+again (by this process a moment later, by a restarted one, by a second one) is not written
+again. An entry is claimed before it is sent and settled after: sent; failed, and tried again
+after a growing pause; or dropped (its address left the runbook, or a team's task started
+before the message could go). A process that dies between sending and settling leaves the
+claim to run out, and the entry is sent again: at least once, never twice otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from runbook.common.errors import RunbookError
+from runbook.notify.addresses import Address
+from runbook.notify.notices import COORDINATOR, due_notices, still_due
+from runbook.weekend.forecast import Snapshot
+from runbook.weekend.outbox import (
+    CLAIM_SECONDS,
+    DROPPED,
+    PENDING,
+    SENT,
+    OutboxEntry,
+    retry_pause,
+)
+
+if TYPE_CHECKING:
+    from runbook.weekend.store import EventStore
+
+# send(url, title, body, secrets=...) -> None when delivered, else why not.
+Sender = Callable[..., "str | None"]
+
+
+@dataclass
+class Round:
+    """What one round did."""
+
+    written: int = 0  # new outbox entries
+    sent: list[OutboxEntry] = field(default_factory=list)
+    failed: list[tuple[OutboxEntry, str]] = field(default_factory=list)
+    dropped: list[tuple[OutboxEntry, str]] = field(default_factory=list)
+
+
+def entries_for(snap: Snapshot, book: Sequence[Address]) -> list[OutboxEntry]:
+    """The outbox entries of every notice due at the snapshot's moment."""
+    recipients = {a.recipient for a in book}
+    teams = {r.removeprefix("team:") for r in recipients if r.startswith("team:")}
+    out = []
+    for notice in due_notices(snap, teams=teams, coordinator=COORDINATOR in recipients):
+        for address in book:
+            if address.recipient != notice.to:
+                continue
+            out.append(
+                OutboxEntry(
+                    key=f"{notice.key}>{address.id}",
+                    notice=notice.key,
+                    kind=notice.kind,
+                    recipient=notice.to,
+                    address=address.id,
+                    task=notice.task,
+                    title=notice.title,
+                    body=notice.body,
+                    created=snap.now,
+                )
+            )
+    return out
+
+
+def notify_round(
+    store: EventStore,
+    snap: Snapshot,
+    book: Sequence[Address],
+    send: Sender,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> Round:
+    """Write what is due at the snapshot's moment, then send every entry due by then."""
+    now = snap.now
+    done = Round()
+    entries = entries_for(snap, book)
+    with store.write():
+        if entries:
+            done.written = store.outbox_add(entries)
+        claimed = store.outbox_claim(now, now + CLAIM_SECONDS)
+    by_id = {a.id: a for a in book}
+    for entry in claimed:
+        address = by_id.get(entry.address)
+        reason: str | None = None
+        if address is None:
+            reason = "its address is no longer in the runbook"
+        elif not still_due(snap, entry.kind, entry.task):
+            reason = f"{entry.task} had started before it could be sent"
+        if reason is not None:
+            _settle(store, entry, state=DROPPED, error=reason)
+            done.dropped.append((entry, reason))
+            continue
+        assert address is not None
+        try:
+            failure = send(
+                address.url(environ), entry.title, entry.body, secrets=address.secrets(environ)
+            )
+        except RunbookError as exc:  # a variable not set: this address fails, not the round
+            failure = exc.message
+        if failure is None:
+            _settle(store, entry, state=SENT, sent=now)
+            done.sent.append(entry)
+        else:
+            attempts = entry.attempts + 1
+            again = replace(
+                entry, attempts=attempts, next_try=now + retry_pause(attempts), error=failure
+            )
+            _settle(
+                store,
+                entry,
+                state=PENDING,
+                attempts=attempts,
+                next_try=again.next_try,
+                error=failure,
+            )
+            done.failed.append((again, failure))
+    return done
+
+
+def _settle(
+    store: EventStore,
+    entry: OutboxEntry,
+    *,
+    state: str,
+    attempts: int | None = None,
+    next_try: int = 0,
+    sent: int | None = None,
+    error: str | None = None,
+) -> None:
+    with store.write():
+        store.outbox_settle(
+            entry.key,
+            state=state,
+            attempts=entry.attempts + (state == SENT) if attempts is None else attempts,
+            next_try=next_try,
+            sent=sent,
+            error=error,
+        )
