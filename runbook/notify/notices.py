@@ -95,23 +95,27 @@ def _team_notices(snap: Snapshot, teams: set[str]) -> list[Notice]:
                 for pred in done:
                     lines.append("  " + _finished(snap, pred))
             lines.append(f"Check in when you start: runbook start {task.id}")
-        elif state.forecast_start > now:
+        else:
             kind = "heads-up"
-            at = clock(state.forecast_start, zone)
-            wait = format_duration(state.forecast_start - now)
+            at = clock(max(state.forecast_start, now), zone)
             title = f"Heads-up: {task.id} at {at}"
-            lines.append(
-                f"{shown(task.title)} ({task.id}) is forecast to be ready at {at}, in {wait}."
-            )
             waiting = [
                 p
                 for p in task.depends_on
                 if p in plan.index and snap.by_id(p).status not in FINISHED
             ]
+            if state.forecast_start > now:
+                wait = format_duration(state.forecast_start - now)
+                lines.append(
+                    f"{shown(task.title)} ({task.id}) is forecast to be ready at {at}, in {wait}."
+                )
+            else:
+                lines.append(
+                    f"{shown(task.title)} ({task.id}) can start as soon as what it waits for "
+                    "is done."
+                )
             if waiting:
                 lines.append("Still waiting for: " + ", ".join(waiting[:6]))
-        else:
-            continue  # ready by its predecessors but held by its not_before: a heads-up came
         lines.append(f"Planned duration {format_duration(task.duration)}.")
         if call:
             lines.append(call)

@@ -7,6 +7,7 @@ apprise knows dozens of services by URL scheme (json://, mailto://, slack://, ms
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 
 
@@ -29,7 +30,7 @@ def send(url: str, title: str, body: str, *, secrets: Sequence[str] = ()) -> str
     import apprise
 
     sender = apprise.Apprise()
-    capture = apprise.LogCapture(level=logging.WARNING, fmt="%(message)s")  # type: ignore[no-untyped-call]
+    capture = apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s %(message)s")  # type: ignore[no-untyped-call]
     with capture as log:
         if not sender.add(url):
             return "apprise does not understand this address"
@@ -37,8 +38,25 @@ def send(url: str, title: str, body: str, *, secrets: Sequence[str] = ()) -> str
             ok = sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT)
         except Exception as exc:  # a plugin's bug fails this address, not the round
             return _masked(f"{type(exc).__name__}: {exc}", (url, *secrets))
-        said = log.getvalue().strip()
+        said = log.getvalue()
     if ok:
         return None
-    reason = said.splitlines()[-1] if said else "apprise could not deliver it"
-    return _masked(reason, (url, *secrets))[:500]
+    return _masked(_reason(said), (url, *secrets))[:300]
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] [^\"')]+")
+
+
+def _reason(log: str) -> str:
+    """Why a delivery failed, from apprise's log: its warnings, and the socket's own words
+    (``[Errno 111] Connection refused``) when it logged them."""
+    lines = log.splitlines()
+    warned = [ln.split(" ", 1)[1] for ln in lines if ln.startswith(("WARNING ", "ERROR "))]
+    reason = "; ".join(dict.fromkeys(warned)) or "apprise could not deliver it"
+    for line in lines:
+        if line.startswith("DEBUG Socket Exception:"):
+            found = _ERRNO.search(line)
+            detail = found.group(0) if found else line.split(":", 1)[1].strip()[:120]
+            reason += f" ({detail.strip()})"
+            break
+    return reason

@@ -1,0 +1,382 @@
+"""`runbook notify`: what is sent to whom, once, through the outbox, to real receivers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from runbook.notify.addresses import addresses
+from runbook.notify.outbox import notify_round
+from runbook.notify.send import send
+from runbook.validation.validate import plan_path
+from runbook.weekend.outbox import CLAIM_SECONDS
+from runbook.weekend.usecases import Weekend
+
+from .builders import friday
+from .conftest import EXAMPLES
+from .receivers import HttpReceiver, start_http_receiver, start_smtp_receiver
+from .weekend_helpers import FakeClock
+
+
+@pytest.fixture
+def receiver():
+    got, server = start_http_receiver()
+    yield got
+    server.shutdown()
+    server.server_close()
+
+
+def notify_block(receiver: HttpReceiver, *, extra_dba: str = "", heads_up: str = "30m") -> str:
+    dba = [receiver.url("dba"), *([extra_dba] if extra_dba else [])]
+    return (
+        "notify:\n"
+        f"  heads_up: {heads_up}\n"
+        "  teams:\n"
+        f"    dba: {json.dumps(dba)}\n"
+        f"    apps: {json.dumps([receiver.url('apps')])}\n"
+        f"  coordinator: {json.dumps([receiver.url('coordinator')])}\n"
+        "gates:\n"
+        "  go-no-go: {rollback: 2h}\n"
+    )
+
+
+@pytest.fixture
+def weekend_file(tmp_path: Path, receiver: HttpReceiver):
+    """The minimal example (freeze 18:00 by pmo, backup 18:15 by dba, the go-no-go gate at
+    19:15, export and import by dba, switch-dns at 01:00 by apps; deadline 06:00) with
+    addresses for dba, apps and mission control on the local receiver."""
+
+    def write(**options: str) -> Path:
+        path = tmp_path / "runbook.yaml"
+        text = (EXAMPLES / "minimal.yaml").read_text(encoding="utf-8")
+        path.write_text(text + "\n" + notify_block(receiver, **options), encoding="utf-8")
+        return path
+
+    return write
+
+
+def at(hhmm: str) -> dict[str, str]:
+    return {"RUNBOOK_NOW": friday(hhmm)}
+
+
+def record(cli, path: Path, kind: str, task: str, hhmm: str, *more: str) -> None:
+    result = cli(kind, task, *more, "-f", path, "--by", "ingrid", env=at(hhmm))
+    assert result.exit_code == 0, result.stderr
+
+
+def notify_at(cli, path: Path, hhmm: str, *more: str, env: dict[str, str] | None = None):
+    return cli("notify", "-f", path, "--once", *more, env={**at(hhmm), **(env or {})})
+
+
+def test_a_team_hears_a_heads_up_within_heads_up_and_you_re_up_when_its_task_is_ready(
+    cli, weekend_file, receiver, state_location
+):
+    path = weekend_file()
+    state = ("--state", state_location) if state_location else ()
+    assert notify_at(cli, path, "17:40", *state).exit_code == 0
+    assert receiver.to("dba") == []  # backup is 35 minutes away: too early
+    assert notify_at(cli, path, "17:50", *state).exit_code == 0
+    [heads_up] = receiver.to("dba")
+    assert heads_up.title == "Heads-up: backup at Fri 18:15"
+    assert "forecast to be ready at Fri 18:15, in 25m" in heads_up.message
+    assert "Still waiting for: freeze" in heads_up.message
+
+    record(cli, path, "start", "freeze", "18:00", *state)
+    record(cli, path, "done", "freeze", "18:10", *state)
+    result = notify_at(cli, path, "18:11", *state)
+    assert result.exit_code == 0, result.stderr
+    assert "You're up: backup" in result.stdout
+    up = receiver.to("dba")[-1]
+    assert up.title == "You're up: backup"
+    assert "Full backup of the intranet database (backup) can start now." in up.message
+    assert "freeze done Fri 18:10 (by ingrid)" in up.message
+    assert "Mission control: Mission control - Ingrid de Vries - +31 20 555 0100" in up.message
+    assert "runbook start backup" in up.message
+
+
+def test_nothing_is_sent_twice_by_a_second_run_or_a_restart(
+    cli, weekend_file, receiver, state_location
+):
+    path = weekend_file()
+    state = ("--state", state_location) if state_location else ()
+    record(cli, path, "start", "freeze", "18:00", *state)
+    record(cli, path, "done", "freeze", "18:10", *state)
+    assert notify_at(cli, path, "18:11", *state).exit_code == 0
+    assert notify_at(cli, path, "18:12", *state).exit_code == 0
+    assert notify_at(cli, path, "18:13", *state).stdout == ""
+    assert receiver.titles("dba") == ["You're up: backup"]
+    # Later work gives new notices, and only those: export follows backup (and the gate)
+    # at 19:15.
+    record(cli, path, "start", "backup", "18:15", *state)
+    assert notify_at(cli, path, "18:40", *state).stdout == ""  # 35 minutes away
+    assert notify_at(cli, path, "18:50", *state).exit_code == 0
+    assert notify_at(cli, path, "18:55", *state).stdout == ""
+    assert receiver.titles("dba") == ["You're up: backup", "Heads-up: export at Fri 19:15"]
+    assert receiver.to("coordinator") == []
+    status = cli("notify", "-f", path, "--status", *state, env=at("18:56"))
+    assert status.exit_code == 0
+    assert status.stdout.startswith("outbox: 2 sent, 0 waiting, 0 dropped")
+
+
+def test_two_senders_at_once_send_each_message_once(tmp_path, weekend_file, receiver, cli):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    env = {**os.environ, **at("18:11")}
+    runbook = [sys.executable, "-m", "runbook", "notify", "-f", str(path), "--once"]
+    procs = [subprocess.Popen(runbook, env=env, stdout=subprocess.PIPE) for _ in range(4)]
+    outputs = [p.communicate(timeout=60)[0].decode() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert receiver.titles("dba") == ["You're up: backup"]
+    assert sum(out.count("You're up: backup") for out in outputs) == 1
+
+
+def test_mission_control_hears_a_failure_an_overrun_and_a_no_go(cli, weekend_file, receiver):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    record(cli, path, "start", "backup", "18:15")
+    record(cli, path, "fail", "backup", "18:40", "--reason", "tape library offline")
+    assert notify_at(cli, path, "18:41").exit_code == 0
+    assert receiver.titles("coordinator") == ["ALERT: backup FAILED: tape library offline"]
+    # A second failure of the same task is news again.
+    record(cli, path, "start", "backup", "18:50")
+    record(cli, path, "fail", "backup", "18:55", "--reason", "tape library offline")
+    assert notify_at(cli, path, "18:56").exit_code == 0
+    assert receiver.titles("coordinator") == ["ALERT: backup FAILED: tape library offline"] * 2
+    record(cli, path, "start", "backup", "19:00")
+    assert notify_at(cli, path, "19:40").exit_code == 0  # 1h10m of a 1h task, failures aside
+    assert receiver.titles("coordinator")[2] == (
+        "Warning: backup has run 1h10m, 10m over its planned 1h"
+    )
+    record(cli, path, "done", "backup", "19:45")
+    record(cli, path, "decide", "go-no-go", "19:50", "no-go", "--note", "backup unreadable")
+    assert notify_at(cli, path, "19:51").exit_code == 0
+    nogo = receiver.to("coordinator")[-1]
+    assert nogo.title == "NO-GO at go-no-go"
+    assert "decided by ingrid at Fri 19:50" in nogo.message
+    assert "Reason: backup unreadable" in nogo.message
+
+
+def test_mission_control_hears_the_point_of_no_return_and_the_deadline(cli, weekend_file, receiver):
+    path = weekend_file()
+    for task, start, done in [("freeze", "18:00", "18:10"), ("backup", "18:15", "19:10")]:
+        record(cli, path, "start", task, start)
+        record(cli, path, "done", task, done)
+    # The gate is waiting for its decision at 03:35; its point of no return is 04:00.
+    result = cli("notify", "-f", path, "--once", env={"RUNBOOK_NOW": "2026-12-05T03:35+01:00"})
+    assert result.exit_code == 0, result.stderr
+    titles = receiver.titles("coordinator")
+    assert "Point of no return for go-no-go at Sat 04:00" in titles
+    deadline = [t for t in titles if "past the deadline" in t]
+    assert len(deadline) == 1 and deadline[0].startswith("ALERT: forecast finish")
+
+
+def test_a_failed_delivery_is_tried_again_after_a_pause_and_then_sent_once(
+    cli, weekend_file, receiver
+):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    receiver.failing = True
+    result = notify_at(cli, path, "18:11")
+    assert result.exit_code == 1
+    assert "not sent to notify.teams.dba[0]" in result.stderr
+    assert "next try in 30s" in result.stderr
+    status = cli("notify", "-f", path, "--status", env=at("18:11"))
+    assert "1 failing" in status.stdout
+    assert "FAILING  dba" in status.stdout and "tried 1x" in status.stdout
+    receiver.failing = False
+    assert notify_at(cli, path, "18:11").stdout == ""  # too soon: the pause is 30 s
+    assert receiver.to("dba") == []
+    result = cli("notify", "-f", path, "--once", env={"RUNBOOK_NOW": friday("18:11:45")})
+    assert result.exit_code == 0, result.stderr
+    assert receiver.titles("dba") == ["You're up: backup"]
+    assert notify_at(cli, path, "18:20").exit_code == 0
+    assert receiver.titles("dba") == ["You're up: backup"]
+    assert "0 waiting" in cli("notify", "-f", path, "--status", env=at("18:20")).stdout
+
+
+def test_a_team_s_message_is_dropped_once_its_task_started(cli, weekend_file, receiver):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    receiver.failing = True
+    assert notify_at(cli, path, "18:11").exit_code == 1
+    receiver.failing = False
+    record(cli, path, "start", "backup", "18:12")
+    result = notify_at(cli, path, "18:13")
+    assert "dropped  dba" in result.stdout and "backup had started" in result.stdout
+    assert receiver.to("dba") == []
+
+
+def test_nothing_is_sent_for_a_replay_before_the_newest_event(cli, weekend_file, receiver):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    result = notify_at(cli, path, "17:50")
+    assert result.exit_code == 1
+    assert "before the newest recorded event (Fri 18:10)" in result.stderr
+    assert receiver.posts == []
+
+
+def test_an_address_takes_its_secret_from_the_environment(cli, weekend_file, receiver):
+    path = weekend_file(extra_dba=f"json://127.0.0.1:{receiver.port}/${{DBA_TOKEN}}")
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    missing = notify_at(cli, path, "18:11")
+    assert missing.exit_code == 1
+    assert "notify.teams.dba[1]: the environment variable DBA_TOKEN is not set" in missing.stderr
+    assert receiver.posts == []  # nothing at all went out
+    sent = notify_at(cli, path, "18:11", env={"DBA_TOKEN": "s3cr3t-token"})
+    assert sent.exit_code == 0, sent.stderr
+    assert receiver.titles("s3cr3t-token") == ["You're up: backup"]
+    assert "sent     dba #2" in sent.stdout
+    assert b"s3cr3t-token" not in path.with_suffix(".state.db").read_bytes()
+
+
+def test_an_e_mail_reaches_a_real_smtp_server(cli, tmp_path, weekend_file, receiver):
+    mails, controller = start_smtp_receiver()
+    try:
+        mailto = (
+            f"mailto://127.0.0.1:{controller.port}?from=runbook@example.org"
+            "&to=dba-oncall@example.org&mode=insecure"
+        )
+        path = weekend_file(extra_dba=mailto)
+        record(cli, path, "start", "freeze", "18:00")
+        record(cli, path, "done", "freeze", "18:10")
+        result = notify_at(cli, path, "18:11")
+        assert result.exit_code == 0, result.stderr
+    finally:
+        controller.stop()
+    [mail] = mails
+    assert mail.recipients == ["dba-oncall@example.org"]
+    assert mail.subject == "You're up: backup"
+    assert "freeze done Fri 18:10 (by ingrid)" in mail.text
+
+
+def test_a_sender_that_died_while_sending_leaves_the_message_to_be_sent_again(
+    tmp_path, weekend_file, receiver, cli
+):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    book = addresses(plan_path(path).loaded.runbook)  # type: ignore[arg-type]
+    clock = FakeClock(friday("18:11"))
+    with Weekend.open(path, clock=clock, create=True) as weekend:
+        assert weekend.store is not None
+        snap = weekend.snapshot()
+        # The first sender claims the message, then dies before sending it.
+        from runbook.notify.outbox import entries_for
+
+        with weekend.store.write():
+            weekend.store.outbox_add(entries_for(snap, book))
+            claimed = weekend.store.outbox_claim(snap.now, snap.now + CLAIM_SECONDS)
+        assert [e.title for e in claimed] == ["You're up: backup"]
+        # Another sender leaves it while the claim holds ...
+        assert notify_round(weekend.store, snap, book, send).sent == []
+        # ... and sends it once the claim ran out.
+        clock.advance(seconds=CLAIM_SECONDS)
+        done = notify_round(weekend.store, weekend.snapshot(), book, send)
+    assert [e.title for e in done.sent] == ["You're up: backup"]
+    assert receiver.titles("dba") == ["You're up: backup"]
+
+
+def test_a_hostile_title_is_sent_as_data(cli, tmp_path, receiver):
+    text = (EXAMPLES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "title: Full backup of the intranet database",
+        'title: "[bold red]Backup[/] \\e[2J\\u202e"',
+    )
+    path = tmp_path / "runbook.yaml"
+    path.write_text(text + "\n" + notify_block(receiver), encoding="utf-8")
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    result = notify_at(cli, path, "18:11")
+    assert result.exit_code == 0, result.stderr
+    [up] = receiver.to("dba")
+    assert "[bold red]Backup[/]" in up.message
+    assert "\x1b" not in up.message and "\u202e" not in up.message
+    assert "\x1b" not in result.stdout
+
+
+def test_unknown_team_and_bad_address_are_located_errors(cli, write_runbook):
+    path = write_runbook(
+        """
+        name: n
+        start: 2026-12-04T06:00
+        teams: {dba: {name: DBA}}
+        notify:
+          teams:
+            dbb: ["json://127.0.0.1/x"]
+            dba: ["json://${1BAD}/x"]
+          coordinator: ["not an address"]
+        tasks:
+          - {id: a, title: A, team: dba, duration: 1h}
+        """
+    )
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert "runbook.yaml:6:10: error: notify.teams names unknown team 'dbb'" in result.stderr
+    assert "(did you mean 'dba'?)" in result.stderr
+    assert "runbook.yaml:7:11: error: an address has a '${'" in result.stderr
+    assert "runbook.yaml:8:17: error: 'not an address' is not a notification address" in (
+        result.stderr
+    )
+
+
+def test_a_runbook_without_addresses_is_told_so(cli, tmp_path):
+    path = tmp_path / "runbook.yaml"
+    shutil.copy(EXAMPLES / "minimal.yaml", path)
+    result = cli("notify", "-f", path, "--once", env=at("18:00"))
+    assert result.exit_code == 1
+    assert "names no addresses: nothing to send" in result.stderr
+
+
+def test_following_the_log_sends_you_re_up_after_a_check_in_from_elsewhere(
+    weekend_file, receiver, cli
+):
+    # A weekend that started half an hour ago by the real clock: the follower runs on it.
+    began = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    path = weekend_file()
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("start: 2026-12-04T18:00", f"start: {began.isoformat()}")
+    text = text.replace(
+        "deadline: 2026-12-05T06:00", f"deadline: {(began + timedelta(hours=12)).isoformat()}"
+    )
+    path.write_text(text, encoding="utf-8")
+    real = {"RUNBOOK_NOW": ""}
+    assert cli("start", "freeze", "-f", path, "--by", "ingrid", env=real).exit_code == 0
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("RUNBOOK_NOW", None)
+    follower = subprocess.Popen(
+        [sys.executable, "-m", "runbook", "notify", "-f", str(path)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(3)
+        assert follower.poll() is None
+        [heads_up] = receiver.titles("dba")  # backup is 15 minutes after freeze's start
+        assert heads_up.startswith("Heads-up: backup at ")
+        assert cli("done", "freeze", "-f", path, "--by", "ingrid", env=real).exit_code == 0
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and "You're up: backup" not in receiver.titles("dba"):
+            time.sleep(0.2)
+        assert receiver.titles("dba") == [heads_up, "You're up: backup"]
+    finally:
+        follower.send_signal(signal.SIGINT)
+        out, err = follower.communicate(timeout=20)
+    assert follower.returncode == 0, err.decode()
+    assert "stopped" in err.decode()
+    assert "You're up: backup" in out.decode()
