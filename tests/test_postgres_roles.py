@@ -384,3 +384,31 @@ def test_a_team_member_refused_by_the_rules_is_not_told_to_force(weekend):
     mc = weekend.login("mc", "--coordinator")
     result = weekend.run(mc, "start", "import")
     assert "add --force to record it anyway" in " ".join(result.stderr.split())
+
+
+def test_notifications_are_sent_by_mission_control_and_a_team_member_is_refused_plainly(
+    weekend, tmp_path
+):
+    from .receivers import start_http_receiver
+
+    receiver, server = start_http_receiver()
+    try:
+        text = weekend.runbook.read_text(encoding="utf-8")
+        weekend.runbook.write_text(
+            text + f"\nnotify:\n  coordinator: [{receiver.url('mc')}]\n"
+            f"  teams: {{dba: [{receiver.url('dba')}]}}\n",
+            encoding="utf-8",
+        )
+        sanne = weekend.login("sanne", "--team", "dba")
+        said = weekend.refused(sanne, "notify", "--once")
+        assert "may not change this weekend's stored plans, settings or notification outbox" in (
+            said
+        )
+        assert receiver.posts == []
+        mc = weekend.login("mc", "--coordinator")
+        weekend.ok("notify", "--once", state=mc)
+        assert receiver.posts, "mission control's notifier sent nothing"
+        assert "0 waiting" in weekend.ok("notify", "--status", state=sanne)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -251,8 +251,8 @@ def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tup
         control += f" (role {who.coordinator_role})"
     if event is None:
         return (
-            f"{login} may not change this weekend's stored plans or settings: that needs "
-            f"{MISSION_CONTROL}",
+            f"{login} may not change this weekend's stored plans, settings or notification "
+            f"outbox: that needs {MISSION_CONTROL}",
             control,
         )
     kind, task = str(event.kind), event.task
