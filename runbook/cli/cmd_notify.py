@@ -13,6 +13,7 @@ from runbook.cli.common import FileOption, NowOption, StateOption, command, runb
 if TYPE_CHECKING:
     from runbook.notify.addresses import Address
     from runbook.notify.outbox import Round
+    from runbook.weekend.live import Live
     from runbook.weekend.outbox import OutboxEntry
     from runbook.weekend.usecases import Weekend
 
@@ -125,13 +126,12 @@ def _checked_addresses(runbook: object, source: str) -> list[Address]:
     return book
 
 
-def _round(weekend: Weekend, live: object, book: list[Address]) -> int:
+def _round(weekend: Weekend, live: Live, book: list[Address]) -> int:
     """One round at the clock's moment, said line by line; how many deliveries failed."""
     from runbook.notify.outbox import notify_round
     from runbook.notify.send import send
-    from runbook.weekend.live import Live
 
-    assert isinstance(live, Live) and weekend.store is not None
+    assert weekend.store is not None
     done = notify_round(weekend.store, live.snapshot(), book, send)
     _say(done, weekend, book)
     return len(done.failed)
@@ -165,21 +165,29 @@ def _to(entry: OutboxEntry, where: dict[str, str] | None = None) -> str:
     return who.ljust(16)
 
 
-def _follow(weekend: Weekend, live: object, book: list[Address]) -> None:
+def _follow(weekend: Weekend, live: Live, book: list[Address]) -> None:
     """Rounds as the log changes, and every ``ROUND`` seconds for what time brings."""
-    from runbook.weekend.live import Live
+    from runbook.common.errors import StateError
 
-    assert isinstance(live, Live)
-    _round(weekend, live, book)
-    last = time.monotonic()
+    last = -float(ROUND)
+    trouble: str | None = None
     while True:
-        time.sleep(POLL)
         change = live.refresh()
         if change.runbook_changed:
             book = _reloaded(weekend, book)
         if change or time.monotonic() - last >= ROUND:
-            _round(weekend, live, book)
             last = time.monotonic()
+            try:
+                _round(weekend, live, book)
+            except StateError as exc:  # the database went away: keep following, say it once
+                if exc.message != trouble:
+                    output.warning(f"{exc.message}; trying again every {ROUND}s")
+                trouble = exc.message
+            else:
+                if trouble is not None:
+                    output.info("the state answers again; sending")
+                trouble = None
+        time.sleep(POLL)
 
 
 def _reloaded(weekend: Weekend, book: list[Address]) -> list[Address]:

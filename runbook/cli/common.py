@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -72,10 +73,25 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
                 output.error(exc.message, exc.hint)
                 raise typer.Exit(exc.exit_code) from None
 
+        if "help" not in kwargs and fn.__doc__:
+            kwargs["help"] = _unwrapped(fn.__doc__)
         (group or app).command(*args, cls=_Command, **kwargs)(wrapper)
         return fn
 
     return decorator
+
+
+def _unwrapped(doc: str) -> str:
+    """A docstring's paragraphs each on one line, for the terminal to wrap at its width:
+    Typer (0.20 and later) keeps the source's line breaks after the first paragraph. A
+    paragraph whose lines are a list or indented stays as written."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(
+        p
+        if any(line[:1] in ("-", "*", " ") for line in p.splitlines()[1:])
+        else p.replace("\n", " ")
+        for p in paragraphs
+    )
 
 
 FileOption = Annotated[
