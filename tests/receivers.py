@@ -48,8 +48,9 @@ class HttpReceiver:
         return [p.title for p in self.to(path)]
 
 
-def start_http_receiver() -> tuple[HttpReceiver, ThreadingHTTPServer]:
-    """An HTTP receiver on a free loopback port, serving in a thread."""
+def start_http_receiver(port: int = 0) -> tuple[HttpReceiver, ThreadingHTTPServer]:
+    """An HTTP receiver on ``port`` (a free one by default) of the loopback address,
+    serving in a thread."""
     receiver = HttpReceiver()
 
     class Handler(BaseHTTPRequestHandler):
@@ -70,7 +71,7 @@ def start_http_receiver() -> tuple[HttpReceiver, ThreadingHTTPServer]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     receiver.port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return receiver, server

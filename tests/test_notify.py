@@ -23,7 +23,7 @@ from runbook.weekend.usecases import Weekend
 
 from .builders import friday
 from .conftest import EXAMPLES
-from .receivers import HttpReceiver, start_http_receiver, start_smtp_receiver
+from .receivers import HttpReceiver, free_port, start_http_receiver, start_smtp_receiver
 from .weekend_helpers import FakeClock
 
 
@@ -204,6 +204,28 @@ def test_a_failed_delivery_is_tried_again_after_a_pause_and_then_sent_once(
     assert notify_at(cli, path, "18:20").exit_code == 0
     assert receiver.titles("dba") == ["You're up: backup"]
     assert "0 waiting" in cli("notify", "-f", path, "--status", env=at("18:20")).stdout
+
+
+def test_the_status_names_the_failing_address_and_a_retry_says_what_holds_now(
+    cli, weekend_file, receiver
+):
+    port = free_port()  # nothing listens there until the second receiver starts
+    path = weekend_file(extra_dba=f"json://127.0.0.1:{port}/dba-pager")
+    assert notify_at(cli, path, "17:50").exit_code == 1
+    assert receiver.titles("dba") == ["Heads-up: backup at Fri 18:15"]
+    status = cli("notify", "-f", path, "--status", env=at("17:51")).stdout
+    assert "outbox: 1 sent, 1 waiting (1 failing), 0 dropped" in status
+    assert "FAILING  dba #2" in status and "Connection refused" in status
+    pager, server = start_http_receiver(port)
+    try:
+        assert notify_at(cli, path, "18:00").exit_code == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    [late] = pager.to("dba-pager")
+    assert late.title == "Heads-up: backup at Fri 18:15"
+    assert "in 15m" in late.message  # not the first try's "in 25m"
+    assert receiver.titles("dba") == ["Heads-up: backup at Fri 18:15"]
 
 
 def test_a_team_s_message_is_dropped_once_its_task_started(cli, weekend_file, receiver):

@@ -204,6 +204,21 @@ def _reloaded(weekend: Weekend, book: list[Address]) -> list[Address]:
         return book
 
 
+def _where(weekend: Weekend) -> dict[str, str]:
+    """Each address id's place in the runbook (``notify.teams.dba[1]``); {} while the
+    runbook is not valid (the status still shows who each message is for)."""
+    from runbook.common.errors import RunbookError
+    from runbook.notify.addresses import addresses
+    from runbook.validation.validate import plan_path
+
+    try:
+        checked = plan_path(weekend.runbook_path)
+    except RunbookError:
+        return {}
+    assert checked.loaded.runbook is not None
+    return {a.id: a.where for a in addresses(checked.loaded.runbook)}
+
+
 def _show_status(weekend: Weekend) -> None:
     """The outbox at a glance, then every entry still failing."""
     from runbook.common.text import shown
@@ -211,6 +226,7 @@ def _show_status(weekend: Weekend) -> None:
     from runbook.weekend.outbox import summary
 
     entries = weekend.store.outbox() if weekend.store is not None else []
+    where = _where(weekend)
     seen = summary(entries)
     zone = weekend.plan.zone
     failing = len(seen.failing)
@@ -221,13 +237,13 @@ def _show_status(weekend: Weekend) -> None:
     )
     for entry in seen.failing:
         output.echo(
-            f"FAILING  {_to(entry)}  {shown(entry.title)}\n"
+            f"FAILING  {_to(entry, where)}  {shown(entry.title)}\n"
             f"         tried {entry.attempts}x, last: {shown(entry.error)}; "
             f"next try {clock(entry.next_try, zone)}"
         )
     waiting = [e for e in entries if e.state == "pending" and not e.failing]
     for entry in waiting:
-        output.echo(f"waiting  {_to(entry)}  {shown(entry.title)}")
+        output.echo(f"waiting  {_to(entry, where)}  {shown(entry.title)}")
     for entry in [e for e in entries if e.state == "sent"][-10:]:
         when = clock(entry.sent, zone) if entry.sent is not None else "?"
-        output.echo(f"sent     {_to(entry)}  {shown(entry.title)}  ({when})")
+        output.echo(f"sent     {_to(entry, where)}  {shown(entry.title)}  ({when})")

@@ -87,6 +87,7 @@ def notify_round(
             done.written = store.outbox_add(entries)
         claimed = store.outbox_claim(now, now + CLAIM_SECONDS)
     by_id = {a.id: a for a in book}
+    current = {e.key: e for e in entries}
     for entry in claimed:
         address = by_id.get(entry.address)
         reason: str | None = None
@@ -99,9 +100,11 @@ def notify_round(
             done.dropped.append((entry, reason))
             continue
         assert address is not None
+        # A message tried again says what holds now ("in 10m", not the first try's "in 30m").
+        said = current.get(entry.key, entry)
         try:
             failure = send(
-                address.url(environ), entry.title, entry.body, secrets=address.secrets(environ)
+                address.url(environ), said.title, said.body, secrets=address.secrets(environ)
             )
         except RunbookError as exc:  # a variable not set: this address fails, not the round
             failure = exc.message

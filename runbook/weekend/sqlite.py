@@ -162,11 +162,14 @@ def _identify(db: sqlite3.Connection, path: Path) -> int:
     # One statement, so one read transaction: another process may be creating the schema
     # right now, and reads taken apart could see "no application id" before its commit and
     # "tables" after it, and take our own new file for something else's database.
-    app_id, version, tables = db.execute(
-        "SELECT (SELECT application_id FROM pragma_application_id),"
-        " (SELECT user_version FROM pragma_user_version),"
-        " (SELECT count(*) FROM sqlite_master)"
-    ).fetchone()
+    try:
+        app_id, version, tables = db.execute(
+            "SELECT (SELECT application_id FROM pragma_application_id),"
+            " (SELECT user_version FROM pragma_user_version),"
+            " (SELECT count(*) FROM sqlite_master)"
+        ).fetchone()
+    except UnicodeDecodeError:  # SQLite's message quotes a damaged schema's bytes
+        raise sqlite3.DatabaseError("malformed database schema (not valid UTF-8)") from None
     # An empty database is new (perhaps being created by another process right now); one
     # with tables of its own, or another application's id, belongs to something else.
     if app_id != APPLICATION_ID and (tables or app_id != 0):
@@ -222,7 +225,7 @@ def _has_our_tables(db: sqlite3.Connection) -> bool:
     return {"meta", "events", "plans"} <= names
 
 
-def _not_a_database(path: Path, exc: sqlite3.DatabaseError) -> StateError | None:
+def _not_a_database(path: Path, exc: Exception) -> StateError | None:
     """The refusal for a file SQLite says is not a database; None for any other error."""
     if "not a database" in str(exc):
         return StateError(
@@ -304,7 +307,7 @@ def _identify_readonly(path: Path, target: str) -> None:
         return  # the real open says what is wrong
     try:
         _identify(db, path)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         refusal = _not_a_database(path, exc)
         if refusal is not None:
             raise refusal from None
@@ -412,7 +415,8 @@ class SQLiteStore:
                 raise StateError(f"{target}: cannot open the state file ({exc})") from None
             try:
                 db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlite3.DatabaseError as exc:
+            # A damaged schema text can make even SQLite's error message undecodable.
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
                 db.close()
                 if number + 1 < len(attempts) and not _corrupt(exc):
                     continue  # e.g. no -shm and none can be created: look immutably
@@ -467,7 +471,7 @@ class SQLiteStore:
         """The refusal for a damaged file: what SQLite's quick check says, and what to do."""
         self.damaged = True
         if isinstance(exc, UnicodeDecodeError) or "decode" in str(exc):
-            what = "an event holds text that is not valid UTF-8"
+            what = "a stored text (an event, or the file's own schema) is not valid UTF-8"
         elif isinstance(exc, ValueError) and str(exc).startswith("event "):
             what = str(exc)
         elif isinstance(exc, ValueError):
@@ -493,6 +497,8 @@ class SQLiteStore:
             rows = self.db.execute("PRAGMA quick_check(10)").fetchall()
         except sqlite3.Error as exc:
             return [str(exc)]
+        except UnicodeDecodeError:  # SQLite's own message quotes the damaged bytes
+            return ["the database schema is damaged"]
         found = [str(r[0]) for r in rows]
         return [] if found == ["ok"] else found
 
