@@ -114,6 +114,29 @@ def test_a_hostile_reason_is_shown_not_obeyed_and_cut_short():
     assert len(line.detail) < 100
 
 
+APPRISE_SAYS = "A Connection error occurred sending JSON notification to 127.0.0.1."
+
+
+def test_on_a_narrow_screen_the_reason_is_cut_so_the_command_stays_in_sight():
+    line = failing_notifications([failed("up:a", error=APPRISE_SAYS)])
+    assert line is not None
+    headline, detail, command = line.line_within(76)
+    assert len(f"{headline}: {detail} — {command}") <= 76
+    assert detail.startswith("dba (A Connection error") and detail.endswith("…)")
+    assert command == "runbook notify --status"
+    assert line.line_within(200)[1] == f"dba ({APPRISE_SAYS})"
+
+
+def test_several_reasons_share_the_room():
+    line = failing_notifications(
+        [failed("up:a", error=APPRISE_SAYS), failed("ponr:g", "coordinator", error="x" * 60)]
+    )
+    assert line is not None
+    headline, detail, command = line.line_within(100)
+    assert len(f"{headline}: {detail} — {command}") <= 100
+    assert detail == "dba (A Connectio…), coordinator (xxxxxxxxxxx…)"
+
+
 # -- the live poll ----------------------------------------------------------------------
 
 
@@ -201,6 +224,16 @@ async def test_a_failing_notification_shows_at_80_by_24_until_it_is_sent(saturda
         settle_as_sent(state, "up:dba-rowcount-ehr")
         await until(pilot, lambda: "notification" not in screen_text(app))
         assert not banner.display
+
+
+async def test_at_80_columns_a_long_reason_is_cut_and_the_command_stays_in_sight(saturday):
+    app, state = saturday
+    async with app.run_test(size=(80, 24)) as pilot:
+        write_failing(state, "up:dba-rowcount-ehr", error=APPRISE_SAYS)
+        await until(pilot, lambda: "notification failing" in screen_text(app))
+        (shown_line,) = [x for x in screen_text(app).splitlines() if "failing" in x]
+        assert "1 notification failing: dba (A Connection error" in shown_line
+        assert shown_line.rstrip().endswith("…) — runbook notify --status")
 
 
 async def test_a_hostile_failure_reason_is_shown_as_text_not_markup(saturday):

@@ -99,13 +99,23 @@ class OutboxBanner(Static):
 
     def watch_failing(self, failing: FailingNotifications | None) -> None:
         self.display = failing is not None
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        failing = self.failing
         if failing is None:
             return
+        # The reasons are cut to the width, so the command that shows them stays in sight.
+        width = (self.content_size.width or self.app.size.width - 2) - 2
+        headline, detail, command = failing.line_within(width)
         text = Text()
         text.append("✉ ", style="bold red")
-        text.append(failing.headline, style="bold")
-        text.append(f": {failing.detail}")
-        text.append(f" — {failing.command}", style="italic")
+        text.append(headline, style="bold")
+        text.append(f": {detail}")
+        text.append(f" — {command}", style="italic")
         self.update(text)
 
 

@@ -15,6 +15,7 @@ from runbook.weekend.outbox import OutboxEntry, summary
 
 STATUS_COMMAND = "runbook notify --status"
 REASON_LIMIT = 80  # characters of a failure's reason in the line (the command shows it all)
+MIN_REASON = 12  # a reason is never cut shorter than this to make room
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +36,25 @@ class FailingNotifications:
     def detail(self) -> str:
         """``dba (Connection refused)``; one reason for all when they share it
         (``dba, coordinator (Connection refused)``)."""
-        reasons = {reason for _, reason in self.recipients}
+        return self.detail_within(None)
+
+    def detail_within(self, room: int | None) -> str:
+        """The detail in ``room`` characters where it can be: the reasons cut short first
+        (the command that shows them whole must stay in sight on an 80-column screen)."""
+        reasons = list(dict.fromkeys(reason for _, reason in self.recipients))
         if len(reasons) == 1:
             names = ", ".join(who for who, _ in self.recipients)
-            return f"{names} ({reasons.pop()})"
-        return ", ".join(f"{who} ({reason})" for who, reason in self.recipients)
+            free = None if room is None else room - len(names) - 3
+            return f"{names} ({_cut(reasons[0], free)})"
+        names_len = sum(len(who) + 5 for who, _ in self.recipients)
+        each = None if room is None else (room - names_len) // len(self.recipients)
+        return ", ".join(f"{who} ({_cut(reason, each)})" for who, reason in self.recipients)
+
+    def line_within(self, width: int) -> tuple[str, str, str]:
+        """The line's three parts, headline, detail and command, to be written
+        ``headline: detail — command`` in ``width`` characters where it can be."""
+        room = width - len(self.headline) - len(": ") - len(" — ") - len(self.command)
+        return self.headline, self.detail_within(room), self.command
 
     @property
     def text(self) -> str:
@@ -67,7 +82,11 @@ def failing_notifications(entries: Sequence[OutboxEntry]) -> FailingNotification
 
 
 def _reason(error: str | None) -> str:
-    text = shown(error) or "no reason given"
-    if len(text) > REASON_LIMIT:
-        text = text[: REASON_LIMIT - 1] + "…"
-    return text
+    return _cut(shown(error) or "no reason given", REASON_LIMIT)
+
+
+def _cut(text: str, room: int | None) -> str:
+    """``text`` in ``room`` characters, cut with an ellipsis (at least its first few)."""
+    if room is None or len(text) <= room:
+        return text
+    return text[: max(room, MIN_REASON) - 1] + "…"
