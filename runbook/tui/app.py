@@ -25,6 +25,7 @@ from runbook.tui.widgets import (
     Figures,
     Identity,
     NoGoBanner,
+    OutboxBanner,
     SidePanels,
     Summary,
     TaskList,
@@ -39,6 +40,7 @@ from runbook.weekend.live import Live
 from runbook.weekend.replan import GRAMMAR
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import verdict
+from runbook.weekend.views.notifications import failing_notifications
 from runbook.weekend.views.whatif import what_if_view
 
 
@@ -89,6 +91,7 @@ class MissionControl(DataApp):
             yield Summary(id="summary")
         yield NoGoBanner(id="nogo")
         yield AlertBanner(id="alerts")
+        yield OutboxBanner(id="outbox")
         with TabbedContent(initial="tasks", id="tabs"):
             with TabPane("Tasks [1]", id="tasks"), Horizontal(id="main"):
                 yield TaskList(id="left")
@@ -102,6 +105,7 @@ class MissionControl(DataApp):
     def on_mount(self) -> None:
         self.title = shown(self.weekend.plan.name)
         self.update_all()
+        self._show_outbox()
         for notice in self.weekend.notices:
             self.notify(notice, severity="warning", timeout=10)
         self.query_one(TaskTable).focus()
@@ -119,6 +123,7 @@ class MissionControl(DataApp):
             self.notify(exc.message, severity="error", timeout=30)
             return
         self._show_link()
+        self._show_outbox()
         if change:
             if change.runbook_changed:
                 self.title = shown(self.weekend.plan.name)
@@ -136,6 +141,17 @@ class MissionControl(DataApp):
             self.notify(link.reason + " — retrying", severity="error", timeout=10)
         identity.link = link
         self.query_one(Summary).link = link
+
+    def _show_outbox(self) -> None:
+        """Notifications that keep failing, under the alerts: the outbox is read again only
+        when the store changed, or every few seconds (``Live.outbox``)."""
+        try:
+            entries = self.live.outbox()
+        except RunbookError as exc:  # the state file was damaged meanwhile: poll says so
+            self.log.warning(exc.message)
+            return
+        if entries is not None:
+            self.query_one(OutboxBanner).failing = failing_notifications(entries)
 
     def on_snapshot_changed(self, message: SnapshotChanged) -> None:
         if self.is_running:

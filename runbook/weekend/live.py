@@ -10,6 +10,10 @@ no round trip either. When the connection is lost, ``link`` says since when (the
 it, the data stays); the store connects again beside the screen, with a growing pause
 between tries, and the events recorded meanwhile are read by sequence number.
 
+The notification outbox is read again only when the store's change token moved (SQLite's
+``data_version`` moves with an outbox write too) or every ``OUTBOX_LOOK`` seconds (a state
+server announces events, not outbox writes).
+
 In a replay (``--now``) an event recorded for a moment after the clock's time is held back,
 as ``Weekend.events`` leaves it out; it is folded in once the clock reaches it.
 """
@@ -30,6 +34,7 @@ from runbook.weekend.forecast import Snapshot, TaskRecord, fold
 from runbook.weekend.usecases import Weekend
 
 if TYPE_CHECKING:
+    from runbook.weekend.outbox import OutboxEntry
     from runbook.weekend.store import EventStore
 
 
@@ -44,6 +49,8 @@ class Change:
         return bool(self.events) or self.runbook_changed
 
 
+# Seconds between looks at the outbox when the change token did not move.
+OUTBOX_LOOK = 10.0
 # Pauses between reconnection tries, in seconds: the first at once, then growing, at most 5.
 RETRY_PAUSES = (0.0, 0.5, 1.0, 2.0, 4.0, 5.0)
 
@@ -97,6 +104,8 @@ class Live:
         self.generation = 0  # goes up when the events in force are folded again from scratch
         self.last_seq = 0
         self._change_token: object = None
+        self._outbox_token: object = object()  # the change token at the last look: none yet
+        self._outbox_at = 0.0  # when (monotonic) to look at the outbox again regardless
         self._runbook_stat = self._stat()
         self.refresh(force=True)
 
@@ -151,6 +160,23 @@ class Live:
             change.events.append(event)
         self.weekend.note_later_events(len(self.held), now)
         return change
+
+    def outbox(self) -> list[OutboxEntry] | None:
+        """The notification outbox when it may have changed since the last call, else None
+        (nothing to read yet, or the connection is lost; [] where it may not be read)."""
+        store = self.weekend.store
+        if store is None or not self.link.connected:
+            return None
+        moment = self._monotonic()
+        if self._outbox_token == self._change_token and moment < self._outbox_at:
+            return None
+        try:
+            entries = store.outbox()
+        except ConnectionLost as exc:
+            self._lose(exc)
+            return None
+        self._outbox_token, self._outbox_at = self._change_token, moment + OUTBOX_LOOK
+        return entries
 
     def _lose(self, exc: ConnectionLost) -> None:
         """The connection broke: say so from now (once), and try again at once."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runbook.tui.widgets.banners import AlertBanner, FilterLine, NoGoBanner
+from runbook.tui.widgets.banners import AlertBanner, FilterLine, NoGoBanner, OutboxBanner
 from runbook.tui.widgets.event_log import EventLog
 from runbook.tui.widgets.header import Figures, Identity, Summary, VerdictBox
 from runbook.tui.widgets.panels import (
@@ -26,6 +26,7 @@ __all__ = [
     "Identity",
     "LatePanel",
     "NoGoBanner",
+    "OutboxBanner",
     "Panel",
     "ProgressPanel",
     "ReadyPanel",

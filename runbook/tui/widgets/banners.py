@@ -1,4 +1,5 @@
-"""Banners under the header: an open NO-GO, the alerts, and the table's filter."""
+"""Banners under the header: an open NO-GO, the alerts, failing notifications, and the
+table's filter."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from runbook.format.durations import clock, format_duration
 from runbook.weekend.alerts import Alert
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.views import open_no_gos
+from runbook.weekend.views.notifications import FailingNotifications
 
 ALERT_LINES = 3  # the banner lists this many alerts, then how many more
 TOASTS = 3  # new alerts shown as pop-ups at once
@@ -87,6 +89,33 @@ class AlertBanner(Static):
             text.append(shown(alert.message))
         if len(current) > ALERT_LINES:
             text.append(f"   … and {len(current) - ALERT_LINES} more alerts", style="dim")
+        self.update(text)
+
+
+class OutboxBanner(Static):
+    """Notifications that keep failing, in one line (``runbook notify --status`` lists them)."""
+
+    failing: reactive[FailingNotifications | None] = reactive(None)
+
+    def watch_failing(self, failing: FailingNotifications | None) -> None:
+        self.display = failing is not None
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        failing = self.failing
+        if failing is None:
+            return
+        # The reasons are cut to the width, so the command that shows them stays in sight.
+        width = (self.content_size.width or self.app.size.width - 2) - 2
+        headline, detail, command = failing.line_within(width)
+        text = Text()
+        text.append("✉ ", style="bold red")
+        text.append(headline, style="bold")
+        text.append(f": {detail}")
+        text.append(f" — {command}", style="italic")
         self.update(text)
 
 
