@@ -55,8 +55,10 @@ def _reason(log: str) -> str:
     reason = "; ".join(dict.fromkeys(warned)) or "apprise could not deliver it"
     for line in lines:
         if line.startswith("DEBUG Socket Exception:"):
+            # The socket's words first: a screen that cuts the line keeps what matters.
             found = _ERRNO.search(line)
-            detail = found.group(0) if found else line.split(":", 1)[1].strip()[:120]
-            reason += f" ({detail.strip()})"
-            break
+            if found:
+                number, words = found.group(0)[len("[Errno ") :].split("] ", 1)
+                return f"{words.strip()} (errno {number}): {reason}"
+            return f"{line.split(':', 1)[1].strip()[:120]}: {reason}"
     return reason
