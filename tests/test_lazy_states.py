@@ -1,7 +1,7 @@
 """The snapshot builds a task's state only when it is read: on random runbooks and logs, the
-states, the remaining critical path, the tasks to pull forward and every view's picks are
-those of the eager rule, as it was written before (each task's state built in one pass, the
-slack taken over each task's successors)."""
+forward pass, the states, the remaining critical path, the tasks to pull forward and every
+view's picks are those of the rule as it was written before (each task looked up the same
+way, each task's state built in one pass, the slack taken over each task's successors)."""
 
 from __future__ import annotations
 
@@ -102,11 +102,48 @@ def _random_log(rng: random.Random, ids: list[str], length: int) -> list[Event]:
 # --- The rule as it was written before the states were built lazily ---------------------
 
 
+def _eager_forward(plan: Plan, records: dict[str, TaskRecord], now: int):
+    ids, durations = plan.column("id"), plan.column("duration")
+    preds_of, not_before = plan.column("preds"), plan.column("not_before")
+    n = len(ids)
+    starts, finishes, statuses = [0] * n, [0] * n, [Status.PENDING] * n
+    empty = TaskRecord()
+    for v in plan.order:
+        record = records.get(ids[v], empty)
+        state = record.state
+        if state == Status.DONE:
+            start, finish = record.actual_start or now, record.actual_finish or now
+        elif state in UNDER_WAY:
+            start = record.actual_start if record.actual_start is not None else now
+            if record.eta is not None:
+                finish = max(record.eta, now)
+            else:
+                duration = durations[v] if record.estimate is None else record.estimate
+                finish = max(start + record.lost + duration, now)
+        elif state == Status.SKIPPED:
+            finish = max((finishes[p] for p in preds_of[v]), default=plan.start)
+            start = finish
+        else:
+            start = max(now, plan.start)
+            held = record.pull_to if record.pulled else not_before[v]
+            if held is not None and held > start:
+                start = held
+            blocked = False
+            for p in preds_of[v]:
+                start = max(start, finishes[p])
+                if statuses[p] not in FINISHED:
+                    blocked = True
+            finish = start + (durations[v] if record.estimate is None else record.estimate)
+            state = Status.PENDING if blocked else Status.READY
+        starts[v], finishes[v], statuses[v] = start, finish, state
+    return starts, finishes, statuses
+
+
 def _eager(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int):
     ids, preds_of = plan.column("id"), plan.column("preds")
     n = len(ids)
     empty = TaskRecord()
-    starts, finishes, statuses = forward(plan, records, now)
+    starts, finishes, statuses = _eager_forward(plan, records, now)
     end = max(finishes, default=plan.start)
     succ: list[list[int]] = [[] for _ in range(n)]
     for i, preds in enumerate(preds_of):
@@ -219,6 +256,7 @@ def test_lazily_built_states_equal_the_eager_rule_on_a_random_weekend(seed):
 
     states, path = _eager(plan, baseline, records, now)
     snap = snapshot(plan, baseline, records, now)
+    assert forward(plan, records, now) == _eager_forward(plan, records, now)
 
     # Read a few by index first (each built alone), then all of them (the rest at once).
     for i in rng.sample(range(size), k=min(size, 5)):

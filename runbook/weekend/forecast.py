@@ -240,35 +240,45 @@ def forward(
     starts = [0] * n
     finishes = [0] * n
     statuses: list[Status] = [PENDING] * n
-    empty = TaskRecord()
+    finished = [False] * n  # done or skipped: asked for every predecessor
+    floor = max(now, plan.start)
+    find = records.get
     for v in plan.order:
-        record = records.get(ids[v], empty)
-        state = record.state
-        if state == DONE:
-            start, finish = record.actual_start or now, record.actual_finish or now
-        elif state in UNDER_WAY:
-            start = record.actual_start if record.actual_start is not None else now
-            if record.eta is not None:  # the team's word: then, or later if it still runs
-                finish = max(record.eta, now)
+        record = find(ids[v])
+        if record is None or record.state is None:  # not started: most tasks, most of the time
+            if record is None:
+                held, duration = not_before[v], durations[v]
             else:
+                held = record.pull_to if record.pulled else not_before[v]
                 duration = durations[v] if record.estimate is None else record.estimate
-                finish = max(start + record.lost + duration, now)
-        elif state == SKIPPED:
-            finish = max((finishes[p] for p in preds_of[v]), default=plan.start)
-            start = finish
-        else:
-            start = max(now, plan.start)
-            held = record.pull_to if record.pulled else not_before[v]
+            start = floor
             if held is not None and held > start:
                 start = held
             blocked = False
             for p in preds_of[v]:
                 if finishes[p] > start:
                     start = finishes[p]
-                if statuses[p] not in FINISHED:
+                if not finished[p]:
                     blocked = True
-            finish = start + (durations[v] if record.estimate is None else record.estimate)
-            state = PENDING if blocked else READY
+            starts[v], finishes[v] = start, start + duration
+            if not blocked:
+                statuses[v] = READY
+            continue
+        state = record.state
+        if state == DONE:
+            start, finish = record.actual_start or now, record.actual_finish or now
+            finished[v] = True
+        elif state == SKIPPED:
+            finish = max((finishes[p] for p in preds_of[v]), default=plan.start)
+            start = finish
+            finished[v] = True
+        else:  # under way: running, or failed while running
+            start = record.actual_start if record.actual_start is not None else now
+            if record.eta is not None:  # the team's word: then, or later if it still runs
+                finish = max(record.eta, now)
+            else:
+                duration = durations[v] if record.estimate is None else record.estimate
+                finish = max(start + record.lost + duration, now)
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
 
