@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from typing import cast
 
 from runbook.planning.plan import Plan
 
@@ -215,15 +217,16 @@ class Snapshot:
 
     def where(self, statuses: Iterable[Status]) -> list[TaskState]:
         """The states of the tasks in one of ``statuses``, in task order (only those built)."""
-        wanted, tasks = frozenset(statuses), self.tasks
-        return [tasks[i] for i, s in enumerate(self.figures.status) if s in wanted]
+        wanted, tasks, status = frozenset(statuses), self.tasks, self.figures.status
+        return [tasks[i] for i in compress(range(len(status)), map(wanted.__contains__, status))]
 
     def most_late(self, limit: int | None = None) -> list[TaskState]:
         """The late tasks, most overdue first (the ``limit`` most overdue when given); as
         ``late_tasks`` of every state, building only the states it returns."""
-        planned, tasks = self.figures.planned_start, self.tasks
-        late = [i for i, flag in enumerate(self.figures.late) if flag]
-        key = lambda i: planned[i] or 0  # noqa: E731  # as _planned_start
+        late_flags, tasks = self.figures.late, self.tasks
+        late = list(compress(range(len(late_flags)), late_flags))
+        # A late task has a planned start: no None among the keys.
+        key = cast("Callable[[int], int]", self.figures.planned_start.__getitem__)
         chosen = sorted(late, key=key) if limit is None else heapq.nsmallest(limit, late, key=key)
         return [tasks[i] for i in chosen]
 
@@ -337,13 +340,14 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
 def _remaining_critical_path(plan: Plan, figures: Figures, end: int) -> list[int]:
     """The chain of unfinished critical tasks that ends at the forecast finish."""
     critical, starts, finishes = figures.critical, figures.start, figures.finish
-    current = next((i for i, c in enumerate(critical) if c and finishes[i] == end), None)
+    on_it = list(compress(range(len(critical)), critical))  # every critical task, in order
+    current = next((i for i in on_it if finishes[i] == end), None)
     if current is None:
         return []
     preds_of = plan.column("preds")
     # Forward, through what starts when the first one finishes (the end itself: only tasks
     # that take no time), in index order like the successors would be.
-    at_end = [i for i, c in enumerate(critical) if c and starts[i] == end]
+    at_end = [i for i in on_it if starts[i] == end]
     while follow := [s for s in at_end if current in preds_of[s]]:
         current = follow[0]
     path = [current]
