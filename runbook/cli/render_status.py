@@ -360,7 +360,7 @@ def briefing(
                     style="dim",
                 )
             )
-    parts.append(remaining_path(snap, team))
+    parts.append(remaining_path(snap, team, whole=limit is None))
     return Group(*parts)
 
 
@@ -423,18 +423,35 @@ def pull_forward_section(
     )
 
 
-def remaining_path(snap: Snapshot, team: TeamView | None = None) -> Text:
-    """``Remaining critical path: a → b``; for a team, its own tasks on that path."""
+PATH_HEAD = 12
+"""The briefing shows a remaining critical path longer than this by its next ``PATH_HEAD``
+tasks, how many more, and its last (``--all`` shows it whole): at 10,000 tasks it can run to
+hundreds, a screenful of ids no one reads out on a bridge call."""
+
+
+def remaining_path(snap: Snapshot, team: TeamView | None = None, *, whole: bool = True) -> Text:
+    """``Remaining critical path: a → b``; for a team, its own tasks on that path; unless
+    ``whole``, a path longer than ``PATH_HEAD`` + 1 tasks by its head and its last task."""
     path = Text("\nRemaining critical path: ", style="bold")
     if team is None:
         every = snap.plan.column("id")
         ids = [every[i] for i in snap.critical_path]
-        path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
+        if not ids:
+            path.append("none (everything on it is done)", style="red")
+            return path
     elif team.critical:
         path.append(f"{possessive(shown(team.name))} tasks on it: ")
-        path.append(" → ".join(s.id for s in team.critical), style="red")
+        ids = [s.id for s in team.critical]
     else:
         path.append(f"none of {possessive(shown(team.name))} tasks is on it", style="green")
+        return path
+    if whole or len(ids) <= PATH_HEAD + 1:
+        path.append(" → ".join(ids), style="red")
+        return path
+    path.append(" → ".join(ids[:PATH_HEAD]) + " → ", style="red")
+    path.append(f"… {len(ids) - PATH_HEAD - 1} more …", style="dim")
+    path.append(f" → {ids[-1]}", style="red")
+    path.append(" (--all shows it whole)", style="dim")
     return path
 
 
