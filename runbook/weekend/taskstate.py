@@ -134,14 +134,15 @@ class TaskStates(Sequence[TaskState]):
     @overload
     def __getitem__(self, i: slice) -> list[TaskState]: ...
     def __getitem__(self, i: int | slice) -> TaskState | list[TaskState]:
+        state = self._built[i]  # an IndexError here, as a list's
+        if state.__class__ is TaskState:  # built already: the views' loops read them often
+            return state
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self._built)))]
-        state = self._built[i]  # an IndexError here, as a list's
-        if state is None:
-            if i < 0:
-                i += len(self._built)
-            state = self._built[i] = self._build([i])[0]
-            self._missing -= 1
+        if i < 0:
+            i += len(self._built)
+        state = self._built[i] = self._build([i])[0]
+        self._missing -= 1
         return state
 
     def __iter__(self) -> Iterator[TaskState]:
