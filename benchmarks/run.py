@@ -266,22 +266,41 @@ def status_cases(runbook: Path, workdir: Path, status_1k: Case) -> list[Case]:
     weekend, so nearly every task is late: the briefing lists 8 and counts the rest), at most
     1.5x the same at 1,000 tasks."""
     file = write_runbooks([STATUS_TASKS], workdir)[STATUS_TASKS]
-    width = len(str(STATUS_TASKS))
-    state = workdir / "status-10k.state.db"
-    ids = [f"t{i:0{width}d}" for i in range(CHECKIN_DONE)]
-    common = ("-f", str(file), "--by", "bench", "--state", str(state))
-    for args in (("start", *ids, "--force"), ("done", *ids, "--force")):
-        _prepare(runbook, (*args, *common))
-    _prepare(runbook, ("start", f"t{CHECKIN_DONE:0{width}d}", *common))
     return [
         Case(
             "runbook status",
-            (str(runbook), "status", "-f", str(file), "--state", str(state)),
+            status_argv(runbook, file, workdir, STATUS_TASKS),
             STATUS_TASKS,
             status_1k,
             max_ratio=STATUS_SCALE_MAX_RATIO,
         )
     ]
+
+
+def status_argv(runbook: Path, file: Path, workdir: Path, size: int) -> tuple[str, ...]:
+    """``runbook status`` on a weekend of ``file`` prepared as the check-in cases' (the first
+    300 tasks started and done, the next one started), in a state file of its own."""
+    width = len(str(size))  # as generate.py names them
+    state = workdir / f"status-{size}.state.db"
+    ids = [f"t{i:0{width}d}" for i in range(CHECKIN_DONE)]
+    common = ("-f", str(file), "--by", "bench", "--state", str(state))
+    for args in (("start", *ids, "--force"), ("done", *ids, "--force")):
+        _prepare(runbook, (*args, *common))
+    _prepare(runbook, ("start", f"t{CHECKIN_DONE:0{width}d}", *common))
+    return (str(runbook), "status", "-f", str(file), "--state", str(state))
+
+
+def status_scale_cases(runbook: Path, file: Path, workdir: Path, baseline: Case) -> list[Case]:
+    """Only ``runbook status`` at 1,000 tasks (``file``; against the minimal Typer app) and at
+    10,000 (against the same at 1,000): ``--status-only``."""
+    status_1k = Case(
+        "runbook status",
+        status_argv(runbook, file, workdir, CHECKIN_TASKS),
+        CHECKIN_TASKS,
+        baseline,
+        max_ratio=STATUS_MAX_RATIO,
+    )
+    return [status_1k, *status_cases(runbook, workdir, status_1k)]
 
 
 def _prepare(runbook: Path, args: Sequence[str]) -> None:
@@ -809,6 +828,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="only the check-in commands (no validate/plan, dashboard or Monte Carlo)",
     )
     parser.add_argument(
+        "--status-only",
+        action="store_true",
+        help="only runbook status at 1,000 and 10,000 tasks (and the minimal Typer app)",
+    )
+    parser.add_argument(
         "--completion-only",
         action="store_true",
         help="only a shell's completion of task ids, beside a bare interpreter and Typer",
@@ -828,7 +852,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         helper = (python, "-S", str(MEASURE))
         with tempfile.TemporaryDirectory(prefix="runbook-bench-") as tmp:
             workdir = Path(tmp)
-            only = args.checkin_only or args.completion_only
+            only = args.checkin_only or args.completion_only or args.status_only
             sizes = [1_000] if only else sorted(set(args.sizes))
             files = write_runbooks(sizes, workdir)
             cases: list[Case] = []
@@ -846,14 +870,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             cases.append(typer)
             # The check-in commands use a 1,000-task runbook of their own.
             checkin_file = files.get(1_000) or write_runbooks([1_000], workdir)[1_000]
-            checkins = (
-                [] if args.completion_only else checkin_cases(runbook, checkin_file, workdir, typer)
-            )
+            if args.status_only:
+                checkins = status_scale_cases(runbook, checkin_file, workdir, typer)
+            elif args.completion_only:
+                checkins = []
+            else:
+                checkins = checkin_cases(runbook, checkin_file, workdir, typer)
             cases += checkins
             if not only:
                 cases += status_cases(runbook, workdir, checkins[-1])
                 cases += readiness_cases(runbook, python, workdir)
-            if not args.checkin_only:
+            if not args.checkin_only and not args.status_only:
                 cases += completion_cases(runbook, python, checkin_file, workdir)
             results = measure_all(cases, helper, runs=args.runs, warmup=args.warmup)
             env = environment(runbook, python, args.runs, args.warmup)

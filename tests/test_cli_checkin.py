@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .builders import minimal_runbook
+from .builders import chain, minimal_runbook, runbook_yaml
 
 NOW = "2026-12-04T18:20"
 
@@ -325,3 +325,16 @@ def test_starting_a_failed_task_again_says_resumed_with_the_time_lost_not_late(c
     )
     assert backup["actual_start"] == "2026-12-04T18:10:00+01:00"
     assert backup["resumed"] is True and backup["lost_minutes"] == 40
+
+
+def test_a_long_remaining_critical_path_is_shown_by_its_next_tasks_and_its_last(cli, write_runbook):
+    names = [f"step{i:02d}" for i in range(30)]
+    path = write_runbook(runbook_yaml("Long chain", "2026-12-04T06:00Z", chain(names, "15m")))
+    now = ("-f", path, "--now", "2026-12-04T06:00Z")
+    out = " ".join(cli("status", *now, env={"COLUMNS": "200"}).stdout.split())
+    head = " → ".join(names[:12])
+    assert f"Remaining critical path: {head} → … 17 more … → step29 (--all shows it whole)" in out
+    assert "step12" not in out.split("Remaining critical path")[1]
+    whole = " ".join(cli("status", *now, "--all", env={"COLUMNS": "200"}).stdout.split())
+    assert f"Remaining critical path: {' → '.join(names)}" in whole
+    assert "more …" not in whole

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 
 from rich.console import Group, RenderableType
@@ -72,16 +73,22 @@ def no_go_line(nogo: OpenNoGo, now: int, zone: tzinfo) -> Text:
     return text
 
 
-def counts_line(states: Sequence[TaskState]) -> Text:
-    """``12 done · 3 running · ...`` with each status in its colour."""
+def counts_line(states: Snapshot | Sequence[TaskState]) -> Text:
+    """``12 done · 3 running · ...`` with each status in its colour, of some tasks' states or
+    of every task of a snapshot (counted from its figures, without a state per task)."""
+    counts: Mapping[str, int]
+    if isinstance(states, Snapshot):
+        counts, dropped = states.counts, states.dropped
+    else:
+        counts = Counter(str(s.status) for s in states)
+        dropped = sum(1 for s in states if s.dropped)
     text = Text()
     order = ("done", "running", "failed", "ready", "pending", "skipped")
     for i, status in enumerate(order):
-        n = sum(1 for s in states if s.status == status)
+        n = counts.get(status, 0)
         if i:
             text.append(" · ", style="dim")
         text.append(f"{n} {status}", style=STATUS_STYLE[status] if n else "dim")
-    dropped = sum(1 for s in states if s.dropped)
     if dropped:
         text.append(f" ({dropped} dropped)", style=STATUS_STYLE["skipped"])
     return text
@@ -214,13 +221,18 @@ def briefing(
     """The one-screen bridge-call briefing (of one team's work, given its view), laid out for
     a terminal ``width`` columns wide."""
     plan, zone, now = snap.plan, snap.plan.zone, snap.now
-    states = snap.tasks if team is None else team.tasks
+    # Of all the work (None): the view picks the tasks it lists from the snapshot's figures.
+    states = None if team is None else team.tasks
     if team is not None:
         pull = team.pull
     view = briefing_of(snap, states, late_limit=limit)
     head = Text(shown(title), style="bold")
     head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
-    parts: list[RenderableType] = [head, headline(snap), counts_line(states)]
+    parts: list[RenderableType] = [
+        head,
+        headline(snap),
+        counts_line(snap if states is None else states),
+    ]
     parts += [no_go_line(n, now, zone) for n in view.no_gos]
     ponr = view.ponr
     if ponr is not None and ponr.point is not None:
@@ -348,7 +360,7 @@ def briefing(
                     style="dim",
                 )
             )
-    parts.append(remaining_path(snap, team))
+    parts.append(remaining_path(snap, team, whole=limit is None))
     return Group(*parts)
 
 
@@ -411,18 +423,35 @@ def pull_forward_section(
     )
 
 
-def remaining_path(snap: Snapshot, team: TeamView | None = None) -> Text:
-    """``Remaining critical path: a → b``; for a team, its own tasks on that path."""
+PATH_HEAD = 12
+"""The briefing shows a remaining critical path longer than this by its next ``PATH_HEAD``
+tasks, how many more, and its last (``--all`` shows it whole): at 10,000 tasks it can run to
+hundreds, a screenful of ids no one reads out on a bridge call."""
+
+
+def remaining_path(snap: Snapshot, team: TeamView | None = None, *, whole: bool = True) -> Text:
+    """``Remaining critical path: a → b``; for a team, its own tasks on that path; unless
+    ``whole``, a path longer than ``PATH_HEAD`` + 1 tasks by its head and its last task."""
     path = Text("\nRemaining critical path: ", style="bold")
     if team is None:
         every = snap.plan.column("id")
         ids = [every[i] for i in snap.critical_path]
-        path.append(" → ".join(ids) if ids else "none (everything on it is done)", style="red")
+        if not ids:
+            path.append("none (everything on it is done)", style="red")
+            return path
     elif team.critical:
         path.append(f"{possessive(shown(team.name))} tasks on it: ")
-        path.append(" → ".join(s.id for s in team.critical), style="red")
+        ids = [s.id for s in team.critical]
     else:
         path.append(f"none of {possessive(shown(team.name))} tasks is on it", style="green")
+        return path
+    if whole or len(ids) <= PATH_HEAD + 1:
+        path.append(" → ".join(ids), style="red")
+        return path
+    path.append(" → ".join(ids[:PATH_HEAD]) + " → ", style="red")
+    path.append(f"… {len(ids) - PATH_HEAD - 1} more …", style="dim")
+    path.append(f" → {ids[-1]}", style="red")
+    path.append(" (--all shows it whole)", style="dim")
     return path
 
 

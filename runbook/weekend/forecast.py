@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import compress
+from typing import cast
 
 from runbook.planning.plan import Plan
 
@@ -34,6 +36,11 @@ from runbook.weekend.events import (
     Status,
 )
 from runbook.weekend.events import STATUSES as STATUSES
+from runbook.weekend.taskstate import Figures, TaskStates
+
+# Re-exported: a task's record and state are read from here by the faces and the reports.
+from runbook.weekend.taskstate import TaskRecord as TaskRecord
+from runbook.weekend.taskstate import TaskState as TaskState
 
 PENDING = Status.PENDING
 READY = Status.READY
@@ -46,29 +53,6 @@ SKIPPED = Status.SKIPPED
 _START, _DONE, _FAIL, _SKIP = EventKind.START, EventKind.DONE, EventKind.FAIL, EventKind.SKIP
 _UNDO, _NOTE, _DECIDE = EventKind.UNDO, EventKind.NOTE, EventKind.DECIDE
 _ETA, _ESTIMATE, _PULL = EventKind.ETA, EventKind.ESTIMATE, EventKind.PULL
-
-
-@dataclass(slots=True)
-class TaskRecord:
-    """What the event log says about one task (before the forecast)."""
-
-    state: Status | None = None  # running/failed/done/skipped, or None when never started
-    actual_start: int | None = None
-    actual_finish: int | None = None
-    reason: str | None = None  # why it failed or was skipped
-    history: list[Event] = field(default_factory=list)  # state changes still in force
-    notes: list[Event] = field(default_factory=list)
-    forced: bool = False
-    last_actor: str | None = None
-    decisions: list[Event] = field(default_factory=list)  # go/no-go, newest last
-    lost: int = 0  # seconds between each failure and the start that resumed the task
-    resumed: int = 0  # how many times it was started again after failing
-    failed_at: int | None = None  # when it last failed
-    eta: int | None = None  # the revised expected finish of this run (`runbook eta`)
-    estimate: int | None = None  # the revised duration, seconds (`runbook estimate`)
-    pulled: bool = False  # its not_before lifted (`runbook pull`) ...
-    pull_to: int | None = None  # ... to this time (None: as soon as its predecessors allow)
-    dropped: bool = False  # skipped as optional work dropped for time (`runbook drop`)
 
 
 def apply_event(record: TaskRecord, event: Event) -> None:
@@ -173,69 +157,20 @@ def fold(
 
 
 @dataclass(slots=True)
-class TaskState:
-    """A task as mission control sees it now."""
-
-    index: int
-    id: str
-    status: Status
-    planned_start: int | None  # from the baseline
-    planned_finish: int | None
-    actual_start: int | None
-    actual_finish: int | None
-    forecast_start: int
-    forecast_finish: int
-    late: bool
-    critical: bool
-    float: int  # seconds the forecast finish can slip without moving the weekend's end
-    reason: str | None = None
-    forced: bool = False
-    blocked_by: list[str] = field(default_factory=list)
-    notes: int = 0
-    lost: int = 0  # seconds lost to failures before the task was resumed
-    resumed: bool = False  # started again after failing
-    eta: int | None = None  # a revised expected finish in force (a running task)
-    revised_duration: int | None = None  # a revised duration in force (`estimate`)
-    pulled: bool = False  # its not_before lifted by the coordinator (`pull`)
-    pulled_to: int | None = None  # the time it was pulled to (None: no time given)
-    dropped: bool = False  # skipped as optional work dropped for time: aftercare
-
-    @property
-    def shown_status(self) -> str:
-        """The status as people read it: ``dropped`` for work skipped as dropped."""
-        return "dropped" if self.dropped else str(self.status)
-
-    @property
-    def start_variance(self) -> int | None:
-        """Seconds the (actual or forecast) start lies after the baseline start."""
-        return None if self.planned_start is None else self.forecast_start - self.planned_start
-
-    @property
-    def finish_variance(self) -> int | None:
-        """Seconds the (actual or forecast) finish lies after the baseline finish: the
-        headline variance, which counts a late start and an overrun alike."""
-        return None if self.planned_finish is None else self.forecast_finish - self.planned_finish
-
-    @property
-    def duration_variance(self) -> int | None:
-        """Seconds the (actual or forecast) duration exceeds the baseline duration."""
-        if self.planned_start is None or self.planned_finish is None:
-            return None
-        planned = self.planned_finish - self.planned_start
-        return (self.forecast_finish - self.forecast_start) - planned
-
-
-@dataclass(slots=True)
 class Snapshot:
-    """The whole weekend at one moment: task states, the forecast, and ahead or behind."""
+    """The whole weekend at one moment: task states, the forecast, and ahead or behind.
+
+    ``tasks`` builds a task's state when it is first read; ``figures`` holds the numbers of
+    every task as plain lists, for a view that picks the few it shows (``where``)."""
 
     now: int
     plan: Plan
     baseline: Plan
-    tasks: list[TaskState]
+    tasks: Sequence[TaskState]
     forecast_finish: int
     critical_path: list[int]
     records: dict[str, TaskRecord]
+    figures: Figures
     later_events: int = 0  # recorded for a moment after ``now``: not part of this picture
 
     @property
@@ -258,12 +193,42 @@ class Snapshot:
     @property
     def counts(self) -> dict[str, int]:
         """Tasks per status, every status present."""
-        found = Counter(t.status for t in self.tasks)
+        found = Counter(self.figures.status)
         return {s: found.get(s, 0) for s in STATUSES}
+
+    @property
+    def dropped(self) -> int:
+        """How many tasks were skipped as optional work dropped for time."""
+        index, status = self.plan.index, self.figures.status
+        return sum(
+            1
+            for t, r in self.records.items()
+            if r.dropped and t in index and status[index[t]] == SKIPPED
+        )
+
+    @property
+    def late_count(self) -> int:
+        """How many tasks are late (not started, their planned start passed)."""
+        return sum(self.figures.late)
 
     def by_id(self, task_id: str) -> TaskState:
         """The state of one task."""
         return self.tasks[self.plan.index[task_id]]
+
+    def where(self, statuses: Iterable[Status]) -> list[TaskState]:
+        """The states of the tasks in one of ``statuses``, in task order (only those built)."""
+        wanted, tasks, status = frozenset(statuses), self.tasks, self.figures.status
+        return [tasks[i] for i in compress(range(len(status)), map(wanted.__contains__, status))]
+
+    def most_late(self, limit: int | None = None) -> list[TaskState]:
+        """The late tasks, most overdue first (the ``limit`` most overdue when given); as
+        ``late_tasks`` of every state, building only the states it returns."""
+        late_flags, tasks = self.figures.late, self.tasks
+        late = list(compress(range(len(late_flags)), late_flags))
+        # A late task has a planned start: no None among the keys.
+        key = cast("Callable[[int], int]", self.figures.planned_start.__getitem__)
+        chosen = sorted(late, key=key) if limit is None else heapq.nsmallest(limit, late, key=key)
+        return [tasks[i] for i in chosen]
 
 
 def forward(
@@ -278,35 +243,45 @@ def forward(
     starts = [0] * n
     finishes = [0] * n
     statuses: list[Status] = [PENDING] * n
-    empty = TaskRecord()
+    finished = [False] * n  # done or skipped: asked for every predecessor
+    floor = max(now, plan.start)
+    find = records.get
     for v in plan.order:
-        record = records.get(ids[v], empty)
-        state = record.state
-        if state == DONE:
-            start, finish = record.actual_start or now, record.actual_finish or now
-        elif state in UNDER_WAY:
-            start = record.actual_start if record.actual_start is not None else now
-            if record.eta is not None:  # the team's word: then, or later if it still runs
-                finish = max(record.eta, now)
+        record = find(ids[v])
+        if record is None or record.state is None:  # not started: most tasks, most of the time
+            if record is None:
+                held, duration = not_before[v], durations[v]
             else:
+                held = record.pull_to if record.pulled else not_before[v]
                 duration = durations[v] if record.estimate is None else record.estimate
-                finish = max(start + record.lost + duration, now)
-        elif state == SKIPPED:
-            finish = max((finishes[p] for p in preds_of[v]), default=plan.start)
-            start = finish
-        else:
-            start = max(now, plan.start)
-            held = record.pull_to if record.pulled else not_before[v]
+            start = floor
             if held is not None and held > start:
                 start = held
             blocked = False
             for p in preds_of[v]:
                 if finishes[p] > start:
                     start = finishes[p]
-                if statuses[p] not in FINISHED:
+                if not finished[p]:
                     blocked = True
-            finish = start + (durations[v] if record.estimate is None else record.estimate)
-            state = PENDING if blocked else READY
+            starts[v], finishes[v] = start, start + duration
+            if not blocked:
+                statuses[v] = READY
+            continue
+        state = record.state
+        if state == DONE:
+            start, finish = record.actual_start or now, record.actual_finish or now
+            finished[v] = True
+        elif state == SKIPPED:
+            finish = max((finishes[p] for p in preds_of[v]), default=plan.start)
+            start = finish
+            finished[v] = True
+        else:  # under way: running, or failed while running
+            start = record.actual_start if record.actual_start is not None else now
+            if record.eta is not None:  # the team's word: then, or later if it still runs
+                finish = max(record.eta, now)
+            else:
+                duration = durations[v] if record.estimate is None else record.estimate
+                finish = max(start + record.lost + duration, now)
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
 
@@ -319,94 +294,66 @@ def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int
 def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int) -> Snapshot:
     """Every task's status and forecast at ``now`` (epoch seconds)."""
     ids, preds_of = plan.column("id"), plan.column("preds")
-    n = len(ids)
-    empty = TaskRecord()
     starts, finishes, statuses = forward(plan, records, now)
     forecast_finish = max(finishes, default=plan.start)
 
     # Backward pass over the forecast: how far each task can slip without moving the end.
-    latest = [forecast_finish] * n
-    succ = plan.successors
+    # Each task, its successors all seen (reverse dependency order), hands its latest start
+    # to its predecessors: the same minimum as taken over its successors, without them.
+    latest = [forecast_finish] * len(ids)
     for v in reversed(plan.order):
-        lf = forecast_finish
-        for s in succ[v]:
-            ls = latest[s] - (finishes[s] - starts[s])
-            if ls < lf:
-                lf = ls
-        latest[v] = lf
+        ls = latest[v] - (finishes[v] - starts[v])
+        for p in preds_of[v]:
+            if ls < latest[p]:
+                latest[p] = ls
+    slack = [lf - f for lf, f in zip(latest, finishes, strict=True)]
 
-    base_index, base_es, base_ef = baseline.index, baseline.column("es"), baseline.column("ef")
-    # Membership asked once per task, not per predecessor: hashing a StrEnum is not free.
-    finished = [s in FINISHED for s in statuses]
-    states: list[TaskState] = []
-    for i, tid in enumerate(ids):
-        record = records.get(tid, empty)
-        status = statuses[i]
-        b = base_index.get(tid)
-        planned_start = base_es[b] if b is not None else None
-        planned_finish = base_ef[b] if b is not None else None
-        slack = latest[i] - finishes[i]
-        open_ = not finished[i]
-        # Positional, in the fields' order: a snapshot of 10,000 tasks builds 10,000 of them.
-        states.append(
-            TaskState(
-                i,
-                tid,
-                status,
-                planned_start,
-                planned_finish,
-                record.actual_start,
-                record.actual_finish,
-                starts[i],
-                finishes[i],
-                status in NOT_STARTED and planned_start is not None and now > planned_start,
-                open_ and slack <= 0,
-                slack,
-                record.reason,
-                record.forced,
-                [ids[p] for p in preds_of[i] if not finished[p]] if status == PENDING else [],
-                len(record.notes),
-                record.lost,
-                record.resumed > 0,
-                record.eta if status in UNDER_WAY else None,
-                record.estimate,
-                record.pulled,
-                record.pull_to if record.pulled else None,
-                record.dropped and status == SKIPPED,
-            )
-        )
+    if baseline is plan:
+        planned = plan.column("es")
+    else:
+        base_index, base_es = baseline.index, baseline.column("es")
+        planned = [base_es[b] if (b := base_index.get(t)) is not None else None for t in ids]
+    figures = Figures(
+        statuses,
+        starts,
+        finishes,
+        slack,
+        planned,
+        [
+            p is not None and now > p and s in NOT_STARTED
+            for s, p in zip(statuses, planned, strict=True)
+        ],
+        [sl <= 0 and s not in FINISHED for s, sl in zip(statuses, slack, strict=True)],
+    )
     return Snapshot(
         now=now,
         plan=plan,
         baseline=baseline,
-        tasks=states,
+        tasks=TaskStates(plan, baseline, records, figures),
         forecast_finish=forecast_finish,
-        critical_path=_remaining_critical_path(plan, states, forecast_finish),
+        critical_path=_remaining_critical_path(plan, figures, forecast_finish),
         records=records,
+        figures=figures,
     )
 
 
-def _remaining_critical_path(plan: Plan, states: list[TaskState], end: int) -> list[int]:
+def _remaining_critical_path(plan: Plan, figures: Figures, end: int) -> list[int]:
     """The chain of unfinished critical tasks that ends at the forecast finish."""
-    ends = [s.index for s in states if s.critical and s.forecast_finish == end]
-    if not ends:
+    critical, starts, finishes = figures.critical, figures.start, figures.finish
+    on_it = list(compress(range(len(critical)), critical))  # every critical task, in order
+    current = next((i for i in on_it if finishes[i] == end), None)
+    if current is None:
         return []
-    succ = plan.successors
-    current = ends[0]
-    while follow := [
-        s
-        for s in sorted(succ[current])
-        if states[s].critical and states[s].forecast_start == states[current].forecast_finish
-    ]:
+    preds_of = plan.column("preds")
+    # Forward, through what starts when the first one finishes (the end itself: only tasks
+    # that take no time), in index order like the successors would be.
+    at_end = [i for i in on_it if starts[i] == end]
+    while follow := [s for s in at_end if current in preds_of[s]]:
         current = follow[0]
     path = [current]
     while True:
-        here = states[path[-1]]
-        drivers = [
-            p
-            for p in sorted(plan.column("preds")[here.index])
-            if states[p].critical and states[p].forecast_finish == here.forecast_start
-        ]
+        here = path[-1]
+        drivers = [p for p in sorted(preds_of[here]) if critical[p] and finishes[p] == starts[here]]
         if not drivers:
             break
         path.append(drivers[0])
@@ -437,21 +384,27 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
     """Tasks not started whose ``not_before`` is now the only thing holding them back (a
     ``not_before`` fixed in the runbook cannot move, so its task is never listed; one already
     pulled is held back only by the time it was pulled to, if any)."""
-    plan, out = snap.plan, []
-    not_before, fixed = plan.column("not_before"), plan.column("not_before_fixed")
-    preds_of = plan.column("preds")
-    for state in snap.tasks:
-        i = state.index
-        held = state.pulled_to if state.pulled else not_before[i]
-        if state.status not in NOT_STARTED or held is None:
+    plan, out = snap.plan, list[PullForward]()
+    ids, not_before = plan.column("id"), plan.column("not_before")
+    statuses, finishes = snap.figures.status, snap.figures.finish
+    # By the figures, not the task states: only a task with a not_before (or pulled) counts.
+    index = plan.index
+    pulled = {index[t]: r.pull_to for t, r in snap.records.items() if r.pulled and t in index}
+    held_back = [i for i, held in enumerate(not_before) if held is not None or i in pulled]
+    if not held_back:
+        return out
+    fixed, preds_of = plan.column("not_before_fixed"), plan.column("preds")
+    for i in held_back:
+        held = pulled[i] if i in pulled else not_before[i]
+        if statuses[i] not in NOT_STARTED or held is None:
             continue
         if fixed[i]:  # an announced downtime, an appointment: it cannot move
             continue
         could = max(snap.now, plan.start)
         for p in preds_of[i]:
-            could = max(could, snap.tasks[p].forecast_finish)
+            could = max(could, finishes[p])
         if could < held:
-            out.append(PullForward(state.id, held, could))
+            out.append(PullForward(ids[i], held, could))
     out.sort(key=lambda p: (-p.gain, p.id))
     return out
 
@@ -475,10 +428,11 @@ def overrun(snap: Snapshot, index: int) -> int:
     state = snap.tasks[index]
     if state.status not in UNDER_WAY or state.actual_start is None:
         return 0
-    task = snap.plan.tasks[index]  # only now: most tasks are not under way
-    if task.milestone:
+    plan = snap.plan
+    if plan.column("milestone")[index]:
         return 0
-    return max(0, snap.now - state.actual_start - state.lost - task.duration)
+    duration: int = plan.column("duration")[index]
+    return max(0, snap.now - state.actual_start - state.lost - duration)
 
 
 def running_now(states: Iterable[TaskState]) -> list[TaskState]:

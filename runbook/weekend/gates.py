@@ -58,10 +58,11 @@ def points_of_no_return(plan: Plan, snap: Snapshot | None = None) -> list[PointO
     planned start in the baseline (or the plan before the weekend)."""
     baseline = snap.baseline if snap is not None else plan
     out = []
+    # By column: building a task object of a cached plan reads every field of every task.
+    es, base_es = plan.column("es"), baseline.column("es")
     for gate in plan.gates.values():
-        task = plan.tasks[plan.index[gate.id]]
         b = baseline.index.get(gate.id)
-        planned = baseline.tasks[b].es if b is not None else task.es
+        planned = base_es[b] if b is not None else es[plan.index[gate.id]]
         point = point_of_no_return(plan, gate.id)
         forecast = snap.by_id(gate.id).forecast_start if snap is not None else None
         out.append(PointOfNoReturn(gate.id, gate.rollback, point, planned, forecast))

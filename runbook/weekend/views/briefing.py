@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
-from runbook.weekend.events import Event
+from runbook.weekend.events import UNDER_WAY, Event
 from runbook.weekend.forecast import (
     FAILED,
+    READY,
     Snapshot,
     TaskState,
     late_tasks,
@@ -139,18 +140,19 @@ def verdict(snap: Snapshot) -> Verdict:
 def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> list[RunningRow]:
     """The tasks running now (failed ones too: they hold their team), in start order."""
     plan, now = snap.plan, snap.now
+    # By column, not by task object: building one task of a cached plan reads every field.
+    teams, durations = plan.column("team"), plan.column("duration")
     rows = []
-    for s in running_now(snap.tasks if states is None else states):
-        task = plan.tasks[s.index]
+    for s in snap.where(UNDER_WAY) if states is None else running_now(states):
         since = s.actual_start or now
         failed = s.status == FAILED
         rows.append(
             RunningRow(
-                task.id,
-                plan.team_name(task.team),
+                s.id,
+                plan.team_name(teams[s.index]),
                 since,
                 now - since,
-                task.duration if s.revised_duration is None else s.revised_duration,
+                durations[s.index] if s.revised_duration is None else s.revised_duration,
                 overrun(snap, s.index),
                 failed,
                 (s.reason or "") if failed else "",
@@ -166,18 +168,20 @@ def ready_rows(
     snap: Snapshot, states: Sequence[TaskState] | None = None
 ) -> tuple[list[ReadyRow], list[DecisionNeeded]]:
     """The ready tasks to call a team for, and the gates waiting for a decision."""
-    plan, now = snap.plan, snap.now
-    call, decide = split_ready(snap, ready_to_start(snap.tasks if states is None else states))
+    plan, now, teams = snap.plan, snap.now, snap.plan.column("team")
+    call, decide = split_ready(
+        snap, ready_to_start(snap.where((READY,)) if states is None else states)
+    )
     rows = [
         ReadyRow(
             s.id,
-            plan.team_name(plan.tasks[s.index].team),
-            contact(plan, plan.tasks[s.index].team),
+            plan.team_name(teams[s.index]),
+            contact(plan, teams[s.index]),
             s.forecast_start if s.forecast_start > now else None,
             s.critical,
             s.pulled,
             s.revised_duration,
-            *whom(plan, plan.tasks[s.index].team),
+            *whom(plan, teams[s.index]),
         )
         for s in call
     ]
@@ -189,10 +193,9 @@ def late_rows(
 ) -> list[LateRow]:
     """The tasks whose planned start has passed, and what each waits for, most overdue
     first (the ``limit`` most overdue when given)."""
-    plan, now = snap.plan, snap.now
+    plan, now, teams = snap.plan, snap.now, snap.plan.column("team")
     rows = []
-    for s in late_tasks(snap.tasks if states is None else states, limit):
-        task = plan.tasks[s.index]
+    for s in snap.most_late(limit) if states is None else late_tasks(states, limit):
         why = (
             f"waiting for {', '.join(s.blocked_by[:3])}"
             if s.blocked_by
@@ -201,8 +204,8 @@ def late_rows(
         planned = s.planned_start or now
         rows.append(
             LateRow(
-                task.id,
-                plan.team_name(task.team),
+                s.id,
+                plan.team_name(teams[s.index]),
                 planned,
                 now - planned,
                 s.critical,
@@ -227,7 +230,7 @@ def briefing(
         tuple(decisions),
         tuple(ready),
         tuple(late_rows(snap, states, late_limit)),
-        sum(1 for s in (snap.tasks if states is None else states) if s.late),
+        snap.late_count if states is None else sum(1 for s in states if s.late),
     )
 
 

@@ -47,8 +47,8 @@ def split_ready(
             continue
         if waits == "decision needed":
             info = snap.plan.gates[state.id]
-            preds = snap.plan.tasks[state.index].preds
-            since = max((snap.tasks[p].forecast_finish for p in preds), default=snap.plan.start)
+            preds, finish = snap.plan.column("preds")[state.index], snap.figures.finish
+            since = max((finish[p] for p in preds), default=snap.plan.start)
             decide.append(DecisionNeeded(state.id, list(info.approvers), since))
         else:
             call.append(state)
