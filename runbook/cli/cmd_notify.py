@@ -11,6 +11,7 @@ from runbook.cli import output
 from runbook.cli.common import FileOption, NowOption, StateOption, command, runbook_file
 
 if TYPE_CHECKING:
+    from runbook.format.model import Runbook
     from runbook.notify.addresses import Address
     from runbook.notify.outbox import Round
     from runbook.weekend.live import Live
@@ -91,15 +92,13 @@ def notify(
             output.info("stopped; what was not sent yet stays in the outbox")
 
 
-def _checked_addresses(runbook: object, source: str) -> list[Address]:
+def _checked_addresses(runbook: Runbook, source: str) -> list[Address]:
     """The runbook's addresses, each set and understood by apprise, or a refusal naming
     every one that is not."""
     from runbook.common.errors import InputError, RunbookError
-    from runbook.format.model import Runbook
     from runbook.notify.addresses import addresses
     from runbook.notify.send import understood
 
-    assert isinstance(runbook, Runbook)
     book = addresses(runbook)
     if not book:
         raise InputError(
