@@ -277,11 +277,13 @@ def status_cases(runbook: Path, workdir: Path, status_1k: Case) -> list[Case]:
     ]
 
 
-def status_argv(runbook: Path, file: Path, workdir: Path, size: int) -> tuple[str, ...]:
+def status_argv(
+    runbook: Path, file: Path, workdir: Path, size: int, kind: str = "plain"
+) -> tuple[str, ...]:
     """``runbook status`` on a weekend of ``file`` prepared as the check-in cases' (the first
     300 tasks started and done, the next one started), in a state file of its own."""
     width = len(str(size))  # as generate.py names them
-    state = workdir / f"status-{size}.state.db"
+    state = workdir / f"status-{kind}-{size}.state.db"
     ids = [f"t{i:0{width}d}" for i in range(CHECKIN_DONE)]
     common = ("-f", str(file), "--by", "bench", "--state", str(state))
     for args in (("start", *ids, "--force"), ("done", *ids, "--force")):
@@ -292,7 +294,7 @@ def status_argv(runbook: Path, file: Path, workdir: Path, size: int) -> tuple[st
 
 def status_scale_cases(runbook: Path, file: Path, workdir: Path, baseline: Case) -> list[Case]:
     """Only ``runbook status`` at 1,000 tasks (``file``; against the minimal Typer app) and at
-    10,000 (against the same at 1,000): ``--status-only``."""
+    10,000 (against the same at 1,000): ``--status-only``; then the same on terse runbooks."""
     status_1k = Case(
         "runbook status",
         status_argv(runbook, file, workdir, CHECKIN_TASKS),
@@ -300,7 +302,33 @@ def status_scale_cases(runbook: Path, file: Path, workdir: Path, baseline: Case)
         baseline,
         max_ratio=STATUS_MAX_RATIO,
     )
-    return [status_1k, *status_cases(runbook, workdir, status_1k)]
+    return [
+        status_1k,
+        *status_cases(runbook, workdir, status_1k),
+        *terse_status_cases(runbook, workdir, baseline),
+    ]
+
+
+def terse_status_cases(runbook: Path, workdir: Path, baseline: Case) -> list[Case]:
+    """``runbook status`` on terse runbooks (short texts, redundant dependencies,
+    ``not_before``): at 1,000 tasks against the minimal Typer app, at 10,000 at most 1.5x
+    the same at 1,000."""
+    files = write_runbooks([CHECKIN_TASKS, STATUS_TASKS], workdir, "terse")
+    small = Case(
+        "runbook status (terse)",
+        status_argv(runbook, files[CHECKIN_TASKS], workdir, CHECKIN_TASKS, "terse"),
+        CHECKIN_TASKS,
+        baseline,
+        max_ratio=STATUS_MAX_RATIO,
+    )
+    large = Case(
+        "runbook status (terse)",
+        status_argv(runbook, files[STATUS_TASKS], workdir, STATUS_TASKS, "terse"),
+        STATUS_TASKS,
+        small,
+        max_ratio=STATUS_SCALE_MAX_RATIO,
+    )
+    return [small, large]
 
 
 def _prepare(runbook: Path, args: Sequence[str]) -> None:
@@ -879,6 +907,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cases += checkins
             if not only:
                 cases += status_cases(runbook, workdir, checkins[-1])
+                cases += terse_status_cases(runbook, workdir, typer)
                 cases += readiness_cases(runbook, python, workdir)
             if not args.checkin_only and not args.status_only:
                 cases += completion_cases(runbook, python, checkin_file, workdir)
