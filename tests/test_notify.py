@@ -366,7 +366,7 @@ def test_a_runbook_without_addresses_is_told_so(cli, tmp_path):
 
 
 def test_following_the_log_sends_you_re_up_after_a_check_in_from_elsewhere(
-    weekend_file, receiver, cli
+    weekend_file, receiver, cli, state_location
 ):
     # A weekend that started half an hour ago by the real clock: the follower runs on it.
     began = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
@@ -378,11 +378,12 @@ def test_following_the_log_sends_you_re_up_after_a_check_in_from_elsewhere(
     )
     path.write_text(text, encoding="utf-8")
     real = {"RUNBOOK_NOW": ""}
-    assert cli("start", "freeze", "-f", path, "--by", "ingrid", env=real).exit_code == 0
+    state = ("--state", state_location) if state_location else ()
+    assert cli("start", "freeze", "-f", path, *state, "--by", "ingrid", env=real).exit_code == 0
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("RUNBOOK_NOW", None)
     follower = subprocess.Popen(
-        [sys.executable, "-m", "runbook", "notify", "-f", str(path)],
+        [sys.executable, "-m", "runbook", "notify", "-f", str(path), *state],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -392,7 +393,8 @@ def test_following_the_log_sends_you_re_up_after_a_check_in_from_elsewhere(
         assert follower.poll() is None
         [heads_up] = receiver.titles("dba")  # backup is 15 minutes after freeze's start
         assert heads_up.startswith("Heads-up: backup at ")
-        assert cli("done", "freeze", "-f", path, "--by", "ingrid", env=real).exit_code == 0
+        done = cli("done", "freeze", "-f", path, *state, "--by", "ingrid", env=real)
+        assert done.exit_code == 0, done.stderr
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and "You're up: backup" not in receiver.titles("dba"):
             time.sleep(0.2)
