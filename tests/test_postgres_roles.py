@@ -16,6 +16,7 @@ from runbook.weekend.postgres.schema import SCHEMA_VERSION
 
 from .builders import golden_runbook
 from .test_contracts import conforms
+from .weekend_helpers import at
 
 NOW = "2026-12-04T18:30"
 
@@ -384,6 +385,23 @@ def test_a_team_member_refused_by_the_rules_is_not_told_to_force(weekend):
     mc = weekend.login("mc", "--coordinator")
     result = weekend.run(mc, "start", "import")
     assert "add --force to record it anyway" in " ".join(result.stderr.split())
+
+
+def test_the_dashboard_does_not_offer_a_team_member_to_force(weekend):
+    """The dashboard asks the core before its dialog: a team member's refusal has no Force
+    button and says whom to ask; mission control's keeps it."""
+    from runbook.weekend.usecases import ONLY_MISSION_CONTROL
+    from runbook.weekend.usecases import Weekend as Opened
+
+    def refusal(state: str):
+        with Opened.open(weekend.runbook, state, at=lambda plan: at(NOW)) as opened:
+            return opened.would_refuse("start", "import")
+
+    sanne = refusal(weekend.login("sanne", "--team", "dba"))
+    assert sanne is not None and not sanne.forceable
+    assert sanne.hint == ONLY_MISSION_CONTROL
+    mc = refusal(weekend.login("mc", "--coordinator"))
+    assert mc is not None and mc.forceable and mc.hint != ONLY_MISSION_CONTROL
 
 
 def test_notifications_are_sent_by_mission_control_and_a_team_member_is_refused_plainly(

@@ -103,17 +103,16 @@ def check_in(
         else:
             for line in checked_in(result, weekend.plan, note):
                 output.echo(_line(line, zone))
-        may_force = None
         for task_id, refusal in result.refused:
             output.error(f"refused: {refusal.message}", refusal.hint)
             if refusal.forceable and not force:
-                if may_force is None:  # a store with roles: only mission control forces
-                    may_force = weekend.store is None or weekend.store.may_force()
+                from runbook.weekend.usecases import ONLY_MISSION_CONTROL
+
                 verb = "drop" if dropped else kind
                 output.info(
                     f"  (add --force to record it anyway: `runbook {verb} {task_id} --force`)"
-                    if may_force
-                    else "  (only mission control may force it: ask them to record it)"
+                    if weekend.may_force()  # a store with roles: only mission control forces
+                    else f"  ({ONLY_MISSION_CONTROL})"
                 )
         if result.events and not as_json:
             now = standing(result, weekend.plan)

@@ -67,6 +67,10 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+# What a user who may not force is told instead of "add --force".
+ONLY_MISSION_CONTROL = "only mission control may force it: ask them to record it"
+
+
 @dataclass
 class Weekend:
     """A runbook and its state file, opened for the use cases."""
@@ -83,6 +87,7 @@ class Weekend:
     replay: bool = False
     later_events: int = 0  # events after the replayed moment, left out of the last read
     later_notice: str | None = None  # the notice that says so (a report says it its own way)
+    _may_force: bool | None = field(default=None, repr=False)
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -352,9 +357,19 @@ class Weekend:
             # Read like a check-in reads (from the checkpoint), without its write lock:
             # ``record`` checks again under the lock, so a check-in in between is still caught.
             (records, _), _, _ = checkpoint.load(self.store)
-        return rules.refusal(
+        found = rules.refusal(
             self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
         )
+        if found is not None and found.forceable and not self.may_force():
+            return Refused(found.message, hint=ONLY_MISSION_CONTROL, forceable=False)
+        return found
+
+    def may_force(self) -> bool:
+        """Whether this user may record a forced event: anyone on a state file, only mission
+        control on a store with roles (asked of the store once, after a refusal)."""
+        if self._may_force is None:
+            self._may_force = self.store is None or self.store.may_force()
+        return self._may_force
 
     def what_if(self, specs: Sequence[str], now: int | None = None) -> WhatIf:
         """The weekend now, and as it would be with the changes ``specs`` describe (in the
