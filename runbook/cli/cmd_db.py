@@ -221,14 +221,12 @@ def revoke(
 @command(name="status", group=db_app)
 def status(state: StateOption = None, as_json: JsonOption = False) -> None:
     """The weekend database's schema version, its roles and who is in them."""
-    import json
-
     from runbook.contracts.db import db_status_json
     from runbook.weekend.postgres.admin import status as db_status
 
     found = db_status(database(state))
     if as_json:
-        output.echo(json.dumps(db_status_json(found), ensure_ascii=False, indent=2))
+        output.echo_json(db_status_json(found))
         return
     from rich.table import Table
     from rich.text import Text

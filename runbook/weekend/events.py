@@ -7,9 +7,13 @@ stay as they were, and a face may still compare to the plain string.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from runbook.common.errors import InputError
+from runbook.common.limits import YEARS_TEXT, epoch_in_bounds
 
 
 class EventKind(StrEnum):
@@ -137,3 +141,18 @@ class NewEvent:
             self.note,
             self.data or {},
         )
+
+
+def data_text(data: dict[str, Any] | None) -> str | None:
+    """An event's data as every store keeps it: JSON with sorted keys, or NULL when empty."""
+    return json.dumps(data, sort_keys=True) if data else None
+
+
+def check_instants(*instants: int) -> None:
+    """Refuse to record a time outside the years the product handles (nothing is written)."""
+    for instant in instants:
+        if not epoch_in_bounds(instant):
+            raise InputError(
+                f"refused to record a time outside the years {YEARS_TEXT} "
+                f"({instant} seconds since 1970)"
+            )

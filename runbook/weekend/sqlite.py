@@ -17,10 +17,11 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, ClassVar
 
-from runbook.common.errors import DamagedState, InputError, StateError
-from runbook.common.limits import EARLIEST_EPOCH, YEARS_TEXT, clamp_epoch, epoch_in_bounds
+from runbook.common.errors import DamagedState, StateError
+from runbook.common.limits import EARLIEST_EPOCH, clamp_epoch, epoch_in_bounds
 from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
 from runbook.weekend.events import NewEvent as NewEvent
+from runbook.weekend.events import check_instants, data_text
 from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, OutboxEntry, entry_of
 
 APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
@@ -654,13 +655,8 @@ class SQLiteStore:
     def append(self, event: NewEvent, *, recorded: int) -> Event:
         """Append one event (call inside ``write``) and return it as stored; an instant
         outside the years the product handles is never written."""
-        for instant in (event.at, recorded):
-            if not epoch_in_bounds(instant):
-                raise InputError(
-                    f"refused to record a time outside the years {YEARS_TEXT} "
-                    f"({instant} seconds since 1970)"
-                )
-        data = json.dumps(event.data, sort_keys=True) if event.data else None
+        check_instants(event.at, recorded)
+        data = data_text(event.data)
         kind = str(event.kind)  # stored, and returned, as the plain string it reads back as
         cursor = self.db.execute(
             "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "

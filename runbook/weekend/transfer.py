@@ -12,7 +12,7 @@ from pathlib import Path
 
 from runbook.common.errors import StateError
 from runbook.weekend import open_store, shown_location
-from runbook.weekend.events import Event
+from runbook.weekend.events import Event, data_text
 
 
 @dataclass(frozen=True)
@@ -70,35 +70,35 @@ def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
     return Transfer(shown_location(uri), str(target), len(events), len(plans), owner)
 
 
+def _values(e: Event) -> tuple[object, ...]:
+    """An event's columns as both stores keep them, its sequence number first."""
+    return (
+        e.seq,
+        e.at,
+        e.recorded,
+        e.task,
+        str(e.kind),
+        e.actor,
+        e.host,
+        e.note,
+        data_text(e.data),
+    )
+
+
 def _insert_sqlite(db: object, events: list[Event]) -> None:
-    import json
     import sqlite3
 
     assert isinstance(db, sqlite3.Connection)
     db.executemany(
         "INSERT INTO events (seq, at, recorded, task, kind, actor, host, note, data) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                e.seq,
-                e.at,
-                e.recorded,
-                e.task,
-                str(e.kind),
-                e.actor,
-                e.host,
-                e.note,
-                json.dumps(e.data, sort_keys=True) if e.data else None,
-            )
-            for e in events
-        ],
+        [_values(e) for e in events],
     )
 
 
 def import_weekend(path: str | os.PathLike[str], uri: str) -> Transfer:
     """Copy the SQLite state file at ``path`` into the PostgreSQL database at ``uri``, which
     must hold no events yet (its schema is created when missing and this user may)."""
-    import json
 
     from runbook.weekend.postgres.store import PostgresStore
     from runbook.weekend.sqlite import SQLiteStore
@@ -139,21 +139,7 @@ def import_weekend(path: str | os.PathLike[str], uri: str) -> Transfer:
                     "INSERT INTO runbook.events (seq, at, recorded, task, kind, actor, host, "
                     "note, data, forced) OVERRIDING SYSTEM VALUE "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    [
-                        (
-                            e.seq,
-                            e.at,
-                            e.recorded,
-                            e.task,
-                            str(e.kind),
-                            e.actor,
-                            e.host,
-                            e.note,
-                            json.dumps(e.data, sort_keys=True) if e.data else None,
-                            e.forced,
-                        )
-                        for e in events
-                    ],
+                    [(*_values(e), e.forced) for e in events],
                 )
             if events:
                 # The next event continues after the last one imported.

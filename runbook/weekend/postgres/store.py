@@ -8,7 +8,6 @@ naming the location without its password, and saying whether the check-in was re
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Iterator
@@ -23,13 +22,11 @@ from runbook.common.errors import (
     AlreadyRecorded,
     ConnectionLost,
     DamagedState,
-    InputError,
     NotPermitted,
     ServerRefused,
     StateError,
 )
-from runbook.common.limits import YEARS_TEXT, epoch_in_bounds
-from runbook.weekend.events import Event, NewEvent
+from runbook.weekend.events import Event, NewEvent, check_instants, data_text
 from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, OutboxEntry, entry_of
 from runbook.weekend.postgres import (
     RETRY_CONNECT_TIMEOUT,
@@ -364,13 +361,8 @@ class PostgresStore:
         """Append one event (inside ``write``) and return it as stored. An event whose
         idempotency key is already in the log is not recorded again: AlreadyRecorded names
         the event that holds it."""
-        for instant in (event.at, recorded):
-            if not epoch_in_bounds(instant):
-                raise InputError(
-                    f"refused to record a time outside the years {YEARS_TEXT} "
-                    f"({instant} seconds since 1970)"
-                )
-        data = json.dumps(event.data, sort_keys=True) if event.data else None
+        check_instants(event.at, recorded)
+        data = data_text(event.data)
         kind = str(event.kind)
         self._attempt = event
         row = self.conn.execute(
