@@ -247,32 +247,26 @@ def _login_exists(conn: Connection, where: str, login: str) -> None:
 
 def grant(uri: str, login: str, *, kind: str, team: str | None = None) -> Membership:
     """Make an existing login a member of the coordinator, reader or a team role."""
-    where = redact(uri)
-    with _admin(uri, "grant a role") as conn:
-        _schema_ready(conn, where)
-        role = _role_for(conn, where, kind, team)
-        _login_exists(conn, where, login)
-        already = _is_member(conn, login, role)
-        if not already:
-            conn.execute(
-                sql.SQL("GRANT {} TO {}").format(sql.Identifier(role), sql.Identifier(login))
-            )
-    return Membership(login, role, not already)
+    return _membership(uri, login, kind, team, member=True)
 
 
 def revoke(uri: str, login: str, *, kind: str, team: str | None = None) -> Membership:
     """End a login's membership of the coordinator, reader or a team role."""
+    return _membership(uri, login, kind, team, member=False)
+
+
+def _membership(uri: str, login: str, kind: str, team: str | None, *, member: bool) -> Membership:
+    """Make ``login`` a member of the role (or not); ``changed`` says whether it was not."""
     where = redact(uri)
-    with _admin(uri, "revoke a role") as conn:
+    with _admin(uri, "grant a role" if member else "revoke a role") as conn:
         _schema_ready(conn, where)
         role = _role_for(conn, where, kind, team)
         _login_exists(conn, where, login)
-        member = _is_member(conn, login, role)
-        if member:
-            conn.execute(
-                sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(role), sql.Identifier(login))
-            )
-    return Membership(login, role, member)
+        changed = _is_member(conn, login, role) != member
+        if changed:
+            statement = "GRANT {} TO {}" if member else "REVOKE {} FROM {}"
+            conn.execute(sql.SQL(statement).format(sql.Identifier(role), sql.Identifier(login)))
+    return Membership(login, role, changed)
 
 
 def _is_member(conn: Connection, login: str, role: str) -> bool:
