@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -84,7 +83,7 @@ def status(
         if as_json:
             from runbook.contracts.weekend import status_json
 
-            output.echo(json.dumps(status_json(snap, tid), indent=2, ensure_ascii=False))
+            output.echo_json(status_json(snap, tid))
             return
         from runbook.cli.console import console
         from runbook.cli.render_status import briefing
@@ -174,7 +173,7 @@ def log(
         if as_json:
             from runbook.contracts.weekend import log_json
 
-            output.echo(json.dumps(log_json(events, weekend.plan), indent=2, ensure_ascii=False))
+            output.echo_json(log_json(events, weekend.plan))
             return
         if not events:
             output.info("no events yet" + (" for that filter" if task or team else ""))
