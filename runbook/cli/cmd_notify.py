@@ -11,7 +11,6 @@ from runbook.cli import output
 from runbook.cli.common import FileOption, NowOption, StateOption, command, runbook_file
 
 if TYPE_CHECKING:
-    from runbook.format.model import Runbook
     from runbook.notify.addresses import Address
     from runbook.notify.outbox import Round
     from runbook.weekend.live import Live
@@ -46,9 +45,9 @@ def notify(
     in the state: sent at least once, never twice; a failed one is tried again, with a
     growing pause. Runs until Ctrl+C; --once sends what is due and stops.
     """
-    from runbook.cli.weekend import open_weekend, pretend_at, show_notices
+    from runbook.cli.weekend import open_weekend, show_notices
     from runbook.common.errors import Refused, UsageError
-    from runbook.validation.validate import plan_path
+    from runbook.notify.addresses import runbook_addresses
 
     if once and status:
         raise UsageError("--once and --status: give one of them")
@@ -57,17 +56,10 @@ def notify(
         with open_weekend(file, state, now=now) as weekend:
             _show_status(weekend)
         return
-    checked = plan_path(path)
-    assert checked.loaded.runbook is not None
-    book = _checked_addresses(checked.loaded.runbook, path.name)
-    from runbook.cli.common import state_file
+    book, plan = runbook_addresses(path)
     from runbook.weekend.live import Live
-    from runbook.weekend.usecases import Weekend
 
-    weekend = Weekend.open(
-        path, state_file(state, path), create=True, compiled=checked.plan, at=pretend_at(now)
-    )
-    with weekend:
+    with open_weekend(file, state, now=now, create=True, compiled=plan) as weekend:
         show_notices(weekend)
         live = Live(weekend)
         if weekend.replay and live.held:
@@ -92,39 +84,6 @@ def notify(
             output.info("stopped; what was not sent yet stays in the outbox")
 
 
-def _checked_addresses(runbook: Runbook, source: str) -> list[Address]:
-    """The runbook's addresses, each set and understood by apprise, or a refusal naming
-    every one that is not."""
-    from runbook.common.errors import InputError, RunbookError
-    from runbook.notify.addresses import addresses
-    from runbook.notify.send import understood
-
-    book = addresses(runbook)
-    if not book:
-        raise InputError(
-            f"{source}: the runbook's notify section names no addresses: nothing to send",
-            hint="add notify.teams and notify.coordinator (see docs/notifications.md)",
-        )
-    wrong: list[tuple[str, str | None]] = []
-    for address in book:
-        try:
-            if not understood(address.url()):
-                wrong.append(
-                    (
-                        f"{address.where}: apprise does not understand this address",
-                        "see docs/notifications.md for the address forms",
-                    )
-                )
-        except RunbookError as exc:
-            wrong.append((exc.message, exc.hint))
-    for message, hint in wrong[:-1]:
-        output.error(f"{source}: {message}", hint)
-    if wrong:
-        message, hint = wrong[-1]
-        raise InputError(f"{source}: {message}; nothing was sent", hint=hint)
-    return book
-
-
 def _round(weekend: Weekend, live: Live, book: list[Address]) -> int:
     """One round at the clock's moment, said line by line; how many deliveries failed."""
     from runbook.notify.outbox import notify_round
@@ -140,7 +99,7 @@ def _say(done: Round, weekend: Weekend, book: list[Address]) -> None:
     from runbook.common.text import shown
     from runbook.format.durations import clock, format_duration
 
-    where = {a.id: a.where for a in book}
+    where = {a.id: a for a in book}
     zone = weekend.plan.zone
     for entry in done.sent:
         output.echo(f"sent     {_to(entry, where)}  {shown(entry.title)}")
@@ -150,18 +109,24 @@ def _say(done: Round, weekend: Weekend, book: list[Address]) -> None:
     for entry, why in done.failed:
         pause = format_duration(max(0, entry.next_try - now))
         output.warning(
-            f"not sent to {where.get(entry.address, entry.recipient)}: {why}; "
+            f"not sent to {_place(entry, where)}: {why}; "
             f"tried {entry.attempts}x, next try in {pause} (at {clock(entry.next_try, zone)})"
         )
 
 
-def _to(entry: OutboxEntry, where: dict[str, str] | None = None) -> str:
+def _to(entry: OutboxEntry, where: dict[str, Address]) -> str:
     """``dba`` (or ``dba #2``, its second address): whom an entry is for."""
     who = entry.recipient.removeprefix("team:")
-    place = (where or {}).get(entry.address, "")
-    if place.endswith("]") and not place.endswith("[0]"):
-        who += f" #{int(place.rsplit('[', 1)[1][:-1]) + 1}"
+    address = where.get(entry.address)
+    if address is not None and address.index:
+        who += f" #{address.index + 1}"
     return who.ljust(16)
+
+
+def _place(entry: OutboxEntry, where: dict[str, Address]) -> str:
+    """``notify.teams.dba[1]``, or the recipient when the address left the runbook."""
+    address = where.get(entry.address)
+    return address.where if address is not None else entry.recipient
 
 
 def _follow(weekend: Weekend, live: Live, book: list[Address]) -> None:
@@ -191,31 +156,30 @@ def _follow(weekend: Weekend, live: Live, book: list[Address]) -> None:
 
 def _reloaded(weekend: Weekend, book: list[Address]) -> list[Address]:
     """The addresses of the changed runbook; the old ones while it is not valid."""
-    from runbook.common.errors import RunbookError
-    from runbook.validation.validate import plan_path
+    from runbook.common.errors import InvalidRunbook, RunbookError
+    from runbook.notify.addresses import runbook_addresses
 
     try:
-        checked = plan_path(weekend.runbook_path)
-        assert checked.loaded.runbook is not None
-        return _checked_addresses(checked.loaded.runbook, weekend.runbook_path.name)
+        return runbook_addresses(weekend.runbook_path)[0]
     except RunbookError as exc:
+        if isinstance(exc, InvalidRunbook):
+            output.problems(exc.problems, exc.source)
         output.warning(f"{exc.message}; still sending to the addresses it had")
         return book
 
 
-def _where(weekend: Weekend) -> dict[str, str]:
-    """Each address id's place in the runbook (``notify.teams.dba[1]``); {} while the
-    runbook is not valid (the status still shows who each message is for)."""
+def _where(weekend: Weekend) -> dict[str, Address]:
+    """The runbook's addresses by id; {} while the runbook is not valid (the status still
+    shows who each message is for)."""
     from runbook.common.errors import RunbookError
     from runbook.notify.addresses import addresses
     from runbook.validation.validate import plan_path
 
     try:
-        checked = plan_path(weekend.runbook_path)
+        runbook = plan_path(weekend.runbook_path).loaded.runbook
     except RunbookError:
         return {}
-    assert checked.loaded.runbook is not None
-    return {a.id: a.where for a in addresses(checked.loaded.runbook)}
+    return {a.id: a for a in addresses(runbook)} if runbook is not None else {}
 
 
 def _show_status(weekend: Weekend) -> None:
@@ -240,9 +204,8 @@ def _show_status(weekend: Weekend) -> None:
             f"         tried {entry.attempts}x, last: {shown(entry.error)}; "
             f"next try {clock(entry.next_try, zone)}"
         )
-    waiting = [e for e in entries if e.state == "pending" and not e.failing]
-    for entry in waiting:
+    for entry in seen.waiting:
         output.echo(f"waiting  {_to(entry, where)}  {shown(entry.title)}")
-    for entry in [e for e in entries if e.state == "sent"][-10:]:
+    for entry in seen.last_sent:
         when = clock(entry.sent, zone) if entry.sent is not None else "?"
         output.echo(f"sent     {_to(entry, where)}  {shown(entry.title)}  ({when})")

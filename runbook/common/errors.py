@@ -28,10 +28,12 @@ class RunbookError(Exception):
 class InvalidRunbook(RunbookError):
     """The runbook file cannot be used; ``problems`` lists every located problem."""
 
-    def __init__(self, problems: list[Problem], *, source: str) -> None:
+    def __init__(self, problems: list[Problem], *, source: str, message: str | None = None) -> None:
         errors = [p for p in problems if p.severity == "error"]
         noun = "problem" if len(errors) == 1 else "problems"
-        super().__init__(f"{source}: {len(errors)} {noun} found; the runbook is not valid")
+        super().__init__(
+            message or f"{source}: {len(errors)} {noun} found; the runbook is not valid"
+        )
         self.problems = problems
         self.source = source
 

@@ -12,10 +12,15 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from runbook.common.errors import InputError
+from runbook.common.errors import InputError, InvalidRunbook, RunbookError
 from runbook.format.model import ENV_REFERENCE, Runbook
 from runbook.notify.notices import COORDINATOR, team_recipient
+
+if TYPE_CHECKING:
+    from runbook.planning.plan import Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +28,19 @@ class Address:
     """One address of one recipient, as the runbook writes it."""
 
     recipient: str  # team:<id> or coordinator
-    where: str  # notify.teams.dba[0]: where the runbook has it, for messages
+    path: tuple[str | int, ...]  # ("notify", "teams", "dba", 0): where the runbook has it
     written: str  # the URL with its ${NAME} references
+
+    @property
+    def index(self) -> int:
+        """Its place in its recipient's list, from 0."""
+        return int(self.path[-1])
+
+    @property
+    def where(self) -> str:
+        """``notify.teams.dba[0]``: the address's place, as messages name it."""
+        *keys, index = self.path
+        return ".".join(str(k) for k in keys) + f"[{index}]"
 
     @property
     def id(self) -> str:
@@ -55,7 +71,49 @@ def addresses(runbook: Runbook) -> list[Address]:
     out = []
     for team, urls in runbook.notify.teams.items():
         for i, url in enumerate(urls):
-            out.append(Address(team_recipient(team), f"notify.teams.{team}[{i}]", url))
+            out.append(Address(team_recipient(team), ("notify", "teams", team, i), url))
     for i, url in enumerate(runbook.notify.coordinator):
-        out.append(Address(COORDINATOR, f"notify.coordinator[{i}]", url))
+        out.append(Address(COORDINATOR, ("notify", "coordinator", i), url))
     return out
+
+
+def runbook_addresses(path: Path) -> tuple[list[Address], Plan]:
+    """The addresses of the runbook at ``path``, each one that can be sent to, and its plan.
+
+    Refuses, before anything is sent, a runbook that is not valid, one without addresses,
+    and every address whose variable is not set or that apprise does not understand: each
+    problem located in the file, all at once."""
+    from runbook.notify.send import understood
+    from runbook.validation.validate import plan_path
+
+    checked = plan_path(path)
+    loaded, plan = checked.loaded, checked.plan
+    assert loaded.runbook is not None and plan is not None
+    book = addresses(loaded.runbook)
+    if not book:
+        raise InputError(
+            f"{loaded.source}: the runbook's notify section names no addresses: nothing to send",
+            hint="add notify.teams and notify.coordinator (see docs/notifications.md)",
+        )
+    found = []
+    for address in book:
+        try:
+            if not understood(address.url()):
+                found.append(
+                    loaded.problem(
+                        "error",
+                        f"{address.where}: apprise does not understand this address",
+                        address.path,
+                        hint="see docs/notifications.md for the address forms",
+                    )
+                )
+        except RunbookError as exc:
+            found.append(loaded.problem("error", exc.message, address.path, hint=exc.hint))
+    if found:
+        count = f"{len(found)} address{'es' if len(found) > 1 else ''}"
+        raise InvalidRunbook(
+            found,
+            source=loaded.source,
+            message=f"{loaded.source}: {count} cannot be sent to; nothing was sent",
+        )
+    return book, plan

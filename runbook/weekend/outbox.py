@@ -90,18 +90,21 @@ class OutboxSummary:
     sent: int
     pending: int
     dropped: int
-    failing: list[OutboxEntry]
-
-    @property
-    def total(self) -> int:
-        return self.sent + self.pending + self.dropped
+    failing: list[OutboxEntry]  # pending after a failed try
+    waiting: list[OutboxEntry]  # pending, not tried yet
+    last_sent: list[OutboxEntry]  # the latest sent, oldest first
 
 
-def summary(entries: Sequence[OutboxEntry]) -> OutboxSummary:
-    """Counts by state, and the entries whose last try failed."""
+def summary(entries: Sequence[OutboxEntry], *, last: int = 10) -> OutboxSummary:
+    """Counts by state, the entries whose last try failed, those not tried yet, and the
+    ``last`` sent."""
+    sent = [e for e in entries if e.state == SENT]
+    pending = [e for e in entries if e.state == PENDING]
     return OutboxSummary(
-        sent=sum(e.state == SENT for e in entries),
-        pending=sum(e.state == PENDING for e in entries),
+        sent=len(sent),
+        pending=len(pending),
         dropped=sum(e.state == DROPPED for e in entries),
-        failing=[e for e in entries if e.failing],
+        failing=[e for e in pending if e.failing],
+        waiting=[e for e in pending if not e.failing],
+        last_sent=sent[-last:],
     )

@@ -15,14 +15,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from runbook.common.errors import DamagedState, StateError
 from runbook.common.limits import EARLIEST_EPOCH, clamp_epoch, epoch_in_bounds
 from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
 from runbook.weekend.events import NewEvent as NewEvent
 from runbook.weekend.events import check_instants, data_text
-from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, OutboxEntry, entry_of
+
+if TYPE_CHECKING:  # a check-in never loads the outbox: only runbook notify and the dashboard
+    from runbook.weekend.outbox import OutboxEntry
 
 APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
 SCHEMA_VERSION = 3
@@ -727,6 +729,8 @@ class SQLiteStore:
     def outbox_add(self, entries: list[OutboxEntry]) -> int:
         """Write new entries (inside ``write``); an entry whose key is there is left alone.
         Returns how many were new."""
+        from runbook.weekend.outbox import OUTBOX_COLUMNS
+
         before = self.db.total_changes
         self.db.executemany(
             f"INSERT OR IGNORE INTO outbox ({', '.join(OUTBOX_COLUMNS)}) "
@@ -738,6 +742,8 @@ class SQLiteStore:
     def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
         """Claim the pending entries due at ``now`` that nobody holds (inside ``write``):
         nobody else takes them before ``until``."""
+        from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, entry_of
+
         rows = self.db.execute(
             f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM outbox WHERE state = ? AND next_try <= ?"
             " AND claimed_until <= ? ORDER BY created, key LIMIT ?",
@@ -767,6 +773,8 @@ class SQLiteStore:
 
     def outbox(self) -> list[OutboxEntry]:
         """Every entry, oldest first (none in a file older than the outbox)."""
+        from runbook.weekend.outbox import OUTBOX_COLUMNS, entry_of
+
         with self._reading():
             try:
                 rows = self.db.execute(
