@@ -55,8 +55,7 @@ class Address:
         if missing:
             raise InputError(
                 f"{self.where}: the environment variable {missing[0]} is not set",
-                hint=f"set {missing[0]} before running runbook notify (it holds the address "
-                "or its secret)",
+                hint=f"set {missing[0]}, the address or its secret, before runbook notify",
             )
         return ENV_REFERENCE.sub(lambda m: env[m.group(1)], self.written)
 
