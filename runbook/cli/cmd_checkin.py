@@ -106,13 +106,9 @@ def check_in(
         for task_id, refusal in result.refused:
             output.error(f"refused: {refusal.message}", refusal.hint)
             if refusal.forceable and not force:
-                from runbook.weekend.usecases import ONLY_MISSION_CONTROL
-
                 verb = "drop" if dropped else kind
                 output.info(
                     f"  (add --force to record it anyway: `runbook {verb} {task_id} --force`)"
-                    if weekend.may_force()  # a store with roles: only mission control forces
-                    else f"  ({ONLY_MISSION_CONTROL})"
                 )
         if result.events and not as_json:
             now = standing(result, weekend.plan)

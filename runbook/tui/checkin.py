@@ -12,7 +12,7 @@ from runbook.common.errors import RunbookError
 from runbook.common.text import shown
 from runbook.tui.screens import Answer, AskScreen, ConfirmScreen, RefusedScreen, Verdict
 from runbook.weekend.forecast import Snapshot
-from runbook.weekend.usecases import ONLY_MISSION_CONTROL, Weekend
+from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import contact
 
 VERBS = {
@@ -188,10 +188,8 @@ class CheckInFlow:
             # Recorded by someone else between the dialog and now: say so, offer to force.
             _, refusal = result.refused[0]
             forced = replace(answer, force=True)
-            forceable = refusal.forceable and self.weekend.may_force()
-            hint = refusal.hint if forceable or not refusal.forceable else ONLY_MISSION_CONTROL
             self.app.push_screen(
-                RefusedScreen(refusal.message, hint, forceable),
+                RefusedScreen(refusal.message, refusal.hint, refusal.forceable),
                 lambda force: self.record(kind, task_id, forced, value) if force else None,
             )
             return

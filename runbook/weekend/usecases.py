@@ -360,9 +360,15 @@ class Weekend:
         found = rules.refusal(
             self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
         )
-        if found is not None and found.forceable and not self.may_force():
-            return Refused(found.message, hint=ONLY_MISSION_CONTROL, forceable=False)
-        return found
+        return None if found is None else self._for_this_user(found)
+
+    def _for_this_user(self, refused: Refused) -> Refused:
+        """A refusal as this user may act on it: one they may not force (a team member on a
+        store with roles) says whom to ask instead."""
+        if refused.forceable and not self.may_force():
+            hint = f"{refused.hint}; {ONLY_MISSION_CONTROL}" if refused.hint else None
+            return Refused(refused.message, hint=hint or ONLY_MISSION_CONTROL, forceable=False)
+        return refused
 
     def may_force(self) -> bool:
         """Whether this user may record a forced event: anyone on a state file, only mission
@@ -469,7 +475,9 @@ class Weekend:
             result.baseline_plan, _ = self.baseline_of(runbook_events)
             return result
 
-        return self._idempotent(once, found)
+        result = self._idempotent(once, found)
+        result.refused = [(t, self._for_this_user(r)) for t, r in result.refused]
+        return result
 
     def _record_once(
         self,
