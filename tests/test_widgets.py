@@ -245,3 +245,19 @@ async def test_enter_on_a_log_row_shows_the_whole_event_with_its_note(weekend):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(pilot.app.screen, EventScreen)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"eta": 1796410000}, {"pulled": True}, {"revised_duration": 5400}, {"dropped": True}],
+    ids=["eta", "pulled", "estimate", "dropped"],
+)
+def test_a_revision_that_moves_no_time_still_redraws_the_task_s_row(weekend, change):
+    """The table reuses a row whose inputs are unchanged: a revision marker is one of them."""
+    from dataclasses import replace
+
+    from runbook.tui.widgets.table import _row_key
+
+    snap = weekend.snapshot()
+    state = snap.by_id("backup")
+    assert _row_key(snap, replace(state, **change), False) != _row_key(snap, state, False)

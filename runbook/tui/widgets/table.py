@@ -43,6 +43,10 @@ def _row_key(snap: Snapshot, state: TaskState, with_date: bool) -> tuple[object,
         state.planned_start,
         state.planned_finish,
         state.status in ("running", "failed") and overrun(snap, state.index) > 0,
+        state.eta,  # the revision markers: an eta, a pull or an estimate may move no time
+        state.pulled,
+        state.revised_duration,
+        state.dropped,
     )
 
 
