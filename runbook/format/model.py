@@ -198,8 +198,8 @@ Rollback = Annotated[
     ),
 ]
 Score = Annotated[int, Field(ge=1, le=5, strict=True)]
-# How much a task is needed: a must-have, or optional work that may be dropped when late.
-PRIORITIES = ("must", "should", "nice")
+# How much a task is needed: a must-have, or optional work that may be dropped when late
+# (the compiled plan's PRIORITIES say the same, for the code that never loads this module).
 Priority = Literal["must", "should", "nice"]
 
 

@@ -27,6 +27,10 @@ from zoneinfo import ZoneInfo
 CACHE_FORMAT = 6
 
 
+# How much a task is needed, most first: optional work (should, nice) may be dropped.
+PRIORITIES = ("must", "should", "nice")
+
+
 @dataclass(slots=True)
 class PlannedTask:
     """One task with its place in the critical-path schedule."""

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from runbook.planning.plan import Plan
+from runbook.planning.plan import PRIORITIES, Plan
 from runbook.weekend.forecast import STATUSES, TaskState
 
 HELP = (
     "words match the id or title; team:ID-or-name, phase:NAME, status:running,ready "
     "(commas: any of), priority:nice,should, critical, late, dropped"
 )
-PRIORITIES = ("must", "should", "nice")
 
 
 @dataclass(frozen=True)

@@ -385,13 +385,11 @@ class Weekend:
 
         now = self.now() if now is None else now
         parsed = [replan.parse_spec(text, i) for i, text in enumerate(specs, 1)]
-        records, runbook_events = fold(self.events(now))
-        before = self.snapshot_of(records, runbook_events, now)
-        before.later_events = self.later_events
+        before = self.snapshot(now)
         imagined = replan.imagine(
             self.plan,
             before.baseline,
-            records,
+            before.records,
             now,
             parsed,
             resolve=self.resolve,

@@ -46,7 +46,7 @@ class SidePanels(VerticalScroll):
         self.query_one(RunningPanel).rows = tuple(running_rows(snap))
         self.query_one(ReadyPanel).rows = (*decide, *ready)
         late = self.query_one(LatePanel)  # rows for the few it lists; every late task counted
-        late.total = sum(1 for s in snap.tasks if s.late)
+        late.total = snap.late_count
         late.rows = tuple(late_rows(snap, limit=PANEL_ROWS))
         self.query_one(RecentPanel).rows = tuple(recent_events(recent, RECENT))
         if clock_only:

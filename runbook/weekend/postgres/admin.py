@@ -40,7 +40,6 @@ from runbook.weekend.postgres.schema import (
 from runbook.weekend.postgres.store import PostgresStore, _reason
 
 Connection = psycopg.Connection[tuple[Any, ...]]
-ROLE_KINDS = ("coordinator", "reader", "team")
 
 
 @dataclass
