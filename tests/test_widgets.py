@@ -261,3 +261,10 @@ def test_a_revision_that_moves_no_time_still_redraws_the_task_s_row(weekend, cha
     snap = weekend.snapshot()
     state = snap.by_id("backup")
     assert _row_key(snap, replace(state, **change), False) != _row_key(snap, state, False)
+
+
+def test_the_toast_after_a_check_in_says_what_was_recorded_in_the_log_s_words():
+    from runbook.tui.checkin import recorded
+
+    assert recorded("start", "backup", False) == "started backup"
+    assert recorded("eta", "backup", True) == "new eta for backup (FORCED)"

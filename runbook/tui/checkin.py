@@ -14,6 +14,7 @@ from runbook.tui.screens import Answer, AskScreen, ConfirmScreen, RefusedScreen,
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import contact
+from runbook.weekend.views.checkin import VERBS as DONE_VERBS
 
 VERBS = {
     "start": "Start",
@@ -25,17 +26,6 @@ VERBS = {
     "eta": "Set a new eta for",
     "estimate": "Set a new estimate for",
     "pull": "Pull forward",
-}
-PAST = {
-    "start": "started",
-    "done": "done",
-    "fail": "FAILED",
-    "skip": "skipped",
-    "undo": "undone",
-    "note": "note added to",
-    "eta": "new eta for",
-    "estimate": "new estimate for",
-    "pull": "pulled forward",
 }
 # What a revision asks for first (its value), read by the core as the CLI reads it.
 REVISE = {
@@ -73,7 +63,7 @@ def detail(snap: Snapshot, task_id: str, actor: str) -> str:
 
 def recorded(kind: str, task: str | None, forced: bool) -> str:
     """The toast after a check-in: ``done backup``, ``started export (FORCED)``."""
-    return f"{PAST[kind]} {task}" + (" (FORCED)" if forced else "")
+    return f"{DONE_VERBS[kind]} {task}" + (" (FORCED)" if forced else "")
 
 
 @dataclass
