@@ -27,7 +27,7 @@ from runbook.weekend.forecast import (
 )
 from runbook.weekend.replan import event_summary
 from runbook.weekend.team import TeamView
-from runbook.weekend.views import OpenNoGo
+from runbook.weekend.views import OpenNoGo, UpNextRow
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
 
@@ -83,7 +83,7 @@ def counts_line(states: Snapshot | Sequence[TaskState]) -> Text:
         counts = Counter(str(s.status) for s in states)
         dropped = sum(1 for s in states if s.dropped)
     text = Text()
-    order = ("done", "running", "failed", "ready", "pending", "skipped")
+    order = ("done", "running", "failed", "ready", "scheduled", "pending", "skipped")
     for i, status in enumerate(order):
         n = counts.get(status, 0)
         if i:
@@ -322,6 +322,23 @@ def briefing(
         width,
         total=len(view.ready),
     )
+    up_next = [
+        (
+            Text("○", style="cyan"),
+            Text(u.id, style="bold"),
+            _team(u.team),
+            _up_next_when(u, zone),
+        )
+        for u in view.up_next[:limit]
+    ]
+    parts += _section(
+        "Up next (may start only at their time: do not call yet)",
+        (FIXED, FIXED, TEAM, FIXED),
+        up_next,
+        limit,
+        width,
+        total=len(view.up_next),
+    )
     if team is not None:
         parts += _upcoming_section(snap, team, width)
 
@@ -362,6 +379,18 @@ def briefing(
             )
     parts.append(remaining_path(snap, team, whole=limit is None))
     return Group(*parts)
+
+
+def _up_next_when(row: UpNextRow, zone: tzinfo) -> Text:
+    """``up next: Mon 00:00  pulled  critical``: when a task waiting for its time may start."""
+    when = Text(f"up next: {clock(row.at, zone)}")
+    if row.pulled:
+        when.append("  pulled", style="green")
+    if row.fixed:
+        when.append("  fixed", style="dim")
+    if row.critical:
+        when.append("  critical", style="bold red")
+    return when
 
 
 def _upcoming_section(snap: Snapshot, team: TeamView, width: int) -> list[RenderableType]:

@@ -44,6 +44,7 @@ from runbook.weekend.taskstate import TaskState as TaskState
 
 PENDING = Status.PENDING
 READY = Status.READY
+SCHEDULED = Status.SCHEDULED
 RUNNING = Status.RUNNING
 FAILED = Status.FAILED
 DONE = Status.DONE
@@ -265,7 +266,9 @@ def forward(
                     blocked = True
             starts[v], finishes[v] = start, start + duration
             if not blocked:
-                statuses[v] = READY
+                # Ready only when it may start now: one that waits for nothing but its
+                # not_before (or the time it was pulled to) is scheduled, as the rules say.
+                statuses[v] = SCHEDULED if held is not None and held > now else READY
             continue
         state = record.state
         if state == DONE:
