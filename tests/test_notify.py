@@ -167,6 +167,26 @@ def test_mission_control_hears_a_failure_an_overrun_and_a_no_go(cli, weekend_fil
     assert "Reason: backup unreadable" in nogo.message
 
 
+def test_mission_control_hears_an_overrun_when_the_eta_given_passes_not_before(
+    cli, weekend_file, receiver
+):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    record(cli, path, "start", "backup", "18:10")
+    record(cli, path, "eta", "backup", "18:50", "19:40", "--reason", "tape is slow")
+    assert notify_at(cli, path, "19:30").exit_code == 0  # 20m past its planned hour
+    assert receiver.to("coordinator") == []
+    assert notify_at(cli, path, "19:45").exit_code == 0
+    assert receiver.titles("coordinator") == ["Warning: backup is 5m past its eta Fri 19:40"]
+    # A new eta, passed in turn, is news again.
+    record(cli, path, "eta", "backup", "19:46", "20:15")
+    assert notify_at(cli, path, "20:00").exit_code == 0
+    assert len(receiver.to("coordinator")) == 1
+    assert notify_at(cli, path, "20:20").exit_code == 0
+    assert receiver.titles("coordinator")[1:] == ["Warning: backup is 5m past its eta Fri 20:15"]
+
+
 def test_mission_control_hears_the_point_of_no_return_and_the_deadline(cli, weekend_file, receiver):
     path = weekend_file()
     for task, start, done in [("freeze", "18:00", "18:10"), ("backup", "18:15", "19:10")]:

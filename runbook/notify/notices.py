@@ -155,6 +155,10 @@ def _coordinator_notices(snap: Snapshot) -> list[Notice]:
         elif alert.kind == "failed" and alert.task is not None:
             record = snap.records.get(alert.task)
             key = f"failed:{alert.task}:{record.failed_at if record else ''}"
+        elif alert.kind == "overrun" and alert.task is not None:
+            # Past an eta the team gave: each eta passed is news (a new one may pass too).
+            eta = snap.by_id(alert.task).eta
+            key = f"overrun:{alert.task}" + ("" if eta is None else f":{eta}")
         else:
             key = f"{alert.kind}:{alert.task}"
         level = "ALERT" if alert.severity == "error" else "Warning"

@@ -55,13 +55,26 @@ def alerts(snap: Snapshot) -> list[Alert]:
                 )
             )
         over = overrun(snap, state.index)
-        if over:
+        if over and state.eta is not None:  # the team's word passed: that is the news
             found.append(
                 Alert(
                     "overrun",
                     task.id,
-                    f"{task.id} has run {format_duration(task.duration + over)}, "
-                    f"{format_duration(over)} over its planned {format_duration(task.duration)}",
+                    f"{task.id} is {format_duration(over)} past its eta {clock(state.eta, zone)}",
+                    "warning",
+                )
+            )
+        elif over:
+            revised = state.revised_duration
+            duration, which = (task.duration, "planned")
+            if revised is not None:
+                duration, which = revised, "revised"
+            found.append(
+                Alert(
+                    "overrun",
+                    task.id,
+                    f"{task.id} has run {format_duration(duration + over)}, "
+                    f"{format_duration(over)} over its {which} {format_duration(duration)}",
                     "warning",
                 )
             )

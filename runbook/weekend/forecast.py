@@ -5,12 +5,16 @@ This is the one place the forecast rule lives, so the CLI, the dashboard and the
 - a done task keeps its actual start and finish;
 - a running (or failed) task finishes at the later of actual start + planned duration and now
   (a task resumed after failing keeps its first start, plus the time lost to the failure);
-  given an ``eta`` (a revised expected finish), at the later of that and now instead;
+  given an ``eta`` (a revised expected finish), at the later of that and now instead; it
+  overruns from the moment that expected finish passes (``expected_finish``, ``overrun``);
 - a skipped task takes no time: it finishes when its last predecessor finishes;
 - a task not yet started starts at the latest of now, its predecessors' forecast finish, its
   ``not_before`` and the runbook's start, and takes its planned duration; a ``pull`` replaces
   its ``not_before`` by the pull's time (or removes it), an ``estimate`` its duration (which a
   task started since keeps);
+- a task not yet started is ``pending`` while a predecessor is unfinished; else ``ready``
+  when it may start now, and ``scheduled`` when only its (effective) ``not_before``, still
+  ahead, holds it back: the check-in rules refuse its start until then;
 - the forecast finish is the latest task finish; ``ahead`` = baseline finish - forecast finish.
 """
 
@@ -280,13 +284,21 @@ def forward(
             finished[v] = True
         else:  # under way: running, or failed while running
             start = record.actual_start if record.actual_start is not None else now
-            if record.eta is not None:  # the team's word: then, or later if it still runs
-                finish = max(record.eta, now)
-            else:
-                duration = durations[v] if record.estimate is None else record.estimate
-                finish = max(start + record.lost + duration, now)
+            finish = max(expected_finish(record, durations[v], now), now)
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
+
+
+def expected_finish(record: TaskRecord, planned: int, now: int) -> int:
+    """When a task under way was expected to finish, the clock aside: at the ``eta`` the team
+    gave (the team's word), else at its actual start, plus the time lost to failures, plus
+    its duration (an ``estimate``'s if one was recorded before it started, else ``planned``).
+    The forecast finishes it then or now, whichever is later; past it, the task overruns."""
+    if record.eta is not None:
+        return record.eta
+    start = record.actual_start if record.actual_start is not None else now
+    duration = planned if record.estimate is None else record.estimate
+    return start + record.lost + duration
 
 
 def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int:
@@ -425,17 +437,18 @@ def pull_forward_soon(
 
 
 def overrun(snap: Snapshot, index: int) -> int:
-    """Seconds a running (or failed) task is past its planned duration (time lost to a failure
-    before it was resumed is counted apart); 0 when it is not, and for a milestone, which takes
-    no time by definition."""
-    state = snap.tasks[index]
-    if state.status not in UNDER_WAY or state.actual_start is None:
+    """Seconds a running (or failed) task is past the finish it was expected at
+    (``expected_finish``: its eta when one was given, else its duration, revised or planned,
+    after its start; time lost to a failure before it was resumed is counted apart); 0 when
+    it is not, and for a milestone, which takes no time by definition."""
+    status = snap.figures.status[index]
+    if status not in UNDER_WAY:
         return 0
     plan = snap.plan
-    if plan.column("milestone")[index]:
+    record = snap.records.get(plan.column("id")[index])
+    if record is None or record.actual_start is None or plan.column("milestone")[index]:
         return 0
-    duration: int = plan.column("duration")[index]
-    return max(0, snap.now - state.actual_start - state.lost - duration)
+    return max(0, snap.now - expected_finish(record, plan.column("duration")[index], snap.now))
 
 
 def running_now(states: Iterable[TaskState]) -> list[TaskState]:
