@@ -154,6 +154,15 @@ def test_status_shows_up_next_with_its_time_and_does_not_call_the_team(cli, nigh
     assert "Noor" not in out  # nobody is told to call it yet
 
 
+def test_the_counts_line_names_scheduled_tasks_only_when_there_are_some(cli, night):
+    # At 23:00 b may start: nothing waits for its time, and the line stays as short as it was.
+    result = cli("status", "-f", night, env={"RUNBOOK_NOW": friday("23:00"), "COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    [counts] = [line for line in result.stdout.splitlines() if line.startswith("1 done")]
+    assert counts == "1 done · 0 running · 0 failed · 2 ready · 1 pending · 0 skipped"
+    assert "Up next" not in result.stdout
+
+
 def test_status_json_gives_it_its_own_status_and_count(cli, night):
     result = cli("status", "-f", night, "--json", env={"RUNBOOK_NOW": friday("20:00")})
     assert result.exit_code == 0, result.stderr

@@ -83,7 +83,9 @@ def counts_line(states: Snapshot | Sequence[TaskState]) -> Text:
         counts = Counter(str(s.status) for s in states)
         dropped = sum(1 for s in states if s.dropped)
     text = Text()
-    order = ("done", "running", "failed", "ready", "scheduled", "pending", "skipped")
+    every = ("done", "running", "failed", "ready", "scheduled", "pending", "skipped")
+    # "scheduled" (waiting only for a not_before) only when there is one: the line stays short.
+    order = [s for s in every if s != "scheduled" or counts.get(s, 0)]
     for i, status in enumerate(order):
         n = counts.get(status, 0)
         if i:
