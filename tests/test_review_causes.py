@@ -91,7 +91,7 @@ def test_the_review_reports_the_root_causes_in_markdown_and_json(chain):
     text = review_markdown(result)
     assert "## Root causes of the lateness" in text
     assert "The weekend is forecast to finish 1h after the baseline finish." in text
-    assert "| a: A | t | 1h | +1h | +0m |" in text
+    assert "| a: A | t | 1h | +1h | — | +0m |" in text  # no time lost to a failure
     data = review_json(result)
     assert data["lateness_minutes"] == 60
     assert data["root_causes"] == [
@@ -101,6 +101,7 @@ def test_the_review_reports_the_root_causes_in_markdown_and_json(chain):
             "caused_minutes": 60,
             "own_overrun_minutes": 60,
             "own_late_start_minutes": 0,
+            "lost_minutes": 0,
         }
     ]
 
