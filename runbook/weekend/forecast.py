@@ -450,7 +450,17 @@ def overrun(snap: Snapshot, index: int) -> int:
     plan = snap.plan
     if plan.column("milestone")[index]:
         return 0
-    return max(0, state.worked - duration_in_force(snap, state))
+    return max(0, worked_lost(snap, state)[0] - duration_in_force(snap, state))
+
+
+def worked_lost(snap: Snapshot, state: TaskState) -> tuple[int, int]:
+    """The time a task has worked and the time it lost to failures, at the snapshot's
+    ``now`` (read from its record: the dashboard moves ``now`` on every second between two
+    snapshots, and these figures move with it)."""
+    record = snap.records.get(state.id)
+    if record is None:
+        return 0, 0
+    return record.worked_by(snap.now), record.lost_by(snap.now)
 
 
 def duration_in_force(snap: Snapshot, state: TaskState) -> int:

@@ -19,6 +19,7 @@ from runbook.weekend.forecast import (
     overrun,
     ready_to_start,
     running_now,
+    worked_lost,
 )
 from runbook.weekend.gates import PointOfNoReturn, next_point_of_no_return
 from runbook.weekend.usecases import describe_ahead
@@ -44,10 +45,12 @@ def whom(plan: Plan, team: str | None) -> tuple[str, str]:
     return info.lead or "", info.contact or ""
 
 
-def resumed_note(state: TaskState) -> str:
+def resumed_note(state: TaskState, lost_by_now: int | None = None) -> str:
     """``resumed, 40m lost`` for a task started again after failing; ``40m lost`` for one
-    that stands failed (the time since it failed counts); empty otherwise."""
-    lost = f"{format_duration(state.lost)} lost" if state.lost >= 60 else ""
+    that stands failed (the time since it failed counts); empty otherwise. ``lost_by_now``:
+    the time lost at a later moment than the state's."""
+    seconds = state.lost if lost_by_now is None else lost_by_now
+    lost = f"{format_duration(seconds)} lost" if seconds >= 60 else ""
     if state.status == FAILED:
         return lost
     if not state.resumed:
@@ -154,20 +157,21 @@ def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> l
     rows = []
     for s in snap.where(UNDER_WAY) if states is None else running_now(states):
         failed = s.status == FAILED
+        worked, lost = worked_lost(snap, s)
         rows.append(
             RunningRow(
                 s.id,
                 plan.team_name(teams[s.index]),
                 s.actual_start or now,
-                s.worked,
+                worked,
                 duration_in_force(snap, s),
                 overrun(snap, s.index),
                 failed,
                 (s.reason or "") if failed else "",
-                resumed_note(s),
+                resumed_note(s, lost),
                 s.eta,
                 s.revised_duration is not None,
-                s.lost,
+                lost,
             )
         )
     return rows
