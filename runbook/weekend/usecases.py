@@ -348,7 +348,7 @@ class Weekend:
         rules.not_future(self.plan, when, now)
         far = rules.near_weekend(self.plan, when, now) if at is not None else None
         if far is not None:
-            return self._for_this_user(far)
+            return self._far_for_this_user(far)
         task_id = self.resolve(task_id)
         records: dict[str, TaskRecord] = {}
         if self.store is not None:
@@ -510,15 +510,15 @@ class Weekend:
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
                 refused = rules.refusal(self.plan, kind, task_id, record, records, when, value)
-                if refused is None and dropped:
-                    refused = rules.drop_refusal(self.plan, task_id)
+                must = rules.drop_refusal(self.plan, task_id) if dropped else None
                 data: dict[str, object] = {"dropped": True} if dropped else {}
-                overrode = [far] if far is not None else []
-                if refused is not None:
-                    if not force or not refused.forceable:
-                        result.refused.append((task_id, refused))
-                        continue
-                    overrode.insert(0, refused.message)
+                # Every rule a forced check-in passes, as the user was told each.
+                overrode = [r.message for r in (refused, must) if r is not None]
+                overrode += [far] if far is not None else []
+                refused = refused or must
+                if refused is not None and (not force or not refused.forceable):
+                    result.refused.append((task_id, refused))
+                    continue
                 if overrode:  # every rule the override passed, as it was said to the user
                     data.update(forced=True, overrode="; ".join(overrode))
                 if kind == EventKind.UNDO:
@@ -643,8 +643,15 @@ class Weekend:
         if far is None:
             return None
         if not force or not self.may_force():
-            raise self._for_this_user(far)
+            raise self._far_for_this_user(far)
         return far.message
+
+    def _far_for_this_user(self, far: Refused) -> Refused:
+        """A time far from the weekend refused as this user may act on it: a team member on
+        a store with roles may not force it (and is not told to), and is told whom to ask."""
+        if self.may_force():
+            return far
+        return Refused(far.message, hint=ONLY_MISSION_CONTROL, forceable=False)
 
     def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""
