@@ -18,8 +18,10 @@ import pytest
 from runbook.planning.montecarlo import sample
 from runbook.reports.readiness import progress_of
 from runbook.validation.validate import validate_bytes
+from runbook.weekend.alerts import alerts
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import as_of, fold, snapshot
+from runbook.weekend.progress import progress
 from runbook.weekend.views import running_rows
 
 from .builders import runbook_yaml, task
@@ -109,6 +111,42 @@ def test_the_line_after_finishing_a_resumed_task_says_the_work_it_took_and_the_t
     cli("start", "a", env=at_(ab, "08:00"))
     done = cli("done", "a", env=at_(ab, "09:30"))
     assert "took 2h30m of 2h · 1h lost to failures" in done.stdout
+
+
+def test_an_overrun_is_measured_against_the_revised_duration_the_row_shows(cli, ab):
+    assert cli("estimate", "a", "3h", "--reason", "bigger", env=at_(ab, "05:50")).exit_code == 0
+    cli("start", "a", env=at_(ab, "06:00"))
+    text = " ".join(cli("status", env=at_(ab, "10:16")).stdout.split())
+    assert "since Sat 06:00 4h16m of 3h (revised) +1h16m OVERRUN" in text
+
+
+def test_the_overrun_alert_counts_the_work_against_the_duration_in_force(plan):
+    events = [ev(1, "05:50", "estimate", duration=3 * HOUR), *FAILED_AT_SEVEN]
+    events += [ev(3, "08:00", "start")]
+    snap = snapshot(plan, plan, fold(events)[0], t("11:16"))
+    (alert,) = [a for a in alerts(snap) if a.kind == "overrun"]
+    assert alert.message == "a has run 4h16m, 1h16m over its revised 3h"
+
+
+def test_progress_credits_a_blocked_task_with_the_work_it_did_not_the_time_lost(plan):
+    snap = snapshot(plan, plan, fold(FAILED_AT_SEVEN)[0], t("07:59"))
+    assert progress(snap).work_done == HOUR
+
+
+def test_a_rehearsal_learns_the_work_a_resumed_task_took_not_the_time_it_stood_failed(
+    write_runbook, tmp_path
+):
+    from runbook.reports.rehearsal import rehearsal_evidence
+    from runbook.weekend.usecases import Weekend
+
+    path, state = write_runbook(AB), tmp_path / "rehearsal.db"
+    with Weekend.open(path, state, clock=FakeClock("2026-12-05T10:00Z"), create=True) as w:
+        for kind, moment in (("start", "06:00"), ("fail", "07:00"), ("start", "08:00")):
+            w.record(kind, ["a"], actor="mc", host="h", at=at(f"2026-12-05T{moment}Z"), note="x")
+        w.record("done", ["a"], actor="mc", host="h", at=at("2026-12-05T09:30Z"))
+        plan = w.plan
+    (evidence,) = rehearsal_evidence(plan, state).tasks
+    assert (evidence.id, evidence.actual) == ("a", 150 * MINUTE)  # 1h + 1h30m of work
 
 
 def test_the_monte_carlo_simulation_of_a_failed_task_without_estimates_is_the_forecast(cli, ab):
