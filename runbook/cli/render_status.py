@@ -262,8 +262,8 @@ def briefing(
         status = FAILED if r.failed else RUNNING
         mark = Text("✖ FAILED" if r.failed else "●", style=STATUS_STYLE[status])
         extra = Text(shown(r.reason), style="red") if r.failed else Text("")
-        if r.resumed:
-            extra = Text(shown(r.resumed), style="yellow")
+        if r.resumed:  # ``resumed, 40m lost``; a failed task's time lost after its reason
+            extra.append(("  " if r.failed else "") + shown(r.resumed), style="yellow")
         (failed if r.failed else running).append(
             (
                 mark,

@@ -217,6 +217,8 @@ def review_json(review: Review) -> dict[str, Any]:
                 "actual_finish": when(r.actual_finish),
                 "planned_minutes": mins(r.planned),
                 "actual_minutes": mins(r.actual),
+                "worked_minutes": mins(r.worked),
+                "lost_minutes": mins(r.lost),
                 "finish_slip_minutes": mins(r.finish_slip),
                 "own_overrun_minutes": mins(r.own_overrun),
                 "inherited_minutes": mins(r.inherited),
@@ -233,6 +235,7 @@ def review_json(review: Review) -> dict[str, Any]:
                 "planned_minutes": mins(t.planned),
                 "actual_minutes": mins(t.actual),
                 "overrun_minutes": mins(t.overrun),
+                "lost_minutes": mins(t.lost),
             }
             for t in review.teams
         ],
@@ -244,6 +247,7 @@ def review_json(review: Review) -> dict[str, Any]:
                 "caused_minutes": mins(c.caused),
                 "own_overrun_minutes": mins(c.overrun),
                 "own_late_start_minutes": mins(c.late_start),
+                "lost_minutes": mins(c.lost),
             }
             for c in review.root_causes
         ],
@@ -252,6 +256,7 @@ def review_json(review: Review) -> dict[str, Any]:
                 "id": s.id,
                 "finish_slip_minutes": mins(s.finish_slip),
                 "own_overrun_minutes": mins(s.own_overrun),
+                "lost_minutes": mins(s.lost),
                 "inherited_minutes": mins(s.inherited),
                 "came_from": s.came_from,
             }
@@ -266,10 +271,21 @@ def review_json(review: Review) -> dict[str, Any]:
                 "priority": r.priority,
                 "team": r.team,
                 "reason": r.reason,
+                "actual_start": when(r.actual_start),
+                "worked_minutes": mins(r.worked),
             }
             for r in review.aftercare
         ],
-        "dropped": [{"id": r.id, "team": r.team, "reason": r.reason} for r in review.dropped],
+        "dropped": [
+            {
+                "id": r.id,
+                "team": r.team,
+                "reason": r.reason,
+                "actual_start": when(r.actual_start),
+                "worked_minutes": mins(r.worked),
+            }
+            for r in review.dropped
+        ],
         "skipped": [{"id": r.id, "reason": r.reason} for r in review.skipped],
         "notes": [
             {"at": when(e.at), "task": e.task, "kind": e.summary, "by": e.actor, "note": e.note}
@@ -286,5 +302,17 @@ def review_json(review: Review) -> dict[str, Any]:
                 "withdrawn": r.withdrawn,
             }
             for r in review.revisions
+        ],
+        "forced": [
+            {
+                "at": when(o.at),
+                "task": o.task,
+                "kind": o.what,
+                "by": o.actor,
+                "overrode": o.overrode,
+                "reason": o.reason,
+                "withdrawn": o.withdrawn,
+            }
+            for o in review.forced
         ],
     }

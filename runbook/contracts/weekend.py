@@ -74,6 +74,7 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
         "decision_needed": needs_decision(snap, state),
         "resumed": state.resumed,
         "lost_minutes": minutes(state.lost),
+        "worked_minutes": minutes(state.worked),
         "eta": iso(state.eta, zone),
         "revised_duration_minutes": None
         if state.revised_duration is None

@@ -444,6 +444,7 @@ def progress_of(snap: Snapshot) -> Progress:
     of what runs, and the forecast every run gives without estimates."""
     done: dict[int, tuple[int, int]] = {}
     running: dict[int, int] = {}
+    lost: dict[int, int] = {}
     skipped = set()
     revised: dict[int, tuple[int, int, int]] = {}
     not_before: dict[int, int | None] = {}
@@ -454,15 +455,23 @@ def progress_of(snap: Snapshot) -> Progress:
             skipped.add(t.index)
         elif t.status in (RUNNING, FAILED):
             running[t.index] = t.forecast_start
+            lost[t.index] = t.lost  # a failed task's up to now: its work waits for now
             if t.eta is not None:  # the team's word, as the forecast takes it
-                took = max(t.eta, snap.now) - t.forecast_start
+                took = t.forecast_finish - t.forecast_start - t.lost
                 revised[t.index] = (took, took, took)
         if t.revised_duration is not None and t.index not in revised and t.index not in done:
             revised[t.index] = _scaled(snap.plan.tasks[t.index], t.revised_duration)
         if t.pulled:
             not_before[t.index] = t.pulled_to
     return Progress(
-        snap.now, snap.forecast_finish, done, frozenset(skipped), running, revised, not_before
+        snap.now,
+        snap.forecast_finish,
+        done,
+        frozenset(skipped),
+        running,
+        revised,
+        not_before,
+        lost=lost,
     )
 
 

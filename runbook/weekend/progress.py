@@ -11,8 +11,8 @@ from runbook.weekend.forecast import FAILED, FINISHED, RUNNING, Snapshot, TaskSt
 class Progress:
     """Tasks finished (done or skipped) out of all, and the share of the planned work done.
 
-    ``weighted`` weighs each task by its planned duration; a running task counts for the
-    part of its planned duration that has elapsed (never more than all of it)."""
+    ``weighted`` weighs each task by its planned duration; a running (or failed) task counts
+    for the part of its planned duration it has worked (never more than all of it)."""
 
     label: str
     finished: int
@@ -32,8 +32,8 @@ def _credit(snap: Snapshot, state: TaskState, durations: list[int]) -> int:
     duration = durations[state.index]
     if state.status in FINISHED:
         return duration
-    if state.status in (RUNNING, FAILED) and state.actual_start is not None:
-        return max(0, min(duration, snap.now - state.actual_start))
+    if state.status in (RUNNING, FAILED):  # the work it did, not the time lost to failures
+        return min(duration, state.worked)
     return 0
 
 

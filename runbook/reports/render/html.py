@@ -18,7 +18,7 @@ from runbook.reports.render.markdown import (
     learned_figures,
     recommendation_rules,
 )
-from runbook.reports.review import Review
+from runbook.reports.review import NOT_RECORDED, Review
 from runbook.reports.status_page import StatusPage
 from runbook.weekend.forecast import DONE, FAILED
 
@@ -99,6 +99,7 @@ def review_html(review: Review) -> str:
         "failed": FAILED,
         "gantt": charts.review_gantt(review),
         "gantt_legend": charts.REVIEW_LEGEND,
+        "not_recorded": NOT_RECORDED,
     }
     return environment().get_template("review.html.j2").render(context) + "\n"
 

@@ -85,7 +85,7 @@ class RunningPanel(Panel[RunningRow]):
             line.append(f" +{format_duration(row.overrun)}", style="bold red")
         if row.eta is not None:
             line.append(f" eta {clock(row.eta, self.zone)[4:]}", style="bold yellow")
-        if not row.failed and row.resumed:
+        if row.resumed:  # ``resumed, 40m lost``, or a failed task's time lost so far
             line.append(f" {shown(row.resumed)}", style="yellow")
         return line
 
