@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from rich.console import Group, RenderableType
@@ -22,9 +21,9 @@ from runbook.weekend.forecast import (
     RUNNING,
     PullForward,
     Snapshot,
-    TaskState,
     pull_forward_soon,
 )
+from runbook.weekend.progress import Progress, progress
 from runbook.weekend.replan import event_summary
 from runbook.weekend.team import TeamView
 from runbook.weekend.views import OpenNoGo
@@ -73,25 +72,25 @@ def no_go_line(nogo: OpenNoGo, now: int, zone: tzinfo) -> Text:
     return text
 
 
-def counts_line(states: Snapshot | Sequence[TaskState]) -> Text:
-    """``12 done · 3 running · ...`` with each status in its colour, of some tasks' states or
-    of every task of a snapshot (counted from its figures, without a state per task)."""
-    counts: Mapping[str, int]
-    if isinstance(states, Snapshot):
-        counts, dropped = states.counts, states.dropped
-    else:
-        counts = Counter(str(s.status) for s in states)
-        dropped = sum(1 for s in states if s.dropped)
+def counts_line(done: Progress) -> Text:
+    """``12 done · 3 running · ... · 1 skipped · 2 dropped (1 must!)``, each status in its
+    colour: done, skipped as not needed and dropped for time counted apart (the core's rule),
+    then the share of the work still wanted that is done."""
     text = Text()
-    order = ("done", "running", "failed", "ready", "pending", "skipped")
-    for i, status in enumerate(order):
+    counts = done.counts
+    for i, status in enumerate(ORDER):
         n = counts.get(status, 0)
         if i:
             text.append(" · ", style="dim")
         text.append(f"{n} {status}", style=STATUS_STYLE[status] if n else "dim")
-    if dropped:
-        text.append(f" ({dropped} dropped)", style=STATUS_STYLE["skipped"])
+    if done.dropped_must:
+        text.append(f" ({done.must_text})", style="bold red")
+    text.append(f" · {done.weighted:.0%} of the wanted work done", style="dim")
     return text
+
+
+# The order of the counts: what moves first, then what is no longer wanted.
+ORDER = ("done", "running", "failed", "ready", "pending", "skipped", "dropped")
 
 
 FIXED, TEAM, TEXT, WORDS = "fixed", "team", "text", "words"
@@ -231,7 +230,7 @@ def briefing(
     parts: list[RenderableType] = [
         head,
         headline(snap),
-        counts_line(snap if states is None else states),
+        counts_line(progress(snap, states)),
     ]
     parts += [no_go_line(n, now, zone) for n in view.no_gos]
     ponr = view.ponr
