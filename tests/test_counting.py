@@ -120,6 +120,15 @@ def test_status_counts_the_dropped_work_apart_and_flags_the_dropped_must_have(cl
     assert "83% of the wanted work done" in out
 
 
+def test_status_at_80_columns_breaks_the_counts_between_two_never_inside_one(cli, weekend_file):
+    result = cli("status", env={**env_at(weekend_file, MIDWAY), "COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "1 done · 1 running · 0 failed · 0 ready · 0 pending · 1 skipped" in lines
+    assert "3 dropped (1 must!) · 83% of the wanted work done" in lines
+
+
 def test_status_json_counts_the_dropped_work_apart_and_gives_the_progress(cli, weekend_file):
     data = json_out(cli, "status", "--json", env=env_at(weekend_file, MIDWAY))
     conforms(data, "status")

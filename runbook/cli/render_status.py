@@ -72,20 +72,30 @@ def no_go_line(nogo: OpenNoGo, now: int, zone: tzinfo) -> Text:
     return text
 
 
-def counts_line(done: Progress) -> Text:
-    """``12 done · 3 running · ... · 1 skipped · 2 dropped (1 must!)``, each status in its
-    colour: done, skipped as not needed and dropped for time counted apart (the core's rule),
-    then the share of the work still wanted that is done."""
-    text = Text()
+def counts_line(done: Progress, width: int = 100) -> Text:
+    """``12 done · 3 running · ... · 1 skipped · 2 dropped (1 must!) · 80% of the wanted work
+    done``, each status in its colour: done, skipped as not needed and dropped for time counted
+    apart (the core's rule). For a terminal ``width`` wide: a line breaks between two counts,
+    never inside one (a dropped must-have's flag stays with its count)."""
     counts = done.counts
-    for i, status in enumerate(ORDER):
+    parts = []
+    for status in ORDER:
         n = counts.get(status, 0)
-        if i:
+        part = Text(f"{n} {status}", style=STATUS_STYLE[status] if n else "dim")
+        if status == "dropped" and done.dropped_must:
+            part.append(f" ({done.must_text})", style="bold red")
+        parts.append(part)
+    parts.append(Text(f"{done.weighted:.0%} of the wanted work done", style="dim"))
+    text, used = Text(), 0
+    for i, part in enumerate(parts):
+        if i and used + 3 + part.cell_len > width:
+            text.append("\n")
+            used = 0
+        elif i:
             text.append(" · ", style="dim")
-        text.append(f"{n} {status}", style=STATUS_STYLE[status] if n else "dim")
-    if done.dropped_must:
-        text.append(f" ({done.must_text})", style="bold red")
-    text.append(f" · {done.weighted:.0%} of the wanted work done", style="dim")
+            used += 3
+        text.append_text(part)
+        used += part.cell_len
     return text
 
 
@@ -230,7 +240,7 @@ def briefing(
     parts: list[RenderableType] = [
         head,
         headline(snap),
-        counts_line(progress(snap, states)),
+        counts_line(progress(snap, states), width),
     ]
     parts += [no_go_line(n, now, zone) for n in view.no_gos]
     ponr = view.ponr
