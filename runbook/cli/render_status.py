@@ -78,10 +78,13 @@ def counts_line(done: Progress, width: int = 100) -> Text:
     apart (the core's rule). For a terminal ``width`` wide: a line breaks between two counts,
     never inside one (a dropped must-have's flag stays with its count)."""
     counts = done.counts
+    # A status this order does not know yet goes with the work to do, before the skipped.
+    order = [s for s in ORDER if s in counts]
+    order[-2:-2] = [s for s in counts if s not in ORDER]
     parts = []
-    for status in ORDER:
-        n = counts.get(status, 0)
-        part = Text(f"{n} {status}", style=STATUS_STYLE[status] if n else "dim")
+    for status in order:
+        n = counts[status]
+        part = Text(f"{n} {status}", style=STATUS_STYLE.get(status, "") if n else "dim")
         if status == "dropped" and done.dropped_must:
             part.append(f" ({done.must_text})", style="bold red")
         parts.append(part)
