@@ -65,15 +65,15 @@ class Identity(Static):
         # so that no line wraps and pushes the last one out of sight.
         width = self.content_size.width
         replay, read_only = bool(snap.later_events), self.read_only
-        name = shown(plan.name)
+        name = Text(shown(plan.name))
         marks = (len("REPLAY ") if replay else 0) + (len("  READ-ONLY") if read_only else 0)
-        if width and cell_len(name) + marks > width:
-            name = name[: max(1, width - marks - 1)] + "…"
+        if width and name.cell_len + marks > width:
+            name.truncate(max(2, width - marks), overflow="ellipsis")
         text = Text(style="bold")
         if replay:  # a replay (--now): the notice says how many events it leaves out
             text.append("REPLAY", style="bold reverse")
             text.append(" ")
-        text.append(name)
+        text.append_text(name)
         if read_only:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
