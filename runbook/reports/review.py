@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.events import REVISION_KINDS, Event, EventKind
-from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, STATUSES, Snapshot
+from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, Snapshot
+from runbook.weekend.progress import Progress, empty, progress
 from runbook.weekend.replan import event_summary
 from runbook.weekend.usecases import Weekend
 
@@ -107,7 +108,8 @@ class ReviewRow:
 
 @dataclass(frozen=True, slots=True)
 class TeamRow:
-    """A team's weekend in figures."""
+    """A team's weekend in figures: its tasks done, dropped and skipped counted apart (the
+    core's rule), and the planned against the actual time of the ones done."""
 
     team: str
     name: str
@@ -116,6 +118,9 @@ class TeamRow:
     planned: int
     actual: int
     lost: int = 0  # seconds its finished tasks stood failed
+    dropped: int = 0  # dropped for time (`runbook drop`)
+    dropped_must: int = 0  # of which must-haves (dropped only by force)
+    skipped: int = 0  # skipped as not needed
 
     @property
     def overrun(self) -> int:
@@ -181,6 +186,9 @@ class Review:
     forced: list[Override] = field(default_factory=list)  # every override, in the order recorded
     lateness: int = 0  # seconds the (actual or forecast) finish lies after the baseline's
     root_causes: list[RootCause] = field(default_factory=list)
+    # Every task counted by the core's rule: done, dropped and skipped apart, the work done
+    # over the work still wanted, a dropped must-have counted.
+    progress: Progress = field(default_factory=empty)
 
     @property
     def slip(self) -> int | None:
@@ -202,8 +210,8 @@ class Review:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Tasks per status."""
-        return {s: sum(1 for r in self.rows if r.status == s) for s in STATUSES}
+        """Tasks per status, the dropped ones apart from the skipped ones."""
+        return self.progress.counts
 
     @property
     def slips(self) -> list[ReviewRow]:
@@ -401,20 +409,25 @@ def review(weekend: Weekend) -> Review:
                 state.lost,
             )
         )
+    result.progress = progress(snap)
     teams: dict[str, list[ReviewRow]] = {}
     for row in result.rows:
         teams.setdefault(row.team or "—", []).append(row)
     for team, rows in teams.items():
         done = [r for r in rows if r.actual is not None]
+        counted = progress(snap, [snap.by_id(r.id) for r in rows])
         result.teams.append(
             TeamRow(
                 team,
                 plan.team_name(team) if team != "—" else "(no team)",
                 len(rows),
-                len(done),
+                counted.done,
                 sum(r.planned for r in done),
                 sum(r.actual or 0 for r in done),
                 sum(r.lost for r in done),
+                counted.dropped,
+                counted.dropped_must,
+                counted.skipped,
             )
         )
     events = weekend.events()

@@ -13,6 +13,7 @@ from runbook.reports.render.environment import environment
 from runbook.reports.render.markdown import (
     ahead_text,
     checkpoint_line,
+    counts_text,
     evidence_figures,
     gate_margin,
     learned_figures,
@@ -94,8 +95,7 @@ def review_html(review: Review) -> str:
         "review": review,
         "plan": plan,
         "zone": plan.zone,
-        "done": review.counts.get(DONE, 0),
-        "other_counts": ", ".join(f"{n} {s}" for s, n in review.counts.items() if n and s != DONE),
+        "other_counts": counts_text(review.progress, leave_out=DONE),
         "failed": FAILED,
         "gantt": charts.review_gantt(review),
         "gantt_legend": charts.REVIEW_LEGEND,
