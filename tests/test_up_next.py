@@ -159,7 +159,8 @@ def test_the_counts_line_names_scheduled_tasks_only_when_there_are_some(cli, nig
     result = cli("status", "-f", night, env={"RUNBOOK_NOW": friday("23:00"), "COLUMNS": "80"})
     assert result.exit_code == 0, result.stderr
     [counts] = [line for line in result.stdout.splitlines() if line.startswith("1 done")]
-    assert counts == "1 done · 0 running · 0 failed · 2 ready · 1 pending · 0 skipped"
+    assert counts.startswith("1 done · 0 running · 0 failed · 2 ready · 1 pending · 0 skipped")
+    assert "scheduled" not in counts
     assert "Up next" not in result.stdout
 
 

@@ -8,7 +8,14 @@ from typing import Literal
 
 from runbook.format.durations import clock, format_duration
 from runbook.weekend.events import UNDER_WAY
-from runbook.weekend.forecast import FAILED, READY, Snapshot, overrun
+from runbook.weekend.forecast import (
+    FAILED,
+    READY,
+    Snapshot,
+    duration_in_force,
+    eta_in_force,
+    overrun,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,26 +62,26 @@ def alerts(snap: Snapshot) -> list[Alert]:
                 )
             )
         over = overrun(snap, state.index)
-        if over and state.eta is not None:  # the team's word passed: that is the news
+        record = snap.records.get(task.id)
+        eta = None if record is None else eta_in_force(record, now)
+        if over and eta is not None:  # the team's word passed: that is the news
             found.append(
                 Alert(
                     "overrun",
                     task.id,
-                    f"{task.id} is {format_duration(over)} past its eta {clock(state.eta, zone)}",
+                    f"{task.id} is {format_duration(over)} past its eta {clock(eta, zone)}",
                     "warning",
                 )
             )
         elif over:
-            revised = state.revised_duration
-            duration, which = (task.duration, "planned")
-            if revised is not None:
-                duration, which = revised, "revised"
             found.append(
                 Alert(
                     "overrun",
                     task.id,
-                    f"{task.id} has run {format_duration(duration + over)}, "
-                    f"{format_duration(over)} over its {which} {format_duration(duration)}",
+                    f"{task.id} has run {format_duration(state.worked)}, "
+                    f"{format_duration(over)} over its "
+                    f"{'revised' if state.revised_duration is not None else 'planned'} "
+                    f"{format_duration(duration_in_force(snap, state))}",
                     "warning",
                 )
             )
