@@ -202,6 +202,7 @@ def test_status_json_follows_the_contract(chain):
     assert report["counts"] == {
         "pending": 1,
         "ready": 0,
+        "scheduled": 0,
         "running": 1,
         "failed": 0,
         "done": 0,

@@ -139,7 +139,12 @@ def _eager_forward(plan: Plan, records: dict[str, TaskRecord], now: int):
                 if statuses[p] not in FINISHED:
                     blocked = True
             finish = start + (durations[v] if record.estimate is None else record.estimate)
-            state = Status.PENDING if blocked else Status.READY
+            if blocked:
+                state = Status.PENDING
+            elif held is not None and held > now:
+                state = Status.SCHEDULED  # may start only at its not_before
+            else:
+                state = Status.READY
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
 

@@ -26,7 +26,7 @@ from runbook.weekend.forecast import (
 from runbook.weekend.progress import Progress, progress
 from runbook.weekend.replan import event_summary
 from runbook.weekend.team import TeamView
-from runbook.weekend.views import OpenNoGo
+from runbook.weekend.views import OpenNoGo, UpNextRow
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
 
@@ -78,8 +78,9 @@ def counts_line(done: Progress, width: int = 100) -> Text:
     apart (the core's rule). For a terminal ``width`` wide: a line breaks between two counts,
     never inside one (a dropped must-have's flag stays with its count)."""
     counts = done.counts
-    # A status this order does not know yet goes with the work to do, before the skipped.
-    order = [s for s in ORDER if s in counts]
+    # A status this order does not know yet goes with the work to do, before the skipped;
+    # "scheduled" (waiting only for a not_before) only when there is one: the line stays short.
+    order = [s for s in ORDER if s in counts and (s != "scheduled" or counts[s])]
     order[-2:-2] = [s for s in counts if s not in ORDER]
     parts = []
     for status in order:
@@ -103,7 +104,7 @@ def counts_line(done: Progress, width: int = 100) -> Text:
 
 
 # The order of the counts: what moves first, then what is no longer wanted.
-ORDER = ("done", "running", "failed", "ready", "pending", "skipped", "dropped")
+ORDER = ("done", "running", "failed", "ready", "scheduled", "pending", "skipped", "dropped")
 
 
 FIXED, TEAM, TEXT, WORDS = "fixed", "team", "text", "words"
@@ -334,6 +335,23 @@ def briefing(
         width,
         total=len(view.ready),
     )
+    up_next = [
+        (
+            Text("○", style="cyan"),
+            Text(u.id, style="bold"),
+            _team(u.team),
+            _up_next_when(u, zone),
+        )
+        for u in view.up_next[:limit]
+    ]
+    parts += _section(
+        "Up next (may start only at their time: do not call yet)",
+        (FIXED, FIXED, TEAM, FIXED),
+        up_next,
+        limit,
+        width,
+        total=len(view.up_next),
+    )
     if team is not None:
         parts += _upcoming_section(snap, team, width)
 
@@ -374,6 +392,18 @@ def briefing(
             )
     parts.append(remaining_path(snap, team, whole=limit is None))
     return Group(*parts)
+
+
+def _up_next_when(row: UpNextRow, zone: tzinfo) -> Text:
+    """``up next: Mon 00:00  pulled  critical``: when a task waiting for its time may start."""
+    when = Text(f"up next: {clock(row.at, zone)}")
+    if row.pulled:
+        when.append("  pulled", style="green")
+    if row.fixed:
+        when.append("  fixed", style="dim")
+    if row.critical:
+        when.append("  critical", style="bold red")
+    return when
 
 
 def _upcoming_section(snap: Snapshot, team: TeamView, width: int) -> list[RenderableType]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 STATUS_STYLE = {
     "pending": "dim",
     "ready": "bold cyan",
+    "scheduled": "cyan",
     "running": "bold blue",
     "failed": "bold white on red",
     "done": "green",

@@ -8,7 +8,14 @@ from typing import Literal
 
 from runbook.format.durations import clock, format_duration
 from runbook.weekend.events import UNDER_WAY
-from runbook.weekend.forecast import FAILED, READY, Snapshot, duration_in_force, overrun
+from runbook.weekend.forecast import (
+    FAILED,
+    READY,
+    Snapshot,
+    duration_in_force,
+    eta_in_force,
+    overrun,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +62,18 @@ def alerts(snap: Snapshot) -> list[Alert]:
                 )
             )
         over = overrun(snap, state.index)
-        if over:
+        record = snap.records.get(task.id)
+        eta = None if record is None else eta_in_force(record, now)
+        if over and eta is not None:  # the team's word passed: that is the news
+            found.append(
+                Alert(
+                    "overrun",
+                    task.id,
+                    f"{task.id} is {format_duration(over)} past its eta {clock(eta, zone)}",
+                    "warning",
+                )
+            )
+        elif over:
             found.append(
                 Alert(
                     "overrun",

@@ -10,13 +10,17 @@ This is the one place the forecast rule lives, so the CLI, the dashboard and the
   lost + planned duration and now; a failed task no earlier than now + the work it had left
   when it failed, so the forecast moves with the clock while the task is blocked and does not
   jump when it is resumed. Given an ``eta`` (a revised expected finish), it finishes then, or
-  now if that has passed, moved by the time lost to failures since the eta was given;
+  now if that has passed, moved by the time lost to failures since the eta was given; it
+  overruns once that eta passes, else once it has worked longer than its duration (``overrun``);
 - a skipped task takes no time: it finishes when its last predecessor finishes (one skipped
   or dropped while under way keeps its actual start and the work it did, and takes no more);
 - a task not yet started starts at the latest of now, its predecessors' forecast finish, its
   ``not_before`` and the runbook's start, and takes its planned duration; a ``pull`` replaces
   its ``not_before`` by the pull's time (or removes it), an ``estimate`` its duration (which a
   task started since keeps);
+- a task not yet started is ``pending`` while a predecessor is unfinished; else ``ready``
+  when it may start now, and ``scheduled`` when only its (effective) ``not_before``, still
+  ahead, holds it back: the check-in rules refuse its start until then;
 - the forecast finish is the latest task finish; ``ahead`` = baseline finish - forecast finish.
 """
 
@@ -50,6 +54,7 @@ from runbook.weekend.taskstate import TaskState as TaskState
 
 PENDING = Status.PENDING
 READY = Status.READY
+SCHEDULED = Status.SCHEDULED
 RUNNING = Status.RUNNING
 FAILED = Status.FAILED
 DONE = Status.DONE
@@ -283,7 +288,9 @@ def forward(
                     blocked = True
             starts[v], finishes[v] = start, start + duration
             if not blocked:
-                statuses[v] = READY
+                # Ready only when it may start now: one that waits for nothing but its
+                # not_before (or the time it was pulled to) is scheduled, as the rules say.
+                statuses[v] = SCHEDULED if held is not None and held > now else READY
             continue
         state = record.state
         if state == DONE:
@@ -295,14 +302,24 @@ def forward(
             finished[v] = True
         else:  # under way: running, or failed while running
             start = record.actual_start if record.actual_start is not None else now
-            if record.eta is not None:  # the team's word: then, or later if it still runs,
-                # moved by the time lost to failures since it was given
-                finish = max(record.eta + record.lost_by(now) - record.eta_lost, now)
+            eta = eta_in_force(record, now)
+            if eta is not None:  # the team's word: then, or later if it still runs
+                finish = max(eta, now)
             else:  # the work it has left cannot start before now
                 duration = durations[v] if record.estimate is None else record.estimate
                 finish = now + record.remaining(duration, now)
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
+
+
+def eta_in_force(record: TaskRecord, now: int) -> int | None:
+    """When the eta the team gave says a task under way finishes, moved by the time it lost
+    to failures since it was given (a failure after the eta delays it as much); None without
+    an eta. The forecast finishes the task then, or now if that has passed; past it, the task
+    overruns (``overrun``)."""
+    if record.eta is None:
+        return None
+    return record.eta + record.lost_by(now) - record.eta_lost
 
 
 def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int:
@@ -441,15 +458,19 @@ def pull_forward_soon(
 
 
 def overrun(snap: Snapshot, index: int) -> int:
-    """Seconds a running (or failed) task has worked beyond its duration (the revised one in
-    force, else the planned one): its work, not the time lost to failures, which is counted
-    apart; 0 when it has not, and for a milestone, which takes no time by definition."""
+    """Seconds a running (or failed) task is past what it was expected to take: past the eta
+    the team gave, when there is one (``eta_in_force``: not its planned duration), else the
+    time it has worked beyond its duration (the revised one in force, else the planned one).
+    Time lost to failures is counted apart; 0 when it is not over, and for a milestone,
+    which takes no time by definition."""
     state = snap.tasks[index]
     if state.status not in UNDER_WAY or state.actual_start is None:
         return 0
-    plan = snap.plan
-    if plan.column("milestone")[index]:
+    if snap.plan.column("milestone")[index]:
         return 0
+    record = snap.records.get(state.id)
+    if record is not None and (eta := eta_in_force(record, snap.now)) is not None:
+        return max(0, snap.now - eta)
     return max(0, worked_lost(snap, state)[0] - duration_in_force(snap, state))
 
 

@@ -7,7 +7,7 @@ lock, so a rule checked here still holds when its event is appended.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from runbook.common.errors import InputError, Refused
 from runbook.common.limits import AT_AFTER_END, AT_BEFORE_START, MAX_DURATION, MAX_DURATION_TEXT
@@ -261,11 +261,19 @@ def check_entry(actor: str, note: str | None, note_option: str) -> None:
 
 
 def not_future(plan: Plan, when: int, now: int) -> None:
-    """``--at`` records what already happened."""
+    """``--at`` records what already happened. A time refused that was yesterday's by the
+    clock is offered with its date, the way to say it (a bare time of day is yesterday's
+    only in the small hours: ``durations.YESTERDAY_WITHIN``)."""
     if when > now:
+        # The same time of day the day before (wall-clock arithmetic: DST-safe).
+        day_before = datetime.fromtimestamp(when, plan.zone) - timedelta(days=1)
+        hint = None
+        if day_before.timestamp() <= now:
+            hint = f"for yesterday's, give the date: {day_before:%Y-%m-%dT%H:%M}"
         raise InputError(
             f"{show_time(when, plan.zone, with_date=True)} is in the future; "
-            "--at records a time that has already passed"
+            "--at records a time that has already passed",
+            hint=hint,
         )
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from runbook.common.errors import ConnectionLost, InputError, InvalidRunbook, Refused, StateError
 from runbook.common.problems import did_you_mean
-from runbook.format.durations import TimeError, format_duration, parse_moment
+from runbook.format.durations import FUTURE, Side, TimeError, format_duration, parse_moment
 from runbook.format.durations import clock as show_time
 from runbook.planning.plan import Plan
 from runbook.weekend import (
@@ -331,11 +331,20 @@ class Weekend:
         return resolve_team(self.plan, given)
 
     def read_time(
-        self, text: str, *, what: str = "--at", notes: list[str] | None = None
+        self,
+        text: str,
+        *,
+        what: str = "--at",
+        notes: list[str] | None = None,
+        side: Side | None = None,
     ) -> datetime:
         """A time told by someone (``10:05`` is today by the weekend's clock, in the runbook's
-        zone; else ISO 8601), as both faces read it; InputError in plain words otherwise."""
-        return read_moment(text, self.plan.zone, self.clock(), what=what, notes=notes)
+        zone; else ISO 8601), as both faces read it; InputError in plain words otherwise.
+        ``side``: it tells when something happened (``past``: ``--at``, the dashboard's time
+        told), so a time of day later than the clock, told in the small hours, is
+        yesterday's; or a time still ahead (``future``: an eta, a pull's time), so one
+        earlier than the clock, told late in the evening, is tomorrow's (``parse_moment``)."""
+        return read_moment(text, self.plan.zone, self.clock(), what=what, notes=notes, side=side)
 
     def would_refuse(
         self, kind: str, task_id: str, *, at: datetime | None = None, value: int | None = None
@@ -391,7 +400,7 @@ class Weekend:
             now,
             parsed,
             resolve=self.resolve,
-            read_time=lambda text: self.read_time(text, what="the time"),
+            read_time=lambda text: self.read_time(text, what="the time", side=FUTURE),
         )
         return WhatIf(before, imagined.snapshot, list(imagined.changes))
 
@@ -784,12 +793,19 @@ class WhatIf:
 
 
 def read_moment(
-    text: str, zone: tzinfo, reference: datetime, *, what: str, notes: list[str] | None = None
+    text: str,
+    zone: tzinfo,
+    reference: datetime,
+    *,
+    what: str,
+    notes: list[str] | None = None,
+    side: Side | None = None,
 ) -> datetime:
-    """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day), or an
-    InputError naming ``what`` was given (``--at``, ``--now``, the dialog's field)."""
+    """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day, or with a
+    ``side`` the day before or after by the rule of ``parse_moment``), or an InputError
+    naming ``what`` was given (``--at``, ``--now``, the dialog's field)."""
     try:
-        return parse_moment(text, zone, reference, notes=notes)
+        return parse_moment(text, zone, reference, notes=notes, side=side)
     except (TimeError, ValueError) as exc:
         raise InputError(
             f"{what} {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"

@@ -6,12 +6,13 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runbook.format.durations import format_duration
+from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.events import UNDER_WAY, Event
 from runbook.weekend.forecast import (
     FAILED,
     READY,
+    SCHEDULED,
     Snapshot,
     TaskState,
     duration_in_force,
@@ -19,6 +20,7 @@ from runbook.weekend.forecast import (
     overrun,
     ready_to_start,
     running_now,
+    start_order,
     worked_lost,
 )
 from runbook.weekend.gates import PointOfNoReturn, next_point_of_no_return
@@ -95,6 +97,19 @@ class ReadyRow:
 
 
 @dataclass(frozen=True, slots=True)
+class UpNextRow:
+    """A task that waits only for its ``not_before`` (or the time it was pulled to): up next
+    at that time, not to be called yet."""
+
+    id: str
+    team: str  # the team's name
+    at: int  # when it may start (its forecast start)
+    critical: bool
+    pulled: bool = False  # its not_before moved by the coordinator (`runbook pull`)
+    fixed: bool = False  # its not_before is fixed in the runbook: it cannot move
+
+
+@dataclass(frozen=True, slots=True)
 class LateRow:
     """A task whose planned start has passed and that has not started."""
 
@@ -104,7 +119,8 @@ class LateRow:
     late_by: int
     critical: bool
     blocked_by: tuple[str, ...]  # unfinished predecessors
-    why: str  # ``waiting for a, b``, ``decision needed``, ``NO-GO`` or ``ready, not started``
+    why: str  # ``waiting for a, b``, ``not before Mon 00:00``, ``decision needed``, ``NO-GO``
+    # or ``ready, not started``
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +146,7 @@ class Briefing:
     running: tuple[RunningRow, ...]
     decisions: tuple[DecisionNeeded, ...]
     ready: tuple[ReadyRow, ...]
+    up_next: tuple[UpNextRow, ...]  # waiting only for their time, soonest first
     late: tuple[LateRow, ...]  # the most overdue first (only the first ``limit`` when given)
     late_count: int  # every late task, listed or not
 
@@ -201,6 +218,27 @@ def ready_rows(
     return rows, decide
 
 
+def up_next_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> list[UpNextRow]:
+    """The tasks that wait only for their ``not_before``, soonest first: shown apart from
+    the ready ones, with their time; nobody is called for them yet."""
+    plan, teams = snap.plan, snap.plan.column("team")
+    fixed = plan.column("not_before_fixed")
+    chosen = (
+        snap.where((SCHEDULED,)) if states is None else [s for s in states if s.status == SCHEDULED]
+    )
+    return [
+        UpNextRow(
+            s.id,
+            plan.team_name(teams[s.index]),
+            s.forecast_start,
+            s.critical,
+            s.pulled,
+            bool(fixed[s.index]),
+        )
+        for s in sorted(chosen, key=start_order)
+    ]
+
+
 def late_rows(
     snap: Snapshot, states: Sequence[TaskState] | None = None, limit: int | None = None
 ) -> list[LateRow]:
@@ -209,11 +247,12 @@ def late_rows(
     plan, now, teams = snap.plan, snap.now, snap.plan.column("team")
     rows = []
     for s in snap.most_late(limit) if states is None else late_tasks(states, limit):
-        why = (
-            f"waiting for {', '.join(s.blocked_by[:3])}"
-            if s.blocked_by
-            else gate_waits(snap, s) or "ready, not started"
-        )
+        if s.blocked_by:
+            why = f"waiting for {', '.join(s.blocked_by[:3])}"
+        elif s.status == SCHEDULED:
+            why = f"not before {clock(s.forecast_start, plan.zone)}"
+        else:
+            why = gate_waits(snap, s) or "ready, not started"
         planned = s.planned_start or now
         rows.append(
             LateRow(
@@ -242,6 +281,7 @@ def briefing(
         tuple(running_rows(snap, states)),
         tuple(decisions),
         tuple(ready),
+        tuple(up_next_rows(snap, states)),
         tuple(late_rows(snap, states, late_limit)),
         snap.late_count if states is None else sum(1 for s in states if s.late),
     )
