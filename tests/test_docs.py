@@ -1,9 +1,11 @@
 """The docs cannot drift: the command reference (docs/commands.md) is the one the command line
-gives and names every command and option."""
+gives and names every command and option, the README's test command is the one CI runs, its
+tour runs, and it lists every command."""
 
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from runbook.cli.reference import REGENERATE, markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "commands.md"
+README = ROOT / "README.md"
+CI = ROOT / ".ci" / "run"
 
 
 def _commands() -> list[tuple[str, object, object]]:
@@ -69,3 +73,76 @@ def test_every_option_of_every_command_is_in_its_section_of_the_reference(name, 
     assert re.search(rf"`{re.escape(option)}[` ]", _section(name)), (
         f"{name} {option} is missing from docs/commands.md (regenerate it: {REGENERATE})"
     )
+
+
+def _readme_block(after: str) -> str:
+    """The first fenced block of the README after the line holding ``after``."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index(after)
+    match = re.search(r"^```sh\n(.*?)^```", text[start:], re.M | re.S)
+    assert match, f"no sh block after {after!r} in README.md"
+    return match.group(1)
+
+
+def test_the_readme_test_command_is_exactly_what_ci_runs():
+    command = _readme_block("Install what the tests need").strip()
+    assert "\n" not in command
+    ci = CI.read_text(encoding="utf-8").replace("\\\n", " ")
+    ci_lines = [re.sub(r"\s+", " ", line).strip() for line in ci.splitlines()]
+    assert command in ci_lines, f"README's test command is not a line of .ci/run: {command}"
+
+
+def test_the_readme_install_command_installs_and_plans_an_example():
+    command = _readme_block("Install and plan").strip()
+    assert "pip install" in command and "runbook plan examples/" in command
+    assert (ROOT / command.rsplit(" ", 1)[1]).is_file()
+
+
+def test_the_readme_lists_every_command_on_a_line_of_its_own():
+    text = README.read_text(encoding="utf-8")
+    listed = text[text.index("## Commands") :]
+    listed = listed[: listed.index("\n## ", 1)]
+    for name, command, _ in COMMANDS:
+        if name == "runbook" or hasattr(command, "list_commands"):
+            continue  # the app itself, and a group whose commands are each listed
+        assert re.search(rf"^- `{re.escape(name)}[` ]", listed, re.M), (
+            f"README.md's command list has no line for {name}"
+        )
+
+
+def test_the_readme_stays_a_front_door():
+    assert len(README.read_text(encoding="utf-8").splitlines()) <= 160
+
+
+def test_every_link_of_the_readme_to_a_file_of_the_repository_finds_it():
+    text = README.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text):
+        if "://" in target:
+            continue
+        assert (ROOT / target).exists(), f"README.md links to {target}, which does not exist"
+
+
+def test_the_readme_tour_runs(tmp_path, monkeypatch, cli):
+    """Each command of the five-minute tour succeeds on the example, as the README gives it
+    (its scratch folder made a temporary one; the dashboard aside: it has tests of its own)."""
+    block = _readme_block("## A five-minute tour").replace("/tmp/tour", str(tmp_path))
+    ran = 0
+    for line in block.splitlines():
+        for part in line.split("&&"):
+            words = shlex.split(part, comments=True)
+            if not words:
+                continue
+            if words[0] == "cp":
+                Path(words[2]).write_bytes((ROOT / words[1]).read_bytes())
+            elif words[0] == "export":
+                for assignment in words[1:]:
+                    key, value = assignment.split("=", 1)
+                    if key.startswith("RUNBOOK_"):
+                        monkeypatch.setenv(key, value)
+            elif words[0] == "runbook" and words[1] != "control":
+                result = cli(*words[1:])
+                assert result.exit_code == 0, (line, result.output)
+                ran += 1
+            else:
+                assert words[0] in ("mkdir", "runbook"), f"the test does not know {words[0]}"
+    assert ran >= 6
