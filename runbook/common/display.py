@@ -22,6 +22,7 @@ EVENT_STYLE = {
     "eta": "yellow",
     "estimate": "yellow",
     "pull": "cyan",
+    "close": "bold blue",
 }
 
 

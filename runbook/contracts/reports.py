@@ -257,12 +257,22 @@ def review_json(review: Review) -> dict[str, Any]:
             }
             for s in review.slips
         ],
+        "closed": None
+        if review.closed is None
+        else {
+            "at": when(review.closed.at),
+            "by": review.closed.actor,
+            "reason": review.closed.note,
+        },
         "aftercare": [
             {
                 "id": r.id,
                 "title": r.title,
                 "status": r.status,
                 "dropped": r.dropped,
+                "carried_over": r.carried,
+                "actual_start": when(r.actual_start),
+                "worked_minutes": mins(r.worked),
                 "priority": r.priority,
                 "team": r.team,
                 "reason": r.reason,

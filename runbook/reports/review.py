@@ -22,8 +22,17 @@ from dataclasses import dataclass, field
 
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
-from runbook.weekend.events import REVISION_KINDS, Event, EventKind
-from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, STATUSES, Snapshot
+from runbook.weekend.events import REVISION_KINDS, UNDER_WAY, Event, EventKind
+from runbook.weekend.forecast import (
+    DONE,
+    FAILED,
+    FINISHED,
+    SKIPPED,
+    STATUSES,
+    Snapshot,
+    TaskRecord,
+    TaskState,
+)
 from runbook.weekend.replan import event_summary
 from runbook.weekend.usecases import Weekend
 
@@ -48,11 +57,16 @@ class ReviewRow:
     came_from: str | None = None
     priority: str = "must"
     dropped: bool = False  # optional work dropped for time (`runbook drop`): aftercare
+    carried: bool = False  # open when the weekend was closed (`runbook close`): aftercare
+    worked: int | None = None  # seconds of work done on a task under way (failures excluded)
 
     @property
     def shown_status(self) -> str:
-        """The status as people read it: ``dropped`` for work dropped for time."""
-        return "dropped" if self.dropped else self.status
+        """The status as people read it: ``dropped`` for work dropped for time, ``running at
+        the close`` (``pending``, ...) for work carried over by a close."""
+        if self.dropped:
+            return "dropped"
+        return f"{self.status} at the close" if self.carried else self.status
 
     @property
     def finish_slip(self) -> int | None:
@@ -136,6 +150,7 @@ class Review:
     revisions: list[Revision] = field(default_factory=list)  # in the order recorded
     lateness: int = 0  # seconds the (actual or forecast) finish lies after the baseline's
     root_causes: list[RootCause] = field(default_factory=list)
+    closed: Event | None = None  # the close (`runbook close`): the actual finish is its time
 
     @property
     def slip(self) -> int | None:
@@ -171,6 +186,12 @@ class Review:
         """The work still to do after the weekend, where the aftercare track starts: tasks
         not finished, and the ones dropped for time, each with its team and reason."""
         return [r for r in self.rows if r.status not in FINISHED or r.dropped]
+
+    @property
+    def carried(self) -> list[ReviewRow]:
+        """The work open when the weekend was closed (running, failed or not started), carried
+        to aftercare apart from the work dropped for time."""
+        return [r for r in self.rows if r.carried]
 
     @property
     def dropped(self) -> list[ReviewRow]:
@@ -216,9 +237,10 @@ def driving_chain(snap: Snapshot) -> list[int]:
     return chain
 
 
-def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
+def root_causes(snap: Snapshot, finish: int | None = None) -> tuple[int, list[RootCause]]:
     """The weekend's lateness, and the tasks that caused it with their shares, largest first
-    (the method is in the module's docstring)."""
+    (the method is in the module's docstring); ``finish``: the weekend's end when it is not
+    the forecast finish (a close), to which the shares are scaled."""
     plan, tasks = snap.plan, snap.tasks
     shares: dict[int, float] = {}
     own: dict[int, tuple[int, int]] = {}
@@ -253,7 +275,7 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
         elif contribution < 0:
             shrink_to(sum(shares.values()) + contribution)  # time won back
         previous = i
-    lateness = snap.forecast_finish - snap.baseline_finish
+    lateness = (snap.forecast_finish if finish is None else finish) - snap.baseline_finish
     shrink_to(max(0, lateness))
     causes = [
         RootCause(
@@ -269,6 +291,18 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
     ]
     causes.sort(key=lambda c: (-c.caused, c.id))
     return lateness, causes
+
+
+def _worked(state: TaskState, record: TaskRecord | None, now: int) -> int | None:
+    """Seconds of work done on a task under way at ``now`` (the close, once closed): since
+    its start, less the time lost to a failure it was resumed from, and up to its failure
+    when it is failed now; None for a task not under way."""
+    if state.status not in UNDER_WAY or state.actual_start is None:
+        return None
+    end = now
+    if state.status == FAILED and record is not None and record.failed_at is not None:
+        end = min(end, record.failed_at)
+    return max(0, end - state.actual_start - state.lost)
 
 
 def revisions(events: Sequence[Event], plan: Plan) -> list[Revision]:
@@ -290,15 +324,23 @@ def revisions(events: Sequence[Event], plan: Plan) -> list[Revision]:
 
 
 def review(weekend: Weekend) -> Review:
-    """The review of a weekend at the clock's moment (usually after it ended)."""
+    """The review of a weekend at the clock's moment (usually after it ended). Once closed
+    (`runbook close`), its actual finish is the close, and what was open then is carried to
+    aftercare with its actual start and the work done on it."""
     snap = weekend.snapshot()
-    plan = snap.plan
+    plan, closed = snap.plan, snap.closed
     finished = all(s.status in FINISHED for s in snap.tasks)
     actual_finish = (
         max((s.actual_finish or 0 for s in snap.tasks), default=None) if finished else None
     )
+    if closed is not None:
+        actual_finish = closed.at
     result = Review(
-        now=snap.now, plan=plan, baseline_finish=snap.baseline_finish, actual_finish=actual_finish
+        now=snap.clock,
+        plan=plan,
+        baseline_finish=snap.baseline_finish,
+        actual_finish=actual_finish,
+        closed=closed,
     )
     for state in snap.tasks:
         task = plan.tasks[state.index]
@@ -330,6 +372,8 @@ def review(weekend: Weekend) -> Review:
                 _came_from(snap, state.index) if state.status == DONE else None,
                 task.priority,
                 state.dropped,
+                closed is not None and state.status not in FINISHED,
+                _worked(state, snap.records.get(state.id), snap.now),
             )
         )
     teams: dict[str, list[ReviewRow]] = {}
@@ -354,5 +398,5 @@ def review(weekend: Weekend) -> Review:
         if e.note and e.kind != EventKind.BASELINE and e.kind not in REVISION_KINDS
     ]
     result.revisions = revisions(events, plan)
-    result.lateness, result.root_causes = root_causes(snap)
+    result.lateness, result.root_causes = root_causes(snap, None if closed is None else closed.at)
     return result

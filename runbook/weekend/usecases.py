@@ -28,6 +28,7 @@ from runbook.weekend import (
     state_location,
 )
 from runbook.weekend import default_state_path as default_state_path  # re-exported
+from runbook.weekend.closing import close_in_force
 from runbook.weekend.events import (
     CHECK_IN_KINDS,
     REASON_KINDS,
@@ -258,10 +259,12 @@ class Weekend:
         runbook_events: Sequence[Event],
         now: int | None = None,
     ) -> Snapshot:
-        """The snapshot of records already folded (a live view keeps them in memory)."""
+        """The snapshot of records already folded (a live view keeps them in memory); once
+        the weekend is closed, at its close."""
         baseline, event = self.baseline_of(runbook_events)
         self.note_changed_runbook(event)
-        return snapshot(self.plan, baseline, records, self.now() if now is None else now)
+        now = self.now() if now is None else now
+        return snapshot(self.plan, baseline, records, now, close_in_force(runbook_events))
 
     def pull_forward(self, snap: Snapshot) -> list[PullForward]:
         """Tasks that only their ``not_before`` holds back."""
@@ -353,12 +356,16 @@ class Weekend:
                 return refused
         task_id = self.resolve(task_id)
         records: dict[str, TaskRecord] = {}
+        runbook_events: list[Event] = []
         if self.store is not None:
             # Read like a check-in reads (from the checkpoint), without its write lock:
             # ``record`` checks again under the lock, so a check-in in between is still caught.
-            (records, _), _, _ = checkpoint.load(self.store)
-        found = rules.refusal(
-            self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
+            (records, runbook_events), _, _ = checkpoint.load(self.store)
+        found = rules.with_close(
+            rules.refusal(
+                self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
+            ),
+            rules.after_close(self.plan, kind, when, close_in_force(runbook_events)),
         )
         return None if found is None else self._for_this_user(found)
 
@@ -390,7 +397,7 @@ class Weekend:
             self.plan,
             before.baseline,
             before.records,
-            now,
+            before.now,  # a closed weekend stands at its close
             parsed,
             resolve=self.resolve,
             read_time=lambda text: self.read_time(text, what="the time"),
@@ -406,7 +413,8 @@ class Weekend:
         records, runbook_events = fold(self.events(now))
         baseline, event = self.baseline_of(runbook_events)
         self.note_changed_runbook(event)
-        return recover(self.plan, baseline, records, now)
+        closed = close_in_force(runbook_events)
+        return recover(self.plan, baseline, records, now if closed is None else min(now, closed.at))
 
     # -- writing ---------------------------------------------------------------------
     def record(
@@ -470,6 +478,7 @@ class Weekend:
             result.events = [e for e in events if e.kind == kind]
             result.baseline = next((e for e in events if e.kind == EventKind.BASELINE), None)
             result.records = records
+            result.closed = close_in_force(runbook_events)
             result.baseline_plan, _ = self.baseline_of(runbook_events)
             return result
 
@@ -507,11 +516,14 @@ class Weekend:
                 )
                 runbook_events.append(result.baseline)
                 last = result.baseline.seq
+            closed = close_in_force(runbook_events)
+            after_close = rules.after_close(self.plan, kind, when, closed)
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
                 refused = rules.refusal(self.plan, kind, task_id, record, records, when, value)
                 if refused is None and dropped:
                     refused = rules.drop_refusal(self.plan, task_id)
+                refused = rules.with_close(refused, after_close)
                 data: dict[str, object] = {"dropped": True} if dropped else {}
                 if refused is not None:
                     if not force or not refused.forceable:
@@ -543,6 +555,7 @@ class Weekend:
                 last = event.seq
             checkpoint.refresh(store, (records, runbook_events), covered, last)
         result.records = records
+        result.closed = closed
         result.baseline_plan, _ = self.baseline_of(runbook_events)
         return result
 
@@ -629,6 +642,10 @@ class Weekend:
         when = self.now() if at is None else _epoch(at)
         if at is not None:
             rules.near_weekend(self.plan, when, self.now(), force=force)
+        if not force:
+            refused = rules.after_close(self.plan, EventKind.DECIDE, when, self.closed())
+            if refused is not None:
+                raise self._for_this_user(refused)
         return self._append(
             NewEvent(
                 when,
@@ -711,6 +728,78 @@ class Weekend:
         self.notices = [n for n in self.notices if "changed since the baseline" not in n]
         return event
 
+    # -- closing ---------------------------------------------------------------------
+    def closed(self, now: int | None = None) -> Event | None:
+        """The close in force at ``now`` (default: the clock), or None while the weekend runs."""
+        return close_in_force(fold(self.events(now))[1])
+
+    def close_weekend(
+        self,
+        *,
+        actor: str,
+        host: str,
+        note: str | None = None,
+        at: datetime | None = None,
+        force: bool = False,
+    ) -> Event:
+        """End the weekend at ``at`` (default: now): an event about no task (the note is the
+        reason). A weekend already closed is refused, and so is a close before a check-in
+        already recorded (the weekend ran until then); ``force`` only lets an ``at`` far from
+        the weekend through, as for a check-in."""
+        rules.check_entry(actor, note, "--reason")
+        self._writable()
+        now = self.now()
+        when = now if at is None else _epoch(at)
+        rules.not_future(self.plan, when, now)
+        if at is not None:
+            rules.near_weekend(self.plan, when, now, force=force)
+
+        def once(key: str) -> Event:
+            store = self._writable()
+            with store.write():
+                store.claim(self.plan.name)
+                (records, runbook_events), _, _ = checkpoint.load(store)
+                rules.close_refusal(self.plan, when, records, close_in_force(runbook_events))
+                return store.append(
+                    NewEvent(when, None, EventKind.CLOSE, actor, host, note, idem=key),
+                    recorded=now,
+                )
+
+        return self._idempotent(once, lambda events: events[0])
+
+    def reopen_weekend(self, *, actor: str, host: str, note: str | None = None) -> Event:
+        """Revoke the close in force (``runbook close --undo``): an undo about no task that
+        names it. Refused when the weekend is not closed."""
+        rules.check_entry(actor, note, "--reason")
+        self._writable()
+        now = self.now()
+
+        def once(key: str) -> Event:
+            store = self._writable()
+            with store.write():
+                store.claim(self.plan.name)
+                (_, runbook_events), _, _ = checkpoint.load(store)
+                closed = close_in_force(runbook_events)
+                if closed is None:
+                    raise Refused(
+                        "the weekend is not closed: there is no close to undo", forceable=False
+                    )
+                return store.append(
+                    NewEvent(
+                        now,
+                        None,
+                        EventKind.UNDO,
+                        actor,
+                        host,
+                        note,
+                        {"undoes": closed.seq},
+                        idem=key,
+                    ),
+                    recorded=now,
+                )
+
+        return self._idempotent(once, lambda events: events[0])
+
 
 _ORPHANS = "events recorded for tasks no longer in the runbook: "
 
@@ -754,11 +843,16 @@ class CheckIn:
     # Set when a broken connection was retried and the check-in had been recorded already:
     # the sequence number of its first event (``events`` are the ones it recorded).
     already_recorded: int | None = None
+    closed: Event | None = None  # the close in force (a check-in forced after it)
 
     def position(self, plan: Plan) -> tuple[int, int]:
         """Right after this check-in: the forecast finish, and the seconds ahead of the
-        baseline (negative: behind). One forward pass, no full snapshot."""
-        finish = forecast_finish(plan, self.records, self.now)
+        baseline (negative: behind). One forward pass, no full snapshot; once the weekend
+        is closed, the finish is the close."""
+        if self.closed is not None:
+            finish = self.closed.at
+        else:
+            finish = forecast_finish(plan, self.records, self.now)
         return finish, (self.baseline_plan or plan).finish - finish
 
 
