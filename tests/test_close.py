@@ -142,6 +142,25 @@ def test_a_check_in_told_late_for_a_moment_before_the_close_is_taken(cli, closin
     assert result.exit_code == 0, result.stderr
 
 
+def test_a_replay_before_the_close_shows_the_weekend_still_running(cli, closing):
+    _close(cli, closing)
+    before = cli("status", env=_env(closing, "2026-12-04T21:30")).stdout
+    assert "CLOSED" not in before and "Running now (1)" in before and "1h30m of 4h" in before
+    report = json.loads(cli("status", "--json", env=_env(closing, "2026-12-04T21:30")).stdout)
+    assert report["verdict"]["closed"] is None and report["later_events"] == 1
+
+
+def test_a_gate_decision_after_the_close_is_refused_unless_forced(cli, write_runbook):
+    runbook = write_runbook(CLOSING.replace("milestone: true,", "milestone: true, gate: true,"))
+    env = _env(runbook, "2026-12-04T18:30")
+    assert cli("close", env=env).exit_code == 0
+    refused = cli("decide", "live", "go", env=env)
+    assert refused.exit_code == 1 and "the weekend was closed at Fri 18:30" in refused.stderr
+    forced = cli("decide", "live", "go", "--force", "--json", env=env)
+    assert forced.exit_code == 0, forced.stderr
+    assert json.loads(forced.stdout)["forced"] is True
+
+
 def test_a_second_close_is_refused_plainly_and_undo_reopens(cli, closing):
     _close(cli, closing)
     again = cli("close", env=_env(closing, "2026-12-04T22:30"))

@@ -642,21 +642,13 @@ class Weekend:
         when = self.now() if at is None else _epoch(at)
         if at is not None:
             rules.near_weekend(self.plan, when, self.now(), force=force)
-        if not force:
-            refused = rules.after_close(self.plan, EventKind.DECIDE, when, self.closed())
-            if refused is not None:
+        data: dict[str, object] = {"decision": decision}
+        refused = rules.after_close(self.plan, EventKind.DECIDE, when, self.closed())
+        if refused is not None:
+            if not force:
                 raise self._for_this_user(refused)
-        return self._append(
-            NewEvent(
-                when,
-                task_id,
-                EventKind.DECIDE,
-                actor,
-                host,
-                note,
-                {"decision": decision},
-            )
-        )
+            data.update(forced=True, overrode=refused.message)
+        return self._append(NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, data))
 
     def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""
