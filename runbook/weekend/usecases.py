@@ -643,7 +643,7 @@ class Weekend:
         if at is not None:
             rules.near_weekend(self.plan, when, self.now(), force=force)
         data: dict[str, object] = {"decision": decision}
-        refused = rules.after_close(self.plan, EventKind.DECIDE, when, self.closed())
+        refused = rules.after_close(self.plan, EventKind.DECIDE, when, self.close_in_force())
         if refused is not None:
             if not force:
                 raise self._for_this_user(refused)
@@ -721,7 +721,7 @@ class Weekend:
         return event
 
     # -- closing ---------------------------------------------------------------------
-    def closed(self, now: int | None = None) -> Event | None:
+    def close_in_force(self, now: int | None = None) -> Event | None:
         """The close in force at ``now`` (default: the clock), or None while the weekend runs."""
         return close_in_force(fold(self.events(now))[1])
 
