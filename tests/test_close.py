@@ -211,12 +211,13 @@ def test_the_review_ends_at_the_close_and_carries_the_open_work_to_aftercare(cli
     assert "closed Fri 04 Dec 22:00 by ingrid (handed over to operations): 3 open then" in (
         aftercare
     )
-    assert "| mon: Monitor | running at the close | must | ops | — | Fri 04 Dec 20:00 | 2h |" in (
-        aftercare
+    assert (
+        "| mon: Monitor | running at the close | must | ops | 2h from Fri 04 Dec 20:00 | — |"
+        in (aftercare)
     )
-    assert "| report: Report | pending at the close | must | ops | — | — | — |" in aftercare
-    assert "| extra: Tidy up | ready at the close | nice | dba | — | — | — |" in aftercare
-    assert "| spare: Spare check | dropped | nice | ops | no time: Monday | — | — |" in aftercare
+    assert "| report: Report | pending at the close | must | ops | — | — |" in aftercare
+    assert "| extra: Tidy up | ready at the close | nice | dba | — | — |" in aftercare
+    assert "| spare: Spare check | dropped | nice | ops | — | no time: Monday |" in aftercare
 
     data = json.loads(cli("review", "--format", "json", env=env).stdout)
     assert data["actual_finish"] == "2026-12-04T22:00:00+01:00"

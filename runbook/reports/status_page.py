@@ -50,8 +50,7 @@ class StatusPage:
     now: int  # the moment the page is written (the figures stand at the close once closed)
     verdict: Verdict
     lead: Lead  # the headline in words: the page's banner
-    counts: dict[str, int]  # tasks per status
-    overall: Progress
+    overall: Progress  # its counts: tasks per status, the dropped ones apart
     teams: list[Progress]
     phases: list[Progress]
     ponr: PointOfNoReturn | None  # the next point of no return still ahead
@@ -89,7 +88,6 @@ def status_page(
         now=snap.clock,
         verdict=view.verdict,
         lead=lead(view.verdict, plan.zone),
-        counts=snap.counts,
         overall=progress(snap),
         teams=progress_by(snap, "team"),
         phases=progress_by(snap, "phase") if any(t.phase for t in plan.tasks) else [],

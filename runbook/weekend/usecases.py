@@ -349,11 +349,9 @@ class Weekend:
         now = self.now()
         when = now if at is None else _epoch(at)
         rules.not_future(self.plan, when, now)
-        if at is not None:
-            try:
-                rules.near_weekend(self.plan, when, now, force=False)
-            except Refused as refused:
-                return refused
+        far = rules.near_weekend(self.plan, when, now) if at is not None else None
+        if far is not None:
+            return self._far_for_this_user(far)
         task_id = self.resolve(task_id)
         records: dict[str, TaskRecord] = {}
         runbook_events: list[Event] = []
@@ -448,8 +446,7 @@ class Weekend:
         rules.not_future(self.plan, when, now)
         reasoned = kind in REASON_KINDS or kind == EventKind.UNDO or revision  # --reason
         rules.check_entry(actor, note, "--reason" if reasoned else "the note")
-        if at is not None:
-            rules.near_weekend(self.plan, when, now, force=force)
+        far = self._far_from_weekend(when, now, at is not None, force)
         if kind in REASON_KINDS and not (note and note.strip()):
             raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
         if kind == EventKind.NOTE and not (note and note.strip()):
@@ -469,6 +466,7 @@ class Weekend:
                 force=force,
                 value=value,
                 dropped=dropped,
+                far=far,
             )
 
         def found(events: list[Event]) -> CheckIn:
@@ -500,8 +498,10 @@ class Weekend:
         force: bool,
         value: int | None,
         dropped: bool,
+        far: str | None = None,
     ) -> CheckIn:
-        """One attempt at recording a check-in, its events carrying the idempotency key."""
+        """One attempt at recording a check-in, its events carrying the idempotency key
+        (``far``: the refusal of a time far from the weekend, which ``force`` overrode)."""
         revision = kind in REVISION_KINDS
         store = self._writable()
         result = CheckIn(kind=kind, now=now)
@@ -521,15 +521,17 @@ class Weekend:
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
                 refused = rules.refusal(self.plan, kind, task_id, record, records, when, value)
-                if refused is None and dropped:
-                    refused = rules.drop_refusal(self.plan, task_id)
-                refused = rules.with_close(refused, after_close)
+                must = rules.drop_refusal(self.plan, task_id) if dropped else None
                 data: dict[str, object] = {"dropped": True} if dropped else {}
-                if refused is not None:
-                    if not force or not refused.forceable:
-                        result.refused.append((task_id, refused))
-                        continue
-                    data.update(forced=True, overrode=refused.message)
+                # Every rule a forced check-in passes, as the user was told each.
+                overrode = [r.message for r in (after_close, refused, must) if r is not None]
+                overrode += [far] if far is not None else []
+                refused = rules.with_close(refused or must, after_close)
+                if refused is not None and (not force or not refused.forceable):
+                    result.refused.append((task_id, refused))
+                    continue
+                if overrode:  # every rule the override passed, as it was said to the user
+                    data.update(forced=True, overrode="; ".join(overrode))
                 if kind == EventKind.UNDO:
                     data["undoes"] = record.history[-1].seq
                     result.undone.append(record.history[-1])
@@ -640,15 +642,34 @@ class Weekend:
         if decision is None:
             raise InputError(f"'{verdict}' is not a decision; say go or no-go")
         when = self.now() if at is None else _epoch(at)
-        if at is not None:
-            rules.near_weekend(self.plan, when, self.now(), force=force)
+        far = self._far_from_weekend(when, self.now(), at is not None, force)
         data: dict[str, object] = {"decision": decision}
-        refused = rules.after_close(self.plan, EventKind.DECIDE, when, self.close_in_force())
-        if refused is not None:
+        overrode = [far] if far is not None else []
+        closing = rules.after_close(self.plan, EventKind.DECIDE, when, self.close_in_force())
+        if closing is not None:
             if not force:
-                raise self._for_this_user(refused)
-            data.update(forced=True, overrode=refused.message)
+                raise self._for_this_user(closing)
+            overrode.insert(0, closing.message)
+        if overrode:
+            data.update(forced=True, overrode="; ".join(overrode))
         return self._append(NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, data))
+
+    def _far_from_weekend(self, when: int, now: int, told: bool, force: bool) -> str | None:
+        """A time told (``--at``) far from the weekend: refused, or with ``force`` (by a
+        user who may force) the refusal's text, for the event to say what it overrode."""
+        far = rules.near_weekend(self.plan, when, now) if told else None
+        if far is None:
+            return None
+        if not force or not self.may_force():
+            raise self._far_for_this_user(far)
+        return far.message
+
+    def _far_for_this_user(self, far: Refused) -> Refused:
+        """A time far from the weekend refused as this user may act on it: a team member on
+        a store with roles may not force it (and is not told to), and is told whom to ask."""
+        if self.may_force():
+            return far
+        return Refused(far.message, hint=ONLY_MISSION_CONTROL, forceable=False)
 
     def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""
@@ -743,8 +764,8 @@ class Weekend:
         now = self.now()
         when = now if at is None else _epoch(at)
         rules.not_future(self.plan, when, now)
-        if at is not None:
-            rules.near_weekend(self.plan, when, now, force=force)
+        far = self._far_from_weekend(when, now, at is not None, force)
+        data = {"forced": True, "overrode": far} if far is not None else None
 
         def once(key: str) -> Event:
             store = self._writable()
@@ -753,7 +774,7 @@ class Weekend:
                 (records, runbook_events), _, _ = checkpoint.load(store)
                 rules.close_refusal(self.plan, when, records, close_in_force(runbook_events))
                 return store.append(
-                    NewEvent(when, None, EventKind.CLOSE, actor, host, note, idem=key),
+                    NewEvent(when, None, EventKind.CLOSE, actor, host, note, data, idem=key),
                     recorded=now,
                 )
 
