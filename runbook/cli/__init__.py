@@ -30,6 +30,7 @@ MODULES = {
     "undo": "cmd_checkin",
     "note": "cmd_checkin",
     "baseline": "cmd_checkin",
+    "close": "cmd_close",
     "eta": "cmd_replan",
     "estimate": "cmd_replan",
     "pull": "cmd_replan",
