@@ -386,7 +386,7 @@ async def test_the_dashboard_header_never_cuts_the_dropped_must_for_a_bar(tmp_pa
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             lines = _screen(app).splitlines()
-            header = "\n".join(lines[:5])
+            header = "\n".join(lines[:6])  # the headline bar, then the header
             assert "45/127" in header
             assert "2 dropped (1 must!)" in header
             # The first line is the headline (the open NO-GO, issue 21 §5); the header follows.
