@@ -61,7 +61,12 @@ def _counted(diff: Diff) -> str:
 
 
 def _against(
-    file: Path, target: Path, options: dict[str, Any], update: bool, maps: tuple[str, ...]
+    file: Path,
+    target: Path,
+    options: dict[str, Any],
+    update: bool,
+    maps: tuple[str, ...],
+    sheet: str | None,
 ) -> None:
     """``--diff`` / ``--update``: what the file changes in ``target``, applied when asked."""
     from runbook.cli.render_plan import validation_summary
@@ -80,6 +85,7 @@ def _against(
     imported = import_file(
         file,
         ImportOptions(
+            sheet=sheet,
             maps=maps,
             given=given,
             name=chosen["name"],
@@ -229,7 +235,7 @@ def import_(
         raise UsageError("--diff and --update name two runbooks; give one")
     target = update or diff
     if target is not None:
-        _against(file, target, options, update is not None, mapped)
+        _against(file, target, options, update is not None, mapped, sheet)
         return
     from runbook.cli.render_plan import validation_summary
     from runbook.interchange.draft import ImportOptions
@@ -247,7 +253,14 @@ def import_(
         check_output(out, [(file, "the file being imported")])
     imported = import_file(
         file,
-        ImportOptions(maps=mapped, name=name, timezone=timezone, start=start, deadline=deadline),
+        ImportOptions(
+            sheet=sheet,
+            maps=mapped,
+            name=name,
+            timezone=timezone,
+            start=start,
+            deadline=deadline,
+        ),
         output="<stdout>" if to_stdout else str(out),
     )
     _problems(imported)

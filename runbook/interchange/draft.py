@@ -15,6 +15,7 @@ from runbook.interchange.sheet import Sheet
 
 Path = tuple[str | int, ...]
 _ID = re.compile(ID_PATTERN.strip("^$"))
+_CELL = re.compile(r"([A-Z]+)(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,21 @@ class Draft:
             if found is not None:
                 return found
         return None
+
+    def sort(self) -> None:
+        """The problems in the order of the file: by sheet, then row, then column."""
+        sheets: dict[str, int] = {}
+
+        def key(problem: Problem) -> tuple[int, int, int, str]:
+            match = _CELL.search(problem.place or "")
+            sheet = (problem.place or "").partition("!")[0] if match else ""
+            order = sheets.setdefault(sheet, len(sheets))
+            if not match:
+                return order, 0, 0, ""
+            letters, number = match.groups()
+            return order, int(number), len(letters), letters
+
+        self.problems.sort(key=key)
 
     @property
     def ok(self) -> bool:

@@ -259,7 +259,7 @@ def _seconds(text: str | None, place: str, what: str, draft: Draft) -> int | Non
     try:
         return parse_duration(text)
     except DurationError as exc:
-        draft.error(place, f"{what}: {exc}")
+        draft.error(place, str(exc) if str(exc).startswith(what) else f"{what} {exc}")
         return None
 
 
@@ -370,6 +370,7 @@ def _links(
                     **({"phase": task.phase} if task.phase else {}),
                 }
             )
+            draft.places[("tasks", len(out) - 1)] = f"{task.place} (its lag)"
             draft.notes.append(
                 f"{task.place}: the lag of {duration_text(lag)} after {tasks[pred].place} is "
                 f"the task '{wait_id}'"

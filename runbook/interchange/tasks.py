@@ -32,6 +32,7 @@ class Row:
     row: int
     values: dict[str, Any] = field(default_factory=dict)
     columns: dict[str, int] = field(default_factory=dict)
+    unread: set[str] = field(default_factory=set)  # fields whose cell could not be read
 
 
 @dataclass
@@ -123,6 +124,7 @@ def read_rows(sheet: Sheet, header: int, layout: Layout, draft: Draft) -> list[R
                 read = readers[name](value)
             except CellError as exc:
                 draft.error(sheet.place(number, index), exc.message, exc.hint)
+                row.unread.add(name)
                 continue
             if read is not None and read is not False and read != []:
                 row.values[name] = read
@@ -239,13 +241,13 @@ def _task(
     duration = values.get("duration")
     if milestone and not duration:
         pass  # a milestone takes no duration
-    elif duration is None:
+    elif duration is None and "duration" not in row.unread:
         draft.error(
             at("duration"),
             f"task '{task_id}' has no duration",
             "give a duration such as 1h30m, or mark it as a milestone",
         )
-    else:
+    elif duration is not None:
         task["duration"] = duration_text(duration)
     if "optimistic" in values or "pessimistic" in values:
         low, high = values.get("optimistic"), values.get("pessimistic")

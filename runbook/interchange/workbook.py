@@ -155,6 +155,7 @@ def from_sheets(
     rules = settings.pop("readiness_rules", None)
     if rules:
         doc["readiness_rules"] = rules
+    draft.sort()
     return draft
 
 
