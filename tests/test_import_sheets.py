@@ -403,3 +403,23 @@ def test_excel_time_cells_and_durations_over_a_day_are_read(cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     plan = json.loads(cli("plan", "--json", out).stdout)
     assert [t["duration_minutes"] for t in plan["tasks"]] == [45, 1560, 90]
+
+
+def test_a_workbook_whose_xml_declares_entities_is_refused(cli, tmp_path):
+    """openpyxl parses a workbook's XML through defusedxml (installed with runbook)."""
+    import zipfile
+
+    good = workbook(tmp_path / "good.xlsx", [HEADER, *GOOD])
+    bad = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaaaaaaaa">]>' + data
+            target.writestr(item, data)
+
+    result = cli("import", bad, "-o", tmp_path / "runbook.yaml", *START)
+
+    assert result.exit_code == 1
+    assert "bomb.xlsx: refused: its XML declares a document type or entities" in result.stderr
+    assert not (tmp_path / "runbook.yaml").exists()

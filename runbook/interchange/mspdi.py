@@ -78,8 +78,12 @@ def parse(data: bytes, *, source: str) -> Element:
 
     try:
         root = safe.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException as exc:
-        raise InputError(f"{source}: refused: the XML declares {exc}") from None
+    except DefusedXmlException:
+        raise InputError(
+            f"{source}: refused: the XML declares a document type (DTD) or entities, which "
+            "MS Project never writes and which can make a parser expand or fetch anything",
+            hint="save it again from MS Project as XML",
+        ) from None
     except Exception as exc:  # ParseError and friends
         raise InputError(f"{source}: is not well-formed XML ({exc})") from None
     if not isinstance(root, Element) or root.tag != NS + "Project":

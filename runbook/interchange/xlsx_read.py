@@ -19,6 +19,27 @@ MAX_UNPACKED = 512 * 1024 * 1024  # what the zip may unpack to: far above 50,000
 _OLE = b"\xd0\xcf\x11\xe0"  # an .xls of Excel 97-2003 (or an encrypted workbook)
 
 
+_REFUSED = {"DTDForbidden", "EntitiesForbidden", "ExternalReferenceForbidden"}
+
+
+def _unreadable(source: str, exc: BaseException) -> InputError:
+    """The error for a workbook openpyxl could not read: hostile XML said as such."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if type(cause).__name__ in _REFUSED:
+            return InputError(
+                f"{source}: refused: its XML declares a document type or entities, which "
+                "Excel never writes and which can make a parser expand or fetch anything",
+                hint="open it in Excel and save it again as .xlsx",
+            )
+        cause = cause.__cause__ or cause.__context__
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return InputError(
+        f"{source}: cannot be read as a workbook ({type(exc).__name__}: {first})",
+        hint="open it in Excel and save it again as .xlsx",
+    )
+
+
 def read_workbook(data: bytes, *, source: str) -> list[Sheet]:
     """Every sheet of the workbook in ``data``, in the workbook's order, values only (a
     formula's last computed value)."""
@@ -50,10 +71,7 @@ def read_workbook(data: bytes, *, source: str) -> list[Sheet]:
                 io.BytesIO(data), read_only=True, data_only=True, keep_links=False
             )
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise InputError(
-            f"{source}: cannot be read as a workbook ({type(exc).__name__}: {exc})",
-            hint="open it in Excel and save it again as .xlsx",
-        ) from None
+        raise _unreadable(source, exc) from None
     try:
         sheets = []
         for sheet in book.worksheets:
@@ -63,9 +81,6 @@ def read_workbook(data: bytes, *, source: str) -> list[Sheet]:
             sheets.append(Sheet(sheet.title, rows))
         return sheets
     except Exception as exc:
-        raise InputError(
-            f"{source}: cannot be read as a workbook ({type(exc).__name__}: {exc})",
-            hint="open it in Excel and save it again as .xlsx",
-        ) from None
+        raise _unreadable(source, exc) from None
     finally:
         book.close()
