@@ -75,10 +75,36 @@ def _node(value: Any) -> Any:
     return value
 
 
+def _same_style(old: Any, new: Any) -> bool:
+    """Edit ``old`` (a ruamel list or mapping) in place to equal ``new``, keeping its style
+    (one line or block) and the comments on what stays; False when it is not that kind."""
+    if isinstance(old, list) and isinstance(new, list):
+        if any(isinstance(v, dict | list) for v in [*old, *new]):
+            return False
+        for i in reversed(range(len(old))):
+            if old[i] not in new:
+                del old[i]
+        for i, item in enumerate(new):
+            if i >= len(old) or old[i] != item:
+                old.insert(i, item)
+        del old[len(new) :]
+        return True
+    if isinstance(old, dict) and isinstance(new, dict):
+        for k in [k for k in old if k not in new]:
+            del old[k]
+        for k, v in new.items():
+            if k not in old or not _same_style(old[k], v):
+                old[k] = _node(v)
+        return True
+    return False
+
+
 def _put(mapping: Any, key: str, value: Any, order: tuple[str, ...]) -> None:
-    """Set ``key`` in a ruamel mapping; a new key goes where the format's order puts it."""
+    """Set ``key`` in a ruamel mapping (a list or mapping edited in place, keeping its style);
+    a new key goes where the format's order puts it."""
     if key in mapping:
-        mapping[key] = _node(value)
+        if not _same_style(mapping[key], value):
+            mapping[key] = _node(value)
         return
     wanted = order.index(key) if key in order else len(order)
     position = len(mapping)
