@@ -42,17 +42,22 @@ def decode(data: bytes, *, source: str) -> tuple[str, str]:
         ) from None
 
 
-def _delimiter(first_line: str) -> str:
-    """The delimiter the header line uses most, counting outside quotes (a comma by default)."""
-    counts = dict.fromkeys(_DELIMITERS, 0)
-    quoted = False
-    for char in first_line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
+def _delimiter(lines: list[str]) -> str:
+    """The delimiter of the first lines (a banner line above the header has none): the one
+    a line uses most, counting outside quotes (a comma by default)."""
+    best = dict.fromkeys(_DELIMITERS, 0)
+    for line in lines[:20]:
+        counts = dict.fromkeys(_DELIMITERS, 0)
+        quoted = False
+        for char in line:
+            if char == '"':
+                quoted = not quoted
+            elif not quoted and char in counts:
+                counts[char] += 1
+        for d in _DELIMITERS:
+            best[d] = max(best[d], counts[d])
+    chosen = max(_DELIMITERS, key=lambda d: best[d])
+    return chosen if best[chosen] else ","
 
 
 def read_csv(data: bytes, *, source: str) -> Sheet:
@@ -67,7 +72,7 @@ def read_csv(data: bytes, *, source: str) -> Sheet:
     if first.lower().startswith("sep=") and len(first.strip()) == 5:
         delimiter, skip = first.strip()[4], 1
     else:
-        delimiter = _delimiter(first)
+        delimiter = _delimiter(lines)
     if encoding == "cp1252":
         notes.append(f"{source}: read as Windows-1252 text (not UTF-8), as Excel saves CSV")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
