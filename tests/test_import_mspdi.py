@@ -116,3 +116,18 @@ def test_xml_that_is_not_ms_project_s_says_how_to_save_it(cli, tmp_path):
     assert result.exit_code == 1
     assert "is XML, but not MS Project's" in result.stderr
     assert "Save As > XML Format" in result.stderr
+
+
+def test_must_start_on_becomes_a_fixed_not_before_and_is_said(cli, tmp_path):
+    text = (MSPDI / "task-links-project2013-mspdi.xml").read_text(encoding="utf-8")
+    first = text.index("<ConstraintType>4</ConstraintType>")
+    source = tmp_path / "must-start-on.xml"
+    source.write_text(
+        text[:first] + "<ConstraintType>2</ConstraintType>" + text[first + 34 :], encoding="utf-8"
+    )
+
+    result, _ = _imported(cli, source, tmp_path)
+
+    assert "task 1 'Task 1': Must Start On read as a fixed not_before" in result.stderr
+    written = (tmp_path / "runbook.yaml").read_text(encoding="utf-8")
+    assert "not_before: {at: 2014-10-17T08:00, fixed: true, reason: Must Start On}" in written

@@ -423,3 +423,21 @@ def test_a_workbook_whose_xml_declares_entities_is_refused(cli, tmp_path):
     assert result.exit_code == 1
     assert "bomb.xlsx: refused: its XML declares a document type or entities" in result.stderr
     assert not (tmp_path / "runbook.yaml").exists()
+
+
+def test_a_csv_in_utf16_with_tabs_and_one_naming_its_delimiter_are_read(cli, tmp_path):
+    """Excel's "Unicode text" is UTF-16 with tabs; a first line sep=; names the delimiter."""
+    unicode_text = tmp_path / "unicode.txt"
+    unicode_text.write_bytes("Taak\tDuur\r\nBack-up maken\t1 uur\r\n".encode("utf-16"))
+    named = tmp_path / "named.csv"
+    named.write_text(
+        "sep=|\nTaak|Duur|Opmerkingen\nBack-up maken|1 uur|a, b; c\n", encoding="utf-8"
+    )
+
+    for source in (unicode_text, named):
+        out = tmp_path / f"{source.stem}.yaml"
+        result = cli("import", source, "-o", out, *START)
+        assert result.exit_code == 0, result.stderr
+        plan = json.loads(cli("plan", "--json", out).stdout)
+        assert [(t["id"], t["duration_minutes"]) for t in plan["tasks"]] == [("back-up-maken", 60)]
+    assert 'notes: "a, b; c"' in (tmp_path / "named.yaml").read_text(encoding="utf-8")

@@ -50,7 +50,8 @@ def _write_sheet(book: object, data: SheetData) -> None:
             cell.fill = PatternFill("solid", fgColor=_HEADER_FILL if column.read else _FIGURE_FILL)
             if not column.read:
                 cell.font = Font(bold=True)
-    widths = [len(c.header) + 2 for c in data.columns]
+    # Room for the header and its filter button; then for the widest value.
+    widths = [max(len(c.header) + 5, 8) for c in data.columns]
     wrapped = [i for i, c in enumerate(data.columns) if c.kind == "lines"]
     first = 2 if data.table else 1
     for number, values in enumerate(data.rows, start=first):
