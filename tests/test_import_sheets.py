@@ -441,3 +441,30 @@ def test_a_csv_in_utf16_with_tabs_and_one_naming_its_delimiter_are_read(cli, tmp
         plan = json.loads(cli("plan", "--json", out).stdout)
         assert [(t["id"], t["duration_minutes"]) for t in plan["tasks"]] == [("back-up-maken", 60)]
     assert 'notes: "a, b; c"' in (tmp_path / "named.yaml").read_text(encoding="utf-8")
+
+
+def test_a_row_with_only_a_heading_is_the_phase_of_the_rows_below_it(cli, tmp_path):
+    rows = [
+        ["Activiteit", "Duur", "Afhankelijk van"],
+        ["VRIJDAG 4 DECEMBER"],
+        ["Back-up maken", "1 uur", None],
+        ["Export", "90", "3"],
+        [None, "ZATERDAG"],
+        ["Import", "2 uur", "4"],
+    ]
+    source = workbook(tmp_path / "plan.xlsx", rows)
+    out = tmp_path / "runbook.yaml"
+
+    result = cli("import", source, "-o", out, *START)
+
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "rows with only a text read as the phase of the rows below: row 2: VRIJDAG 4 DECEMBER, "
+        "row 5: ZATERDAG" in result.stderr
+    )
+    plan = json.loads(cli("plan", "--json", out).stdout)
+    assert [(t["id"], t["phase"], t["depends_on"]) for t in plan["tasks"]] == [
+        ("back-up-maken", "VRIJDAG 4 DECEMBER", []),
+        ("export", "VRIJDAG 4 DECEMBER", ["back-up-maken"]),
+        ("import", "ZATERDAG", ["export"]),
+    ]

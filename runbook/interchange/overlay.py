@@ -36,7 +36,6 @@ _ORDER = (
     "rollback",
     "notes",
 )
-_GATE_KEYS = ("gate", "criteria", "approvers", "rollback")
 _SIDE = ("gates", "rollback_tasks", "risks", "readiness", "readiness_rules", "notify")
 
 

@@ -107,13 +107,22 @@ def _read_rollback(value: object) -> object:
 
 
 def read_rows(sheet: Sheet, header: int, layout: Layout, draft: Draft) -> list[Row]:
-    """The rows below the header that hold something, each cell read; blank rows skipped."""
+    """The rows below the header that hold something, each cell read; blank rows skipped. A
+    row holding one text and nothing else (``VRIJDAG 4 DECEMBER`` above the day's tasks) is a
+    heading: the phase of the rows below it that name none (and said)."""
     readers = {f: _reader(c) for f, c in layout.columns.items()}
     indices = {f: c.index for f, c in layout.columns.items()}
     rows: list[Row] = []
+    heading: str | None = None
+    headings: list[str] = []
     for number in range(header + 1, len(sheet.rows)):
         raw = sheet.rows[number]
-        if all(cells.is_blank(v) for v in raw):
+        filled = [v for v in raw if not cells.is_blank(v)]
+        if not filled:
+            continue
+        if len(filled) == 1 and isinstance(filled[0], str) and not filled[0].strip().isdigit():
+            heading = " ".join(filled[0].split())
+            headings.append(f"row {number + 1}: {heading}")
             continue
         row = Row(number, columns=indices)
         for name, index in indices.items():
@@ -128,7 +137,14 @@ def read_rows(sheet: Sheet, header: int, layout: Layout, draft: Draft) -> list[R
                 continue
             if read is not None and read is not False and read != []:
                 row.values[name] = read
+        if heading is not None and "phase" not in row.values:
+            row.values["phase"] = heading
         rows.append(row)
+    if headings:
+        where = f"{sheet.name}: " if sheet.name else ""
+        draft.notes.append(
+            f"{where}rows with only a text read as the phase of the rows below: {listed(headings)}"
+        )
     return rows
 
 
