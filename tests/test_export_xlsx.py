@@ -180,3 +180,66 @@ def test_the_template_workbook_in_examples_imports_as_the_minimal_example(cli, t
     assert (
         cli("plan", "--json", out).stdout == cli("plan", "--json", EXAMPLES / "minimal.yaml").stdout
     )
+
+
+RICH = """\
+name: "Rich: every field"
+timezone: Europe/Amsterdam
+start: 2026-10-24T22:00
+deadline: 2026-10-25T08:00
+notify:
+  heads_up: 45m
+  teams:
+    dba: [json://hooks.example.org/dba, "mailto://${SMTP_USER}@example.org"]
+  coordinator: [json://hooks.example.org/pmo]
+teams:
+  dba: {name: "DBA, team", lead: Sanne, contact: "+31 20 555"}
+  pmo: {}
+tasks:
+  - id: "007"
+    title: "  Spaces and: colons #hash  "
+    team: dba
+    duration: 1h0m5s
+    estimate: {optimistic: 1h, pessimistic: 2h}
+    priority: nice
+    notes: "line one\\nline two"
+  - id: fall-back
+    title: In the hour the clocks repeat
+    team: pmo
+    duration: 30m
+    depends_on: "007"
+    not_before: {at: "2026-10-25T02:30:00+01:00", fixed: true, reason: downtime announced}
+  - id: gate-1
+    title: Gate
+    team: pmo
+    milestone: true
+    depends_on: [fall-back]
+gates:
+  gate-1: {criteria: ["a; b", c], approvers: [CIO], rollback: 2h}
+rollback_tasks:
+  - {id: rb-1, title: Roll back, team: dba, duration: 1h}
+risks:
+  - {id: r1, title: Risk, likelihood: 2, impact: 3, owner: Sanne, tasks: ["007"]}
+readiness:
+  - {id: cab, title: CAB approved, owner: pmo, due: 2026-10-20T16:00}
+readiness_rules: {min_probability: 0.9, near_critical_minutes: 30.5, require_signoffs: false}
+"""
+
+
+def test_every_field_of_the_format_comes_back_from_the_workbook(cli, tmp_path):
+    """Notify addresses, a fixed not_before in the second of two 02:30s (the clocks go back),
+    seconds in a duration, spaces around a title, a gate kept in the gates: section, rollback
+    tasks, risks, readiness items and rules: all through Excel and back, unchanged."""
+    runbook = tmp_path / "rich.yaml"
+    runbook.write_text(RICH, encoding="utf-8")
+    workbook, again = tmp_path / "rich.xlsx", tmp_path / "again.yaml"
+
+    assert cli("export", "xlsx", "-f", runbook, "-o", workbook).exit_code == 0
+    assert cli("import", workbook, "-o", again).exit_code == 0
+
+    diff = cli("import", workbook, "--diff", runbook)
+    assert diff.stdout == "" and "no changes" in diff.stderr
+    assert cli("plan", "--json", again).stdout == cli("plan", "--json", runbook).stdout
+    text = again.read_text(encoding="utf-8")
+    assert "at: 2026-10-25T02:30+01:00" in text  # the second 02:30, written with its offset
+    assert 'dba: ["json://hooks.example.org/dba", "mailto://${SMTP_USER}@example.org"]' in text

@@ -314,15 +314,16 @@ def read_priority(value: Value) -> str | None:
     return found
 
 
-def read_text(value: Value) -> str | None:
-    """Text as it was typed (a whole number without its ``.0``), or None when empty."""
+def read_text(value: Value, *, exact: bool = False) -> str | None:
+    """Text without the spaces around it (``exact``: as it was typed, for a title or a note),
+    a whole number without its ``.0``; None when empty."""
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return iso_text(value)
-    return str(value).strip()
+    return str(value) if exact else str(value).strip()
 
 
 def read_number(value: Value) -> float | None:

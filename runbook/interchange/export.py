@@ -101,7 +101,7 @@ def local(moment: datetime | int | None, zone: ZoneInfo) -> datetime | str | Non
     if isinstance(moment, int):
         moment = datetime.fromtimestamp(moment, UTC)
     shown = moment.astimezone(zone)
-    naive = shown.replace(tzinfo=None)
+    naive = shown.replace(tzinfo=None, fold=0)  # a cell has no fold: the first is read
     if localize(naive, zone) != moment.astimezone(UTC):
         return shown.isoformat()
     return naive

@@ -92,6 +92,8 @@ def _reader(column: Column) -> Callable[[object], Any]:
         "criteria": cells.read_lines,
         "approvers": lambda v: cells.read_lines(v, commas=True),
         "rollback": _read_rollback,
+        "title": lambda v: cells.read_text(v, exact=True),
+        "notes": lambda v: cells.read_text(v, exact=True),
     }.get(column.field, cells.read_text)
 
 
