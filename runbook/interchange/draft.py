@@ -14,6 +14,40 @@ from runbook.format.model import ID_PATTERN
 from runbook.interchange.sheet import Sheet
 
 Path = tuple[str | int, ...]
+# The format's order of a task's keys and of the top level: what is written (or inserted by
+# --update) goes where a person would put it.
+TASK_KEYS = (
+    "id",
+    "title",
+    "team",
+    "duration",
+    "estimate",
+    "milestone",
+    "depends_on",
+    "not_before",
+    "phase",
+    "priority",
+    "gate",
+    "criteria",
+    "approvers",
+    "rollback",
+    "notes",
+)
+TOP_KEYS = (
+    "version",
+    "name",
+    "timezone",
+    "start",
+    "deadline",
+    "notify",
+    "teams",
+    "tasks",
+    "gates",
+    "rollback_tasks",
+    "risks",
+    "readiness",
+    "readiness_rules",
+)
 _ID = re.compile(ID_PATTERN.strip("^$"))
 _CELL = re.compile(r"([A-Z]+)(\d+)$")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from runbook.interchange.draft import Draft
+from runbook.interchange.draft import TASK_KEYS, TOP_KEYS, Draft
 
 # The runbook keys a column of the task sheet fills.
 KEYS_OF_COLUMN = {
@@ -19,23 +19,6 @@ KEYS_OF_COLUMN = {
     "duration": ("duration",),
     "milestone": ("milestone", "duration"),
 }
-_ORDER = (
-    "id",
-    "title",
-    "team",
-    "duration",
-    "estimate",
-    "milestone",
-    "depends_on",
-    "not_before",
-    "phase",
-    "priority",
-    "gate",
-    "criteria",
-    "approvers",
-    "rollback",
-    "notes",
-)
 _SIDE = ("gates", "rollback_tasks", "risks", "readiness", "readiness_rules", "notify")
 
 
@@ -88,27 +71,10 @@ def _ids(doc: dict[str, Any], section: str) -> set[str]:
 
 
 def _rank(key: str) -> int:
-    return _ORDER.index(key) if key in _ORDER else len(_ORDER)
-
-
-_TOP = (
-    "version",
-    "name",
-    "timezone",
-    "start",
-    "deadline",
-    "notify",
-    "teams",
-    "tasks",
-    "gates",
-    "rollback_tasks",
-    "risks",
-    "readiness",
-    "readiness_rules",
-)
+    return TASK_KEYS.index(key) if key in TASK_KEYS else len(TASK_KEYS)
 
 
 def _order_top(doc: dict[str, Any]) -> None:
     """The document's keys in the format's order."""
-    for key in sorted(doc, key=lambda k: _TOP.index(k) if k in _TOP else len(_TOP)):
+    for key in sorted(doc, key=lambda k: TOP_KEYS.index(k) if k in TOP_KEYS else len(TOP_KEYS)):
         doc[key] = doc.pop(key)

@@ -11,27 +11,9 @@ import re
 from typing import Any
 
 from runbook.interchange.diff import GATE_FIELDS, Diff
+from runbook.interchange.draft import TASK_KEYS, TOP_KEYS
 from runbook.interchange.emit import WIDTH
 
-# The format's order of a task's keys: a key added goes after the last one before it.
-TASK_ORDER = (
-    "id",
-    "title",
-    "team",
-    "duration",
-    "estimate",
-    "milestone",
-    "depends_on",
-    "not_before",
-    "phase",
-    "priority",
-    "gate",
-    "criteria",
-    "approvers",
-    "rollback",
-    "notes",
-)
-TOP_ORDER = ("version", "name", "timezone", "start", "deadline", "notify", "teams", "tasks")
 # What a changed field of the diff touches in a task mapping.
 _KEYS = {
     "duration": ("duration", "milestone"),
@@ -126,7 +108,7 @@ def _apply_task(item: Any, new: dict[str, Any], names: list[str], gates: Any) ->
             if in_gates and key == "gate":
                 continue
             if key in new:
-                _put(target, key, new[key], TASK_ORDER)
+                _put(target, key, new[key], TASK_KEYS)
             elif key in target:
                 del target[key]
 
@@ -138,7 +120,7 @@ def apply(text: str, diff: Diff, document: dict[str, Any]) -> str:
     data = yaml.load(text)
     for change in diff.top:
         if change.name in document:
-            _put(data, change.name, document[change.name], TOP_ORDER)
+            _put(data, change.name, document[change.name], TOP_KEYS)
         elif change.name in data:
             del data[change.name]
     new_teams = document.get("teams") or {}
@@ -146,7 +128,7 @@ def apply(text: str, diff: Diff, document: dict[str, Any]) -> str:
         if record.section != "teams":
             continue
         if data.get("teams") is None:
-            _put(data, "teams", {}, TOP_ORDER)
+            _put(data, "teams", {}, TOP_KEYS)
         entry = new_teams[record.id]
         if record.kind == "added":
             data["teams"][record.id] = _node(entry)
@@ -166,7 +148,7 @@ def _apply_list(data: Any, section: str, diff: Diff, document: dict[str, Any]) -
     if not records:
         return
     if data.get(section) is None:
-        _put(data, section, [], TOP_ORDER)
+        _put(data, section, [], TOP_KEYS)
     items = data[section]
     new_items = {str(item["id"]): item for item in document.get(section, [])}
     removed = {r.id for r in records if r.kind == "removed"}
