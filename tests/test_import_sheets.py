@@ -468,3 +468,100 @@ def test_a_row_with_only_a_heading_is_the_phase_of_the_rows_below_it(cli, tmp_pa
         ("export", "VRIJDAG 4 DECEMBER", ["back-up-maken"]),
         ("import", "ZATERDAG", ["export"]),
     ]
+
+
+def test_random_cells_are_read_or_refused_never_a_crash(tmp_path):
+    """Whatever a sheet holds, the import returns problems or a runbook; nothing raises."""
+    import random
+
+    from runbook.interchange import emit
+    from runbook.interchange.draft import ImportOptions
+    from runbook.interchange.importer import import_file
+    from runbook.interchange.sheet import Sheet
+    from runbook.interchange.workbook import from_sheets
+    from runbook.validation.validate import validate_bytes
+
+    rng = random.Random(2025)
+    ok = 0
+    header = [*HEADER, "Prioriteit", "Mijlpaal", "Gate", "Approvers", "Rollback", "Optimistic"]
+    pool: list[object] = [
+        None,
+        "",
+        " ",
+        "x",
+        "ja",
+        "2 uur",
+        "1:30",
+        "-5",
+        "1e9",
+        "nan",
+        "∞",
+        "a;b;;c",
+        "3FS+2d",
+        "1",
+        "2",
+        "99",
+        0,
+        1,
+        -1,
+        1.5,
+        1e300,
+        float("nan"),
+        True,
+        False,
+        time(25 % 24, 0),
+        timedelta(days=40),
+        datetime(1899, 12, 31),
+        datetime(2026, 12, 5, 3),
+        "31-2-2026",
+        "\x00\x1b[31m",
+        "é" * 300,
+        "Taak",
+        "freeze",
+        "must",
+        "could have",
+        "PT1H",
+    ]
+    for _ in range(300):
+        rows = [tuple(header)]
+        for n in range(rng.randint(0, 6)):
+            good = [
+                f"t{n}",
+                f"Taak {n}",
+                "PMO",
+                "1 uur",
+                f"t{n - 1}" if n else None,
+                None,
+                "Vrijdag",
+                "should",
+                None,
+                None,
+                None,
+                None,
+                None,
+            ]
+            rows.append(tuple(v if rng.random() < 0.9 else rng.choice(pool) for v in good))
+        draft = from_sheets(
+            [Sheet("Draaiboek", rows)], ImportOptions(start="2026-12-04"), source="fuzz.xlsx"
+        )
+        assert draft.ok or draft.problems
+        if draft.ok:  # what was read is written, and the validator reads it back
+            validation = validate_bytes(emit.dump(draft.document).encode(), source="fuzz.yaml")
+            assert not [p for p in validation.problems if "YAML" in p.message]
+            ok += 1
+    assert ok  # some sheets were good enough to become runbooks
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(  # openpyxl writes neither NaN nor control characters
+            [
+                None
+                if (isinstance(v, float) and v != v) or (isinstance(v, str) and "\x00" in v)
+                else v
+                for v in row
+            ]
+        )
+    book.save(tmp_path / "last.xlsx")
+    imported = import_file(
+        tmp_path / "last.xlsx", ImportOptions(start="2026-12-04"), output="out.yaml"
+    )
+    assert imported.ok or imported.problems

@@ -53,6 +53,7 @@ UNITS = {
 _PART = re.compile(r"\s*(\d+(?:[.,]\d+)?|[.,]\d+)\s*([a-z]*)\s*(?:,|en|and|\+)?", re.IGNORECASE)
 _CLOCK = re.compile(r"(\d{1,3}):([0-5]\d)(?::([0-5]\d))?")
 _DECIMAL_COMMA = re.compile(r"\d+,\d+|,\d+")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 # Excel's day 0 for a time past 24 hours that openpyxl reads as a date in early 1900.
 _EXCEL_ZERO = datetime(1899, 12, 31)
 _EXCEL_FIRST_YEARS = (1899, 1900)
@@ -65,6 +66,8 @@ def read_duration(value: Value, *, unit: int = 60) -> int | None:
     if is_blank(value):
         return None
     seconds = _duration_seconds(value, unit)
+    if seconds != seconds:
+        raise CellError(f"duration '{quoted(value)}' is not a duration", DURATION_HINT)
     if seconds < 0:
         raise CellError(f"duration '{quoted(value)}' is negative")
     if seconds > MAX_DURATION:
@@ -94,10 +97,8 @@ def _duration_seconds(value: Value, unit: int) -> float:
         return float(value) * unit
     text = str(value).strip()
     number = text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text
-    try:
+    if _PLAIN_NUMBER.fullmatch(number):  # not float()'s "nan", "inf" or "1e9"
         return float(number) * unit
-    except ValueError:
-        pass
     clock = _CLOCK.fullmatch(text)
     if clock:
         hours, minutes, secs = clock.groups()
@@ -334,8 +335,10 @@ def read_number(value: Value) -> float | None:
         raise CellError(f"'{value}' is not a number")
     if isinstance(value, int | float):
         return float(value)
+    if isinstance(value, float) and value != value:
+        raise CellError(f"'{value}' is not a number")
     text = str(value).strip()
-    try:
-        return float(text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text)
-    except ValueError:
-        raise CellError(f"'{quoted(value)}' is not a number") from None
+    number = text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text
+    if not re.fullmatch(r"-?(?:\d+(?:\.\d+)?|\.\d+)", number):
+        raise CellError(f"'{quoted(value)}' is not a number")
+    return float(number)
