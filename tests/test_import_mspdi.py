@@ -131,3 +131,39 @@ def test_must_start_on_becomes_a_fixed_not_before_and_is_said(cli, tmp_path):
     assert "task 1 'Task 1': Must Start On read as a fixed not_before" in result.stderr
     written = (tmp_path / "runbook.yaml").read_text(encoding="utf-8")
     assert "not_before: {at: 2014-10-17T08:00, fixed: true, reason: Must Start On}" in written
+
+
+def test_damaged_values_in_ms_project_s_xml_are_refused_or_passed_over_never_a_crash(tmp_path):
+    import random
+
+    from runbook.interchange.draft import ImportOptions
+    from runbook.interchange.mspdi import from_mspdi
+
+    text = (MSPDI / "sample1.xml").read_text(encoding="utf-8")
+    rng = random.Random(11)
+    junk = ["", "x", "-1", "1e400", "nan", "PT-1H", "P1Y", "2003-13-45T99:00:00", "9" * 40]
+    for _ in range(200):
+        damaged = text
+        for tag in rng.sample(
+            [
+                "OutlineLevel",
+                "Duration",
+                "LinkLag",
+                "Type",
+                "ConstraintType",
+                "ConstraintDate",
+                "MinutesPerDay",
+                "StartDate",
+                "Milestone",
+                "Summary",
+                "PredecessorUID",
+                "UID",
+            ],
+            3,
+        ):
+            start = damaged.find(f"<{tag}>")
+            if start >= 0:
+                end = damaged.index(f"</{tag}>", start)
+                damaged = f"{damaged[: start + len(tag) + 2]}{rng.choice(junk)}{damaged[end:]}"
+        draft = from_mspdi(damaged.encode(), ImportOptions(), source="damaged.xml")
+        assert draft.ok or draft.problems

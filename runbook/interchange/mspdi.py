@@ -71,6 +71,15 @@ def _text(element: Element, name: str) -> str | None:
     return found.text.strip() or None
 
 
+def _number(text: str | None, default: float) -> float:
+    """A number MS Project wrote, or ``default`` when it wrote none (or not a finite one)."""
+    try:
+        value = float(text) if text is not None else default
+    except ValueError:
+        return default
+    return value if value == value and abs(value) < 1e12 else default
+
+
 def parse(data: bytes, *, source: str) -> Element:
     """The ``<Project>`` element of an MSPDI file; hostile or foreign XML is refused."""
     import defusedxml.ElementTree as safe
@@ -121,7 +130,7 @@ def from_mspdi(data: bytes, options: ImportOptions, *, source: str) -> Draft:
     _time(doc, "start", start, "the project's start date", draft)
     if options.deadline:
         _time(doc, "deadline", options.deadline, "--deadline", draft)
-    minutes_per_day = int(_text(root, "MinutesPerDay") or 480)
+    minutes_per_day = _number(_text(root, "MinutesPerDay"), 480)
     tasks = _tasks(root, draft)
     teams, assigned = _resources(root, tasks, draft)
     ids = _ids(tasks)
@@ -171,7 +180,7 @@ def _tasks(root: Element, draft: Draft) -> dict[str, _Task]:
         uid = _text(element, "UID")
         if uid is None or _text(element, "IsNull") == "1":
             continue
-        level = int(_text(element, "OutlineLevel") or 1)
+        level = int(_number(_text(element, "OutlineLevel"), 1))
         if level == 0:
             continue  # the project summary task
         task = _Task(
@@ -350,7 +359,7 @@ def _links(
             draft.notes.append(f"{task.place}: a link to a task not in the file left out")
             continue
         kind = _text(link, "Type") or "1"
-        lag = round(float(_text(link, "LinkLag") or 0) * 60 / _LAG_UNITS)
+        lag = round(_number(_text(link, "LinkLag"), 0) * 60 / _LAG_UNITS)
         if kind != "1":
             draft.notes.append(
                 f"{task.place}: {LINK_TYPES.get(kind, 'a')} link to "
