@@ -16,7 +16,7 @@ from runbook.tui.widgets.rows import bar, lines_or_none
 from runbook.weekend.events import Event
 from runbook.weekend.progress import Progress
 from runbook.weekend.replan import event_summary
-from runbook.weekend.views import DecisionNeeded, LateRow, ReadyRow, RunningRow
+from runbook.weekend.views import DecisionNeeded, LateRow, ReadyRow, RunningRow, UpNextRow
 
 PANEL_ROWS = 8
 Row = TypeVar("Row")
@@ -56,6 +56,10 @@ class Panel(Static, Generic[Row]):
     def watch_total(self, total: int | None) -> None:
         self._draw(self.rows)
 
+    def tail(self) -> list[Text]:
+        """Lines shown after the rows, apart from them (none by default)."""
+        return []
+
     def _draw(self, rows: tuple[Row, ...]) -> None:
         if self.LIMIT is None:
             self.border_title = self.heading
@@ -66,7 +70,8 @@ class Panel(Static, Generic[Row]):
         visible = [self.line(row) for row in rows[: self.LIMIT]]  # lines only for what shows
         if count > self.LIMIT:
             visible.append(Text(f"… and {count - self.LIMIT} more", style="dim"))
-        self.update(lines_or_none(visible, self.EMPTY))
+        tail = self.tail()
+        self.update(Text("\n").join([lines_or_none(visible, self.EMPTY), *tail]))
 
 
 class RunningPanel(Panel[RunningRow]):
@@ -85,15 +90,41 @@ class RunningPanel(Panel[RunningRow]):
             line.append(f" +{format_duration(row.overrun)}", style="bold red")
         if row.eta is not None:
             line.append(f" eta {clock(row.eta, self.zone)[4:]}", style="bold yellow")
-        if not row.failed and row.resumed:
+        if row.resumed:  # ``resumed, 40m lost``, or a failed task's time lost so far
             line.append(f" {shown(row.resumed)}", style="yellow")
         return line
 
 
+UP_NEXT_ROWS = 3  # the ready panel lists the first few tasks up next, under the ready ones
+
+
 class ReadyPanel(Panel[DecisionNeeded | ReadyRow]):
-    """Gates waiting for a decision (and who decides), then the tasks to call a team for."""
+    """Gates waiting for a decision (and who decides), then the tasks to call a team for;
+    under them, apart and not counted, the first tasks up next at their time (not to call)."""
 
     TITLE, EMPTY = "Ready to start", "nothing ready"
+
+    later: reactive[tuple[UpNextRow, ...]] = reactive(())
+
+    def watch_later(self, later: tuple[UpNextRow, ...]) -> None:
+        self._draw(self.rows)
+
+    def tail(self) -> list[Text]:
+        """``up next Mon 00:00`` once for the tasks that may start then, each id on a line
+        of its own (whole in a narrow panel), the first few of them and how many more."""
+        lines, at = [], None
+        for row in self.later[:UP_NEXT_ROWS]:
+            if row.at != at:
+                at = row.at
+                lines.append(Text(f"up next {clock(at, self.zone)}", style="cyan"))
+            # The marker gives way to the id in a narrow panel: the id stays on one line.
+            fits = self.room is None or len(row.id) + 2 <= self.room
+            line = Text("○ " if fits else "", style="cyan")
+            line.append(row.id, style="bold red" if row.critical else "bold")
+            lines.append(line)
+        if len(self.later) > UP_NEXT_ROWS:
+            lines.append(Text(f"… and {len(self.later) - UP_NEXT_ROWS} more up next", style="dim"))
+        return lines
 
     def line(self, row: DecisionNeeded | ReadyRow) -> Text:
         if isinstance(row, DecisionNeeded):
@@ -159,9 +190,25 @@ class ProgressPanel(Panel[Progress]):
     LIMIT = None
 
     def line(self, row: Progress) -> Text:
-        # The name takes the room the bar and the count leave (at least 16 cells).
-        room = max(16, self.content_size.width - 10 - len(f" {row.finished}/{row.total}") - 1)
-        line = Text(f"{shown(row.label)[:room]:<{room}} ")
+        # The count is of the work still wanted; the dropped work follows it, a dropped
+        # must-have flagged. The name takes the room the bar, the count and that leave (at
+        # least 16 cells); where even that does not fit, the name has a line of its own, then
+        # the bar and the count, and the dropped work a third line when it needs one.
+        count = f" {row.done}/{row.wanted}"
+        apart = Text(f" {row.dropped} dropped" if row.dropped else "", style="yellow")
+        if row.dropped_must:
+            apart.append(f" ({row.must_text})", style="bold red")
+        width = self.content_size.width
+        figures = 10 + len(count) + len(apart)
+        line = Text()
+        if not width or width >= 16 + 1 + figures:
+            room = max(16, width - figures - 1)
+            line.append(f"{shown(row.label)[:room]:<{room}} ")
+        else:
+            line.append(shown(row.label)[:width] + "\n")
         line.append(bar(row.weighted, 10))
-        line.append(f" {row.finished}/{row.total}")
+        line.append(count)
+        if apart and width and figures > width:
+            line.append("\n")
+        line.append(apart)
         return line

@@ -37,6 +37,7 @@ WIDTHS = {"title": 28, "phase": 12, "status": 15, "when": 17, "var": 6, "float":
 STATUS_LABEL = {
     "pending": "pending",
     "ready": "READY",
+    "scheduled": "scheduled",
     "running": "running",
     "failed": "FAILED",
     "done": "done",
@@ -127,7 +128,15 @@ def sort_value(snap: Snapshot, state: TaskState, column: str) -> object:
     return _SORT[column](snap, state)
 
 
-_STATUS_ORDER = {"failed": 0, "running": 1, "ready": 2, "pending": 3, "done": 4, "skipped": 5}
+_STATUS_ORDER = {
+    "failed": 0,
+    "running": 1,
+    "ready": 2,
+    "scheduled": 3,
+    "pending": 4,
+    "done": 5,
+    "skipped": 6,
+}
 # Per column, only that column's value: a sort of 10,000 rows computes one value each.
 _SORT: dict[str, Callable[[Snapshot, TaskState], object]] = {
     "crit": lambda snap, s: (not s.critical, s.forecast_start),

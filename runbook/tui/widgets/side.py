@@ -19,7 +19,13 @@ from runbook.tui.widgets.panels import (
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.progress import progress_by
-from runbook.weekend.views import late_rows, ready_rows, recent_events, running_rows
+from runbook.weekend.views import (
+    late_rows,
+    ready_rows,
+    recent_events,
+    running_rows,
+    up_next_rows,
+)
 
 RECENT = 12
 
@@ -44,7 +50,9 @@ class SidePanels(VerticalScroll):
             panel.zone = snap.plan.zone
         ready, decide = ready_rows(snap)
         self.query_one(RunningPanel).rows = tuple(running_rows(snap))
-        self.query_one(ReadyPanel).rows = (*decide, *ready)
+        ready_panel = self.query_one(ReadyPanel)
+        ready_panel.rows = (*decide, *ready)
+        ready_panel.later = tuple(up_next_rows(snap))
         late = self.query_one(LatePanel)  # rows for the few it lists; every late task counted
         late.total = snap.late_count
         late.rows = tuple(late_rows(snap, limit=PANEL_ROWS))
