@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from runbook.common.errors import DamagedState, StateError
 from runbook.common.limits import EARLIEST_EPOCH, clamp_epoch, epoch_in_bounds
+from runbook.weekend.eventdata import check_new_event
 from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
 from runbook.weekend.events import NewEvent as NewEvent
 from runbook.weekend.events import check_instants, data_text
@@ -658,6 +659,7 @@ class SQLiteStore:
         """Append one event (call inside ``write``) and return it as stored; an instant
         outside the years the product handles is never written."""
         check_instants(event.at, recorded)
+        check_new_event(event)
         data = data_text(event.data)
         kind = str(event.kind)  # stored, and returned, as the plain string it reads back as
         cursor = self.db.execute(

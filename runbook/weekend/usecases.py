@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from runbook.common.errors import ConnectionLost, InputError, InvalidRunbook, Refused, StateError
 from runbook.common.problems import did_you_mean
+from runbook.common.text import NOTE_LIMIT
 from runbook.format.durations import TimeError, format_duration, parse_moment
 from runbook.format.durations import clock as show_time
 from runbook.planning.plan import Plan
@@ -517,7 +518,11 @@ class Weekend:
                     if not force or not refused.forceable:
                         result.refused.append((task_id, refused))
                         continue
-                    data.update(forced=True, overrode=refused.message)
+                    # The refusal overridden, as long as a note may be (a long list of ids is cut).
+                    overrode = refused.message
+                    if len(overrode) > NOTE_LIMIT:
+                        overrode = overrode[: NOTE_LIMIT - 1] + "…"
+                    data.update(forced=True, overrode=overrode)
                 if kind == EventKind.UNDO:
                     data["undoes"] = record.history[-1].seq
                     result.undone.append(record.history[-1])

@@ -26,6 +26,7 @@ from runbook.common.errors import (
     ServerRefused,
     StateError,
 )
+from runbook.weekend.eventdata import check_new_event
 from runbook.weekend.events import Event, NewEvent, check_instants, data_text
 from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, OutboxEntry, entry_of
 from runbook.weekend.postgres import (
@@ -260,6 +261,21 @@ class PostgresStore:
                 raise self._lost(exc, "nothing was recorded") from None
             if isinstance(exc, pg_errors.InsufficientPrivilege) and not self.conn.broken:
                 raise self._not_permitted(exc) from None
+            if isinstance(exc, pg_errors.CheckViolation) and not self.conn.broken:
+                # The schema's guards (``guards``): their message is a plain sentence.
+                raise ServerRefused(
+                    f"{self.where}: the database refused the event: {_reason(exc)}; nothing "
+                    "was recorded",
+                    sqlstate=exc.sqlstate,
+                    reason=_reason(exc),
+                ) from None
+            if isinstance(exc, pg_errors.SequenceGeneratorLimitExceeded):
+                raise ServerRefused(
+                    f"{self.where}: the weekend's log has used up its sequence numbers; "
+                    "nothing was recorded, and nothing more can be",
+                    sqlstate=exc.sqlstate,
+                    reason=_reason(exc),
+                ) from None
             if isinstance(exc, pg_errors.InsufficientPrivilege | pg_errors.RaiseException):
                 raise ServerRefused(
                     f"{self.where}: the PostgreSQL server refused the write ({_reason(exc)}); "
@@ -362,6 +378,7 @@ class PostgresStore:
         idempotency key is already in the log is not recorded again: AlreadyRecorded names
         the event that holds it."""
         check_instants(event.at, recorded)
+        check_new_event(event)
         data = data_text(event.data)
         kind = str(event.kind)
         self._attempt = event

@@ -1,0 +1,367 @@
+"""The attacks of issue 29 on a PostgreSQL weekend, each run for real: a throwaway cluster, real
+team, reader and coordinator logins, plain SQL through psycopg as those logins (what anyone
+with a login and ``psql`` can do), and the CLI. Each must be refused by the database with a
+plain sentence, or shown by every reader as recorded against the rules."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from .test_postgres_roles import NOW, T, Weekend
+from .test_postgres_roles import weekend as weekend  # the fixture: db init, a prefix of its own
+from .weekend_helpers import at
+
+psycopg = pytest.importorskip("psycopg")
+
+INSERT = (
+    "INSERT INTO runbook.events (at, recorded, task, kind, actor, host, note, data) "
+    "VALUES (%s, %s, %s, %s, %s, 'psql', %s, %s)"
+)
+
+
+def _sql(uri: str, statement: str, *params: object) -> list[tuple[Any, ...]]:
+    """Run one statement as the login of ``uri``; its rows (none for an INSERT)."""
+    with psycopg.connect(uri, autocommit=True) as conn:
+        cur = conn.execute(statement, params or None)
+        return cur.fetchall() if cur.description else []
+
+
+def insert(
+    uri: str,
+    kind: str,
+    task: str | None,
+    data: str | None = None,
+    *,
+    when: int = T,
+    recorded: int | None = None,
+    note: str | None = None,
+    actor: str = "psql",
+) -> None:
+    """One event inserted by hand, as the login of ``uri`` would at a ``psql`` prompt."""
+    _sql(uri, INSERT, when, when if recorded is None else recorded, task, kind, actor, note, data)
+
+
+def refused_by_the_database(weekend: Weekend, uri: str, *args: Any, **kwargs: Any) -> str:
+    """Insert by hand; assert the database refuses it in a plain sentence and records
+    nothing; that sentence."""
+    before = weekend.events()
+    with pytest.raises(psycopg.errors.CheckViolation) as refusal:
+        insert(uri, *args, **kwargs)
+    assert weekend.events() == before
+    said = refusal.value.diag.message_primary or ""
+    assert "jsonb" not in said and "syntax" not in said and "function" not in said
+    return said
+
+
+@pytest.fixture
+def logins(weekend: Weekend) -> dict[str, str]:
+    """Mission control, the dba team, the lab team and a reader, as URIs; freeze is done
+    and export (dba's) is running, so there is something to revoke."""
+    found = {
+        "mc": weekend.login("mc", "--coordinator"),
+        "sanne": weekend.login("sanne", "--team", "dba"),
+        "ahmed": weekend.login("ahmed", "--team", "lab"),
+        "ana": weekend.login("ana", "--reader"),
+    }
+    weekend.ok("start", "freeze", "--at", "18:00", state=found["mc"])
+    weekend.ok("done", "freeze", "--at", "18:15", state=found["mc"])
+    weekend.ok("start", "export", "--at", "18:15", state=found["sanne"])
+    return found
+
+
+# -- the shape of what is written -------------------------------------------------------
+DEEP = "[" * 5000 + "]" * 5000
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "words"),
+    [
+        ("note", "[1]", "the data of note is not a JSON object"),
+        ("note", DEEP, "the data of note is not a JSON object"),
+        ("note", "{not json", "the data of note is not JSON"),
+        ("note", '{"rows": 1}', "holds the key 'rows', which it may not (allowed: none)"),
+        ("eta", '{"eta": "tomorrow"}', "eta must be a whole number of seconds since 1970"),
+        ("eta", '{"eta": 1e23}', "eta must be a whole number of seconds since 1970"),
+        ("estimate", '{"duration": 3000000}', "duration must be a whole number of seconds"),
+        ("skip", '{"dropped": "yes"}', "dropped must be true or false"),
+        ("eta", None, "the data of eta must hold eta"),
+        ("start", '{"forced": true, "overrode": "' + "x" * 2001 + '"}', "at most 2000"),
+        ("note", '{"x": "' + "y" * 20_000 + '"}', "at most 16384 are recorded"),
+    ],
+    ids=[
+        "a list",
+        "5000 deep",
+        "not JSON",
+        "an unknown key",
+        "a text for a time",
+        "1e23",
+        "35 days",
+        "a text for a flag",
+        "nothing",
+        "a long reason",
+        "20k of data",
+    ],
+)
+def test_data_of_a_shape_its_kind_does_not_allow_is_refused_by_the_database(
+    weekend, logins, kind, data, words
+):
+    said = refused_by_the_database(weekend, logins["sanne"], kind, "export", data)
+    assert words in said
+
+
+def test_a_note_longer_than_the_clients_cap_is_refused_by_the_database(weekend, logins):
+    said = refused_by_the_database(weekend, logins["sanne"], "note", "export", note="n" * 100_000)
+    assert said == "the note is 100000 characters long; at most 2000 are recorded"
+
+
+def test_an_unknown_kind_and_a_name_with_control_characters_are_refused(weekend, logins):
+    said = refused_by_the_database(weekend, logins["mc"], "erase", "export")
+    assert said == "'erase' is not a kind of event this version records"
+    said = refused_by_the_database(
+        weekend, logins["mc"], "note", "export", note="x", actor="\x1b[2J"
+    )
+    assert "the name it is recorded by (--by) must be one printable line" in said
+
+
+def test_mission_control_is_held_to_the_shapes_too(weekend, logins):
+    said = refused_by_the_database(weekend, logins["mc"], "decide", "gate-transfer", '"go"')
+    assert said == "the data of decide is not a JSON object"
+
+
+def test_data_as_the_database_read_it_is_what_every_reader_reads(weekend, logins):
+    """A number written 4e0, or a key given twice, is kept as the database parsed it."""
+    insert(logins["sanne"], "eta", "export", '{"eta": 1796430600e0, "eta": 1796432400}')
+    row = _sql(weekend.admin, "SELECT data FROM runbook.events ORDER BY seq DESC LIMIT 1")
+    assert row == [('{"eta": 1796432400}',)]
+
+
+# -- undo ------------------------------------------------------------------------------
+def _seq_of(weekend: Weekend, task: str, kind: str) -> int:
+    return max(int(e[0]) for e in weekend.events() if e[1] == task and e[2] == kind)
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ('{{"undoes": {seq}.0}}', "undoes must be the whole sequence number of an event"),
+        ('{{"undoes": null}}', "undoes must be the whole sequence number of an event"),
+        ("{{}}", "the data of undo must hold undoes"),
+        (None, "the data of undo must hold undoes"),
+        ('{{"undoes": "{seq}"}}', "undoes must be the whole sequence number of an event"),
+    ],
+    ids=["4.0", "null", "{}", "NULL", "a text"],
+)
+def test_an_undo_that_names_no_event_by_its_number_is_refused(weekend, logins, data, words):
+    weekend.ok("pull", "test", state=logins["mc"])  # mission control's decision
+    seq = _seq_of(weekend, "test", "pull")
+    text = None if data is None else data.format(seq=seq)
+    said = refused_by_the_database(weekend, logins["ahmed"], "undo", "test", text)
+    assert words in said
+    assert "pull" in [e[2] for e in weekend.events()]  # the pull stands
+
+
+def test_a_team_cannot_undo_mission_controls_pull_drop_or_forced_start(weekend, logins):
+    mc, ahmed = logins["mc"], logins["ahmed"]
+    weekend.ok("pull", "test", state=mc)
+    weekend.ok("drop", "switch", "--reason", "no time", "--force", state=mc)
+    for task, kind in (("test", "pull"), ("switch", "skip")):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            insert(ahmed, "undo", task, f'{{"undoes": {_seq_of(weekend, task, kind)}}}')
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        ("missing", "the undo names event 999999, which is not in the log"),
+        ("other task", "which is about freeze"),
+        ("a note", "is a note, which an undo cannot revoke"),
+        ("undone", "was undone already"),
+    ],
+    ids=["missing", "other task", "a note", "undone"],
+)
+def test_an_undo_of_what_is_not_its_tasks_to_revoke_is_refused(weekend, logins, target, words):
+    sanne = logins["sanne"]
+    weekend.ok("note", "export", "tape library online", state=sanne)
+    if target == "undone":
+        weekend.ok("undo", "export", "--reason", "started by mistake", state=sanne)
+    seq = {
+        "missing": 999_999,
+        "other task": _seq_of(weekend, "freeze", "done"),
+        "a note": _seq_of(weekend, "export", "note"),
+        "undone": _seq_of(weekend, "export", "start"),
+    }[target]
+    said = refused_by_the_database(weekend, sanne, "undo", "export", f'{{"undoes": {seq}}}')
+    assert words in said
+
+
+# -- times -----------------------------------------------------------------------------
+def test_a_team_cannot_record_an_event_dated_in_the_future_by_the_databases_clock(weekend, logins):
+    in_2199 = int(at("2199-01-01T00:00+00:00").timestamp())
+    said = refused_by_the_database(
+        weekend, logins["sanne"], "note", "export", note="x", when=in_2199
+    )
+    assert "its time 2199-01-01 00:00 UTC is in the future by the database's clock" in said
+    assert "5 minutes ahead are allowed" in said
+    said = refused_by_the_database(
+        weekend, logins["sanne"], "note", "export", note="x", recorded=in_2199
+    )
+    assert "in the future by the database's clock" in said
+
+
+def test_the_cli_of_a_team_member_whose_clock_says_2199_is_refused_plainly(weekend, logins):
+    env = {"RUNBOOK_NOW": "2199-01-01T10:00", "RUNBOOK_FILE": str(weekend.runbook)}
+    before = weekend.events()
+    result = weekend.cli("note", "export", "from the future", "--state", logins["sanne"], env=env)
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert "the database refused the event: its time 2199-01-01 09:00 UTC is in the future" in said
+    assert "Traceback" not in said and "CheckViolation" not in said
+    assert weekend.events() == before
+
+
+def test_a_team_cannot_record_an_event_outside_the_weekends_window(weekend, logins):
+    years_ago = int(at("2020-03-01T12:00+00:00").timestamp())
+    said = refused_by_the_database(
+        weekend, logins["sanne"], "note", "export", note="x", when=years_ago
+    )
+    assert said == (
+        "its time 2020-03-01 12:00 UTC is outside the weekend's window (2026-12-03 17:00 UTC "
+        "to 2026-12-12 11:00 UTC) and more than a day ago"
+    )
+    insert(logins["sanne"], "note", "export", note="told late, still this weekend", when=T - 3600)
+
+
+def test_an_eta_not_after_its_moment_or_a_month_ahead_is_refused(weekend, logins):
+    for eta in (T - 60, T + 31 * 86400):
+        said = refused_by_the_database(
+            weekend, logins["sanne"], "eta", "export", f'{{"eta": {eta}}}'
+        )
+        assert "is not after the time it is said" in said
+
+
+# -- the write lock --------------------------------------------------------------------
+def _waiting_on_a_lock(admin: str, login: str, timeout: float = 10.0) -> bool:
+    """Wait until a session of ``login`` waits for a lock; False when none did in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = _sql(
+            admin,
+            "SELECT 1 FROM pg_stat_activity WHERE usename = %s AND wait_event_type = 'Lock'",
+            login,
+        )
+        if rows:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_raw_insert_takes_the_write_lock_so_a_check_in_after_it_sees_it(weekend, logins):
+    """A start typed at a psql prompt, its transaction still open, holds the write lock from
+    its INSERT: mission control's start of the same task waits for it, then sees it and is
+    refused, instead of recording a second start (commit order is sequence order)."""
+    from runbook.weekend.usecases import Weekend as Opened
+
+    sanne = logins["sanne"]
+    weekend.ok("done", "export", "--at", "18:20", state=sanne)
+    weekend.ok("decide", "gate-transfer", "go", state=logins["mc"])
+    weekend.ok("done", "gate-transfer", state=logins["mc"])
+    outcome: dict[str, Any] = {}
+
+    def check_in() -> None:
+        with Opened.open(weekend.runbook, logins["mc"], at=lambda plan: at(NOW)) as opened:
+            outcome["result"] = opened.record("start", ["import"], actor="mc", host="desk")
+
+    with psycopg.connect(sanne) as raw:  # a transaction, as psql's BEGIN
+        raw.execute(INSERT, (T, T, "import", "start", "sanne", None, None))
+        thread = threading.Thread(target=check_in)
+        thread.start()
+        waited = _waiting_on_a_lock(weekend.admin, f"{weekend.prefix}mc")
+        raw.commit()
+    thread.join(timeout=30)
+    assert waited, "the check-in did not wait for the raw insert's transaction"
+    result = outcome["result"]
+    assert not result.events
+    assert "import is already running" in result.refused[0][1].message
+    starts = [e for e in weekend.events() if e[1] == "import" and e[2] == "start"]
+    assert len(starts) == 1
+
+
+# -- roles are per weekend database ----------------------------------------------------
+@pytest.fixture
+def two_weekends(cli, pg_cluster, tmp_path) -> Iterator[Callable[..., Weekend]]:
+    """Two weekend databases of one runbook in one cluster (a rehearsal and the real one),
+    each set up by `db init` with the default role prefix: the database's name."""
+    from .builders import golden_runbook
+
+    made: list[str] = []
+    runbook = golden_runbook(tmp_path)
+
+    def make(name: str, *, init: bool = True) -> Weekend:
+        uri = pg_cluster.uri(f"{name}_{len(made)}_{time.monotonic_ns() % 10**9}")
+        _sql(pg_cluster.uri(), f'CREATE DATABASE "{uri.rsplit("/", 1)[1]}"')
+        made.append(uri)
+        if init:
+            result = cli("db", "init", "-f", runbook, "--state", uri, "--now", "2026-12-04T17:00")
+            assert result.exit_code == 0, result.stderr
+        return Weekend(cli, runbook, uri, prefix=f"{uri.rsplit('/', 1)[1]}_")
+
+    yield make
+    for uri in made:
+        _sql(pg_cluster.uri(), f'DROP DATABASE IF EXISTS "{uri.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def test_a_coordinator_granted_in_the_rehearsal_is_nobody_in_the_real_weekend(two_weekends):
+    rehearsal, real = two_weekends("rehearsal"), two_weekends("real")
+    trainee = rehearsal.login("trainee", "--coordinator")
+    rehearsal.ok("note", "freeze", "practising", state=trainee)
+    as_trainee = real.as_login(f"{rehearsal.prefix}trainee")
+    said = real.refused(as_trainee, "decide", "gate-transfer", "go")
+    assert f"{rehearsal.prefix}trainee has no role in this weekend's database" in said
+    shown = real.ok("db", "status", "--state", real.admin)
+    assert f"{real.prefix}coordinator" in shown and f"{rehearsal.prefix}coordinator" not in shown
+
+
+def test_db_init_refuses_a_prefix_whose_roles_another_weekend_database_owns(two_weekends, cli):
+    rehearsal, real = two_weekends("rehearsal"), two_weekends("real", init=False)
+    result = cli(
+        "db", "init", "-f", real.runbook, "--state", real.admin, "--role-prefix", rehearsal.prefix
+    )
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert f"the role {rehearsal.prefix}coordinator is the weekend database" in said
+    assert "roles are per weekend database" in said and "nothing was changed" in said
+
+
+def test_a_weekend_that_shared_its_roles_moves_to_its_own_and_says_whose_grants_to_redo(
+    weekend, cli
+):
+    """A database set up before roles were per database: its roles carry no mark (as
+    ``runbook_coordinator`` did, shared by every weekend of the cluster)."""
+    import psycopg
+
+    trainee = weekend.login("trainee", "--coordinator")
+    sanne = weekend.login("sanne", "--team", "dba")
+    with psycopg.connect(weekend.admin, autocommit=True) as conn:
+        for (role,) in conn.execute("SELECT role FROM runbook.roles").fetchall():
+            conn.execute(f'COMMENT ON ROLE "{role}" IS NULL')
+    said = weekend.ok("db", "status", "--state", weekend.admin)
+    assert "not this database's own" in " ".join(said.split())
+    result = cli("db", "init", "-f", weekend.runbook, "--state", weekend.admin)
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    database = weekend.admin.rsplit("/", 1)[1]
+    assert f"roles are now this database's own ({database}_*)" in said
+    assert (
+        f"were shared by every weekend database whose roles have the prefix {weekend.prefix}"
+        in (said)
+    )
+    assert f"runbook db grant {weekend.prefix}trainee --coordinator" in said
+    assert f"runbook db grant {weekend.prefix}sanne --team dba" in said
+    # The old roles grant nothing here any more, not even reading.
+    assert "has no role in this weekend's database" in weekend.refused(trainee, "status")
+    assert "has no role in this weekend's database" in weekend.refused(sanne, "status")
