@@ -89,12 +89,13 @@ def test_an_exported_weekend_reviews_the_same_on_a_laptop_and_imports_back(
     review = cli("review", "--format", "json", "--state", laptop, env=env)
     assert _without_volatile(json.loads(review.stdout)) == on_postgres["review"]
     # Back into PostgreSQL: only into a database that holds no events.
-    refused = cli("db", "import", laptop, "--state", pg_database)
+    runbook = tmp_path / "intranet.yaml"
+    refused = cli("db", "import", laptop, "-f", runbook, "--state", pg_database)
     assert refused.exit_code == 1
     assert "already holds 16 events" in refused.stderr
     other = pg_cluster.create_database()
     try:
-        imported = cli("db", "import", laptop, "--state", other)
+        imported = cli("db", "import", laptop, "-f", runbook, "--state", other)
         assert imported.exit_code == 0, imported.stderr
         log = cli("log", "--json", "--state", other, env=env)
         assert _without_volatile(json.loads(log.stdout)) == on_postgres["log"]

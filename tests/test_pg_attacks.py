@@ -365,3 +365,141 @@ def test_a_weekend_that_shared_its_roles_moves_to_its_own_and_says_whose_grants_
     # The old roles grant nothing here any more, not even reading.
     assert "has no role in this weekend's database" in weekend.refused(trainee, "status")
     assert "has no role in this weekend's database" in weekend.refused(sanne, "status")
+
+
+# -- imports and cached data -----------------------------------------------------------
+def _laptop_weekend(cli: Any, tmp_path: Any) -> tuple[Any, Any]:
+    """The golden weekend played on a laptop's state file (freeze done, export running):
+    the runbook and the state file."""
+    from .builders import golden_runbook
+
+    (tmp_path / "laptop").mkdir()
+    runbook = golden_runbook(tmp_path / "laptop")
+    state = runbook.with_suffix(".state.db")
+    env = {"RUNBOOK_NOW": NOW, "RUNBOOK_FILE": str(runbook), "RUNBOOK_USER": "ingrid"}
+    for args in (("start", "freeze", "--at", "18:00"), ("done", "freeze", "--at", "18:15")):
+        result = cli(*args, "--state", state, env=env)
+        assert result.exit_code == 0, result.stderr
+    return runbook, state
+
+
+def _forge_the_cached_plan(runbook: Any, state: Any, tmp_path: Any) -> None:
+    """Replace, by hand, the plan the state file caches under the real runbook's digest with
+    one compiled from a forged runbook: a deadline a week later, import without its gate."""
+    import sqlite3
+
+    from runbook.format.source import digest_of
+    from runbook.validation.validate import validate_path
+
+    text = runbook.read_text(encoding="utf-8")
+    forged = tmp_path / "forged.yaml"
+    forged.write_text(
+        text.replace("deadline: 2026-12-05T12:00", "deadline: 2026-12-12T12:00").replace(
+            "duration: 3h, depends_on: gate-transfer", "duration: 3h"
+        ),
+        encoding="utf-8",
+    )
+    plan = validate_path(forged, warnings=False).plan
+    assert plan is not None
+    with sqlite3.connect(state) as db:
+        db.execute(
+            "UPDATE plans SET plan = ? WHERE digest = ?",
+            (plan.dumps(), digest_of(runbook.read_bytes())),
+        )
+    db.close()
+
+
+def test_db_import_compiles_the_plan_again_and_never_trusts_a_forged_one(
+    cli, tmp_path, pg_database
+):
+    import json
+
+    runbook, state = _laptop_weekend(cli, tmp_path)
+    _forge_the_cached_plan(runbook, state, tmp_path)
+    imported = cli("db", "import", state, "-f", runbook, "--state", pg_database)
+    assert imported.exit_code == 0, imported.stderr
+    assert "with the plan compiled from the runbook" in imported.stdout
+    assert "its cached plan of this runbook is not what the runbook compiles to" in (
+        " ".join(imported.stderr.split())
+    )
+    env = {"RUNBOOK_NOW": NOW, "RUNBOOK_FILE": str(runbook), "RUNBOOK_USER": "ingrid"}
+    status = json.loads(cli("status", "--json", "--state", pg_database, env=env).stdout)
+    assert status["deadline"].startswith("2026-12-05T12:00")
+    result = cli("start", "import", "--state", pg_database, env=env)
+    assert result.exit_code == 1
+    assert "import cannot start: predecessor not done yet: gate-transfer" in result.stderr
+
+
+def test_db_import_of_a_file_for_another_runbook_is_refused(cli, tmp_path, pg_database):
+    runbook, state = _laptop_weekend(cli, tmp_path)
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        runbook.read_text(encoding="utf-8").replace("Lab system to the cloud", "Something else"),
+        encoding="utf-8",
+    )
+    result = cli("db", "import", state, "-f", other, "--state", pg_database)
+    assert result.exit_code == 1
+    assert "belongs to the runbook 'Lab system to the cloud', not to 'Something else'" in (
+        " ".join(result.stderr.split())
+    )
+
+
+LAST_SEQ = 2**63 - 1
+
+
+def _hand_insert(
+    state: Any, seq: int | None, kind: str, task: str | None, data: str | None
+) -> None:
+    """One row added to a state file by hand (sqlite3 at a prompt)."""
+    import sqlite3
+
+    with sqlite3.connect(state) as db:
+        db.execute(
+            "INSERT INTO events (seq, at, recorded, task, kind, actor, host, note, data) "
+            "VALUES (?, ?, ?, ?, ?, 'x', 'x', 'by hand', ?)",
+            (seq, T, T, task, kind, data),
+        )
+    db.close()
+
+
+def _pg_events(uri: str) -> int:
+    """How many events the database holds (0 when not even the schema was made)."""
+    if not _sql(uri, "SELECT to_regclass('runbook.events')")[0][0]:
+        return 0
+    return int(_sql(uri, "SELECT count(*) FROM runbook.events")[0][0])
+
+
+def test_db_import_refuses_sequence_numbers_at_the_maximum_before_writing_anything(
+    cli, tmp_path, pg_database
+):
+    runbook, state = _laptop_weekend(cli, tmp_path)
+    _hand_insert(state, LAST_SEQ, "note", "export", None)
+    result = cli("db", "import", state, "-f", runbook, "--state", pg_database)
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert f"event {LAST_SEQ} has a sequence number outside 1 to {2**53 - 1}" in said
+    assert "nothing was imported" in said and "Traceback" not in said
+    assert _pg_events(pg_database) == 0
+
+
+def test_db_import_refuses_an_event_edited_into_a_shape_its_kind_does_not_allow(
+    cli, tmp_path, pg_database
+):
+    runbook, state = _laptop_weekend(cli, tmp_path)
+    _hand_insert(state, None, "undo", "freeze", '{"undoes": 2.0}')
+    result = cli("db", "import", state, "-f", runbook, "--state", pg_database)
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert "is not one this version records (the data of undo: undoes must be" in said
+    assert _pg_events(pg_database) == 0
+
+
+def test_a_state_file_numbered_to_the_maximum_refuses_a_check_in_plainly(cli, tmp_path):
+    runbook, state = _laptop_weekend(cli, tmp_path)
+    _hand_insert(state, LAST_SEQ, "note", "export", None)
+    env = {"RUNBOOK_NOW": NOW, "RUNBOOK_FILE": str(runbook), "RUNBOOK_USER": "ingrid"}
+    result = cli("start", "export", "--state", state, env=env)
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert f"holds an event numbered {LAST_SEQ}, past the largest sequence number" in said
+    assert "Traceback" not in said and "disk" not in said

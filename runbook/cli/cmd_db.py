@@ -79,15 +79,36 @@ def export(file: FileArg, state: StateOption = None) -> None:
 
 
 @command(name="import", group=db_app)
-def import_(file: FileArg, state: StateOption = None) -> None:
-    """Copy a local state file into a PostgreSQL database that holds no events yet."""
-    from runbook.weekend.transfer import import_weekend
+def import_(file: FileArg, runbook: FileOption = None, state: StateOption = None) -> None:
+    """Copy a local state file into a PostgreSQL database that holds no events yet.
 
-    done = import_weekend(file, database(state))
-    output.echo(
-        f"imported {count(done.events, 'event')} and {count(done.plans, 'compiled plan')} "
-        f"from {done.source} into {done.target}"
+    The plan is compiled again from the runbook (-f): no plan cached in the file is taken.
+    Every event is checked before anything is written.
+    """
+    from runbook.weekend.transfer import import_weekend
+    from runbook.weekend.usecases import system_clock
+
+    done = import_weekend(
+        file,
+        database(state),
+        runbook_file(None, runbook),
+        now=int(system_clock().timestamp()),
     )
+    output.echo(
+        f"imported {count(done.events, 'event')} from {done.source} into {done.target}, "
+        "with the plan compiled from the runbook"
+    )
+    if done.forged:
+        output.warning(
+            f"{done.source}: its cached plan of this runbook is not what the runbook compiles "
+            "to (edited, or forged); it was left out"
+        )
+    elif done.plans_left_out:
+        output.info(
+            f"{count(done.plans_left_out, 'cached plan')} of other runbook versions left out: "
+            "ahead/behind after a baseline of an earlier version is measured against this "
+            "runbook's plan"
+        )
 
 
 PrefixOption = Annotated[

@@ -23,7 +23,7 @@ from runbook.common.limits import (
     YEARS_TEXT,
 )
 from runbook.common.text import BY_LIMIT, NOTE_LIMIT, entry_problem
-from runbook.weekend.events import NewEvent
+from runbook.weekend.events import Event, NewEvent
 
 # The longest texts an event's other columns hold (characters). A machine's name is at most
 # 255 (DNS); an id, a team or an item is far shorter in any runbook; the data's whole JSON
@@ -150,7 +150,7 @@ def data_problem(kind: str, task: str | None, data: object) -> str | None:
     return None
 
 
-def column_problem(event: NewEvent) -> str | None:
+def column_problem(event: NewEvent | Event) -> str | None:
     """Why an event's own columns (who, where, the note, the ids) cannot be recorded, or
     None: the bounds the check-in commands keep, for any writer."""
     problem = entry_problem(event.actor, limit=BY_LIMIT, one_line=True)
@@ -170,9 +170,14 @@ def column_problem(event: NewEvent) -> str | None:
     return None
 
 
+def event_problem(event: NewEvent | Event) -> str | None:
+    """Why an event (new, or read from a store) is not one this version records, or None."""
+    return column_problem(event) or data_problem(str(event.kind), event.task, event.data)
+
+
 def check_new_event(event: NewEvent) -> None:
     """Refuse, before anything is written, an event whose columns or data are not what its
     kind holds (InputError, in plain words)."""
-    problem = column_problem(event) or data_problem(str(event.kind), event.task, event.data)
+    problem = event_problem(event)
     if problem is not None:
         raise InputError(f"refused to record {event.kind}: {problem}")

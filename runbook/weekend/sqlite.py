@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from runbook.common.errors import DamagedState, StateError
-from runbook.common.limits import EARLIEST_EPOCH, clamp_epoch, epoch_in_bounds
+from runbook.common.limits import EARLIEST_EPOCH, SEQ_LIMIT, clamp_epoch, epoch_in_bounds
 from runbook.weekend.eventdata import check_new_event
 from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
 from runbook.weekend.events import NewEvent as NewEvent
@@ -662,14 +662,33 @@ class SQLiteStore:
         check_new_event(event)
         data = data_text(event.data)
         kind = str(event.kind)  # stored, and returned, as the plain string it reads back as
-        cursor = self.db.execute(
-            "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (event.at, recorded, event.task, kind, event.actor, event.host, event.note, data),
-        )
+        try:
+            cursor = self.db.execute(
+                "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (event.at, recorded, event.task, kind, event.actor, event.host, event.note, data),
+            )
+        except sqlite3.OperationalError as exc:
+            # SQLite says "full" when no rowid is left after the largest: not the disk.
+            last = self.db.execute("SELECT max(seq) FROM events").fetchone()[0]
+            if "full" in str(exc) and isinstance(last, int) and last > SEQ_LIMIT:
+                raise self._numbered_out(last) from None
+            raise
         seq = cursor.lastrowid
         assert seq is not None
+        if seq > SEQ_LIMIT:
+            raise self._numbered_out(seq - 1)
         return event.stored(seq, recorded)
+
+    def _numbered_out(self, last: int) -> StateError:
+        """The refusal for a log whose sequence numbers ran past ``SEQ_LIMIT`` (a hand-edited
+        file): no event can be numbered after it."""
+        return StateError(
+            f"{self.path}: the state file holds an event numbered {last}, past the largest "
+            f"sequence number an event may have ({SEQ_LIMIT}); nothing was recorded, and "
+            "nothing more can be",
+            hint="the file was edited by hand: restore the state file from a copy",
+        )
 
     def events(self, *, after: int = 0) -> list[Event]:
         """Every event after sequence number ``after``, oldest first."""
