@@ -760,15 +760,17 @@ class SQLiteStore:
         )
         return self.db.total_changes - before
 
-    def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
-        """Claim the pending entries due at ``now`` that nobody holds (inside ``write``):
-        nobody else takes them before ``until``."""
+    def outbox_claim(
+        self, now: int, until: int, *, limit: int = 1, free_at: int | None = None
+    ) -> list[OutboxEntry]:
+        """Claim the pending entries due at ``now`` that nobody holds at ``free_at`` (inside
+        ``write``): nobody else takes them before ``until``."""
         from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, entry_of
 
         rows = self.db.execute(
             f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM outbox WHERE state = ? AND next_try <= ?"
             " AND claimed_until <= ? ORDER BY created, key LIMIT ?",
-            (PENDING, now, now, limit),
+            (PENDING, now, now if free_at is None else free_at, limit),
         ).fetchall()
         self.db.executemany(
             "UPDATE outbox SET claimed_until = ? WHERE key = ?", [(until, r[0]) for r in rows]

@@ -549,15 +549,17 @@ class PostgresStore:
                 added += cur.rowcount
         return added
 
-    def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
-        """Claim the pending entries due at ``now`` that nobody holds (inside ``write``,
-        whose lock keeps two senders from claiming the same row)."""
+    def outbox_claim(
+        self, now: int, until: int, *, limit: int = 1, free_at: int | None = None
+    ) -> list[OutboxEntry]:
+        """Claim the pending entries due at ``now`` that nobody holds at ``free_at`` (inside
+        ``write``, whose lock keeps two senders from claiming the same row)."""
         rows = self.conn.execute(
             f"UPDATE {SCHEMA}.outbox SET claimed_until = %s WHERE key IN ("
             f" SELECT key FROM {SCHEMA}.outbox WHERE state = %s AND next_try <= %s"
             "  AND claimed_until <= %s ORDER BY created, key LIMIT %s)"
             f" RETURNING {', '.join(OUTBOX_COLUMNS)}",
-            (until, PENDING, now, now, limit),
+            (until, PENDING, now, now if free_at is None else free_at, limit),
         ).fetchall()
         rows.sort(key=lambda r: (r[8], r[0]))  # created, key: RETURNING keeps no order
         return [entry_of(tuple(r)) for r in rows]
