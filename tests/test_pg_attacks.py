@@ -503,3 +503,69 @@ def test_a_state_file_numbered_to_the_maximum_refuses_a_check_in_plainly(cli, tm
     said = " ".join(result.stderr.split())
     assert f"holds an event numbered {LAST_SEQ}, past the largest sequence number" in said
     assert "Traceback" not in said and "disk" not in said
+
+
+# -- extremes already stored -------------------------------------------------------------
+def store_by_hand(state: Any, kind: str, task: str | None, data: str | None) -> None:
+    """An event written past every door: a hand-edited state file, or on PostgreSQL a row
+    from before the database checked what is written (the guard set aside as its owner)."""
+    import sqlite3
+
+    if isinstance(state, str):
+        guard = "runbook.events_are_well_formed"
+        _sql(state, f"ALTER TABLE runbook.events DISABLE TRIGGER {guard.split('.')[1]}")
+        try:
+            _sql(state, INSERT, T, T, task, kind, "by hand", None, data)
+        finally:
+            _sql(state, f"ALTER TABLE runbook.events ENABLE TRIGGER {guard.split('.')[1]}")
+        return
+    with sqlite3.connect(state) as db:
+        db.execute(
+            "INSERT INTO events (at, recorded, task, kind, actor, host, data) "
+            "VALUES (?, ?, ?, ?, 'by hand', 'x', ?)",
+            (T, T, task, kind, data),
+        )
+    db.close()
+
+
+@pytest.fixture
+def played(cli, tmp_path, state_location) -> tuple[Any, Any, dict[str, str]]:
+    """The golden weekend, freeze done and export running, on each store: the runbook, the
+    state (a path or a URI) and the environment of its commands."""
+    from .builders import golden_runbook
+
+    runbook = golden_runbook(tmp_path)
+    state = state_location or runbook.with_suffix(".state.db")
+    env = {"RUNBOOK_NOW": NOW, "RUNBOOK_FILE": str(runbook), "RUNBOOK_USER": "ingrid"}
+    for args in (
+        ("start", "freeze", "--at", "18:00"),
+        ("done", "freeze", "--at", "18:15"),
+        ("start", "export", "--at", "18:15"),
+    ):
+        result = cli(*args, "--state", state, env=env)
+        assert result.exit_code == 0, result.stderr
+    return runbook, state, env
+
+
+def test_an_eta_of_1e23_already_stored_is_shown_at_the_nearest_bound_by_every_reader(
+    cli, tmp_path, played
+):
+    _, state, env = played
+    store_by_hand(state, "eta", "export", '{"eta": 100000000000000000000000}')
+    outputs = {}
+    for command in (
+        ("status",),
+        ("log",),
+        ("readiness",),
+        ("review",),
+        ("status", "--format", "html", "-o", str(tmp_path / "page.html")),
+        ("export", "ics", "--forecast", "-o", str(tmp_path / "weekend.ics")),
+    ):
+        result = cli(*command, "--state", state, env=env)
+        assert result.exit_code == 0, f"{command}: {result.stderr}"
+        assert "internal error" not in result.stderr
+        outputs[" ".join(command[:2])] = result.stdout
+    # 30 days after the moment it was said (Fri 4 Dec 18:30): the bound an eta may have.
+    assert "eta Sun 18:30" in outputs["log"]
+    assert "BEHIND 29d" in outputs["status"]
+    assert "1157407407407" not in "".join(outputs.values())

@@ -19,7 +19,7 @@ from .test_contracts import conforms
 from .weekend_helpers import at
 
 NOW = "2026-12-04T18:30"
-T = int(at(NOW).timestamp())  # a time of the weekend, for plain SQL
+T = int(at(NOW + "+01:00").timestamp())  # NOW in Amsterdam, for plain SQL
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +10,7 @@ from runbook.cli import completion, output
 from runbook.cli.common import (
     FileOption,
     NowOption,
+    OutOption,
     StateOption,
     _Group,
     app,
@@ -36,10 +36,6 @@ TeamOption = Annotated[
         show_default=False,
         autocompletion=completion.teams,
     ),
-]
-OutOption = Annotated[
-    Path | None,
-    typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
 ]
 
 

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from runbook.cli import completion, output
-from runbook.cli.common import FileOption, JsonOption, NowOption, StateOption, command
+from runbook.cli.common import (
+    FileOption,
+    JsonOption,
+    NowOption,
+    StateOption,
+    command,
+    output_file,
+)
 from runbook.common.errors import UsageError
 
 TeamOption = Annotated[
@@ -50,8 +57,9 @@ def status(
         typer.Option(
             "-o",
             "--output",
-            help="With --format html: write the page to this file.",
+            help="With --format html: write the page to this file (a regular file; - for stdout).",
             dir_okay=False,
+            callback=output_file,
         ),
     ] = None,
     every: Annotated[

@@ -181,3 +181,27 @@ def check_new_event(event: NewEvent) -> None:
     problem = event_problem(event)
     if problem is not None:
         raise InputError(f"refused to record {event.kind}: {problem}")
+
+
+# The key of each revision's value in its event's data.
+REVISION_KEYS: dict[str, str] = {"eta": "eta", "estimate": "duration", "pull": "to"}
+
+
+def revision_value(kind: str, data: dict[str, object] | None, at: int) -> int | None:
+    """What a recorded revision of ``kind`` says (the eta, the estimate in seconds, the time
+    pulled to), read as the door would have let it in: a value that is not a whole number is
+    None, and one out of range (written by hand, or by a version that did not check) is shown
+    at the nearest bound: an eta at most 30 days after its moment, an estimate between 0 and
+    30 days, a time within the years the product handles. No reader ever computes with 1e23."""
+    key = REVISION_KEYS.get(kind)
+    value = data.get(key) if key and data else None
+    if not _whole(value):
+        return None
+    assert isinstance(value, int)
+    if kind == "estimate":
+        low, high = 0, MAX_DURATION
+    elif kind == "eta":
+        low, high = EARLIEST_EPOCH, min(at + MAX_DURATION, LATEST_EPOCH - 1)
+    else:
+        low, high = EARLIEST_EPOCH, LATEST_EPOCH - 1
+    return min(max(value, low), max(low, high))

@@ -25,6 +25,9 @@ from typing import cast
 
 from runbook.planning.plan import Plan
 
+# A revision's value as the door lets it in (a hand-edited 1e23 is shown at the nearest bound).
+from runbook.weekend.eventdata import revision_value
+
 # Re-exported: the faces and the reports import the statuses and their groups from here.
 from runbook.weekend.events import FINISHED as FINISHED
 from runbook.weekend.events import (
@@ -111,20 +114,13 @@ def _replay(record: TaskRecord) -> None:
             record.state, record.reason = SKIPPED, event.note
             record.actual_start = record.actual_finish = None
             record.dropped = bool(event.data and event.data.get("dropped"))
-        elif kind == _ETA:
-            record.eta = _seconds(event.data, "eta")  # a later eta replaces an earlier one
+        elif kind == _ETA:  # a later eta replaces an earlier one
+            record.eta = revision_value(kind, event.data, event.at)
         elif kind == _ESTIMATE:
-            record.estimate = _seconds(event.data, "duration")
+            record.estimate = revision_value(kind, event.data, event.at)
         elif kind == _PULL:
-            record.pulled, record.pull_to = True, _seconds(event.data, "to")
+            record.pulled, record.pull_to = True, revision_value(kind, event.data, event.at)
         record.forced = record.forced or event.forced
-
-
-def _seconds(data: dict[str, object] | None, key: str) -> int | None:
-    """An epoch or a duration a revision carries in its data (None when absent or unreadable:
-    a hand-edited or newer log must not break the fold)."""
-    value = data.get(key) if data else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def as_of(events: Sequence[Event], now: int) -> tuple[list[Event], int]:

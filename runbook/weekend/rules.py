@@ -157,6 +157,11 @@ def revision_refusal(
             }[state]
             hint = f"runbook estimate {task_id} DURATION" if state is None else None
             return no(f"{task_id} {what}; an eta revises the finish of a running task", hint)
+        if record.actual_start is not None and when < record.actual_start:
+            return no(
+                f"{task_id} started at {at(record.actual_start)}; an eta cannot be told "
+                f"earlier, at {at(when)}"
+            )
         if value is None:
             return no(f"the eta of {task_id} needs a time")
         if value <= when:
