@@ -84,7 +84,7 @@ DEEP = "[" * 5000 + "]" * 5000
         ("note", "[1]", "the data of note is not a JSON object"),
         ("note", DEEP, "the data of note is not a JSON object"),
         ("note", "{not json", "the data of note is not JSON"),
-        ("note", '{"rows": 1}', "holds the key 'rows', which it may not (allowed: none)"),
+        ("note", '{"rows": 1}', "holds the key 'rows', which it may not (allowed: forced, "),
         ("eta", '{"eta": "tomorrow"}', "eta must be a whole number of seconds since 1970"),
         ("eta", '{"eta": 1e23}', "eta must be a whole number of seconds since 1970"),
         ("estimate", '{"duration": 3000000}', "duration must be a whole number of seconds"),

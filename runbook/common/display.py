@@ -9,6 +9,7 @@ STATUS_STYLE = {
     "failed": "bold white on red",
     "done": "green",
     "skipped": "yellow",
+    "dropped": "yellow",  # not a status: a skipped task dropped for time, counted apart
 }
 
 # What each kind of event looks like in a log, a panel or the line after a check-in.

@@ -8,7 +8,7 @@ from typing import Literal
 
 from runbook.format.durations import clock, format_duration
 from runbook.weekend.events import UNDER_WAY
-from runbook.weekend.forecast import FAILED, READY, Snapshot, overrun
+from runbook.weekend.forecast import FAILED, READY, Snapshot, duration_in_force, overrun
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,10 @@ def alerts(snap: Snapshot) -> list[Alert]:
                 Alert(
                     "overrun",
                     task.id,
-                    f"{task.id} has run {format_duration(task.duration + over)}, "
-                    f"{format_duration(over)} over its planned {format_duration(task.duration)}",
+                    f"{task.id} has run {format_duration(state.worked)}, "
+                    f"{format_duration(over)} over its "
+                    f"{'revised' if state.revised_duration is not None else 'planned'} "
+                    f"{format_duration(duration_in_force(snap, state))}",
                     "warning",
                 )
             )

@@ -60,18 +60,20 @@ class Shape:
 
 
 # Every kind this version records, and its data. A new kind, or a new key, is a new line here
-# and, for PostgreSQL, a new schema version (the trigger holds this table).
+# and, for PostgreSQL, a new schema version (the trigger holds this table). Any event about a
+# task may be forced (a rule, or a time told far from the weekend, overridden: who may force
+# is the database's policy), and then says what it overrode.
 SHAPES: dict[str, Shape] = {
     "start": Shape(True, dict(_FORCE)),
     "done": Shape(True, dict(_FORCE)),
     "fail": Shape(True, dict(_FORCE)),
     "skip": Shape(True, {**_FORCE, "dropped": FLAG}),
-    "undo": Shape(True, {"undoes": SEQ}, ("undoes",)),
-    "note": Shape(True, {}),
-    "eta": Shape(True, {"eta": EPOCH}, ("eta",)),
-    "estimate": Shape(True, {"duration": DURATION}, ("duration",)),
-    "pull": Shape(True, {"to": EPOCH_OR_NULL}, ("to",)),
-    "decide": Shape(True, {"decision": DECISION}, ("decision",)),
+    "undo": Shape(True, {**_FORCE, "undoes": SEQ}, ("undoes",)),
+    "note": Shape(True, dict(_FORCE)),
+    "eta": Shape(True, {**_FORCE, "eta": EPOCH}, ("eta",)),
+    "estimate": Shape(True, {**_FORCE, "duration": DURATION}, ("duration",)),
+    "pull": Shape(True, {**_FORCE, "to": EPOCH_OR_NULL}, ("to",)),
+    "decide": Shape(True, {**_FORCE, "decision": DECISION}, ("decision",)),
     "signoff": Shape(False, {"team": NAME}, ("team",)),
     "check": Shape(False, {"item": NAME}, ("item",)),
     "baseline": Shape(False, {"digest": DIGEST}, ("digest",)),

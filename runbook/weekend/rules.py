@@ -274,23 +274,23 @@ def not_future(plan: Plan, when: int, now: int) -> None:
         )
 
 
-def near_weekend(plan: Plan, when: int, now: int, *, force: bool) -> None:
-    """``--at`` names a moment of this weekend (from a day before its planned start to
-    a week after its deadline or planned finish) or of the last day by the clock (a
-    rehearsal's check-in told late); further away is most likely a typo in the date,
-    recorded only with ``--force``."""
+def near_weekend(plan: Plan, when: int, now: int) -> Refused | None:
+    """Why ``--at`` is refused, or None: it names a moment of this weekend (from a day
+    before its planned start to a week after its deadline or planned finish) or of the last
+    day by the clock (a rehearsal's check-in told late); further away is most likely a typo
+    in the date, recorded only with ``--force`` (and then marked as the override it is)."""
     earliest = plan.start - AT_BEFORE_START
     end = plan.deadline if plan.deadline is not None else plan.finish
     latest = end + AT_AFTER_END
-    if force or earliest <= when <= latest or when >= now - AT_BEFORE_START:
-        return
+    if earliest <= when <= latest or when >= now - AT_BEFORE_START:
+        return None
     zone = plan.zone
     if when < earliest:
         where = f"more than a day before the weekend's start ({_dated(plan.start, zone)})"
     else:
         what = "deadline" if plan.deadline is not None else "planned finish"
         where = f"more than a week after the weekend's {what} ({_dated(end, zone)})"
-    raise Refused(
+    return Refused(
         f"--at {_dated(when, zone)} is {where}; is the date right?",
         hint="add --force to record it anyway",
     )

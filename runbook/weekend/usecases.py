@@ -347,11 +347,9 @@ class Weekend:
         now = self.now()
         when = now if at is None else _epoch(at)
         rules.not_future(self.plan, when, now)
-        if at is not None:
-            try:
-                rules.near_weekend(self.plan, when, now, force=False)
-            except Refused as refused:
-                return refused
+        far = rules.near_weekend(self.plan, when, now) if at is not None else None
+        if far is not None:
+            return self._far_for_this_user(far)
         task_id = self.resolve(task_id)
         records: dict[str, TaskRecord] = {}
         if self.store is not None:
@@ -441,8 +439,7 @@ class Weekend:
         rules.not_future(self.plan, when, now)
         reasoned = kind in REASON_KINDS or kind == EventKind.UNDO or revision  # --reason
         rules.check_entry(actor, note, "--reason" if reasoned else "the note")
-        if at is not None:
-            rules.near_weekend(self.plan, when, now, force=force)
+        far = self._far_from_weekend(when, now, at is not None, force)
         if kind in REASON_KINDS and not (note and note.strip()):
             raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
         if kind == EventKind.NOTE and not (note and note.strip()):
@@ -462,6 +459,7 @@ class Weekend:
                 force=force,
                 value=value,
                 dropped=dropped,
+                far=far,
             )
 
         def found(events: list[Event]) -> CheckIn:
@@ -492,8 +490,10 @@ class Weekend:
         force: bool,
         value: int | None,
         dropped: bool,
+        far: str | None = None,
     ) -> CheckIn:
-        """One attempt at recording a check-in, its events carrying the idempotency key."""
+        """One attempt at recording a check-in, its events carrying the idempotency key
+        (``far``: the refusal of a time far from the weekend, which ``force`` overrode)."""
         revision = kind in REVISION_KINDS
         store = self._writable()
         result = CheckIn(kind=kind, now=now)
@@ -511,18 +511,20 @@ class Weekend:
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
                 refused = rules.refusal(self.plan, kind, task_id, record, records, when, value)
-                if refused is None and dropped:
-                    refused = rules.drop_refusal(self.plan, task_id)
+                must = rules.drop_refusal(self.plan, task_id) if dropped else None
                 data: dict[str, object] = {"dropped": True} if dropped else {}
-                if refused is not None:
-                    if not force or not refused.forceable:
-                        result.refused.append((task_id, refused))
-                        continue
-                    # The refusal overridden, as long as a note may be (a long list of ids is cut).
-                    overrode = refused.message
-                    if len(overrode) > NOTE_LIMIT:
-                        overrode = overrode[: NOTE_LIMIT - 1] + "…"
-                    data.update(forced=True, overrode=overrode)
+                # Every rule a forced check-in passes, as the user was told each.
+                overrode = [r.message for r in (refused, must) if r is not None]
+                overrode += [far] if far is not None else []
+                refused = refused or must
+                if refused is not None and (not force or not refused.forceable):
+                    result.refused.append((task_id, refused))
+                    continue
+                if overrode:  # every rule the override passed, as it was said to the user
+                    said = "; ".join(overrode)
+                    if len(said) > NOTE_LIMIT:  # as long as a note may be (a long list of ids)
+                        said = said[: NOTE_LIMIT - 1] + "…"
+                    data.update(forced=True, overrode=said)
                 if kind == EventKind.UNDO:
                     data["undoes"] = record.history[-1].seq
                     result.undone.append(record.history[-1])
@@ -632,19 +634,28 @@ class Weekend:
         if decision is None:
             raise InputError(f"'{verdict}' is not a decision; say go or no-go")
         when = self.now() if at is None else _epoch(at)
-        if at is not None:
-            rules.near_weekend(self.plan, when, self.now(), force=force)
-        return self._append(
-            NewEvent(
-                when,
-                task_id,
-                EventKind.DECIDE,
-                actor,
-                host,
-                note,
-                {"decision": decision},
-            )
-        )
+        far = self._far_from_weekend(when, self.now(), at is not None, force)
+        data: dict[str, object] = {"decision": decision}
+        if far is not None:
+            data.update(forced=True, overrode=far)
+        return self._append(NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, data))
+
+    def _far_from_weekend(self, when: int, now: int, told: bool, force: bool) -> str | None:
+        """A time told (``--at``) far from the weekend: refused, or with ``force`` (by a
+        user who may force) the refusal's text, for the event to say what it overrode."""
+        far = rules.near_weekend(self.plan, when, now) if told else None
+        if far is None:
+            return None
+        if not force or not self.may_force():
+            raise self._far_for_this_user(far)
+        return far.message
+
+    def _far_for_this_user(self, far: Refused) -> Refused:
+        """A time far from the weekend refused as this user may act on it: a team member on
+        a store with roles may not force it (and is not told to), and is told whom to ask."""
+        if self.may_force():
+            return far
+        return Refused(far.message, hint=ONLY_MISSION_CONTROL, forceable=False)
 
     def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""

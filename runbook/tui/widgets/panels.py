@@ -85,7 +85,7 @@ class RunningPanel(Panel[RunningRow]):
             line.append(f" +{format_duration(row.overrun)}", style="bold red")
         if row.eta is not None:
             line.append(f" eta {clock(row.eta, self.zone)[4:]}", style="bold yellow")
-        if not row.failed and row.resumed:
+        if row.resumed:  # ``resumed, 40m lost``, or a failed task's time lost so far
             line.append(f" {shown(row.resumed)}", style="yellow")
         return line
 
@@ -159,9 +159,25 @@ class ProgressPanel(Panel[Progress]):
     LIMIT = None
 
     def line(self, row: Progress) -> Text:
-        # The name takes the room the bar and the count leave (at least 16 cells).
-        room = max(16, self.content_size.width - 10 - len(f" {row.finished}/{row.total}") - 1)
-        line = Text(f"{shown(row.label)[:room]:<{room}} ")
+        # The count is of the work still wanted; the dropped work follows it, a dropped
+        # must-have flagged. The name takes the room the bar, the count and that leave (at
+        # least 16 cells); where even that does not fit, the name has a line of its own, then
+        # the bar and the count, and the dropped work a third line when it needs one.
+        count = f" {row.done}/{row.wanted}"
+        apart = Text(f" {row.dropped} dropped" if row.dropped else "", style="yellow")
+        if row.dropped_must:
+            apart.append(f" ({row.must_text})", style="bold red")
+        width = self.content_size.width
+        figures = 10 + len(count) + len(apart)
+        line = Text()
+        if not width or width >= 16 + 1 + figures:
+            room = max(16, width - figures - 1)
+            line.append(f"{shown(row.label)[:room]:<{room}} ")
+        else:
+            line.append(shown(row.label)[:width] + "\n")
         line.append(bar(row.weighted, 10))
-        line.append(f" {row.finished}/{row.total}")
+        line.append(count)
+        if apart and width and figures > width:
+            line.append("\n")
+        line.append(apart)
         return line

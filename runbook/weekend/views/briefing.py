@@ -14,10 +14,12 @@ from runbook.weekend.forecast import (
     READY,
     Snapshot,
     TaskState,
+    duration_in_force,
     late_tasks,
     overrun,
     ready_to_start,
     running_now,
+    worked_lost,
 )
 from runbook.weekend.gates import PointOfNoReturn, next_point_of_no_return
 from runbook.weekend.usecases import describe_ahead
@@ -43,28 +45,38 @@ def whom(plan: Plan, team: str | None) -> tuple[str, str]:
     return info.lead or "", info.contact or ""
 
 
-def resumed_note(state: TaskState) -> str:
-    """``resumed, 40m lost`` for a task started again after failing; empty otherwise."""
+def resumed_note(state: TaskState, lost_by_now: int | None = None) -> str:
+    """``resumed, 40m lost`` for a task started again after failing; ``40m lost`` for one
+    that stands failed (the time since it failed counts); empty otherwise. ``lost_by_now``:
+    the time lost at a later moment than the state's."""
+    seconds = state.lost if lost_by_now is None else lost_by_now
+    lost = f"{format_duration(seconds)} lost" if seconds >= 60 else ""
+    if state.status == FAILED:
+        return lost
     if not state.resumed:
         return ""
-    return f"resumed, {format_duration(state.lost)} lost" if state.lost >= 60 else "resumed"
+    return f"resumed, {lost}" if lost else "resumed"
 
 
 @dataclass(frozen=True, slots=True)
 class RunningRow:
-    """A task under way (or failed while under way): how long it has run, and how far over."""
+    """A task under way (or failed while under way): how long it has worked, how far over
+    its duration, and the time lost to failures apart. The figures add up: ``since`` +
+    ``elapsed`` + ``lost`` is now (a failed task's work stopped when it failed), and
+    ``overrun`` is ``elapsed`` beyond ``duration``."""
 
     id: str
     team: str  # the team's name
-    since: int
-    elapsed: int
+    since: int  # its first start
+    elapsed: int  # the time it has worked (not the time lost to failures)
     duration: int
     overrun: int
     failed: bool
     reason: str  # why it failed ("" unless it did)
-    resumed: str  # ``resumed, 40m lost``, or ""
+    resumed: str  # ``resumed, 40m lost``, ``40m lost`` (failed), or ""
     eta: int | None = None  # the revised expected finish given (`runbook eta`)
     revised: bool = False  # ``duration`` is a revised estimate, not the runbook's
+    lost: int = 0  # seconds lost to failures (while it stands failed: up to now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,24 +153,25 @@ def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> l
     """The tasks running now (failed ones too: they hold their team), in start order."""
     plan, now = snap.plan, snap.now
     # By column, not by task object: building one task of a cached plan reads every field.
-    teams, durations = plan.column("team"), plan.column("duration")
+    teams = plan.column("team")
     rows = []
     for s in snap.where(UNDER_WAY) if states is None else running_now(states):
-        since = s.actual_start or now
         failed = s.status == FAILED
+        worked, lost = worked_lost(snap, s)
         rows.append(
             RunningRow(
                 s.id,
                 plan.team_name(teams[s.index]),
-                since,
-                now - since,
-                durations[s.index] if s.revised_duration is None else s.revised_duration,
+                s.actual_start or now,
+                worked,
+                duration_in_force(snap, s),
                 overrun(snap, s.index),
                 failed,
                 (s.reason or "") if failed else "",
-                resumed_note(s),
+                resumed_note(s, lost),
                 s.eta,
                 s.revised_duration is not None,
+                lost,
             )
         )
     return rows
