@@ -569,3 +569,184 @@ def test_an_eta_of_1e23_already_stored_is_shown_at_the_nearest_bound_by_every_re
     assert "eta Sun 18:30" in outputs["log"]
     assert "BEHIND 29d" in outputs["status"]
     assert "1157407407407" not in "".join(outputs.values())
+
+
+# -- what readers check -------------------------------------------------------------------
+GATE_WAIT = "import cannot start: predecessor not done yet: gate-transfer"
+WIDE = {"COLUMNS": "250"}  # the log's columns whole
+
+
+def wide(weekend: Weekend, state: str, *args: str) -> str:
+    """A reading command as a login, on a terminal wide enough for every column; its words."""
+    env = {"RUNBOOK_NOW": NOW, "RUNBOOK_FILE": str(weekend.runbook), **WIDE}
+    result = weekend.cli(*args, "--state", state, env=env)
+    assert result.exit_code == 0, result.stderr
+    return " ".join(result.stdout.split())
+
+
+def test_a_raw_start_against_the_rules_is_shown_everywhere_as_recorded_against_them(
+    weekend, logins
+):
+    import json
+
+    sanne, reader = logins["sanne"], logins["ana"]
+    insert(sanne, "start", "import")  # the database cannot fold the log: it accepts it
+    login = f"{weekend.prefix}sanne"
+
+    log = wide(weekend, reader, "log")
+    assert "start AGAINST THE RULES" in log
+    assert f"[recorded against the rules, not forced: {GATE_WAIT}]" in log
+    assert f"psql (login {login})" in log
+
+    events = json.loads(weekend.ok("log", "--json", state=reader))
+    last = events[-1]
+    assert (last["kind"], last["forced"], last["login"]) == ("start", False, login)
+    assert last["against_rules"] == GATE_WAIT
+    assert all(e["against_rules"] is None for e in events[:-1])
+
+    status = json.loads(weekend.ok("status", "--json", state=reader))
+    assert next(t for t in status["tasks"] if t["id"] == "import")["forced"] is True
+
+    review = json.loads(weekend.ok("review", "--format", "json", state=reader))
+    [against] = [o for o in review["forced"] if o["against_rules"]]
+    assert (against["task"], against["overrode"], against["login"]) == ("import", GATE_WAIT, login)
+    assert against["by"] == f"psql (login {login})"
+    markdown = " ".join(weekend.ok("review", state=reader).split())
+    assert f"recorded against the rules, not forced: {GATE_WAIT}" in markdown
+
+
+def test_the_dashboards_live_view_marks_the_event_too(weekend, logins):
+    from runbook.weekend.live import Live
+    from runbook.weekend.usecases import Weekend as Opened
+
+    insert(logins["sanne"], "start", "import")
+    with Opened.open(weekend.runbook, logins["ana"], at=lambda plan: at(NOW)) as opened:
+        live = Live(opened)
+        assert live.recent[-1].against == GATE_WAIT
+        assert live.snapshot().by_id("import").forced
+
+
+def test_the_log_shows_the_database_login_beside_the_by_name_when_they_differ(weekend, logins):
+    sanne, login = logins["sanne"], f"{weekend.prefix}sanne"
+    weekend.ok("note", "export", "tape library online", "--by", "Ingrid de Vries", state=sanne)
+    weekend.ok("note", "export", "mine", "--by", login, state=sanne)
+    log = wide(weekend, logins["mc"], "log", "--task", "export")
+    assert f"Ingrid de Vries (login {login})" in log
+    assert f"{login} (login" not in log
+
+
+def test_a_start_against_the_rules_edited_into_a_state_file_is_shown_as_such(cli, played):
+    import json
+
+    _, state, env = played
+    store_by_hand(state, "start", "import", None)
+    log = " ".join(cli("log", "--state", state, env={**env, **WIDE}).stdout.split())
+    assert "start AGAINST THE RULES" in log and GATE_WAIT in log
+    last = json.loads(cli("log", "--json", "--state", state, env=env).stdout)[-1]
+    assert last["against_rules"] == GATE_WAIT
+
+
+def test_a_record_that_cannot_be_read_is_quarantined_and_db_export_copies_the_rest(
+    cli, tmp_path, played
+):
+    _, state, env = played
+    # An object it is not: what a database before the guards took (it refused text not JSON).
+    store_by_hand(state, "note", "export", "[1, 2]")
+    status = cli("status", "--state", state, env=env)
+    assert status.exit_code == 0
+    said = " ".join(status.stderr.split())
+    assert "(its data is not valid JSON (not an object)) cannot be read" in said
+    assert "left out of every view and every check-in" in said
+    done = cli("done", "export", "--state", state, env=env)  # check-ins go on
+    assert done.exit_code == 0, done.stderr
+    if isinstance(state, str):
+        copy = tmp_path / "archive.state.db"
+        exported = cli("db", "export", copy, "--state", state)
+        assert exported.exit_code == 0, exported.stderr
+        assert "exported 5 events" in exported.stdout  # the baseline, three check-ins, done
+        assert "not exported: what can be read was" in " ".join(exported.stderr.split())
+
+
+# -- the same attacks on a state file edited by hand ----------------------------------------
+@pytest.mark.parametrize(
+    ("kind", "task", "data", "note"),
+    [
+        ("note", "export", "[1]", None),
+        ("note", "export", DEEP, None),
+        ("note", "export", '{"rows": {"a": [1, 2]}}', None),
+        ("eta", "export", '{"eta": "tomorrow"}', None),
+        ("eta", "export", '{"eta": 1e23}', None),
+        ("undo", "export", '{"undoes": 4.0}', None),
+        ("undo", "export", '{"undoes": null}', None),
+        ("undo", "export", "{}", None),
+        ("undo", "export", None, None),
+        ("undo", "export", '{"undoes": 999999}', None),
+        ("note", "export", None, "n" * 300_000),
+        ("decide", "gate-transfer", '{"decision": ["go"]}', None),
+        ("signoff", None, '{"team": {"id": "dba"}}', None),
+        ("start", None, None, None),
+    ],
+    ids=[
+        "a list",
+        "5000 deep",
+        "unknown keys",
+        "a text for a time",
+        "1e23 as a float",
+        "undoes 4.0",
+        "undoes null",
+        "undoes nothing",
+        "undo without data",
+        "undoes a missing event",
+        "a 300k note",
+        "a decision in a list",
+        "a team as an object",
+        "a start of no task",
+    ],
+)
+def test_a_state_file_edited_by_hand_ends_in_a_plain_answer_never_an_internal_error(
+    cli, tmp_path, kind, task, data, note
+):
+    import sqlite3
+
+    from .builders import golden_runbook
+
+    runbook = golden_runbook(tmp_path)
+    state = runbook.with_suffix(".state.db")
+    env = {"RUNBOOK_NOW": NOW, "RUNBOOK_FILE": str(runbook), "RUNBOOK_USER": "ingrid"}
+    for args in (("start", "freeze", "--at", "18:00"), ("done", "freeze", "--at", "18:15")):
+        assert cli(*args, "--state", state, env=env).exit_code == 0
+    assert cli("start", "export", "--state", state, env=env).exit_code == 0
+    with sqlite3.connect(state) as db:
+        db.execute(
+            "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
+            "VALUES (?, ?, ?, ?, 'by hand', 'x', ?, ?)",
+            (T, T, task, kind, note, data),
+        )
+    db.close()
+    for command in (
+        ("status",),
+        ("status", "--json"),
+        ("log",),
+        ("log", "--json"),
+        ("review", "--format", "json"),
+        ("readiness", "--format", "json"),
+        ("undo", "export"),
+        ("done", "export"),
+    ):
+        result = cli(*command, "--state", state, env=env)
+        said = " ".join(result.stderr.split())
+        assert result.exit_code in (0, 1), f"{command}: {said}"
+        assert "internal error" not in said and "Traceback" not in said, f"{command}: {said}"
+
+
+def test_the_dashboards_event_screen_says_what_an_event_recorded_against_the_rules_broke():
+    from zoneinfo import ZoneInfo
+
+    from runbook.tui.screens.event import event_detail
+    from runbook.weekend.events import Event
+
+    event = Event(7, T, T, "import", "start", "psql", "laptop", None, {}, "sanne", GATE_WAIT)
+    shown = event_detail(event, ZoneInfo("Europe/Amsterdam")).plain
+    assert "AGAINST THE RULES" in shown and "FORCED" not in shown
+    assert f"broke  {GATE_WAIT} (recorded without --force)" in shown
+    assert "psql (login sanne) on laptop" in shown

@@ -76,6 +76,11 @@ def export(file: FileArg, state: StateOption = None) -> None:
         f"exported {count(done.events, 'event')} and {count(done.plans, 'compiled plan')} "
         f"from {done.source} to {done.target}"
     )
+    if done.left_out:
+        from runbook.weekend.sqlite import quarantine_notice
+
+        said = quarantine_notice(done.source, done.left_out)
+        output.warning(f"{said} (not exported: what can be read was)")
 
 
 @command(name="import", group=db_app)

@@ -165,7 +165,7 @@ def log(
     from runbook.cli.weekend import open_weekend, show_notices
 
     with open_weekend(file, state, now=now) as weekend:
-        events = weekend.events()
+        events = weekend.audited_events()  # each marked when it broke the check-in rules
         show_notices(weekend)
         if task is not None:
             tid = weekend.resolve_recorded(task)

@@ -138,7 +138,7 @@ def _replay(record: TaskRecord) -> None:
             record.estimate = revision_value(kind, event.data, event.at)
         elif kind == _PULL:
             record.pulled, record.pull_to = True, revision_value(kind, event.data, event.at)
-        record.forced = record.forced or event.forced
+        record.forced = record.forced or event.overridden  # forced, or against the rules
 
 
 def as_of(events: Sequence[Event], now: int) -> tuple[list[Event], int]:
@@ -153,19 +153,24 @@ def fold(
     events: Iterable[Event],
     records: dict[str, TaskRecord] | None = None,
     runbook_events: list[Event] | None = None,
+    check: Callable[[Event, dict[str, TaskRecord]], Event] | None = None,
 ) -> tuple[dict[str, TaskRecord], list[Event]]:
     """Per-task records from the event log, and the runbook-level events (baselines); given
     records and runbook events already folded (a checkpoint, a live view), the events are
-    folded onto them, in place."""
+    folded onto them, in place. ``check`` (a reader's: ``rules.audit``) sees each task's
+    event with the records before it and gives it back, marked when it broke the rules."""
     records = {} if records is None else records
     runbook_events = [] if runbook_events is None else runbook_events
     for event in events:
-        if event.task is None:
+        task = event.task
+        if task is None:
             runbook_events.append(event)
             continue
-        record = records.get(event.task)
+        if check is not None:
+            event = check(event, records)
+        record = records.get(task)
         if record is None:
-            record = records[event.task] = TaskRecord()
+            record = records[task] = TaskRecord()
         apply_event(record, event)
     return records, runbook_events
 

@@ -8,7 +8,7 @@ compiled plans; an import trusts none from the file: it compiles the runbook aga
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from runbook.common.errors import InvalidRunbook, StateError
@@ -28,6 +28,7 @@ class Transfer:
     runbook: str | None
     plans_left_out: int = 0  # an import's cached plans not taken (compiled again instead)
     forged: bool = False  # the file's cached plan of this runbook was not the runbook's
+    left_out: dict[int, str] = field(default_factory=dict)  # records that cannot be read
 
 
 def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
@@ -49,7 +50,8 @@ def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
             hint="check the database in the URI",
         )
     try:
-        events = source.events()
+        events = source.events()  # what can be read: each record that cannot is left out
+        left_out = dict(source.quarantined)
         owner = source.meta("runbook")
         with source._reading():
             plans = source.conn.execute(
@@ -71,7 +73,9 @@ def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
         target.unlink(missing_ok=True)
         raise
     store.close()
-    return Transfer(shown_location(uri), str(target), len(events), len(plans), owner)
+    return Transfer(
+        shown_location(uri), str(target), len(events), len(plans), owner, left_out=left_out
+    )
 
 
 def _values(e: Event) -> tuple[object, ...]:
@@ -132,6 +136,7 @@ def import_weekend(
     try:
         source.verify()
         events = source.events()
+        unreadable = dict(source.quarantined)
         owner = source.meta("runbook")
         cached = source.plan_text(plan.digest)
         plans = source.db.execute("SELECT count(*) FROM plans").fetchone()[0]
@@ -142,6 +147,13 @@ def import_weekend(
             f"{source_path}: belongs to the runbook '{owner}', not to '{plan.name}' "
             f"({runbook}); nothing was imported",
             hint="give the runbook of this weekend with -f",
+        )
+    if unreadable:
+        from runbook.weekend.sqlite import quarantine_notice
+
+        raise StateError(
+            f"{quarantine_notice(str(source_path), unreadable)}; nothing was imported",
+            hint="the file was edited by hand: import the weekend's own state file",
         )
     _check_importable(source_path, events)
     target = open_store(uri, create=True)

@@ -12,6 +12,7 @@ import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import psycopg
@@ -45,14 +46,14 @@ from runbook.weekend.postgres.schema import (
     installed_version,
     migrate,
 )
-from runbook.weekend.sqlite import _row as event_of_row  # one reading of a stored row
+from runbook.weekend.sqlite import quarantine_notice, readable  # one reading of a stored row
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 # What a lost or unusable connection raises (a statement or lock timeout is an
 # OperationalError too: QueryCanceled, LockNotAvailable).
 _LOST = (psycopg.OperationalError, psycopg.InterfaceError)
 
-_COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data"
+_COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data, db_user"
 # A follower that LISTENs still looks at the token this often (a new plan notifies nobody, and
 # a proxy may swallow notifications); one that cannot LISTEN looks once a second.
 LOOK_WHILE_LISTENING = 5.0
@@ -91,6 +92,7 @@ class PostgresStore:
         self.where = redact(uri)  # the location as every message shows it
         self.writable = writable
         self.damaged = False
+        self.quarantined: dict[int, str] = {}  # events that cannot be read: seq -> why
         self._claimed = False  # this runbook's claim is known to be in meta already
         self._attempt: NewEvent | None = None  # the event being appended (for a refusal)
         # Following (the dashboard): see ``follow`` and ``change_token``.
@@ -219,8 +221,10 @@ class PostgresStore:
 
     @property
     def notices(self) -> list[str]:
-        """Nothing to say on opening."""
-        return []
+        """Events that cannot be read (once read: rows from before the database checked
+        what is written)."""
+        said = quarantine_notice(self.where, self.quarantined)
+        return [said] if said else []
 
     def close(self) -> None:
         """Close the connection (and the listening one)."""
@@ -385,7 +389,7 @@ class PostgresStore:
         row = self.conn.execute(
             f"INSERT INTO {SCHEMA}.events ({', '.join(RECORDED_COLUMNS)}) "
             f"VALUES ({', '.join(['%s'] * len(RECORDED_COLUMNS))}) "
-            "ON CONFLICT (idem) DO NOTHING RETURNING seq",
+            "ON CONFLICT (idem) DO NOTHING RETURNING seq, db_user",
             (  # in the order of RECORDED_COLUMNS
                 event.at,
                 recorded,
@@ -409,7 +413,7 @@ class PostgresStore:
                 "nothing was recorded twice",
                 seq=seq,
             )
-        return event.stored(int(row[0]), recorded)
+        return replace(event.stored(int(row[0]), recorded), login=str(row[1]))
 
     def may_force(self) -> bool:
         """Only mission control may force (the database's policy); asked after a refusal."""
@@ -427,7 +431,7 @@ class PostgresStore:
                 f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE seq > %s ORDER BY seq",
                 (after,),
             ).fetchall()
-            return [event_of_row(r) for r in rows]
+            return readable(rows, self.quarantined)
 
     def recorded_with(self, key: str) -> list[Event]:
         """The events a check-in with idempotency key ``key`` recorded, oldest first."""
@@ -437,7 +441,7 @@ class PostgresStore:
                 "ORDER BY seq",
                 (key, key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"),
             ).fetchall()
-            return [event_of_row(r) for r in rows]
+            return readable(rows, self.quarantined)
 
     def task_counts(self) -> dict[str, int]:
         """How many events each task id has in the log."""
