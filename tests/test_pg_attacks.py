@@ -351,6 +351,10 @@ def test_a_weekend_that_shared_its_roles_moves_to_its_own_and_says_whose_grants_
             conn.execute(f'COMMENT ON ROLE "{role}" IS NULL')
     said = weekend.ok("db", "status", "--state", weekend.admin)
     assert "not this database's own" in " ".join(said.split())
+    weekend.login("other")
+    refused = cli("db", "grant", f"{weekend.prefix}other", "--reader", "--state", weekend.admin)
+    assert refused.exit_code == 1
+    assert "is not this weekend database's own" in " ".join(refused.stderr.split())
     result = cli("db", "init", "-f", weekend.runbook, "--state", weekend.admin)
     assert result.exit_code == 0, result.stderr
     said = " ".join(result.stdout.split())

@@ -290,7 +290,7 @@ class Membership:
     changed: bool  # False: it was already so
 
 
-def _role_for(conn: Connection, where: str, kind: str, team: str | None) -> str:
+def _role_for(conn: Connection, where: str, kind: str, team: str | None) -> Role:
     """The weekend's role of this kind (a team given by id or name, or a unique prefix)."""
     roles = weekend_roles(conn)
     if not roles:
@@ -299,12 +299,12 @@ def _role_for(conn: Connection, where: str, kind: str, team: str | None) -> str:
             hint="run `runbook db init -f RUNBOOK --state URI` first",
         )
     if kind != "team":
-        return next(r.role for r in roles if r.kind == kind)
+        return next(r for r in roles if r.kind == kind)
     from runbook.weekend.team import resolve_among
 
     teams = {str(r.team): r.name or str(r.team) for r in roles if r.kind == "team"}
     chosen = resolve_among(teams, team or "")
-    return next(r.role for r in roles if r.team == chosen)
+    return next(r for r in roles if r.team == chosen)
 
 
 def _login_exists(conn: Connection, where: str, login: str) -> None:
@@ -330,7 +330,17 @@ def _membership(uri: str, login: str, kind: str, team: str | None, *, member: bo
     where = redact(uri)
     with _admin(uri, "grant a role" if member else "revoke a role") as conn:
         _schema_ready(conn, where)
-        role = _role_for(conn, where, kind, team)
+        found = _role_for(conn, where, kind, team)
+        role = found.role
+        if member and found.exists and not found.own:
+            # A grant of a shared role would be a grant in every weekend that shares it.
+            raise StateError(
+                f"{where}: the role {role} is not this weekend database's own (shared with "
+                "other weekend databases, or made by hand): a grant of it would be a grant "
+                "there too; nothing was changed",
+                hint="run `runbook db init -f RUNBOOK --state URI` first: it gives this "
+                "weekend roles of its own",
+            )
         _login_exists(conn, where, login)
         changed = _is_member(conn, login, role) != member
         if changed:
