@@ -58,6 +58,15 @@ def test_an_eta_for_a_task_not_running_is_refused_with_what_to_do_instead(cli, e
     assert "--force" not in result.stderr
 
 
+def test_an_eta_told_earlier_than_the_tasks_start_is_refused_like_a_start_before_it(cli, env):
+    result = cli("eta", "import", "+1h", "--at", "22:00", env=env)  # import started 22:05
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert "import started at Fri 22:05; an eta cannot be told earlier, at Fri 22:00" in said
+    assert "--force" not in said
+    assert cli("eta", "import", "+1h", "--at", "22:06", env=env).exit_code == 0
+
+
 def test_an_unreadable_eta_or_estimate_is_a_located_input_error(cli, env):
     result = cli("eta", "import", "half past", env=env)
     assert result.exit_code == 1 and "the eta half past" in result.stderr

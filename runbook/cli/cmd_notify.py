@@ -73,8 +73,8 @@ def notify(
                 forceable=False,
             )
         if once:
-            failed = _round(weekend, live, book)
-            if failed:
+            done = _round(weekend, live, book)
+            if done.failed or done.remaining:
                 raise typer.Exit(1)
             return
         output.info(f"following {weekend.shown_state} for {len(book)} addresses; Ctrl+C stops")
@@ -84,15 +84,20 @@ def notify(
             output.info("stopped; what was not sent yet stays in the outbox")
 
 
-def _round(weekend: Weekend, live: Live, book: list[Address]) -> int:
-    """One round at the clock's moment, said line by line; how many deliveries failed."""
+def _round(weekend: Weekend, live: Live, book: list[Address]) -> Round:
+    """One round at the clock's moment, said line by line. Claims are held by the real
+    clock (a sender's, whatever moment ``--now`` replays)."""
     from runbook.notify.outbox import notify_round
     from runbook.notify.send import send
 
     assert weekend.store is not None
-    done = notify_round(weekend.store, live.snapshot(), book, send)
+    done = notify_round(weekend.store, live.snapshot(), book, send, clock=_real_time)
     _say(done, weekend, book)
-    return len(done.failed)
+    return done
+
+
+def _real_time() -> int:
+    return int(time.time())
 
 
 def _say(done: Round, weekend: Weekend, book: list[Address]) -> None:
@@ -111,6 +116,20 @@ def _say(done: Round, weekend: Weekend, book: list[Address]) -> None:
         output.warning(
             f"not sent to {_place(entry, where)}: {why}; "
             f"tried {entry.attempts}x, next try in {pause} (at {clock(entry.next_try, zone)})"
+        )
+    if done.remaining:
+        from runbook.common.display import count
+        from runbook.notify.outbox import ROUND_LIMIT
+
+        output.warning(
+            f"{count(done.remaining, 'message')} due still waiting: a round sends at most "
+            f"{ROUND_LIMIT}; they go in the next round (run `runbook notify` again)"
+        )
+    if done.held:
+        from runbook.common.display import count
+
+        output.info(
+            f"{count(done.held, 'message')} due being sent by another `runbook notify` right now"
         )
 
 

@@ -582,13 +582,14 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
         what = Text(shown(event_summary(e, zone)), style=EVENT_STYLE.get(e.kind, ""))
-        if e.forced:
+        if e.against is not None:
+            what.append(" AGAINST THE RULES", style="bold red")
+        elif e.forced:
             what.append(" FORCED", style="bold yellow")
         note = Text(shown(e.note))
-        if e.forced and e.data.get("overrode"):
+        if e.overrode:
+            label = "recorded against the rules, not forced" if e.against else "overrode"
             note.append(" " if e.note else "")
-            note.append(f"[overrode: {shown(str(e.data['overrode']))}]", style="yellow")
-        table.add_row(
-            str(e.seq), when, Text(shown(e.task) or "—"), what, Text(shown(e.actor)), note
-        )
+            note.append(f"[{label}: {shown(e.overrode)}]", style="yellow")
+        table.add_row(str(e.seq), when, Text(shown(e.task) or "—"), what, Text(shown(e.by)), note)
     return table

@@ -37,6 +37,9 @@ from typing import cast
 
 from runbook.planning.plan import Plan
 
+# A revision's value as the door lets it in (a hand-edited 1e23 is shown at the nearest bound).
+from runbook.weekend.eventdata import revision_value
+
 # Re-exported: the faces and the reports import the statuses and their groups from here.
 from runbook.weekend.events import FINISHED as FINISHED
 from runbook.weekend.events import (
@@ -135,21 +138,14 @@ def _replay(record: TaskRecord) -> None:
                 record.actual_start = record.stopped = None
             record.state, record.reason, record.actual_finish = SKIPPED, event.note, None
             record.dropped = bool(event.data and event.data.get("dropped"))
-        elif kind == _ETA:
-            record.eta = _seconds(event.data, "eta")  # a later eta replaces an earlier one
+        elif kind == _ETA:  # a later eta replaces an earlier one
+            record.eta = revision_value(kind, event.data, event.at)
             record.eta_lost = record.lost_by(event.at)
         elif kind == _ESTIMATE:
-            record.estimate = _seconds(event.data, "duration")
+            record.estimate = revision_value(kind, event.data, event.at)
         elif kind == _PULL:
-            record.pulled, record.pull_to = True, _seconds(event.data, "to")
-        record.forced = record.forced or event.forced
-
-
-def _seconds(data: dict[str, object] | None, key: str) -> int | None:
-    """An epoch or a duration a revision carries in its data (None when absent or unreadable:
-    a hand-edited or newer log must not break the fold)."""
-    value = data.get(key) if data else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+            record.pulled, record.pull_to = True, revision_value(kind, event.data, event.at)
+        record.forced = record.forced or event.overridden  # forced, or against the rules
 
 
 def as_of(events: Sequence[Event], now: int) -> tuple[list[Event], int]:
@@ -164,19 +160,24 @@ def fold(
     events: Iterable[Event],
     records: dict[str, TaskRecord] | None = None,
     runbook_events: list[Event] | None = None,
+    check: Callable[[Event, dict[str, TaskRecord]], Event] | None = None,
 ) -> tuple[dict[str, TaskRecord], list[Event]]:
     """Per-task records from the event log, and the runbook-level events (baselines); given
     records and runbook events already folded (a checkpoint, a live view), the events are
-    folded onto them, in place."""
+    folded onto them, in place. ``check`` (a reader's: ``rules.audit``) sees each task's
+    event with the records before it and gives it back, marked when it broke the rules."""
     records = {} if records is None else records
     runbook_events = [] if runbook_events is None else runbook_events
     for event in events:
-        if event.task is None:
+        task = event.task
+        if task is None:
             runbook_events.append(event)
             continue
-        record = records.get(event.task)
+        if check is not None:
+            event = check(event, records)
+        record = records.get(task)
         if record is None:
-            record = records[event.task] = TaskRecord()
+            record = records[task] = TaskRecord()
         apply_event(record, event)
     return records, runbook_events
 

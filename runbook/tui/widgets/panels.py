@@ -176,9 +176,11 @@ class RecentPanel(Panel[Event]):
         line = Text(clock(row.at, self.zone)[4:], style="dim")
         line.append(f" {shown(row.task) if row.task else '—'} ", style="bold")
         line.append(shown(event_summary(row, self.zone)), style=EVENT_STYLE.get(row.kind, ""))
-        if row.forced:
+        if row.against is not None:
+            line.append(" AGAINST THE RULES", style="bold red")
+        elif row.forced:
             line.append(" FORCED", style="bold yellow")
-        line.append(f" {shown(row.actor)}", style="dim")
+        line.append(f" {shown(row.by)}", style="dim")
         if row.note:
             line.append(f" · {shown(row.note)}", style="italic")
         return line
