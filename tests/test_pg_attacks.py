@@ -199,6 +199,21 @@ def test_an_undo_of_what_is_not_its_tasks_to_revoke_is_refused(weekend, logins, 
     assert words in said
 
 
+def test_an_undo_about_no_task_revokes_only_a_close_and_only_once(weekend, logins):
+    """``runbook close --undo`` is an undo about no task: the database lets it revoke a
+    close, never a task's event (a task-less undo of a done would reopen it behind every
+    reader's back), and never the same close twice."""
+    mc = logins["mc"]
+    done = _seq_of(weekend, "freeze", "done")
+    said = refused_by_the_database(weekend, mc, "undo", None, f'{{"undoes": {done}}}')
+    assert "which is about freeze" in said
+    weekend.ok("close", "--at", "18:30", "--reason", "rehearsal over", state=mc)
+    close = max(int(e[0]) for e in weekend.events() if e[2] == "close")
+    weekend.ok("close", "--undo", state=mc)
+    said = refused_by_the_database(weekend, mc, "undo", None, f'{{"undoes": {close}}}')
+    assert f"event {close} was undone already" in said
+
+
 # -- times -----------------------------------------------------------------------------
 def test_a_team_cannot_record_an_event_dated_in_the_future_by_the_databases_clock(weekend, logins):
     in_2199 = int(at("2199-01-01T00:00+00:00").timestamp())
