@@ -38,7 +38,7 @@ from runbook.weekend.alerts import alerts
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.live import Live
 from runbook.weekend.replan import GRAMMAR
-from runbook.weekend.usecases import Weekend
+from runbook.weekend.usecases import Weekend, watch_only
 from runbook.weekend.views import verdict
 from runbook.weekend.views.notifications import failing_notifications
 from runbook.weekend.views.whatif import what_if_view
@@ -72,23 +72,26 @@ class MissionControl(DataApp):
         self.live = Live(weekend)
         self.actor = actor
         self.host = host
-        self.read_only = read_only
+        # A replay (a clock fixed at another moment) never records, whatever was asked.
+        self.read_only = watch_only(read_only, replay=weekend.replay)
         self.poll_seconds = poll_seconds
         self.snap: Snapshot | None = None
         self.checkins = CheckInFlow(self, weekend, actor, host, self._recorded)
         self._minute = -1
-        if read_only:
-            self.sub_title = "READ-ONLY"
+        if self.read_only:
+            self.sub_title = "REPLAY" if weekend.replay else "READ-ONLY"
 
     def compose(self) -> ComposeResult:
         zone = self.weekend.plan.zone
         with Horizontal(id="top"):
             identity = Identity(id="identity")
-            identity.read_only = self.read_only
+            identity.read_only, identity.replay = self.read_only, self.weekend.replay
             yield identity
             yield VerdictBox(id="verdict")
             yield Figures(id="figures")
-            yield Summary(id="summary")
+            summary = Summary(id="summary")
+            summary.read_only, summary.replay = self.read_only, self.weekend.replay
+            yield summary
         yield NoGoBanner(id="nogo")
         yield AlertBanner(id="alerts")
         yield OutboxBanner(id="outbox")

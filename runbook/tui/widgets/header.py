@@ -26,18 +26,27 @@ def disconnected(link: Link, zone: tzinfo) -> str:
     return f"DISCONNECTED from the weekend's database since {since} — retrying"
 
 
+def mode_badge(*, replay: bool, read_only: bool) -> str:
+    """``REPLAY`` (a clock fixed at another moment: read-only too), ``READ-ONLY``, or ""."""
+    return "REPLAY" if replay else "READ-ONLY" if read_only else ""
+
+
 class Identity(Static):
     """The runbook's name (REPLAY, READ-ONLY), the clock to the second, T+, and progress;
     DISCONNECTED while the state server is out of reach (what is shown stays)."""
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     read_only: reactive[bool] = reactive(False)
+    replay: reactive[bool] = reactive(False)
     link: reactive[Link] = reactive(Link)
 
     def watch_snapshot(self) -> None:
         self._draw()
 
     def watch_read_only(self) -> None:
+        self._draw()
+
+    def watch_replay(self) -> None:
         self._draw()
 
     def watch_link(self) -> None:
@@ -49,11 +58,11 @@ class Identity(Static):
             return
         plan, zone = snap.plan, snap.plan.zone
         text = Text(style="bold")
-        if snap.later_events:  # a replay (--now): the notice says how many events it leaves out
-            text.append("REPLAY", style="bold reverse")
+        if self.replay:  # --now: the weekend as it was then (a notice says what it leaves out)
+            text.append(" REPLAY ", style="bold reverse")
             text.append(" ")
         text.append(shown(plan.name))
-        if self.read_only:
+        if self.read_only and not self.replay:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
         text.append(clock(snap.now, zone, with_date=True), style="bold")
@@ -126,8 +135,16 @@ class Summary(Static):
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     link: reactive[Link] = reactive(Link)
+    read_only: reactive[bool] = reactive(False)
+    replay: reactive[bool] = reactive(False)
 
     def watch_link(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def watch_read_only(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def watch_replay(self) -> None:
         self.watch_snapshot(self.snapshot)
 
     def watch_snapshot(self, snap: Snapshot | None) -> None:
@@ -150,6 +167,10 @@ class Summary(Static):
             else:
                 text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
         text.append("\n")
+        # First on its line, which may be cut at the end: the clock shown is not the time.
+        if badge := mode_badge(replay=self.replay, read_only=self.read_only):
+            text.append(f" {badge} ", style="bold reverse")
+            text.append(" ")
         text.append(clock(snap.now, zone), style="bold")
         text.append(f" {t_plus(snap.now, plan.start)}", style="bold cyan")
         ponr = next_point_of_no_return(snap)
