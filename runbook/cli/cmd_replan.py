@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from runbook.cli import completion
-from runbook.cli.cmd_checkin import Id, RunningId, check_in
+from runbook.cli.cmd_checkin import RunningId, check_in
 from runbook.cli.common import AtOption, ByOption, FileOption, JsonOption, StateOption, command
 from runbook.weekend.events import EventKind
 
@@ -22,6 +22,10 @@ Reason = Annotated[str | None, typer.Option("--reason", help="Why, in a few word
 PendingId = Annotated[
     str,
     typer.Argument(help="Task id (a unique prefix will do).", autocompletion=completion.all_tasks),
+]
+PendingIds = Annotated[
+    list[str],
+    typer.Argument(help="Task ids (a unique prefix will do).", autocompletion=completion.all_tasks),
 ]
 
 
@@ -101,7 +105,7 @@ def estimate(
 
 @command()
 def pull(
-    task: Id,
+    ids: PendingIds,
     to: Annotated[
         str | None,
         typer.Option(
@@ -118,11 +122,11 @@ def pull(
     reason: Reason = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Let a task start before its not_before (the coordinator's decision).
+    """Let tasks start before their not_before (the coordinator's decision).
 
-    Its start is then allowed without --force, from --to or as soon as its predecessors
-    allow, and the forecast moves it forward. A not_before fixed in the runbook cannot move.
-    `runbook undo` revokes the pull.
+    Their start is then allowed without --force, from --to or as soon as their predecessors
+    allow, and the forecast moves them forward. A not_before fixed in the runbook cannot move.
+    `runbook undo` revokes a pull.
     """
 
     def value(weekend: Weekend, when: int) -> int | None:
@@ -132,7 +136,7 @@ def pull(
 
     check_in(
         EventKind.PULL,
-        [task],
+        ids,
         file=file,
         state=state,
         by=by,
