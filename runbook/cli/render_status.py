@@ -23,6 +23,7 @@ from runbook.weekend.forecast import (
     PullForward,
     Snapshot,
     TaskState,
+    best_pulled_later,
     pull_forward_soon,
 )
 from runbook.weekend.replan import event_summary
@@ -30,6 +31,7 @@ from runbook.weekend.team import TeamView
 from runbook.weekend.views import OpenNoGo
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
+from runbook.weekend.views.pull import gain_words
 
 
 def headline(snap: Snapshot) -> Text:
@@ -352,14 +354,18 @@ def briefing(
         parts += pull_forward_section(snap, soon, min(limit, 5), width)
         if later:
             lead = "  and" if soon else "\nCould be pulled forward:"
-            parts.append(
-                Text(
-                    f"{lead} {later} {'task' if later == 1 else 'tasks'} later in the weekend, "
-                    f"not within {format_duration(PULL_HORIZON)} "
-                    "(--all or `runbook plan` lists them)",
-                    style="dim",
-                )
+            line = Text(
+                f"{lead} {later} {'task' if later == 1 else 'tasks'} later in the weekend, "
+                f"not within {format_duration(PULL_HORIZON)} "
+                "(--all or `runbook plan` lists them)",
+                style="dim",
             )
+            best = best_pulled_later(pull, now)
+            if best is not None:  # worth deciding now, even if it cannot start yet
+                line.append("; pulling ", style="dim")
+                line.append(best.id, style="bold")
+                line.append(f" brings {gain_words(best)}", style="bold green")
+            parts.append(line)
     parts.append(remaining_path(snap, team, whole=limit is None))
     return Group(*parts)
 
@@ -401,7 +407,8 @@ def _upcoming_section(snap: Snapshot, team: TeamView, width: int) -> list[Render
 def pull_forward_section(
     snap: Snapshot, pull: Sequence[PullForward], limit: int | None, width: int = 100
 ) -> list[RenderableType]:
-    """Tasks only their not_before holds back, for planners to move forward."""
+    """Tasks only their not_before holds back, for planners to move forward: the ones that
+    bring the finish or the next gate or milestone closer first (the core ranks them)."""
     zone = snap.plan.zone
     rows = [
         (
@@ -410,13 +417,14 @@ def pull_forward_section(
             Text(clock(p.not_before, zone)),
             Text(f"→ {clock(p.could_start, zone)}", style="green"),
             Text(f"{format_duration(p.gain)} earlier"),
+            Text(gain_words(p), style="bold green" if p.gains_anything else "dim"),
             Text(p.command, style="dim"),
         )
         for p in pull
     ]
     return _section(
         "Could be pulled forward (not_before → could start; nothing else holds them)",
-        (FIXED,) * 6,
+        (FIXED,) * 7,
         rows,
         limit,
         width,

@@ -363,16 +363,26 @@ def _remaining_critical_path(plan: Plan, figures: Figures, end: int) -> list[int
 
 @dataclass(frozen=True, slots=True)
 class PullForward:
-    """A task that only its ``not_before`` holds back: it could start ``gain`` earlier."""
+    """A task that only its ``not_before`` holds back: it could start ``gain`` earlier, and
+    pulling it would bring the forecast finish ``finish_gain`` closer, and the next gate or
+    milestone after it (``milestone``) ``milestone_gain`` closer (0: nothing)."""
 
     id: str
     not_before: int
     could_start: int
+    finish_gain: int = 0
+    milestone: str | None = None
+    milestone_gain: int = 0
 
     @property
     def gain(self) -> int:
         """Seconds earlier it could start."""
         return self.not_before - self.could_start
+
+    @property
+    def gains_anything(self) -> bool:
+        """Whether pulling it brings the finish or a gate or milestone closer."""
+        return self.finish_gain > 0 or self.milestone_gain > 0
 
     @property
     def command(self) -> str:
@@ -383,8 +393,12 @@ class PullForward:
 def pull_forward(snap: Snapshot) -> list[PullForward]:
     """Tasks not started whose ``not_before`` is now the only thing holding them back (a
     ``not_before`` fixed in the runbook cannot move, so its task is never listed; one already
-    pulled is held back only by the time it was pulled to, if any)."""
-    plan, out = snap.plan, list[PullForward]()
+    pulled is held back only by the time it was pulled to, if any), ranked by what pulling
+    gains: on the forecast finish first, then on the next gate or milestone, then by how much
+    earlier the task itself could start (which alone moves nothing that waits)."""
+    from runbook.weekend.pulling import pull_gains
+
+    plan, found = snap.plan, list[tuple[int, int, int]]()
     ids, not_before = plan.column("id"), plan.column("not_before")
     statuses, finishes = snap.figures.status, snap.figures.finish
     # By the figures, not the task states: only a task with a not_before (or pulled) counts.
@@ -392,7 +406,7 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
     pulled = {index[t]: r.pull_to for t, r in snap.records.items() if r.pulled and t in index}
     held_back = [i for i, held in enumerate(not_before) if held is not None or i in pulled]
     if not held_back:
-        return out
+        return []
     fixed, preds_of = plan.column("not_before_fixed"), plan.column("preds")
     for i in held_back:
         held = pulled[i] if i in pulled else not_before[i]
@@ -404,8 +418,13 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
         for p in preds_of[i]:
             could = max(could, finishes[p])
         if could < held:
-            out.append(PullForward(ids[i], held, could))
-    out.sort(key=lambda p: (-p.gain, p.id))
+            found.append((i, held, could))
+    gains = pull_gains(plan, snap.figures, snap.records, snap.now, [(i, c) for i, _, c in found])
+    out = [
+        PullForward(ids[i], held, could, g.finish, g.milestone, g.milestone_gain)
+        for (i, held, could), g in zip(found, gains, strict=True)
+    ]
+    out.sort(key=lambda p: (-p.finish_gain, -p.milestone_gain, -p.gain, p.id))
     return out
 
 
@@ -419,6 +438,15 @@ def pull_forward_soon(
     bridge call can act on those), and how many others could move later in the weekend."""
     soon = [p for p in pull if p.could_start <= now + horizon]
     return soon, len(pull) - len(soon)
+
+
+def best_pulled_later(
+    pull: Sequence[PullForward], now: int, horizon: int = PULL_HORIZON
+) -> PullForward | None:
+    """Of the tasks that could be pulled forward but not start within ``horizon``, the one
+    whose pull gains most on the finish or the next gate or milestone (None when none gains
+    anything): worth deciding now, to have the team there."""
+    return next((p for p in pull if p.could_start > now + horizon and p.gains_anything), None)
 
 
 def overrun(snap: Snapshot, index: int) -> int:
