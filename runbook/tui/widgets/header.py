@@ -58,11 +58,12 @@ class Identity(Static):
             return
         plan, zone = snap.plan, snap.plan.zone
         text = Text(style="bold")
-        if self.replay:  # --now: the weekend as it was then (a notice says what it leaves out)
-            text.append(" REPLAY ", style="bold reverse")
+        if self.replay or snap.later_events:  # --now: the weekend as it was then (a notice
+            # says how many events it leaves out); read-only, always
+            text.append("REPLAY", style="bold reverse")
             text.append(" ")
         text.append(shown(plan.name))
-        if self.read_only and not self.replay:
+        if self.read_only:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
         text.append(clock(snap.now, zone, with_date=True), style="bold")
@@ -168,7 +169,8 @@ class Summary(Static):
                 text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
         text.append("\n")
         # First on its line, which may be cut at the end: the clock shown is not the time.
-        if badge := mode_badge(replay=self.replay, read_only=self.read_only):
+        replay = self.replay or bool(snap.later_events)
+        if badge := mode_badge(replay=replay, read_only=self.read_only):
             text.append(f" {badge} ", style="bold reverse")
             text.append(" ")
         text.append(clock(snap.now, zone), style="bold")
