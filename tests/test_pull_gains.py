@@ -132,3 +132,21 @@ def test_plan_json_gives_each_pull_its_gains(cli, write_runbook):
         None,
         0,
     )
+
+
+def test_pull_without_ids_lists_the_candidates_best_first_and_records_nothing(cli, write_runbook):
+    path = write_runbook(HELD.format(night_batch=FIXED))
+    env = {"RUNBOOK_FILE": str(path), "RUNBOOK_USER": "ingrid", "COLUMNS": "120"}
+    cli("start", "freeze", env={**env, "RUNBOOK_NOW": "2026-12-04T18:00"})
+    cli("done", "freeze", env={**env, "RUNBOOK_NOW": "2026-12-04T19:00"})
+    env["RUNBOOK_NOW"] = "2026-12-04T19:00"
+    before = json_out(cli, "log", "--json", env=env)
+    result = cli("pull", env=env)
+    assert result.exit_code == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("⇡")]
+    assert [row.split()[1] for row in rows] == ["uat", "batch-check-a", "batch-check-b"]
+    assert "go-live 3h sooner" in rows[0] and "nothing sooner" in rows[2]
+    assert json_out(cli, "log", "--json", env=env) == before
+    # A reason or a time without ids is a mistake, not a list.
+    mistake = cli("pull", "--reason", "ahead", env=env)
+    assert mistake.exit_code == 2 and "name the tasks to pull" in mistake.stderr

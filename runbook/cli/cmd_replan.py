@@ -103,9 +103,20 @@ def estimate(
     )
 
 
+OptionalIds = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Task ids (a unique prefix will do); none: list the tasks that could be pulled "
+        "forward, what each brings closer first.",
+        autocompletion=completion.all_tasks,
+        show_default=False,
+    ),
+]
+
+
 @command()
 def pull(
-    ids: PendingIds,
+    ids: OptionalIds = None,
     to: Annotated[
         str | None,
         typer.Option(
@@ -126,8 +137,17 @@ def pull(
 
     Their start is then allowed without --force, from --to or as soon as their predecessors
     allow, and the forecast moves them forward. A not_before fixed in the runbook cannot move.
-    `runbook undo` revokes a pull.
+    `runbook undo` revokes a pull. Without ids: the tasks that could be pulled forward, those
+    that bring the finish or the next gate or milestone closer first (records nothing).
     """
+    if not ids:
+        if to is not None or reason is not None or at is not None or as_json:
+            raise typer.BadParameter(
+                "name the tasks to pull (without ids, `runbook pull` lists the candidates; "
+                "`runbook plan --json` has them under forecast.pull_forward)"
+            )
+        _candidates(file, state)
+        return
 
     def value(weekend: Weekend, when: int) -> int | None:
         if to is None:
@@ -145,3 +165,28 @@ def pull(
         note=reason,
         value=value,
     )
+
+
+def _candidates(file: FileOption, state: StateOption) -> None:
+    """``runbook pull`` alone: every task that could be pulled forward, ranked by the core."""
+    from rich.text import Text
+
+    from runbook.cli.console import console
+    from runbook.cli.render_status import pull_forward_section
+    from runbook.cli.weekend import open_weekend, show_notices
+
+    with open_weekend(file, state) as weekend:
+        snap = weekend.snapshot()
+        pull = weekend.pull_forward(snap)
+        show_notices(weekend)
+        out = console()
+        if not pull:
+            out.print(
+                Text(
+                    "Nothing could be pulled forward: no task waits only for its not_before.",
+                    style="dim",
+                )
+            )
+            return
+        for part in pull_forward_section(snap, pull, limit=None, width=out.width):
+            out.print(part)
