@@ -33,6 +33,7 @@ from runbook.tui.widgets import (
     Timeline,
     VerdictBox,
 )
+from runbook.tui.widgets.rows import SORT_NAMES
 from runbook.tui.widgets.tasks import FILTER_HINT as HINT
 from runbook.weekend.alerts import alerts
 from runbook.weekend.forecast import Snapshot
@@ -266,6 +267,29 @@ class MissionControl(DataApp):
             return
         self.push_screen(RecoverScreen(recovery_lines(recovery, self.weekend.plan)))
 
+    def action_pull_candidates(self) -> None:
+        """The tasks that could be pulled forward, what each brings closer first (the core's
+        ranking); Enter goes to one in the table, p pulls it."""
+        from runbook.tui.screens.pull import PULL, PullScreen
+
+        if self.snap is None:
+            return
+        snap = self.snap
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            what, task_id = choice
+            self.query_one(TabbedContent).active = "tasks"
+            self.query_one(TaskList).go_to(task_id)
+            if what == PULL:
+                if self.read_only:
+                    self.notify("read-only: nothing can be pulled here", severity="warning")
+                    return
+                self.checkins.revise("pull", task_id, snap)
+
+        self.push_screen(PullScreen(self.weekend.pull_forward(snap), self.weekend.plan), chosen)
+
     def _recorded(self) -> None:
         self.live.refresh(force=True)
         self.update_all()
@@ -294,14 +318,16 @@ class MissionControl(DataApp):
         self.push_screen(AskScreen("Go to task (id or prefix)", suggestions=ids), jump)
 
     def action_sort(self) -> None:
-        self.notify(f"sorted by {self.query_one(TaskList).next_sort()}", timeout=2)
+        key = self.query_one(TaskList).next_sort()
+        self.notify(f"sorted by {SORT_NAMES.get(key, key)}", timeout=2)
 
     def action_reverse(self) -> None:
         self.query_one(TaskList).reverse()
 
     def action_panels(self) -> None:
-        """Below 160 columns, the strip beneath the table shows what matters now (running,
-        ready, late) or, at ``v``, the recent events and the teams' and phases' progress."""
+        """Below 160 columns, the strip beneath the table shows what matters now (failed,
+        running, ready, late) or, at ``v``, the recent events and the teams' and phases'
+        progress."""
         self.query_one(SidePanels).toggle_class("others")
         self.query_one(TabbedContent).active = "tasks"
 

@@ -475,6 +475,20 @@ def start_order(state: TaskState) -> tuple[int, bool, int, int]:
     return (state.forecast_start, not state.critical, planned, state.forecast_finish)
 
 
+# What matters now, first: what failed, what runs, what may start (a team to call).
+_NOW_RANK = {FAILED: 0, RUNNING: 1, READY: 2}
+
+
+def now_order(state: TaskState) -> tuple[int, tuple[int, bool, int, int]]:
+    """The order of what matters now: failed, running, ready, then the tasks not started
+    that are late, then the others not started, then what is finished; within each, the
+    order teams are called in (``start_order``)."""
+    rank = _NOW_RANK.get(state.status)
+    if rank is None:
+        rank = 5 if state.status in FINISHED else 3 if state.late else 4
+    return rank, start_order(state)
+
+
 def ready_to_start(states: Iterable[TaskState]) -> list[TaskState]:
     """What can start, in the order to call the teams (see ``start_order``)."""
     return sorted((s for s in states if s.status == READY), key=start_order)
