@@ -45,63 +45,78 @@ def pull_gains(
     forecast finish and on the next gate or milestone, every other figure as forecast."""
     if not pulled:
         return []
-    ids, preds_of = plan.column("id"), plan.column("preds")
-    not_before = plan.column("not_before")
-    marked = [m or g for m, g in zip(plan.column("milestone"), plan.column("gate"), strict=True)]
-    succ = plan.successors
+    ids, preds_of, succ = plan.column("id"), plan.column("preds"), plan.successors
     starts, finishes, statuses = figures.start, figures.finish, figures.status
     critical = figures.critical
+    marked = [
+        (m or g) and s not in FINISHED
+        for m, g, s in zip(plan.column("milestone"), plan.column("gate"), statuses, strict=True)
+    ]
     movable = [s in NOT_STARTED or s == SKIPPED for s in statuses]
+    # What holds each task back: its not_before, or the time a pull moved it to.
+    hold: list[int | None] = list(plan.column("not_before"))
+    index = plan.index
+    for task_id, record in records.items():
+        if record.pulled and task_id in index:
+            hold[index[task_id]] = record.pull_to
     position = {v: k for k, v in enumerate(plan.order)}
     floor = max(now, plan.start)
     end = max(finishes, default=plan.start)
     latest_first: list[int] | None = None  # every task, latest finish first (when needed)
-
-    def held(v: int) -> int | None:
-        record = records.get(ids[v])
-        if record is not None and record.pulled:
-            return record.pull_to
-        held_at: int | None = not_before[v]
-        return held_at
+    # The tasks not started that are, or come before, a gate or milestone (when needed).
+    toward_gate: list[bool] | None = None
 
     out: list[Gain] = []
     for task, could in pulled:
         if could >= starts[task]:
             out.append(NONE)
             continue
-        moved = {task: could + finishes[task] - starts[task]}
-        # What may move next, in the forecast's order of starts: a task after every
-        # predecessor (a task that runs or ran keeps its times whatever moves before it).
-        queue = [(starts[s], position[s], s) for s in succ[task] if movable[s]]
-        heapq.heapify(queue)
         milestone, milestone_gain = None, 0
         if marked[task]:  # a gate or milestone itself: it is the next one it brings forward
             milestone, milestone_gain = ids[task], starts[task] - could
         whole = critical[task]  # only a critical task can move the finish: follow it all
+        if not whole and milestone is not None:
+            out.append(Gain(0, milestone, milestone_gain))
+            continue
+        if not whole and toward_gate is None:
+            leads = _leads_to(marked, succ, plan.order)
+            toward_gate = [m and lead for m, lead in zip(movable, leads, strict=True)]
+        # Not following what the finish (critical) or the next gate (a task that leads to
+        # one) does not depend on; the rule is the same for what is followed.
+        follow = movable if whole or toward_gate is None else toward_gate
+        moved = {task: could + finishes[task] - starts[task]}
+        # What may move next, in the forecast's order of starts: a task after every
+        # predecessor (a task that runs or ran keeps its times whatever moves before it).
+        queue = [(starts[s], position[s], s) for s in succ[task] if follow[s]]
+        heapq.heapify(queue)
         seen: set[int] = set()
         while queue:
             _, _, v = heapq.heappop(queue)
             if v in seen:
                 continue
             seen.add(v)
-            latest = max((moved.get(p, finishes[p]) for p in preds_of[v]), default=plan.start)
+            latest = plan.start
+            for p in preds_of[v]:
+                f = moved.get(p, finishes[p])
+                if f > latest:
+                    latest = f
             if statuses[v] == SKIPPED:
-                start = finish = latest
+                finish = latest
             else:
-                start = max(floor, latest)
-                hold = held(v)
-                if hold is not None and hold > start:
-                    start = hold
+                start = floor if floor > latest else latest
+                held = hold[v]
+                if held is not None and held > start:
+                    start = held
                 finish = start + finishes[v] - starts[v]
             if finish >= finishes[v]:
                 continue
             moved[v] = finish
-            if milestone is None and marked[v] and statuses[v] not in FINISHED:
+            if milestone is None and marked[v]:
                 milestone, milestone_gain = ids[v], finishes[v] - finish
                 if not whole:
                     break
             for s in succ[v]:
-                if movable[s]:
+                if follow[s]:
                     heapq.heappush(queue, (starts[s], position[s], s))
         finish_gain = 0
         if whole:
@@ -117,3 +132,14 @@ def pull_gains(
             finish_gain = end - new_end
         out.append(Gain(max(0, finish_gain), milestone, milestone_gain))
     return out
+
+
+def _leads_to(
+    marked: Sequence[bool], succ: Sequence[Sequence[int]], order: Sequence[int]
+) -> list[bool]:
+    """Whether each task is marked or comes before a marked one (over its successors)."""
+    leads = list(marked)
+    for v in reversed(order):
+        if not leads[v] and any(leads[s] for s in succ[v]):
+            leads[v] = True
+    return leads
