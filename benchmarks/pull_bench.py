@@ -20,8 +20,8 @@ from generate import KINDS, generate
 from plancache_bench import timings
 
 from runbook.validation.validate import validate_bytes
-from runbook.weekend.forecast import TaskRecord, pull_forward, snapshot
 from runbook.weekend.events import Status
+from runbook.weekend.forecast import TaskRecord, pull_forward, snapshot
 
 TASKS = 10_000
 DONE = 300
