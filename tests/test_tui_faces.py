@@ -140,3 +140,25 @@ async def test_the_help_names_the_pull_forward_view(saturday):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert "what could be pulled forward" in screen_text(app)
+
+
+async def test_a_ready_task_that_is_late_is_listed_once_with_its_lateness_and_whom_to_call(
+    tmp_path,
+):
+    clock = FakeClock(SATURDAY_1300)
+    runbook, state = saturday_weekend(tmp_path, clock)
+    clock.set("2026-12-05T13:05+01:00")
+    with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
+        done = ["dba-import-ehr", "dev-rollout-outpatient-leiden"]
+        assert not weekend.record("done", done, actor="sanne", host="dba").refused
+    clock.set("2026-12-05T13:10+01:00")
+    with Weekend.open(runbook, state, clock=clock) as weekend:
+        app = MissionControl(weekend, actor="coordinator", host="bridge")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            text = screen_text(app)
+    panel = [line for line in text.splitlines() if line.startswith("│")]
+    ready = [line for line in panel if "dba-ehr-indexes" in line]
+    assert len(ready) == 1, panel
+    assert "▶ dba-ehr-indexes 1h25m late ☎ Ruud Mulder +31 20 555 0150" in ready[0]
+    assert "Now: 1 failed · 1 running · 2 ready · 2 late" in text

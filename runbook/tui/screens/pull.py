@@ -37,7 +37,7 @@ class PullScreen(ModalScreen[tuple[str, str] | None]):
         self.plan = plan
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="help"):
+        with Vertical(id="dialog", classes="help pull"):
             head = Text("Could be pulled forward", style="bold")
             head.append(
                 "  what each brings closer first; nothing is recorded "

@@ -201,6 +201,8 @@ class NowPanel(Panel[NowRow]):
     LIMIT = None
 
     counts: reactive[NowCounts] = reactive(NowCounts)
+    # How late each ready task listed is (it is not listed again under late).
+    late_by: reactive[dict[str, int]] = reactive(dict)
 
     def watch_counts(self) -> None:
         self._draw(self.rows)
@@ -252,6 +254,8 @@ class NowPanel(Panel[NowRow]):
             line.append(row.id, style="bold red" if row.critical else "bold")
             if row.not_before is not None:
                 line.append(f" ≥{clock(row.not_before, zone)}", style="dim")
+            if (late := self.late_by.get(row.id)) is not None:
+                line.append(f" {format_duration(late)} late", style="red" if row.critical else "")
             if row.pulled:
                 line.append(" pulled", style="green")
             self._call(line, row.lead, row.number, team=row.team)

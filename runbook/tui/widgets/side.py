@@ -60,10 +60,13 @@ class SidePanels(VerticalScroll):
         now: list[NowRow] = [*failed, *going, *decide, *ready[:PANEL_ROWS]]
         if len(ready) > PANEL_ROWS:
             now.append(More(len(ready) - PANEL_ROWS, "ready"))
-        now += late.rows
+        # A ready task that is late says so on its own line, with whom to call, once.
+        called = {r.id for r in ready[:PANEL_ROWS]}
+        now += [r for r in late.rows if r.id not in called]
         if snap.late_count > len(late.rows):
             now.append(More(snap.late_count - len(late.rows), "late"))
         listed = self.query_one(NowPanel)
+        listed.late_by = {r.id: r.late_by for r in late.rows if r.id in called}
         counts = NowCounts(len(failed), len(going), len(decide), len(ready), snap.late_count)
         listed.counts, listed.rows = counts, tuple(now)
         self.query_one(RecentPanel).rows = tuple(recent_events(recent, RECENT))
