@@ -91,6 +91,7 @@ class TaskTable(DataTable[object]):
         self._snap: Snapshot | None = None  # the last shown, and how its times are written
         self._with_date = False
         self._columns_dated = False
+        self._sorted_by = ""  # the order the rows were last sorted in
         self._states: dict[str, TaskState] = {}
         self.cells_updated = 0  # for tests and the benchmark: work done by the last show()
 
@@ -113,8 +114,8 @@ class TaskTable(DataTable[object]):
         return "now" if self.app.size.width < NOW_ORDER_BELOW else "when"
 
     def on_resize(self) -> None:
-        if self.sort_column is None and self._snap is not None:
-            self.show(self._snap)  # the default order may be another at this width
+        if self._snap is not None and self.sort_key != self._sorted_by:
+            self.show(self._snap)  # the default order is another at this width
 
     @property
     def selected_task(self) -> str | None:
@@ -137,7 +138,7 @@ class TaskTable(DataTable[object]):
             self._order, self._filled, self._cells = [], 0, {}
             selected = None
         visible = [s for s in snap.tasks if self.filter.matches(snap.plan, s)]
-        key = self.sort_key
+        key = self._sorted_by = self.sort_key
         visible.sort(key=lambda s: (sort_value(snap, s, key), s.index), reverse=self.sort_reverse)
         order = [s.id for s in visible]
         if self._snap is not None and self._snap.plan is not snap.plan:
