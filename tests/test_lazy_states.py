@@ -115,11 +115,16 @@ def _eager_forward(plan: Plan, records: dict[str, TaskRecord], now: int):
             start, finish = record.actual_start or now, record.actual_finish or now
         elif state in UNDER_WAY:
             start = record.actual_start if record.actual_start is not None else now
+            # A failed task's work stopped when it failed; the time since is lost.
+            failed = state == Status.FAILED and record.failed_at is not None
+            stopped = record.failed_at if failed else now
+            lost = record.lost + (max(0, now - stopped) if failed else 0)
             if record.eta is not None:
-                finish = max(record.eta, now)
+                finish = max(record.eta + lost - record.eta_lost, now)
             else:
                 duration = durations[v] if record.estimate is None else record.estimate
-                finish = max(start + record.lost + duration, now)
+                worked = 0 if record.actual_start is None else max(0, stopped - start - record.lost)
+                finish = now + max(0, duration - worked)
         elif state == Status.SKIPPED:
             finish = max((finishes[p] for p in preds_of[v]), default=plan.start)
             start = finish
@@ -134,7 +139,12 @@ def _eager_forward(plan: Plan, records: dict[str, TaskRecord], now: int):
                 if statuses[p] not in FINISHED:
                     blocked = True
             finish = start + (durations[v] if record.estimate is None else record.estimate)
-            state = Status.PENDING if blocked else Status.READY
+            if blocked:
+                state = Status.PENDING
+            elif held is not None and held > now:
+                state = Status.SCHEDULED  # may start only at its not_before
+            else:
+                state = Status.READY
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
 
@@ -184,13 +194,14 @@ def _eager(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int)
                 if status == Status.PENDING
                 else [],
                 len(record.notes),
-                record.lost,
+                record.lost_by(now),
                 record.resumed > 0,
                 record.eta if status in UNDER_WAY else None,
                 record.estimate,
                 record.pulled,
                 record.pull_to if record.pulled else None,
                 record.dropped and status == Status.SKIPPED,
+                record.worked_by(now),
             )
         )
     return states, _eager_path(plan, states, succ, end)

@@ -120,7 +120,11 @@ def test_nothing_is_sent_twice_by_a_second_run_or_a_restart(
     assert notify_at(cli, path, "18:40", *state).stdout == ""  # 35 minutes away
     assert notify_at(cli, path, "18:50", *state).exit_code == 0
     assert notify_at(cli, path, "18:55", *state).stdout == ""
-    assert receiver.titles("dba") == ["You're up: backup", "Heads-up: export at Fri 19:15"]
+    # Export is behind the gate, which has no decision yet: its heads-up says so.
+    assert receiver.titles("dba") == [
+        "You're up: backup",
+        "Heads-up: export waits for the GO at go-no-go",
+    ]
     assert receiver.to("coordinator") == []
     status = cli("notify", "-f", path, "--status", *state, env=at("18:56"))
     assert status.exit_code == 0
@@ -165,6 +169,88 @@ def test_mission_control_hears_a_failure_an_overrun_and_a_no_go(cli, weekend_fil
     assert nogo.title == "NO-GO at go-no-go"
     assert "decided by ingrid at Fri 19:50" in nogo.message
     assert "Reason: backup unreadable" in nogo.message
+
+
+def test_work_behind_a_gate_without_a_go_hears_that_it_waits_and_you_re_up_only_after_the_go(
+    cli, weekend_file, receiver
+):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    record(cli, path, "start", "backup", "18:10")
+    record(cli, path, "done", "backup", "19:05")
+    # The gate's predecessors are done, no decision yet: export is forecast "now".
+    assert notify_at(cli, path, "19:06").exit_code == 0
+    [heads_up] = [p for p in receiver.to("dba") if "export" in p.title]
+    assert heads_up.title == "Heads-up: export waits for the GO at go-no-go"
+    assert (
+        "Export the database (export) is behind the gate go-no-go, which has no go/no-go "
+        "decision yet: it does not start before the GO." in heads_up.message
+    )
+    assert "Still waiting for: go-no-go" in heads_up.message
+    record(cli, path, "decide", "go-no-go", "19:10", "no-go", "--note", "checksum mismatch")
+    assert notify_at(cli, path, "19:11").exit_code == 0
+    assert receiver.titles("coordinator") == ["NO-GO at go-no-go"]
+    # The checksum is fixed: GO, the gate is passed.
+    record(cli, path, "decide", "go-no-go", "19:30", "go", "--note", "checksums match now")
+    assert notify_at(cli, path, "19:30").exit_code == 0
+    assert "You're up: export" not in receiver.titles("dba")  # the gate is not passed yet
+    go = receiver.to("coordinator")[-1]
+    assert go.title == "GO at go-no-go: the NO-GO is lifted"
+    assert (
+        "GO at gate go-no-go, decided by ingrid at Fri 19:30: the NO-GO decided by ingrid at "
+        "Fri 19:10 is lifted" in go.message
+    )
+    assert "Reason: checksums match now" in go.message
+    record(cli, path, "done", "go-no-go", "19:31")
+    assert notify_at(cli, path, "19:32").exit_code == 0
+    assert [t for t in receiver.titles("dba") if "export" in t] == [
+        "Heads-up: export waits for the GO at go-no-go",
+        "You're up: export",
+    ]
+    assert receiver.titles("coordinator") == [
+        "NO-GO at go-no-go",
+        "GO at go-no-go: the NO-GO is lifted",
+    ]
+
+
+def test_you_re_up_is_never_sent_before_the_go_not_even_past_a_skipped_task(
+    cli, weekend_file, receiver
+):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    record(cli, path, "start", "backup", "18:10")
+    record(cli, path, "done", "backup", "19:05")
+    # Export is skipped: import's own predecessor is finished, but the gate has no GO.
+    record(cli, path, "skip", "export", "19:06", "--reason", "data exported on Thursday")
+    assert notify_at(cli, path, "19:07").exit_code == 0
+    [about_import] = [p for p in receiver.to("dba") if "import" in p.title]
+    assert about_import.title == "Heads-up: import waits for the GO at go-no-go"
+    record(cli, path, "decide", "go-no-go", "19:10", "go")
+    record(cli, path, "done", "go-no-go", "19:10")
+    assert notify_at(cli, path, "19:11").exit_code == 0
+    assert [t for t in receiver.titles("dba") if "import" in t][-1] == "You're up: import"
+
+
+def test_mission_control_hears_an_overrun_when_the_eta_given_passes_not_before(
+    cli, weekend_file, receiver
+):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    record(cli, path, "start", "backup", "18:10")
+    record(cli, path, "eta", "backup", "18:50", "19:40", "--reason", "tape is slow")
+    assert notify_at(cli, path, "19:30").exit_code == 0  # 20m past its planned hour
+    assert receiver.to("coordinator") == []
+    assert notify_at(cli, path, "19:45").exit_code == 0
+    assert receiver.titles("coordinator") == ["Warning: backup is 5m past its eta Fri 19:40"]
+    # A new eta, passed in turn, is news again.
+    record(cli, path, "eta", "backup", "19:46", "20:15")
+    assert notify_at(cli, path, "20:00").exit_code == 0
+    assert len(receiver.to("coordinator")) == 1
+    assert notify_at(cli, path, "20:20").exit_code == 0
+    assert receiver.titles("coordinator")[1:] == ["Warning: backup is 5m past its eta Fri 20:15"]
 
 
 def test_mission_control_hears_the_point_of_no_return_and_the_deadline(cli, weekend_file, receiver):

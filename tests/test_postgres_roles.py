@@ -387,6 +387,20 @@ def test_a_team_member_refused_by_the_rules_is_not_told_to_force(weekend):
     assert "add --force to record it anyway" in " ".join(result.stderr.split())
 
 
+def test_a_time_far_from_the_weekend_is_forced_by_mission_control_only_and_marked_forced(
+    weekend,
+):
+    mc = weekend.login("mc", "--coordinator")
+    sanne = weekend.login("sanne", "--team", "dba")
+    weekend.ok("start", "freeze", "--at", "18:00", state=mc)
+    weekend.ok("done", "freeze", "--at", "18:15", state=mc)
+    said = weekend.refused(sanne, "start", "export", "--at", "2026-11-01T10:00", "--force")
+    assert "more than a day before the weekend's start" in said
+    assert "only mission control may force it" in said and "add --force" not in said
+    weekend.ok("start", "export", "--at", "2026-11-01T10:00", "--force", state=mc)
+    assert weekend.events()[-1][1:3] + weekend.events()[-1][5:6] == ("export", "start", True)
+
+
 def test_the_dashboard_does_not_offer_a_team_member_to_force(weekend):
     """The dashboard asks the core before its dialog: a team member's refusal has no Force
     button and says whom to ask; mission control's keeps it."""

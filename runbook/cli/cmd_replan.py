@@ -55,7 +55,9 @@ def eta(
     from runbook.weekend.replan import read_eta
 
     def value(weekend: Weekend, when: int) -> int:
-        return read_eta(time, when, lambda text: weekend.read_time(text, what="the eta"))
+        return read_eta(
+            time, when, lambda text: weekend.read_time(text, what="the eta", side="future")
+        )
 
     check_in(
         EventKind.ETA,
@@ -152,7 +154,7 @@ def pull(
     def value(weekend: Weekend, when: int) -> int | None:
         if to is None:
             return None
-        return int(weekend.read_time(to, what="--to").timestamp())
+        return int(weekend.read_time(to, what="--to", side="future").timestamp())
 
     check_in(
         EventKind.PULL,

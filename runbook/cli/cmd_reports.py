@@ -170,11 +170,12 @@ def review(
     out: OutOption = None,
     now: NowOption = None,
 ) -> None:
-    """After the weekend: planned against actual, the biggest slips, aftercare, notes.
+    """After the weekend: planned against actual, the biggest slips, aftercare, overrides.
 
     Per task and per team, where each slip came from, what is left for aftercare (tasks not
-    finished and work dropped for time, each with its team and reason; --format csv gives
-    that list as a spreadsheet), what was skipped as not needed, and the notes from the log.
+    finished and work dropped for time, each with its team, reason and the work it did;
+    --format csv gives that list as a spreadsheet), what was skipped as not needed, every
+    override (--force: who, when, the rule it overrode, why), and the notes from the log.
     """
     from runbook.cli.weekend import open_weekend
     from runbook.reports.review import review as build

@@ -146,7 +146,8 @@ AtOption = Annotated[
     str | None,
     typer.Option(
         "--at",
-        help="When it happened, if not now: 10:05 (today, runbook time zone) or an ISO time.",
+        help="When it happened, if not now: 10:05 (today, runbook time zone; in the six hours "
+        "after midnight a time later than the clock is yesterday's) or an ISO time.",
         show_default=False,
     ),
 ]

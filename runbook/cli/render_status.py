@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from rich.console import Group, RenderableType
@@ -22,13 +21,13 @@ from runbook.weekend.forecast import (
     RUNNING,
     PullForward,
     Snapshot,
-    TaskState,
     best_pulled_later,
     pull_forward_soon,
 )
+from runbook.weekend.progress import Progress, progress
 from runbook.weekend.replan import event_summary
 from runbook.weekend.team import TeamView
-from runbook.weekend.views import OpenNoGo
+from runbook.weekend.views import OpenNoGo, UpNextRow
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
 from runbook.weekend.views.pull import gain_words
@@ -75,25 +74,39 @@ def no_go_line(nogo: OpenNoGo, now: int, zone: tzinfo) -> Text:
     return text
 
 
-def counts_line(states: Snapshot | Sequence[TaskState]) -> Text:
-    """``12 done · 3 running · ...`` with each status in its colour, of some tasks' states or
-    of every task of a snapshot (counted from its figures, without a state per task)."""
-    counts: Mapping[str, int]
-    if isinstance(states, Snapshot):
-        counts, dropped = states.counts, states.dropped
-    else:
-        counts = Counter(str(s.status) for s in states)
-        dropped = sum(1 for s in states if s.dropped)
-    text = Text()
-    order = ("done", "running", "failed", "ready", "pending", "skipped")
-    for i, status in enumerate(order):
-        n = counts.get(status, 0)
-        if i:
+def counts_line(done: Progress, width: int = 100) -> Text:
+    """``12 done · 3 running · ... · 1 skipped · 2 dropped (1 must!) · 80% of the wanted work
+    done``, each status in its colour: done, skipped as not needed and dropped for time counted
+    apart (the core's rule). For a terminal ``width`` wide: a line breaks between two counts,
+    never inside one (a dropped must-have's flag stays with its count)."""
+    counts = done.counts
+    # A status this order does not know yet goes with the work to do, before the skipped;
+    # "scheduled" (waiting only for a not_before) only when there is one: the line stays short.
+    order = [s for s in ORDER if s in counts and (s != "scheduled" or counts[s])]
+    order[-2:-2] = [s for s in counts if s not in ORDER]
+    parts = []
+    for status in order:
+        n = counts[status]
+        part = Text(f"{n} {status}", style=STATUS_STYLE.get(status, "") if n else "dim")
+        if status == "dropped" and done.dropped_must:
+            part.append(f" ({done.must_text})", style="bold red")
+        parts.append(part)
+    parts.append(Text(f"{done.weighted:.0%} of the wanted work done", style="dim"))
+    text, used = Text(), 0
+    for i, part in enumerate(parts):
+        if i and used + 3 + part.cell_len > width:
+            text.append("\n")
+            used = 0
+        elif i:
             text.append(" · ", style="dim")
-        text.append(f"{n} {status}", style=STATUS_STYLE[status] if n else "dim")
-    if dropped:
-        text.append(f" ({dropped} dropped)", style=STATUS_STYLE["skipped"])
+            used += 3
+        text.append_text(part)
+        used += part.cell_len
     return text
+
+
+# The order of the counts: what moves first, then what is no longer wanted.
+ORDER = ("done", "running", "failed", "ready", "scheduled", "pending", "skipped", "dropped")
 
 
 FIXED, TEAM, TEXT, WORDS = "fixed", "team", "text", "words"
@@ -233,7 +246,7 @@ def briefing(
     parts: list[RenderableType] = [
         head,
         headline(snap),
-        counts_line(snap if states is None else states),
+        counts_line(progress(snap, states), width),
     ]
     parts += [no_go_line(n, now, zone) for n in view.no_gos]
     ponr = view.ponr
@@ -264,8 +277,8 @@ def briefing(
         status = FAILED if r.failed else RUNNING
         mark = Text("✖ FAILED" if r.failed else "●", style=STATUS_STYLE[status])
         extra = Text(shown(r.reason), style="red") if r.failed else Text("")
-        if r.resumed:
-            extra = Text(shown(r.resumed), style="yellow")
+        if r.resumed:  # ``resumed, 40m lost``; a failed task's time lost after its reason
+            extra.append(("  " if r.failed else "") + shown(r.resumed), style="yellow")
         (failed if r.failed else running).append(
             (
                 mark,
@@ -324,6 +337,23 @@ def briefing(
         width,
         total=len(view.ready),
     )
+    up_next = [
+        (
+            Text("○", style="cyan"),
+            Text(u.id, style="bold"),
+            _team(u.team),
+            _up_next_when(u, zone),
+        )
+        for u in view.up_next[:limit]
+    ]
+    parts += _section(
+        "Up next (may start only at their time: do not call yet)",
+        (FIXED, FIXED, TEAM, FIXED),
+        up_next,
+        limit,
+        width,
+        total=len(view.up_next),
+    )
     if team is not None:
         parts += _upcoming_section(snap, team, width)
 
@@ -368,6 +398,18 @@ def briefing(
             parts.append(line)
     parts.append(remaining_path(snap, team, whole=limit is None))
     return Group(*parts)
+
+
+def _up_next_when(row: UpNextRow, zone: tzinfo) -> Text:
+    """``up next: Mon 00:00  pulled  critical``: when a task waiting for its time may start."""
+    when = Text(f"up next: {clock(row.at, zone)}")
+    if row.pulled:
+        when.append("  pulled", style="green")
+    if row.fixed:
+        when.append("  fixed", style="dim")
+    if row.critical:
+        when.append("  critical", style="bold red")
+    return when
 
 
 def _upcoming_section(snap: Snapshot, team: TeamView, width: int) -> list[RenderableType]:

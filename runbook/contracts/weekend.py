@@ -8,6 +8,7 @@ from runbook.format.durations import iso, minutes
 from runbook.planning.plan import Plan
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskState
+from runbook.weekend.progress import Progress, progress
 from runbook.weekend.recover import Option, Recovery
 from runbook.weekend.team import team_states
 from runbook.weekend.views import needs_decision, open_no_gos, split_ready
@@ -74,6 +75,7 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
         "decision_needed": needs_decision(snap, state),
         "resumed": state.resumed,
         "lost_minutes": minutes(state.lost),
+        "worked_minutes": minutes(state.worked),
         "eta": iso(state.eta, zone),
         "revised_duration_minutes": None
         if state.revised_duration is None
@@ -84,18 +86,36 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
     }
 
 
+def progress_json(done: Progress) -> dict[str, Any]:
+    """How far some work has come, by the core's counting rule: ``{"done", "wanted",
+    "total", "dropped", "dropped_must", "skipped", "work_done_minutes",
+    "work_wanted_minutes", "share"}``; ``wanted`` = total - dropped - skipped, ``share`` the
+    work done over the work still wanted (0..1)."""
+    return {
+        "done": done.done,
+        "wanted": done.wanted,
+        "total": done.total,
+        "dropped": done.dropped,
+        "dropped_must": done.dropped_must,
+        "skipped": done.skipped,
+        "work_done_minutes": minutes(done.work_done),
+        "work_wanted_minutes": minutes(done.work_wanted),
+        "share": round(done.weighted, 4),
+    }
+
+
 def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
     "deadline", "ahead_minutes", "counts", "critical_path", "next_point_of_no_return",
-    "decisions_needed", "no_go", "team", "tasks", "later_events"}``. With a team, the counts,
-    the critical path and the tasks are the team's own; the finish and ahead/behind stay the
-    weekend's. ``later_events``: how many events a replay at ``now`` left out."""
+    "decisions_needed", "no_go", "team", "tasks", "later_events", "progress"}``.
+    ``counts``: tasks per status, the dropped ones apart from the skipped ones; ``progress``:
+    ``progress_json``. With a team, the counts, the progress, the critical path and the tasks
+    are the team's own; the finish and ahead/behind stay the weekend's. ``later_events``: how
+    many events a replay at ``now`` left out."""
     zone = snap.plan.zone
     chosen = snap.tasks if team is None else team_states(snap, team)
     mine = {s.index for s in chosen}
-    counts = {s: 0 for s in snap.counts}
-    for state in chosen:
-        counts[state.status] += 1
+    done = progress(snap, None if team is None else chosen)
     deadline = snap.plan.deadline
     from runbook.weekend.gates import next_point_of_no_return
 
@@ -106,7 +126,7 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
         "forecast_finish": iso(snap.forecast_finish, zone),
         "deadline": iso(deadline, zone),
         "ahead_minutes": minutes(snap.ahead),
-        "counts": counts,
+        "counts": done.counts,
         "critical_path": [snap.plan.tasks[i].id for i in snap.critical_path if i in mine],
         "next_point_of_no_return": None
         if ponr is None or ponr.point is None
@@ -135,6 +155,7 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
         ],
         "tasks": [task_state_json(s, snap) for s in chosen],
         "later_events": snap.later_events,
+        "progress": progress_json(done),
     }
 
 

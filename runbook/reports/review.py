@@ -13,6 +13,14 @@ not_before) or won time back (a task done faster than planned, or skipped), the 
 carried so far shrinks, and each cause's share shrinks in proportion; the slack between the
 last task and the baseline finish does the same. So the shares add up to the weekend's
 lateness, and one cause upstream with many tasks inheriting its slip is one row.
+
+A task's own part is told in the same figures as the dashboard's: its overrun is the work it
+did beyond its planned duration, and the time it stood failed (lost) is counted apart, so
+planned + overrun + lost is its actual duration (first start to finish).
+
+Every override is listed (``forced``): who recorded what, when, the refusal it overrode, as
+recorded in the event, and the reason given. A task that ran keeps its actual start and the
+time it worked, also when it was dropped or skipped while under way.
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ from dataclasses import dataclass, field
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.events import REVISION_KINDS, Event, EventKind
-from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, STATUSES, Snapshot
+from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, Snapshot
+from runbook.weekend.progress import Progress, empty, progress
 from runbook.weekend.replan import event_summary
 from runbook.weekend.usecases import Weekend
 
@@ -48,6 +57,8 @@ class ReviewRow:
     came_from: str | None = None
     priority: str = "must"
     dropped: bool = False  # optional work dropped for time (`runbook drop`): aftercare
+    worked: int | None = None  # seconds it worked; None: it never ran
+    lost: int = 0  # seconds it stood failed (worked + lost: first start to its end)
 
     @property
     def shown_status(self) -> str:
@@ -63,8 +74,9 @@ class ReviewRow:
 
     @property
     def own_overrun(self) -> int | None:
-        """Seconds it took longer than planned itself."""
-        return None if self.actual is None else self.actual - self.planned
+        """Seconds it worked longer than planned itself (the time it stood failed is
+        ``lost``, apart)."""
+        return None if self.actual is None else self.actual - self.lost - self.planned
 
     @property
     def inherited(self) -> int | None:
@@ -75,13 +87,29 @@ class ReviewRow:
 
     @property
     def own_cause(self) -> bool:
-        """Its slip came from its own duration: no predecessor passed one on, and it overran."""
-        return self.came_from is None and (self.own_overrun or 0) > 0
+        """Its slip came from itself: no predecessor passed one on, and it overran or lost
+        time to a failure."""
+        return self.came_from is None and ((self.own_overrun or 0) > 0 or self.lost > 0)
+
+    @property
+    def came_from_text(self) -> str:
+        """Where its slip came from, in words: a task's id, ``its own duration``, ``its
+        failure`` (time lost), both, or ``—``."""
+        if self.came_from:
+            return self.came_from
+        if not self.own_cause:
+            return "—"
+        causes = [
+            *(["its own duration"] if (self.own_overrun or 0) > 0 else []),
+            *(["its failure"] if self.lost > 0 else []),
+        ]
+        return " and ".join(causes)
 
 
 @dataclass(frozen=True, slots=True)
 class TeamRow:
-    """A team's weekend in figures."""
+    """A team's weekend in figures: its tasks done, dropped and skipped counted apart (the
+    core's rule), and the planned against the actual time of the ones done."""
 
     team: str
     name: str
@@ -89,11 +117,15 @@ class TeamRow:
     done: int
     planned: int
     actual: int
+    lost: int = 0  # seconds its finished tasks stood failed
+    dropped: int = 0  # dropped for time (`runbook drop`)
+    dropped_must: int = 0  # of which must-haves (dropped only by force)
+    skipped: int = 0  # skipped as not needed
 
     @property
     def overrun(self) -> int:
-        """Seconds over plan on the tasks it finished."""
-        return self.actual - self.planned
+        """Seconds worked over plan on the tasks it finished (the time lost apart)."""
+        return self.actual - self.lost - self.planned
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +136,9 @@ class RootCause:
     title: str
     team: str | None
     caused: int  # seconds of the weekend's lateness attributed to it
-    overrun: int  # seconds it took beyond its planned duration (negative: faster)
+    overrun: int  # seconds it worked beyond its planned duration (negative: faster)
     late_start: int  # seconds it started after its planned start and its predecessor's finish
+    lost: int = 0  # seconds it stood failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +155,22 @@ class Revision:
     withdrawn: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Override:
+    """An event recorded with ``--force``: who overrode which rule, when, and why."""
+
+    at: int
+    task: str | None
+    what: str  # ``start``, ``drop``, ``decide GO``: the event in a few words
+    actor: str
+    overrode: str | None  # the refusal it overrode; None: not recorded (an older event)
+    reason: str | None  # the reason (or note) given with it
+    withdrawn: bool  # undone later
+
+
+NOT_RECORDED = "not recorded (the event was forced before runbook kept the refusal)"
+
+
 @dataclass
 class Review:
     """Everything the review shows."""
@@ -134,8 +183,12 @@ class Review:
     teams: list[TeamRow] = field(default_factory=list)
     notes: list[Event] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)  # in the order recorded
+    forced: list[Override] = field(default_factory=list)  # every override, in the order recorded
     lateness: int = 0  # seconds the (actual or forecast) finish lies after the baseline's
     root_causes: list[RootCause] = field(default_factory=list)
+    # Every task counted by the core's rule: done, dropped and skipped apart, the work done
+    # over the work still wanted, a dropped must-have counted.
+    progress: Progress = field(default_factory=empty)
 
     @property
     def slip(self) -> int | None:
@@ -150,15 +203,15 @@ class Review:
             return f"The weekend {verb} on time or early: no lateness to attribute."
         return (
             f"The weekend {verb} {format_duration(self.lateness)} after the baseline finish. "
-            "Each task below caused its share through its own overrun or its own late start, "
-            "along the chain that drove the finish; tasks that only inherited a slip are "
-            "not listed."
+            "Each task below caused its share through its own overrun, the time it lost to "
+            "a failure or its own late start, along the chain that drove the finish; tasks "
+            "that only inherited a slip are not listed."
         )
 
     @property
     def counts(self) -> dict[str, int]:
-        """Tasks per status."""
-        return {s: sum(1 for r in self.rows if r.status == s) for s in STATUSES}
+        """Tasks per status, the dropped ones apart from the skipped ones."""
+        return self.progress.counts
 
     @property
     def slips(self) -> list[ReviewRow]:
@@ -221,7 +274,7 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
     (the method is in the module's docstring)."""
     plan, tasks = snap.plan, snap.tasks
     shares: dict[int, float] = {}
-    own: dict[int, tuple[int, int]] = {}
+    own: dict[int, tuple[int, int, int]] = {}
 
     def shrink_to(total: float) -> None:
         carried, total = sum(shares.values()), max(total, 0)
@@ -243,13 +296,15 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
             shrink_to(max(0, pred_finish - state.planned_start))  # slack absorbs
             ready = max(ready, pred_finish)
         late_start = state.forecast_start - ready
+        # Its own part: the work beyond plan, and the time it stood failed, apart.
+        lost = state.lost if state.actual_start is not None else 0
         overrun = (state.forecast_finish - state.forecast_start) - (
             state.planned_finish - state.planned_start
         )
         contribution = late_start + overrun
         if contribution > 0:
             shares[i] = shares.get(i, 0) + contribution
-            own[i] = (overrun, late_start)
+            own[i] = (overrun - lost, late_start, lost)
         elif contribution < 0:
             shrink_to(sum(shares.values()) + contribution)  # time won back
         previous = i
@@ -263,6 +318,7 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
             round(share / 60) * 60,  # shares of a proportion: whole minutes read better
             own[i][0],
             own[i][1],
+            own[i][2],
         )
         for i, share in shares.items()
         if round(share / 60) >= 1
@@ -286,6 +342,25 @@ def revisions(events: Sequence[Event], plan: Plan) -> list[Revision]:
         )
         for e in events
         if e.kind in REVISION_KINDS and e.task is not None
+    ]
+
+
+def overrides(events: Sequence[Event]) -> list[Override]:
+    """Every event recorded with ``--force``, in order, each marked withdrawn when an undo
+    revoked it later."""
+    undone = {e.data.get("undoes") for e in events if e.kind == EventKind.UNDO and e.data}
+    return [
+        Override(
+            e.at,
+            e.task,
+            e.summary,
+            e.actor,
+            str(e.data["overrode"]) if e.data.get("overrode") else None,
+            e.note,
+            e.seq in undone,
+        )
+        for e in events
+        if e.forced
     ]
 
 
@@ -330,21 +405,29 @@ def review(weekend: Weekend) -> Review:
                 _came_from(snap, state.index) if state.status == DONE else None,
                 task.priority,
                 state.dropped,
+                state.worked if state.actual_start is not None else None,
+                state.lost,
             )
         )
+    result.progress = progress(snap)
     teams: dict[str, list[ReviewRow]] = {}
     for row in result.rows:
         teams.setdefault(row.team or "—", []).append(row)
     for team, rows in teams.items():
         done = [r for r in rows if r.actual is not None]
+        counted = progress(snap, [snap.by_id(r.id) for r in rows])
         result.teams.append(
             TeamRow(
                 team,
                 plan.team_name(team) if team != "—" else "(no team)",
                 len(rows),
-                len(done),
+                counted.done,
                 sum(r.planned for r in done),
                 sum(r.actual or 0 for r in done),
+                sum(r.lost for r in done),
+                counted.dropped,
+                counted.dropped_must,
+                counted.skipped,
             )
         )
     events = weekend.events()
@@ -354,5 +437,6 @@ def review(weekend: Weekend) -> Review:
         if e.note and e.kind != EventKind.BASELINE and e.kind not in REVISION_KINDS
     ]
     result.revisions = revisions(events, plan)
+    result.forced = overrides(events)
     result.lateness, result.root_causes = root_causes(snap)
     return result

@@ -45,8 +45,7 @@ class StatusPage:
     plan: Plan
     now: int
     verdict: Verdict
-    counts: dict[str, int]  # tasks per status
-    overall: Progress
+    overall: Progress  # its counts: tasks per status, the dropped ones apart
     teams: list[Progress]
     phases: list[Progress]
     ponr: PointOfNoReturn | None  # the next point of no return still ahead
@@ -82,7 +81,6 @@ def status_page(
         plan=plan,
         now=snap.now,
         verdict=view.verdict,
-        counts=snap.counts,
         overall=progress(snap),
         teams=progress_by(snap, "team"),
         phases=progress_by(snap, "phase") if any(t.phase for t in plan.tasks) else [],

@@ -38,7 +38,8 @@ class Status(StrEnum):
     """Where a task stands."""
 
     PENDING = "pending"  # waiting for a predecessor
-    READY = "ready"  # may start
+    READY = "ready"  # may start now
+    SCHEDULED = "scheduled"  # waits only for its not_before (or the time it was pulled to)
     RUNNING = "running"
     FAILED = "failed"
     DONE = "done"
@@ -70,7 +71,7 @@ FINISHED = frozenset({Status.DONE, Status.SKIPPED})
 # A task under way: started and not finished (a failed task is stuck, not over).
 UNDER_WAY = frozenset({Status.RUNNING, Status.FAILED})
 # A task not started yet.
-NOT_STARTED = frozenset({Status.PENDING, Status.READY})
+NOT_STARTED = frozenset({Status.PENDING, Status.READY, Status.SCHEDULED})
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,14 +3,24 @@
 This is the one place the forecast rule lives, so the CLI, the dashboard and the reports agree:
 
 - a done task keeps its actual start and finish;
-- a running (or failed) task finishes at the later of actual start + planned duration and now
-  (a task resumed after failing keeps its first start, plus the time lost to the failure);
-  given an ``eta`` (a revised expected finish), at the later of that and now instead;
-- a skipped task takes no time: it finishes when its last predecessor finishes;
+- a task under way has done the work it did: from its first start, less the time it stood
+  failed (lost), up to now while it runs and up to its failure while it stands failed. Its
+  remaining work (planned duration less the work done, never below 0) cannot start before
+  now, so it finishes at now + remaining: a running task at the later of actual start + time
+  lost + planned duration and now; a failed task no earlier than now + the work it had left
+  when it failed, so the forecast moves with the clock while the task is blocked and does not
+  jump when it is resumed. Given an ``eta`` (a revised expected finish), it finishes then, or
+  now if that has passed, moved by the time lost to failures since the eta was given; it
+  overruns once that eta passes, else once it has worked longer than its duration (``overrun``);
+- a skipped task takes no time: it finishes when its last predecessor finishes (one skipped
+  or dropped while under way keeps its actual start and the work it did, and takes no more);
 - a task not yet started starts at the latest of now, its predecessors' forecast finish, its
   ``not_before`` and the runbook's start, and takes its planned duration; a ``pull`` replaces
   its ``not_before`` by the pull's time (or removes it), an ``estimate`` its duration (which a
   task started since keeps);
+- a task not yet started is ``pending`` while a predecessor is unfinished; else ``ready``
+  when it may start now, and ``scheduled`` when only its (effective) ``not_before``, still
+  ahead, holds it back: the check-in rules refuse its start until then;
 - the forecast finish is the latest task finish; ``ahead`` = baseline finish - forecast finish.
 """
 
@@ -44,6 +54,7 @@ from runbook.weekend.taskstate import TaskState as TaskState
 
 PENDING = Status.PENDING
 READY = Status.READY
+SCHEDULED = Status.SCHEDULED
 RUNNING = Status.RUNNING
 FAILED = Status.FAILED
 DONE = Status.DONE
@@ -85,19 +96,24 @@ def restate(record: TaskRecord) -> None:
 def _replay(record: TaskRecord) -> None:
     """Recompute a task's state and revisions from the events still in force."""
     record.state = record.actual_start = record.actual_finish = record.reason = None
-    record.failed_at = record.eta = record.estimate = record.pull_to = None
+    record.failed_at = record.stopped = record.eta = record.estimate = record.pull_to = None
     record.forced = record.pulled = record.dropped = False
-    record.lost = record.resumed = 0
+    record.lost = record.resumed = record.eta_lost = 0
     for event in record.history:
         kind = event.kind
+        if record.state == FAILED and kind in (_START, _DONE, _SKIP):
+            # Out of a failure (resumed, finished or stopped): the time it stood failed is
+            # lost, as it was counted every minute it stood failed.
+            record.lost += max(0, event.at - (record.failed_at or event.at))
         if kind == _START:
             if record.state not in UNDER_WAY or record.actual_start is None:
+                # A fresh run: its first start, nothing lost or resumed yet, and no eta (an
+                # eta is for one run).
                 record.actual_start = event.at
-                record.eta = None  # an eta is for one run: a fresh start has none yet
-            elif record.state == FAILED and record.failed_at is not None:
-                # Resumed: the task keeps its first start; the failure cost the time between.
-                record.lost += max(0, event.at - record.failed_at)
-                record.resumed += 1
+                record.eta = record.stopped = None
+                record.lost = record.resumed = record.eta_lost = 0
+            elif record.state == FAILED:
+                record.resumed += 1  # resumed: the task keeps its first start
             record.state, record.actual_finish, record.reason = RUNNING, None, None
         elif kind == _DONE:
             if record.actual_start is None:
@@ -105,14 +121,21 @@ def _replay(record: TaskRecord) -> None:
             record.state, record.actual_finish = DONE, event.at
         elif kind == _FAIL:
             if record.actual_start is None:
-                record.actual_start = event.at
-            record.state, record.reason, record.failed_at = FAILED, event.note, event.at
+                record.actual_start = event.at  # forced: never started
+            if record.state != FAILED:  # failing again while failed: its work stopped then
+                record.failed_at = event.at
+            record.state, record.reason = FAILED, event.note
         elif kind == _SKIP:
-            record.state, record.reason = SKIPPED, event.note
-            record.actual_start = record.actual_finish = None
+            if record.state in UNDER_WAY or record.state == DONE:
+                # Stopped after it ran (forced): it keeps its start and the work it did.
+                record.stopped = record.actual_finish or event.at
+            else:
+                record.actual_start = record.stopped = None
+            record.state, record.reason, record.actual_finish = SKIPPED, event.note, None
             record.dropped = bool(event.data and event.data.get("dropped"))
         elif kind == _ETA:
             record.eta = _seconds(event.data, "eta")  # a later eta replaces an earlier one
+            record.eta_lost = record.lost_by(event.at)
         elif kind == _ESTIMATE:
             record.estimate = _seconds(event.data, "duration")
         elif kind == _PULL:
@@ -265,7 +288,9 @@ def forward(
                     blocked = True
             starts[v], finishes[v] = start, start + duration
             if not blocked:
-                statuses[v] = READY
+                # Ready only when it may start now: one that waits for nothing but its
+                # not_before (or the time it was pulled to) is scheduled, as the rules say.
+                statuses[v] = SCHEDULED if held is not None and held > now else READY
             continue
         state = record.state
         if state == DONE:
@@ -277,13 +302,24 @@ def forward(
             finished[v] = True
         else:  # under way: running, or failed while running
             start = record.actual_start if record.actual_start is not None else now
-            if record.eta is not None:  # the team's word: then, or later if it still runs
-                finish = max(record.eta, now)
-            else:
+            eta = eta_in_force(record, now)
+            if eta is not None:  # the team's word: then, or later if it still runs
+                finish = max(eta, now)
+            else:  # the work it has left cannot start before now
                 duration = durations[v] if record.estimate is None else record.estimate
-                finish = max(start + record.lost + duration, now)
+                finish = now + record.remaining(duration, now)
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
+
+
+def eta_in_force(record: TaskRecord, now: int) -> int | None:
+    """When the eta the team gave says a task under way finishes, moved by the time it lost
+    to failures since it was given (a failure after the eta delays it as much); None without
+    an eta. The forecast finishes the task then, or now if that has passed; past it, the task
+    overruns (``overrun``)."""
+    if record.eta is None:
+        return None
+    return record.eta + record.lost_by(now) - record.eta_lost
 
 
 def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int:
@@ -329,7 +365,7 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
         now=now,
         plan=plan,
         baseline=baseline,
-        tasks=TaskStates(plan, baseline, records, figures),
+        tasks=TaskStates(plan, baseline, records, figures, now),
         forecast_finish=forecast_finish,
         critical_path=_remaining_critical_path(plan, figures, forecast_finish),
         records=records,
@@ -450,17 +486,38 @@ def best_pulled_later(
 
 
 def overrun(snap: Snapshot, index: int) -> int:
-    """Seconds a running (or failed) task is past its planned duration (time lost to a failure
-    before it was resumed is counted apart); 0 when it is not, and for a milestone, which takes
-    no time by definition."""
+    """Seconds a running (or failed) task is past what it was expected to take: past the eta
+    the team gave, when there is one (``eta_in_force``: not its planned duration), else the
+    time it has worked beyond its duration (the revised one in force, else the planned one).
+    Time lost to failures is counted apart; 0 when it is not over, and for a milestone,
+    which takes no time by definition."""
     state = snap.tasks[index]
     if state.status not in UNDER_WAY or state.actual_start is None:
         return 0
-    plan = snap.plan
-    if plan.column("milestone")[index]:
+    if snap.plan.column("milestone")[index]:
         return 0
-    duration: int = plan.column("duration")[index]
-    return max(0, snap.now - state.actual_start - state.lost - duration)
+    record = snap.records.get(state.id)
+    if record is not None and (eta := eta_in_force(record, snap.now)) is not None:
+        return max(0, snap.now - eta)
+    return max(0, worked_lost(snap, state)[0] - duration_in_force(snap, state))
+
+
+def worked_lost(snap: Snapshot, state: TaskState) -> tuple[int, int]:
+    """The time a task has worked and the time it lost to failures, at the snapshot's
+    ``now`` (read from its record: the dashboard moves ``now`` on every second between two
+    snapshots, and these figures move with it)."""
+    record = snap.records.get(state.id)
+    if record is None:
+        return 0, 0
+    return record.worked_by(snap.now), record.lost_by(snap.now)
+
+
+def duration_in_force(snap: Snapshot, state: TaskState) -> int:
+    """The duration a task is measured against: its revised estimate, else the runbook's."""
+    if state.revised_duration is not None:
+        return state.revised_duration
+    duration: int = snap.plan.column("duration")[state.index]
+    return duration
 
 
 def running_now(states: Iterable[TaskState]) -> list[TaskState]:

@@ -7,7 +7,7 @@ lock, so a rule checked here still holds when its event is appended.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from runbook.common.errors import InputError, Refused
 from runbook.common.limits import AT_AFTER_END, AT_BEFORE_START, MAX_DURATION, MAX_DURATION_TEXT
@@ -261,31 +261,39 @@ def check_entry(actor: str, note: str | None, note_option: str) -> None:
 
 
 def not_future(plan: Plan, when: int, now: int) -> None:
-    """``--at`` records what already happened."""
+    """``--at`` records what already happened. A time refused that was yesterday's by the
+    clock is offered with its date, the way to say it (a bare time of day is yesterday's
+    only in the small hours: ``durations.YESTERDAY_WITHIN``)."""
     if when > now:
+        # The same time of day the day before (wall-clock arithmetic: DST-safe).
+        day_before = datetime.fromtimestamp(when, plan.zone) - timedelta(days=1)
+        hint = None
+        if day_before.timestamp() <= now:
+            hint = f"for yesterday's, give the date: {day_before:%Y-%m-%dT%H:%M}"
         raise InputError(
             f"{show_time(when, plan.zone, with_date=True)} is in the future; "
-            "--at records a time that has already passed"
+            "--at records a time that has already passed",
+            hint=hint,
         )
 
 
-def near_weekend(plan: Plan, when: int, now: int, *, force: bool) -> None:
-    """``--at`` names a moment of this weekend (from a day before its planned start to
-    a week after its deadline or planned finish) or of the last day by the clock (a
-    rehearsal's check-in told late); further away is most likely a typo in the date,
-    recorded only with ``--force``."""
+def near_weekend(plan: Plan, when: int, now: int) -> Refused | None:
+    """Why ``--at`` is refused, or None: it names a moment of this weekend (from a day
+    before its planned start to a week after its deadline or planned finish) or of the last
+    day by the clock (a rehearsal's check-in told late); further away is most likely a typo
+    in the date, recorded only with ``--force`` (and then marked as the override it is)."""
     earliest = plan.start - AT_BEFORE_START
     end = plan.deadline if plan.deadline is not None else plan.finish
     latest = end + AT_AFTER_END
-    if force or earliest <= when <= latest or when >= now - AT_BEFORE_START:
-        return
+    if earliest <= when <= latest or when >= now - AT_BEFORE_START:
+        return None
     zone = plan.zone
     if when < earliest:
         where = f"more than a day before the weekend's start ({_dated(plan.start, zone)})"
     else:
         what = "deadline" if plan.deadline is not None else "planned finish"
         where = f"more than a week after the weekend's {what} ({_dated(end, zone)})"
-    raise Refused(
+    return Refused(
         f"--at {_dated(when, zone)} is {where}; is the date right?",
         hint="add --force to record it anyway",
     )

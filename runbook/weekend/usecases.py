@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from runbook.common.errors import ConnectionLost, InputError, InvalidRunbook, Refused, StateError
 from runbook.common.problems import did_you_mean
-from runbook.format.durations import TimeError, format_duration, parse_moment
+from runbook.format.durations import FUTURE, Side, TimeError, format_duration, parse_moment
 from runbook.format.durations import clock as show_time
 from runbook.planning.plan import Plan
 from runbook.weekend import (
@@ -331,11 +331,20 @@ class Weekend:
         return resolve_team(self.plan, given)
 
     def read_time(
-        self, text: str, *, what: str = "--at", notes: list[str] | None = None
+        self,
+        text: str,
+        *,
+        what: str = "--at",
+        notes: list[str] | None = None,
+        side: Side | None = None,
     ) -> datetime:
         """A time told by someone (``10:05`` is today by the weekend's clock, in the runbook's
-        zone; else ISO 8601), as both faces read it; InputError in plain words otherwise."""
-        return read_moment(text, self.plan.zone, self.clock(), what=what, notes=notes)
+        zone; else ISO 8601), as both faces read it; InputError in plain words otherwise.
+        ``side``: it tells when something happened (``past``: ``--at``, the dashboard's time
+        told), so a time of day later than the clock, told in the small hours, is
+        yesterday's; or a time still ahead (``future``: an eta, a pull's time), so one
+        earlier than the clock, told late in the evening, is tomorrow's (``parse_moment``)."""
+        return read_moment(text, self.plan.zone, self.clock(), what=what, notes=notes, side=side)
 
     def would_refuse(
         self, kind: str, task_id: str, *, at: datetime | None = None, value: int | None = None
@@ -346,11 +355,9 @@ class Weekend:
         now = self.now()
         when = now if at is None else _epoch(at)
         rules.not_future(self.plan, when, now)
-        if at is not None:
-            try:
-                rules.near_weekend(self.plan, when, now, force=False)
-            except Refused as refused:
-                return refused
+        far = rules.near_weekend(self.plan, when, now) if at is not None else None
+        if far is not None:
+            return self._far_for_this_user(far)
         task_id = self.resolve(task_id)
         records: dict[str, TaskRecord] = {}
         if self.store is not None:
@@ -393,7 +400,7 @@ class Weekend:
             now,
             parsed,
             resolve=self.resolve,
-            read_time=lambda text: self.read_time(text, what="the time"),
+            read_time=lambda text: self.read_time(text, what="the time", side=FUTURE),
         )
         return WhatIf(before, imagined.snapshot, list(imagined.changes))
 
@@ -440,8 +447,7 @@ class Weekend:
         rules.not_future(self.plan, when, now)
         reasoned = kind in REASON_KINDS or kind == EventKind.UNDO or revision  # --reason
         rules.check_entry(actor, note, "--reason" if reasoned else "the note")
-        if at is not None:
-            rules.near_weekend(self.plan, when, now, force=force)
+        far = self._far_from_weekend(when, now, at is not None, force)
         if kind in REASON_KINDS and not (note and note.strip()):
             raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
         if kind == EventKind.NOTE and not (note and note.strip()):
@@ -461,6 +467,7 @@ class Weekend:
                 force=force,
                 value=value,
                 dropped=dropped,
+                far=far,
             )
 
         def found(events: list[Event]) -> CheckIn:
@@ -491,8 +498,10 @@ class Weekend:
         force: bool,
         value: int | None,
         dropped: bool,
+        far: str | None = None,
     ) -> CheckIn:
-        """One attempt at recording a check-in, its events carrying the idempotency key."""
+        """One attempt at recording a check-in, its events carrying the idempotency key
+        (``far``: the refusal of a time far from the weekend, which ``force`` overrode)."""
         revision = kind in REVISION_KINDS
         store = self._writable()
         result = CheckIn(kind=kind, now=now)
@@ -510,14 +519,17 @@ class Weekend:
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
                 refused = rules.refusal(self.plan, kind, task_id, record, records, when, value)
-                if refused is None and dropped:
-                    refused = rules.drop_refusal(self.plan, task_id)
+                must = rules.drop_refusal(self.plan, task_id) if dropped else None
                 data: dict[str, object] = {"dropped": True} if dropped else {}
-                if refused is not None:
-                    if not force or not refused.forceable:
-                        result.refused.append((task_id, refused))
-                        continue
-                    data.update(forced=True, overrode=refused.message)
+                # Every rule a forced check-in passes, as the user was told each.
+                overrode = [r.message for r in (refused, must) if r is not None]
+                overrode += [far] if far is not None else []
+                refused = refused or must
+                if refused is not None and (not force or not refused.forceable):
+                    result.refused.append((task_id, refused))
+                    continue
+                if overrode:  # every rule the override passed, as it was said to the user
+                    data.update(forced=True, overrode="; ".join(overrode))
                 if kind == EventKind.UNDO:
                     data["undoes"] = record.history[-1].seq
                     result.undone.append(record.history[-1])
@@ -627,19 +639,28 @@ class Weekend:
         if decision is None:
             raise InputError(f"'{verdict}' is not a decision; say go or no-go")
         when = self.now() if at is None else _epoch(at)
-        if at is not None:
-            rules.near_weekend(self.plan, when, self.now(), force=force)
-        return self._append(
-            NewEvent(
-                when,
-                task_id,
-                EventKind.DECIDE,
-                actor,
-                host,
-                note,
-                {"decision": decision},
-            )
-        )
+        far = self._far_from_weekend(when, self.now(), at is not None, force)
+        data: dict[str, object] = {"decision": decision}
+        if far is not None:
+            data.update(forced=True, overrode=far)
+        return self._append(NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, data))
+
+    def _far_from_weekend(self, when: int, now: int, told: bool, force: bool) -> str | None:
+        """A time told (``--at``) far from the weekend: refused, or with ``force`` (by a
+        user who may force) the refusal's text, for the event to say what it overrode."""
+        far = rules.near_weekend(self.plan, when, now) if told else None
+        if far is None:
+            return None
+        if not force or not self.may_force():
+            raise self._far_for_this_user(far)
+        return far.message
+
+    def _far_for_this_user(self, far: Refused) -> Refused:
+        """A time far from the weekend refused as this user may act on it: a team member on
+        a store with roles may not force it (and is not told to), and is told whom to ask."""
+        if self.may_force():
+            return far
+        return Refused(far.message, hint=ONLY_MISSION_CONTROL, forceable=False)
 
     def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""
@@ -772,12 +793,19 @@ class WhatIf:
 
 
 def read_moment(
-    text: str, zone: tzinfo, reference: datetime, *, what: str, notes: list[str] | None = None
+    text: str,
+    zone: tzinfo,
+    reference: datetime,
+    *,
+    what: str,
+    notes: list[str] | None = None,
+    side: Side | None = None,
 ) -> datetime:
-    """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day), or an
-    InputError naming ``what`` was given (``--at``, ``--now``, the dialog's field)."""
+    """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day, or with a
+    ``side`` the day before or after by the rule of ``parse_moment``), or an InputError
+    naming ``what`` was given (``--at``, ``--now``, the dialog's field)."""
     try:
-        return parse_moment(text, zone, reference, notes=notes)
+        return parse_moment(text, zone, reference, notes=notes, side=side)
     except (TimeError, ValueError) as exc:
         raise InputError(
             f"{what} {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"

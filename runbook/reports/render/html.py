@@ -13,12 +13,13 @@ from runbook.reports.render.environment import environment
 from runbook.reports.render.markdown import (
     ahead_text,
     checkpoint_line,
+    counts_text,
     evidence_figures,
     gate_margin,
     learned_figures,
     recommendation_rules,
 )
-from runbook.reports.review import Review
+from runbook.reports.review import NOT_RECORDED, Review
 from runbook.reports.status_page import StatusPage
 from runbook.weekend.forecast import DONE, FAILED
 
@@ -94,11 +95,11 @@ def review_html(review: Review) -> str:
         "review": review,
         "plan": plan,
         "zone": plan.zone,
-        "done": review.counts.get(DONE, 0),
-        "other_counts": ", ".join(f"{n} {s}" for s, n in review.counts.items() if n and s != DONE),
+        "other_counts": counts_text(review.progress, leave_out=DONE),
         "failed": FAILED,
         "gantt": charts.review_gantt(review),
         "gantt_legend": charts.REVIEW_LEGEND,
+        "not_recorded": NOT_RECORDED,
     }
     return environment().get_template("review.html.j2").render(context) + "\n"
 

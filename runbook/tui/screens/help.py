@@ -39,6 +39,7 @@ HELP_TEXT = f"""\
 
 [b]Reading the table[/b]: Plan = the baseline; Actual/~forecast are actual times, or
   ~forecast ones; Var = finish against the baseline; ! = on the remaining critical path;
+  READY = may start now; scheduled = waits only for its not_before (up next, not yet);
   eta, pulled, revised = a revision in force (an eta, a pull, an estimate);
   nice, should = optional work; dropped = skipped as dropped for time (aftercare).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -16,7 +17,7 @@ from runbook.tui.widgets.rows import bar
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import next_point_of_no_return
 from runbook.weekend.live import Link
-from runbook.weekend.progress import progress
+from runbook.weekend.progress import Progress, progress
 from runbook.weekend.views import Verdict, verdict
 
 
@@ -29,6 +30,14 @@ def disconnected(link: Link, zone: tzinfo) -> str:
 def mode_badge(*, replay: bool, read_only: bool) -> str:
     """``REPLAY`` (a clock fixed at another moment: read-only too), ``READ-ONLY``, or ""."""
     return "REPLAY" if replay else "READ-ONLY" if read_only else ""
+
+
+def dropped(text: Text, done: Progress) -> None:
+    """After the progress: ``3 dropped (1 must!)``, the must-haves flagged in red (the
+    dropped work is not in the count before it: the core's rule)."""
+    text.append(f"{done.dropped} dropped", style="yellow")
+    if done.dropped_must:
+        text.append(f" ({done.must_text})", style="bold red")
 
 
 class Identity(Static):
@@ -52,18 +61,31 @@ class Identity(Static):
     def watch_link(self) -> None:
         self._draw()
 
+    def on_resize(self) -> None:
+        self._draw()  # laid out for the room there is
+
     def _draw(self) -> None:
         snap = self.snapshot
         if snap is None:
             return
         plan, zone = snap.plan, snap.plan.zone
+        # Four lines fit under the padding: the name, the clock, the progress and the work
+        # dropped (or the link lost). Where the room is short, the name and the bar give way
+        # so that no line wraps and pushes the last one out of sight.
+        width = self.content_size.width
+        # --now: the weekend as it was then (a notice says how many events it leaves out);
+        # read-only, always.
+        replay, read_only = self.replay or bool(snap.later_events), self.read_only
+        name = Text(shown(plan.name))
+        marks = (len("REPLAY ") if replay else 0) + (len("  READ-ONLY") if read_only else 0)
+        if width and name.cell_len + marks > width:
+            name.truncate(max(2, width - marks), overflow="ellipsis")
         text = Text(style="bold")
-        if self.replay or snap.later_events:  # --now: the weekend as it was then (a notice
-            # says how many events it leaves out); read-only, always
+        if replay:
             text.append("REPLAY", style="bold reverse")
             text.append(" ")
-        text.append(shown(plan.name))
-        if self.read_only:
+        text.append_text(name)
+        if read_only:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
         text.append(clock(snap.now, zone, with_date=True), style="bold")
@@ -71,11 +93,17 @@ class Identity(Static):
         text.append(f"  {t_plus(snap.now, plan.start, seconds=True)}", style="bold cyan")
         done = progress(snap)
         text.append("\n")
-        text.append(f"{done.finished}/{done.total} done · {done.weighted:.0%} of the work ")
-        text.append(bar(done.weighted, 14))
+        line = f"{done.done}/{done.wanted} done · {done.weighted:.0%} of the work"
+        text.append(line)
+        if not width or len(line) + 15 <= width:
+            text.append(" ")
+            text.append(bar(done.weighted, 14))
         if not self.link.connected:
             text.append("\n")
             text.append(disconnected(self.link, zone), style="bold white on red")
+        if done.dropped:  # a line of its own (not counted above: the core's rule)
+            text.append("\n")
+            dropped(text, done)
         self.update(text)
 
 
@@ -148,6 +176,9 @@ class Summary(Static):
     def watch_replay(self) -> None:
         self.watch_snapshot(self.snapshot)
 
+    def on_resize(self) -> None:
+        self.watch_snapshot(self.snapshot)  # laid out for the room there is
+
     def watch_snapshot(self, snap: Snapshot | None) -> None:
         if snap is None:
             return
@@ -179,6 +210,15 @@ class Summary(Static):
         if ponr is not None and ponr.point is not None:
             text.append(f" · PONR {ponr.gate} {clock(ponr.point, zone)}", style="magenta")
         done = progress(snap)
-        text.append(f" · {done.finished}/{done.total} {done.weighted:.0%} ")
-        text.append(bar(done.weighted, 8))
+        text.append(f" · {done.done}/{done.wanted} {done.weighted:.0%}")
+        after = Text()
+        if done.dropped:
+            after.append(" · ")
+            dropped(after, done)
+        # The bar gives way first: the dropped work, a must-have flagged, is never cut.
+        width, line = self.content_size.width, text.plain.rpartition("\n")[2]
+        if not width or cell_len(line) + 1 + 8 + after.cell_len <= width:
+            text.append(" ")
+            text.append(bar(done.weighted, 8))
+        text.append_text(after)
         self.update(text)

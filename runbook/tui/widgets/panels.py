@@ -17,7 +17,7 @@ from runbook.tui.widgets.rows import bar, lines_or_none
 from runbook.weekend.events import Event
 from runbook.weekend.progress import Progress
 from runbook.weekend.replan import event_summary
-from runbook.weekend.views import DecisionNeeded, LateRow, ReadyRow, RunningRow
+from runbook.weekend.views import DecisionNeeded, LateRow, ReadyRow, RunningRow, UpNextRow
 from runbook.weekend.views.briefing import call
 
 PANEL_ROWS = 8
@@ -58,6 +58,10 @@ class Panel(Static, Generic[Row]):
     def watch_total(self, total: int | None) -> None:
         self._draw(self.rows)
 
+    def tail(self) -> list[Text]:
+        """Lines shown after the rows, apart from them (none by default)."""
+        return []
+
     def _draw(self, rows: tuple[Row, ...]) -> None:
         if self.LIMIT is None:
             self.border_title = self.heading
@@ -68,7 +72,8 @@ class Panel(Static, Generic[Row]):
         visible = [self.line(row) for row in rows[: self.LIMIT]]  # lines only for what shows
         if count > self.LIMIT:
             visible.append(Text(f"… and {count - self.LIMIT} more", style="dim"))
-        self.update(lines_or_none(visible, self.EMPTY))
+        tail = self.tail()
+        self.update(Text("\n").join([lines_or_none(visible, self.EMPTY), *tail]))
 
 
 class RunningPanel(Panel[RunningRow]):
@@ -87,15 +92,41 @@ class RunningPanel(Panel[RunningRow]):
             line.append(f" +{format_duration(row.overrun)}", style="bold red")
         if row.eta is not None:
             line.append(f" eta {clock(row.eta, self.zone)[4:]}", style="bold yellow")
-        if not row.failed and row.resumed:
+        if row.resumed:  # ``resumed, 40m lost``, or a failed task's time lost so far
             line.append(f" {shown(row.resumed)}", style="yellow")
         return line
 
 
+UP_NEXT_ROWS = 3  # the ready panel lists the first few tasks up next, under the ready ones
+
+
 class ReadyPanel(Panel[DecisionNeeded | ReadyRow]):
-    """Gates waiting for a decision (and who decides), then the tasks to call a team for."""
+    """Gates waiting for a decision (and who decides), then the tasks to call a team for;
+    under them, apart and not counted, the first tasks up next at their time (not to call)."""
 
     TITLE, EMPTY = "Ready to start", "nothing ready"
+
+    later: reactive[tuple[UpNextRow, ...]] = reactive(())
+
+    def watch_later(self, later: tuple[UpNextRow, ...]) -> None:
+        self._draw(self.rows)
+
+    def tail(self) -> list[Text]:
+        """``up next Mon 00:00`` once for the tasks that may start then, each id on a line
+        of its own (whole in a narrow panel), the first few of them and how many more."""
+        lines, at = [], None
+        for row in self.later[:UP_NEXT_ROWS]:
+            if row.at != at:
+                at = row.at
+                lines.append(Text(f"up next {clock(at, self.zone)}", style="cyan"))
+            # The marker gives way to the id in a narrow panel: the id stays on one line.
+            fits = self.room is None or len(row.id) + 2 <= self.room
+            line = Text("○ " if fits else "", style="cyan")
+            line.append(row.id, style="bold red" if row.critical else "bold")
+            lines.append(line)
+        if len(self.later) > UP_NEXT_ROWS:
+            lines.append(Text(f"… and {len(self.later) - UP_NEXT_ROWS} more up next", style="dim"))
+        return lines
 
     def line(self, row: DecisionNeeded | ReadyRow) -> Text:
         if isinstance(row, DecisionNeeded):
@@ -161,11 +192,27 @@ class ProgressPanel(Panel[Progress]):
     LIMIT = None
 
     def line(self, row: Progress) -> Text:
-        # The name takes the room the bar and the count leave (at least 16 cells).
-        room = max(16, self.content_size.width - 10 - len(f" {row.finished}/{row.total}") - 1)
-        line = Text(f"{shown(row.label)[:room]:<{room}} ")
+        # The count is of the work still wanted; the dropped work follows it, a dropped
+        # must-have flagged. The name takes the room the bar, the count and that leave (at
+        # least 16 cells); where even that does not fit, the name has a line of its own, then
+        # the bar and the count, and the dropped work a third line when it needs one.
+        count = f" {row.done}/{row.wanted}"
+        apart = Text(f" {row.dropped} dropped" if row.dropped else "", style="yellow")
+        if row.dropped_must:
+            apart.append(f" ({row.must_text})", style="bold red")
+        width = self.content_size.width
+        figures = 10 + len(count) + len(apart)
+        line = Text()
+        if not width or width >= 16 + 1 + figures:
+            room = max(16, width - figures - 1)
+            line.append(f"{shown(row.label)[:room]:<{room}} ")
+        else:
+            line.append(shown(row.label)[:width] + "\n")
         line.append(bar(row.weighted, 10))
-        line.append(f" {row.finished}/{row.total}")
+        line.append(count)
+        if apart and width and figures > width:
+            line.append("\n")
+        line.append(apart)
         return line
 
 
@@ -177,7 +224,7 @@ class More:
     what: str
 
 
-NowRow = RunningRow | DecisionNeeded | ReadyRow | LateRow | More
+NowRow = RunningRow | DecisionNeeded | ReadyRow | UpNextRow | LateRow | More
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,13 +236,15 @@ class NowCounts:
     decisions: int = 0
     ready: int = 0
     late: int = 0
+    up_next: int = 0
 
 
 class NowPanel(Panel[NowRow]):
     """What matters now, one whole line each, in one list as wide as the terminal (a narrow
     one has no room for three lists side by side without splitting ids): failed, running,
-    gates to decide, ready (with the number to call), late. Each line starts with the id and
-    its figures; only the words after them (a reason, what it waits for) give way."""
+    gates to decide, ready (with the number to call), the first few up next at their time (not
+    to call yet), late. Each line starts with the id and its figures; only the words after
+    them (a reason, what it waits for) give way."""
 
     TITLE, EMPTY = "Now", "nothing failed, running, ready or late"
     LIMIT = None
@@ -213,7 +262,10 @@ class NowPanel(Panel[NowRow]):
         parts.append(f"{c.running} running")
         if c.decisions:
             parts.append(f"{c.decisions} to decide")
-        parts += [f"{c.ready} ready", f"{c.late} late"]
+        parts.append(f"{c.ready} ready")
+        if c.up_next:
+            parts.append(f"{c.up_next} up next")
+        parts.append(f"{c.late} late")
         self.border_title = f"{self.heading}: {' · '.join(parts)}"
         self.update(lines_or_none([self.line(row) for row in rows], self.EMPTY))
 
@@ -234,12 +286,21 @@ class NowPanel(Panel[NowRow]):
                 line.append(f" +{format_duration(row.overrun)}", style="bold red")
             if row.eta is not None:
                 line.append(f" eta {clock(row.eta, zone)}", style="bold yellow")
+            if row.resumed:  # ``resumed, 40m lost``; for a failed task the time lost so far
+                line.append(f" {shown(row.resumed)}", style="yellow")
             if row.failed:
                 self._call(line, row.lead, row.number)
                 if row.reason:
                     line.append(f" {shown(row.reason)}", style="red")
-            elif row.resumed:
-                line.append(f" {shown(row.resumed)}", style="yellow")
+            return line
+        if isinstance(row, UpNextRow):
+            line = Text()
+            line.append("○ ", style="cyan")
+            line.append(row.id, style="bold red" if row.critical else "bold")
+            line.append(f" up next {clock(row.at, zone)}", style="cyan")
+            if row.pulled:
+                line.append(" pulled", style="green")
+            line.append(f" {shown(row.team)}", style="magenta")
             return line
         if isinstance(row, DecisionNeeded):
             line = Text()

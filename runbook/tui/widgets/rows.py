@@ -32,9 +32,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 # Fixed widths: a title or a phase is cut rather than take the width of the longest one; the
-# others fit their longest value (``running overrun``, ``Fri 23:00–Sat 01:00 ~``,
+# others fit their longest value (``scheduled should``, ``Fri 23:00–Sat 01:00 ~``,
 # ``+10h45m``), so a time or a figure is never cut whichever tasks a table shows.
-WIDTHS = {"title": 28, "phase": 12, "status": 15, "when": 21, "var": 7, "float": 7}
+WIDTHS = {"title": 28, "phase": 12, "status": 16, "when": 21, "var": 7, "float": 7}
 DATED_WHEN = 35  # ``Fri 04 Dec 23:00–Sat 05 Dec 01:00 ~``: a runbook longer than a week
 
 
@@ -46,6 +46,7 @@ def widths(dated: bool) -> dict[str, int]:
 STATUS_LABEL = {
     "pending": "pending",
     "ready": "READY",
+    "scheduled": "scheduled",
     "running": "running",
     "failed": "FAILED",
     "done": "done",
@@ -141,7 +142,15 @@ def sort_value(snap: Snapshot, state: TaskState, column: str) -> object:
     return _SORT[column](snap, state)
 
 
-_STATUS_ORDER = {"failed": 0, "running": 1, "ready": 2, "pending": 3, "done": 4, "skipped": 5}
+_STATUS_ORDER = {
+    "failed": 0,
+    "running": 1,
+    "ready": 2,
+    "scheduled": 3,
+    "pending": 4,
+    "done": 5,
+    "skipped": 6,
+}
 # Per column, only that column's value: a sort of 10,000 rows computes one value each.
 _SORT: dict[str, Callable[[Snapshot, TaskState], object]] = {
     "crit": lambda snap, s: (not s.critical, s.forecast_start),

@@ -8,6 +8,7 @@ from runbook.weekend.views.briefing import (
     LateRow,
     ReadyRow,
     RunningRow,
+    UpNextRow,
     Verdict,
     briefing,
     contact,
@@ -16,6 +17,7 @@ from runbook.weekend.views.briefing import (
     recent_events,
     resumed_note,
     running_rows,
+    up_next_rows,
     verdict,
 )
 from runbook.weekend.views.decisions import (
@@ -34,6 +36,7 @@ __all__ = [
     "OpenNoGo",
     "ReadyRow",
     "RunningRow",
+    "UpNextRow",
     "Verdict",
     "briefing",
     "contact",
@@ -46,5 +49,6 @@ __all__ = [
     "resumed_note",
     "running_rows",
     "split_ready",
+    "up_next_rows",
     "verdict",
 ]

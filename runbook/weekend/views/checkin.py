@@ -74,8 +74,13 @@ def _detail(event: Event, result: CheckIn, plan: Plan, resumed: bool) -> str:
     elif kind == "done" and task.milestone:
         return "reached"
     elif kind == "done" and record.actual_start is not None:
-        took = event.at - record.actual_start
-        return f"took {format_duration(took)} of {format_duration(task.duration)}"
+        # The work it took; the time it stood failed is said apart, so the two add up to
+        # the time since its first start.
+        took = f"took {format_duration(record.worked_by(event.at))} of "
+        took += format_duration(task.duration if record.estimate is None else record.estimate)
+        if record.lost >= 60:
+            took += f" · {format_duration(record.lost)} lost to failures"
+        return took
     elif kind == "undo":
         undone = next((e for e in result.undone if e.task == task.id), None)
         if undone is not None and undone.kind in ("eta", "estimate", "pull"):
