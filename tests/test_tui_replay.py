@@ -60,15 +60,27 @@ async def test_a_replay_says_replay_in_the_header_at_every_width(replay, size):
         assert app.sub_title == "REPLAY"
 
 
-async def test_a_read_only_wall_screen_says_read_only_on_a_narrow_terminal(tmp_path):
-    clock = FakeClock(FRIDAY_1820)
-    runbook, state = prepared_weekend(tmp_path, clock)
+async def test_a_replay_at_80x24_keeps_the_dropped_must_whole_beside_replay(tmp_path):
+    """The narrow header's second line: REPLAY first, then the clock and the progress with the
+    dropped work; the point of no return gives way (its gate's id first), never those."""
+    from .tui_helpers import SATURDAY_1300, saturday_weekend
+
+    clock = FakeClock(SATURDAY_1300)
+    runbook, state = saturday_weekend(tmp_path, clock)
     with Weekend.open(runbook, state, clock=clock) as weekend:
-        app = MissionControl(weekend, actor="wall", host="bridge", read_only=True)
+        dropped = ["dev-rollout-ed-icu", "dev-compliance-report"]
+        kept = weekend.record(
+            "skip", dropped, actor="i", host="b", note="no time", dropped=True, force=True
+        )
+        assert not kept.refused
+    with Weekend.open(runbook, state, at=lambda plan: at(SATURDAY_1300)) as weekend:
+        app = MissionControl(weekend, actor="coordinator", host="bridge")
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            assert "READ-ONLY" in str(app.query_one("#summary").render())
-            assert "REPLAY" not in str(app.query_one("#summary").render())
+            line = str(app.query_one("#summary").render()).splitlines()[1]
+    assert line.startswith(" REPLAY  Sat 13:00 T+31:00"), line
+    assert line.rstrip().endswith("2 dropped (1 must!)"), line
+    assert "PONR Sun 20:00" in line
 
 
 async def test_a_live_dashboard_says_neither(tmp_path):

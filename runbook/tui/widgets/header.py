@@ -27,11 +27,6 @@ def disconnected(link: Link, zone: tzinfo) -> str:
     return f"DISCONNECTED from the weekend's database since {since} — retrying"
 
 
-def mode_badge(*, replay: bool, read_only: bool) -> str:
-    """``REPLAY`` (a clock fixed at another moment: read-only too), ``READ-ONLY``, or ""."""
-    return "REPLAY" if replay else "READ-ONLY" if read_only else ""
-
-
 def dropped(text: Text, done: Progress) -> None:
     """After the progress: ``3 dropped (1 must!)``, the must-haves flagged in red (the
     dropped work is not in the count before it: the core's rule)."""
@@ -200,24 +195,34 @@ class Summary(Static):
                 text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
         text.append("\n")
         # First on its line, which may be cut at the end: the clock shown is not the time.
-        replay = self.replay or bool(snap.later_events)
-        if badge := mode_badge(replay=replay, read_only=self.read_only):
-            text.append(f" {badge} ", style="bold reverse")
+        # (A wall screen's READ-ONLY needs no room here: nothing on it records anyway.)
+        if self.replay or snap.later_events:
+            text.append(" REPLAY ", style="bold reverse")
             text.append(" ")
         text.append(clock(snap.now, zone), style="bold")
         text.append(f" {t_plus(snap.now, plan.start)}", style="bold cyan")
-        ponr = next_point_of_no_return(snap)
-        if ponr is not None and ponr.point is not None:
-            text.append(f" · PONR {ponr.gate} {clock(ponr.point, zone)}", style="magenta")
         done = progress(snap)
-        text.append(f" · {done.done}/{done.wanted} {done.weighted:.0%}")
+        count = f" · {done.done}/{done.wanted} {done.weighted:.0%}"
         after = Text()
         if done.dropped:
             after.append(" · ")
             dropped(after, done)
-        # The bar gives way first: the dropped work, a must-have flagged, is never cut.
-        width, line = self.content_size.width, text.plain.rpartition("\n")[2]
-        if not width or cell_len(line) + 1 + 8 + after.cell_len <= width:
+        # The bar gives way first, then the gate's id, then the point of no return: the
+        # clock, the progress and the dropped work (a must-have flagged) are never cut.
+        width = self.content_size.width
+        used = cell_len(text.plain.rpartition("\n")[2]) + len(count) + after.cell_len
+        ponr = next_point_of_no_return(snap)
+        if ponr is not None and ponr.point is not None:
+            for said in (
+                f" · PONR {ponr.gate} {clock(ponr.point, zone)}",
+                f" · PONR {clock(ponr.point, zone)}",
+            ):
+                if not width or used + len(said) <= width:
+                    text.append(said, style="magenta")
+                    used += len(said)
+                    break
+        text.append(count)
+        if not width or used + 1 + 8 <= width:
             text.append(" ")
             text.append(bar(done.weighted, 8))
         text.append_text(after)
