@@ -93,6 +93,7 @@ def test_the_core_counts_done_dropped_and_skipped_apart_and_weighs_the_work_stil
     assert done.counts == {
         "pending": 0,
         "ready": 0,
+        "scheduled": 0,
         "running": 1,
         "failed": 0,
         "done": 1,
@@ -385,10 +386,12 @@ async def test_the_dashboard_header_never_cuts_the_dropped_must_for_a_bar(tmp_pa
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             lines = _screen(app).splitlines()
-            header = "\n".join(lines[:5])
+            header = "\n".join(lines[:6])  # the headline bar, then the header
             assert "45/127" in header
             assert "2 dropped (1 must!)" in header
+            # The first line is the headline (the open NO-GO, issue 21 §5); the header follows.
+            assert "NO-GO" in lines[0]
             if size == (80, 24):
-                assert "PONR gonogo-2 Sun 20:00 · 45/127 43% · 2 dropped (1 must!)" in lines[1]
+                assert "PONR gonogo-2 Sun 20:00 · 45/127 43% · 2 dropped (1 must!)" in lines[2]
             else:
-                assert "READ-ONLY" in lines[1]
+                assert "READ-ONLY" in lines[2]

@@ -343,6 +343,24 @@ def test_dropping_work_for_time_and_undoing_a_drop_are_mission_controls(weekend)
     weekend.ok("skip", "export", "--reason", "exported yesterday", state=sanne)
 
 
+def test_closing_the_weekend_and_reopening_it_are_mission_controls(weekend):
+    sanne = weekend.login("sanne", "--team", "dba")
+    mc = weekend.login("mc", "--coordinator")
+    weekend.ok("start", "freeze", "--at", "18:00", state=mc)
+    weekend.ok("done", "freeze", "--at", "18:15", state=mc)
+    said = weekend.refused(sanne, "close", "--reason", "we are done")
+    assert f"{weekend.prefix}sanne may not close the weekend: that needs mission control" in said
+    weekend.ok("close", "--reason", "called off", state=mc)
+    said = weekend.refused(sanne, "close", "--undo")
+    assert f"{weekend.prefix}sanne may not reopen the weekend: that needs mission control" in said
+    # After the close a team's check-in is refused, and a team member is not told to force.
+    said = weekend.refused(sanne, "start", "export")
+    assert "the weekend was closed at Fri 18:30" in said
+    assert "only mission control may force it" in said and "--force" not in said
+    weekend.ok("close", "--undo", state=mc)
+    weekend.ok("start", "export", state=sanne)
+
+
 def test_a_team_member_may_not_pick_its_own_sequence_number(weekend):
     import psycopg
 

@@ -31,17 +31,20 @@ def screen_text(app: MissionControl) -> str:
     )
 
 
-async def test_the_header_at_80_columns_has_the_verdict_forecast_deadline_t_plus_ponr_and_progress(
+async def test_the_header_at_80_columns_leads_with_the_no_go_then_the_verdict_and_the_figures(
     app,
 ):
+    # Issue 21 §5: an open NO-GO is the first line (it was the verdict, ON PLAN, with the
+    # NO-GO as a banner beneath); ahead/behind comes after it.
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        first, second = screen_text(app).splitlines()[:2]
-        assert "ON PLAN" in first
-        assert "forecast Mon 02:00" in first and "deadline Mon 06:00 (4h spare)" in first
-        assert "T+31:00" in second
-        assert "PONR gonogo-2 Sun 20:00" in second
-        assert "45/129" in second
+        first, second, third = screen_text(app).splitlines()[:3]
+        assert "NO-GO   gonogo-2 · roll back by Sun 20:00 (in 1d7h) · takes 10h" in first
+        assert "ON PLAN" in second
+        assert "forecast Mon 02:00" in second and "deadline Mon 06:00 (4h spare)" in second
+        assert "T+31:00" in third
+        assert "PONR gonogo-2 Sun 20:00" in third
+        assert "45/129" in third
 
 
 async def test_at_80x24_the_task_table_opens_with_what_matters_now_not_the_mornings_done_work(

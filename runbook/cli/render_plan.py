@@ -429,6 +429,7 @@ def show_plan(
     if view is not None:
         pull = view.pull
     out.print(remaining_path(snapshot, view))
-    out.print(headline(snapshot))
+    for line in headline(snapshot, out.width):
+        out.print(line)
     for part in pull_forward_section(snapshot, pull, limit=None):
         out.print(part)

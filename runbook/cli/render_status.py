@@ -27,22 +27,78 @@ from runbook.weekend.forecast import (
 from runbook.weekend.progress import Progress, progress
 from runbook.weekend.replan import event_summary
 from runbook.weekend.team import TeamView
-from runbook.weekend.views import OpenNoGo, UpNextRow
+from runbook.weekend.views import Headline, OpenNoGo, UpNextRow, Verdict, lead
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
 from runbook.weekend.views.pull import gain_words
 
+# The badge of each headline state (the pace's, AHEAD and BEHIND; ON PLAN is reversed).
+BADGE_STYLE = {
+    Headline.CLOSED: "bold white on blue",
+    Headline.NO_GO: "bold white on red",
+    Headline.AHEAD: "bold white on green",
+    Headline.BEHIND: "bold white on red",
+}
 
-def headline(snap: Snapshot) -> Text:
-    """``BEHIND 35m  forecast finish ... · baseline ... · deadline ...``."""
+
+def badge(words: str, state: str) -> Text:
+    """`` NO-GO ``, `` BEHIND 35m ``: a headline state in its colours."""
+    return Text(f" {words} ", style=BADGE_STYLE.get(Headline(state), "bold reverse"))
+
+
+def headline(snap: Snapshot, width: int = 100) -> list[Text]:
+    """The briefing's first lines: the headline (``NO-GO  gonogo-2 · roll back by Sun 20:00
+    (in 1d7h) · takes 10h``, ``CLOSED  Mon 03:00 · 3h before the deadline ...``, or the pace),
+    then ahead or behind with the finish against the baseline and the deadline; a line too
+    long for ``width`` goes on after one of its `` · ``, never in the middle of a figure."""
+    return [part for line in _headline(snap) for part in fold_at_dots(line, width)]
+
+
+def fold_at_dots(line: Text, width: int) -> list[Text]:
+    """``line`` cut into lines of at most ``width`` cells after its `` · `` separators (the
+    rest indented by two); a piece longer than that stays whole, for the terminal to wrap."""
+    out: list[Text] = []
+    rest, indent = line, ""
+    while rest.cell_len > width:
+        plain = rest.plain
+        cut = plain.rfind(" · ", 0, width - 1)
+        if cut <= len(indent):
+            break
+        head, tail = rest.divide([cut, cut + 3])[0], rest.divide([cut + 3])[1]
+        out.append(head)
+        indent = "  "
+        rest = Text(indent) + tail
+    out.append(rest)
+    return out
+
+
+def _headline(snap: Snapshot) -> list[Text]:
     verdict, zone = verdict_of(snap), snap.plan.zone
-    word, amount = verdict.word, verdict.amount
-    style = {"AHEAD": "bold white on green", "BEHIND": "bold white on red"}.get(
-        word, "bold reverse"
-    )
-    text = Text(f" {word}{' ' + amount if amount else ''} ", style=style)
-    text.append("  forecast finish ")
+    said = lead(verdict, zone)
+    first = badge(said.badge, said.state)
+    if said.detail:
+        first.append("  ")
+        first.append(shown(said.detail), style="bold" if said.leads_over_pace else "")
+    figures = finish_figures(verdict, zone)
+    if said.leads_over_pace:
+        pace = badge(said.pace, verdict.word)
+        pace.append("  ")
+        pace.append_text(figures)
+        return [first, pace]
+    if said.detail:
+        return [first, figures]
+    first.append("  ")
+    first.append_text(figures)
+    return [first]
+
+
+def finish_figures(verdict: Verdict, zone: tzinfo) -> Text:
+    """``forecast finish Mon 02:00 · baseline Mon 02:00 · deadline Mon 06:00 (4h to spare)``
+    (``finish Mon 03:00 (closed)`` once closed)."""
+    text = Text("forecast finish " if verdict.closed is None else "finish ")
     text.append(clock(verdict.forecast_finish, zone), style="bold")
+    if verdict.closed is not None:
+        text.append(" (closed)")
     text.append(f" · baseline {clock(verdict.baseline_finish, zone)}")
     if verdict.deadline is not None and (spare := verdict.spare) is not None:
         text.append(f" · deadline {clock(verdict.deadline, zone)} ")
@@ -242,10 +298,13 @@ def briefing(
         pull = team.pull
     view = briefing_of(snap, states, late_limit=limit)
     head = Text(shown(title), style="bold")
-    head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
+    asked = snap.clock  # the clock, also once the weekend stands still at its close
+    head.append(
+        f"   {clock(asked, zone, with_date=True)} ({t_plus(asked, plan.start)})", style="dim"
+    )
     parts: list[RenderableType] = [
         head,
-        headline(snap),
+        *headline(snap, width),
         counts_line(progress(snap, states), width),
     ]
     parts += [no_go_line(n, now, zone) for n in view.no_gos]
@@ -290,8 +349,13 @@ def briefing(
             )
         )
     under_way = (FIXED, FIXED, TEAM, FIXED, FIXED, TEXT)
-    parts += _section("Failed (blocked until started again)", under_way, failed, limit, width)
-    parts += _section("Running now", under_way, running, limit, width)
+    if snap.closed is not None:  # the weekend stands still: what was open is aftercare
+        parts += _section(
+            "Open at the close (aftercare)", under_way, failed + running, limit, width
+        )
+    else:
+        parts += _section("Failed (blocked until started again)", under_way, failed, limit, width)
+        parts += _section("Running now", under_way, running, limit, width)
 
     decisions = [
         (
@@ -396,7 +460,8 @@ def briefing(
                 line.append(best.id, style="bold")
                 line.append(f" brings {gain_words(best)}", style="bold green")
             parts.append(line)
-    parts.append(remaining_path(snap, team, whole=limit is None))
+    if snap.closed is None:  # once closed, nothing is critical any more
+        parts.append(remaining_path(snap, team, whole=limit is None))
     return Group(*parts)
 
 

@@ -24,6 +24,7 @@ EVENT_STYLE = {
     "eta": "yellow",
     "estimate": "yellow",
     "pull": "cyan",
+    "close": "bold blue",
 }
 
 

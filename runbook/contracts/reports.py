@@ -273,12 +273,20 @@ def review_json(review: Review) -> dict[str, Any]:
             }
             for s in review.slips
         ],
+        "closed": None
+        if review.closed is None
+        else {
+            "at": when(review.closed.at),
+            "by": review.closed.actor,
+            "reason": review.closed.note,
+        },
         "aftercare": [
             {
                 "id": r.id,
                 "title": r.title,
                 "status": r.status,
                 "dropped": r.dropped,
+                "carried_over": r.carried,
                 "priority": r.priority,
                 "team": r.team,
                 "reason": r.reason,

@@ -11,7 +11,8 @@ from runbook.weekend.forecast import Snapshot, TaskState
 from runbook.weekend.progress import Progress, progress
 from runbook.weekend.recover import Option, Recovery
 from runbook.weekend.team import team_states
-from runbook.weekend.views import needs_decision, open_no_gos, split_ready
+from runbook.weekend.views import Verdict, lead, needs_decision, open_no_gos, split_ready
+from runbook.weekend.views import verdict as verdict_of
 
 
 def event_json(event: Event, plan: Plan) -> dict[str, Any]:
@@ -86,6 +87,44 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
     }
 
 
+def verdict_json(verdict: Verdict, plan: Plan) -> dict[str, Any]:
+    """The headline every face leads with: ``{"headline", "text", "pace", "ahead_minutes",
+    "finish", "deadline", "spare_minutes", "closed", "no_go", "finish_held"}``. ``headline``
+    is CLOSED, NO-GO, AHEAD, BEHIND or ON PLAN (the first that holds, in that order);
+    ``text`` the headline in words; ``pace`` ahead or behind, always; ``finish`` the
+    forecast finish, or the close once closed."""
+    zone = plan.zone
+    said = lead(verdict, zone)
+    closed, nogo, held = verdict.closed, verdict.no_go, verdict.held
+    return {
+        "headline": str(said.state),
+        "text": said.line,
+        "pace": verdict.word,
+        "ahead_minutes": minutes(verdict.ahead),
+        "finish": iso(verdict.forecast_finish, zone),
+        "deadline": iso(verdict.deadline, zone),
+        "spare_minutes": None if verdict.spare is None else minutes(verdict.spare),
+        "closed": None
+        if closed is None
+        else {"at": iso(closed.at, zone), "by": closed.actor, "reason": closed.note},
+        "no_go": None
+        if nogo is None
+        else {
+            "gate": nogo.gate,
+            "start_rollback_by": iso(nogo.start_by, zone),
+            "rollback_minutes": None if nogo.rollback is None else minutes(nogo.rollback),
+        },
+        "finish_held": None
+        if held is None
+        else {
+            "by": iso(held.by, zone),
+            "task": held.task,
+            "next": held.mark,
+            "next_ahead_minutes": None if held.mark_ahead is None else minutes(held.mark_ahead),
+        },
+    }
+
+
 def progress_json(done: Progress) -> dict[str, Any]:
     """How far some work has come, by the core's counting rule: ``{"done", "wanted",
     "total", "dropped", "dropped_must", "skipped", "work_done_minutes",
@@ -107,11 +146,13 @@ def progress_json(done: Progress) -> dict[str, Any]:
 def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
     "deadline", "ahead_minutes", "counts", "critical_path", "next_point_of_no_return",
-    "decisions_needed", "no_go", "team", "tasks", "later_events", "progress"}``.
+    "decisions_needed", "no_go", "verdict", "team", "tasks", "later_events", "progress"}``.
     ``counts``: tasks per status, the dropped ones apart from the skipped ones; ``progress``:
     ``progress_json``. With a team, the counts, the progress, the critical path and the tasks
     are the team's own; the finish and ahead/behind stay the weekend's. ``later_events``: how
-    many events a replay at ``now`` left out."""
+    many events a replay at ``now`` left out. ``verdict``: the headline (``verdict_json``);
+    once the weekend is closed, the figures stand at the close (``verdict.closed.at``), and
+    ``now`` stays the moment asked for."""
     zone = snap.plan.zone
     chosen = snap.tasks if team is None else team_states(snap, team)
     mine = {s.index for s in chosen}
@@ -121,7 +162,7 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
 
     ponr = next_point_of_no_return(snap)
     return {
-        "now": iso(snap.now, zone),
+        "now": iso(snap.clock, zone),
         "baseline_finish": iso(snap.baseline_finish, zone),
         "forecast_finish": iso(snap.forecast_finish, zone),
         "deadline": iso(deadline, zone),
@@ -153,6 +194,7 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
             }
             for n in open_no_gos(snap)
         ],
+        "verdict": verdict_json(verdict_of(snap), snap.plan),
         "tasks": [task_state_json(s, snap) for s in chosen],
         "later_events": snap.later_events,
         "progress": progress_json(done),

@@ -14,6 +14,9 @@ past an eta the team gave: each eta passed is news), ``failed:<task>:<when>`` (a
 again is news again), ``critical-late:<task>``, ``deadline:<hours>`` (told when the forecast
 first passes the deadline, and again for each further hour), ``ponr:<gate>``,
 ``no-go:<gate>:<event>``, ``go:<gate>:<event>``.
+
+Once the weekend is closed (``runbook close``) nothing is due: nobody is "up", and what was
+open is aftercare, not an alert; a message still waiting in the outbox is not sent.
 """
 
 from __future__ import annotations
@@ -53,7 +56,9 @@ class Notice:
 
 def due_notices(snap: Snapshot, *, teams: set[str], coordinator: bool) -> list[Notice]:
     """Every notice that holds at the snapshot's moment: for the ``teams`` that have an
-    address, and for mission control when it has one."""
+    address, and for mission control when it has one; none once the weekend is closed."""
+    if snap.closed is not None:
+        return []
     found = _team_notices(snap, teams) if teams else []
     if coordinator:
         found += _coordinator_notices(snap)
@@ -61,8 +66,10 @@ def due_notices(snap: Snapshot, *, teams: set[str], coordinator: bool) -> list[N
 
 
 def still_due(snap: Snapshot, notice_kind: str, task: str | None) -> bool:
-    """Whether a team's notice is still worth sending: not once its task has started (or
-    been skipped); mission control's are always sent."""
+    """Whether a notice is still worth sending: none once the weekend is closed; a team's
+    not once its task has started (or been skipped); mission control's otherwise always."""
+    if snap.closed is not None:
+        return False
     if notice_kind not in TEAM_NOTICES or task is None or task not in snap.plan.index:
         return True
     return snap.by_id(task).status in NOT_STARTED

@@ -79,7 +79,7 @@ def notify_round(
     environ: Mapping[str, str] | None = None,
 ) -> Round:
     """Write what is due at the snapshot's moment, then send every entry due by then."""
-    now = snap.now
+    now = snap.clock  # the clock, also once the weekend stands still at its close
     done = Round()
     entries = entries_for(snap, book)
     with store.write():
@@ -93,6 +93,8 @@ def notify_round(
         reason: str | None = None
         if address is None:
             reason = "its address is no longer in the runbook"
+        elif snap.closed is not None:
+            reason = "the weekend was closed before it could be sent"
         elif not still_due(snap, entry.kind, entry.task):
             reason = f"{entry.task} had started before it could be sent"
         if reason is not None:

@@ -71,8 +71,9 @@ def check_output(out: Path, protected: Iterable[tuple[Path | str | None, str]]) 
             )
 
 
-def write_atomically(out: Path, text: str) -> None:
-    """Write ``text`` to ``out`` through a temporary file renamed into place (fsync'd). An
+def write_atomically(out: Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes) to ``out`` through a temporary file renamed into place
+    (fsync'd). An
     existing file keeps its permissions; a new one gets the usual ones (umask). A symlink is
     followed: the file it points to is replaced, the link stays. A device or a pipe
     (``-o /dev/null``) is written to as it is."""
@@ -94,8 +95,9 @@ def write_atomically(out: Path, text: str) -> None:
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -111,11 +113,11 @@ def write_atomically(out: Path, text: str) -> None:
                 os.unlink(tmp)
 
 
-def _write_through(out: Path, target: Path, text: str) -> None:
+def _write_through(out: Path, target: Path, text: str | bytes) -> None:
     """Write to a device or a pipe as it is (renaming a file over it would replace it)."""
     try:
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with open(target, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
     except (OSError, UnicodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise InputError(f"{out}: cannot write ({reason})") from None

@@ -59,11 +59,15 @@ class ReviewRow:
     dropped: bool = False  # optional work dropped for time (`runbook drop`): aftercare
     worked: int | None = None  # seconds it worked; None: it never ran
     lost: int = 0  # seconds it stood failed (worked + lost: first start to its end)
+    carried: bool = False  # open when the weekend was closed (`runbook close`): aftercare
 
     @property
     def shown_status(self) -> str:
-        """The status as people read it: ``dropped`` for work dropped for time."""
-        return "dropped" if self.dropped else self.status
+        """The status as people read it: ``dropped`` for work dropped for time, ``running at
+        the close`` (``pending``, ...) for work carried over by a close."""
+        if self.dropped:
+            return "dropped"
+        return f"{self.status} at the close" if self.carried else self.status
 
     @property
     def finish_slip(self) -> int | None:
@@ -186,6 +190,7 @@ class Review:
     forced: list[Override] = field(default_factory=list)  # every override, in the order recorded
     lateness: int = 0  # seconds the (actual or forecast) finish lies after the baseline's
     root_causes: list[RootCause] = field(default_factory=list)
+    closed: Event | None = None  # the close (`runbook close`): the actual finish is its time
     # Every task counted by the core's rule: done, dropped and skipped apart, the work done
     # over the work still wanted, a dropped must-have counted.
     progress: Progress = field(default_factory=empty)
@@ -224,6 +229,12 @@ class Review:
         """The work still to do after the weekend, where the aftercare track starts: tasks
         not finished, and the ones dropped for time, each with its team and reason."""
         return [r for r in self.rows if r.status not in FINISHED or r.dropped]
+
+    @property
+    def carried(self) -> list[ReviewRow]:
+        """The work open when the weekend was closed (running, failed or not started), carried
+        to aftercare apart from the work dropped for time."""
+        return [r for r in self.rows if r.carried]
 
     @property
     def dropped(self) -> list[ReviewRow]:
@@ -269,9 +280,10 @@ def driving_chain(snap: Snapshot) -> list[int]:
     return chain
 
 
-def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
+def root_causes(snap: Snapshot, finish: int | None = None) -> tuple[int, list[RootCause]]:
     """The weekend's lateness, and the tasks that caused it with their shares, largest first
-    (the method is in the module's docstring)."""
+    (the method is in the module's docstring); ``finish``: the weekend's end when it is not
+    the forecast finish (a close), to which the shares are scaled."""
     plan, tasks = snap.plan, snap.tasks
     shares: dict[int, float] = {}
     own: dict[int, tuple[int, int, int]] = {}
@@ -308,7 +320,7 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
         elif contribution < 0:
             shrink_to(sum(shares.values()) + contribution)  # time won back
         previous = i
-    lateness = snap.forecast_finish - snap.baseline_finish
+    lateness = (snap.forecast_finish if finish is None else finish) - snap.baseline_finish
     shrink_to(max(0, lateness))
     causes = [
         RootCause(
@@ -365,15 +377,23 @@ def overrides(events: Sequence[Event]) -> list[Override]:
 
 
 def review(weekend: Weekend) -> Review:
-    """The review of a weekend at the clock's moment (usually after it ended)."""
+    """The review of a weekend at the clock's moment (usually after it ended). Once closed
+    (`runbook close`), its actual finish is the close, and what was open then is carried to
+    aftercare with its actual start and the work done on it."""
     snap = weekend.snapshot()
-    plan = snap.plan
+    plan, closed = snap.plan, snap.closed
     finished = all(s.status in FINISHED for s in snap.tasks)
     actual_finish = (
         max((s.actual_finish or 0 for s in snap.tasks), default=None) if finished else None
     )
+    if closed is not None:
+        actual_finish = closed.at
     result = Review(
-        now=snap.now, plan=plan, baseline_finish=snap.baseline_finish, actual_finish=actual_finish
+        now=snap.clock,
+        plan=plan,
+        baseline_finish=snap.baseline_finish,
+        actual_finish=actual_finish,
+        closed=closed,
     )
     for state in snap.tasks:
         task = plan.tasks[state.index]
@@ -407,6 +427,7 @@ def review(weekend: Weekend) -> Review:
                 state.dropped,
                 state.worked if state.actual_start is not None else None,
                 state.lost,
+                closed is not None and state.status not in FINISHED,
             )
         )
     result.progress = progress(snap)
@@ -438,5 +459,5 @@ def review(weekend: Weekend) -> Review:
     ]
     result.revisions = revisions(events, plan)
     result.forced = overrides(events)
-    result.lateness, result.root_causes = root_causes(snap)
+    result.lateness, result.root_causes = root_causes(snap, None if closed is None else closed.at)
     return result

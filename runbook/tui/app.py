@@ -9,7 +9,7 @@ widget's reactive data; the live poll posts a ``SnapshotChanged`` message.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from runbook.common.errors import RunbookError
@@ -23,6 +23,7 @@ from runbook.tui.widgets import (
     AlertBanner,
     EventLog,
     Figures,
+    HeadlineBar,
     Identity,
     NoGoBanner,
     OutboxBanner,
@@ -84,15 +85,17 @@ class MissionControl(DataApp):
 
     def compose(self) -> ComposeResult:
         zone = self.weekend.plan.zone
-        with Horizontal(id="top"):
-            identity = Identity(id="identity")
-            identity.read_only, identity.replay = self.read_only, self.weekend.replay
-            yield identity
-            yield VerdictBox(id="verdict")
-            yield Figures(id="figures")
-            summary = Summary(id="summary")
-            summary.read_only, summary.replay = self.read_only, self.weekend.replay
-            yield summary
+        with Vertical(id="head"):
+            yield HeadlineBar(id="headline")
+            with Horizontal(id="top"):
+                identity = Identity(id="identity")
+                identity.read_only, identity.replay = self.read_only, self.weekend.replay
+                yield identity
+                yield VerdictBox(id="verdict")
+                yield Figures(id="figures")
+                summary = Summary(id="summary")
+                summary.read_only, summary.replay = self.read_only, self.weekend.replay
+                yield summary
         yield NoGoBanner(id="nogo")
         yield AlertBanner(id="alerts")
         yield OutboxBanner(id="outbox")
@@ -170,7 +173,10 @@ class MissionControl(DataApp):
         if now // 60 != self._minute:
             self.update_all()
         elif self.snap is not None:
-            self.snap.now = now
+            if self.snap.closed is None:
+                self.snap.now = now
+            else:  # the weekend stands still at its close; the clock goes on
+                self.snap.asked = now
             self.query_one(Identity).snapshot = self.snap
             self.query_one(SidePanels).show(self.snap, self.live.recent, clock_only=True)
 
@@ -181,7 +187,8 @@ class MissionControl(DataApp):
     def show(self, snap: Snapshot) -> None:
         """Give every widget its part of a snapshot (each redraws what changed)."""
         self.snap = snap
-        self._minute = snap.now // 60
+        self._minute = snap.clock // 60
+        self.query_one(HeadlineBar).snapshot = snap
         self.query_one(Identity).snapshot = snap
         self.query_one(Summary).snapshot = snap
         self.query_one(VerdictBox).verdict = verdict(snap)

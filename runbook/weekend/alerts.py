@@ -34,9 +34,12 @@ class Alert:
 
 
 def alerts(snap: Snapshot) -> list[Alert]:
-    """Every alert that holds at the snapshot's moment, most severe first."""
+    """Every alert that holds at the snapshot's moment, most severe first; none once the
+    weekend is closed (what was open is aftercare, not an emergency)."""
     plan, zone, now = snap.plan, snap.plan.zone, snap.now
     found: list[Alert] = []
+    if snap.closed is not None:
+        return found
     if plan.deadline is not None and (spare := snap.spare) is not None and spare < 0:
         over = -spare
         found.append(

@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     ETA = "eta"  # a revised expected finish of a running task (data: eta, epoch seconds)
     ESTIMATE = "estimate"  # a revised duration of a task not started (data: duration, seconds)
     PULL = "pull"  # the coordinator lets a task start before its not_before (data: to or null)
+    CLOSE = "close"  # mission control ends the weekend (no task; the note is the reason)
 
 
 class Status(StrEnum):
@@ -100,6 +101,8 @@ class Event:
             return f"check {self.data.get('item', '?')}"
         if self.dropped:
             return "drop"
+        if self.kind == EventKind.UNDO and self.task is None:
+            return "undo close"  # the one runbook-level event an undo revokes
         return self.kind
 
     @property

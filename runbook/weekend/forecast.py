@@ -21,7 +21,9 @@ This is the one place the forecast rule lives, so the CLI, the dashboard and the
 - a task not yet started is ``pending`` while a predecessor is unfinished; else ``ready``
   when it may start now, and ``scheduled`` when only its (effective) ``not_before``, still
   ahead, holds it back: the check-in rules refuse its start until then;
-- the forecast finish is the latest task finish; ``ahead`` = baseline finish - forecast finish.
+- the forecast finish is the latest task finish; ``ahead`` = baseline finish - forecast finish;
+- once the weekend is closed (``runbook close``), every figure is computed at the close: the
+  moment used as now is the earlier of now and the close, and unfinished work stays unfinished.
 """
 
 from __future__ import annotations
@@ -195,6 +197,15 @@ class Snapshot:
     records: dict[str, TaskRecord]
     figures: Figures
     later_events: int = 0  # recorded for a moment after ``now``: not part of this picture
+    # The close in force (`runbook close`): ``now`` then stands at its moment, and ``asked``
+    # is the moment the snapshot was asked for (the clock, or --now), later than that.
+    closed: Event | None = None
+    asked: int | None = None
+
+    @property
+    def clock(self) -> int:
+        """The moment asked for: ``now``, or later once the weekend was closed before it."""
+        return self.now if self.asked is None else self.asked
 
     @property
     def baseline_finish(self) -> int:
@@ -327,8 +338,18 @@ def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int
     return max(forward(plan, records, now)[1], default=plan.start)
 
 
-def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int) -> Snapshot:
-    """Every task's status and forecast at ``now`` (epoch seconds)."""
+def snapshot(
+    plan: Plan,
+    baseline: Plan,
+    records: dict[str, TaskRecord],
+    now: int,
+    closed: Event | None = None,
+) -> Snapshot:
+    """Every task's status and forecast at ``now`` (epoch seconds); once ``closed`` (the
+    close in force), at the earlier of now and the close: the weekend stands still there."""
+    asked = None
+    if closed is not None and closed.at < now:
+        asked, now = now, closed.at
     ids, preds_of = plan.column("id"), plan.column("preds")
     starts, finishes, statuses = forward(plan, records, now)
     forecast_finish = max(finishes, default=plan.start)
@@ -370,6 +391,8 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
         critical_path=_remaining_critical_path(plan, figures, forecast_finish),
         records=records,
         figures=figures,
+        closed=closed,
+        asked=asked,
     )
 
 
@@ -431,10 +454,13 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
     ``not_before`` fixed in the runbook cannot move, so its task is never listed; one already
     pulled is held back only by the time it was pulled to, if any), ranked by what pulling
     gains: on the forecast finish first, then on the next gate or milestone, then by how much
-    earlier the task itself could start (which alone moves nothing that waits)."""
+    earlier the task itself could start (which alone moves nothing that waits). None once the
+    weekend is closed."""
     from runbook.weekend.pulling import pull_gains
 
     plan, found = snap.plan, list[tuple[int, int, int]]()
+    if snap.closed is not None:
+        return []
     ids, not_before = plan.column("id"), plan.column("not_before")
     statuses, finishes = snap.figures.status, snap.figures.finish
     # By the figures, not the task states: only a task with a not_before (or pulled) counts.

@@ -71,7 +71,10 @@ def points_of_no_return(plan: Plan, snap: Snapshot | None = None) -> list[PointO
 
 
 def next_point_of_no_return(snap: Snapshot) -> PointOfNoReturn | None:
-    """The next point of no return still ahead, of a gate not yet passed (no GO, not done)."""
+    """The next point of no return still ahead, of a gate not yet passed (no GO, not done);
+    None once the weekend is closed."""
+    if snap.closed is not None:
+        return None
     upcoming = [
         p
         for p in points_of_no_return(snap.plan, snap)

@@ -15,7 +15,14 @@ from runbook.common.text import BY_LIMIT, NOTE_LIMIT, entry_problem
 from runbook.format.durations import clock as show_time
 from runbook.format.durations import iso
 from runbook.planning.plan import Plan, PlannedTask
-from runbook.weekend.events import FINISHED, REVISION_KINDS, UNDER_WAY, EventKind, Status
+from runbook.weekend.events import (
+    FINISHED,
+    REVISION_KINDS,
+    UNDER_WAY,
+    Event,
+    EventKind,
+    Status,
+)
 from runbook.weekend.forecast import TaskRecord
 
 _NONE = TaskRecord()
@@ -116,6 +123,64 @@ def refusal(
     elif kind == EventKind.UNDO and not record.history:
         return Refused(f"{task_id} has no check-in to undo", forceable=False)
     return None
+
+
+def after_close(plan: Plan, kind: str, when: int, closed: Event | None) -> Refused | None:
+    """Why a check-in (or revision, or decision) for the moment ``when`` is refused once the
+    weekend was closed at or before it (``closed``: the close in force), or None. A note
+    changes nothing and is always taken; a check-in told late for a moment before the close
+    is a report of the weekend while it ran, and is taken too. A check-in after the close may
+    be forced (the coordinator records aftercare work, say); a revision, a decision about
+    the future, may not."""
+    if closed is None or when < closed.at or kind == EventKind.NOTE:
+        return None
+    what = "revised" if kind in REVISION_KINDS else "checked in"
+    return Refused(
+        f"the weekend was closed at {show_time(closed.at, plan.zone)} by {closed.actor}: "
+        f"nothing is {what} after the close",
+        hint="`runbook close --undo` reopens it",
+        forceable=kind not in REVISION_KINDS,
+    )
+
+
+def close_refusal(
+    plan: Plan, when: int, records: dict[str, TaskRecord], closed: Event | None
+) -> None:
+    """Refuse a close (``runbook close``) plainly: when the weekend is closed already, or
+    at a moment before a check-in already recorded (the weekend ran until then at least)."""
+    zone = plan.zone
+    if closed is not None:
+        raise Refused(
+            f"the weekend is already closed (at {show_time(closed.at, zone)} by "
+            f"{closed.actor}); a second close changes nothing",
+            hint="`runbook close --undo` reopens it",
+            forceable=False,
+        )
+    latest = max(
+        ((e.at, task, e.kind) for task, r in records.items() for e in r.history if e.at > when),
+        default=None,
+    )
+    if latest is not None:
+        at, task, kind = latest
+        raise Refused(
+            f"the weekend cannot close at {show_time(when, zone)}: {task} has a {kind} "
+            f"recorded at {show_time(at, zone)}, after it",
+            hint="close at that time or later (--at), or now",
+            forceable=False,
+        )
+
+
+def with_close(refused: Refused | None, closing: Refused | None) -> Refused | None:
+    """A check-in's refusal with the close's before it: both said, forceable only when both
+    are (forcing past the close does not force past the rule as well)."""
+    if closing is None or refused is None:
+        return closing or refused
+    hint = refused.hint or closing.hint
+    return Refused(
+        f"{closing.message}; and {refused.message}",
+        hint=hint,
+        forceable=closing.forceable and refused.forceable,
+    )
 
 
 def drop_refusal(plan: Plan, task_id: str) -> Refused | None:

@@ -419,6 +419,11 @@ def review_markdown(review: Review) -> str:
             (
                 "Actual finish",
                 when(review.actual_finish) if review.actual_finish else "not finished",
+            )
+            if review.closed is None
+            else (
+                "Actual finish",
+                f"{when(review.closed.at)} (closed by {review.closed.actor})",
             ),
             ("Slip", signed(review.slip)),
             ("Deadline", when(plan.deadline)),
@@ -496,6 +501,13 @@ def review_markdown(review: Review) -> str:
         ],
     )
     out += ["", "## Aftercare: not finished or dropped", ""]
+    if review.closed is not None:
+        out += [
+            f"The weekend was closed {when(review.closed.at)} by {md(review.closed.actor)}"
+            + (f" ({md(review.closed.note)})" if review.closed.note else "")
+            + f": {len(review.carried)} open then, carried over.",
+            "",
+        ]
     if review.aftercare:
         out += _table(
             ("Task", "Status", "Priority", "Team", "Worked", "Why"),

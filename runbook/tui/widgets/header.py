@@ -1,4 +1,6 @@
-"""The header: who and when (identity), the verdict in big digits, and the figures behind it."""
+"""The header: the headline when a state leads over ahead/behind (an open NO-GO, the weekend
+closed) or the finish is held by a not_before; who and when (identity); the verdict in big
+digits; and the figures behind it."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import next_point_of_no_return
 from runbook.weekend.live import Link
 from runbook.weekend.progress import Progress, progress
-from runbook.weekend.views import Verdict, verdict
+from runbook.weekend.views import Headline, Verdict, lead, verdict
 
 
 def disconnected(link: Link, zone: tzinfo) -> str:
@@ -83,9 +85,10 @@ class Identity(Static):
         if read_only:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
-        text.append(clock(snap.now, zone, with_date=True), style="bold")
-        text.append(f":{snap.now % 60:02d}", style="bold")
-        text.append(f"  {t_plus(snap.now, plan.start, seconds=True)}", style="bold cyan")
+        now = snap.clock  # the clock goes on once the weekend stands still at its close
+        text.append(clock(now, zone, with_date=True), style="bold")
+        text.append(f":{now % 60:02d}", style="bold")
+        text.append(f"  {t_plus(now, plan.start, seconds=True)}", style="bold cyan")
         done = progress(snap)
         text.append("\n")
         line = f"{done.done}/{done.wanted} done · {done.weighted:.0%} of the work"
@@ -99,6 +102,31 @@ class Identity(Static):
         if done.dropped:  # a line of its own (not counted above: the core's rule)
             text.append("\n")
             dropped(text, done)
+        self.update(text)
+
+
+class HeadlineBar(Static):
+    """The first line of the screen when something leads over ahead/behind: an open NO-GO
+    (the gate, the rollback and the time it must start by), the weekend CLOSED (with the
+    finish against the deadline), or a finish held by a not_before (and how the next gate
+    runs). Hidden otherwise: the verdict box and the figures say the rest."""
+
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
+
+    def watch_snapshot(self, snap: Snapshot | None) -> None:
+        if snap is None:
+            return
+        said = lead(verdict(snap), snap.plan.zone)
+        self.display = bool(said.detail)
+        self.set_class(said.state == Headline.NO_GO, "nogo")
+        self.set_class(said.state == Headline.CLOSED, "closed")
+        if not said.detail:
+            return
+        text = Text()
+        if said.leads_over_pace:  # the verdict box and the summary say the pace itself
+            text.append(f" {said.badge} ", style="bold reverse")
+            text.append("  ")
+        text.append(shown(said.detail), style="bold")
         self.update(text)
 
 
@@ -137,8 +165,10 @@ class Figures(Static):
         if snap is None:
             return
         view, zone = verdict(snap), snap.plan.zone
-        text = Text("forecast ")
+        text = Text("forecast " if view.closed is None else "finish ")
         text.append(clock(view.forecast_finish, zone), style="bold")
+        if view.closed is not None:
+            text.append(" (closed)")
         text.append(f"\nbaseline {clock(view.baseline_finish, zone)}")
         if view.deadline is not None and (spare := view.spare) is not None:
             text.append(f"\ndeadline {clock(view.deadline, zone)} ")
@@ -154,8 +184,9 @@ class Figures(Static):
 
 
 class Summary(Static):
-    """The header of a narrow terminal in two lines: the verdict and by how much, the
-    forecast against the deadline; then the time and T+, the next PONR and progress."""
+    """The header of a narrow terminal in two lines (under the headline when it shows): the
+    verdict and by how much, the forecast against the deadline; then the time and T+, the
+    next PONR and progress."""
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     link: reactive[Link] = reactive(Link)
@@ -185,7 +216,7 @@ class Summary(Static):
             text.append(" ")
         word = f" {view.word} {view.amount} " if view.word != "ON PLAN" else " ON PLAN "
         text.append(word, style=style.get(view.word, "bold reverse"))
-        text.append(" forecast ")
+        text.append(" forecast " if view.closed is None else " finish ")
         text.append(clock(view.forecast_finish, zone), style="bold")
         if view.deadline is not None and (spare := view.spare) is not None:
             text.append(f" · deadline {clock(view.deadline, zone)} ")
@@ -199,8 +230,8 @@ class Summary(Static):
         if self.replay or snap.later_events:
             text.append(" REPLAY ", style="bold reverse")
             text.append(" ")
-        text.append(clock(snap.now, zone), style="bold")
-        text.append(f" {t_plus(snap.now, plan.start)}", style="bold cyan")
+        text.append(clock(snap.clock, zone), style="bold")
+        text.append(f" {t_plus(snap.clock, plan.start)}", style="bold cyan")
         done = progress(snap)
         count = f" · {done.done}/{done.wanted} {done.weighted:.0%}"
         after = Text()

@@ -267,6 +267,10 @@ def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tup
         return f"{login} may not drop {task}: dropping work needs {MISSION_CONTROL}", control
     if kind == "pull":
         return f"{login} may not pull {task} forward: that needs {MISSION_CONTROL}", control
+    if kind == "close":
+        return f"{login} may not close the weekend: that needs {MISSION_CONTROL}", control
+    if kind == "undo" and task is None:
+        return f"{login} may not reopen the weekend: that needs {MISSION_CONTROL}", control
     if kind == "signoff":
         return f"{login} may not sign off for team {team} ({ask})", None
     if kind == "check":

@@ -1,5 +1,6 @@
-"""What both faces show, as plain data: the briefing's rows, whom to call, the verdict, gates
-waiting for a decision, an open NO-GO, and the line after a check-in."""
+"""What both faces show, as plain data: the briefing's rows, whom to call, the verdict and
+the headline it leads with, gates waiting for a decision, an open NO-GO, and the line after a
+check-in."""
 
 from __future__ import annotations
 
@@ -28,11 +29,15 @@ from runbook.weekend.views.decisions import (
     open_no_gos,
     split_ready,
 )
+from runbook.weekend.views.verdict import Headline, HeldFinish, Lead, lead
 
 __all__ = [
     "Briefing",
     "DecisionNeeded",
+    "Headline",
+    "HeldFinish",
     "LateRow",
+    "Lead",
     "OpenNoGo",
     "ReadyRow",
     "RunningRow",
@@ -42,6 +47,7 @@ __all__ = [
     "contact",
     "gate_waits",
     "late_rows",
+    "lead",
     "needs_decision",
     "open_no_gos",
     "ready_rows",

@@ -24,7 +24,6 @@ from runbook.weekend.forecast import (
     worked_lost,
 )
 from runbook.weekend.gates import PointOfNoReturn, next_point_of_no_return
-from runbook.weekend.usecases import describe_ahead
 from runbook.weekend.views.decisions import (
     DecisionNeeded,
     OpenNoGo,
@@ -32,6 +31,8 @@ from runbook.weekend.views.decisions import (
     open_no_gos,
     split_ready,
 )
+from runbook.weekend.views.verdict import Verdict as Verdict  # re-exported
+from runbook.weekend.views.verdict import verdict as verdict  # re-exported
 
 
 def contact(plan: Plan, team: str | None) -> str:
@@ -137,19 +138,6 @@ class LateRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
-    """Ahead of the baseline, behind it or on plan, and the figures that say so."""
-
-    word: str  # AHEAD | BEHIND | ON PLAN
-    amount: str  # ``35m``; "" on plan
-    ahead: int  # seconds ahead of the baseline (negative: behind)
-    forecast_finish: int
-    baseline_finish: int
-    deadline: int | None
-    spare: int | None  # seconds before the deadline (negative: past it); None without one
-
-
-@dataclass(frozen=True, slots=True)
 class Briefing:
     """Everything the bridge call goes through, of all the work or of one team's."""
 
@@ -162,21 +150,6 @@ class Briefing:
     up_next: tuple[UpNextRow, ...]  # waiting only for their time, soonest first
     late: tuple[LateRow, ...]  # the most overdue first (only the first ``limit`` when given)
     late_count: int  # every late task, listed or not
-
-
-def verdict(snap: Snapshot) -> Verdict:
-    """The verdict at the snapshot's moment."""
-    word, amount = describe_ahead(snap.ahead)
-    deadline = snap.plan.deadline
-    return Verdict(
-        word,
-        amount,
-        snap.ahead,
-        snap.forecast_finish,
-        snap.baseline_finish,
-        deadline,
-        snap.spare if deadline is not None else None,
-    )
 
 
 def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> list[RunningRow]:
@@ -286,7 +259,13 @@ def briefing(
     snap: Snapshot, states: Sequence[TaskState] | None = None, late_limit: int | None = None
 ) -> Briefing:
     """The briefing of all the work, or of ``states`` (one team's tasks); with
-    ``late_limit``, only that many late tasks get a row (all are counted)."""
+    ``late_limit``, only that many late tasks get a row (all are counted). Once the weekend
+    is closed nobody is called: what ran at the close is listed (it goes to aftercare), and
+    there is nothing ready, late or to decide."""
+    if snap.closed is not None:
+        return Briefing(
+            verdict(snap), (), None, tuple(running_rows(snap, states)), (), (), (), (), 0
+        )
     ready, decisions = ready_rows(snap, states)
     return Briefing(
         verdict(snap),
