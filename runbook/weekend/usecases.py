@@ -929,6 +929,14 @@ def read_moment(
         ) from None
 
 
+def watch_only(asked: bool, *, replay: bool) -> bool:
+    """Whether a face that can record (the dashboard) opens read-only: when asked (a wall
+    screen), and always in a replay. A clock fixed by ``--now`` shows the weekend as it was
+    then; a check-in made there would go into the live log dated in the past, and a forced
+    one past every rule that refused it."""
+    return asked or replay
+
+
 def _fixed(moment: datetime) -> Clock:
     """A clock that stays at ``moment``."""
     return lambda: moment
