@@ -12,6 +12,7 @@ from runbook.cli import completion, output
 from runbook.cli.common import (
     FileOption,
     NowOption,
+    OutOption,
     StateOption,
     _Group,
     app,
@@ -38,10 +39,6 @@ TeamOption = Annotated[
         show_default=False,
         autocompletion=completion.teams,
     ),
-]
-OutOption = Annotated[
-    Path | None,
-    typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
 ]
 
 
@@ -107,7 +104,8 @@ def xlsx(
         typer.Option(
             "-o",
             "--output",
-            help="Write to this file (default: the runbook's name with .xlsx).",
+            help="Write to this file (default: the runbook's name with .xlsx); - for stdout "
+            "(not a terminal).",
             dir_okay=False,
         ),
     ] = None,
@@ -127,7 +125,7 @@ def xlsx(
     """
     from runbook.interchange.export import workbook
     from runbook.interchange.xlsx_write import workbook_bytes
-    from runbook.reports.outfile import check_output, write_atomically
+    from runbook.reports.outfile import check_output, to_stdout, write_atomically
     from runbook.validation.validate import plan_path
 
     path = runbook_file(None, file)
@@ -143,6 +141,9 @@ def xlsx(
             if weekend.store is not None:
                 snap = weekend.snapshot()
     data = workbook(result.loaded.runbook, result.plan, snap)
+    if to_stdout(target):
+        output.write_binary_stdout(workbook_bytes(data))
+        return
     write_atomically(target, workbook_bytes(data))
     sheets = ", ".join(s.name for s in data.sheets)
     output.info(f"written to {target}: {len(result.plan.tasks)} tasks; sheets {sheets}")

@@ -124,6 +124,21 @@ def runbook_file(argument: Path | None = None, option: Path | None = None) -> Pa
     return Path(env) if env else Path("runbook.yaml")
 
 
+def output_file(value: Path | None) -> Path | None:
+    """``-o FILE``; ``-o -`` is standard output (None, as if no -o was given)."""
+    return None if value is not None and str(value) == "-" else value
+
+
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-o",
+        "--output",
+        help="Write to this file (a regular file) instead of stdout; - for stdout.",
+        dir_okay=False,
+        callback=output_file,
+    ),
+]
 StateOption = Annotated[
     str | None,
     typer.Option(

@@ -21,6 +21,7 @@ from runbook.weekend.forecast import (
     RUNNING,
     PullForward,
     Snapshot,
+    best_pulled_later,
     pull_forward_soon,
 )
 from runbook.weekend.progress import Progress, progress
@@ -29,6 +30,7 @@ from runbook.weekend.team import TeamView
 from runbook.weekend.views import Headline, OpenNoGo, UpNextRow, Verdict, lead
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
+from runbook.weekend.views.pull import gain_words
 
 # The badge of each headline state (the pace's, AHEAD and BEHIND; ON PLAN is reversed).
 BADGE_STYLE = {
@@ -446,14 +448,18 @@ def briefing(
         parts += pull_forward_section(snap, soon, min(limit, 5), width)
         if later:
             lead = "  and" if soon else "\nCould be pulled forward:"
-            parts.append(
-                Text(
-                    f"{lead} {later} {'task' if later == 1 else 'tasks'} later in the weekend, "
-                    f"not within {format_duration(PULL_HORIZON)} "
-                    "(--all or `runbook plan` lists them)",
-                    style="dim",
-                )
+            line = Text(
+                f"{lead} {later} {'task' if later == 1 else 'tasks'} later in the weekend, "
+                f"not within {format_duration(PULL_HORIZON)} "
+                "(--all or `runbook plan` lists them)",
+                style="dim",
             )
+            best = best_pulled_later(pull, now)
+            if best is not None:  # worth deciding now, even if it cannot start yet
+                line.append("; pulling ", style="dim")
+                line.append(best.id, style="bold")
+                line.append(f" brings {gain_words(best)}", style="bold green")
+            parts.append(line)
     if snap.closed is None:  # once closed, nothing is critical any more
         parts.append(remaining_path(snap, team, whole=limit is None))
     return Group(*parts)
@@ -508,7 +514,8 @@ def _upcoming_section(snap: Snapshot, team: TeamView, width: int) -> list[Render
 def pull_forward_section(
     snap: Snapshot, pull: Sequence[PullForward], limit: int | None, width: int = 100
 ) -> list[RenderableType]:
-    """Tasks only their not_before holds back, for planners to move forward."""
+    """Tasks only their not_before holds back, for planners to move forward: the ones that
+    bring the finish or the next gate or milestone closer first (the core ranks them)."""
     zone = snap.plan.zone
     rows = [
         (
@@ -517,13 +524,14 @@ def pull_forward_section(
             Text(clock(p.not_before, zone)),
             Text(f"→ {clock(p.could_start, zone)}", style="green"),
             Text(f"{format_duration(p.gain)} earlier"),
+            Text(gain_words(p), style="bold green" if p.gains_anything else "dim"),
             Text(p.command, style="dim"),
         )
         for p in pull
     ]
     return _section(
         "Could be pulled forward (not_before → could start; nothing else holds them)",
-        (FIXED,) * 6,
+        (FIXED,) * 7,
         rows,
         limit,
         width,
@@ -582,13 +590,14 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
         what = Text(shown(event_summary(e, zone)), style=EVENT_STYLE.get(e.kind, ""))
-        if e.forced:
+        if e.against is not None:
+            what.append(" AGAINST THE RULES", style="bold red")
+        elif e.forced:
             what.append(" FORCED", style="bold yellow")
         note = Text(shown(e.note))
-        if e.forced and e.data.get("overrode"):
+        if e.overrode:
+            label = "recorded against the rules, not forced" if e.against else "overrode"
             note.append(" " if e.note else "")
-            note.append(f"[overrode: {shown(str(e.data['overrode']))}]", style="yellow")
-        table.add_row(
-            str(e.seq), when, Text(shown(e.task) or "—"), what, Text(shown(e.actor)), note
-        )
+            note.append(f"[{label}: {shown(e.overrode)}]", style="yellow")
+        table.add_row(str(e.seq), when, Text(shown(e.task) or "—"), what, Text(shown(e.by)), note)
     return table

@@ -38,12 +38,18 @@ def open_weekend(
     )
 
 
+def replaying(now: str | None) -> bool:
+    """Whether ``--now`` (or ``$RUNBOOK_NOW``) fixes the clock: the weekend is replayed as it
+    was at that moment."""
+    return bool(now or os.environ.get("RUNBOOK_NOW"))
+
+
 def pretend_at(now: str | None) -> Callable[[Plan], datetime] | None:
     """The moment ``--now`` (or ``$RUNBOOK_NOW``) sets the clock to, once the plan's time
     zone is known; None for the real clock."""
-    pretend = now or os.environ.get("RUNBOOK_NOW")
-    if not pretend:
+    if not replaying(now):
         return None
+    pretend = now or os.environ["RUNBOOK_NOW"]
     # The clock is set before anything is written: a plan cached while opening is stamped
     # with the weekend's clock, like every event recorded under --now.
     return lambda plan: _read_time(pretend, plan.zone, system_clock(), "--now")

@@ -331,6 +331,8 @@ def review_json(review: Review) -> dict[str, Any]:
                 "overrode": o.overrode,
                 "reason": o.reason,
                 "withdrawn": o.withdrawn,
+                "against_rules": o.against,
+                "login": o.login,
             }
             for o in review.forced
         ],

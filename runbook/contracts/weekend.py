@@ -17,7 +17,10 @@ from runbook.weekend.views import verdict as verdict_of
 
 def event_json(event: Event, plan: Plan) -> dict[str, Any]:
     """One event: ``{"seq", "at", "recorded", "task", "kind", "actor", "host", "note",
-    "forced", "data"}``; times ISO 8601 with the runbook's offset."""
+    "forced", "data", "login", "against_rules"}``; times ISO 8601 with the runbook's offset.
+    ``login``: the database login that recorded it (PostgreSQL; null on a state file);
+    ``against_rules``: the refusal the check-in rules give for an event recorded without
+    force all the same (null otherwise)."""
     zone = plan.zone
     return {
         "seq": event.seq,
@@ -30,6 +33,8 @@ def event_json(event: Event, plan: Plan) -> dict[str, Any]:
         "note": event.note,
         "forced": event.forced,
         "data": event.data,
+        "login": event.login,
+        "against_rules": event.against,
     }
 
 

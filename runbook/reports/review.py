@@ -161,15 +161,18 @@ class Revision:
 
 @dataclass(frozen=True, slots=True)
 class Override:
-    """An event recorded with ``--force``: who overrode which rule, when, and why."""
+    """An event recorded with ``--force``, or against the rules without it (a raw insert):
+    who overrode which rule, when, and why."""
 
     at: int
     task: str | None
     what: str  # ``start``, ``drop``, ``decide GO``: the event in a few words
-    actor: str
+    actor: str  # the --by name, and the database login beside it when they differ
     overrode: str | None  # the refusal it overrode; None: not recorded (an older event)
     reason: str | None  # the reason (or note) given with it
     withdrawn: bool  # undone later
+    against: bool = False  # recorded against the rules without force: not an override given
+    login: str | None = None  # the database login that recorded it (PostgreSQL)
 
 
 NOT_RECORDED = "not recorded (the event was forced before runbook kept the refusal)"
@@ -358,21 +361,23 @@ def revisions(events: Sequence[Event], plan: Plan) -> list[Revision]:
 
 
 def overrides(events: Sequence[Event]) -> list[Override]:
-    """Every event recorded with ``--force``, in order, each marked withdrawn when an undo
-    revoked it later."""
+    """Every event recorded with ``--force`` or against the rules (``rules.audit``), in
+    order, each marked withdrawn when an undo revoked it later."""
     undone = {e.data.get("undoes") for e in events if e.kind == EventKind.UNDO and e.data}
     return [
         Override(
             e.at,
             e.task,
             e.summary,
-            e.actor,
-            str(e.data["overrode"]) if e.data.get("overrode") else None,
+            e.by,
+            e.overrode,
             e.note,
             e.seq in undone,
+            e.against is not None,
+            e.login,
         )
         for e in events
-        if e.forced
+        if e.overridden
     ]
 
 
@@ -451,7 +456,7 @@ def review(weekend: Weekend) -> Review:
                 counted.skipped,
             )
         )
-    events = weekend.events()
+    events = weekend.audited_events()  # each marked when it broke the check-in rules
     result.notes = [
         e
         for e in events

@@ -34,12 +34,13 @@ from runbook.tui.widgets import (
     Timeline,
     VerdictBox,
 )
+from runbook.tui.widgets.rows import SORT_NAMES
 from runbook.tui.widgets.tasks import FILTER_HINT as HINT
 from runbook.weekend.alerts import alerts
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.live import Live
 from runbook.weekend.replan import GRAMMAR
-from runbook.weekend.usecases import Weekend
+from runbook.weekend.usecases import Weekend, watch_only
 from runbook.weekend.views import verdict
 from runbook.weekend.views.notifications import failing_notifications
 from runbook.weekend.views.whatif import what_if_view
@@ -73,13 +74,14 @@ class MissionControl(DataApp):
         self.live = Live(weekend)
         self.actor = actor
         self.host = host
-        self.read_only = read_only
+        # A replay (a clock fixed at another moment) never records, whatever was asked.
+        self.read_only = watch_only(read_only, replay=weekend.replay)
         self.poll_seconds = poll_seconds
         self.snap: Snapshot | None = None
         self.checkins = CheckInFlow(self, weekend, actor, host, self._recorded)
         self._minute = -1
-        if read_only:
-            self.sub_title = "READ-ONLY"
+        if self.read_only:
+            self.sub_title = "REPLAY" if weekend.replay else "READ-ONLY"
 
     def compose(self) -> ComposeResult:
         zone = self.weekend.plan.zone
@@ -87,11 +89,13 @@ class MissionControl(DataApp):
             yield HeadlineBar(id="headline")
             with Horizontal(id="top"):
                 identity = Identity(id="identity")
-                identity.read_only = self.read_only
+                identity.read_only, identity.replay = self.read_only, self.weekend.replay
                 yield identity
                 yield VerdictBox(id="verdict")
                 yield Figures(id="figures")
-                yield Summary(id="summary")
+                summary = Summary(id="summary")
+                summary.read_only, summary.replay = self.read_only, self.weekend.replay
+                yield summary
         yield NoGoBanner(id="nogo")
         yield AlertBanner(id="alerts")
         yield OutboxBanner(id="outbox")
@@ -270,6 +274,29 @@ class MissionControl(DataApp):
             return
         self.push_screen(RecoverScreen(recovery_lines(recovery, self.weekend.plan)))
 
+    def action_pull_candidates(self) -> None:
+        """The tasks that could be pulled forward, what each brings closer first (the core's
+        ranking); Enter goes to one in the table, p pulls it."""
+        from runbook.tui.screens.pull import PULL, PullScreen
+
+        if self.snap is None:
+            return
+        snap = self.snap
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            what, task_id = choice
+            self.query_one(TabbedContent).active = "tasks"
+            self.query_one(TaskList).go_to(task_id)
+            if what == PULL:
+                if self.read_only:
+                    self.notify("read-only: nothing can be pulled here", severity="warning")
+                    return
+                self.checkins.revise("pull", task_id, snap)
+
+        self.push_screen(PullScreen(self.weekend.pull_forward(snap), self.weekend.plan), chosen)
+
     def _recorded(self) -> None:
         self.live.refresh(force=True)
         self.update_all()
@@ -298,14 +325,16 @@ class MissionControl(DataApp):
         self.push_screen(AskScreen("Go to task (id or prefix)", suggestions=ids), jump)
 
     def action_sort(self) -> None:
-        self.notify(f"sorted by {self.query_one(TaskList).next_sort()}", timeout=2)
+        key = self.query_one(TaskList).next_sort()
+        self.notify(f"sorted by {SORT_NAMES.get(key, key)}", timeout=2)
 
     def action_reverse(self) -> None:
         self.query_one(TaskList).reverse()
 
     def action_panels(self) -> None:
-        """Below 160 columns, the strip beneath the table shows what matters now (running,
-        ready, late) or, at ``v``, the recent events and the teams' and phases' progress."""
+        """Below 160 columns, the strip beneath the table shows what matters now (failed,
+        running, ready, late) or, at ``v``, the recent events and the teams' and phases'
+        progress."""
         self.query_one(SidePanels).toggle_class("others")
         self.query_one(TabbedContent).active = "tasks"
 

@@ -37,6 +37,9 @@ from typing import cast
 
 from runbook.planning.plan import Plan
 
+# A revision's value as the door lets it in (a hand-edited 1e23 is shown at the nearest bound).
+from runbook.weekend.eventdata import revision_value
+
 # Re-exported: the faces and the reports import the statuses and their groups from here.
 from runbook.weekend.events import FINISHED as FINISHED
 from runbook.weekend.events import (
@@ -135,21 +138,14 @@ def _replay(record: TaskRecord) -> None:
                 record.actual_start = record.stopped = None
             record.state, record.reason, record.actual_finish = SKIPPED, event.note, None
             record.dropped = bool(event.data and event.data.get("dropped"))
-        elif kind == _ETA:
-            record.eta = _seconds(event.data, "eta")  # a later eta replaces an earlier one
+        elif kind == _ETA:  # a later eta replaces an earlier one
+            record.eta = revision_value(kind, event.data, event.at)
             record.eta_lost = record.lost_by(event.at)
         elif kind == _ESTIMATE:
-            record.estimate = _seconds(event.data, "duration")
+            record.estimate = revision_value(kind, event.data, event.at)
         elif kind == _PULL:
-            record.pulled, record.pull_to = True, _seconds(event.data, "to")
-        record.forced = record.forced or event.forced
-
-
-def _seconds(data: dict[str, object] | None, key: str) -> int | None:
-    """An epoch or a duration a revision carries in its data (None when absent or unreadable:
-    a hand-edited or newer log must not break the fold)."""
-    value = data.get(key) if data else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+            record.pulled, record.pull_to = True, revision_value(kind, event.data, event.at)
+        record.forced = record.forced or event.overridden  # forced, or against the rules
 
 
 def as_of(events: Sequence[Event], now: int) -> tuple[list[Event], int]:
@@ -164,19 +160,24 @@ def fold(
     events: Iterable[Event],
     records: dict[str, TaskRecord] | None = None,
     runbook_events: list[Event] | None = None,
+    check: Callable[[Event, dict[str, TaskRecord]], Event] | None = None,
 ) -> tuple[dict[str, TaskRecord], list[Event]]:
     """Per-task records from the event log, and the runbook-level events (baselines); given
     records and runbook events already folded (a checkpoint, a live view), the events are
-    folded onto them, in place."""
+    folded onto them, in place. ``check`` (a reader's: ``rules.audit``) sees each task's
+    event with the records before it and gives it back, marked when it broke the rules."""
     records = {} if records is None else records
     runbook_events = [] if runbook_events is None else runbook_events
     for event in events:
-        if event.task is None:
+        task = event.task
+        if task is None:
             runbook_events.append(event)
             continue
-        record = records.get(event.task)
+        if check is not None:
+            event = check(event, records)
+        record = records.get(task)
         if record is None:
-            record = records[event.task] = TaskRecord()
+            record = records[task] = TaskRecord()
         apply_event(record, event)
     return records, runbook_events
 
@@ -422,16 +423,26 @@ def _remaining_critical_path(plan: Plan, figures: Figures, end: int) -> list[int
 
 @dataclass(frozen=True, slots=True)
 class PullForward:
-    """A task that only its ``not_before`` holds back: it could start ``gain`` earlier."""
+    """A task that only its ``not_before`` holds back: it could start ``gain`` earlier, and
+    pulling it would bring the forecast finish ``finish_gain`` closer, and the next gate or
+    milestone after it (``milestone``) ``milestone_gain`` closer (0: nothing)."""
 
     id: str
     not_before: int
     could_start: int
+    finish_gain: int = 0
+    milestone: str | None = None
+    milestone_gain: int = 0
 
     @property
     def gain(self) -> int:
         """Seconds earlier it could start."""
         return self.not_before - self.could_start
+
+    @property
+    def gains_anything(self) -> bool:
+        """Whether pulling it brings the finish or a gate or milestone closer."""
+        return self.finish_gain > 0 or self.milestone_gain > 0
 
     @property
     def command(self) -> str:
@@ -442,11 +453,15 @@ class PullForward:
 def pull_forward(snap: Snapshot) -> list[PullForward]:
     """Tasks not started whose ``not_before`` is now the only thing holding them back (a
     ``not_before`` fixed in the runbook cannot move, so its task is never listed; one already
-    pulled is held back only by the time it was pulled to, if any). None once the weekend
-    is closed."""
-    plan, out = snap.plan, list[PullForward]()
+    pulled is held back only by the time it was pulled to, if any), ranked by what pulling
+    gains: on the forecast finish first, then on the next gate or milestone, then by how much
+    earlier the task itself could start (which alone moves nothing that waits). None once the
+    weekend is closed."""
+    from runbook.weekend.pulling import pull_gains
+
+    plan, found = snap.plan, list[tuple[int, int, int]]()
     if snap.closed is not None:
-        return out
+        return []
     ids, not_before = plan.column("id"), plan.column("not_before")
     statuses, finishes = snap.figures.status, snap.figures.finish
     # By the figures, not the task states: only a task with a not_before (or pulled) counts.
@@ -454,7 +469,7 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
     pulled = {index[t]: r.pull_to for t, r in snap.records.items() if r.pulled and t in index}
     held_back = [i for i, held in enumerate(not_before) if held is not None or i in pulled]
     if not held_back:
-        return out
+        return []
     fixed, preds_of = plan.column("not_before_fixed"), plan.column("preds")
     for i in held_back:
         held = pulled[i] if i in pulled else not_before[i]
@@ -466,8 +481,13 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
         for p in preds_of[i]:
             could = max(could, finishes[p])
         if could < held:
-            out.append(PullForward(ids[i], held, could))
-    out.sort(key=lambda p: (-p.gain, p.id))
+            found.append((i, held, could))
+    gains = pull_gains(plan, snap.figures, snap.records, snap.now, [(i, c) for i, _, c in found])
+    out = [
+        PullForward(ids[i], held, could, g.finish, g.milestone, g.milestone_gain)
+        for (i, held, could), g in zip(found, gains, strict=True)
+    ]
+    out.sort(key=lambda p: (-p.finish_gain, -p.milestone_gain, -p.gain, p.id))
     return out
 
 
@@ -481,6 +501,15 @@ def pull_forward_soon(
     bridge call can act on those), and how many others could move later in the weekend."""
     soon = [p for p in pull if p.could_start <= now + horizon]
     return soon, len(pull) - len(soon)
+
+
+def best_pulled_later(
+    pull: Sequence[PullForward], now: int, horizon: int = PULL_HORIZON
+) -> PullForward | None:
+    """Of the tasks that could be pulled forward but not start within ``horizon``, the one
+    whose pull gains most on the finish or the next gate or milestone (None when none gains
+    anything): worth deciding now, to have the team there."""
+    return next((p for p in pull if p.could_start > now + horizon and p.gains_anything), None)
 
 
 def overrun(snap: Snapshot, index: int) -> int:
@@ -528,6 +557,20 @@ def start_order(state: TaskState) -> tuple[int, bool, int, int]:
     that can start at the same moment, critical ones first, then the most overdue."""
     planned = state.planned_start if state.planned_start is not None else 2**62
     return (state.forecast_start, not state.critical, planned, state.forecast_finish)
+
+
+# What matters now, first: what failed, what runs, what may start (a team to call).
+_NOW_RANK = {FAILED: 0, RUNNING: 1, READY: 2}
+
+
+def now_order(state: TaskState) -> tuple[int, tuple[int, bool, int, int]]:
+    """The order of what matters now: failed, running, ready, then the tasks not started
+    that are late, then the others not started, then what is finished; within each, the
+    order teams are called in (``start_order``)."""
+    rank = _NOW_RANK.get(state.status)
+    if rank is None:
+        rank = 5 if state.status in FINISHED else 3 if state.late else 4
+    return rank, start_order(state)
 
 
 def ready_to_start(states: Iterable[TaskState]) -> list[TaskState]:

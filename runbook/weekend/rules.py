@@ -7,6 +7,8 @@ lock, so a rule checked here still holds when its event is appended.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
 from runbook.common.errors import InputError, Refused
@@ -15,6 +17,7 @@ from runbook.common.text import BY_LIMIT, NOTE_LIMIT, entry_problem
 from runbook.format.durations import clock as show_time
 from runbook.format.durations import iso
 from runbook.planning.plan import Plan, PlannedTask
+from runbook.weekend.eventdata import revision_value
 from runbook.weekend.events import (
     FINISHED,
     REVISION_KINDS,
@@ -23,7 +26,7 @@ from runbook.weekend.events import (
     EventKind,
     Status,
 )
-from runbook.weekend.forecast import TaskRecord
+from runbook.weekend.forecast import TaskRecord, apply_event
 
 _NONE = TaskRecord()
 
@@ -222,6 +225,11 @@ def revision_refusal(
             }[state]
             hint = f"runbook estimate {task_id} DURATION" if state is None else None
             return no(f"{task_id} {what}; an eta revises the finish of a running task", hint)
+        if record.actual_start is not None and when < record.actual_start:
+            return no(
+                f"{task_id} started at {at(record.actual_start)}; an eta cannot be told "
+                f"earlier, at {at(when)}"
+            )
         if value is None:
             return no(f"the eta of {task_id} needs a time")
         if value <= when:
@@ -367,3 +375,45 @@ def near_weekend(plan: Plan, when: int, now: int) -> Refused | None:
 def _dated(seconds: int, zone: tzinfo) -> str:
     """``2026-12-04 18:00``: a time with its year, for a date that may be mistyped."""
     return (iso(seconds, zone) or "")[:16].replace("T", " ")
+
+
+# -- what readers check: the log against the rules ------------------------------------------
+# The kinds a check-in records about a task, whose rules a reader checks again.
+_AUDITED = frozenset({"start", "done", "fail", "skip", "undo", *REVISION_KINDS})
+
+
+def audit(plan: Plan, event: Event, records: dict[str, TaskRecord]) -> Event:
+    """``event`` as every reader shows it: when the check-in rules would have refused it,
+    given the records folded before it, and it was recorded without force all the same (a
+    start typed at a psql prompt before its predecessors finished), a copy marked with the
+    refusal (``Event.against``); otherwise the event itself. The database cannot fold the
+    log: the rules live here, once, and readers apply them as they fold."""
+    task_id, kind = event.task, event.kind
+    if kind not in _AUDITED or task_id is None or event.forced:
+        return event
+    if task_id not in plan.index:
+        return event  # a task no longer in the runbook: noted apart (orphans)
+    record = records.get(task_id, _NONE)
+    value = revision_value(kind, event.data, event.at) if kind in REVISION_KINDS else None
+    refused = refusal(plan, kind, task_id, record, records, event.at, value)
+    if refused is None and kind == EventKind.SKIP and event.dropped:
+        refused = drop_refusal(plan, task_id)
+    if refused is None and event.at != event.recorded:
+        refused = near_weekend(plan, event.at, event.recorded)
+    return event if refused is None else replace(event, against=refused.message)
+
+
+def audited(plan: Plan, events: Iterable[Event]) -> list[Event]:
+    """The log with each event the rules refuse marked (``audit``), in one fold."""
+    records: dict[str, TaskRecord] = {}
+    out: list[Event] = []
+    for event in events:
+        task = event.task
+        if task is not None:
+            event = audit(plan, event, records)
+            record = records.get(task)
+            if record is None:
+                record = records[task] = TaskRecord()
+            apply_event(record, event)
+        out.append(event)
+    return out

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from runbook.common.errors import ConnectionLost, InputError, InvalidRunbook, Refused, StateError
 from runbook.common.problems import did_you_mean
+from runbook.common.text import NOTE_LIMIT
 from runbook.format.durations import FUTURE, Side, TimeError, format_duration, parse_moment
 from runbook.format.durations import clock as show_time
 from runbook.planning.plan import Plan
@@ -198,12 +199,24 @@ class Weekend:
         if not self.replay:
             events = self.store.events()
             self.note_orphans(events)
+            self.note_store()
             return events
         now = self.now() if now is None else now
         kept, later = as_of(self.store.events(), now)
         self.note_later_events(later, now)
         self.note_orphans(kept)
+        self.note_store()
         return kept
+
+    def audited_events(self, now: int | None = None) -> list[Event]:
+        """The event log as ``events`` gives it, each event the check-in rules refuse but
+        that was recorded without force marked with the refusal (``Event.against``)."""
+        return rules.audited(self.plan, self.events(now))
+
+    def note_store(self) -> None:
+        """Say what the store found reading the log (events it could not read) as notices."""
+        if self.store is not None:
+            self.notices.extend(n for n in self.store.notices if n not in self.notices)
 
     def note_later_events(self, later: int, now: int) -> None:
         """Say, as a notice, that a replay at ``now`` leaves ``later`` events out."""
@@ -248,10 +261,15 @@ class Weekend:
     def snapshot(self, now: int | None = None) -> Snapshot:
         """Every task's state and the forecast at ``now`` (default: the clock)."""
         now = self.now() if now is None else now
-        records, runbook_events = fold(self.events(now))
+        records, runbook_events = fold(self.events(now), check=self.audit)
         snap = self.snapshot_of(records, runbook_events, now)
         snap.later_events = self.later_events
         return snap
+
+    def audit(self, event: Event, records: dict[str, TaskRecord]) -> Event:
+        """``event`` as readers show it: marked when the check-in rules refuse it, given the
+        records folded before it (``rules.audit``)."""
+        return rules.audit(self.plan, event, records)
 
     def snapshot_of(
         self,
@@ -491,6 +509,7 @@ class Weekend:
 
         result = self._idempotent(once, found)
         result.refused = [(t, self._for_this_user(r)) for t, r in result.refused]
+        self.note_store()  # an event the check-in could not read is named
         return result
 
     def _record_once(
@@ -540,7 +559,10 @@ class Weekend:
                     result.refused.append((task_id, refused))
                     continue
                 if overrode:  # every rule the override passed, as it was said to the user
-                    data.update(forced=True, overrode="; ".join(overrode))
+                    said = "; ".join(overrode)
+                    if len(said) > NOTE_LIMIT:  # as long as a note may be (a long list of ids)
+                        said = said[: NOTE_LIMIT - 1] + "…"
+                    data.update(forced=True, overrode=said)
                 if kind == EventKind.UNDO:
                     data["undoes"] = record.history[-1].seq
                     result.undone.append(record.history[-1])
@@ -905,6 +927,14 @@ def read_moment(
         raise InputError(
             f"{what} {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"
         ) from None
+
+
+def watch_only(asked: bool, *, replay: bool) -> bool:
+    """Whether a face that can record (the dashboard) opens read-only: when asked (a wall
+    screen), and always in a replay. A clock fixed by ``--now`` shows the weekend as it was
+    then; a check-in made there would go into the live log dated in the past, and a forced
+    one past every rule that refused it."""
+    return asked or replay
 
 
 def _fixed(moment: datetime) -> Clock:

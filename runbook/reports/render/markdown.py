@@ -542,7 +542,8 @@ def review_markdown(review: Review) -> str:
     ] or ["No eta, estimate or pull was recorded."]
     out += ["", "## Overrides (--force)", ""]
     out += [
-        f"- {when(o.at)} · {o.task or 'weekend'} · {md(o.what)} · {md(o.actor)} · overrode: "
+        f"- {when(o.at)} · {o.task or 'weekend'} · {md(o.what)} · {md(o.actor)} · "
+        + ("recorded against the rules, not forced: " if o.against else "overrode: ")
         + (md(o.overrode) if o.overrode is not None else NOT_RECORDED)
         + (f" · why: {md(o.reason)}" if o.reason else " · no reason given")
         + (" (withdrawn)" if o.withdrawn else "")

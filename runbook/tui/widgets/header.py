@@ -43,12 +43,16 @@ class Identity(Static):
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     read_only: reactive[bool] = reactive(False)
+    replay: reactive[bool] = reactive(False)
     link: reactive[Link] = reactive(Link)
 
     def watch_snapshot(self) -> None:
         self._draw()
 
     def watch_read_only(self) -> None:
+        self._draw()
+
+    def watch_replay(self) -> None:
         self._draw()
 
     def watch_link(self) -> None:
@@ -66,13 +70,15 @@ class Identity(Static):
         # dropped (or the link lost). Where the room is short, the name and the bar give way
         # so that no line wraps and pushes the last one out of sight.
         width = self.content_size.width
-        replay, read_only = bool(snap.later_events), self.read_only
+        # --now: the weekend as it was then (a notice says how many events it leaves out);
+        # read-only, always.
+        replay, read_only = self.replay or bool(snap.later_events), self.read_only
         name = Text(shown(plan.name))
         marks = (len("REPLAY ") if replay else 0) + (len("  READ-ONLY") if read_only else 0)
         if width and name.cell_len + marks > width:
             name.truncate(max(2, width - marks), overflow="ellipsis")
         text = Text(style="bold")
-        if replay:  # a replay (--now): the notice says how many events it leaves out
+        if replay:
             text.append("REPLAY", style="bold reverse")
             text.append(" ")
         text.append_text(name)
@@ -184,8 +190,16 @@ class Summary(Static):
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     link: reactive[Link] = reactive(Link)
+    read_only: reactive[bool] = reactive(False)
+    replay: reactive[bool] = reactive(False)
 
     def watch_link(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def watch_read_only(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def watch_replay(self) -> None:
         self.watch_snapshot(self.snapshot)
 
     def on_resize(self) -> None:
@@ -211,20 +225,35 @@ class Summary(Static):
             else:
                 text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
         text.append("\n")
+        # First on its line, which may be cut at the end: the clock shown is not the time.
+        # (A wall screen's READ-ONLY needs no room here: nothing on it records anyway.)
+        if self.replay or snap.later_events:
+            text.append(" REPLAY ", style="bold reverse")
+            text.append(" ")
         text.append(clock(snap.clock, zone), style="bold")
         text.append(f" {t_plus(snap.clock, plan.start)}", style="bold cyan")
-        ponr = next_point_of_no_return(snap)
-        if ponr is not None and ponr.point is not None:
-            text.append(f" · PONR {ponr.gate} {clock(ponr.point, zone)}", style="magenta")
         done = progress(snap)
-        text.append(f" · {done.done}/{done.wanted} {done.weighted:.0%}")
+        count = f" · {done.done}/{done.wanted} {done.weighted:.0%}"
         after = Text()
         if done.dropped:
             after.append(" · ")
             dropped(after, done)
-        # The bar gives way first: the dropped work, a must-have flagged, is never cut.
-        width, line = self.content_size.width, text.plain.rpartition("\n")[2]
-        if not width or cell_len(line) + 1 + 8 + after.cell_len <= width:
+        # The bar gives way first, then the gate's id, then the point of no return: the
+        # clock, the progress and the dropped work (a must-have flagged) are never cut.
+        width = self.content_size.width
+        used = cell_len(text.plain.rpartition("\n")[2]) + len(count) + after.cell_len
+        ponr = next_point_of_no_return(snap)
+        if ponr is not None and ponr.point is not None:
+            for said in (
+                f" · PONR {ponr.gate} {clock(ponr.point, zone)}",
+                f" · PONR {clock(ponr.point, zone)}",
+            ):
+                if not width or used + len(said) <= width:
+                    text.append(said, style="magenta")
+                    used += len(said)
+                    break
+        text.append(count)
+        if not width or used + 1 + 8 <= width:
             text.append(" ")
             text.append(bar(done.weighted, 8))
         text.append_text(after)

@@ -48,6 +48,17 @@ def whom(plan: Plan, team: str | None) -> tuple[str, str]:
     return info.lead or "", info.contact or ""
 
 
+def call(lead: str, number: str, *, room: int) -> str:
+    """``☎ Sanne Bakker +31 20 555 0120`` in at most ``room`` cells where it fits; else the
+    number alone (``☎ +31 20 555 0120``), which is never cut; "" with neither."""
+    if not (lead or number):
+        return ""
+    whole = f"☎ {' '.join(p for p in (lead, number) if p)}"
+    if len(whole) + 1 <= room or not number:
+        return whole
+    return f"☎ {number}"
+
+
 def resumed_note(state: TaskState, lost_by_now: int | None = None) -> str:
     """``resumed, 40m lost`` for a task started again after failing; ``40m lost`` for one
     that stands failed (the time since it failed counts); empty otherwise. ``lost_by_now``:
@@ -80,6 +91,8 @@ class RunningRow:
     eta: int | None = None  # the revised expected finish given (`runbook eta`)
     revised: bool = False  # ``duration`` is a revised estimate, not the runbook's
     lost: int = 0  # seconds lost to failures (while it stands failed: up to now)
+    lead: str = ""  # whom to call about it and their number (a failed task needs a call)
+    number: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +175,7 @@ def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> l
                 s.eta,
                 s.revised_duration is not None,
                 lost,
+                *whom(plan, teams[s.index]),
             )
         )
     return rows
