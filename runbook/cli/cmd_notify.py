@@ -27,7 +27,11 @@ def notify(
     state: StateOption = None,
     once: Annotated[
         bool,
-        typer.Option("--once", help="Deliver what is due now, then stop (cron, rehearsals)."),
+        typer.Option(
+            "--once",
+            help="Deliver everything due now, then stop (cron, rehearsals); exit 1 when a "
+            "delivery failed or messages due still wait.",
+        ),
     ] = False,
     status: Annotated[
         bool,
@@ -43,7 +47,7 @@ def notify(
     notify.heads_up, and "you're up" once it is; mission control hears the dashboard's
     alerts, a point of no return coming, and a NO-GO. Every message goes through the outbox
     in the state: sent at least once, never twice; a failed one is tried again, with a
-    growing pause. Runs until Ctrl+C; --once sends what is due and stops.
+    growing pause. Runs until Ctrl+C; --once sends everything due and stops.
     """
     from runbook.cli.weekend import open_weekend, show_notices
     from runbook.common.errors import Refused, UsageError

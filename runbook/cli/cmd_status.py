@@ -161,7 +161,13 @@ def log(
     now: NowOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The event history, newest last (filter by task or team; --now: up to that moment)."""
+    """The event history, newest last (filter by task or team; --now: up to that moment).
+
+    Each event says who recorded it (and the database login beside the --by name when they
+    differ), a forced one the rule it overrode; one the check-in rules refuse that was
+    recorded without --force all the same (a start typed at a psql prompt) is marked AGAINST
+    THE RULES with the rule it broke.
+    """
     from runbook.cli.weekend import open_weekend, show_notices
 
     with open_weekend(file, state, now=now) as weekend:
