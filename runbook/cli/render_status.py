@@ -83,6 +83,9 @@ def _headline(snap: Snapshot) -> list[Text]:
     if said.leads_over_pace:
         pace = badge(said.pace, verdict.word)
         pace.append("  ")
+        if said.held:  # the pace alone hides how the work runs (issue 21 §10)
+            pace.append(said.held, style="bold")
+            pace.append(" · ")
         pace.append_text(figures)
         return [first, pace]
     if said.detail:

@@ -131,7 +131,8 @@ def status_html(page: StatusPage) -> str:
         advice = f"Closed {said.detail} ({pace}{carried})."
         verdict_class = "nogo" if late else "go"
     elif said.leads_over_pace:
-        advice = f"{said.detail}. Against the plan: {v.pace} — {pace}"
+        held = f"; {said.held}" if said.held else ""
+        advice = f"{said.detail}. Against the plan: {v.pace}{held} — {pace}"
         verdict_class = "nogo"
     else:
         advice = f"{said.detail[:1].upper()}{said.detail[1:]}. {pace}" if said.detail else pace

@@ -113,6 +113,9 @@ class HeadlineBar(Static):
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
 
+    def on_resize(self) -> None:
+        self.watch_snapshot(self.snapshot)  # the pace goes on the line when it has room
+
     def watch_snapshot(self, snap: Snapshot | None) -> None:
         if snap is None:
             return
@@ -127,6 +130,11 @@ class HeadlineBar(Static):
             text.append(f" {said.badge} ", style="bold reverse")
             text.append("  ")
         text.append(shown(said.detail), style="bold")
+        if said.leads_over_pace and said.held:  # with the pace, when the line has room
+            held = f" · {said.pace}: {said.held}"
+            width = self.content_size.width  # 0 before the first layout: then not yet
+            if width and text.cell_len + len(held) <= width:
+                text.append(held)
         self.update(text)
 
 
@@ -224,6 +232,12 @@ class Summary(Static):
                 text.append(f"({format_duration(spare)} spare)", style="green")
             else:
                 text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
+        headline = lead(view, zone)
+        width = self.content_size.width
+        if headline.leads_over_pace and headline.held:  # the bar above says what leads
+            held = f" · {headline.held}"
+            if width and cell_len(text.plain.rpartition("\n")[2]) + len(held) <= width:
+                text.append(held, style="bold")
         text.append("\n")
         # First on its line, which may be cut at the end: the clock shown is not the time.
         # (A wall screen's READ-ONLY needs no room here: nothing on it records anyway.)
@@ -240,7 +254,6 @@ class Summary(Static):
             dropped(after, done)
         # The bar gives way first, then the gate's id, then the point of no return: the
         # clock, the progress and the dropped work (a must-have flagged) are never cut.
-        width = self.content_size.width
         used = cell_len(text.plain.rpartition("\n")[2]) + len(count) + after.cell_len
         ponr = next_point_of_no_return(snap)
         if ponr is not None and ponr.point is not None:

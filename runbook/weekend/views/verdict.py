@@ -163,6 +163,9 @@ class Lead:
     detail: str  # plain words after the badge ("" when the badge says it all); may hold a
     # name recorded by a person (who closed): a face shows it as text, never as markup
     pace: str  # ``ON PLAN``, ``BEHIND 1h``: the badge itself when the pace leads
+    # ``finish held by Sun 08:00; gonogo-2 1h20m behind`` whenever a not_before holds the
+    # finish: the detail when the pace leads, said with the pace after a state that leads
+    held: str = ""
 
     @property
     def leads_over_pace(self) -> bool:
@@ -178,12 +181,14 @@ class Lead:
 def lead(v: Verdict, zone: tzinfo) -> Lead:
     """The headline of ``v`` in words, times in ``zone``."""
     state = v.headline
+    held = held_words(v.held, zone) if v.held else ""
     if state == Headline.CLOSED and v.closed is not None:
         detail = f"{clock(v.closed.at, zone)} · {finish_words(v, zone)} · by {v.closed.actor}"
         return Lead(state, state.value, detail, v.pace)
     if state == Headline.NO_GO and v.no_go is not None:
-        return Lead(state, state.value, no_go_words(v.no_go, v.now, zone, v.more_no_gos), v.pace)
-    return Lead(state, v.pace, held_words(v.held, zone) if v.held else "", v.pace)
+        words = no_go_words(v.no_go, v.now, zone, v.more_no_gos)
+        return Lead(state, state.value, words, v.pace, held)
+    return Lead(state, v.pace, held, v.pace, held)
 
 
 def finish_words(v: Verdict, zone: tzinfo) -> str:
