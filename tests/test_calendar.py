@@ -194,6 +194,20 @@ def test_the_forecast_moves_the_events_after_a_check_in(cli, tmp_path):
     assert forecast[f"switch-dns@{SLUG}.runbook"].walk("VALARM")
 
 
+def test_in_the_forecast_a_task_waiting_for_its_not_before_still_rings_before_it(cli, tmp_path):
+    runbook = tmp_path / "runbook.yaml"
+    tasks = [task("a"), task("b", depends_on="a", not_before="2026-12-04T23:00")]
+    text = runbook_yaml("Night", "2026-12-04T18:00", tasks, timezone="Europe/Amsterdam")
+    runbook.write_text(text, encoding="utf-8")
+    played_weekend(runbook, [(friday("18:00"), "start", "a"), (friday("19:00"), "done", "a")])
+    forecast = events(export(cli, runbook, "--forecast", now=friday("20:00")))
+    b = forecast["b@night.runbook"]
+    assert str(b["DESCRIPTION"]).startswith("Status: scheduled")
+    assert utc(b["DTSTART"]) == datetime(2026, 12, 4, 22, 0, tzinfo=UTC)  # 23:00 in Amsterdam
+    (alarm,) = b.walk("VALARM")
+    assert alarm["TRIGGER"].dt == timedelta(minutes=-30)
+
+
 def test_the_forecast_without_a_state_file_is_refused_with_a_hint(cli, tmp_path):
     result = cli("export", "ics", "-f", minimal_runbook(tmp_path), "--forecast")
     assert result.exit_code == 1

@@ -86,7 +86,7 @@ def test_drop_records_a_skip_marked_dropped_and_every_face_says_dropped(cli, env
     n = next(t for t in status["tasks"] if t["id"] == "n")
     assert (n["status"], n["dropped"], n["priority"]) == ("skipped", True, "nice")
     assert status["forecast_finish"] == "2026-12-04T16:50:00+00:00"
-    assert "(1 dropped)" in cli("status", env=env).stdout
+    assert "0 skipped · 1 dropped" in cli("status", env={**env, "COLUMNS": "120"}).stdout
     log = json_out(cli, "log", "--json", env=env)
     assert (log[-1]["kind"], log[-1]["data"]) == ("skip", {"dropped": True})
     assert " drop " in cli("log", env={**env, "COLUMNS": "120"}).stdout

@@ -74,6 +74,8 @@ def test_the_review_json_lists_every_forced_event_with_who_when_the_rule_and_why
             "overrode": STARTED_PAST_A,
             "reason": None,
             "withdrawn": False,
+            "against_rules": False,  # forced, not recorded against the rules (issue 29)
+            "login": None,  # a state file has no database login
         },
         {
             "at": "2026-12-05T08:30:00+00:00",
@@ -86,6 +88,8 @@ def test_the_review_json_lists_every_forced_event_with_who_when_the_rule_and_why
             ),
             "reason": "vendor gave up",
             "withdrawn": False,
+            "against_rules": False,
+            "login": None,
         },
     ]
 

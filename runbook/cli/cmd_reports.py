@@ -11,7 +11,15 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.common import FileOption, NowOption, StateOption, command, runbook_file, state_file
+from runbook.cli.common import (
+    FileOption,
+    NowOption,
+    OutOption,
+    StateOption,
+    command,
+    runbook_file,
+    state_file,
+)
 from runbook.common.errors import EXIT_INVALID
 
 
@@ -37,10 +45,6 @@ ReviewFormatOption = Annotated[
         "--format",
         help="md (shown with rich in a terminal), html, json, or csv (the aftercare list).",
     ),
-]
-OutOption = Annotated[
-    Path | None,
-    typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
 ]
 
 

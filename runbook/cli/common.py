@@ -142,6 +142,21 @@ def runbook_file(argument: Path | None = None, option: Path | None = None) -> Pa
     return Path(env) if env else Path("runbook.yaml")
 
 
+def output_file(value: Path | None) -> Path | None:
+    """``-o FILE``; ``-o -`` is standard output (None, as if no -o was given)."""
+    return None if value is not None and str(value) == "-" else value
+
+
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-o",
+        "--output",
+        help="Write to this file (a regular file) instead of stdout; - for stdout.",
+        dir_okay=False,
+        callback=output_file,
+    ),
+]
 StateOption = Annotated[
     str | None,
     typer.Option(
@@ -164,7 +179,8 @@ AtOption = Annotated[
     str | None,
     typer.Option(
         "--at",
-        help="When it happened, if not now: 10:05 (today, runbook time zone) or an ISO time.",
+        help="When it happened, if not now: 10:05 (today, runbook time zone; in the six hours "
+        "after midnight a time later than the clock is yesterday's) or an ISO time.",
         show_default=False,
     ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from runbook.contracts.validation import problem_json
+from runbook.contracts.weekend import progress_json
 from runbook.format.durations import iso, minutes
 from runbook.reports.readiness import ReadinessReport
 from runbook.reports.review import Review
@@ -49,8 +50,8 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
             "buffer_gain_minutes": minutes(report.optional.buffer_gain if report.optional else 0),
         },
     }
-    snap = report.snapshot
-    if snap is not None:  # during the weekend: the live forecast, next to the plan
+    snap, done = report.snapshot, report.progress
+    if snap is not None and done is not None:  # during the weekend: the live forecast too
         data["schedule"].update(
             {
                 "as_of": when(report.now),
@@ -58,10 +59,16 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
                 "ahead_minutes": minutes(snap.ahead),
                 "spare_minutes": None if snap.spare is None else minutes(snap.spare),
                 "remaining_critical_path": [plan.tasks[i].id for i in snap.critical_path],
-                "counts": snap.counts,
+                "counts": done.counts,
+                "progress": progress_json(done),
                 "later_events_left_out": report.later_events,
                 "dropped": [
-                    {"id": t.id, "team": plan.tasks[t.index].team, "reason": t.reason}
+                    {
+                        "id": t.id,
+                        "team": plan.tasks[t.index].team,
+                        "priority": plan.tasks[t.index].priority,
+                        "reason": t.reason,
+                    }
                     for t in report.dropped
                 ],
                 "skipped": [{"id": t.id, "reason": t.reason} for t in report.skipped],
@@ -206,6 +213,7 @@ def review_json(review: Review) -> dict[str, Any]:
         "slip_minutes": mins(review.slip),
         "deadline": when(review.plan.deadline),
         "counts": review.counts,
+        "progress": progress_json(review.progress),
         "tasks": [
             {
                 "id": r.id,
@@ -232,6 +240,9 @@ def review_json(review: Review) -> dict[str, Any]:
                 "name": t.name,
                 "tasks": t.tasks,
                 "done": t.done,
+                "dropped": t.dropped,
+                "dropped_must": t.dropped_must,
+                "skipped": t.skipped,
                 "planned_minutes": mins(t.planned),
                 "actual_minutes": mins(t.actual),
                 "overrun_minutes": mins(t.overrun),
@@ -262,12 +273,20 @@ def review_json(review: Review) -> dict[str, Any]:
             }
             for s in review.slips
         ],
+        "closed": None
+        if review.closed is None
+        else {
+            "at": when(review.closed.at),
+            "by": review.closed.actor,
+            "reason": review.closed.note,
+        },
         "aftercare": [
             {
                 "id": r.id,
                 "title": r.title,
                 "status": r.status,
                 "dropped": r.dropped,
+                "carried_over": r.carried,
                 "priority": r.priority,
                 "team": r.team,
                 "reason": r.reason,
@@ -312,6 +331,8 @@ def review_json(review: Review) -> dict[str, Any]:
                 "overrode": o.overrode,
                 "reason": o.reason,
                 "withdrawn": o.withdrawn,
+                "against_rules": o.against,
+                "login": o.login,
             }
             for o in review.forced
         ],

@@ -35,6 +35,8 @@ from runbook.weekend.forecast import (
     fold,
 )
 from runbook.weekend.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
+from runbook.weekend.progress import Progress as WeekendProgress
+from runbook.weekend.progress import progress as weekend_progress
 
 GO, CONDITIONS, NO_GO = "GO", "GO WITH CONDITIONS", "NO-GO"
 _RANK = {"info": 0, "conditions": 1, "no-go": 2}
@@ -142,6 +144,12 @@ class ReadinessReport:
     snapshot: Snapshot | None = None  # the live forecast at ``now``, when check-ins exist
     later_events: int = 0  # events in the state file after ``now``, left out
     optional: OptionalWork | None = None  # the should and nice work the plan holds
+
+    @property
+    def progress(self) -> WeekendProgress | None:
+        """During the weekend: how far the work has come, by the core's counting rule (done,
+        dropped and skipped apart; a dropped must-have counted)."""
+        return None if self.snapshot is None else weekend_progress(self.snapshot)
 
     @property
     def dropped(self) -> list[TaskState]:
@@ -347,13 +355,15 @@ def _optional(report: ReadinessReport, plan: Plan) -> None:
                 "(runbook recover proposes what to drop when late)",
             )
         )
-    if report.dropped:
+    done = report.progress
+    if done is not None and done.dropped:
         names = ", ".join(t.id for t in report.dropped[:10])
+        must = f" ({done.must_text})" if done.dropped_must else ""
         report.findings.append(
             Finding(
                 "optional",
                 "info",
-                f"{count(len(report.dropped), 'task')} dropped for time, for aftercare: {names}",
+                f"{count(done.dropped, 'task')} dropped for time{must}, for aftercare: {names}",
             )
         )
 

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.events import REVISION_KINDS, Event, EventKind
-from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, STATUSES, Snapshot
+from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, Snapshot
+from runbook.weekend.progress import Progress, empty, progress
 from runbook.weekend.replan import event_summary
 from runbook.weekend.usecases import Weekend
 
@@ -58,11 +59,15 @@ class ReviewRow:
     dropped: bool = False  # optional work dropped for time (`runbook drop`): aftercare
     worked: int | None = None  # seconds it worked; None: it never ran
     lost: int = 0  # seconds it stood failed (worked + lost: first start to its end)
+    carried: bool = False  # open when the weekend was closed (`runbook close`): aftercare
 
     @property
     def shown_status(self) -> str:
-        """The status as people read it: ``dropped`` for work dropped for time."""
-        return "dropped" if self.dropped else self.status
+        """The status as people read it: ``dropped`` for work dropped for time, ``running at
+        the close`` (``pending``, ...) for work carried over by a close."""
+        if self.dropped:
+            return "dropped"
+        return f"{self.status} at the close" if self.carried else self.status
 
     @property
     def finish_slip(self) -> int | None:
@@ -107,7 +112,8 @@ class ReviewRow:
 
 @dataclass(frozen=True, slots=True)
 class TeamRow:
-    """A team's weekend in figures."""
+    """A team's weekend in figures: its tasks done, dropped and skipped counted apart (the
+    core's rule), and the planned against the actual time of the ones done."""
 
     team: str
     name: str
@@ -116,6 +122,9 @@ class TeamRow:
     planned: int
     actual: int
     lost: int = 0  # seconds its finished tasks stood failed
+    dropped: int = 0  # dropped for time (`runbook drop`)
+    dropped_must: int = 0  # of which must-haves (dropped only by force)
+    skipped: int = 0  # skipped as not needed
 
     @property
     def overrun(self) -> int:
@@ -152,15 +161,18 @@ class Revision:
 
 @dataclass(frozen=True, slots=True)
 class Override:
-    """An event recorded with ``--force``: who overrode which rule, when, and why."""
+    """An event recorded with ``--force``, or against the rules without it (a raw insert):
+    who overrode which rule, when, and why."""
 
     at: int
     task: str | None
     what: str  # ``start``, ``drop``, ``decide GO``: the event in a few words
-    actor: str
+    actor: str  # the --by name, and the database login beside it when they differ
     overrode: str | None  # the refusal it overrode; None: not recorded (an older event)
     reason: str | None  # the reason (or note) given with it
     withdrawn: bool  # undone later
+    against: bool = False  # recorded against the rules without force: not an override given
+    login: str | None = None  # the database login that recorded it (PostgreSQL)
 
 
 NOT_RECORDED = "not recorded (the event was forced before runbook kept the refusal)"
@@ -181,6 +193,10 @@ class Review:
     forced: list[Override] = field(default_factory=list)  # every override, in the order recorded
     lateness: int = 0  # seconds the (actual or forecast) finish lies after the baseline's
     root_causes: list[RootCause] = field(default_factory=list)
+    closed: Event | None = None  # the close (`runbook close`): the actual finish is its time
+    # Every task counted by the core's rule: done, dropped and skipped apart, the work done
+    # over the work still wanted, a dropped must-have counted.
+    progress: Progress = field(default_factory=empty)
 
     @property
     def slip(self) -> int | None:
@@ -202,8 +218,8 @@ class Review:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Tasks per status."""
-        return {s: sum(1 for r in self.rows if r.status == s) for s in STATUSES}
+        """Tasks per status, the dropped ones apart from the skipped ones."""
+        return self.progress.counts
 
     @property
     def slips(self) -> list[ReviewRow]:
@@ -216,6 +232,12 @@ class Review:
         """The work still to do after the weekend, where the aftercare track starts: tasks
         not finished, and the ones dropped for time, each with its team and reason."""
         return [r for r in self.rows if r.status not in FINISHED or r.dropped]
+
+    @property
+    def carried(self) -> list[ReviewRow]:
+        """The work open when the weekend was closed (running, failed or not started), carried
+        to aftercare apart from the work dropped for time."""
+        return [r for r in self.rows if r.carried]
 
     @property
     def dropped(self) -> list[ReviewRow]:
@@ -261,9 +283,10 @@ def driving_chain(snap: Snapshot) -> list[int]:
     return chain
 
 
-def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
+def root_causes(snap: Snapshot, finish: int | None = None) -> tuple[int, list[RootCause]]:
     """The weekend's lateness, and the tasks that caused it with their shares, largest first
-    (the method is in the module's docstring)."""
+    (the method is in the module's docstring); ``finish``: the weekend's end when it is not
+    the forecast finish (a close), to which the shares are scaled."""
     plan, tasks = snap.plan, snap.tasks
     shares: dict[int, float] = {}
     own: dict[int, tuple[int, int, int]] = {}
@@ -300,7 +323,7 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
         elif contribution < 0:
             shrink_to(sum(shares.values()) + contribution)  # time won back
         previous = i
-    lateness = snap.forecast_finish - snap.baseline_finish
+    lateness = (snap.forecast_finish if finish is None else finish) - snap.baseline_finish
     shrink_to(max(0, lateness))
     causes = [
         RootCause(
@@ -338,34 +361,44 @@ def revisions(events: Sequence[Event], plan: Plan) -> list[Revision]:
 
 
 def overrides(events: Sequence[Event]) -> list[Override]:
-    """Every event recorded with ``--force``, in order, each marked withdrawn when an undo
-    revoked it later."""
+    """Every event recorded with ``--force`` or against the rules (``rules.audit``), in
+    order, each marked withdrawn when an undo revoked it later."""
     undone = {e.data.get("undoes") for e in events if e.kind == EventKind.UNDO and e.data}
     return [
         Override(
             e.at,
             e.task,
             e.summary,
-            e.actor,
-            str(e.data["overrode"]) if e.data.get("overrode") else None,
+            e.by,
+            e.overrode,
             e.note,
             e.seq in undone,
+            e.against is not None,
+            e.login,
         )
         for e in events
-        if e.forced
+        if e.overridden
     ]
 
 
 def review(weekend: Weekend) -> Review:
-    """The review of a weekend at the clock's moment (usually after it ended)."""
+    """The review of a weekend at the clock's moment (usually after it ended). Once closed
+    (`runbook close`), its actual finish is the close, and what was open then is carried to
+    aftercare with its actual start and the work done on it."""
     snap = weekend.snapshot()
-    plan = snap.plan
+    plan, closed = snap.plan, snap.closed
     finished = all(s.status in FINISHED for s in snap.tasks)
     actual_finish = (
         max((s.actual_finish or 0 for s in snap.tasks), default=None) if finished else None
     )
+    if closed is not None:
+        actual_finish = closed.at
     result = Review(
-        now=snap.now, plan=plan, baseline_finish=snap.baseline_finish, actual_finish=actual_finish
+        now=snap.clock,
+        plan=plan,
+        baseline_finish=snap.baseline_finish,
+        actual_finish=actual_finish,
+        closed=closed,
     )
     for state in snap.tasks:
         task = plan.tasks[state.index]
@@ -399,25 +432,31 @@ def review(weekend: Weekend) -> Review:
                 state.dropped,
                 state.worked if state.actual_start is not None else None,
                 state.lost,
+                closed is not None and state.status not in FINISHED,
             )
         )
+    result.progress = progress(snap)
     teams: dict[str, list[ReviewRow]] = {}
     for row in result.rows:
         teams.setdefault(row.team or "—", []).append(row)
     for team, rows in teams.items():
         done = [r for r in rows if r.actual is not None]
+        counted = progress(snap, [snap.by_id(r.id) for r in rows])
         result.teams.append(
             TeamRow(
                 team,
                 plan.team_name(team) if team != "—" else "(no team)",
                 len(rows),
-                len(done),
+                counted.done,
                 sum(r.planned for r in done),
                 sum(r.actual or 0 for r in done),
                 sum(r.lost for r in done),
+                counted.dropped,
+                counted.dropped_must,
+                counted.skipped,
             )
         )
-    events = weekend.events()
+    events = weekend.audited_events()  # each marked when it broke the check-in rules
     result.notes = [
         e
         for e in events
@@ -425,5 +464,5 @@ def review(weekend: Weekend) -> Review:
     ]
     result.revisions = revisions(events, plan)
     result.forced = overrides(events)
-    result.lateness, result.root_causes = root_causes(snap)
+    result.lateness, result.root_causes = root_causes(snap, None if closed is None else closed.at)
     return result

@@ -12,13 +12,14 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from runbook.common.errors import DamagedState, StateError
-from runbook.common.limits import EARLIEST_EPOCH, clamp_epoch, epoch_in_bounds
+from runbook.common.limits import EARLIEST_EPOCH, SEQ_LIMIT, clamp_epoch, epoch_in_bounds
+from runbook.weekend.eventdata import check_new_event
 from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
 from runbook.weekend.events import NewEvent as NewEvent
 from runbook.weekend.events import check_instants, data_text
@@ -128,12 +129,15 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 
 
 def _row(row: tuple[Any, ...]) -> Event:
-    """An event from its row; ValueError when the row is not one this program wrote."""
-    seq, at, recorded, task, kind, actor, host, note, data = row
+    """An event from its row (and, from a store with logins, the login that recorded it);
+    ValueError when the row is not one this program wrote."""
+    seq, at, recorded, task, kind, actor, host, note, data, *login = row
     try:
         parsed = json.loads(data) if data else {}
     except ValueError:
         raise ValueError(f"event {seq!r}: its data is not valid JSON") from None
+    except RecursionError:  # thousands deep: written by no version of this program
+        raise ValueError(f"event {seq!r}: its data is nested too deep to read") from None
     if not isinstance(parsed, dict):
         raise ValueError(f"event {seq!r}: its data is not valid JSON (not an object)")
     if not (
@@ -147,7 +151,35 @@ def _row(row: tuple[Any, ...]) -> Event:
     # A time out of bounds (written by a version that did not check) is pulled inside them,
     # so one damaged event cannot stop every screen from drawing.
     at, recorded = _instant(at), _instant(recorded)
-    return Event(seq, at, recorded, task, kind, actor, host, note, parsed)
+    who = login[0] if login and isinstance(login[0], str) else None
+    return Event(seq, at, recorded, task, kind, actor, host, note, parsed, who)
+
+
+def readable(rows: Iterable[tuple[Any, ...]], quarantined: dict[int, str]) -> list[Event]:
+    """The events of the rows that can be read; each one that cannot (a state edited by
+    hand, or by another program) is left out and named in ``quarantined`` (its sequence
+    number: why), never the end of the read."""
+    events = []
+    for row in rows:
+        try:
+            events.append(_row(row))
+        except ValueError as exc:
+            seq = row[0] if isinstance(row[0], int) else -1
+            quarantined[seq] = str(exc).removeprefix(f"event {row[0]!r}: ")
+    return events
+
+
+def quarantine_notice(where: str, quarantined: dict[int, str]) -> str | None:
+    """The warning that names the events left out because they cannot be read."""
+    if not quarantined:
+        return None
+    shown = [f"event {seq} ({why})" for seq, why in sorted(quarantined.items())[:3]]
+    more = len(quarantined) - len(shown)
+    listed = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    return (
+        f"{where}: {listed} cannot be read (edited by hand, or written by another program): "
+        "left out of every view and every check-in, and kept as it is"
+    )
 
 
 def _instant(value: object) -> int:
@@ -210,6 +242,7 @@ def _identify(db: sqlite3.Connection, path: Path) -> int:
     return int(version)
 
 
+_EVENT_COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data"
 SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database
 
 
@@ -357,6 +390,7 @@ class SQLiteStore:
         self.wal = True  # False when the filesystem refused write-ahead logging
         self.writable = writable  # False when opened read-only (nothing can be written)
         self.damaged = False
+        self.quarantined: dict[int, str] = {}  # events that cannot be read: seq -> why
 
     @classmethod
     def open(
@@ -561,13 +595,17 @@ class SQLiteStore:
 
     @property
     def notices(self) -> list[str]:
-        """What a user of this file should know: a filesystem without write-ahead logging."""
-        if self.wal:
-            return []
-        return [
-            f"{self.path}: this filesystem does not support SQLite's write-ahead log; check-ins "
-            "from many terminals at once will queue (keep the state file on a local disk)"
-        ]
+        """What a user of this file should know: a filesystem without write-ahead logging,
+        events that cannot be read (once read)."""
+        said = []
+        if not self.wal:
+            said.append(
+                f"{self.path}: this filesystem does not support SQLite's write-ahead log; "
+                "check-ins from many terminals at once will queue (keep the state file on a "
+                "local disk)"
+            )
+        quarantine = quarantine_notice(str(self.path), self.quarantined)
+        return said + ([quarantine] if quarantine else [])
 
     def schema_version(self) -> int:
         """The state schema version of the file (``SCHEMA_VERSION`` once it is migrated)."""
@@ -658,26 +696,70 @@ class SQLiteStore:
         """Append one event (call inside ``write``) and return it as stored; an instant
         outside the years the product handles is never written."""
         check_instants(event.at, recorded)
+        check_new_event(event)
         data = data_text(event.data)
         kind = str(event.kind)  # stored, and returned, as the plain string it reads back as
-        cursor = self.db.execute(
-            "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (event.at, recorded, event.task, kind, event.actor, event.host, event.note, data),
-        )
+        try:
+            cursor = self.db.execute(
+                "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (event.at, recorded, event.task, kind, event.actor, event.host, event.note, data),
+            )
+        except sqlite3.OperationalError as exc:
+            # SQLite says "full" when no rowid is left after the largest: not the disk.
+            last = self.db.execute("SELECT max(seq) FROM events").fetchone()[0]
+            if "full" in str(exc) and isinstance(last, int) and last > SEQ_LIMIT:
+                raise self._numbered_out(last) from None
+            raise
         seq = cursor.lastrowid
         assert seq is not None
+        if seq > SEQ_LIMIT:
+            raise self._numbered_out(seq - 1)
         return event.stored(seq, recorded)
 
+    def _numbered_out(self, last: int) -> StateError:
+        """The refusal for a log whose sequence numbers ran past ``SEQ_LIMIT`` (a hand-edited
+        file): no event can be numbered after it."""
+        return StateError(
+            f"{self.path}: the state file holds an event numbered {last}, past the largest "
+            f"sequence number an event may have ({SEQ_LIMIT}); nothing was recorded, and "
+            "nothing more can be",
+            hint="the file was edited by hand: restore the state file from a copy",
+        )
+
     def events(self, *, after: int = 0) -> list[Event]:
-        """Every event after sequence number ``after``, oldest first."""
+        """Every event after sequence number ``after`` that can be read, oldest first; one
+        that cannot is quarantined (``quarantined``, said by ``notices``)."""
+        query = f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq"
         with self._reading():
-            rows = self.db.execute(
-                "SELECT seq, at, recorded, task, kind, actor, host, note, data FROM events "
-                "WHERE seq > ? ORDER BY seq",
-                (after,),
-            ).fetchall()
-            return [_row(r) for r in rows]
+            try:
+                rows = self.db.execute(query, (after,)).fetchall()
+            except (sqlite3.OperationalError, UnicodeDecodeError) as exc:
+                if "decode" not in str(exc):
+                    raise
+                rows = self._rows_with_bad_text(after)
+            return readable(rows, self.quarantined)
+
+    def _rows_with_bad_text(self, after: int) -> list[tuple[Any, ...]]:
+        """The event rows read as bytes and decoded one by one: a text that is not UTF-8
+        (written by another program) makes its row unreadable, not the whole read."""
+        texts = ("task", "kind", "actor", "host", "note", "data")
+        columns = ", ".join(
+            f"CASE WHEN typeof({c}) = 'text' THEN CAST({c} AS BLOB) ELSE {c} END AS {c}"
+            for c in texts
+        )
+        rows = []
+        for seq, at, recorded, *raw in self.db.execute(
+            f"SELECT seq, at, recorded, {columns} FROM events WHERE seq > ? ORDER BY seq",
+            (after,),
+        ):
+            try:
+                values = [v.decode("utf-8") if isinstance(v, bytes) else v for v in raw]
+            except UnicodeDecodeError:
+                self.quarantined[seq] = "a text in it is not valid UTF-8"
+                continue
+            rows.append((seq, at, recorded, *values))
+        return rows
 
     def recorded_with(self, key: str) -> list[Event]:
         """No idempotency keys are kept here: a local commit is never lost halfway."""
@@ -739,15 +821,17 @@ class SQLiteStore:
         )
         return self.db.total_changes - before
 
-    def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
-        """Claim the pending entries due at ``now`` that nobody holds (inside ``write``):
-        nobody else takes them before ``until``."""
+    def outbox_claim(
+        self, now: int, until: int, *, limit: int = 1, free_at: int | None = None
+    ) -> list[OutboxEntry]:
+        """Claim the pending entries due at ``now`` that nobody holds at ``free_at`` (inside
+        ``write``): nobody else takes them before ``until``."""
         from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, entry_of
 
         rows = self.db.execute(
             f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM outbox WHERE state = ? AND next_try <= ?"
             " AND claimed_until <= ? ORDER BY created, key LIMIT ?",
-            (PENDING, now, now, limit),
+            (PENDING, now, now if free_at is None else free_at, limit),
         ).fetchall()
         self.db.executemany(
             "UPDATE outbox SET claimed_until = ? WHERE key = ?", [(until, r[0]) for r in rows]

@@ -119,8 +119,12 @@ class EventStore(Protocol):
         returns how many were new."""
         ...
 
-    def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
-        """Claim the pending entries due at ``now`` that nobody holds (inside ``write``)."""
+    def outbox_claim(
+        self, now: int, until: int, *, limit: int = 1, free_at: int | None = None
+    ) -> list[OutboxEntry]:
+        """Claim, until ``until``, the pending entries due at ``now`` (the weekend's moment)
+        that nobody holds at ``free_at`` (the sender's clock; default ``now``), oldest first,
+        at most ``limit`` (inside ``write``)."""
         ...
 
     def outbox_settle(

@@ -46,7 +46,9 @@ def calendar_ics(calendar: TaskCalendar) -> str:
         event.add("transp", "TRANSPARENT" if entry.finish == entry.start else "OPAQUE")
         if entry.cancelled:
             event.add("status", "CANCELLED")
-        if not calendar.forecast or entry.status == "pending":
+        # In a forecast, only work still to come rings: waiting for a predecessor or for its
+        # time (a ready task could start already, a started one has).
+        if not calendar.forecast or entry.status in ("pending", "scheduled"):
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("trigger", timedelta(seconds=-calendar.heads_up))

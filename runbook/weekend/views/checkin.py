@@ -43,12 +43,15 @@ class CheckedIn:
 
 @dataclass(frozen=True, slots=True)
 class Standing:
-    """The weekend right after a check-in: the verdict and the forecast finish."""
+    """The weekend right after a check-in: the verdict and the forecast finish, and the
+    headline when a state leads over ahead/behind (``NO-GO gonogo-2 · roll back by ...``,
+    ``CLOSED Mon 03:00 · ...``; "" otherwise)."""
 
     word: str
     amount: str
     forecast_finish: int
     deadline: int | None
+    headline: str = ""
 
 
 def _detail(event: Event, result: CheckIn, plan: Plan, resumed: bool) -> str:
@@ -144,7 +147,27 @@ def checked_in(result: CheckIn, plan: Plan, note: str | None = None) -> list[Che
 
 
 def standing(result: CheckIn, plan: Plan) -> Standing:
-    """Ahead or behind right after the check-in (one forward pass, no full snapshot)."""
+    """Ahead or behind right after the check-in (one forward pass, no full snapshot), after
+    the state that leads the headline when one does (the verdict's order of precedence)."""
+    from runbook.weekend.views.decisions import no_gos_in
+    from runbook.weekend.views.verdict import Verdict, lead
+
     finish, ahead = result.position(plan)
     word, amount = describe_ahead(ahead)
-    return Standing(word, amount, finish, plan.deadline)
+    deadline = plan.deadline
+    no_gos = no_gos_in(plan, result.records) if plan.gates else []
+    view = Verdict(
+        word,
+        amount,
+        ahead,
+        finish,
+        (result.baseline_plan or plan).finish,
+        deadline,
+        None if deadline is None else deadline - finish,
+        closed=result.closed,
+        no_go=no_gos[0] if no_gos else None,
+        more_no_gos=max(0, len(no_gos) - 1),
+        now=result.now,
+    )
+    said = lead(view, plan.zone)
+    return Standing(word, amount, finish, deadline, said.line if said.leads_over_pace else "")
