@@ -65,6 +65,10 @@ class HttpReceiver:
     def titles(self, path: str) -> list[str]:
         return [p.title for p in self.to(path)]
 
+    def types(self, path: str) -> list[tuple[str, str]]:
+        """Each post's apprise notify type (info, success, warning, failure) with its title."""
+        return [(p.payload.get("type", ""), p.title) for p in self.to(path)]
+
 
 def start_http_receiver(port: int = 0) -> tuple[HttpReceiver, ThreadingHTTPServer]:
     """An HTTP receiver on ``port`` (a free one by default) of the loopback address,

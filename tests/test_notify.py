@@ -172,6 +172,80 @@ def test_mission_control_hears_a_failure_an_overrun_and_a_no_go(cli, weekend_fil
     assert "Reason: backup unreadable" in nogo.message
 
 
+def test_each_message_goes_out_as_the_apprise_type_of_what_it_says(cli, weekend_file, receiver):
+    path = weekend_file()
+    assert notify_at(cli, path, "17:50").exit_code == 0
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    assert notify_at(cli, path, "18:11").exit_code == 0
+    assert receiver.types("dba") == [
+        ("info", "Heads-up: backup at Fri 18:15"),
+        ("success", "You're up: backup"),
+    ]
+    record(cli, path, "start", "backup", "18:15")
+    record(cli, path, "fail", "backup", "18:40", "--reason", "tape library offline")
+    assert notify_at(cli, path, "18:41").exit_code == 0
+    record(cli, path, "start", "backup", "19:00")
+    assert notify_at(cli, path, "19:40").exit_code == 0
+    record(cli, path, "done", "backup", "19:45")
+    record(cli, path, "decide", "go-no-go", "19:50", "no-go", "--note", "backup unreadable")
+    assert notify_at(cli, path, "19:51").exit_code == 0
+    assert receiver.types("coordinator") == [
+        ("failure", "ALERT: backup FAILED: tape library offline"),
+        ("warning", "Warning: backup has run 1h5m, 5m over its planned 1h"),
+        ("failure", "NO-GO at go-no-go"),
+    ]
+
+
+def test_the_point_of_no_return_is_a_warning_and_the_deadline_passed_a_failure(
+    cli, weekend_file, receiver
+):
+    path = weekend_file()
+    for task, start, done in [("freeze", "18:00", "18:10"), ("backup", "18:15", "19:10")]:
+        record(cli, path, "start", task, start)
+        record(cli, path, "done", task, done)
+    result = cli("notify", "-f", path, "--once", env={"RUNBOOK_NOW": "2026-12-05T03:35+01:00"})
+    assert result.exit_code == 0, result.stderr
+    types = dict((title.split(" ", 1)[0], kind) for kind, title in receiver.types("coordinator"))
+    assert types["Point"] == "warning"
+    assert types["ALERT:"] == "failure"  # the forecast past the deadline
+
+
+def test_the_failure_mail_says_which_task_its_team_the_reason_and_whom_to_call(
+    cli, weekend_file, receiver
+):
+    mails, controller = start_smtp_receiver()
+    try:
+        mailto = (
+            f"mailto://127.0.0.1:{controller.port}?from=runbook@example.org"
+            "&to=bridge@example.org&mode=insecure"
+        )
+        path = weekend_file()
+        text = path.read_text(encoding="utf-8")
+        coordinator = f"  coordinator: {json.dumps([receiver.url('coordinator')])}\n"
+        assert coordinator in text
+        path.write_text(
+            text.replace(coordinator, f"  coordinator: {json.dumps([mailto])}\n"),
+            encoding="utf-8",
+        )
+        record(cli, path, "start", "freeze", "18:00")
+        record(cli, path, "done", "freeze", "18:10")
+        record(cli, path, "start", "backup", "18:15")
+        record(cli, path, "fail", "backup", "18:40", "--reason", "tape library offline")
+        result = notify_at(cli, path, "18:41")
+        assert result.exit_code == 0, result.stderr
+    finally:
+        controller.stop()
+    [mail] = [m for m in mails if "FAILED" in m.subject]
+    assert mail.subject == "ALERT: backup FAILED: tape library offline"
+    body = mail.text.splitlines()
+    assert "Task: backup - Full backup of the intranet database" in body
+    assert "Team: Database team (dba)" in body
+    assert "Failed at: Fri 18:40" in body
+    assert "Reason: tape library offline" in body
+    assert "Call: Sanne Bakker - +31 20 555 0120" in body
+
+
 def test_work_behind_a_gate_without_a_go_hears_that_it_waits_and_you_re_up_only_after_the_go(
     cli, weekend_file, receiver
 ):

@@ -64,7 +64,7 @@ def test_without_psycopg_a_postgresql_state_says_how_to_install_it():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "needs psycopg, which is not installed" in out.stdout
-    assert 'pip install "runbook[postgres]"' in out.stdout
+    assert 'pip install "cutover-runbook[postgres]"' in out.stdout
     assert "s3cret" not in out.stdout
 
 

@@ -67,7 +67,7 @@ def ics(
     """
     from runbook.cli.weekend import open_weekend
     from runbook.common.errors import InputError
-    from runbook.reports.calendar import build_calendar
+    from runbook.reports.calendar import weekend_calendar
     from runbook.reports.outfile import check_output
     from runbook.reports.render.ics import calendar_ics
 
@@ -83,8 +83,7 @@ def ics(
                 "state file with --state PATH",
             )
         wanted = None if team is None else weekend.resolve_team(team)
-        snapshot = weekend.snapshot() if forecast else None
-        calendar = build_calendar(weekend.plan, stamp=weekend.now(), team=wanted, snapshot=snapshot)
+        calendar = weekend_calendar(weekend, team=wanted, forecast=forecast)
     text = calendar_ics(calendar)
     if out is not None:
         from runbook.reports.outfile import write_atomically

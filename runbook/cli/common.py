@@ -47,8 +47,26 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from runbook import __version__
+
+        typer.echo(f"runbook {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _runbook() -> None:
+def _runbook(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version of runbook and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
     """Orchestrate an IT migration weekend: validate and plan the runbook, check tasks in and
     out, watch whether the weekend runs ahead of or behind plan, and decide go or no-go."""
 

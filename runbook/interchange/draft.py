@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runbook.common.problems import Problem
-from runbook.format.model import ID_PATTERN
+from runbook.format.patterns import ID_PATTERN
 from runbook.interchange.sheet import Sheet
 
 Path = tuple[str | int, ...]

@@ -8,6 +8,10 @@ the GO. To mission control: the dashboard's alerts (an overrun, a failure, a cri
 going late, the forecast past the deadline), a gate's point of no return coming within
 ``heads_up``, a NO-GO, and a GO that lifts a NO-GO.
 
+Each notice says how it reads (``tone``: apprise's notify type, so Slack, Mattermost and
+Teams colour a failure as one). A task's alert names the task, its team and whom to call in
+its body, not only what its title says.
+
 Each notice has a key that names the condition, so the outbox writes it once however often
 it is computed: ``up:<task>``, ``heads-up:<task>``, ``overrun:<task>`` (``overrun:<task>:<eta>``
 past an eta the team gave: each eta passed is news), ``failed:<task>:<when>`` (a task failing
@@ -28,13 +32,36 @@ from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.alerts import alerts
 from runbook.weekend.events import FINISHED, NOT_STARTED
-from runbook.weekend.forecast import READY, SCHEDULED, Snapshot
+from runbook.weekend.forecast import FAILED, READY, SCHEDULED, Snapshot
 from runbook.weekend.gates import GO, NO_GO, awaited_gates, decision, next_point_of_no_return
 from runbook.weekend.team import mission_control
 from runbook.weekend.views.decisions import open_no_gos
 
 COORDINATOR = "coordinator"
 TEAM_NOTICES = ("up", "heads-up")
+
+# apprise's notify types by what a message says: something went wrong or must be acted on now
+# (a task failed, a critical task that could start has not, the forecast is past the
+# deadline, a NO-GO); something to watch (an overrun, a point of no return coming); good news
+# (you're up: what the team waited for is done; a GO that lifts a NO-GO); and plain
+# information (a heads-up).
+FAILURE, WARNING, SUCCESS, INFO = "failure", "warning", "success", "info"
+TONES = {
+    "failed": FAILURE,
+    "critical-late": FAILURE,
+    "deadline": FAILURE,
+    "no-go": FAILURE,
+    "overrun": WARNING,
+    "ponr": WARNING,
+    "up": SUCCESS,
+    "go": SUCCESS,
+    "heads-up": INFO,
+}
+
+
+def tone(kind: str) -> str:
+    """How a notice of ``kind`` reads, as apprise's notify type (``info`` for one unknown)."""
+    return TONES.get(kind, INFO)
 
 
 def team_recipient(team: str) -> str:
@@ -218,14 +245,12 @@ def _coordinator_notices(snap: Snapshot) -> list[Notice]:
         else:
             key = f"{alert.kind}:{alert.task}"
         level = "ALERT" if alert.severity == "error" else "Warning"
+        body = shown(alert.message, one_line=False)
+        if alert.task is not None and alert.task in plan.index:
+            body += "\n" + "\n".join(_task_lines(snap, alert.task))
         out.append(
             Notice(
-                key,
-                alert.kind,
-                COORDINATOR,
-                alert.task,
-                f"{level}: {shown(alert.message)}",
-                shown(alert.message, one_line=False),
+                key, alert.kind, COORDINATOR, alert.task, f"{level}: {shown(alert.message)}", body
             )
         )
     ponr = next_point_of_no_return(snap)
@@ -264,6 +289,34 @@ def _coordinator_notices(snap: Snapshot) -> list[Notice]:
             )
         )
     return out
+
+
+def _task_lines(snap: Snapshot, task_id: str) -> list[str]:
+    """What mission control needs to act on a task's alert: the task, its team, why it
+    failed and since when (for a failure), and whom to call."""
+    plan, zone = snap.plan, snap.plan.zone
+    task = plan.tasks[plan.index[task_id]]
+    state = snap.by_id(task_id)
+    lines = [f"Task: {task.id} - {shown(task.title)}"]
+    info = plan.teams.get(task.team or "")
+    team = (
+        "none"
+        if task.team is None
+        else shown(task.team)
+        if info is None
+        else f"{shown(info.name)} ({info.id})"
+    )
+    lines.append(f"Team: {team}")
+    record = snap.records.get(task_id)
+    if state.status == FAILED:
+        if record is not None and record.failed_at is not None:
+            lines.append(f"Failed at: {clock(record.failed_at, zone)}")
+        lines.append(f"Reason: {shown(state.reason or 'no reason given', one_line=False)}")
+    who = [shown(x) for x in (info.lead, info.contact) if x] if info is not None else []
+    lines.append(
+        f"Call: {' - '.join(who)}" if who else "Call: the runbook names no lead or contact"
+    )
+    return lines
 
 
 def _lifted_no_gos(snap: Snapshot) -> list[Notice]:

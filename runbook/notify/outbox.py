@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from runbook.common.errors import RunbookError
 from runbook.notify.addresses import Address
-from runbook.notify.notices import COORDINATOR, due_notices, still_due
+from runbook.notify.notices import COORDINATOR, due_notices, still_due, tone
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.outbox import (
     CLAIM_SECONDS,
@@ -34,7 +34,7 @@ from runbook.weekend.outbox import (
 if TYPE_CHECKING:
     from runbook.weekend.store import EventStore
 
-# send(url, title, body, secrets=...) -> None when delivered, else why not.
+# send(url, title, body, secrets=..., tone=...) -> None when delivered, else why not.
 Sender = Callable[..., "str | None"]
 
 
@@ -129,7 +129,11 @@ def notify_round(
         said = current.get(entry.key, entry)
         try:
             failure = send(
-                address.url(environ), said.title, said.body, secrets=address.secrets(environ)
+                address.url(environ),
+                said.title,
+                said.body,
+                secrets=address.secrets(environ),
+                tone=tone(entry.kind),
             )
         except RunbookError as exc:  # a variable not set: this address fails, not the round
             failure = exc.message

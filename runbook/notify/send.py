@@ -60,8 +60,11 @@ def understood(url: str) -> bool:
     return apprise.Apprise.instantiate(url, suppress_exceptions=True) is not None
 
 
-def send(url: str, title: str, body: str, *, secrets: Sequence[str] = ()) -> str | None:
-    """Send a plain-text message; None when it was delivered, else why not."""
+def send(
+    url: str, title: str, body: str, *, secrets: Sequence[str] = (), tone: str = "info"
+) -> str | None:
+    """Send a plain-text message of apprise's notify type ``tone`` (info, success, warning,
+    failure); None when it was delivered, else why not."""
     import apprise
 
     sender = apprise.Apprise()
@@ -70,7 +73,12 @@ def send(url: str, title: str, body: str, *, secrets: Sequence[str] = ()) -> str
         if not sender.add(url):
             return "apprise does not understand this address"
         try:
-            ok = sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT)
+            ok = sender.notify(
+                title=title,
+                body=body,
+                body_format=apprise.NotifyFormat.TEXT,
+                notify_type=tone,  # a string: apprise 1.9 has no NotifyType enum yet
+            )
         except Exception as exc:  # a plugin's bug fails this address, not the round
             return _cut(_masked(f"{type(exc).__name__}: {exc}", secrets, address=url))
         said = log.getvalue()

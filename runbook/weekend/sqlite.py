@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,6 +25,7 @@ from runbook.weekend.events import NewEvent as NewEvent
 from runbook.weekend.events import check_instants, data_text
 
 if TYPE_CHECKING:  # a check-in never loads the outbox: only runbook notify and the dashboard
+    from runbook.weekend.figures import TaskFigures
     from runbook.weekend.outbox import OutboxEntry
 
 APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
@@ -788,6 +789,14 @@ class SQLiteStore:
     def may_force(self) -> bool:
         """A state file has no roles: whoever may write it may force."""
         return True
+
+    def publishes_figures(self) -> bool:
+        """A state file publishes no figures: other tools read its events (db export)."""
+        return False
+
+    def save_figures(self, covers: int, as_of: int, rows: Sequence[TaskFigures]) -> None:
+        """Never asked (see ``publishes_figures``)."""
+        return None
 
     # -- the checkpoint --------------------------------------------------------------
     def checkpoint(self) -> tuple[int, str] | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 if TYPE_CHECKING:
     from runbook.common.errors import StateError
     from runbook.weekend.events import Event, NewEvent
+    from runbook.weekend.figures import TaskFigures
     from runbook.weekend.outbox import OutboxEntry
 
 
@@ -106,6 +107,17 @@ class EventStore(Protocol):
 
     def save_checkpoint(self, seq: int, text: str) -> None:
         """Replace the checkpoint (inside ``write``, with the events it covers)."""
+        return None
+
+    # -- the task figures published for other tools (a PMO's BI) ------------------------
+    def publishes_figures(self) -> bool:
+        """Whether this store publishes every task's figures (PostgreSQL's views); a store
+        that does not is never asked to save them, nor a snapshot computed for it."""
+        return False
+
+    def save_figures(self, covers: int, as_of: int, rows: Sequence[TaskFigures]) -> None:
+        """Replace the published figures (inside ``write``, with the events they fold up to
+        ``covers``); a user not allowed to leaves them as they were."""
         return None
 
     def may_force(self) -> bool:

@@ -587,6 +587,7 @@ class Weekend:
                 result.events.append(event)
                 last = event.seq
             checkpoint.refresh(store, (records, runbook_events), covered, last)
+            self._publish_figures(store, records, runbook_events, last, now)
         result.records = records
         result.closed = closed
         result.baseline_plan, _ = self.baseline_of(runbook_events)
@@ -647,9 +648,31 @@ class Weekend:
             store = self._writable()
             with store.write():
                 store.claim(self.plan.name)
-                return store.append(replace(event, idem=key), recorded=now)
+                appended = store.append(replace(event, idem=key), recorded=now)
+                if store.publishes_figures():
+                    (records, runbook_events), _, last = checkpoint.load(store)
+                    self._publish_figures(store, records, runbook_events, last, now)
+                return appended
 
         return self._idempotent(once, lambda events: events[0])
+
+    def _publish_figures(
+        self,
+        store: EventStore,
+        records: dict[str, TaskRecord],
+        runbook_events: Sequence[Event],
+        last: int,
+        now: int,
+    ) -> None:
+        """Rewrite the task figures a store publishes for other tools (PostgreSQL's views)
+        from the fold of the log up to ``last``, in the write that recorded it: they are as
+        fresh as the last write through a client."""
+        if not store.publishes_figures():
+            return
+        from runbook.weekend.figures import task_figures  # only for a store that publishes
+
+        snap = self.snapshot_of(records, runbook_events, now)
+        store.save_figures(last, snap.now, task_figures(snap))
 
     def decide(
         self,

@@ -241,10 +241,11 @@ def _revoke_all(conn: Connection, roles: list[str]) -> None:
 
 
 def _grant(conn: Connection, roles: list[Role]) -> None:
-    """Every role reads; the coordinator and the teams record events (the policies say
-    which); only the coordinator writes the caches, the settings and the notification
-    outbox (``runbook notify`` runs as mission control). (Granting again changes
-    nothing.)"""
+    """Every role reads, the sequences too (so the reader can ``pg_dump`` the database);
+    the coordinator and the teams record events (the policies say which) and rewrite the
+    task figures the views publish (the server stamps who); only the coordinator writes the
+    caches, the settings and the notification outbox (``runbook notify`` runs as mission
+    control). (Granting again changes nothing.)"""
     schema = sql.Identifier(SCHEMA)
     everyone = sql.SQL(", ").join(sql.Identifier(r.role) for r in roles)
     recorders = sql.SQL(", ").join(sql.Identifier(r.role) for r in roles if r.kind != "reader")
@@ -254,6 +255,8 @@ def _grant(conn: Connection, roles: list[Role]) -> None:
     for statement in (
         sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, everyone),
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(schema, everyone),
+        sql.SQL("GRANT SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(schema, everyone),
+        sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.task_figures TO {}").format(schema, recorders),
         # Column by column, leaving out seq (a client choosing its own sequence number with
         # OVERRIDING SYSTEM VALUE would hide later events from every follower) and db_user
         # (the server's): revoke the whole-table grant of earlier versions first.

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -46,7 +46,11 @@ from runbook.weekend.postgres.schema import (
     installed_version,
     migrate,
 )
+from runbook.weekend.postgres.views import FIGURE_COLUMNS, figure_row
 from runbook.weekend.sqlite import quarantine_notice, readable  # one reading of a stored row
+
+if TYPE_CHECKING:
+    from runbook.weekend.figures import TaskFigures
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 # What a lost or unusable connection raises (a statement or lock timeout is an
@@ -536,6 +540,29 @@ class PostgresStore:
             conn.execute("ROLLBACK TO SAVEPOINT runbook_checkpoint")
         else:
             conn.execute("RELEASE SAVEPOINT runbook_checkpoint")
+
+    # -- the task figures the views publish (schema version 6) -------------------------
+    def publishes_figures(self) -> bool:
+        """A weekend database publishes every task's figures for a PMO's tools."""
+        return True
+
+    def save_figures(self, covers: int, as_of: int, rows: Sequence[TaskFigures]) -> None:
+        """Replace ``task_figures`` (inside ``write``). A database not yet at version 6, or a
+        login not allowed to, leaves them as they were: they are a publication, not state."""
+        conn = self.conn
+        conn.execute("SAVEPOINT runbook_figures")
+        try:
+            conn.execute(f"DELETE FROM {SCHEMA}.task_figures")
+            with conn.cursor() as cur:
+                cur.executemany(
+                    f"INSERT INTO {SCHEMA}.task_figures ({', '.join(FIGURE_COLUMNS)}) "
+                    f"VALUES ({', '.join(['%s'] * len(FIGURE_COLUMNS))})",
+                    [figure_row(row, covers, as_of) for row in rows],
+                )
+        except (pg_errors.InsufficientPrivilege, pg_errors.UndefinedTable):
+            conn.execute("ROLLBACK TO SAVEPOINT runbook_figures")
+        else:
+            conn.execute("RELEASE SAVEPOINT runbook_figures")
 
     # -- the notification outbox ------------------------------------------------------
     def outbox_add(self, entries: list[OutboxEntry]) -> int:
