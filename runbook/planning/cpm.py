@@ -1,18 +1,23 @@
-"""The dependency graph and the critical-path method; networkx stays inside this module."""
+"""The dependency graph and the critical-path method; networkx stays inside this module, and
+is imported only to report a cycle."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from runbook.format.durations import to_epoch
 from runbook.format.model import Runbook, Task
 from runbook.planning.plan import CheckItem, GateInfo, Plan, PlannedTask, TeamInfo
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 def _graph(preds: Sequence[Sequence[int]]) -> nx.DiGraph:
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(range(len(preds)))
     graph.add_edges_from((p, v) for v, ps in enumerate(preds) for p in ps if p != v)
@@ -56,6 +61,10 @@ def find_cycles(preds: Sequence[Sequence[int]]) -> list[list[int]]:
     """
     if len(_kahn(preds)) == len(preds):
         return []
+    # Imported only here: networkx takes longer to import (60 ms) than planning 10,000 tasks,
+    # and only a runbook with a cycle needs it.
+    import networkx as nx
+
     graph = _graph(preds)
     cycles = []
     for component in nx.strongly_connected_components(graph):
