@@ -1000,6 +1000,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="only runbook status at 1,000 and 10,000 tasks (and the minimal Typer app)",
     )
     parser.add_argument(
+        "--plan-only",
+        action="store_true",
+        help="only validate and plan --json beside the parse floor, at --sizes, on the three "
+        "kinds of runbook (issue 28 §4)",
+    )
+    parser.add_argument(
         "--commands-only",
         action="store_true",
         help="only plan (table, what-if, json with a weekend), export ics and status at 1,000, "
@@ -1035,6 +1041,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 env = environment(runbook, python, args.runs, args.warmup)
                 print(table(results), flush=True)
                 return report(checks(results) + per_task_figures(results), results, env, args)
+            if args.plan_only:
+                cases = []
+                for kind in ("plain", "terse", "outside"):
+                    for size, file in write_runbooks(
+                        sorted(set(args.sizes)), workdir, kind
+                    ).items():
+                        sanity_check(runbook, file, size)
+                        cases += runbook_cases(size, file, runbook, python, kind)
+                results = measure_all(cases, helper, runs=args.runs, warmup=args.warmup)
+                env = environment(runbook, python, args.runs, args.warmup)
+                print(table(results), flush=True)
+                return report(checks(results), results, env, args)
             only = args.checkin_only or args.completion_only or args.status_only
             sizes = [1_000] if only else sorted(set(args.sizes))
             files = write_runbooks(sizes, workdir)

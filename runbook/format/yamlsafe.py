@@ -447,7 +447,7 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
                     line = kmarks[key][0] + 1  # type: ignore[index]
                     problem(f"duplicate key '{key}' (first given on line {line})", pending_mark)
                     continue
-                container[key] = value  # type: ignore[index]
+                container[key] = value  # type: ignore[call-overload,index]
                 kmarks[key] = pending_mark  # type: ignore[index]
                 vmarks[key] = mark  # type: ignore[call-overload,index]
             else:
