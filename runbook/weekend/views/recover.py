@@ -89,12 +89,16 @@ def recovery_lines(recovery: Recovery, plan: Plan) -> list[Line]:
             )
         )
     if recovery.cut_short:
+        untried = recovery.untried
+        what = (
+            f"{untried} optional {'task was' if untried == 1 else 'tasks were'} not tried "
+            "alone (the least promising: off the remaining critical path, or shorter), and "
+            "larger sets not all"
+            if untried
+            else "larger sets were not all tried"
+        )
         lines.append(
-            Line(
-                f"The search stopped after {recovery.evaluated} forecasts: larger sets were "
-                "not all tried.",
-                QUIET,
-            )
+            Line(f"The search stopped after {recovery.evaluated} forecasts: {what}.", QUIET)
         )
     return lines
 
