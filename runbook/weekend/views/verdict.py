@@ -20,6 +20,7 @@ from enum import StrEnum
 from runbook.format.durations import clock, format_duration
 from runbook.weekend.events import FINISHED, NOT_STARTED, Event
 from runbook.weekend.forecast import Snapshot
+from runbook.weekend.taskstate import UNRECORDED
 from runbook.weekend.usecases import describe_ahead
 from runbook.weekend.views.decisions import OpenNoGo, open_no_gos
 
@@ -123,10 +124,7 @@ def held_finish(snap: Snapshot) -> HeldFinish | None:
     if figures.status[first] not in NOT_STARTED:
         return None
     task = plan.column("id")[first]
-    record = snap.records.get(task)
-    held = record.pull_to if record is not None and record.pulled else None
-    if record is None or not record.pulled:
-        held = plan.column("not_before")[first]
+    held = snap.records.get(task, UNRECORDED).not_before_in_force(plan.column("not_before")[first])
     if held is None or figures.start[first] != held or held <= max(snap.now, plan.start):
         return None
     mark, gain = next_mark(snap)
