@@ -24,9 +24,7 @@ from runbook.tui.widgets import (
     RunningPanel,
     VerdictBox,
 )
-from runbook.weekend.alerts import Alert
 from runbook.weekend.forecast import Snapshot
-from runbook.weekend.progress import progress_by
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import (
     Verdict,
@@ -36,6 +34,8 @@ from runbook.weekend.views import (
     running_rows,
     verdict,
 )
+from runbook.weekend.views.alerts import Alert
+from runbook.weekend.views.progress import progress_by
 
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock, at

@@ -171,7 +171,7 @@ def plan(
     assert result.plan is not None
     tid = None
     if team is not None:
-        from runbook.weekend.team import resolve_team
+        from runbook.planning.teams import resolve_team
 
         tid = resolve_team(result.plan, team)
     snap = pull = view = None

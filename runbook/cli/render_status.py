@@ -24,13 +24,13 @@ from runbook.weekend.forecast import (
     best_pulled_later,
     pull_forward_soon,
 )
-from runbook.weekend.progress import Progress, progress
 from runbook.weekend.replan import event_summary
-from runbook.weekend.team import TeamView
 from runbook.weekend.views import Headline, OpenNoGo, UpNextRow, Verdict, lead
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
+from runbook.weekend.views.progress import Progress, progress
 from runbook.weekend.views.pull import gain_words
+from runbook.weekend.views.team import TeamView
 
 # The badge of each headline state (the pace's, AHEAD and BEHIND; ON PLAN is reversed).
 BADGE_STYLE = {

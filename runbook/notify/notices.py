@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
-from runbook.weekend.alerts import alerts
 from runbook.weekend.events import FINISHED, NOT_STARTED
 from runbook.weekend.forecast import FAILED, READY, SCHEDULED, Snapshot
 from runbook.weekend.gates import GO, NO_GO, awaited_gates, decision, next_point_of_no_return
-from runbook.weekend.team import mission_control
+from runbook.weekend.views.alerts import alerts
 from runbook.weekend.views.decisions import open_no_gos
+from runbook.weekend.views.team import mission_control
 
 COORDINATOR = "coordinator"
 TEAM_NOTICES = ("up", "heads-up")

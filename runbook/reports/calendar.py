@@ -17,7 +17,7 @@ from runbook.common.text import shown
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan, TeamInfo
 from runbook.weekend.forecast import Snapshot
-from runbook.weekend.team import mission_control
+from runbook.weekend.views.team import mission_control
 
 if TYPE_CHECKING:
     from runbook.weekend.usecases import Weekend

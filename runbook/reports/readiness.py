@@ -35,9 +35,9 @@ from runbook.weekend.forecast import (
     fold,
 )
 from runbook.weekend.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
-from runbook.weekend.progress import Progress as WeekendProgress
-from runbook.weekend.progress import progress as weekend_progress
 from runbook.weekend.taskstate import UNRECORDED
+from runbook.weekend.views.progress import Progress as WeekendProgress
+from runbook.weekend.views.progress import progress as weekend_progress
 
 GO, CONDITIONS, NO_GO = "GO", "GO WITH CONDITIONS", "NO-GO"
 _RANK = {"info": 0, "conditions": 1, "no-go": 2}

@@ -19,8 +19,8 @@ from runbook.tui.widgets.rows import bar
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import next_point_of_no_return
 from runbook.weekend.live import Link
-from runbook.weekend.progress import Progress, progress
 from runbook.weekend.views import Headline, Verdict, lead, verdict
+from runbook.weekend.views.progress import Progress, progress
 
 
 def disconnected(link: Link, zone: tzinfo) -> str:

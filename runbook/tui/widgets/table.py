@@ -16,8 +16,8 @@ from runbook.tui.widgets.rows import (
     task_row,
     widths,
 )
-from runbook.weekend.filters import TaskFilter
 from runbook.weekend.forecast import Snapshot, TaskState, overrun
+from runbook.weekend.views.filters import TaskFilter
 
 FIRST_ROWS = 60  # rows after the first unfinished task added at once: the first screen
 CHUNK_ROWS = 100  # then the rest this many at a time (a few tens of ms of work each)

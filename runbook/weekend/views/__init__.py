@@ -1,6 +1,6 @@
 """What both faces show, as plain data: the briefing's rows, whom to call, the verdict and
-the headline it leads with, gates waiting for a decision, an open NO-GO, and the line after a
-check-in."""
+the headline it leads with, gates waiting for a decision, an open NO-GO, the line after a
+check-in, one team's share, the alerts, progress and the task filter."""
 
 from __future__ import annotations
 
