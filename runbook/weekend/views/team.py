@@ -6,11 +6,10 @@ sees the same tasks everywhere.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runbook.planning.plan import Plan, TeamInfo
+from runbook.planning.plan import Plan
 from runbook.weekend.forecast import (
     PENDING,
     PullForward,
@@ -22,22 +21,6 @@ from runbook.weekend.forecast import (
 
 # How many of a team's pending tasks "next" lists by default.
 UPCOMING = 5
-
-# Team ids (or a word in a team's name) that say "this team is mission control".
-MISSION_CONTROL_IDS = ("pmo", "mission-control", "mission_control")
-_MISSION_CONTROL_NAME = re.compile(r"mission[\s_-]*control", re.IGNORECASE)
-
-
-def mission_control(plan: Plan) -> TeamInfo | None:
-    """The team that coordinates the weekend: one whose id is ``pmo``, ``mission-control``
-    or ``mission_control``, else one whose name says "mission control"; None without."""
-    for team_id in MISSION_CONTROL_IDS:
-        if team_id in plan.teams:
-            return plan.teams[team_id]
-    for team in plan.teams.values():
-        if _MISSION_CONTROL_NAME.search(team.name):
-            return team
-    return None
 
 
 def team_indices(plan: Plan, team: str) -> list[int]:
