@@ -6,7 +6,7 @@ values: a row is a tuple of cells, and only the cells that differ are redrawn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.text import Text
 
@@ -14,6 +14,7 @@ from runbook.common.display import STATUS_STYLE
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, format_variance
 from runbook.weekend.forecast import Snapshot, TaskState, now_order, overrun, start_order
+from runbook.weekend.views.lines import TONE_STYLE, Line
 
 # (key, label) of the task table's columns, in order.
 # Most important first, so 80 columns still show id, status, forecast and variance whole;
@@ -170,6 +171,18 @@ _SORT: dict[str, Callable[[Snapshot, TaskState], object]] = {
 def dated(snap: Snapshot) -> bool:
     """Whether times need a date (a runbook longer than about a week)."""
     return snap.plan.needs_dates(snap.forecast_finish)
+
+
+def lines_text(lines: Iterable[Line]) -> Text:
+    """The core's lines with a tone (the what-if, the recovery options) as one text, each
+    span in its tone's style and shown as data."""
+    text = Text()
+    for i, line in enumerate(lines):
+        if i:
+            text.append("\n")
+        for span in line.spans:
+            text.append(shown(span.text), style=TONE_STYLE.get(span.tone, ""))
+    return text
 
 
 def lines_or_none(lines: Sequence[Text], empty: str) -> Text:

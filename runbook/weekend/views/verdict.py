@@ -23,6 +23,7 @@ from runbook.weekend.forecast import Snapshot
 from runbook.weekend.taskstate import UNRECORDED
 from runbook.weekend.usecases import describe_ahead
 from runbook.weekend.views.decisions import OpenNoGo, open_no_gos
+from runbook.weekend.views.lines import BAD, GOOD, Span
 
 
 class Headline(StrEnum):
@@ -187,6 +188,23 @@ def lead(v: Verdict, zone: tzinfo) -> Lead:
         words = no_go_words(v.no_go, v.now, zone, v.more_no_gos)
         return Lead(state, state.value, words, v.pace, held)
     return Lead(state, v.pace, held, v.pace, held)
+
+
+def deadline_words(spare: int, *, short: bool = False) -> Span:
+    """How the forecast finish stands to the deadline (``spare``: seconds before it,
+    negative: past it), as every face says it: ``4h to spare`` (good news) or ``2h PAST THE
+    DEADLINE`` (bad); ``short`` where room is short (the dashboard's header): ``4h spare``,
+    ``2h PAST IT``."""
+    if spare >= 0:
+        return Span(f"{format_duration(spare)} {'spare' if short else 'to spare'}", GOOD)
+    return Span(f"{format_duration(-spare)} PAST {'IT' if short else 'THE DEADLINE'}", BAD)
+
+
+def to_deadline(spare: int, *, short: bool = False) -> Span:
+    """``(4h to spare)``, ``(2h PAST THE DEADLINE)``: ``deadline_words`` in brackets, as
+    they follow the deadline or the finish on a line."""
+    words = deadline_words(spare, short=short)
+    return Span(f"({words.text})", words.tone)
 
 
 def finish_words(v: Verdict, zone: tzinfo) -> str:
