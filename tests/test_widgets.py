@@ -24,9 +24,7 @@ from runbook.tui.widgets import (
     RunningPanel,
     VerdictBox,
 )
-from runbook.weekend.alerts import Alert
 from runbook.weekend.forecast import Snapshot
-from runbook.weekend.progress import progress_by
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import (
     Verdict,
@@ -36,6 +34,8 @@ from runbook.weekend.views import (
     running_rows,
     verdict,
 )
+from runbook.weekend.views.alerts import Alert
+from runbook.weekend.views.progress import progress_by
 
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock, at
@@ -268,11 +268,11 @@ def test_a_revision_that_moves_no_time_still_redraws_the_task_s_row(weekend, cha
     """The table reuses a row whose inputs are unchanged: a revision marker is one of them."""
     from dataclasses import replace
 
-    from runbook.tui.widgets.table import _row_key
+    from runbook.weekend.views.table import table_row
 
     snap = weekend.snapshot()
     state = snap.by_id("backup")
-    assert _row_key(snap, replace(state, **change), False) != _row_key(snap, state, False)
+    assert table_row(snap, replace(state, **change)) != table_row(snap, state)
 
 
 def test_the_toast_after_a_check_in_says_what_was_recorded_in_the_log_s_words():

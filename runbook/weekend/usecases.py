@@ -373,7 +373,7 @@ class Weekend:
     def resolve_team(self, given: str) -> str:
         """The team meant by an id or a display name, in any case, or a
         unique prefix of either."""
-        from runbook.weekend.team import resolve_team  # only a sign-off names a team
+        from runbook.planning.teams import resolve_team  # only a sign-off names a team
 
         return resolve_team(self.plan, given)
 

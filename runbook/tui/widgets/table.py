@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import DataTable
@@ -12,12 +14,13 @@ from runbook.tui.widgets.rows import (
     COLUMNS,
     SORTS,
     dated,
+    row_cells,
     sort_value,
-    task_row,
     widths,
 )
-from runbook.weekend.filters import TaskFilter
-from runbook.weekend.forecast import Snapshot, TaskState, overrun
+from runbook.weekend.forecast import Snapshot, TaskState
+from runbook.weekend.views.filters import TaskFilter
+from runbook.weekend.views.table import TaskRow, rows_of
 
 FIRST_ROWS = 60  # rows after the first unfinished task added at once: the first screen
 CHUNK_ROWS = 100  # then the rest this many at a time (a few tens of ms of work each)
@@ -33,32 +36,9 @@ def _signature(cell: Text) -> tuple[object, ...]:
     return cell.plain, str(cell.style), tuple(cell.spans)
 
 
-# A task's row as last formatted: what it was formatted from, its cells, their signatures.
-_Memo = tuple[tuple[object, ...], tuple[Text, ...], tuple[tuple[object, ...], ...]]
-
-
-def _row_key(snap: Snapshot, state: TaskState, with_date: bool) -> tuple[object, ...]:
-    """Everything a task's row is formatted from (``task_row``): equal keys, equal rows."""
-    return (
-        snap.plan,  # the runbook (titles, teams, phases), by identity
-        with_date,
-        state.status,
-        state.forced,
-        state.late,
-        state.critical,
-        state.float,
-        state.actual_start,
-        state.actual_finish,
-        state.forecast_start,
-        state.forecast_finish,
-        state.planned_start,
-        state.planned_finish,
-        state.status in ("running", "failed") and overrun(snap, state.index) > 0,
-        state.eta,  # the revision markers: an eta, a pull or an estimate may move no time
-        state.pulled,
-        state.revised_duration,
-        state.dropped,
-    )
+# A task's row as last formatted: what it shows (the one input its cells are formatted from,
+# and so the key), its cells, their signatures.
+_Memo = tuple[TaskRow, tuple[Text, ...], tuple[tuple[object, ...], ...]]
 
 
 def _first_open(snap: Snapshot, order: list[str]) -> int:
@@ -93,6 +73,7 @@ class TaskTable(DataTable[object]):
         self._columns_dated = False
         self._sorted_by = ""  # the order the rows were last sorted in
         self._states: dict[str, TaskState] = {}
+        self._shows: Callable[[TaskState], TaskRow] | None = None
         self.cells_updated = 0  # for tests and the benchmark: work done by the last show()
 
     def on_mount(self) -> None:
@@ -144,6 +125,7 @@ class TaskTable(DataTable[object]):
         if self._snap is not None and self._snap.plan is not snap.plan:
             self._memo = {}  # another runbook: every row formatted afresh
         self._snap, self._with_date = snap, with_date
+        self._shows = rows_of(snap, dated=with_date)  # what each row shows, at this snapshot
         self._states = {s.id: s for s in visible}
         updated = 0
         first_show = not self._order and bool(order)
@@ -180,12 +162,12 @@ class TaskTable(DataTable[object]):
         """A task's row in the last snapshot, formatted again only when what it shows may
         have changed (a row is formatted when it is added or could have changed, not for
         every task on every event)."""
-        assert self._snap is not None
-        inputs = _row_key(self._snap, self._states[task_id], self._with_date)
+        assert self._shows is not None
+        shows = self._shows(self._states[task_id])
         known = self._memo.get(task_id)
-        if known is None or known[0] != inputs:
-            row = task_row(self._snap, self._states[task_id], dated=self._with_date)
-            known = self._memo[task_id] = (inputs, row, tuple(map(_signature, row)))
+        if known is None or known[0] != shows:
+            row = row_cells(shows)
+            known = self._memo[task_id] = (shows, row, tuple(map(_signature, row)))
         return known
 
     def _fill_to(self, end: int) -> None:
