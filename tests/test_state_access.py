@@ -102,17 +102,20 @@ def test_recording_in_a_read_only_state_file_or_folder_says_so(read_only, cli, w
 
 def test_the_log_reads_check_ins_still_in_the_write_ahead_log_of_a_read_only_folder(read_only, cli):
     # A writer died with a check-in in the WAL (no checkpoint): a read-only folder must
-    # not hide it.
+    # not hide it. It records at the moment the log is read at (the runbook's zone is
+    # Europe/Amsterdam, an hour ahead of UTC in December), never at the real clock.
     writer = (
         "import os, sys\n"
+        "from datetime import datetime\n"
         "from runbook.weekend.usecases import Weekend\n"
-        "w = Weekend.open(sys.argv[1], sys.argv[2], create=True)\n"
+        "at = datetime.fromisoformat(sys.argv[3])\n"
+        "w = Weekend.open(sys.argv[1], sys.argv[2], create=True, clock=lambda: at)\n"
         "w.store.db.execute('PRAGMA wal_autocheckpoint = 0')\n"
         "w.record('note', ['freeze'], actor='sanne', host='dba-2', note='from the log')\n"
         "os._exit(0)\n"
     )
     subprocess.run(
-        [sys.executable, "-c", writer, "weekend.yaml", "weekend.state.db"],
+        [sys.executable, "-c", writer, "weekend.yaml", "weekend.state.db", f"{NOW}+01:00"],
         check=True,
         cwd=read_only,
     )
