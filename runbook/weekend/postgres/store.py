@@ -44,7 +44,7 @@ from runbook.weekend.postgres.schema import (
     installed_version,
     migrate,
 )
-from runbook.weekend.sqlite import _row as event_of_row  # one reading of a stored row
+from runbook.weekend.sqliteschema import event_from_row as event_of_row  # one reading of a row
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 # What a lost or unusable connection raises (a statement or lock timeout is an
