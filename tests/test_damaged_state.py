@@ -2,7 +2,7 @@
 
 A real state file with about fifty events is copied a few hundred times, each copy damaged
 in a seeded, repeatable way (page garbage, bit flips, truncation, header damage). Every
-command that opens a state file meets a share of the copies (four commands per copy, drawn
+command that opens a state file meets a share of the copies (two commands per copy, drawn
 with the seed, so each meets dozens): `status`, `log`, `plan`, `readiness`, `start` (with and
 without --force), `done` and the dashboard's opening (`control`, `control --read-only`).
 Every run ends in 0 or 1 without a traceback; a refusal leaves the
@@ -37,9 +37,9 @@ from .builders import minimal_runbook
 from .weekend_helpers import FakeClock
 
 PAGE = 4096
-COPIES = 120
-LOGGED_COPIES = 40
-PER_COPY = 4  # commands run on each copy
+COPIES = 200
+LOGGED_COPIES = 60
+PER_COPY = 2  # commands run on each copy, drawn with the seed
 SEED = 20261204
 NOW = "2026-12-05T04:00"
 # Every way a command opens a state file (smoke-test is the next task of the weekend).
@@ -350,6 +350,86 @@ def test_a_file_in_the_older_journal_mode_is_read_through_before_it_is_switched_
     assert sound.exit_code == 0, sound.stderr
     with closing(sqlite3.connect(state)) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def _logged_copy(logged, folder: Path) -> tuple[Path, Path]:
+    runbook, state = logged
+    for suffix in ("", "-wal", "-shm"):
+        shutil.copy(_side(state, suffix), _side(folder / state.name, suffix))
+    return runbook, folder / state.name
+
+
+def _every_byte(folder: Path) -> dict[str, str]:
+    return {p.name: _digest(p) for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize(
+    ("spot", "value", "said"),
+    [
+        (44, 43, "cannot use the state file (SQLite says: unsupported file format)"),
+        (0, 0, "the header of its write-ahead log, weekend.state.db-wal, is not valid"),
+    ],
+    ids=["schema-format", "log-header"],
+)
+def test_a_damaged_header_of_the_file_or_its_log_is_refused_before_any_connection_that_folds(
+    logged, tmp_path, cli, spot, value, said
+):
+    runbook, state = _logged_copy(logged, tmp_path)
+    target = state if spot == 44 else _side(state, "-wal")
+    data = bytearray(target.read_bytes())
+    data[spot + 3 if spot == 44 else spot] = value
+    target.write_bytes(bytes(data))
+    before = _every_byte(tmp_path)
+
+    for command in (("start", "smoke-test", "--force"), ("status",)):
+        result = cli(*command, "-f", runbook, "--state", state, env={"RUNBOOK_NOW": NOW})
+
+        assert result.exit_code == 1
+        assert said in result.stderr
+        assert "nothing was written" in result.stderr
+        assert _every_byte(tmp_path) == before  # the log and its index too
+
+
+def test_a_record_found_unreadable_once_the_file_is_open_leaves_the_log_as_it_was(
+    logged, tmp_path, cli
+):
+    # The stored plan's text changed (its checksum no longer matches): SQLite finds nothing
+    # wrong, so the file is opened, and its log a crash left is not folded into it.
+    runbook, state = _logged_copy(logged, tmp_path)
+    data = bytearray(state.read_bytes())
+    spot = data.index(b'"fields"')
+    data[spot + 1] = ord("g")
+    state.write_bytes(bytes(data))
+    before = {n: d for n, d in _every_byte(tmp_path).items() if not n.endswith("-shm")}
+
+    result = cli(
+        "start", "smoke-test", "--force", "-f", runbook, "--state", state, env={"RUNBOOK_NOW": NOW}
+    )
+
+    assert result.exit_code == 1
+    assert "the state file is damaged" in result.stderr
+    after = _every_byte(tmp_path)
+    assert "weekend.state.db-shm" in after  # (rebuilt by the connection that opened it)
+    assert {n: d for n, d in after.items() if not n.endswith("-shm")} == before
+
+
+def test_a_damaged_definition_in_the_schema_is_refused(copy_of, cli):
+    runbook, state = copy_of()
+    data = bytearray(state.read_bytes())
+    spot = data.index(b"digest  TEXT PRIMARY KEY")
+    data[spot : spot + 6] = b"dogest"  # a bit flip in the schema's text: the column renamed
+    state.write_bytes(bytes(data))
+    before = _digest(state)
+
+    result = cli(
+        "start", "smoke-test", "--force", "-f", runbook, "--state", state, env={"RUNBOOK_NOW": NOW}
+    )
+
+    assert result.exit_code == 1
+    assert "damaged (the definition of the table plans is not the one runbook writes)" in (
+        result.stderr
+    )
+    assert _digest(state) == before
 
 
 def test_an_empty_state_file_is_a_new_one(tmp_path, cli):

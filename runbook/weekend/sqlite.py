@@ -142,11 +142,14 @@ class SQLiteStore:
                 "make the file and its folder writable, or copy the state file elsewhere",
             )
         logged = all(_sidecar(target, s).exists() for s in ("-wal", "-shm"))
+        keeper = log_keeper(target) if logged else None
         try:
             db = _connect(target)
         except sqlite3.Error as exc:
+            if keeper is not None:
+                keeper.close()
             raise StateError(f"{target}: cannot open the state file ({exc})") from None
-        return cls._prepared(db, target, writable=True, checked=checked, logged=logged)
+        return cls._prepared(db, target, writable=True, checked=checked, keeper=keeper)
 
     @classmethod
     def _open_read_only(cls, target: Path) -> SQLiteStore | None:
@@ -193,16 +196,17 @@ class SQLiteStore:
         writable: bool,
         read_only: bool = False,
         checked: bool = True,
-        logged: bool = False,
+        keeper: sqlite3.Connection | None = None,
     ) -> SQLiteStore | None:
         store = cls(db, target, writable=writable)
+        store._keeper = keeper
         try:
             if read_only:
                 if store._identify_only() == 0:
                     db.close()
                     return None  # nothing recorded yet
             else:
-                store._prepare(checked=checked, logged=logged)
+                store._prepare(checked=checked)
         except sqlite3.DatabaseError as exc:
             refusal = _not_a_database(target, exc)
             if refusal is None and _corrupt(exc):
@@ -265,17 +269,13 @@ class SQLiteStore:
                 raise self.damage(exc) from None
             raise
 
-    def _prepare(self, *, checked: bool, logged: bool) -> None:
+    def _prepare(self, *, checked: bool) -> None:
         """Make the file ready to write: WAL, synchronous, the current schema. Unless a look
         already found it sound (``checked``), it is checked first, through this connection
-        (after SQLite rolled back a journal an interrupted write left), before any write.
-        ``logged``: a log and its index were beside the file before this connection opened
-        it (see ``sqlitecheck.log_keeper``)."""
+        (after SQLite rolled back a journal an interrupted write left), before any write."""
         db = self.db
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = _identify(db, self.path)
-        if logged:
-            self._keeper = log_keeper(self.path)
         if not checked and version:
             try:
                 check_sound(db, self.path, version)

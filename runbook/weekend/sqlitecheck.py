@@ -10,9 +10,11 @@ beside the file. The refusals say what SQLite found and what to do.
 from __future__ import annotations
 
 import sqlite3
+import struct
+import time
 from pathlib import Path
 
-from runbook.common.errors import DamagedState
+from runbook.common.errors import DamagedState, StateError
 from runbook.weekend.sqlitelook import BUSY_TIMEOUT_S, Unsteady, look_at, sidecar, uri
 from runbook.weekend.sqliteschema import (
     SCHEMA_VERSION,
@@ -22,6 +24,7 @@ from runbook.weekend.sqliteschema import (
     event_from_row,
     identify,
     not_a_database,
+    schema_objects,
 )
 
 
@@ -43,6 +46,8 @@ def diagnose(path: Path, *, writing: bool) -> bool:
     changing under the look, or SQLite could not look (busy, no permission): the connection
     that opens it checks then, and says what is wrong."""
     journal = sidecar(path, "-journal").exists()
+    if not journal:
+        _check_log(path)
     try:
         look_at(path, lambda db: _examine(db, path, thorough=not journal, writing=writing))
     except Unsteady:
@@ -52,12 +57,26 @@ def diagnose(path: Path, *, writing: bool) -> bool:
         refusal = not_a_database(path, exc)
         if refusal is not None:
             raise refusal from None
-        if journal or not corrupt(exc):
-            return False  # locked, busy, cannot open: the real open says what is wrong
-        raise damaged_state(path, exc, found_by_a_look(path)) from None
+        if journal or _passing(exc):
+            return False  # the real open waits, or says what is wrong
+        if corrupt(exc):
+            raise damaged_state(path, exc, found_by_a_look(path)) from None
+        # Anything else SQLite says of the file itself ("unsupported file format": a damaged
+        # header) holds for any connection: refused here, before one that could fold a log.
+        raise StateError(
+            f"{path}: cannot use the state file (SQLite says: {exc}); nothing was written to it",
+            hint=RESTORE_HINT,
+        ) from None
     except sqlite3.Error:
         return False
     return not journal
+
+
+def _passing(exc: BaseException) -> bool:
+    """True for an error that says nothing about the file's content: busy, locked, cannot
+    be opened or read right now."""
+    text = str(exc)
+    return any(w in text for w in ("locked", "busy", "unable to open", "readonly", "I/O error"))
 
 
 def log_keeper(path: Path) -> sqlite3.Connection | None:
@@ -66,9 +85,9 @@ def log_keeper(path: Path) -> sqlite3.Connection | None:
     the log into the file, and removes it, when the last connection closes; while this one
     is open the connection that writes is never the last, so a file found damaged only after
     it was opened (a stored record that cannot be read) keeps its log as it was
-    (``SQLiteStore.close``). Opened after the writing connection's first read: SQLite shares
-    the log's index between the connections of a process, and the writing one must open it
-    for writing."""
+    (``SQLiteStore.close``). Opened, and reading, before the writing connection first reads:
+    it is then never the last. (Not ``readonly_shm``: SQLite shares the log's index between
+    the connections of a process, and the writing one must be able to write it.)"""
     try:
         keeper = sqlite3.connect(
             uri(path, mode="ro"),
@@ -134,6 +153,53 @@ def check_sound(db: sqlite3.Connection, path: Path, version: int) -> bool:
     return wal
 
 
+WAL_MAGIC = (0x377F0682, 0x377F0683)  # the log's first word: checksums little/big-endian
+WAL_VERSION = 3007000
+
+
+def _check_log(path: Path) -> None:
+    """Refuse a file whose write-ahead log has a header SQLite cannot take: any connection
+    would throw the whole log away (and, with its check-ins, the index that still lists
+    them makes a read-only look wait, then fail). An empty log is no log."""
+    head = _log_header(path)
+    if head is None or _log_header_valid(head):
+        return
+    time.sleep(0.05)
+    if _log_header(path) != head:
+        return  # another process is writing a new one this moment: a log in use
+    raise DamagedState(
+        f"{path}: the state file is damaged (the header of its write-ahead log, "
+        f"{sidecar(path, '-wal').name}, is not valid: the check-ins in it cannot be read); "
+        "nothing was written to it, or to the log",
+        hint=RESTORE_HINT,
+    )
+
+
+def _log_header(path: Path) -> bytes | None:
+    """The first 32 bytes of the file's log; None when there is none, or it is shorter
+    (nothing was ever committed to it: SQLite takes it for empty)."""
+    try:
+        with open(sidecar(path, "-wal"), "rb") as handle:
+            head = handle.read(32)
+    except OSError:
+        return None
+    return head if len(head) == 32 else None
+
+
+def _log_header_valid(head: bytes) -> bool:
+    """True when a log's header is one SQLite takes: its magic, version and checksum."""
+    magic, version = struct.unpack(">II", head[:8])
+    if magic not in WAL_MAGIC or version != WAL_VERSION:
+        return False
+    order = ">" if magic & 1 else "<"
+    words = struct.unpack(f"{order}6I", head[:24])
+    s0 = s1 = 0
+    for x0, x1 in zip(words[::2], words[1::2], strict=True):
+        s0 = (s0 + x0 + s1) & 0xFFFFFFFF
+        s1 = (s1 + x1 + s0) & 0xFFFFFFFF
+    return (s0, s1) == struct.unpack(">II", head[24:32])
+
+
 def _check_header(path: Path) -> bool:
     """Refuse a file whose header's change counter and version-valid-for number differ.
     Every SQLite since 3.7.0 writes the two together; when they differ, SQLite no longer
@@ -155,18 +221,28 @@ def _check_header(path: Path) -> bool:
 
 
 def _check_tables(db: sqlite3.Connection, path: Path, version: int) -> None:
-    """Refuse a file whose header gives a schema version its tables disagree with (a
-    damaged header, which a migration would write into)."""
-    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    """Refuse a file whose tables, indexes and triggers are not those of the schema version
+    its header gives, as the migrations create them: a damaged header (which a migration
+    would write into), or a damaged definition (a column's name, which the quick check
+    reads past)."""
+    rows = db.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+    held = {(str(t), str(n), str(q)) for t, n, q in rows}
+    names = {n for t, n, _ in held if t == "table"}
     missing = frozenset().union(*TABLES_ADDED[:version]) - names
     later = frozenset().union(*TABLES_ADDED[version:]) & names
-    if not missing and not later:
+    changed = sorted(schema_objects(version) - held)
+    if missing:
+        what = f"its header gives state schema {version}, but the table {min(missing)} is missing"
+    elif later:
+        what = (
+            f"its header gives state schema {version}, but it has the table {min(later)} of "
+            "a later schema"
+        )
+    elif changed:
+        kind, name, _ = changed[0]
+        what = f"the definition of the {kind} {name} is not the one runbook writes"
+    else:
         return
-    what = f"its header gives state schema {version}, but " + (
-        f"the table {sorted(missing)[0]} is missing"
-        if missing
-        else f"it has the table {sorted(later)[0]} of a later schema"
-    )
     raise DamagedState(
         f"{path}: the state file is damaged ({what}); nothing was written to it",
         hint=RESTORE_HINT,

@@ -8,6 +8,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,20 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda db: _run_script(db, _SCHEMA_V2),
     lambda db: _run_script(db, _SCHEMA_V3),
 ]
+
+
+@cache
+def schema_objects(version: int) -> frozenset[tuple[str, str, str]]:
+    """(type, name, SQL) of every table, index and trigger a state file of schema ``version``
+    holds, as the migrations create them (built once, in memory)."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for step in MIGRATIONS[:version]:
+            step(db)
+        rows = db.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+        return frozenset((str(t), str(n), str(q)) for t, n, q in rows)
+    finally:
+        db.close()
 
 
 def event_from_row(row: tuple[Any, ...]) -> Event:
