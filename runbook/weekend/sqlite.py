@@ -155,10 +155,13 @@ class SQLiteStore:
     def _open_read_only(cls, target: Path) -> SQLiteStore | None:
         """A connection that only reads: read-write (so a clean close leaves no log behind)
         when the file and folder allow it and no log is there; else read-only, and immutable
-        when SQLite could not even create its index beside the file."""
+        when SQLite could not even create its index beside the file. The store is not
+        writable either way: a command that only reads writes nothing, not even the plan
+        cache (a plan it cannot read from the cache it compiles, and leaves for a check-in
+        to cache)."""
         wal = _sidecar(target, "-wal").exists()
         if not wal and unwritable(target) is None:
-            attempts = [(str(target), False, True)]
+            attempts = [(str(target), False, False)]
         else:
             attempts = [
                 (_uri(target, mode="ro"), True, False),
