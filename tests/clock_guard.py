@@ -14,9 +14,12 @@ so with `@pytest.mark.real_clock("why")`.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,18 +82,25 @@ def recorded_under_a_fixed_clock(
         )
 
 
-def _watch_appends(monkeypatch: pytest.MonkeyPatch, watch: Recorded) -> None:
-    """Note every event a store appends in this process at the real clock."""
+def _stores() -> list[type]:
+    """Both stores' classes. Imported with this plugin, at the session's start: a module
+    first imported inside a test that runs pytest in-process (pytester) is taken out of
+    sys.modules after it, and psycopg imported twice in one process breaks."""
     from runbook.weekend.sqlite import SQLiteStore
 
-    stores: list[type] = [SQLiteStore]
     try:
         from runbook.weekend.postgres.store import PostgresStore
     except ImportError:  # pragma: no cover (psycopg is a test dependency)
-        pass
-    else:
-        stores.append(PostgresStore)
-    for store in stores:
+        return [SQLiteStore]
+    return [SQLiteStore, PostgresStore]
+
+
+STORES = _stores()
+
+
+def _watch_appends(monkeypatch: pytest.MonkeyPatch, watch: Recorded) -> None:
+    """Note every event a store appends in this process at the real clock."""
+    for store in STORES:
         append = store.append
 
         def watched(self, event, *, recorded, _append=append, _name=store.__name__):  # type: ignore[no-untyped-def]
@@ -103,9 +113,8 @@ def _watch_appends(monkeypatch: pytest.MonkeyPatch, watch: Recorded) -> None:
 
 def _scan(folder: Path, watch: Recorded) -> None:
     """Note the events near the real clock in every state file under ``folder`` (what a
-    subprocess recorded), read without changing the files."""
-    from runbook.weekend.sqlitelook import look_at
-
+    subprocess recorded), read from a copy of the file and its log: the test's files stay as
+    they are, and a damaged one only makes its copy unreadable."""
     for path in folder.rglob("*"):
         try:
             if not path.is_file() or path.is_symlink():
@@ -116,13 +125,21 @@ def _scan(folder: Path, watch: Recorded) -> None:
         except OSError:
             continue
         try:
-            rows = look_at(path, _times)
-        except Exception:  # damaged, foreign, or not a state file: nothing to see
+            rows = _times(path)
+        except (OSError, sqlite3.Error, ValueError):  # damaged, foreign: nothing to see
             continue
         for task, kind, at, recorded in rows:
             if watch.near(at, recorded):
                 watch.note(path.name, task, kind, at, recorded)
 
 
-def _times(db: sqlite3.Connection) -> list[tuple[object, object, object, object]]:
-    return db.execute("SELECT task, kind, at, recorded FROM events").fetchall()
+def _times(path: Path) -> list[tuple[object, object, object, object]]:
+    """Every event's task, kind and times in the state file at ``path`` (and its log)."""
+    with tempfile.TemporaryDirectory(prefix="clock-guard-") as folder:
+        copy = Path(folder) / "state.db"
+        shutil.copyfile(path, copy)
+        log = path.with_name(path.name + "-wal")
+        if log.exists():
+            shutil.copyfile(log, Path(folder) / "state.db-wal")
+        with closing(sqlite3.connect(copy)) as db:
+            return db.execute("SELECT task, kind, at, recorded FROM events").fetchall()

@@ -384,6 +384,7 @@ def test_following_the_log_sends_you_re_up_after_a_check_in_from_elsewhere(
             lambda: "You're up: backup" in receiver.titles("dba"), "you're up sent to dba"
         )
         assert receiver.titles("dba") == [heads_up, "You're up: backup"]
+        follower.wait_for_line("You're up: backup", stream="stdout")  # it says it sent it
 
         code = follower.interrupt()
 

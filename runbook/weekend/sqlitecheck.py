@@ -142,8 +142,8 @@ def _read_through(db: sqlite3.Connection, path: Path) -> None:
 
 
 def check_sound(db: sqlite3.Connection, path: Path, version: int) -> bool:
-    """Refuse a damaged file: a header that SQLite would rewrite, tables that disagree with
-    the schema version the header gives, or what SQLite's quick check finds. True when the
+    """Refuse a damaged file: a header that SQLite would rewrite, a schema other than the
+    one of the version the header gives, or what SQLite's quick check finds. True when the
     file is in WAL mode (as its header says)."""
     wal = _check_header(path)
     _check_tables(db, path, version)
