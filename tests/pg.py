@@ -115,7 +115,7 @@ def pg_cluster() -> Iterator[Cluster]:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        _unavailable('psycopg is not installed (pip install -e ".[test]")')
+        _unavailable("psycopg is not installed (pip install -e . --group test)")
     assert bin_dir is not None
     as_root = os.geteuid() == 0
     run_as: list[str] = []

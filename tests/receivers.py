@@ -10,6 +10,8 @@ import email.policy
 import json
 import socket
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,12 +31,28 @@ class Post:
 
 @dataclass
 class HttpReceiver:
-    """Collects posts; answers 500 while ``failing`` is set."""
+    """Collects posts; answers 500 while ``failing`` is set. A slow one: ``delay`` seconds
+    before each answer; ``gate``, when given, holds every post until it is set (``arrived``
+    counts the posts that came, answered or not)."""
 
     port: int = 0
     posts: list[Post] = field(default_factory=list)
     failing: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0
+    gate: threading.Event | None = None
+    arrived: int = 0
+    on_arrival: Callable[[int], None] | None = None  # called with the arrival's number
+
+    def wait_for_arrivals(self, count: int, timeout: float = 30.0) -> bool:
+        """Wait until ``count`` posts have arrived; False when they did not in time."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.arrived >= count:
+                    return True
+            time.sleep(0.01)
+        return False
 
     def url(self, path: str) -> str:
         return f"json://127.0.0.1:{self.port}/{path}"
@@ -47,6 +65,10 @@ class HttpReceiver:
     def titles(self, path: str) -> list[str]:
         return [p.title for p in self.to(path)]
 
+    def types(self, path: str) -> list[tuple[str, str]]:
+        """Each post's apprise notify type (info, success, warning, failure) with its title."""
+        return [(p.payload.get("type", ""), p.title) for p in self.to(path)]
+
 
 def start_http_receiver(port: int = 0) -> tuple[HttpReceiver, ThreadingHTTPServer]:
     """An HTTP receiver on ``port`` (a free one by default) of the loopback address,
@@ -57,6 +79,15 @@ def start_http_receiver(port: int = 0) -> tuple[HttpReceiver, ThreadingHTTPServe
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             payload = json.loads(self.rfile.read(length) or b"{}")
+            with receiver.lock:
+                receiver.arrived += 1
+                number = receiver.arrived
+            if receiver.on_arrival is not None:
+                receiver.on_arrival(number)
+            if receiver.gate is not None:
+                receiver.gate.wait(timeout=60)
+            if receiver.delay:
+                time.sleep(receiver.delay)
             if receiver.failing:
                 self.send_response(500)
                 self.end_headers()
@@ -113,3 +144,27 @@ def start_smtp_receiver() -> tuple[list[Mail], Controller]:
     controller = Controller(collect, hostname="127.0.0.1", port=free_port())
     controller.start()
     return collect.mails, controller
+
+
+def start_tls_junk_receiver() -> tuple[int, socket.socket]:
+    """A port on the loopback address that answers an HTTPS client in plain text: its TLS
+    handshake fails with an SSL error that has no errno (what a proxy or a wrong port does)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                conn.recv(1024)
+                conn.sendall(b"HTTP/1.0 200 OK\r\n\r\nthis is not TLS\r\n" * 4)
+            except OSError:
+                pass
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return int(listener.getsockname()[1]), listener

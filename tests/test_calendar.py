@@ -8,6 +8,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from icalendar.parser import Contentline
 
 from runbook.common.text import shown
 from runbook.validation.validate import validate_path
@@ -75,11 +76,62 @@ def test_uids_stay_the_same_across_exports_and_when_a_title_changes(cli, tmp_pat
     )
     renamed = events(export(cli, runbook, now="2026-12-03T10:00+01:00"))
     assert list(renamed) == list(first)
-    assert str(renamed[f"export@{SLUG}.runbook"]["SUMMARY"]).endswith("(8 streams)")
-    # A later export carries a higher SEQUENCE, so a calendar that compares it takes it.
-    assert (
-        renamed[f"export@{SLUG}.runbook"]["SEQUENCE"] > first[f"export@{SLUG}.runbook"]["SEQUENCE"]
+    export_uid = f"export@{SLUG}.runbook"
+    assert str(renamed[export_uid]["SUMMARY"]).endswith("(8 streams)")
+    # Nothing recorded yet: the same SEQUENCE (the state's revision, 0), and a later DTSTAMP,
+    # which RFC 5546 takes as the newer version of the same revision.
+    assert renamed[export_uid]["SEQUENCE"] == first[export_uid]["SEQUENCE"] == 0
+    assert utc(renamed[export_uid]["DTSTAMP"]) > utc(first[export_uid]["DTSTAMP"])
+
+
+NOW_1950 = friday("19:50")
+
+
+def test_the_sequence_is_the_states_revision_and_never_the_clock(cli, tmp_path):
+    runbook = minimal_runbook(tmp_path)
+    played_weekend(
+        runbook, [(friday(t), kind, name, note) for t, kind, name, note in FRIDAY_EVENING[:5]]
     )
+
+    def sequences(now: str, *args: str) -> set[int]:
+        return {int(e["SEQUENCE"]) for e in export(cli, runbook, *args, now=now).walk("VEVENT")}
+
+    # Six events (the baseline the first check-in takes, then five). Exported on Monday by
+    # the clock, then replayed at Friday 19:45, after the same six: the same state, so the
+    # same SEQUENCE, not a lower one.
+    live = sequences("2026-12-07T09:00+01:00", "--forecast")
+    replayed = sequences(friday("19:45"), "--forecast")
+    assert live == replayed == {6}
+    assert sequences(friday("19:45")) == {6}  # the planned times too
+    # A replay before the backup finished shows an earlier state: a lower revision.
+    assert sequences(friday("19:00"), "--forecast") == {5}
+    # Anything recorded raises it for every event, whose forecast it may move.
+    note = cli("note", "backup", "tape verified", "-f", runbook, env={"RUNBOOK_NOW": NOW_1950})
+    assert note.exit_code == 0, note.stderr
+    assert sequences(NOW_1950, "--forecast") == {7}
+
+
+def test_a_team_name_with_commas_reads_back_whole_in_vobject_and_icalendar(cli, tmp_path):
+    import vobject
+
+    runbook = minimal_runbook(tmp_path)
+    team = "Network, Firewall and Telephony; on call \\ desk"  # one backslash
+    text = runbook.read_text(encoding="utf-8")
+    runbook.write_text(text.replace("name: Database team", f"name: '{team}'", 1), encoding="utf-8")
+    result = cli("export", "ics", "-f", runbook, "--team", "dba", env={"RUNBOOK_NOW": NOW})
+    assert result.exit_code == 0, result.stderr
+    name = f"Move the intranet to the cloud — {team}"
+    # Escaped as RFC 5545 TEXT: a comma or semicolon would otherwise end the value.
+    assert "Network\\, Firewall and Telephony\\; on call \\\\ desk" in result.stdout
+    # icalendar reads an X- property as it stands: its content-line parser unescapes it whole.
+    raw = icalendar.Calendar.from_ical(result.stdout)["X-WR-CALNAME"].to_ical().decode()
+    assert Contentline(f"X-WR-CALNAME:{raw}").parts()[2] == name
+    parsed = vobject.readOne(result.stdout)
+    assert parsed.x_wr_calname.value == name
+    assert parsed.x_wr_timezone.value == "Europe/Amsterdam"
+    backup = next(e for e in parsed.vevent_list if e.uid.value.startswith("backup@"))
+    assert backup.summary.value == "backup: Full backup of the intranet database"
+    assert f"Team: {team} (dba): Sanne Bakker, +31 20 555 0120" in backup.description.value
 
 
 def test_a_team_calendar_holds_only_that_teams_tasks_and_says_whose_it_is(cli, tmp_path):
@@ -140,6 +192,20 @@ def test_the_forecast_moves_the_events_after_a_check_in(cli, tmp_path):
     # What has started rings no more; what is still to come does.
     assert not forecast[imported].walk("VALARM")
     assert forecast[f"switch-dns@{SLUG}.runbook"].walk("VALARM")
+
+
+def test_in_the_forecast_a_task_waiting_for_its_not_before_still_rings_before_it(cli, tmp_path):
+    runbook = tmp_path / "runbook.yaml"
+    tasks = [task("a"), task("b", depends_on="a", not_before="2026-12-04T23:00")]
+    text = runbook_yaml("Night", "2026-12-04T18:00", tasks, timezone="Europe/Amsterdam")
+    runbook.write_text(text, encoding="utf-8")
+    played_weekend(runbook, [(friday("18:00"), "start", "a"), (friday("19:00"), "done", "a")])
+    forecast = events(export(cli, runbook, "--forecast", now=friday("20:00")))
+    b = forecast["b@night.runbook"]
+    assert str(b["DESCRIPTION"]).startswith("Status: scheduled")
+    assert utc(b["DTSTART"]) == datetime(2026, 12, 4, 22, 0, tzinfo=UTC)  # 23:00 in Amsterdam
+    (alarm,) = b.walk("VALARM")
+    assert alarm["TRIGGER"].dt == timedelta(minutes=-30)
 
 
 def test_the_forecast_without_a_state_file_is_refused_with_a_hint(cli, tmp_path):

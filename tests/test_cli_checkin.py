@@ -95,7 +95,10 @@ def test_check_in_json_prints_the_recorded_event(cli, env):
         "note",
         "forced",
         "data",
+        "login",  # the database login (null on a state file): issue 29
+        "against_rules",  # null: within the rules
     }
+    assert event["against_rules"] is None
 
 
 def test_several_ids_print_one_json_event_per_line(cli, env):

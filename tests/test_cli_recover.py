@@ -86,7 +86,7 @@ def test_drop_records_a_skip_marked_dropped_and_every_face_says_dropped(cli, env
     n = next(t for t in status["tasks"] if t["id"] == "n")
     assert (n["status"], n["dropped"], n["priority"]) == ("skipped", True, "nice")
     assert status["forecast_finish"] == "2026-12-04T16:50:00+00:00"
-    assert "(1 dropped)" in cli("status", env=env).stdout
+    assert "0 skipped · 1 dropped" in cli("status", env={**env, "COLUMNS": "120"}).stdout
     log = json_out(cli, "log", "--json", env=env)
     assert (log[-1]["kind"], log[-1]["data"]) == ("skip", {"dropped": True})
     assert " drop " in cli("log", env={**env, "COLUMNS": "120"}).stdout
@@ -119,11 +119,12 @@ def test_a_drop_goes_to_the_reviews_aftercare_list_in_markdown_json_and_csv(cli,
     cli("skip", "p", "--reason", "not needed after all", env=env)
     markdown = cli("review", env=env).stdout
     aftercare = markdown.split("## Aftercare: not finished or dropped")[1].split("##")[0]
-    assert "| n: N | dropped | nice | t | no time: do it Monday |" in aftercare
-    assert "| end: END | ready | must | t | — |" in aftercare
+    # Neither ran: no work to show (the Worked column).
+    assert "| n: N | dropped | nice | t | — | no time: do it Monday |" in aftercare
+    assert "| end: END | ready | must | t | — | — |" in aftercare
     assert "p: P" not in aftercare  # skipped as not needed: not aftercare
     dropped = markdown.split("## Dropped for time")[1].split("##")[0]
-    assert "| n | t | no time: do it Monday |" in dropped
+    assert "| n | t | — | no time: do it Monday |" in dropped
     skipped = markdown.split("## Skipped as not needed")[1].split("##")[0]
     assert "| p | not needed after all |" in skipped and "| n |" not in skipped
 
@@ -133,7 +134,15 @@ def test_a_drop_goes_to_the_reviews_aftercare_list_in_markdown_json_and_csv(cli,
         ("n", "skipped", True, "no time: do it Monday"),
         ("end", "ready", False, None),
     ]
-    assert data["dropped"] == [{"id": "n", "team": "t", "reason": "no time: do it Monday"}]
+    assert data["dropped"] == [
+        {
+            "id": "n",
+            "team": "t",
+            "reason": "no time: do it Monday",
+            "actual_start": None,
+            "worked_minutes": None,
+        }
+    ]
     assert data["skipped"] == [{"id": "p", "reason": "not needed after all"}]
 
     csv_text = cli("review", "--format", "csv", env=env).stdout

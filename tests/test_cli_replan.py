@@ -58,6 +58,15 @@ def test_an_eta_for_a_task_not_running_is_refused_with_what_to_do_instead(cli, e
     assert "--force" not in result.stderr
 
 
+def test_an_eta_told_earlier_than_the_tasks_start_is_refused_like_a_start_before_it(cli, env):
+    result = cli("eta", "import", "+1h", "--at", "22:00", env=env)  # import started 22:05
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert "import started at Fri 22:05; an eta cannot be told earlier, at Fri 22:00" in said
+    assert "--force" not in said
+    assert cli("eta", "import", "+1h", "--at", "22:06", env=env).exit_code == 0
+
+
 def test_an_unreadable_eta_or_estimate_is_a_located_input_error(cli, env):
     result = cli("eta", "import", "half past", env=env)
     assert result.exit_code == 1 and "the eta half past" in result.stderr
@@ -124,3 +133,54 @@ def test_the_pull_forward_list_says_which_command_pulls_each_task(cli, runbook, 
     data = json_out(cli, "plan", runbook, "--json", env=env)
     assert data["forecast"]["pull_forward"][0]["command"] == "runbook pull switch-dns"
     assert "runbook pull switch-dns" in cli("status", "--all", env=env).stdout
+
+
+TWO_HELD = """\
+name: Two held back
+timezone: Europe/Amsterdam
+start: 2026-12-04T18:00
+tasks:
+  - {id: freeze, title: Freeze, duration: 30m}
+  - {id: notice, title: Notice, duration: 15m, depends_on: freeze, not_before: 2026-12-04T22:00}
+  - id: report
+    title: Report
+    duration: 15m
+    depends_on: freeze
+    not_before: 2026-12-04T23:00
+  - id: downtime
+    title: Downtime
+    duration: 1h
+    depends_on: freeze
+    not_before: {at: 2026-12-04T23:30, fixed: true, reason: announced to all wards}
+"""
+
+
+@pytest.fixture
+def held(write_runbook):
+    path = write_runbook(TWO_HELD)
+    env = {"RUNBOOK_NOW": "2026-12-04T18:45", "RUNBOOK_USER": "ingrid", "RUNBOOK_FILE": str(path)}
+    return path, env
+
+
+def test_pull_takes_several_ids_like_start_and_done(cli, held):
+    _, env = held
+    result = cli("pull", "notice", "report", "--reason", "ahead of plan", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "pulled forward notice" in result.stdout and "pulled forward report" in result.stdout
+    log = json_out(cli, "log", "--json", env=env)
+    assert [(e["task"], e["kind"]) for e in log if e["kind"] == "pull"] == [
+        ("notice", "pull"),
+        ("report", "pull"),
+    ]
+    tasks = {t["id"]: t for t in json_out(cli, "status", "--json", env=env)["tasks"]}
+    assert tasks["notice"]["pulled"] and tasks["report"]["pulled"]
+
+
+def test_pulling_several_ids_records_those_allowed_and_names_each_refused_one(cli, held):
+    _, env = held
+    result = cli("pull", "notice", "downtime", "report", env=env)
+    assert result.exit_code == 1
+    assert "downtime cannot be pulled forward" in result.stderr
+    assert "announced to all wards" in result.stderr
+    log = json_out(cli, "log", "--json", env=env)
+    assert [e["task"] for e in log if e["kind"] == "pull"] == ["notice", "report"]

@@ -171,3 +171,29 @@ def test_a_checkpoint_of_a_write_that_failed_is_not_kept(opened):
         raise RuntimeError("the check-in failed after the checkpoint was written")
     assert opened().checkpoint() is None
     assert opened().events() == []
+
+
+@pytest.mark.parametrize(
+    ("event", "words"),
+    [
+        (NewEvent(T0, "a", "eta", "ana", "laptop", None, {"eta": 10**23}), "eta must be a whole"),
+        (NewEvent(T0, "a", "eta", "ana", "laptop", None, {"eta": 1.8e9}), "eta must be a whole"),
+        (NewEvent(T0, "a", "undo", "ana", "laptop", None, {"undoes": 4.0}), "undoes must be"),
+        (NewEvent(T0, "a", "undo", "ana", "laptop"), "the data of undo must hold undoes"),
+        (NewEvent(T0, "a", "note", "ana", "laptop", "x", {"rows": [1]}), "holds the key 'rows'"),
+        (NewEvent(T0, "a", "note", "ana", "laptop", "n" * 2001), "the note is 2001 characters"),
+        (NewEvent(T0, None, "start", "ana", "laptop"), "is about a task, and names none"),
+        (NewEvent(T0, "a", "erase", "ana", "laptop"), "'erase' is not a kind of event"),
+    ],
+    ids=["eta 1e23", "eta 1.8e9", "undoes 4.0", "undo of nothing", "a key", "a long note",
+         "no task", "a kind"],
+)  # fmt: skip
+def test_an_event_its_kind_does_not_allow_is_refused_before_anything_is_written(
+    store, event, words
+):
+    from runbook.common.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        append(store, event)
+    assert words in refused.value.message
+    assert store.events() == []

@@ -202,10 +202,12 @@ def test_status_json_follows_the_contract(chain):
     assert report["counts"] == {
         "pending": 1,
         "ready": 0,
+        "scheduled": 0,
         "running": 1,
         "failed": 0,
         "done": 0,
         "skipped": 0,
+        "dropped": 0,
     }
     task = report["tasks"][0]
     for key in (

@@ -17,7 +17,7 @@ from runbook.contracts.csv import plan_csv
 from runbook.reports.render.markdown import md
 from runbook.tui.app import MissionControl
 from runbook.validation.validate import validate_path
-from runbook.weekend.events import NewEvent
+from runbook.weekend.events import data_text
 from runbook.weekend.sqlite import Store
 from runbook.weekend.usecases import Weekend
 
@@ -119,8 +119,12 @@ def hostile(tmp_path: Path) -> tuple[Path, Path]:
             ("signoff", None, {"team": "pmo"}),
             ("check", None, {"item": "tapes"}),
         ):
-            store.append(
-                NewEvent(moment, task, kind, HOSTILE, HOSTILE, HOSTILE, data), recorded=moment
+            # Written as a hand-edited file holds it: the store's own door refuses such text
+            # (eventdata), and the readers must still show it safely.
+            store.db.execute(
+                "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (moment, moment, task, kind, HOSTILE, HOSTILE, HOSTILE, data_text(data)),
             )
     store.close()
     return runbook, state

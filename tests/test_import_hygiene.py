@@ -98,3 +98,20 @@ def test_a_check_in_on_an_sqlite_state_never_imports_psycopg(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=fixed)
     assert (tmp_path / "minimal.state.db").exists(), out.stderr
     assert out.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_the_spreadsheet_and_round_trip_libraries_load_only_when_a_file_is_imported_or_exported():
+    """openpyxl, defusedxml and ruamel.yaml are imported by the few modules that use them,
+    inside the function that needs them: not by any core module on import, and not by the
+    command line's start-up with every command registered."""
+    heavy = ("openpyxl", "ruamel", "defusedxml")
+    loaded = _imported_after(CORE)
+    assert not [m for m in heavy if m in loaded]
+    code = (
+        "import sys\n"
+        "from runbook.cli import load\n"
+        "load()\n"
+        "print(' '.join(m for m in ('openpyxl', 'ruamel', 'defusedxml') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

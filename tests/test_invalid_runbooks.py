@@ -224,6 +224,49 @@ CASES = [
     ),
     # Durations, times and zones
     Case(
+        "duration-in-words.yaml",
+        6,
+        15,
+        "'two hours' is not a duration; use 90m, 1h30m",
+        "a duration in words is refused, as the JSON Schema's pattern refuses it",
+    ),
+    Case(
+        "negative-number-of-minutes.yaml",
+        6,
+        15,
+        "negative duration '-30' is not allowed",
+        "a negative number of minutes is refused",
+    ),
+    Case(
+        "start-in-words.yaml",
+        2,
+        8,
+        "'tomorrow evening' is not a valid date and time; use ISO 8601",
+        "a start in words is refused, as the JSON Schema's pattern refuses it",
+    ),
+    Case(
+        "time-in-a-form-not-listed.yaml",
+        2,
+        8,
+        "'20261204T1800' is not a date and time the runbook format reads; use ISO 8601 like "
+        "2026-12-04T06:00",
+        "an ISO 8601 form the format does not list (basic, without dashes) is refused",
+    ),
+    Case(
+        "name-written-as-a-number.yaml",
+        1,
+        7,
+        "'name' should be text, not 12345 (put it in quotes to have it read as text)",
+        "a name written as a number is refused with the hint to quote it",
+    ),
+    Case(
+        "phase-written-as-a-number.yaml",
+        7,
+        12,
+        "'tasks[0].phase' should be text, not 2026 (put it in quotes",
+        "a phase written as a number is refused, as in an editor",
+    ),
+    Case(
         "bad-duration.yaml",
         6,
         15,

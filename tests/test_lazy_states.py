@@ -6,7 +6,7 @@ way, each task's state built in one pass, the slack taken over each task's succe
 from __future__ import annotations
 
 import random
-from dataclasses import astuple
+from dataclasses import astuple, replace
 
 import pytest
 
@@ -115,11 +115,16 @@ def _eager_forward(plan: Plan, records: dict[str, TaskRecord], now: int):
             start, finish = record.actual_start or now, record.actual_finish or now
         elif state in UNDER_WAY:
             start = record.actual_start if record.actual_start is not None else now
+            # A failed task's work stopped when it failed; the time since is lost.
+            failed = state == Status.FAILED and record.failed_at is not None
+            stopped = record.failed_at if failed else now
+            lost = record.lost + (max(0, now - stopped) if failed else 0)
             if record.eta is not None:
-                finish = max(record.eta, now)
+                finish = max(record.eta + lost - record.eta_lost, now)
             else:
                 duration = durations[v] if record.estimate is None else record.estimate
-                finish = max(start + record.lost + duration, now)
+                worked = 0 if record.actual_start is None else max(0, stopped - start - record.lost)
+                finish = now + max(0, duration - worked)
         elif state == Status.SKIPPED:
             finish = max((finishes[p] for p in preds_of[v]), default=plan.start)
             start = finish
@@ -134,7 +139,12 @@ def _eager_forward(plan: Plan, records: dict[str, TaskRecord], now: int):
                 if statuses[p] not in FINISHED:
                     blocked = True
             finish = start + (durations[v] if record.estimate is None else record.estimate)
-            state = Status.PENDING if blocked else Status.READY
+            if blocked:
+                state = Status.PENDING
+            elif held is not None and held > now:
+                state = Status.SCHEDULED  # may start only at its not_before
+            else:
+                state = Status.READY
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
 
@@ -184,13 +194,14 @@ def _eager(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int)
                 if status == Status.PENDING
                 else [],
                 len(record.notes),
-                record.lost,
+                record.lost_by(now),
                 record.resumed > 0,
                 record.eta if status in UNDER_WAY else None,
                 record.estimate,
                 record.pulled,
                 record.pull_to if record.pulled else None,
                 record.dropped and status == Status.SKIPPED,
+                record.worked_by(now),
             )
         )
     return states, _eager_path(plan, states, succ, end)
@@ -222,7 +233,17 @@ def _eager_path(plan: Plan, states: list[TaskState], succ: list[list[int]], end:
     return path
 
 
-def _eager_pull(plan: Plan, states: list[TaskState], now: int) -> list[PullForward]:
+def _eager_pull(
+    plan: Plan, states: list[TaskState], records: dict[str, TaskRecord], now: int
+) -> list[PullForward]:
+    """The tasks only their not_before holds back, each with what pulling it gains, found by
+    the whole forward pass again with that task pulled (no shortcut)."""
+    ids, marked = (
+        plan.column("id"),
+        [m or g for m, g in zip(plan.column("milestone"), plan.column("gate"), strict=True)],
+    )
+    position = {v: k for k, v in enumerate(plan.order)}
+    starts, finishes, statuses = _eager_forward(plan, records, now)
     out = []
     for state in states:
         i = state.index
@@ -233,8 +254,26 @@ def _eager_pull(plan: Plan, states: list[TaskState], now: int) -> list[PullForwa
         for p in plan.column("preds")[i]:
             could = max(could, states[p].forecast_finish)
         if could < held:
-            out.append(PullForward(state.id, held, could))
-    out.sort(key=lambda p: (-p.gain, p.id))
+            pulled = dict(records)
+            pulled[ids[i]] = replace(records.get(ids[i], TaskRecord()), pulled=True, pull_to=None)
+            _, after, _ = _eager_forward(plan, pulled, now)
+            moved = [
+                v
+                for v in range(len(ids))
+                if marked[v] and statuses[v] not in FINISHED and after[v] < finishes[v]
+            ]
+            first = min(moved, key=lambda v: (starts[v], position[v]), default=None)
+            out.append(
+                PullForward(
+                    state.id,
+                    held,
+                    could,
+                    max(finishes) - max(after),
+                    None if first is None else ids[first],
+                    0 if first is None else finishes[first] - after[first],
+                )
+            )
+    out.sort(key=lambda p: (-p.finish_gain, -p.milestone_gain, -p.gain, p.id))
     return out
 
 
@@ -266,7 +305,21 @@ def test_lazily_built_states_equal_the_eager_rule_on_a_random_weekend(seed):
     assert list(snap.tasks) == states and len(snap.tasks) == size
     assert snap.tasks[1:4] == states[1:4]
     assert snap.critical_path == path
-    assert pull_forward(snap) == _eager_pull(plan, states, now)
+    assert pull_forward(snap) == _eager_pull(plan, states, records, now)
+
+
+@pytest.mark.parametrize("seed", range(30, 230))
+def test_what_a_pull_gains_is_the_whole_forward_pass_again_with_that_task_pulled(seed):
+    """The gains follow only the tasks that move; the rule is the forward pass's."""
+    rng = random.Random(seed)
+    size = rng.randint(5, 60)
+    plan = _plan(_random_runbook(random.Random(seed), size), cached=seed % 2 == 0)
+    records, _ = fold(_random_log(rng, plan.column("id"), rng.randint(0, 3 * size)))
+    now = START + rng.randint(-3600, 40 * 3600)
+    states, _ = _eager(plan, plan, records, now)
+    assert pull_forward(snapshot(plan, plan, records, now)) == _eager_pull(
+        plan, states, records, now
+    )
 
 
 @pytest.mark.parametrize("seed", range(30))

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,11 @@ def test_nothing_is_sent_twice_by_a_second_run_or_a_restart(
     assert notify_at(cli, path, "18:40", *state).stdout == ""  # 35 minutes away
     assert notify_at(cli, path, "18:50", *state).exit_code == 0
     assert notify_at(cli, path, "18:55", *state).stdout == ""
-    assert receiver.titles("dba") == ["You're up: backup", "Heads-up: export at Fri 19:15"]
+    # Export is behind the gate, which has no decision yet: its heads-up says so.
+    assert receiver.titles("dba") == [
+        "You're up: backup",
+        "Heads-up: export waits for the GO at go-no-go",
+    ]
     assert receiver.to("coordinator") == []
     status = cli("notify", "-f", path, "--status", *state, env=at("18:56"))
     assert status.exit_code == 0
@@ -163,6 +168,162 @@ def test_mission_control_hears_a_failure_an_overrun_and_a_no_go(cli, weekend_fil
     assert nogo.title == "NO-GO at go-no-go"
     assert "decided by ingrid at Fri 19:50" in nogo.message
     assert "Reason: backup unreadable" in nogo.message
+
+
+def test_each_message_goes_out_as_the_apprise_type_of_what_it_says(cli, weekend_file, receiver):
+    path = weekend_file()
+    assert notify_at(cli, path, "17:50").exit_code == 0
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    assert notify_at(cli, path, "18:11").exit_code == 0
+    assert receiver.types("dba") == [
+        ("info", "Heads-up: backup at Fri 18:15"),
+        ("success", "You're up: backup"),
+    ]
+    record(cli, path, "start", "backup", "18:15")
+    record(cli, path, "fail", "backup", "18:40", "--reason", "tape library offline")
+    assert notify_at(cli, path, "18:41").exit_code == 0
+    record(cli, path, "start", "backup", "19:00")
+    assert notify_at(cli, path, "19:40").exit_code == 0
+    record(cli, path, "done", "backup", "19:45")
+    record(cli, path, "decide", "go-no-go", "19:50", "no-go", "--note", "backup unreadable")
+    assert notify_at(cli, path, "19:51").exit_code == 0
+    assert receiver.types("coordinator") == [
+        ("failure", "ALERT: backup FAILED: tape library offline"),
+        ("warning", "Warning: backup has run 1h5m, 5m over its planned 1h"),
+        ("failure", "NO-GO at go-no-go"),
+    ]
+
+
+def test_the_point_of_no_return_is_a_warning_and_the_deadline_passed_a_failure(
+    cli, weekend_file, receiver
+):
+    path = weekend_file()
+    for task, start, done in [("freeze", "18:00", "18:10"), ("backup", "18:15", "19:10")]:
+        record(cli, path, "start", task, start)
+        record(cli, path, "done", task, done)
+    result = cli("notify", "-f", path, "--once", env={"RUNBOOK_NOW": "2026-12-05T03:35+01:00"})
+    assert result.exit_code == 0, result.stderr
+    types = dict((title.split(" ", 1)[0], kind) for kind, title in receiver.types("coordinator"))
+    assert types["Point"] == "warning"
+    assert types["ALERT:"] == "failure"  # the forecast past the deadline
+
+
+def test_the_failure_mail_says_which_task_its_team_the_reason_and_whom_to_call(
+    cli, weekend_file, receiver
+):
+    mails, controller = start_smtp_receiver()
+    try:
+        mailto = (
+            f"mailto://127.0.0.1:{controller.port}?from=runbook@example.org"
+            "&to=bridge@example.org&mode=insecure"
+        )
+        path = weekend_file()
+        text = path.read_text(encoding="utf-8")
+        coordinator = f"  coordinator: {json.dumps([receiver.url('coordinator')])}\n"
+        assert coordinator in text
+        path.write_text(
+            text.replace(coordinator, f"  coordinator: {json.dumps([mailto])}\n"),
+            encoding="utf-8",
+        )
+        record(cli, path, "start", "freeze", "18:00")
+        record(cli, path, "done", "freeze", "18:10")
+        record(cli, path, "start", "backup", "18:15")
+        record(cli, path, "fail", "backup", "18:40", "--reason", "tape library offline")
+        result = notify_at(cli, path, "18:41")
+        assert result.exit_code == 0, result.stderr
+    finally:
+        controller.stop()
+    [mail] = [m for m in mails if "FAILED" in m.subject]
+    assert mail.subject == "ALERT: backup FAILED: tape library offline"
+    body = mail.text.splitlines()
+    assert "Task: backup - Full backup of the intranet database" in body
+    assert "Team: Database team (dba)" in body
+    assert "Failed at: Fri 18:40" in body
+    assert "Reason: tape library offline" in body
+    assert "Call: Sanne Bakker - +31 20 555 0120" in body
+
+
+def test_work_behind_a_gate_without_a_go_hears_that_it_waits_and_you_re_up_only_after_the_go(
+    cli, weekend_file, receiver
+):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    record(cli, path, "start", "backup", "18:10")
+    record(cli, path, "done", "backup", "19:05")
+    # The gate's predecessors are done, no decision yet: export is forecast "now".
+    assert notify_at(cli, path, "19:06").exit_code == 0
+    [heads_up] = [p for p in receiver.to("dba") if "export" in p.title]
+    assert heads_up.title == "Heads-up: export waits for the GO at go-no-go"
+    assert (
+        "Export the database (export) is behind the gate go-no-go, which has no go/no-go "
+        "decision yet: it does not start before the GO." in heads_up.message
+    )
+    assert "Still waiting for: go-no-go" in heads_up.message
+    record(cli, path, "decide", "go-no-go", "19:10", "no-go", "--note", "checksum mismatch")
+    assert notify_at(cli, path, "19:11").exit_code == 0
+    assert receiver.titles("coordinator") == ["NO-GO at go-no-go"]
+    # The checksum is fixed: GO, the gate is passed.
+    record(cli, path, "decide", "go-no-go", "19:30", "go", "--note", "checksums match now")
+    assert notify_at(cli, path, "19:30").exit_code == 0
+    assert "You're up: export" not in receiver.titles("dba")  # the gate is not passed yet
+    go = receiver.to("coordinator")[-1]
+    assert go.title == "GO at go-no-go: the NO-GO is lifted"
+    assert (
+        "GO at gate go-no-go, decided by ingrid at Fri 19:30: the NO-GO decided by ingrid at "
+        "Fri 19:10 is lifted" in go.message
+    )
+    assert "Reason: checksums match now" in go.message
+    record(cli, path, "done", "go-no-go", "19:31")
+    assert notify_at(cli, path, "19:32").exit_code == 0
+    assert [t for t in receiver.titles("dba") if "export" in t] == [
+        "Heads-up: export waits for the GO at go-no-go",
+        "You're up: export",
+    ]
+    assert receiver.titles("coordinator") == [
+        "NO-GO at go-no-go",
+        "GO at go-no-go: the NO-GO is lifted",
+    ]
+
+
+def test_you_re_up_is_never_sent_before_the_go_not_even_past_a_skipped_task(
+    cli, weekend_file, receiver
+):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    record(cli, path, "start", "backup", "18:10")
+    record(cli, path, "done", "backup", "19:05")
+    # Export is skipped: import's own predecessor is finished, but the gate has no GO.
+    record(cli, path, "skip", "export", "19:06", "--reason", "data exported on Thursday")
+    assert notify_at(cli, path, "19:07").exit_code == 0
+    [about_import] = [p for p in receiver.to("dba") if "import" in p.title]
+    assert about_import.title == "Heads-up: import waits for the GO at go-no-go"
+    record(cli, path, "decide", "go-no-go", "19:10", "go")
+    record(cli, path, "done", "go-no-go", "19:10")
+    assert notify_at(cli, path, "19:11").exit_code == 0
+    assert [t for t in receiver.titles("dba") if "import" in t][-1] == "You're up: import"
+
+
+def test_mission_control_hears_an_overrun_when_the_eta_given_passes_not_before(
+    cli, weekend_file, receiver
+):
+    path = weekend_file()
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    record(cli, path, "start", "backup", "18:10")
+    record(cli, path, "eta", "backup", "18:50", "19:40", "--reason", "tape is slow")
+    assert notify_at(cli, path, "19:30").exit_code == 0  # 20m past its planned hour
+    assert receiver.to("coordinator") == []
+    assert notify_at(cli, path, "19:45").exit_code == 0
+    assert receiver.titles("coordinator") == ["Warning: backup is 5m past its eta Fri 19:40"]
+    # A new eta, passed in turn, is news again.
+    record(cli, path, "eta", "backup", "19:46", "20:15")
+    assert notify_at(cli, path, "20:00").exit_code == 0
+    assert len(receiver.to("coordinator")) == 1
+    assert notify_at(cli, path, "20:20").exit_code == 0
+    assert receiver.titles("coordinator")[1:] == ["Warning: backup is 5m past its eta Fri 20:15"]
 
 
 def test_mission_control_hears_the_point_of_no_return_and_the_deadline(cli, weekend_file, receiver):
@@ -391,3 +552,173 @@ def test_following_the_log_sends_you_re_up_after_a_check_in_from_elsewhere(
     assert code == 0, follower.stderr
     assert "stopped" in follower.stderr
     assert "You're up: backup" in follower.stdout
+
+
+# -- never twice however slow; everything due; no secret shown (issue 29) ------------------
+def many_addresses(tmp_path: Path, receiver: HttpReceiver, count: int, *extra: str) -> Path:
+    """The minimal example with ``count`` addresses for dba (paths dba0, dba1, ...): one
+    notice to dba is ``count`` messages."""
+    urls = [receiver.url(f"dba{i}") for i in range(count)] + list(extra)
+    path = tmp_path / "runbook.yaml"
+    text = (EXAMPLES / "minimal.yaml").read_text(encoding="utf-8")
+    path.write_text(text + f"\nnotify:\n  teams:\n    dba: {json.dumps(urls)}\n", encoding="utf-8")
+    return path
+
+
+def sent_twice(receiver: HttpReceiver) -> list[str]:
+    """The (path, title) pairs the receiver got more than once."""
+    seen = [f"{p.path} {p.title}" for p in receiver.posts]
+    return sorted({s for s in seen if seen.count(s) > 1})
+
+
+def test_a_slow_receiver_outlasting_the_claim_never_gets_a_message_twice(
+    tmp_path, receiver, cli, state_location
+):
+    """Fifty messages, three seconds each, by the senders' clock: the first sender is still
+    at its 41st when its claim would have run out (120 s); a second sender starts then. Each
+    sender holds one claim at a time, so the second takes the messages nobody is sending."""
+    path = many_addresses(tmp_path, receiver, 50)
+    state = ("--state", state_location) if state_location else ()
+    record(cli, path, "start", "freeze", "18:00", *state)
+    record(cli, path, "done", "freeze", "18:10", *state)
+    book = addresses(plan_path(path).loaded.runbook)  # type: ignore[arg-type]
+    clock = FakeClock(friday("18:11"))
+    lock = threading.Lock()
+
+    def sender_clock() -> int:
+        with lock:
+            return int(clock.now.timestamp())
+
+    def one_sender() -> object:
+        with Weekend.open(path, state_location, clock=clock, create=True) as weekend:
+            assert weekend.store is not None
+            return notify_round(weekend.store, weekend.snapshot(), book, send, clock=sender_clock)
+
+    second: list[object] = []
+
+    def slow(number: int) -> None:
+        with lock:
+            clock.advance(seconds=3)
+        if number == 41:  # the first sender's claims of 18:11:00 ran out at 18:13:00
+            second.append(one_sender())
+
+    receiver.on_arrival = slow
+    first = one_sender()
+    assert second, "the second sender never ran"
+    assert sent_twice(receiver) == []
+    assert len({p.path for p in receiver.posts}) == 50
+    assert len(first.sent) + len(second[0].sent) == 50  # type: ignore[attr-defined]
+    assert second[0].sent  # type: ignore[attr-defined]  # it took the ones nobody was sending
+
+
+def test_two_notify_once_at_once_share_a_slow_receivers_messages_and_send_each_once(
+    tmp_path, receiver, cli
+):
+    """Two `runbook notify --once` processes and a receiver that holds every message: the
+    second takes another message while the first is still sending its own."""
+    path = many_addresses(tmp_path, receiver, 12)
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    receiver.gate = threading.Event()
+    env = {**os.environ, **at("18:11")}
+    command = [sys.executable, "-m", "runbook", "notify", "-f", str(path), "--once"]
+    procs = []
+    try:
+        procs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE))
+        assert receiver.wait_for_arrivals(1), "the first sender sent nothing"
+        procs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE))
+        took_another = receiver.wait_for_arrivals(2, timeout=20)
+    finally:
+        receiver.gate.set()
+        outputs = [p.communicate(timeout=120)[0].decode() for p in procs]
+    assert took_another, "the second sender found every message claimed by the first"
+    assert [p.returncode for p in procs] == [0, 0]
+    assert sent_twice(receiver) == []
+    assert len({p.path for p in receiver.posts}) == 12
+    assert all(out.count("sent     dba") for out in outputs)
+
+
+def test_notify_once_sends_everything_due_not_the_first_fifty(tmp_path, receiver, cli):
+    path = many_addresses(tmp_path, receiver, 80)
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    result = notify_at(cli, path, "18:11")
+    assert result.exit_code == 0, result.stderr
+    assert len({p.path for p in receiver.posts}) == 80
+    assert result.stdout.count("You're up: backup") == 80
+
+
+def test_notify_once_says_how_many_remain_and_exits_1(tmp_path, receiver, cli, monkeypatch):
+    from runbook.notify import outbox
+
+    monkeypatch.setattr(outbox, "ROUND_LIMIT", 5)
+    path = many_addresses(tmp_path, receiver, 12)
+    record(cli, path, "start", "freeze", "18:00")
+    record(cli, path, "done", "freeze", "18:10")
+    result = notify_at(cli, path, "18:11")
+    assert result.exit_code == 1
+    assert result.stdout.count("You're up: backup") == 5
+    assert "7 messages due still waiting: a round sends at most 5" in result.stderr
+    assert notify_at(cli, path, "18:11").exit_code == 1
+    assert notify_at(cli, path, "18:11").exit_code == 0
+    assert len(receiver.posts) == 12 and sent_twice(receiver) == []
+
+
+def _pieces(secret: str, size: int = 8) -> set[str]:
+    return {secret[i : i + size] for i in range(len(secret) - size + 1)}
+
+
+def _shows_a_piece(text: str, secret: str) -> str | None:
+    return next((p for p in _pieces(secret) if p in text), None)
+
+
+def test_a_failure_without_an_errno_shows_no_piece_of_the_secret_anywhere(
+    cli, tmp_path, receiver, state_location
+):
+    """A TLS error (no errno) once had its reason cut at 120 characters before the secret was
+    masked: 32 characters of the token reached stderr, the status and the outbox."""
+    from .receivers import start_tls_junk_receiver
+
+    port, junk = start_tls_junk_receiver()
+    token = "Zq7xK2mP9vR4tY8wB3nL6jH1fD5sA0gCe4Uo"
+    try:
+        path = many_addresses(tmp_path, receiver, 0, f"jsons://127.0.0.1:{port}/hooks/${{TOKEN}}")
+        state = ("--state", state_location) if state_location else ()
+        record(cli, path, "start", "freeze", "18:00", *state)
+        record(cli, path, "done", "freeze", "18:10", *state)
+        env = {"TOKEN": token}
+        once = notify_at(cli, path, "18:11", *state, env=env)
+        status = cli("notify", "-f", path, "--status", *state, env={**at("18:12"), **env})
+    finally:
+        junk.close()
+    assert once.exit_code == 1 and "not sent to notify.teams.dba[0]" in once.stderr
+    assert "(TLS)" in once.stderr  # the reason is still there, only the secret is not
+    assert "FAILING" in status.stdout
+    for said in (once.stdout, once.stderr, status.stdout, status.stderr):
+        assert _shows_a_piece(said, token) is None, said
+    if state_location is None:
+        stored = b"".join(
+            p.read_bytes() for p in tmp_path.glob("runbook.state.db*") if p.is_file()
+        ).decode("latin-1")
+    else:
+        import psycopg
+
+        with psycopg.connect(state_location, autocommit=True) as conn:
+            stored = str(conn.execute("SELECT array_agg(o::text) FROM runbook.outbox o").fetchone())
+    assert "SSL" in stored
+    assert _shows_a_piece(stored, token) is None
+
+
+def test_a_reason_is_masked_before_it_is_cut_and_no_piece_of_a_secret_survives():
+    from runbook.notify.send import _masked, _reason
+
+    token = "Zq7xK2mP9vR4tY8wB3nL6jH1fD5sA0gCe4Uo"
+    log = (
+        "WARNING A Connection error occurred sending JSON notification.\n"
+        f"DEBUG Socket Exception: {'y' * 90} with url: /hooks/{token} (Caused by boom)\n"
+        f"DEBUG and again, split: {token[:12]} ... {token[20:]}"
+    )
+    reason = _reason(_masked(log, [token]))
+    assert _shows_a_piece(reason, token) is None
+    assert reason.startswith("y" * 90) and "/hooks/***" in reason
+    assert _shows_a_piece(_masked(log, [token]), token) is None

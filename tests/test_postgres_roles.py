@@ -19,6 +19,7 @@ from .test_contracts import conforms
 from .weekend_helpers import at
 
 NOW = "2026-12-04T18:30"
+T = int(at(NOW + "+01:00").timestamp())  # NOW in Amsterdam, for plain SQL
 
 
 @dataclass
@@ -110,17 +111,17 @@ def test_a_client_cannot_forge_who_recorded_an_event_nor_its_team(weekend):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(  # the recording login is the server's column alone
                 "INSERT INTO runbook.events (at, recorded, task, kind, actor, host, db_user) "
-                "VALUES (1, 1, 'export', 'note', 'x', 'x', 'somebody_else')"
+                f"VALUES ({T}, {T}, 'export', 'note', 'x', 'x', 'somebody_else')"
             )
         conn.execute(  # the team the client says is replaced by the task's
             "INSERT INTO runbook.events (at, recorded, task, kind, actor, host, team) "
-            "VALUES (1, 1, 'export', 'note', 'x', 'x', 'pmo')"
+            f"VALUES ({T}, {T}, 'export', 'note', 'x', 'x', 'pmo')"
         )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             # The client's team says dba; the database knows freeze is pmo's.
             conn.execute(
                 "INSERT INTO runbook.events (at, recorded, task, kind, actor, host, team) "
-                "VALUES (1, 1, 'freeze', 'note', 'x', 'x', 'dba')"
+                f"VALUES ({T}, {T}, 'freeze', 'note', 'x', 'x', 'dba')"
             )
     assert weekend.events()[-1][4:] == ("dba", False, f"{weekend.prefix}sanne")
 
@@ -314,7 +315,9 @@ def test_a_team_id_too_long_for_a_role_name_is_refused_where_the_runbook_says_it
     result = cli("db", "init", "-f", runbook, "--state", pg_database)
     assert result.exit_code == 1
     assert f"{runbook}:6:" in result.stderr
-    assert "is 73 bytes long; PostgreSQL keeps at most 63" in result.stderr
+    # The default prefix is the database's name: roles are per weekend database.
+    size = len(f"{pg_database.rsplit('/', 1)[1]}_team_{'x' * 60}")
+    assert f"is {size} bytes long; PostgreSQL keeps at most 63" in result.stderr
 
 
 def test_a_team_members_check_in_leaves_the_checkpoint_to_mission_control(weekend, monkeypatch):
@@ -346,6 +349,24 @@ def test_dropping_work_for_time_and_undoing_a_drop_are_mission_controls(weekend)
     weekend.ok("skip", "export", "--reason", "exported yesterday", state=sanne)
 
 
+def test_closing_the_weekend_and_reopening_it_are_mission_controls(weekend):
+    sanne = weekend.login("sanne", "--team", "dba")
+    mc = weekend.login("mc", "--coordinator")
+    weekend.ok("start", "freeze", "--at", "18:00", state=mc)
+    weekend.ok("done", "freeze", "--at", "18:15", state=mc)
+    said = weekend.refused(sanne, "close", "--reason", "we are done")
+    assert f"{weekend.prefix}sanne may not close the weekend: that needs mission control" in said
+    weekend.ok("close", "--reason", "called off", state=mc)
+    said = weekend.refused(sanne, "close", "--undo")
+    assert f"{weekend.prefix}sanne may not reopen the weekend: that needs mission control" in said
+    # After the close a team's check-in is refused, and a team member is not told to force.
+    said = weekend.refused(sanne, "start", "export")
+    assert "the weekend was closed at Fri 18:30" in said
+    assert "only mission control may force it" in said and "--force" not in said
+    weekend.ok("close", "--undo", state=mc)
+    weekend.ok("start", "export", state=sanne)
+
+
 def test_a_team_member_may_not_pick_its_own_sequence_number(weekend):
     import psycopg
 
@@ -355,11 +376,11 @@ def test_a_team_member_may_not_pick_its_own_sequence_number(weekend):
             # A far sequence number would hide every later event from the followers.
             conn.execute(
                 "INSERT INTO runbook.events (seq, at, recorded, task, kind, actor, host) "
-                "OVERRIDING SYSTEM VALUE VALUES (10^12, 1, 1, 'export', 'note', 'x', 'x')"
+                f"OVERRIDING SYSTEM VALUE VALUES (10^12, {T}, {T}, 'export', 'note', 'x', 'x')"
             )
         conn.execute(
             "INSERT INTO runbook.events (at, recorded, task, kind, actor, host) "
-            "VALUES (1, 1, 'export', 'note', 'x', 'x')"
+            f"VALUES ({T}, {T}, 'export', 'note', 'x', 'x')"
         )
     assert weekend.events()[-1][1:3] == ("export", "note")
 
@@ -388,6 +409,20 @@ def test_a_team_member_refused_by_the_rules_is_not_told_to_force(weekend):
     mc = weekend.login("mc", "--coordinator")
     result = weekend.run(mc, "start", "import")
     assert "add --force to record it anyway" in " ".join(result.stderr.split())
+
+
+def test_a_time_far_from_the_weekend_is_forced_by_mission_control_only_and_marked_forced(
+    weekend,
+):
+    mc = weekend.login("mc", "--coordinator")
+    sanne = weekend.login("sanne", "--team", "dba")
+    weekend.ok("start", "freeze", "--at", "18:00", state=mc)
+    weekend.ok("done", "freeze", "--at", "18:15", state=mc)
+    said = weekend.refused(sanne, "start", "export", "--at", "2026-11-01T10:00", "--force")
+    assert "more than a day before the weekend's start" in said
+    assert "only mission control may force it" in said and "add --force" not in said
+    weekend.ok("start", "export", "--at", "2026-11-01T10:00", "--force", state=mc)
+    assert weekend.events()[-1][1:3] + weekend.events()[-1][5:6] == ("export", "start", True)
 
 
 def test_the_dashboard_does_not_offer_a_team_member_to_force(weekend):

@@ -64,7 +64,7 @@ def test_without_psycopg_a_postgresql_state_says_how_to_install_it():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "needs psycopg, which is not installed" in out.stdout
-    assert 'pip install "runbook[postgres]"' in out.stdout
+    assert 'pip install "cutover-runbook[postgres]"' in out.stdout
     assert "s3cret" not in out.stdout
 
 
@@ -102,9 +102,10 @@ def test_the_server_says_who_recorded_an_event_its_team_and_whether_it_was_force
     store.close()
     with psycopg.connect(pg_database, autocommit=True) as conn:
         conn.execute(
-            "INSERT INTO runbook.events (at, recorded, kind, actor, host, data, team, forced,"
-            " db_user) VALUES (%s, %s, 'note', 'mallory', 'x', '{\"forced\": true}', 'dba',"
-            " false, 'somebody_else')",
+            # (A task no team owns: the team the client says is replaced by none.)
+            "INSERT INTO runbook.events (at, recorded, task, kind, actor, host, data, team,"
+            " forced, db_user) VALUES (%s, %s, 'other', 'start', 'mallory', 'x',"
+            " '{\"forced\": true}', 'dba', false, 'somebody_else')",
             (T0, T0),
         )
         rows = conn.execute("SELECT db_user, team, forced FROM runbook.events ORDER BY seq")

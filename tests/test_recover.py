@@ -292,11 +292,13 @@ def test_the_readiness_report_lists_dropped_work_apart_from_work_skipped_as_not_
     )
     text = readiness_markdown(report)
     dropped = text.split("Dropped for time (aftercare):")[1].split("Skipped as not needed:")[0]
-    assert "| n | no time |" in dropped and "| p |" not in dropped
+    assert "| n | nice | no time |" in dropped and "| p |" not in dropped
     assert "| p | not needed |" in text.split("Skipped as not needed:")[1]
-    assert "2 skipped (1 dropped for time)" in text
+    assert "1 skipped as not needed, 1 dropped for time" in text  # counted apart
     schedule = readiness_json(report)["schedule"]
-    assert schedule["dropped"] == [{"id": "n", "team": "t", "reason": "no time"}]
+    assert schedule["dropped"] == [
+        {"id": "n", "team": "t", "priority": "nice", "reason": "no time"}
+    ]
     assert schedule["skipped"] == [{"id": "p", "reason": "not needed"}]
 
 

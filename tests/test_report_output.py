@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,8 +144,47 @@ def test_a_report_that_cannot_be_written_leaves_the_old_file_and_no_temporary_fi
     assert sorted(p.name for p in folder.iterdir()) == ["review.md"]
 
 
-def test_a_report_to_a_device_is_written_through_it_not_renamed_over_it():
-    devnull = Path(os.devnull)
-    kind = devnull.stat().st_mode
-    write_atomically(devnull, "nothing to see\n")
-    assert devnull.stat().st_mode == kind and devnull.is_char_device()
+def test_a_report_is_written_only_to_a_regular_file_never_through_a_device():
+    """A device was written through as it was (-o /dev/null); a FIFO then waited for ever for
+    a reader. Anything but a regular file is refused, never opened."""
+    with pytest.raises(InputError, match="a report is written to a regular file, not to a device"):
+        write_atomically(Path(os.devnull), "nothing to see\n")
+
+
+RUNBOOK_EXE = [sys.executable, "-m", "runbook"]
+
+
+def test_a_report_to_a_fifo_is_refused_at_once_and_never_waits_for_a_reader(weekend):
+    fifo = weekend / "report.fifo"
+    os.mkfifo(fifo)
+    for command in (["review"], ["readiness"], ["export", "ics"], ["status", "--format", "html"]):
+        done = subprocess.run(
+            [*RUNBOOK_EXE, *command, "-f", "weekend.yaml", "-o", str(fifo)],
+            capture_output=True,
+            text=True,
+            timeout=60,  # it used to wait here for ever
+        )
+        assert done.returncode == 1, command
+        said = " ".join(done.stderr.split())
+        assert f"{fifo}: is a pipe or FIFO" in said and "not a regular file" in said
+        assert "-o - for standard output" in said
+
+
+def test_a_piped_dev_stdout_is_refused_and_dash_writes_to_standard_output(weekend):
+    piped = subprocess.run(  # stdout is a pipe: /dev/stdout is that pipe
+        [*RUNBOOK_EXE, "review", "-f", "weekend.yaml", "-o", "/dev/stdout"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert piped.returncode == 1
+    assert "/dev/stdout: a report is written to a regular file, not to a device" in piped.stderr
+    dash = subprocess.run(
+        [*RUNBOOK_EXE, "review", "-f", "weekend.yaml", "-o", "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert dash.returncode == 0, dash.stderr
+    assert dash.stdout.startswith("# Review") and "written to" not in dash.stderr
+    assert not (weekend / "-").exists()

@@ -25,10 +25,10 @@ def chain(write_runbook):
 
 
 def play(weekend, clock, *steps: tuple[str, str, str]) -> None:
-    """Record (kind, task, HH:MM) check-ins in order."""
+    """Record (kind, task, HH:MM) check-ins in order (a failure with a reason)."""
     for kind, task, moment in steps:
         clock.set(f"2026-12-04T{moment}Z")
-        check(weekend, kind, task)
+        check(weekend, kind, task, note="broke" if kind == "fail" else None)
 
 
 def test_one_overrun_upstream_is_one_root_cause_however_many_tasks_inherit_it(chain):
@@ -91,7 +91,7 @@ def test_the_review_reports_the_root_causes_in_markdown_and_json(chain):
     text = review_markdown(result)
     assert "## Root causes of the lateness" in text
     assert "The weekend is forecast to finish 1h after the baseline finish." in text
-    assert "| a: A | t | 1h | +1h | +0m |" in text
+    assert "| a: A | t | 1h | +1h | — | +0m |" in text  # no time lost to a failure
     data = review_json(result)
     assert data["lateness_minutes"] == 60
     assert data["root_causes"] == [
@@ -101,8 +101,36 @@ def test_the_review_reports_the_root_causes_in_markdown_and_json(chain):
             "caused_minutes": 60,
             "own_overrun_minutes": 60,
             "own_late_start_minutes": 0,
+            "lost_minutes": 0,
         }
     ]
+
+
+def test_a_failure_s_lost_time_is_counted_apart_from_the_task_s_own_overrun(chain):
+    weekend, clock = chain
+    play(
+        weekend,
+        clock,
+        *[("start", "a", "06:00"), ("fail", "a", "06:30")],
+        *[("start", "a", "07:00"), ("done", "a", "08:00")],  # 1h30m of work, 30m lost
+        *[("start", "b", "08:00"), ("done", "b", "09:00")],
+    )
+    result = review(weekend)
+    a = next(r for r in result.rows if r.id == "a")
+    # planned + own overrun + lost = actual (first start to finish): 1h + 30m + 30m = 2h.
+    assert (a.planned, a.own_overrun, a.lost, a.actual, a.worked) == (3600, 1800, 1800, 7200, 5400)
+    assert a.came_from_text == "its own duration and its failure"
+    assert [(c.id, c.caused, c.overrun, c.lost, c.late_start) for c in result.root_causes] == [
+        ("a", 3600, 1800, 1800, 0)
+    ]
+    data = review_json(result)
+    row = next(t for t in data["tasks"] if t["id"] == "a")
+    assert (row["worked_minutes"], row["lost_minutes"], row["own_overrun_minutes"]) == (90, 30, 30)
+    (team,) = [t for t in data["teams"] if t["team"] == "t"]
+    assert (team["actual_minutes"], team["overrun_minutes"], team["lost_minutes"]) == (180, 30, 30)
+    text = review_markdown(result)
+    assert "| a: A | t | 1h | +30m | 30m | +0m |" in text
+    assert "| a | 1h | +30m | 30m | +0m | its own duration and its failure |" in text
 
 
 def test_a_weekend_on_time_has_no_root_causes(chain):

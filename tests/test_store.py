@@ -137,13 +137,17 @@ def test_events_come_back_in_order_with_their_data(tmp_path):
                 NewEvent(100, "freeze", "start", "ingrid", "pmo-1", None, {"forced": True}),
                 recorded=105,
             )
-            second = store.append(NewEvent(200, None, "baseline", "ingrid", "pmo-1"), recorded=200)
+            # (A baseline names its runbook: an event of the shape its kind allows.)
+            taken = {"digest": "0" * 64}
+            second = store.append(
+                NewEvent(200, None, "baseline", "ingrid", "pmo-1", None, taken), recorded=200
+            )
         events = store.events()
     finally:
         store.close()
     assert events == [first, second]
     assert (first.seq, first.at, first.recorded, first.forced) == (1, 100, 105, True)
-    assert (second.task, second.data, second.forced) == (None, {}, False)
+    assert (second.task, second.data, second.forced) == (None, {"digest": "0" * 64}, False)
 
 
 def test_a_failed_write_transaction_records_nothing(tmp_path):

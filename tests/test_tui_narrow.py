@@ -31,29 +31,46 @@ def screen_text(app: MissionControl) -> str:
     )
 
 
-async def test_the_header_at_80_columns_has_the_verdict_forecast_deadline_t_plus_ponr_and_progress(
+async def test_the_header_at_80_columns_leads_with_the_no_go_then_the_verdict_and_the_figures(
     app,
 ):
+    # Issue 21 §5: an open NO-GO is the first line (it was the verdict, ON PLAN, with the
+    # NO-GO as a banner beneath); ahead/behind comes after it.
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        first, second = screen_text(app).splitlines()[:2]
-        assert "ON PLAN" in first
-        assert "forecast Mon 02:00" in first and "deadline Mon 06:00 (4h spare)" in first
-        assert "T+31:00" in second
-        assert "PONR gonogo-2 Sun 20:00" in second
-        assert "45/129" in second
+        first, second, third = screen_text(app).splitlines()[:3]
+        assert "NO-GO   gonogo-2 · roll back by Sun 20:00 (in 1d7h) · takes 10h" in first
+        assert "ON PLAN" in second
+        assert "forecast Mon 02:00" in second and "deadline Mon 06:00 (4h spare)" in second
+        assert "T+31:00" in third
+        assert "PONR gonogo-2 Sun 20:00" in third
+        assert "45/129" in third
 
 
-async def test_the_task_table_opens_at_now_with_id_status_forecast_and_variance_visible(app):
+async def test_at_80x24_the_task_table_opens_with_what_matters_now_not_the_mornings_done_work(
+    app,
+):
+    """Failed, running, ready, late first (the issue 21 order); a task done this morning no
+    longer sits between them, and the id, status, forecast and variance stay visible."""
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.pause()
         table = app.query_one(TaskTable)
-        assert table.selected_task == "dba-import-ehr"
+        assert table.sort_key == "now"
+        assert table.selected_task == "dev-rollout-diagnostics"  # the failed task, first
         text = screen_text(app)
+        rows = [line.split()[0] for line in text.splitlines() if line.startswith(" d")][:5]
+        assert rows == [
+            "dev-rollout-diagnostics",  # failed
+            "dba-import-ehr",  # running, in start order
+            "dev-rollout-outpatient-leiden",
+            "dba-rowcount-other",
+            "dba-ehr-indexes",  # late
+        ]
         for words in ("dba-import-ehr", "running overrun", "Sat 07:15–13:00 ~", "+1h15m"):
             assert words in text
         assert "dev-rollout-diagnostics        FAILED" in text
+        assert "dev-rollout-outpatient-alphen" not in text  # done at 11:00
         assert "fri-bridge-open" not in text
 
 
@@ -73,9 +90,11 @@ async def test_the_nogo_banner_says_when_the_rollback_must_start_even_at_80_colu
 async def test_the_panels_at_80_columns_stay_inside_the_screen(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for panel in ("#running", "#ready", "#late"):
-            assert app.query_one(panel).region.right <= 80
-        assert "dba-import-ehr" in str(app.query_one("#running").render())
+        now = app.query_one("#now")
+        assert now.display and now.region.right <= 80
+        assert "dba-import-ehr" in str(now.render())
+        for panel in ("#running", "#ready", "#late"):  # one list instead of three narrow ones
+            assert not app.query_one(panel).display
 
 
 async def test_recent_events_are_newest_first_by_when_they_happened(app):
@@ -125,27 +144,26 @@ async def test_a_ready_task_at_80x24_shows_whom_to_call_with_name_and_number_who
         await pilot.pause()
         await pilot.pause()
         lines = screen_text(friday_morning).splitlines()
-        ready = [line[26:53] for line in lines if "│" in line]  # the middle panel
-        shown = "\n".join(ready)
-        assert "freeze-changes" in shown
-        assert "☎ Ingrid de Vries" in shown
-        assert "+31 20 555 0100" in shown  # on one line: never cut or wrapped
-        assert "Project Management Office (mission control)" not in shown  # gives way
+        ready = next(line for line in lines if "▶ freeze-changes" in line)
+        # On one line, with the id: never cut or wrapped.
+        assert "☎ Ingrid de Vries +31 20 555 0100" in ready
+        assert "Project Management Office (mission control)" not in ready  # gives way
 
 
 async def test_v_shows_recent_events_teams_and_phases_at_80x24_and_v_again_what_matters_now(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "Running now" in text and "Teams" not in text and "Recent events" not in text
+        assert "Now: 1 failed · 3 running" in text
+        assert "Teams" not in text and "Recent events" not in text
         await pilot.press("v")
         await pilot.pause()
         text = screen_text(app)
         assert "Recent events" in text and "Teams" in text and "Phases" in text
-        assert "Running now" not in text
+        assert "Now:" not in text
         await pilot.press("v")
         await pilot.pause()
-        assert "Running now" in screen_text(app)
+        assert "Now: 1 failed · 3 running" in screen_text(app)
 
 
 async def test_help_is_in_the_footer_at_80_columns(app):

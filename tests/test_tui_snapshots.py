@@ -75,3 +75,32 @@ def test_a_weekend_mid_flight_on_an_80_by_24_terminal(snap_compare, saturday):
 def test_a_weekend_mid_flight_on_a_160_by_50_terminal(snap_compare, saturday):
     """The same moment with room: the big verdict, the panels beside the table."""
     assert snap_compare(saturday, terminal_size=(160, 50))
+
+
+def test_a_weekend_mid_flight_on_a_160_by_45_terminal(snap_compare, saturday):
+    """The coordinator's wide screen: no time in the table is cut by its column."""
+    assert snap_compare(saturday, terminal_size=(160, 45))
+
+
+def test_what_could_be_pulled_forward_on_an_80_by_24_terminal(snap_compare, saturday):
+    """P: the tasks only their not_before holds, what each brings closer first."""
+    assert snap_compare(saturday, terminal_size=(80, 24), press=["P"])
+
+
+@pytest.fixture
+def replay(tmp_path):
+    from runbook.tui.app import MissionControl
+    from runbook.weekend.usecases import Weekend
+
+    from .tui_helpers import SATURDAY_1300, saturday_weekend
+    from .weekend_helpers import at
+
+    runbook, state = saturday_weekend(tmp_path, FakeClock(SATURDAY_1300))
+    weekend = Weekend.open(runbook, state, at=lambda plan: at(SATURDAY_1300))
+    yield MissionControl(weekend, actor="coordinator", host="bridge")
+    weekend.close()
+
+
+def test_a_replay_on_an_80_by_24_terminal(snap_compare, replay):
+    """--now: REPLAY first on the clock's line, and nothing to record with in the footer."""
+    assert snap_compare(replay, terminal_size=(80, 24))

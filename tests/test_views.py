@@ -15,6 +15,7 @@ from runbook.weekend.views import (
     ready_rows,
     recent_events,
     running_rows,
+    up_next_rows,
     verdict,
 )
 from runbook.weekend.views.checkin import checked_in, standing
@@ -74,15 +75,18 @@ def test_a_task_resumed_after_failing_says_how_much_time_was_lost(weekend):
     assert running_rows(weekend.snapshot())[0].resumed == "resumed, 40m lost"
 
 
-def test_a_ready_task_says_whom_to_call_and_from_when(weekend):
+def test_a_ready_task_says_whom_to_call_and_one_waiting_for_its_time_is_up_next_apart(weekend):
     snap = weekend.snapshot()
     ready, decisions = ready_rows(snap)
     assert decisions == []
     docs = next(r for r in ready if r.id == "docs")
     assert docs == ReadyRow("docs", "Application owners", "", None, docs.critical)
-    later = next(r for r in ready if r.id == "later")
-    assert later.not_before is not None
-    assert clock(later.not_before, snap.plan.zone) == "Fri 19:30"
+    # `later` may not start before 19:30: at 19:20 it is not ready, nobody is called for it.
+    assert [r.id for r in ready] == ["docs"]
+    [later] = up_next_rows(snap)
+    assert (later.id, later.team) == ("later", "Application owners")
+    assert clock(later.at, snap.plan.zone) == "Fri 19:30"
+    assert briefing(snap).up_next == (later,)
 
 
 def test_a_late_task_says_how_late_and_what_it_waits_for(weekend):
@@ -115,7 +119,8 @@ def test_the_briefing_of_one_teams_tasks_lists_only_them(weekend):
     apps = [s for s in snap.tasks if snap.plan.tasks[s.index].team == "apps"]
     view = briefing(snap, apps)
     assert view.running == ()
-    assert {r.id for r in view.ready} == {"docs", "later"}
+    assert {r.id for r in view.ready} == {"docs"}
+    assert [r.id for r in view.up_next] == ["later"]
     assert briefing(snap).running[0].id == "backup"
 
 

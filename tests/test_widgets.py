@@ -123,6 +123,18 @@ async def test_the_running_panel_lists_running_tasks_with_their_overrun(weekend)
         assert panel.border_title == "Running now (1)"
 
 
+async def test_the_running_panel_gives_a_failed_task_its_work_and_the_time_lost_apart(weekend):
+    weekend.record(
+        "fail", ["backup"], actor="a", host="h", note="jam", at=at("2026-12-04T18:40+01:00")
+    )
+    panel = RunningPanel()
+    async with Alone(panel).run_test(size=(40, 6)) as pilot:
+        panel.rows = tuple(running_rows(weekend.snapshot()))
+        await pilot.pause()
+        # Since 18:10: 30m of work, then 40m standing failed, at 19:20.
+        assert _text(panel) == "backup 30m/1h FAILED 40m lost"
+
+
 async def test_an_empty_panel_says_so_in_its_title_and_body():
     panel = LatePanel()
     async with Alone(panel).run_test(size=(40, 6)) as pilot:

@@ -30,6 +30,7 @@ MODULES = {
     "undo": "cmd_checkin",
     "note": "cmd_checkin",
     "baseline": "cmd_checkin",
+    "close": "cmd_close",
     "eta": "cmd_replan",
     "estimate": "cmd_replan",
     "pull": "cmd_replan",
@@ -44,7 +45,8 @@ MODULES = {
     "readiness": "cmd_reports",
     "review": "cmd_reports",
     "db": "cmd_db",  # a group: db export, db import
-    "export": "cmd_export",  # a group: export ics
+    "export": "cmd_export",  # a group: export ics, export xlsx
+    "import": "cmd_import",
     "notify": "cmd_notify",
 }
 ALL = tuple(dict.fromkeys(MODULES.values()))

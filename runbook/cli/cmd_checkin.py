@@ -76,7 +76,7 @@ def check_in(
 
     with open_weekend(file, state, create=True) as weekend:
         show_notices(weekend)
-        shown = len(weekend.notices)
+        said_before = len(weekend.notices)
         when = moment(at, weekend, option="--at") if at else None
         said = None
         if value is not None:
@@ -92,7 +92,7 @@ def check_in(
             value=said,
             dropped=dropped,
         )
-        for notice in weekend.notices[shown:]:  # e.g. a retried commit: already recorded
+        for notice in weekend.notices[said_before:]:  # e.g. a retried commit: already recorded
             output.warning(notice)
         zone = weekend.plan.zone
         if result.baseline is not None and not as_json:
@@ -112,8 +112,10 @@ def check_in(
                 )
         if result.events and not as_json:
             now = standing(result, weekend.plan)
+            lead = f"{shown(now.headline)} · " if now.headline else ""
             output.echo(
-                f"weekend: {now.word}{' ' + now.amount if now.amount else ''} · forecast finish "
+                f"weekend: {lead}{now.word}{' ' + now.amount if now.amount else ''} · "
+                f"{'finish' if result.closed else 'forecast finish'} "
                 f"{clock(now.forecast_finish, zone)}"
                 + (f" · deadline {clock(now.deadline, zone)}" if now.deadline else "")
             )

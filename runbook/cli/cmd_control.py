@@ -22,11 +22,15 @@ def control(
 ) -> None:
     """The mission-control dashboard (press ? inside for the keys).
 
-    Live progress, ahead or behind, alerts, and check-ins from the keyboard.
+    Live progress, ahead or behind, alerts, and check-ins from the keyboard. With --now it
+    replays the weekend as it was then, read-only.
     """
-    from runbook.cli.weekend import open_weekend
+    from runbook.cli.weekend import open_weekend, replaying
     from runbook.tui.app import MissionControl
+    from runbook.weekend.usecases import watch_only
 
+    # A replay (--now, $RUNBOOK_NOW) is read-only, always: the state file is opened so.
+    read_only = watch_only(read_only, replay=replaying(now))
     weekend = open_weekend(file, state, now=now, create=not read_only)
     try:
         MissionControl(weekend, actor=actor(by), host=host(), read_only=read_only).run()

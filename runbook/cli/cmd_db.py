@@ -28,7 +28,8 @@ from runbook.common.errors import UsageError
 from runbook.common.text import shown
 
 if TYPE_CHECKING:
-    from runbook.weekend.postgres.admin import Membership
+    from runbook.weekend.postgres.admin import InitResult, Membership
+    from runbook.weekend.postgres.roles import Role
 
 db_app = typer.Typer(
     name="db",
@@ -75,26 +76,54 @@ def export(file: FileArg, state: StateOption = None) -> None:
         f"exported {count(done.events, 'event')} and {count(done.plans, 'compiled plan')} "
         f"from {done.source} to {done.target}"
     )
+    if done.left_out:
+        from runbook.weekend.sqlite import quarantine_notice
+
+        said = quarantine_notice(done.source, done.left_out)
+        output.warning(f"{said} (not exported: what can be read was)")
 
 
 @command(name="import", group=db_app)
-def import_(file: FileArg, state: StateOption = None) -> None:
-    """Copy a local state file into a PostgreSQL database that holds no events yet."""
-    from runbook.weekend.transfer import import_weekend
+def import_(file: FileArg, runbook: FileOption = None, state: StateOption = None) -> None:
+    """Copy a local state file into a PostgreSQL database that holds no events yet.
 
-    done = import_weekend(file, database(state))
-    output.echo(
-        f"imported {count(done.events, 'event')} and {count(done.plans, 'compiled plan')} "
-        f"from {done.source} into {done.target}"
+    The plan is compiled again from the runbook (-f): no plan cached in the file is taken.
+    Every event is checked before anything is written.
+    """
+    from runbook.weekend.transfer import import_weekend
+    from runbook.weekend.usecases import system_clock
+
+    done = import_weekend(
+        file,
+        database(state),
+        runbook_file(None, runbook),
+        now=int(system_clock().timestamp()),
     )
+    output.echo(
+        f"imported {count(done.events, 'event')} from {done.source} into {done.target}, "
+        "with the plan compiled from the runbook"
+    )
+    if done.forged:
+        output.warning(
+            f"{done.source}: its cached plan of this runbook is not what the runbook compiles "
+            "to (edited, or forged); it was left out"
+        )
+    elif done.plans_left_out:
+        output.info(
+            f"{count(done.plans_left_out, 'cached plan')} of other runbook versions left out: "
+            "ahead/behind after a baseline of an earlier version is measured against this "
+            "runbook's plan"
+        )
 
 
 PrefixOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--role-prefix",
         help="The start of the weekend's role names (<prefix>coordinator, <prefix>reader, "
-        "<prefix>team_<id>).",
+        "<prefix>team_<id>); by default the database's name and _: roles are per weekend "
+        "database.",
+        show_default=False,
     ),
 ]
 
@@ -103,7 +132,7 @@ PrefixOption = Annotated[
 def init(
     file: FileOption = None,
     state: StateOption = None,
-    role_prefix: PrefixOption = "runbook_",
+    role_prefix: PrefixOption = None,
     by: ByOption = None,
     now: NowOption = None,
 ) -> None:
@@ -131,6 +160,14 @@ def init(
         output.echo(f"schema version {done.version} {verb} in {done.where}")
     if done.created:
         output.echo(f"roles created: {shown(', '.join(done.created))}")
+    if done.taken_over:
+        output.echo(
+            f"roles taken over from a weekend database since dropped, their members removed: "
+            f"{shown(', '.join(done.taken_over))}"
+        )
+    _say_left(done)
+    if done.window_changed:
+        output.echo("the weekend's window (the times a team's event may have) brought up to date")
     if done.roles_changed and not done.created:
         output.echo("the weekend's roles brought up to date")
     if done.owners_changed:
@@ -150,6 +187,39 @@ def init(
         )
     else:
         output.echo(f"{done.where} is ready: `runbook db grant LOGIN --team ID` to add people")
+
+
+def _say_left(done: InitResult) -> None:
+    """The roles this weekend no longer uses, and the grants to give again (never carried
+    over: a member of a shared role may belong to another weekend only)."""
+    if not done.left:
+        return
+    names = shown(", ".join(r.role for r in done.left))
+    if done.shared_before is not None:
+        output.echo(
+            f"roles are now this database's own ({shown(done.prefix)}*): {names} were shared "
+            "by every weekend database whose roles have the prefix "
+            f"{shown(done.shared_before)} (a grant in one was a grant in all), and grant "
+            "nothing here any more"
+        )
+    else:
+        output.echo(f"roles no longer this weekend's, granting nothing here any more: {names}")
+    grants = [
+        f"runbook db grant {shown(member)} " + _option(role)
+        for role in done.left
+        for member in role.members
+    ]
+    if grants:
+        output.echo(
+            "their members were not carried over; grant again those who belong to this "
+            "weekend:\n  " + "\n  ".join(grants)
+        )
+
+
+def _option(role: Role) -> str:
+    if role.kind == "team":
+        return f"--team {shown(role.team)}"
+    return f"--{role.kind}"
 
 
 Login = Annotated[str, typer.Argument(help="An existing PostgreSQL login (CREATE ROLE ... LOGIN).")]
@@ -261,3 +331,12 @@ def status(state: StateOption = None, as_json: JsonOption = False) -> None:
             members = "(role dropped)"
         table.add_row(Text(role.role), Text(what), Text(members))
     out.print(table)
+    shared = [r.role for r in found.roles if r.exists and not r.own]
+    if shared:
+        out.print(
+            Text(
+                f"not this database's own: {', '.join(shared)} (shared with other weekend "
+                "databases, or made by hand): a grant elsewhere is a grant here; run "
+                "`runbook db init` to give this weekend roles of its own"
+            )
+        )

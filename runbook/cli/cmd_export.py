@@ -1,4 +1,5 @@
-"""`runbook export`: the weekend in other tools' formats (ics: a calendar of the tasks)."""
+"""`runbook export`: the weekend in other tools' formats (ics: a calendar of the tasks; xlsx:
+the draaiboek as an Excel workbook)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from runbook.cli import completion, output
 from runbook.cli.common import (
     FileOption,
     NowOption,
+    OutOption,
     StateOption,
     _Group,
     app,
@@ -22,7 +24,8 @@ from runbook.cli.common import (
 export_app = typer.Typer(
     name="export",
     cls=_Group,
-    help="The weekend in other tools' formats: ics, a calendar of the tasks.",
+    help="The weekend in other tools' formats: ics, a calendar of the tasks; xlsx, the "
+    "draaiboek as an Excel workbook.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -36,10 +39,6 @@ TeamOption = Annotated[
         show_default=False,
         autocompletion=completion.teams,
     ),
-]
-OutOption = Annotated[
-    Path | None,
-    typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
 ]
 
 
@@ -68,7 +67,7 @@ def ics(
     """
     from runbook.cli.weekend import open_weekend
     from runbook.common.errors import InputError
-    from runbook.reports.calendar import build_calendar
+    from runbook.reports.calendar import weekend_calendar
     from runbook.reports.outfile import check_output
     from runbook.reports.render.ics import calendar_ics
 
@@ -84,8 +83,7 @@ def ics(
                 "state file with --state PATH",
             )
         wanted = None if team is None else weekend.resolve_team(team)
-        snapshot = weekend.snapshot() if forecast else None
-        calendar = build_calendar(weekend.plan, stamp=weekend.now(), team=wanted, snapshot=snapshot)
+        calendar = weekend_calendar(weekend, team=wanted, forecast=forecast)
     text = calendar_ics(calendar)
     if out is not None:
         from runbook.reports.outfile import write_atomically
@@ -94,3 +92,57 @@ def ics(
         output.info(f"written to {out}: {len(calendar.entries)} events")
         return
     typer.echo(text, nl=False)
+
+
+@command(name="xlsx", group=export_app)
+def xlsx(
+    file: FileOption = None,
+    state: StateOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write to this file (default: the runbook's name with .xlsx); - for stdout "
+            "(not a terminal).",
+            dir_okay=False,
+        ),
+    ] = None,
+    ignore_state: Annotated[
+        bool, typer.Option("--ignore-state", help="The plan alone, even when a state file exists.")
+    ] = False,
+    now: NowOption = None,
+) -> None:
+    """The draaiboek as an Excel workbook, the way a PMO keeps one.
+
+    A Tasks sheet with one row a task (frozen header, filters, widths; durations and times
+    as real Excel values in the runbook's time zone; critical tasks marked), the plan's
+    times and float beside it, and sheets for the runbook's settings, the teams, the rollback
+    tasks, the risks and the readiness items. With a state file (check-ins recorded): each
+    task's status, actual start and finish, slip and who reported it, and a Summary sheet of
+    the weekend at --now. `runbook import` reads the workbook back to the same runbook.
+    """
+    from runbook.interchange.export import workbook
+    from runbook.interchange.xlsx_write import workbook_bytes
+    from runbook.reports.outfile import check_output, to_stdout, write_atomically
+    from runbook.validation.validate import plan_path
+
+    path = runbook_file(None, file)
+    target = out if out is not None else path.with_suffix(".xlsx")
+    check_output(target, [(path, "the runbook"), (state_file(state, path), "the state file")])
+    result = plan_path(path)
+    assert result.plan is not None and result.loaded.runbook is not None
+    snap = None
+    if not ignore_state:
+        from runbook.cli.weekend import open_weekend
+
+        with open_weekend(file, state, now=now, compiled=result.plan) as weekend:
+            if weekend.store is not None:
+                snap = weekend.snapshot()
+    data = workbook(result.loaded.runbook, result.plan, snap)
+    if to_stdout(target):
+        output.write_binary_stdout(workbook_bytes(data))
+        return
+    write_atomically(target, workbook_bytes(data))
+    sheets = ", ".join(s.name for s in data.sheets)
+    output.info(f"written to {target}: {len(result.plan.tasks)} tasks; sheets {sheets}")

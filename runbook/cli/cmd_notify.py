@@ -27,7 +27,11 @@ def notify(
     state: StateOption = None,
     once: Annotated[
         bool,
-        typer.Option("--once", help="Deliver what is due now, then stop (cron, rehearsals)."),
+        typer.Option(
+            "--once",
+            help="Deliver everything due now, then stop (cron, rehearsals); exit 1 when a "
+            "delivery failed or messages due still wait.",
+        ),
     ] = False,
     status: Annotated[
         bool,
@@ -43,7 +47,7 @@ def notify(
     notify.heads_up, and "you're up" once it is; mission control hears the dashboard's
     alerts, a point of no return coming, and a NO-GO. Every message goes through the outbox
     in the state: sent at least once, never twice; a failed one is tried again, with a
-    growing pause. Runs until Ctrl+C; --once sends what is due and stops.
+    growing pause. Runs until Ctrl+C; --once sends everything due and stops.
     """
     from runbook.cli.weekend import open_weekend, show_notices
     from runbook.common.errors import Refused, UsageError
@@ -73,8 +77,8 @@ def notify(
                 forceable=False,
             )
         if once:
-            failed = _round(weekend, live, book)
-            if failed:
+            done = _round(weekend, live, book)
+            if done.failed or done.remaining:
                 raise typer.Exit(1)
             return
         output.info(f"following {weekend.shown_state} for {len(book)} addresses; Ctrl+C stops")
@@ -84,15 +88,20 @@ def notify(
             output.info("stopped; what was not sent yet stays in the outbox")
 
 
-def _round(weekend: Weekend, live: Live, book: list[Address]) -> int:
-    """One round at the clock's moment, said line by line; how many deliveries failed."""
+def _round(weekend: Weekend, live: Live, book: list[Address]) -> Round:
+    """One round at the clock's moment, said line by line. Claims are held by the real
+    clock (a sender's, whatever moment ``--now`` replays)."""
     from runbook.notify.outbox import notify_round
     from runbook.notify.send import send
 
     assert weekend.store is not None
-    done = notify_round(weekend.store, live.snapshot(), book, send)
+    done = notify_round(weekend.store, live.snapshot(), book, send, clock=_real_time)
     _say(done, weekend, book)
-    return len(done.failed)
+    return done
+
+
+def _real_time() -> int:
+    return int(time.time())
 
 
 def _say(done: Round, weekend: Weekend, book: list[Address]) -> None:
@@ -111,6 +120,20 @@ def _say(done: Round, weekend: Weekend, book: list[Address]) -> None:
         output.warning(
             f"not sent to {_place(entry, where)}: {why}; "
             f"tried {entry.attempts}x, next try in {pause} (at {clock(entry.next_try, zone)})"
+        )
+    if done.remaining:
+        from runbook.common.display import count
+        from runbook.notify.outbox import ROUND_LIMIT
+
+        output.warning(
+            f"{count(done.remaining, 'message')} due still waiting: a round sends at most "
+            f"{ROUND_LIMIT}; they go in the next round (run `runbook notify` again)"
+        )
+    if done.held:
+        from runbook.common.display import count
+
+        output.info(
+            f"{count(done.held, 'message')} due being sent by another `runbook notify` right now"
         )
 
 

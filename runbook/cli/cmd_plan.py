@@ -154,7 +154,8 @@ def plan(
 
     With a state file (check-ins recorded), the timeline is recomputed from the actuals: the
     forecast of every task, and the tasks only their not_before holds back (they could be
-    pulled forward).
+    pulled forward), ranked by what pulling each brings closer: the finish, then the next gate
+    or milestone.
 
     With --team, only that team's tasks (table, Gantt chart, JSON and CSV alike) and its part
     of the critical path; the weekend's finish line is still stated.

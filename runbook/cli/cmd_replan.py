@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from runbook.cli import completion
-from runbook.cli.cmd_checkin import Id, RunningId, check_in
+from runbook.cli.cmd_checkin import RunningId, check_in
 from runbook.cli.common import AtOption, ByOption, FileOption, JsonOption, StateOption, command
 from runbook.weekend.events import EventKind
 
@@ -22,6 +22,10 @@ Reason = Annotated[str | None, typer.Option("--reason", help="Why, in a few word
 PendingId = Annotated[
     str,
     typer.Argument(help="Task id (a unique prefix will do).", autocompletion=completion.all_tasks),
+]
+PendingIds = Annotated[
+    list[str],
+    typer.Argument(help="Task ids (a unique prefix will do).", autocompletion=completion.all_tasks),
 ]
 
 
@@ -51,7 +55,9 @@ def eta(
     from runbook.weekend.replan import read_eta
 
     def value(weekend: Weekend, when: int) -> int:
-        return read_eta(time, when, lambda text: weekend.read_time(text, what="the eta"))
+        return read_eta(
+            time, when, lambda text: weekend.read_time(text, what="the eta", side="future")
+        )
 
     check_in(
         EventKind.ETA,
@@ -99,9 +105,20 @@ def estimate(
     )
 
 
+OptionalIds = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Task ids (a unique prefix will do); none: list the tasks that could be pulled "
+        "forward, what each brings closer first.",
+        autocompletion=completion.all_tasks,
+        show_default=False,
+    ),
+]
+
+
 @command()
 def pull(
-    task: Id,
+    ids: OptionalIds = None,
     to: Annotated[
         str | None,
         typer.Option(
@@ -118,21 +135,30 @@ def pull(
     reason: Reason = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Let a task start before its not_before (the coordinator's decision).
+    """Let tasks start before their not_before (the coordinator's decision).
 
-    Its start is then allowed without --force, from --to or as soon as its predecessors
-    allow, and the forecast moves it forward. A not_before fixed in the runbook cannot move.
-    `runbook undo` revokes the pull.
+    Their start is then allowed without --force, from --to or as soon as their predecessors
+    allow, and the forecast moves them forward. A not_before fixed in the runbook cannot move.
+    `runbook undo` revokes a pull. Without ids: the tasks that could be pulled forward, those
+    that bring the finish or the next gate or milestone closer first (records nothing).
     """
+    if not ids:
+        if to is not None or reason is not None or at is not None or as_json:
+            raise typer.BadParameter(
+                "name the tasks to pull (without ids, `runbook pull` lists the candidates; "
+                "`runbook plan --json` has them under forecast.pull_forward)"
+            )
+        _candidates(file, state)
+        return
 
     def value(weekend: Weekend, when: int) -> int | None:
         if to is None:
             return None
-        return int(weekend.read_time(to, what="--to").timestamp())
+        return int(weekend.read_time(to, what="--to", side="future").timestamp())
 
     check_in(
         EventKind.PULL,
-        [task],
+        ids,
         file=file,
         state=state,
         by=by,
@@ -141,3 +167,28 @@ def pull(
         note=reason,
         value=value,
     )
+
+
+def _candidates(file: FileOption, state: StateOption) -> None:
+    """``runbook pull`` alone: every task that could be pulled forward, ranked by the core."""
+    from rich.text import Text
+
+    from runbook.cli.console import console
+    from runbook.cli.render_status import pull_forward_section
+    from runbook.cli.weekend import open_weekend, show_notices
+
+    with open_weekend(file, state) as weekend:
+        snap = weekend.snapshot()
+        pull = weekend.pull_forward(snap)
+        show_notices(weekend)
+        out = console()
+        if not pull:
+            out.print(
+                Text(
+                    "Nothing could be pulled forward: no task waits only for its not_before.",
+                    style="dim",
+                )
+            )
+            return
+        for part in pull_forward_section(snap, pull, limit=None, width=out.width):
+            out.print(part)

@@ -11,7 +11,15 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.common import FileOption, NowOption, StateOption, command, runbook_file, state_file
+from runbook.cli.common import (
+    FileOption,
+    NowOption,
+    OutOption,
+    StateOption,
+    command,
+    runbook_file,
+    state_file,
+)
 from runbook.common.errors import EXIT_INVALID
 
 
@@ -37,10 +45,6 @@ ReviewFormatOption = Annotated[
         "--format",
         help="md (shown with rich in a terminal), html, json, or csv (the aftercare list).",
     ),
-]
-OutOption = Annotated[
-    Path | None,
-    typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
 ]
 
 
@@ -170,11 +174,12 @@ def review(
     out: OutOption = None,
     now: NowOption = None,
 ) -> None:
-    """After the weekend: planned against actual, the biggest slips, aftercare, notes.
+    """After the weekend: planned against actual, the biggest slips, aftercare, overrides.
 
     Per task and per team, where each slip came from, what is left for aftercare (tasks not
-    finished and work dropped for time, each with its team and reason; --format csv gives
-    that list as a spreadsheet), what was skipped as not needed, and the notes from the log.
+    finished and work dropped for time, each with its team, reason and the work it did;
+    --format csv gives that list as a spreadsheet), what was skipped as not needed, every
+    override (--force: who, when, the rule it overrode, why), and the notes from the log.
     """
     from runbook.cli.weekend import open_weekend
     from runbook.reports.review import review as build

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from runbook.cli import completion, output
-from runbook.cli.common import FileOption, JsonOption, NowOption, StateOption, command
+from runbook.cli.common import (
+    FileOption,
+    JsonOption,
+    NowOption,
+    StateOption,
+    command,
+    output_file,
+)
 from runbook.common.errors import UsageError
 
 TeamOption = Annotated[
@@ -50,8 +57,9 @@ def status(
         typer.Option(
             "-o",
             "--output",
-            help="With --format html: write the page to this file.",
+            help="With --format html: write the page to this file (a regular file; - for stdout).",
             dir_okay=False,
+            callback=output_file,
         ),
     ] = None,
     every: Annotated[
@@ -153,11 +161,17 @@ def log(
     now: NowOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The event history, newest last (filter by task or team; --now: up to that moment)."""
+    """The event history, newest last (filter by task or team; --now: up to that moment).
+
+    Each event says who recorded it (and the database login beside the --by name when they
+    differ), a forced one the rule it overrode; one the check-in rules refuse that was
+    recorded without --force all the same (a start typed at a psql prompt) is marked AGAINST
+    THE RULES with the rule it broke.
+    """
     from runbook.cli.weekend import open_weekend, show_notices
 
     with open_weekend(file, state, now=now) as weekend:
-        events = weekend.events()
+        events = weekend.audited_events()  # each marked when it broke the check-in rules
         show_notices(weekend)
         if task is not None:
             tid = weekend.resolve_recorded(task)

@@ -47,8 +47,26 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from runbook import __version__
+
+        typer.echo(f"runbook {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _runbook() -> None:
+def _runbook(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version of runbook and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
     """Orchestrate an IT migration weekend: validate and plan the runbook, check tasks in and
     out, watch whether the weekend runs ahead of or behind plan, and decide go or no-go."""
 
@@ -124,6 +142,21 @@ def runbook_file(argument: Path | None = None, option: Path | None = None) -> Pa
     return Path(env) if env else Path("runbook.yaml")
 
 
+def output_file(value: Path | None) -> Path | None:
+    """``-o FILE``; ``-o -`` is standard output (None, as if no -o was given)."""
+    return None if value is not None and str(value) == "-" else value
+
+
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-o",
+        "--output",
+        help="Write to this file (a regular file) instead of stdout; - for stdout.",
+        dir_okay=False,
+        callback=output_file,
+    ),
+]
 StateOption = Annotated[
     str | None,
     typer.Option(
@@ -146,7 +179,8 @@ AtOption = Annotated[
     str | None,
     typer.Option(
         "--at",
-        help="When it happened, if not now: 10:05 (today, runbook time zone) or an ISO time.",
+        help="When it happened, if not now: 10:05 (today, runbook time zone; in the six hours "
+        "after midnight a time later than the clock is yesterday's) or an ISO time.",
         show_default=False,
     ),
 ]

@@ -84,7 +84,8 @@ COMMANDS: dict[str, Command] = {
         (("task", "task"), ("duration", None)), options={**_CHECK_IN, **_REASON}, flags=("--json",)
     ),
     "pull": Command(
-        (("task", "task"),),
+        (("ids", "task"),),
+        many=True,
         options={**_CHECK_IN, **_REASON, "--to": ("to", None)},
         flags=("--json",),
     ),

@@ -100,3 +100,18 @@ def problems(items: Iterable[Problem], source: str, *, limit: int | None = None)
             line += f" ({shown(p.hint)})"
         typer.echo(line, err=True)
     return len(items) - len(listed)
+
+
+def write_binary_stdout(data: bytes) -> None:
+    """Write a binary file (a workbook) to standard output, refused on a terminal, where it
+    would only scramble the screen."""
+    from runbook.common.errors import InputError
+
+    if sys.stdout.isatty():
+        raise InputError(
+            "-o -: will not write a binary workbook to a terminal",
+            hint="redirect the output to a file, or give a file name with -o",
+        )
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()

@@ -60,13 +60,19 @@ def validation_summary(result: Validation) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a fitted table: ``fixed`` cells (ids, times, figures) are never cut, the
-    ``title`` column goes first when room runs out, the ``team`` column is shortened, and a
-    ``spare`` column (uncut while it shows) goes when even that is not enough."""
+    """A column of a fitted table. Ids, times, figures and markers (``fixed``, ``id``) are
+    never cut; when room runs out, the ``title`` column goes first, then long headers take
+    their ``short`` form, the ``team`` column is shortened and then goes, then a ``spare``
+    column (uncut while it shows); only a table that still does not fit lets its ``id`` column
+    go on over a second line (folded, never cut)."""
 
     header: str
     role: str = "fixed"
     justify: JustifyMethod = "left"
+    short: str | None = None  # the header on a narrow terminal (the caption explains it)
+
+
+_TEAM_MIN = 4  # three letters and "…": less than that says nothing
 
 
 def fitted_table(
@@ -78,8 +84,8 @@ def fitted_table(
     caption: str,
 ) -> Table:
     """A table laid out for ``width`` columns of terminal: on a narrow terminal the columns
-    move closer together, then the titles go, then long team names are shortened, then the
-    spare columns go."""
+    move closer together, then the titles go, then long headers shorten, team names are
+    shortened and then go, then the spare columns go; a figure or a marker is never cut."""
 
     # Titles, teams and the runbook's name are data: every control in them shown, not obeyed.
     rows = [[shown(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
@@ -88,25 +94,35 @@ def fitted_table(
     def size(cell: str | Text) -> int:
         return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
 
-    widths = [
-        max([cell_len(c.header)] + [size(row[k]) for row in rows]) for k, c in enumerate(columns)
-    ]
-    spare = [k for k, c in enumerate(columns) if c.role == "spare"]
-    narrowest = sum(
-        w if c.role != "team" else min(w, 4)
-        for w, c in zip(widths, columns, strict=True)
-        if c.role != "title"
-    ) + sum(1 for c in columns if c.role != "title")
-    if spare and narrowest > width:
-        columns = [c for k, c in enumerate(columns) if k not in spare]
-        rows = [[cell for k, cell in enumerate(row) if k not in spare] for row in rows]
-        widths = [w for k, w in enumerate(widths) if k not in spare]
-    columns = [Column(c.header, "fixed", c.justify) if c.role == "spare" else c for c in columns]
-    fixed = sum(w for w, c in zip(widths, columns, strict=True) if c.role == "fixed")
-    team = sum(w for w, c in zip(widths, columns, strict=True) if c.role == "team")
+    values = [max([0] + [size(row[k]) for row in rows]) for k in range(len(columns))]
+    headers = [c.header for c in columns]
+    keep = list(range(len(columns)))
+
+    def widths() -> list[int]:
+        return [max(cell_len(headers[k]), values[k]) for k in range(len(columns))]
+
+    def needs(team: int) -> int:
+        """The cells the kept columns take besides the titles, a space between columns
+        (the team's cut to ``team`` cells)."""
+        w = widths()
+        kept = [k for k in keep if columns[k].role != "title"]
+        return sum(min(w[k], team) if columns[k].role == "team" else w[k] for k in kept) + len(kept)
+
+    def drop(role: str) -> None:
+        keep[:] = [k for k in keep if columns[k].role != role]
+
+    if needs(_TEAM_MIN) > width:  # even without titles: shorter headers, then fewer columns
+        headers = [c.short or c.header for c in columns]
+    if needs(_TEAM_MIN) > width:
+        drop("team")
+    if needs(_TEAM_MIN) > width:
+        drop("spare")
+    w = widths()
+    fixed = sum(w[k] for k in keep if columns[k].role not in ("title", "team"))
+    team = sum(w[k] for k in keep if columns[k].role == "team")
     # The box puts one space between columns; padding adds one more when there is room.
     # Titles are worth closing the columns up for, as long as some 15 characters show.
-    gaps = sum(1 for c in columns if c.role != "title")
+    gaps = sum(1 for k in keep if columns[k].role != "title")
 
     def title_room(gap: int) -> int:
         return width - fixed - team - gap * (gaps + 1)
@@ -117,6 +133,10 @@ def fitted_table(
         gap, titles = 1, True
     else:
         gap, titles = (2 if fixed + team + 2 * gaps <= width else 1), False
+    if not titles:
+        drop("title")
+    # What no shortening made fit: the id goes on over a second line (and nothing is cut).
+    fold = max(0, fixed + min(team, _TEAM_MIN) + gap * (gaps - 1) - width)
     table = Table(
         title=title,
         caption=caption,
@@ -128,16 +148,18 @@ def fitted_table(
         collapse_padding=True,
         padding=(0, gap - 1),
     )
-    keep = [k for k, c in enumerate(columns) if titles or c.role != "title"]
     for k in keep:
-        c = columns[k]
+        c, header = columns[k], headers[k]
         if c.role == "title":
-            table.add_column(c.header, overflow="ellipsis", no_wrap=True, min_width=5, ratio=1)
+            table.add_column(header, overflow="ellipsis", no_wrap=True, min_width=5, ratio=1)
         elif c.role == "team":
-            room = max(4, min(widths[k], width - fixed - gap * gaps))
-            table.add_column(c.header, no_wrap=True, overflow="ellipsis", max_width=room)
+            room = max(_TEAM_MIN, min(w[k], width - fixed - gap * gaps))
+            table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=room)
+        elif c.role == "id" and fold:
+            room = max(cell_len(header), w[k] - fold)
+            table.add_column(header, overflow="fold", width=room, justify=c.justify)
         else:
-            table.add_column(c.header, no_wrap=True, min_width=widths[k], justify=c.justify)
+            table.add_column(header, no_wrap=True, min_width=w[k], justify=c.justify)
     for row in rows:
         table.add_row(*(row[k] for k in keep))
     return table
@@ -175,7 +197,7 @@ def plan_table(
         )
     columns = [
         Column(""),
-        Column("Task"),
+        Column("Task", "id"),
         Column("Title", "title"),
         Column("Team", "team"),
         Column("Start"),
@@ -224,14 +246,14 @@ def forecast_table(
         )
     columns = [
         Column(""),
-        Column("Task"),
+        Column("Task", "id"),
         Column("Title", "title"),
         Column("Team", "team"),
         Column("Status"),
         Column("Planned", "spare"),
         Column("Start"),
         Column("Finish"),
-        Column("Late start", justify="right"),
+        Column("Late start", justify="right", short="Late"),
         Column("Slip", justify="right"),
     ]
     return fitted_table(
@@ -407,6 +429,7 @@ def show_plan(
     if view is not None:
         pull = view.pull
     out.print(remaining_path(snapshot, view))
-    out.print(headline(snapshot))
+    for line in headline(snapshot, out.width):
+        out.print(line)
     for part in pull_forward_section(snapshot, pull, limit=None):
         out.print(part)

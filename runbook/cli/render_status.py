@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from rich.console import Group, RenderableType
@@ -22,26 +21,87 @@ from runbook.weekend.forecast import (
     RUNNING,
     PullForward,
     Snapshot,
-    TaskState,
+    best_pulled_later,
     pull_forward_soon,
 )
+from runbook.weekend.progress import Progress, progress
 from runbook.weekend.replan import event_summary
 from runbook.weekend.team import TeamView
-from runbook.weekend.views import OpenNoGo
+from runbook.weekend.views import Headline, OpenNoGo, UpNextRow, Verdict, lead
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
+from runbook.weekend.views.pull import gain_words
+
+# The badge of each headline state (the pace's, AHEAD and BEHIND; ON PLAN is reversed).
+BADGE_STYLE = {
+    Headline.CLOSED: "bold white on blue",
+    Headline.NO_GO: "bold white on red",
+    Headline.AHEAD: "bold white on green",
+    Headline.BEHIND: "bold white on red",
+}
 
 
-def headline(snap: Snapshot) -> Text:
-    """``BEHIND 35m  forecast finish ... · baseline ... · deadline ...``."""
+def badge(words: str, state: str) -> Text:
+    """`` NO-GO ``, `` BEHIND 35m ``: a headline state in its colours."""
+    return Text(f" {words} ", style=BADGE_STYLE.get(Headline(state), "bold reverse"))
+
+
+def headline(snap: Snapshot, width: int = 100) -> list[Text]:
+    """The briefing's first lines: the headline (``NO-GO  gonogo-2 · roll back by Sun 20:00
+    (in 1d7h) · takes 10h``, ``CLOSED  Mon 03:00 · 3h before the deadline ...``, or the pace),
+    then ahead or behind with the finish against the baseline and the deadline; a line too
+    long for ``width`` goes on after one of its `` · ``, never in the middle of a figure."""
+    return [part for line in _headline(snap) for part in fold_at_dots(line, width)]
+
+
+def fold_at_dots(line: Text, width: int) -> list[Text]:
+    """``line`` cut into lines of at most ``width`` cells after its `` · `` separators (the
+    rest indented by two); a piece longer than that stays whole, for the terminal to wrap."""
+    out: list[Text] = []
+    rest, indent = line, ""
+    while rest.cell_len > width:
+        plain = rest.plain
+        cut = plain.rfind(" · ", 0, width - 1)
+        if cut <= len(indent):
+            break
+        head, tail = rest.divide([cut, cut + 3])[0], rest.divide([cut + 3])[1]
+        out.append(head)
+        indent = "  "
+        rest = Text(indent) + tail
+    out.append(rest)
+    return out
+
+
+def _headline(snap: Snapshot) -> list[Text]:
     verdict, zone = verdict_of(snap), snap.plan.zone
-    word, amount = verdict.word, verdict.amount
-    style = {"AHEAD": "bold white on green", "BEHIND": "bold white on red"}.get(
-        word, "bold reverse"
-    )
-    text = Text(f" {word}{' ' + amount if amount else ''} ", style=style)
-    text.append("  forecast finish ")
+    said = lead(verdict, zone)
+    first = badge(said.badge, said.state)
+    if said.detail:
+        first.append("  ")
+        first.append(shown(said.detail), style="bold" if said.leads_over_pace else "")
+    figures = finish_figures(verdict, zone)
+    if said.leads_over_pace:
+        pace = badge(said.pace, verdict.word)
+        pace.append("  ")
+        if said.held:  # the pace alone hides how the work runs (issue 21 §10)
+            pace.append(said.held, style="bold")
+            pace.append(" · ")
+        pace.append_text(figures)
+        return [first, pace]
+    if said.detail:
+        return [first, figures]
+    first.append("  ")
+    first.append_text(figures)
+    return [first]
+
+
+def finish_figures(verdict: Verdict, zone: tzinfo) -> Text:
+    """``forecast finish Mon 02:00 · baseline Mon 02:00 · deadline Mon 06:00 (4h to spare)``
+    (``finish Mon 03:00 (closed)`` once closed)."""
+    text = Text("forecast finish " if verdict.closed is None else "finish ")
     text.append(clock(verdict.forecast_finish, zone), style="bold")
+    if verdict.closed is not None:
+        text.append(" (closed)")
     text.append(f" · baseline {clock(verdict.baseline_finish, zone)}")
     if verdict.deadline is not None and (spare := verdict.spare) is not None:
         text.append(f" · deadline {clock(verdict.deadline, zone)} ")
@@ -73,25 +133,39 @@ def no_go_line(nogo: OpenNoGo, now: int, zone: tzinfo) -> Text:
     return text
 
 
-def counts_line(states: Snapshot | Sequence[TaskState]) -> Text:
-    """``12 done · 3 running · ...`` with each status in its colour, of some tasks' states or
-    of every task of a snapshot (counted from its figures, without a state per task)."""
-    counts: Mapping[str, int]
-    if isinstance(states, Snapshot):
-        counts, dropped = states.counts, states.dropped
-    else:
-        counts = Counter(str(s.status) for s in states)
-        dropped = sum(1 for s in states if s.dropped)
-    text = Text()
-    order = ("done", "running", "failed", "ready", "pending", "skipped")
-    for i, status in enumerate(order):
-        n = counts.get(status, 0)
-        if i:
+def counts_line(done: Progress, width: int = 100) -> Text:
+    """``12 done · 3 running · ... · 1 skipped · 2 dropped (1 must!) · 80% of the wanted work
+    done``, each status in its colour: done, skipped as not needed and dropped for time counted
+    apart (the core's rule). For a terminal ``width`` wide: a line breaks between two counts,
+    never inside one (a dropped must-have's flag stays with its count)."""
+    counts = done.counts
+    # A status this order does not know yet goes with the work to do, before the skipped;
+    # "scheduled" (waiting only for a not_before) only when there is one: the line stays short.
+    order = [s for s in ORDER if s in counts and (s != "scheduled" or counts[s])]
+    order[-2:-2] = [s for s in counts if s not in ORDER]
+    parts = []
+    for status in order:
+        n = counts[status]
+        part = Text(f"{n} {status}", style=STATUS_STYLE.get(status, "") if n else "dim")
+        if status == "dropped" and done.dropped_must:
+            part.append(f" ({done.must_text})", style="bold red")
+        parts.append(part)
+    parts.append(Text(f"{done.weighted:.0%} of the wanted work done", style="dim"))
+    text, used = Text(), 0
+    for i, part in enumerate(parts):
+        if i and used + 3 + part.cell_len > width:
+            text.append("\n")
+            used = 0
+        elif i:
             text.append(" · ", style="dim")
-        text.append(f"{n} {status}", style=STATUS_STYLE[status] if n else "dim")
-    if dropped:
-        text.append(f" ({dropped} dropped)", style=STATUS_STYLE["skipped"])
+            used += 3
+        text.append_text(part)
+        used += part.cell_len
     return text
+
+
+# The order of the counts: what moves first, then what is no longer wanted.
+ORDER = ("done", "running", "failed", "ready", "scheduled", "pending", "skipped", "dropped")
 
 
 FIXED, TEAM, TEXT, WORDS = "fixed", "team", "text", "words"
@@ -227,11 +301,14 @@ def briefing(
         pull = team.pull
     view = briefing_of(snap, states, late_limit=limit)
     head = Text(shown(title), style="bold")
-    head.append(f"   {clock(now, zone, with_date=True)} ({t_plus(now, plan.start)})", style="dim")
+    asked = snap.clock  # the clock, also once the weekend stands still at its close
+    head.append(
+        f"   {clock(asked, zone, with_date=True)} ({t_plus(asked, plan.start)})", style="dim"
+    )
     parts: list[RenderableType] = [
         head,
-        headline(snap),
-        counts_line(snap if states is None else states),
+        *headline(snap, width),
+        counts_line(progress(snap, states), width),
     ]
     parts += [no_go_line(n, now, zone) for n in view.no_gos]
     ponr = view.ponr
@@ -262,8 +339,8 @@ def briefing(
         status = FAILED if r.failed else RUNNING
         mark = Text("✖ FAILED" if r.failed else "●", style=STATUS_STYLE[status])
         extra = Text(shown(r.reason), style="red") if r.failed else Text("")
-        if r.resumed:
-            extra = Text(shown(r.resumed), style="yellow")
+        if r.resumed:  # ``resumed, 40m lost``; a failed task's time lost after its reason
+            extra.append(("  " if r.failed else "") + shown(r.resumed), style="yellow")
         (failed if r.failed else running).append(
             (
                 mark,
@@ -275,8 +352,13 @@ def briefing(
             )
         )
     under_way = (FIXED, FIXED, TEAM, FIXED, FIXED, TEXT)
-    parts += _section("Failed (blocked until started again)", under_way, failed, limit, width)
-    parts += _section("Running now", under_way, running, limit, width)
+    if snap.closed is not None:  # the weekend stands still: what was open is aftercare
+        parts += _section(
+            "Open at the close (aftercare)", under_way, failed + running, limit, width
+        )
+    else:
+        parts += _section("Failed (blocked until started again)", under_way, failed, limit, width)
+        parts += _section("Running now", under_way, running, limit, width)
 
     decisions = [
         (
@@ -322,6 +404,23 @@ def briefing(
         width,
         total=len(view.ready),
     )
+    up_next = [
+        (
+            Text("○", style="cyan"),
+            Text(u.id, style="bold"),
+            _team(u.team),
+            _up_next_when(u, zone),
+        )
+        for u in view.up_next[:limit]
+    ]
+    parts += _section(
+        "Up next (may start only at their time: do not call yet)",
+        (FIXED, FIXED, TEAM, FIXED),
+        up_next,
+        limit,
+        width,
+        total=len(view.up_next),
+    )
     if team is not None:
         parts += _upcoming_section(snap, team, width)
 
@@ -352,16 +451,33 @@ def briefing(
         parts += pull_forward_section(snap, soon, min(limit, 5), width)
         if later:
             lead = "  and" if soon else "\nCould be pulled forward:"
-            parts.append(
-                Text(
-                    f"{lead} {later} {'task' if later == 1 else 'tasks'} later in the weekend, "
-                    f"not within {format_duration(PULL_HORIZON)} "
-                    "(--all or `runbook plan` lists them)",
-                    style="dim",
-                )
+            line = Text(
+                f"{lead} {later} {'task' if later == 1 else 'tasks'} later in the weekend, "
+                f"not within {format_duration(PULL_HORIZON)} "
+                "(--all or `runbook plan` lists them)",
+                style="dim",
             )
-    parts.append(remaining_path(snap, team, whole=limit is None))
+            best = best_pulled_later(pull, now)
+            if best is not None:  # worth deciding now, even if it cannot start yet
+                line.append("; pulling ", style="dim")
+                line.append(best.id, style="bold")
+                line.append(f" brings {gain_words(best)}", style="bold green")
+            parts.append(line)
+    if snap.closed is None:  # once closed, nothing is critical any more
+        parts.append(remaining_path(snap, team, whole=limit is None))
     return Group(*parts)
+
+
+def _up_next_when(row: UpNextRow, zone: tzinfo) -> Text:
+    """``up next: Mon 00:00  pulled  critical``: when a task waiting for its time may start."""
+    when = Text(f"up next: {clock(row.at, zone)}")
+    if row.pulled:
+        when.append("  pulled", style="green")
+    if row.fixed:
+        when.append("  fixed", style="dim")
+    if row.critical:
+        when.append("  critical", style="bold red")
+    return when
 
 
 def _upcoming_section(snap: Snapshot, team: TeamView, width: int) -> list[RenderableType]:
@@ -401,7 +517,8 @@ def _upcoming_section(snap: Snapshot, team: TeamView, width: int) -> list[Render
 def pull_forward_section(
     snap: Snapshot, pull: Sequence[PullForward], limit: int | None, width: int = 100
 ) -> list[RenderableType]:
-    """Tasks only their not_before holds back, for planners to move forward."""
+    """Tasks only their not_before holds back, for planners to move forward: the ones that
+    bring the finish or the next gate or milestone closer first (the core ranks them)."""
     zone = snap.plan.zone
     rows = [
         (
@@ -410,13 +527,14 @@ def pull_forward_section(
             Text(clock(p.not_before, zone)),
             Text(f"→ {clock(p.could_start, zone)}", style="green"),
             Text(f"{format_duration(p.gain)} earlier"),
+            Text(gain_words(p), style="bold green" if p.gains_anything else "dim"),
             Text(p.command, style="dim"),
         )
         for p in pull
     ]
     return _section(
         "Could be pulled forward (not_before → could start; nothing else holds them)",
-        (FIXED,) * 6,
+        (FIXED,) * 7,
         rows,
         limit,
         width,
@@ -475,13 +593,14 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
         what = Text(shown(event_summary(e, zone)), style=EVENT_STYLE.get(e.kind, ""))
-        if e.forced:
+        if e.against is not None:
+            what.append(" AGAINST THE RULES", style="bold red")
+        elif e.forced:
             what.append(" FORCED", style="bold yellow")
         note = Text(shown(e.note))
-        if e.forced and e.data.get("overrode"):
+        if e.overrode:
+            label = "recorded against the rules, not forced" if e.against else "overrode"
             note.append(" " if e.note else "")
-            note.append(f"[overrode: {shown(str(e.data['overrode']))}]", style="yellow")
-        table.add_row(
-            str(e.seq), when, Text(shown(e.task) or "—"), what, Text(shown(e.actor)), note
-        )
+            note.append(f"[{label}: {shown(e.overrode)}]", style="yellow")
+        table.add_row(str(e.seq), when, Text(shown(e.task) or "—"), what, Text(shown(e.by)), note)
     return table

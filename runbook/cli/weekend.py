@@ -9,6 +9,7 @@ from pathlib import Path
 
 from runbook.cli import output
 from runbook.cli.common import runbook_file, state_file
+from runbook.format.durations import PAST, Side
 from runbook.planning.plan import Plan
 from runbook.weekend.usecases import Weekend, read_moment, system_clock
 
@@ -37,12 +38,18 @@ def open_weekend(
     )
 
 
+def replaying(now: str | None) -> bool:
+    """Whether ``--now`` (or ``$RUNBOOK_NOW``) fixes the clock: the weekend is replayed as it
+    was at that moment."""
+    return bool(now or os.environ.get("RUNBOOK_NOW"))
+
+
 def pretend_at(now: str | None) -> Callable[[Plan], datetime] | None:
     """The moment ``--now`` (or ``$RUNBOOK_NOW``) sets the clock to, once the plan's time
     zone is known; None for the real clock."""
-    pretend = now or os.environ.get("RUNBOOK_NOW")
-    if not pretend:
+    if not replaying(now):
         return None
+    pretend = now or os.environ["RUNBOOK_NOW"]
     # The clock is set before anything is written: a plan cached while opening is stamped
     # with the weekend's clock, like every event recorded under --now.
     return lambda plan: _read_time(pretend, plan.zone, system_clock(), "--now")
@@ -50,15 +57,19 @@ def pretend_at(now: str | None) -> Callable[[Plan], datetime] | None:
 
 def moment(text: str, weekend: Weekend, *, option: str) -> datetime:
     """A time given on the command line, read in the runbook's time zone."""
-    # "10:05" is today: today by the weekend's clock (which --now may have moved).
+    # "10:05" is today: today by the weekend's clock (which --now may have moved); --at tells
+    # what already happened, so at 00:05 its "23:50" is yesterday's.
     reference = system_clock() if option == "--now" else weekend.clock()
-    return _read_time(text, weekend.plan.zone, reference, option)
+    side: Side | None = PAST if option == "--at" else None  # --at: what already happened
+    return _read_time(text, weekend.plan.zone, reference, option, side=side)
 
 
-def _read_time(text: str, zone: tzinfo, reference: datetime, option: str) -> datetime:
+def _read_time(
+    text: str, zone: tzinfo, reference: datetime, option: str, *, side: Side | None = None
+) -> datetime:
     """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day)."""
     notes: list[str] = []
-    moment = read_moment(text, zone, reference, what=option, notes=notes)
+    moment = read_moment(text, zone, reference, what=option, notes=notes, side=side)
     for note in notes:
         output.warning(f"{option} {note}")
     return moment

@@ -5,10 +5,12 @@ from __future__ import annotations
 STATUS_STYLE = {
     "pending": "dim",
     "ready": "bold cyan",
+    "scheduled": "cyan",
     "running": "bold blue",
     "failed": "bold white on red",
     "done": "green",
     "skipped": "yellow",
+    "dropped": "yellow",  # not a status: a skipped task dropped for time, counted apart
 }
 
 # What each kind of event looks like in a log, a panel or the line after a check-in.
@@ -22,6 +24,7 @@ EVENT_STYLE = {
     "eta": "yellow",
     "estimate": "yellow",
     "pull": "cyan",
+    "close": "bold blue",
 }
 
 

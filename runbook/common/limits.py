@@ -26,6 +26,11 @@ YEARS_TEXT = f"{FIRST_YEAR}-{LAST_YEAR}"
 AT_BEFORE_START = 86400
 AT_AFTER_END = 7 * 86400
 
+# The largest sequence number an event may have: the largest whole number every JSON reader
+# keeps exact (2^53 - 1), far beyond any weekend's log, and far below the 2^63 - 1 at which
+# SQLite and PostgreSQL can number no further event.
+SEQ_LIMIT = 2**53 - 1
+
 # The most tasks (and the most rollback tasks) a runbook may hold: five times the largest
 # runbook the speed targets are measured on, and it keeps validating any file under the
 # size cap within seconds.

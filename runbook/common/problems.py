@@ -11,7 +11,8 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem: what is wrong, where (1-based line and column), and maybe a hint."""
+    """One problem: what is wrong, where (1-based line and column, or a ``place`` in another
+    tool's file such as a spreadsheet's ``Tasks!D14``), and maybe a hint."""
 
     severity: Severity
     message: str
@@ -19,9 +20,12 @@ class Problem:
     column: int | None = None
     hint: str | None = None
     path: tuple[str | int, ...] = field(default=())
+    place: str | None = None
 
     def location(self, source: str) -> str:
-        """``file:line:column`` (or as much of it as is known)."""
+        """``file:line:column`` (or as much of it as is known), or ``file: place``."""
+        if self.place is not None:
+            return f"{source}: {self.place}"
         if self.line is None:
             return source
         if self.column is None:

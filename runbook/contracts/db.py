@@ -24,6 +24,7 @@ def db_status_json(found: DbStatus) -> dict[str, Any]:
                 "kind": r.kind,
                 "team": r.team,
                 "exists": r.exists,
+                "own": r.own,
                 "members": list(r.members),
             }
             for r in found.roles

@@ -60,7 +60,8 @@ def with_forecast(
     """``runbook plan --json`` with a state file: the plan contract, plus each task's
     ``status``, ``forecast_start`` and ``forecast_finish``, and a ``forecast`` object with
     ``now``, ``baseline_finish``, ``forecast_finish``, ``ahead_minutes`` and ``pull_forward``
-    (tasks only their not_before holds back)."""
+    (tasks only their not_before holds back, ranked by what pulling each gains on the finish,
+    then on the next gate or milestone)."""
     zone = snap.plan.zone
     by_id = {s.id: s for s in snap.tasks}
     for row in plan_json["tasks"]:
@@ -80,6 +81,9 @@ def with_forecast(
                 "not_before": iso(p.not_before, zone),
                 "could_start": iso(p.could_start, zone),
                 "gain_minutes": minutes(p.gain),
+                "finish_gain_minutes": minutes(p.finish_gain),
+                "milestone": p.milestone,
+                "milestone_gain_minutes": minutes(p.milestone_gain),
                 "command": p.command,
             }
             for p in pull

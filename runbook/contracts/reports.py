@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from runbook.contracts.validation import problem_json
+from runbook.contracts.weekend import progress_json
 from runbook.format.durations import iso, minutes
 from runbook.reports.readiness import ReadinessReport
 from runbook.reports.review import Review
@@ -49,8 +50,8 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
             "buffer_gain_minutes": minutes(report.optional.buffer_gain if report.optional else 0),
         },
     }
-    snap = report.snapshot
-    if snap is not None:  # during the weekend: the live forecast, next to the plan
+    snap, done = report.snapshot, report.progress
+    if snap is not None and done is not None:  # during the weekend: the live forecast too
         data["schedule"].update(
             {
                 "as_of": when(report.now),
@@ -58,10 +59,16 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
                 "ahead_minutes": minutes(snap.ahead),
                 "spare_minutes": None if snap.spare is None else minutes(snap.spare),
                 "remaining_critical_path": [plan.tasks[i].id for i in snap.critical_path],
-                "counts": snap.counts,
+                "counts": done.counts,
+                "progress": progress_json(done),
                 "later_events_left_out": report.later_events,
                 "dropped": [
-                    {"id": t.id, "team": plan.tasks[t.index].team, "reason": t.reason}
+                    {
+                        "id": t.id,
+                        "team": plan.tasks[t.index].team,
+                        "priority": plan.tasks[t.index].priority,
+                        "reason": t.reason,
+                    }
                     for t in report.dropped
                 ],
                 "skipped": [{"id": t.id, "reason": t.reason} for t in report.skipped],
@@ -206,6 +213,7 @@ def review_json(review: Review) -> dict[str, Any]:
         "slip_minutes": mins(review.slip),
         "deadline": when(review.plan.deadline),
         "counts": review.counts,
+        "progress": progress_json(review.progress),
         "tasks": [
             {
                 "id": r.id,
@@ -217,6 +225,8 @@ def review_json(review: Review) -> dict[str, Any]:
                 "actual_finish": when(r.actual_finish),
                 "planned_minutes": mins(r.planned),
                 "actual_minutes": mins(r.actual),
+                "worked_minutes": mins(r.worked),
+                "lost_minutes": mins(r.lost),
                 "finish_slip_minutes": mins(r.finish_slip),
                 "own_overrun_minutes": mins(r.own_overrun),
                 "inherited_minutes": mins(r.inherited),
@@ -230,9 +240,13 @@ def review_json(review: Review) -> dict[str, Any]:
                 "name": t.name,
                 "tasks": t.tasks,
                 "done": t.done,
+                "dropped": t.dropped,
+                "dropped_must": t.dropped_must,
+                "skipped": t.skipped,
                 "planned_minutes": mins(t.planned),
                 "actual_minutes": mins(t.actual),
                 "overrun_minutes": mins(t.overrun),
+                "lost_minutes": mins(t.lost),
             }
             for t in review.teams
         ],
@@ -244,6 +258,7 @@ def review_json(review: Review) -> dict[str, Any]:
                 "caused_minutes": mins(c.caused),
                 "own_overrun_minutes": mins(c.overrun),
                 "own_late_start_minutes": mins(c.late_start),
+                "lost_minutes": mins(c.lost),
             }
             for c in review.root_causes
         ],
@@ -252,24 +267,44 @@ def review_json(review: Review) -> dict[str, Any]:
                 "id": s.id,
                 "finish_slip_minutes": mins(s.finish_slip),
                 "own_overrun_minutes": mins(s.own_overrun),
+                "lost_minutes": mins(s.lost),
                 "inherited_minutes": mins(s.inherited),
                 "came_from": s.came_from,
             }
             for s in review.slips
         ],
+        "closed": None
+        if review.closed is None
+        else {
+            "at": when(review.closed.at),
+            "by": review.closed.actor,
+            "reason": review.closed.note,
+        },
         "aftercare": [
             {
                 "id": r.id,
                 "title": r.title,
                 "status": r.status,
                 "dropped": r.dropped,
+                "carried_over": r.carried,
                 "priority": r.priority,
                 "team": r.team,
                 "reason": r.reason,
+                "actual_start": when(r.actual_start),
+                "worked_minutes": mins(r.worked),
             }
             for r in review.aftercare
         ],
-        "dropped": [{"id": r.id, "team": r.team, "reason": r.reason} for r in review.dropped],
+        "dropped": [
+            {
+                "id": r.id,
+                "team": r.team,
+                "reason": r.reason,
+                "actual_start": when(r.actual_start),
+                "worked_minutes": mins(r.worked),
+            }
+            for r in review.dropped
+        ],
         "skipped": [{"id": r.id, "reason": r.reason} for r in review.skipped],
         "notes": [
             {"at": when(e.at), "task": e.task, "kind": e.summary, "by": e.actor, "note": e.note}
@@ -286,5 +321,19 @@ def review_json(review: Review) -> dict[str, Any]:
                 "withdrawn": r.withdrawn,
             }
             for r in review.revisions
+        ],
+        "forced": [
+            {
+                "at": when(o.at),
+                "task": o.task,
+                "kind": o.what,
+                "by": o.actor,
+                "overrode": o.overrode,
+                "reason": o.reason,
+                "withdrawn": o.withdrawn,
+                "against_rules": o.against,
+                "login": o.login,
+            }
+            for o in review.forced
         ],
     }

@@ -8,14 +8,19 @@ from runbook.format.durations import iso, minutes
 from runbook.planning.plan import Plan
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskState
+from runbook.weekend.progress import Progress, progress
 from runbook.weekend.recover import Option, Recovery
 from runbook.weekend.team import team_states
-from runbook.weekend.views import needs_decision, open_no_gos, split_ready
+from runbook.weekend.views import Verdict, lead, needs_decision, open_no_gos, split_ready
+from runbook.weekend.views import verdict as verdict_of
 
 
 def event_json(event: Event, plan: Plan) -> dict[str, Any]:
     """One event: ``{"seq", "at", "recorded", "task", "kind", "actor", "host", "note",
-    "forced", "data"}``; times ISO 8601 with the runbook's offset."""
+    "forced", "data", "login", "against_rules"}``; times ISO 8601 with the runbook's offset.
+    ``login``: the database login that recorded it (PostgreSQL; null on a state file);
+    ``against_rules``: the refusal the check-in rules give for an event recorded without
+    force all the same (null otherwise)."""
     zone = plan.zone
     return {
         "seq": event.seq,
@@ -28,6 +33,8 @@ def event_json(event: Event, plan: Plan) -> dict[str, Any]:
         "note": event.note,
         "forced": event.forced,
         "data": event.data,
+        "login": event.login,
+        "against_rules": event.against,
     }
 
 
@@ -74,6 +81,7 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
         "decision_needed": needs_decision(snap, state),
         "resumed": state.resumed,
         "lost_minutes": minutes(state.lost),
+        "worked_minutes": minutes(state.worked),
         "eta": iso(state.eta, zone),
         "revised_duration_minutes": None
         if state.revised_duration is None
@@ -84,29 +92,87 @@ def task_state_json(state: TaskState, snap: Snapshot) -> dict[str, Any]:
     }
 
 
+def verdict_json(verdict: Verdict, plan: Plan) -> dict[str, Any]:
+    """The headline every face leads with: ``{"headline", "text", "pace", "ahead_minutes",
+    "finish", "deadline", "spare_minutes", "closed", "no_go", "finish_held"}``. ``headline``
+    is CLOSED, NO-GO, AHEAD, BEHIND or ON PLAN (the first that holds, in that order);
+    ``text`` the headline in words; ``pace`` ahead or behind, always; ``finish`` the
+    forecast finish, or the close once closed."""
+    zone = plan.zone
+    said = lead(verdict, zone)
+    closed, nogo, held = verdict.closed, verdict.no_go, verdict.held
+    return {
+        "headline": str(said.state),
+        "text": said.line,
+        "pace": verdict.word,
+        "ahead_minutes": minutes(verdict.ahead),
+        "finish": iso(verdict.forecast_finish, zone),
+        "deadline": iso(verdict.deadline, zone),
+        "spare_minutes": None if verdict.spare is None else minutes(verdict.spare),
+        "closed": None
+        if closed is None
+        else {"at": iso(closed.at, zone), "by": closed.actor, "reason": closed.note},
+        "no_go": None
+        if nogo is None
+        else {
+            "gate": nogo.gate,
+            "start_rollback_by": iso(nogo.start_by, zone),
+            "rollback_minutes": None if nogo.rollback is None else minutes(nogo.rollback),
+        },
+        "finish_held": None
+        if held is None
+        else {
+            "by": iso(held.by, zone),
+            "task": held.task,
+            "next": held.mark,
+            "next_ahead_minutes": None if held.mark_ahead is None else minutes(held.mark_ahead),
+        },
+    }
+
+
+def progress_json(done: Progress) -> dict[str, Any]:
+    """How far some work has come, by the core's counting rule: ``{"done", "wanted",
+    "total", "dropped", "dropped_must", "skipped", "work_done_minutes",
+    "work_wanted_minutes", "share"}``; ``wanted`` = total - dropped - skipped, ``share`` the
+    work done over the work still wanted (0..1)."""
+    return {
+        "done": done.done,
+        "wanted": done.wanted,
+        "total": done.total,
+        "dropped": done.dropped,
+        "dropped_must": done.dropped_must,
+        "skipped": done.skipped,
+        "work_done_minutes": minutes(done.work_done),
+        "work_wanted_minutes": minutes(done.work_wanted),
+        "share": round(done.weighted, 4),
+    }
+
+
 def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
     "deadline", "ahead_minutes", "counts", "critical_path", "next_point_of_no_return",
-    "decisions_needed", "no_go", "team", "tasks", "later_events"}``. With a team, the counts,
-    the critical path and the tasks are the team's own; the finish and ahead/behind stay the
-    weekend's. ``later_events``: how many events a replay at ``now`` left out."""
+    "decisions_needed", "no_go", "verdict", "team", "tasks", "later_events", "progress"}``.
+    ``counts``: tasks per status, the dropped ones apart from the skipped ones; ``progress``:
+    ``progress_json``. With a team, the counts, the progress, the critical path and the tasks
+    are the team's own; the finish and ahead/behind stay the weekend's. ``later_events``: how
+    many events a replay at ``now`` left out. ``verdict``: the headline (``verdict_json``);
+    once the weekend is closed, the figures stand at the close (``verdict.closed.at``), and
+    ``now`` stays the moment asked for."""
     zone = snap.plan.zone
     chosen = snap.tasks if team is None else team_states(snap, team)
     mine = {s.index for s in chosen}
-    counts = {s: 0 for s in snap.counts}
-    for state in chosen:
-        counts[state.status] += 1
+    done = progress(snap, None if team is None else chosen)
     deadline = snap.plan.deadline
     from runbook.weekend.gates import next_point_of_no_return
 
     ponr = next_point_of_no_return(snap)
     return {
-        "now": iso(snap.now, zone),
+        "now": iso(snap.clock, zone),
         "baseline_finish": iso(snap.baseline_finish, zone),
         "forecast_finish": iso(snap.forecast_finish, zone),
         "deadline": iso(deadline, zone),
         "ahead_minutes": minutes(snap.ahead),
-        "counts": counts,
+        "counts": done.counts,
         "critical_path": [snap.plan.tasks[i].id for i in snap.critical_path if i in mine],
         "next_point_of_no_return": None
         if ponr is None or ponr.point is None
@@ -133,8 +199,10 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
             }
             for n in open_no_gos(snap)
         ],
+        "verdict": verdict_json(verdict_of(snap), snap.plan),
         "tasks": [task_state_json(s, snap) for s in chosen],
         "later_events": snap.later_events,
+        "progress": progress_json(done),
     }
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runbook.common.limits import (
@@ -201,29 +202,81 @@ def does_not_exist(moment: datetime, zone: tzinfo) -> bool:
     return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment
 
 
+NEXT_DAY_WITHIN = 6 * 3600
+"""How near the clock the same time of day the day before or after must be to be meant,
+for a time of day told of what already happened or what is still ahead.
+
+Told of the past (``--at 23:50``), a time of day later than the clock is the previous day's
+when that was at most this long ago: a check-in told after midnight (at 00:05, 23:50 is
+fifteen minutes ago, not nearly a day ahead). That can only happen in the first six hours
+after midnight: a time later than the clock in the daytime stays today's (and is refused as
+in the future), never silently yesterday's. Told of the future (an eta, a pull's ``--to``),
+a time of day earlier than the clock is the next day's when that is at most this far ahead
+(at 23:30, an eta of 00:30 is in an hour), which only happens in the six hours before
+midnight."""
+
+Side = Literal["past", "future"]  # what a time told is of: what happened, or what is ahead
+PAST: Side = "past"
+FUTURE: Side = "future"
+
+
 def parse_moment(
-    text: str, zone: tzinfo, now: datetime, *, notes: list[str] | None = None
+    text: str,
+    zone: tzinfo,
+    now: datetime,
+    *,
+    notes: list[str] | None = None,
+    side: Side | None = None,
 ) -> datetime:
     """Read a command-line time: ``10:05`` is today in ``zone``; else ISO 8601. Returns UTC.
     A local time the clocks skip or repeat is resolved (the earlier offset), and a sentence
-    naming the instant taken, with its UTC offset, is added to ``notes``."""
+    naming the instant taken, with its UTC offset, is added to ``notes``. With ``side``, the
+    time tells of the ``past`` (when something happened) or the ``future`` (an eta): a time
+    of day on the wrong side of ``now`` is the day before or after when that is within
+    ``NEXT_DAY_WITHIN`` of ``now``, and ``notes`` says which day was taken."""
     text = text.strip()
+    moved = ""
     if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", text):
         try:
             clock = time.fromisoformat(text if len(text.split(":")[0]) == 2 else "0" + text)
         except ValueError:
             raise TimeError(f"'{text}' is not a time of day") from None
-        local = datetime.combine(now.astimezone(zone).date(), clock)
+        today = now.astimezone(zone).date()
+        local = datetime.combine(today, clock)
+        if side is not None:
+            local, moved = _nearer_day(local, zone, now, side)
         if not year_in_bounds(local.year):
             raise TimeError(f"'{text}' is outside the years {YEARS_TEXT}")
     else:
         local = parse_datetime(text)
     moment = localize(local, zone)
     if notes is not None:
+        if moved:
+            later = "later" if side == PAST else "earlier"
+            notes.append(
+                f"{text} is {later} than the clock ({now.astimezone(zone):%a %H:%M}): read as "
+                f"{moved}'s, {moment.astimezone(zone):%a %d %b %H:%M}"
+            )
         note = _dst_note(text, local, moment, zone)
         if note:
             notes.append(note)
     return moment
+
+
+def _nearer_day(local: datetime, zone: tzinfo, now: datetime, side: Side) -> tuple[datetime, str]:
+    """Today's ``local`` time of day, or the day before (``past``) or after (``future``) when
+    today's is on the wrong side of ``now`` and that one is within ``NEXT_DAY_WITHIN``; and
+    ``yesterday``, ``tomorrow`` or "" for the day taken."""
+    window = timedelta(seconds=NEXT_DAY_WITHIN)
+    if side == PAST and localize(local, zone) > now:
+        before = local - timedelta(days=1)
+        if now - localize(before, zone) <= window:
+            return before, "yesterday"
+    elif side == FUTURE and localize(local, zone) <= now:
+        after = local + timedelta(days=1)
+        if localize(after, zone) - now <= window:
+            return after, "tomorrow"
+    return local, ""
 
 
 def _dst_note(text: str, local: datetime, moment: datetime, zone: tzinfo) -> str | None:

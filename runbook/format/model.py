@@ -30,12 +30,21 @@ from runbook.format.durations import (
     parse_duration,
     zone_names,
 )
+from runbook.format.patterns import (
+    DURATION_MESSAGE,
+    DURATION_PATTERN,
+    END,
+    ID_MESSAGE,
+    ID_PATTERN,
+    MAX_DURATION_MINUTES,
+    TIME_MESSAGE,
+    TIME_PATTERN,
+    ZERO_DURATION_PATTERN,
+)
 
 FORMAT_VERSION = 1
-# JSON Schema's pattern (ECMA-262, where ``$`` is the very end); Python checks with fullmatch,
-# since Python's ``$`` also matches before a final line break ("a\n" would pass).
-ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
 _ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_TIME = re.compile(TIME_PATTERN)
 
 
 class FieldError(ValueError):
@@ -80,9 +89,18 @@ def _duration(value: object) -> int:
 
 def _moment(value: object) -> datetime:
     try:
-        return parse_datetime(value)
+        moment = parse_datetime(value)
     except TimeError as exc:
         raise ValueError(str(exc)) from None
+    # Python reads more ISO 8601 than the format names (20261204T0600, 2026-W49-5, any
+    # separator): a runbook keeps to the forms its JSON Schema gives editors.
+    if isinstance(value, str) and not _TIME.match(value):
+        raise ValueError(
+            f"'{value.strip()[:40]}' is not a date and time the runbook format reads; use "
+            "ISO 8601 like 2026-12-04T06:00, 2026-12-04 06:00, 2026-12-04T06:00+01:00 or "
+            "2026-12-04"
+        )
+    return moment
 
 
 def _zone(value: str) -> str:
@@ -105,29 +123,57 @@ def _as_list(value: object) -> object:
 
 _TIME_SCHEMA: dict[str, Any] = {
     "type": "string",
+    "pattern": TIME_PATTERN,
+    "patternErrorMessage": TIME_MESSAGE,
     "description": "ISO 8601 date and time; without an offset it is a local time in "
     "the runbook's timezone.",
     "examples": ["2026-12-04T06:00", "2026-12-04T06:00:00+01:00"],
+}
+# An id as a string, or a number (`id: 7` is read as "7"). One schema with a type list, not
+# anyOf, so an editor names what is wrong with the value rather than "Incorrect type".
+_ID_SCHEMA: dict[str, Any] = {
+    "type": ["string", "number"],
+    "pattern": ID_PATTERN,
+    "patternErrorMessage": ID_MESSAGE,
+    "minimum": 0,
+}
+# `pattern` constrains the text, `minimum` and `maximum` the number of minutes.
+_DURATION_SCHEMA: dict[str, Any] = {
+    "type": ["string", "number"],
+    "pattern": DURATION_PATTERN,
+    "patternErrorMessage": DURATION_MESSAGE,
+    "minimum": 0,
+    "maximum": MAX_DURATION_MINUTES,
+    "examples": ["90m", "1h30m", "2h", "45s", "1d", "PT1H30M", 90],
+    "description": f"A duration: {DURATION_FORMS}. Zero is allowed, negative is not; at most "
+    "30 days.",
+}
+# No time at all: what a milestone's duration and a non-gate's rollback may be.
+_ZERO_SCHEMA: dict[str, Any] = {
+    "type": ["string", "number", "null"],
+    "pattern": ZERO_DURATION_PATTERN,
+    "patternErrorMessage": "A milestone takes no time: leave the duration out (or 0).",
+    "maximum": 0,
+    "minimum": 0,
 }
 
 Id = Annotated[
     str,
     BeforeValidator(_text_id),
     AfterValidator(_check_id),
-    WithJsonSchema({"type": "string", "pattern": ID_PATTERN}),
+    WithJsonSchema(_ID_SCHEMA),
+]
+# A reference to a team by its id, checked against `teams` later: text, or a number read as
+# text like an id.
+TeamRef = Annotated[
+    str,
+    BeforeValidator(_text_id),
+    WithJsonSchema({"type": ["string", "number"]}),
 ]
 Duration = Annotated[
     int,
     PlainValidator(_duration),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "examples": ["90m", "1h30m", "2h", "45s", "1d", "PT1H30M"]},
-                {"type": "number", "minimum": 0},
-            ],
-            "description": f"A duration: {DURATION_FORMS}. Zero is allowed, negative is not.",
-        }
-    ),
+    WithJsonSchema(_DURATION_SCHEMA),
 ]
 LocalTime = Annotated[
     datetime,
@@ -156,14 +202,7 @@ DependsOn = Annotated[
     list[Id],
     WrapValidator(_plain_ids),
     BeforeValidator(_as_list),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": ID_PATTERN},
-                {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
-            ]
-        }
-    ),
+    WithJsonSchema({**_ID_SCHEMA, "type": ["string", "number", "array"], "items": _ID_SCHEMA}),
 ]
 
 
@@ -185,15 +224,11 @@ Rollback = Annotated[
     PlainValidator(_rollback),
     WithJsonSchema(
         {
-            "anyOf": [
-                {"type": "string", "description": "How long rolling back takes."},
-                {"type": "number", "minimum": 0},
-                {
-                    "type": "array",
-                    "items": {"type": "string", "pattern": ID_PATTERN},
-                    "description": "Ids of rollback_tasks; their critical path is the duration.",
-                },
-            ]
+            **_DURATION_SCHEMA,
+            "type": ["string", "number", "array"],
+            "items": _ID_SCHEMA,
+            "description": "How long rolling back takes (a duration), or the ids of "
+            "rollback_tasks, whose critical path is the duration.",
         }
     ),
 ]
@@ -204,7 +239,10 @@ Priority = Literal["must", "should", "nice"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    # No number is taken for text (`phase: 1.10` would become "1.1", `contact: 0205550120`
+    # lose its zero): as in the JSON Schema, text is written as text; only ids and team
+    # references take a number, as the text of its digits.
+    model_config = ConfigDict(extra="forbid")
 
 
 class NotBefore(_Strict):
@@ -333,7 +371,7 @@ class Team(_Strict):
 
 # An apprise address: a scheme, "://" and the rest; ``${NAME}`` takes an environment
 # variable's value when it is sent (keep secrets out of the runbook).
-ADDRESS_PATTERN = r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$"
+ADDRESS_PATTERN = r"^[A-Za-z][A-Za-z0-9+.-]*://\S+" + END
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _ADDRESS = re.compile(ADDRESS_PATTERN)
 
@@ -354,6 +392,8 @@ Address = Annotated[
         {
             "type": "string",
             "pattern": ADDRESS_PATTERN,
+            "patternErrorMessage": "An apprise URL: a scheme, :// and the rest, such as "
+            "json://host/path or mailto://user@host.",
             "maxLength": 2000,
             "description": "An apprise URL (json://, mailto://, slack://, msteams://, ...); "
             "${NAME} is replaced by the environment variable NAME when a notification is sent.",
@@ -386,12 +426,43 @@ class Notify(_Strict):
 class Task(_Strict):
     """One activity of the runbook."""
 
+    # What `_duration_fits_kind` checks, said to editors: a task that is not a milestone has
+    # a duration, a milestone none (or zero); a task that is not a gate no gate details.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"properties": {"milestone": {"const": True}}, "required": ["milestone"]},
+                    "then": {"properties": {"duration": _ZERO_SCHEMA}},
+                    "else": {
+                        "required": ["duration"],
+                        "properties": {"duration": {"type": ["string", "number"]}},
+                    },
+                },
+                {
+                    "if": {"properties": {"gate": {"const": True}}, "required": ["gate"]},
+                    "else": {
+                        "properties": {
+                            "criteria": {"maxItems": 0},
+                            "approvers": {"maxItems": 0},
+                            "rollback": {
+                                "anyOf": [_ZERO_SCHEMA, {"type": "array", "maxItems": 0}],
+                                "errorMessage": "'rollback' belongs to a go/no-go gate: add "
+                                "'gate: true'.",
+                            },
+                        }
+                    },
+                },
+            ]
+        }
+    )
+
     id: Id = Field(
         description="Unique id: letters, digits, '-', '_' and '.', starting with a letter, "
         "a digit or '_'."
     )
     title: str = Field(min_length=1)
-    team: str | None = Field(None, description="Id of the owning team.")
+    team: TeamRef | None = Field(None, description="Id of the owning team.")
     duration: Duration | None = Field(None, description="Planned duration (most likely).")
     depends_on: DependsOn = Field(
         default_factory=list, description="Ids of tasks that must finish first (or one id)."
@@ -470,7 +541,7 @@ class Runbook(_Strict):
     start: LocalTime = Field(description="Planned start of the weekend.")
     deadline: LocalTime | None = Field(None, description="End of the change window.")
     teams: dict[Id, Team] | None = None
-    tasks: list[Task]
+    tasks: list[Task] = Field(json_schema_extra={"minItems": 1})
     gates: dict[Id, Gate] = Field(
         default_factory=dict, description="Go/no-go details by task id (or gate: true on a task)."
     )
@@ -520,7 +591,29 @@ class Runbook(_Strict):
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of the runbook format, generated from these models."""
-    schema = Runbook.model_json_schema()
+    schema: dict[str, Any] = _for_editors(Runbook.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://github.com/runbook/runbook/schema/runbook-v1.json"
     return schema
+
+
+def _for_editors(node: Any) -> Any:
+    """The generated schema as `validate` reads the file: a mapping keyed by ids (teams,
+    gates, notify.teams) takes no other key, and an optional value is one schema with
+    "null" among its types instead of anyOf [value, null], so an editor says what is wrong
+    with a value (below the minimum, not matching the pattern) rather than "Incorrect type"."""
+    if isinstance(node, list):
+        return [_for_editors(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _for_editors(value) for key, value in node.items()}
+    if "patternProperties" in node and "additionalProperties" not in node:
+        node["additionalProperties"] = False
+    branches = node.get("anyOf")
+    if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
+        [value] = [b for b in branches if b != {"type": "null"}]
+        if "type" in value and not {"$ref", "anyOf", "allOf", "oneOf"} & set(value):
+            types = value["type"] if isinstance(value["type"], list) else [value["type"]]
+            del node["anyOf"]
+            node = {**value, **node, "type": [*types, "null"]}
+    return node

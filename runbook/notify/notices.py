@@ -1,16 +1,26 @@
 """What is due to whom at a moment of the weekend: a pure function of the snapshot.
 
 To a team: a heads-up when one of its tasks is forecast to become ready within
-``notify.heads_up``, and "you're up" once it is (with the predecessors that just finished and
-whom to call at mission control). To mission control: the dashboard's alerts (an overrun, a
-failure, a critical task going late, the forecast past the deadline), a gate's point of no
-return coming within ``heads_up``, and a NO-GO.
+``notify.heads_up``, and "you're up" once it may start now (with the predecessors that just
+finished and whom to call at mission control). Work behind a gate with no GO yet (no decision,
+or a NO-GO) hears a heads-up that says it waits for that gate, and never "you're up" before
+the GO. To mission control: the dashboard's alerts (an overrun, a failure, a critical task
+going late, the forecast past the deadline), a gate's point of no return coming within
+``heads_up``, a NO-GO, and a GO that lifts a NO-GO.
+
+Each notice says how it reads (``tone``: apprise's notify type, so Slack, Mattermost and
+Teams colour a failure as one). A task's alert names the task, its team and whom to call in
+its body, not only what its title says.
 
 Each notice has a key that names the condition, so the outbox writes it once however often
-it is computed: ``up:<task>``, ``heads-up:<task>``, ``overrun:<task>``, ``failed:<task>:<when>``
-(a task failing again is news again), ``critical-late:<task>``, ``deadline:<hours>`` (told
-when the forecast first passes the deadline, and again for each further hour),
-``ponr:<gate>``, ``no-go:<gate>:<event>``.
+it is computed: ``up:<task>``, ``heads-up:<task>``, ``overrun:<task>`` (``overrun:<task>:<eta>``
+past an eta the team gave: each eta passed is news), ``failed:<task>:<when>`` (a task failing
+again is news again), ``critical-late:<task>``, ``deadline:<hours>`` (told when the forecast
+first passes the deadline, and again for each further hour), ``ponr:<gate>``,
+``no-go:<gate>:<event>``, ``go:<gate>:<event>``.
+
+Once the weekend is closed (``runbook close``) nothing is due: nobody is "up", and what was
+open is aftercare, not an alert; a message still waiting in the outbox is not sent.
 """
 
 from __future__ import annotations
@@ -22,13 +32,36 @@ from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.alerts import alerts
 from runbook.weekend.events import FINISHED, NOT_STARTED
-from runbook.weekend.forecast import READY, Snapshot
-from runbook.weekend.gates import next_point_of_no_return
+from runbook.weekend.forecast import FAILED, READY, SCHEDULED, Snapshot
+from runbook.weekend.gates import GO, NO_GO, awaited_gates, decision, next_point_of_no_return
 from runbook.weekend.team import mission_control
 from runbook.weekend.views.decisions import open_no_gos
 
 COORDINATOR = "coordinator"
 TEAM_NOTICES = ("up", "heads-up")
+
+# apprise's notify types by what a message says: something went wrong or must be acted on now
+# (a task failed, a critical task that could start has not, the forecast is past the
+# deadline, a NO-GO); something to watch (an overrun, a point of no return coming); good news
+# (you're up: what the team waited for is done; a GO that lifts a NO-GO); and plain
+# information (a heads-up).
+FAILURE, WARNING, SUCCESS, INFO = "failure", "warning", "success", "info"
+TONES = {
+    "failed": FAILURE,
+    "critical-late": FAILURE,
+    "deadline": FAILURE,
+    "no-go": FAILURE,
+    "overrun": WARNING,
+    "ponr": WARNING,
+    "up": SUCCESS,
+    "go": SUCCESS,
+    "heads-up": INFO,
+}
+
+
+def tone(kind: str) -> str:
+    """How a notice of ``kind`` reads, as apprise's notify type (``info`` for one unknown)."""
+    return TONES.get(kind, INFO)
 
 
 def team_recipient(team: str) -> str:
@@ -41,7 +74,7 @@ class Notice:
     """One thing to tell someone: ``to`` is ``team:<id>`` or ``coordinator``."""
 
     key: str
-    kind: str  # up | heads-up | overrun | failed | critical-late | deadline | ponr | no-go
+    kind: str  # up | heads-up | overrun | failed | critical-late | deadline | ponr | no-go | go
     to: str
     task: str | None
     title: str
@@ -50,7 +83,9 @@ class Notice:
 
 def due_notices(snap: Snapshot, *, teams: set[str], coordinator: bool) -> list[Notice]:
     """Every notice that holds at the snapshot's moment: for the ``teams`` that have an
-    address, and for mission control when it has one."""
+    address, and for mission control when it has one; none once the weekend is closed."""
+    if snap.closed is not None:
+        return []
     found = _team_notices(snap, teams) if teams else []
     if coordinator:
         found += _coordinator_notices(snap)
@@ -58,8 +93,10 @@ def due_notices(snap: Snapshot, *, teams: set[str], coordinator: bool) -> list[N
 
 
 def still_due(snap: Snapshot, notice_kind: str, task: str | None) -> bool:
-    """Whether a team's notice is still worth sending: not once its task has started (or
-    been skipped); mission control's are always sent."""
+    """Whether a notice is still worth sending: none once the weekend is closed; a team's
+    not once its task has started (or been skipped); mission control's otherwise always."""
+    if snap.closed is not None:
+        return False
     if notice_kind not in TEAM_NOTICES or task is None or task not in snap.plan.index:
         return True
     return snap.by_id(task).status in NOT_STARTED
@@ -79,14 +116,18 @@ def _team_notices(snap: Snapshot, teams: set[str]) -> list[Notice]:
     window = plan.heads_up
     call = _call(plan)
     out = []
+    gates: list[tuple[str, ...]] | None = None  # the GOs each task waits for, once needed
     for state in snap.tasks:
         if state.status not in NOT_STARTED or state.forecast_start > now + window:
             continue
         task = plan.tasks[state.index]
         if task.milestone or task.team not in teams:
             continue
+        if gates is None:
+            gates = awaited_gates(snap)
+        behind = gates[state.index]
         lines = []
-        if state.status == READY and state.forecast_start <= now:
+        if state.status == READY and state.forecast_start <= now and not behind:
             kind, title = "up", f"You're up: {task.id}"
             lines.append(f"{shown(task.title)} ({task.id}) can start now.")
             done = [p for p in task.depends_on if p in plan.index]
@@ -96,24 +137,39 @@ def _team_notices(snap: Snapshot, teams: set[str]) -> list[Notice]:
                     lines.append("  " + _finished(snap, pred))
             lines.append(f"Check in when you start: runbook start {task.id}")
         else:
+            # Never "you're up" before the GO: work behind an undecided gate hears that.
             kind = "heads-up"
             at = clock(max(state.forecast_start, now), zone)
-            title = f"Heads-up: {task.id} at {at}"
+            if behind == (task.id,):  # a gate itself: its approvers decide
+                title = f"Heads-up: {task.id} waits for its go/no-go decision"
+            elif behind:
+                title = f"Heads-up: {task.id} waits for the GO at {', '.join(behind)}"
+            else:
+                title = f"Heads-up: {task.id} at {at}"
+            lines += _behind_gates(snap, task.id, behind)
+            wait = format_duration(state.forecast_start - now)
+            if behind:
+                if state.forecast_start > now:
+                    lines.append(f"If it goes ahead, it may start at {at}, in {wait}.")
+            elif state.forecast_start <= now:
+                lines.append(
+                    f"{shown(task.title)} ({task.id}) can start as soon as what it waits for "
+                    "is done."
+                )
+            elif state.status == SCHEDULED:
+                lines.append(
+                    f"{shown(task.title)} ({task.id}) may start at {at}, in {wait} "
+                    "(not before then)."
+                )
+            else:
+                lines.append(
+                    f"{shown(task.title)} ({task.id}) is forecast to be ready at {at}, in {wait}."
+                )
             waiting = [
                 p
                 for p in task.depends_on
                 if p in plan.index and snap.by_id(p).status not in FINISHED
             ]
-            if state.forecast_start > now:
-                wait = format_duration(state.forecast_start - now)
-                lines.append(
-                    f"{shown(task.title)} ({task.id}) is forecast to be ready at {at}, in {wait}."
-                )
-            else:
-                lines.append(
-                    f"{shown(task.title)} ({task.id}) can start as soon as what it waits for "
-                    "is done."
-                )
             if waiting:
                 lines.append("Still waiting for: " + ", ".join(waiting[:6]))
         lines.append(f"Planned duration {format_duration(task.duration)}.")
@@ -130,6 +186,33 @@ def _team_notices(snap: Snapshot, teams: set[str]) -> list[Notice]:
             )
         )
     return out
+
+
+def _behind_gates(snap: Snapshot, task_id: str, gates: tuple[str, ...]) -> list[str]:
+    """What a team hears of the gates its task waits for: each one's decision so far."""
+    title = shown(snap.plan.tasks[snap.plan.index[task_id]].title)
+    lines = []
+    for gate in gates:
+        record = snap.records.get(gate)
+        itself = gate == task_id
+        what = "a go/no-go gate" if itself else f"behind the gate {gate}"
+        if decision(record) == NO_GO and record is not None:
+            decided = record.decisions[-1]
+            lines.append(
+                f"{title} ({task_id}) is {what}, decided NO-GO at "
+                f"{clock(decided.at, snap.plan.zone)}: on hold until a later GO."
+            )
+        elif itself:
+            lines.append(
+                f"{title} ({task_id}) is {what} with no decision yet: its approvers decide "
+                f"(runbook decide {task_id} go|no-go)."
+            )
+        else:
+            lines.append(
+                f"{title} ({task_id}) is {what}, which has no go/no-go decision yet: "
+                "it does not start before the GO."
+            )
+    return lines
 
 
 def _finished(snap: Snapshot, task_id: str) -> str:
@@ -155,17 +238,19 @@ def _coordinator_notices(snap: Snapshot) -> list[Notice]:
         elif alert.kind == "failed" and alert.task is not None:
             record = snap.records.get(alert.task)
             key = f"failed:{alert.task}:{record.failed_at if record else ''}"
+        elif alert.kind == "overrun" and alert.task is not None:
+            # Past an eta the team gave: each eta passed is news (a new one may pass too).
+            eta = snap.by_id(alert.task).eta
+            key = f"overrun:{alert.task}" + ("" if eta is None else f":{eta}")
         else:
             key = f"{alert.kind}:{alert.task}"
         level = "ALERT" if alert.severity == "error" else "Warning"
+        body = shown(alert.message, one_line=False)
+        if alert.task is not None and alert.task in plan.index:
+            body += "\n" + "\n".join(_task_lines(snap, alert.task))
         out.append(
             Notice(
-                key,
-                alert.kind,
-                COORDINATOR,
-                alert.task,
-                f"{level}: {shown(alert.message)}",
-                shown(alert.message, one_line=False),
+                key, alert.kind, COORDINATOR, alert.task, f"{level}: {shown(alert.message)}", body
             )
         )
     ponr = next_point_of_no_return(snap)
@@ -183,6 +268,7 @@ def _coordinator_notices(snap: Snapshot) -> list[Notice]:
                 "back before the deadline. No decision has been recorded yet.",
             )
         )
+    out += _lifted_no_gos(snap)
     for nogo in open_no_gos(snap):
         decided = nogo.decided
         start_by = (
@@ -200,6 +286,63 @@ def _coordinator_notices(snap: Snapshot) -> list[Notice]:
                 f"NO-GO at gate {nogo.gate}, decided by {shown(decided.actor)} at "
                 f"{clock(decided.at, zone)}: {shown(nogo.summary())}.{start_by}"
                 + (f"\nReason: {shown(decided.note, one_line=False)}" if decided.note else ""),
+            )
+        )
+    return out
+
+
+def _task_lines(snap: Snapshot, task_id: str) -> list[str]:
+    """What mission control needs to act on a task's alert: the task, its team, why it
+    failed and since when (for a failure), and whom to call."""
+    plan, zone = snap.plan, snap.plan.zone
+    task = plan.tasks[plan.index[task_id]]
+    state = snap.by_id(task_id)
+    lines = [f"Task: {task.id} - {shown(task.title)}"]
+    info = plan.teams.get(task.team or "")
+    team = (
+        "none"
+        if task.team is None
+        else shown(task.team)
+        if info is None
+        else f"{shown(info.name)} ({info.id})"
+    )
+    lines.append(f"Team: {team}")
+    record = snap.records.get(task_id)
+    if state.status == FAILED:
+        if record is not None and record.failed_at is not None:
+            lines.append(f"Failed at: {clock(record.failed_at, zone)}")
+        lines.append(f"Reason: {shown(state.reason or 'no reason given', one_line=False)}")
+    who = [shown(x) for x in (info.lead, info.contact) if x] if info is not None else []
+    lines.append(
+        f"Call: {' - '.join(who)}" if who else "Call: the runbook names no lead or contact"
+    )
+    return lines
+
+
+def _lifted_no_gos(snap: Snapshot) -> list[Notice]:
+    """A GO that lifts a NO-GO at the same gate: mission control hears it as it heard the
+    NO-GO (the work behind the gate goes ahead)."""
+    zone, out = snap.plan.zone, []
+    for gate in snap.plan.gates:
+        record = snap.records.get(gate)
+        if record is None or decision(record) != GO:
+            continue
+        went = record.decisions[-1]
+        earlier = [d for d in record.decisions[:-1] if d.data.get("decision") == NO_GO]
+        if not earlier:
+            continue
+        stopped = earlier[-1]
+        out.append(
+            Notice(
+                f"go:{gate}:{went.seq}",
+                "go",
+                COORDINATOR,
+                gate,
+                f"GO at {gate}: the NO-GO is lifted",
+                f"GO at gate {gate}, decided by {shown(went.actor)} at {clock(went.at, zone)}: "
+                f"the NO-GO decided by {shown(stopped.actor)} at {clock(stopped.at, zone)} "
+                "is lifted, and the work behind the gate goes ahead."
+                + (f"\nReason: {shown(went.note, one_line=False)}" if went.note else ""),
             )
         )
     return out

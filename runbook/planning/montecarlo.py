@@ -28,13 +28,16 @@ forecast rule of ``runbook.weekend.forecast`` with drawn durations:
 
 - a done task keeps its actual start and finish, and a skipped one takes no time (it ends when
   its last predecessor does);
-- a running (or failed) task keeps its actual start; its duration is drawn from its Beta-PERT
-  *conditional on being longer than the time it has already run* (inverse transform: a uniform
-  draw between F(elapsed) and 1, mapped back through the distribution function, which is
-  integrated numerically on a fine grid), so it never finishes before now. A task that has
-  already run past its pessimistic figure finishes now: the estimate no longer says anything
-  about it, and the forecast rule makes the same assumption. Without an estimate it finishes
-  at the later of actual start + planned duration and now, as in the forecast;
+- a running (or failed) task keeps its actual start, and the time it lost standing failed
+  (up to now for a failed one) pushes it later: its duration is drawn from its Beta-PERT
+  *conditional on being longer than the time it has already worked* (inverse transform: a
+  uniform draw between F(worked) and 1, mapped back through the distribution function, which
+  is integrated numerically on a fine grid), and its remaining work starts now, so it never
+  finishes before now and a failed task's remaining work waits for now like the forecast's. A
+  task that has already worked past its pessimistic figure finishes now: the estimate no
+  longer says anything about it, and the forecast rule makes the same assumption. Without an
+  estimate it finishes at now + the planned duration it has not worked yet (never before
+  now), as in the forecast;
 - a task not yet started starts no earlier than now;
 - the revisions in force count as in the forecast: a running task given an ``eta`` finishes
   then (or now, if that has passed) in every run; a task given a revised duration
@@ -96,6 +99,9 @@ class Progress:
     # pulled task has now (None: none).
     revised: Mapping[int, tuple[int, int, int]] = field(default_factory=dict)
     not_before: Mapping[int, int | None] = field(default_factory=dict)
+    # Seconds each task under way has lost to failures by now (a failed one: up to now): its
+    # work is that much later than its start, and has gone on for now - start - lost.
+    lost: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +159,7 @@ class _Model(NamedTuple):
     shapes: list[tuple[Floats | None, Ints]]  # quantile table (None: draw betas), positions
     may_be_instant: list[int]  # tasks with predecessors whose duration can be zero, descending
     running: Ints  # tasks running at the checkpoint (their duration is at least ``elapsed``)
-    elapsed: Floats  # seconds each running task has run by the checkpoint
+    elapsed: Floats  # seconds each running task has worked by the checkpoint
     conditioned: Ints  # the running tasks among ``estimated``, by position in ``estimated``
     finished: Ints  # done and skipped tasks: never on the remaining critical path
 
@@ -263,6 +269,7 @@ def _model(plan: Plan, progress: Progress | None, estimates: Mapping[str, Estima
     done = progress.done if progress is not None else {}
     skipped = progress.skipped if progress is not None else frozenset()
     running = progress.running if progress is not None else {}
+    lost = progress.lost if progress is not None else {}
     held = progress.not_before if progress is not None else {}
     revised = progress.revised if progress is not None else {}
     not_before = [held.get(i, t.not_before) for i, t in enumerate(tasks)]
@@ -280,8 +287,10 @@ def _model(plan: Plan, progress: Progress | None, estimates: Mapping[str, Estima
         base[i], duration[i], preds[i] = began - start, ended - began, no_preds
     for i in skipped:  # takes no time: ends when its last predecessor does
         base[i], duration[i] = 0, 0
-    for i, began in running.items():  # began already; drawn (or planned) from there
-        base[i], preds[i] = began - start, no_preds
+    # Began already, and lost time to failures since: drawn (or planned) from the moment its
+    # work would have begun to have worked as long as it has by now.
+    for i, began in running.items():
+        base[i], preds[i] = began + lost.get(i, 0) - start, no_preds
     drawn = [
         i
         for i, (o, _, p) in enumerate(points)
@@ -320,7 +329,7 @@ def _model(plan: Plan, progress: Progress | None, estimates: Mapping[str, Estima
         shapes=_shapes(alpha, beta),
         may_be_instant=sorted(instant, reverse=True),
         running=np.array(on, dtype=np.int32),
-        elapsed=np.array([now - (running[i] - start) for i in on], dtype=np.float64),
+        elapsed=np.array([max(0.0, now - base[i]) for i in on], dtype=np.float64),
         conditioned=np.array([k for k, i in enumerate(drawn) if i in running], dtype=np.int32),
         finished=np.array(sorted({*done, *skipped}), dtype=np.int32),
     )

@@ -3,19 +3,24 @@
 ``runbook export ics`` renders this (``reports.render.ics``); the choices live here: one entry
 per task, planned times from the plan or the forecast from a snapshot, a UID per task that
 stays the same across exports (so a calendar that imports the file again updates its events
-instead of adding copies), and the coordinator's contact.
+instead of adding copies), a SEQUENCE taken from the state (never the clock), and the
+coordinator's contact.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from runbook.common.text import shown
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan, TeamInfo
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.team import mission_control
+
+if TYPE_CHECKING:
+    from runbook.weekend.usecases import Weekend
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,7 @@ class TaskCalendar:
     name: str  # the calendar's name (X-WR-CALNAME)
     timezone: str  # the runbook's IANA zone: times are written in it
     stamp: int  # when the calendar was made (DTSTAMP), by the injected clock
+    sequence: int  # every event's SEQUENCE: the state's revision it shows (see ``revision``)
     heads_up: int  # seconds before a task's start its alarm rings
     forecast: bool  # times are the forecast at ``stamp``, not the plan
     entries: list[CalendarEntry]
@@ -58,16 +64,39 @@ def task_uid(task_id: str, plan: Plan) -> str:
     return f"{task_id}@{calendar_slug(plan.name)}.runbook"
 
 
+def revision(weekend: Weekend, now: int | None = None) -> int:
+    """The state's revision at ``now``: the sequence number of the last event recorded by
+    then (0 before any). Every check-in, revision or decision raises it, and it is the same
+    for every export of the same state, whatever the clock says: an export of a replay
+    (``--now``) made after a live one is not taken for an older version."""
+    events = weekend.events(now)
+    return events[-1].seq if events else 0
+
+
+def weekend_calendar(
+    weekend: Weekend, *, team: str | None = None, forecast: bool = False
+) -> TaskCalendar:
+    """The calendar ``runbook export ics`` writes: ``team``'s tasks (all without one) at
+    their planned times, or at the forecast at the weekend's clock; stamped with that clock,
+    sequenced by the state's revision."""
+    now = weekend.now()
+    snapshot = weekend.snapshot(now) if forecast else None
+    return build_calendar(
+        weekend.plan, stamp=now, sequence=revision(weekend, now), team=team, snapshot=snapshot
+    )
+
+
 def build_calendar(
     plan: Plan,
     *,
     stamp: int,
+    sequence: int = 0,
     team: str | None = None,
     snapshot: Snapshot | None = None,
 ) -> TaskCalendar:
     """The calendar of ``plan``'s tasks (only ``team``'s when given), at the planned times,
     or at the times the ``snapshot`` forecasts when one is given (actual times for what has
-    run). ``stamp`` is the moment it is made."""
+    run). ``stamp`` is the moment it is made, ``sequence`` the state's revision."""
     coordinator = mission_control(plan)
     entries = []
     for i, task in enumerate(plan.tasks):
@@ -114,6 +143,7 @@ def build_calendar(
         name=shown(name),
         timezone=plan.timezone,
         stamp=stamp,
+        sequence=sequence,
         heads_up=plan.heads_up,
         forecast=snapshot is not None,
         entries=entries,

@@ -35,6 +35,8 @@ from runbook.weekend.forecast import (
     fold,
 )
 from runbook.weekend.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
+from runbook.weekend.progress import Progress as WeekendProgress
+from runbook.weekend.progress import progress as weekend_progress
 
 GO, CONDITIONS, NO_GO = "GO", "GO WITH CONDITIONS", "NO-GO"
 _RANK = {"info": 0, "conditions": 1, "no-go": 2}
@@ -142,6 +144,12 @@ class ReadinessReport:
     snapshot: Snapshot | None = None  # the live forecast at ``now``, when check-ins exist
     later_events: int = 0  # events in the state file after ``now``, left out
     optional: OptionalWork | None = None  # the should and nice work the plan holds
+
+    @property
+    def progress(self) -> WeekendProgress | None:
+        """During the weekend: how far the work has come, by the core's counting rule (done,
+        dropped and skipped apart; a dropped must-have counted)."""
+        return None if self.snapshot is None else weekend_progress(self.snapshot)
 
     @property
     def dropped(self) -> list[TaskState]:
@@ -347,13 +355,15 @@ def _optional(report: ReadinessReport, plan: Plan) -> None:
                 "(runbook recover proposes what to drop when late)",
             )
         )
-    if report.dropped:
+    done = report.progress
+    if done is not None and done.dropped:
         names = ", ".join(t.id for t in report.dropped[:10])
+        must = f" ({done.must_text})" if done.dropped_must else ""
         report.findings.append(
             Finding(
                 "optional",
                 "info",
-                f"{count(len(report.dropped), 'task')} dropped for time, for aftercare: {names}",
+                f"{count(done.dropped, 'task')} dropped for time{must}, for aftercare: {names}",
             )
         )
 
@@ -444,6 +454,7 @@ def progress_of(snap: Snapshot) -> Progress:
     of what runs, and the forecast every run gives without estimates."""
     done: dict[int, tuple[int, int]] = {}
     running: dict[int, int] = {}
+    lost: dict[int, int] = {}
     skipped = set()
     revised: dict[int, tuple[int, int, int]] = {}
     not_before: dict[int, int | None] = {}
@@ -454,15 +465,23 @@ def progress_of(snap: Snapshot) -> Progress:
             skipped.add(t.index)
         elif t.status in (RUNNING, FAILED):
             running[t.index] = t.forecast_start
+            lost[t.index] = t.lost  # a failed task's up to now: its work waits for now
             if t.eta is not None:  # the team's word, as the forecast takes it
-                took = max(t.eta, snap.now) - t.forecast_start
+                took = t.forecast_finish - t.forecast_start - t.lost
                 revised[t.index] = (took, took, took)
         if t.revised_duration is not None and t.index not in revised and t.index not in done:
             revised[t.index] = _scaled(snap.plan.tasks[t.index], t.revised_duration)
         if t.pulled:
             not_before[t.index] = t.pulled_to
     return Progress(
-        snap.now, snap.forecast_finish, done, frozenset(skipped), running, revised, not_before
+        snap.now,
+        snap.forecast_finish,
+        done,
+        frozenset(skipped),
+        running,
+        revised,
+        not_before,
+        lost=lost,
     )
 
 

@@ -121,7 +121,8 @@ def rehearsal_evidence(plan: Plan, path: str | os.PathLike[str]) -> Rehearsal:
             if not task.milestone and (record is None or record.state not in FINISHED):
                 evidence.not_done.append(task.id)
             continue
-        actual = (record.actual_finish or 0) - (record.actual_start or 0)
+        # The work it took: time it stood failed says nothing about how long it takes.
+        actual = record.worked_by(record.actual_finish or 0)
         likely, low, high = suggest(task.duration, actual, task.optimistic, task.pessimistic)
         evidence.tasks.append(
             Evidence(task.id, task.title, task.duration, actual, likely, low, high)

@@ -13,6 +13,14 @@ not_before) or won time back (a task done faster than planned, or skipped), the 
 carried so far shrinks, and each cause's share shrinks in proportion; the slack between the
 last task and the baseline finish does the same. So the shares add up to the weekend's
 lateness, and one cause upstream with many tasks inheriting its slip is one row.
+
+A task's own part is told in the same figures as the dashboard's: its overrun is the work it
+did beyond its planned duration, and the time it stood failed (lost) is counted apart, so
+planned + overrun + lost is its actual duration (first start to finish).
+
+Every override is listed (``forced``): who recorded what, when, the refusal it overrode, as
+recorded in the event, and the reason given. A task that ran keeps its actual start and the
+time it worked, also when it was dropped or skipped while under way.
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ from dataclasses import dataclass, field
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.events import REVISION_KINDS, Event, EventKind
-from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, STATUSES, Snapshot
+from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, Snapshot
+from runbook.weekend.progress import Progress, empty, progress
 from runbook.weekend.replan import event_summary
 from runbook.weekend.usecases import Weekend
 
@@ -48,11 +57,17 @@ class ReviewRow:
     came_from: str | None = None
     priority: str = "must"
     dropped: bool = False  # optional work dropped for time (`runbook drop`): aftercare
+    worked: int | None = None  # seconds it worked; None: it never ran
+    lost: int = 0  # seconds it stood failed (worked + lost: first start to its end)
+    carried: bool = False  # open when the weekend was closed (`runbook close`): aftercare
 
     @property
     def shown_status(self) -> str:
-        """The status as people read it: ``dropped`` for work dropped for time."""
-        return "dropped" if self.dropped else self.status
+        """The status as people read it: ``dropped`` for work dropped for time, ``running at
+        the close`` (``pending``, ...) for work carried over by a close."""
+        if self.dropped:
+            return "dropped"
+        return f"{self.status} at the close" if self.carried else self.status
 
     @property
     def finish_slip(self) -> int | None:
@@ -63,8 +78,9 @@ class ReviewRow:
 
     @property
     def own_overrun(self) -> int | None:
-        """Seconds it took longer than planned itself."""
-        return None if self.actual is None else self.actual - self.planned
+        """Seconds it worked longer than planned itself (the time it stood failed is
+        ``lost``, apart)."""
+        return None if self.actual is None else self.actual - self.lost - self.planned
 
     @property
     def inherited(self) -> int | None:
@@ -75,13 +91,29 @@ class ReviewRow:
 
     @property
     def own_cause(self) -> bool:
-        """Its slip came from its own duration: no predecessor passed one on, and it overran."""
-        return self.came_from is None and (self.own_overrun or 0) > 0
+        """Its slip came from itself: no predecessor passed one on, and it overran or lost
+        time to a failure."""
+        return self.came_from is None and ((self.own_overrun or 0) > 0 or self.lost > 0)
+
+    @property
+    def came_from_text(self) -> str:
+        """Where its slip came from, in words: a task's id, ``its own duration``, ``its
+        failure`` (time lost), both, or ``—``."""
+        if self.came_from:
+            return self.came_from
+        if not self.own_cause:
+            return "—"
+        causes = [
+            *(["its own duration"] if (self.own_overrun or 0) > 0 else []),
+            *(["its failure"] if self.lost > 0 else []),
+        ]
+        return " and ".join(causes)
 
 
 @dataclass(frozen=True, slots=True)
 class TeamRow:
-    """A team's weekend in figures."""
+    """A team's weekend in figures: its tasks done, dropped and skipped counted apart (the
+    core's rule), and the planned against the actual time of the ones done."""
 
     team: str
     name: str
@@ -89,11 +121,15 @@ class TeamRow:
     done: int
     planned: int
     actual: int
+    lost: int = 0  # seconds its finished tasks stood failed
+    dropped: int = 0  # dropped for time (`runbook drop`)
+    dropped_must: int = 0  # of which must-haves (dropped only by force)
+    skipped: int = 0  # skipped as not needed
 
     @property
     def overrun(self) -> int:
-        """Seconds over plan on the tasks it finished."""
-        return self.actual - self.planned
+        """Seconds worked over plan on the tasks it finished (the time lost apart)."""
+        return self.actual - self.lost - self.planned
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +140,9 @@ class RootCause:
     title: str
     team: str | None
     caused: int  # seconds of the weekend's lateness attributed to it
-    overrun: int  # seconds it took beyond its planned duration (negative: faster)
+    overrun: int  # seconds it worked beyond its planned duration (negative: faster)
     late_start: int  # seconds it started after its planned start and its predecessor's finish
+    lost: int = 0  # seconds it stood failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +159,25 @@ class Revision:
     withdrawn: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Override:
+    """An event recorded with ``--force``, or against the rules without it (a raw insert):
+    who overrode which rule, when, and why."""
+
+    at: int
+    task: str | None
+    what: str  # ``start``, ``drop``, ``decide GO``: the event in a few words
+    actor: str  # the --by name, and the database login beside it when they differ
+    overrode: str | None  # the refusal it overrode; None: not recorded (an older event)
+    reason: str | None  # the reason (or note) given with it
+    withdrawn: bool  # undone later
+    against: bool = False  # recorded against the rules without force: not an override given
+    login: str | None = None  # the database login that recorded it (PostgreSQL)
+
+
+NOT_RECORDED = "not recorded (the event was forced before runbook kept the refusal)"
+
+
 @dataclass
 class Review:
     """Everything the review shows."""
@@ -134,8 +190,13 @@ class Review:
     teams: list[TeamRow] = field(default_factory=list)
     notes: list[Event] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)  # in the order recorded
+    forced: list[Override] = field(default_factory=list)  # every override, in the order recorded
     lateness: int = 0  # seconds the (actual or forecast) finish lies after the baseline's
     root_causes: list[RootCause] = field(default_factory=list)
+    closed: Event | None = None  # the close (`runbook close`): the actual finish is its time
+    # Every task counted by the core's rule: done, dropped and skipped apart, the work done
+    # over the work still wanted, a dropped must-have counted.
+    progress: Progress = field(default_factory=empty)
 
     @property
     def slip(self) -> int | None:
@@ -150,15 +211,15 @@ class Review:
             return f"The weekend {verb} on time or early: no lateness to attribute."
         return (
             f"The weekend {verb} {format_duration(self.lateness)} after the baseline finish. "
-            "Each task below caused its share through its own overrun or its own late start, "
-            "along the chain that drove the finish; tasks that only inherited a slip are "
-            "not listed."
+            "Each task below caused its share through its own overrun, the time it lost to "
+            "a failure or its own late start, along the chain that drove the finish; tasks "
+            "that only inherited a slip are not listed."
         )
 
     @property
     def counts(self) -> dict[str, int]:
-        """Tasks per status."""
-        return {s: sum(1 for r in self.rows if r.status == s) for s in STATUSES}
+        """Tasks per status, the dropped ones apart from the skipped ones."""
+        return self.progress.counts
 
     @property
     def slips(self) -> list[ReviewRow]:
@@ -171,6 +232,12 @@ class Review:
         """The work still to do after the weekend, where the aftercare track starts: tasks
         not finished, and the ones dropped for time, each with its team and reason."""
         return [r for r in self.rows if r.status not in FINISHED or r.dropped]
+
+    @property
+    def carried(self) -> list[ReviewRow]:
+        """The work open when the weekend was closed (running, failed or not started), carried
+        to aftercare apart from the work dropped for time."""
+        return [r for r in self.rows if r.carried]
 
     @property
     def dropped(self) -> list[ReviewRow]:
@@ -216,12 +283,13 @@ def driving_chain(snap: Snapshot) -> list[int]:
     return chain
 
 
-def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
+def root_causes(snap: Snapshot, finish: int | None = None) -> tuple[int, list[RootCause]]:
     """The weekend's lateness, and the tasks that caused it with their shares, largest first
-    (the method is in the module's docstring)."""
+    (the method is in the module's docstring); ``finish``: the weekend's end when it is not
+    the forecast finish (a close), to which the shares are scaled."""
     plan, tasks = snap.plan, snap.tasks
     shares: dict[int, float] = {}
-    own: dict[int, tuple[int, int]] = {}
+    own: dict[int, tuple[int, int, int]] = {}
 
     def shrink_to(total: float) -> None:
         carried, total = sum(shares.values()), max(total, 0)
@@ -243,17 +311,19 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
             shrink_to(max(0, pred_finish - state.planned_start))  # slack absorbs
             ready = max(ready, pred_finish)
         late_start = state.forecast_start - ready
+        # Its own part: the work beyond plan, and the time it stood failed, apart.
+        lost = state.lost if state.actual_start is not None else 0
         overrun = (state.forecast_finish - state.forecast_start) - (
             state.planned_finish - state.planned_start
         )
         contribution = late_start + overrun
         if contribution > 0:
             shares[i] = shares.get(i, 0) + contribution
-            own[i] = (overrun, late_start)
+            own[i] = (overrun - lost, late_start, lost)
         elif contribution < 0:
             shrink_to(sum(shares.values()) + contribution)  # time won back
         previous = i
-    lateness = snap.forecast_finish - snap.baseline_finish
+    lateness = (snap.forecast_finish if finish is None else finish) - snap.baseline_finish
     shrink_to(max(0, lateness))
     causes = [
         RootCause(
@@ -263,6 +333,7 @@ def root_causes(snap: Snapshot) -> tuple[int, list[RootCause]]:
             round(share / 60) * 60,  # shares of a proportion: whole minutes read better
             own[i][0],
             own[i][1],
+            own[i][2],
         )
         for i, share in shares.items()
         if round(share / 60) >= 1
@@ -289,16 +360,45 @@ def revisions(events: Sequence[Event], plan: Plan) -> list[Revision]:
     ]
 
 
+def overrides(events: Sequence[Event]) -> list[Override]:
+    """Every event recorded with ``--force`` or against the rules (``rules.audit``), in
+    order, each marked withdrawn when an undo revoked it later."""
+    undone = {e.data.get("undoes") for e in events if e.kind == EventKind.UNDO and e.data}
+    return [
+        Override(
+            e.at,
+            e.task,
+            e.summary,
+            e.by,
+            e.overrode,
+            e.note,
+            e.seq in undone,
+            e.against is not None,
+            e.login,
+        )
+        for e in events
+        if e.overridden
+    ]
+
+
 def review(weekend: Weekend) -> Review:
-    """The review of a weekend at the clock's moment (usually after it ended)."""
+    """The review of a weekend at the clock's moment (usually after it ended). Once closed
+    (`runbook close`), its actual finish is the close, and what was open then is carried to
+    aftercare with its actual start and the work done on it."""
     snap = weekend.snapshot()
-    plan = snap.plan
+    plan, closed = snap.plan, snap.closed
     finished = all(s.status in FINISHED for s in snap.tasks)
     actual_finish = (
         max((s.actual_finish or 0 for s in snap.tasks), default=None) if finished else None
     )
+    if closed is not None:
+        actual_finish = closed.at
     result = Review(
-        now=snap.now, plan=plan, baseline_finish=snap.baseline_finish, actual_finish=actual_finish
+        now=snap.clock,
+        plan=plan,
+        baseline_finish=snap.baseline_finish,
+        actual_finish=actual_finish,
+        closed=closed,
     )
     for state in snap.tasks:
         task = plan.tasks[state.index]
@@ -330,29 +430,39 @@ def review(weekend: Weekend) -> Review:
                 _came_from(snap, state.index) if state.status == DONE else None,
                 task.priority,
                 state.dropped,
+                state.worked if state.actual_start is not None else None,
+                state.lost,
+                closed is not None and state.status not in FINISHED,
             )
         )
+    result.progress = progress(snap)
     teams: dict[str, list[ReviewRow]] = {}
     for row in result.rows:
         teams.setdefault(row.team or "—", []).append(row)
     for team, rows in teams.items():
         done = [r for r in rows if r.actual is not None]
+        counted = progress(snap, [snap.by_id(r.id) for r in rows])
         result.teams.append(
             TeamRow(
                 team,
                 plan.team_name(team) if team != "—" else "(no team)",
                 len(rows),
-                len(done),
+                counted.done,
                 sum(r.planned for r in done),
                 sum(r.actual or 0 for r in done),
+                sum(r.lost for r in done),
+                counted.dropped,
+                counted.dropped_must,
+                counted.skipped,
             )
         )
-    events = weekend.events()
+    events = weekend.audited_events()  # each marked when it broke the check-in rules
     result.notes = [
         e
         for e in events
         if e.note and e.kind != EventKind.BASELINE and e.kind not in REVISION_KINDS
     ]
     result.revisions = revisions(events, plan)
-    result.lateness, result.root_causes = root_causes(snap)
+    result.forced = overrides(events)
+    result.lateness, result.root_causes = root_causes(snap, None if closed is None else closed.at)
     return result

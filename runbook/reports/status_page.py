@@ -1,6 +1,7 @@
-"""The status page for the people who only watch, as data: the verdict, the forecast against
-the deadline, the next point of no return, progress per team and per phase, what runs, the
-alerts and the recent events, at one moment. ``runbook.reports.render.html`` renders it."""
+"""The status page for the people who only watch, as data: the headline and the verdict
+(CLOSED, an open NO-GO, then ahead or behind), the forecast against the deadline, the next
+point of no return, progress per team and per phase, what runs, the alerts and the recent
+events, at one moment. ``runbook.reports.render.html`` renders it."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ from dataclasses import dataclass
 
 from runbook.planning.plan import Plan
 from runbook.weekend.alerts import Alert, alerts
+from runbook.weekend.closing import OpenAtClose, open_at_close
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import PointOfNoReturn
 from runbook.weekend.progress import Progress, progress, progress_by
 from runbook.weekend.replan import event_summary
 from runbook.weekend.views import (
+    Lead,
     OpenNoGo,
     RunningRow,
     Verdict,
     briefing,
+    lead,
     recent_events,
 )
 
@@ -43,10 +47,10 @@ class StatusPage:
     """Everything the status page shows, at the snapshot's moment."""
 
     plan: Plan
-    now: int
+    now: int  # the moment the page is written (the figures stand at the close once closed)
     verdict: Verdict
-    counts: dict[str, int]  # tasks per status
-    overall: Progress
+    lead: Lead  # the headline in words: the page's banner
+    overall: Progress  # its counts: tasks per status, the dropped ones apart
     teams: list[Progress]
     phases: list[Progress]
     ponr: PointOfNoReturn | None  # the next point of no return still ahead
@@ -56,6 +60,7 @@ class StatusPage:
     recent: list[EventLine]
     snapshot: Snapshot  # for the timeline
     refresh: int | None  # seconds between rewrites (the page reloads itself); None: once
+    aftercare: OpenAtClose | None = None  # what the close left open; None while it runs
 
 
 def status_page(
@@ -80,9 +85,9 @@ def status_page(
         )
     return StatusPage(
         plan=plan,
-        now=snap.now,
+        now=snap.clock,
         verdict=view.verdict,
-        counts=snap.counts,
+        lead=lead(view.verdict, plan.zone),
         overall=progress(snap),
         teams=progress_by(snap, "team"),
         phases=progress_by(snap, "phase") if any(t.phase for t in plan.tasks) else [],
@@ -93,4 +98,5 @@ def status_page(
         recent=lines,
         snapshot=snap,
         refresh=refresh,
+        aftercare=None if snap.closed is None else open_at_close(snap),
     )

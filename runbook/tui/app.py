@@ -9,7 +9,7 @@ widget's reactive data; the live poll posts a ``SnapshotChanged`` message.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from runbook.common.errors import RunbookError
@@ -23,6 +23,7 @@ from runbook.tui.widgets import (
     AlertBanner,
     EventLog,
     Figures,
+    HeadlineBar,
     Identity,
     NoGoBanner,
     OutboxBanner,
@@ -33,12 +34,13 @@ from runbook.tui.widgets import (
     Timeline,
     VerdictBox,
 )
+from runbook.tui.widgets.rows import SORT_NAMES
 from runbook.tui.widgets.tasks import FILTER_HINT as HINT
 from runbook.weekend.alerts import alerts
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.live import Live
 from runbook.weekend.replan import GRAMMAR
-from runbook.weekend.usecases import Weekend
+from runbook.weekend.usecases import Weekend, watch_only
 from runbook.weekend.views import verdict
 from runbook.weekend.views.notifications import failing_notifications
 from runbook.weekend.views.whatif import what_if_view
@@ -72,23 +74,28 @@ class MissionControl(DataApp):
         self.live = Live(weekend)
         self.actor = actor
         self.host = host
-        self.read_only = read_only
+        # A replay (a clock fixed at another moment) never records, whatever was asked.
+        self.read_only = watch_only(read_only, replay=weekend.replay)
         self.poll_seconds = poll_seconds
         self.snap: Snapshot | None = None
         self.checkins = CheckInFlow(self, weekend, actor, host, self._recorded)
         self._minute = -1
-        if read_only:
-            self.sub_title = "READ-ONLY"
+        if self.read_only:
+            self.sub_title = "REPLAY" if weekend.replay else "READ-ONLY"
 
     def compose(self) -> ComposeResult:
         zone = self.weekend.plan.zone
-        with Horizontal(id="top"):
-            identity = Identity(id="identity")
-            identity.read_only = self.read_only
-            yield identity
-            yield VerdictBox(id="verdict")
-            yield Figures(id="figures")
-            yield Summary(id="summary")
+        with Vertical(id="head"):
+            yield HeadlineBar(id="headline")
+            with Horizontal(id="top"):
+                identity = Identity(id="identity")
+                identity.read_only, identity.replay = self.read_only, self.weekend.replay
+                yield identity
+                yield VerdictBox(id="verdict")
+                yield Figures(id="figures")
+                summary = Summary(id="summary")
+                summary.read_only, summary.replay = self.read_only, self.weekend.replay
+                yield summary
         yield NoGoBanner(id="nogo")
         yield AlertBanner(id="alerts")
         yield OutboxBanner(id="outbox")
@@ -166,7 +173,10 @@ class MissionControl(DataApp):
         if now // 60 != self._minute:
             self.update_all()
         elif self.snap is not None:
-            self.snap.now = now
+            if self.snap.closed is None:
+                self.snap.now = now
+            else:  # the weekend stands still at its close; the clock goes on
+                self.snap.asked = now
             self.query_one(Identity).snapshot = self.snap
             self.query_one(SidePanels).show(self.snap, self.live.recent, clock_only=True)
 
@@ -177,7 +187,8 @@ class MissionControl(DataApp):
     def show(self, snap: Snapshot) -> None:
         """Give every widget its part of a snapshot (each redraws what changed)."""
         self.snap = snap
-        self._minute = snap.now // 60
+        self._minute = snap.clock // 60
+        self.query_one(HeadlineBar).snapshot = snap
         self.query_one(Identity).snapshot = snap
         self.query_one(Summary).snapshot = snap
         self.query_one(VerdictBox).verdict = verdict(snap)
@@ -263,6 +274,29 @@ class MissionControl(DataApp):
             return
         self.push_screen(RecoverScreen(recovery_lines(recovery, self.weekend.plan)))
 
+    def action_pull_candidates(self) -> None:
+        """The tasks that could be pulled forward, what each brings closer first (the core's
+        ranking); Enter goes to one in the table, p pulls it."""
+        from runbook.tui.screens.pull import PULL, PullScreen
+
+        if self.snap is None:
+            return
+        snap = self.snap
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            what, task_id = choice
+            self.query_one(TabbedContent).active = "tasks"
+            self.query_one(TaskList).go_to(task_id)
+            if what == PULL:
+                if self.read_only:
+                    self.notify("read-only: nothing can be pulled here", severity="warning")
+                    return
+                self.checkins.revise("pull", task_id, snap)
+
+        self.push_screen(PullScreen(self.weekend.pull_forward(snap), self.weekend.plan), chosen)
+
     def _recorded(self) -> None:
         self.live.refresh(force=True)
         self.update_all()
@@ -291,14 +325,16 @@ class MissionControl(DataApp):
         self.push_screen(AskScreen("Go to task (id or prefix)", suggestions=ids), jump)
 
     def action_sort(self) -> None:
-        self.notify(f"sorted by {self.query_one(TaskList).next_sort()}", timeout=2)
+        key = self.query_one(TaskList).next_sort()
+        self.notify(f"sorted by {SORT_NAMES.get(key, key)}", timeout=2)
 
     def action_reverse(self) -> None:
         self.query_one(TaskList).reverse()
 
     def action_panels(self) -> None:
-        """Below 160 columns, the strip beneath the table shows what matters now (running,
-        ready, late) or, at ``v``, the recent events and the teams' and phases' progress."""
+        """Below 160 columns, the strip beneath the table shows what matters now (failed,
+        running, ready, late) or, at ``v``, the recent events and the teams' and phases'
+        progress."""
         self.query_one(SidePanels).toggle_class("others")
         self.query_one(TabbedContent).active = "tasks"
 

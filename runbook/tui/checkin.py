@@ -10,6 +10,7 @@ from textual.app import App
 
 from runbook.common.errors import RunbookError
 from runbook.common.text import shown
+from runbook.format.durations import FUTURE, PAST, clock
 from runbook.tui.screens import Answer, AskScreen, ConfirmScreen, RefusedScreen, Verdict
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.usecases import Weekend
@@ -61,9 +62,14 @@ def detail(snap: Snapshot, task_id: str, actor: str) -> str:
     )
 
 
-def recorded(kind: str, task: str | None, forced: bool) -> str:
-    """The toast after a check-in: ``done backup``, ``started export (FORCED)``."""
-    return f"{DONE_VERBS[kind]} {task}" + (" (FORCED)" if forced else "")
+def recorded(kind: str, task: str | None, forced: bool, told: str = "") -> str:
+    """The toast after a check-in: ``done backup``, ``started export (FORCED)``; with the
+    time told, the moment taken: ``done backup at Fri 23:50``."""
+    return (
+        f"{DONE_VERBS[kind]} {task}"
+        + (f" at {told}" if told else "")
+        + (" (FORCED)" if forced else "")
+    )
 
 
 @dataclass
@@ -130,11 +136,12 @@ class CheckInFlow:
         return int(self._time("the time")(text).timestamp()) if text else None
 
     def _time(self, what: str) -> Callable[[str], datetime]:
-        return lambda text: self.weekend.read_time(text, what=what)
+        """A time still ahead (an eta, a pull's time): at 23:30, 00:30 is tomorrow's."""
+        return lambda text: self.weekend.read_time(text, what=what, side=FUTURE)
 
     def said(self, kind: str, value: int | None) -> str:
         """``Sat 01:10``, ``3h``, ``from Sat 12:00`` or ``as soon as possible``."""
-        from runbook.format.durations import clock, format_duration
+        from runbook.format.durations import format_duration
 
         zone = self.weekend.plan.zone
         if value is None:
@@ -146,7 +153,7 @@ class CheckInFlow:
     def verdict(self, kind: str, task_id: str, told: str, value: int | None = None) -> Verdict:
         """What the core says of this check-in at the time told ("": now), writing nothing."""
         try:
-            at = self.weekend.read_time(told, what="the time") if told.strip() else None
+            at = self.weekend.read_time(told, what="the time", side=PAST) if told.strip() else None
             refused = self.weekend.would_refuse(kind, task_id, at=at, value=value)
         except RunbookError as exc:
             return Verdict(problem=exc.message + (f" ({exc.hint})" if exc.hint else ""))
@@ -184,5 +191,6 @@ class CheckInFlow:
             )
             return
         for event in result.events:
-            self.app.notify(recorded(kind, event.task, event.forced), timeout=4)
+            told = clock(event.at, self.weekend.plan.zone) if answer.at is not None else ""
+            self.app.notify(recorded(kind, event.task, event.forced, told), timeout=4)
         self.recorded()

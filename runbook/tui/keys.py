@@ -17,6 +17,7 @@ KEYS: list[BindingType] = [
     Binding("t", "revise('estimate')", "Estimate", show=False),
     Binding("w", "what_if", "What if", show=False),
     Binding("R", "recover", "Recover", show=False),
+    Binding("P", "pull_candidates", "Pull forward?", show=False),
     Binding("slash", "filter", "Filter"),
     Binding("c", "critical", "Critical only"),
     Binding("g", "goto", "Go to"),

@@ -263,10 +263,14 @@ def _translate(loaded: Loaded, exc: ValidationError) -> None:
         elif kind == "list_type" and path == ("tasks",) and value is None:
             loaded.problem("error", "the runbook has no tasks", path)
         elif kind in _EXPECTED:
+            number = isinstance(value, int | float) and not isinstance(value, bool)
             loaded.problem(
                 "error",
                 f"'{_label(path)}' should be {_EXPECTED[kind]}, not {_describe(value)}",
                 path,
+                hint="put it in quotes to have it read as text"
+                if kind == "string_type" and number
+                else None,
             )
         elif kind in _BOUNDS:
             limit = (error.get("ctx") or {}).get(_BOUNDS[kind][1])

@@ -8,7 +8,14 @@ from typing import Literal
 
 from runbook.format.durations import clock, format_duration
 from runbook.weekend.events import UNDER_WAY
-from runbook.weekend.forecast import FAILED, READY, Snapshot, overrun
+from runbook.weekend.forecast import (
+    FAILED,
+    READY,
+    Snapshot,
+    duration_in_force,
+    eta_in_force,
+    overrun,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +34,12 @@ class Alert:
 
 
 def alerts(snap: Snapshot) -> list[Alert]:
-    """Every alert that holds at the snapshot's moment, most severe first."""
+    """Every alert that holds at the snapshot's moment, most severe first; none once the
+    weekend is closed (what was open is aftercare, not an emergency)."""
     plan, zone, now = snap.plan, snap.plan.zone, snap.now
     found: list[Alert] = []
+    if snap.closed is not None:
+        return found
     if plan.deadline is not None and (spare := snap.spare) is not None and spare < 0:
         over = -spare
         found.append(
@@ -55,13 +65,26 @@ def alerts(snap: Snapshot) -> list[Alert]:
                 )
             )
         over = overrun(snap, state.index)
-        if over:
+        record = snap.records.get(task.id)
+        eta = None if record is None else eta_in_force(record, now)
+        if over and eta is not None:  # the team's word passed: that is the news
             found.append(
                 Alert(
                     "overrun",
                     task.id,
-                    f"{task.id} has run {format_duration(task.duration + over)}, "
-                    f"{format_duration(over)} over its planned {format_duration(task.duration)}",
+                    f"{task.id} is {format_duration(over)} past its eta {clock(eta, zone)}",
+                    "warning",
+                )
+            )
+        elif over:
+            found.append(
+                Alert(
+                    "overrun",
+                    task.id,
+                    f"{task.id} has run {format_duration(state.worked)}, "
+                    f"{format_duration(over)} over its "
+                    f"{'revised' if state.revised_duration is not None else 'planned'} "
+                    f"{format_duration(duration_in_force(snap, state))}",
                     "warning",
                 )
             )

@@ -8,7 +8,7 @@ stay as they were, and a face may still compare to the plain string.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -32,13 +32,15 @@ class EventKind(StrEnum):
     ETA = "eta"  # a revised expected finish of a running task (data: eta, epoch seconds)
     ESTIMATE = "estimate"  # a revised duration of a task not started (data: duration, seconds)
     PULL = "pull"  # the coordinator lets a task start before its not_before (data: to or null)
+    CLOSE = "close"  # mission control ends the weekend (no task; the note is the reason)
 
 
 class Status(StrEnum):
     """Where a task stands."""
 
     PENDING = "pending"  # waiting for a predecessor
-    READY = "ready"  # may start
+    READY = "ready"  # may start now
+    SCHEDULED = "scheduled"  # waits only for its not_before (or the time it was pulled to)
     RUNNING = "running"
     FAILED = "failed"
     DONE = "done"
@@ -60,6 +62,8 @@ STATE_KINDS = frozenset({EventKind.START, EventKind.DONE, EventKind.FAIL, EventK
 REVISION_KINDS = frozenset({EventKind.ETA, EventKind.ESTIMATE, EventKind.PULL})
 # The kinds `undo` can revoke: a task's history, replayed to give its state and revisions.
 UNDOABLE_KINDS = STATE_KINDS | REVISION_KINDS
+# The events about no task that an undo about no task can revoke (`runbook close --undo`).
+RUNBOOK_UNDOABLE_KINDS = frozenset({EventKind.CLOSE})
 # The check-ins that say why (`--reason`) and must not be recorded without it.
 REASON_KINDS = frozenset({EventKind.FAIL, EventKind.SKIP})
 
@@ -70,13 +74,19 @@ FINISHED = frozenset({Status.DONE, Status.SKIPPED})
 # A task under way: started and not finished (a failed task is stuck, not over).
 UNDER_WAY = frozenset({Status.RUNNING, Status.FAILED})
 # A task not started yet.
-NOT_STARTED = frozenset({Status.PENDING, Status.READY})
+NOT_STARTED = frozenset({Status.PENDING, Status.READY, Status.SCHEDULED})
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
     """One line of the event log. ``kind`` is read back as stored: compare it with an
-    ``EventKind`` (a kind a newer version wrote is kept, not refused)."""
+    ``EventKind`` (a kind a newer version wrote is kept, not refused).
+
+    Two fields are not the log's own, and an event is the same event without them:
+    ``login``, the database login that recorded it (a store with logins: PostgreSQL), and
+    ``against``, the refusal the check-in rules give for it when it was recorded without
+    force all the same (a raw insert at a psql prompt), as a reader found it
+    (``rules.audit``)."""
 
     seq: int
     at: int
@@ -87,6 +97,8 @@ class Event:
     host: str
     note: str | None
     data: dict[str, Any]
+    login: str | None = field(default=None, compare=False)
+    against: str | None = field(default=None, compare=False)
 
     @property
     def summary(self) -> str:
@@ -99,6 +111,8 @@ class Event:
             return f"check {self.data.get('item', '?')}"
         if self.dropped:
             return "drop"
+        if self.kind == EventKind.UNDO and self.task is None:
+            return "undo close"  # the one runbook-level event an undo revokes
         return self.kind
 
     @property
@@ -110,6 +124,29 @@ class Event:
     def forced(self) -> bool:
         """True when the event overrode a refusal (``--force``)."""
         return bool(self.data.get("forced"))
+
+    @property
+    def overridden(self) -> bool:
+        """True when the event stands against a rule: forced, or recorded against the rules
+        without force (shown alike, each with the rule it passed)."""
+        return self.against is not None or self.forced
+
+    @property
+    def overrode(self) -> str | None:
+        """The rule it passed: the refusal a forced event overrode (None for an older event
+        that did not keep it), or the one it was recorded against."""
+        if self.against is not None:
+            return self.against
+        said = self.data.get("overrode") if self.forced else None
+        return str(said) if said else None
+
+    @property
+    def by(self) -> str:
+        """Who recorded it, as every face shows it: the ``--by`` name, and the database login
+        beside it when they differ (``Ingrid de Vries (login sanne)``)."""
+        if self.login and self.login != self.actor:
+            return f"{self.actor} (login {self.login})"
+        return self.actor
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,15 +3,27 @@
 This is the one place the forecast rule lives, so the CLI, the dashboard and the reports agree:
 
 - a done task keeps its actual start and finish;
-- a running (or failed) task finishes at the later of actual start + planned duration and now
-  (a task resumed after failing keeps its first start, plus the time lost to the failure);
-  given an ``eta`` (a revised expected finish), at the later of that and now instead;
-- a skipped task takes no time: it finishes when its last predecessor finishes;
+- a task under way has done the work it did: from its first start, less the time it stood
+  failed (lost), up to now while it runs and up to its failure while it stands failed. Its
+  remaining work (planned duration less the work done, never below 0) cannot start before
+  now, so it finishes at now + remaining: a running task at the later of actual start + time
+  lost + planned duration and now; a failed task no earlier than now + the work it had left
+  when it failed, so the forecast moves with the clock while the task is blocked and does not
+  jump when it is resumed. Given an ``eta`` (a revised expected finish), it finishes then, or
+  now if that has passed, moved by the time lost to failures since the eta was given; it
+  overruns once that eta passes, else once it has worked longer than its duration (``overrun``);
+- a skipped task takes no time: it finishes when its last predecessor finishes (one skipped
+  or dropped while under way keeps its actual start and the work it did, and takes no more);
 - a task not yet started starts at the latest of now, its predecessors' forecast finish, its
   ``not_before`` and the runbook's start, and takes its planned duration; a ``pull`` replaces
   its ``not_before`` by the pull's time (or removes it), an ``estimate`` its duration (which a
   task started since keeps);
-- the forecast finish is the latest task finish; ``ahead`` = baseline finish - forecast finish.
+- a task not yet started is ``pending`` while a predecessor is unfinished; else ``ready``
+  when it may start now, and ``scheduled`` when only its (effective) ``not_before``, still
+  ahead, holds it back: the check-in rules refuse its start until then;
+- the forecast finish is the latest task finish; ``ahead`` = baseline finish - forecast finish;
+- once the weekend is closed (``runbook close``), every figure is computed at the close: the
+  moment used as now is the earlier of now and the close, and unfinished work stays unfinished.
 """
 
 from __future__ import annotations
@@ -24,6 +36,9 @@ from itertools import compress
 from typing import cast
 
 from runbook.planning.plan import Plan
+
+# A revision's value as the door lets it in (a hand-edited 1e23 is shown at the nearest bound).
+from runbook.weekend.eventdata import revision_value
 
 # Re-exported: the faces and the reports import the statuses and their groups from here.
 from runbook.weekend.events import FINISHED as FINISHED
@@ -44,6 +59,7 @@ from runbook.weekend.taskstate import TaskState as TaskState
 
 PENDING = Status.PENDING
 READY = Status.READY
+SCHEDULED = Status.SCHEDULED
 RUNNING = Status.RUNNING
 FAILED = Status.FAILED
 DONE = Status.DONE
@@ -85,19 +101,24 @@ def restate(record: TaskRecord) -> None:
 def _replay(record: TaskRecord) -> None:
     """Recompute a task's state and revisions from the events still in force."""
     record.state = record.actual_start = record.actual_finish = record.reason = None
-    record.failed_at = record.eta = record.estimate = record.pull_to = None
+    record.failed_at = record.stopped = record.eta = record.estimate = record.pull_to = None
     record.forced = record.pulled = record.dropped = False
-    record.lost = record.resumed = 0
+    record.lost = record.resumed = record.eta_lost = 0
     for event in record.history:
         kind = event.kind
+        if record.state == FAILED and kind in (_START, _DONE, _SKIP):
+            # Out of a failure (resumed, finished or stopped): the time it stood failed is
+            # lost, as it was counted every minute it stood failed.
+            record.lost += max(0, event.at - (record.failed_at or event.at))
         if kind == _START:
             if record.state not in UNDER_WAY or record.actual_start is None:
+                # A fresh run: its first start, nothing lost or resumed yet, and no eta (an
+                # eta is for one run).
                 record.actual_start = event.at
-                record.eta = None  # an eta is for one run: a fresh start has none yet
-            elif record.state == FAILED and record.failed_at is not None:
-                # Resumed: the task keeps its first start; the failure cost the time between.
-                record.lost += max(0, event.at - record.failed_at)
-                record.resumed += 1
+                record.eta = record.stopped = None
+                record.lost = record.resumed = record.eta_lost = 0
+            elif record.state == FAILED:
+                record.resumed += 1  # resumed: the task keeps its first start
             record.state, record.actual_finish, record.reason = RUNNING, None, None
         elif kind == _DONE:
             if record.actual_start is None:
@@ -105,26 +126,26 @@ def _replay(record: TaskRecord) -> None:
             record.state, record.actual_finish = DONE, event.at
         elif kind == _FAIL:
             if record.actual_start is None:
-                record.actual_start = event.at
-            record.state, record.reason, record.failed_at = FAILED, event.note, event.at
+                record.actual_start = event.at  # forced: never started
+            if record.state != FAILED:  # failing again while failed: its work stopped then
+                record.failed_at = event.at
+            record.state, record.reason = FAILED, event.note
         elif kind == _SKIP:
-            record.state, record.reason = SKIPPED, event.note
-            record.actual_start = record.actual_finish = None
+            if record.state in UNDER_WAY or record.state == DONE:
+                # Stopped after it ran (forced): it keeps its start and the work it did.
+                record.stopped = record.actual_finish or event.at
+            else:
+                record.actual_start = record.stopped = None
+            record.state, record.reason, record.actual_finish = SKIPPED, event.note, None
             record.dropped = bool(event.data and event.data.get("dropped"))
-        elif kind == _ETA:
-            record.eta = _seconds(event.data, "eta")  # a later eta replaces an earlier one
+        elif kind == _ETA:  # a later eta replaces an earlier one
+            record.eta = revision_value(kind, event.data, event.at)
+            record.eta_lost = record.lost_by(event.at)
         elif kind == _ESTIMATE:
-            record.estimate = _seconds(event.data, "duration")
+            record.estimate = revision_value(kind, event.data, event.at)
         elif kind == _PULL:
-            record.pulled, record.pull_to = True, _seconds(event.data, "to")
-        record.forced = record.forced or event.forced
-
-
-def _seconds(data: dict[str, object] | None, key: str) -> int | None:
-    """An epoch or a duration a revision carries in its data (None when absent or unreadable:
-    a hand-edited or newer log must not break the fold)."""
-    value = data.get(key) if data else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+            record.pulled, record.pull_to = True, revision_value(kind, event.data, event.at)
+        record.forced = record.forced or event.overridden  # forced, or against the rules
 
 
 def as_of(events: Sequence[Event], now: int) -> tuple[list[Event], int]:
@@ -139,19 +160,24 @@ def fold(
     events: Iterable[Event],
     records: dict[str, TaskRecord] | None = None,
     runbook_events: list[Event] | None = None,
+    check: Callable[[Event, dict[str, TaskRecord]], Event] | None = None,
 ) -> tuple[dict[str, TaskRecord], list[Event]]:
     """Per-task records from the event log, and the runbook-level events (baselines); given
     records and runbook events already folded (a checkpoint, a live view), the events are
-    folded onto them, in place."""
+    folded onto them, in place. ``check`` (a reader's: ``rules.audit``) sees each task's
+    event with the records before it and gives it back, marked when it broke the rules."""
     records = {} if records is None else records
     runbook_events = [] if runbook_events is None else runbook_events
     for event in events:
-        if event.task is None:
+        task = event.task
+        if task is None:
             runbook_events.append(event)
             continue
-        record = records.get(event.task)
+        if check is not None:
+            event = check(event, records)
+        record = records.get(task)
         if record is None:
-            record = records[event.task] = TaskRecord()
+            record = records[task] = TaskRecord()
         apply_event(record, event)
     return records, runbook_events
 
@@ -172,6 +198,15 @@ class Snapshot:
     records: dict[str, TaskRecord]
     figures: Figures
     later_events: int = 0  # recorded for a moment after ``now``: not part of this picture
+    # The close in force (`runbook close`): ``now`` then stands at its moment, and ``asked``
+    # is the moment the snapshot was asked for (the clock, or --now), later than that.
+    closed: Event | None = None
+    asked: int | None = None
+
+    @property
+    def clock(self) -> int:
+        """The moment asked for: ``now``, or later once the weekend was closed before it."""
+        return self.now if self.asked is None else self.asked
 
     @property
     def baseline_finish(self) -> int:
@@ -265,7 +300,9 @@ def forward(
                     blocked = True
             starts[v], finishes[v] = start, start + duration
             if not blocked:
-                statuses[v] = READY
+                # Ready only when it may start now: one that waits for nothing but its
+                # not_before (or the time it was pulled to) is scheduled, as the rules say.
+                statuses[v] = SCHEDULED if held is not None and held > now else READY
             continue
         state = record.state
         if state == DONE:
@@ -277,13 +314,24 @@ def forward(
             finished[v] = True
         else:  # under way: running, or failed while running
             start = record.actual_start if record.actual_start is not None else now
-            if record.eta is not None:  # the team's word: then, or later if it still runs
-                finish = max(record.eta, now)
-            else:
+            eta = eta_in_force(record, now)
+            if eta is not None:  # the team's word: then, or later if it still runs
+                finish = max(eta, now)
+            else:  # the work it has left cannot start before now
                 duration = durations[v] if record.estimate is None else record.estimate
-                finish = max(start + record.lost + duration, now)
+                finish = now + record.remaining(duration, now)
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
+
+
+def eta_in_force(record: TaskRecord, now: int) -> int | None:
+    """When the eta the team gave says a task under way finishes, moved by the time it lost
+    to failures since it was given (a failure after the eta delays it as much); None without
+    an eta. The forecast finishes the task then, or now if that has passed; past it, the task
+    overruns (``overrun``)."""
+    if record.eta is None:
+        return None
+    return record.eta + record.lost_by(now) - record.eta_lost
 
 
 def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int:
@@ -291,8 +339,18 @@ def forecast_finish(plan: Plan, records: dict[str, TaskRecord], now: int) -> int
     return max(forward(plan, records, now)[1], default=plan.start)
 
 
-def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: int) -> Snapshot:
-    """Every task's status and forecast at ``now`` (epoch seconds)."""
+def snapshot(
+    plan: Plan,
+    baseline: Plan,
+    records: dict[str, TaskRecord],
+    now: int,
+    closed: Event | None = None,
+) -> Snapshot:
+    """Every task's status and forecast at ``now`` (epoch seconds); once ``closed`` (the
+    close in force), at the earlier of now and the close: the weekend stands still there."""
+    asked = None
+    if closed is not None and closed.at < now:
+        asked, now = now, closed.at
     ids, preds_of = plan.column("id"), plan.column("preds")
     starts, finishes, statuses = forward(plan, records, now)
     forecast_finish = max(finishes, default=plan.start)
@@ -329,11 +387,13 @@ def snapshot(plan: Plan, baseline: Plan, records: dict[str, TaskRecord], now: in
         now=now,
         plan=plan,
         baseline=baseline,
-        tasks=TaskStates(plan, baseline, records, figures),
+        tasks=TaskStates(plan, baseline, records, figures, now),
         forecast_finish=forecast_finish,
         critical_path=_remaining_critical_path(plan, figures, forecast_finish),
         records=records,
         figures=figures,
+        closed=closed,
+        asked=asked,
     )
 
 
@@ -363,16 +423,26 @@ def _remaining_critical_path(plan: Plan, figures: Figures, end: int) -> list[int
 
 @dataclass(frozen=True, slots=True)
 class PullForward:
-    """A task that only its ``not_before`` holds back: it could start ``gain`` earlier."""
+    """A task that only its ``not_before`` holds back: it could start ``gain`` earlier, and
+    pulling it would bring the forecast finish ``finish_gain`` closer, and the next gate or
+    milestone after it (``milestone``) ``milestone_gain`` closer (0: nothing)."""
 
     id: str
     not_before: int
     could_start: int
+    finish_gain: int = 0
+    milestone: str | None = None
+    milestone_gain: int = 0
 
     @property
     def gain(self) -> int:
         """Seconds earlier it could start."""
         return self.not_before - self.could_start
+
+    @property
+    def gains_anything(self) -> bool:
+        """Whether pulling it brings the finish or a gate or milestone closer."""
+        return self.finish_gain > 0 or self.milestone_gain > 0
 
     @property
     def command(self) -> str:
@@ -383,8 +453,15 @@ class PullForward:
 def pull_forward(snap: Snapshot) -> list[PullForward]:
     """Tasks not started whose ``not_before`` is now the only thing holding them back (a
     ``not_before`` fixed in the runbook cannot move, so its task is never listed; one already
-    pulled is held back only by the time it was pulled to, if any)."""
-    plan, out = snap.plan, list[PullForward]()
+    pulled is held back only by the time it was pulled to, if any), ranked by what pulling
+    gains: on the forecast finish first, then on the next gate or milestone, then by how much
+    earlier the task itself could start (which alone moves nothing that waits). None once the
+    weekend is closed."""
+    from runbook.weekend.pulling import pull_gains
+
+    plan, found = snap.plan, list[tuple[int, int, int]]()
+    if snap.closed is not None:
+        return []
     ids, not_before = plan.column("id"), plan.column("not_before")
     statuses, finishes = snap.figures.status, snap.figures.finish
     # By the figures, not the task states: only a task with a not_before (or pulled) counts.
@@ -392,7 +469,7 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
     pulled = {index[t]: r.pull_to for t, r in snap.records.items() if r.pulled and t in index}
     held_back = [i for i, held in enumerate(not_before) if held is not None or i in pulled]
     if not held_back:
-        return out
+        return []
     fixed, preds_of = plan.column("not_before_fixed"), plan.column("preds")
     for i in held_back:
         held = pulled[i] if i in pulled else not_before[i]
@@ -404,8 +481,13 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
         for p in preds_of[i]:
             could = max(could, finishes[p])
         if could < held:
-            out.append(PullForward(ids[i], held, could))
-    out.sort(key=lambda p: (-p.gain, p.id))
+            found.append((i, held, could))
+    gains = pull_gains(plan, snap.figures, snap.records, snap.now, [(i, c) for i, _, c in found])
+    out = [
+        PullForward(ids[i], held, could, g.finish, g.milestone, g.milestone_gain)
+        for (i, held, could), g in zip(found, gains, strict=True)
+    ]
+    out.sort(key=lambda p: (-p.finish_gain, -p.milestone_gain, -p.gain, p.id))
     return out
 
 
@@ -421,18 +503,48 @@ def pull_forward_soon(
     return soon, len(pull) - len(soon)
 
 
+def best_pulled_later(
+    pull: Sequence[PullForward], now: int, horizon: int = PULL_HORIZON
+) -> PullForward | None:
+    """Of the tasks that could be pulled forward but not start within ``horizon``, the one
+    whose pull gains most on the finish or the next gate or milestone (None when none gains
+    anything): worth deciding now, to have the team there."""
+    return next((p for p in pull if p.could_start > now + horizon and p.gains_anything), None)
+
+
 def overrun(snap: Snapshot, index: int) -> int:
-    """Seconds a running (or failed) task is past its planned duration (time lost to a failure
-    before it was resumed is counted apart); 0 when it is not, and for a milestone, which takes
-    no time by definition."""
+    """Seconds a running (or failed) task is past what it was expected to take: past the eta
+    the team gave, when there is one (``eta_in_force``: not its planned duration), else the
+    time it has worked beyond its duration (the revised one in force, else the planned one).
+    Time lost to failures is counted apart; 0 when it is not over, and for a milestone,
+    which takes no time by definition."""
     state = snap.tasks[index]
     if state.status not in UNDER_WAY or state.actual_start is None:
         return 0
-    plan = snap.plan
-    if plan.column("milestone")[index]:
+    if snap.plan.column("milestone")[index]:
         return 0
-    duration: int = plan.column("duration")[index]
-    return max(0, snap.now - state.actual_start - state.lost - duration)
+    record = snap.records.get(state.id)
+    if record is not None and (eta := eta_in_force(record, snap.now)) is not None:
+        return max(0, snap.now - eta)
+    return max(0, worked_lost(snap, state)[0] - duration_in_force(snap, state))
+
+
+def worked_lost(snap: Snapshot, state: TaskState) -> tuple[int, int]:
+    """The time a task has worked and the time it lost to failures, at the snapshot's
+    ``now`` (read from its record: the dashboard moves ``now`` on every second between two
+    snapshots, and these figures move with it)."""
+    record = snap.records.get(state.id)
+    if record is None:
+        return 0, 0
+    return record.worked_by(snap.now), record.lost_by(snap.now)
+
+
+def duration_in_force(snap: Snapshot, state: TaskState) -> int:
+    """The duration a task is measured against: its revised estimate, else the runbook's."""
+    if state.revised_duration is not None:
+        return state.revised_duration
+    duration: int = snap.plan.column("duration")[state.index]
+    return duration
 
 
 def running_now(states: Iterable[TaskState]) -> list[TaskState]:
@@ -445,6 +557,20 @@ def start_order(state: TaskState) -> tuple[int, bool, int, int]:
     that can start at the same moment, critical ones first, then the most overdue."""
     planned = state.planned_start if state.planned_start is not None else 2**62
     return (state.forecast_start, not state.critical, planned, state.forecast_finish)
+
+
+# What matters now, first: what failed, what runs, what may start (a team to call).
+_NOW_RANK = {FAILED: 0, RUNNING: 1, READY: 2}
+
+
+def now_order(state: TaskState) -> tuple[int, tuple[int, bool, int, int]]:
+    """The order of what matters now: failed, running, ready, then the tasks not started
+    that are late, then the others not started, then what is finished; within each, the
+    order teams are called in (``start_order``)."""
+    rank = _NOW_RANK.get(state.status)
+    if rank is None:
+        rank = 5 if state.status in FINISHED else 3 if state.late else 4
+    return rank, start_order(state)
 
 
 def ready_to_start(states: Iterable[TaskState]) -> list[TaskState]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from runbook.planning.plan import Plan
-from runbook.weekend.events import FINISHED, Event
+from runbook.weekend.events import FINISHED, Event, Status
 from runbook.weekend.forecast import Snapshot, TaskRecord
 
 GO, NO_GO = "go", "no-go"
@@ -71,7 +71,10 @@ def points_of_no_return(plan: Plan, snap: Snapshot | None = None) -> list[PointO
 
 
 def next_point_of_no_return(snap: Snapshot) -> PointOfNoReturn | None:
-    """The next point of no return still ahead, of a gate not yet passed (no GO, not done)."""
+    """The next point of no return still ahead, of a gate not yet passed (no GO, not done);
+    None once the weekend is closed."""
+    if snap.closed is not None:
+        return None
     upcoming = [
         p
         for p in points_of_no_return(snap.plan, snap)
@@ -81,6 +84,37 @@ def next_point_of_no_return(snap: Snapshot) -> PointOfNoReturn | None:
         and decision(snap.records.get(p.gate)) != GO
     ]
     return min(upcoming, key=lambda p: p.point or 0, default=None)
+
+
+def awaited_gates(snap: Snapshot) -> list[tuple[str, ...]]:
+    """For every task (by index), the gates whose GO it still waits for: a gate, among the
+    task itself and what it depends on, with no decision yet or a NO-GO as its latest, reached
+    through tasks not done (a done task has been passed, a skipped gate is not needed). The
+    work behind such a gate is not called for before the GO, whatever its forecast says."""
+    plan, status = snap.plan, snap.figures.status
+    ids, preds_of = plan.column("id"), plan.column("preds")
+    out: list[tuple[str, ...]] = [()] * len(ids)
+    if not plan.gates:
+        return out
+    undecided = {
+        i
+        for g in plan.gates
+        if (i := plan.index.get(g)) is not None
+        and status[i] not in FINISHED
+        and decision(snap.records.get(g)) != GO
+    }
+    if not undecided:
+        return out
+    for v in plan.order:
+        found: set[str] = set()
+        for p in preds_of[v]:
+            if status[p] != Status.DONE and out[p]:
+                found.update(out[p])
+        if v in undecided:
+            found.add(ids[v])
+        if found:
+            out[v] = tuple(sorted(found, key=lambda g: plan.index[g]))
+    return out
 
 
 def latest_by(events: Iterable[Event], kind: str, key: str) -> dict[str, Event]:

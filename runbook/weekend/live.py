@@ -150,6 +150,7 @@ class Live:
             self._lose(exc)
             return change
         self._change_token = token
+        self.weekend.note_store()  # an event it could not read is named
         now = self.weekend.now()
         for event in new:
             if self.weekend.replay and event.at > now:
@@ -222,8 +223,10 @@ class Live:
         self.weekend.note_later_events(len(self.held), now)
 
     def apply(self, event: Event) -> None:
-        """Fold one event into the records."""
+        """Fold one event into the records, marked when it broke the check-in rules."""
         self.last_seq = max(self.last_seq, event.seq)
+        if event.task is not None:
+            event = self.weekend.audit(event, self.records)
         self.recent.append(event)
         fold((event,), self.records, self.runbook_events)
 

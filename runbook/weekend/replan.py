@@ -25,6 +25,8 @@ from runbook.common.errors import InputError, Refused
 from runbook.format.durations import DurationError, clock, format_duration, parse_duration
 from runbook.planning.plan import Plan
 from runbook.weekend import rules
+from runbook.weekend.eventdata import REVISION_KEYS
+from runbook.weekend.eventdata import revision_value as bounded_value
 from runbook.weekend.events import UNDER_WAY, Event, EventKind
 from runbook.weekend.forecast import Snapshot, TaskRecord, apply_event, forward, snapshot
 
@@ -87,8 +89,8 @@ def event_summary(event: Event, zone: tzinfo) -> str:
     return event.summary
 
 
-# The key of each revision's value in its event's data.
-KEYS: dict[str, str] = {EventKind.ETA: "eta", EventKind.ESTIMATE: "duration", EventKind.PULL: "to"}
+# The key of each revision's value in its event's data (the one table: eventdata's).
+KEYS = REVISION_KEYS
 
 
 def revision_data(kind: str, value: int | None) -> dict[str, object]:
@@ -98,10 +100,9 @@ def revision_data(kind: str, value: int | None) -> dict[str, object]:
 
 
 def revision_value(event: Event) -> int | None:
-    """What a recorded revision says (the eta, the estimate, the time pulled to)."""
-    key = KEYS.get(event.kind)
-    value = event.data.get(key) if key and event.data else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """What a recorded revision says (the eta, the estimate, the time pulled to), out of
+    range values shown at the nearest bound (``eventdata.revision_value``)."""
+    return bounded_value(str(event.kind), event.data, event.at)
 
 
 def read_duration(text: str, what: str) -> int:

@@ -7,7 +7,9 @@ lock, so a rule checked here still holds when its event is appended.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
 
 from runbook.common.errors import InputError, Refused
 from runbook.common.limits import AT_AFTER_END, AT_BEFORE_START, MAX_DURATION, MAX_DURATION_TEXT
@@ -15,8 +17,16 @@ from runbook.common.text import BY_LIMIT, NOTE_LIMIT, entry_problem
 from runbook.format.durations import clock as show_time
 from runbook.format.durations import iso
 from runbook.planning.plan import Plan, PlannedTask
-from runbook.weekend.events import FINISHED, REVISION_KINDS, UNDER_WAY, EventKind, Status
-from runbook.weekend.forecast import TaskRecord
+from runbook.weekend.eventdata import revision_value
+from runbook.weekend.events import (
+    FINISHED,
+    REVISION_KINDS,
+    UNDER_WAY,
+    Event,
+    EventKind,
+    Status,
+)
+from runbook.weekend.forecast import TaskRecord, apply_event
 
 _NONE = TaskRecord()
 
@@ -118,6 +128,64 @@ def refusal(
     return None
 
 
+def after_close(plan: Plan, kind: str, when: int, closed: Event | None) -> Refused | None:
+    """Why a check-in (or revision, or decision) for the moment ``when`` is refused once the
+    weekend was closed at or before it (``closed``: the close in force), or None. A note
+    changes nothing and is always taken; a check-in told late for a moment before the close
+    is a report of the weekend while it ran, and is taken too. A check-in after the close may
+    be forced (the coordinator records aftercare work, say); a revision, a decision about
+    the future, may not."""
+    if closed is None or when < closed.at or kind == EventKind.NOTE:
+        return None
+    what = "revised" if kind in REVISION_KINDS else "checked in"
+    return Refused(
+        f"the weekend was closed at {show_time(closed.at, plan.zone)} by {closed.actor}: "
+        f"nothing is {what} after the close",
+        hint="`runbook close --undo` reopens it",
+        forceable=kind not in REVISION_KINDS,
+    )
+
+
+def close_refusal(
+    plan: Plan, when: int, records: dict[str, TaskRecord], closed: Event | None
+) -> None:
+    """Refuse a close (``runbook close``) plainly: when the weekend is closed already, or
+    at a moment before a check-in already recorded (the weekend ran until then at least)."""
+    zone = plan.zone
+    if closed is not None:
+        raise Refused(
+            f"the weekend is already closed (at {show_time(closed.at, zone)} by "
+            f"{closed.actor}); a second close changes nothing",
+            hint="`runbook close --undo` reopens it",
+            forceable=False,
+        )
+    latest = max(
+        ((e.at, task, e.kind) for task, r in records.items() for e in r.history if e.at > when),
+        default=None,
+    )
+    if latest is not None:
+        at, task, kind = latest
+        raise Refused(
+            f"the weekend cannot close at {show_time(when, zone)}: {task} has a {kind} "
+            f"recorded at {show_time(at, zone)}, after it",
+            hint="close at that time or later (--at), or now",
+            forceable=False,
+        )
+
+
+def with_close(refused: Refused | None, closing: Refused | None) -> Refused | None:
+    """A check-in's refusal with the close's before it: both said, forceable only when both
+    are (forcing past the close does not force past the rule as well)."""
+    if closing is None or refused is None:
+        return closing or refused
+    hint = refused.hint or closing.hint
+    return Refused(
+        f"{closing.message}; and {refused.message}",
+        hint=hint,
+        forceable=closing.forceable and refused.forceable,
+    )
+
+
 def drop_refusal(plan: Plan, task_id: str) -> Refused | None:
     """Why ``task_id`` should not be dropped for time (a must-have: the weekend is not done
     without it), or None for optional work. Forceable: the coordinator may decide otherwise."""
@@ -157,6 +225,11 @@ def revision_refusal(
             }[state]
             hint = f"runbook estimate {task_id} DURATION" if state is None else None
             return no(f"{task_id} {what}; an eta revises the finish of a running task", hint)
+        if record.actual_start is not None and when < record.actual_start:
+            return no(
+                f"{task_id} started at {at(record.actual_start)}; an eta cannot be told "
+                f"earlier, at {at(when)}"
+            )
         if value is None:
             return no(f"the eta of {task_id} needs a time")
         if value <= when:
@@ -261,31 +334,39 @@ def check_entry(actor: str, note: str | None, note_option: str) -> None:
 
 
 def not_future(plan: Plan, when: int, now: int) -> None:
-    """``--at`` records what already happened."""
+    """``--at`` records what already happened. A time refused that was yesterday's by the
+    clock is offered with its date, the way to say it (a bare time of day is yesterday's
+    only in the small hours: ``durations.YESTERDAY_WITHIN``)."""
     if when > now:
+        # The same time of day the day before (wall-clock arithmetic: DST-safe).
+        day_before = datetime.fromtimestamp(when, plan.zone) - timedelta(days=1)
+        hint = None
+        if day_before.timestamp() <= now:
+            hint = f"for yesterday's, give the date: {day_before:%Y-%m-%dT%H:%M}"
         raise InputError(
             f"{show_time(when, plan.zone, with_date=True)} is in the future; "
-            "--at records a time that has already passed"
+            "--at records a time that has already passed",
+            hint=hint,
         )
 
 
-def near_weekend(plan: Plan, when: int, now: int, *, force: bool) -> None:
-    """``--at`` names a moment of this weekend (from a day before its planned start to
-    a week after its deadline or planned finish) or of the last day by the clock (a
-    rehearsal's check-in told late); further away is most likely a typo in the date,
-    recorded only with ``--force``."""
+def near_weekend(plan: Plan, when: int, now: int) -> Refused | None:
+    """Why ``--at`` is refused, or None: it names a moment of this weekend (from a day
+    before its planned start to a week after its deadline or planned finish) or of the last
+    day by the clock (a rehearsal's check-in told late); further away is most likely a typo
+    in the date, recorded only with ``--force`` (and then marked as the override it is)."""
     earliest = plan.start - AT_BEFORE_START
     end = plan.deadline if plan.deadline is not None else plan.finish
     latest = end + AT_AFTER_END
-    if force or earliest <= when <= latest or when >= now - AT_BEFORE_START:
-        return
+    if earliest <= when <= latest or when >= now - AT_BEFORE_START:
+        return None
     zone = plan.zone
     if when < earliest:
         where = f"more than a day before the weekend's start ({_dated(plan.start, zone)})"
     else:
         what = "deadline" if plan.deadline is not None else "planned finish"
         where = f"more than a week after the weekend's {what} ({_dated(end, zone)})"
-    raise Refused(
+    return Refused(
         f"--at {_dated(when, zone)} is {where}; is the date right?",
         hint="add --force to record it anyway",
     )
@@ -294,3 +375,45 @@ def near_weekend(plan: Plan, when: int, now: int, *, force: bool) -> None:
 def _dated(seconds: int, zone: tzinfo) -> str:
     """``2026-12-04 18:00``: a time with its year, for a date that may be mistyped."""
     return (iso(seconds, zone) or "")[:16].replace("T", " ")
+
+
+# -- what readers check: the log against the rules ------------------------------------------
+# The kinds a check-in records about a task, whose rules a reader checks again.
+_AUDITED = frozenset({"start", "done", "fail", "skip", "undo", *REVISION_KINDS})
+
+
+def audit(plan: Plan, event: Event, records: dict[str, TaskRecord]) -> Event:
+    """``event`` as every reader shows it: when the check-in rules would have refused it,
+    given the records folded before it, and it was recorded without force all the same (a
+    start typed at a psql prompt before its predecessors finished), a copy marked with the
+    refusal (``Event.against``); otherwise the event itself. The database cannot fold the
+    log: the rules live here, once, and readers apply them as they fold."""
+    task_id, kind = event.task, event.kind
+    if kind not in _AUDITED or task_id is None or event.forced:
+        return event
+    if task_id not in plan.index:
+        return event  # a task no longer in the runbook: noted apart (orphans)
+    record = records.get(task_id, _NONE)
+    value = revision_value(kind, event.data, event.at) if kind in REVISION_KINDS else None
+    refused = refusal(plan, kind, task_id, record, records, event.at, value)
+    if refused is None and kind == EventKind.SKIP and event.dropped:
+        refused = drop_refusal(plan, task_id)
+    if refused is None and event.at != event.recorded:
+        refused = near_weekend(plan, event.at, event.recorded)
+    return event if refused is None else replace(event, against=refused.message)
+
+
+def audited(plan: Plan, events: Iterable[Event]) -> list[Event]:
+    """The log with each event the rules refuse marked (``audit``), in one fold."""
+    records: dict[str, TaskRecord] = {}
+    out: list[Event] = []
+    for event in events:
+        task = event.task
+        if task is not None:
+            event = audit(plan, event, records)
+            record = records.get(task)
+            if record is None:
+                record = records[task] = TaskRecord()
+            apply_event(record, event)
+        out.append(event)
+    return out

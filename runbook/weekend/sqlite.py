@@ -12,12 +12,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from runbook.common.errors import DamagedState, StateError
+from runbook.common.limits import SEQ_LIMIT
+from runbook.weekend.eventdata import check_new_event
 from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
 from runbook.weekend.events import NewEvent as NewEvent
 from runbook.weekend.events import check_instants, data_text
@@ -32,18 +34,21 @@ from runbook.weekend.sqlitecheck import (
 from runbook.weekend.sqlitelook import sidecar as _sidecar
 from runbook.weekend.sqlitelook import uri as _uri
 from runbook.weekend.sqliteschema import APPLICATION_ID as APPLICATION_ID
+from runbook.weekend.sqliteschema import EVENT_COLUMNS as _EVENT_COLUMNS
 from runbook.weekend.sqliteschema import MIGRATIONS as MIGRATIONS
 from runbook.weekend.sqliteschema import OLDEST_READABLE as OLDEST_READABLE
 from runbook.weekend.sqliteschema import SCHEMA_VERSION as SCHEMA_VERSION
 from runbook.weekend.sqliteschema import SQLITE_MAGIC as SQLITE_MAGIC
 from runbook.weekend.sqliteschema import TABLES_ADDED as TABLES_ADDED
 from runbook.weekend.sqliteschema import corrupt as _corrupt
-from runbook.weekend.sqliteschema import event_from_row as _row
 from runbook.weekend.sqliteschema import identify as _identify
 from runbook.weekend.sqliteschema import is_sqlite_database as is_sqlite_database
 from runbook.weekend.sqliteschema import not_a_database as _not_a_database
+from runbook.weekend.sqliteschema import quarantine_notice as quarantine_notice
+from runbook.weekend.sqliteschema import readable as readable
 
 if TYPE_CHECKING:  # a check-in never loads the outbox: only runbook notify and the dashboard
+    from runbook.weekend.figures import TaskFigures
     from runbook.weekend.outbox import OutboxEntry
 
 BUSY_TIMEOUT_MS = 30_000
@@ -54,7 +59,6 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-# Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1.
 def _connect(target: str | Path, *, uri: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(
         target,
@@ -105,6 +109,7 @@ class SQLiteStore:
         self.writable = writable  # False when opened read-only (nothing can be written)
         self.damaged = False
         self._keeper: sqlite3.Connection | None = None  # see sqlitecheck.log_keeper
+        self.quarantined: dict[int, str] = {}  # events that cannot be read: seq -> why
 
     @classmethod
     def open(
@@ -319,13 +324,17 @@ class SQLiteStore:
 
     @property
     def notices(self) -> list[str]:
-        """What a user of this file should know: a filesystem without write-ahead logging."""
-        if self.wal:
-            return []
-        return [
-            f"{self.path}: this filesystem does not support SQLite's write-ahead log; check-ins "
-            "from many terminals at once will queue (keep the state file on a local disk)"
-        ]
+        """What a user of this file should know: a filesystem without write-ahead logging,
+        events that cannot be read (once read)."""
+        said = []
+        if not self.wal:
+            said.append(
+                f"{self.path}: this filesystem does not support SQLite's write-ahead log; "
+                "check-ins from many terminals at once will queue (keep the state file on a "
+                "local disk)"
+            )
+        quarantine = quarantine_notice(str(self.path), self.quarantined)
+        return said + ([quarantine] if quarantine else [])
 
     def schema_version(self) -> int:
         """The state schema version of the file (``SCHEMA_VERSION`` once it is migrated)."""
@@ -423,26 +432,70 @@ class SQLiteStore:
         """Append one event (call inside ``write``) and return it as stored; an instant
         outside the years the product handles is never written."""
         check_instants(event.at, recorded)
+        check_new_event(event)
         data = data_text(event.data)
         kind = str(event.kind)  # stored, and returned, as the plain string it reads back as
-        cursor = self.db.execute(
-            "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (event.at, recorded, event.task, kind, event.actor, event.host, event.note, data),
-        )
+        try:
+            cursor = self.db.execute(
+                "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (event.at, recorded, event.task, kind, event.actor, event.host, event.note, data),
+            )
+        except sqlite3.OperationalError as exc:
+            # SQLite says "full" when no rowid is left after the largest: not the disk.
+            last = self.db.execute("SELECT max(seq) FROM events").fetchone()[0]
+            if "full" in str(exc) and isinstance(last, int) and last > SEQ_LIMIT:
+                raise self._numbered_out(last) from None
+            raise
         seq = cursor.lastrowid
         assert seq is not None
+        if seq > SEQ_LIMIT:
+            raise self._numbered_out(seq - 1)
         return event.stored(seq, recorded)
 
+    def _numbered_out(self, last: int) -> StateError:
+        """The refusal for a log whose sequence numbers ran past ``SEQ_LIMIT`` (a hand-edited
+        file): no event can be numbered after it."""
+        return StateError(
+            f"{self.path}: the state file holds an event numbered {last}, past the largest "
+            f"sequence number an event may have ({SEQ_LIMIT}); nothing was recorded, and "
+            "nothing more can be",
+            hint="the file was edited by hand: restore the state file from a copy",
+        )
+
     def events(self, *, after: int = 0) -> list[Event]:
-        """Every event after sequence number ``after``, oldest first."""
+        """Every event after sequence number ``after`` that can be read, oldest first; one
+        that cannot is quarantined (``quarantined``, said by ``notices``)."""
+        query = f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq"
         with self._reading():
-            rows = self.db.execute(
-                "SELECT seq, at, recorded, task, kind, actor, host, note, data FROM events "
-                "WHERE seq > ? ORDER BY seq",
-                (after,),
-            ).fetchall()
-            return [_row(r) for r in rows]
+            try:
+                rows = self.db.execute(query, (after,)).fetchall()
+            except (sqlite3.OperationalError, UnicodeDecodeError) as exc:
+                if "decode" not in str(exc):
+                    raise
+                rows = self._rows_with_bad_text(after)
+            return readable(rows, self.quarantined)
+
+    def _rows_with_bad_text(self, after: int) -> list[tuple[Any, ...]]:
+        """The event rows read as bytes and decoded one by one: a text that is not UTF-8
+        (written by another program) makes its row unreadable, not the whole read."""
+        texts = ("task", "kind", "actor", "host", "note", "data")
+        columns = ", ".join(
+            f"CASE WHEN typeof({c}) = 'text' THEN CAST({c} AS BLOB) ELSE {c} END AS {c}"
+            for c in texts
+        )
+        rows = []
+        for seq, at, recorded, *raw in self.db.execute(
+            f"SELECT seq, at, recorded, {columns} FROM events WHERE seq > ? ORDER BY seq",
+            (after,),
+        ):
+            try:
+                values = [v.decode("utf-8") if isinstance(v, bytes) else v for v in raw]
+            except UnicodeDecodeError:
+                self.quarantined[seq] = "a text in it is not valid UTF-8"
+                continue
+            rows.append((seq, at, recorded, *values))
+        return rows
 
     def recorded_with(self, key: str) -> list[Event]:
         """No idempotency keys are kept here: a local commit is never lost halfway."""
@@ -471,6 +524,14 @@ class SQLiteStore:
     def may_force(self) -> bool:
         """A state file has no roles: whoever may write it may force."""
         return True
+
+    def publishes_figures(self) -> bool:
+        """A state file publishes no figures: other tools read its events (db export)."""
+        return False
+
+    def save_figures(self, covers: int, as_of: int, rows: Sequence[TaskFigures]) -> None:
+        """Never asked (see ``publishes_figures``)."""
+        return None
 
     # -- the checkpoint --------------------------------------------------------------
     def checkpoint(self) -> tuple[int, str] | None:
@@ -504,15 +565,17 @@ class SQLiteStore:
         )
         return self.db.total_changes - before
 
-    def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
-        """Claim the pending entries due at ``now`` that nobody holds (inside ``write``):
-        nobody else takes them before ``until``."""
+    def outbox_claim(
+        self, now: int, until: int, *, limit: int = 1, free_at: int | None = None
+    ) -> list[OutboxEntry]:
+        """Claim the pending entries due at ``now`` that nobody holds at ``free_at`` (inside
+        ``write``): nobody else takes them before ``until``."""
         from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, entry_of
 
         rows = self.db.execute(
             f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM outbox WHERE state = ? AND next_try <= ?"
             " AND claimed_until <= ? ORDER BY created, key LIMIT ?",
-            (PENDING, now, now, limit),
+            (PENDING, now, now if free_at is None else free_at, limit),
         ).fetchall()
         self.db.executemany(
             "UPDATE outbox SET claimed_until = ? WHERE key = ?", [(until, r[0]) for r in rows]

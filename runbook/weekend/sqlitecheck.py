@@ -21,7 +21,6 @@ from runbook.weekend.sqliteschema import (
     SQLITE_MAGIC,
     TABLES_ADDED,
     corrupt,
-    event_from_row,
     identify,
     not_a_database,
     schema_objects,
@@ -37,7 +36,7 @@ def diagnose(path: Path, *, writing: bool) -> bool:
 
     ``writing``: the file is about to be opened for writing. Opening writes to a file in the
     older journal mode (switched to WAL) or of an older schema (migrated), so such a file is
-    read through first (``_read_through``): a record that cannot be read is then found
+    read through first (``_read_through``): a damage found only by reading is then found
     before that write, not after it.
 
     True when the file is known to be sound (or holds no state yet). False when the look
@@ -118,9 +117,9 @@ def _examine(db: sqlite3.Connection, path: Path, *, thorough: bool, writing: boo
 
 
 def _read_through(db: sqlite3.Connection, path: Path) -> None:
-    """Refuse a file with a record that cannot be read, or an index that disagrees with its
-    table (SQLite's full integrity check): every event, and every stored plan (its checksum
-    and header). Reading every event costs what the checkpoint saves a check-in, so only a
+    """Refuse a file with an index that disagrees with its table (SQLite's full integrity
+    check) or a stored plan that cannot be read (its checksum and header). (An event that
+    cannot be read is left out and named, not a refusal: ``sqliteschema.readable``.) Only a
     file that opening writes to is read through: one in the older journal mode, or of an
     older schema, both once in a file's life."""
     from runbook.planning.plan import Plan
@@ -129,10 +128,6 @@ def _read_through(db: sqlite3.Connection, path: Path) -> None:
     if found != ["ok"]:
         raise damaged_state(path, None, found, check="integrity_check")
     try:
-        for row in db.execute(
-            "SELECT seq, at, recorded, task, kind, actor, host, note, data FROM events"
-        ):
-            event_from_row(row)
         for (text,) in db.execute("SELECT plan FROM plans"):
             Plan.loads(text)
     except (sqlite3.DatabaseError, ValueError, KeyError, TypeError, IndexError) as exc:
@@ -285,7 +280,7 @@ def damaged_state(
         what = ""
     elif isinstance(exc, UnicodeDecodeError) or "decode" in str(exc):
         what = "a stored text (an event, or the file's own schema) is not valid UTF-8"
-    elif isinstance(exc, ValueError) and str(exc).startswith("event "):
+    elif isinstance(exc, ValueError) and str(exc).startswith(("event ", "the cached plan")):
         what = str(exc)
     elif isinstance(exc, ValueError):
         what = "a stored record is not valid JSON"

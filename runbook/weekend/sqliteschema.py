@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -137,12 +137,15 @@ def schema_objects(version: int) -> frozenset[tuple[str, str, str]]:
 
 
 def event_from_row(row: tuple[Any, ...]) -> Event:
-    """An event from its row; ValueError when the row is not one this program wrote."""
-    seq, at, recorded, task, kind, actor, host, note, data = row
+    """An event from its row (and, from a store with logins, the login that recorded it);
+    ValueError when the row is not one this program wrote."""
+    seq, at, recorded, task, kind, actor, host, note, data, *login = row
     try:
         parsed = json.loads(data) if data else {}
     except ValueError:
         raise ValueError(f"event {seq!r}: its data is not valid JSON") from None
+    except RecursionError:  # thousands deep: written by no version of this program
+        raise ValueError(f"event {seq!r}: its data is nested too deep to read") from None
     if not isinstance(parsed, dict):
         raise ValueError(f"event {seq!r}: its data is not valid JSON (not an object)")
     if not (
@@ -156,7 +159,35 @@ def event_from_row(row: tuple[Any, ...]) -> Event:
     # A time out of bounds (written by a version that did not check) is pulled inside them,
     # so one damaged event cannot stop every screen from drawing.
     at, recorded = _instant(at), _instant(recorded)
-    return Event(seq, at, recorded, task, kind, actor, host, note, parsed)
+    who = login[0] if login and isinstance(login[0], str) else None
+    return Event(seq, at, recorded, task, kind, actor, host, note, parsed, who)
+
+
+def readable(rows: Iterable[tuple[Any, ...]], quarantined: dict[int, str]) -> list[Event]:
+    """The events of the rows that can be read; each one that cannot (a state edited by
+    hand, or by another program) is left out and named in ``quarantined`` (its sequence
+    number: why), never the end of the read."""
+    events = []
+    for row in rows:
+        try:
+            events.append(event_from_row(row))
+        except ValueError as exc:
+            seq = row[0] if isinstance(row[0], int) else -1
+            quarantined[seq] = str(exc).removeprefix(f"event {row[0]!r}: ")
+    return events
+
+
+def quarantine_notice(where: str, quarantined: dict[int, str]) -> str | None:
+    """The warning that names the events left out because they cannot be read."""
+    if not quarantined:
+        return None
+    shown = [f"event {seq} ({why})" for seq, why in sorted(quarantined.items())[:3]]
+    more = len(quarantined) - len(shown)
+    listed = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    return (
+        f"{where}: {listed} cannot be read (edited by hand, or written by another program): "
+        "left out of every view and every check-in, and kept as it is"
+    )
 
 
 def _instant(value: object) -> int:
@@ -219,6 +250,7 @@ def identify(db: sqlite3.Connection, path: Path) -> int:
     return int(version)
 
 
+EVENT_COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data"
 SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database
 
 

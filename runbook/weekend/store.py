@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 if TYPE_CHECKING:
     from runbook.common.errors import StateError
     from runbook.weekend.events import Event, NewEvent
+    from runbook.weekend.figures import TaskFigures
     from runbook.weekend.outbox import OutboxEntry
 
 
@@ -108,6 +109,17 @@ class EventStore(Protocol):
         """Replace the checkpoint (inside ``write``, with the events it covers)."""
         return None
 
+    # -- the task figures published for other tools (a PMO's BI) ------------------------
+    def publishes_figures(self) -> bool:
+        """Whether this store publishes every task's figures (PostgreSQL's views); a store
+        that does not is never asked to save them, nor a snapshot computed for it."""
+        return False
+
+    def save_figures(self, covers: int, as_of: int, rows: Sequence[TaskFigures]) -> None:
+        """Replace the published figures (inside ``write``, with the events they fold up to
+        ``covers``); a user not allowed to leaves them as they were."""
+        return None
+
     def may_force(self) -> bool:
         """Whether this store lets its user record a forced event (a store with roles:
         only mission control may). Asked only to word a refusal's hint."""
@@ -119,8 +131,12 @@ class EventStore(Protocol):
         returns how many were new."""
         ...
 
-    def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
-        """Claim the pending entries due at ``now`` that nobody holds (inside ``write``)."""
+    def outbox_claim(
+        self, now: int, until: int, *, limit: int = 1, free_at: int | None = None
+    ) -> list[OutboxEntry]:
+        """Claim, until ``until``, the pending entries due at ``now`` (the weekend's moment)
+        that nobody holds at ``free_at`` (the sender's clock; default ``now``), oldest first,
+        at most ``limit`` (inside ``write``)."""
         ...
 
     def outbox_settle(

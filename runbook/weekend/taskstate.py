@@ -31,14 +31,47 @@ class TaskRecord:
     forced: bool = False
     last_actor: str | None = None
     decisions: list[Event] = field(default_factory=list)  # go/no-go, newest last
-    lost: int = 0  # seconds between each failure and the start that resumed the task
+    lost: int = 0  # seconds it stood failed, each failure until it was resumed (or ended)
     resumed: int = 0  # how many times it was started again after failing
-    failed_at: int | None = None  # when it last failed
+    failed_at: int | None = None  # when it last failed (its work stopped then)
+    stopped: int | None = None  # when its work stopped for good: skipped or dropped under way
     eta: int | None = None  # the revised expected finish of this run (`runbook eta`)
+    eta_lost: int = 0  # the time lost to failures when that eta was given
     estimate: int | None = None  # the revised duration, seconds (`runbook estimate`)
     pulled: bool = False  # its not_before lifted (`runbook pull`) ...
     pull_to: int | None = None  # ... to this time (None: as soon as its predecessors allow)
     dropped: bool = False  # skipped as optional work dropped for time (`runbook drop`)
+
+    def lost_by(self, now: int) -> int:
+        """Seconds lost to failures by ``now``: the time between each failure and the start
+        that resumed the task, and, while it stands failed, the time since it failed."""
+        if self.state == Status.FAILED and self.failed_at is not None:
+            return self.lost + max(0, now - self.failed_at)
+        return self.lost
+
+    def worked_by(self, now: int) -> int:
+        """Seconds the task has worked by ``now``: from its first start to the moment its
+        work stopped (now while it runs; its failure while it stands failed; its finish, or
+        the skip or drop that stopped it), less the time lost to failures. So worked + lost
+        is the time since its first start, and a task never started has worked 0."""
+        start = self.actual_start
+        if start is None:
+            return 0
+        state = self.state
+        if state == Status.RUNNING:
+            end = now
+        elif state == Status.FAILED:
+            end = self.failed_at if self.failed_at is not None else now
+        elif state == Status.DONE:
+            end = self.actual_finish if self.actual_finish is not None else start
+        else:  # skipped: it worked until the skip stopped it, if it ran at all
+            end = self.stopped if self.stopped is not None else start
+        return max(0, end - start - self.lost)
+
+    def remaining(self, duration: int, now: int) -> int:
+        """Seconds of work still to do at ``now`` on a task under way that takes
+        ``duration`` in all: what it has not worked yet (0 once it has worked longer)."""
+        return max(0, duration - self.worked_by(now))
 
 
 @dataclass(slots=True)
@@ -61,13 +94,14 @@ class TaskState:
     forced: bool = False
     blocked_by: list[str] = field(default_factory=list)
     notes: int = 0
-    lost: int = 0  # seconds lost to failures before the task was resumed
+    lost: int = 0  # seconds lost to failures (while it stands failed: up to now)
     resumed: bool = False  # started again after failing
     eta: int | None = None  # a revised expected finish in force (a running task)
     revised_duration: int | None = None  # a revised duration in force (`estimate`)
     pulled: bool = False  # its not_before lifted by the coordinator (`pull`)
     pulled_to: int | None = None  # the time it was pulled to (None: no time given)
     dropped: bool = False  # skipped as optional work dropped for time: aftercare
+    worked: int = 0  # seconds it has worked (worked + lost: the time since its first start)
 
     @property
     def shown_status(self) -> str:
@@ -118,8 +152,10 @@ class TaskStates(Sequence[TaskState]):
         baseline: Plan,
         records: dict[str, TaskRecord],
         figures: Figures,
+        now: int,
     ) -> None:
         self._plan = plan
+        self._now = now
         self._baseline = baseline
         self._records = records
         self._figures = figures
@@ -164,6 +200,7 @@ class TaskStates(Sequence[TaskState]):
     def _build(self, indices: Sequence[int]) -> list[TaskState]:
         """The states of the tasks at ``indices``."""
         plan, baseline, records, f = self._plan, self._baseline, self._records, self._figures
+        now = self._now
         ids, preds_of = plan.column("id"), plan.column("preds")
         statuses, planned_starts = f.status, f.planned_start
         base_index, base_ef = baseline.index, baseline.column("ef")
@@ -196,13 +233,14 @@ class TaskStates(Sequence[TaskState]):
                     if status == Status.PENDING
                     else [],
                     len(record.notes),
-                    record.lost,
+                    record.lost_by(now),
                     record.resumed > 0,
                     record.eta if status in UNDER_WAY else None,
                     record.estimate,
                     record.pulled,
                     record.pull_to if record.pulled else None,
                     record.dropped and status == Status.SKIPPED,
+                    record.worked_by(now),
                 )
             )
         return out

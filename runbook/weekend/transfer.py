@@ -1,16 +1,18 @@
 """Copying a weekend between stores: a PostgreSQL weekend into a new SQLite state file (for
 the archive and the review on a laptop), and an SQLite state file into an empty PostgreSQL
-database. Every event keeps its sequence number, times, actor, host, note and data; the
-owner and the compiled plans go with them (the checkpoint is a cache, rebuilt when needed).
+database. Every event keeps its sequence number, times, actor, host, note and data; the owner
+goes with them (the checkpoint is a cache, rebuilt when needed). An export copies the
+compiled plans; an import trusts none from the file: it compiles the runbook again.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from runbook.common.errors import StateError
+from runbook.common.errors import InvalidRunbook, StateError
+from runbook.planning.plan import Plan
 from runbook.weekend import open_store, shown_location
 from runbook.weekend.events import Event, data_text
 
@@ -24,6 +26,9 @@ class Transfer:
     events: int
     plans: int
     runbook: str | None
+    plans_left_out: int = 0  # an import's cached plans not taken (compiled again instead)
+    forged: bool = False  # the file's cached plan of this runbook was not the runbook's
+    left_out: dict[int, str] = field(default_factory=dict)  # records that cannot be read
 
 
 def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
@@ -45,7 +50,8 @@ def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
             hint="check the database in the URI",
         )
     try:
-        events = source.events()
+        events = source.events()  # what can be read: each record that cannot is left out
+        left_out = dict(source.quarantined)
         owner = source.meta("runbook")
         with source._reading():
             plans = source.conn.execute(
@@ -67,7 +73,9 @@ def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
         target.unlink(missing_ok=True)
         raise
     store.close()
-    return Transfer(shown_location(uri), str(target), len(events), len(plans), owner)
+    return Transfer(
+        shown_location(uri), str(target), len(events), len(plans), owner, left_out=left_out
+    )
 
 
 def _values(e: Event) -> tuple[object, ...]:
@@ -96,14 +104,29 @@ def _insert_sqlite(db: object, events: list[Event]) -> None:
     )
 
 
-def import_weekend(path: str | os.PathLike[str], uri: str) -> Transfer:
+def import_weekend(
+    path: str | os.PathLike[str],
+    uri: str,
+    runbook: str | os.PathLike[str],
+    *,
+    now: int,
+) -> Transfer:
     """Copy the SQLite state file at ``path`` into the PostgreSQL database at ``uri``, which
-    must hold no events yet (its schema is created when missing and this user may)."""
+    must hold no events yet (its schema is created when missing and this user may).
 
+    Nothing in the file is taken on trust: the plan is compiled again from ``runbook`` (the
+    file's cached plans are left out, a forged one among them), and every event is checked
+    as one this version records, its sequence number within ``SEQ_LIMIT``, before anything
+    is written."""
+    from runbook.validation.validate import validate_path
     from runbook.weekend.postgres.store import PostgresStore
     from runbook.weekend.sqlite import SQLiteStore
 
     source_path = Path(path)
+    validation = validate_path(Path(runbook), warnings=False)
+    plan = validation.plan
+    if plan is None:
+        raise InvalidRunbook(validation.problems, source=os.fspath(runbook))
     source = SQLiteStore.open(source_path, create=False, read_only=True)
     if source is None:
         raise StateError(
@@ -113,12 +136,26 @@ def import_weekend(path: str | os.PathLike[str], uri: str) -> Transfer:
     try:
         source.verify()
         events = source.events()
+        unreadable = dict(source.quarantined)
         owner = source.meta("runbook")
-        plans = source.db.execute(
-            "SELECT digest, created, plan FROM plans ORDER BY rowid"
-        ).fetchall()
+        cached = source.plan_text(plan.digest)
+        plans = source.db.execute("SELECT count(*) FROM plans").fetchone()[0]
     finally:
         source.close()
+    if owner is not None and owner != plan.name:
+        raise StateError(
+            f"{source_path}: belongs to the runbook '{owner}', not to '{plan.name}' "
+            f"({runbook}); nothing was imported",
+            hint="give the runbook of this weekend with -f",
+        )
+    if unreadable:
+        from runbook.weekend.sqlite import quarantine_notice
+
+        raise StateError(
+            f"{quarantine_notice(str(source_path), unreadable)}; nothing was imported",
+            hint="the file was edited by hand: import the weekend's own state file",
+        )
+    _check_importable(source_path, events)
     target = open_store(uri, create=True)
     assert isinstance(target, PostgresStore)
     where = shown_location(uri)
@@ -131,9 +168,8 @@ def import_weekend(path: str | os.PathLike[str], uri: str) -> Transfer:
                     "with none, and nothing was imported",
                     hint="import into a new database (createdb, then `runbook db import`)",
                 )
-            if owner is not None:
-                target.check_owner(owner, what="weekend")
-                target.claim(owner)
+            target.check_owner(plan.name, what="weekend")
+            target.claim(plan.name)
             with conn.cursor() as cursor:
                 cursor.executemany(
                     "INSERT INTO runbook.events (seq, at, recorded, task, kind, actor, host, "
@@ -147,8 +183,48 @@ def import_weekend(path: str | os.PathLike[str], uri: str) -> Transfer:
                     "SELECT setval(pg_get_serial_sequence('runbook.events', 'seq'), %s)",
                     (max(e.seq for e in events),),
                 )
-            for digest, created, text in plans:
-                target.save_plan(str(digest), str(text), created=int(created))
+            target.save_plan(plan.digest, plan.dumps(), created=now, replace=True)
     finally:
         target.close()
-    return Transfer(str(source_path), where, len(events), len(plans), owner)
+    return Transfer(
+        str(source_path),
+        where,
+        len(events),
+        1,
+        plan.name,
+        plans_left_out=int(plans) - (cached is not None),
+        forged=cached is not None and not _same_plan(cached, plan),
+    )
+
+
+def _same_plan(text: str, plan: Plan) -> bool:
+    """Whether a cached plan's text holds the same plan as ``plan`` (False when it cannot be
+    read at all)."""
+    try:
+        cached = Plan.loads(text)
+        return cached is not None and cached.dumps() == plan.dumps()
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return False
+
+
+def _check_importable(source: Path, events: list[Event]) -> None:
+    """Refuse, before anything is written, a file holding an event this version does not
+    record (edited by hand, or by another program), or a sequence number past ``SEQ_LIMIT``
+    (every later check-in could not be numbered)."""
+    from runbook.common.limits import SEQ_LIMIT
+    from runbook.weekend.eventdata import event_problem
+
+    for event in events:
+        if event.seq > SEQ_LIMIT or event.seq < 1:
+            raise StateError(
+                f"{source}: event {event.seq} has a sequence number outside 1 to {SEQ_LIMIT} "
+                "(no later event could be numbered after it); nothing was imported",
+                hint="the file was edited by hand: import the weekend's own state file",
+            )
+        problem = event_problem(event)
+        if problem is not None:
+            raise StateError(
+                f"{source}: event {event.seq} is not one this version records ({problem}); "
+                "nothing was imported",
+                hint="the file was edited by hand: import the weekend's own state file",
+            )

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from runbook.common.errors import ConnectionLost, InputError, InvalidRunbook, Refused, StateError
 from runbook.common.problems import did_you_mean
-from runbook.format.durations import TimeError, format_duration, parse_moment
+from runbook.common.text import NOTE_LIMIT
+from runbook.format.durations import FUTURE, Side, TimeError, format_duration, parse_moment
 from runbook.format.durations import clock as show_time
 from runbook.planning.plan import Plan
 from runbook.weekend import (
@@ -28,6 +29,7 @@ from runbook.weekend import (
     state_location,
 )
 from runbook.weekend import default_state_path as default_state_path  # re-exported
+from runbook.weekend.closing import close_in_force
 from runbook.weekend.events import (
     CHECK_IN_KINDS,
     REASON_KINDS,
@@ -197,12 +199,24 @@ class Weekend:
         if not self.replay:
             events = self.store.events()
             self.note_orphans(events)
+            self.note_store()
             return events
         now = self.now() if now is None else now
         kept, later = as_of(self.store.events(), now)
         self.note_later_events(later, now)
         self.note_orphans(kept)
+        self.note_store()
         return kept
+
+    def audited_events(self, now: int | None = None) -> list[Event]:
+        """The event log as ``events`` gives it, each event the check-in rules refuse but
+        that was recorded without force marked with the refusal (``Event.against``)."""
+        return rules.audited(self.plan, self.events(now))
+
+    def note_store(self) -> None:
+        """Say what the store found reading the log (events it could not read) as notices."""
+        if self.store is not None:
+            self.notices.extend(n for n in self.store.notices if n not in self.notices)
 
     def note_later_events(self, later: int, now: int) -> None:
         """Say, as a notice, that a replay at ``now`` leaves ``later`` events out."""
@@ -247,10 +261,15 @@ class Weekend:
     def snapshot(self, now: int | None = None) -> Snapshot:
         """Every task's state and the forecast at ``now`` (default: the clock)."""
         now = self.now() if now is None else now
-        records, runbook_events = fold(self.events(now))
+        records, runbook_events = fold(self.events(now), check=self.audit)
         snap = self.snapshot_of(records, runbook_events, now)
         snap.later_events = self.later_events
         return snap
+
+    def audit(self, event: Event, records: dict[str, TaskRecord]) -> Event:
+        """``event`` as readers show it: marked when the check-in rules refuse it, given the
+        records folded before it (``rules.audit``)."""
+        return rules.audit(self.plan, event, records)
 
     def snapshot_of(
         self,
@@ -258,10 +277,12 @@ class Weekend:
         runbook_events: Sequence[Event],
         now: int | None = None,
     ) -> Snapshot:
-        """The snapshot of records already folded (a live view keeps them in memory)."""
+        """The snapshot of records already folded (a live view keeps them in memory); once
+        the weekend is closed, at its close."""
         baseline, event = self.baseline_of(runbook_events)
         self.note_changed_runbook(event)
-        return snapshot(self.plan, baseline, records, self.now() if now is None else now)
+        now = self.now() if now is None else now
+        return snapshot(self.plan, baseline, records, now, close_in_force(runbook_events))
 
     def pull_forward(self, snap: Snapshot) -> list[PullForward]:
         """Tasks that only their ``not_before`` holds back."""
@@ -331,11 +352,20 @@ class Weekend:
         return resolve_team(self.plan, given)
 
     def read_time(
-        self, text: str, *, what: str = "--at", notes: list[str] | None = None
+        self,
+        text: str,
+        *,
+        what: str = "--at",
+        notes: list[str] | None = None,
+        side: Side | None = None,
     ) -> datetime:
         """A time told by someone (``10:05`` is today by the weekend's clock, in the runbook's
-        zone; else ISO 8601), as both faces read it; InputError in plain words otherwise."""
-        return read_moment(text, self.plan.zone, self.clock(), what=what, notes=notes)
+        zone; else ISO 8601), as both faces read it; InputError in plain words otherwise.
+        ``side``: it tells when something happened (``past``: ``--at``, the dashboard's time
+        told), so a time of day later than the clock, told in the small hours, is
+        yesterday's; or a time still ahead (``future``: an eta, a pull's time), so one
+        earlier than the clock, told late in the evening, is tomorrow's (``parse_moment``)."""
+        return read_moment(text, self.plan.zone, self.clock(), what=what, notes=notes, side=side)
 
     def would_refuse(
         self, kind: str, task_id: str, *, at: datetime | None = None, value: int | None = None
@@ -346,19 +376,21 @@ class Weekend:
         now = self.now()
         when = now if at is None else _epoch(at)
         rules.not_future(self.plan, when, now)
-        if at is not None:
-            try:
-                rules.near_weekend(self.plan, when, now, force=False)
-            except Refused as refused:
-                return refused
+        far = rules.near_weekend(self.plan, when, now) if at is not None else None
+        if far is not None:
+            return self._far_for_this_user(far)
         task_id = self.resolve(task_id)
         records: dict[str, TaskRecord] = {}
+        runbook_events: list[Event] = []
         if self.store is not None:
             # Read like a check-in reads (from the checkpoint), without its write lock:
             # ``record`` checks again under the lock, so a check-in in between is still caught.
-            (records, _), _, _ = checkpoint.load(self.store)
-        found = rules.refusal(
-            self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
+            (records, runbook_events), _, _ = checkpoint.load(self.store)
+        found = rules.with_close(
+            rules.refusal(
+                self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
+            ),
+            rules.after_close(self.plan, kind, when, close_in_force(runbook_events)),
         )
         return None if found is None else self._for_this_user(found)
 
@@ -390,10 +422,10 @@ class Weekend:
             self.plan,
             before.baseline,
             before.records,
-            now,
+            before.now,  # a closed weekend stands at its close
             parsed,
             resolve=self.resolve,
-            read_time=lambda text: self.read_time(text, what="the time"),
+            read_time=lambda text: self.read_time(text, what="the time", side=FUTURE),
         )
         return WhatIf(before, imagined.snapshot, list(imagined.changes))
 
@@ -406,7 +438,8 @@ class Weekend:
         records, runbook_events = fold(self.events(now))
         baseline, event = self.baseline_of(runbook_events)
         self.note_changed_runbook(event)
-        return recover(self.plan, baseline, records, now)
+        closed = close_in_force(runbook_events)
+        return recover(self.plan, baseline, records, now if closed is None else min(now, closed.at))
 
     # -- writing ---------------------------------------------------------------------
     def record(
@@ -440,8 +473,7 @@ class Weekend:
         rules.not_future(self.plan, when, now)
         reasoned = kind in REASON_KINDS or kind == EventKind.UNDO or revision  # --reason
         rules.check_entry(actor, note, "--reason" if reasoned else "the note")
-        if at is not None:
-            rules.near_weekend(self.plan, when, now, force=force)
+        far = self._far_from_weekend(when, now, at is not None, force)
         if kind in REASON_KINDS and not (note and note.strip()):
             raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
         if kind == EventKind.NOTE and not (note and note.strip()):
@@ -461,6 +493,7 @@ class Weekend:
                 force=force,
                 value=value,
                 dropped=dropped,
+                far=far,
             )
 
         def found(events: list[Event]) -> CheckIn:
@@ -470,11 +503,13 @@ class Weekend:
             result.events = [e for e in events if e.kind == kind]
             result.baseline = next((e for e in events if e.kind == EventKind.BASELINE), None)
             result.records = records
+            result.closed = close_in_force(runbook_events)
             result.baseline_plan, _ = self.baseline_of(runbook_events)
             return result
 
         result = self._idempotent(once, found)
         result.refused = [(t, self._for_this_user(r)) for t, r in result.refused]
+        self.note_store()  # an event the check-in could not read is named
         return result
 
     def _record_once(
@@ -491,8 +526,10 @@ class Weekend:
         force: bool,
         value: int | None,
         dropped: bool,
+        far: str | None = None,
     ) -> CheckIn:
-        """One attempt at recording a check-in, its events carrying the idempotency key."""
+        """One attempt at recording a check-in, its events carrying the idempotency key
+        (``far``: the refusal of a time far from the weekend, which ``force`` overrode)."""
         revision = kind in REVISION_KINDS
         store = self._writable()
         result = CheckIn(kind=kind, now=now)
@@ -507,17 +544,25 @@ class Weekend:
                 )
                 runbook_events.append(result.baseline)
                 last = result.baseline.seq
+            closed = close_in_force(runbook_events)
+            after_close = rules.after_close(self.plan, kind, when, closed)
             for task_id in resolved:
                 record = records.setdefault(task_id, TaskRecord())
                 refused = rules.refusal(self.plan, kind, task_id, record, records, when, value)
-                if refused is None and dropped:
-                    refused = rules.drop_refusal(self.plan, task_id)
+                must = rules.drop_refusal(self.plan, task_id) if dropped else None
                 data: dict[str, object] = {"dropped": True} if dropped else {}
-                if refused is not None:
-                    if not force or not refused.forceable:
-                        result.refused.append((task_id, refused))
-                        continue
-                    data.update(forced=True, overrode=refused.message)
+                # Every rule a forced check-in passes, as the user was told each.
+                overrode = [r.message for r in (after_close, refused, must) if r is not None]
+                overrode += [far] if far is not None else []
+                refused = rules.with_close(refused or must, after_close)
+                if refused is not None and (not force or not refused.forceable):
+                    result.refused.append((task_id, refused))
+                    continue
+                if overrode:  # every rule the override passed, as it was said to the user
+                    said = "; ".join(overrode)
+                    if len(said) > NOTE_LIMIT:  # as long as a note may be (a long list of ids)
+                        said = said[: NOTE_LIMIT - 1] + "…"
+                    data.update(forced=True, overrode=said)
                 if kind == EventKind.UNDO:
                     data["undoes"] = record.history[-1].seq
                     result.undone.append(record.history[-1])
@@ -542,7 +587,9 @@ class Weekend:
                 result.events.append(event)
                 last = event.seq
             checkpoint.refresh(store, (records, runbook_events), covered, last)
+            self._publish_figures(store, records, runbook_events, last, now)
         result.records = records
+        result.closed = closed
         result.baseline_plan, _ = self.baseline_of(runbook_events)
         return result
 
@@ -601,9 +648,31 @@ class Weekend:
             store = self._writable()
             with store.write():
                 store.claim(self.plan.name)
-                return store.append(replace(event, idem=key), recorded=now)
+                appended = store.append(replace(event, idem=key), recorded=now)
+                if store.publishes_figures():
+                    (records, runbook_events), _, last = checkpoint.load(store)
+                    self._publish_figures(store, records, runbook_events, last, now)
+                return appended
 
         return self._idempotent(once, lambda events: events[0])
+
+    def _publish_figures(
+        self,
+        store: EventStore,
+        records: dict[str, TaskRecord],
+        runbook_events: Sequence[Event],
+        last: int,
+        now: int,
+    ) -> None:
+        """Rewrite the task figures a store publishes for other tools (PostgreSQL's views)
+        from the fold of the log up to ``last``, in the write that recorded it: they are as
+        fresh as the last write through a client."""
+        if not store.publishes_figures():
+            return
+        from runbook.weekend.figures import task_figures  # only for a store that publishes
+
+        snap = self.snapshot_of(records, runbook_events, now)
+        store.save_figures(last, snap.now, task_figures(snap))
 
     def decide(
         self,
@@ -627,19 +696,34 @@ class Weekend:
         if decision is None:
             raise InputError(f"'{verdict}' is not a decision; say go or no-go")
         when = self.now() if at is None else _epoch(at)
-        if at is not None:
-            rules.near_weekend(self.plan, when, self.now(), force=force)
-        return self._append(
-            NewEvent(
-                when,
-                task_id,
-                EventKind.DECIDE,
-                actor,
-                host,
-                note,
-                {"decision": decision},
-            )
-        )
+        far = self._far_from_weekend(when, self.now(), at is not None, force)
+        data: dict[str, object] = {"decision": decision}
+        overrode = [far] if far is not None else []
+        closing = rules.after_close(self.plan, EventKind.DECIDE, when, self.close_in_force())
+        if closing is not None:
+            if not force:
+                raise self._for_this_user(closing)
+            overrode.insert(0, closing.message)
+        if overrode:
+            data.update(forced=True, overrode="; ".join(overrode))
+        return self._append(NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, data))
+
+    def _far_from_weekend(self, when: int, now: int, told: bool, force: bool) -> str | None:
+        """A time told (``--at``) far from the weekend: refused, or with ``force`` (by a
+        user who may force) the refusal's text, for the event to say what it overrode."""
+        far = rules.near_weekend(self.plan, when, now) if told else None
+        if far is None:
+            return None
+        if not force or not self.may_force():
+            raise self._far_for_this_user(far)
+        return far.message
+
+    def _far_for_this_user(self, far: Refused) -> Refused:
+        """A time far from the weekend refused as this user may act on it: a team member on
+        a store with roles may not force it (and is not told to), and is told whom to ask."""
+        if self.may_force():
+            return far
+        return Refused(far.message, hint=ONLY_MISSION_CONTROL, forceable=False)
 
     def sign_off(self, team: str, *, actor: str, host: str, note: str | None = None) -> Event:
         """Record that a team declares itself ready."""
@@ -711,6 +795,78 @@ class Weekend:
         self.notices = [n for n in self.notices if "changed since the baseline" not in n]
         return event
 
+    # -- closing ---------------------------------------------------------------------
+    def close_in_force(self, now: int | None = None) -> Event | None:
+        """The close in force at ``now`` (default: the clock), or None while the weekend runs."""
+        return close_in_force(fold(self.events(now))[1])
+
+    def close_weekend(
+        self,
+        *,
+        actor: str,
+        host: str,
+        note: str | None = None,
+        at: datetime | None = None,
+        force: bool = False,
+    ) -> Event:
+        """End the weekend at ``at`` (default: now): an event about no task (the note is the
+        reason). A weekend already closed is refused, and so is a close before a check-in
+        already recorded (the weekend ran until then); ``force`` only lets an ``at`` far from
+        the weekend through, as for a check-in."""
+        rules.check_entry(actor, note, "--reason")
+        self._writable()
+        now = self.now()
+        when = now if at is None else _epoch(at)
+        rules.not_future(self.plan, when, now)
+        far = self._far_from_weekend(when, now, at is not None, force)
+        data = {"forced": True, "overrode": far} if far is not None else None
+
+        def once(key: str) -> Event:
+            store = self._writable()
+            with store.write():
+                store.claim(self.plan.name)
+                (records, runbook_events), _, _ = checkpoint.load(store)
+                rules.close_refusal(self.plan, when, records, close_in_force(runbook_events))
+                return store.append(
+                    NewEvent(when, None, EventKind.CLOSE, actor, host, note, data, idem=key),
+                    recorded=now,
+                )
+
+        return self._idempotent(once, lambda events: events[0])
+
+    def reopen_weekend(self, *, actor: str, host: str, note: str | None = None) -> Event:
+        """Revoke the close in force (``runbook close --undo``): an undo about no task that
+        names it. Refused when the weekend is not closed."""
+        rules.check_entry(actor, note, "--reason")
+        self._writable()
+        now = self.now()
+
+        def once(key: str) -> Event:
+            store = self._writable()
+            with store.write():
+                store.claim(self.plan.name)
+                (_, runbook_events), _, _ = checkpoint.load(store)
+                closed = close_in_force(runbook_events)
+                if closed is None:
+                    raise Refused(
+                        "the weekend is not closed: there is no close to undo", forceable=False
+                    )
+                return store.append(
+                    NewEvent(
+                        now,
+                        None,
+                        EventKind.UNDO,
+                        actor,
+                        host,
+                        note,
+                        {"undoes": closed.seq},
+                        idem=key,
+                    ),
+                    recorded=now,
+                )
+
+        return self._idempotent(once, lambda events: events[0])
+
 
 _ORPHANS = "events recorded for tasks no longer in the runbook: "
 
@@ -754,11 +910,16 @@ class CheckIn:
     # Set when a broken connection was retried and the check-in had been recorded already:
     # the sequence number of its first event (``events`` are the ones it recorded).
     already_recorded: int | None = None
+    closed: Event | None = None  # the close in force (a check-in forced after it)
 
     def position(self, plan: Plan) -> tuple[int, int]:
         """Right after this check-in: the forecast finish, and the seconds ahead of the
-        baseline (negative: behind). One forward pass, no full snapshot."""
-        finish = forecast_finish(plan, self.records, self.now)
+        baseline (negative: behind). One forward pass, no full snapshot; once the weekend
+        is closed, the finish is the close."""
+        if self.closed is not None:
+            finish = self.closed.at
+        else:
+            finish = forecast_finish(plan, self.records, self.now)
         return finish, (self.baseline_plan or plan).finish - finish
 
 
@@ -772,16 +933,31 @@ class WhatIf:
 
 
 def read_moment(
-    text: str, zone: tzinfo, reference: datetime, *, what: str, notes: list[str] | None = None
+    text: str,
+    zone: tzinfo,
+    reference: datetime,
+    *,
+    what: str,
+    notes: list[str] | None = None,
+    side: Side | None = None,
 ) -> datetime:
-    """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day), or an
-    InputError naming ``what`` was given (``--at``, ``--now``, the dialog's field)."""
+    """``text`` read as a moment in ``zone`` ("10:05" is on ``reference``'s day, or with a
+    ``side`` the day before or after by the rule of ``parse_moment``), or an InputError
+    naming ``what`` was given (``--at``, ``--now``, the dialog's field)."""
     try:
-        return parse_moment(text, zone, reference, notes=notes)
+        return parse_moment(text, zone, reference, notes=notes, side=side)
     except (TimeError, ValueError) as exc:
         raise InputError(
             f"{what} {text}: {exc}", hint="use 10:05 (today) or 2026-12-05T10:05"
         ) from None
+
+
+def watch_only(asked: bool, *, replay: bool) -> bool:
+    """Whether a face that can record (the dashboard) opens read-only: when asked (a wall
+    screen), and always in a replay. A clock fixed by ``--now`` shows the weekend as it was
+    then; a check-in made there would go into the live log dated in the past, and a forced
+    one past every rule that refused it."""
+    return asked or replay
 
 
 def _fixed(moment: datetime) -> Clock:

@@ -24,6 +24,7 @@ from runbook.reports.render.svg import (
 )
 from runbook.reports.review import Review, ReviewRow
 from runbook.weekend.forecast import DONE, FAILED, RUNNING, SKIPPED, Snapshot, TaskState
+from runbook.weekend.progress import progress
 
 MAX_ROWS = 150  # a bigger Gantt keeps the critical and near-critical tasks and the gates
 CRITICAL, TASK, NEAR, GATE, MILESTONE = "#c62828", "#a9b4c0", "#e08600", "#6a1b9a", "#37474f"
@@ -355,19 +356,29 @@ def _status_row(snap: Snapshot, key: str, states: list[TaskState], phase: bool) 
     starts = [s.planned_start for s in states if s.planned_start is not None]
     finishes = [s.planned_finish for s in states if s.planned_finish is not None]
     planned = (min(starts), max(finishes)) if starts and finishes else None
-    finished = sum(1 for s in states if s.status in (DONE, SKIPPED))
+    # Over (every task done, dropped or skipped) colours the bar; the count is the core's:
+    # done of the tasks still wanted, the dropped and the skipped ones apart.
+    over = sum(1 for s in states if s.status in (DONE, SKIPPED))
     if any(s.status == FAILED for s in states):
         colour = CRITICAL
-    elif finished == len(states):
+    elif over == len(states):
         colour = ON_PLAN
-    elif any(s.status == RUNNING for s in states) or finished:
+    elif any(s.status == RUNNING for s in states) or over:
         colour = ACTIVE
     else:
         colour = TASK
     title = snap.plan.tasks[states[0].index].title if not phase else f"{len(states)} tasks"
+    if phase:
+        done = progress(snap, states)
+        remark = f"{done.done}/{done.wanted}" + (f" · {done.dropped_text}" if done.dropped else "")
+        summary = f"{done.done} of {done.wanted} wanted done"
+        summary += f"; {done.dropped_text}" if done.dropped else ""
+        summary += f"; {done.skipped} skipped as not needed" if done.skipped else ""
+    else:
+        remark = summary = str(states[0].shown_status)
     lines = [
         f"{key}: {title}" if not phase else key,
-        f"{finished} of {len(states)} finished",
+        summary,
         f"{clock(begin, zone)} – {clock(end, zone)} (actual and forecast)",
     ]
     if planned:
@@ -381,7 +392,7 @@ def _status_row(snap: Snapshot, key: str, states: list[TaskState], phase: bool) 
         "\n".join(lines),
         strong=any(s.critical for s in states if s.status not in (DONE, SKIPPED)),
         planned=planned,
-        remark=f"{finished}/{len(states)}" if phase else str(states[0].shown_status),
+        remark=remark,
         phase=phase,
     )
 

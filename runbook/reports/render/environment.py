@@ -44,6 +44,22 @@ def _anchor(title: str) -> str:
     return re.sub(r"[^a-z]+", "-", title.lower().split(",")[0]).strip("-")
 
 
+_CELL = re.compile(r"<td(?=[\s>])")
+
+
+def _labelled(row: str, head: tuple[str, ...] | list[str]) -> Markup:
+    """A table row's cells each labelled with its column's heading (``data-label``): on a
+    phone the report shows a row as a card, a cell a line beneath its label. The row is
+    markup the templates made (every text in it escaped), so ``<td`` is only ever a cell."""
+    labels = iter(head)
+
+    def label(found: re.Match[str]) -> str:
+        heading = next(labels, "")
+        return f'<td data-label="{escape(heading)}"' if heading else found.group(0)
+
+    return Markup(_CELL.sub(label, str(row)))
+
+
 @cache
 def environment() -> Environment:
     """The one environment of the HTML reports, built on first use."""
@@ -64,5 +80,6 @@ def environment() -> Environment:
         thousands=lambda number: f"{number:,}",
         count=count,
         anchor=_anchor,
+        labelled=_labelled,
     )
     return env

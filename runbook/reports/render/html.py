@@ -4,6 +4,7 @@ charts are SVG drawn by ``runbook.reports.render.charts``."""
 
 from __future__ import annotations
 
+from runbook.common.display import count
 from runbook.format.durations import format_duration, t_plus
 from runbook.format.model import Risk
 from runbook.planning.montecarlo import Simulation
@@ -13,14 +14,16 @@ from runbook.reports.render.environment import environment
 from runbook.reports.render.markdown import (
     ahead_text,
     checkpoint_line,
+    counts_text,
     evidence_figures,
     gate_margin,
     learned_figures,
     recommendation_rules,
 )
-from runbook.reports.review import Review
+from runbook.reports.review import NOT_RECORDED, Review
 from runbook.reports.status_page import StatusPage
 from runbook.weekend.forecast import DONE, FAILED
+from runbook.weekend.views import Headline
 
 __all__ = ["readiness_html", "review_html", "status_html"]
 
@@ -94,36 +97,54 @@ def review_html(review: Review) -> str:
         "review": review,
         "plan": plan,
         "zone": plan.zone,
-        "done": review.counts.get(DONE, 0),
-        "other_counts": ", ".join(f"{n} {s}" for s, n in review.counts.items() if n and s != DONE),
+        "other_counts": counts_text(review.progress, leave_out=DONE),
         "failed": FAILED,
         "gantt": charts.review_gantt(review),
         "gantt_legend": charts.REVIEW_LEGEND,
+        "not_recorded": NOT_RECORDED,
     }
     return environment().get_template("review.html.j2").render(context) + "\n"
 
 
 STATUS_CLASS = {"AHEAD": "go", "ON PLAN": "go", "BEHIND": "conditions"}
+# The banner's label for each headline state that leads over ahead/behind.
+STATUS_LABEL = {Headline.CLOSED: "The weekend", Headline.NO_GO: "Go / no-go"}
 
 
 def status_html(page: StatusPage) -> str:
-    """``runbook status --format html``: the status page for the people who only watch."""
-    plan, v = page.plan, page.verdict
+    """``runbook status --format html``: the status page for the people who only watch. Its
+    banner is the headline (CLOSED, an open NO-GO, else ahead or behind); ahead or behind
+    follows a state that leads."""
+    plan, v, said = page.plan, page.verdict, page.lead
     late = v.spare is not None and v.spare < 0
-    verdict_text = f"{v.word} {v.amount}".strip()
-    if late:
-        advice = "The forecast finish is past the deadline."
+    if v.closed is not None:
+        pace = f"{v.pace} against the baseline"
+    elif late:
+        pace = "The forecast finish is past the deadline."
     elif v.word == "ON PLAN":
-        advice = "The weekend runs as planned."
+        pace = "The weekend runs as planned."
     else:
-        advice = f"The forecast finish is {v.amount} {v.word.lower()} of the baseline's."
+        pace = f"The forecast finish is {v.amount} {v.word.lower()} of the baseline's."
+    if said.state == Headline.CLOSED:
+        left = page.aftercare.count if page.aftercare is not None else 0
+        carried = f"; {count(left, 'task')} carried to aftercare" if left else ""
+        advice = f"Closed {said.detail} ({pace}{carried})."
+        verdict_class = "nogo" if late else "go"
+    elif said.leads_over_pace:
+        held = f"; {said.held}" if said.held else ""
+        advice = f"{said.detail}. Against the plan: {v.pace}{held} — {pace}"
+        verdict_class = "nogo"
+    else:
+        advice = f"{said.detail[:1].upper()}{said.detail[1:]}. {pace}" if said.detail else pace
+        verdict_class = "nogo" if late or page.no_gos else STATUS_CLASS[v.word]
     context = {
         "page": page,
         "plan": plan,
         "zone": plan.zone,
         "t_plus": t_plus(page.now, plan.start),
-        "verdict_class": "nogo" if late or page.no_gos else STATUS_CLASS[v.word],
-        "verdict_text": verdict_text,
+        "verdict_class": verdict_class,
+        "verdict_label": STATUS_LABEL.get(said.state, "Against the plan"),
+        "verdict_text": said.badge,
         "advice": advice,
         "spare_text": "" if v.spare is None else format_duration(abs(v.spare)),
         "timeline": charts.status_timeline(

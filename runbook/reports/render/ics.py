@@ -2,7 +2,8 @@
 
 The only module that imports ``icalendar`` (an import-linter contract keeps it so): the
 library escapes every text value (``;``, ``,``, ``\\``, line breaks), folds long lines and
-writes the time zone's VTIMEZONE.
+writes the time zone's VTIMEZONE. Every text goes in as a ``vText``: icalendar 7 writes a
+plain string for a property it does not know (``X-WR-CALNAME``) as it is, unescaped.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vText
 
 from runbook.reports.calendar import TaskCalendar, alarm_text
 
@@ -27,29 +28,31 @@ def calendar_ics(calendar: TaskCalendar) -> str:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", calendar.name)
-    cal.add("x-wr-timezone", calendar.timezone)
-    # A later export replaces an earlier one: calendars that compare SEQUENCE take the newer.
-    sequence = max(calendar.stamp // 60, 0)
+    cal.add("x-wr-calname", vText(calendar.name))
+    cal.add("x-wr-timezone", vText(calendar.timezone))
     for entry in calendar.entries:
         event = Event()
-        event.add("uid", entry.uid)
+        event.add("uid", vText(entry.uid))
         event.add("dtstamp", stamp)
         event.add("last-modified", stamp)
-        event.add("sequence", sequence)
-        event.add("summary", entry.summary)
+        # The state's revision: a later state replaces an earlier one in calendars that
+        # compare SEQUENCE; the same state exported again (a replay too) is the same version.
+        event.add("sequence", calendar.sequence)
+        event.add("summary", vText(entry.summary))
         event.add("dtstart", datetime.fromtimestamp(entry.start, zone))
         if entry.finish > entry.start:  # a milestone (or a zero-length task) has no DTEND
             event.add("dtend", datetime.fromtimestamp(entry.finish, zone))
-        event.add("description", entry.description)
+        event.add("description", vText(entry.description))
         event.add("transp", "TRANSPARENT" if entry.finish == entry.start else "OPAQUE")
         if entry.cancelled:
             event.add("status", "CANCELLED")
-        if not calendar.forecast or entry.status == "pending":
+        # In a forecast, only work still to come rings: waiting for a predecessor or for its
+        # time (a ready task could start already, a started one has).
+        if not calendar.forecast or entry.status in ("pending", "scheduled"):
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("trigger", timedelta(seconds=-calendar.heads_up))
-            alarm.add("description", alarm_text(entry, calendar.heads_up))
+            alarm.add("description", vText(alarm_text(entry, calendar.heads_up)))
             event.add_component(alarm)
         cal.add_component(event)
     if calendar.entries:

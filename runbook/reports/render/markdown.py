@@ -9,7 +9,8 @@ from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration
 from runbook.reports.readiness import GateRow, ReadinessReport, buffer_gain_text
 from runbook.reports.rehearsal import Evidence, Learned
-from runbook.reports.review import Review
+from runbook.reports.review import NOT_RECORDED, Review, ReviewRow
+from runbook.weekend.progress import Progress
 from runbook.weekend.usecases import describe_ahead
 
 MARK = {"no-go": "✖ NO-GO", "conditions": "⚠ CONDITIONS", "info": "ℹ info"}
@@ -73,9 +74,9 @@ def learned_figures(x: Learned) -> tuple[str, str]:
 
 def checkpoint_line(report: ReadinessReport) -> str:
     """``At this checkpoint ...``: what the live report stands on (during the weekend)."""
-    snap = report.snapshot
-    assert snap is not None
-    counts = snap.counts
+    snap, done = report.snapshot, report.progress
+    assert snap is not None and done is not None
+    counts = done.counts
     later = (
         f"; {count(report.later_events, 'later event')} in the state file left out"
         if report.later_events
@@ -84,15 +85,32 @@ def checkpoint_line(report: ReadinessReport) -> str:
     return (
         "During the weekend: this report stands on the live forecast of the check-ins up to "
         f"{clock(report.now, snap.plan.zone, with_date=True)} ({counts['done']} done, "
-        f"{counts['running'] + counts['failed']} running, {counts['skipped']} skipped"
-        f"{_dropped_count(report)}{later}); "
+        f"{counts['running'] + counts['failed']} running, {done.skipped} skipped as not needed, "
+        f"{done.dropped} dropped for time{_must(done)}{later}); "
         "the simulation runs the remaining work only."
     )
 
 
-def _dropped_count(report: ReadinessReport) -> str:
-    """`` (2 dropped for time)`` among the skipped, or ""."""
-    return f" ({len(report.dropped)} dropped for time)" if report.dropped else ""
+def counts_text(done: Progress, leave_out: str = "") -> str:
+    """``126 done, 2 skipped, 3 dropped (1 must!)``: the tasks per status that has any (but
+    ``leave_out``), the dropped ones apart and a dropped must-have flagged."""
+    return ", ".join(
+        f"{n} {s}" + (_must(done) if s == "dropped" else "")
+        for s, n in done.counts.items()
+        if n and s != leave_out
+    )
+
+
+def _priority(report: ReadinessReport, index: int) -> str:
+    """A dropped task's priority, ``must!`` flagged."""
+    assert report.plan is not None
+    priority = report.plan.tasks[index].priority
+    return "must!" if priority == "must" else priority
+
+
+def _must(done: Progress) -> str:
+    """`` (1 must!)``: the dropped must-haves flagged, or ""."""
+    return f" ({done.must_text})" if done.dropped_must else ""
 
 
 def ahead_text(seconds: int) -> str:
@@ -139,8 +157,13 @@ def _optional_section(report: ReadinessReport) -> list[str]:
             "",
         ]
     if report.dropped:
-        out += ["Dropped for time (aftercare):", ""]
-        out += _table(("Task", "Why"), [(t.id, t.reason) for t in report.dropped])
+        done = report.progress
+        must = f"; {done.must_text}" if done is not None and done.dropped_must else ""
+        out += [f"Dropped for time (aftercare{must}):", ""]
+        out += _table(
+            ("Task", "Priority", "Why"),
+            [(t.id, _priority(report, t.index), t.reason) for t in report.dropped],
+        )
         out.append("")
     if report.skipped:
         out += ["Skipped as not needed:", ""]
@@ -372,6 +395,15 @@ def review_markdown(review: Review) -> str:
     def dur(seconds: int | None) -> str:
         return format_duration(seconds) if seconds is not None else "—"
 
+    def lost(seconds: int) -> str:
+        return format_duration(seconds) if seconds else "—"
+
+    def ran(r: ReviewRow) -> str:
+        """``2h30m from Sat 05 Dec 10:00``: the work a task did, from its actual start."""
+        if r.worked is None or r.actual_start is None:
+            return "—"
+        return f"{format_duration(r.worked)} from {when(r.actual_start)}"
+
     out = [
         f"# Review: {md(plan.name)}",
         "",
@@ -387,23 +419,29 @@ def review_markdown(review: Review) -> str:
             (
                 "Actual finish",
                 when(review.actual_finish) if review.actual_finish else "not finished",
+            )
+            if review.closed is None
+            else (
+                "Actual finish",
+                f"{when(review.closed.at)} (closed by {review.closed.actor})",
             ),
             ("Slip", signed(review.slip)),
             ("Deadline", when(plan.deadline)),
-            ("Tasks", ", ".join(f"{n} {s}" for s, n in review.counts.items() if n)),
+            ("Tasks", counts_text(review.progress)),
         ],
     )
     out += ["", "## Root causes of the lateness", "", review.lateness_line]
     if review.root_causes:
         out.append("")
         out += _table(
-            ("Task", "Team", "Caused", "Own overrun", "Own late start"),
+            ("Task", "Team", "Caused", "Own overrun", "Lost to failures", "Own late start"),
             [
                 (
                     f"{c.id}: {c.title}",
                     c.team,
                     dur(c.caused),
                     signed(c.overrun),
+                    lost(c.lost),
                     signed(c.late_start),
                 )
                 for c in review.root_causes
@@ -412,14 +450,22 @@ def review_markdown(review: Review) -> str:
     out += ["", "## Biggest slips, and where they came from", ""]
     if review.slips:
         out += _table(
-            ("Task", "Finished late by", "Own overrun", "Started late by", "Came from"),
+            (
+                "Task",
+                "Finished late by",
+                "Own overrun",
+                "Lost to failures",
+                "Started late by",
+                "Came from",
+            ),
             [
                 (
                     r.id,
                     dur(r.finish_slip),
                     signed(r.own_overrun),
+                    lost(r.lost),
                     signed(r.inherited),
-                    r.came_from or ("its own duration" if r.own_cause else "—"),
+                    r.came_from_text,
                 )
                 for r in review.slips
             ],
@@ -428,18 +474,45 @@ def review_markdown(review: Review) -> str:
         out.append("Nothing finished later than planned.")
     out += ["", "## Per team", ""]
     out += _table(
-        ("Team", "Tasks", "Done", "Planned", "Actual", "Over"),
+        (
+            "Team",
+            "Tasks",
+            "Done",
+            "Dropped",
+            "Skipped",
+            "Planned",
+            "Actual",
+            "Over",
+            "Lost to failures",
+        ),
         [
-            (t.name, t.tasks, t.done, dur(t.planned), dur(t.actual), signed(t.overrun))
+            (
+                t.name,
+                t.tasks,
+                t.done,
+                f"{t.dropped} ({t.dropped_must} must!)" if t.dropped_must else t.dropped,
+                t.skipped,
+                dur(t.planned),
+                dur(t.actual),
+                signed(t.overrun),
+                lost(t.lost),
+            )
             for t in review.teams
         ],
     )
     out += ["", "## Aftercare: not finished or dropped", ""]
+    if review.closed is not None:
+        out += [
+            f"The weekend was closed {when(review.closed.at)} by {md(review.closed.actor)}"
+            + (f" ({md(review.closed.note)})" if review.closed.note else "")
+            + f": {len(review.carried)} open then, carried over.",
+            "",
+        ]
     if review.aftercare:
         out += _table(
-            ("Task", "Status", "Priority", "Team", "Why"),
+            ("Task", "Status", "Priority", "Team", "Worked", "Why"),
             [
-                (f"{r.id}: {r.title}", r.shown_status, r.priority, r.team, r.reason)
+                (f"{r.id}: {r.title}", r.shown_status, r.priority, r.team, ran(r), r.reason)
                 for r in review.aftercare
             ],
         )
@@ -447,7 +520,10 @@ def review_markdown(review: Review) -> str:
         out.append("Everything was done or skipped as not needed.")
     out += ["", "## Dropped for time", ""]
     out += (
-        _table(("Task", "Team", "Why"), [(r.id, r.team, r.reason) for r in review.dropped])
+        _table(
+            ("Task", "Team", "Worked", "Why"),
+            [(r.id, r.team, ran(r), r.reason) for r in review.dropped],
+        )
         if review.dropped
         else ["Nothing was dropped."]
     )
@@ -464,6 +540,15 @@ def review_markdown(review: Review) -> str:
         + (" (withdrawn)" if r.withdrawn else "")
         for r in review.revisions
     ] or ["No eta, estimate or pull was recorded."]
+    out += ["", "## Overrides (--force)", ""]
+    out += [
+        f"- {when(o.at)} · {o.task or 'weekend'} · {md(o.what)} · {md(o.actor)} · "
+        + ("recorded against the rules, not forced: " if o.against else "overrode: ")
+        + (md(o.overrode) if o.overrode is not None else NOT_RECORDED)
+        + (f" · why: {md(o.reason)}" if o.reason else " · no reason given")
+        + (" (withdrawn)" if o.withdrawn else "")
+        for o in review.forced
+    ] or ["Nothing was forced."]
     out += ["", "## Notes from the log", ""]
     out += [
         f"- {when(e.at)} · {e.task or 'weekend'} · {md(e.summary)} · {md(e.actor)}: {md(e.note)}"
@@ -471,7 +556,18 @@ def review_markdown(review: Review) -> str:
     ] or ["No notes."]
     out += ["", "## Planned against actual, per task", ""]
     out += _table(
-        ("Task", "Team", "Status", "Planned", "Actual", "Planned finish", "Actual finish"),
+        (
+            "Task",
+            "Team",
+            "Status",
+            "Planned",
+            "Actual",
+            "Worked",
+            "Lost",
+            "Planned finish",
+            "Actual start",
+            "Actual finish",
+        ),
         [
             (
                 r.id,
@@ -479,7 +575,10 @@ def review_markdown(review: Review) -> str:
                 r.status,
                 dur(r.planned),
                 dur(r.actual),
+                dur(r.worked),
+                lost(r.lost),
                 when(r.planned_finish),
+                when(r.actual_start),
                 when(r.actual_finish),
             )
             for r in review.rows

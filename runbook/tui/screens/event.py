@@ -23,16 +23,20 @@ def event_detail(event: Event, zone: tzinfo) -> Text:
     """Every field of an event, people's text shown literally (a note keeps its lines)."""
     text = Text(f"Event {event.seq}: ", style="bold")
     text.append(shown(event_summary(event, zone)), style="bold")
-    if event.forced:
+    if event.against is not None:
+        text.append("  AGAINST THE RULES", style="bold red")
+    elif event.forced:
         text.append("  FORCED", style="bold yellow")
     rows = [
         ("task", shown(event.task) if event.task else "— (the whole runbook)"),
         ("when", clock(event.at, zone, with_date=True)),
         ("recorded", clock(event.recorded, zone, with_date=True)),
-        ("by", f"{shown(event.actor)} on {shown(event.host)}"),
+        ("by", f"{shown(event.by)} on {shown(event.host)}"),
     ]
-    if event.forced:
-        rows.append(("overrode", shown(str(event.data.get("overrode", "")))))
+    if event.against is not None:
+        rows.append(("broke", shown(event.against) + " (recorded without --force)"))
+    elif event.forced:
+        rows.append(("overrode", shown(event.overrode or "")))
     for label, value in rows:
         text.append(f"\n{label:>9}  ", style="dim")
         text.append(value)

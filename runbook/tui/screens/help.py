@@ -24,9 +24,12 @@ HELP_TEXT = f"""\
   [b]w[/b] what if: the forecast with changes such as [i]db+2h; app pull[/i], recording nothing
   [b]R[/b] recover: which optional work (nice, then should) to drop to land in time;
     [i]runbook drop ID --reason[/i] records the decision (the work goes to aftercare)
+  [b]P[/b] what could be pulled forward (only its not_before holds it), what each brings
+    closer first (the finish, the next gate or milestone); Enter goes to it, [b]p[/b] pulls it
 
   [b]/[/b] filter      [b]c[/b] critical only      [b]g[/b] go to a task by id
-  [b]o[/b] sort by the next column   [b]O[/b] reverse   (or click a column header)
+  [b]o[/b] sort: what matters now (failed, running, ready, late; the first order on a
+    narrow terminal), then by each column   [b]O[/b] reverse   (or click a column header)
   [b]1[/b] tasks   [b]2[/b] timeline   [b]3[/b] event log (Enter: an event in full)
   [b]v[/b] beneath the table: recent events, teams, phases  (again: back)
   [b]?[/b] this help   [b]q[/b] quit
@@ -36,6 +39,7 @@ HELP_TEXT = f"""\
 
 [b]Reading the table[/b]: Plan = the baseline; Actual/~forecast are actual times, or
   ~forecast ones; Var = finish against the baseline; ! = on the remaining critical path;
+  READY = may start now; scheduled = waits only for its not_before (up next, not yet);
   eta, pulled, revised = a revision in force (an eta, a pull, an estimate);
   nice, should = optional work; dropped = skipped as dropped for time (aftercare).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from runbook.tui.widgets.banners import AlertBanner, FilterLine, NoGoBanner, OutboxBanner
 from runbook.tui.widgets.event_log import EventLog
-from runbook.tui.widgets.header import Figures, Identity, Summary, VerdictBox
+from runbook.tui.widgets.header import Figures, HeadlineBar, Identity, Summary, VerdictBox
 from runbook.tui.widgets.panels import (
     LatePanel,
     Panel,
@@ -23,6 +23,7 @@ __all__ = [
     "EventLog",
     "Figures",
     "FilterLine",
+    "HeadlineBar",
     "Identity",
     "LatePanel",
     "NoGoBanner",

@@ -19,14 +19,15 @@ TOASTS = 3  # new alerts shown as pop-ups at once
 
 
 class NoGoBanner(Static):
-    """A NO-GO stays in the header until it is resolved: the rollback and its latest start."""
+    """A NO-GO stays under the header until it is resolved (or the weekend closed): the
+    rollback and its latest start."""
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
 
     def watch_snapshot(self, snap: Snapshot | None) -> None:
         if snap is None:
             return
-        open_ = open_no_gos(snap)
+        open_ = open_no_gos(snap) if snap.closed is None else []
         self.display = bool(open_)
         text = Text()
         zone = snap.plan.zone

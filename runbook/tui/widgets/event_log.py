@@ -45,14 +45,16 @@ class EventLog(DataTable[Any]):
             self._by_key.clear()
         for event in events[self._logged :]:
             what = Text(shown(event_summary(event, self.zone)))
-            if event.forced:
+            if event.against is not None:
+                what.append(" AGAINST THE RULES", style="bold red")
+            elif event.forced:
                 what.append(" FORCED", style="bold yellow")
             self.add_row(
                 str(event.seq),
                 clock(event.at, self.zone),
                 Text(shown(event.task) or "—"),
                 what,
-                Text(shown(event.actor)),
+                Text(shown(event.by)),
                 Text(shown(event.note)),
                 key=str(event.seq),
             )

@@ -1,9 +1,12 @@
-"""The header: who and when (identity), the verdict in big digits, and the figures behind it."""
+"""The header: the headline when a state leads over ahead/behind (an open NO-GO, the weekend
+closed) or the finish is held by a not_before; who and when (identity); the verdict in big
+digits; and the figures behind it."""
 
 from __future__ import annotations
 
 from datetime import tzinfo
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -16,8 +19,8 @@ from runbook.tui.widgets.rows import bar
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import next_point_of_no_return
 from runbook.weekend.live import Link
-from runbook.weekend.progress import progress
-from runbook.weekend.views import Verdict, verdict
+from runbook.weekend.progress import Progress, progress
+from runbook.weekend.views import Headline, Verdict, lead, verdict
 
 
 def disconnected(link: Link, zone: tzinfo) -> str:
@@ -26,12 +29,21 @@ def disconnected(link: Link, zone: tzinfo) -> str:
     return f"DISCONNECTED from the weekend's database since {since} — retrying"
 
 
+def dropped(text: Text, done: Progress) -> None:
+    """After the progress: ``3 dropped (1 must!)``, the must-haves flagged in red (the
+    dropped work is not in the count before it: the core's rule)."""
+    text.append(f"{done.dropped} dropped", style="yellow")
+    if done.dropped_must:
+        text.append(f" ({done.must_text})", style="bold red")
+
+
 class Identity(Static):
     """The runbook's name (REPLAY, READ-ONLY), the clock to the second, T+, and progress;
     DISCONNECTED while the state server is out of reach (what is shown stays)."""
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     read_only: reactive[bool] = reactive(False)
+    replay: reactive[bool] = reactive(False)
     link: reactive[Link] = reactive(Link)
 
     def watch_snapshot(self) -> None:
@@ -40,32 +52,89 @@ class Identity(Static):
     def watch_read_only(self) -> None:
         self._draw()
 
+    def watch_replay(self) -> None:
+        self._draw()
+
     def watch_link(self) -> None:
         self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()  # laid out for the room there is
 
     def _draw(self) -> None:
         snap = self.snapshot
         if snap is None:
             return
         plan, zone = snap.plan, snap.plan.zone
+        # Four lines fit under the padding: the name, the clock, the progress and the work
+        # dropped (or the link lost). Where the room is short, the name and the bar give way
+        # so that no line wraps and pushes the last one out of sight.
+        width = self.content_size.width
+        # --now: the weekend as it was then (a notice says how many events it leaves out);
+        # read-only, always.
+        replay, read_only = self.replay or bool(snap.later_events), self.read_only
+        name = Text(shown(plan.name))
+        marks = (len("REPLAY ") if replay else 0) + (len("  READ-ONLY") if read_only else 0)
+        if width and name.cell_len + marks > width:
+            name.truncate(max(2, width - marks), overflow="ellipsis")
         text = Text(style="bold")
-        if snap.later_events:  # a replay (--now): the notice says how many events it leaves out
+        if replay:
             text.append("REPLAY", style="bold reverse")
             text.append(" ")
-        text.append(shown(plan.name))
-        if self.read_only:
+        text.append_text(name)
+        if read_only:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
-        text.append(clock(snap.now, zone, with_date=True), style="bold")
-        text.append(f":{snap.now % 60:02d}", style="bold")
-        text.append(f"  {t_plus(snap.now, plan.start, seconds=True)}", style="bold cyan")
+        now = snap.clock  # the clock goes on once the weekend stands still at its close
+        text.append(clock(now, zone, with_date=True), style="bold")
+        text.append(f":{now % 60:02d}", style="bold")
+        text.append(f"  {t_plus(now, plan.start, seconds=True)}", style="bold cyan")
         done = progress(snap)
         text.append("\n")
-        text.append(f"{done.finished}/{done.total} done · {done.weighted:.0%} of the work ")
-        text.append(bar(done.weighted, 14))
+        line = f"{done.done}/{done.wanted} done · {done.weighted:.0%} of the work"
+        text.append(line)
+        if not width or len(line) + 15 <= width:
+            text.append(" ")
+            text.append(bar(done.weighted, 14))
         if not self.link.connected:
             text.append("\n")
             text.append(disconnected(self.link, zone), style="bold white on red")
+        if done.dropped:  # a line of its own (not counted above: the core's rule)
+            text.append("\n")
+            dropped(text, done)
+        self.update(text)
+
+
+class HeadlineBar(Static):
+    """The first line of the screen when something leads over ahead/behind: an open NO-GO
+    (the gate, the rollback and the time it must start by), the weekend CLOSED (with the
+    finish against the deadline), or a finish held by a not_before (and how the next gate
+    runs). Hidden otherwise: the verdict box and the figures say the rest."""
+
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
+
+    def on_resize(self) -> None:
+        self.watch_snapshot(self.snapshot)  # the pace goes on the line when it has room
+
+    def watch_snapshot(self, snap: Snapshot | None) -> None:
+        if snap is None:
+            return
+        said = lead(verdict(snap), snap.plan.zone)
+        self.display = bool(said.detail)
+        self.set_class(said.state == Headline.NO_GO, "nogo")
+        self.set_class(said.state == Headline.CLOSED, "closed")
+        if not said.detail:
+            return
+        text = Text()
+        if said.leads_over_pace:  # the verdict box and the summary say the pace itself
+            text.append(f" {said.badge} ", style="bold reverse")
+            text.append("  ")
+        text.append(shown(said.detail), style="bold")
+        if said.leads_over_pace and said.held:  # with the pace, when the line has room
+            held = f" · {said.pace}: {said.held}"
+            width = self.content_size.width  # 0 before the first layout: then not yet
+            if width and text.cell_len + len(held) <= width:
+                text.append(held)
         self.update(text)
 
 
@@ -104,8 +173,10 @@ class Figures(Static):
         if snap is None:
             return
         view, zone = verdict(snap), snap.plan.zone
-        text = Text("forecast ")
+        text = Text("forecast " if view.closed is None else "finish ")
         text.append(clock(view.forecast_finish, zone), style="bold")
+        if view.closed is not None:
+            text.append(" (closed)")
         text.append(f"\nbaseline {clock(view.baseline_finish, zone)}")
         if view.deadline is not None and (spare := view.spare) is not None:
             text.append(f"\ndeadline {clock(view.deadline, zone)} ")
@@ -121,14 +192,26 @@ class Figures(Static):
 
 
 class Summary(Static):
-    """The header of a narrow terminal in two lines: the verdict and by how much, the
-    forecast against the deadline; then the time and T+, the next PONR and progress."""
+    """The header of a narrow terminal in two lines (under the headline when it shows): the
+    verdict and by how much, the forecast against the deadline; then the time and T+, the
+    next PONR and progress."""
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     link: reactive[Link] = reactive(Link)
+    read_only: reactive[bool] = reactive(False)
+    replay: reactive[bool] = reactive(False)
 
     def watch_link(self) -> None:
         self.watch_snapshot(self.snapshot)
+
+    def watch_read_only(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def watch_replay(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def on_resize(self) -> None:
+        self.watch_snapshot(self.snapshot)  # laid out for the room there is
 
     def watch_snapshot(self, snap: Snapshot | None) -> None:
         if snap is None:
@@ -141,7 +224,7 @@ class Summary(Static):
             text.append(" ")
         word = f" {view.word} {view.amount} " if view.word != "ON PLAN" else " ON PLAN "
         text.append(word, style=style.get(view.word, "bold reverse"))
-        text.append(" forecast ")
+        text.append(" forecast " if view.closed is None else " finish ")
         text.append(clock(view.forecast_finish, zone), style="bold")
         if view.deadline is not None and (spare := view.spare) is not None:
             text.append(f" · deadline {clock(view.deadline, zone)} ")
@@ -149,13 +232,42 @@ class Summary(Static):
                 text.append(f"({format_duration(spare)} spare)", style="green")
             else:
                 text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
+        headline = lead(view, zone)
+        width = self.content_size.width
+        if headline.leads_over_pace and headline.held:  # the bar above says what leads
+            held = f" · {headline.held}"
+            if width and cell_len(text.plain.rpartition("\n")[2]) + len(held) <= width:
+                text.append(held, style="bold")
         text.append("\n")
-        text.append(clock(snap.now, zone), style="bold")
-        text.append(f" {t_plus(snap.now, plan.start)}", style="bold cyan")
+        # First on its line, which may be cut at the end: the clock shown is not the time.
+        # (A wall screen's READ-ONLY needs no room here: nothing on it records anyway.)
+        if self.replay or snap.later_events:
+            text.append(" REPLAY ", style="bold reverse")
+            text.append(" ")
+        text.append(clock(snap.clock, zone), style="bold")
+        text.append(f" {t_plus(snap.clock, plan.start)}", style="bold cyan")
+        done = progress(snap)
+        count = f" · {done.done}/{done.wanted} {done.weighted:.0%}"
+        after = Text()
+        if done.dropped:
+            after.append(" · ")
+            dropped(after, done)
+        # The bar gives way first, then the gate's id, then the point of no return: the
+        # clock, the progress and the dropped work (a must-have flagged) are never cut.
+        used = cell_len(text.plain.rpartition("\n")[2]) + len(count) + after.cell_len
         ponr = next_point_of_no_return(snap)
         if ponr is not None and ponr.point is not None:
-            text.append(f" · PONR {ponr.gate} {clock(ponr.point, zone)}", style="magenta")
-        done = progress(snap)
-        text.append(f" · {done.finished}/{done.total} {done.weighted:.0%} ")
-        text.append(bar(done.weighted, 8))
+            for said in (
+                f" · PONR {ponr.gate} {clock(ponr.point, zone)}",
+                f" · PONR {clock(ponr.point, zone)}",
+            ):
+                if not width or used + len(said) <= width:
+                    text.append(said, style="magenta")
+                    used += len(said)
+                    break
+        text.append(count)
+        if not width or used + 1 + 8 <= width:
+            text.append(" ")
+            text.append(bar(done.weighted, 8))
+        text.append_text(after)
         self.update(text)

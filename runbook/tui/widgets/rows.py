@@ -13,7 +13,7 @@ from rich.text import Text
 from runbook.common.display import STATUS_STYLE
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, format_variance
-from runbook.weekend.forecast import Snapshot, TaskState, overrun, start_order
+from runbook.weekend.forecast import Snapshot, TaskState, now_order, overrun, start_order
 
 # (key, label) of the task table's columns, in order.
 # Most important first, so 80 columns still show id, status, forecast and variance whole;
@@ -31,12 +31,22 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("phase", "Phase"),
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
-# Columns that would otherwise take the width of their longest value.
-WIDTHS = {"title": 28, "phase": 12, "status": 15, "when": 17, "var": 6, "float": 7}
+# Fixed widths: a title or a phase is cut rather than take the width of the longest one; the
+# others fit their longest value (``scheduled should``, ``Fri 23:00–Sat 01:00 ~``,
+# ``+10h45m``), so a time or a figure is never cut whichever tasks a table shows.
+WIDTHS = {"title": 28, "phase": 12, "status": 16, "when": 21, "var": 7, "float": 7}
+DATED_WHEN = 35  # ``Fri 04 Dec 23:00–Sat 05 Dec 01:00 ~``: a runbook longer than a week
+
+
+def widths(dated: bool) -> dict[str, int]:
+    """The fixed widths of the table's columns, for times written with or without a date."""
+    return {**WIDTHS, "when": DATED_WHEN} if dated else WIDTHS
+
 
 STATUS_LABEL = {
     "pending": "pending",
     "ready": "READY",
+    "scheduled": "scheduled",
     "running": "running",
     "failed": "FAILED",
     "done": "done",
@@ -122,12 +132,25 @@ def bar(fraction: float, width: int, *, style: str = "green") -> Text:
     return text
 
 
+# The orders the table can be sorted in: what matters now, then by each column.
+SORTS = ("now", *COLUMN_KEYS)
+SORT_NAMES = {"now": "what matters now (failed, running, ready, late)"}
+
+
 def sort_value(snap: Snapshot, state: TaskState, column: str) -> object:
-    """What a column sorts by (times as numbers, not text)."""
+    """What a column (or ``now``) sorts by (times as numbers, not text)."""
     return _SORT[column](snap, state)
 
 
-_STATUS_ORDER = {"failed": 0, "running": 1, "ready": 2, "pending": 3, "done": 4, "skipped": 5}
+_STATUS_ORDER = {
+    "failed": 0,
+    "running": 1,
+    "ready": 2,
+    "scheduled": 3,
+    "pending": 4,
+    "done": 5,
+    "skipped": 6,
+}
 # Per column, only that column's value: a sort of 10,000 rows computes one value each.
 _SORT: dict[str, Callable[[Snapshot, TaskState], object]] = {
     "crit": lambda snap, s: (not s.critical, s.forecast_start),
@@ -138,6 +161,7 @@ _SORT: dict[str, Callable[[Snapshot, TaskState], object]] = {
     "status": lambda snap, s: (_STATUS_ORDER[s.status], s.forecast_start),
     "plan": lambda snap, s: s.planned_start if s.planned_start is not None else 2**62,
     "when": lambda snap, s: start_order(s),
+    "now": lambda snap, s: now_order(s),  # no column: what matters now first
     "var": lambda snap, s: -(s.finish_variance or 0),
     "float": lambda snap, s: s.float,
 }

@@ -9,7 +9,12 @@ from textual.containers import VerticalScroll
 
 from runbook.tui.widgets.panels import (
     PANEL_ROWS,
+    UP_NEXT_ROWS,
     LatePanel,
+    More,
+    NowCounts,
+    NowPanel,
+    NowRow,
     Panel,
     ProgressPanel,
     ReadyPanel,
@@ -19,15 +24,23 @@ from runbook.tui.widgets.panels import (
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.progress import progress_by
-from runbook.weekend.views import late_rows, ready_rows, recent_events, running_rows
+from runbook.weekend.views import (
+    late_rows,
+    ready_rows,
+    recent_events,
+    running_rows,
+    up_next_rows,
+)
 
 RECENT = 12
 
 
 class SidePanels(VerticalScroll):
-    """Running now, ready to start, late, recent events, teams and phases."""
+    """Running now, ready to start, late, recent events, teams and phases; below 160 columns,
+    what matters now in one list instead of the first three (``NowPanel``)."""
 
     def compose(self) -> ComposeResult:
+        yield NowPanel(id="now")
         yield RunningPanel(id="running")
         yield ReadyPanel(id="ready")
         yield LatePanel(id="late")
@@ -43,11 +56,34 @@ class SidePanels(VerticalScroll):
         for panel in self.query(Panel):
             panel.zone = snap.plan.zone
         ready, decide = ready_rows(snap)
-        self.query_one(RunningPanel).rows = tuple(running_rows(snap))
-        self.query_one(ReadyPanel).rows = (*decide, *ready)
+        running = running_rows(snap)
+        self.query_one(RunningPanel).rows = tuple(running)
+        ready_panel = self.query_one(ReadyPanel)
+        ready_panel.rows = (*decide, *ready)
+        up_next = up_next_rows(snap)
+        ready_panel.later = tuple(up_next)
         late = self.query_one(LatePanel)  # rows for the few it lists; every late task counted
         late.total = snap.late_count
         late.rows = tuple(late_rows(snap, limit=PANEL_ROWS))
+        failed = [r for r in running if r.failed]
+        going = [r for r in running if not r.failed]
+        now: list[NowRow] = [*failed, *going, *decide, *ready[:PANEL_ROWS]]
+        if len(ready) > PANEL_ROWS:
+            now.append(More(len(ready) - PANEL_ROWS, "ready"))
+        now += up_next[:UP_NEXT_ROWS]
+        if len(up_next) > UP_NEXT_ROWS:
+            now.append(More(len(up_next) - UP_NEXT_ROWS, "up next"))
+        # A ready task that is late says so on its own line, with whom to call, once.
+        called = {r.id for r in ready[:PANEL_ROWS]}
+        now += [r for r in late.rows if r.id not in called]
+        if snap.late_count > len(late.rows):
+            now.append(More(snap.late_count - len(late.rows), "late"))
+        listed = self.query_one(NowPanel)
+        listed.late_by = {r.id: r.late_by for r in late.rows if r.id in called}
+        counts = NowCounts(
+            len(failed), len(going), len(decide), len(ready), snap.late_count, len(up_next)
+        )
+        listed.counts, listed.rows = counts, tuple(now)
         self.query_one(RecentPanel).rows = tuple(recent_events(recent, RECENT))
         if clock_only:
             return

@@ -7,7 +7,15 @@ from textual.reactive import reactive
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
-from runbook.tui.widgets.rows import COLUMN_KEYS, COLUMNS, WIDTHS, dated, sort_value, task_row
+from runbook.tui.widgets.rows import (
+    COLUMN_KEYS,
+    COLUMNS,
+    SORTS,
+    dated,
+    sort_value,
+    task_row,
+    widths,
+)
 from runbook.weekend.filters import TaskFilter
 from runbook.weekend.forecast import Snapshot, TaskState, overrun
 
@@ -15,6 +23,9 @@ FIRST_ROWS = 60  # rows after the first unfinished task added at once: the first
 CHUNK_ROWS = 100  # then the rest this many at a time (a few tens of ms of work each)
 FILL_START_S = 0.1  # after the first screen has been drawn, before the filling starts
 FILL_PAUSE_S = 0.05  # between chunks: the dashboard idles, draws, polls and takes keys
+# Below this many columns (the dashboard's narrow layout) the table opens with what matters
+# now (failed, running, ready, late); wider, in the order of the weekend at now.
+NOW_ORDER_BELOW = 100
 
 
 def _signature(cell: Text) -> tuple[object, ...]:
@@ -61,7 +72,7 @@ class TaskTable(DataTable[object]):
     the selected task selected, and rebuilds rows only when the filter or sort changes."""
 
     DEFAULT_CSS = """
-    TaskTable { height: 1fr; }
+    TaskTable { height: 1fr; scrollbar-size-vertical: 1; }
     """
 
     # Set again after a sort or filter change: redraw from the same snapshot.
@@ -70,7 +81,7 @@ class TaskTable(DataTable[object]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self.filter = TaskFilter()
-        self.sort_column = "when"
+        self.sort_column: str | None = None  # None: the terminal's default (``sort_key``)
         self.sort_reverse = False
         self._cells: dict[str, tuple[tuple[object, ...], ...]] = {}
         self._order: list[str] = []  # every row's task, in order (added or still to add)
@@ -79,12 +90,32 @@ class TaskTable(DataTable[object]):
         self._memo: dict[str, _Memo] = {}
         self._snap: Snapshot | None = None  # the last shown, and how its times are written
         self._with_date = False
+        self._columns_dated = False
+        self._sorted_by = ""  # the order the rows were last sorted in
         self._states: dict[str, TaskState] = {}
         self.cells_updated = 0  # for tests and the benchmark: work done by the last show()
 
     def on_mount(self) -> None:
+        self._add_columns(dated=False)
+
+    def _add_columns(self, *, dated: bool) -> None:
+        """The columns, wide enough for times written with (or without) a date."""
+        fixed = widths(dated)
         for key, label in COLUMNS:
-            self.add_column(label, key=key, width=WIDTHS.get(key))
+            self.add_column(label, key=key, width=fixed.get(key))
+        self._columns_dated = dated
+
+    @property
+    def sort_key(self) -> str:
+        """What the rows are sorted by: the one chosen, or by default what matters now on a
+        narrow terminal and the weekend's order (the ``when`` column) on a wider one."""
+        if self.sort_column is not None:
+            return self.sort_column
+        return "now" if self.app.size.width < NOW_ORDER_BELOW else "when"
+
+    def on_resize(self) -> None:
+        if self._snap is not None and self.sort_key != self._sorted_by:
+            self.show(self._snap)  # the default order is another at this width
 
     @property
     def selected_task(self) -> str | None:
@@ -101,11 +132,14 @@ class TaskTable(DataTable[object]):
         """Bring the table up to date with a snapshot."""
         selected = self.selected_task
         with_date = dated(snap)
+        if with_date != self._columns_dated:  # longer times: wider columns, every row again
+            self.clear(columns=True)
+            self._add_columns(dated=with_date)
+            self._order, self._filled, self._cells = [], 0, {}
+            selected = None
         visible = [s for s in snap.tasks if self.filter.matches(snap.plan, s)]
-        visible.sort(
-            key=lambda s: (sort_value(snap, s, self.sort_column), s.index),
-            reverse=self.sort_reverse,
-        )
+        key = self._sorted_by = self.sort_key
+        visible.sort(key=lambda s: (sort_value(snap, s, key), s.index), reverse=self.sort_reverse)
         order = [s.id for s in visible]
         if self._snap is not None and self._snap.plan is not snap.plan:
             self._memo = {}  # another runbook: every row formatted afresh
@@ -201,14 +235,14 @@ class TaskTable(DataTable[object]):
 
     def sort_by(self, column: str) -> None:
         """Sort by a column; the same column again reverses the order."""
-        if column == self.sort_column:
-            self.sort_reverse = not self.sort_reverse
+        if column == self.sort_key:
+            self.sort_column, self.sort_reverse = column, not self.sort_reverse
         else:
             self.sort_column, self.sort_reverse = column, False
 
     def next_sort(self) -> str:
-        """Sort by the next column (ascending); returns its key."""
-        keys = list(COLUMN_KEYS)
-        self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
+        """Sort by the next order (what matters now, then each column, ascending); returns
+        its key."""
+        self.sort_column = SORTS[(SORTS.index(self.sort_key) + 1) % len(SORTS)]
         self.sort_reverse = False
         return self.sort_column

@@ -23,6 +23,7 @@ BASE = Style.parse("grey50")
 FORECAST = {
     "pending": "steel_blue",
     "ready": "cyan",
+    "scheduled": "dark_cyan",
     "running": "blue",
     "failed": "red",
     "done": "green",

@@ -25,7 +25,7 @@ LISTEN_ENV = "RUNBOOK_PG_LISTEN"
 # A dashboard that lost its connection tries again waiting at most this long (or the connect
 # timeout, when shorter): the retries happen beside the screen, which never waits on them.
 RETRY_CONNECT_TIMEOUT = 3.0
-INSTALL_HINT = 'install the PostgreSQL support: pip install "runbook[postgres]"'
+INSTALL_HINT = 'install the PostgreSQL support: pip install "cutover-runbook[postgres]"'
 # Query parameters shown in a redacted location: where it is, never how one logs in.
 _SHOWN_PARAMS = ("host", "port", "dbname")
 

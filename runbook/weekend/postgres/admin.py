@@ -19,11 +19,13 @@ from runbook.common.errors import InputError, InvalidRunbook, StateError, UsageE
 from runbook.planning.plan import Plan
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.postgres import redact
+from runbook.weekend.postgres.guards import WINDOW_END, WINDOW_START
 from runbook.weekend.postgres.roles import (
-    DEFAULT_PREFIX,
     Role,
+    RoleTaken,
     apply_roles,
     coordinator_role,
+    default_prefix,
     name_problem,
     reader_role,
     team_role,
@@ -59,6 +61,12 @@ class InitResult:
     plan_stored: bool = False
     baseline: Event | None = None  # taken now
     baseline_before: Event | None = None  # the one already there
+    taken_over: list[str] = field(default_factory=list)  # left by a database since dropped
+    # The roles of before that this weekend no longer uses (the shared ``runbook_`` ones, a
+    # team gone), with their members: no longer granted anything here.
+    left: list[Role] = field(default_factory=list)
+    shared_before: str | None = None  # the prefix this database shared with others, if so
+    window_changed: bool = False
 
     @property
     def changed(self) -> bool:
@@ -70,6 +78,9 @@ class InitResult:
             or self.roles_changed
             or self.plan_stored
             or self.baseline
+            or self.left
+            or self.taken_over
+            or self.window_changed
         )
 
 
@@ -100,12 +111,18 @@ def _admin(uri: str, doing: str) -> Iterator[Connection]:
         conn.close()
 
 
-def check_prefix(prefix: str) -> None:
-    """Refuse a role prefix that cannot make role names (a usage error)."""
+def check_prefix(prefix: str, *, given: bool = True) -> None:
+    """Refuse a role prefix that cannot make role names (a usage error; for the default
+    prefix, the database's name, a refusal that says to give one)."""
     for name in (coordinator_role(prefix), reader_role(prefix)):
         problem = name_problem(name)
-        if problem:
+        if problem and given:
             raise UsageError(f"--role-prefix {prefix!r}: {problem}")
+        if problem:
+            raise UsageError(
+                f"the database's name makes the role prefix {prefix!r}, and {problem}",
+                hint="give the roles a prefix of their own: --role-prefix PREFIX",
+            )
 
 
 def _team_problems(path: Path, plan: Plan, prefix: str) -> None:
@@ -135,26 +152,28 @@ def init_weekend(
     path: Path,
     uri: str,
     *,
-    prefix: str = DEFAULT_PREFIX,
+    prefix: str | None = None,
     actor: str,
     host: str,
     at: Callable[[Plan], datetime] | None = None,
 ) -> InitResult:
-    """Create or migrate the schema, the roles, their grants and the owner tables, in one
-    transaction under the schema lock; then store the compiled plan and take the baseline
-    when there is none. Running it again changes nothing (and says so)."""
+    """Create or migrate the schema, the roles, their grants, the owner tables and the
+    weekend's window, in one transaction under the schema lock; then store the compiled plan
+    and take the baseline when there is none. Running it again changes nothing (and says so).
+    ``prefix``: the roles' prefix; by default the one this database's own roles have, else
+    the database's name (roles are per weekend database: see ``roles``)."""
     from runbook.validation.validate import validate_path
     from runbook.weekend.usecases import Weekend
 
-    check_prefix(prefix)
+    if prefix is not None:
+        check_prefix(prefix)
     validation = validate_path(path, warnings=False)
     plan = validation.plan
     if plan is None:
         raise InvalidRunbook(validation.problems, source=os.fspath(path))
-    _team_problems(path, plan, prefix)
-    roles = wanted_roles(prefix, {t: plan.team_name(t) for t in plan.teams_in_use})
     task_teams = {t.id: t.team for t in plan.tasks if t.team}
     item_teams = {r.id: r.owner for r in plan.readiness if r.owner in plan.teams_in_use}
+    window = weekend_window(plan)
     where = redact(uri)
     with _admin(uri, "create the runbook schema and roles") as conn, conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
@@ -173,18 +192,43 @@ def init_weekend(
                 f"not to '{plan.name}'; nothing was changed",
                 hint="one database per weekend: createdb another one for this runbook",
             )
-        if meta.get("role_prefix", prefix) != prefix:
+        stored_prefix = meta.get("role_prefix")
+        # Roles not all marked as this database's own were shared (the old default) or made
+        # elsewhere: this weekend moves to roles of its own.
+        shared = stored_prefix is not None and any(
+            r.exists and not r.own for r in weekend_roles(conn)
+        )
+        if prefix is None:
+            database = str(conn.execute("SELECT current_database()").fetchone()[0])  # type: ignore[index]
+            own = stored_prefix if stored_prefix is not None and not shared else None
+            prefix = own or default_prefix(database)
+            check_prefix(prefix, given=False)
+        elif stored_prefix not in (None, prefix) and not shared:
             raise UsageError(
                 f"{where}: this weekend's roles were made with --role-prefix "
-                f"{meta['role_prefix']!r}, not {prefix!r}; nothing was changed",
+                f"{stored_prefix!r}, not {prefix!r}; nothing was changed",
             )
-        setup = apply_roles(conn, roles, task_teams, item_teams)
-        for key, value in (("runbook", plan.name), ("role_prefix", prefix)):
-            conn.execute(
-                f"INSERT INTO {SCHEMA}.meta (key, value) VALUES (%s, %s) "
-                "ON CONFLICT (key) DO NOTHING",
-                (key, value),
-            )
+        _team_problems(path, plan, prefix)
+        roles = wanted_roles(prefix, {t: plan.team_name(t) for t in plan.teams_in_use})
+        try:
+            setup = apply_roles(conn, roles, task_teams, item_teams)
+        except RoleTaken as taken:
+            raise StateError(
+                f"{where}: the role {taken.role} is the weekend database "
+                f"'{taken.database}'s own; roles are per weekend database (a grant there would "
+                "be a grant here), so it is not taken; nothing was changed",
+                hint="give this weekend's roles another prefix: --role-prefix PREFIX (or "
+                "leave it out: the database's name)",
+            ) from None
+        window_changed = _set_meta(
+            conn,
+            {
+                "runbook": plan.name,
+                "role_prefix": prefix,
+                WINDOW_START: str(window[0]),
+                WINDOW_END: str(window[1]),
+            },
+        )
         stored = conn.execute(
             f"SELECT 1 FROM {SCHEMA}.plans WHERE digest = %s", (plan.digest,)
         ).fetchone()
@@ -199,6 +243,10 @@ def init_weekend(
         setup.roles_changed,
         tasks=len(task_teams),
         plan_stored=stored is None,
+        taken_over=setup.taken_over,
+        left=setup.left,
+        shared_before=stored_prefix if shared and stored_prefix != prefix else None,
+        window_changed=window_changed,
     )
     with Weekend.open(path, uri, create=True, compiled=plan, at=at) as weekend:
         assert weekend.store is not None
@@ -210,6 +258,29 @@ def init_weekend(
     return result
 
 
+def weekend_window(plan: Plan) -> tuple[int, int]:
+    """The times a team's event may have (epoch seconds), as ``--at`` allows them: from a
+    day before the planned start to a week after the deadline (or the planned finish)."""
+    from runbook.common.limits import AT_AFTER_END, AT_BEFORE_START
+
+    end = plan.deadline if plan.deadline is not None else plan.finish
+    return plan.start - AT_BEFORE_START, end + AT_AFTER_END
+
+
+def _set_meta(conn: Connection, values: dict[str, str]) -> bool:
+    """Write these meta values; whether the window's changed (the others are said apart)."""
+    changed = False
+    for key, value in values.items():
+        row = conn.execute(
+            f"INSERT INTO {SCHEMA}.meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO "
+            "UPDATE SET value = excluded.value WHERE meta.value IS DISTINCT FROM excluded.value "
+            "RETURNING 1",
+            (key, value),
+        ).fetchone()
+        changed = changed or (row is not None and key in (WINDOW_START, WINDOW_END))
+    return changed
+
+
 @dataclass
 class Membership:
     """What ``db grant`` or ``db revoke`` did."""
@@ -219,7 +290,7 @@ class Membership:
     changed: bool  # False: it was already so
 
 
-def _role_for(conn: Connection, where: str, kind: str, team: str | None) -> str:
+def _role_for(conn: Connection, where: str, kind: str, team: str | None) -> Role:
     """The weekend's role of this kind (a team given by id or name, or a unique prefix)."""
     roles = weekend_roles(conn)
     if not roles:
@@ -228,12 +299,12 @@ def _role_for(conn: Connection, where: str, kind: str, team: str | None) -> str:
             hint="run `runbook db init -f RUNBOOK --state URI` first",
         )
     if kind != "team":
-        return next(r.role for r in roles if r.kind == kind)
+        return next(r for r in roles if r.kind == kind)
     from runbook.weekend.team import resolve_among
 
     teams = {str(r.team): r.name or str(r.team) for r in roles if r.kind == "team"}
     chosen = resolve_among(teams, team or "")
-    return next(r.role for r in roles if r.team == chosen)
+    return next(r for r in roles if r.team == chosen)
 
 
 def _login_exists(conn: Connection, where: str, login: str) -> None:
@@ -259,7 +330,17 @@ def _membership(uri: str, login: str, kind: str, team: str | None, *, member: bo
     where = redact(uri)
     with _admin(uri, "grant a role" if member else "revoke a role") as conn:
         _schema_ready(conn, where)
-        role = _role_for(conn, where, kind, team)
+        found = _role_for(conn, where, kind, team)
+        role = found.role
+        if member and found.exists and not found.own:
+            # A grant of a shared role would be a grant in every weekend that shares it.
+            raise StateError(
+                f"{where}: the role {role} is not this weekend database's own (shared with "
+                "other weekend databases, or made by hand): a grant of it would be a grant "
+                "there too; nothing was changed",
+                hint="run `runbook db init -f RUNBOOK --state URI` first: it gives this "
+                "weekend roles of its own",
+            )
         _login_exists(conn, where, login)
         changed = _is_member(conn, login, role) != member
         if changed:

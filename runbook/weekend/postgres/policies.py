@@ -16,8 +16,10 @@ Who may INSERT an event:
   is that team, but not a drop (a skip marked ``dropped``, from version 3) nor an undo of a
   pull, a drop or a forced event; a sign-off for that team; a
   readiness ``check`` of an item whose owner is that team;
-- nobody else (the reader role has SELECT only). Deciding a gate, the baseline and pulling a
-  task forward are mission control's, whatever team a gate belongs to.
+- nobody else (the reader role has SELECT only). Deciding a gate, the baseline, pulling a
+  task forward, and closing the weekend (``close``, and the undo about no task that reopens
+  it) are mission control's, whatever team a gate belongs to: an event about no task is a
+  team's only when it is a sign-off or a check, so these need no policy of their own.
 UPDATE, DELETE and TRUNCATE of events are refused for everyone (triggers, statement-level as
 well, so the owner gets an error rather than a silent "0 rows").
 """

@@ -1,13 +1,22 @@
 """The weekend's roles in PostgreSQL: their names, setting them up, who is in them, and the
 plain refusal a login sees when the database's policies (``policies``) refuse its event.
 
-Role names are ``<prefix>coordinator``, ``<prefix>reader`` and ``<prefix>team_<id>`` (default
-prefix ``runbook_``), always quoted as identifiers (``psycopg.sql.Identifier``), so a team id
-with quotes, spaces or accents makes a role of exactly that name, never SQL.
+Role names are ``<prefix>coordinator``, ``<prefix>reader`` and ``<prefix>team_<id>``, always
+quoted as identifiers (``psycopg.sql.Identifier``), so a team id with quotes, spaces or
+accents makes a role of exactly that name, never SQL.
+
+Roles belong to the whole cluster, a weekend to one database: a role is one weekend
+database's own. The default prefix is the database's name (``weekend_coordinator``), and
+``db init`` marks each role it makes or takes with a comment naming its database (name and
+oid); a role marked for another database that still exists is never taken, so a grant in the
+rehearsal's database never makes anyone mission control of the real weekend. (Before, every
+database shared ``runbook_coordinator``: ``db init`` moves such a database to roles of its own
+and says whose memberships it did not carry over.)
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,11 +26,20 @@ from psycopg import sql
 from runbook.weekend.events import NewEvent
 from runbook.weekend.postgres.schema import GRANTED_COLUMNS, SCHEMA
 
-DEFAULT_PREFIX = "runbook_"
+# The prefix every weekend database shared before roles were per database (the old default).
+SHARED_PREFIX = "runbook_"
+# A role's comment that makes it one weekend database's own.
+MARK = "runbook: a role of the weekend database {name} (oid {oid})"
+_MARKED = re.compile(r"^runbook: a role of the weekend database .* \(oid (\d+)\)$")
 NAME_LIMIT = 63  # bytes: PostgreSQL cuts a longer identifier short, silently
 MISSION_CONTROL = "mission control"
 
 Connection = psycopg.Connection[tuple[Any, ...]]
+
+
+def default_prefix(database: str) -> str:
+    """The role prefix of a weekend database when none is given: its own name."""
+    return f"{database}_"
 
 
 def coordinator_role(prefix: str) -> str:
@@ -62,15 +80,59 @@ class Role:
     name: str | None = None
     members: tuple[str, ...] = ()
     exists: bool = True
+    own: bool = True  # marked as this database's (False: shared, or made by hand)
 
 
 @dataclass
 class Setup:
-    """What ``apply_roles`` changed: roles created, rows of the owner tables changed."""
+    """What ``apply_roles`` changed: roles created, rows of the owner tables changed, roles
+    taken over (left by a database since dropped, their members removed)."""
 
     created: list[str] = field(default_factory=list)
     owners_changed: int = 0
     roles_changed: int = 0
+    taken_over: list[str] = field(default_factory=list)
+    left: list[Role] = field(default_factory=list)  # no longer this weekend's, with members
+
+
+class RoleTaken(Exception):
+    """A role this weekend would use is another weekend database's own."""
+
+    def __init__(self, role: str, database: str) -> None:
+        super().__init__(role)
+        self.role = role
+        self.database = database
+
+
+def mark(conn: Connection) -> str:
+    """This database's mark (its name and oid: a database made again under the same name is
+    another one)."""
+    row = conn.execute(
+        "SELECT current_database(), oid FROM pg_database WHERE datname = current_database()"
+    ).fetchone()
+    assert row is not None
+    return MARK.format(name=row[0], oid=row[1])
+
+
+def _marks(conn: Connection, names: list[str]) -> dict[str, str | None]:
+    """The comment on each existing role of ``names`` (None: no comment)."""
+    rows = conn.execute(
+        "SELECT rolname, shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = ANY(%s)",
+        (names,),
+    ).fetchall()
+    return {str(name): (None if note is None else str(note)) for name, note in rows}
+
+
+def _owner_database(conn: Connection, note: str | None) -> str | None:
+    """The existing database whose mark ``note`` is; None when it marks no database that
+    exists (no mark, or one left by a database since dropped)."""
+    found = _MARKED.match(note or "")
+    if found is None:
+        return None
+    row = conn.execute(
+        "SELECT datname FROM pg_database WHERE oid = %s", (int(found.group(1)),)
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def wanted_roles(prefix: str, teams: dict[str, str]) -> list[Role]:
@@ -107,16 +169,24 @@ def apply_roles(
     """Create the missing roles (NOLOGIN), name them in ``roles``, grant each what it may do,
     and fill the owner tables from the runbook (inside the init transaction)."""
     done = Setup()
-    existing = {
-        str(r[0])
-        for r in conn.execute(
-            "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", ([r.role for r in roles],)
-        )
-    }
+    ours = mark(conn)
+    existing = _marks(conn, [r.role for r in roles])
     for role in roles:
+        name = sql.Identifier(role.role)
         if role.role not in existing:
-            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role.role)))
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(name))
             done.created.append(role.role)
+        elif existing[role.role] != ours:
+            other = _owner_database(conn, existing[role.role])
+            if other is not None:
+                raise RoleTaken(role.role, other)
+            if _MARKED.match(existing[role.role] or ""):
+                # Left by a weekend database since dropped: nobody keeps a membership of it.
+                for member in _members(conn, role.role):
+                    conn.execute(sql.SQL("REVOKE {} FROM {}").format(name, sql.Identifier(member)))
+                done.taken_over.append(role.role)
+        if existing.get(role.role) != ours:
+            conn.execute(sql.SQL("COMMENT ON ROLE {} IS {}").format(name, sql.Literal(ours)))
     # The roles table names exactly these roles (a team no longer in the runbook loses its
     # row, so its role grants nothing in this weekend any more).
     have = {
@@ -127,6 +197,10 @@ def apply_roles(
         (r.role, r.kind, r.team, r.name) for r in roles
     }
     if have != want:
+        # A role no longer this weekend's (a team gone, the roles of before) keeps no grant here.
+        wanted = {r.role for r in roles}
+        done.left = [r for r in weekend_roles(conn) if r.role not in wanted]
+        _revoke_all(conn, [r.role for r in done.left if r.exists])
         conn.execute(f"DELETE FROM {SCHEMA}.roles")
         ordered = sorted(want, key=lambda row: (row[1], row[0]))
         with conn.cursor() as cur:
@@ -142,11 +216,36 @@ def apply_roles(
     return done
 
 
+def _members(conn: Connection, role: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid "
+        "JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = %s ORDER BY m.rolname",
+        (role,),
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _revoke_all(conn: Connection, roles: list[str]) -> None:
+    """Take every right on this weekend's schema from ``roles`` (they stay in the cluster:
+    another database may use them)."""
+    if not roles:
+        return
+    schema = sql.Identifier(SCHEMA)
+    names = sql.SQL(", ").join(sql.Identifier(r) for r in roles)
+    for statement in (
+        "REVOKE ALL ON ALL TABLES IN SCHEMA {} FROM {}",
+        "REVOKE ALL ON ALL SEQUENCES IN SCHEMA {} FROM {}",
+        "REVOKE ALL ON SCHEMA {} FROM {}",
+    ):
+        conn.execute(sql.SQL(statement).format(schema, names))
+
+
 def _grant(conn: Connection, roles: list[Role]) -> None:
-    """Every role reads; the coordinator and the teams record events (the policies say
-    which); only the coordinator writes the caches, the settings and the notification
-    outbox (``runbook notify`` runs as mission control). (Granting again changes
-    nothing.)"""
+    """Every role reads, the sequences too (so the reader can ``pg_dump`` the database);
+    the coordinator and the teams record events (the policies say which) and rewrite the
+    task figures the views publish (the server stamps who); only the coordinator writes the
+    caches, the settings and the notification outbox (``runbook notify`` runs as mission
+    control). (Granting again changes nothing.)"""
     schema = sql.Identifier(SCHEMA)
     everyone = sql.SQL(", ").join(sql.Identifier(r.role) for r in roles)
     recorders = sql.SQL(", ").join(sql.Identifier(r.role) for r in roles if r.kind != "reader")
@@ -156,6 +255,8 @@ def _grant(conn: Connection, roles: list[Role]) -> None:
     for statement in (
         sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, everyone),
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(schema, everyone),
+        sql.SQL("GRANT SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(schema, everyone),
+        sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.task_figures TO {}").format(schema, recorders),
         # Column by column, leaving out seq (a client choosing its own sequence number with
         # OVERRIDING SYSTEM VALUE would hide later events from every follower) and db_user
         # (the server's): revoke the whole-table grant of earlier versions first.
@@ -172,17 +273,28 @@ def _grant(conn: Connection, roles: list[Role]) -> None:
 
 def weekend_roles(conn: Connection) -> list[Role]:
     """The weekend's roles as the database has them, with their direct members."""
+    ours = mark(conn)
     rows = conn.execute(
         f"""SELECT r.role, r.kind, r.team, r.name, p.oid IS NOT NULL,
                 ARRAY(SELECT m.rolname FROM pg_auth_members a JOIN pg_roles m
-                      ON m.oid = a.member WHERE a.roleid = p.oid ORDER BY m.rolname)
+                      ON m.oid = a.member WHERE a.roleid = p.oid ORDER BY m.rolname),
+                shobj_description(p.oid, 'pg_authid') IS NOT DISTINCT FROM %s
             FROM {SCHEMA}.roles r LEFT JOIN pg_roles p ON p.rolname = r.role
             ORDER BY CASE r.kind WHEN 'coordinator' THEN 0 WHEN 'reader' THEN 1 ELSE 2 END,
-                     r.team"""
+                     r.team""",
+        (ours,),
     ).fetchall()
     return [
-        Role(str(role), str(kind), team, name, tuple(str(m) for m in members), bool(exists))
-        for role, kind, team, name, exists, members in rows
+        Role(
+            str(role),
+            str(kind),
+            team,
+            name,
+            tuple(str(m) for m in members),
+            bool(exists),
+            bool(own),
+        )
+        for role, kind, team, name, exists, members, own in rows
     ]
 
 
@@ -267,6 +379,10 @@ def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tup
         return f"{login} may not drop {task}: dropping work needs {MISSION_CONTROL}", control
     if kind == "pull":
         return f"{login} may not pull {task} forward: that needs {MISSION_CONTROL}", control
+    if kind == "close":
+        return f"{login} may not close the weekend: that needs {MISSION_CONTROL}", control
+    if kind == "undo" and task is None:
+        return f"{login} may not reopen the weekend: that needs {MISSION_CONTROL}", control
     if kind == "signoff":
         return f"{login} may not sign off for team {team} ({ask})", None
     if kind == "check":

@@ -7,19 +7,25 @@ included; the server fills in ``db_user``; each insert notifies ``runbook_events
 what, enforced by row-level security, with the tables it reads (``task_teams``,
 ``item_teams``, ``roles``). Version 3: dropping work is mission control's. Version 4: the
 notification ``outbox`` (``runbook.weekend.outbox``), which mission control's roles write.
+Version 5 (``guards``): what is written is checked too (each kind's data, the bounds, an
+undo's target, a team's times), and every insert takes the write lock itself. Version 6
+(``views``): documented read-only views for a PMO's tools (``event_log``, ``tasks``,
+``decisions``, ``aftercare``), the ``task_figures`` they read, a COMMENT on every table.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from runbook.weekend.postgres.guards import schema_v5
 from runbook.weekend.postgres.policies import schema_v2, schema_v3
+from runbook.weekend.postgres.views import schema_v6
 
 if TYPE_CHECKING:
     import psycopg
 
 SCHEMA = "runbook"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 # The columns of an event a client writes. The server fills seq (identity) and db_user, and
 # its trigger derives team (from task_teams) and forced (from data) from the event itself.
@@ -122,7 +128,14 @@ SCHEMA_V4 = [
 ]
 
 # Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1.
-MIGRATIONS: list[list[str]] = [SCHEMA_V1, schema_v2(SCHEMA), schema_v3(SCHEMA), SCHEMA_V4]
+MIGRATIONS: list[list[str]] = [
+    SCHEMA_V1,
+    schema_v2(SCHEMA),
+    schema_v3(SCHEMA),
+    SCHEMA_V4,
+    schema_v5(SCHEMA, WRITE_LOCK),
+    schema_v6(SCHEMA),
+]
 
 
 def installed_version(conn: psycopg.Connection[tuple[object, ...]]) -> int:

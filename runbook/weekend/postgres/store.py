@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any, ClassVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -26,6 +27,7 @@ from runbook.common.errors import (
     ServerRefused,
     StateError,
 )
+from runbook.weekend.eventdata import check_new_event
 from runbook.weekend.events import Event, NewEvent, check_instants, data_text
 from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, OutboxEntry, entry_of
 from runbook.weekend.postgres import (
@@ -44,14 +46,18 @@ from runbook.weekend.postgres.schema import (
     installed_version,
     migrate,
 )
-from runbook.weekend.sqliteschema import event_from_row as event_of_row  # one reading of a row
+from runbook.weekend.postgres.views import FIGURE_COLUMNS, figure_row
+from runbook.weekend.sqlite import quarantine_notice, readable  # one reading of a stored row
+
+if TYPE_CHECKING:
+    from runbook.weekend.figures import TaskFigures
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 # What a lost or unusable connection raises (a statement or lock timeout is an
 # OperationalError too: QueryCanceled, LockNotAvailable).
 _LOST = (psycopg.OperationalError, psycopg.InterfaceError)
 
-_COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data"
+_COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data, db_user"
 # A follower that LISTENs still looks at the token this often (a new plan notifies nobody, and
 # a proxy may swallow notifications); one that cannot LISTEN looks once a second.
 LOOK_WHILE_LISTENING = 5.0
@@ -90,6 +96,7 @@ class PostgresStore:
         self.where = redact(uri)  # the location as every message shows it
         self.writable = writable
         self.damaged = False
+        self.quarantined: dict[int, str] = {}  # events that cannot be read: seq -> why
         self._claimed = False  # this runbook's claim is known to be in meta already
         self._attempt: NewEvent | None = None  # the event being appended (for a refusal)
         # Following (the dashboard): see ``follow`` and ``change_token``.
@@ -218,8 +225,10 @@ class PostgresStore:
 
     @property
     def notices(self) -> list[str]:
-        """Nothing to say on opening."""
-        return []
+        """Events that cannot be read (once read: rows from before the database checked
+        what is written)."""
+        said = quarantine_notice(self.where, self.quarantined)
+        return [said] if said else []
 
     def close(self) -> None:
         """Close the connection (and the listening one)."""
@@ -260,6 +269,21 @@ class PostgresStore:
                 raise self._lost(exc, "nothing was recorded") from None
             if isinstance(exc, pg_errors.InsufficientPrivilege) and not self.conn.broken:
                 raise self._not_permitted(exc) from None
+            if isinstance(exc, pg_errors.CheckViolation) and not self.conn.broken:
+                # The schema's guards (``guards``): their message is a plain sentence.
+                raise ServerRefused(
+                    f"{self.where}: the database refused the event: {_reason(exc)}; nothing "
+                    "was recorded",
+                    sqlstate=exc.sqlstate,
+                    reason=_reason(exc),
+                ) from None
+            if isinstance(exc, pg_errors.SequenceGeneratorLimitExceeded):
+                raise ServerRefused(
+                    f"{self.where}: the weekend's log has used up its sequence numbers; "
+                    "nothing was recorded, and nothing more can be",
+                    sqlstate=exc.sqlstate,
+                    reason=_reason(exc),
+                ) from None
             if isinstance(exc, pg_errors.InsufficientPrivilege | pg_errors.RaiseException):
                 raise ServerRefused(
                     f"{self.where}: the PostgreSQL server refused the write ({_reason(exc)}); "
@@ -362,13 +386,14 @@ class PostgresStore:
         idempotency key is already in the log is not recorded again: AlreadyRecorded names
         the event that holds it."""
         check_instants(event.at, recorded)
+        check_new_event(event)
         data = data_text(event.data)
         kind = str(event.kind)
         self._attempt = event
         row = self.conn.execute(
             f"INSERT INTO {SCHEMA}.events ({', '.join(RECORDED_COLUMNS)}) "
             f"VALUES ({', '.join(['%s'] * len(RECORDED_COLUMNS))}) "
-            "ON CONFLICT (idem) DO NOTHING RETURNING seq",
+            "ON CONFLICT (idem) DO NOTHING RETURNING seq, db_user",
             (  # in the order of RECORDED_COLUMNS
                 event.at,
                 recorded,
@@ -392,7 +417,7 @@ class PostgresStore:
                 "nothing was recorded twice",
                 seq=seq,
             )
-        return event.stored(int(row[0]), recorded)
+        return replace(event.stored(int(row[0]), recorded), login=str(row[1]))
 
     def may_force(self) -> bool:
         """Only mission control may force (the database's policy); asked after a refusal."""
@@ -410,7 +435,7 @@ class PostgresStore:
                 f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE seq > %s ORDER BY seq",
                 (after,),
             ).fetchall()
-            return [event_of_row(r) for r in rows]
+            return readable(rows, self.quarantined)
 
     def recorded_with(self, key: str) -> list[Event]:
         """The events a check-in with idempotency key ``key`` recorded, oldest first."""
@@ -420,7 +445,7 @@ class PostgresStore:
                 "ORDER BY seq",
                 (key, key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"),
             ).fetchall()
-            return [event_of_row(r) for r in rows]
+            return readable(rows, self.quarantined)
 
     def task_counts(self) -> dict[str, int]:
         """How many events each task id has in the log."""
@@ -516,6 +541,29 @@ class PostgresStore:
         else:
             conn.execute("RELEASE SAVEPOINT runbook_checkpoint")
 
+    # -- the task figures the views publish (schema version 6) -------------------------
+    def publishes_figures(self) -> bool:
+        """A weekend database publishes every task's figures for a PMO's tools."""
+        return True
+
+    def save_figures(self, covers: int, as_of: int, rows: Sequence[TaskFigures]) -> None:
+        """Replace ``task_figures`` (inside ``write``). A database not yet at version 6, or a
+        login not allowed to, leaves them as they were: they are a publication, not state."""
+        conn = self.conn
+        conn.execute("SAVEPOINT runbook_figures")
+        try:
+            conn.execute(f"DELETE FROM {SCHEMA}.task_figures")
+            with conn.cursor() as cur:
+                cur.executemany(
+                    f"INSERT INTO {SCHEMA}.task_figures ({', '.join(FIGURE_COLUMNS)}) "
+                    f"VALUES ({', '.join(['%s'] * len(FIGURE_COLUMNS))})",
+                    [figure_row(row, covers, as_of) for row in rows],
+                )
+        except (pg_errors.InsufficientPrivilege, pg_errors.UndefinedTable):
+            conn.execute("ROLLBACK TO SAVEPOINT runbook_figures")
+        else:
+            conn.execute("RELEASE SAVEPOINT runbook_figures")
+
     # -- the notification outbox ------------------------------------------------------
     def outbox_add(self, entries: list[OutboxEntry]) -> int:
         """Write new entries (inside ``write``); an entry whose key is there is left alone.
@@ -532,15 +580,17 @@ class PostgresStore:
                 added += cur.rowcount
         return added
 
-    def outbox_claim(self, now: int, until: int, *, limit: int = 50) -> list[OutboxEntry]:
-        """Claim the pending entries due at ``now`` that nobody holds (inside ``write``,
-        whose lock keeps two senders from claiming the same row)."""
+    def outbox_claim(
+        self, now: int, until: int, *, limit: int = 1, free_at: int | None = None
+    ) -> list[OutboxEntry]:
+        """Claim the pending entries due at ``now`` that nobody holds at ``free_at`` (inside
+        ``write``, whose lock keeps two senders from claiming the same row)."""
         rows = self.conn.execute(
             f"UPDATE {SCHEMA}.outbox SET claimed_until = %s WHERE key IN ("
             f" SELECT key FROM {SCHEMA}.outbox WHERE state = %s AND next_try <= %s"
             "  AND claimed_until <= %s ORDER BY created, key LIMIT %s)"
             f" RETURNING {', '.join(OUTBOX_COLUMNS)}",
-            (until, PENDING, now, now, limit),
+            (until, PENDING, now, now if free_at is None else free_at, limit),
         ).fetchall()
         rows.sort(key=lambda r: (r[8], r[0]))  # created, key: RETURNING keeps no order
         return [entry_of(tuple(r)) for r in rows]

@@ -1,5 +1,6 @@
-"""What both faces show, as plain data: the briefing's rows, whom to call, the verdict, gates
-waiting for a decision, an open NO-GO, and the line after a check-in."""
+"""What both faces show, as plain data: the briefing's rows, whom to call, the verdict and
+the headline it leads with, gates waiting for a decision, an open NO-GO, and the line after a
+check-in."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from runbook.weekend.views.briefing import (
     LateRow,
     ReadyRow,
     RunningRow,
+    UpNextRow,
     Verdict,
     briefing,
     contact,
@@ -16,6 +18,7 @@ from runbook.weekend.views.briefing import (
     recent_events,
     resumed_note,
     running_rows,
+    up_next_rows,
     verdict,
 )
 from runbook.weekend.views.decisions import (
@@ -26,19 +29,25 @@ from runbook.weekend.views.decisions import (
     open_no_gos,
     split_ready,
 )
+from runbook.weekend.views.verdict import Headline, HeldFinish, Lead, lead
 
 __all__ = [
     "Briefing",
     "DecisionNeeded",
+    "Headline",
+    "HeldFinish",
     "LateRow",
+    "Lead",
     "OpenNoGo",
     "ReadyRow",
     "RunningRow",
+    "UpNextRow",
     "Verdict",
     "briefing",
     "contact",
     "gate_waits",
     "late_rows",
+    "lead",
     "needs_decision",
     "open_no_gos",
     "ready_rows",
@@ -46,5 +55,6 @@ __all__ = [
     "resumed_note",
     "running_rows",
     "split_ready",
+    "up_next_rows",
     "verdict",
 ]

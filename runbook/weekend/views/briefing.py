@@ -6,21 +6,24 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runbook.format.durations import format_duration
+from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.events import UNDER_WAY, Event
 from runbook.weekend.forecast import (
     FAILED,
     READY,
+    SCHEDULED,
     Snapshot,
     TaskState,
+    duration_in_force,
     late_tasks,
     overrun,
     ready_to_start,
     running_now,
+    start_order,
+    worked_lost,
 )
 from runbook.weekend.gates import PointOfNoReturn, next_point_of_no_return
-from runbook.weekend.usecases import describe_ahead
 from runbook.weekend.views.decisions import (
     DecisionNeeded,
     OpenNoGo,
@@ -28,6 +31,8 @@ from runbook.weekend.views.decisions import (
     open_no_gos,
     split_ready,
 )
+from runbook.weekend.views.verdict import Verdict as Verdict  # re-exported
+from runbook.weekend.views.verdict import verdict as verdict  # re-exported
 
 
 def contact(plan: Plan, team: str | None) -> str:
@@ -43,28 +48,51 @@ def whom(plan: Plan, team: str | None) -> tuple[str, str]:
     return info.lead or "", info.contact or ""
 
 
-def resumed_note(state: TaskState) -> str:
-    """``resumed, 40m lost`` for a task started again after failing; empty otherwise."""
+def call(lead: str, number: str, *, room: int) -> str:
+    """``☎ Sanne Bakker +31 20 555 0120`` in at most ``room`` cells where it fits; else the
+    number alone (``☎ +31 20 555 0120``), which is never cut; "" with neither."""
+    if not (lead or number):
+        return ""
+    whole = f"☎ {' '.join(p for p in (lead, number) if p)}"
+    if len(whole) + 1 <= room or not number:
+        return whole
+    return f"☎ {number}"
+
+
+def resumed_note(state: TaskState, lost_by_now: int | None = None) -> str:
+    """``resumed, 40m lost`` for a task started again after failing; ``40m lost`` for one
+    that stands failed (the time since it failed counts); empty otherwise. ``lost_by_now``:
+    the time lost at a later moment than the state's."""
+    seconds = state.lost if lost_by_now is None else lost_by_now
+    lost = f"{format_duration(seconds)} lost" if seconds >= 60 else ""
+    if state.status == FAILED:
+        return lost
     if not state.resumed:
         return ""
-    return f"resumed, {format_duration(state.lost)} lost" if state.lost >= 60 else "resumed"
+    return f"resumed, {lost}" if lost else "resumed"
 
 
 @dataclass(frozen=True, slots=True)
 class RunningRow:
-    """A task under way (or failed while under way): how long it has run, and how far over."""
+    """A task under way (or failed while under way): how long it has worked, how far over
+    its duration, and the time lost to failures apart. The figures add up: ``since`` +
+    ``elapsed`` + ``lost`` is now (a failed task's work stopped when it failed), and
+    ``overrun`` is ``elapsed`` beyond ``duration``."""
 
     id: str
     team: str  # the team's name
-    since: int
-    elapsed: int
+    since: int  # its first start
+    elapsed: int  # the time it has worked (not the time lost to failures)
     duration: int
     overrun: int
     failed: bool
     reason: str  # why it failed ("" unless it did)
-    resumed: str  # ``resumed, 40m lost``, or ""
+    resumed: str  # ``resumed, 40m lost``, ``40m lost`` (failed), or ""
     eta: int | None = None  # the revised expected finish given (`runbook eta`)
     revised: bool = False  # ``duration`` is a revised estimate, not the runbook's
+    lost: int = 0  # seconds lost to failures (while it stands failed: up to now)
+    lead: str = ""  # whom to call about it and their number (a failed task needs a call)
+    number: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +111,19 @@ class ReadyRow:
 
 
 @dataclass(frozen=True, slots=True)
+class UpNextRow:
+    """A task that waits only for its ``not_before`` (or the time it was pulled to): up next
+    at that time, not to be called yet."""
+
+    id: str
+    team: str  # the team's name
+    at: int  # when it may start (its forecast start)
+    critical: bool
+    pulled: bool = False  # its not_before moved by the coordinator (`runbook pull`)
+    fixed: bool = False  # its not_before is fixed in the runbook: it cannot move
+
+
+@dataclass(frozen=True, slots=True)
 class LateRow:
     """A task whose planned start has passed and that has not started."""
 
@@ -92,20 +133,8 @@ class LateRow:
     late_by: int
     critical: bool
     blocked_by: tuple[str, ...]  # unfinished predecessors
-    why: str  # ``waiting for a, b``, ``decision needed``, ``NO-GO`` or ``ready, not started``
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """Ahead of the baseline, behind it or on plan, and the figures that say so."""
-
-    word: str  # AHEAD | BEHIND | ON PLAN
-    amount: str  # ``35m``; "" on plan
-    ahead: int  # seconds ahead of the baseline (negative: behind)
-    forecast_finish: int
-    baseline_finish: int
-    deadline: int | None
-    spare: int | None  # seconds before the deadline (negative: past it); None without one
+    why: str  # ``waiting for a, b``, ``not before Mon 00:00``, ``decision needed``, ``NO-GO``
+    # or ``ready, not started``
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,47 +147,35 @@ class Briefing:
     running: tuple[RunningRow, ...]
     decisions: tuple[DecisionNeeded, ...]
     ready: tuple[ReadyRow, ...]
+    up_next: tuple[UpNextRow, ...]  # waiting only for their time, soonest first
     late: tuple[LateRow, ...]  # the most overdue first (only the first ``limit`` when given)
     late_count: int  # every late task, listed or not
-
-
-def verdict(snap: Snapshot) -> Verdict:
-    """The verdict at the snapshot's moment."""
-    word, amount = describe_ahead(snap.ahead)
-    deadline = snap.plan.deadline
-    return Verdict(
-        word,
-        amount,
-        snap.ahead,
-        snap.forecast_finish,
-        snap.baseline_finish,
-        deadline,
-        snap.spare if deadline is not None else None,
-    )
 
 
 def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> list[RunningRow]:
     """The tasks running now (failed ones too: they hold their team), in start order."""
     plan, now = snap.plan, snap.now
     # By column, not by task object: building one task of a cached plan reads every field.
-    teams, durations = plan.column("team"), plan.column("duration")
+    teams = plan.column("team")
     rows = []
     for s in snap.where(UNDER_WAY) if states is None else running_now(states):
-        since = s.actual_start or now
         failed = s.status == FAILED
+        worked, lost = worked_lost(snap, s)
         rows.append(
             RunningRow(
                 s.id,
                 plan.team_name(teams[s.index]),
-                since,
-                now - since,
-                durations[s.index] if s.revised_duration is None else s.revised_duration,
+                s.actual_start or now,
+                worked,
+                duration_in_force(snap, s),
                 overrun(snap, s.index),
                 failed,
                 (s.reason or "") if failed else "",
-                resumed_note(s),
+                resumed_note(s, lost),
                 s.eta,
                 s.revised_duration is not None,
+                lost,
+                *whom(plan, teams[s.index]),
             )
         )
     return rows
@@ -188,6 +205,27 @@ def ready_rows(
     return rows, decide
 
 
+def up_next_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> list[UpNextRow]:
+    """The tasks that wait only for their ``not_before``, soonest first: shown apart from
+    the ready ones, with their time; nobody is called for them yet."""
+    plan, teams = snap.plan, snap.plan.column("team")
+    fixed = plan.column("not_before_fixed")
+    chosen = (
+        snap.where((SCHEDULED,)) if states is None else [s for s in states if s.status == SCHEDULED]
+    )
+    return [
+        UpNextRow(
+            s.id,
+            plan.team_name(teams[s.index]),
+            s.forecast_start,
+            s.critical,
+            s.pulled,
+            bool(fixed[s.index]),
+        )
+        for s in sorted(chosen, key=start_order)
+    ]
+
+
 def late_rows(
     snap: Snapshot, states: Sequence[TaskState] | None = None, limit: int | None = None
 ) -> list[LateRow]:
@@ -196,11 +234,12 @@ def late_rows(
     plan, now, teams = snap.plan, snap.now, snap.plan.column("team")
     rows = []
     for s in snap.most_late(limit) if states is None else late_tasks(states, limit):
-        why = (
-            f"waiting for {', '.join(s.blocked_by[:3])}"
-            if s.blocked_by
-            else gate_waits(snap, s) or "ready, not started"
-        )
+        if s.blocked_by:
+            why = f"waiting for {', '.join(s.blocked_by[:3])}"
+        elif s.status == SCHEDULED:
+            why = f"not before {clock(s.forecast_start, plan.zone)}"
+        else:
+            why = gate_waits(snap, s) or "ready, not started"
         planned = s.planned_start or now
         rows.append(
             LateRow(
@@ -220,7 +259,13 @@ def briefing(
     snap: Snapshot, states: Sequence[TaskState] | None = None, late_limit: int | None = None
 ) -> Briefing:
     """The briefing of all the work, or of ``states`` (one team's tasks); with
-    ``late_limit``, only that many late tasks get a row (all are counted)."""
+    ``late_limit``, only that many late tasks get a row (all are counted). Once the weekend
+    is closed nobody is called: what ran at the close is listed (it goes to aftercare), and
+    there is nothing ready, late or to decide."""
+    if snap.closed is not None:
+        return Briefing(
+            verdict(snap), (), None, tuple(running_rows(snap, states)), (), (), (), (), 0
+        )
     ready, decisions = ready_rows(snap, states)
     return Briefing(
         verdict(snap),
@@ -229,6 +274,7 @@ def briefing(
         tuple(running_rows(snap, states)),
         tuple(decisions),
         tuple(ready),
+        tuple(up_next_rows(snap, states)),
         tuple(late_rows(snap, states, late_limit)),
         snap.late_count if states is None else sum(1 for s in states if s.late),
     )

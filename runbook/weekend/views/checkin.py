@@ -43,12 +43,15 @@ class CheckedIn:
 
 @dataclass(frozen=True, slots=True)
 class Standing:
-    """The weekend right after a check-in: the verdict and the forecast finish."""
+    """The weekend right after a check-in: the verdict and the forecast finish, and the
+    headline when a state leads over ahead/behind (``NO-GO gonogo-2 · roll back by ...``,
+    ``CLOSED Mon 03:00 · ...``; "" otherwise)."""
 
     word: str
     amount: str
     forecast_finish: int
     deadline: int | None
+    headline: str = ""
 
 
 def _detail(event: Event, result: CheckIn, plan: Plan, resumed: bool) -> str:
@@ -74,8 +77,13 @@ def _detail(event: Event, result: CheckIn, plan: Plan, resumed: bool) -> str:
     elif kind == "done" and task.milestone:
         return "reached"
     elif kind == "done" and record.actual_start is not None:
-        took = event.at - record.actual_start
-        return f"took {format_duration(took)} of {format_duration(task.duration)}"
+        # The work it took; the time it stood failed is said apart, so the two add up to
+        # the time since its first start.
+        took = f"took {format_duration(record.worked_by(event.at))} of "
+        took += format_duration(task.duration if record.estimate is None else record.estimate)
+        if record.lost >= 60:
+            took += f" · {format_duration(record.lost)} lost to failures"
+        return took
     elif kind == "undo":
         undone = next((e for e in result.undone if e.task == task.id), None)
         if undone is not None and undone.kind in ("eta", "estimate", "pull"):
@@ -139,7 +147,27 @@ def checked_in(result: CheckIn, plan: Plan, note: str | None = None) -> list[Che
 
 
 def standing(result: CheckIn, plan: Plan) -> Standing:
-    """Ahead or behind right after the check-in (one forward pass, no full snapshot)."""
+    """Ahead or behind right after the check-in (one forward pass, no full snapshot), after
+    the state that leads the headline when one does (the verdict's order of precedence)."""
+    from runbook.weekend.views.decisions import no_gos_in
+    from runbook.weekend.views.verdict import Verdict, lead
+
     finish, ahead = result.position(plan)
     word, amount = describe_ahead(ahead)
-    return Standing(word, amount, finish, plan.deadline)
+    deadline = plan.deadline
+    no_gos = no_gos_in(plan, result.records) if plan.gates else []
+    view = Verdict(
+        word,
+        amount,
+        ahead,
+        finish,
+        (result.baseline_plan or plan).finish,
+        deadline,
+        None if deadline is None else deadline - finish,
+        closed=result.closed,
+        no_go=no_gos[0] if no_gos else None,
+        more_no_gos=max(0, len(no_gos) - 1),
+        now=result.now,
+    )
+    said = lead(view, plan.zone)
+    return Standing(word, amount, finish, deadline, said.line if said.leads_over_pace else "")

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from runbook.format.durations import format_duration
+from runbook.planning.plan import Plan
 from runbook.weekend.events import Event
-from runbook.weekend.forecast import FINISHED, READY, Snapshot, TaskState
+from runbook.weekend.forecast import FINISHED, READY, Snapshot, TaskRecord, TaskState
 from runbook.weekend.gates import NO_GO, decision, point_of_no_return
 
 
@@ -82,13 +83,19 @@ def open_no_gos(snap: Snapshot) -> list[OpenNoGo]:
     """Every gate whose latest decision is NO-GO and that is not resolved: a later GO clears
     it, and so do its rollback tasks, once they are all finished (when they are tasks of the
     runbook that can be checked in)."""
-    plan, out = snap.plan, []
+    return no_gos_in(snap.plan, snap.records)
+
+
+def no_gos_in(plan: Plan, records: dict[str, TaskRecord]) -> list[OpenNoGo]:
+    """``open_no_gos`` from the task records alone (the line after a check-in has no
+    snapshot), the most urgent rollback first."""
+    out = []
     for gate, info in plan.gates.items():
-        record = snap.records.get(gate)
+        record = records.get(gate)
         if decision(record) != NO_GO or record is None:
             continue
         tasks = [t for t in info.rollback_tasks if t in plan.index]
-        if tasks and all(snap.by_id(t).status in FINISHED for t in tasks):
+        if tasks and all(_finished(records.get(t)) for t in tasks):
             continue
         out.append(
             OpenNoGo(
@@ -101,3 +108,7 @@ def open_no_gos(snap: Snapshot) -> list[OpenNoGo]:
         )
     out.sort(key=lambda n: (n.start_by is None, n.start_by or 0, n.gate))
     return out
+
+
+def _finished(record: TaskRecord | None) -> bool:
+    return record is not None and record.state in FINISHED
