@@ -555,10 +555,12 @@ def test_following_the_log_sends_you_re_up_after_a_check_in_from_elsewhere(
 
 
 # -- never twice however slow; everything due; no secret shown (issue 29) ------------------
-def many_addresses(tmp_path: Path, receiver: HttpReceiver, count: int, *extra: str) -> Path:
+def many_addresses(
+    tmp_path: Path, receiver: HttpReceiver, count: int, *extra: str, query: str = ""
+) -> Path:
     """The minimal example with ``count`` addresses for dba (paths dba0, dba1, ...): one
-    notice to dba is ``count`` messages."""
-    urls = [receiver.url(f"dba{i}") for i in range(count)] + list(extra)
+    notice to dba is ``count`` messages. ``query``: apprise's options on each (``?rto=60``)."""
+    urls = [receiver.url(f"dba{i}") + query for i in range(count)] + list(extra)
     path = tmp_path / "runbook.yaml"
     text = (EXAMPLES / "minimal.yaml").read_text(encoding="utf-8")
     path.write_text(text + f"\nnotify:\n  teams:\n    dba: {json.dumps(urls)}\n", encoding="utf-8")
@@ -616,7 +618,10 @@ def test_two_notify_once_at_once_share_a_slow_receivers_messages_and_send_each_o
 ):
     """Two `runbook notify --once` processes and a receiver that holds every message: the
     second takes another message while the first is still sending its own."""
-    path = many_addresses(tmp_path, receiver, 12)
+    # The first sender's message is held until the second has sent one: on a busy machine
+    # starting the second process alone can outlast apprise's 4 s read timeout, so the
+    # addresses wait longer (rto: apprise's read timeout, in seconds).
+    path = many_addresses(tmp_path, receiver, 12, query="?rto=120")
     record(cli, path, "start", "freeze", "18:00")
     record(cli, path, "done", "freeze", "18:10")
     receiver.gate = threading.Event()
@@ -627,7 +632,7 @@ def test_two_notify_once_at_once_share_a_slow_receivers_messages_and_send_each_o
         procs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE))
         assert receiver.wait_for_arrivals(1), "the first sender sent nothing"
         procs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE))
-        took_another = receiver.wait_for_arrivals(2, timeout=20)
+        took_another = receiver.wait_for_arrivals(2, timeout=100)  # a generous deadline
     finally:
         receiver.gate.set()
         outputs = [p.communicate(timeout=120)[0].decode() for p in procs]
