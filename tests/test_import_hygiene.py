@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -93,7 +94,8 @@ def test_a_check_in_on_an_sqlite_state_never_imports_psycopg(tmp_path):
         "os._exit = look\n"
         "main()\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    fixed = {**os.environ, "RUNBOOK_NOW": "2026-12-04T18:00"}  # never the real clock
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=fixed)
     assert (tmp_path / "minimal.state.db").exists(), out.stderr
     assert out.stdout.split()[-2:] == ["False", "False"]
 
