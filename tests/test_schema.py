@@ -29,6 +29,8 @@ BEYOND_A_SCHEMA = {
     "unknown-team.yaml": "looks the team up in the teams section",
     "unknown-timezone.yaml": "looks the zone up in the time zone database (tzdata)",
     "plan-past-2200.yaml": "schedules the tasks",
+    "gate-stage-named-twice.yaml": "compares the names of a gate's stages",
+    "gate-stage-needs-more-than-its-approvers.yaml": "compares needs with the approvers' count",
 }
 
 
