@@ -331,7 +331,9 @@ class Estimate(_Strict):
 
 # The stage a gate's one-list ``approvers: [...]`` is: any one of them decides.
 SINGLE_STAGE = "approvers"
-_NEEDS_MESSAGE = "'needs' is how many of the stage's approvers must say GO: a number (1 or more) or all"
+_NEEDS_MESSAGE = (
+    "'needs' is how many of the stage's approvers must say GO: a number (1 or more) or all"
+)
 
 
 def _needs(value: object) -> int | Literal["all"]:
@@ -421,7 +423,7 @@ _DECIDED_BY = (
     "Who decides, in stages that decide in order: each {stage, approvers, needs}. Instead of "
     "approvers, not beside it."
 )
-_BOTH_FORMS = {
+_BOTH_FORMS: dict[str, Any] = {
     "not": {"required": ["approvers", "decided_by"]},
     "errorMessage": "A gate names who decides once: 'approvers' (one list, any one of them) "
     "or 'decided_by' (stages), not both.",
