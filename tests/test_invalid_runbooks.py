@@ -405,6 +405,14 @@ CASES = [
         "an approver named twice in one stage is located at the second name",
     ),
     Case(
+        "gate-stage-approver-on-two-lines.yaml",
+        11,
+        49,
+        "approver 'CIO␊CMIO' holds a line break; only printable text is recorded (name an "
+        "approver as `runbook decide --by` will: on one line of at most 100 characters)",
+        "an approver no one could name with --by is refused",
+    ),
+    Case(
         "gate-stage-without-approvers.yaml",
         12,
         48,

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from runbook.common.problems import did_you_mean
+from runbook.common.text import BY_LIMIT, entry_problem, shown
 from runbook.format.durations import (
     DURATION_FORMS,
     DurationError,
@@ -358,8 +359,37 @@ Needs = Annotated[
         }
     ),
 ]
-# An approver's name: a role or a person, as `runbook decide --by` will name them.
-ApproverName = Annotated[str, Field(min_length=1)]
+
+
+def _approver_name(name: str) -> str:
+    """A name `runbook decide --by` can give: one printable line, as a check-in's --by."""
+    problem = entry_problem(name, limit=BY_LIMIT, one_line=True)
+    if problem is not None:
+        raise FieldError(
+            f"approver '{shown(name[:40])}' {problem}",
+            hint=f"name an approver as `runbook decide --by` will: on one line of at most "
+            f"{BY_LIMIT} characters",
+        )
+    return name
+
+
+# An approver's name in a stage: a role or a person, as `runbook decide --by` will name them.
+# (The schema's pattern refuses line breaks and control characters; the bidirectional and
+# invisible characters `validate` refuses as well are left to it.)
+ApproverName = Annotated[
+    str,
+    Field(min_length=1),
+    AfterValidator(_approver_name),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": BY_LIMIT,
+            "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$",
+            "patternErrorMessage": "A name on one line, without control characters.",
+        }
+    ),
+]
 
 
 class Stage(_Strict):
