@@ -353,6 +353,13 @@ CASES = [
         "an unknown team suggests a declared one",
     ),
     Case(
+        "unknown-rollback-team.yaml",
+        10,
+        47,
+        "unknown team 'netwerk' (did you mean 'network'?)",
+        "a rollback task's unknown team is refused as a task's is",
+    ),
+    Case(
         "milestone-with-duration.yaml",
         7,
         15,
