@@ -13,16 +13,8 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from runbook.cli import completion, output
-from runbook.cli.common import (
-    FileArgument,
-    FileOption,
-    JsonOption,
-    NowOption,
-    StateOption,
-    command,
-    runbook_file,
-    state_file,
-)
+from runbook.cli.common import FileArgument, FileOption, JsonOption, NowOption, StateOption, command
+from runbook.cli.options import runbook_file, state_file
 from runbook.common.errors import EXIT_INVALID
 
 P = ParamSpec("P")

@@ -11,15 +11,8 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.common import (
-    FileOption,
-    NowOption,
-    OutOption,
-    StateOption,
-    command,
-    runbook_file,
-    state_file,
-)
+from runbook.cli.common import FileOption, NowOption, OutOption, StateOption, command
+from runbook.cli.options import runbook_file, state_file
 from runbook.common.errors import EXIT_INVALID
 
 
