@@ -59,7 +59,11 @@ def actor(option: str | None) -> str:
 
 
 def host() -> str:
-    """This machine's name, recorded with every event."""
+    """This machine's name, recorded with every event: the node name the kernel gives
+    (what ``socket.gethostname()`` returns, without importing the socket module)."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return uname().nodename or "unknown"
     import socket
 
     return socket.gethostname() or "unknown"

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from runbook.cli import terminal
-from runbook.common.problems import Problem
 from runbook.common.text import shown
 
 if TYPE_CHECKING:
     from runbook.common.errors import RunbookError
+    from runbook.common.problems import Problem
     from runbook.planning.plan import Plan
     from runbook.weekend.events import Event
 

@@ -74,7 +74,7 @@ def _standard(stream: IO[Any]) -> bool:
     """Whether Typer's echo writes to ``stream`` as it is: a text stream (one that refuses
     bytes) with an encoding and an error handler, the encoding not ASCII."""
     try:
-        stream.write(b"")  # type: ignore[call-overload]
+        stream.write(b"")
     except Exception:
         pass
     else:

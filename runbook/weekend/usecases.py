@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from runbook.common.errors import ConnectionLost, InputError, InvalidRunbook, Refused, StateError
-from runbook.common.problems import did_you_mean
 from runbook.common.text import NOTE_LIMIT
 from runbook.format.durations import FUTURE, Side, TimeError, format_duration, parse_moment
 from runbook.format.durations import clock as show_time
@@ -915,6 +914,8 @@ def _one_of(
             None,
         )
     else:
+        from runbook.common.problems import did_you_mean  # only for a mistake
+
         message, hint = f"unknown {noun} '{given}'", did_you_mean(given, ids)
     if refusal:
         raise Refused(message, hint=hint, forceable=False)
