@@ -10,8 +10,9 @@ loopback the kernel completes it at once).
 Round trips are counted per connection at the protocol level: one each time the client sends
 after it has heard from the server (and its first send). Bytes the client sends before any
 answer (pipelined messages) belong to the same round trip; so does a message the server
-sends unasked. The server's side is read as PostgreSQL's protocol (its answer to an
-SSLRequest, then messages), so the round trips of connecting (up to the first ReadyForQuery:
+sends unasked; the client's goodbye (Terminate), which waits for nothing, is no round trip.
+The server's side is read as PostgreSQL's protocol (its answer to an SSLRequest, then
+messages), so the round trips of connecting (up to the first ReadyForQuery:
 SSL negotiation, start-up, authentication) are counted apart from the ones after it, the
 queries': ``Link.round_trips`` and ``Link.connecting`` sum them over every connection, and
 ``Link.connects`` counts the connections (each a TCP handshake more).
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 
 SSL_REQUEST = (80877103).to_bytes(4, "big")  # also GSSENCRequest's first bytes but one
 GSSENC_REQUEST = (80877104).to_bytes(4, "big")
+TERMINATE = b"X\0\0\0\x04"  # the client's goodbye, which no answer follows
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Connection:
     received: int = 0  # bytes from the server
     last: str = ""  # who spoke last: "client" or "server"
     ready: bool = False  # the server has said ReadyForQuery once
+    sent_terminate: bool = False  # the client said goodbye (Terminate)
+    turns: list[float] = field(default_factory=list)  # when each round trip began
     single: int = 0  # one-byte answers (to SSLRequest, GSSENCRequest) still to come
     buffer: bytearray = field(default_factory=bytearray)  # the server's unread bytes
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -52,7 +56,10 @@ class Connection:
     def heard(self, side: str, data: bytes) -> None:
         with self.lock:
             if side == "client":
-                if self.last != "client":
+                if data == TERMINATE and not self.sent_terminate:
+                    self.sent_terminate = True  # goodbye: the client waits for no answer
+                elif self.last != "client":
+                    self.turns.append(time.monotonic())
                     if self.ready:
                         self.round_trips += 1
                     else:
