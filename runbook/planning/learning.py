@@ -11,9 +11,13 @@ The rule (docs/learning.md says it for planners, with the reasons):
   observation moves the estimate half-way to it, three three quarters of the way.
 - **How wide it is.** The runbook's optimistic and pessimistic figures are read as ``SPREAD``
   log-standard deviations either side of its duration (``DEFAULT_SPREAD`` where it gives
-  none). The learned spread pools that with the observed one, the runbook's counting as ``K``
-  observations: ``s^2 = (K * s0^2 + sum((y - mean y)^2)) / (K + n - 1)``. The learned
-  optimistic and pessimistic keep the runbook's shape (its skew), widened or narrowed to it.
+  none). The learned spread pools that with the observed scatter, the runbook's counting as
+  ``K`` observations, and with how far the observations lie from the runbook's duration (the
+  normal-inverse-gamma posterior's sum of squares): ``s^2 = (K * s0^2 + sum((y - mean y)^2)
+  + n*K/(n+K) * (mean y - ln planned)^2) / (K + n)``. One run three times the runbook's
+  duration widens the estimate (the runbook was wrong, and by how much is not known yet);
+  many runs that agree narrow it. The learned optimistic and pessimistic keep the runbook's
+  shape (its skew), widened or narrowed to it.
 - **A team's factor.** Over every observation of a team's tasks, ``exp(sum(ln(observed /
   planned)) / (N + K))``: the same shrinkage towards 1, for the team's tasks never observed,
   whose three points are the runbook's times the factor.
@@ -160,7 +164,8 @@ def learn_task(task: PlannedTask, observed: Sequence[int], *, k: float = K) -> L
     low, high = _shape(task)
     s0 = (low + high) / (2 * SPREAD)
     scatter = sum((y - mean) ** 2 for y in ys)
-    spread = math.sqrt((k * s0 * s0 + scatter) / (k + n - 1)) if k + n > 1 else s0
+    disagreement = n * k / (n + k) * (mean - prior) ** 2
+    spread = math.sqrt((k * s0 * s0 + scatter + disagreement) / (k + n))
     scale = spread / s0
     likely = _nearest(math.exp(centre))
     optimistic = min(likely, _down(math.exp(centre - low * scale)))
