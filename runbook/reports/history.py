@@ -33,7 +33,7 @@ class Source:
     location: str  # as a message shows it (a URI without its password)
     observed: int  # tasks of this runbook it saw started and finished
     elsewhere: tuple[str, ...]  # tasks it finished that this runbook does not have
-    left_out: int  # tasks of this runbook it holds but shows no run of (skipped, forced, ...)
+    left_out: int  # tasks of this runbook it finished with no run to learn from (skipped, forced)
     not_finished: tuple[str, ...]  # tasks of this runbook neither done nor skipped in it
 
 
@@ -75,7 +75,7 @@ def observe(
         if took is not None:
             seen[task.id] = took
             continue
-        left_out += record is not None and record.state is not None
+        left_out += record is not None and record.state in FINISHED  # skipped, forced
         if record is None or record.state not in FINISHED:
             not_finished.append(task.id)
     index = plan.index
@@ -174,3 +174,26 @@ def learn_history(plan: Plan, locations: Sequence[str | os.PathLike[str]]) -> Le
 def _histories(n: int) -> str:
     """``1 past weekend or rehearsal``, ``3 past weekends and rehearsals``."""
     return f"{n} past weekend or rehearsal" if n == 1 else f"{n} past weekends and rehearsals"
+
+
+def check_estimates_output(out: Path, protected: Sequence[tuple[Path | str | None, str]]) -> None:
+    """Refuse ``-o`` for an estimates file over anything `runbook learn` did not write: the
+    runbook, a state file or database (``protected``), or any file whose first line is not
+    the estimates file's header (a runbook or a report given as -o by mistake)."""
+    from runbook.format.estimates import HEADER
+    from runbook.reports.outfile import check_output
+
+    check_output(out, protected)
+    if not out.exists():
+        return
+    try:
+        with out.open("rb") as handle:
+            first = handle.readline(len(HEADER) + 2).decode("utf-8", "replace").rstrip("\r\n")
+    except OSError as exc:
+        raise InputError(f"{out}: cannot read ({exc.strerror or exc})") from None
+    if first != HEADER:
+        raise InputError(
+            f"{out}: exists and is not an estimates file `runbook learn` wrote; it is never "
+            "written over",
+            hint="give a new file name with -o, or remove the file first",
+        )
