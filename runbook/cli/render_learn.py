@@ -84,8 +84,8 @@ def lesson_report(lesson: Lesson, *, width: int = 120) -> Group:
         scaled = sum(1 for t in unobserved if t.team in learned.teams)
         parts.append(
             Text(
-                f"{count(len(unobserved), 'task')} never observed: {scaled} take their team's "
-                f"factor, {len(unobserved) - scaled} keep the runbook's estimate"
+                f"{count(len(unobserved), 'task')} never observed: {scaled} scaled by the "
+                f"team's factor, {len(unobserved) - scaled} as in the runbook"
             )
         )
     for s in lesson.history.sources:

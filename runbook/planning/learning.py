@@ -253,7 +253,8 @@ def estimates_for(
 ) -> Estimates:
     """What learned ``tasks`` (by id) and ``teams``' factors give ``plan``: a task with
     figures of its own takes them; one without, of a team with a factor, the runbook's three
-    points times the factor (its duration alone, where it has no estimate). Ids not in the
+    points times the factor (its duration alone, where it has no estimate), rounded as
+    learned figures are. Ids not in the
     plan and milestones are left out."""
     found = Estimates(source)
     for task in plan.tasks:
@@ -269,9 +270,9 @@ def estimates_for(
         if team is None:
             continue
         f = team.factor
-        likely = _bounded(task.duration * f)
-        low = likely if task.optimistic is None else min(likely, _bounded(task.optimistic * f))
-        high = likely if task.pessimistic is None else max(likely, _bounded(task.pessimistic * f))
+        likely = _nearest(task.duration * f)
+        low = likely if task.optimistic is None else min(likely, _down(task.optimistic * f))
+        high = likely if task.pessimistic is None else max(likely, _up(task.pessimistic * f))
         found.tasks[task.id] = TaskEstimate(
             task.id, task.team, low, likely, high, TEAM, team.observations, task.duration, f
         )
