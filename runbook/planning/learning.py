@@ -1,7 +1,7 @@
 """Estimates learned from history: each task's observed durations blended with the runbook's
 own estimate on the log scale, and per team a factor for the tasks never observed.
 
-The rule (docs/learning.md says it for planners, with the reasons):
+The rule (docs/format.md, Estimates from history, says it for planners):
 
 - **Where a task's duration lies.** On the log scale (a 2h task taking 3h is the same miss as
   a 20m one taking 30m), the learned centre is ``w * mean(ln observed) + (1 - w) * ln(the
