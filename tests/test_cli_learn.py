@@ -249,3 +249,11 @@ def test_what_an_estimates_file_has_that_the_runbook_has_not_is_a_warning(cli, r
     assert "other.yaml:3:3: warning: task 'copy-dta' is not in the runbook" in result.stderr
     assert "did you mean 'copy-data'?" in result.stderr
     assert "other.yaml:5:3: warning: no task of the runbook belongs to team 'dab'" in result.stderr
+
+
+def test_learn_reads_a_rehearsal_kept_in_either_store(cli, runbook, tmp_path, state_location):
+    state = state_location or str(tmp_path / "rehearsal.db")
+    _rehearsal(runbook, state, {"copy-data": 240})  # type: ignore[arg-type]
+    result = cli("learn", state, "-f", runbook)
+    assert result.exit_code == 0, result.stderr
+    assert "  copy-data: {duration: 2h50m," in result.stdout  # sqrt(2h x 4h), to 5 minutes
