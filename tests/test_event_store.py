@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from runbook.common.errors import StateError
-from runbook.weekend import open_store
+from runbook.store import open_store
+from runbook.store.protocol import EventStore
 from runbook.weekend.events import Event, EventKind, NewEvent
-from runbook.weekend.store import EventStore
 
 IMPLEMENTATIONS = ["sqlite", "postgres"]
 RUNBOOK = "Move the intranet to the cloud"

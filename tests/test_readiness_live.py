@@ -18,7 +18,7 @@ from runbook.planning.montecarlo import sample
 from runbook.reports.readiness import CONDITIONS, NO_GO, progress_of, readiness
 from runbook.reports.render.html import readiness_html
 from runbook.reports.render.markdown import readiness_markdown
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import golden_runbook
 from .test_montecarlo import _pert_cdf, _pert_quantile

@@ -20,8 +20,8 @@ from runbook.format.model import ReadinessRules, Risk, Runbook
 from runbook.planning.montecarlo import Progress, Simulation
 from runbook.planning.plan import Plan, PlannedTask
 from runbook.reports.rehearsal import Rehearsal, learn, rehearsal_evidence
+from runbook.store import state_exists
 from runbook.validation.validate import Validation, validate_path
-from runbook.weekend import state_exists
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import (
     DONE,
@@ -217,7 +217,7 @@ def _as_of(
         return _AsOf()
     from datetime import UTC, datetime
 
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     def at_now() -> datetime:
         return datetime.fromtimestamp(now, UTC)

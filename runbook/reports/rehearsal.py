@@ -9,7 +9,7 @@ from pathlib import Path
 
 from runbook.common.errors import InputError
 from runbook.planning.plan import Plan
-from runbook.weekend import open_store
+from runbook.store import open_store
 from runbook.weekend.forecast import DONE, FINISHED, fold
 
 ROUND = 5 * 60  # suggestions are rounded up to five minutes

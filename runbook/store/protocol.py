@@ -1,8 +1,8 @@
 """The event store as an interface: what the use cases, live following and reports need.
 
-``runbook.weekend.open_store`` chooses the implementation from the location: a path is an
-SQLite state file (``runbook.weekend.sqlite``), a ``postgresql://`` URI a PostgreSQL
-database (``runbook.weekend.postgres``), the second implementation of this ``EventStore``.
+``runbook.store.open_store`` chooses the implementation from the location: a path is an
+SQLite state file (``runbook.store.sqlite.store``), a ``postgresql://`` URI a PostgreSQL
+database (``runbook.store.postgres``), the second implementation of this ``EventStore``.
 Nothing imports this module at run time: it is the type the use cases are written against.
 """
 
@@ -100,7 +100,7 @@ class EventStore(Protocol):
 
     # -- the checkpoint: the folded state up to one event ----------------------------------
     def checkpoint(self) -> tuple[int, str] | None:
-        """The checkpoint (``runbook.weekend.checkpoint``): the sequence number it covers and
+        """The checkpoint (``runbook.store.checkpoint``): the sequence number it covers and
         its text; None when there is none, and a check-in folds the whole log. A store may
         always answer None (and ignore ``save_checkpoint``): it is only a cache."""
         return None

@@ -27,18 +27,16 @@ from runbook.common.errors import (
     ServerRefused,
     StateError,
 )
-from runbook.weekend.eventdata import check_new_event
-from runbook.weekend.events import Event, NewEvent, check_instants, data_text
-from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, OutboxEntry, entry_of
-from runbook.weekend.postgres import (
+from runbook.store.outbox import OUTBOX_COLUMNS, entry_of
+from runbook.store.postgres import (
     RETRY_CONNECT_TIMEOUT,
     connect_timeout,
     listen_wanted,
     redact,
     statement_timeout,
 )
-from runbook.weekend.postgres.listen import Listener
-from runbook.weekend.postgres.schema import (
+from runbook.store.postgres.listen import Listener
+from runbook.store.postgres.schema import (
     RECORDED_COLUMNS,
     SCHEMA,
     SCHEMA_VERSION,
@@ -46,8 +44,11 @@ from runbook.weekend.postgres.schema import (
     installed_version,
     migrate,
 )
-from runbook.weekend.postgres.views import FIGURE_COLUMNS, figure_row
-from runbook.weekend.sqlite import quarantine_notice, readable  # one reading of a stored row
+from runbook.store.postgres.views import FIGURE_COLUMNS, figure_row
+from runbook.store.rows import quarantine_notice, readable
+from runbook.weekend.eventdata import check_new_event
+from runbook.weekend.events import Event, NewEvent, check_instants, data_text
+from runbook.weekend.outbox import PENDING, OutboxEntry
 
 if TYPE_CHECKING:
     from runbook.weekend.figures import TaskFigures
@@ -320,7 +321,7 @@ class PostgresStore:
     def _not_permitted(self, exc: BaseException) -> StateError:
         """The plain refusal for a write the database's roles or policies refused (asked of
         the server after the rollback: who this login is, and whose the event was)."""
-        from runbook.weekend.postgres.roles import owner_of, refusal_text, standing
+        from runbook.store.postgres.roles import owner_of, refusal_text, standing
 
         attempt, self._attempt = self._attempt, None
         if "append-only" in _reason(exc):
@@ -421,7 +422,7 @@ class PostgresStore:
 
     def may_force(self) -> bool:
         """Only mission control may force (the database's policy); asked after a refusal."""
-        from runbook.weekend.postgres.roles import standing
+        from runbook.store.postgres.roles import standing
 
         try:
             return standing(self.conn).mission_control

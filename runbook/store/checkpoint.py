@@ -26,7 +26,7 @@ from runbook.weekend.events import Event
 from runbook.weekend.forecast import TaskRecord, fold, restate
 
 if TYPE_CHECKING:
-    from runbook.weekend.store import EventStore
+    from runbook.store.protocol import EventStore
 
 # Bumped when the layout or the fold changes: an older checkpoint is then ignored and the log
 # folded again. 2: the history holds the revisions (eta, estimate, pull) too; a checkpoint

@@ -4,7 +4,7 @@ One state file holds one weekend (or one dress rehearsal) of one runbook. Events
 and never updated or deleted (triggers refuse it); all task state is derived from them. The
 file is in WAL mode with a busy timeout, so many teams can check in at once, and synchronous
 FULL, so a committed check-in survives a crash or a power cut. Its schema and migrations are
-``sqliteschema``; the look at a file before anything may write to it, ``sqlitecheck``.
+``schema``; the look at a file before anything may write to it, ``check``.
 """
 
 from __future__ import annotations
@@ -19,11 +19,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from runbook.common.errors import DamagedState, StateError
 from runbook.common.limits import SEQ_LIMIT
-from runbook.weekend.eventdata import check_new_event
-from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
-from runbook.weekend.events import NewEvent as NewEvent
-from runbook.weekend.events import check_instants, data_text
-from runbook.weekend.sqlitecheck import (
+from runbook.store.rows import quarantine_notice, readable
+from runbook.store.sqlite.check import (
     check_sound,
     damaged_state,
     diagnose,
@@ -31,21 +28,23 @@ from runbook.weekend.sqlitecheck import (
     log_keeper,
     quick_check,
 )
-from runbook.weekend.sqlitelook import sidecar as _sidecar
-from runbook.weekend.sqlitelook import uri as _uri
-from runbook.weekend.sqliteschema import APPLICATION_ID as APPLICATION_ID
-from runbook.weekend.sqliteschema import EVENT_COLUMNS as _EVENT_COLUMNS
-from runbook.weekend.sqliteschema import MIGRATIONS as MIGRATIONS
-from runbook.weekend.sqliteschema import OLDEST_READABLE as OLDEST_READABLE
-from runbook.weekend.sqliteschema import SCHEMA_VERSION as SCHEMA_VERSION
-from runbook.weekend.sqliteschema import SQLITE_MAGIC as SQLITE_MAGIC
-from runbook.weekend.sqliteschema import TABLES_ADDED as TABLES_ADDED
-from runbook.weekend.sqliteschema import corrupt as _corrupt
-from runbook.weekend.sqliteschema import identify as _identify
-from runbook.weekend.sqliteschema import is_sqlite_database as is_sqlite_database
-from runbook.weekend.sqliteschema import not_a_database as _not_a_database
-from runbook.weekend.sqliteschema import quarantine_notice as quarantine_notice
-from runbook.weekend.sqliteschema import readable as readable
+from runbook.store.sqlite.look import sidecar as _sidecar
+from runbook.store.sqlite.look import uri as _uri
+from runbook.store.sqlite.schema import APPLICATION_ID as APPLICATION_ID
+from runbook.store.sqlite.schema import EVENT_COLUMNS as _EVENT_COLUMNS
+from runbook.store.sqlite.schema import MIGRATIONS as MIGRATIONS
+from runbook.store.sqlite.schema import OLDEST_READABLE as OLDEST_READABLE
+from runbook.store.sqlite.schema import SCHEMA_VERSION as SCHEMA_VERSION
+from runbook.store.sqlite.schema import SQLITE_MAGIC as SQLITE_MAGIC
+from runbook.store.sqlite.schema import TABLES_ADDED as TABLES_ADDED
+from runbook.store.sqlite.schema import corrupt as _corrupt
+from runbook.store.sqlite.schema import identify as _identify
+from runbook.store.sqlite.schema import is_sqlite_database as is_sqlite_database
+from runbook.store.sqlite.schema import not_a_database as _not_a_database
+from runbook.weekend.eventdata import check_new_event
+from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
+from runbook.weekend.events import NewEvent as NewEvent
+from runbook.weekend.events import check_instants, data_text
 
 if TYPE_CHECKING:  # a check-in never loads the outbox: only runbook notify and the dashboard
     from runbook.weekend.figures import TaskFigures
@@ -108,7 +107,7 @@ class SQLiteStore:
         self.wal = True  # False when the filesystem refused write-ahead logging
         self.writable = writable  # False when opened read-only (nothing can be written)
         self.damaged = False
-        self._keeper: sqlite3.Connection | None = None  # see sqlitecheck.log_keeper
+        self._keeper: sqlite3.Connection | None = None  # see check.log_keeper
         self.quarantined: dict[int, str] = {}  # events that cannot be read: seq -> why
 
     @classmethod
@@ -124,7 +123,7 @@ class SQLiteStore:
         beside it), and None is returned for a file that holds no state yet.
 
         An existing file is looked at first through a connection that cannot change it
-        (``sqlitecheck.diagnose``): one that is damaged, not runbook state or too new is
+        (``check.diagnose``): one that is damaged, not runbook state or too new is
         refused before anything could write to it or beside it."""
         target = Path(path)
         exists = target.exists()
@@ -343,7 +342,7 @@ class SQLiteStore:
 
     def close(self) -> None:
         """Close the connection. A file found damaged is left as it was: its connection
-        closes while the log keeper still reads (``sqlitecheck.log_keeper``), so SQLite folds no log
+        closes while the log keeper still reads (``check.log_keeper``), so SQLite folds no log
         into it; a sound one closes last, and SQLite folds its log as usual."""
         keeper, self._keeper = self._keeper, None
         if keeper is not None and not self.damaged:
@@ -555,7 +554,7 @@ class SQLiteStore:
     def outbox_add(self, entries: list[OutboxEntry]) -> int:
         """Write new entries (inside ``write``); an entry whose key is there is left alone.
         Returns how many were new."""
-        from runbook.weekend.outbox import OUTBOX_COLUMNS
+        from runbook.store.outbox import OUTBOX_COLUMNS
 
         before = self.db.total_changes
         self.db.executemany(
@@ -570,7 +569,8 @@ class SQLiteStore:
     ) -> list[OutboxEntry]:
         """Claim the pending entries due at ``now`` that nobody holds at ``free_at`` (inside
         ``write``): nobody else takes them before ``until``."""
-        from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, entry_of
+        from runbook.store.outbox import OUTBOX_COLUMNS, entry_of
+        from runbook.weekend.outbox import PENDING
 
         rows = self.db.execute(
             f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM outbox WHERE state = ? AND next_try <= ?"
@@ -601,7 +601,7 @@ class SQLiteStore:
 
     def outbox(self) -> list[OutboxEntry]:
         """Every entry, oldest first (none in a file older than the outbox)."""
-        from runbook.weekend.outbox import OUTBOX_COLUMNS, entry_of
+        from runbook.store.outbox import OUTBOX_COLUMNS, entry_of
 
         with self._reading():
             try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from runbook.common.errors import InvalidRunbook, StateError
 from runbook.planning.plan import Plan
-from runbook.weekend import open_store, shown_location
+from runbook.store import open_store, shown_location
 from runbook.weekend.events import Event, data_text
 
 
@@ -34,8 +34,8 @@ class Transfer:
 def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
     """Copy the PostgreSQL weekend at ``uri`` into a new SQLite state file at ``path``
     (refused when the file exists: an export never writes over anything)."""
-    from runbook.weekend.postgres.store import PostgresStore
-    from runbook.weekend.sqlite import SQLiteStore
+    from runbook.store.postgres.store import PostgresStore
+    from runbook.store.sqlite.store import SQLiteStore
 
     target = Path(path)
     if target.exists():
@@ -118,9 +118,9 @@ def import_weekend(
     file's cached plans are left out, a forged one among them), and every event is checked
     as one this version records, its sequence number within ``SEQ_LIMIT``, before anything
     is written."""
+    from runbook.store.postgres.store import PostgresStore
+    from runbook.store.sqlite.store import SQLiteStore
     from runbook.validation.validate import validate_path
-    from runbook.weekend.postgres.store import PostgresStore
-    from runbook.weekend.sqlite import SQLiteStore
 
     source_path = Path(path)
     validation = validate_path(Path(runbook), warnings=False)
@@ -149,7 +149,7 @@ def import_weekend(
             hint="give the runbook of this weekend with -f",
         )
     if unreadable:
-        from runbook.weekend.sqlite import quarantine_notice
+        from runbook.store.rows import quarantine_notice
 
         raise StateError(
             f"{quarantine_notice(str(source_path), unreadable)}; nothing was imported",

@@ -17,18 +17,20 @@ from typing import TYPE_CHECKING, TypeVar
 from runbook.common.errors import ConnectionLost, InputError, InvalidRunbook, Refused, StateError
 from runbook.common.problems import did_you_mean
 from runbook.common.text import NOTE_LIMIT
-from runbook.format.durations import FUTURE, Side, TimeError, format_duration, parse_moment
+from runbook.format.durations import FUTURE, Side, TimeError, parse_moment
 from runbook.format.durations import clock as show_time
 from runbook.planning.plan import Plan
-from runbook.weekend import (
+from runbook.store import (
     StateLocation,
     checkpoint,
+    default_state_path,
     open_store,
-    rules,
     shown_location,
     state_location,
 )
-from runbook.weekend import default_state_path as default_state_path  # re-exported
+from runbook.store.plancache import cache, cached_plan, compile_plan, load_plan
+from runbook.weekend import rules
+from runbook.weekend.checkin import CheckIn
 from runbook.weekend.closing import close_in_force
 from runbook.weekend.events import (
     CHECK_IN_KINDS,
@@ -45,16 +47,14 @@ from runbook.weekend.forecast import (
     apply_event,
     as_of,
     fold,
-    forecast_finish,
     pull_forward,
     snapshot,
 )
-from runbook.weekend.plancache import cache, cached_plan, compile_plan, load_plan
 
 if TYPE_CHECKING:
+    from runbook.store.protocol import EventStore
     from runbook.weekend.recover import Recovery
-    from runbook.weekend.replan import Change
-    from runbook.weekend.store import EventStore
+    from runbook.weekend.replan import WhatIf
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -453,7 +453,7 @@ class Weekend:
             resolve=self.resolve,
             read_time=lambda text: self.read_time(text, what="the time", side=FUTURE),
         )
-        return WhatIf(before, imagined.snapshot, list(imagined.changes))
+        return replan.WhatIf(before, imagined.snapshot, list(imagined.changes))
 
     def recover(self, now: int | None = None) -> Recovery:
         """The recovery options at ``now``: which optional work not started to drop to land
@@ -921,43 +921,6 @@ def _one_of(
     raise InputError(message, hint=hint)
 
 
-@dataclass
-class CheckIn:
-    """The outcome of one check-in command: what was recorded, and what was refused."""
-
-    kind: str
-    events: list[Event] = field(default_factory=list)
-    refused: list[tuple[str, Refused]] = field(default_factory=list)
-    baseline: Event | None = None  # set when this check-in recorded the first baseline
-    records: dict[str, TaskRecord] = field(default_factory=dict)  # every task, afterwards
-    baseline_plan: Plan | None = None  # what ahead/behind is measured against
-    now: int = 0
-    undone: list[Event] = field(default_factory=list)  # what each undo revoked, in order
-    # Set when a broken connection was retried and the check-in had been recorded already:
-    # the sequence number of its first event (``events`` are the ones it recorded).
-    already_recorded: int | None = None
-    closed: Event | None = None  # the close in force (a check-in forced after it)
-
-    def position(self, plan: Plan) -> tuple[int, int]:
-        """Right after this check-in: the forecast finish, and the seconds ahead of the
-        baseline (negative: behind). One forward pass, no full snapshot; once the weekend
-        is closed, the finish is the close."""
-        if self.closed is not None:
-            finish = self.closed.at
-        else:
-            finish = forecast_finish(plan, self.records, self.now)
-        return finish, (self.baseline_plan or plan).finish - finish
-
-
-@dataclass
-class WhatIf:
-    """The weekend now, as it would be with some changes, and those changes."""
-
-    before: Snapshot
-    after: Snapshot
-    changes: list[Change]
-
-
 def read_moment(
     text: str,
     zone: tzinfo,
@@ -989,10 +952,3 @@ def watch_only(asked: bool, *, replay: bool) -> bool:
 def _fixed(moment: datetime) -> Clock:
     """A clock that stays at ``moment``."""
     return lambda: moment
-
-
-def describe_ahead(seconds: int) -> tuple[str, str]:
-    """``("AHEAD", "35m")``, ``("BEHIND", "1h10m")`` or ``("ON PLAN", "")``."""
-    if abs(seconds) < 60:
-        return "ON PLAN", ""
-    return ("AHEAD" if seconds > 0 else "BEHIND"), format_duration(abs(seconds))
