@@ -8,6 +8,7 @@ deadline of Sat 05 Dec 12:00, planned to finish Sat 08:00.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -329,6 +330,22 @@ def test_a_rehearsal_over_the_pessimistic_figure_replaces_the_runbooks_estimate(
     # import took 8h, inside its 10h; export took 6h, over its 4h.
     assert "import" not in reasons
     assert reasons["export"] == "over the pessimistic"
+
+
+def test_a_rehearsal_of_another_runbook_is_refused_naming_both_runbooks(cli, here):
+    """The rehearsal's owner is read through the store interface, the refusal worded by
+    the rehearsal (the store's own words say "state file")."""
+    shutil.copy(Path(__file__).parent.parent / "examples" / "minimal.yaml", "other.yaml")
+    with Weekend.open(
+        "other.yaml", "other.db", clock=FakeClock("2026-11-27T18:00+01:00"), create=True
+    ) as w:
+        w.record("note", ["freeze"], actor="mc", host="h", note="a rehearsal of another")
+    result = cli("readiness", "-f", "weekend.yaml", "--rehearsal", "./other.db")
+    assert result.exit_code == 1
+    assert (
+        "error: other.db: this rehearsal belongs to the runbook 'Move the intranet to the cloud', "
+        "not to 'Lab system to the cloud'; nothing was written to it"
+    ) in result.stderr
 
 
 def test_learn_without_a_rehearsal_is_a_usage_error(cli, here):

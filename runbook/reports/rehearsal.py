@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runbook.common.errors import InputError
+from runbook.common.errors import InputError, StateError
 from runbook.planning.plan import Plan
 from runbook.store import open_store
 from runbook.weekend.forecast import DONE, FINISHED, fold
@@ -110,7 +110,13 @@ def rehearsal_evidence(plan: Plan, path: str | os.PathLike[str]) -> Rehearsal:
     if store is None:
         raise InputError(f"{path}: the rehearsal state file holds no check-ins")
     try:
-        store.check_owner(plan.name, what="rehearsal")
+        owner = store.owner()
+        if owner is not None and owner != plan.name:
+            raise StateError(
+                f"{Path(path)}: this rehearsal belongs to the runbook '{owner}', not to "
+                f"'{plan.name}'; nothing was written to it",
+                hint="give the right file with --state PATH, or a new path for a new weekend",
+            )
         records, _ = fold(store.events())
     finally:
         store.close()

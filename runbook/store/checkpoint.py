@@ -168,6 +168,6 @@ def refresh(
     inside the write transaction that appended up to ``last``, with ``folded`` the fold of
     every event up to it, audited as ``audit`` audits)."""
     if last - covered >= EVERY:
-        damaged = any(seq <= last for seq in getattr(store, "quarantined", {}))
+        damaged = any(seq <= last for seq in store.quarantined)
         digest = "" if audit is None else audit.digest
         store.save_checkpoint(last, encode(*folded, audited=digest, damaged=damaged))

@@ -1,6 +1,6 @@
-"""An event as both stores keep it in a row, read back: a row this program did not write (a
-state edited by hand, or by another program) is left out and named, never the end of a read.
-"""
+"""An event as both stores keep it in a row, and read back: a row this program did not write
+(a state edited by hand, or by another program) is left out and named, never the end of a
+read."""
 
 from __future__ import annotations
 
@@ -9,7 +9,23 @@ from collections.abc import Iterable
 from typing import Any
 
 from runbook.common.limits import EARLIEST_EPOCH, clamp_epoch, epoch_in_bounds
-from runbook.weekend.events import Event
+from runbook.weekend.events import Event, data_text
+
+
+def event_values(event: Event) -> tuple[object, ...]:
+    """An event's columns as both stores keep them, its sequence number first (what a copy
+    from another store writes)."""
+    return (
+        event.seq,
+        event.at,
+        event.recorded,
+        event.task,
+        str(event.kind),
+        event.actor,
+        event.host,
+        event.note,
+        data_text(event.data),
+    )
 
 
 def event_from_row(row: tuple[Any, ...]) -> Event:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from runbook.common.errors import DamagedState, StateError
 from runbook.common.limits import SEQ_LIMIT
-from runbook.store.rows import quarantine_notice, readable
+from runbook.store.rows import event_values, quarantine_notice, readable
 from runbook.store.sqlite.check import (
     check_sound,
     damaged_state,
@@ -411,12 +411,16 @@ class SQLiteStore:
             (key, value),
         )
 
-    def check_owner(self, runbook: str, *, what: str = "state file") -> None:
+    def owner(self) -> str | None:
+        """The runbook this file belongs to (None before the first write)."""
+        return self.meta("runbook")
+
+    def check_owner(self, runbook: str) -> None:
         """Refuse a file that belongs to another runbook (before anything is written)."""
-        owner = self.meta("runbook")
+        owner = self.owner()
         if owner is not None and owner != runbook:
             raise StateError(
-                f"{self.path}: this {what} belongs to the runbook '{owner}', not to "
+                f"{self.path}: this state file belongs to the runbook '{owner}', not to "
                 f"'{runbook}'; nothing was written to it",
                 hint="give the right file with --state PATH, or a new path for a new weekend",
             )
@@ -495,6 +499,20 @@ class SQLiteStore:
                 continue
             rows.append((seq, at, recorded, *values))
         return rows
+
+    def event_count(self) -> int:
+        """How many events the file holds (those that cannot be read too)."""
+        with self._reading():
+            return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def copy_in(self, events: Sequence[Event]) -> None:
+        """Append events recorded in another store as they were, sequence numbers and all
+        (inside ``write``, into a file holding none)."""
+        self.db.executemany(
+            "INSERT INTO events (seq, at, recorded, task, kind, actor, host, note, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [event_values(e) for e in events],
+        )
 
     def recorded_with(self, key: str) -> list[Event]:
         """No idempotency keys are kept here: a local commit is never lost halfway."""
@@ -628,6 +646,13 @@ class SQLiteStore:
                 "SELECT digest, plan, created FROM plans ORDER BY created DESC, rowid DESC LIMIT 1"
             ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]), int(row[2]))
+
+    def plans(self) -> list[tuple[str, str, int]]:
+        """Every compiled plan stored: (digest, plan, created), in the order they were
+        stored."""
+        with self._reading():
+            rows = self.db.execute("SELECT digest, plan, created FROM plans ORDER BY rowid")
+            return [(str(d), str(p), int(c)) for d, p, c in rows.fetchall()]
 
     def save_plan(self, digest: str, text: str, *, created: int, replace: bool = False) -> None:
         """Store a compiled plan (call inside ``write``). An existing one is kept unless
