@@ -1,3 +1,5 @@
+# Size: one report: every section fills the same ReadinessReport from the same plan, snapshot and
+# simulation.
 """The go/no-go readiness report: everything a steering committee decides from, and the
 recommendation the documented rules give (``readiness_rules`` in the runbook).
 

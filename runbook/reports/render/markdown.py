@@ -1,3 +1,5 @@
+# Size: the readiness report and the review as Markdown, sharing the table and figure helpers; each
+# report is one long template read top to bottom.
 """The readiness report and the review as Markdown (shown with rich in a terminal)."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# Size: one class implements the whole EventStore interface on PostgreSQL; schema, guards, policies
+# and roles are already apart.
 """The PostgreSQL ``EventStore``: one database is one weekend, many machines check in to it.
 
 Every write is one transaction that first takes the weekend's advisory lock, so events are

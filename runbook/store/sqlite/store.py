@@ -1,3 +1,5 @@
+# Size: one class implements the whole EventStore interface on SQLite; its schema, migrations and
+# file checks are already apart.
 """The SQLite event store: open, append, read (the first ``EventStore``).
 
 One state file holds one weekend (or one dress rehearsal) of one runbook. Events are appended
