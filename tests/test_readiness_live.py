@@ -8,6 +8,7 @@ deadline of Sat 05 Dec 12:00, planned to finish Sat 08:00.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from runbook.planning.montecarlo import sample
 from runbook.reports.readiness import CONDITIONS, NO_GO, progress_of, readiness
 from runbook.reports.render.html import readiness_html
 from runbook.reports.render.markdown import readiness_markdown
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import golden_runbook
 from .test_montecarlo import _pert_cdf, _pert_quantile
@@ -336,6 +337,22 @@ def test_learning_from_a_rehearsal_uses_every_rehearsed_task_as_learn_would(here
     # import took 8h, inside its 10h: still learned, between the runbook's 3h and the 8h.
     assert 3 * 3600 < learned["import"].duration < 8 * 3600
     assert learned["import"].observations == 1
+
+
+def test_a_rehearsal_of_another_runbook_is_refused_naming_both_runbooks(cli, here):
+    """The rehearsal's owner is read through the store interface, the refusal worded by
+    the rehearsal (the store's own words say "state file")."""
+    shutil.copy(Path(__file__).parent.parent / "examples" / "minimal.yaml", "other.yaml")
+    with Weekend.open(
+        "other.yaml", "other.db", clock=FakeClock("2026-11-27T18:00+01:00"), create=True
+    ) as w:
+        w.record("note", ["freeze"], actor="mc", host="h", note="a rehearsal of another")
+    result = cli("readiness", "-f", "weekend.yaml", "--rehearsal", "./other.db")
+    assert result.exit_code == 1
+    assert (
+        "error: other.db: this rehearsal belongs to the runbook 'Move the intranet to the cloud', "
+        "not to 'Lab system to the cloud'; nothing was learned"
+    ) in result.stderr
 
 
 def test_learn_without_a_rehearsal_is_a_usage_error(cli, here):

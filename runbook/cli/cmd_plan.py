@@ -190,7 +190,7 @@ def plan(
         from runbook.common.errors import UsageError
 
         raise UsageError("--what-if changes the weekend's forecast: not with --ignore-state")
-    from runbook.weekend import state_exists
+    from runbook.store import state_exists
 
     if what_if or (not ignore_state and state_exists(state_file(state, path))):
         from runbook.cli.weekend import open_weekend, show_notices

@@ -1,3 +1,5 @@
+# Size: the briefing's sections and the line-fitting helpers they share render one screen,
+# `runbook status`.
 """Rich rendering of the bridge-call briefing (`runbook status`) and the event log."""
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from runbook.common.errors import InputError, StateError, UsageError
 from runbook.format.estimates import dump
 from runbook.planning.learning import K, Learning, learn
 from runbook.planning.plan import Plan, PlannedTask
-from runbook.weekend import open_store, shown_location, state_location
+from runbook.store import open_store, shown_location, state_location
 from runbook.weekend.events import EventKind
 from runbook.weekend.forecast import DONE, FINISHED, fold
 from runbook.weekend.taskstate import TaskRecord
@@ -104,14 +104,14 @@ def read_history(
         if store is None:
             raise InputError(f"{where}: the {what} holds no check-ins")
         try:
-            try:
-                store.check_owner(plan.name, what=what)
-            except StateError as exc:
+            owner = store.owner()
+            if owner is not None and owner != plan.name:
                 raise StateError(
-                    exc.message.replace("nothing was written to it", "nothing was learned"),
+                    f"{where}: this {what} belongs to the runbook '{owner}', not to "
+                    f"'{plan.name}'; nothing was learned",
                     hint="give the state files (or databases) of this runbook's weekends and "
                     "rehearsals",
-                ) from None
+                )
             records, _ = fold(store.events())
         finally:
             store.close()

@@ -1,3 +1,5 @@
+# Size: one report: every section fills the same ReadinessReport from the same plan, snapshot and
+# simulation.
 """The go/no-go readiness report: everything a steering committee decides from, and the
 recommendation the documented rules give (``readiness_rules`` in the runbook).
 
@@ -21,8 +23,8 @@ from runbook.planning.learning import Estimates
 from runbook.planning.montecarlo import Progress, Simulation
 from runbook.planning.plan import Plan, PlannedTask
 from runbook.reports.rehearsal import Rehearsal, rehearsal_evidence
+from runbook.store import state_exists
 from runbook.validation.validate import Validation, validate_path
-from runbook.weekend import state_exists
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import (
     DONE,
@@ -219,7 +221,7 @@ def _as_of(
         return _AsOf()
     from datetime import UTC, datetime
 
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     def at_now() -> datetime:
         return datetime.fromtimestamp(now, UTC)

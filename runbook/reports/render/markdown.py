@@ -1,3 +1,5 @@
+# Size: the readiness report and the review as Markdown, sharing the table and figure helpers; each
+# report is one long template read top to bottom.
 """The readiness report and the review as Markdown (shown with rich in a terminal)."""
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from runbook.planning.learning import Estimates, TaskEstimate
 from runbook.reports.readiness import GateRow, ReadinessReport, buffer_gain_text
 from runbook.reports.rehearsal import Evidence
 from runbook.reports.review import NOT_RECORDED, Review, ReviewRow
-from runbook.weekend.usecases import describe_ahead
 from runbook.weekend.views.progress import Progress
+from runbook.weekend.views.verdict import describe_ahead
 
 MARK = {"no-go": "✖ NO-GO", "conditions": "⚠ CONDITIONS", "info": "ℹ info"}
 
