@@ -22,7 +22,7 @@ from runbook.common.text import shown
 from runbook.weekend.events import EventKind
 
 if TYPE_CHECKING:
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
     from runbook.weekend.views.checkin import CheckedIn
 
 

@@ -20,8 +20,8 @@ from runbook.cli.options import actor, host
 from runbook.common.text import shown
 
 if TYPE_CHECKING:
+    from runbook.usecases import Weekend
     from runbook.weekend.events import Event
-    from runbook.weekend.usecases import Weekend
 
 NoteOption = Annotated[
     str | None, typer.Option("--note", help="A remark for the log (conditions, who was there).")

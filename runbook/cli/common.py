@@ -6,13 +6,17 @@ import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from runbook.cli.options import output_file
 from runbook.common.errors import RunbookError
+
+if TYPE_CHECKING:
+    from runbook.planning.learning import Estimates
+    from runbook.planning.plan import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -193,3 +197,27 @@ NowOption = Annotated[
         show_default=False,
     ),
 ]
+EstimatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--estimates",
+        help="Estimates learned from past weekends and rehearsals (`runbook learn -o FILE`): "
+        "used instead of the runbook's, and said where.",
+        show_default=False,
+        dir_okay=False,
+        metavar="FILE",
+    ),
+]
+
+
+def learned_estimates(path: Path | None, plan: Plan) -> Estimates | None:
+    """The estimates file given with ``--estimates`` for ``plan`` (None without one); its
+    warnings on stderr, located; a file that cannot be used refused with every problem."""
+    if path is None:
+        return None
+    from runbook.cli import output
+    from runbook.validation.estimates import read_estimates
+
+    estimates, warnings = read_estimates(path, plan)
+    output.problems(warnings, str(path))
+    return estimates

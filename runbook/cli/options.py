@@ -31,14 +31,14 @@ def output_file(value: Path | None) -> Path | None:
 def state_file(option: str | Path | None, runbook: Path) -> Path | str:
     """The state: ``--state``, ``$RUNBOOK_STATE``, else the file beside the runbook. A
     PostgreSQL URI stays text; anything else is a path."""
-    from runbook.weekend import state_location
+    from runbook.store import state_location
 
     if option is not None:
         return state_location(option)
     env = os.environ.get("RUNBOOK_STATE")
     if env:
         return state_location(env)
-    from runbook.weekend import default_state_path  # not the use cases: `plan` may not need them
+    from runbook.store import default_state_path  # not the use cases: `plan` may not need them
 
     return default_state_path(runbook)
 

@@ -60,6 +60,7 @@ ORDER = (
     "cmd_control",
     "cmd_gates",
     "cmd_reports",
+    "cmd_learn",
     "cmd_db",
     "cmd_export",
     "cmd_import",
