@@ -7,14 +7,11 @@ connection to the server, holding each chunk of bytes ``delay`` seconds in each 
 first bytes wait one round trip more: the TCP handshake a real link would cost (on the
 loopback the kernel completes it at once).
 
-Round trips are counted per connection at the protocol level: one each time the client sends
-after it has heard from the server (and its first send). Bytes the client sends before any
-answer (pipelined messages) belong to the same round trip; so does a message the server
-sends unasked; the client's goodbye (Terminate), which waits for nothing, is no round trip.
-The server's side is read as PostgreSQL's protocol (its answer to an SSLRequest, then
-messages), so the round trips of connecting (up to the first ReadyForQuery:
-SSL negotiation, start-up, authentication) are counted apart from the ones after it, the
-queries': ``Link.round_trips`` and ``Link.connecting`` sum them over every connection, and
+Round trips are counted per connection, reading both sides as PostgreSQL's protocol
+(``Connection`` says how): connecting (SSL negotiation, start-up, authentication, up to the
+first ReadyForQuery) apart from what follows; after that, a round trip is a wait of the
+client for the answer to a Sync or a simple Query, and what it pipelines meanwhile belongs
+to it. ``Link.round_trips`` and ``Link.connecting`` sum them over every connection, and
 ``Link.connects`` counts the connections (each a TCP handshake more).
 
 Usage as a script, to look at a command's round trips by hand:
@@ -34,70 +31,111 @@ from dataclasses import dataclass, field
 
 SSL_REQUEST = (80877103).to_bytes(4, "big")  # also GSSENCRequest's first bytes but one
 GSSENC_REQUEST = (80877104).to_bytes(4, "big")
-TERMINATE = b"X\0\0\0\x04"  # the client's goodbye, which no answer follows
 
 
 @dataclass
 class Connection:
-    """What one client connection did over the link."""
+    """What one client connection did over the link, read as PostgreSQL's protocol.
+
+    Connecting (until the server's first ReadyForQuery reaches the client), a round trip
+    starts each time the client sends after the server's bytes reached it. After that, the
+    client waits only for the answer to a Sync or a simple Query (the ReadyForQuery that ends
+    it): a round trip starts with the first message it sends when every Sync and Query it
+    sent before has been answered, and messages sent while some are not (a pipeline) belong
+    to it. The client's goodbye (Terminate), which waits for nothing, starts none."""
 
     connecting: int = 0  # round trips before the server was first ready for a query
     round_trips: int = 0  # round trips after that
     sent: int = 0  # bytes from the client
     received: int = 0  # bytes from the server
-    last: str = ""  # who spoke last: "client" or "server"
-    ready: bool = False  # the server has said ReadyForQuery once
-    sent_terminate: bool = False  # the client said goodbye (Terminate)
+    messages: dict[str, int] = field(default_factory=dict)  # the client's, by type
     turns: list[float] = field(default_factory=list)  # when each round trip began
-    single: int = 0  # one-byte answers (to SSLRequest, GSSENCRequest) still to come
-    buffer: bytearray = field(default_factory=bytearray)  # the server's unread bytes
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _heard: bool = False  # connecting: the server's bytes reached the client since it sent
+    _ready: bool = False  # the server's first ReadyForQuery reached the client
+    _typed: bool = False  # the client has sent its StartupMessage: its messages are typed
+    _single: int = 0  # one-byte answers (to SSLRequest, GSSENCRequest) still to come
+    _waiting: int = 0  # Syncs and Queries sent and not answered yet
+    _open: bool = False  # messages sent since the last Sync or Query (a round trip begun)
+    _client: bytearray = field(default_factory=bytearray)  # the client's unread bytes
+    _server: bytearray = field(default_factory=bytearray)  # the server's undelivered bytes
 
     def heard(self, side: str, data: bytes) -> None:
+        """Bytes read from the client (on their way), or from the server (not yet
+        delivered: ``delivered`` says when they are)."""
         with self.lock:
-            if side == "client":
-                if data == TERMINATE and not self.sent_terminate:
-                    self.sent_terminate = True  # goodbye: the client waits for no answer
-                elif self.last != "client":
-                    self.turns.append(time.monotonic())
-                    if self.ready:
-                        self.round_trips += 1
-                    else:
-                        self.connecting += 1
-                if not self.ready and data[:8] in (
-                    b"\0\0\0\x08" + SSL_REQUEST,
-                    b"\0\0\0\x08" + GSSENC_REQUEST,
-                ):
-                    self.single += 1
-                self.sent += len(data)
-                self.last = side
-            else:
+            if side == "server":
                 self.received += len(data)
-                if not self.ready:
-                    self._read_server(data)
+                return
+            self.sent += len(data)
+            self._client += data
+            while True:
+                message = _take(self._client, typed=self._typed)
+                if message is None:
+                    return
+                self._client_said(message)
 
-    def delivered(self) -> None:
-        """The server's bytes reached the client: what it sends next is a new round trip
-        (bytes it sent before they reached it were sent without waiting for them)."""
+    def _client_said(self, message: bytes) -> None:
+        if not self._typed:
+            code = message[4:8]
+            kind = "SSLRequest" if code in (SSL_REQUEST, GSSENC_REQUEST) else "Startup"
+            if kind == "SSLRequest":
+                self._single += 1
+            else:
+                self._typed = True
+        else:
+            kind = chr(message[0])
+        self.messages[kind] = self.messages.get(kind, 0) + 1
+        if kind == "X":
+            return
+        if not self._ready:
+            if self._heard or not self.turns:
+                self.turns.append(time.monotonic())
+                self.connecting += 1
+            self._heard = False
+            return
+        if self._waiting == 0 and not self._open:
+            self.turns.append(time.monotonic())
+            self.round_trips += 1
+        self._open = kind not in ("S", "Q")
+        if not self._open:
+            self._waiting += 1
+
+    def delivered(self, data: bytes) -> None:
+        """The server's bytes reached the client."""
         with self.lock:
-            self.last = "server"
+            self._heard = True
+            self._server += data
+            while True:
+                if self._single:
+                    if not self._server:
+                        return
+                    del self._server[:1]
+                    self._single -= 1
+                    continue
+                message = _take(self._server, typed=True)
+                if message is None:
+                    return
+                if message[:1] == b"Z":
+                    if not self._ready:
+                        self._ready = True
+                    elif self._waiting:
+                        self._waiting -= 1
 
-    def _read_server(self, data: bytes) -> None:
-        """Read the server's messages until its first ReadyForQuery ('Z')."""
-        self.buffer += data
-        while self.buffer and not self.ready:
-            if self.single:
-                del self.buffer[:1]
-                self.single -= 1
-                continue
-            if len(self.buffer) < 5:
-                return
-            length = int.from_bytes(self.buffer[1:5], "big")
-            if len(self.buffer) < 1 + length:
-                return
-            if self.buffer[0] == ord("Z"):
-                self.ready = True
-            del self.buffer[: 1 + length]
+
+def _take(buffer: bytearray, *, typed: bool) -> bytes | None:
+    """The first whole message in ``buffer``, taken out of it (None: not all there yet).
+    A typed message is a byte and a length; an untyped one (start-up) a length alone."""
+    head = 5 if typed else 4
+    if len(buffer) < head:
+        return None
+    length = int.from_bytes(buffer[head - 4 : head], "big")
+    size = length + (1 if typed else 0)
+    if len(buffer) < size:
+        return None
+    message = bytes(buffer[:size])
+    del buffer[:size]
+    return message
 
 
 class Link:
@@ -208,9 +246,9 @@ class Link:
                     time.sleep(wait)
                 if not data:
                     break
+                if side == "server":  # before it is sent: the client cannot answer sooner
+                    conn.delivered(data)
                 sink.sendall(data)
-                if side == "server":
-                    conn.delivered()
         except OSError:
             pass
         with contextlib.suppress(OSError):

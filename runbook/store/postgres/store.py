@@ -136,6 +136,7 @@ class PostgresStore:
         ``settings`` the caller applies the session's settings (``_settings``) itself."""
         where = redact(uri)
         wait = connect_timeout() if timeout is None else min(timeout, connect_timeout())
+        statement_timeout()  # a setting that is not a number of seconds: said before connecting
         try:
             given = conninfo_to_dict(uri)  # the URI's own keepalive settings win
             keepalives: dict[str, Any] = {k: v for k, v in _KEEPALIVES.items() if k not in given}
