@@ -24,11 +24,11 @@ class EventLog(DataTable[Any]):
 
     # The live list of events in force grows in place: every assignment is looked at.
     events: reactive[Sequence[Event]] = reactive((), always_update=True, init=False)
+    generation: reactive[int] = reactive(0, init=False)  # of the events given
 
     def __init__(self, *, id: str | None = None, zone: tzinfo = UTC) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.zone = zone
-        self.generation = 0  # of the events given
         self._shown_generation = 0
         self._logged = 0
         self._by_key: dict[str, Event] = {}
