@@ -25,7 +25,7 @@ from runbook.tui.widgets import (
     VerdictBox,
 )
 from runbook.weekend.alerts import Alert
-from runbook.weekend.forecast import Snapshot
+from runbook.weekend.forecast import Snapshot, TaskRecord
 from runbook.weekend.progress import progress_by
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import (
@@ -261,18 +261,26 @@ async def test_enter_on_a_log_row_shows_the_whole_event_with_its_note(weekend):
 
 @pytest.mark.parametrize(
     "change",
-    [{"eta": 1796410000}, {"pulled": True}, {"revised_duration": 5400}, {"dropped": True}],
+    [{"eta": 1796410000}, {"pulled": True}, {"estimate": 5400}, {"dropped": True}],
     ids=["eta", "pulled", "estimate", "dropped"],
 )
 def test_a_revision_that_moves_no_time_still_redraws_the_task_s_row(weekend, change):
-    """The table reuses a row whose inputs are unchanged: a revision marker is one of them."""
+    """The table formats again only the rows whose inputs changed: a revision marker is one
+    of them, even when no figure of the forecast moved (the live view gives a record the
+    events changed a new identity)."""
     from dataclasses import replace
 
-    from runbook.tui.widgets.table import _row_key
+    from runbook.tui.widgets.table import changed_rows
+    from runbook.weekend.forecast import snapshot
 
-    snap = weekend.snapshot()
-    state = snap.by_id("backup")
-    assert _row_key(snap, replace(state, **change), False) != _row_key(snap, state, False)
+    before = weekend.snapshot()
+    index = before.plan.index["export"]  # not under way: redrawn only when it changed
+    assert index not in (changed_rows(before, before) or {index})
+    records = dict(before.records)
+    records["export"] = replace(records.get("export") or TaskRecord(), **change)
+    after = snapshot(before.plan, before.baseline, records, before.now, before.closed)
+    assert after.figures == before.figures or change == {"dropped": True}
+    assert index in (changed_rows(before, after) or set())
 
 
 def test_the_toast_after_a_check_in_says_what_was_recorded_in_the_log_s_words():

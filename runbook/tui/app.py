@@ -11,6 +11,7 @@ every widget follows by ``data_bind``.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
@@ -74,7 +75,7 @@ class MissionControl(Actions):
         actor: str,
         host: str,
         read_only: bool = False,
-        poll_seconds: float = 0.25,
+        poll_seconds: float = 0.1,
     ) -> None:
         super().__init__()
         self.weekend = weekend
@@ -132,6 +133,14 @@ class MissionControl(Actions):
 
     async def on_unmount(self) -> None:
         await self.io.stop()
+
+    def on_task_table_filled(self) -> None:
+        """The weekend's data is in: what lives now lives on, and the garbage collector's
+        full passes (80 ms at 10,000 tasks, in the middle of a check-in's redraw) need not
+        walk it again. Collected first, so frozen is only what is in use."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def on_answered(self, message: Answered) -> None:
         if self.is_running:  # shutting down: the widgets are already being removed
