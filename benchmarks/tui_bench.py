@@ -15,7 +15,8 @@ changed:
 * ``all_rows_s``: to the moment every task is a row of the table (it is full; the check-ins
   below are made only then);
 * for each of ``--checkins`` outside check-ins (a ``runbook start`` of a task whose row shows
-  READY on the screen, by another process, the real command): from that process having exited
+  READY on the screen, selected first so that its row stays in sight whatever the new order,
+  by another process, the real command): from that process having exited
   (it leaves right after its commit and one line of output) to the first update after which
   the screen shows that task's row as running (``painted_s``); and to the app's snapshot
   saying so (``data_s``), for comparison.
@@ -121,11 +122,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         if condition(model.text()):
             watched["at"] = time.perf_counter()
 
-    async def painted(since: float) -> float:
+    async def painted(since: float, what: str) -> float:
         """Seconds from ``since`` to the update after which the watched condition held."""
         while watched["at"] is None:
             if time.perf_counter() - since > TIMEOUT_S:
-                raise SystemExit(f"not painted within {TIMEOUT_S} s")
+                raise SystemExit(f"{what} not painted within {TIMEOUT_S} s")
             await asyncio.sleep(0.002)
         return float(watched["at"]) - since
 
@@ -136,7 +137,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     watch(rows_shown)
     async with app.run_test(size=(width, height)) as pilot:
         table = app.query_one(TaskTable)
-        figures["first_screen_s"] = await painted(STARTED)
+        figures["first_screen_s"] = await painted(STARTED, "the first screen")
         while table.row_count < len(ids):
             if time.perf_counter() - STARTED > 120:
                 raise SystemExit("the table never filled")
@@ -150,6 +151,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             if not ready:
                 raise SystemExit("no READY row on the screen to start")
             task = ready[0]
+            table.select(task)  # the cursor on it: its row stays in sight whatever the order
+            await pilot.pause(0.3)
             watch(lambda ls, task=task: row_shows(ls, task, "running"))
             subprocess.run(
                 [
@@ -167,7 +170,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 if time.perf_counter() - committed > TIMEOUT_S:
                     raise SystemExit("the check-in never reached the app")
             data_s.append(max(0.0, time.perf_counter() - committed))
-            painted_s.append(await painted(committed))
+            painted_s.append(await painted(committed, f"{task} running"))
             cells.append(table.cells_updated)
             started.append(task)
             await pilot.pause(0.3)
