@@ -33,11 +33,16 @@ def said(exc: RunbookError) -> str:
 class Actions(DataApp):
     """The actions of ``MissionControl``'s keys (``keys.KEYS``), apart from the check-ins."""
 
+    ACTIONS_THAT_WRITE = frozenset({"check", "revise"})
+
     weekend: Weekend
     io: StoreIO
     checkins: CheckInFlow
     snap: Snapshot | None
     read_only: bool
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (self.read_only and action in self.ACTIONS_THAT_WRITE)
 
     def _failed(self, exc: Exception) -> bool:
         """A refusal or bad input from the store's thread, said as a toast."""

@@ -59,7 +59,6 @@ class MissionControl(Actions):
         (160, "-wide"),
     ]
     BINDINGS = KEYS
-    ACTIONS_THAT_WRITE = frozenset({"check", "revise"})
 
     # What the widgets follow (``data_bind``).
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True, init=False)
@@ -205,6 +204,3 @@ class MissionControl(Actions):
             self.query_one(EventLog).focus()
         elif event.pane.id == "tasks":
             self.query_one(TaskTable).focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self.read_only and action in self.ACTIONS_THAT_WRITE)
