@@ -8,10 +8,17 @@ another. Peak memory is each process's own ``ru_maxrss``, taken by ``measure.py`
 
 Cases and their targets (from the issue):
 
-* ``yaml.load`` with libyaml's ``CSafeLoader`` on the same file: the baseline.
+* ``yaml.load`` with libyaml's ``CSafeLoader`` on the same file, the cyclic garbage collector
+  off (as ``validate`` and ``plan`` run): the baseline, the parse floor of issue 28 §4.
 * ``runbook validate FILE`` and ``runbook plan --json FILE`` at 1,000, 10,000 and 50,000
-  tasks, on both kinds of runbook (``generate.py --kind plain`` and ``terse``); at 10,000 and
-  50,000 tasks each takes at most 1.0x the baseline's time and 1.5x its peak memory.
+  tasks, on three kinds of runbook (``generate.py --kind plain`` and ``terse``, and
+  ``outside.py``'s other shape); at 10,000 and 50,000 tasks each takes at most 1.0x the
+  baseline's time and 1.5x its peak memory.
+* issue 28 §3 (``command_cases``, ``--commands-only``): ``plan`` with a weekend (the table,
+  ``--what-if``, ``--json``), ``export ics`` and ``status`` at 1,000, 5,000 and 10,000 tasks,
+  plain and outside: at 10,000 each at most 3x the parse floor, and its time per task at most
+  1.1x the same at 1,000 and at 5,000; ``status`` on a log of 20,000 events at most 1.1x the
+  same on 600.
 * a minimal Typer application (``minimal_typer.py``): the baseline for the check-in
   commands, which have their own section below (``checkin_cases``); ``runbook status`` at
   10,000 tasks takes at most 1.5x the same at 1,000 (``status_cases``).
@@ -44,8 +51,10 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generate import generate
+from outside import generate as generate_outside
 
 HERE = Path(__file__).resolve().parent
 MEASURE = HERE / "measure.py"
@@ -66,7 +75,16 @@ DEFAULT_SIZES = (1_000, 10_000, 50_000)
 TARGET_SIZES = (10_000, 50_000)
 PLAN_MAX_RATIO = 1.0  # runbook validate / plan --json, against the yaml.load baseline
 PLAN_MAX_PEAK_RATIO = 1.5  # and their peak memory, against the baseline's
-YAML_BASELINE = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
+# The parse floor (issue 28 §4): PyYAML's C loader with the cyclic garbage collector off, as
+# `validate` and `plan` run (with it on, 62% of the load is the collector's).
+YAML_BASELINE = (
+    "import gc, sys, yaml; gc.disable(); "
+    "yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
+)
+# The baseline `runbook readiness` has been measured against since issue 13 (collector on).
+YAML_BASELINE_GC_ON = (
+    "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
+)
 # Settings that would slow the measured processes down, or change what runbook reads, are
 # not passed on to them.
 # PYTHONDONTWRITEBYTECODE would make an editable install recompile runbook's modules on every
@@ -90,6 +108,12 @@ COMPLETION_MAX_S = 0.150  # a shell's TAB on a task id, whole process, 1,000 tas
 BY_TYPER = "from runbook.cli import _leave, _run; _leave(_run())"
 STATUS_TASKS = 10_000
 STATUS_SCALE_MAX_RATIO = 1.5  # runbook status at 10,000 tasks, against the same at 1,000
+# Issue 28 §3: every command at 10,000 tasks within 3x the parse floor on its file, and its
+# time per task flat from 1,000 (and from 5,000) to 10,000 tasks.
+COMMAND_SIZES = (1_000, 5_000, 10_000)
+COMMAND_MAX_FLOOR_RATIO = 3.0
+COMMAND_MAX_PER_TASK_RATIO = 1.1  # time per task at 10,000 against the same at 1,000 / 5,000
+LONG_LOG_STATUS_MAX_RATIO = 1.1  # status with 20,000 events, against the same with 600
 
 
 class BenchmarkError(Exception):
@@ -193,11 +217,14 @@ def child_environment() -> dict[str, str]:
 
 
 def write_runbooks(sizes: Sequence[int], folder: Path, kind: str = "plain") -> dict[int, Path]:
-    """Generate one synthetic runbook of this kind per size; return their paths."""
+    """Generate one synthetic runbook of this kind per size (``plain`` and ``terse`` from
+    generate.py, ``outside`` from outside.py); return their paths."""
     files = {}
     for size in sizes:
         path = folder / f"synthetic-{kind}-{size}.yaml"
-        path.write_text(generate(size, kind=kind), encoding="utf-8")
+        if not path.exists():
+            text = generate_outside(size) if kind == "outside" else generate(size, kind=kind)
+            path.write_text(text, encoding="utf-8")
         files[size] = path
     return files
 
@@ -246,7 +273,7 @@ def readiness_cases(runbook: Path, python: str, workdir: Path) -> list[Case]:
     state = workdir / "readiness.state.db"
     baseline = Case(
         "yaml.load (CSafeLoader) (estimates)",
-        (python, "-c", YAML_BASELINE, str(file)),
+        (python, "-c", YAML_BASELINE_GC_ON, str(file)),
         MONTECARLO_TASKS,
     )
     return [
@@ -332,6 +359,109 @@ def terse_status_cases(runbook: Path, workdir: Path, baseline: Case) -> list[Cas
     return [small, large]
 
 
+def first_id(file: Path) -> tuple[str, str]:
+    """The first task's id of a generated runbook and its start as an ISO time."""
+    import re
+
+    text = file.read_text(encoding="utf-8")
+    found = re.search(r"^  - id: (\S+)", text, re.M)
+    start = re.search(r"^start: (\S+)", text, re.M)
+    if found is None or start is None:
+        raise BenchmarkError(f"{file}: no task id or start found")
+    return found.group(1), start.group(1)
+
+
+def command_cases(
+    runbook: Path, python: str, workdir: Path, kinds: Sequence[str] = ("plain", "outside")
+) -> list[Case]:
+    """Issue 28 §3: at 1,000, 5,000 and 10,000 tasks, ``plan`` with a weekend (the table),
+    ``plan --what-if``, ``plan --json`` with a weekend, ``export ics`` and ``status`` on a
+    weekend with its first task running; at 10,000 tasks each at most 3x the parse floor
+    (the collector-off yaml.load of the same file), and its time per task at 10,000 at most
+    1.1x the same at 1,000 and at 5,000."""
+    cases: list[Case] = []
+    for kind in kinds:
+        files = write_runbooks(COMMAND_SIZES, workdir, kind)
+        by_size: dict[int, list[Case]] = {}
+        for size, file in files.items():
+            task, start = first_id(file)
+            state = workdir / f"commands-{kind}-{size}.state.db"
+            at = ("--at", start)
+            _prepare(runbook, ("start", task, "-f", str(file), "--state", str(state), *at))
+            common = ("-f", str(file), "--state", str(state), "--now", start)
+            floor = Case(
+                f"yaml.load, collector off ({kind})",
+                (python, "-c", YAML_BASELINE, str(file)),
+                size,
+            )
+            argvs = {
+                "plan (table)": ("plan", *common),
+                "plan --what-if": ("plan", "--what-if", f"{task}+2h", *common),
+                "plan --json (weekend)": ("plan", "--json", *common),
+                "export ics": ("export", "ics", "-o", "-", *common),
+                "status": ("status", *common),
+            }
+            big = size == max(COMMAND_SIZES)
+            mine = [
+                Case(
+                    f"runbook {name} ({kind})",
+                    (str(runbook), *args),
+                    size,
+                    floor,
+                    max_ratio=COMMAND_MAX_FLOOR_RATIO if big else None,
+                )
+                for name, args in argvs.items()
+            ]
+            by_size[size] = mine
+            cases += [floor, *mine]
+        cases += _per_task_checks(by_size)
+    return cases
+
+
+@dataclass(frozen=True)
+class PerTask:
+    """A target on time per task: ``case`` at most ``max_ratio`` x ``smaller``'s per task."""
+
+    case: Case
+    smaller: Case
+    max_ratio: float
+
+
+PER_TASK: list[PerTask] = []
+
+
+def _per_task_checks(by_size: dict[int, list[Case]]) -> list[Case]:
+    """Register the per-task targets of the largest size against each smaller one."""
+    sizes = sorted(by_size)
+    largest = by_size[sizes[-1]]
+    for size in sizes[:-1]:
+        for big, small in zip(largest, by_size[size], strict=True):
+            PER_TASK.append(PerTask(big, small, COMMAND_MAX_PER_TASK_RATIO))
+    return []
+
+
+def per_task_figures(results: Sequence[Result]) -> list[Check]:
+    """Time per task at the largest size against the smaller ones (issue 28 §3)."""
+    by_case = {r.case: r for r in results}
+    found = []
+    for target in PER_TASK:
+        big, small = by_case.get(target.case), by_case.get(target.smaller)
+        if big is None or small is None:
+            continue
+        assert big.case.tasks and small.case.tasks
+        x = (big.median_s / big.case.tasks) / (small.median_s / small.case.tasks)
+        found.append(
+            Check(
+                f"{big.case.name}: time per task at {big.case.tasks:,} tasks {x:.2f}x the same "
+                f"at {small.case.tasks:,} (target <= {target.max_ratio}x)",
+                x,
+                target.max_ratio,
+                x <= target.max_ratio,
+            )
+        )
+    return found
+
+
 def _prepare(runbook: Path, args: Sequence[str]) -> None:
     """Run a ``runbook`` command to prepare a state file (untimed)."""
     done = subprocess.run(
@@ -397,6 +527,14 @@ def checkin_cases(runbook: Path, file: Path, workdir: Path, baseline: Case) -> l
 
     argv = (str(runbook),)
     opts = (*common, "--state", str(state))
+    # Status reads the copies the check-ins do not change (each a weekend with nxt running).
+    status = Case(
+        "runbook status",
+        (*argv, "status", "-f", str(file), "--state", str(running)),
+        CHECKIN_TASKS,
+        baseline,
+        max_ratio=STATUS_MAX_RATIO,
+    )
     start = Case(
         "runbook start",
         (*argv, "start", nxt, *opts),
@@ -432,12 +570,13 @@ def checkin_cases(runbook: Path, file: Path, workdir: Path, baseline: Case) -> l
             max_ratio=LONG_LOG_MAX_RATIO,
             prepare=restore(long_running),
         ),
+        status,
         Case(
-            "runbook status",
-            (*argv, "status", "-f", str(file), "--state", str(running)),
+            "runbook status, 20,000 events",
+            (*argv, "status", "-f", str(file), "--state", str(long_running)),
             CHECKIN_TASKS,
-            baseline,
-            max_ratio=STATUS_MAX_RATIO,
+            status,
+            max_ratio=LONG_LOG_STATUS_MAX_RATIO,
         ),
     ]
 
@@ -828,6 +967,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="only runbook status at 1,000 and 10,000 tasks (and the minimal Typer app)",
     )
     parser.add_argument(
+        "--plan-only",
+        action="store_true",
+        help="only validate and plan --json beside the parse floor, at --sizes, on the three "
+        "kinds of runbook (issue 28 §4)",
+    )
+    parser.add_argument(
+        "--commands-only",
+        action="store_true",
+        help="only plan (table, what-if, json with a weekend), export ics and status at 1,000, "
+        "5,000 and 10,000 tasks, plain and outside runbooks (issue 28 §3)",
+    )
+    parser.add_argument(
         "--completion-only",
         action="store_true",
         help="only a shell's completion of task ids, beside a bare interpreter and Typer",
@@ -847,6 +998,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         helper = (python, "-S", str(MEASURE))
         with tempfile.TemporaryDirectory(prefix="runbook-bench-") as tmp:
             workdir = Path(tmp)
+            if args.commands_only:
+                results = measure_all(
+                    command_cases(runbook, python, workdir),
+                    helper,
+                    runs=args.runs,
+                    warmup=args.warmup,
+                )
+                env = environment(runbook, python, args.runs, args.warmup)
+                print(table(results), flush=True)
+                return report(checks(results) + per_task_figures(results), results, env, args)
+            if args.plan_only:
+                cases = []
+                for kind in ("plain", "terse", "outside"):
+                    for size, file in write_runbooks(
+                        sorted(set(args.sizes)), workdir, kind
+                    ).items():
+                        sanity_check(runbook, file, size)
+                        cases += runbook_cases(size, file, runbook, python, kind)
+                results = measure_all(cases, helper, runs=args.runs, warmup=args.warmup)
+                env = environment(runbook, python, args.runs, args.warmup)
+                print(table(results), flush=True)
+                return report(checks(results), results, env, args)
             only = args.checkin_only or args.completion_only or args.status_only
             sizes = [1_000] if only else sorted(set(args.sizes))
             files = write_runbooks(sizes, workdir)
@@ -857,10 +1030,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sanity_check(runbook, file, size)
                 cases += runbook_cases(size, file, runbook, python)
             if not only:
-                terse = write_runbooks(sorted(set(args.sizes)), workdir, "terse")
-                for size, file in terse.items():
-                    sanity_check(runbook, file, size)
-                    cases += runbook_cases(size, file, runbook, python, "terse")
+                for kind in ("terse", "outside"):
+                    other = write_runbooks(sorted(set(args.sizes)), workdir, kind)
+                    for size, file in other.items():
+                        sanity_check(runbook, file, size)
+                        cases += runbook_cases(size, file, runbook, python, kind)
             typer = typer_baseline(python)
             cases.append(typer)
             # The check-in commands use a 1,000-task runbook of their own.
@@ -873,7 +1047,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 checkins = checkin_cases(runbook, checkin_file, workdir, typer)
             cases += checkins
             if not only:
-                cases += status_cases(runbook, workdir, checkins[-1])
+                status_1k = next(c for c in checkins if c.name == "runbook status")
+                cases += status_cases(runbook, workdir, status_1k)
+                cases += command_cases(runbook, python, workdir)
                 cases += terse_status_cases(runbook, workdir, typer)
                 cases += readiness_cases(runbook, python, workdir)
             if not args.checkin_only and not args.status_only:
@@ -895,7 +1071,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
-    found = checks(results) + control + montecarlo + plancache
+    found = checks(results) + per_task_figures(results) + control + montecarlo + plancache
+    return report(found, results, env, args)
+
+
+def report(
+    found: Sequence[Check], results: Sequence[Result], env: dict[str, object], args: Any
+) -> int:
+    """Print every check, write the JSON when asked; 1 when a target is missed."""
     print()
     for check in found:
         print(f"{'PASS' if check.passed else 'FAIL'}  {check.description}")

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from runbook.cli import app
 
-# The throwaway PostgreSQL cluster (tests/pg.py): pg_cluster, pg_database.
-pytest_plugins = ["tests.pg"]
+# The throwaway PostgreSQL cluster (tests/pg.py): pg_cluster, pg_database; and the guard that
+# fails a test recording at the real clock (tests/clock_guard.py).
+pytest_plugins = ["tests.pg", "tests.clock_guard"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

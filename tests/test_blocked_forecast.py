@@ -18,11 +18,11 @@ import pytest
 from runbook.planning.montecarlo import sample
 from runbook.reports.readiness import progress_of
 from runbook.validation.validate import validate_bytes
-from runbook.weekend.alerts import alerts
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import as_of, fold, snapshot
-from runbook.weekend.progress import progress
 from runbook.weekend.views import running_rows
+from runbook.weekend.views.alerts import alerts
+from runbook.weekend.views.progress import progress
 
 from .builders import runbook_yaml, task
 from .test_contracts import conforms, json_out

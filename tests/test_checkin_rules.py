@@ -234,7 +234,8 @@ def test_a_check_in_reads_the_plan_from_the_cache_without_yaml(write_runbook, tm
         "import sys\n"
         "from datetime import datetime, UTC\n"
         "from runbook.weekend.usecases import Weekend\n"
-        f"w = Weekend.open({str(path)!r}, {str(state)!r}, create=True)\n"
+        "at = datetime(2026, 12, 4, 6, 30, tzinfo=UTC)\n"
+        f"w = Weekend.open({str(path)!r}, {str(state)!r}, create=True, clock=lambda: at)\n"
         "w.record('done', ['export-data'], actor='a', host='h')\n"
         "print(' '.join(m for m in ('yaml', 'pydantic', 'networkx') if m in sys.modules))\n"
     )

@@ -16,7 +16,7 @@ from runbook.weekend.forecast import fold
 from runbook.weekend.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 from runbook.weekend.usecases import Weekend
 
-from .builders import minimal_runbook
+from .builders import minimal_runbook, runbook_yaml, task
 from .conftest import EXAMPLES  # noqa: F401  (the builders need the examples)
 from .weekend_helpers import FakeClock
 
@@ -108,11 +108,14 @@ def test_check_ins_keep_a_checkpoint_and_see_what_the_whole_log_says(tmp_path, m
         covered, _ = saved
         last = store.events()[-1].seq
         assert 0 < covered <= last and last - covered < 7 + len(weekend.plan.index)
-        records, _ = fold(store.events())
+        records, _ = fold(store.events(), check=weekend.audit)
         assert {t: r for t, r in results[-1].records.items() if r.history or r.notes} == {
             t: r for t, r in records.items() if r.history or r.notes
         }
-        assert checkpoint.decode(saved[1]) == fold(e for e in store.events() if e.seq <= covered)
+        covered_events = [e for e in store.events() if e.seq <= covered]
+        assert checkpoint.decode(saved[1], weekend.plan.digest) == fold(
+            covered_events, check=weekend.audit
+        )
 
 
 def test_a_damaged_checkpoint_makes_a_check_in_fold_the_whole_log(tmp_path, monkeypatch):
@@ -154,3 +157,97 @@ def test_a_replay_folds_from_scratch(tmp_path, monkeypatch):
         replayed = Weekend.open(weekend.runbook_path, clock=clock, at=lambda p: moment)
         with replayed:
             assert replayed.snapshot().records == fold(replayed.events())[0]
+
+
+# b waits for a; c and d stand alone. A start of b typed at a psql prompt before a is done
+# breaks the rules: every reader marks it (issue 29), from a checkpoint too (issue 28 §3).
+AUDITED = runbook_yaml(
+    "Audited",
+    "2026-12-04T08:00Z",
+    [task("a", "1h"), task("b", "1h", depends_on="a"), task("c", "1h"), task("d", "1h")],
+)
+
+
+def _against_the_rules(tmp_path, monkeypatch, text: str = AUDITED) -> tuple[Weekend, FakeClock]:
+    """A weekend whose log starts with b started before a finished, recorded without force
+    (as a raw insert), then enough check-ins that a checkpoint covers it."""
+    from runbook.weekend.events import NewEvent
+
+    monkeypatch.setattr(checkpoint, "EVERY", 4)
+    path = tmp_path / "audited.yaml"
+    path.write_text(text, encoding="utf-8")
+    clock = FakeClock("2026-12-04T08:30Z")
+    weekend = Weekend.open(path, clock=clock, create=True)
+    store = weekend.store
+    assert store is not None
+    with store.write():
+        store.claim(weekend.plan.name)
+        store.append(
+            NewEvent(weekend.now(), "b", EventKind.START, "psql", "h"), recorded=weekend.now()
+        )
+    for _ in range(3):
+        for kind in ("start", "undo"):
+            weekend.record(kind, ["c", "d"], actor="ingrid", host="h")
+    assert store.checkpoint() is not None and store.checkpoint()[0] > 1  # covers the insert
+    return weekend, clock
+
+
+def _marks(records) -> dict[str, list[str | None]]:
+    return {t: [e.against for e in r.history] for t, r in sorted(records.items())}
+
+
+def test_status_reads_the_checkpoint_and_marks_what_was_recorded_against_the_rules(
+    tmp_path, monkeypatch
+):
+    weekend, _ = _against_the_rules(tmp_path, monkeypatch)
+    with weekend:
+        whole = fold(weekend.store.events(), check=weekend.audit)  # type: ignore[union-attr]
+        asked: list[int] = []
+        events = weekend.store.events  # type: ignore[union-attr]
+        monkeypatch.setattr(
+            weekend.store, "events", lambda after=0: asked.append(after) or events(after=after)
+        )
+        snap = weekend.snapshot()
+        assert asked and min(asked) > 1  # only the events after the checkpoint were read
+        assert snap.records == whole[0] and _marks(snap.records) == _marks(whole[0])
+        [mark] = _marks(snap.records)["b"]
+        assert mark is not None and "a" in mark  # the rule it broke: a was not finished
+        assert snap.records["b"].forced  # shown as standing against a rule
+        assert snap.by_id("b").status == "running"
+
+
+def test_after_the_runbook_changed_status_audits_the_log_again_with_the_new_one(
+    tmp_path, monkeypatch
+):
+    weekend, clock = _against_the_rules(tmp_path, monkeypatch)
+    weekend.close()
+    # b no longer waits for a: its start broke no rule of this runbook.
+    changed = AUDITED.replace("depends_on: a, ", "").replace(", depends_on: a", "")
+    assert changed != AUDITED
+    (tmp_path / "audited.yaml").write_text(changed, encoding="utf-8")
+    with Weekend.open(tmp_path / "audited.yaml", clock=clock) as again:
+        snap = again.snapshot()
+        assert _marks(snap.records)["b"] == [None]
+        assert not snap.records["b"].forced
+        whole = fold(again.store.events(), check=again.audit)  # type: ignore[union-attr]
+        assert _marks(snap.records) == _marks(whole[0])
+        # The next check-in writes a checkpoint audited with this runbook, and status reads it.
+        for _ in range(3):
+            again.record("start", ["c"], actor="i", host="h", force=True)
+            again.record("undo", ["c"], actor="i", host="h")
+        assert checkpoint.read(again.store, again.folding, again.plan.index) is not None  # type: ignore[arg-type]
+        assert _marks(again.snapshot().records) == _marks(
+            fold(again.store.events(), check=again.audit)[0]  # type: ignore[union-attr]
+        )
+
+
+def test_a_checkpoint_over_a_task_no_longer_in_the_runbook_is_not_read_by_status(
+    tmp_path, monkeypatch
+):
+    weekend, clock = _against_the_rules(tmp_path, monkeypatch)
+    weekend.close()
+    # d renamed: its events stay in the log and the notice counts every one of them.
+    (tmp_path / "audited.yaml").write_text(AUDITED.replace("id: d", "id: e"), encoding="utf-8")
+    with Weekend.open(tmp_path / "audited.yaml", clock=clock) as again:
+        again.snapshot()
+        assert any("d (6 events)" in n for n in again.notices)

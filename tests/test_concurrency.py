@@ -29,9 +29,11 @@ TIMEOUT = 120  # seconds for a whole group of children; they normally need a few
 
 
 def _child_env() -> dict[str, str]:
-    """The environment of a terminal: no RUNBOOK_* settings leaking in from the test run."""
+    """The environment of a terminal: no RUNBOOK_* settings leaking in from the test run, but
+    a fixed clock (a test records under a fixed clock, never the real one)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUNBOOK_")}
     env["NO_COLOR"] = "1"
+    env["RUNBOOK_NOW"] = "2026-12-04T19:30"
     return env
 
 

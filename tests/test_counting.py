@@ -17,8 +17,8 @@ import pytest
 
 from runbook.tui.app import MissionControl
 from runbook.tui.widgets import ProgressPanel
-from runbook.weekend.progress import progress, progress_by
 from runbook.weekend.usecases import Weekend
+from runbook.weekend.views.progress import progress, progress_by
 
 from .test_contracts import conforms, json_out
 from .tui_helpers import EXAMPLE, SATURDAY_1300, saturday_weekend

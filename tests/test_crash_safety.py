@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,11 +22,16 @@ from runbook.weekend.sqlite import SCHEMA_VERSION, Store
 from runbook.weekend.usecases import Weekend
 
 from .conftest import EXAMPLES
+from .weekend_helpers import FakeClock
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
 MINIMAL = EXAMPLES / "minimal.yaml"
 WRITER = Path(__file__).parent / "helpers" / "crash_writer.py"
+# The writer records at Fri 19:30 (crash_writer.AT); what the test records comes before or
+# after it, by a fixed clock.
+EARLIER = "2026-12-04T19:00+01:00"
+LATER = "2026-12-04T20:00+01:00"
 WAIT = 30.0  # seconds a child may stay silent before the test gives up on it
 
 
@@ -98,7 +102,8 @@ def _check(state: Path) -> list[int]:
 def _check_in_still_works(state: Path) -> None:
     """A team can go on checking in, through the real core, without waiting for a lock."""
     began = time.monotonic()
-    with Weekend.open(MINIMAL, state, clock=lambda: datetime.now(UTC), create=True) as weekend:
+    clock = FakeClock(LATER)  # after what the writers recorded (at 19:30)
+    with Weekend.open(MINIMAL, state, clock=clock, create=True) as weekend:
         noted = weekend.record("note", ["freeze"], actor="after", host="h", note="still here")
         started = weekend.record("start", ["freeze"], actor="after", host="h")
         assert len(noted.events) == 1 and len(started.events) == 1
@@ -136,7 +141,7 @@ def test_a_writer_killed_mid_stream_loses_no_committed_event(tmp_path, mode):
 
 def test_a_writer_killed_with_its_transaction_open_leaves_no_trace_of_it(tmp_path):
     state = tmp_path / "weekend.state.db"
-    with Weekend.open(MINIMAL, state, clock=lambda: datetime.now(UTC), create=True) as weekend:
+    with Weekend.open(MINIMAL, state, clock=FakeClock(EARLIER), create=True) as weekend:
         for i in range(3):
             weekend.record("note", ["freeze"], actor="before", host="h", note=f"note {i}")
     before = _check(state)

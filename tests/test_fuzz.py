@@ -4,9 +4,9 @@ give located problems or a plan, never an internal error."""
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from runbook.cli import app
@@ -14,8 +14,9 @@ from runbook.validation.validate import validate_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = [*sorted((ROOT / "examples").glob("*.yaml")), ROOT / "tests/data/golden/weekend.yaml"]
-CASES = 2000
-BUDGET_SECONDS = 25.0
+# A fixed number of cases, not a time budget: a slow machine takes longer, and tries the
+# same cases (a budget made the test pass or fail with the machine's speed).
+CASES = 1000
 
 EXTREMES = [
     "1e308",
@@ -95,16 +96,13 @@ def _mutate(text: str, rng: random.Random) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+@pytest.mark.slow
 def test_mutated_runbooks_never_cause_an_internal_error(tmp_path):
     rng = random.Random(20261204)
     runner = CliRunner()
     originals = [p.read_text(encoding="utf-8") for p in SEEDS]
     target = tmp_path / "mutant.yaml"
-    began = time.monotonic()
-    done = 0
     for case in range(CASES):
-        if time.monotonic() - began > BUDGET_SECONDS:
-            break
         data = _mutate(rng.choice(originals), rng)
         try:
             validate_bytes(data, source="mutant.yaml")
@@ -117,5 +115,3 @@ def test_mutated_runbooks_never_cause_an_internal_error(tmp_path):
                 assert result.exit_code in (0, 1), (case, args, result.exception, data[:2000])
                 assert "Traceback" not in result.stderr
                 assert "internal error" not in result.stderr.lower(), (case, result.stderr)
-        done += 1
-    assert done >= 500, f"only {done} cases ran within {BUDGET_SECONDS} s"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -93,7 +94,8 @@ def test_a_check_in_on_an_sqlite_state_never_imports_psycopg(tmp_path):
         "os._exit = look\n"
         "main()\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    fixed = {**os.environ, "RUNBOOK_NOW": "2026-12-04T18:00"}  # never the real clock
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=fixed)
     assert (tmp_path / "minimal.state.db").exists(), out.stderr
     assert out.stdout.split()[-2:] == ["False", "False"]
 
@@ -113,3 +115,53 @@ def test_the_spreadsheet_and_round_trip_libraries_load_only_when_a_file_is_impor
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def _loaded_by_command(args: list[str]) -> tuple[set[str], str]:
+    """The modules a whole ``runbook`` command line had loaded when it left, and its stdout."""
+    code = (
+        "import os, sys\n"
+        "from runbook.cli import main\n"
+        f"sys.argv = ['runbook', *{args!r}]\n"
+        "leave = os._exit\n"  # the CLI leaves through os._exit: look just before it does
+        "def look(code):\n"
+        "    sys.stdout.flush()\n"
+        "    sys.stderr.write('\\nMODULES ' + ' '.join(sorted(sys.modules)))\n"
+        "    sys.stderr.flush()\n"
+        "    leave(code)\n"
+        "os._exit = look\n"
+        "main()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return set(out.stderr.rsplit("MODULES ", 1)[-1].split()), out.stdout
+
+
+def test_planning_a_runbook_without_a_cycle_never_imports_networkx_nor_the_use_cases(tmp_path):
+    """networkx is only needed to report a cycle (issue 28 §4: 60 ms of a 10,000-task plan),
+    and the weekend's use cases only when there is a weekend."""
+    example = Path(runbook.__file__).parent.parent / "examples" / "cloud-migration-weekend.yaml"
+    runbook_file = tmp_path / "weekend.yaml"
+    runbook_file.write_bytes(example.read_bytes())
+    for args in (["plan", "--json", str(runbook_file)], ["validate", str(runbook_file)]):
+        loaded, stdout = _loaded_by_command(args)
+        assert stdout and "runbook.validation.validate" in loaded
+        assert "networkx" not in loaded, args
+        assert "runbook.weekend.usecases" not in loaded, args
+
+
+def test_a_runbook_with_a_cycle_is_still_reported_with_its_path(tmp_path):
+    runbook_file = tmp_path / "cycle.yaml"
+    runbook_file.write_text(
+        "name: C\nstart: 2026-12-04T06:00\ntasks:\n"
+        "  - {id: a, title: A, duration: 1h, depends_on: b}\n"
+        "  - {id: b, title: B, duration: 1h, depends_on: a}\n",
+        encoding="utf-8",
+    )
+    loaded, _ = _loaded_by_command(["validate", str(runbook_file)])
+    assert "networkx" in loaded
+    done = subprocess.run(
+        [sys.executable, "-m", "runbook", "validate", str(runbook_file)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1 and "dependency cycle: a -> b -> a" in done.stderr

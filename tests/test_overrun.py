@@ -9,10 +9,10 @@ from datetime import datetime
 import pytest
 
 from runbook.tui.widgets.rows import task_row
-from runbook.weekend.alerts import alerts
 from runbook.weekend.forecast import overrun
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import running_rows
+from runbook.weekend.views.alerts import alerts
 
 from .builders import friday, minimal_runbook
 from .tui_helpers import control_app, until

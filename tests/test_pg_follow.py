@@ -178,7 +178,7 @@ def test_a_live_follower_on_a_lost_connection_keeps_its_records_and_tries_again(
         allow_connections(pg_cluster, pg_database, False)
         try:
             cut_off(pg_cluster, pg_database, keep=[])
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + 60  # generous: a loaded machine is slow
             while live.link.connected:
                 assert time.monotonic() < deadline, "it did not notice the lost connection"
                 live.refresh()
@@ -187,7 +187,7 @@ def test_a_live_follower_on_a_lost_connection_keeps_its_records_and_tries_again(
             assert live.records == records
         finally:
             allow_connections(pg_cluster, pg_database, True)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60
         while not live.link.connected:
             assert time.monotonic() < deadline, "it did not reconnect"
             live.refresh()

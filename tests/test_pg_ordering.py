@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,15 @@ from runbook.weekend.usecases import Weekend
 from .builders import minimal_runbook
 
 WRITERS, PER_WRITER = 50, 20
-TIMEOUT = 60  # seconds for the whole group; they need a few
+TIMEOUT = 180  # seconds for the whole group: a generous deadline, they need a few
+# Every machine checks in at this moment (Fri 19:30 in Amsterdam): a test records under a
+# fixed clock, never the real one.
+AT = datetime(2026, 12, 4, 18, 30, tzinfo=UTC)
 
 
 def _writer(runbook: str, uri: str, name: str, go: object) -> None:
     """One machine: its own process and connection, twenty notes as fast as it can."""
-    with Weekend.open(runbook, uri, create=True) as weekend:
+    with Weekend.open(runbook, uri, create=True, clock=lambda: AT) as weekend:
         go.wait(TIMEOUT)  # type: ignore[attr-defined]
         for n in range(PER_WRITER):
             result = weekend.record("note", ["backup"], actor=name, host=name, note=f"{name} {n}")

@@ -295,7 +295,10 @@ def test_a_hostile_team_id_gets_a_safely_quoted_role(cli, pg_database, tmp_path)
     runbook = tmp_path / "hostile.yaml"
     runbook.write_text(HOSTILE, encoding="utf-8")
     weekend = Weekend(cli, runbook, pg_database, prefix)
-    weekend.ok("db", "init", "-f", str(runbook), "--state", pg_database, "--role-prefix", prefix)
+    weekend.ok(
+        "db", "init", "-f", str(runbook), "--state", pg_database, "--role-prefix", prefix,
+        "--now", "2026-12-04T17:00",
+    )  # fmt: skip
     team = 'o\'brien "crew"; DROP ROLE x; ü'
     member = weekend.login("crew", "--team", "o'brien")
     weekend.ok("start", "one", state=member)

@@ -303,7 +303,7 @@ def test_the_readiness_report_lists_dropped_work_apart_from_work_skipped_as_not_
 
 
 def test_the_filter_keeps_the_nice_to_haves_and_the_dropped_work(weekend_of):
-    from runbook.weekend.filters import TaskFilter
+    from runbook.weekend.views.filters import TaskFilter
 
     weekend, clock = weekend_of(LATE, "2026-12-04T08:00Z")
     play_late(weekend, clock)

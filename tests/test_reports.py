@@ -26,6 +26,7 @@ from .weekend_helpers import FakeClock, at
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 BEFORE = int(at("2026-12-01T12:00+01:00").timestamp())
+DAY_BEFORE = {"RUNBOOK_NOW": "2026-12-01T11:00"}  # sign-offs and checks, by a fixed clock
 
 
 def _golden(name: str, text: str) -> None:
@@ -247,10 +248,11 @@ def test_status_shows_the_time_left_to_the_next_point_of_no_return(cli, here):
 def test_signoff_and_check_commands(cli, here):
     assert (
         "signed off: Database team is ready"
-        in cli("signoff", "dba", "-f", "weekend.yaml", "--by", "Sanne").stdout
+        in cli("signoff", "dba", "-f", "weekend.yaml", "--by", "Sanne", env=DAY_BEFORE).stdout
     )
     assert (
-        "checked: comms — Lab staff informed" in cli("check", "comms", "-f", "weekend.yaml").stdout
+        "checked: comms — Lab staff informed"
+        in cli("check", "comms", "-f", "weekend.yaml", env=DAY_BEFORE).stdout
     )
     bad = cli("check", "nope", "-f", "weekend.yaml")
     assert bad.exit_code == 1 and "unknown readiness item 'nope'" in bad.stderr
@@ -288,8 +290,8 @@ def test_a_second_sign_off_by_someone_else_is_shown_beside_the_first(here):
 
 
 def test_signoff_takes_a_unique_prefix_of_a_team_id_or_name(cli, here):
-    by_id = cli("signoff", "db", "-f", "weekend.yaml", "--by", "Sanne")
-    by_name = cli("signoff", "lab app", "-f", "weekend.yaml", "--by", "Ahmed")
+    by_id = cli("signoff", "db", "-f", "weekend.yaml", "--by", "Sanne", env=DAY_BEFORE)
+    by_name = cli("signoff", "lab app", "-f", "weekend.yaml", "--by", "Ahmed", env=DAY_BEFORE)
 
     assert "signed off: Database team is ready" in by_id.stdout
     assert "signed off: Lab application owners is ready" in by_name.stdout
@@ -304,7 +306,8 @@ def test_signoff_of_an_unknown_team_says_did_you_mean(cli, here):
 
 
 def test_check_takes_a_unique_prefix_and_says_did_you_mean(cli, here):
-    assert "checked: comms — Lab staff informed" in cli("check", "com", "-f", "weekend.yaml").stdout
+    checked = cli("check", "com", "-f", "weekend.yaml", env=DAY_BEFORE)
+    assert "checked: comms — Lab staff informed" in checked.stdout
     result = cli("check", "rehersal", "-f", "weekend.yaml")
     assert result.exit_code == 1
     assert "did you mean 'rehearsal'?" in result.stderr

@@ -100,19 +100,37 @@ def test_recording_in_a_read_only_state_file_or_folder_says_so(read_only, cli, w
     assert snapshot(read_only) == before
 
 
+@pytest.mark.parametrize("command", READING, ids=lambda c: c[0])
+def test_reading_commands_write_nothing_even_when_the_plan_is_not_cached_yet(weekend, cli, command):
+    # The runbook changed since the last check-in: its plan is compiled, and cached by the
+    # next check-in, not by a command that only reads (the file may be damaged in a way no
+    # check sees; a reading command never writes it).
+    runbook = weekend / "weekend.yaml"
+    runbook.write_text(runbook.read_text(encoding="utf-8").replace("1h30m", "1h45m"), "utf-8")
+    before = snapshot(weekend)
+
+    result = cli(*command, "-f", "weekend.yaml")
+
+    assert result.exit_code == 0, result.stderr
+    assert snapshot(weekend) == before
+
+
 def test_the_log_reads_check_ins_still_in_the_write_ahead_log_of_a_read_only_folder(read_only, cli):
     # A writer died with a check-in in the WAL (no checkpoint): a read-only folder must
-    # not hide it.
+    # not hide it. It records at the moment the log is read at (the runbook's zone is
+    # Europe/Amsterdam, an hour ahead of UTC in December), never at the real clock.
     writer = (
         "import os, sys\n"
+        "from datetime import datetime\n"
         "from runbook.weekend.usecases import Weekend\n"
-        "w = Weekend.open(sys.argv[1], sys.argv[2], create=True)\n"
+        "at = datetime.fromisoformat(sys.argv[3])\n"
+        "w = Weekend.open(sys.argv[1], sys.argv[2], create=True, clock=lambda: at)\n"
         "w.store.db.execute('PRAGMA wal_autocheckpoint = 0')\n"
         "w.record('note', ['freeze'], actor='sanne', host='dba-2', note='from the log')\n"
         "os._exit(0)\n"
     )
     subprocess.run(
-        [sys.executable, "-c", writer, "weekend.yaml", "weekend.state.db"],
+        [sys.executable, "-c", writer, "weekend.yaml", "weekend.state.db", f"{NOW}+01:00"],
         check=True,
         cwd=read_only,
     )

@@ -5,10 +5,8 @@ phone's width and a desktop's."""
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from runbook.reports.render.html import status_html
 from runbook.reports.status_page import status_page
 from runbook.weekend.usecases import Weekend
 
+from .processes import Watched
 from .test_hostile_text import HTML, RAW, hostile_runbook
 from .test_report_html import SMALL, _assert_self_contained, _browser, _svgs, needs_browser
 from .weekend_helpers import FakeClock, check
@@ -151,29 +150,22 @@ def test_writing_the_page_twice_replaces_it_whole_and_leaves_no_temporary_file(
     assert [p.name for p in out.parent.iterdir()] == ["status.html"]
 
 
+@pytest.mark.slow
 def test_every_keeps_rewriting_the_page_until_interrupted_and_exits_cleanly(mid_flight, tmp_path):
     out = tmp_path / "status.html"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "runbook", "status", "-f", str(mid_flight), "--state",
-         str(tmp_path / "state.db"), "--format", "html", "-o", str(out), "--every", "5s"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while not out.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+    args = [sys.executable, "-m", "runbook", "status", "-f", mid_flight, "--state",
+            tmp_path / "state.db", "--format", "html", "-o", out, "--every", "5s"]  # fmt: skip
+    with Watched(args) as process:
+        # The first page is written, and Ctrl+C handled, once it says so.
+        process.wait_for_line("Ctrl+C stops")
         first = out.stat().st_ino
-        while out.stat().st_ino == first and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert out.stat().st_ino != first  # rewritten after the interval
+        process.wait_for(lambda: out.stat().st_ino != first, "the page rewritten after 5s")
         assert "content='5'" in out.read_text(encoding="utf-8")
-    finally:
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 0, stderr
-    assert "Traceback" not in stderr and "stopped" in stderr
+
+        code = process.interrupt()
+
+    assert code == 0, process.stderr
+    assert "Traceback" not in process.stderr and "stopped" in process.stderr
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".status")] == []
 
 

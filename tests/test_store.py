@@ -37,8 +37,9 @@ OTHER_NAME = "Move the payroll to the cloud"
 
 
 def now() -> datetime:
-    """The real clock, in UTC."""
-    return datetime.now(UTC)
+    """A fixed moment of the minimal example's weekend (Fri 04 Dec 2026 19:30 in Amsterdam):
+    a test records under a fixed clock, never the real one."""
+    return datetime(2026, 12, 4, 18, 30, tzinfo=UTC)
 
 
 def fingerprint(state: Path) -> dict[str, str]:

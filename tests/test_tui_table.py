@@ -81,12 +81,13 @@ async def test_only_the_rows_in_sight_are_formatted_and_an_event_formats_again_o
     from runbook.tui.widgets import table as table_module
 
     formatted: list[str] = []
+    real = table_module.row_cells
 
-    def counted(snap, state, **options):  # type: ignore[no-untyped-def]
-        formatted.append(state.id)
-        return task_row(snap, state, **options)
+    def counted(shows):  # type: ignore[no-untyped-def]
+        formatted.append(shows.id)
+        return real(shows)
 
-    monkeypatch.setattr(table_module, "task_row", counted)
+    monkeypatch.setattr(table_module, "row_cells", counted)
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.query_one(TaskTable)
         await _full(pilot, table)

@@ -15,11 +15,11 @@ from runbook.tui.widgets import ReadyPanel, TaskTable
 from runbook.validation.validate import validate_path
 from runbook.weekend import rules
 from runbook.weekend.events import NOT_STARTED, Event, Status
-from runbook.weekend.filters import TaskFilter
 from runbook.weekend.forecast import TaskRecord, fold, snapshot
-from runbook.weekend.team import team_view
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import briefing, ready_rows, up_next_rows
+from runbook.weekend.views.filters import TaskFilter
+from runbook.weekend.views.team import team_view
 
 from .builders import friday, played_weekend, runbook_yaml, task
 from .test_contracts import conforms

@@ -24,9 +24,7 @@ from runbook.tui.widgets import (
     RunningPanel,
     VerdictBox,
 )
-from runbook.weekend.alerts import Alert
 from runbook.weekend.forecast import Snapshot, TaskRecord
-from runbook.weekend.progress import progress_by
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import (
     Verdict,
@@ -36,6 +34,8 @@ from runbook.weekend.views import (
     running_rows,
     verdict,
 )
+from runbook.weekend.views.alerts import Alert
+from runbook.weekend.views.progress import progress_by
 
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock, at
@@ -260,11 +260,16 @@ async def test_enter_on_a_log_row_shows_the_whole_event_with_its_note(weekend):
 
 
 @pytest.mark.parametrize(
-    "change",
-    [{"eta": 1796410000}, {"pulled": True}, {"estimate": 5400}, {"dropped": True}],
+    ("change", "recorded"),
+    [
+        ({"eta": 1796410000}, {"eta": 1796410000}),
+        ({"pulled": True}, {"pulled": True}),
+        ({"revised_duration": 5400}, {"estimate": 5400}),
+        ({"dropped": True}, {"dropped": True}),
+    ],
     ids=["eta", "pulled", "estimate", "dropped"],
 )
-def test_a_revision_that_moves_no_time_still_redraws_the_task_s_row(weekend, change):
+def test_a_revision_that_moves_no_time_still_redraws_the_task_s_row(weekend, change, recorded):
     """The table formats again only the rows whose inputs changed: a revision marker is one
     of them, even when no figure of the forecast moved (the live view gives a record the
     events changed a new identity)."""
@@ -272,14 +277,19 @@ def test_a_revision_that_moves_no_time_still_redraws_the_task_s_row(weekend, cha
 
     from runbook.tui.widgets.table import changed_rows
     from runbook.weekend.forecast import snapshot
+    from runbook.weekend.views.table import table_row
 
-    before = weekend.snapshot()
+    snap = weekend.snapshot()
+    state = snap.by_id("backup")
+    assert table_row(snap, replace(state, **change)) != table_row(snap, state)
+    # ... and the table looks at it again: the record the event changed is a new one.
+    before = snap
     index = before.plan.index["export"]  # not under way: redrawn only when it changed
     assert index not in (changed_rows(before, before) or {index})
     records = dict(before.records)
-    records["export"] = replace(records.get("export") or TaskRecord(), **change)
+    records["export"] = replace(records.get("export") or TaskRecord(), **recorded)
     after = snapshot(before.plan, before.baseline, records, before.now, before.closed)
-    assert after.figures == before.figures or change == {"dropped": True}
+    assert after.figures == before.figures or recorded == {"dropped": True}
     assert index in (changed_rows(before, after) or set())
 
 

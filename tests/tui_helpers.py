@@ -46,7 +46,7 @@ def control_app(
     return app, runbook, state
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10.0) -> None:
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 60.0) -> None:
     """Let the app run until ``condition`` holds: the dashboard's timers are real, and a busy
     CI machine may be slower than a fixed pause (a 1 s tick must not need exactly 1.2 s)."""
     deadline = time.monotonic() + timeout

@@ -171,7 +171,7 @@ def plan(
     assert result.plan is not None
     tid = None
     if team is not None:
-        from runbook.weekend.team import resolve_team
+        from runbook.planning.teams import resolve_team
 
         tid = resolve_team(result.plan, team)
     snap = pull = view = None
@@ -227,9 +227,12 @@ def plan(
         )
         if view is not None:
             from runbook.cli.console import console
-            from runbook.cli.render_whatif import what_if_summary
+            from runbook.cli.render_lines import lines_group
+            from runbook.weekend.views.lines import Line
+            from runbook.weekend.views.whatif import MOVED_LIMIT, what_if_lines
 
-            console().print(what_if_summary(view, result.plan))
+            lines = what_if_lines(view, result.plan, limit=MOVED_LIMIT)
+            console().print(lines_group([Line(), *lines]))  # a blank line after the plan
 
 
 @command()

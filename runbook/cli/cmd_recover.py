@@ -34,12 +34,10 @@ def recover(
     each with the time it gains and the finish it gives. Nothing is recorded: `runbook drop`
     records the decision.
     """
-    from rich.text import Text
-
     from runbook.cli.console import console
+    from runbook.cli.render_lines import line_text
     from runbook.cli.weekend import open_weekend, show_notices
-    from runbook.common.text import shown
-    from runbook.weekend.views.recover import TONE_STYLE, recovery_lines
+    from runbook.weekend.views.recover import recovery_lines
 
     with open_weekend(file, state, now=now) as weekend:
         recovery = weekend.recover()
@@ -51,7 +49,7 @@ def recover(
             return
         out = console()
         for line in recovery_lines(recovery, weekend.plan):
-            out.print(Text(shown(line.text), style=TONE_STYLE.get(line.tone, "")))
+            out.print(line_text(line))
 
 
 @command()

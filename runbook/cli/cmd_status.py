@@ -95,7 +95,7 @@ def status(
             return
         from runbook.cli.console import console
         from runbook.cli.render_status import briefing
-        from runbook.weekend.team import UPCOMING, team_view
+        from runbook.weekend.views.team import UPCOMING, team_view
 
         pull = weekend.pull_forward(snap)
         view = (

@@ -208,7 +208,7 @@ def state_file(option: str | Path | None, runbook: Path) -> Path | str:
     env = os.environ.get("RUNBOOK_STATE")
     if env:
         return state_location(env)
-    from runbook.weekend.usecases import default_state_path
+    from runbook.weekend import default_state_path  # not the use cases: `plan` may not need them
 
     return default_state_path(runbook)
 

@@ -407,7 +407,7 @@ def show_plan(
 ) -> None:
     """Print the plan for people (recomputed from actuals when there is a snapshot); with a
     team, its tasks only, and still the weekend's finish."""
-    from runbook.weekend.team import team_indices, team_view
+    from runbook.weekend.views.team import team_indices, team_view
 
     out = console()
     only = None if team is None else team_indices(plan, team)

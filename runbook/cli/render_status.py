@@ -24,13 +24,15 @@ from runbook.weekend.forecast import (
     best_pulled_later,
     pull_forward_soon,
 )
-from runbook.weekend.progress import Progress, progress
 from runbook.weekend.replan import event_summary
-from runbook.weekend.team import TeamView
 from runbook.weekend.views import Headline, OpenNoGo, UpNextRow, Verdict, lead
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
+from runbook.weekend.views.lines import TONE_STYLE
+from runbook.weekend.views.progress import Progress, progress
 from runbook.weekend.views.pull import gain_words
+from runbook.weekend.views.team import TeamView
+from runbook.weekend.views.verdict import to_deadline
 
 # The badge of each headline state (the pace's, AHEAD and BEHIND; ON PLAN is reversed).
 BADGE_STYLE = {
@@ -105,10 +107,8 @@ def finish_figures(verdict: Verdict, zone: tzinfo) -> Text:
     text.append(f" · baseline {clock(verdict.baseline_finish, zone)}")
     if verdict.deadline is not None and (spare := verdict.spare) is not None:
         text.append(f" · deadline {clock(verdict.deadline, zone)} ")
-        if spare >= 0:
-            text.append(f"({format_duration(spare)} to spare)", style="green")
-        else:
-            text.append(f"({format_duration(-spare)} PAST THE DEADLINE)", style="bold red")
+        words = to_deadline(spare)
+        text.append(words.text, style=TONE_STYLE[words.tone])
     return text
 
 

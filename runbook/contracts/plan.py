@@ -96,7 +96,7 @@ def for_team(plan_json: dict[str, Any], plan: Plan, team: str) -> dict[str, Any]
     """``runbook plan --team TEAM --json``: the plan contract with only the team's tasks, its
     part of the critical path (and of ``forecast.pull_forward``), and a ``team`` object;
     ``finish``, ``deadline`` and ``buffer_minutes`` stay the weekend's."""
-    from runbook.weekend.team import team_indices
+    from runbook.weekend.views.team import team_indices
 
     mine = {plan.tasks[i].id for i in team_indices(plan, team)}
     plan_json["critical_path"] = [i for i in plan_json["critical_path"] if i in mine]

@@ -8,11 +8,11 @@ from runbook.format.durations import iso, minutes
 from runbook.planning.plan import Plan
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskState
-from runbook.weekend.progress import Progress, progress
 from runbook.weekend.recover import Option, Recovery
-from runbook.weekend.team import team_states
 from runbook.weekend.views import Verdict, lead, needs_decision, open_no_gos, split_ready
 from runbook.weekend.views import verdict as verdict_of
+from runbook.weekend.views.progress import Progress, progress
+from runbook.weekend.views.team import team_states
 
 
 def event_json(event: Event, plan: Plan) -> dict[str, Any]:

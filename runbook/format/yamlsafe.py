@@ -390,22 +390,34 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
             vmarks[key] = mark  # type: ignore[call-overload]
 
     frame_merges: list[tuple[object, Mark]] = []
+    in_map = in_list = False  # the type of the open collection, kept beside it
+    str_tag = f"{_CORE}str"
+    nulls, bools, numeric = _NULLS, _BOOLS, _NUMERIC_START
     while True:
         event: Any = get_event()
         cls = event.__class__
         if cls is scalar_event:
+            # The hot path (most events): ``place`` inlined, plain text resolved in line.
             count += 1
             sm = event.start_mark
             mark = (sm.line, sm.column)
             text = event.value
             tag = event.tag
-            if container is not None and type(container) is dict and pending is None:
+            if in_map and pending is None:
                 # A key: always its text, never resolved (so `2:` is the key "2").
-                if tag not in (None, "!", f"{_CORE}str"):
+                if tag is not None and tag != "!" and tag != str_tag:
                     problem(f"YAML tag '{_show_tag(tag)}' is not allowed on a key", mark)
-                value: object = text
-            elif tag is None or tag == "!":
-                value = _resolve_plain(text) if not event.style else text
+                if event.anchor is not None:
+                    anchors[event.anchor] = (text, 1)
+                pending, pending_mark = text, mark
+                continue
+            if tag is None or tag == "!":
+                if event.style:
+                    value: object = text
+                elif text and text[0] not in numeric and text not in nulls:
+                    value = bools.get(text, text)
+                else:
+                    value = _resolve_plain(text)
             elif tag in _ALLOWED_TAGS and tag not in (f"{_CORE}seq", f"{_CORE}map"):
                 try:
                     value = _resolve_tagged(tag, text)
@@ -421,7 +433,25 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
                 value = text
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
-            place(value, mark)
+            if in_list:
+                container.append(value)  # type: ignore[union-attr]
+                vmarks.append(mark)  # type: ignore[union-attr]
+            elif in_map:
+                key, pending = pending, None
+                if key == "\0invalid":
+                    continue
+                if key == "<<" and key not in kmarks:
+                    frame_merges.append((value, mark))
+                    continue
+                if key in container:  # type: ignore[operator]
+                    line = kmarks[key][0] + 1  # type: ignore[index]
+                    problem(f"duplicate key '{key}' (first given on line {line})", pending_mark)
+                    continue
+                container[key] = value  # type: ignore[call-overload,index]
+                kmarks[key] = pending_mark  # type: ignore[index]
+                vmarks[key] = mark  # type: ignore[call-overload,index]
+            else:
+                place(value, mark)
         elif cls is map_start or cls is seq_start:
             count += 1
             sm = event.start_mark
@@ -450,6 +480,7 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
                 ]
             )
             container, pending, frame_merges = new, None, []
+            in_map, in_list = cls is map_start, cls is seq_start
             if cls is map_start:
                 kmarks, vmarks = {}, {}
                 keys_by_id[id(new)] = kmarks
@@ -465,6 +496,7 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
             (container, kmarks, vmarks, pending, pending_mark, frame_merges, anchor, started) = (
                 stack.pop()
             )
+            in_map, in_list = type(container) is dict, type(container) is list
             if anchor is not None:
                 anchors[anchor] = (finished, count - started + 1)
                 open_anchors.discard(anchor)

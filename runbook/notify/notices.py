@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
-from runbook.weekend.alerts import alerts
 from runbook.weekend.events import FINISHED, NOT_STARTED
 from runbook.weekend.forecast import FAILED, READY, SCHEDULED, Snapshot
 from runbook.weekend.gates import GO, NO_GO, awaited_gates, decision, next_point_of_no_return
-from runbook.weekend.team import mission_control
+from runbook.weekend.views.alerts import alerts
 from runbook.weekend.views.decisions import open_no_gos
+from runbook.weekend.views.whom import mission_control, whom_to_call
 
 COORDINATOR = "coordinator"
 TEAM_NOTICES = ("up", "heads-up")
@@ -107,8 +107,7 @@ def _call(plan: Plan) -> str:
     team = mission_control(plan)
     if team is None:
         return ""
-    who = " - ".join(shown(x) for x in (team.name, team.lead, team.contact) if x)
-    return f"Mission control: {who}"
+    return f"Mission control: {shown(' - '.join((team.name, *team.parts)))}"
 
 
 def _team_notices(snap: Snapshot, teams: set[str]) -> list[Notice]:
@@ -298,23 +297,17 @@ def _task_lines(snap: Snapshot, task_id: str) -> list[str]:
     task = plan.tasks[plan.index[task_id]]
     state = snap.by_id(task_id)
     lines = [f"Task: {task.id} - {shown(task.title)}"]
-    info = plan.teams.get(task.team or "")
-    team = (
-        "none"
-        if task.team is None
-        else shown(task.team)
-        if info is None
-        else f"{shown(info.name)} ({info.id})"
-    )
-    lines.append(f"Team: {team}")
+    whom = whom_to_call(plan, task.team)
+    lines.append(f"Team: {shown(whom.label)}")
     record = snap.records.get(task_id)
     if state.status == FAILED:
         if record is not None and record.failed_at is not None:
             lines.append(f"Failed at: {clock(record.failed_at, zone)}")
         lines.append(f"Reason: {shown(state.reason or 'no reason given', one_line=False)}")
-    who = [shown(x) for x in (info.lead, info.contact) if x] if info is not None else []
     lines.append(
-        f"Call: {' - '.join(who)}" if who else "Call: the runbook names no lead or contact"
+        f"Call: {shown(whom.who(' - '))}"
+        if whom.parts
+        else "Call: the runbook names no lead or contact"
     )
     return lines
 

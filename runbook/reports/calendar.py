@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from runbook.common.text import shown
 from runbook.format.durations import format_duration
-from runbook.planning.plan import Plan, TeamInfo
+from runbook.planning.plan import Plan
 from runbook.weekend.forecast import Snapshot
-from runbook.weekend.team import mission_control
+from runbook.weekend.views.whom import Contact, mission_control, whom_to_call
 
 if TYPE_CHECKING:
     from runbook.weekend.usecases import Weekend
@@ -116,7 +116,7 @@ def build_calendar(
         lines = []
         if status is not None:
             lines.append(f"Status: {status}")
-        lines.append(f"Team: {_team_line(plan, task.team)}")
+        lines.append(f"Team: {_contact_line(whom_to_call(plan, task.team))}")
         if task.depends_on:
             lines.append("After: " + ", ".join(task.depends_on))
         if task.gate:
@@ -157,17 +157,6 @@ def alarm_text(entry: CalendarEntry, heads_up: int) -> str:
     return f"Starts in {format_duration(heads_up)}: {entry.summary}"
 
 
-def _team_line(plan: Plan, team: str | None) -> str:
-    if team is None:
-        return "none"
-    info = plan.teams.get(team)
-    if info is None:
-        return shown(team)
-    return _contact_line(info)
-
-
-def _contact_line(team: TeamInfo) -> str:
+def _contact_line(whom: Contact) -> str:
     """``Name (id): lead, contact`` with what the runbook gives."""
-    head = shown(team.name) if team.name == team.id else f"{shown(team.name)} ({team.id})"
-    who = [shown(part) for part in (team.lead, team.contact) if part]
-    return f"{head}: {', '.join(who)}" if who else head
+    return shown(f"{whom.label}: {whom.who(', ')}" if whom.parts else whom.label)

@@ -35,8 +35,9 @@ from runbook.weekend.forecast import (
     fold,
 )
 from runbook.weekend.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
-from runbook.weekend.progress import Progress as WeekendProgress
-from runbook.weekend.progress import progress as weekend_progress
+from runbook.weekend.taskstate import UNRECORDED
+from runbook.weekend.views.progress import Progress as WeekendProgress
+from runbook.weekend.views.progress import progress as weekend_progress
 
 GO, CONDITIONS, NO_GO = "GO", "GO WITH CONDITIONS", "NO-GO"
 _RANK = {"info": 0, "conditions": 1, "no-go": 2}
@@ -458,6 +459,7 @@ def progress_of(snap: Snapshot) -> Progress:
     skipped = set()
     revised: dict[int, tuple[int, int, int]] = {}
     not_before: dict[int, int | None] = {}
+    records = snap.records
     for t in snap.tasks:
         if t.status == DONE:
             done[t.index] = (t.forecast_start, t.forecast_finish)
@@ -469,10 +471,13 @@ def progress_of(snap: Snapshot) -> Progress:
             if t.eta is not None:  # the team's word, as the forecast takes it
                 took = t.forecast_finish - t.forecast_start - t.lost
                 revised[t.index] = (took, took, took)
-        if t.revised_duration is not None and t.index not in revised and t.index not in done:
-            revised[t.index] = _scaled(snap.plan.tasks[t.index], t.revised_duration)
-        if t.pulled:
-            not_before[t.index] = t.pulled_to
+        # The revisions in force, where the runbook's figures no longer hold.
+        record = records.get(t.id, UNRECORDED)
+        if record.estimate is not None and t.index not in revised and t.index not in done:
+            task = snap.plan.tasks[t.index]
+            revised[t.index] = _scaled(task, record.duration_in_force(task.duration))
+        if record.pulled:
+            not_before[t.index] = record.not_before_in_force(snap.plan.tasks[t.index].not_before)
     return Progress(
         snap.now,
         snap.forecast_finish,

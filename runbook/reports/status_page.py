@@ -9,12 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from runbook.planning.plan import Plan
-from runbook.weekend.alerts import Alert, alerts
 from runbook.weekend.closing import OpenAtClose, open_at_close
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import PointOfNoReturn
-from runbook.weekend.progress import Progress, progress, progress_by
 from runbook.weekend.replan import event_summary
 from runbook.weekend.views import (
     Lead,
@@ -25,6 +23,8 @@ from runbook.weekend.views import (
     lead,
     recent_events,
 )
+from runbook.weekend.views.alerts import Alert, alerts
+from runbook.weekend.views.progress import Progress, progress, progress_by
 
 RECENT = 12  # how many of the newest events the page lists
 

@@ -135,9 +135,13 @@ def check_references(loaded: Loaded) -> None:
             f"start ({model.start.astimezone(zone):%a %d %b %H:%M})",
             ("deadline",),
         )
-    from runbook.planning.cpm import find_cycles
+    from runbook.planning.cpm import sort_or_cycles
 
-    for cycle in find_cycles(preds):
+    order, cycles = sort_or_cycles(preds)
+    # The plan's order, when the graph checked is the runbook's own (every task with its id):
+    # the plan then need not sort the tasks again.
+    loaded.order = order if len(ids) == len(_items_of(raw, "tasks")) else None
+    for cycle in cycles:
         names = " -> ".join(ids[i] for i in cycle)
         opener, closing = owner[cycle[0]], ids[cycle[-2]]
         position = next((p for p, d in opener.deps if d == closing), -1)

@@ -49,6 +49,9 @@ class Loaded:
     # The document had the runbook's shape, so its references can be checked (even when the
     # model found other problems: every problem is reported at once).
     shaped: bool = False
+    # The tasks' topological order, as the reference checks found it (None: not sorted, or
+    # a cycle); the plan takes it instead of sorting again.
+    order: list[int] | None = None
     # Problems past MAX_PROBLEMS of a severity: counted, not located or listed.
     omitted: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0})
     _listed: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0})

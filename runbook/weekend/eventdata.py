@@ -191,12 +191,14 @@ def check_new_event(event: NewEvent) -> None:
 REVISION_KEYS: dict[str, str] = {"eta": "eta", "estimate": "duration", "pull": "to"}
 
 
-def revision_value(kind: str, data: dict[str, object] | None, at: int) -> int | None:
-    """What a recorded revision of ``kind`` says (the eta, the estimate in seconds, the time
-    pulled to), read as the door would have let it in: a value that is not a whole number is
-    None, and one out of range (written by hand, or by a version that did not check) is shown
-    at the nearest bound: an eta at most 30 days after its moment, an estimate between 0 and
-    30 days, a time within the years the product handles. No reader ever computes with 1e23."""
+def revision_value(event: Event | NewEvent) -> int | None:
+    """What a revision event says (the eta, the estimate in seconds, the time pulled to),
+    read as the door would have let it in: a value that is not a whole number is None, and
+    one out of range (written by hand, or by a version that did not check) is shown at the
+    nearest bound: an eta at most 30 days after its moment, an estimate between 0 and 30
+    days, a time within the years the product handles. No reader ever computes with 1e23.
+    The one reader of a revision's value: the fold, the rules' audit and every face."""
+    kind, data = event.kind, event.data
     key = REVISION_KEYS.get(kind)
     value = data.get(key) if key and data else None
     if not _whole(value):
@@ -205,7 +207,7 @@ def revision_value(kind: str, data: dict[str, object] | None, at: int) -> int | 
     if kind == "estimate":
         low, high = 0, MAX_DURATION
     elif kind == "eta":
-        low, high = EARLIEST_EPOCH, min(at + MAX_DURATION, LATEST_EPOCH - 1)
+        low, high = EARLIEST_EPOCH, min(event.at + MAX_DURATION, LATEST_EPOCH - 1)
     else:
         low, high = EARLIEST_EPOCH, LATEST_EPOCH - 1
     return min(max(value, low), max(low, high))

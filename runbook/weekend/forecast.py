@@ -51,7 +51,7 @@ from runbook.weekend.events import (
     Status,
 )
 from runbook.weekend.events import STATUSES as STATUSES
-from runbook.weekend.taskstate import Figures, TaskStates
+from runbook.weekend.taskstate import UNRECORDED, Figures, TaskStates
 
 # Re-exported: a task's record and state are read from here by the faces and the reports.
 from runbook.weekend.taskstate import TaskRecord as TaskRecord
@@ -139,12 +139,12 @@ def _replay(record: TaskRecord) -> None:
             record.state, record.reason, record.actual_finish = SKIPPED, event.note, None
             record.dropped = bool(event.data and event.data.get("dropped"))
         elif kind == _ETA:  # a later eta replaces an earlier one
-            record.eta = revision_value(kind, event.data, event.at)
+            record.eta = revision_value(event)
             record.eta_lost = record.lost_by(event.at)
         elif kind == _ESTIMATE:
-            record.estimate = revision_value(kind, event.data, event.at)
+            record.estimate = revision_value(event)
         elif kind == _PULL:
-            record.pulled, record.pull_to = True, revision_value(kind, event.data, event.at)
+            record.pulled, record.pull_to = True, revision_value(event)
         record.forced = record.forced or event.overridden  # forced, or against the rules
 
 
@@ -287,8 +287,8 @@ def forward(
             if record is None:
                 held, duration = not_before[v], durations[v]
             else:
-                held = record.pull_to if record.pulled else not_before[v]
-                duration = durations[v] if record.estimate is None else record.estimate
+                held = record.not_before_in_force(not_before[v])
+                duration = record.duration_in_force(durations[v])
             start = floor
             if held is not None and held > start:
                 start = held
@@ -318,8 +318,7 @@ def forward(
             if eta is not None:  # the team's word: then, or later if it still runs
                 finish = max(eta, now)
             else:  # the work it has left cannot start before now
-                duration = durations[v] if record.estimate is None else record.estimate
-                finish = now + record.remaining(duration, now)
+                finish = now + record.remaining(record.duration_in_force(durations[v]), now)
         starts[v], finishes[v], statuses[v] = start, finish, state
     return starts, finishes, statuses
 
@@ -465,14 +464,14 @@ def pull_forward(snap: Snapshot) -> list[PullForward]:
     ids, not_before = plan.column("id"), plan.column("not_before")
     statuses, finishes = snap.figures.status, snap.figures.finish
     # By the figures, not the task states: only a task with a not_before (or pulled) counts.
-    index = plan.index
-    pulled = {index[t]: r.pull_to for t, r in snap.records.items() if r.pulled and t in index}
+    index, records = plan.index, snap.records
+    pulled = {index[t] for t, r in records.items() if r.pulled and t in index}
     held_back = [i for i, held in enumerate(not_before) if held is not None or i in pulled]
     if not held_back:
         return []
     fixed, preds_of = plan.column("not_before_fixed"), plan.column("preds")
     for i in held_back:
-        held = pulled[i] if i in pulled else not_before[i]
+        held = records.get(ids[i], UNRECORDED).not_before_in_force(not_before[i])
         if statuses[i] not in NOT_STARTED or held is None:
             continue
         if fixed[i]:  # an announced downtime, an appointment: it cannot move
@@ -540,11 +539,10 @@ def worked_lost(snap: Snapshot, state: TaskState) -> tuple[int, int]:
 
 
 def duration_in_force(snap: Snapshot, state: TaskState) -> int:
-    """The duration a task is measured against: its revised estimate, else the runbook's."""
-    if state.revised_duration is not None:
-        return state.revised_duration
-    duration: int = snap.plan.column("duration")[state.index]
-    return duration
+    """The duration a task is measured against at the snapshot: its revised estimate, else
+    the runbook's (``TaskRecord.duration_in_force``)."""
+    planned: int = snap.plan.column("duration")[state.index]
+    return snap.records.get(state.id, UNRECORDED).duration_in_force(planned)
 
 
 def running_now(states: Iterable[TaskState]) -> list[TaskState]:

@@ -53,12 +53,13 @@ def pull_gains(
         for m, g, s in zip(plan.column("milestone"), plan.column("gate"), statuses, strict=True)
     ]
     movable = [s in NOT_STARTED or s == SKIPPED for s in statuses]
-    # What holds each task back: its not_before, or the time a pull moved it to.
+    # What holds each task back: its not_before in force (the time a pull moved it to).
     hold: list[int | None] = list(plan.column("not_before"))
     index = plan.index
     for task_id, record in records.items():
-        if record.pulled and task_id in index:
-            hold[index[task_id]] = record.pull_to
+        if task_id in index:
+            i = index[task_id]
+            hold[i] = record.not_before_in_force(hold[i])
     position = {v: k for k, v in enumerate(plan.order)}
     floor = max(now, plan.start)
     end = max(finishes, default=plan.start)

@@ -85,6 +85,7 @@ class Recovery:
     holding: list[str] = field(default_factory=list)  # critical tasks ahead that still hold
     evaluated: int = 0  # forecasts run
     cut_short: bool = False  # the bound on forecasts stopped the search
+    untried: int = 0  # candidates on a late path the bound left untried even alone
 
     @property
     def behind(self) -> int:
@@ -136,15 +137,38 @@ def recover(
 
     search = _Search(plan, records, now, deadline, targets, snap.forecast_finish, work_bound)
     relevant = _relevant(plan, snap, deadline, [plan.index[g.gate] for g in result.late_gates])
-    pool = [c for c in result.candidates if plan.index[c] in relevant]
+    # The most promising alone first, so a bound that stops the search early has tried
+    # them: a task on the remaining critical path (no float) can gain alone, and a longer
+    # one more; file order on ties.
+    states = snap.tasks
+    pool = sorted(
+        (c for c in result.candidates if plan.index[c] in relevant),
+        key=lambda c: (
+            states[plan.index[c]].float,
+            -plan.tasks[plan.index[c]].duration,
+            plan.index[c],
+        ),
+    )
     for task_id in pool:
-        search.evaluate((task_id,))
+        if search.evaluate((task_id,)) is None:
+            break
+    # Only a candidate tried alone (or set aside as on no late path) is said to gain nothing;
+    # one the bound left untried is not known to.
+    tried = {c for c in pool if (c,) in search.tried}
+    result.untried = len(pool) - len(tried)
+    in_pool = set(pool)
     result.no_gain = [
-        c for c in result.candidates if c not in pool or not search.changes((c,), snap)
+        c
+        for c in result.candidates
+        if c not in in_pool or (c in tried and not search.changes((c,), snap))
     ]
     priority = {c: plan.tasks[plan.index[c]].priority for c in pool}
-    # The most promising first: a larger gain alone makes a smaller set more likely.
-    pool.sort(key=lambda c: (search.tried[(c,)].forecast_finish, c))
+    # A larger gain alone makes a smaller set more likely: the tried by their finish alone,
+    # then the untried in the order above.
+    rank = {c: r for r, c in enumerate(pool)}
+    pool.sort(
+        key=lambda c: (0, search.tried[(c,)].forecast_finish, c) if c in tried else (1, 0, rank[c])
+    )
     found: list[Option] = []
     nice = [c for c in pool if priority[c] == "nice"]
     if nice:  # nice-to-haves alone first

@@ -25,8 +25,7 @@ from runbook.common.errors import InputError, Refused
 from runbook.format.durations import DurationError, clock, format_duration, parse_duration
 from runbook.planning.plan import Plan
 from runbook.weekend import rules
-from runbook.weekend.eventdata import REVISION_KEYS
-from runbook.weekend.eventdata import revision_value as bounded_value
+from runbook.weekend.eventdata import REVISION_KEYS, revision_value
 from runbook.weekend.events import UNDER_WAY, Event, EventKind
 from runbook.weekend.forecast import Snapshot, TaskRecord, apply_event, forward, snapshot
 
@@ -97,12 +96,6 @@ def revision_data(kind: str, value: int | None) -> dict[str, object]:
     """The data a recorded revision carries: ``{"eta": ...}``, ``{"duration": ...}`` or
     ``{"to": ...}`` (null: as soon as the predecessors allow)."""
     return {KEYS[kind]: value}
-
-
-def revision_value(event: Event) -> int | None:
-    """What a recorded revision says (the eta, the estimate, the time pulled to), out of
-    range values shown at the nearest bound (``eventdata.revision_value``)."""
-    return bounded_value(str(event.kind), event.data, event.at)
 
 
 def read_duration(text: str, what: str) -> int:
@@ -238,7 +231,7 @@ def _read(
     if record.state in UNDER_WAY:
         finish = forward(plan, records, now)[1][index]
         return Change(spec, EventKind.ETA, task_id, finish + amount)
-    duration = plan.tasks[index].duration if record.estimate is None else record.estimate
+    duration = record.duration_in_force(plan.tasks[index].duration)
     return Change(spec, EventKind.ESTIMATE, task_id, duration + amount)
 
 

@@ -66,14 +66,14 @@ def refusal(
         waiting = _waiting(plan, task, records, when, "start")
         if waiting is not None:
             return waiting
-        if record.pulled:  # the coordinator moved it: the pull's time, if any, holds
-            if record.pull_to is not None and when < record.pull_to:
+        held = record.not_before_in_force(task.not_before)
+        if held is not None and when < held:
+            if record.pulled:  # the coordinator moved it: the pull's time holds
                 return Refused(
                     f"{task_id} cannot start at {at(when)}: pulled forward to "
-                    f"{at(record.pull_to)}{_pulled_by(record)}, not earlier",
+                    f"{at(held)}{_pulled_by(record)}, not earlier",
                     hint=f"runbook pull {task_id} --to {at(when)} (or without --to)",
                 )
-        elif task.not_before is not None and when < task.not_before:
             return Refused(
                 f"{task_id} cannot start at {at(when)}: {not_before_text(plan, task)}",
                 hint=None if task.not_before_fixed else f"runbook pull {task_id}",
@@ -394,7 +394,7 @@ def audit(plan: Plan, event: Event, records: dict[str, TaskRecord]) -> Event:
     if task_id not in plan.index:
         return event  # a task no longer in the runbook: noted apart (orphans)
     record = records.get(task_id, _NONE)
-    value = revision_value(kind, event.data, event.at) if kind in REVISION_KINDS else None
+    value = revision_value(event) if kind in REVISION_KINDS else None
     refused = refusal(plan, kind, task_id, record, records, event.at, value)
     if refused is None and kind == EventKind.SKIP and event.dropped:
         refused = drop_refusal(plan, task_id)

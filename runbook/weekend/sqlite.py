@@ -1,301 +1,62 @@
-"""The SQLite event store: schema, migrations, append, read (the first ``EventStore``).
+"""The SQLite event store: open, append, read (the first ``EventStore``).
 
 One state file holds one weekend (or one dress rehearsal) of one runbook. Events are appended
 and never updated or deleted (triggers refuse it); all task state is derived from them. The
 file is in WAL mode with a busy timeout, so many teams can check in at once, and synchronous
-FULL, so a committed check-in survives a crash or a power cut.
+FULL, so a committed check-in survives a crash or a power cut. Its schema and migrations are
+``sqliteschema``; the look at a file before anything may write to it, ``sqlitecheck``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from runbook.common.errors import DamagedState, StateError
-from runbook.common.limits import EARLIEST_EPOCH, SEQ_LIMIT, clamp_epoch, epoch_in_bounds
+from runbook.common.limits import SEQ_LIMIT
 from runbook.weekend.eventdata import check_new_event
 from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
 from runbook.weekend.events import NewEvent as NewEvent
 from runbook.weekend.events import check_instants, data_text
+from runbook.weekend.sqlitecheck import (
+    check_sound,
+    damaged_state,
+    diagnose,
+    found_by_a_look,
+    log_keeper,
+    quick_check,
+)
+from runbook.weekend.sqlitelook import sidecar as _sidecar
+from runbook.weekend.sqlitelook import uri as _uri
+from runbook.weekend.sqliteschema import APPLICATION_ID as APPLICATION_ID
+from runbook.weekend.sqliteschema import EVENT_COLUMNS as _EVENT_COLUMNS
+from runbook.weekend.sqliteschema import MIGRATIONS as MIGRATIONS
+from runbook.weekend.sqliteschema import OLDEST_READABLE as OLDEST_READABLE
+from runbook.weekend.sqliteschema import SCHEMA_VERSION as SCHEMA_VERSION
+from runbook.weekend.sqliteschema import SQLITE_MAGIC as SQLITE_MAGIC
+from runbook.weekend.sqliteschema import TABLES_ADDED as TABLES_ADDED
+from runbook.weekend.sqliteschema import corrupt as _corrupt
+from runbook.weekend.sqliteschema import identify as _identify
+from runbook.weekend.sqliteschema import is_sqlite_database as is_sqlite_database
+from runbook.weekend.sqliteschema import not_a_database as _not_a_database
+from runbook.weekend.sqliteschema import quarantine_notice as quarantine_notice
+from runbook.weekend.sqliteschema import readable as readable
 
 if TYPE_CHECKING:  # a check-in never loads the outbox: only runbook notify and the dashboard
     from runbook.weekend.figures import TaskFigures
     from runbook.weekend.outbox import OutboxEntry
 
-APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
-SCHEMA_VERSION = 3
-# A read-only look reads a file this old without migrating it: version 2 only added the
-# checkpoint, a cache that only a check-in (which migrates first) reads, and version 3 the
-# notification outbox, which reads as empty in an older file.
-OLDEST_READABLE = 1
 BUSY_TIMEOUT_MS = 30_000
-
-_SCHEMA_V1 = """
-CREATE TABLE meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE events (
-    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-    at       INTEGER NOT NULL,   -- when it happened (epoch seconds, UTC); --at may set it
-    recorded INTEGER NOT NULL,   -- when it was written down
-    task     TEXT,               -- NULL for events about the whole runbook
-    kind     TEXT NOT NULL,
-    actor    TEXT NOT NULL,
-    host     TEXT NOT NULL,
-    note     TEXT,
-    data     TEXT                -- JSON: forced overrides, undo targets, baseline digests
-);
-CREATE INDEX events_by_task ON events (task, seq);
-CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
--- Compiled plans by runbook content hash: the baseline's plan, and a cache that lets a
--- check-in skip YAML, pydantic and networkx entirely.
-CREATE TABLE plans (
-    digest  TEXT PRIMARY KEY,
-    created INTEGER NOT NULL,
-    plan    TEXT NOT NULL
-);
-"""
-
-# Version 2: the folded state up to one event (``runbook.weekend.checkpoint``), one row, so
-# a check-in folds only the events after it. A cache, rewritten; the events stay append-only.
-_SCHEMA_V2 = """
-CREATE TABLE checkpoint (
-    id    INTEGER PRIMARY KEY CHECK (id = 1),
-    seq   INTEGER NOT NULL,   -- the last event it covers
-    state TEXT NOT NULL       -- JSON: see runbook.weekend.checkpoint
-);
-"""
-
-
-# Version 3: the notification outbox (``runbook.weekend.outbox``): one row per message and
-# address. Not part of the event log: rows are claimed and settled as they are sent.
-_SCHEMA_V3 = """
-CREATE TABLE outbox (
-    key           TEXT PRIMARY KEY,   -- notice key '>' address id: written once
-    notice        TEXT NOT NULL,
-    kind          TEXT NOT NULL,
-    recipient     TEXT NOT NULL,      -- team:<id> or coordinator
-    address       TEXT NOT NULL,      -- a digest of the address as the runbook writes it
-    task          TEXT,
-    title         TEXT NOT NULL,
-    body          TEXT NOT NULL,
-    created       INTEGER NOT NULL,
-    state         TEXT NOT NULL,      -- pending | sent | dropped
-    attempts      INTEGER NOT NULL DEFAULT 0,
-    next_try      INTEGER NOT NULL DEFAULT 0,
-    claimed_until INTEGER NOT NULL DEFAULT 0,
-    sent          INTEGER,
-    error         TEXT
-);
-CREATE INDEX outbox_due ON outbox (state, next_try);
-"""
-
-
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    """Run SQL statements one by one: ``executescript`` would COMMIT the open transaction
-    first, and a migration must be atomic."""
-    statement = ""
-    for line in script.splitlines(keepends=True):
-        if line.lstrip().startswith("--"):
-            continue
-        statement += line
-        if sqlite3.complete_statement(statement):
-            db.execute(statement)
-            statement = ""
-    if statement.strip():
-        db.execute(statement)
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
     """True when the error only means another connection holds the lock right now."""
     return "locked" in str(exc) or "busy" in str(exc)
-
-
-# Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    lambda db: _run_script(db, _SCHEMA_V1),
-    lambda db: _run_script(db, _SCHEMA_V2),
-    lambda db: _run_script(db, _SCHEMA_V3),
-]
-
-
-def _row(row: tuple[Any, ...]) -> Event:
-    """An event from its row (and, from a store with logins, the login that recorded it);
-    ValueError when the row is not one this program wrote."""
-    seq, at, recorded, task, kind, actor, host, note, data, *login = row
-    try:
-        parsed = json.loads(data) if data else {}
-    except ValueError:
-        raise ValueError(f"event {seq!r}: its data is not valid JSON") from None
-    except RecursionError:  # thousands deep: written by no version of this program
-        raise ValueError(f"event {seq!r}: its data is nested too deep to read") from None
-    if not isinstance(parsed, dict):
-        raise ValueError(f"event {seq!r}: its data is not valid JSON (not an object)")
-    if not (
-        all(isinstance(v, int) for v in (seq, at, recorded))
-        and all(isinstance(v, str) for v in (kind, actor, host))
-        and all(v is None or isinstance(v, str) for v in (task, note))
-    ):
-        raise ValueError(
-            f"event {seq!r}: a column holds a value of the wrong type; it cannot be read"
-        )
-    # A time out of bounds (written by a version that did not check) is pulled inside them,
-    # so one damaged event cannot stop every screen from drawing.
-    at, recorded = _instant(at), _instant(recorded)
-    who = login[0] if login and isinstance(login[0], str) else None
-    return Event(seq, at, recorded, task, kind, actor, host, note, parsed, who)
-
-
-def readable(rows: Iterable[tuple[Any, ...]], quarantined: dict[int, str]) -> list[Event]:
-    """The events of the rows that can be read; each one that cannot (a state edited by
-    hand, or by another program) is left out and named in ``quarantined`` (its sequence
-    number: why), never the end of the read."""
-    events = []
-    for row in rows:
-        try:
-            events.append(_row(row))
-        except ValueError as exc:
-            seq = row[0] if isinstance(row[0], int) else -1
-            quarantined[seq] = str(exc).removeprefix(f"event {row[0]!r}: ")
-    return events
-
-
-def quarantine_notice(where: str, quarantined: dict[int, str]) -> str | None:
-    """The warning that names the events left out because they cannot be read."""
-    if not quarantined:
-        return None
-    shown = [f"event {seq} ({why})" for seq, why in sorted(quarantined.items())[:3]]
-    more = len(quarantined) - len(shown)
-    listed = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
-    return (
-        f"{where}: {listed} cannot be read (edited by hand, or written by another program): "
-        "left out of every view and every check-in, and kept as it is"
-    )
-
-
-def _instant(value: object) -> int:
-    """An event's time as whole epoch seconds within the bounds (see ``_row``)."""
-    if isinstance(value, int) and epoch_in_bounds(value):
-        return value
-    if isinstance(value, int | float) and value == value:  # not NaN
-        return int(clamp_epoch(value))
-    return EARLIEST_EPOCH
-
-
-def _identify(db: sqlite3.Connection, path: Path) -> int:
-    """The state schema version of an open database; refuses one that is not runbook state
-    or is newer than this version reads."""
-    # One statement, so one read transaction: another process may be creating the schema
-    # right now, and reads taken apart could see "no application id" before its commit and
-    # "tables" after it, and take our own new file for something else's database.
-    try:
-        app_id, version, tables = db.execute(
-            "SELECT (SELECT application_id FROM pragma_application_id),"
-            " (SELECT user_version FROM pragma_user_version),"
-            " (SELECT count(*) FROM sqlite_master)"
-        ).fetchone()
-    except UnicodeDecodeError:  # SQLite's message quotes a damaged schema's bytes
-        raise sqlite3.DatabaseError("malformed database schema (not valid UTF-8)") from None
-    # An empty database is new (perhaps being created by another process right now); one
-    # with tables of its own, or another application's id, belongs to something else.
-    if app_id != APPLICATION_ID and (tables or app_id != 0):
-        if tables and _has_our_tables(db):
-            raise DamagedState(
-                f"{path}: the state file is damaged (its header no longer carries the mark "
-                "of a runbook state file, but its tables are a runbook's); nothing was "
-                "written to it",
-                hint="restore the state file from a copy (a backup, or the copy of another "
-                "machine)",
-            )
-        raise StateError(
-            f"{path}: not a runbook state file (an SQLite database of something "
-            "else); nothing was written to it",
-            hint="give the right file with --state PATH",
-        )
-    if app_id == APPLICATION_ID and version == 0 and tables:
-        raise DamagedState(
-            f"{path}: the state file is damaged (its header says it holds no state, but it "
-            "has tables); nothing was written to it",
-            hint="restore the state file from a copy (a backup, or the copy of another machine)",
-        )
-    if version < 0:
-        raise DamagedState(
-            f"{path}: the state file is damaged (its header gives a schema version below "
-            "zero); nothing was written to it",
-            hint="restore the state file from a copy (a backup, or the copy of another machine)",
-        )
-    if version > SCHEMA_VERSION:
-        raise StateError(
-            f"{path}: written by a newer runbook (state schema {version}; this "
-            f"version reads up to {SCHEMA_VERSION}); nothing was written to it",
-            hint="upgrade runbook to use this state file",
-        )
-    return int(version)
-
-
-_EVENT_COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data"
-SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database
-
-
-def is_sqlite_database(path: str | os.PathLike[str]) -> bool:
-    """True when the file starts with SQLite's 16-byte header (any application's database)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(16) == SQLITE_MAGIC
-    except OSError:
-        return False
-
-
-def _has_our_tables(db: sqlite3.Connection) -> bool:
-    """True when the database has the tables of a runbook state file."""
-    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return {"meta", "events", "plans"} <= names
-
-
-def _not_a_database(path: Path, exc: Exception) -> StateError | None:
-    """The refusal for a file SQLite says is not a database; None for any other error."""
-    if "not a database" in str(exc):
-        return StateError(
-            f"{path}: not a runbook state file (it is not an SQLite database); "
-            "nothing was written to it",
-            hint="give the right file with --state PATH",
-        )
-    return None
-
-
-def _corrupt(exc: BaseException) -> bool:
-    """True for an error that means the file's content is damaged (not busy, not read-only):
-    SQLite's own verdicts, and rows whose text or JSON cannot be read."""
-    if isinstance(exc, sqlite3.DatabaseError):
-        text = str(exc)
-        return any(
-            w in text
-            for w in ("malformed", "corrupt", "not a database", "decode", "no such ", "mismatch")
-        )
-    return isinstance(exc, (ValueError, KeyError, TypeError, IndexError))
-
-
-def _sidecar(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def _uri(path: Path, **params: str) -> str:
-    """An SQLite URI for ``path`` as given (a relative path stays relative: a user may read
-    a file in a folder whose parents they cannot list)."""
-    from urllib.parse import quote
-
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    return f"file:{quote(os.fspath(path))}?{query}"
 
 
 def _connect(target: str | Path, *, uri: bool = False) -> sqlite3.Connection:
@@ -335,50 +96,6 @@ def unwritable(path: Path) -> str | None:
     return None
 
 
-def _identify_readonly(path: Path, target: str) -> None:
-    """Identify the file through a connection that cannot change it; refuse only on positive
-    evidence (another application's database, not a database at all, too new)."""
-    try:
-        db = sqlite3.connect(target, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error:
-        return  # the real open says what is wrong
-    try:
-        _identify(db, path)
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-        refusal = _not_a_database(path, exc)
-        if refusal is not None:
-            raise refusal from None
-        # Any other trouble (locked, damaged): the real open says what is wrong.
-    finally:
-        db.close()
-
-
-def _probe(path: Path) -> None:
-    """Look at a file with a journal or write-ahead log beside it without changing it, before
-    any connection that could: SQLite rolls a hot ``-journal`` back into the file on opening,
-    and closing a read-write connection folds a ``-wal`` into it. A refusal promises that
-    nothing was written, to the file or beside it. (Without a journal or log there is nothing
-    to roll back or fold, so nothing is probed.)"""
-    journal = _sidecar(path, "-journal").exists()
-    wal = _sidecar(path, "-wal").exists()
-    shm = _sidecar(path, "-shm")
-    if not journal and not wal:
-        return
-    if wal and shm.exists() and not journal:
-        _identify_readonly(path, _uri(path, mode="ro"))
-        return
-    # immutable=1: no locks, no journal rollback, no -shm created; only the file itself is read.
-    _identify_readonly(path, _uri(path, mode="ro", immutable="1"))
-    if wal and not journal:
-        # The log may hold what the file does not (a database created in WAL mode): look
-        # through it too, and take away the index a read-only look leaves behind on a refusal.
-        try:
-            _identify_readonly(path, _uri(path, mode="ro"))
-        except StateError:
-            shm.unlink(missing_ok=True)
-            raise
-
-
 class SQLiteStore:
     """An open state database. ``SQLiteStore.open`` checks it is ours and migrates it."""
 
@@ -391,6 +108,7 @@ class SQLiteStore:
         self.wal = True  # False when the filesystem refused write-ahead logging
         self.writable = writable  # False when opened read-only (nothing can be written)
         self.damaged = False
+        self._keeper: sqlite3.Connection | None = None  # see sqlitecheck.log_keeper
         self.quarantined: dict[int, str] = {}  # events that cannot be read: seq -> why
 
     @classmethod
@@ -403,7 +121,11 @@ class SQLiteStore:
         ``read_only``: for commands that only read. The file is then never written to (no
         migration, no change of journal mode); it is opened read-only when the file or its
         folder cannot be written (``immutable`` when SQLite cannot even create its index
-        beside it), and None is returned for a file that holds no state yet."""
+        beside it), and None is returned for a file that holds no state yet.
+
+        An existing file is looked at first through a connection that cannot change it
+        (``sqlitecheck.diagnose``): one that is damaged, not runbook state or too new is
+        refused before anything could write to it or beside it."""
         target = Path(path)
         exists = target.exists()
         if read_only:
@@ -414,8 +136,7 @@ class SQLiteStore:
             raise StateError(f"{target}: is a directory, not a state file")
         if not exists and not target.parent.exists():
             raise StateError(f"{target}: the folder {target.parent} does not exist")
-        if exists:
-            _probe(target)
+        checked = exists and diagnose(target, writing=not read_only)
         if read_only:
             return cls._open_read_only(target)
         reason = unwritable(target)
@@ -425,20 +146,27 @@ class SQLiteStore:
                 hint="reading commands (status, log, plan, review) still work; to record, "
                 "make the file and its folder writable, or copy the state file elsewhere",
             )
+        logged = all(_sidecar(target, s).exists() for s in ("-wal", "-shm"))
+        keeper = log_keeper(target) if logged else None
         try:
             db = _connect(target)
         except sqlite3.Error as exc:
+            if keeper is not None:
+                keeper.close()
             raise StateError(f"{target}: cannot open the state file ({exc})") from None
-        return cls._prepared(db, target, writable=True)
+        return cls._prepared(db, target, writable=True, checked=checked, keeper=keeper)
 
     @classmethod
     def _open_read_only(cls, target: Path) -> SQLiteStore | None:
         """A connection that only reads: read-write (so a clean close leaves no log behind)
         when the file and folder allow it and no log is there; else read-only, and immutable
-        when SQLite could not even create its index beside the file."""
+        when SQLite could not even create its index beside the file. The store is not
+        writable either way: a command that only reads writes nothing, not even the plan
+        cache (a plan it cannot read from the cache it compiles, and leaves for a check-in
+        to cache)."""
         wal = _sidecar(target, "-wal").exists()
         if not wal and unwritable(target) is None:
-            attempts = [(str(target), False, True)]
+            attempts = [(str(target), False, False)]
         else:
             attempts = [
                 (_uri(target, mode="ro"), True, False),
@@ -460,7 +188,7 @@ class SQLiteStore:
                     continue  # e.g. no -shm and none can be created: look immutably
                 refusal = _not_a_database(target, exc)
                 if refusal is None and _corrupt(exc):
-                    refusal = cls(_connect(where, uri=uri), target, writable=False).damage(exc)
+                    refusal = damaged_state(target, exc, found_by_a_look(target))
                 raise refusal or StateError(
                     f"{target}: cannot read the state file ({exc})"
                 ) from None
@@ -469,26 +197,36 @@ class SQLiteStore:
 
     @classmethod
     def _prepared(
-        cls, db: sqlite3.Connection, target: Path, *, writable: bool, read_only: bool = False
+        cls,
+        db: sqlite3.Connection,
+        target: Path,
+        *,
+        writable: bool,
+        read_only: bool = False,
+        checked: bool = True,
+        keeper: sqlite3.Connection | None = None,
     ) -> SQLiteStore | None:
         store = cls(db, target, writable=writable)
+        store._keeper = keeper
         try:
             if read_only:
                 if store._identify_only() == 0:
                     db.close()
                     return None  # nothing recorded yet
             else:
-                store._prepare()
+                store._prepare(checked=checked)
         except sqlite3.DatabaseError as exc:
             refusal = _not_a_database(target, exc)
             if refusal is None and _corrupt(exc):
                 refusal = store.damage(exc)
-            db.close()
+            store.damaged = True  # whatever went wrong, leave the file as it is
+            store.close()
             if refusal is not None:
                 raise refusal from None
             raise StateError(f"{target}: cannot use the state file ({exc})") from None
         except StateError:
-            db.close()
+            store.damaged = True
+            store.close()
             raise
         return store
 
@@ -508,44 +246,25 @@ class SQLiteStore:
     def damage(self, exc: BaseException) -> StateError:
         """The refusal for a damaged file: what SQLite's quick check says, and what to do."""
         self.damaged = True
-        if isinstance(exc, UnicodeDecodeError) or "decode" in str(exc):
-            what = "a stored text (an event, or the file's own schema) is not valid UTF-8"
-        elif isinstance(exc, ValueError) and str(exc).startswith("event "):
-            what = str(exc)
-        elif isinstance(exc, ValueError):
-            what = "a stored record is not valid JSON"
-        elif isinstance(exc, sqlite3.DatabaseError):
-            what = f"SQLite says: {exc}"
-        else:
-            what = f"a stored record cannot be read ({type(exc).__name__})"
-        found = self.quick_check()
-        if found:
-            what += "; quick_check found: " + "; ".join(found[:3])
-            if len(found) > 3:
-                what += f" (and {len(found) - 3} more)"
-        return DamagedState(
-            f"{self.path}: the state file is damaged ({what}); nothing was written to it",
-            hint="restore the state file from a copy (a backup, or the copy of another "
-            "machine); `sqlite3 FILE .recover` rescues what is still readable into a new file",
-        )
+        return damaged_state(self.path, exc, self.quick_check())
 
     def quick_check(self) -> list[str]:
         """What ``PRAGMA quick_check`` finds wrong (empty when nothing is)."""
-        try:
-            rows = self.db.execute("PRAGMA quick_check(10)").fetchall()
-        except sqlite3.Error as exc:
-            return [str(exc)]
-        except UnicodeDecodeError:  # SQLite's own message quotes the damaged bytes
-            return ["the database schema is damaged"]
-        found = [str(r[0]) for r in rows]
-        return [] if found == ["ok"] else found
+        return quick_check(self.db)
 
     def verify(self) -> None:
-        """Refuse a damaged file before the first write of a session: a quick check, and
-        every event read back (text and JSON)."""
-        found = self.quick_check()
-        if found:
-            raise self.damage(sqlite3.DatabaseError("; ".join(found[:3])))
+        """Refuse a damaged file before writing the plan cache or copying it: SQLite's full
+        integrity check (every index against its table too, which opening's quick check
+        leaves out for speed), and every event read back (text and JSON). Worth its cost
+        where a runbook is compiled anyway."""
+        try:
+            rows = self.db.execute("PRAGMA integrity_check(10)").fetchall()
+            found = [str(r[0]) for r in rows]
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise self.damage(exc) from None
+        if found != ["ok"]:
+            self.damaged = True
+            raise damaged_state(self.path, None, found, check="integrity_check")
         self.events()
 
     @contextmanager
@@ -558,10 +277,19 @@ class SQLiteStore:
                 raise self.damage(exc) from None
             raise
 
-    def _prepare(self) -> None:
+    def _prepare(self, *, checked: bool) -> None:
+        """Make the file ready to write: WAL, synchronous, the current schema. Unless a look
+        already found it sound (``checked``), it is checked first, through this connection
+        (after SQLite rolled back a journal an interrupted write left), before any write."""
         db = self.db
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = _identify(db, self.path)
+        if not checked and version:
+            try:
+                check_sound(db, self.path, version)
+            except DamagedState:
+                self.damaged = True
+                raise
         self._use_wal()
         db.execute("PRAGMA synchronous = FULL")
         if version < SCHEMA_VERSION:
@@ -614,8 +342,15 @@ class SQLiteStore:
             return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection. A file found damaged is left as it was: its connection
+        closes while the log keeper still reads (``sqlitecheck.log_keeper``), so SQLite folds no log
+        into it; a sound one closes last, and SQLite folds its log as usual."""
+        keeper, self._keeper = self._keeper, None
+        if keeper is not None and not self.damaged:
+            keeper.close()
         self.db.close()
+        if keeper is not None:
+            keeper.close()
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:

@@ -42,6 +42,20 @@ class TaskRecord:
     pull_to: int | None = None  # ... to this time (None: as soon as its predecessors allow)
     dropped: bool = False  # skipped as optional work dropped for time (`runbook drop`)
 
+    # -- the revision rule, once: every reader of a task's duration or not_before asks here --
+
+    def duration_in_force(self, planned: int) -> int:
+        """The duration the task is forecast and measured with: the revised estimate
+        (``runbook estimate``, which a task started since keeps) if there is one, else
+        ``planned``, the runbook's."""
+        return planned if self.estimate is None else self.estimate
+
+    def not_before_in_force(self, planned: int | None) -> int | None:
+        """The earliest the task may start, besides its predecessors: the time it was pulled
+        to if it was pulled (``runbook pull``; None: pulled to as soon as its predecessors
+        allow), else ``planned``, the runbook's ``not_before`` (None: none)."""
+        return self.pull_to if self.pulled else planned
+
     def lost_by(self, now: int) -> int:
         """Seconds lost to failures by ``now``: the time between each failure and the start
         that resumed the task, and, while it stands failed, the time since it failed."""
@@ -72,6 +86,10 @@ class TaskRecord:
         """Seconds of work still to do at ``now`` on a task under way that takes
         ``duration`` in all: what it has not worked yet (0 once it has worked longer)."""
         return max(0, duration - self.worked_by(now))
+
+
+# A task nothing was recorded about: no revision, nothing lost. Read it, never fold into it.
+UNRECORDED = TaskRecord()
 
 
 @dataclass(slots=True)
@@ -205,7 +223,7 @@ class TaskStates(Sequence[TaskState]):
         statuses, planned_starts = f.status, f.planned_start
         base_index, base_ef = baseline.index, baseline.column("ef")
         same = baseline is plan
-        empty = TaskRecord()
+        empty = UNRECORDED
         out = []
         for i in indices:
             tid = ids[i]

@@ -259,17 +259,43 @@ class Weekend:
         return self.plan, None
 
     def snapshot(self, now: int | None = None) -> Snapshot:
-        """Every task's state and the forecast at ``now`` (default: the clock)."""
+        """Every task's state and the forecast at ``now`` (default: the clock). Folded from
+        the checkpoint the check-ins keep (audited as this fold audits) and the events after
+        it, so its cost does not grow with the log; a replay folds the log up to ``now``."""
         now = self.now() if now is None else now
-        records, runbook_events = fold(self.events(now), check=self.audit)
+        kept = self._from_checkpoint()
+        if kept is None:
+            records, runbook_events = fold(self.events(now), check=self.audit)
+        else:
+            records, runbook_events = kept
         snap = self.snapshot_of(records, runbook_events, now)
         snap.later_events = self.later_events
         return snap
+
+    def _from_checkpoint(self) -> checkpoint.Folded | None:
+        """The log folded from the store's checkpoint, for a reader (not in a replay: the
+        checkpoint may hold events after the replayed moment); None when there is none it
+        may use."""
+        if self.store is None or self.replay:
+            return None
+        found = checkpoint.read(self.store, self.folding, self.plan.index)
+        if found is None:
+            return None
+        folded, tail = found
+        self.note_orphans(tail)  # the checkpoint itself covers none (else it is not read)
+        self.note_store()
+        return folded
 
     def audit(self, event: Event, records: dict[str, TaskRecord]) -> Event:
         """``event`` as readers show it: marked when the check-in rules refuse it, given the
         records folded before it (``rules.audit``)."""
         return rules.audit(self.plan, event, records)
+
+    @property
+    def folding(self) -> checkpoint.Audit:
+        """How this weekend folds the log, checkpoint or not: every event audited against
+        this plan (``audit``)."""
+        return checkpoint.Audit(self.audit, self.plan.digest)
 
     def snapshot_of(
         self,
@@ -347,7 +373,7 @@ class Weekend:
     def resolve_team(self, given: str) -> str:
         """The team meant by an id or a display name, in any case, or a
         unique prefix of either."""
-        from runbook.weekend.team import resolve_team  # only a sign-off names a team
+        from runbook.planning.teams import resolve_team  # only a sign-off names a team
 
         return resolve_team(self.plan, given)
 
@@ -385,7 +411,7 @@ class Weekend:
         if self.store is not None:
             # Read like a check-in reads (from the checkpoint), without its write lock:
             # ``record`` checks again under the lock, so a check-in in between is still caught.
-            (records, runbook_events), _, _ = checkpoint.load(self.store)
+            (records, runbook_events), _, _ = checkpoint.load(self.store, self.folding)
         found = rules.with_close(
             rules.refusal(
                 self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
@@ -498,7 +524,7 @@ class Weekend:
 
         def found(events: list[Event]) -> CheckIn:
             with self._writable().write():  # read as a check-in reads, for the line after it
-                (records, runbook_events), _, _ = checkpoint.load(self._writable())
+                (records, runbook_events), _, _ = checkpoint.load(self._writable(), self.folding)
             result = CheckIn(kind=kind, now=now, already_recorded=events[0].seq)
             result.events = [e for e in events if e.kind == kind]
             result.baseline = next((e for e in events if e.kind == EventKind.BASELINE), None)
@@ -537,7 +563,7 @@ class Weekend:
             store.claim(self.plan.name)
             # Only the events after the checkpoint are read and folded: a check-in's cost
             # does not grow with the log.
-            (records, runbook_events), covered, last = checkpoint.load(store)
+            (records, runbook_events), covered, last = checkpoint.load(store, self.folding)
             if not any(e.kind == EventKind.BASELINE for e in runbook_events):
                 result.baseline = self._take_baseline(
                     store, actor, host, now, "first check-in", key=f"{key}/baseline"
@@ -586,7 +612,7 @@ class Weekend:
                 apply_event(record, event)
                 result.events.append(event)
                 last = event.seq
-            checkpoint.refresh(store, (records, runbook_events), covered, last)
+            checkpoint.refresh(store, (records, runbook_events), covered, last, self.folding)
             self._publish_figures(store, records, runbook_events, last, now)
         result.records = records
         result.closed = closed
@@ -650,7 +676,7 @@ class Weekend:
                 store.claim(self.plan.name)
                 appended = store.append(replace(event, idem=key), recorded=now)
                 if store.publishes_figures():
-                    (records, runbook_events), _, last = checkpoint.load(store)
+                    (records, runbook_events), _, last = checkpoint.load(store, self.folding)
                     self._publish_figures(store, records, runbook_events, last, now)
                 return appended
 
@@ -825,7 +851,7 @@ class Weekend:
             store = self._writable()
             with store.write():
                 store.claim(self.plan.name)
-                (records, runbook_events), _, _ = checkpoint.load(store)
+                (records, runbook_events), _, _ = checkpoint.load(store, self.folding)
                 rules.close_refusal(self.plan, when, records, close_in_force(runbook_events))
                 return store.append(
                     NewEvent(when, None, EventKind.CLOSE, actor, host, note, data, idem=key),
@@ -845,7 +871,7 @@ class Weekend:
             store = self._writable()
             with store.write():
                 store.claim(self.plan.name)
-                (_, runbook_events), _, _ = checkpoint.load(store)
+                (_, runbook_events), _, _ = checkpoint.load(store, self.folding)
                 closed = close_in_force(runbook_events)
                 if closed is None:
                     raise Refused(

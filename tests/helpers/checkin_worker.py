@@ -14,10 +14,14 @@ from datetime import UTC, datetime
 
 from runbook.weekend.usecases import Weekend
 
+# Every team checks in at this moment (Fri 19:30 in Amsterdam, during the minimal example's
+# weekend): a test records under a fixed clock, never the real one.
+AT = datetime(2026, 12, 4, 18, 30, tzinfo=UTC)
+
 
 def now() -> datetime:
-    """The real clock, in UTC."""
-    return datetime.now(UTC)
+    """The fixed moment of every check-in."""
+    return AT
 
 
 def main(runbook: str, state: str, name: str, count: str, task: str) -> None:

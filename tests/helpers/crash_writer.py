@@ -20,11 +20,14 @@ from runbook.weekend.events import NewEvent
 from runbook.weekend.sqlite import Store
 
 TASK = "freeze"  # a task of examples/minimal.yaml, so the engine can use the file afterwards
+# Every note is recorded at this moment (Fri 04 Dec 2026 19:30 in Amsterdam): a test records
+# under a fixed clock, never the real one.
+AT = 1796409000
 
 
 def note(i: int) -> NewEvent:
     """The i-th note this writer appends."""
-    return NewEvent(int(time.time()), TASK, "note", "crash-writer", "crash-host", f"note {i}")
+    return NewEvent(AT, TASK, "note", "crash-writer", "crash-host", f"note {i}")
 
 
 def open_store(state: str) -> Store:
@@ -43,7 +46,7 @@ def append_forever(state: str, *, checkpoint_every_commit: bool) -> None:
     i = 0
     while True:
         with store.write():
-            event = store.append(note(i), recorded=int(time.time()))
+            event = store.append(note(i), recorded=AT)
         print(event.seq, flush=True)
         i += 1
 
@@ -52,7 +55,7 @@ def hold_open_write(state: str) -> None:
     """Leave a write transaction open, with one appended event, until killed."""
     store = open_store(state)
     with store.write():
-        event = store.append(note(-1), recorded=int(time.time()))
+        event = store.append(note(-1), recorded=AT)
         print(f"uncommitted {event.seq}", flush=True)
         time.sleep(120)
     sys.exit("the parent should have killed this writer")

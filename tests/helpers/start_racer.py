@@ -15,10 +15,14 @@ from datetime import UTC, datetime
 
 from runbook.weekend.usecases import Weekend
 
+# Both teams race at this moment (the race runbook's start): a test records under a fixed
+# clock, never the real one.
+AT = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
+
 
 def now() -> datetime:
-    """The real clock, in UTC."""
-    return datetime.now(UTC)
+    """The fixed moment of the race."""
+    return AT
 
 
 def main(runbook: str, state: str, name: str) -> None:

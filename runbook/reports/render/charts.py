@@ -24,7 +24,7 @@ from runbook.reports.render.svg import (
 )
 from runbook.reports.review import Review, ReviewRow
 from runbook.weekend.forecast import DONE, FAILED, RUNNING, SKIPPED, Snapshot, TaskState
-from runbook.weekend.progress import progress
+from runbook.weekend.views.progress import progress
 
 MAX_ROWS = 150  # a bigger Gantt keeps the critical and near-critical tasks and the gates
 CRITICAL, TASK, NEAR, GATE, MILESTONE = "#c62828", "#a9b4c0", "#e08600", "#6a1b9a", "#37474f"

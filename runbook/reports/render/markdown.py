@@ -10,8 +10,8 @@ from runbook.format.durations import clock, format_duration
 from runbook.reports.readiness import GateRow, ReadinessReport, buffer_gain_text
 from runbook.reports.rehearsal import Evidence, Learned
 from runbook.reports.review import NOT_RECORDED, Review, ReviewRow
-from runbook.weekend.progress import Progress
 from runbook.weekend.usecases import describe_ahead
+from runbook.weekend.views.progress import Progress
 
 MARK = {"no-go": "✖ NO-GO", "conditions": "⚠ CONDITIONS", "info": "ℹ info"}
 

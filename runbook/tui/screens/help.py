@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from runbook.weekend.filters import HELP as FILTER_HELP
+from runbook.weekend.views.filters import HELP as FILTER_HELP
 
 HELP_TEXT = f"""\
 [b]Mission control — keys[/b]

@@ -11,19 +11,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from runbook.common.text import shown
-from runbook.weekend.views.recover import TONE_STYLE, Line
+from runbook.tui.widgets.rows import lines_text
+from runbook.weekend.views.lines import Line
 
 
 def recovery_text(lines: list[Line]) -> Text:
     """The lines of the core's recovery view, each in its tone (user text shown safely)."""
     text = Text("Recover: what to drop to land in time", style="bold")
     text.append("  (nothing recorded)\n\n", style="dim")
-    for i, line in enumerate(lines):
-        if i:
-            text.append("\n")
-        text.append(shown(line.text), style=TONE_STYLE.get(line.tone, ""))
-    return text
+    return text.append_text(lines_text(lines))
 
 
 class RecoverScreen(ModalScreen[None]):

@@ -9,9 +9,9 @@ from textual.widgets import Static
 
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration
-from runbook.weekend.alerts import Alert, alerts
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.views import open_no_gos
+from runbook.weekend.views.alerts import Alert, alerts
 from runbook.weekend.views.notifications import FailingNotifications
 
 ALERT_LINES = 3  # the banner lists this many alerts, then how many more

@@ -19,8 +19,10 @@ from runbook.tui.widgets.rows import bar
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import next_point_of_no_return
 from runbook.weekend.live import Link
-from runbook.weekend.progress import Progress, progress
 from runbook.weekend.views import Headline, Verdict, lead, verdict
+from runbook.weekend.views.lines import TONE_STYLE
+from runbook.weekend.views.progress import Progress, progress
+from runbook.weekend.views.verdict import to_deadline
 
 
 def disconnected(link: Link, zone: tzinfo) -> str:
@@ -191,10 +193,8 @@ class Figures(Static):
         text.append(f"\nbaseline {clock(view.baseline_finish, zone)}")
         if view.deadline is not None and (spare := view.spare) is not None:
             text.append(f"\ndeadline {clock(view.deadline, zone)} ")
-            if spare >= 0:
-                text.append(f"({format_duration(spare)} spare)", style="green")
-            else:
-                text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
+            words = to_deadline(spare, short=True)
+            text.append(words.text, style=TONE_STYLE[words.tone])
         ponr = next_point_of_no_return(snap)
         if ponr is not None and ponr.point is not None:
             text.append(f"\nPONR {ponr.gate[:12]} {clock(ponr.point, zone)}", style="magenta")
@@ -239,10 +239,8 @@ class Summary(Static):
         text.append(clock(view.forecast_finish, zone), style="bold")
         if view.deadline is not None and (spare := view.spare) is not None:
             text.append(f" · deadline {clock(view.deadline, zone)} ")
-            if spare >= 0:
-                text.append(f"({format_duration(spare)} spare)", style="green")
-            else:
-                text.append(f"({format_duration(-spare)} PAST IT)", style="bold red")
+            words = to_deadline(spare, short=True)
+            text.append(words.text, style=TONE_STYLE[words.tone])
         headline = lead(view, zone)
         width = self.content_size.width
         if headline.leads_over_pace and headline.held:  # the bar above says what leads

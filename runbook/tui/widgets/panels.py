@@ -15,10 +15,10 @@ from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration
 from runbook.tui.widgets.rows import bar, lines_or_none
 from runbook.weekend.events import Event
-from runbook.weekend.progress import Progress
 from runbook.weekend.replan import event_summary
 from runbook.weekend.views import DecisionNeeded, LateRow, ReadyRow, RunningRow, UpNextRow
-from runbook.weekend.views.briefing import call
+from runbook.weekend.views.progress import Progress
+from runbook.weekend.views.whom import call
 
 PANEL_ROWS = 8
 Row = TypeVar("Row")

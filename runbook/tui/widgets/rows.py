@@ -6,7 +6,7 @@ values: a row is a tuple of cells, and only the cells that differ are redrawn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import tzinfo
 
 from rich.text import Text
@@ -14,7 +14,9 @@ from rich.text import Text
 from runbook.common.display import STATUS_STYLE
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, format_variance
-from runbook.weekend.forecast import Snapshot, TaskState, now_orders, overrun, start_orders
+from runbook.weekend.forecast import Snapshot, TaskState, now_orders, start_orders
+from runbook.weekend.views.lines import TONE_STYLE, Line
+from runbook.weekend.views.table import TaskRow, table_row
 
 # (key, label) of the task table's columns, in order.
 # Most important first, so 80 columns still show id, status, forecast and variance whole;
@@ -64,68 +66,74 @@ def span_text(start: int | None, end: int | None, zone: tzinfo, dated: bool) -> 
     return f"{first}–{last[-5:] if last[:-5] == first[:-5] else last}"
 
 
-def plan_text(snap: Snapshot, state: TaskState, dated: bool) -> str:
+def plan_text(row: TaskRow) -> str:
     """The plan column: the baseline's span, or ``new`` for a task added since."""
-    if not state.planned_start:
+    if not row.planned_start:
         return "new"
-    return span_text(state.planned_start, state.planned_finish, snap.plan.zone, dated)
+    return span_text(row.planned_start, row.planned_finish, row.zone, row.dated)
+
+
+def team_text(row: TaskRow) -> str:
+    """The team column: the team's id as data, or a dash."""
+    return shown(row.team) or "—"
 
 
 def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[Text, ...]:
-    """The cells of one task's row: planned times from the baseline; actual times where
-    known (plain), forecast times otherwise (italic, marked with ~)."""
-    plan, zone = snap.plan, snap.plan.zone
-    task = plan.tasks[state.index]
+    """The cells of one task's row at the snapshot (``row_cells`` of what it shows)."""
+    return row_cells(table_row(snap, state, dated=dated))
+
+
+def row_cells(row: TaskRow) -> tuple[Text, ...]:
+    """The cells of a row, from what it shows alone: planned times from the baseline; actual
+    times where known (plain), forecast times otherwise (italic, marked with ~)."""
+    zone, dated = row.zone, row.dated
 
     def span(start: int | None, end: int | None) -> str:
         return span_text(start, end, zone, dated)
 
-    if state.actual_finish is not None:
-        when = Text(span(state.actual_start, state.actual_finish))
-    elif state.actual_start is not None:
-        when = Text(span(state.actual_start, state.forecast_finish))
+    if row.actual_finish is not None:
+        when = Text(span(row.actual_start, row.actual_finish))
+    elif row.actual_start is not None:
+        when = Text(span(row.actual_start, row.forecast_finish))
         when.append(" ~", style="italic")
     else:
         when = Text(
-            "~" + span(state.forecast_start, state.forecast_finish),
-            style="italic dim" if state.status == "pending" else "italic",
+            "~" + span(row.forecast_start, row.forecast_finish),
+            style="italic dim" if row.status == "pending" else "italic",
         )
 
-    variance = state.finish_variance
+    variance = row.finish_variance
     var_style = "red" if (variance or 0) > 0 else "green"
-    over = overrun(snap, state.index) > 0
-    label = "dropped" if state.dropped else STATUS_LABEL[state.status]
-    status = Text(label, style=STATUS_STYLE[state.status])
-    if state.forced:
+    label = "dropped" if row.dropped else STATUS_LABEL[row.status]
+    status = Text(label, style=STATUS_STYLE[row.status])
+    if row.forced:
         status.append("*", style="bold yellow")
-    if over:
+    if row.overrun:
         status.append(" overrun", style="bold red")
-    elif state.late:
-        status.append(" late", style="bold red" if state.critical else "yellow")
-    elif state.eta is not None:  # revised figures say so (the help explains the words)
+    elif row.late:
+        status.append(" late", style="bold red" if row.critical else "yellow")
+    elif row.eta:  # revised figures say so (the help explains the words)
         status.append(" eta", style="yellow")
-    elif state.pulled:
+    elif row.pulled:
         status.append(" pulled", style="green")
-    elif state.revised_duration is not None:
+    elif row.revised:
         status.append(" revised", style="yellow")
-    elif task.optional and state.status not in ("done", "skipped"):
-        status.append(f" {task.priority}", style="dim italic")  # optional work: may be dropped
+    elif row.optional and row.status not in ("done", "skipped"):
+        status.append(f" {row.priority}", style="dim italic")  # optional work: may be dropped
     return (
-        Text(task.id, style="bold red" if state.critical else "bold"),
+        Text(row.id, style="bold red" if row.critical else "bold"),
         status,
         when,
         Text(format_variance(variance), style=var_style),
-        Text("!", style="bold red") if state.critical else Text(""),
-        Text(plan_text(snap, state, dated), style="dim"),
+        Text("!", style="bold red") if row.critical else Text(""),
+        Text(plan_text(row), style="dim"),
         Text(
-            ""
-            if state.status in ("done", "skipped")
-            else format_duration(state.float, narrow=True),
-            style="red" if state.critical else "dim",
+            "" if row.status in ("done", "skipped") else format_duration(row.float, narrow=True),
+            style="red" if row.critical else "dim",
         ),
-        Text(shown(task.team) or "—", style="magenta"),
-        Text(shown(task.title)),
-        Text(shown(task.phase)),
+        Text(team_text(row), style="magenta"),
+        Text(shown(row.title)),
+        Text(shown(row.phase)),
     )
 
 
@@ -210,6 +218,18 @@ _SORT: dict[str, Callable[[Snapshot], Sequence[object]]] = {
 def dated(snap: Snapshot) -> bool:
     """Whether times need a date (a runbook longer than about a week)."""
     return snap.plan.needs_dates(snap.forecast_finish)
+
+
+def lines_text(lines: Iterable[Line]) -> Text:
+    """The core's lines with a tone (the what-if, the recovery options) as one text, each
+    span in its tone's style and shown as data."""
+    text = Text()
+    for i, line in enumerate(lines):
+        if i:
+            text.append("\n")
+        for span in line.spans:
+            text.append(shown(span.text), style=TONE_STYLE.get(span.tone, ""))
+    return text
 
 
 def lines_or_none(lines: Sequence[Text], empty: str) -> Text:

@@ -24,7 +24,6 @@ from runbook.tui.widgets.panels import (
 )
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot
-from runbook.weekend.progress import progress_by
 from runbook.weekend.views import (
     late_rows,
     ready_rows,
@@ -32,6 +31,7 @@ from runbook.weekend.views import (
     running_rows,
     up_next_rows,
 )
+from runbook.weekend.views.progress import progress_by
 
 RECENT = 12
 

@@ -24,7 +24,7 @@ pyproject.toml allows; tests/test_tui_table.py fails if they change.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import compress
 from typing import Any
 
@@ -42,20 +42,21 @@ from textual.widgets import DataTable
 from textual.widgets._data_table import RowRenderables
 from textual.widgets.data_table import RowDoesNotExist, RowKey
 
-from runbook.common.text import shown
 from runbook.tui.widgets.rows import (
     COLUMN_KEYS,
     COLUMNS,
     SORTS,
     dated,
     plan_text,
+    row_cells,
     sort_keys,
-    task_row,
+    team_text,
     widths,
 )
 from runbook.weekend.events import UNDER_WAY
-from runbook.weekend.filters import TaskFilter
-from runbook.weekend.forecast import Snapshot
+from runbook.weekend.forecast import Snapshot, TaskState
+from runbook.weekend.views.filters import TaskFilter
+from runbook.weekend.views.table import TaskRow, rows_of
 
 FIRST_ROWS = 60  # rows after the first unfinished task added at once: the first screen
 CHUNK_ROWS = 500  # then the rest this many at a time (a few tens of ms of work each)
@@ -187,7 +188,10 @@ class TaskTable(DataTable[object]):
         self._with_date = False
         self._columns_dated = False
         self._sorted_by = ""  # the order the rows were last sorted in
-        self._memo: dict[str, tuple[Text, ...]] = {}  # rows formatted for ``_snap``
+        # The rows formatted, each with what it shows (``TaskRow``: the one input its cells
+        # are formatted from); ``_shows`` gives what a task's row shows at ``_snap``.
+        self._memo: dict[str, tuple[TaskRow, tuple[Text, ...]]] = {}
+        self._shows: Callable[[TaskState], TaskRow] | None = None
         self._versions: dict[str, int] = {}  # goes up when a row's inputs change ...
         self._cell_versions: dict[tuple[str, int], int] = {}  # ... or one cell's, in sight
         self._drawn: LRUCache[tuple[object, ...], Any] = LRUCache(10_000)
@@ -241,6 +245,7 @@ class TaskTable(DataTable[object]):
         if with_date != self._with_date:
             changed = None
         self._snap, self._with_date = snap, with_date
+        self._shows = rows_of(snap, dated=with_date)
         updated = self._forget(snap, changed)
         first_show = not self._order
         how = (self.filter, self.sort_key, self.sort_reverse)
@@ -274,8 +279,9 @@ class TaskTable(DataTable[object]):
             self.open_at_now(snap)
 
     def _forget(self, snap: Snapshot, changed: set[int] | None) -> int:
-        """Forget the rows formatted before whose inputs changed (all when ``changed`` is
-        None); format again those in sight now, and count their cells that look otherwise."""
+        """Forget the rows formatted before that show something else now (all when
+        ``changed`` is None; else only among ``changed``, by ``TaskRow``); format again those
+        in sight, and count their cells that look otherwise."""
         if changed is None:
             self._memo.clear()
             self._drawn.clear()
@@ -286,15 +292,16 @@ class TaskTable(DataTable[object]):
         updated, forgotten = 0, set()
         for index in changed:
             task_id = ids[index]
-            before = self._memo.pop(task_id, None)
-            if before is None:
-                continue
+            before = self._memo.get(task_id)
+            if before is None or before[0] == self.shows(task_id):
+                continue  # not formatted yet, or it shows the same
+            del self._memo[task_id]
             forgotten.add(task_id)
             if task_id not in in_sight:  # every cell drawn again when it is in sight
                 self._versions[task_id] = self._versions.get(task_id, 0) + 1
                 continue
             after = self.row_cells(task_id)
-            for column, (a, b) in enumerate(zip(before, after, strict=True)):
+            for column, (a, b) in enumerate(zip(before[1], after, strict=True)):
                 if _signature(a) != _signature(b):  # only this cell is drawn again
                     key = (task_id, column)
                     self._cell_versions[key] = self._cell_versions.get(key, 0) + 1
@@ -392,16 +399,20 @@ class TaskTable(DataTable[object]):
         keeping them for 10,000 rows would only give the garbage collector more to walk)."""
         return [Cell(self, task_id, i) for i in range(len(COLUMNS))]
 
+    def shows(self, task_id: str) -> TaskRow:
+        """What a task's row shows in the last snapshot."""
+        snap, shows = self._snap, self._shows
+        assert snap is not None and shows is not None
+        return shows(snap.tasks[snap.plan.index[task_id]])
+
     def row_cells(self, task_id: str) -> tuple[Text, ...]:
         """A task's row in the last snapshot, formatted when first asked for."""
-        row = self._memo.get(task_id)
-        if row is None:
-            snap = self._snap
-            assert snap is not None
-            state = snap.tasks[snap.plan.index[task_id]]
-            row = self._memo[task_id] = task_row(snap, state, dated=self._with_date)
+        known = self._memo.get(task_id)
+        if known is None:
+            shows = self.shows(task_id)
+            known = self._memo[task_id] = (shows, row_cells(shows))
             self.rows_formatted += 1
-        return row
+        return known[1]
 
     def width_of(self, task_id: str, column: int) -> int:
         """The width a cell takes, without formatting its row where that can be helped (the
@@ -409,19 +420,17 @@ class TaskTable(DataTable[object]):
         key = COLUMN_KEYS[column]
         if key not in FITTED:
             return 0  # a fixed width: not measured
-        row = self._memo.get(task_id)
-        if row is not None:
-            return row[column].cell_len
-        snap = self._snap
-        assert snap is not None
-        index = snap.plan.index[task_id]
+        known = self._memo.get(task_id)
+        if known is not None:
+            return known[1][column].cell_len
         if key == "id":
             return cell_len(task_id)
+        shows = self.shows(task_id)
         if key == "crit":
-            return 1 if snap.figures.critical[index] else 0
+            return 1 if shows.critical else 0
         if key == "team":
-            return cell_len(shown(snap.plan.tasks[index].team) or "—")
-        return cell_len(plan_text(snap, snap.tasks[index], self._with_date))
+            return cell_len(team_text(shows))
+        return cell_len(plan_text(shows))
 
     def _compute_row_renderables(self, row_index: int) -> RowRenderables:
         """The row's lazy cells (DataTable's own reads every value of the row)."""

@@ -9,8 +9,8 @@ from textual.widgets import DataTable
 
 from runbook.tui.widgets.banners import FilterLine
 from runbook.tui.widgets.table import TaskTable
-from runbook.weekend.filters import TaskFilter
 from runbook.weekend.forecast import Snapshot
+from runbook.weekend.views.filters import TaskFilter
 
 FILTER_HINT = "team:ID status:running,ready phase:sat critical late  + words"
 

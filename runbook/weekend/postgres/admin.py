@@ -300,7 +300,7 @@ def _role_for(conn: Connection, where: str, kind: str, team: str | None) -> Role
         )
     if kind != "team":
         return next(r for r in roles if r.kind == kind)
-    from runbook.weekend.team import resolve_among
+    from runbook.planning.teams import resolve_among
 
     teams = {str(r.team): r.name or str(r.team) for r in roles if r.kind == "team"}
     chosen = resolve_among(teams, team or "")

@@ -1,6 +1,6 @@
 """What both faces show, as plain data: the briefing's rows, whom to call, the verdict and
-the headline it leads with, gates waiting for a decision, an open NO-GO, and the line after a
-check-in."""
+the headline it leads with, gates waiting for a decision, an open NO-GO, the line after a
+check-in, one team's share, the alerts, progress and the task filter."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from runbook.weekend.views.briefing import (
     UpNextRow,
     Verdict,
     briefing,
-    contact,
     late_rows,
     ready_rows,
     recent_events,
@@ -30,9 +29,11 @@ from runbook.weekend.views.decisions import (
     split_ready,
 )
 from runbook.weekend.views.verdict import Headline, HeldFinish, Lead, lead
+from runbook.weekend.views.whom import Contact, contact, mission_control, whom_to_call
 
 __all__ = [
     "Briefing",
+    "Contact",
     "DecisionNeeded",
     "Headline",
     "HeldFinish",
@@ -48,6 +49,7 @@ __all__ = [
     "gate_waits",
     "late_rows",
     "lead",
+    "mission_control",
     "needs_decision",
     "open_no_gos",
     "ready_rows",
@@ -57,4 +59,5 @@ __all__ = [
     "split_ready",
     "up_next_rows",
     "verdict",
+    "whom_to_call",
 ]

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from runbook.format.durations import clock, format_duration
-from runbook.planning.plan import Plan
 from runbook.weekend.events import UNDER_WAY, Event
 from runbook.weekend.forecast import (
     FAILED,
@@ -33,30 +32,7 @@ from runbook.weekend.views.decisions import (
 )
 from runbook.weekend.views.verdict import Verdict as Verdict  # re-exported
 from runbook.weekend.views.verdict import verdict as verdict  # re-exported
-
-
-def contact(plan: Plan, team: str | None) -> str:
-    """``Sanne Bakker +31 20 555 0120``: the lead and number of the team to call."""
-    return " ".join(b for b in whom(plan, team) if b)
-
-
-def whom(plan: Plan, team: str | None) -> tuple[str, str]:
-    """The lead of the team to call and their number (or address); "" for one not given."""
-    info = plan.teams.get(team or "")
-    if info is None:
-        return "", ""
-    return info.lead or "", info.contact or ""
-
-
-def call(lead: str, number: str, *, room: int) -> str:
-    """``☎ Sanne Bakker +31 20 555 0120`` in at most ``room`` cells where it fits; else the
-    number alone (``☎ +31 20 555 0120``), which is never cut; "" with neither."""
-    if not (lead or number):
-        return ""
-    whole = f"☎ {' '.join(p for p in (lead, number) if p)}"
-    if len(whole) + 1 <= room or not number:
-        return whole
-    return f"☎ {number}"
+from runbook.weekend.views.whom import whom_to_call
 
 
 def resumed_note(state: TaskState, lost_by_now: int | None = None) -> str:
@@ -161,6 +137,7 @@ def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> l
     for s in snap.where(UNDER_WAY) if states is None else running_now(states):
         failed = s.status == FAILED
         worked, lost = worked_lost(snap, s)
+        whom = whom_to_call(plan, teams[s.index])
         rows.append(
             RunningRow(
                 s.id,
@@ -175,7 +152,8 @@ def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> l
                 s.eta,
                 s.revised_duration is not None,
                 lost,
-                *whom(plan, teams[s.index]),
+                whom.lead,
+                whom.number,
             )
         )
     return rows
@@ -189,19 +167,22 @@ def ready_rows(
     call, decide = split_ready(
         snap, ready_to_start(snap.where((READY,)) if states is None else states)
     )
-    rows = [
-        ReadyRow(
-            s.id,
-            plan.team_name(teams[s.index]),
-            contact(plan, teams[s.index]),
-            s.forecast_start if s.forecast_start > now else None,
-            s.critical,
-            s.pulled,
-            s.revised_duration,
-            *whom(plan, teams[s.index]),
+    rows = []
+    for s in call:
+        whom = whom_to_call(plan, teams[s.index])
+        rows.append(
+            ReadyRow(
+                s.id,
+                plan.team_name(teams[s.index]),
+                whom.who(),  # as ``contact`` says it
+                s.forecast_start if s.forecast_start > now else None,
+                s.critical,
+                s.pulled,
+                s.revised_duration,
+                whom.lead,
+                whom.number,
+            )
         )
-        for s in call
-    ]
     return rows, decide
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
+from runbook.weekend.eventdata import revision_value
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import TaskRecord
 from runbook.weekend.usecases import CheckIn, describe_ahead
@@ -80,7 +81,7 @@ def _detail(event: Event, result: CheckIn, plan: Plan, resumed: bool) -> str:
         # The work it took; the time it stood failed is said apart, so the two add up to
         # the time since its first start.
         took = f"took {format_duration(record.worked_by(event.at))} of "
-        took += format_duration(task.duration if record.estimate is None else record.estimate)
+        took += format_duration(record.duration_in_force(task.duration))
         if record.lost >= 60:
             took += f" · {format_duration(record.lost)} lost to failures"
         return took
@@ -96,8 +97,6 @@ def revised(event: Event, plan: Plan, record: TaskRecord) -> str:
     """What a revision says against the plan: ``finish Sat 09:00, 2h after its planned
     finish``, ``3h instead of 1h``, ``may start as soon as its predecessors allow (not
     before Sun 06:00 in the runbook)``."""
-    from runbook.weekend.replan import revision_value
-
     zone = plan.zone
     task = plan.tasks[plan.index[event.task or ""]]
     value = revision_value(event)

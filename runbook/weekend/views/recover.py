@@ -1,28 +1,16 @@
 """The recovery options both faces show (`runbook recover`, the dashboard's R), as lines of
-plain words with a tone; the faces only colour them. Task titles are user text: a face shows
-every line through ``shown()``."""
+plain words with a tone (``views.lines``); the faces only colour them. Task titles are user
+text: a face shows every line through ``shown()``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.recover import Option, Recovery
-
-# How a line reads: plain, a heading, good news, bad news, a hint (a command), or quiet.
-PLAIN, HEADING, GOOD, BAD, HINT, QUIET = "plain", "heading", "good", "bad", "hint", "quiet"
-# The style each face gives a tone (rich style names, as ``common.display`` keeps for statuses).
-TONE_STYLE = {BAD: "bold red", GOOD: "green", HEADING: "bold", HINT: "cyan", QUIET: "dim"}
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of the recovery view."""
-
-    text: str
-    tone: str = PLAIN
+from runbook.weekend.views.lines import BAD, HEADING, HINT, QUIET, Line
+from runbook.weekend.views.verdict import deadline_words
 
 
 def recovery_lines(recovery: Recovery, plan: Plan) -> list[Line]:
@@ -35,14 +23,12 @@ def recovery_lines(recovery: Recovery, plan: Plan) -> list[Line]:
         return clock(seconds, zone, with_date=dated)
 
     if deadline is None:
-        return [Line("This runbook has no deadline: there is nothing to recover against.")]
+        return [Line.of("This runbook has no deadline: there is nothing to recover against.")]
     lines: list[Line] = []
     finish = f"forecast finish {at(recovery.forecast_finish)}, deadline {at(deadline)}"
-    if recovery.behind:
-        lines.append(Line(f"{format_duration(recovery.behind)} PAST THE DEADLINE ({finish})", BAD))
-    else:
-        spare = deadline - recovery.forecast_finish
-        lines.append(Line(f"In time: {format_duration(spare)} to spare ({finish})", GOOD))
+    words = deadline_words(deadline - recovery.forecast_finish)
+    in_time = "" if recovery.behind else "In time: "
+    lines.append(Line.of(f"{in_time}{words.text} ({finish})", words.tone))
     for gate in recovery.late_gates:
         text = (
             f"gate {gate.gate} is forecast at {at(gate.forecast)}, "
@@ -50,28 +36,30 @@ def recovery_lines(recovery: Recovery, plan: Plan) -> list[Line]:
         )
         if gate.passed:
             text += " (already behind us: dropping work cannot bring it back)"
-        lines.append(Line(text, BAD))
+        lines.append(Line.of(text, BAD))
     if not recovery.needed:
-        lines.append(Line("Nothing to drop: the weekend lands in time.", QUIET))
+        lines.append(Line.of("Nothing to drop: the weekend lands in time.", QUIET))
         _optional_left(lines, recovery, plan)
         return lines
-    lines.append(Line(""))
+    lines.append(Line())
     if recovery.enough:
         size = len(recovery.options[0].tasks)
         noun = "1 task" if size == 1 else f"{size} tasks"
-        lines.append(Line(f"Drop one of these ({noun} each, smallest sets first):", HEADING))
+        lines.append(Line.of(f"Drop one of these ({noun} each, smallest sets first):", HEADING))
         for number, option in enumerate(recovery.options, 1):
-            lines.append(Line(f"{number}. {_option(option, plan, at, deadline)}"))
-            lines.append(Line(f"   runbook drop {' '.join(option.tasks)} --reason ...", HINT))
+            lines.append(Line.of(f"{number}. {_option(option, plan, at, deadline)}"))
+            lines.append(Line.of(f"   runbook drop {' '.join(option.tasks)} --reason ...", HINT))
         if recovery.more_options:
-            lines.append(Line(f"   … and {recovery.more_options} more of the same size", QUIET))
+            lines.append(Line.of(f"   … and {recovery.more_options} more of the same size", QUIET))
     elif not recovery.candidates:
-        lines.append(Line("No optional work is left to drop (no should or nice task ahead).", BAD))
+        lines.append(
+            Line.of("No optional work is left to drop (no should or nice task ahead).", BAD)
+        )
     else:
         best = recovery.best
         assert best is not None
         lines.append(
-            Line(
+            Line.of(
                 "Even dropping every optional task not started is not enough: "
                 + _option(best, plan, at, deadline),
                 BAD,
@@ -79,22 +67,26 @@ def recovery_lines(recovery: Recovery, plan: Plan) -> list[Line]:
         )
     if not recovery.enough:
         holding = listed(recovery.holding) or "none"
-        lines.append(Line(f"What holds the finish (critical tasks ahead): {holding}", BAD))
+        lines.append(Line.of(f"What holds the finish (critical tasks ahead): {holding}", BAD))
     if recovery.no_gain:
         lines.append(
-            Line(
+            Line.of(
                 "Dropping these alone gains nothing (not on the remaining critical path): "
                 + listed(recovery.no_gain),
                 QUIET,
             )
         )
     if recovery.cut_short:
+        untried = recovery.untried
+        what = (
+            f"{untried} optional {'task was' if untried == 1 else 'tasks were'} not tried "
+            "alone (the least promising: off the remaining critical path, or shorter), and "
+            "larger sets not all"
+            if untried
+            else "larger sets were not all tried"
+        )
         lines.append(
-            Line(
-                f"The search stopped after {recovery.evaluated} forecasts: larger sets were "
-                "not all tried.",
-                QUIET,
-            )
+            Line.of(f"The search stopped after {recovery.evaluated} forecasts: {what}.", QUIET)
         )
     return lines
 
@@ -107,7 +99,7 @@ def _option(option: Option, plan: Plan, at: Callable[[int], str], deadline: int)
     )
     spare = deadline - option.forecast_finish
     where = (
-        f"{format_duration(spare)} to spare"
+        deadline_words(spare).text  # ``10m to spare``
         if spare >= 0
         else f"still {format_duration(-spare)} past the deadline"
     )
@@ -123,7 +115,7 @@ def _optional_left(lines: list[Line], recovery: Recovery, plan: Plan) -> None:
     if recovery.candidates:
         total = sum(plan.tasks[plan.index[c]].duration for c in recovery.candidates)
         lines.append(
-            Line(
+            Line.of(
                 f"Optional work not started: {len(recovery.candidates)} tasks, "
                 f"{format_duration(total)} ({listed(recovery.candidates)})",
                 QUIET,

@@ -20,8 +20,10 @@ from enum import StrEnum
 from runbook.format.durations import clock, format_duration
 from runbook.weekend.events import FINISHED, NOT_STARTED, Event
 from runbook.weekend.forecast import Snapshot
+from runbook.weekend.taskstate import UNRECORDED
 from runbook.weekend.usecases import describe_ahead
 from runbook.weekend.views.decisions import OpenNoGo, open_no_gos
+from runbook.weekend.views.lines import BAD, GOOD, Span
 
 
 class Headline(StrEnum):
@@ -123,10 +125,7 @@ def held_finish(snap: Snapshot) -> HeldFinish | None:
     if figures.status[first] not in NOT_STARTED:
         return None
     task = plan.column("id")[first]
-    record = snap.records.get(task)
-    held = record.pull_to if record is not None and record.pulled else None
-    if record is None or not record.pulled:
-        held = plan.column("not_before")[first]
+    held = snap.records.get(task, UNRECORDED).not_before_in_force(plan.column("not_before")[first])
     if held is None or figures.start[first] != held or held <= max(snap.now, plan.start):
         return None
     mark, gain = next_mark(snap)
@@ -189,6 +188,23 @@ def lead(v: Verdict, zone: tzinfo) -> Lead:
         words = no_go_words(v.no_go, v.now, zone, v.more_no_gos)
         return Lead(state, state.value, words, v.pace, held)
     return Lead(state, v.pace, held, v.pace, held)
+
+
+def deadline_words(spare: int, *, short: bool = False) -> Span:
+    """How the forecast finish stands to the deadline (``spare``: seconds before it,
+    negative: past it), as every face says it: ``4h to spare`` (good news) or ``2h PAST THE
+    DEADLINE`` (bad); ``short`` where room is short (the dashboard's header): ``4h spare``,
+    ``2h PAST IT``."""
+    if spare >= 0:
+        return Span(f"{format_duration(spare)} {'spare' if short else 'to spare'}", GOOD)
+    return Span(f"{format_duration(-spare)} PAST {'IT' if short else 'THE DEADLINE'}", BAD)
+
+
+def to_deadline(spare: int, *, short: bool = False) -> Span:
+    """``(4h to spare)``, ``(2h PAST THE DEADLINE)``: ``deadline_words`` in brackets, as
+    they follow the deadline or the finish on a line."""
+    words = deadline_words(spare, short=short)
+    return Span(f"({words.text})", words.tone)
 
 
 def finish_words(v: Verdict, zone: tzinfo) -> str:

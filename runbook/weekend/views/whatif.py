@@ -1,14 +1,19 @@
 """The what-if both faces show: the changes, the verdict and the points of no return before
-and after, and the tasks whose forecast moves."""
+and after, and the tasks whose forecast moves; as data, and as lines with a tone that the
+command line (`plan --what-if`) and the dashboard's dialog (W) render alike."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from runbook.format.durations import clock, format_duration
+from runbook.planning.plan import Plan
 from runbook.weekend.events import FINISHED
 from runbook.weekend.gates import PointOfNoReturn, points_of_no_return
 from runbook.weekend.usecases import WhatIf
 from runbook.weekend.views.briefing import Verdict, verdict
+from runbook.weekend.views.lines import AHEAD, BAD, CHANGE, GOOD, HEADING, LATER, QUIET, Line, Span
+from runbook.weekend.views.verdict import to_deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +96,96 @@ def what_if_view(what: WhatIf) -> WhatIfView:
         tuple(moved),
         tuple(plan.tasks[i].id for i in after.critical_path),
     )
+
+
+# The tasks that move a face lists before ``… and N more`` (the command line; the dashboard's
+# dialog scrolls through all of them).
+MOVED_LIMIT = 15
+
+
+def what_if_lines(
+    view: WhatIfView, plan: Plan, *, compact: bool = False, limit: int | None = None
+) -> list[Line]:
+    """The what-if as both faces show it: the changes, the verdict now and with them, the
+    points of no return, the tasks that move (the critical ones marked !, only the first
+    ``limit`` when given) and the remaining critical path. ``compact``: a task that moves on
+    one short line, its times with the changes only (the dashboard's dialog)."""
+    zone = plan.zone
+    dated = plan.needs_dates(max(view.before.forecast_finish, view.after.forecast_finish))
+
+    def at(seconds: int) -> str:
+        return clock(seconds, zone, with_date=dated)
+
+    changes = Span("; ".join(view.changes), CHANGE)  # as typed: user text
+    lines = [
+        Line((Span("What if (nothing recorded): ", HEADING), changes)),
+        _verdict_line("now", view.before, plan),
+        _verdict_line("what if", view.after, plan),
+    ]
+    if view.points:
+        lines += [Line(), Line.of("Points of no return (gate forecast now → what if)", HEADING)]
+    for p in view.points:
+        spans = [
+            Span(f"  ◆ {p.gate}  "),
+            Span("no point of no return" if p.point is None else f"must decide by {at(p.point)}"),
+        ]
+        if p.before is not None and p.after is not None:
+            spans.append(Span(f" · gate ~{at(p.before)} → ~{at(p.after)}"))
+        margin = p.margin_after
+        if margin is not None and margin < 0:
+            spans.append(Span(f" — {format_duration(-margin)} AFTER IT", BAD))
+        lines.append(Line(tuple(spans)))
+    moved = view.moved if limit is None else view.moved[:limit]
+    lines += [Line(), Line.of(f"Tasks that move ({len(view.moved)})", HEADING)]
+    if not view.moved:
+        lines.append(Line.of("  none: the forecast stays as it is", QUIET))
+    width = max((len(m.id) for m in moved), default=0)
+    for m in moved:
+        if compact:
+            first = at(m.after_start)
+            last = at(m.after_finish)
+            times = f" ~{first}–{last[-5:] if last[:-5] == first[:-5] else last} "
+            task = m.id
+        else:
+            times = (
+                f"  ~{at(m.before_start)}–{at(m.before_finish)} → "
+                f"~{at(m.after_start)}–{at(m.after_finish)}  "
+            )
+            task = m.id.ljust(width)
+        sign = "+" if m.shift > 0 else "-"
+        spans = [
+            Span(f"  {'!' if m.critical else ' '} ", BAD),
+            Span(task, HEADING),
+            Span(times),
+            Span(f"{sign}{format_duration(abs(m.shift))}", LATER if m.shift > 0 else GOOD),
+        ]
+        lines.append(Line(tuple(spans)))
+    if len(moved) < len(view.moved):
+        lines.append(Line.of(f"  … and {len(view.moved) - len(moved)} more", QUIET))
+    lines += [
+        Line(),
+        Line(
+            (
+                Span("Remaining critical path, what if: ", HEADING),
+                Span(" → ".join(view.critical_path) or "none", LATER),
+            )
+        ),
+    ]
+    return lines
+
+
+# The tone of the pace: ahead is good news, behind bad, on plan plain.
+PACE_TONE = {"AHEAD": AHEAD, "BEHIND": BAD}
+
+
+def _verdict_line(label: str, v: Verdict, plan: Plan) -> Line:
+    """``  now:     BEHIND 2h, finish Mon 04:00 (2h to spare)``."""
+    spans = [
+        Span(f"  {label + ':':<9}"),
+        Span(f"{v.word}{' ' + v.amount if v.amount else ''}", PACE_TONE.get(v.word, HEADING)),
+        Span(f", finish {clock(v.forecast_finish, plan.zone)}"),
+    ]
+    if v.spare is not None:
+        spare = to_deadline(v.spare)
+        spans.append(Span(f" {spare.text}", spare.tone))
+    return Line(tuple(spans))

@@ -6,13 +6,10 @@ sees the same tasks everywhere.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runbook.common.errors import InputError
-from runbook.common.problems import did_you_mean
-from runbook.planning.plan import Plan, TeamInfo
+from runbook.planning.plan import Plan
 from runbook.weekend.forecast import (
     PENDING,
     PullForward,
@@ -24,55 +21,6 @@ from runbook.weekend.forecast import (
 
 # How many of a team's pending tasks "next" lists by default.
 UPCOMING = 5
-
-# Team ids (or a word in a team's name) that say "this team is mission control".
-MISSION_CONTROL_IDS = ("pmo", "mission-control", "mission_control")
-_MISSION_CONTROL_NAME = re.compile(r"mission[\s_-]*control", re.IGNORECASE)
-
-
-def mission_control(plan: Plan) -> TeamInfo | None:
-    """The team that coordinates the weekend: one whose id is ``pmo``, ``mission-control``
-    or ``mission_control``, else one whose name says "mission control"; None without."""
-    for team_id in MISSION_CONTROL_IDS:
-        if team_id in plan.teams:
-            return plan.teams[team_id]
-    for team in plan.teams.values():
-        if _MISSION_CONTROL_NAME.search(team.name):
-            return team
-    return None
-
-
-def resolve_team(plan: Plan, given: str) -> str:
-    """The team meant by an id or a display name, in any case, or a unique prefix of
-    either."""
-    known = sorted(set(plan.teams) | set(plan.teams_in_use))
-    return resolve_among({team: plan.team_name(team) for team in known}, given)
-
-
-def resolve_among(teams: dict[str, str], given: str) -> str:
-    """The team meant by ``given`` among ``teams`` (id -> display name), as
-    ``resolve_team`` reads it (a database's team roles are resolved the same way)."""
-    known = sorted(teams)
-    if given in known:
-        return given
-    lowered = given.casefold()
-    for team in known:
-        if lowered in (team.casefold(), teams[team].casefold()):
-            return team
-    matches = [
-        team
-        for team in known
-        if lowered
-        and (team.casefold().startswith(lowered) or teams[team].casefold().startswith(lowered))
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise InputError(
-            f"'{given}' matches {len(matches)} teams ({', '.join(matches)}); type more of "
-            "its id or name"
-        )
-    raise InputError(f"unknown team '{given}'", hint=did_you_mean(given, known))
 
 
 def team_indices(plan: Plan, team: str) -> list[int]:
