@@ -1,6 +1,6 @@
 """Mission control at 10,000 tasks, to the paint, on SQLite and PostgreSQL, two generators.
 
-For each runbook (``generate.py``'s plain and terse kinds, and ``generate_waves.py``: another
+For each runbook (``generate.py``'s plain and terse kinds, and ``outside.py``: another
 shape), moved so that the weekend started eight hours ago, a state is prepared once through the
 core: every task planned to finish by half an hour ago started and done at its planned times,
 so the front of the weekend (ready, late and pending tasks) is where the table opens. Then
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import generate
-import generate_waves
+import outside
 from run import TUI_BENCH, BenchmarkError, child_environment, find_runbook, script_interpreter
 
 TASKS = 10_000
@@ -41,12 +41,12 @@ PAINTED_MAX_S = 0.3
 FIRST_MAX_S = 1.0
 STARTED_AGO = timedelta(hours=8)
 DONE_BEFORE = timedelta(minutes=30)
-MOMENT = re.compile(r"^(\s*(?:start|deadline|not_before): )(\d{4}-\d\d-\d\dT\d\d:\d\d)$", re.M)
+MOMENT = re.compile(r"\b(\d{4}-\d\d-\d\d)([T ])(\d\d:\d\d)\b")  # a start, deadline, not_before
 
 
 def shifted(text: str, now: datetime) -> str:
     """The runbook with its start eight hours before ``now`` (local wall time in its zone),
-    its deadline and every ``not_before`` moved by as much."""
+    and every other time in it (the deadline, each ``not_before``) moved by as much."""
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(re.search(r"^timezone: (\S+)$", text, re.M).group(1))  # type: ignore[union-attr]
@@ -55,8 +55,8 @@ def shifted(text: str, now: datetime) -> str:
     delta = (local_now - STARTED_AGO) - start
 
     def move(match: re.Match[str]) -> str:
-        moment = datetime.fromisoformat(match.group(2)) + delta
-        return f"{match.group(1)}{moment:%Y-%m-%dT%H:%M}"
+        moment = datetime.fromisoformat(f"{match[1]}T{match[3]}") + delta
+        return f"{moment:%Y-%m-%d}{match[2]}{moment:%H:%M}"
 
     return MOMENT.sub(move, text)
 
@@ -152,7 +152,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="processes per case")
     parser.add_argument("--checkins", type=int, default=3, help="outside check-ins per process")
     parser.add_argument("--pg", action="store_true", help="also on a throwaway PostgreSQL")
-    parser.add_argument("--kinds", nargs="+", default=["plain", "terse", "waves"])
+    parser.add_argument("--kinds", nargs="+", default=["plain", "terse", "outside"])
     parser.add_argument("--runbook", help="the runbook console script (default: beside Python)")
     parser.add_argument("--json", help="write every figure to this file")
     return parser.parse_args(argv)
@@ -173,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         dbs = stack.enter_context(postgres()) if args.pg else None
         for kind in args.kinds:
             text = (
-                generate_waves.generate(args.tasks)
-                if kind == "waves"
+                outside.generate(args.tasks)
+                if kind == "outside"
                 else generate.generate(args.tasks, kind=kind)
             )
             file = Path(tmp) / f"{kind}.yaml"
