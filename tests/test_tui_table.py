@@ -111,6 +111,35 @@ async def test_only_the_rows_in_sight_are_formatted_and_an_event_formats_again_o
         assert 0 < table.cells_updated < 10 * len(in_sight)  # only cells that look otherwise
 
 
+async def test_filling_the_table_works_out_what_a_row_shows_once_for_all_the_widths_it_measures(
+    app, monkeypatch
+):
+    """The width of the id, the mark, the plan and the team is measured for every row added,
+    without formatting the row: what the row shows is worked out once for the four (it was
+    once per column, three times a row, while the table filled)."""
+    from collections import Counter
+
+    worked_out: Counter[str] = Counter()
+    real = TaskTable.shows
+
+    def counted(table: TaskTable, task_id: str):  # type: ignore[no-untyped-def]
+        worked_out[task_id] += 1
+        return real(table, task_id)
+
+    monkeypatch.setattr(TaskTable, "shows", counted)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one(TaskTable)
+        await _full(pilot, table)
+        never_drawn = set(table._order) - set(table._memo)
+        assert len(never_drawn) > 100
+        assert {worked_out[t] for t in never_drawn} == {1}
+        for key in ("id", "team", "plan"):  # as wide as its label or widest cell, formatted
+            column = table.columns[key]  # type: ignore[index]
+            cells = (table.get_cell(t, key) for t in table._order)
+            widest = max(column.label.cell_len, *(c.cell_len for c in cells))  # type: ignore[attr-defined]
+            assert column.content_width == widest, key
+
+
 async def test_a_row_changed_while_out_of_sight_shows_the_change_once_scrolled_to(app):
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.query_one(TaskTable)

@@ -24,6 +24,7 @@ from runbook.tui.widgets import (
     RunningPanel,
     VerdictBox,
 )
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskRecord
 from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import (
@@ -38,6 +39,7 @@ from runbook.weekend.views.alerts import Alert
 from runbook.weekend.views.progress import progress_by
 
 from .conftest import EXAMPLES
+from .tui_helpers import until
 from .weekend_helpers import FakeClock, at
 
 
@@ -227,6 +229,53 @@ async def test_the_event_log_appends_new_events_and_starts_over_on_a_new_generat
         log.events = events[:1]
         await pilot.pause()
         assert log.row_count == 1
+
+
+def _check_ins(count: int, first_seq: int = 1) -> list[Event]:
+    """``count`` starts a minute apart from Friday 18:00 (the log shows what it is given)."""
+    friday = int(at("2026-12-04T18:00+01:00").timestamp())
+    return [
+        Event(
+            seq=seq,
+            at=friday + 60 * seq,
+            recorded=friday + 60 * seq,
+            task=f"t{seq:05d}",
+            kind="start",
+            actor="ana",
+            host="pc",
+            note=None,
+            data={},
+        )
+        for seq in range(first_seq, first_seq + count)
+    ]
+
+
+async def test_a_long_event_log_takes_its_events_a_chunk_at_a_time_and_ends_with_every_one():
+    """20,000 events added at once held the dashboard's first screen for seconds: the log
+    takes a chunk at once, the rest soon after, in order, the cursor on the newest."""
+    log = EventLog()
+    events = _check_ins(1000)
+    async with Alone(log).run_test(size=(100, 12)) as pilot:
+        log.events = events
+        assert 0 < log.row_count < len(events)  # the rest follow: the screen is drawn first
+        await until(pilot, lambda: log.row_count == len(events))
+        assert [str(key.value) for key in log.rows] == [str(e.seq) for e in events]
+        assert log.cursor_row == len(events) - 1
+        events.extend(_check_ins(1, first_seq=1001))  # the live list grows in place
+        log.events = events
+        await pilot.pause()
+        assert log.row_count == 1001 and log.get_row_at(1000)[0] == "1001"
+
+
+async def test_a_long_event_log_folded_again_while_it_fills_ends_with_the_new_events_once():
+    log = EventLog()
+    async with Alone(log).run_test(size=(100, 12)) as pilot:
+        log.events = _check_ins(1000)
+        log.generation = 1  # a replay moved on: the events are folded again, fewer of them
+        again = _check_ins(700)
+        log.events = again
+        await until(pilot, lambda: not log.filling)
+        assert [str(key.value) for key in log.rows] == [str(e.seq) for e in again]
 
 
 async def test_the_progress_panel_shows_a_long_team_name_whole_when_there_is_room(weekend):

@@ -193,6 +193,7 @@ class TaskTable(DataTable[object]):
         # are formatted from); ``_shows`` gives what a task's row shows at ``_snap``.
         self._memo: dict[str, tuple[TaskRow, tuple[Text, ...]]] = {}
         self._shows: Callable[[TaskState], TaskRow] | None = None
+        self._widths: dict[str, dict[str, int]] = {}  # of a row's fitted cells, unformatted
         self._versions: dict[str, int] = {}  # goes up when a row's inputs change ...
         self._cell_versions: dict[tuple[str, int], int] = {}  # ... or one cell's, in sight
         self._drawn: LRUCache[tuple[object, ...], Any] = LRUCache(10_000)
@@ -283,6 +284,7 @@ class TaskTable(DataTable[object]):
         """Forget the rows formatted before that show something else now (all when
         ``changed`` is None; else only among ``changed``, by ``TaskRow``); format again those
         in sight, and count their cells that look otherwise."""
+        self._widths.clear()  # a row added from now on is measured at this snapshot
         if changed is None:
             self._memo.clear()
             self._drawn.clear()
@@ -424,14 +426,16 @@ class TaskTable(DataTable[object]):
         known = self._memo.get(task_id)
         if known is not None:
             return known[1][column].cell_len
-        if key == "id":
-            return cell_len(task_id)
-        shows = self.shows(task_id)
-        if key == "crit":
-            return 1 if shows.critical else 0
-        if key == "team":
-            return cell_len(team_text(shows))
-        return cell_len(plan_text(shows))
+        widths = self._widths.get(task_id)
+        if widths is None:  # measured for each fitted column in turn: worked out once
+            shows = self.shows(task_id)
+            widths = self._widths[task_id] = {
+                "id": cell_len(task_id),
+                "crit": 1 if shows.critical else 0,
+                "team": cell_len(team_text(shows)),
+                "plan": cell_len(plan_text(shows)),
+            }
+        return widths[key]
 
     def _compute_row_renderables(self, row_index: int) -> RowRenderables:
         """The row's lazy cells (DataTable's own reads every value of the row)."""
