@@ -166,3 +166,76 @@ def test_an_update_that_the_sheet_makes_invalid_writes_nothing(cli, tmp_path):
     )
     assert "1 problem; nothing written" in result.stderr
     assert runbook.read_bytes() == before
+
+
+def _example_with_approvers(cli, tmp_path: Path, approvers: dict[str, str]) -> tuple[Path, Path]:
+    """The example (copied) and its workbook, with gates' Approvers cells edited."""
+    runbook = tmp_path / "weekend.yaml"
+    shutil.copy(EXAMPLES / "cloud-migration-weekend.yaml", runbook)
+    workbook = tmp_path / "weekend.xlsx"
+    assert cli("export", "xlsx", "-f", runbook, "-o", workbook).exit_code == 0
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Tasks"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    row_of = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    for gate, text in approvers.items():
+        sheet.cell(row_of[gate], column["Approvers"]).value = text
+    book.save(workbook)
+    return runbook, workbook
+
+
+def _stages(runbook: Path, gate: str) -> list[tuple[str, tuple[str, ...], int]]:
+    from runbook.validation.validate import plan_path
+
+    plan = plan_path(runbook).plan
+    assert plan is not None
+    return [(s.name, s.approvers, s.needs) for s in plan.gates[gate].stages]
+
+
+def test_a_gates_stages_are_exported_one_per_line_of_the_approvers_cell(cli, tmp_path):
+    _, workbook = _example_with_approvers(cli, tmp_path, {})
+    sheet = openpyxl.load_workbook(workbook)["Tasks"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "gonogo-1")
+    assert sheet.cell(row, column["Approvers"]).value == (
+        "project-team (1): Ingrid de Vries, Ruud Mulder\nsteering-committee (all): CIO, CMIO"
+    )
+
+
+def test_a_gates_stages_edited_in_the_sheet_are_diffed_and_updated_in_place(cli, tmp_path):
+    # The steering committee now needs one of three; gonogo-2 is decided in stages too.
+    runbook, workbook = _example_with_approvers(
+        cli,
+        tmp_path,
+        {
+            "gonogo-1": "project-team (1): Ingrid de Vries, Ruud Mulder\n"
+            "steering-committee (1): CIO; CMIO; CFO",
+            "gonogo-2": "board (all): CIO, CMIO",
+        },
+    )
+    diff = cli("import", workbook, "--diff", runbook)
+    assert diff.exit_code == 0, diff.stderr
+    assert (
+        "    gate: gate; 5 criteria; stage project-team (1): Ingrid de Vries, Ruud Mulder; "
+        "stage steering-committee (all): CIO, CMIO; rollback 1h -> gate; 5 criteria; stage "
+        "project-team (1): Ingrid de Vries, Ruud Mulder; stage steering-committee (1): CIO, "
+        "CMIO, CFO; rollback 1h"
+    ) in diff.stdout.splitlines()
+
+    assert cli("import", workbook, "--update", runbook).exit_code == 0
+    assert cli("validate", runbook).exit_code == 0
+    assert _stages(runbook, "gonogo-1") == [
+        ("project-team", ("Ingrid de Vries", "Ruud Mulder"), 1),
+        ("steering-committee", ("CIO", "CMIO", "CFO"), 1),
+    ]
+    assert _stages(runbook, "gonogo-2") == [("board", ("CIO", "CMIO"), 2)]
+    assert "# The project team gives its GO first" in runbook.read_text(encoding="utf-8")
+
+
+def test_stages_replaced_by_one_list_in_the_sheet_leave_no_stages_behind(cli, tmp_path):
+    runbook, workbook = _example_with_approvers(cli, tmp_path, {"gonogo-1": "CIO\nCMIO"})
+
+    result = cli("import", workbook, "--update", runbook)
+
+    assert result.exit_code == 0, result.stderr
+    assert _stages(runbook, "gonogo-1") == [("approvers", ("CIO", "CMIO"), 1)]

@@ -136,6 +136,46 @@ def test_dependencies_are_split_on_commas_semicolons_and_line_breaks():
     assert cells.read_ids(7.0) == ["7"]  # a number cell: row 7 or id 7
 
 
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("CIO\nCMIO", ["CIO", "CMIO"]),
+        ("CIO, CMIO", ["CIO", "CMIO"]),
+        (
+            "project-team (1): Ingrid de Vries, Ruud Mulder\nsteering-committee (all): CIO, CMIO",
+            [
+                {"stage": "project-team", "approvers": ["Ingrid de Vries", "Ruud Mulder"],
+                 "needs": 1},
+                {"stage": "steering-committee", "approvers": ["CIO", "CMIO"], "needs": "all"},
+            ],
+        ),
+        (
+            "board ( ALLE ):  Vries, Ingrid de ;  CIO\n",
+            [{"stage": "board", "approvers": ["Vries, Ingrid de", "CIO"], "needs": "all"}],
+        ),
+    ],
+    ids=["names one per line", "names on one line", "stages one per line",
+         "a stage whose names hold a comma, in Dutch"],
+)  # fmt: skip
+def test_an_approvers_cell_holds_names_or_a_gates_stages(value, read):
+    assert cells.read_approvers(value) == read
+
+
+def test_the_approvers_cell_a_gates_stages_are_written_to_reads_back_as_them():
+    stages = [("project-team", ["Ingrid de Vries", "Ruud Mulder"], 1), ("board", ["A, B"], "all")]
+    text = cells.approvers_text(stages)
+    assert text == "project-team (1): Ingrid de Vries, Ruud Mulder\nboard (all): A, B;"
+    assert cells.read_approvers(text) == [
+        {"stage": s, "approvers": names, "needs": needs} for s, names, needs in stages
+    ]
+
+
+def test_a_line_that_is_no_stage_among_stages_is_refused_with_the_line_quoted():
+    with pytest.raises(CellError) as refused:
+        cells.read_approvers("project-team (1): Ingrid de Vries\nthe CIO")
+    assert "'the CIO' is not a stage" in refused.value.message
+
+
 def test_headers_are_recognised_in_dutch_and_english_whatever_their_case_or_punctuation():
     layout = recognise(
         ["Nr.", "ACTIVITEIT", "Uitvoerder:", "Duur (uren)", "Afhankelijk van", "Kosten"], {}

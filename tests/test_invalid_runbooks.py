@@ -353,6 +353,13 @@ CASES = [
         "an unknown team suggests a declared one",
     ),
     Case(
+        "unknown-rollback-team.yaml",
+        10,
+        47,
+        "unknown team 'netwerk' (did you mean 'network'?)",
+        "a rollback task's unknown team is refused as a task's is",
+    ),
+    Case(
         "milestone-with-duration.yaml",
         7,
         15,
@@ -365,6 +372,59 @@ CASES = [
         5,
         "task 'export' has no duration (or set 'milestone: true')",
         "a task without a duration is refused",
+    ),
+    # Gates: who decides, in stages (issue 22)
+    Case(
+        "gate-stage-named-twice.yaml",
+        12,
+        17,
+        "stage 'project-team' is named twice (first as stage 1)",
+        "a gate's stage named twice is located at its second name",
+    ),
+    Case(
+        "gate-stage-needs-more-than-its-approvers.yaml",
+        12,
+        68,
+        "stage 'steering-committee' needs 3 GOs but names 2 approvers (name more approvers, "
+        "or say needs: all)",
+        "a stage that needs more GOs than it has approvers is refused",
+    ),
+    Case(
+        "gate-stage-needs-none.yaml",
+        11,
+        81,
+        "'needs' is how many of the stage's approvers must say GO: a number (1 or more) or "
+        "all, not 0",
+        "a stage that needs no GO at all is refused",
+    ),
+    Case(
+        "gate-with-approvers-and-stages.yaml",
+        10,
+        7,
+        "the gate gives both 'approvers' and 'decided_by'; name who decides once",
+        "a gate that names its approvers both as one list and in stages is refused",
+    ),
+    Case(
+        "gate-stage-approver-named-twice.yaml",
+        12,
+        32,
+        "approver 'CIO' is named twice in stage 'steering-committee'",
+        "an approver named twice in one stage is located at the second name",
+    ),
+    Case(
+        "gate-stage-approver-on-two-lines.yaml",
+        11,
+        49,
+        "approver 'CIO␊CMIO' holds a line break; only printable text is recorded (name an "
+        "approver as `runbook decide --by` will: on one line of at most 100 characters)",
+        "an approver no one could name with --by is refused",
+    ),
+    Case(
+        "gate-stage-without-approvers.yaml",
+        12,
+        48,
+        "stage 'steering-committee' names no approvers; a stage is decided by at least one",
+        "a stage without approvers is refused",
     ),
     # Hostile input (the big ones are written at test time: see test_yaml_hardening.py)
     Case(

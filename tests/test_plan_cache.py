@@ -129,3 +129,34 @@ def test_a_weekend_compiles_the_runbook_again_over_a_cache_it_cannot_read(tmp_pa
     ((again,),) = db.execute("SELECT plan FROM plans").fetchall()
     db.close()
     assert Plan.loads(again) == expected
+
+
+def test_a_gates_stages_read_back_from_the_cache_as_stages():
+    plan = _compiled(EXAMPLES / "cloud-migration-weekend.yaml")
+    cached = Plan.loads(plan.dumps())
+    assert cached is not None
+    assert cached.gates["gonogo-1"].stages == plan.gates["gonogo-1"].stages
+    project, committee = cached.gates["gonogo-1"].stages
+    assert (project.name, project.approvers, project.needs) == (
+        "project-team",
+        ("Ingrid de Vries", "Ruud Mulder"),
+        1,
+    )
+    assert (committee.name, committee.approvers, committee.needs) == (
+        "steering-committee",
+        ("CIO", "CMIO"),
+        2,
+    )
+
+
+def test_a_cache_whose_stages_hold_their_fields_in_another_order_is_refused():
+    text = _compiled(EXAMPLES / "cloud-migration-weekend.yaml").dumps()
+    raw = _header(text)
+    columns = raw["fields"]["stages"]
+    i, j = columns.index("approvers"), columns.index("name")
+    columns[i], columns[j] = columns[j], columns[i]
+    at = raw["fields"]["gates"].index("stages")
+    for gate in raw["gates"]:
+        for stage in gate[at]:
+            stage[i], stage[j] = stage[j], stage[i]
+    assert Plan.loads(_with_header(text, raw)) is None

@@ -27,8 +27,11 @@ BEYOND_A_SCHEMA = {
     "unknown-dependency.yaml": "looks the dependency up among the tasks",
     "duplicate-task-id.yaml": "compares the ids of all tasks",
     "unknown-team.yaml": "looks the team up in the teams section",
+    "unknown-rollback-team.yaml": "looks the team up in the teams section",
     "unknown-timezone.yaml": "looks the zone up in the time zone database (tzdata)",
     "plan-past-2200.yaml": "schedules the tasks",
+    "gate-stage-named-twice.yaml": "compares the names of a gate's stages",
+    "gate-stage-needs-more-than-its-approvers.yaml": "compares needs with the approvers' count",
 }
 
 

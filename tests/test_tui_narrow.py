@@ -9,7 +9,7 @@ from runbook.tui.app import MissionControl
 from runbook.tui.widgets import TaskTable
 from runbook.weekend.usecases import Weekend
 
-from .tui_helpers import EXAMPLE, SATURDAY_1300, saturday_weekend
+from .tui_helpers import EXAMPLE, SATURDAY_1300, saturday_weekend, until
 from .weekend_helpers import FakeClock, at
 
 
@@ -168,5 +168,7 @@ async def test_v_shows_recent_events_teams_and_phases_at_80x24_and_v_again_what_
 
 async def test_help_is_in_the_footer_at_80_columns(app):
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        # Waits for the footer's first paint: one pause was not always enough on a busy
+        # machine (the last line was still blank).
+        await until(pilot, lambda: bool(screen_text(app).splitlines()[-1].strip()))
         assert "? Help" in screen_text(app).splitlines()[-1]

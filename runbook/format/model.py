@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from runbook.common.problems import did_you_mean
+from runbook.common.text import BY_LIMIT, entry_problem, shown
 from runbook.format.durations import (
     DURATION_FORMS,
     DurationError,
@@ -49,9 +50,16 @@ _TIME = re.compile(TIME_PATTERN)
 
 class FieldError(ValueError):
     """A validation error that names the key it is about (so it is located there, not at the
-    enclosing mapping) and may carry a hint; the loader reads both."""
+    enclosing mapping; a tuple is a path below it, such as ``(1, "stage")``) and may carry a
+    hint; the loader reads both."""
 
-    def __init__(self, message: str, *, key: str | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        key: str | tuple[str | int, ...] | None = None,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.key = key
         self.hint = hint
@@ -322,14 +330,180 @@ class Estimate(_Strict):
     pessimistic: Duration
 
 
+# The stage a gate's one-list ``approvers: [...]`` is: any one of them decides.
+SINGLE_STAGE = "approvers"
+_NEEDS_MESSAGE = (
+    "'needs' is how many of the stage's approvers must say GO: a number (1 or more) or all"
+)
+
+
+def _needs(value: object) -> int | Literal["all"]:
+    """How many approvers of a stage must say GO: a whole number of at least 1, or ``all``."""
+    if value == "all":
+        return "all"
+    if type(value) is int and value >= 1:
+        return value
+    shown = f"'{value}'" if isinstance(value, str) else str(value).lower()
+    raise ValueError(f"{_NEEDS_MESSAGE}, not {shown[:40]}")
+
+
+Needs = Annotated[
+    int | Literal["all"],
+    PlainValidator(_needs),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "integer", "minimum": 1}, {"const": "all"}],
+            "default": 1,
+            "errorMessage": _NEEDS_MESSAGE + ".",
+            "description": "How many of the approvers must say GO: a number, or all.",
+        }
+    ),
+]
+
+
+def _approver_name(name: str) -> str:
+    """A name `runbook decide --by` can give: one printable line, as a check-in's --by."""
+    problem = entry_problem(name, limit=BY_LIMIT, one_line=True)
+    if problem is not None:
+        raise FieldError(
+            f"approver '{shown(name[:40])}' {problem}",
+            hint=f"name an approver as `runbook decide --by` will: on one line of at most "
+            f"{BY_LIMIT} characters",
+        )
+    return name
+
+
+# An approver's name in a stage: a role or a person, as `runbook decide --by` will name them.
+# (The schema's pattern refuses line breaks and control characters; the bidirectional and
+# invisible characters `validate` refuses as well are left to it.)
+ApproverName = Annotated[
+    str,
+    Field(min_length=1),
+    AfterValidator(_approver_name),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": BY_LIMIT,
+            "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$",
+            "patternErrorMessage": "A name on one line, without control characters.",
+        }
+    ),
+]
+
+
+class Stage(_Strict):
+    """One stage of a gate's decision: who decides in it, and how many of them must say GO."""
+
+    stage: Id = Field(
+        description="The stage's name, such as project-team or steering-committee "
+        "(`runbook decide GATE go --stage NAME`)."
+    )
+    approvers: list[ApproverName] = Field(
+        json_schema_extra={"minItems": 1, "uniqueItems": True},
+        description="Roles or names who decide in this stage, each once.",
+    )
+    needs: Needs = Field(1, description="How many of the approvers must say GO: a number, or all.")
+
+    @model_validator(mode="after")
+    def _approvers_fit(self) -> Stage:
+        if not self.approvers:
+            raise FieldError(
+                f"stage '{self.stage}' names no approvers; a stage is decided by at least one",
+                key="approvers",
+            )
+        seen: set[str] = set()
+        for i, name in enumerate(self.approvers):
+            if name in seen:
+                raise FieldError(
+                    f"approver '{name}' is named twice in stage '{self.stage}'",
+                    key=("approvers", i),
+                )
+            seen.add(name)
+        if isinstance(self.needs, int) and self.needs > len(self.approvers):
+            count = len(self.approvers)
+            raise FieldError(
+                f"stage '{self.stage}' needs {self.needs} GOs but names {count} "
+                f"approver{'s' if count != 1 else ''}",
+                key="needs",
+                hint="name more approvers, or say needs: all",
+            )
+        return self
+
+    @property
+    def required(self) -> int:
+        """How many distinct approvers must say GO (``all``: every one of them)."""
+        return len(self.approvers) if self.needs == "all" else self.needs
+
+
+def _stages_named_once(stages: list[Stage]) -> list[Stage]:
+    seen: dict[str, int] = {}
+    for i, stage in enumerate(stages):
+        if stage.stage in seen:
+            raise FieldError(
+                f"stage '{stage.stage}' is named twice (first as stage {seen[stage.stage] + 1})",
+                key=(i, "stage"),
+            )
+        seen[stage.stage] = i
+    return stages
+
+
+DecidedBy = Annotated[list[Stage], AfterValidator(_stages_named_once)]
+_DECIDED_BY = (
+    "Who decides, in stages that decide in order: each {stage, approvers, needs}. Instead of "
+    "approvers, not beside it."
+)
+_BOTH_FORMS: dict[str, Any] = {
+    "not": {"required": ["approvers", "decided_by"]},
+    "errorMessage": "A gate names who decides once: 'approvers' (one list, any one of them) "
+    "or 'decided_by' (stages), not both.",
+}
+
+
+def _one_form(fields_set: set[str], gate: str) -> None:
+    """A gate names who decides once: ``approvers`` or ``decided_by``, not both."""
+    if {"approvers", "decided_by"} <= fields_set:
+        raise FieldError(
+            f"{gate} gives both 'approvers' and 'decided_by'; name who decides once",
+            key="decided_by",
+            hint="move the approvers into a stage of decided_by, or drop decided_by",
+        )
+
+
+def decision_stages(approvers: list[str], decided_by: list[Stage]) -> list[Stage]:
+    """A gate's stages: ``decided_by``, or the one-list ``approvers`` as a single stage in
+    which any one of them decides (none when neither names anyone)."""
+    if decided_by:
+        return list(decided_by)
+    if not approvers:
+        return []
+    names = list(dict.fromkeys(approvers))  # a name written twice in the old list: once
+    return [Stage.model_construct(stage=SINGLE_STAGE, approvers=names, needs=1)]
+
+
 class Gate(_Strict):
     """A go/no-go checkpoint (in the ``gates:`` section, by task id)."""
 
+    model_config = ConfigDict(json_schema_extra=_BOTH_FORMS)
+
     criteria: list[str] = Field(default_factory=list, description="What must hold for GO.")
-    approvers: list[str] = Field(default_factory=list, description="Roles or names who decide.")
+    approvers: list[str] = Field(
+        default_factory=list, description="Roles or names who decide (any one of them)."
+    )
+    decided_by: DecidedBy = Field(default_factory=list, description=_DECIDED_BY)
     rollback: Rollback | None = Field(
         None, description="Time to roll back after a NO-GO, or rollback task ids."
     )
+
+    @model_validator(mode="after")
+    def _deciders_named_once(self) -> Gate:
+        _one_form(self.model_fields_set, "the gate")
+        return self
+
+    @property
+    def stages(self) -> list[Stage]:
+        """Who decides, as stages in order (see ``decision_stages``)."""
+        return decision_stages(self.approvers, self.decided_by)
 
 
 class Risk(_Strict):
@@ -467,6 +641,7 @@ class Task(_Strict):
                         "properties": {
                             "criteria": {"maxItems": 0},
                             "approvers": {"maxItems": 0},
+                            "decided_by": {"maxItems": 0},
                             "rollback": {
                                 "anyOf": [_ZERO_SCHEMA, {"type": "array", "maxItems": 0}],
                                 "errorMessage": "'rollback' belongs to a go/no-go gate: add "
@@ -475,6 +650,7 @@ class Task(_Strict):
                         }
                     },
                 },
+                _BOTH_FORMS,
             ]
         }
     )
@@ -497,7 +673,10 @@ class Task(_Strict):
     notes: str | None = None
     gate: bool = Field(False, strict=True, description="A go/no-go checkpoint.")
     criteria: list[str] = Field(default_factory=list, description="Gate: what must hold for GO.")
-    approvers: list[str] = Field(default_factory=list, description="Gate: who decides.")
+    approvers: list[str] = Field(
+        default_factory=list, description="Gate: who decides (any one of them)."
+    )
+    decided_by: DecidedBy = Field(default_factory=list, description="Gate: " + _DECIDED_BY)
     rollback: Rollback | None = Field(
         None, description="Gate: time to roll back after a NO-GO, or rollback task ids."
     )
@@ -522,8 +701,9 @@ class Task(_Strict):
             self.duration = 0
         elif self.duration is None:
             raise ValueError(f"task '{self.id}' has no duration (or set 'milestone: true')")
+        _one_form(self.model_fields_set, f"'{self.id}'")
         if not self.gate:
-            for key in ("criteria", "approvers", "rollback"):
+            for key in ("criteria", "approvers", "decided_by", "rollback"):
                 if getattr(self, key):
                     raise FieldError(
                         f"'{key}' belongs to a go/no-go gate; add 'gate: true' to '{self.id}'",
@@ -606,7 +786,10 @@ class Runbook(_Strict):
         if task.gate:
             # Already validated on the task: construct, do not read the durations again.
             return Gate.model_construct(
-                criteria=task.criteria, approvers=task.approvers, rollback=task.rollback
+                criteria=task.criteria,
+                approvers=task.approvers,
+                decided_by=task.decided_by,
+                rollback=task.rollback,
             )
         return None
 

@@ -292,6 +292,56 @@ def read_lines(value: Value, *, commas: bool = False) -> list[str]:
     return [" ".join(part.split()) for part in parts if part.strip()]
 
 
+# One stage of a gate per line of its Approvers cell: ``project-team (1): Ingrid, Ruud`` or
+# ``steering-committee (all): CIO, CMIO`` (``alle``, Dutch, reads as all).
+_STAGE_LINE = re.compile(
+    r"\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*\(\s*(\d+|all|alle)\s*\)\s*:\s*(.*?)\s*",
+    re.IGNORECASE,
+)
+
+
+def read_approvers(value: Value) -> list[str] | list[dict[str, object]]:
+    """A gate's Approvers cell: names (one per line, or separated by semicolons or commas),
+    or its stages, one per line as ``STAGE (NEEDS): NAME, NAME`` (NEEDS a number or all; the
+    names separated by semicolons when one holds a comma), as ``approvers_text`` writes
+    them."""
+    if is_blank(value):
+        return []
+    lines = [line for line in str(value).splitlines() if line.strip()]
+    if not _STAGE_LINE.fullmatch(lines[0]):
+        return read_lines(value, commas=True)
+    stages: list[dict[str, object]] = []
+    for line in lines:
+        found = _STAGE_LINE.fullmatch(line)
+        if found is None:
+            raise CellError(
+                f"'{quoted(line)}' is not a stage: the cell gives one stage per line, as "
+                "STAGE (NEEDS): NAME, NAME",
+                "write each stage like project-team (1): Ingrid de Vries, Ruud Mulder",
+            )
+        stage, needs, names = found.groups()
+        separator = ";" if ";" in names else ","
+        stages.append(
+            {
+                "stage": stage,
+                "approvers": [" ".join(n.split()) for n in names.split(separator) if n.strip()],
+                "needs": int(needs) if needs.isdigit() else "all",
+            }
+        )
+    return stages
+
+
+def approvers_text(stages: list[tuple[str, list[str], int | str]]) -> str:
+    """A gate's stages as its Approvers cell, one per line (``read_approvers`` reads it)."""
+    lines = []
+    for stage, names, needs in stages:
+        text = ", ".join(names)
+        if any("," in n for n in names):  # semicolons, and one at least, so a comma is kept
+            text = "; ".join(names) + (";" if len(names) == 1 else "")
+        lines.append(f"{stage} ({needs}): {text}")
+    return "\n".join(lines)
+
+
 _PRIORITIES = {
     **dict.fromkeys(("must", "must have", "m", "moet", "moet hebben", "verplicht"), "must"),
     **dict.fromkeys(("should", "should have", "s", "zou", "zou moeten", "wenselijk"), "should"),

@@ -28,7 +28,7 @@ TASK_FIELDS = (
     "priority",
     "notes",
 )
-GATE_FIELDS = ("gate", "criteria", "approvers", "rollback")
+GATE_FIELDS = ("gate", "criteria", "approvers", "decided_by", "rollback")
 SECTIONS = ("tasks", "rollback_tasks", "risks", "readiness")
 
 
@@ -109,7 +109,12 @@ def _task_values(runbook: Runbook, task: Task) -> dict[str, Any]:
     values["gate"] = (
         None
         if gate is None
-        else (tuple(gate.criteria), tuple(gate.approvers), _rollback_key(gate.rollback))
+        else (
+            tuple(gate.criteria),
+            tuple(gate.approvers),
+            tuple((s.stage, tuple(s.approvers), s.needs) for s in gate.decided_by),
+            _rollback_key(gate.rollback),
+        )
     )
     return values
 
@@ -131,12 +136,14 @@ def _task_shown(name: str, value: Any, zone: ZoneInfo) -> str:
         text = _shown(at, zone)
         return text + (" (fixed" + (f": {reason})" if reason else ")") if fixed else "")
     if name == "gate":
-        criteria, approvers, rollback = value
+        criteria, approvers, stages, rollback = value
         parts = ["gate"]
         if criteria:
             parts.append(f"{len(criteria)} criteria")
         if approvers:
             parts.append("approvers " + ", ".join(approvers))
+        for stage, names, needs in stages:
+            parts.append(f"stage {stage} ({needs}): " + ", ".join(names))
         if rollback is not None:
             rb = _duration(rollback) if isinstance(rollback, int) else ", ".join(rollback)
             parts.append(f"rollback {rb}")

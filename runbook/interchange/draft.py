@@ -30,6 +30,7 @@ TASK_KEYS = (
     "gate",
     "criteria",
     "approvers",
+    "decided_by",
     "rollback",
     "notes",
 )

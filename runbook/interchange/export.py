@@ -14,11 +14,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from runbook.format.durations import localize
+from runbook.interchange.cells import approvers_text
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from runbook.format.model import Runbook, Task
+    from runbook.format.model import Gate, Runbook, Task
     from runbook.planning.plan import Plan
     from runbook.weekend.forecast import Snapshot
 
@@ -111,6 +112,15 @@ def _duration(seconds: int | None) -> timedelta | None:
     return None if seconds is None else timedelta(seconds=seconds)
 
 
+def _approvers(gate: Gate | None) -> str | None:
+    """A gate's Approvers cell: its names one per line, or its stages one per line."""
+    if gate is None:
+        return None
+    if gate.decided_by:
+        return approvers_text([(s.stage, s.approvers, s.needs) for s in gate.decided_by])
+    return "\n".join(gate.approvers) or None
+
+
 def _task_row(runbook: Runbook, task: Task, zone: ZoneInfo) -> list[object]:
     """The runbook's fields of one task, in TASK_COLUMNS' order."""
     gate = runbook.gate_of(task)
@@ -136,7 +146,7 @@ def _task_row(runbook: Runbook, task: Task, zone: ZoneInfo) -> list[object]:
         task.priority,
         True if gate is not None else None,
         "\n".join(gate.criteria) if gate and gate.criteria else None,
-        "\n".join(gate.approvers) if gate and gate.approvers else None,
+        _approvers(gate),
         rollback,
         _duration(task.estimate.optimistic) if task.estimate else None,
         _duration(task.estimate.pessimistic) if task.estimate else None,

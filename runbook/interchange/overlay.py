@@ -18,6 +18,7 @@ KEYS_OF_COLUMN = {
     "reason": ("not_before",),
     "duration": ("duration",),
     "milestone": ("milestone", "duration"),
+    "approvers": ("approvers", "decided_by"),  # names, or stages one per line
 }
 _SIDE = ("gates", "rollback_tasks", "risks", "readiness", "readiness_rules", "notify")
 

@@ -90,7 +90,7 @@ def _reader(column: Column) -> Callable[[object], Any]:
         "gate": cells.read_flag,
         "priority": cells.read_priority,
         "criteria": cells.read_lines,
-        "approvers": lambda v: cells.read_lines(v, commas=True),
+        "approvers": cells.read_approvers,
         "rollback": _read_rollback,
         "title": lambda v: cells.read_text(v, exact=True),
         "notes": lambda v: cells.read_text(v, exact=True),
@@ -309,7 +309,8 @@ def _task(
     if values.get("gate") or gate_keys:
         task["gate"] = True
         for key in gate_keys:
-            task[key] = values[key]
+            staged = key == "approvers" and isinstance(values[key][0], dict)
+            task["decided_by" if staged else key] = values[key]
     if "notes" in values:
         task["notes"] = values["notes"]
     return task

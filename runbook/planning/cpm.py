@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from runbook.format.durations import to_epoch
 from runbook.format.model import Runbook, Task
-from runbook.planning.plan import CheckItem, GateInfo, Plan, PlannedTask, TeamInfo
+from runbook.planning.plan import CheckItem, GateInfo, GateStage, Plan, PlannedTask, TeamInfo
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -219,8 +219,8 @@ def compute_plan(runbook: Runbook, *, digest: str = "", order: list[int] | None 
 
 
 def _gates(runbook: Runbook) -> dict[str, GateInfo]:
-    """Every gate with its rollback duration (a rollback given as tasks takes the length of
-    their critical path)."""
+    """Every gate with its stages (a one-list ``approvers`` as a single stage) and its
+    rollback duration (a rollback given as tasks takes the length of their critical path)."""
     gates = {}
     for task in runbook.tasks:
         gate = runbook.gate_of(task)
@@ -231,9 +231,10 @@ def _gates(runbook: Runbook) -> dict[str, GateInfo]:
         if isinstance(rollback, list):
             names = rollback
             rollback = rollback_duration(runbook.rollback_tasks, names)
-        gates[task.id] = GateInfo(
-            task.id, list(gate.criteria), list(gate.approvers), rollback, names
+        stages = tuple(
+            GateStage(stage.stage, tuple(stage.approvers), stage.required) for stage in gate.stages
         )
+        gates[task.id] = GateInfo(task.id, list(gate.criteria), stages, rollback, names)
     return gates
 
 

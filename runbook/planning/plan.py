@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo
 
 # Bumped when a field keeps its name but changes meaning; the header of field names (below)
 # catches every other change. 5: a header line, then one line per task field (columnar);
-# 6: the same, after a format 5 of rows with a task's priority that never shipped.
-CACHE_FORMAT = 6
+# 6: the same, after a format 5 of rows with a task's priority that never shipped; 7: a
+# gate's row holds its stages (rows of their own) where it held its approvers.
+CACHE_FORMAT = 7
 
 
 # How much a task is needed, most first: optional work (should, nice) may be dropped.
@@ -76,14 +77,39 @@ class TeamInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class GateStage:
+    """One stage of a gate's decision: its name, who decides in it, and how many distinct
+    approvers of it must say GO (``all`` in the runbook: as many as it names)."""
+
+    name: str
+    approvers: tuple[str, ...]
+    needs: int
+
+    @property
+    def everyone(self) -> bool:
+        """True when every approver of the stage must say GO."""
+        return self.needs >= len(self.approvers)
+
+
+@dataclass(frozen=True, slots=True)
 class GateInfo:
-    """A go/no-go checkpoint: what must hold, who decides, and how long rolling back takes."""
+    """A go/no-go checkpoint: what must hold, who decides (stages that decide in order; none
+    when the runbook names nobody), and how long rolling back takes."""
 
     id: str
     criteria: list[str]
-    approvers: list[str]
+    stages: tuple[GateStage, ...]
     rollback: int | None  # seconds, None when not given
     rollback_tasks: list[str]  # when the rollback was given as tasks
+
+    @property
+    def approvers(self) -> list[str]:
+        """Everyone who decides, stage by stage, each once."""
+        return list(dict.fromkeys(name for stage in self.stages for name in stage.approvers))
+
+    def stage(self, name: str) -> GateStage | None:
+        """The stage of that name, or None."""
+        return next((s for s in self.stages if s.name == name), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +272,7 @@ class Plan:
         return cls(
             **{name: _plan_value(name, raw[name]) for name in _FIELDS["plan"]},
             teams={t[0]: TeamInfo(*t) for t in raw["teams"]},
-            gates={g[0]: GateInfo(*g) for g in raw["gates"]},
+            gates={g[0]: _gate(g) for g in raw["gates"]},
             readiness=[CheckItem(*r) for r in raw["readiness"]],
             tasks=LazyTasks(count, rest, dict(zip(_FIELDS["tasks"], lines, strict=True))),
         )
@@ -327,6 +353,22 @@ class LazyTasks(Sequence[PlannedTask]):
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
 
+def _gate(row: list[Any]) -> GateInfo:
+    """A gate read back from its cached row, its stages from theirs."""
+    values = dict(zip(_FIELDS["gates"], row, strict=True))
+    stages = [dict(zip(_FIELDS["stages"], s, strict=True)) for s in values["stages"]]
+    values["stages"] = tuple(GateStage(**{**s, "approvers": tuple(s["approvers"])}) for s in stages)
+    return GateInfo(**values)
+
+
+def _gate_row(gate: GateInfo) -> tuple[Any, ...]:
+    """A gate as a cached row: its fields in the header's order, each stage a row too."""
+    row = _ROWS["gates"](gate)
+    at = _FIELDS["gates"].index("stages")
+    stages = [_ROWS["stages"](stage) for stage in gate.stages]
+    return (*row[:at], stages, *row[at + 1 :])
+
+
 def _plan_value(name: str, value: Any) -> Any:
     return _unpack(value) if name in _PACKED_PLAN else value
 
@@ -352,12 +394,15 @@ def _unpack(text: str) -> list[int]:
 _NESTED = {"teams": TeamInfo, "gates": GateInfo, "readiness": CheckItem, "tasks": PlannedTask}
 # What the cache holds, by name and in order: derived from the dataclasses, so moving,
 # adding or renaming a field makes older caches unreadable (recompiled) instead of misread.
+# A gate's stages are rows inside its row, with fields of their own.
 _FIELDS: dict[str, list[str]] = {
     "plan": [f.name for f in fields(Plan) if f.name not in _NESTED],
     **{name: [f.name for f in fields(kind)] for name, kind in _NESTED.items()},
+    "stages": [f.name for f in fields(GateStage)],
 }
 # Each row as a tuple of its fields in the header's order (json writes a tuple as a list).
-_ROW = {name: attrgetter(*columns) for name, columns in _FIELDS.items() if name in _NESTED}
+_ROWS = {name: attrgetter(*columns) for name, columns in _FIELDS.items() if name != "plan"}
+_ROW: dict[str, Any] = {**_ROWS, "gates": _gate_row}
 # Task fields that are always whole numbers: packed, not JSON.
 _PACKED = frozenset({"duration", "es", "ef", "ls", "lf", "total_float", "free_float"})
 _PACKED_PLAN = frozenset({"order", "critical_path"})  # the plan's lists of task indices

@@ -154,13 +154,17 @@ def _check_teams(loaded: Loaded, raw: dict[str, object], entries: list[_Entry]) 
     if not isinstance(teams, dict):
         return
     names = [str(t) for t in teams]
-    for entry in entries:
-        team = entry.team
+    # A rollback task's team checks its own tasks in and out once a rollback runs: declared
+    # like a task's.
+    owners = [("tasks", entry.index, entry.team) for entry in entries] + [
+        ("rollback_tasks", i, item.get("team"))
+        for i, item in enumerate(_items_of(raw, "rollback_tasks"))
+        if isinstance(item, dict)
+    ]
+    for section, index, team in owners:
         if isinstance(team, str) and team not in teams:
             hint = did_you_mean(team, names) or f"declared teams: {', '.join(names) or 'none'}"
-            loaded.problem(
-                "error", f"unknown team '{team}'", ("tasks", entry.index, "team"), hint=hint
-            )
+            loaded.problem("error", f"unknown team '{team}'", (section, index, "team"), hint=hint)
 
 
 def _check_addresses(

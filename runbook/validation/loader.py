@@ -259,7 +259,8 @@ def _translate(loaded: Loaded, exc: ValidationError) -> None:
             message = str(error["msg"]).removeprefix("Value error, ")
             cause = error.get("ctx", {}).get("error")
             if isinstance(cause, FieldError) and cause.key is not None:
-                path = (*path, cause.key)
+                below = cause.key if isinstance(cause.key, tuple) else (cause.key,)
+                path = (*path, *below)
             if message in {m for _, m in seen if _ == path}:
                 continue
             loaded.problem("error", message, path, hint=getattr(cause, "hint", None))

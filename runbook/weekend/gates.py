@@ -6,11 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from runbook.planning.plan import Plan
+
+# GO and NO_GO are the staged rule's; the views and faces import them from here too.
+from runbook.weekend.decisions import GO as GO
+from runbook.weekend.decisions import NO_GO as NO_GO
+from runbook.weekend.decisions import VERDICTS
 from runbook.weekend.events import FINISHED, Event, Status
 from runbook.weekend.forecast import Snapshot, TaskRecord
 
-GO, NO_GO = "go", "no-go"
-DECISIONS = {"go": GO, "no-go": NO_GO, "nogo": NO_GO, "no_go": NO_GO, "no": NO_GO}
+DECISIONS = VERDICTS  # what `runbook decide` reads as a verdict (the staged rule's words)
 
 
 def decision(record: TaskRecord | None) -> str | None:
