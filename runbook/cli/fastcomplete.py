@@ -120,7 +120,14 @@ COMMANDS: dict[str, Command] = {
     ),
     "decide": Command(
         (("gate", "gate"), ("verdict", "verdict")),
-        options={**_STATE, **_BY, **_NOTE, **_AT},
+        options={
+            **_STATE,
+            "--by": ("by", "approver"),
+            "--stage": ("stage", "stage"),
+            **_NOTE,
+            **_REASON,
+            **_AT,
+        },
         flags=("--force", "--json"),
     ),
     "signoff": Command((("team", "team"),), options={**_STATE, **_BY, **_NOTE}, flags=("--json",)),

@@ -25,7 +25,7 @@ from runbook.weekend.forecast import (
     pull_forward_soon,
 )
 from runbook.weekend.replan import event_summary
-from runbook.weekend.views import Headline, OpenNoGo, UpNextRow, Verdict, lead
+from runbook.weekend.views import DecisionNeeded, Headline, OpenNoGo, UpNextRow, Verdict, lead
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
 from runbook.weekend.views.lines import TONE_STYLE
@@ -116,7 +116,9 @@ def no_go_line(nogo: OpenNoGo, now: int, zone: tzinfo) -> Text:
     """``NO-GO at gonogo-2 (Sat 14:00 by cio: ...) — roll back: ...; start by Sun 20:00``."""
     text = Text(f" NO-GO at {nogo.gate} ", style="bold white on red")
     decided = nogo.decided
-    text.append(f" ({clock(decided.at, zone)} by {shown(decided.actor)}")
+    text.append(f" ({clock(decided.at, zone)} by {shown(decided.who)}")
+    if decided.approver is not None and decided.recorded_by != decided.approver:
+        text.append(f", recorded by {shown(decided.recorded_by)}")
     if decided.note:
         text.append(f": {shown(decided.note)}")
     text.append(f") — {shown(nogo.summary())}")
@@ -283,6 +285,12 @@ def _section(
     return parts
 
 
+def _waits_text(d: DecisionNeeded, zone: tzinfo) -> str:
+    """``waits for the steering committee: CIO and CMIO; project team GO Fri 13:40 by ...``."""
+    given = d.given_text(zone)
+    return f"waits for {d.waits_for()}" + (f"; {given}" if given else "")
+
+
 def briefing(
     snap: Snapshot,
     *,
@@ -365,14 +373,15 @@ def briefing(
             Text("◆", style="bold magenta"),
             Text(d.gate, style="bold"),
             Text("decision needed", style="bold magenta"),
-            Text(shown(", ".join(d.approvers)) or "approvers not named in the runbook"),
-            Text(f"runbook decide {d.gate} go|no-go", style="dim"),
+            Text(d.command, style="dim"),
+            Text(shown(_waits_text(d, zone))),
         )
         for d in view.decisions
     ]
     parts += _section(
         "Decision needed (go/no-go: the approvers decide)",
-        (FIXED,) * 5,  # the approvers are whom to call: never cut either
+        # Who decides is whom to call: wrapped between words, never cut.
+        (FIXED, FIXED, FIXED, FIXED, WORDS),
         decisions,
         limit,
         width,

@@ -87,6 +87,18 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
             "margin_minutes": None if g.ponr.margin is None else minutes(g.ponr.margin),
             "decision": g.decision,
             "decided_by": g.decided_by,
+            "decisions": [
+                {
+                    "decision": d.verdict,
+                    "stage": d.stage,
+                    "approver": d.who,
+                    "recorded_by": d.recorded_by,
+                    "at": when(d.at),
+                    "note": d.note,
+                }
+                for d in g.decisions
+            ],
+            "waiting": g.waiting,
             **(
                 {
                     "status": g.status,

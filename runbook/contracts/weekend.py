@@ -184,14 +184,36 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
         },
         "team": None if team is None else {"id": team, "name": snap.plan.team_name(team)},
         "decisions_needed": [
-            {"gate": d.gate, "approvers": d.approvers, "since": iso(d.since, zone)}
+            {
+                "gate": d.gate,
+                "approvers": d.approvers,
+                "since": iso(d.since, zone),
+                "waiting_for": None
+                if d.waiting is None
+                else {
+                    "stage": d.waiting.stage.name,
+                    "needs": d.waiting.still_needed,
+                    "not_yet": list(d.waiting.not_yet),
+                },
+                "given": [
+                    {
+                        "stage": g.stage,
+                        "approver": g.who,
+                        "recorded_by": g.recorded_by,
+                        "at": iso(g.at, zone),
+                    }
+                    for g in d.given
+                ],
+            }
             for d in split_ready(snap, chosen)[1]
         ],
         "no_go": [
             {
                 "gate": n.gate,
                 "decided_at": iso(n.decided.at, zone),
-                "decided_by": n.decided.actor,
+                "decided_by": n.decided.who,
+                "recorded_by": n.decided.recorded_by,
+                "stage": n.decided.stage,
                 "note": n.decided.note,
                 "rollback_minutes": None if n.rollback is None else minutes(n.rollback),
                 "rollback_tasks": n.rollback_tasks,

@@ -32,7 +32,7 @@ from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.events import FINISHED, NOT_STARTED
 from runbook.weekend.forecast import FAILED, READY, SCHEDULED, Snapshot
-from runbook.weekend.gates import GO, NO_GO, awaited_gates, decision, next_point_of_no_return
+from runbook.weekend.gates import NO_GO, awaited_gates, gate_standing, next_point_of_no_return
 from runbook.weekend.views.alerts import alerts
 from runbook.weekend.views.decisions import open_no_gos
 from runbook.weekend.views.whom import mission_control, whom_to_call
@@ -195,8 +195,9 @@ def _behind_gates(snap: Snapshot, task_id: str, gates: tuple[str, ...]) -> list[
         record = snap.records.get(gate)
         itself = gate == task_id
         what = "a go/no-go gate" if itself else f"behind the gate {gate}"
-        if decision(record) == NO_GO and record is not None:
-            decided = record.decisions[-1]
+        said = gate_standing(snap.plan.gates[gate], record)
+        if said.no_go is not None:
+            decided = said.no_go
             lines.append(
                 f"{title} ({task_id}) is {what}, decided NO-GO at "
                 f"{clock(decided.at, snap.plan.zone)}: on hold until a later GO."
@@ -282,7 +283,7 @@ def _coordinator_notices(snap: Snapshot) -> list[Notice]:
                 COORDINATOR,
                 nogo.gate,
                 f"NO-GO at {nogo.gate}",
-                f"NO-GO at gate {nogo.gate}, decided by {shown(decided.actor)} at "
+                f"NO-GO at gate {nogo.gate}, decided by {shown(decided.who)} at "
                 f"{clock(decided.at, zone)}: {shown(nogo.summary())}.{start_by}"
                 + (f"\nReason: {shown(decided.note, one_line=False)}" if decided.note else ""),
             )
@@ -318,10 +319,14 @@ def _lifted_no_gos(snap: Snapshot) -> list[Notice]:
     zone, out = snap.plan.zone, []
     for gate in snap.plan.gates:
         record = snap.records.get(gate)
-        if record is None or decision(record) != GO:
+        if record is None:
             continue
-        went = record.decisions[-1]
-        earlier = [d for d in record.decisions[:-1] if d.data.get("decision") == NO_GO]
+        # A NO-GO is lifted by a full pass after it (every stage's GOs), not by any one GO.
+        said = gate_standing(snap.plan.gates[gate], record)
+        went = said.passed
+        if went is None:
+            continue
+        earlier = [d for d in said.decisions if d.verdict == NO_GO and d.seq < went.seq]
         if not earlier:
             continue
         stopped = earlier[-1]
@@ -332,8 +337,8 @@ def _lifted_no_gos(snap: Snapshot) -> list[Notice]:
                 COORDINATOR,
                 gate,
                 f"GO at {gate}: the NO-GO is lifted",
-                f"GO at gate {gate}, decided by {shown(went.actor)} at {clock(went.at, zone)}: "
-                f"the NO-GO decided by {shown(stopped.actor)} at {clock(stopped.at, zone)} "
+                f"GO at gate {gate}, decided by {shown(went.who)} at {clock(went.at, zone)}: "
+                f"the NO-GO decided by {shown(stopped.who)} at {clock(stopped.at, zone)} "
                 "is lifted, and the work behind the gate goes ahead."
                 + (f"\nReason: {shown(went.note, one_line=False)}" if went.note else ""),
             )

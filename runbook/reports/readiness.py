@@ -22,6 +22,7 @@ from runbook.planning.plan import Plan, PlannedTask
 from runbook.reports.rehearsal import Rehearsal, learn, rehearsal_evidence
 from runbook.validation.validate import Validation, validate_path
 from runbook.weekend import state_exists
+from runbook.weekend.decisions import Decision
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import (
     DONE,
@@ -34,8 +35,9 @@ from runbook.weekend.forecast import (
     TaskState,
     fold,
 )
-from runbook.weekend.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
+from runbook.weekend.gates import PointOfNoReturn, gate_standing, latest_by, points_of_no_return
 from runbook.weekend.taskstate import UNRECORDED
+from runbook.weekend.views.decisions import decision_needed
 from runbook.weekend.views.progress import Progress as WeekendProgress
 from runbook.weekend.views.progress import progress as weekend_progress
 
@@ -62,9 +64,11 @@ class GateRow:
     approvers: list[str]
     rollback_tasks: list[str]
     ponr: PointOfNoReturn
-    decision: str | None
-    decided_by: str | None
+    decision: str | None  # the verdict by the staged rule: go, no-go or None
+    decided_by: str | None  # who said the decision that gave the verdict
     status: str | None = None  # the gate task's status at the checkpoint (during the weekend)
+    decisions: tuple[Decision, ...] = ()  # every decision of every stage, in log order
+    waiting: str | None = None  # what it still waits for, in words (undecided gates)
 
     @property
     def settled(self) -> bool:
@@ -412,6 +416,11 @@ def _gates(report: ReadinessReport, plan: Plan, records: dict[str, TaskRecord]) 
     for ponr in points_of_no_return(plan, snap):
         info = plan.gates[ponr.gate]
         record = records.get(ponr.gate)
+        said = gate_standing(info, record)
+        settling = said.passed or said.no_go
+        waiting = None
+        if said.verdict is None and info.stages and snap is not None:
+            waiting = decision_needed(info, record, 0).line(zone)
         row = GateRow(
             ponr.gate,
             plan.tasks[plan.index[ponr.gate]].title,
@@ -419,9 +428,11 @@ def _gates(report: ReadinessReport, plan: Plan, records: dict[str, TaskRecord]) 
             info.approvers,
             info.rollback_tasks,
             ponr,
-            decision(record),
-            record.decisions[-1].actor if record and record.decisions else None,
+            said.verdict,
+            settling.who if settling is not None else None,
             snap.by_id(ponr.gate).status if snap is not None else None,
+            said.decisions,
+            waiting,
         )
         report.gates.append(row)
         if snap is None and ponr.margin is not None and ponr.margin < 0:

@@ -707,32 +707,73 @@ class Weekend:
         *,
         actor: str,
         host: str,
+        stage: str | None = None,
+        approver: str | None = None,
         note: str | None = None,
         at: datetime | None = None,
         force: bool = False,
     ) -> Event:
-        """Record a go/no-go decision at a gate (``at`` near the weekend, unless ``force``)."""
-        from runbook.weekend.gates import DECISIONS
+        """Record a go/no-go decision at a gate's stage (``at`` near the weekend, unless
+        ``force``): ``approver`` said it (default: the recorder, ``actor``), at ``stage``
+        (which a gate of one stage may leave out). The staged rule (``decisions``) is
+        checked under the write lock, on the log as it is then: two approvers deciding at
+        once never both pass it on a stale view."""
+        from runbook.weekend.decisions import VERDICTS, decider, refusal, standing_of_events
 
         task_id = self.resolve(gate)
-        if task_id not in self.plan.gates:
+        info = self.plan.gates.get(task_id)
+        if info is None:
             gates = ", ".join(self.plan.gates) or "none in this runbook"
             raise InputError(f"{task_id} is not a go/no-go gate (gates: {gates})")
-        decision = DECISIONS.get(verdict.strip().casefold())
+        decision = VERDICTS.get(verdict.strip().casefold())
         if decision is None:
             raise InputError(f"'{verdict}' is not a decision; say go or no-go")
-        when = self.now() if at is None else _epoch(at)
-        far = self._far_from_weekend(when, self.now(), at is not None, force)
-        data: dict[str, object] = {"decision": decision}
-        overrode = [far] if far is not None else []
-        closing = rules.after_close(self.plan, EventKind.DECIDE, when, self.close_in_force())
-        if closing is not None:
-            if not force:
-                raise self._for_this_user(closing)
-            overrode.insert(0, closing.message)
-        if overrode:
-            data.update(forced=True, overrode="; ".join(overrode))
-        return self._append(NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, data))
+        rules.check_entry(actor, note, "--note")
+        if approver is not None:
+            rules.check_entry(approver, None, "--note")
+        who = decider(info, stage, actor if approver is None else approver)
+        self._writable()
+        now = self.now()
+        when = now if at is None else _epoch(at)
+        rules.not_future(self.plan, when, now)
+        far = self._far_from_weekend(when, now, at is not None, force)
+
+        def once(key: str) -> Event:
+            store = self._writable()
+            with store.write():
+                store.claim(self.plan.name)
+                (records, runbook_events), covered, _ = checkpoint.load(store, self.folding)
+                record = records.setdefault(task_id, TaskRecord())
+                standing = standing_of_events(info, record.decisions)
+                closing = rules.after_close(
+                    self.plan, EventKind.DECIDE, when, close_in_force(runbook_events)
+                )
+                ruled = refusal(standing, who, decision, self.plan.zone)
+                refused = rules.with_close(ruled, closing)
+                if refused is not None and (not force or not refused.forceable):
+                    raise self._for_this_user(refused)
+                data: dict[str, object] = {"decision": decision}
+                if who.stage is not None:
+                    data.update(stage=who.stage, approver=who.approver)
+                overrode = [r.message for r in (closing, ruled) if r is not None]
+                overrode += [far] if far is not None else []
+                if overrode:
+                    said = "; ".join(overrode)
+                    if len(said) > NOTE_LIMIT:
+                        said = said[: NOTE_LIMIT - 1] + "…"
+                    data.update(forced=True, overrode=said)
+                event = store.append(
+                    NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, data, idem=key),
+                    recorded=now,
+                )
+                apply_event(record, event)
+                checkpoint.refresh(
+                    store, (records, runbook_events), covered, event.seq, self.folding
+                )
+                self._publish_figures(store, records, runbook_events, event.seq, now)
+                return event
+
+        return self._idempotent(once, lambda events: events[0])
 
     def _far_from_weekend(self, when: int, now: int, told: bool, force: bool) -> str | None:
         """A time told (``--at``) far from the weekend: refused, or with ``force`` (by a

@@ -24,6 +24,7 @@ from runbook.reports.review import NOT_RECORDED, Review
 from runbook.reports.status_page import StatusPage
 from runbook.weekend.forecast import DONE, FAILED
 from runbook.weekend.views import Headline
+from runbook.weekend.views.decisions import given_words
 
 __all__ = ["readiness_html", "review_html", "status_html"]
 
@@ -62,6 +63,7 @@ def readiness_html(report: ReadinessReport) -> str:
             "risk_kind": lambda risk: _risk_kind(report, risk),
             "ahead_text": ahead_text,
             "gate_margin": gate_margin,
+            "given_words": given_words,
             "evidence_figures": evidence_figures,
             "learned_figures": learned_figures,
         }

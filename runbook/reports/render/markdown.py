@@ -11,6 +11,7 @@ from runbook.reports.readiness import GateRow, ReadinessReport, buffer_gain_text
 from runbook.reports.rehearsal import Evidence, Learned
 from runbook.reports.review import NOT_RECORDED, Review, ReviewRow
 from runbook.weekend.usecases import describe_ahead
+from runbook.weekend.views.decisions import given_words
 from runbook.weekend.views.progress import Progress
 
 MARK = {"no-go": "✖ NO-GO", "conditions": "⚠ CONDITIONS", "info": "ℹ info"}
@@ -139,6 +140,27 @@ def _gate_row(g: GateRow, when: Callable[[int | None], str], *, live: bool) -> t
     )
 
 
+def _decisions_lists(report: ReadinessReport) -> list[str]:
+    """Every decision of every stage of each gate that has any (who said it, who recorded
+    it, when, the note), and what an undecided gate still waits for."""
+    if report.plan is None:
+        return []
+    zone = report.plan.zone
+    out: list[str] = []
+    for g in report.gates:
+        if not g.decisions and g.waiting is None:
+            continue
+        out += [f"**{g.id}** decisions:", ""]
+        out += [
+            f"- {md(given_words(d, zone))}" + (f": {md(d.note)}" if d.note else "")
+            for d in g.decisions
+        ]
+        if g.waiting is not None:
+            out.append(f"- {md(g.waiting)}")
+        out.append("")
+    return out
+
+
 def gate_margin(g: GateRow) -> str:
     """The margin to a gate's point of no return during the weekend: its standing when it is
     settled, else the forecast gate's margin."""
@@ -248,6 +270,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
         out += _table(headers, [_gate_row(g, when, live=live) for g in report.gates])
     if report.gates:
         out.append("")
+        out += _decisions_lists(report)
         for g in report.gates:
             if g.criteria:
                 out += [f"**{g.id}** — {md(g.title)}. Criteria:", ""] + [
