@@ -33,6 +33,7 @@ class EventKind(StrEnum):
     ESTIMATE = "estimate"  # a revised duration of a task not started (data: duration, seconds)
     PULL = "pull"  # the coordinator lets a task start before its not_before (data: to or null)
     CLOSE = "close"  # mission control ends the weekend (no task; the note is the reason)
+    ROLLBACK = "rollback"  # a gate's rollback starts after its NO-GO (task: the gate)
 
 
 class Status(StrEnum):
@@ -62,6 +63,8 @@ STATE_KINDS = frozenset({EventKind.START, EventKind.DONE, EventKind.FAIL, EventK
 REVISION_KINDS = frozenset({EventKind.ETA, EventKind.ESTIMATE, EventKind.PULL})
 # The kinds `undo` can revoke: a task's history, replayed to give its state and revisions.
 UNDOABLE_KINDS = STATE_KINDS | REVISION_KINDS
+# What an undo about a task can revoke: its history, or a gate's rollback (`rollback --undo`).
+TASK_UNDO_TARGETS = UNDOABLE_KINDS | {EventKind.ROLLBACK}
 # The events about no task that an undo about no task can revoke (`runbook close --undo`).
 RUNBOOK_UNDOABLE_KINDS = frozenset({EventKind.CLOSE})
 # The check-ins that say why (`--reason`) and must not be recorded without it.
