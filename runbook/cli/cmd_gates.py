@@ -87,6 +87,7 @@ def decide(
     from runbook.cli.weekend import moment, open_weekend
     from runbook.common.errors import UsageError
     from runbook.format.durations import clock, format_duration
+    from runbook.weekend.decisions import Decision
     from runbook.weekend.gates import NO_GO, gate_standing, point_of_no_return
     from runbook.weekend.views.decisions import decision_needed, given_words
 
@@ -116,7 +117,9 @@ def decide(
         colour = "green" if word == "GO" else "red"
         approver = event.data.get("approver") or event.actor
         where = f" ({event.data['stage']})" if event.data.get("stage") else ""
-        recorded = f", recorded by {shown(event.actor)}" if approver != event.actor else ""
+        recorded = (
+            f", recorded by {shown(event.actor)}" if Decision.of(event).recorded_apart else ""
+        )
         output.echo(
             f"{output.style(word, fg=colour, bold=True, err=False)} at {event.task}{where} · "
             f"{clock(event.at, zone)} by {shown(approver)}{recorded}"

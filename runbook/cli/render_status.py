@@ -25,7 +25,7 @@ from runbook.weekend.forecast import (
     pull_forward_soon,
 )
 from runbook.weekend.replan import event_summary
-from runbook.weekend.views import DecisionNeeded, Headline, OpenNoGo, UpNextRow, Verdict, lead
+from runbook.weekend.views import Headline, OpenNoGo, UpNextRow, Verdict, lead
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
 from runbook.weekend.views.lines import TONE_STYLE
@@ -117,7 +117,7 @@ def no_go_line(nogo: OpenNoGo, now: int, zone: tzinfo) -> Text:
     text = Text(f" NO-GO at {nogo.gate} ", style="bold white on red")
     decided = nogo.decided
     text.append(f" ({clock(decided.at, zone)} by {shown(decided.who)}")
-    if decided.approver is not None and decided.recorded_by != decided.approver:
+    if decided.recorded_apart:
         text.append(f", recorded by {shown(decided.recorded_by)}")
     if decided.note:
         text.append(f": {shown(decided.note)}")
@@ -285,12 +285,6 @@ def _section(
     return parts
 
 
-def _waits_text(d: DecisionNeeded, zone: tzinfo) -> str:
-    """``waits for the steering committee: CIO and CMIO; project team GO Fri 13:40 by ...``."""
-    given = d.given_text(zone)
-    return f"waits for {d.waits_for()}" + (f"; {given}" if given else "")
-
-
 def briefing(
     snap: Snapshot,
     *,
@@ -373,15 +367,16 @@ def briefing(
             Text("◆", style="bold magenta"),
             Text(d.gate, style="bold"),
             Text("decision needed", style="bold magenta"),
+            Text(shown(d.waits_for())),
             Text(d.command, style="dim"),
-            Text(shown(_waits_text(d, zone))),
+            Text(shown(d.given_text(zone))),
         )
         for d in view.decisions
     ]
     parts += _section(
         "Decision needed (go/no-go: the approvers decide)",
-        # Who decides is whom to call: wrapped between words, never cut.
-        (FIXED, FIXED, FIXED, FIXED, WORDS),
+        # Who decides is whom to call: never cut; the GOs given so far wrap between words.
+        (FIXED, FIXED, FIXED, FIXED, FIXED, WORDS),
         decisions,
         limit,
         width,

@@ -15,6 +15,7 @@ from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import PointOfNoReturn
 from runbook.weekend.replan import event_summary
 from runbook.weekend.views import (
+    DecisionNeeded,
     Lead,
     OpenNoGo,
     RunningRow,
@@ -61,6 +62,7 @@ class StatusPage:
     snapshot: Snapshot  # for the timeline
     refresh: int | None  # seconds between rewrites (the page reloads itself); None: once
     aftercare: OpenAtClose | None = None  # what the close left open; None while it runs
+    decisions: tuple[DecisionNeeded, ...] = ()  # gates waiting for a decision, and for whom
 
 
 def status_page(
@@ -99,4 +101,5 @@ def status_page(
         snapshot=snap,
         refresh=refresh,
         aftercare=None if snap.closed is None else open_at_close(snap),
+        decisions=tuple(view.decisions),
     )

@@ -752,9 +752,11 @@ class Weekend:
                 refused = rules.with_close(ruled, closing)
                 if refused is not None and (not force or not refused.forceable):
                     raise self._for_this_user(refused)
-                data: dict[str, object] = {"decision": decision}
+                # The approver beside the recorder; the stage when the runbook names stages
+                # (without one, the whole gate's decision, as before stages).
+                data: dict[str, object] = {"decision": decision, "approver": who.approver}
                 if who.stage is not None:
-                    data.update(stage=who.stage, approver=who.approver)
+                    data["stage"] = who.stage
                 overrode = [r.message for r in (closing, ruled) if r is not None]
                 overrode += [far] if far is not None else []
                 if overrode:

@@ -37,7 +37,7 @@ class NoGoBanner(Static):
             text.append(f"NO-GO at {nogo.gate}", style="bold")
             decided = nogo.decided
             text.append(f" ({clock(decided.at, zone)} {shown(decided.who)}")
-            if decided.approver is not None and decided.recorded_by != decided.approver:
+            if decided.recorded_apart:
                 text.append(f", recorded by {shown(decided.recorded_by)}")
             text.append(")")
             # The latest start of the rollback first: on a narrow screen the rest is cut.

@@ -28,6 +28,11 @@ def needs_decision(snap: Snapshot, state: TaskState) -> bool:
     return gate_waits(snap, state) == "decision needed"
 
 
+# The stage a one-list ``approvers`` is (``format.model.SINGLE_STAGE``; the format is not
+# imported on a check-in's path).
+ONE_LIST = "approvers"
+
+
 @dataclass(frozen=True, slots=True)
 class DecisionNeeded:
     """A gate waiting for its go/no-go decision: who decides, the stage whose turn it is
@@ -41,11 +46,15 @@ class DecisionNeeded:
     staged: bool = False  # decided in several stages: a decision names its stage
 
     def waits_for(self) -> str:
-        """``the steering committee: CIO and CMIO`` (who is to decide now), or the
-        approvers, or a plain word when the runbook names nobody."""
-        if self.waiting is not None:
-            return f"the {stage_words(self.waiting.stage)}: {awaited_names(self.waiting)}"
-        return ", ".join(self.approvers) or "approvers not named in the runbook"
+        """``the steering committee: CIO and CMIO`` (who is to decide now), ``CIO or
+        Programme manager`` at a gate with a one-list ``approvers``, or a plain word when
+        the runbook names nobody."""
+        waiting = self.waiting
+        if waiting is None:
+            return ", ".join(self.approvers) or "approvers not named in the runbook"
+        if waiting.stage.name == ONE_LIST:
+            return awaited_names(waiting)
+        return f"the {stage_words(waiting.stage)}: {awaited_names(waiting)}"
 
     def given_text(self, zone: tzinfo) -> str:
         """``project team GO Sat 12:40 by Ingrid de Vries`` for each GO given (``; ``
@@ -97,7 +106,7 @@ def given_words(d: Decision, zone: tzinfo) -> str:
     stage = f"{d.stage.replace('-', ' ')} " if d.stage else ""
     verdict = "GO" if d.verdict == GO else "NO-GO"
     text = f"{stage}{verdict} {clock(d.at, zone)} by {d.who}"
-    if d.approver is not None and d.recorded_by != d.approver:
+    if d.recorded_apart:
         text += f", recorded by {d.recorded_by}"
     return text
 
