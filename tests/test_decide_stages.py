@@ -61,7 +61,7 @@ def _verdict(weekend):
 
 
 def test_a_go_by_the_first_stage_alone_does_not_pass_the_gate(staged):
-    weekend, clock, _ = staged
+    weekend, _, _ = staged
     event = _say(weekend, "go", "project-team", "ingrid de vries")
     assert event.data == {"decision": "go", "stage": "project-team", "approver": "Ingrid de Vries"}
     assert event.actor == "mc"  # the recorder, beside the approver
