@@ -320,8 +320,13 @@ def _role_for(conn: Connection, where: str, kind: str, team: str | None) -> Role
         from runbook.common.problems import did_you_mean
 
         names = [str(r.stage) for r in roles if r.kind == "stage"]
-        given = " ".join((team or "").split()).casefold()
-        found = [n for n in names if n.casefold() == given]
+
+        def folded(name: str) -> str:  # project-team, "Project team": one stage
+            return " ".join(name.replace("-", " ").replace("_", " ").split()).casefold()
+
+        found = [n for n in names if n == team] or [
+            n for n in names if folded(n) == folded(team or "")
+        ]
         if len(found) != 1:
             listed = ", ".join(names) or "none: the runbook's gates name nobody"
             raise InputError(
