@@ -375,6 +375,14 @@ CASES = [
     ),
     # Gates: who decides, in stages (issue 22)
     Case(
+        "task-id-of-a-gates-rollback.yaml",
+        13,
+        10,
+        "task id 'gonogo-1.rollback' is taken by the rollback of gate 'gonogo-1' (a duration: "
+        "rolled back, it runs as one task of that id)",
+        "a task may not take the id a gate's rollback of a duration runs as",
+    ),
+    Case(
         "gate-stage-named-twice.yaml",
         12,
         17,

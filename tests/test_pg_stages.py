@@ -75,8 +75,9 @@ def test_a_login_granted_a_stage_decides_at_it_and_nowhere_else(staged):
         ingrid, "decide", "gonogo", "go", "--stage", "steering-committee", "--by", "CIO"
     )
     assert (
-        "only mission control or logins granted the steering-committee stage decide at "
-        "gonogo's steering-committee stage" in said
+        "may not decide gonogo at its steering-committee stage: deciding a gate needs mission "
+        "control or a login granted the steering-committee stage; "
+        f"{staged.prefix}ingrid is granted project-team" in said
     )
     # golive's one-list approvers are the stage 'approvers', not hers
     staged.refused(ingrid, "decide", "golive", "no-go", "--by", "CIO")

@@ -326,6 +326,7 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
                 f"gate '{item.get('id')}'",
                 "rollback task",
             )
+    _check_rollback_ids(loaded, raw)
     for i, risk in enumerate(_items_of(raw, "risks")):
         if isinstance(risk, dict) and risk.get("tasks") is not None:
             _refs(
@@ -336,6 +337,41 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
                 f"risk '{risk.get('id')}'",
                 "task",
             )
+
+
+def _check_rollback_ids(loaded: Loaded, raw: dict[str, object]) -> None:
+    """A gate whose rollback is a duration becomes one rollback task, ``<gate>.rollback``,
+    once a NO-GO there is rolled back: no task or rollback task may have that id."""
+    timed: set[str] = set()
+    gates = raw.get("gates")
+    if isinstance(gates, dict):
+        timed |= {
+            str(g)
+            for g, spec in gates.items()
+            if isinstance(spec, dict)
+            and spec.get("rollback") is not None
+            and not isinstance(spec.get("rollback"), list)
+        }
+    timed |= {
+        str(t.get("id"))
+        for t in _items_of(raw, "tasks")
+        if isinstance(t, dict)
+        and t.get("gate") is True
+        and t.get("rollback") is not None
+        and not isinstance(t.get("rollback"), list)
+    }
+    taken = {f"{g}.rollback": g for g in timed}
+    for section, noun in (("tasks", "task"), ("rollback_tasks", "rollback task")):
+        for i, item_id in _ids_in(raw, section):
+            gate = taken.get(item_id)
+            if gate is not None:
+                loaded.problem(
+                    "error",
+                    f"{noun} id '{item_id}' is taken by the rollback of gate '{gate}' (a "
+                    "duration: rolled back, it runs as one task of that id)",
+                    (section, i, "id"),
+                    hint="give the task another id, or the gate its rollback as rollback_tasks",
+                )
 
 
 def check_plan_bounds(loaded: Loaded, plan: Plan) -> bool:

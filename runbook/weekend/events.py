@@ -46,6 +46,7 @@ class Status(StrEnum):
     FAILED = "failed"
     DONE = "done"
     SKIPPED = "skipped"
+    SUSPENDED = "suspended"  # forward work not finished while a rollback is in force
 
 
 # The kinds a check-in command records (`runbook start|done|fail|skip|undo|note`).

@@ -416,11 +416,12 @@ def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tup
     if kind == "decide":
         stage = (event.data or {}).get("stage")
         if stage:
-            granted = f" ({login} is granted {', '.join(who.stages)})" if who.stages else ""
+            granted = f"; {login} is granted {', '.join(who.stages)}" if who.stages else ""
+            where = "" if stage == "approvers" else f" at its {stage} stage"
             return (
-                f"only {MISSION_CONTROL} or logins granted the {stage} stage decide at "
-                f"{task}'s {stage} stage{granted}",
-                f"{control}, or: runbook db grant {login} --stage {stage}",
+                f"{login} may not decide {task}{where}: deciding a gate needs "
+                f"{MISSION_CONTROL} or a login granted the {stage} stage{granted}",
+                f"{control}; or mission control runs: runbook db grant {login} --stage {stage}",
             )
         return f"{login} may not decide {task}: deciding a gate needs {MISSION_CONTROL}", control
     if kind == "baseline":
