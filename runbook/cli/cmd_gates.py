@@ -218,3 +218,75 @@ def check_item(
         event = weekend.check_item(item, actor=actor(by), host=host(), note=note, at=when)
         title = next(r.title for r in weekend.plan.readiness if r.id == event.data["item"])
         _recorded(weekend, event, as_json, f"checked: {event.data['item']} — {shown(title)}")
+
+
+@command()
+def rollback(
+    gate: Annotated[
+        str,
+        typer.Argument(
+            help="The gate whose rollback starts (a unique prefix will do).",
+            autocompletion=completion.gates,
+        ),
+    ],
+    file: FileOption = None,
+    state: StateOption = None,
+    by: ByOption = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why, in a few words (for the log).")
+    ] = None,
+    at: AtOption = None,
+    undo: Annotated[
+        bool,
+        typer.Option(
+            "--undo", help="Revoke the rollback's start (before any rollback task has a check-in)."
+        ),
+    ] = False,
+    force: ForceOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Start a gate's rollback after its NO-GO (mission control's).
+
+    The gate's rollback tasks become tasks of the weekend, checked in and out like any other
+    (start, done, fail, skip, undo, eta); the forward work not finished is suspended, and the
+    forecast is the rollback's, against the deadline.
+    """
+    from runbook.cli.weekend import moment, open_weekend
+    from runbook.format.durations import clock, format_duration
+
+    with open_weekend(file, state, create=True) as weekend:
+        when = moment(at, weekend, option="--at") if at else None
+        event = weekend.rollback(
+            gate, actor=actor(by), host=host(), note=reason, at=when, force=force, undo=undo
+        )
+        if as_json:
+            output.echo_event(event, weekend.plan)
+            return
+        zone = weekend.plan.zone
+        if undo:
+            output.echo(
+                f"rollback of {event.task} revoked · {clock(event.at, zone)} by "
+                f"{shown(event.actor)}; the forward work goes on where it stood"
+            )
+            return
+        snap = weekend.snapshot()
+        info = weekend.plan.gates[event.task or ""]
+        output.echo(
+            f"{output.style('ROLLING BACK', fg='red', bold=True, err=False)} at {event.task} · "
+            f"{clock(event.at, zone)} by {shown(event.actor)}"
+            + (f" · {shown(reason)}" if reason else "")
+        )
+        steps = ", ".join(info.rollback_tasks[:6]) + (
+            " ..." if len(info.rollback_tasks) > 6 else ""
+        )
+        ends = snap.forecast_finish
+        deadline = weekend.plan.deadline
+        against = ""
+        if deadline is not None:
+            spare = deadline - ends
+            against = (
+                f", {format_duration(spare)} before the deadline"
+                if spare >= 0
+                else f", {format_duration(-spare)} AFTER the deadline"
+            )
+        output.echo(f"rollback tasks: {steps}; it ends {clock(ends, zone)}{against}")

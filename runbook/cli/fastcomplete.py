@@ -130,6 +130,9 @@ COMMANDS: dict[str, Command] = {
         },
         flags=("--force", "--json"),
     ),
+    "rollback": Command(
+        (("gate", "gate"),), options={**_CHECK_IN, **_REASON}, flags=("--undo", "--force", "--json")
+    ),
     "signoff": Command((("team", "team"),), options={**_STATE, **_BY, **_NOTE}, flags=("--json",)),
     "check": Command((("item", "item"),), options={**_CHECK_IN, **_NOTE}, flags=("--json",)),
 }

@@ -142,8 +142,9 @@ def counts_line(done: Progress, width: int = 100) -> Text:
     never inside one (a dropped must-have's flag stays with its count)."""
     counts = done.counts
     # A status this order does not know yet goes with the work to do, before the skipped;
-    # "scheduled" (waiting only for a not_before) only when there is one: the line stays short.
-    order = [s for s in ORDER if s in counts and (s != "scheduled" or counts[s])]
+    # "scheduled" (waiting only for a not_before) and "suspended" (stopped by a rollback) only
+    # when there is one: the line stays short.
+    order = [s for s in ORDER if s in counts and (s not in ONLY_WHEN_ANY or counts[s])]
     order[-2:-2] = [s for s in counts if s not in ORDER]
     parts = []
     for status in order:
@@ -167,7 +168,19 @@ def counts_line(done: Progress, width: int = 100) -> Text:
 
 
 # The order of the counts: what moves first, then what is no longer wanted.
-ORDER = ("done", "running", "failed", "ready", "scheduled", "pending", "skipped", "dropped")
+ORDER = (
+    "done",
+    "running",
+    "failed",
+    "ready",
+    "scheduled",
+    "pending",
+    "suspended",
+    "skipped",
+    "dropped",
+)
+# Shown only when some task has that status: the line stays short.
+ONLY_WHEN_ANY = frozenset({"scheduled", "suspended"})
 
 
 FIXED, TEAM, TEXT, WORDS = "fixed", "team", "text", "words"

@@ -110,7 +110,7 @@ def build_calendar(
             state = snapshot.tasks[i]
             start, finish = state.forecast_start, state.forecast_finish
             status = state.shown_status
-            cancelled = status in ("skipped", "dropped")
+            cancelled = status in ("skipped", "dropped", "suspended")
         if task.milestone:
             finish = start
         lines = []

@@ -422,6 +422,8 @@ def audit(plan: Plan, event: Event, records: dict[str, TaskRecord]) -> Event:
     if task_id not in plan.index:
         return event  # a task no longer in the runbook: noted apart (orphans)
     record = records.get(task_id, _NONE)
+    if kind == EventKind.UNDO and any(r.seq == event.data.get("undoes") for r in record.rollbacks):
+        return event  # a rollback's undo: mission control's, by its own rule
     value = revision_value(event) if kind in REVISION_KINDS else None
     refused = refusal(plan, kind, task_id, record, records, event.at, value)
     if refused is None and kind == EventKind.SKIP and event.dropped:

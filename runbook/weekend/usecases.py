@@ -50,6 +50,7 @@ from runbook.weekend.forecast import (
     snapshot,
 )
 from runbook.weekend.plancache import cache, cached_plan, compile_plan, load_plan
+from runbook.weekend.rollbacks import KnownTasks, plan_with, rollback_in_force
 
 if TYPE_CHECKING:
     from runbook.weekend.recover import Recovery
@@ -90,6 +91,8 @@ class Weekend:
     later_events: int = 0  # events after the replayed moment, left out of the last read
     later_notice: str | None = None  # the notice that says so (a report says it its own way)
     _may_force: bool | None = field(default=None, repr=False)
+    # The plan in force of a rollback, by its gate and event (built once per rollback).
+    _in_force: dict[tuple[str, int], Plan] = field(default_factory=dict, repr=False)
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -233,9 +236,8 @@ class Weekend:
     def note_orphans(self, events: Sequence[Event]) -> None:
         """Say, as a notice, which recorded tasks are no longer in the runbook (renamed or
         removed mid-weekend): their events stay in the log, but no longer count."""
-        counts = Counter(
-            e.task for e in events if e.task is not None and e.task not in self.plan.index
-        )
+        known = KnownTasks(self.plan)
+        counts = Counter(e.task for e in events if e.task is not None and e.task not in known)
         self.notices = [n for n in self.notices if not n.startswith(_ORPHANS)]
         if counts:
             from runbook.common.display import count  # only for a notice: off the hot path
@@ -278,7 +280,7 @@ class Weekend:
         may use."""
         if self.store is None or self.replay:
             return None
-        found = checkpoint.read(self.store, self.folding, self.plan.index)
+        found = checkpoint.read(self.store, self.folding, KnownTasks(self.plan))
         if found is None:
             return None
         folded, tail = found
@@ -288,8 +290,23 @@ class Weekend:
 
     def audit(self, event: Event, records: dict[str, TaskRecord]) -> Event:
         """``event`` as readers show it: marked when the check-in rules refuse it, given the
-        records folded before it (``rules.audit``)."""
-        return rules.audit(self.plan, event, records)
+        records folded before it (``rules.audit``), on the plan in force then."""
+        return rules.audit(self.plan_in_force(records), event, records)
+
+    def plan_in_force(self, records: dict[str, TaskRecord]) -> Plan:
+        """The plan the records meet: the runbook's, or with a rollback in force its plan
+        with the rollback's tasks appended (``planning.rollback.with_rollback``). The
+        baseline stays the forward plan."""
+        if not self.plan.rollback:
+            return self.plan
+        rolling = rollback_in_force(self.plan, records)
+        if rolling is None:
+            return self.plan
+        key = (rolling.gate, rolling.event.seq)
+        found = self._in_force.get(key)
+        if found is None:
+            found = self._in_force[key] = plan_with(self.plan, rolling)
+        return found
 
     @property
     def folding(self) -> checkpoint.Audit:
@@ -308,7 +325,8 @@ class Weekend:
         baseline, event = self.baseline_of(runbook_events)
         self.note_changed_runbook(event)
         now = self.now() if now is None else now
-        return snapshot(self.plan, baseline, records, now, close_in_force(runbook_events))
+        plan = self.plan_in_force(records)
+        return snapshot(plan, baseline, records, now, close_in_force(runbook_events))
 
     def pull_forward(self, snap: Snapshot) -> list[PullForward]:
         """Tasks that only their ``not_before`` holds back."""
@@ -331,7 +349,12 @@ class Weekend:
     def resolve(self, given: str) -> str:
         """The task id meant by ``given``: exact, or a unique prefix. A task that has events
         but is no longer in the runbook (renamed mid-weekend) is refused, never taken for a
-        new id it is a prefix of (``backup`` is not ``backup-db``)."""
+        new id it is a prefix of (``backup`` is not ``backup-db``). A rollback task is found
+        while its gate's rollback is in force; before, it is refused plainly."""
+        if given not in self.plan.index and self.plan.rollback:
+            found = self._resolve_rollback_task(given)
+            if found is not None:
+                return found
         if given not in self.plan.index and self.store is not None:
             from runbook.common.display import count  # only for a refusal: off the hot path
 
@@ -353,6 +376,34 @@ class Weekend:
                     forceable=False,
                 )
         return _one_of(given, self.plan.index, "task")
+
+    def _resolve_rollback_task(self, given: str) -> str | None:
+        """A rollback task meant by ``given`` (exact, or a unique prefix among the plan in
+        force's ids) while a rollback is in force; a Refused naming the command that starts
+        it when it is one but its rollback is not in force; None when it is none."""
+        ids = {t.id for t in self.plan.rollback}
+        if given not in ids and not any(i.startswith(given) for i in ids):
+            return None
+        records: dict[str, TaskRecord] = {}
+        if self.store is not None:
+            (records, _), _, _ = checkpoint.load(self.store, self.folding)
+        plan = self.plan_in_force(records)
+        if given in plan.index:
+            return given
+        if given in ids:
+            from runbook.weekend.rollbacks import gate_of_rollback_task
+
+            gate = gate_of_rollback_task(self.plan, given)
+            rolling = rollback_in_force(self.plan, records)
+            now = f" (the rollback of {rolling.gate} is in force)" if rolling else ""
+            raise Refused(
+                f"{given} is a rollback task of {gate}: it is run once that rollback starts" + now,
+                hint=f"`runbook rollback {gate}` starts it (after a NO-GO at {gate})",
+                forceable=False,
+            )
+        if plan is self.plan:
+            return None
+        return _one_of(given, plan.index, "task")
 
     def resolve_recorded(self, given: str) -> str:
         """Like ``resolve``, but a task no longer in the runbook that has events is found too
@@ -412,9 +463,10 @@ class Weekend:
             # Read like a check-in reads (from the checkpoint), without its write lock:
             # ``record`` checks again under the lock, so a check-in in between is still caught.
             (records, runbook_events), _, _ = checkpoint.load(self.store, self.folding)
+        plan = self.plan_in_force(records)
         found = rules.with_close(
             rules.refusal(
-                self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
+                plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
             ),
             rules.after_close(self.plan, kind, when, close_in_force(runbook_events)),
         )
@@ -572,10 +624,16 @@ class Weekend:
                 last = result.baseline.seq
             closed = close_in_force(runbook_events)
             after_close = rules.after_close(self.plan, kind, when, closed)
+            plan = self.plan_in_force(records)  # a rollback's tasks, once it started
             for task_id in resolved:
+                if task_id not in plan.index:  # its rollback was undone since it was resolved
+                    result.refused.append(
+                        (task_id, Refused(f"{task_id} is not a task now", forceable=False))
+                    )
+                    continue
                 record = records.setdefault(task_id, TaskRecord())
-                refused = rules.refusal(self.plan, kind, task_id, record, records, when, value)
-                must = rules.drop_refusal(self.plan, task_id) if dropped else None
+                refused = rules.refusal(plan, kind, task_id, record, records, when, value)
+                must = rules.drop_refusal(plan, task_id) if dropped else None
                 data: dict[str, object] = {"dropped": True} if dropped else {}
                 # Every rule a forced check-in passes, as the user was told each.
                 overrode = [r.message for r in (after_close, refused, must) if r is not None]
@@ -766,6 +824,77 @@ class Weekend:
                     data.update(forced=True, overrode=said)
                 event = store.append(
                     NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, data, idem=key),
+                    recorded=now,
+                )
+                apply_event(record, event)
+                checkpoint.refresh(
+                    store, (records, runbook_events), covered, event.seq, self.folding
+                )
+                self._publish_figures(store, records, runbook_events, event.seq, now)
+                return event
+
+        return self._idempotent(once, lambda events: events[0])
+
+    def rollback(
+        self,
+        gate: str,
+        *,
+        actor: str,
+        host: str,
+        note: str | None = None,
+        at: datetime | None = None,
+        force: bool = False,
+        undo: bool = False,
+    ) -> Event:
+        """Start the gate's rollback after its NO-GO (``runbook rollback GATE``): its rollback
+        tasks become tasks of the weekend and the forward work not finished is suspended;
+        or, ``undo``, revoke the rollback before any of its tasks has a check-in. Checked
+        under the write lock on the log as it is then (``rollbacks``)."""
+        from runbook.weekend.decisions import standing_of_events
+        from runbook.weekend.rollbacks import rollback_refusal, undo_refusal
+
+        task_id = self.resolve(gate)
+        info = self.plan.gates.get(task_id)
+        if info is None:
+            gates = ", ".join(self.plan.gates) or "none in this runbook"
+            raise InputError(f"{task_id} is not a go/no-go gate (gates: {gates})")
+        rules.check_entry(actor, note, "--reason")
+        self._writable()
+        now = self.now()
+        when = now if at is None else _epoch(at)
+        rules.not_future(self.plan, when, now)
+        far = self._far_from_weekend(when, now, at is not None, force)
+
+        def once(key: str) -> Event:
+            store = self._writable()
+            with store.write():
+                store.claim(self.plan.name)
+                (records, runbook_events), covered, _ = checkpoint.load(store, self.folding)
+                record = records.setdefault(task_id, TaskRecord())
+                closing = rules.after_close(
+                    self.plan, EventKind.ROLLBACK, when, close_in_force(runbook_events)
+                )
+                if undo:
+                    ruled = undo_refusal(self.plan, task_id, records)
+                else:
+                    standing = standing_of_events(info, record.decisions)
+                    ruled = rollback_refusal(self.plan, task_id, records, standing)
+                refused = rules.with_close(ruled, closing)
+                if refused is not None and (not force or not refused.forceable):
+                    raise self._for_this_user(refused)
+                data: dict[str, object] = {}
+                if undo:
+                    data["undoes"] = record.rollbacks[-1].seq
+                overrode = [r.message for r in (closing, ruled) if r is not None]
+                overrode += [far] if far is not None else []
+                if overrode:
+                    said = "; ".join(overrode)
+                    if len(said) > NOTE_LIMIT:
+                        said = said[: NOTE_LIMIT - 1] + "…"
+                    data.update(forced=True, overrode=said)
+                kind = EventKind.UNDO if undo else EventKind.ROLLBACK
+                event = store.append(
+                    NewEvent(when, task_id, kind, actor, host, note, data or None, idem=key),
                     recorded=now,
                 )
                 apply_event(record, event)

@@ -53,6 +53,7 @@ STATUS_LABEL = {
     "failed": "FAILED",
     "done": "done",
     "skipped": "skipped",
+    "suspended": "SUSPENDED",
 }
 
 
@@ -153,6 +154,7 @@ _STATUS_ORDER = {
     "pending": 4,
     "done": 5,
     "skipped": 6,
+    "suspended": 7,
 }
 # Per column, only that column's value: a sort of 10,000 rows computes one value each.
 _SORT: dict[str, Callable[[Snapshot, TaskState], object]] = {
