@@ -83,8 +83,8 @@ def points_of_no_return(plan: Plan, snap: Snapshot | None = None) -> list[PointO
 
 def next_point_of_no_return(snap: Snapshot) -> PointOfNoReturn | None:
     """The next point of no return still ahead, of a gate not yet passed (no GO, not done);
-    None once the weekend is closed."""
-    if snap.closed is not None:
+    None once the weekend is closed, and while a rollback runs (no gate is ahead of it)."""
+    if snap.closed is not None or snap.plan.rolling_back is not None:
         return None
     upcoming = [
         p

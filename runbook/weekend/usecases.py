@@ -581,6 +581,7 @@ class Weekend:
             result.events = [e for e in events if e.kind == kind]
             result.baseline = next((e for e in events if e.kind == EventKind.BASELINE), None)
             result.records = records
+            result.plan = self.plan_in_force(records)
             result.closed = close_in_force(runbook_events)
             result.baseline_plan, _ = self.baseline_of(runbook_events)
             return result
@@ -674,6 +675,7 @@ class Weekend:
             self._publish_figures(store, records, runbook_events, last, now)
         result.records = records
         result.closed = closed
+        result.plan = plan
         result.baseline_plan, _ = self.baseline_of(runbook_events)
         return result
 
@@ -1109,6 +1111,7 @@ class CheckIn:
     # the sequence number of its first event (``events`` are the ones it recorded).
     already_recorded: int | None = None
     closed: Event | None = None  # the close in force (a check-in forced after it)
+    plan: Plan | None = None  # the plan in force after it (a rollback's tasks appended)
 
     def position(self, plan: Plan) -> tuple[int, int]:
         """Right after this check-in: the forecast finish, and the seconds ahead of the

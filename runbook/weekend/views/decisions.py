@@ -185,8 +185,8 @@ def no_gos_in(plan: Plan, records: dict[str, TaskRecord]) -> list[OpenNoGo]:
     out = []
     for gate, info in plan.gates.items():
         record = records.get(gate)
-        if record is None or not record.decisions:
-            continue
+        if record is None or not record.decisions or record.rollbacks:
+            continue  # undecided, or its rollback runs: that resolves it
         said = gate_standing(info, record).no_go
         if said is None:
             continue
