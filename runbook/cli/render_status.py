@@ -37,6 +37,7 @@ from runbook.weekend.views.verdict import to_deadline
 # The badge of each headline state (the pace's, AHEAD and BEHIND; ON PLAN is reversed).
 BADGE_STYLE = {
     Headline.CLOSED: "bold white on blue",
+    Headline.ROLLING_BACK: "bold white on magenta",
     Headline.NO_GO: "bold white on red",
     Headline.AHEAD: "bold white on green",
     Headline.BEHIND: "bold white on red",
@@ -340,6 +341,9 @@ def briefing(
                 style="bold red",
             )
         parts.append(line)
+    if (rolled := view.rolled_back) is not None:
+        past = rolled.late is not None and rolled.late > 0
+        parts.append(Text("  " + rolled.line(zone), style="bold red" if past else "dim"))
 
     running: list[tuple[Text, ...]] = []
     failed: list[tuple[Text, ...]] = []

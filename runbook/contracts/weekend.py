@@ -127,6 +127,15 @@ def verdict_json(verdict: Verdict, plan: Plan) -> dict[str, Any]:
             "next": held.mark,
             "next_ahead_minutes": None if held.mark_ahead is None else minutes(held.mark_ahead),
         },
+        "rolling_back": None
+        if (rolling := verdict.rolling) is None
+        else {
+            "gate": rolling.gate,
+            "started": iso(rolling.started, zone),
+            "ends": iso(rolling.ends, zone),
+            "point_of_no_return": iso(rolling.point, zone),
+            "finished": rolling.finished,
+        },
     }
 
 
@@ -165,7 +174,10 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     deadline = snap.plan.deadline
     from runbook.weekend.gates import next_point_of_no_return
 
+    from runbook.weekend.views.rollback import if_rolled_back
+
     ponr = next_point_of_no_return(snap)
+    rolled = if_rolled_back(snap)
     return {
         "now": iso(snap.clock, zone),
         "baseline_finish": iso(snap.baseline_finish, zone),
@@ -181,6 +193,13 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
             "at": iso(ponr.point, zone),
             "minutes_left": minutes(ponr.point - snap.now),
             "rollback_minutes": minutes(ponr.rollback or 0),
+        },
+        "if_rolled_back_now": None
+        if rolled is None
+        else {
+            "gate": rolled.gate,
+            "ends": iso(rolled.ends, zone),
+            "past_deadline_minutes": None if rolled.late is None else minutes(rolled.late),
         },
         "team": None if team is None else {"id": team, "name": snap.plan.team_name(team)},
         "decisions_needed": [

@@ -110,7 +110,11 @@ def review_html(review: Review) -> str:
 
 STATUS_CLASS = {"AHEAD": "go", "ON PLAN": "go", "BEHIND": "conditions"}
 # The banner's label for each headline state that leads over ahead/behind.
-STATUS_LABEL = {Headline.CLOSED: "The weekend", Headline.NO_GO: "Go / no-go"}
+STATUS_LABEL = {
+    Headline.CLOSED: "The weekend",
+    Headline.ROLLING_BACK: "Rollback",
+    Headline.NO_GO: "Go / no-go",
+}
 
 
 def status_html(page: StatusPage) -> str:

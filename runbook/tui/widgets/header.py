@@ -123,7 +123,7 @@ class HeadlineBar(Static):
             return
         said = lead(verdict(snap), snap.plan.zone)
         self.display = bool(said.detail)
-        self.set_class(said.state == Headline.NO_GO, "nogo")
+        self.set_class(said.state in (Headline.NO_GO, Headline.ROLLING_BACK), "nogo")
         self.set_class(said.state == Headline.CLOSED, "closed")
         if not said.detail:
             return

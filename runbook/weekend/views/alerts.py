@@ -16,6 +16,7 @@ from runbook.weekend.forecast import (
     eta_in_force,
     overrun,
 )
+from runbook.weekend.views.rollback import if_rolled_back
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,17 @@ def alerts(snap: Snapshot) -> list[Alert]:
                 None,
                 f"forecast finish {clock(snap.forecast_finish, zone)} is "
                 f"{format_duration(over)} past the deadline {clock(plan.deadline, zone)}",
+                "error",
+            )
+        )
+    rolled = if_rolled_back(snap)
+    if rolled is not None and (late := rolled.late) is not None and late > 0:
+        found.append(
+            Alert(
+                "rollback-late",
+                rolled.gate,
+                f"if rolled back now, {rolled.gate}'s rollback would end "
+                f"{clock(rolled.ends, zone)}, {format_duration(late)} past the deadline",
                 "error",
             )
         )
