@@ -180,3 +180,66 @@ def test_a_weekend_database_at_version_6_migrates_to_7_and_keeps_its_decisions(p
             )
         rows = conn.execute(f"SELECT kind, data FROM {SCHEMA}.events ORDER BY seq").fetchall()
     assert [r[0] for r in rows] == ["decide", "decide", "rollback"]
+
+
+ROLLED = """
+name: Rolled back on PostgreSQL
+timezone: Europe/Amsterdam
+start: 2026-12-04T18:00
+deadline: 2026-12-05T12:00
+teams:
+  pmo: {name: Mission control}
+  dba: {name: Database team}
+  net: {name: Network}
+tasks:
+  - {id: freeze, title: Freeze, team: pmo, duration: 15m}
+  - id: gonogo
+    title: Go/no-go
+    team: pmo
+    milestone: true
+    gate: true
+    approvers: [CIO]
+    rollback: [rb-restore, rb-dns]
+    depends_on: freeze
+  - {id: export, title: Export, team: dba, duration: 1h, depends_on: gonogo}
+rollback_tasks:
+  - {id: rb-restore, title: Restore, team: dba, duration: 1h}
+  - {id: rb-dns, title: DNS back, team: net, duration: 30m, depends_on: [rb-restore]}
+"""
+
+
+def test_team_logins_run_their_rollback_tasks_and_no_team_starts_a_rollback(
+    cli, pg_database, tmp_path
+):
+    prefix = f"rb{secrets.token_hex(3)}_"
+    runbook = tmp_path / "rolled.yaml"
+    runbook.write_text(ROLLED, encoding="utf-8")
+    weekend = Weekend(cli, runbook, pg_database, prefix)
+    result = cli(
+        "db", "init", "-f", runbook, "--state", pg_database, "--role-prefix", prefix,
+        "--now", "2026-12-04T17:00",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    mc = weekend.login("mc", "--coordinator")
+    sanne = weekend.login("sanne", "--team", "dba")
+    piet = weekend.login("piet", "--team", "net")  # a team that owns only rollback work
+    ingrid = weekend.login("ingrid", "--team", "pmo")  # the gate's own team
+    weekend.ok("start", "freeze", "--at", "18:00", state=mc)
+    weekend.ok("done", "freeze", "--at", "18:15", state=mc)
+    weekend.ok("decide", "gonogo", "no-go", "--by", "CIO", "--at", "18:20", state=mc)
+    said = weekend.refused(ingrid, "rollback", "gonogo", "--at", "18:25")
+    assert "may not record rollback for gonogo" in said
+    weekend.ok("rollback", "gonogo", "--at", "18:25", "--reason", "backup unreadable", state=mc)
+    said = weekend.refused(ingrid, "rollback", "gonogo", "--undo")  # its undo: mission control's
+    assert "may not" in said
+    weekend.ok("start", "rb-restore", "--at", "18:25", state=sanne)
+    weekend.refused(piet, "start", "rb-restore", "--at", "18:26")  # dba's, not theirs
+    weekend.ok("done", "rb-restore", "--at", "18:28", state=sanne)
+    weekend.ok("start", "rb-dns", "--at", "18:28", state=piet)
+    weekend.ok("done", "rb-dns", "--at", "18:29", state=piet)
+    status = json.loads(weekend.ok("status", "--json", state=mc))
+    assert status["verdict"]["headline"] == "ROLLING BACK"
+    assert status["verdict"]["rolling_back"]["finished"] is True
+    assert status["counts"]["suspended"] == 2 and status["counts"]["done"] == 3
+    kinds = [row[2] for row in weekend.events()]
+    assert kinds[-6:] == ["decide", "rollback", "start", "done", "start", "done"]

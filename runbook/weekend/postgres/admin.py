@@ -183,7 +183,8 @@ def init_weekend(
     plan = validation.plan
     if plan is None:
         raise InvalidRunbook(validation.problems, source=os.fspath(path))
-    task_teams = {t.id: t.team for t in plan.tasks if t.team}
+    # The rollback tasks too: a team checks in its part of a rollback once it runs.
+    task_teams = {t.id: t.team for t in [*plan.tasks, *plan.rollback] if t.team}
     item_teams = {r.id: r.owner for r in plan.readiness if r.owner in plan.teams_in_use}
     window = weekend_window(plan)
     where = redact(uri)
@@ -223,9 +224,10 @@ def init_weekend(
         _team_problems(path, plan, prefix)
         stages = {(g, st.name) for g, info in plan.gates.items() for st in info.stages}
         _stage_problems(prefix, {st for _, st in stages})
+        in_use = [*plan.teams_in_use, *(t.team for t in plan.rollback if t.team)]
         roles = wanted_roles(
             prefix,
-            {t: plan.team_name(t) for t in plan.teams_in_use},
+            {t: plan.team_name(t) for t in dict.fromkeys(in_use)},
             (st for _, st in stages),
         )
         try:
