@@ -118,7 +118,6 @@ def nogo(write_runbook, state_location):
 
 def test_a_rollback_task_is_refused_plainly_before_its_rollback_starts(nogo):
     weekend, _ = nogo
-    refused = None
     with pytest.raises(Refused) as refused:
         check(weekend, "start", "rb-announce")
     assert "rb-announce is a rollback task of gonogo" in str(refused.value)
@@ -190,7 +189,7 @@ def test_one_rollback_at_a_time_and_none_without_a_no_go_unless_forced(
 
 
 def test_a_rollback_is_undone_before_its_first_check_in_and_not_after(nogo):
-    weekend, clock = nogo
+    weekend, _ = nogo
     weekend.rollback("gonogo", actor="mc", host="h")
     undone = weekend.rollback("gonogo", actor="mc", host="h", undo=True)
     assert undone.kind == "undo" and undone.task == "gonogo"

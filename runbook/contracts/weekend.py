@@ -173,7 +173,6 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     done = progress(snap, None if team is None else chosen)
     deadline = snap.plan.deadline
     from runbook.weekend.gates import next_point_of_no_return
-
     from runbook.weekend.views.rollback import if_rolled_back
 
     ponr = next_point_of_no_return(snap)
