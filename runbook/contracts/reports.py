@@ -243,6 +243,7 @@ def review_json(review: Review) -> dict[str, Any]:
                 "own_overrun_minutes": mins(r.own_overrun),
                 "inherited_minutes": mins(r.inherited),
                 "reason": r.reason,
+                "rollback": r.rollback,
             }
             for r in review.rows
         ],

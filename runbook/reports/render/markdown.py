@@ -453,6 +453,33 @@ def review_markdown(review: Review) -> str:
             ("Tasks", counts_text(review.progress)),
         ],
     )
+    if review.rollback:
+        out += ["", "## The rollback: planned against actual", ""]
+        out += [
+            "Planned: the rollback scheduled from its start (its own critical path).",
+            "",
+        ]
+        out += _table(
+            ("Task", "Team", "Status", "Planned", "Actual start", "Actual finish", "Took"),
+            [
+                (
+                    f"{r.id}: {r.title}",
+                    r.team,
+                    r.status,
+                    f"{when(r.planned_start)} – {when(r.planned_finish)}",
+                    when(r.actual_start),
+                    when(r.actual_finish),
+                    dur(r.actual),
+                )
+                for r in review.rollback
+            ],
+        )
+        if review.suspended:
+            out += [
+                "",
+                f"{count(len(review.suspended), 'forward task')} not done: "
+                f"{md(review.suspended[0].reason or '')} (listed under aftercare).",
+            ]
     out += ["", "## Root causes of the lateness", "", review.lateness_line]
     if review.root_causes:
         out.append("")
