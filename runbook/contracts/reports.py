@@ -99,6 +99,7 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
                 for d in g.decisions
             ],
             "waiting": g.waiting,
+            "rollback_on_time": g.rollback_on_time,
             **(
                 {
                     "status": g.status,

@@ -51,6 +51,8 @@ TONES = {
     "critical-late": FAILURE,
     "deadline": FAILURE,
     "no-go": FAILURE,
+    "rollback": FAILURE,
+    "rollback-late": FAILURE,
     "overrun": WARNING,
     "ponr": WARNING,
     "up": SUCCESS,
@@ -288,7 +290,44 @@ def _coordinator_notices(snap: Snapshot) -> list[Notice]:
                 + (f"\nReason: {shown(decided.note, one_line=False)}" if decided.note else ""),
             )
         )
+    out += _rollback_started(snap)
     return out
+
+
+def _rollback_started(snap: Snapshot) -> list[Notice]:
+    """A rollback started (``runbook rollback``): mission control hears when it is forecast
+    to end, against the deadline; its teams hear "you're up" as for any task."""
+    rolling = snap.plan.rolling_back
+    if rolling is None:
+        return []
+    from runbook.weekend.views.verdict import rolling_back
+
+    zone = snap.plan.zone
+    said = rolling_back(snap)
+    assert said is not None
+    record = snap.records.get(rolling.gate)
+    seq = record.rollbacks[-1].seq if record is not None and record.rollbacks else 0
+    deadline = snap.plan.deadline
+    against = ""
+    if deadline is not None:
+        spare = deadline - said.ends
+        against = (
+            f", {format_duration(spare)} before the deadline {clock(deadline, zone)}"
+            if spare >= 0
+            else f", {format_duration(-spare)} AFTER the deadline {clock(deadline, zone)}"
+        )
+    return [
+        Notice(
+            f"rollback:{rolling.gate}:{seq}",
+            "rollback",
+            COORDINATOR,
+            rolling.gate,
+            f"ROLLING BACK at {rolling.gate}",
+            f"The rollback of gate {rolling.gate} started at {clock(rolling.start, zone)}; it "
+            f"is forecast to end {clock(said.ends, zone)}{against}. The forward work not done "
+            "is suspended; each rollback task's team is told when it is up.",
+        )
+    ]
 
 
 def _task_lines(snap: Snapshot, task_id: str) -> list[str]:

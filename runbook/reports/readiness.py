@@ -69,6 +69,9 @@ class GateRow:
     status: str | None = None  # the gate task's status at the checkpoint (during the weekend)
     decisions: tuple[Decision, ...] = ()  # every decision of every stage, in log order
     waiting: str | None = None  # what it still waits for, in words (undecided gates)
+    # P(its rollback, started at the gate's forecast start, ends by the deadline), simulated
+    # from the rollback tasks' estimates; None without a deadline or a rollback as tasks.
+    rollback_on_time: float | None = None
 
     @property
     def settled(self) -> bool:
@@ -420,7 +423,7 @@ def _gates(report: ReadinessReport, plan: Plan, records: dict[str, TaskRecord]) 
         settling = said.passed or said.no_go
         waiting = None
         if said.verdict is None and info.stages and snap is not None:
-            waiting = decision_needed(info, record, 0).line(zone)
+            waiting = f"waits for {decision_needed(info, record, 0).waits_for()}"
         row = GateRow(
             ponr.gate,
             plan.tasks[plan.index[ponr.gate]].title,
@@ -522,6 +525,7 @@ def _simulation(
     progress = progress_of(report.snapshot) if report.snapshot is not None else None
     sim = simulate(plan, runs=runs, seed=seed, progress=progress, estimates=estimates)
     report.simulation = sim
+    report.gates = [_rollback_on_time(report, plan, g, runs, seed) for g in report.gates]
     if sim.p_on_time is not None and sim.p_on_time < report.rules.min_probability:
         report.findings.append(
             Finding(
@@ -531,6 +535,25 @@ def _simulation(
                 f"{report.rules.min_probability:.0%}",
             )
         )
+
+
+def _rollback_on_time(
+    report: ReadinessReport, plan: Plan, row: GateRow, runs: int, seed: int
+) -> GateRow:
+    """The gate's row with the probability that its rollback, started at the gate's forecast
+    start (its planned start before the weekend), ends by the deadline."""
+    from dataclasses import replace
+
+    from runbook.planning.montecarlo import simulate
+    from runbook.planning.rollback import rollback_plan
+
+    if plan.deadline is None or not plan.gates[row.id].rollback_tasks or row.settled:
+        return row
+    start = row.ponr.forecast if row.ponr.forecast is not None else row.ponr.planned
+    alone = rollback_plan(plan, row.id, start)
+    if not alone.tasks:
+        return row
+    return replace(row, rollback_on_time=simulate(alone, runs=runs, seed=seed).p_on_time)
 
 
 def _risks(report: ReadinessReport, model: Runbook) -> None:

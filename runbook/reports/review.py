@@ -28,11 +28,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from runbook.format.durations import format_duration
+from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
-from runbook.weekend.events import REVISION_KINDS, Event, EventKind
-from runbook.format.durations import clock
 from runbook.planning.rollback import rollback_plan
+from runbook.weekend.events import REVISION_KINDS, Event, EventKind
 from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, SUSPENDED, Snapshot
 from runbook.weekend.replan import event_summary
 from runbook.weekend.usecases import Weekend

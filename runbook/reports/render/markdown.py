@@ -140,6 +140,27 @@ def _gate_row(g: GateRow, when: Callable[[int | None], str], *, live: bool) -> t
     )
 
 
+def _rollback_lines(report: ReadinessReport) -> list[str]:
+    """Each gate's chance that its rollback, started at the gate, ends by the deadline; and,
+    during the weekend, when the next gate's rollback would end if started now."""
+    from runbook.weekend.views.rollback import if_rolled_back
+
+    if report.plan is None:
+        return []
+    zone = report.plan.zone
+    out = [
+        f"- {g.id}: P(a rollback started at the gate ends by the deadline) = "
+        f"{g.rollback_on_time:.0%}"
+        for g in report.gates
+        if g.rollback_on_time is not None
+    ]
+    snap = report.snapshot
+    rolled = if_rolled_back(snap) if snap is not None else None
+    if rolled is not None:
+        out.append(f"- {rolled.gate}: {md(rolled.line(zone))}")
+    return [*out, ""] if out else []
+
+
 def _decisions_lists(report: ReadinessReport) -> list[str]:
     """Every decision of every stage of each gate that has any (who said it, who recorded
     it, when, the note), and what an undecided gate still waits for."""
@@ -148,7 +169,7 @@ def _decisions_lists(report: ReadinessReport) -> list[str]:
     zone = report.plan.zone
     out: list[str] = []
     for g in report.gates:
-        if not g.decisions and g.waiting is None:
+        if not g.decisions:
             continue
         out += [f"**{g.id}** decisions:", ""]
         out += [
@@ -270,6 +291,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
         out += _table(headers, [_gate_row(g, when, live=live) for g in report.gates])
     if report.gates:
         out.append("")
+        out += _rollback_lines(report)
         out += _decisions_lists(report)
         for g in report.gates:
             if g.criteria:
