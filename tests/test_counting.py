@@ -98,6 +98,7 @@ def test_the_core_counts_done_dropped_and_skipped_apart_and_weighs_the_work_stil
         "failed": 0,
         "done": 1,
         "skipped": 1,
+        "suspended": 0,
         "dropped": 3,
     }
     # a (2h) done and half of b (1h) over the 3h still wanted; the dropped 6h are not done.

@@ -81,7 +81,8 @@ def test_a_no_go_shows_in_status_with_the_rollback_until_a_later_go(cli, gated):
     cli("decide", "gonogo", "no-go", "--note", "backup unreadable", env=env)
     out = cli("status", env={**env, "COLUMNS": "160"}).stdout
     assert (
-        "NO-GO at gonogo  (Fri 19:10 by CIO: backup unreadable) — roll back (takes 2h); "
+        "NO-GO at gonogo  (Fri 19:10 by CIO: backup unreadable) — roll back: gonogo.rollback "
+        "(takes 2h); "
         "start it by Sat 04:00 (in 8h50m)" in out
     )
     assert "Decision needed" not in out and "Ready to start" not in out

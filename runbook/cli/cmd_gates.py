@@ -116,7 +116,8 @@ def decide(
         word = event.data["decision"].upper()
         colour = "green" if word == "GO" else "red"
         approver = event.data.get("approver") or event.actor
-        where = f" ({event.data['stage']})" if event.data.get("stage") else ""
+        staged = event.data.get("stage") and len(info.stages) > 1
+        where = f" ({event.data['stage']})" if staged else ""
         recorded = (
             f", recorded by {shown(event.actor)}" if Decision.of(event).recorded_apart else ""
         )
@@ -140,7 +141,10 @@ def decide(
             output.warning(f"the runbook gives no rollback for {event.task}; decide it now")
             return
         steps = f" ({' → '.join(info.rollback_tasks)})" if info.rollback_tasks else ""
-        output.echo(f"roll back now: the rollback takes {format_duration(info.rollback)}{steps}")
+        output.echo(
+            f"roll back now: `runbook rollback {info.id}` starts it; it takes "
+            f"{format_duration(info.rollback)}{steps}"
+        )
         latest = point_of_no_return(plan, info.id)
         if plan.deadline is not None and latest is not None:
             left = latest - weekend.now()
