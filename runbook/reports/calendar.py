@@ -81,8 +81,10 @@ def weekend_calendar(
     sequenced by the state's revision."""
     now = weekend.now()
     snapshot = weekend.snapshot(now) if forecast else None
+    # At the forecast, the plan in force: a rollback's tasks once it started, never before.
+    plan = snapshot.plan if snapshot is not None else weekend.plan
     return build_calendar(
-        weekend.plan, stamp=now, sequence=revision(weekend, now), team=team, snapshot=snapshot
+        plan, stamp=now, sequence=revision(weekend, now), team=team, snapshot=snapshot
     )
 
 

@@ -30,6 +30,7 @@ from runbook.weekend.forecast import (
     FINISHED,
     RUNNING,
     SKIPPED,
+    SUSPENDED,
     Snapshot,
     TaskRecord,
     TaskState,
@@ -76,7 +77,7 @@ class GateRow:
     @property
     def settled(self) -> bool:
         """Decided, or passed (done or skipped): its point of no return no longer matters."""
-        return self.decision is not None or self.status in FINISHED
+        return self.decision is not None or self.status in FINISHED or self.status == SUSPENDED
 
     @property
     def standing(self) -> str | None:
@@ -85,6 +86,8 @@ class GateRow:
             return "passed"
         if self.status == SKIPPED:
             return "skipped"
+        if self.status == SUSPENDED:
+            return "suspended"
         if self.decision is not None:
             return f"decided {self.decision.upper()}"
         return None
@@ -475,7 +478,7 @@ def progress_of(snap: Snapshot) -> Progress:
     not_before: dict[int, int | None] = {}
     records = snap.records
     for t in snap.tasks:
-        if t.status == DONE:
+        if t.status == DONE or t.status == SUSPENDED:  # suspended: stopped by a rollback
             done[t.index] = (t.forecast_start, t.forecast_finish)
         elif t.status == SKIPPED:
             skipped.add(t.index)
@@ -523,7 +526,9 @@ def _simulation(
     from runbook.planning.montecarlo import simulate
 
     progress = progress_of(report.snapshot) if report.snapshot is not None else None
-    sim = simulate(plan, runs=runs, seed=seed, progress=progress, estimates=estimates)
+    # During a rollback the remaining work is the rollback's: the plan in force.
+    in_force = report.snapshot.plan if report.snapshot is not None else plan
+    sim = simulate(in_force, runs=runs, seed=seed, progress=progress, estimates=estimates)
     report.simulation = sim
     report.gates = [_rollback_on_time(report, plan, g, runs, seed) for g in report.gates]
     if sim.p_on_time is not None and sim.p_on_time < report.rules.min_probability:

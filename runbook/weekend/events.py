@@ -108,7 +108,13 @@ class Event:
     def summary(self) -> str:
         """What happened, in a few words: ``done``, ``decide NO-GO``, ``signoff dba``."""
         if self.kind == EventKind.DECIDE:
-            return f"decide {str(self.data.get('decision', '?')).upper()}"
+            said = f"decide {str(self.data.get('decision', '?')).upper()}"
+            stage, approver = self.data.get("stage"), self.data.get("approver")
+            if isinstance(approver, str) and approver.casefold() != self.actor.casefold():
+                said += f" by {approver}"  # the approver, when someone else recorded it
+            if isinstance(stage, str) and stage != "approvers":  # a stage the runbook names
+                said += f" ({stage})"
+            return said
         if self.kind == EventKind.SIGNOFF:
             return f"signoff {self.data.get('team', '?')}"
         if self.kind == EventKind.CHECK:

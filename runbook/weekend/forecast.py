@@ -586,11 +586,14 @@ _NOW_RANK = {FAILED: 0, RUNNING: 1, READY: 2}
 
 def now_order(state: TaskState) -> tuple[int, tuple[int, bool, int, int]]:
     """The order of what matters now: failed, running, ready, then the tasks not started
-    that are late, then the others not started, then what is finished; within each, the
-    order teams are called in (``start_order``)."""
+    that are late, then the others not started, then what is finished, then what a rollback
+    suspended; within each, the order teams are called in (``start_order``)."""
     rank = _NOW_RANK.get(state.status)
     if rank is None:
-        rank = 5 if state.status in FINISHED else 3 if state.late else 4
+        if state.status == SUSPENDED:
+            rank = 6  # stopped by a rollback: after everything that may still move
+        else:
+            rank = 5 if state.status in FINISHED else 3 if state.late else 4
     return rank, start_order(state)
 
 

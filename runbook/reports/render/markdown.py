@@ -500,7 +500,8 @@ def review_markdown(review: Review) -> str:
             out += [
                 "",
                 f"{count(len(review.suspended), 'forward task')} not done: "
-                f"{md(review.suspended[0].reason or '')} (listed under aftercare).",
+                f"{md((review.suspended[0].reason or '').removeprefix('not done: '))} "
+                "(listed under aftercare).",
             ]
     out += ["", "## Root causes of the lateness", "", review.lateness_line]
     if review.root_causes:

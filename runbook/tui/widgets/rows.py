@@ -114,7 +114,9 @@ def row_cells(row: TaskRow) -> tuple[Text, ...]:
             style="dim",
         ),
         Text(
-            "" if row.status in ("done", "skipped") else format_duration(row.float, narrow=True),
+            ""
+            if row.status in ("done", "skipped", "suspended")
+            else format_duration(row.float, narrow=True),
             style="red" if row.critical else "dim",
         ),
         Text(shown(row.team) or "—", style="magenta"),

@@ -103,7 +103,7 @@ def _joined(names: list[str], word: str) -> str:
 def given_words(d: Decision, zone: tzinfo) -> str:
     """``project team GO Sat 12:40 by Ingrid de Vries`` (``, recorded by mc`` when someone
     else recorded it)."""
-    stage = f"{d.stage.replace('-', ' ')} " if d.stage else ""
+    stage = f"{d.stage.replace('-', ' ')} " if d.stage and d.stage != ONE_LIST else ""
     verdict = "GO" if d.verdict == GO else "NO-GO"
     text = f"{stage}{verdict} {clock(d.at, zone)} by {d.who}"
     if d.recorded_apart:
