@@ -18,6 +18,7 @@ from runbook.weekend.views.alerts import alerts
 from runbook.weekend.views.rollback import if_rolled_back
 from runbook.weekend.views.verdict import Headline, lead
 
+from .test_contracts import conforms
 from .weekend_helpers import FakeClock, at, check, open_weekend
 
 ROLLBACK = """
@@ -253,3 +254,37 @@ def test_status_says_rolling_back_and_the_suspended_work_at_80_columns(cli, nogo
         "finished": False,
     }
     assert report["counts"]["suspended"] == 3
+
+
+def test_after_a_rollback_the_review_readiness_calendar_and_log_tell_it(cli, nogo):
+    weekend, clock = nogo
+    weekend.rollback("gonogo", actor="mc", host="h", note="backup unreadable")
+    check(weekend, "start", "rb-announce")
+    clock.set("2026-12-04T20:00+01:00")
+    check(weekend, "done", "rb-announce")
+    env = {
+        "RUNBOOK_FILE": str(weekend.runbook_path),
+        "RUNBOOK_NOW": "2026-12-04T20:05",
+        "COLUMNS": "200",
+    }
+    if isinstance(weekend.state_path, str):
+        env["RUNBOOK_STATE"] = weekend.state_path
+    review = json.loads(cli("review", "--format", "json", env=env).stdout)
+    rows = {r["id"]: r for r in review["tasks"]}
+    assert rows["rb-announce"]["rollback"] is True
+    assert rows["rb-announce"]["planned_start"] == "2026-12-04T19:30:00+01:00"
+    assert rows["rb-announce"]["actual_finish"] == "2026-12-04T20:00:00+01:00"
+    assert rows["export"]["status"] == "suspended"
+    assert rows["export"]["reason"] == "not done: rolled back at gonogo (Fri 19:30)"
+    conforms(review, "review")
+    text = cli("review", env=env).stdout
+    assert "## The rollback: planned against actual" in text
+    assert "3 forward tasks not done: rolled back at gonogo (Fri 19:30)" in text
+    readiness = cli("readiness", "--format", "json", env=env)
+    assert readiness.exit_code in (0, 1), readiness.stderr  # a verdict, never a crash
+    conforms(json.loads(readiness.stdout), "readiness")
+    forecast = cli("export", "ics", "--forecast", "-o", "-", env=env).stdout
+    planned = cli("export", "ics", "-o", "-", env=env).stdout
+    assert "UID:rb-announce@" in forecast and "UID:rb-announce@" not in planned
+    log = cli("log", env=env).stdout
+    assert "rollback" in log and "decide NO-GO" in log

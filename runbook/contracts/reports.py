@@ -58,7 +58,8 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
                 "forecast_finish": when(snap.forecast_finish),
                 "ahead_minutes": minutes(snap.ahead),
                 "spare_minutes": None if snap.spare is None else minutes(snap.spare),
-                "remaining_critical_path": [plan.tasks[i].id for i in snap.critical_path],
+                # The snapshot's own plan: a rollback's tasks once one runs.
+                "remaining_critical_path": [snap.plan.tasks[i].id for i in snap.critical_path],
                 "counts": done.counts,
                 "progress": progress_json(done),
                 "later_events_left_out": report.later_events,

@@ -270,7 +270,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
         path = " → ".join(plan.tasks[i].id for i in plan.critical_path)
         out += ["", f"Critical path: {path or 'none'}", ""]
     else:
-        path = " → ".join(plan.tasks[i].id for i in snap.critical_path)
+        path = " → ".join(snap.plan.tasks[i].id for i in snap.critical_path)
         out += ["", f"Remaining critical path: {path or 'none'}", ""]
     out += _optional_section(report)
     if report.near_critical:
