@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.planning.rollback import rollback_plan
+from runbook.usecases import Weekend
 from runbook.weekend.events import REVISION_KINDS, Event, EventKind
 from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, SUSPENDED, Snapshot
 from runbook.weekend.replan import event_summary
-from runbook.weekend.usecases import Weekend
 from runbook.weekend.views.progress import Progress, empty, progress
 
 SLIPS = 10
