@@ -9,7 +9,7 @@ import secrets
 
 import pytest
 
-from runbook.weekend.postgres.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+from runbook.store.postgres.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 from .test_contracts import conforms
 from .test_postgres_roles import Weekend
@@ -143,7 +143,7 @@ def test_a_team_login_may_not_decide_and_db_status_lists_the_stage_roles(staged)
 def test_a_weekend_database_at_version_6_migrates_to_7_and_keeps_its_decisions(pg_database):
     import psycopg
 
-    from runbook.weekend.postgres.schema import migrate
+    from runbook.store.postgres.schema import migrate
 
     with psycopg.connect(pg_database, autocommit=True) as conn:
         with conn.transaction():
