@@ -6,6 +6,7 @@ NO-GO, every face says when a rollback started now would end (checked here by ha
 from __future__ import annotations
 
 import json
+import textwrap
 
 import pytest
 
@@ -288,3 +289,45 @@ def test_after_a_rollback_the_review_readiness_calendar_and_log_tell_it(cli, nog
     assert "UID:rb-announce@" in forecast and "UID:rb-announce@" not in planned
     log = cli("log", env=env).stdout
     assert "rollback" in log and "decide NO-GO" in log
+
+
+async def test_the_dashboard_at_80_by_24_leads_with_rolling_back_and_lists_the_rollback(nogo):
+    from runbook.tui.app import MissionControl
+
+    from .tui_helpers import until
+
+    weekend, _ = nogo
+    weekend.rollback("gonogo", actor="mc", host="h")
+    app = MissionControl(weekend, actor="mc", host="bridge", poll_seconds=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "ROLLING BACK" in str(app.query_one("#headline").render()))
+        headline = str(app.query_one("#headline").render())
+        assert "ROLLING BACK" in headline and "gonogo · ends Sat 01:30" in headline
+        now = str(app.query_one("#now").render())
+        assert "rb-announce" in now
+
+
+def test_completion_offers_a_running_rollbacks_tasks_and_a_gates_stages(cli, tmp_path):
+    from .test_completion import offered
+
+    path = tmp_path / "runbook.yaml"
+    path.write_text(
+        textwrap.dedent(ROLLBACK.replace("NOT_BEFORE", "2026-12-05T00:00")).lstrip(),
+        encoding="utf-8",
+    )
+    env = {"RUNBOOK_NOW": "2026-12-04T19:30", "RUNBOOK_USER": "mc"}
+    for args in (
+        ("start", "backup", "--at", "18:00"),
+        ("done", "backup", "--at", "19:00"),
+        ("decide", "gonogo", "no-go", "--by", "CIO", "--at", "19:10"),
+    ):
+        assert cli(*args, env={**env, "RUNBOOK_FILE": str(path)}).exit_code == 0
+    assert offered("runbook start rb-", tmp_path) == []  # no rollback in force yet
+    assert cli("rollback", "gonogo", env={**env, "RUNBOOK_FILE": str(path)}).exit_code == 0
+    assert offered("runbook start rb-", tmp_path) == [
+        "rb-announce",
+        "rb-restore",
+        "rb-dns",
+        "rb-check",
+    ]
+    assert offered("runbook decide gonogo go --by ", tmp_path) == ["CIO"]

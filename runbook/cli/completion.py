@@ -83,6 +83,10 @@ def _load(params: Mapping[str, Any]) -> tuple[Plan, dict[str, TaskRecord]] | Non
             from runbook.weekend.forecast import fold
 
             records = fold(store.events())[0]
+            if plan.rollback:  # a rollback running: its tasks are tasks to check in
+                from runbook.weekend.rollbacks import plan_with, rollback_in_force
+
+                plan = plan_with(plan, rollback_in_force(plan, records))
         return plan, records
     finally:
         if store is not None:
