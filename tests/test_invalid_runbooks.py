@@ -353,6 +353,13 @@ CASES = [
         "an unknown team suggests a declared one",
     ),
     Case(
+        "notify-unknown-approver.yaml",
+        6,
+        5,
+        "notify.approvers names 'Ingrid de Vires', who is no approver of any gate",
+        "an approver's address names someone a gate names, with a did-you-mean",
+    ),
+    Case(
         "unknown-rollback-team.yaml",
         10,
         47,

@@ -58,6 +58,8 @@ TONES = {
     "up": SUCCESS,
     "go": SUCCESS,
     "heads-up": INFO,
+    "decide-soon": INFO,
+    "decide-now": WARNING,
 }
 
 
@@ -83,15 +85,76 @@ class Notice:
     body: str
 
 
-def due_notices(snap: Snapshot, *, teams: set[str], coordinator: bool) -> list[Notice]:
+def due_notices(
+    snap: Snapshot,
+    *,
+    teams: set[str],
+    coordinator: bool,
+    approvers: set[str] | frozenset[str] = frozenset(),
+) -> list[Notice]:
     """Every notice that holds at the snapshot's moment: for the ``teams`` that have an
-    address, and for mission control when it has one; none once the weekend is closed."""
+    address, for mission control when it has one, and for the ``approvers`` (by name) that
+    have one; none once the weekend is closed."""
     if snap.closed is not None:
         return []
     found = _team_notices(snap, teams) if teams else []
     if coordinator:
         found += _coordinator_notices(snap)
+    if approvers:
+        found += _approver_notices(snap, approvers)
     return found
+
+
+def approver_recipient(name: str) -> str:
+    """The recipient of an approver's notices."""
+    return f"approver:{name}"
+
+
+def _approver_notices(snap: Snapshot, approvers: set[str] | frozenset[str]) -> list[Notice]:
+    """The approvers of the stage whose turn it is at a gate not passed: ``decide-soon``
+    once the gate is forecast within ``heads_up``, ``decide-now`` once its predecessors are
+    done (the stage's turn; told again in each round after a NO-GO), with the criteria and
+    the point of no return. A rollback running: nothing to decide."""
+    from runbook.weekend.gates import point_of_no_return
+
+    plan, zone, now = snap.plan, snap.plan.zone, snap.now
+    if plan.rolling_back is not None:
+        return []
+    out = []
+    for gate, info in plan.gates.items():
+        state = snap.by_id(gate)
+        if state.status not in NOT_STARTED:
+            continue
+        said = gate_standing(info, snap.records.get(gate))
+        waiting = said.waiting_for
+        if waiting is None:  # passed (after a NO-GO every stage decides again, in order)
+            continue
+        told = [n for n in waiting.not_yet if n in approvers]
+        if not told:
+            continue
+        point = point_of_no_return(plan, gate)
+        ponr = f"\nPoint of no return: {clock(point, zone)}." if point is not None else ""
+        criteria = "".join(f"\n- {shown(c)}" for c in info.criteria)
+        criteria = f"\nCriteria for GO:{criteria}" if criteria else ""
+        stage = waiting.stage.name
+        command = f"runbook decide {gate} go|no-go --stage {stage} --by NAME"
+        if state.status == READY:
+            round_ = said.no_go.seq if said.no_go is not None else 0
+            key, kind = f"decide-now:{gate}:{stage}:{round_}", "decide-now"
+            title = f"Your decision at {gate} ({stage.replace('-', ' ')})"
+            first = f"{gate} is ready for its go/no-go: it is the {stage} stage's turn."
+        elif state.forecast_start - now <= plan.heads_up:
+            key, kind = f"decide-soon:{gate}:{stage}", "decide-soon"
+            title = f"Heads-up: {gate} is forecast at {clock(state.forecast_start, zone)}"
+            first = (
+                f"{gate} is forecast at {clock(state.forecast_start, zone)}; the {stage} "
+                "stage decides first."
+            )
+        else:
+            continue
+        body = f"{first}{criteria}{ponr}\nRecord it: {command}"
+        out += [Notice(key, kind, approver_recipient(name), gate, title, body) for name in told]
+    return out
 
 
 def still_due(snap: Snapshot, notice_kind: str, task: str | None) -> bool:

@@ -192,6 +192,22 @@ def _check_addresses(
                 )
             lists.append((("notify", "teams", str(team)), addresses))
     lists.append((("notify", "coordinator"), notify.get("coordinator")))
+    by_approver = notify.get("approvers")
+    if isinstance(by_approver, dict):
+        known = _approver_names(raw)
+        for name, addresses in by_approver.items():
+            if str(name) not in known:
+                hint = did_you_mean(str(name), sorted(known)) or (
+                    f"the gates' approvers: {', '.join(sorted(known)) or 'none'}"
+                )
+                loaded.problem(
+                    "error",
+                    f"notify.approvers names '{name}', who is no approver of any gate",
+                    ("notify", "approvers", str(name)),
+                    key=True,
+                    hint=hint,
+                )
+            lists.append((("notify", "approvers", str(name)), addresses))
     for path, addresses in lists:
         if not isinstance(addresses, list):
             continue
@@ -203,6 +219,26 @@ def _check_addresses(
                     (*path, i),
                     hint="write ${NAME}: letters, digits and '_', not starting with a digit",
                 )
+
+
+def _approver_names(raw: dict[str, object]) -> set[str]:
+    """Every name a gate's ``approvers`` or ``decided_by`` stage names, in tasks or gates."""
+    specs: list[object] = list(_items_of(raw, "tasks"))
+    gates = raw.get("gates")
+    if isinstance(gates, dict):
+        specs += list(gates.values())
+    names: set[str] = set()
+    for spec in specs:
+        if not isinstance(spec, dict):
+            continue
+        lists = [spec.get("approvers")]
+        stages = spec.get("decided_by")
+        if isinstance(stages, list):
+            lists += [s.get("approvers") for s in stages if isinstance(s, dict)]
+        for listed in lists:
+            if isinstance(listed, list):
+                names |= {str(n) for n in listed if isinstance(n, str)}
+    return names
 
 
 def _items_of(raw: dict[str, object], section: str) -> list[Any]:
