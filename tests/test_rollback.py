@@ -331,3 +331,11 @@ def test_completion_offers_a_running_rollbacks_tasks_and_a_gates_stages(cli, tmp
         "rb-check",
     ]
     assert offered("runbook decide gonogo go --by ", tmp_path) == ["CIO"]
+
+
+def test_the_status_page_says_when_a_rollback_started_now_would_end(cli, write_runbook):
+    path = _runbook(write_runbook)
+    env = {"RUNBOOK_FILE": str(path), "RUNBOOK_NOW": "2026-12-04T19:10"}
+    page = cli("status", "--format", "html", "-o", "-", env=env).stdout
+    # From 19:10, as by hand above: it ends Sat 01:30, 4h30m before the deadline.
+    assert "If rolled back now, it would end Sat 01:30 (4h30m before the deadline)." in page

@@ -26,6 +26,7 @@ from runbook.weekend.views import (
 )
 from runbook.weekend.views.alerts import Alert, alerts
 from runbook.weekend.views.progress import Progress, progress, progress_by
+from runbook.weekend.views.rollback import IfRolledBack
 
 RECENT = 12  # how many of the newest events the page lists
 
@@ -63,6 +64,7 @@ class StatusPage:
     refresh: int | None  # seconds between rewrites (the page reloads itself); None: once
     aftercare: OpenAtClose | None = None  # what the close left open; None while it runs
     decisions: tuple[DecisionNeeded, ...] = ()  # gates waiting for a decision, and for whom
+    rolled_back: IfRolledBack | None = None  # the next gate's rollback, if started now
 
 
 def status_page(
@@ -102,4 +104,5 @@ def status_page(
         refresh=refresh,
         aftercare=None if snap.closed is None else open_at_close(snap),
         decisions=tuple(view.decisions),
+        rolled_back=view.rolled_back,
     )
