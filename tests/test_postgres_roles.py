@@ -145,10 +145,10 @@ def test_a_team_member_may_not_force_even_its_own_task(weekend):
 
 def test_deciding_a_gate_is_mission_controls_even_for_the_gates_own_team(weekend):
     pmo = weekend.login("ingrid", "--team", "pmo")
-    said = weekend.refused(pmo, "decide", "gate-transfer", "go")
+    said = weekend.refused(pmo, "decide", "gate-transfer", "go", "--by", "CIO")
     assert "may not decide gate-transfer: deciding a gate needs mission control" in said
     mc = weekend.login("mc", "--coordinator")
-    weekend.ok("decide", "gate-transfer", "go", state=mc)
+    weekend.ok("decide", "gate-transfer", "go", "--by", "CIO", state=mc)
 
 
 def test_resetting_the_baseline_is_mission_controls(weekend):

@@ -40,6 +40,7 @@ MODULES = {
     "log": "cmd_status",
     "control": "cmd_control",
     "decide": "cmd_gates",
+    "rollback": "cmd_gates",
     "signoff": "cmd_gates",
     "check": "cmd_gates",
     "readiness": "cmd_reports",

@@ -23,6 +23,7 @@ def db_status_json(found: DbStatus) -> dict[str, Any]:
                 "role": r.role,
                 "kind": r.kind,
                 "team": r.team,
+                "stage": r.stage,
                 "exists": r.exists,
                 "own": r.own,
                 "members": list(r.members),

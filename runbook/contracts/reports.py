@@ -59,7 +59,8 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
                 "forecast_finish": when(snap.forecast_finish),
                 "ahead_minutes": minutes(snap.ahead),
                 "spare_minutes": None if snap.spare is None else minutes(snap.spare),
-                "remaining_critical_path": [plan.tasks[i].id for i in snap.critical_path],
+                # The snapshot's own plan: a rollback's tasks once one runs.
+                "remaining_critical_path": [snap.plan.tasks[i].id for i in snap.critical_path],
                 "counts": done.counts,
                 "progress": progress_json(done),
                 "later_events_left_out": report.later_events,
@@ -88,6 +89,19 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
             "margin_minutes": None if g.ponr.margin is None else minutes(g.ponr.margin),
             "decision": g.decision,
             "decided_by": g.decided_by,
+            "decisions": [
+                {
+                    "decision": d.verdict,
+                    "stage": d.stage,
+                    "approver": d.who,
+                    "recorded_by": d.recorded_by,
+                    "at": when(d.at),
+                    "note": d.note,
+                }
+                for d in g.decisions
+            ],
+            "waiting": g.waiting,
+            "rollback_on_time": g.rollback_on_time,
             **(
                 {
                     "status": g.status,
@@ -223,6 +237,7 @@ def review_json(review: Review) -> dict[str, Any]:
                 "own_overrun_minutes": mins(r.own_overrun),
                 "inherited_minutes": mins(r.inherited),
                 "reason": r.reason,
+                "rollback": r.rollback,
             }
             for r in review.rows
         ],

@@ -127,6 +127,15 @@ def verdict_json(verdict: Verdict, plan: Plan) -> dict[str, Any]:
             "next": held.mark,
             "next_ahead_minutes": None if held.mark_ahead is None else minutes(held.mark_ahead),
         },
+        "rolling_back": None
+        if (rolling := verdict.rolling) is None
+        else {
+            "gate": rolling.gate,
+            "started": iso(rolling.started, zone),
+            "ends": iso(rolling.ends, zone),
+            "point_of_no_return": iso(rolling.point, zone),
+            "finished": rolling.finished,
+        },
     }
 
 
@@ -164,8 +173,10 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     done = progress(snap, None if team is None else chosen)
     deadline = snap.plan.deadline
     from runbook.weekend.gates import next_point_of_no_return
+    from runbook.weekend.views.rollback import if_rolled_back
 
     ponr = next_point_of_no_return(snap)
+    rolled = if_rolled_back(snap)
     return {
         "now": iso(snap.clock, zone),
         "baseline_finish": iso(snap.baseline_finish, zone),
@@ -182,16 +193,45 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
             "minutes_left": minutes(ponr.point - snap.now),
             "rollback_minutes": minutes(ponr.rollback or 0),
         },
+        "if_rolled_back_now": None
+        if rolled is None
+        else {
+            "gate": rolled.gate,
+            "ends": iso(rolled.ends, zone),
+            "past_deadline_minutes": None if rolled.late is None else minutes(rolled.late),
+        },
         "team": None if team is None else {"id": team, "name": snap.plan.team_name(team)},
         "decisions_needed": [
-            {"gate": d.gate, "approvers": d.approvers, "since": iso(d.since, zone)}
+            {
+                "gate": d.gate,
+                "approvers": d.approvers,
+                "since": iso(d.since, zone),
+                "waiting_for": None
+                if d.waiting is None
+                else {
+                    "stage": d.waiting.stage.name,
+                    "needs": d.waiting.still_needed,
+                    "not_yet": list(d.waiting.not_yet),
+                },
+                "given": [
+                    {
+                        "stage": g.stage,
+                        "approver": g.who,
+                        "recorded_by": g.recorded_by,
+                        "at": iso(g.at, zone),
+                    }
+                    for g in d.given
+                ],
+            }
             for d in split_ready(snap, chosen)[1]
         ],
         "no_go": [
             {
                 "gate": n.gate,
                 "decided_at": iso(n.decided.at, zone),
-                "decided_by": n.decided.actor,
+                "decided_by": n.decided.who,
+                "recorded_by": n.decided.recorded_by,
+                "stage": n.decided.stage,
                 "note": n.decided.note,
                 "rollback_minutes": None if n.rollback is None else minutes(n.rollback),
                 "rollback_tasks": n.rollback_tasks,

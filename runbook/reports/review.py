@@ -28,11 +28,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from runbook.format.durations import format_duration
+from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
+from runbook.planning.rollback import rollback_plan
 from runbook.usecases import Weekend
 from runbook.weekend.events import REVISION_KINDS, Event, EventKind
-from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, Snapshot
+from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, SUSPENDED, Snapshot
 from runbook.weekend.replan import event_summary
 from runbook.weekend.views.progress import Progress, empty, progress
 
@@ -60,6 +61,7 @@ class ReviewRow:
     worked: int | None = None  # seconds it worked; None: it never ran
     lost: int = 0  # seconds it stood failed (worked + lost: first start to its end)
     carried: bool = False  # open when the weekend was closed (`runbook close`): aftercare
+    rollback: bool = False  # a rollback task (planned: the rollback from its start)
 
     @property
     def shown_status(self) -> str:
@@ -240,6 +242,16 @@ class Review:
         return [r for r in self.rows if r.carried]
 
     @property
+    def rollback(self) -> list[ReviewRow]:
+        """The rollback's tasks, planned (from the rollback's start) against actual."""
+        return [r for r in self.rows if r.rollback]
+
+    @property
+    def suspended(self) -> list[ReviewRow]:
+        """The forward work the rollback stopped: not done, with why."""
+        return [r for r in self.rows if r.status == SUSPENDED]
+
+    @property
     def dropped(self) -> list[ReviewRow]:
         """Optional work dropped for time (`runbook drop`), with the reasons."""
         return [r for r in self.rows if r.dropped]
@@ -387,10 +399,18 @@ def review(weekend: Weekend) -> Review:
     aftercare with its actual start and the work done on it."""
     snap = weekend.snapshot()
     plan, closed = snap.plan, snap.closed
-    finished = all(s.status in FINISHED for s in snap.tasks)
-    actual_finish = (
-        max((s.actual_finish or 0 for s in snap.tasks), default=None) if finished else None
-    )
+    rolling = plan.rolling_back
+    # Rolled back, the weekend ends with the rollback: the suspended work stays undone.
+    ended = [s for s in snap.tasks if rolling is None or s.status != SUSPENDED]
+    finished = all(s.status in FINISHED for s in ended)
+    actual_finish = max((s.actual_finish or 0 for s in ended), default=None) if finished else None
+    # The rollback planned from its start, each task against it; why the suspended stopped.
+    rollback_planned: dict[str, tuple[int, int]] = {}
+    stopped = ""
+    if rolling is not None:
+        alone = rollback_plan(weekend.plan, rolling.gate, rolling.start)
+        rollback_planned = {t.id: (t.es, t.ef) for t in alone.tasks}
+        stopped = f"not done: rolled back at {rolling.gate} ({clock(rolling.start, plan.zone)})"
     if closed is not None:
         actual_finish = closed.at
     result = Review(
@@ -409,9 +429,13 @@ def review(weekend: Weekend) -> Review:
             and state.actual_finish is not None
         ):
             actual = state.actual_finish - state.actual_start
+        planned_start, planned_finish = state.planned_start, state.planned_finish
+        in_rollback = task.id in rollback_planned
+        if in_rollback:
+            planned_start, planned_finish = rollback_planned[task.id]
         planned = (
-            state.planned_finish - state.planned_start
-            if state.planned_start is not None and state.planned_finish is not None
+            planned_finish - planned_start
+            if planned_start is not None and planned_finish is not None
             else task.duration
         )
         result.rows.append(
@@ -420,19 +444,20 @@ def review(weekend: Weekend) -> Review:
                 task.title,
                 task.team,
                 state.status,
-                state.planned_start,
-                state.planned_finish,
+                planned_start,
+                planned_finish,
                 state.actual_start,
                 state.actual_finish,
                 planned,
                 actual,
-                state.reason,
+                stopped if state.status == SUSPENDED else state.reason,
                 _came_from(snap, state.index) if state.status == DONE else None,
                 task.priority,
                 state.dropped,
                 state.worked if state.actual_start is not None else None,
                 state.lost,
                 closed is not None and state.status not in FINISHED,
+                in_rollback,
             )
         )
     result.progress = progress(snap)

@@ -73,6 +73,8 @@ class Opening:
     later_events: int = 0  # events after the replayed moment, left out of the last read
     later_notice: str | None = None  # the notice that says so (a report says it its own way)
     _may_force: bool | None = field(default=None, repr=False)
+    # The plan in force of a rollback, by its gate and event (built once per rollback).
+    _in_force: dict[tuple[str, int], Plan] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(

@@ -13,6 +13,7 @@ from runbook.planning.learning import Estimates, TaskEstimate
 from runbook.reports.readiness import GateRow, ReadinessReport, buffer_gain_text
 from runbook.reports.rehearsal import Evidence
 from runbook.reports.review import NOT_RECORDED, Review, ReviewRow
+from runbook.weekend.views.decisions import given_words
 from runbook.weekend.views.progress import Progress
 from runbook.weekend.views.verdict import describe_ahead
 
@@ -177,6 +178,48 @@ def _gate_row(g: GateRow, when: Callable[[int | None], str], *, live: bool) -> t
     )
 
 
+def _rollback_lines(report: ReadinessReport) -> list[str]:
+    """Each gate's chance that its rollback, started at the gate, ends by the deadline; and,
+    during the weekend, when the next gate's rollback would end if started now."""
+    from runbook.weekend.views.rollback import if_rolled_back
+
+    if report.plan is None:
+        return []
+    zone = report.plan.zone
+    out = [
+        f"- {g.id}: P(a rollback started at the gate ends by the deadline) = "
+        f"{g.rollback_on_time:.0%}"
+        for g in report.gates
+        if g.rollback_on_time is not None
+    ]
+    snap = report.snapshot
+    rolled = if_rolled_back(snap) if snap is not None else None
+    if rolled is not None:
+        out.append(f"- {rolled.gate}: {md(rolled.line(zone))}")
+    return [*out, ""] if out else []
+
+
+def _decisions_lists(report: ReadinessReport) -> list[str]:
+    """Every decision of every stage of each gate that has any (who said it, who recorded
+    it, when, the note), and what an undecided gate still waits for."""
+    if report.plan is None:
+        return []
+    zone = report.plan.zone
+    out: list[str] = []
+    for g in report.gates:
+        if not g.decisions:
+            continue
+        out += [f"**{g.id}** decisions:", ""]
+        out += [
+            f"- {md(given_words(d, zone))}" + (f": {md(d.note)}" if d.note else "")
+            for d in g.decisions
+        ]
+        if g.waiting is not None:
+            out.append(f"- {md(g.waiting)}")
+        out.append("")
+    return out
+
+
 def gate_margin(g: GateRow) -> str:
     """The margin to a gate's point of no return during the weekend: its standing when it is
     settled, else the forecast gate's margin."""
@@ -265,7 +308,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
         path = " → ".join(plan.tasks[i].id for i in plan.critical_path)
         out += ["", f"Critical path: {path or 'none'}", ""]
     else:
-        path = " → ".join(plan.tasks[i].id for i in snap.critical_path)
+        path = " → ".join(snap.plan.tasks[i].id for i in snap.critical_path)
         out += ["", f"Remaining critical path: {path or 'none'}", ""]
     out += _optional_section(report)
     if report.near_critical:
@@ -286,6 +329,8 @@ def readiness_markdown(report: ReadinessReport) -> str:
         out += _table(headers, [_gate_row(g, when, live=live) for g in report.gates])
     if report.gates:
         out.append("")
+        out += _rollback_lines(report)
+        out += _decisions_lists(report)
         for g in report.gates:
             if g.criteria:
                 out += [f"**{g.id}** — {md(g.title)}. Criteria:", ""] + [
@@ -459,6 +504,34 @@ def review_markdown(review: Review) -> str:
             ("Tasks", counts_text(review.progress)),
         ],
     )
+    if review.rollback:
+        out += ["", "## The rollback: planned against actual", ""]
+        out += [
+            "Planned: the rollback scheduled from its start (its own critical path).",
+            "",
+        ]
+        out += _table(
+            ("Task", "Team", "Status", "Planned", "Actual start", "Actual finish", "Took"),
+            [
+                (
+                    f"{r.id}: {r.title}",
+                    r.team,
+                    r.status,
+                    f"{when(r.planned_start)} – {when(r.planned_finish)}",
+                    when(r.actual_start),
+                    when(r.actual_finish),
+                    dur(r.actual),
+                )
+                for r in review.rollback
+            ],
+        )
+        if review.suspended:
+            out += [
+                "",
+                f"{count(len(review.suspended), 'forward task')} not done: "
+                f"{md((review.suspended[0].reason or '').removeprefix('not done: '))} "
+                "(listed under aftercare).",
+            ]
     out += ["", "## Root causes of the lateness", "", review.lateness_line]
     if review.root_causes:
         out.append("")

@@ -22,6 +22,7 @@ from runbook.weekend.gates import next_point_of_no_return
 from runbook.weekend.views import Headline, Verdict, lead, verdict
 from runbook.weekend.views.lines import TONE_STYLE
 from runbook.weekend.views.progress import Progress, progress
+from runbook.weekend.views.rollback import if_rolled_back
 from runbook.weekend.views.verdict import to_deadline
 
 
@@ -128,7 +129,7 @@ class HeadlineBar(Static):
             return
         said = lead(verdict(snap), snap.plan.zone)
         self.display = bool(said.detail)
-        self.set_class(said.state == Headline.NO_GO, "nogo")
+        self.set_class(said.state in (Headline.NO_GO, Headline.ROLLING_BACK), "nogo")
         self.set_class(said.state == Headline.CLOSED, "closed")
         if not said.detail:
             return
@@ -199,6 +200,13 @@ class Figures(Static):
         if ponr is not None and ponr.point is not None:
             text.append(f"\nPONR {ponr.gate[:12]} {clock(ponr.point, zone)}", style="magenta")
             text.append(f" (in {format_duration(ponr.point - snap.now)})", style="magenta")
+        rolled = if_rolled_back(snap)
+        if rolled is not None:  # beside its point of no return: a rollback started now
+            past = rolled.late is not None and rolled.late > 0
+            text.append(
+                f"\nrolled back now: ends {clock(rolled.ends, zone)}",
+                style="bold red" if past else "dim",
+            )
         self.update(text)
 
 
