@@ -61,7 +61,9 @@ def accuracy(done: Iterable[Measured], plan: Plan) -> list[TeamAccuracy]:
     by_team: dict[str | None, list[Measured]] = {}
     for task in done:
         by_team.setdefault(task.team, []).append(task)
-    order = {t: i for i, t in enumerate(dict.fromkeys([*plan.teams, *plan.teams_in_use]))}
+    order: dict[str | None, int] = {
+        t: i for i, t in enumerate(dict.fromkeys([*plan.teams, *plan.teams_in_use]))
+    }
     out = []
     for team in sorted(by_team, key=lambda t: (t is None, order.get(t, len(order)), t or "")):
         tasks = by_team[team]
