@@ -48,6 +48,8 @@ MODULES = {
     "export": "cmd_export",  # a group: export ics, export xlsx
     "import": "cmd_import",
     "notify": "cmd_notify",
+    "lesson": "cmd_record",
+    "aftercare": "cmd_record",
 }
 ALL = tuple(dict.fromkeys(MODULES.values()))
 
