@@ -1,5 +1,5 @@
-"""`runbook lesson` (lessons learned) and `runbook aftercare` (the aftercare handover): the
-weekend's record, for the review and the service desk."""
+"""`runbook revise` (a new version of the runbook in force), `runbook lesson` (lessons
+learned) and `runbook aftercare` (the aftercare handover): the weekend's record."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from runbook.common.text import shown
 
 if TYPE_CHECKING:
     from runbook.weekend.events import Event
+    from runbook.weekend.record import Revised
     from runbook.weekend.usecases import Weekend
 
 
@@ -184,3 +185,85 @@ def _list(
         from runbook.reports.render.markdown import aftercare_markdown
 
         _emit(aftercare_markdown(result), fmt, out)
+
+
+@command()
+def revise(
+    file: FileOption = None,
+    state: StateOption = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why the runbook changed (for the log and the review)."),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show what the edit changes and does to the weekend; record nothing."
+        ),
+    ] = False,
+    by: ByOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record the edited runbook file as the version in force: mission control's.
+
+    Until it is recorded an edit changes nothing: every command uses the version in force at
+    its moment (a replay with --now the one in force then), and says once that the file
+    differs. A revision is an event with who, when, why (--reason) and a summary of the
+    change (the deadline, tasks added and removed, their durations, dependencies, teams and
+    not_before, the gates and their rollback); the baseline stays what it was (`runbook
+    baseline --reset` is separate). --dry-run shows the summary and what the change does to
+    the forecast and the points of no return. An invalid file is refused with its problems;
+    on PostgreSQL only the coordinator role may revise.
+    """
+    from runbook.cli.weekend import open_weekend
+    from runbook.weekend.record import revise as record
+
+    with open_weekend(file, state, create=not dry_run) as weekend:
+        result = record(weekend, actor=actor(by), host=host(), reason=reason, dry_run=dry_run)
+        if as_json and result.event is not None:
+            output.echo_event(result.event, weekend.plan)
+            return
+        _say_revision(result, weekend)
+
+
+def _say_revision(result: Revised, weekend: Weekend) -> None:
+    """The revision in words: what changed, what it does now, and whether it was recorded."""
+    from runbook.format.durations import clock, format_duration
+
+    zone = weekend.plan.zone
+    was = result.number - 1
+    if result.event is None:
+        head = f"dry run: runbook version {result.number} (now {was}) would change"
+    else:
+        head = f"runbook version {result.number} recorded (was {was}), changing"
+    output.echo(f"{head}:")
+    for change in result.changes.items or ():
+        output.echo(f"  {shown(change.text)}")
+    if not result.changes:
+        output.echo(f"  {result.changes.summary}")
+    moved = result.effect
+
+    def spare(seconds: int | None) -> str:
+        if seconds is None:
+            return "no deadline"
+        return format_duration(seconds) if seconds >= 0 else f"{format_duration(-seconds)} late"
+
+    finish = f"forecast finish {clock(moved.finish_before, zone)}"
+    if moved.finish_moved:
+        finish += f" → {clock(moved.finish_after, zone)}"
+    else:
+        finish += " (unchanged)"
+    output.echo(f"{finish} · to spare {spare(moved.spare_before)} → {spare(moved.spare_after)}")
+    for point in moved.points:
+        before = clock(point.before, zone) if point.before is not None else "none"
+        after = clock(point.after, zone) if point.after is not None else "none"
+        line = f"point of no return {point.gate}: {before} → {after}"
+        if point.forecast is not None:
+            line += f" (gate forecast {clock(point.forecast, zone)})"
+        if point.missed:
+            line += " — MISSED: the gate is forecast after it"
+        output.echo(line)
+    if result.event is None:
+        output.echo("nothing recorded; `runbook revise --reason TEXT` records it")
+    elif result.event.note:
+        output.echo(f"why: {shown(result.event.note)}")

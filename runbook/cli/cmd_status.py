@@ -115,6 +115,14 @@ def status(
                 width=screen.width,
             )
         )
+        from rich.text import Text
+
+        from runbook.common.text import shown
+        from runbook.weekend.versions import in_force_line
+
+        said = in_force_line(weekend.version, weekend.plan.zone)
+        if said is not None:
+            screen.print(Text(shown(said), style="dim"))
 
 
 def _status_page(

@@ -102,6 +102,7 @@ class Live:
         self.recent: list[Event] = []  # every event in force, oldest first
         self.held: list[Event] = []  # a replay's events after the clock's time
         self.generation = 0  # goes up when the events in force are folded again from scratch
+        self.plan_changed = False  # a version of the runbook came into force while folding
         self.last_seq = 0
         self._change_token: object = None
         self._outbox_token: object = object()  # the change token at the last look: none yet
@@ -160,6 +161,8 @@ class Live:
             self.apply(event)
             change.events.append(event)
         self.weekend.note_later_events(len(self.held), now)
+        if self.plan_changed:
+            change.runbook_changed, self.plan_changed = True, False
         return change
 
     def outbox(self) -> list[OutboxEntry] | None:
@@ -227,6 +230,8 @@ class Live:
         self.last_seq = max(self.last_seq, event.seq)
         if event.task is not None:
             event = self.weekend.audit(event, self.records)
+        elif self.weekend.adopt(event):  # a new version of the runbook, now in force
+            self.plan_changed = True
         self.recent.append(event)
         fold((event,), self.records, self.runbook_events)
 

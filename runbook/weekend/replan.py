@@ -85,6 +85,15 @@ def event_summary(event: Event, zone: tzinfo) -> str:
     """An event in a few words, a revision with what it says (``eta Sat 16:00``)."""
     if event.kind in KEYS:
         return summary(event.kind, revision_value(event), zone)
+    if event.kind == EventKind.REVISE:  # what changed in the runbook, as recorded
+        said = event.data.get("summary")
+        return f"revise: {said}" if said else "revise"
+    if event.kind == EventKind.AFTERCARE:
+        return "aftercare " + ", ".join(
+            f"{key} {clock(value, zone, with_date=True) if key == 'due' else value}"
+            for key, value in sorted(event.data.items())
+            if key in ("owner", "due", "ticket") and value is not None
+        )
     return event.summary
 
 

@@ -49,7 +49,9 @@ from runbook.weekend.forecast import (
     pull_forward,
     snapshot,
 )
+from runbook.weekend.inforce import Drift, open_in_force, recorded_versions
 from runbook.weekend.plancache import cache, cached_plan, compile_plan, load_plan
+from runbook.weekend.versions import Version
 
 if TYPE_CHECKING:
     from runbook.weekend.recover import Recovery
@@ -90,6 +92,11 @@ class Weekend:
     later_events: int = 0  # events after the replayed moment, left out of the last read
     later_notice: str | None = None  # the notice that says so (a report says it its own way)
     _may_force: bool | None = field(default=None, repr=False)
+    # The versions of the runbook the log records, the one in force at the clock's moment,
+    # and how the runbook file differs from the latest (``runbook.weekend.inforce``).
+    versions: list[Version] = field(default_factory=list)
+    version: Version | None = None
+    drift: Drift | None = None
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -121,6 +128,36 @@ class Weekend:
         store = open_store(state, create=create and not read_only, read_only=read_only)
         notices: list[str] = []
         try:
+            recorded = recorded_versions(store)
+            opened = (
+                open_in_force(
+                    store,
+                    recorded,
+                    path,
+                    data,
+                    digest,
+                    compiled,
+                    None if at is None else lambda p: _epoch(at(p)),
+                    notices,
+                )
+                if store is not None and recorded
+                else None
+            )
+            if opened is not None and store is not None:
+                if opened.moment is not None:
+                    clock = _fixed(datetime.fromtimestamp(opened.moment, UTC))
+                store.check_owner(opened.plan.name)
+                if opened.fresh_file_plan is not None and store.writable:
+                    cache(store, opened.fresh_file_plan, _epoch(clock()))
+                if opened.drift is not None:
+                    notices.append(opened.drift.line)
+                notices.extend(store.notices)
+                weekend = cls(
+                    path, state, opened.plan, store, clock, notices, replay=at is not None
+                )
+                weekend.versions, weekend.version = recorded, opened.version
+                weekend.drift = opened.drift
+                return weekend
             plan = cached_plan(store, digest) if store else None
             fresh = plan is None
             if plan is None and compiled is not None and compiled.digest == digest:
@@ -143,11 +180,15 @@ class Weekend:
 
     def reload(self) -> bool:
         """Read the runbook file again; True when its content changed (the plan is then the
-        new one, or the last valid one with a notice when the new file has errors)."""
+        new one, or the last valid one with a notice when the new file has errors). Once the
+        log records a version of the runbook, the file changes nothing but what is said of
+        it (``drift``): True when that changed."""
         from runbook.format.source import digest_of, read_bytes
 
         data = read_bytes(self.runbook_path)
         digest = digest_of(data)
+        if self.versions and self.store is not None:
+            return self._note_drift(data, digest)
         if digest == self.plan.digest:
             return False
         self.notices = []
@@ -168,6 +209,61 @@ class Weekend:
                 cache(self.store, plan, self.now())
         self.plan = plan
         return True
+
+    def _note_drift(self, data: bytes, digest: str) -> bool:
+        """Say how the runbook file differs from the latest version recorded (the one line
+        in ``notices``); True when what is said changed."""
+        from runbook.weekend.inforce import drift, plan_of
+
+        was = self.drift
+        latest = self.versions[-1]
+        self.drift = None
+        if digest != latest.digest and self.store is not None:
+            current = plan_of(self.store, latest) or self.plan
+            file_plan = cached_plan(self.store, digest)
+            errors = 0
+            if file_plan is None:
+                from runbook.weekend.inforce import _compiled_or_errors
+
+                file_plan, errors = _compiled_or_errors(data, self.runbook_path)
+            self.drift = drift(
+                self.runbook_path, latest, current, file_plan, errors, self.may_force()
+            )
+        if was is not None and was.line in self.notices:
+            self.notices.remove(was.line)
+        if self.drift is not None and self.drift.line not in self.notices:
+            self.notices.append(self.drift.line)
+        return (was.line if was else None) != (self.drift.line if self.drift else None)
+
+    def adopt(self, event: Event) -> bool:
+        """A version of the runbook read as it is recorded (a revision by mission control,
+        followed live): from now on it is in force. True when the plan changed."""
+        from runbook.format.source import digest_of, read_bytes
+        from runbook.weekend.versions import versions
+
+        if event.task is not None or event.kind not in (EventKind.REVISE, EventKind.BASELINE):
+            return False
+        if self.store is None or (self.version is None and not self.versions):
+            return False
+        if self.version is not None and event.seq <= self.version.event.seq:
+            return False
+        found = next((v for v in self.versions if v.event.seq == event.seq), None)
+        if found is None:
+            self.versions = versions([*(v.event for v in self.versions), event])
+            found = next((v for v in self.versions if v.event.seq == event.seq), None)
+        if found is None:
+            return False
+        plan = cached_plan(self.store, found.digest)
+        if plan is None:
+            return False
+        changed = plan.digest != self.plan.digest
+        self.plan, self.version = plan, found
+        try:
+            data = read_bytes(self.runbook_path)
+        except InputError:
+            return changed
+        self._note_drift(data, digest_of(data))
+        return changed
 
     def close(self) -> None:
         """Close the state file."""
@@ -316,7 +412,11 @@ class Weekend:
 
     def note_changed_runbook(self, baseline: Event | None) -> None:
         """Add a notice when the runbook differs from the one the baseline was taken of."""
-        if baseline is None or baseline.data.get("digest") == self.plan.digest:
+        if (
+            baseline is None
+            or baseline.data.get("digest") == self.plan.digest
+            or self.version is not None  # a recorded version: ahead/behind is by design
+        ):
             return
         taken = show_time(baseline.at, self.plan.zone, with_date=True)
         notice = (

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 
+from runbook.format.durations import clock
 from runbook.weekend.events import Event, EventKind
 
 
@@ -86,3 +88,17 @@ def in_force(recorded: Sequence[Version], at: int | None = None) -> Version | No
         if version.at <= at:
             current = version
     return current
+
+
+def in_force_line(version: Version | None, zone: tzinfo) -> str | None:
+    """Which version is in force, in one line (``runbook version 2 in force, revised Sat
+    13:02 by ingrid: deadline Mon 06:00 → Mon 02:00``); None when the log records none."""
+    if version is None:
+        return None
+    if not version.revised:
+        return f"runbook version {version.number} in force (the one the weekend began with)"
+    said = f": {version.summary}" if version.summary else ""
+    return (
+        f"runbook version {version.number} in force, revised "
+        f"{clock(version.at, zone, with_date=True)} by {version.event.by}{said}"
+    )
