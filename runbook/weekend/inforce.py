@@ -148,6 +148,8 @@ def open_in_force(
         if file_plan is None:
             file_plan, errors = _compiled_or_errors(data, path)
             fresh = file_plan
+        if file_plan is not None and file_plan.name != current.name:
+            store.check_owner(file_plan.name)  # another runbook's file: refused, naming both
         found = drift(path, latest, current, file_plan, errors, store.may_force())
     return Opened(plan, version, moment, found, fresh)
 

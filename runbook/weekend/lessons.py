@@ -69,7 +69,7 @@ def by_phase_and_team(found: Iterable[Lesson], plan: Plan) -> list[LessonGroup]:
     and, within one, per team (in the order teams first appear in the runbook, lessons about
     every team last)."""
     phase_order = {p: i for i, p in enumerate(dict.fromkeys(plan.column("phase"))) if p}
-    team_order = {t: i for i, t in enumerate([*plan.teams, *plan.teams_in_use])}
+    team_order = {t: i for i, t in enumerate(dict.fromkeys([*plan.teams, *plan.teams_in_use]))}
     groups: dict[tuple[str | None, str | None], list[Lesson]] = {}
     for lesson in found:
         groups.setdefault((lesson.phase, lesson.team), []).append(lesson)
