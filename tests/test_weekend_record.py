@@ -113,7 +113,9 @@ def test_a_revision_is_in_force_from_its_moment_and_a_replay_before_it_keeps_the
     assert "baseline Fri 21:40" in after.stdout and "baseline Fri 21:40" in before.stdout
 
     log = cli("log", env=at(env, "21:20")).stdout
-    assert "revise: deadline Sat 06:00 → Sat 02:00" in log
+    # The revision (the last row): its summary leads its note, which wraps, the reason after.
+    revision = " ".join(log[log.index(" revise ") :].split())
+    assert "deadline Sat 06:00 → Sat 02:00 — steering committee" in revision
 
 
 def test_an_invalid_file_is_refused_with_its_problems_and_the_version_in_force_stays(played, cli):

@@ -25,9 +25,9 @@ from runbook.common.errors import UsageError
 from runbook.common.text import shown
 
 if TYPE_CHECKING:
+    from runbook.usecases import Weekend
+    from runbook.usecases.recording import Revised
     from runbook.weekend.events import Event
-    from runbook.weekend.record import Revised
-    from runbook.weekend.usecases import Weekend
 
 
 @command()
@@ -51,11 +51,10 @@ def lesson(
     task's), beside what the log shows.
     """
     from runbook.cli.weekend import open_weekend, show_notices
-    from runbook.weekend.record import record_lesson
 
     with open_weekend(file, state, create=True) as weekend:
         show_notices(weekend)
-        event = record_lesson(weekend, text, actor=actor(by), host=host(), task=task, team=team)
+        event = weekend.record_lesson(text, actor=actor(by), host=host(), task=task, team=team)
         if as_json:
             output.echo_event(event, weekend.plan)
             return
@@ -114,13 +113,11 @@ def aftercare(
     if now is not None:
         raise UsageError("--now is for the list: a handover is recorded now")
     from runbook.cli.weekend import moment
-    from runbook.weekend.record import hand_over
 
     with open_weekend(file, state, create=True) as weekend:
         show_notices(weekend)
         when = moment(due, weekend, option="--due") if due is not None else None
-        event = hand_over(
-            weekend,
+        event = weekend.hand_over(
             task,
             actor=actor(by),
             host=host(),
@@ -216,10 +213,9 @@ def revise(
     on PostgreSQL only the coordinator role may revise.
     """
     from runbook.cli.weekend import open_weekend
-    from runbook.weekend.record import revise as record
 
     with open_weekend(file, state, create=not dry_run) as weekend:
-        result = record(weekend, actor=actor(by), host=host(), reason=reason, dry_run=dry_run)
+        result = weekend.revise(actor=actor(by), host=host(), reason=reason, dry_run=dry_run)
         if as_json and result.event is not None:
             output.echo_event(result.event, weekend.plan)
             return

@@ -1,3 +1,5 @@
+# Size: the briefing's sections and the line-fitting helpers they share render one screen,
+# `runbook status`.
 """Rich rendering of the bridge-call briefing (`runbook status`) and the event log."""
 
 from __future__ import annotations
@@ -5,16 +7,17 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from runbook.common.display import EVENT_STYLE, STATUS_STYLE, possessive
+from runbook.common.display import EVENT_STYLE, STATUS_STYLE, count, possessive
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, t_plus
 from runbook.planning.plan import Plan
-from runbook.weekend.events import Event
+from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import (
     FAILED,
     PULL_HORIZON,
@@ -33,6 +36,9 @@ from runbook.weekend.views.progress import Progress, progress
 from runbook.weekend.views.pull import gain_words
 from runbook.weekend.views.team import TeamView
 from runbook.weekend.views.verdict import to_deadline
+
+if TYPE_CHECKING:
+    from runbook.reports.outlook import Outlook
 
 # The badge of each headline state (the pace's, AHEAD and BEHIND; ON PLAN is reversed).
 BADGE_STYLE = {
@@ -592,15 +598,45 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         when = clock(e.at, zone, with_date=dated)
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
-        what = Text(shown(event_summary(e, zone)), style=EVENT_STYLE.get(e.kind, ""))
+        style = EVENT_STYLE.get(e.kind, "")
+        changed = e.data.get("summary") if e.kind == EventKind.REVISE else None
+        # A revision's summary can be long: it leads its note, which wraps, rather than
+        # squeeze the other columns out of the table.
+        what = Text("revise" if changed else shown(event_summary(e, zone)), style=style)
         if e.against is not None:
             what.append(" AGAINST THE RULES", style="bold red")
         elif e.forced:
             what.append(" FORCED", style="bold yellow")
         note = Text(shown(e.note))
+        if changed:
+            note = Text(shown(str(changed)), style=style).append(
+                f" — {shown(e.note)}" if e.note else ""
+            )
         if e.overrode:
             label = "recorded against the rules, not forced" if e.against else "overrode"
             note.append(" " if e.note else "")
             note.append(f"[{label}: {shown(e.overrode)}]", style="yellow")
         table.add_row(str(e.seq), when, Text(shown(e.task) or "—"), what, Text(shown(e.by)), note)
     return table
+
+
+def outlook_line(found: Outlook, zone: tzinfo) -> Text:
+    """``By estimates learned from history (estimates.yaml: 12 tasks on their own runs, 3 by
+    their team's factor): P(finish ≤ deadline) 64%, P50 Sat 09:10, P80 Sat 10:20``."""
+    sim = found.simulation
+    line = Text("By estimates learned from history ", style="bold")
+    parts = [f"{count(found.from_history, 'task')} on their own observed runs"]
+    if found.from_team:
+        parts.append(f"{count(found.from_team, 'task')} by their team's factor")
+    line.append(f"({shown(found.estimates.source)}: {', '.join(parts)}): ")
+    if sim.p_on_time is not None:
+        line.append(
+            f"P(finish ≤ deadline) {sim.p_on_time:.0%}",
+            style="bold green" if sim.p_on_time >= 0.8 else "bold red",
+        )
+        line.append(", ")
+    line.append(
+        f"P50 {clock(sim.p50, zone, with_date=True)}, P80 {clock(sim.p80, zone, with_date=True)}"
+    )
+    line.append(f" ({sim.runs:,} runs of the remaining work, seed {sim.seed})", style="dim")
+    return line

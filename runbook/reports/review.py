@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
 from runbook.reports.accuracy import Measured, TeamAccuracy, accuracy
+from runbook.usecases import Weekend
 from runbook.weekend.aftercare import Handover, handovers
 from runbook.weekend.events import REVISION_KINDS, Event, EventKind
 from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, Snapshot, TaskRecord
 from runbook.weekend.gates import NO_GO
 from runbook.weekend.lessons import LessonGroup, by_phase_and_team, lessons
 from runbook.weekend.replan import event_summary
-from runbook.weekend.usecases import Weekend
 from runbook.weekend.versions import Version, versions
 from runbook.weekend.views.progress import Progress, empty, progress
 

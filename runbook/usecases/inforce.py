@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runbook.planning.plan import Plan
-from runbook.weekend.plancache import cached_plan
+from runbook.store.plancache import cached_plan
 from runbook.weekend.versions import Version, in_force, versions
 
 if TYPE_CHECKING:
+    from runbook.store.protocol import EventStore
     from runbook.weekend.revision import Changes
-    from runbook.weekend.store import EventStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,27 @@ def drift(
     return Drift(path, version, found, errors, may_revise)
 
 
+def file_drift(
+    store: EventStore,
+    latest: Version,
+    fallback: Plan,
+    path: Path,
+    data: bytes,
+    digest: str,
+    may_revise: bool,
+) -> Drift | None:
+    """How the runbook file (its bytes and hash) differs from ``latest``, the latest version
+    recorded (its plan from the store, else ``fallback``); None when it is that version."""
+    if digest == latest.digest:
+        return None
+    current = plan_of(store, latest) or fallback
+    file_plan = cached_plan(store, digest)
+    errors = 0
+    if file_plan is None:
+        file_plan, errors = compiled_or_errors(data, path)
+    return drift(path, latest, current, file_plan, errors, may_revise)
+
+
 @dataclass
 class Opened:
     """What opening the version in force found: its plan, the version, the moment a replay
@@ -146,7 +167,7 @@ def open_in_force(
     if digest != latest.digest:
         errors = 0
         if file_plan is None:
-            file_plan, errors = _compiled_or_errors(data, path)
+            file_plan, errors = compiled_or_errors(data, path)
             fresh = file_plan
         if file_plan is not None and file_plan.name != current.name:
             store.check_owner(file_plan.name)  # another runbook's file: refused, naming both
@@ -155,10 +176,10 @@ def open_in_force(
 
 
 def _compiled(data: bytes, path: Path) -> Plan | None:
-    return _compiled_or_errors(data, path)[0]
+    return compiled_or_errors(data, path)[0]
 
 
-def _compiled_or_errors(data: bytes, path: Path) -> tuple[Plan | None, int]:
+def compiled_or_errors(data: bytes, path: Path) -> tuple[Plan | None, int]:
     """The runbook file compiled (the slow path), or None and how many errors it has."""
     from runbook.validation.validate import validate_bytes
 
