@@ -40,8 +40,8 @@ class Drift:
         if self.changes is None:
             plural = "s" if self.errors != 1 else ""
             return (
-                f"{self.path} has {self.errors} error{plural} (run `runbook validate`); "
-                f"runbook version {n}, in force, is used"
+                f"{self.path} has {self.errors} error{plural} (run `runbook validate`) and is "
+                f"not used: runbook version {n}, the latest recorded, stays in force"
             )
         how = (
             "`runbook revise --reason TEXT` records it (`--dry-run` shows what it changes)"
@@ -49,8 +49,8 @@ class Drift:
             else "mission control records it with `runbook revise`"
         )
         return (
-            f"{self.path} differs from runbook version {n}, in force, and is not used until "
-            f"it is recorded ({self.changes.line()}): {how}"
+            f"{self.path} differs from runbook version {n}, the latest recorded, and is not "
+            f"used until it is recorded ({self.changes.line()}): {how}"
         )
 
 
