@@ -106,7 +106,7 @@ def status(
         if as_json:
             from runbook.contracts.weekend import status_json
 
-            data = status_json(snap, tid)
+            data = status_json(snap, tid, weekend.version)
             if found is not None:
                 from runbook.contracts.estimates import outlook_json
 

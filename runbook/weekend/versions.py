@@ -90,15 +90,16 @@ def in_force(recorded: Sequence[Version], at: int | None = None) -> Version | No
     return current
 
 
-def in_force_line(version: Version | None, zone: tzinfo) -> str | None:
+def in_force_line(
+    version: Version | None, zone: tzinfo, *, zone_name: str | None = None
+) -> str | None:
     """Which version is in force, in one line (``runbook version 2 in force, revised Sat
-    13:02 by ingrid: deadline Mon 06:00 → Mon 02:00``); None when the log records none."""
+    13:02 by ingrid: deadline Mon 06:00 → Mon 02:00``); None when the log records none.
+    ``zone_name`` follows the time when the zone is not the runbook's (``UTC``)."""
     if version is None:
         return None
     if not version.revised:
         return f"runbook version {version.number} in force (the one the weekend began with)"
     said = f": {version.summary}" if version.summary else ""
-    return (
-        f"runbook version {version.number} in force, revised "
-        f"{clock(version.at, zone, with_date=True)} by {version.event.by}{said}"
-    )
+    when = clock(version.at, zone, with_date=True) + (f" {zone_name}" if zone_name else "")
+    return f"runbook version {version.number} in force, revised {when} by {version.event.by}{said}"

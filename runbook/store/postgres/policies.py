@@ -16,6 +16,8 @@ Who may INSERT an event:
   is that team, but not a drop (a skip marked ``dropped``, from version 3) nor an undo of a
   pull, a drop or a forced event; a sign-off for that team; a
   readiness ``check`` of an item whose owner is that team;
+- from version 8, a member of any team role, never forced: a ``lesson`` (``runbook lesson``:
+  anyone who records may record a lesson learned, about any task, team or the weekend);
 - nobody else (the reader role has SELECT only). Deciding a gate, the baseline, pulling a
   task forward, and closing the weekend (``close``, and the undo about no task that reopens
   it) are mission control's, whatever team a gate belongs to: an event about no task is a
@@ -31,7 +33,8 @@ from __future__ import annotations
 TEAM_TASK_KINDS = ("start", "done", "fail", "skip", "undo", "note", "eta", "estimate")
 # The kinds about no task a team member may record for its own team.
 TEAM_RUNBOOK_KINDS = ("signoff", "check")
-# Kinds only mission control records.
+# Kinds only mission control records (and, from version 8, ``revise`` and ``aftercare``,
+# which no policy gives a team either).
 MISSION_CONTROL_KINDS = ("decide", "baseline", "pull")
 
 ROLE_KINDS = ("coordinator", "reader", "team")
@@ -170,4 +173,23 @@ def schema_v3(schema: str) -> list[str]:
                         AND NOT {s}.undoes_mission_control(kind, data))
                     OR (task IS NULL AND kind IN ({_sql_list(TEAM_RUNBOOK_KINDS)}))))
             $$""",
+    ]
+
+
+def schema_v8(schema: str) -> list[str]:
+    """Version 7 to 8 (issue 23): a member of any team role records a lesson learned, never
+    forced, whatever task or team it is about: a policy of its own, OR-ed with
+    ``events_are_recorded`` (permissive policies add up), so it leaves ``may_record`` as the
+    versions before made it. Revising the runbook and the aftercare handover stay mission
+    control's (no policy names them)."""
+    s = schema
+    return [
+        f"""CREATE FUNCTION {s}.is_in_a_team() RETURNS boolean
+            LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+            SELECT EXISTS (
+                SELECT 1 FROM {s}.roles r JOIN pg_roles p ON p.rolname = r.role
+                WHERE r.kind = 'team' AND pg_has_role(session_user, p.oid, 'MEMBER'))
+            $$""",
+        f"""CREATE POLICY lessons_are_recorded ON {s}.events FOR INSERT
+            WITH CHECK (kind = 'lesson' AND NOT forced AND {s}.is_in_a_team())""",
     ]
