@@ -17,7 +17,7 @@ from runbook.common.display import EVENT_STYLE, STATUS_STYLE, count, possessive
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, t_plus
 from runbook.planning.plan import Plan
-from runbook.weekend.events import Event, EventKind
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import (
     FAILED,
     PULL_HORIZON,
@@ -27,7 +27,7 @@ from runbook.weekend.forecast import (
     best_pulled_later,
     pull_forward_soon,
 )
-from runbook.weekend.replan import event_summary
+from runbook.weekend.replan import event_columns
 from runbook.weekend.views import Headline, OpenNoGo, UpNextRow, Verdict, lead
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
@@ -599,19 +599,17 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
         style = EVENT_STYLE.get(e.kind, "")
-        changed = e.data.get("summary") if e.kind == EventKind.REVISE else None
         # A revision's summary can be long: it leads its note, which wraps, rather than
         # squeeze the other columns out of the table.
-        what = Text("revise" if changed else shown(event_summary(e, zone)), style=style)
+        said, changed = event_columns(e, zone)
+        what = Text(shown(said), style=style)
         if e.against is not None:
             what.append(" AGAINST THE RULES", style="bold red")
         elif e.forced:
             what.append(" FORCED", style="bold yellow")
         note = Text(shown(e.note))
         if changed:
-            note = Text(shown(str(changed)), style=style).append(
-                f" — {shown(e.note)}" if e.note else ""
-            )
+            note = Text(shown(changed), style=style).append(f" — {shown(e.note)}" if e.note else "")
         if e.overrode:
             label = "recorded against the rules, not forced" if e.against else "overrode"
             note.append(" " if e.note else "")

@@ -40,6 +40,7 @@ from runbook.usecases import Weekend, watch_only
 from runbook.usecases.live import Live
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.replan import GRAMMAR
+from runbook.weekend.versions import revised_mark
 from runbook.weekend.views import verdict
 from runbook.weekend.views.alerts import alerts
 from runbook.weekend.views.notifications import failing_notifications
@@ -80,6 +81,7 @@ class MissionControl(DataApp):
         self.snap: Snapshot | None = None
         self.checkins = CheckInFlow(self, weekend, actor, host, self._recorded)
         self._minute = -1
+        self._said: set[str] = set()  # the notices toasted: each is said once (issue 23)
         if self.read_only:
             self.sub_title = "REPLAY" if weekend.replay else "READ-ONLY"
 
@@ -113,8 +115,7 @@ class MissionControl(DataApp):
         self.title = shown(self.weekend.plan.name)
         self.update_all()
         self._show_outbox()
-        for notice in self.weekend.notices:
-            self.notify(notice, severity="warning", timeout=10)
+        self._say_notices()
         self.query_one(TaskTable).focus()
         self.set_interval(self.poll_seconds, self.poll)
         self.set_interval(1.0, self.tick)
@@ -134,9 +135,16 @@ class MissionControl(DataApp):
         if change:
             if change.runbook_changed:
                 self.title = shown(self.weekend.plan.name)
-            for notice in self.weekend.notices:
-                self.notify(notice, severity="warning", timeout=10)
+            self._say_notices()
             self.post_message(SnapshotChanged(self.live.snapshot()))
+
+    def _say_notices(self) -> None:
+        """Toast each notice once: one that stands (the runbook file edited and not recorded)
+        must not cover the panels again at every event."""
+        for notice in self.weekend.notices:
+            if notice not in self._said:
+                self._said.add(notice)
+                self.notify(notice, severity="warning", timeout=10)
 
     def _show_link(self) -> None:
         """The header says while the state server is out of reach (said once as a toast)."""
@@ -189,6 +197,9 @@ class MissionControl(DataApp):
         self.snap = snap
         self._minute = snap.clock // 60
         self.query_one(HeadlineBar).snapshot = snap
+        mark = revised_mark(self.weekend.version)
+        self.query_one(Identity).version = mark
+        self.query_one(Summary).version = mark
         self.query_one(Identity).snapshot = snap
         self.query_one(Summary).snapshot = snap
         self.query_one(VerdictBox).verdict = verdict(snap)

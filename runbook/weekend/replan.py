@@ -81,6 +81,15 @@ def summary(kind: str, value: int | None, zone: tzinfo) -> str:
     return str(kind)
 
 
+def event_columns(event: Event, zone: tzinfo) -> tuple[str, str | None]:
+    """An event in a few words for a table's What column, and apart what is too long for
+    one (a revision's summary, which leads the note): ``("revise", "deadline Mon 06:00 →
+    Mon 02:00")``; for every other event ``(event_summary(...), None)``."""
+    if event.kind == EventKind.REVISE and event.data.get("summary"):
+        return "revise", str(event.data["summary"])
+    return event_summary(event, zone), None
+
+
 def event_summary(event: Event, zone: tzinfo) -> str:
     """An event in a few words, a revision with what it says (``eta Sat 16:00``)."""
     if event.kind in KEYS:

@@ -103,3 +103,9 @@ def in_force_line(
     said = f": {version.summary}" if version.summary else ""
     when = clock(version.at, zone, with_date=True) + (f" {zone_name}" if zone_name else "")
     return f"runbook version {version.number} in force, revised {when} by {version.event.by}{said}"
+
+
+def revised_mark(version: Version | None) -> str | None:
+    """The short mark a screen's header shows for a revised runbook in force (``v2``); None
+    while the runbook in force is the one the weekend began with (or none is recorded)."""
+    return f"v{version.number}" if version is not None and version.revised else None
