@@ -323,7 +323,7 @@ def review_json(review: Review) -> dict[str, Any]:
             {
                 "version": v.number,
                 "at": when(v.at),
-                "by": v.event.by,
+                "by": v.event.actor,  # the login is in the log, as for the other lists
                 "reason": v.reason,
                 "summary": v.summary,
                 "digest": v.digest,
@@ -331,7 +331,7 @@ def review_json(review: Review) -> dict[str, Any]:
             for v in review.runbook_revisions
         ],
         "nogos": [
-            {"at": when(e.at), "gate": e.task, "by": e.by, "note": e.note} for e in review.nogos
+            {"at": when(e.at), "gate": e.task, "by": e.actor, "note": e.note} for e in review.nogos
         ],
         "accuracy": [
             {

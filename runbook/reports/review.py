@@ -420,17 +420,18 @@ def overrides(events: Sequence[Event]) -> list[Override]:
 
 
 def checked_by(record: TaskRecord | None) -> tuple[str | None, str | None]:
-    """Who checked a task in (its start in force) and out (its done or skip in force)."""
+    """Who checked a task in (its start in force) and out (its done or skip in force): the
+    ``--by`` names, as a spreadsheet wants them (the database login stays in the log)."""
     if record is None:
         return None, None
     started = finished = None
     for event in record.history:
         if event.kind in (EventKind.START, EventKind.DONE, EventKind.FAIL) and started is None:
-            started = event.by
+            started = event.actor
         if event.kind in (EventKind.DONE, EventKind.SKIP):
-            finished = event.by
+            finished = event.actor
         elif event.kind == EventKind.START and record.actual_start == event.at:
-            started, finished = event.by, None  # a fresh run: checked in again
+            started, finished = event.actor, None  # a fresh run: checked in again
     return started, finished
 
 
