@@ -50,6 +50,9 @@ MODULES = {
     "export": "cmd_export",  # a group: export ics, export xlsx
     "import": "cmd_import",
     "notify": "cmd_notify",
+    "revise": "cmd_record",
+    "lesson": "cmd_record",
+    "aftercare": "cmd_record",
 }
 ALL = tuple(dict.fromkeys(MODULES.values()))
 

@@ -311,7 +311,8 @@ def revoke(
 
 @command(name="status", group=db_app)
 def status(state: StateOption = None, as_json: JsonOption = False) -> None:
-    """The weekend database's schema version, its roles and who is in them."""
+    """The weekend database's schema version, the version of the runbook in force, its roles
+    and who is in them."""
     from runbook.contracts.db import db_status_json
     from runbook.store.postgres.admin import status as db_status
 
@@ -335,6 +336,12 @@ def status(state: StateOption = None, as_json: JsonOption = False) -> None:
             f"{found.runbook or '(none yet)'}"
         )
     )
+    from datetime import UTC
+
+    from runbook.weekend.versions import in_force_line
+
+    said = in_force_line(found.in_force, UTC, zone_name="UTC")
+    out.print(Text(said or "no runbook version recorded yet (the first check-in records it)"))
     if not found.roles:
         out.print(Text("no roles yet (run `runbook db init`)"))
         return

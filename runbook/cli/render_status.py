@@ -27,7 +27,7 @@ from runbook.weekend.forecast import (
     best_pulled_later,
     pull_forward_soon,
 )
-from runbook.weekend.replan import event_summary
+from runbook.weekend.replan import event_columns
 from runbook.weekend.views import Headline, OpenNoGo, UpNextRow, Verdict, lead
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
@@ -619,12 +619,18 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         when = clock(e.at, zone, with_date=dated)
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
-        what = Text(shown(event_summary(e, zone)), style=EVENT_STYLE.get(e.kind, ""))
+        style = EVENT_STYLE.get(e.kind, "")
+        # A revision's summary can be long: it leads its note, which wraps, rather than
+        # squeeze the other columns out of the table.
+        said, changed = event_columns(e, zone)
+        what = Text(shown(said), style=style)
         if e.against is not None:
             what.append(" AGAINST THE RULES", style="bold red")
         elif e.forced:
             what.append(" FORCED", style="bold yellow")
         note = Text(shown(e.note))
+        if changed:
+            note = Text(shown(changed), style=style).append(f" — {shown(e.note)}" if e.note else "")
         if e.overrode:
             label = "recorded against the rules, not forced" if e.against else "overrode"
             note.append(" " if e.note else "")

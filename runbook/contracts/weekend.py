@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from runbook.format.durations import iso, minutes
@@ -9,6 +10,7 @@ from runbook.planning.plan import Plan
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskState
 from runbook.weekend.recover import Option, Recovery
+from runbook.weekend.versions import Version
 from runbook.weekend.views import Verdict, lead, needs_decision, open_no_gos, split_ready
 from runbook.weekend.views import verdict as verdict_of
 from runbook.weekend.views.progress import Progress, progress
@@ -157,14 +159,34 @@ def progress_json(done: Progress) -> dict[str, Any]:
     }
 
 
-def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
+def version_json(version: Version | None, zone: tzinfo) -> dict[str, Any] | None:
+    """The version of the runbook in force (issue 23): ``{"number", "since", "by", "reason",
+    "summary", "digest"}`` (reason and summary null for the one the weekend began with), or
+    None when the log records none yet (the runbook file is then the plan)."""
+    if version is None:
+        return None
+    return {
+        "number": version.number,
+        "since": iso(version.at, zone),
+        "by": version.event.actor,
+        "login": version.event.login,
+        "reason": version.reason,
+        "summary": version.summary,
+        "digest": version.digest,
+    }
+
+
+def status_json(
+    snap: Snapshot, team: str | None = None, version: Version | None = None
+) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
     "deadline", "ahead_minutes", "counts", "critical_path", "next_point_of_no_return",
     "decisions_needed", "no_go", "verdict", "team", "tasks", "later_events", "progress"}``.
     ``counts``: tasks per status, the dropped ones apart from the skipped ones; ``progress``:
     ``progress_json``. With a team, the counts, the progress, the critical path and the tasks
     are the team's own; the finish and ahead/behind stay the weekend's. ``later_events``: how
-    many events a replay at ``now`` left out. ``verdict``: the headline (``verdict_json``);
+    many events a replay at ``now`` left out. ``runbook_version``: the version of the runbook
+    in force at ``now`` (``version_json``). ``verdict``: the headline (``verdict_json``);
     once the weekend is closed, the figures stand at the close (``verdict.closed.at``), and
     ``now`` stays the moment asked for."""
     zone = snap.plan.zone
@@ -243,6 +265,7 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
         "tasks": [task_state_json(s, snap) for s in chosen],
         "later_events": snap.later_events,
         "progress": progress_json(done),
+        "runbook_version": version_json(version, zone),
     }
 
 

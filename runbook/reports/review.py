@@ -31,10 +31,15 @@ from dataclasses import dataclass, field
 from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.planning.rollback import rollback_plan
+from runbook.reports.accuracy import Measured, TeamAccuracy, accuracy
 from runbook.usecases import Weekend
+from runbook.weekend.aftercare import Handover, handovers
 from runbook.weekend.events import REVISION_KINDS, Event, EventKind
-from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, SUSPENDED, Snapshot
+from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, SUSPENDED, Snapshot, TaskRecord
+from runbook.weekend.gates import NO_GO
+from runbook.weekend.lessons import LessonGroup, by_phase_and_team, lessons
 from runbook.weekend.replan import event_summary
+from runbook.weekend.versions import Version, versions
 from runbook.weekend.views.progress import Progress, empty, progress
 
 SLIPS = 10
@@ -62,6 +67,8 @@ class ReviewRow:
     lost: int = 0  # seconds it stood failed (worked + lost: first start to its end)
     carried: bool = False  # open when the weekend was closed (`runbook close`): aftercare
     rollback: bool = False  # a rollback task (planned: the rollback from its start)
+    started_by: str | None = None  # who checked it in (the start in force)
+    finished_by: str | None = None  # who checked it out (done, or skipped)
 
     @property
     def shown_status(self) -> str:
@@ -177,6 +184,11 @@ class Override:
     login: str | None = None  # the database login that recorded it (PostgreSQL)
 
 
+# The kinds whose notes the review shows in a section of their own, not among the notes.
+_OWN_SECTION = frozenset(
+    {EventKind.BASELINE, EventKind.REVISE, EventKind.LESSON, EventKind.AFTERCARE}
+)
+
 NOT_RECORDED = "not recorded (the event was forced before runbook kept the refusal)"
 
 
@@ -199,6 +211,32 @@ class Review:
     # Every task counted by the core's rule: done, dropped and skipped apart, the work done
     # over the work still wanted, a dropped must-have counted.
     progress: Progress = field(default_factory=empty)
+    # Every version of the runbook the log records (the first, then each `runbook revise`).
+    versions: list[Version] = field(default_factory=list)
+    lessons: list[LessonGroup] = field(default_factory=list)  # per phase, then per team
+    accuracy: list[TeamAccuracy] = field(default_factory=list)  # the estimates, per team
+    nogos: list[Event] = field(default_factory=list)  # every NO-GO decided, in order
+    handovers: dict[str, Handover] = field(default_factory=dict)  # aftercare, by task
+
+    @property
+    def runbook_revisions(self) -> list[Version]:
+        """The versions recorded by `runbook revise` during the weekend, in order."""
+        return [v for v in self.versions if v.revised]
+
+    @property
+    def pulls(self) -> list[Revision]:
+        """The tasks pulled forward (`runbook pull`), in order."""
+        return [r for r in self.revisions if r.kind == EventKind.PULL]
+
+    @property
+    def aftercare_items(self) -> list[tuple[ReviewRow, Handover]]:
+        """The aftercare list, each item with its handover as recorded so far."""
+        return [(r, self.handovers.get(r.id) or Handover()) for r in self.aftercare]
+
+    @property
+    def unowned(self) -> list[str]:
+        """The aftercare items no owner team was given yet."""
+        return [r.id for r, handover in self.aftercare_items if not handover.owned]
 
     @property
     def slip(self) -> int | None:
@@ -393,6 +431,42 @@ def overrides(events: Sequence[Event]) -> list[Override]:
     ]
 
 
+def checked_by(record: TaskRecord | None) -> tuple[str | None, str | None]:
+    """Who checked a task in (its start in force) and out (its done or skip in force): the
+    ``--by`` names, as a spreadsheet wants them (the database login stays in the log)."""
+    if record is None:
+        return None, None
+    started = finished = None
+    for event in record.history:
+        if event.kind in (EventKind.START, EventKind.DONE, EventKind.FAIL) and started is None:
+            started = event.actor
+        if event.kind in (EventKind.DONE, EventKind.SKIP):
+            finished = event.actor
+        elif event.kind == EventKind.START and record.actual_start == event.at:
+            started, finished = event.actor, None  # a fresh run: checked in again
+    return started, finished
+
+
+def measured(rows: Sequence[ReviewRow], plan: Plan) -> list[Measured]:
+    """The tasks done, as the accuracy figures measure them (``runbook.reports.accuracy``)."""
+    pessimistic = plan.column("pessimistic")
+    out = []
+    for r in rows:
+        if r.status != DONE or r.actual is None:
+            continue
+        i = plan.index.get(r.id)
+        out.append(
+            Measured(
+                r.id,
+                r.team,
+                r.planned,
+                r.actual - r.lost,
+                pessimistic[i] if i is not None else None,
+            )
+        )
+    return out
+
+
 def review(weekend: Weekend) -> Review:
     """The review of a weekend at the clock's moment (usually after it ended). Once closed
     (`runbook close`), its actual finish is the close, and what was open then is carried to
@@ -433,6 +507,7 @@ def review(weekend: Weekend) -> Review:
         in_rollback = task.id in rollback_planned
         if in_rollback:
             planned_start, planned_finish = rollback_planned[task.id]
+        started_by, finished_by = checked_by(snap.records.get(task.id))
         planned = (
             planned_finish - planned_start
             if planned_start is not None and planned_finish is not None
@@ -458,6 +533,8 @@ def review(weekend: Weekend) -> Review:
                 state.lost,
                 closed is not None and state.status not in FINISHED,
                 in_rollback,
+                started_by,
+                finished_by,
             )
         )
     result.progress = progress(snap)
@@ -483,11 +560,16 @@ def review(weekend: Weekend) -> Review:
         )
     events = weekend.audited_events()  # each marked when it broke the check-in rules
     result.notes = [
-        e
-        for e in events
-        if e.note and e.kind != EventKind.BASELINE and e.kind not in REVISION_KINDS
+        e for e in events if e.note and e.kind not in _OWN_SECTION and e.kind not in REVISION_KINDS
     ]
     result.revisions = revisions(events, plan)
+    result.versions = versions(e for e in events if e.task is None)
+    result.lessons = by_phase_and_team(lessons(events, plan), plan)
+    result.accuracy = accuracy(measured(result.rows, plan), plan)
+    result.nogos = [
+        e for e in events if e.kind == EventKind.DECIDE and e.data.get("decision") == NO_GO
+    ]
+    result.handovers = handovers(events)
     result.forced = overrides(events)
     result.lateness, result.root_causes = root_causes(snap, None if closed is None else closed.at)
     return result

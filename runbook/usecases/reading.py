@@ -160,7 +160,11 @@ class Reading(Opening):
 
     def note_changed_runbook(self, baseline: Event | None) -> None:
         """Add a notice when the runbook differs from the one the baseline was taken of."""
-        if baseline is None or baseline.data.get("digest") == self.plan.digest:
+        if (
+            baseline is None
+            or baseline.data.get("digest") == self.plan.digest
+            or self.version is not None  # a recorded version: ahead/behind is by design
+        ):
             return
         taken = show_time(baseline.at, self.plan.zone, with_date=True)
         notice = (

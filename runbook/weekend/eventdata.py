@@ -89,6 +89,13 @@ SHAPES: dict[str, Shape] = {
     "check": Shape(False, {"item": NAME}, ("item",)),
     "baseline": Shape(False, {"digest": DIGEST}, ("digest",)),
     "close": Shape(False, dict(_FORCE)),  # the weekend ends (`runbook close`)
+    # A new version of the runbook in force (`runbook revise`): its content hash, the one it
+    # replaced, and what changed in words; the note is the reason.
+    "revise": Shape(False, {"digest": DIGEST, "previous": DIGEST, "summary": REASON}, ("digest",)),
+    # A lesson learned (`runbook lesson`): the note is the lesson; about a task, or a team.
+    "lesson": Shape(None, {"team": NAME}),
+    # A task's aftercare handover (`runbook aftercare`): its owner team, due date and ticket.
+    "aftercare": Shape(True, {"owner": NAME, "due": EPOCH, "ticket": NAME}),
 }
 
 # What each type is, in words, for a refusal.

@@ -34,6 +34,12 @@ class EventKind(StrEnum):
     PULL = "pull"  # the coordinator lets a task start before its not_before (data: to or null)
     CLOSE = "close"  # mission control ends the weekend (no task; the note is the reason)
     ROLLBACK = "rollback"  # a gate's rollback starts after its NO-GO (task: the gate)
+    # A new version of the runbook in force (no task; the note is the reason; data: its
+    # digest, the one it replaced and a summary of the change): `runbook revise`.
+    REVISE = "revise"
+    LESSON = "lesson"  # a lesson learned (the note; a task, or data: team), `runbook lesson`
+    # The aftercare handover of a task (data: owner, due, ticket): `runbook aftercare`.
+    AFTERCARE = "aftercare"
 
 
 class Status(StrEnum):

@@ -612,12 +612,29 @@ def review_markdown(review: Review) -> str:
         ]
     if review.aftercare:
         out += _table(
-            ("Task", "Status", "Priority", "Team", "Worked", "Why"),
+            ("Task", "Status", "Priority", "Team", "Worked", "Why", "Owner", "Due", "Ticket"),
             [
-                (f"{r.id}: {r.title}", r.shown_status, r.priority, r.team, ran(r), r.reason)
-                for r in review.aftercare
+                (
+                    f"{r.id}: {r.title}",
+                    r.shown_status,
+                    r.priority,
+                    r.team,
+                    ran(r),
+                    r.reason,
+                    h.owner,
+                    when(h.due) if h.due is not None else None,
+                    h.ticket,
+                )
+                for r, h in review.aftercare_items
             ],
         )
+        out += [
+            "",
+            f"No owner yet: {md(', '.join(review.unowned))} "
+            "(`runbook aftercare ID --owner TEAM` hands one over)."
+            if review.unowned
+            else "Every item has an owner.",
+        ]
     else:
         out.append("Everything was done or skipped as not needed.")
     out += ["", "## Dropped for time", ""]
@@ -642,6 +659,66 @@ def review_markdown(review: Review) -> str:
         + (" (withdrawn)" if r.withdrawn else "")
         for r in review.revisions
     ] or ["No eta, estimate or pull was recorded."]
+    out += ["", "## Runbook revisions", ""]
+    out += [
+        f"- {when(v.at)} · version {v.number} · {md(v.event.by)}"
+        + (f": {md(v.reason)}" if v.reason else " (no reason given)")
+        + f" · {md(v.summary or 'no summary recorded')}"
+        for v in review.runbook_revisions
+    ] or ["The runbook was not revised during the weekend."]
+    out += ["", "## Pulled forward", ""]
+    out += [
+        f"- {when(r.at)} · {r.task} · {md(r.what)} · {md(r.actor)}"
+        + (f": {md(r.reason)}" if r.reason else "")
+        + (" (withdrawn)" if r.withdrawn else "")
+        for r in review.pulls
+    ] or ["Nothing was pulled forward."]
+    out += ["", "## NO-GO decisions", ""]
+    out += [
+        f"- {when(e.at)} · {e.task} · {md(e.by)}" + (f": {md(e.note)}" if e.note else "")
+        for e in review.nogos
+    ] or ["No gate was decided NO-GO."]
+    out += ["", "## Estimate accuracy per team", ""]
+    out += (
+        _table(
+            (
+                "Team",
+                "Done",
+                "Within estimate",
+                "Median overrun",
+                "Worst overrun",
+                "Within pessimistic (three-point)",
+            ),
+            [
+                (
+                    a.name,
+                    a.measured,
+                    f"{a.within} ({round(100 * a.share)}%)",
+                    signed(a.median_overrun),
+                    f"{signed(a.worst_overrun)} ({a.worst_task})"
+                    if a.worst_overrun > 0
+                    else "none",
+                    f"{a.within_pessimistic} of {a.three_point}" if a.three_point else "—",
+                )
+                for a in review.accuracy
+            ],
+        )
+        if review.accuracy
+        else ["No task was done yet: nothing to measure the estimates against."]
+    )
+    out += ["", "## Lessons learned", ""]
+    for group in review.lessons:
+        out.append(f"### {md(group.phase_text)} · {md(group.team_name)}")
+        out.append("")
+        out += [
+            f"- {md(x.text)} ({md(x.actor)}, {when(x.at)}" + (f", {md(x.task)})" if x.task else ")")
+            for x in group.lessons
+        ]
+        out.append("")
+    if not review.lessons:
+        out += ["No lessons recorded yet (`runbook lesson TEXT` records one)."]
+    elif out[-1] == "":
+        out.pop()
     out += ["", "## Overrides (--force)", ""]
     out += [
         f"- {when(o.at)} · {o.task or 'weekend'} · {md(o.what)} · {md(o.actor)} · "
@@ -686,4 +763,41 @@ def review_markdown(review: Review) -> str:
             for r in review.rows
         ],
     )
+    return "\n".join(out) + "\n"
+
+
+def aftercare_markdown(review: Review) -> str:
+    """``runbook aftercare``: the aftercare list with each item's handover, and which items
+    have no owner yet."""
+    plan, zone = review.plan, review.plan.zone
+
+    def when(seconds: int | None) -> str | None:
+        return clock(seconds, zone, with_date=True) if seconds is not None else None
+
+    out = [f"# Aftercare: {md(plan.name)}", ""]
+    if not review.aftercare:
+        return "\n".join([*out, "Nothing is left for aftercare."]) + "\n"
+    out += _table(
+        ("Task", "Status", "Priority", "Team", "Why", "Owner", "Due", "Ticket", "Notes"),
+        [
+            (
+                f"{r.id}: {r.title}",
+                r.shown_status,
+                r.priority,
+                r.team,
+                r.reason,
+                h.owner,
+                when(h.due),
+                h.ticket,
+                " | ".join(h.notes) or None,
+            )
+            for r, h in review.aftercare_items
+        ],
+    )
+    out += [
+        "",
+        f"No owner yet: {md(', '.join(review.unowned))}."
+        if review.unowned
+        else "Every item has an owner.",
+    ]
     return "\n".join(out) + "\n"

@@ -39,8 +39,10 @@ from runbook.store.postgres.schema import (
     installed_version,
     migrate,
 )
-from runbook.store.postgres.store import PostgresStore, _reason
+from runbook.store.postgres.store import _COLUMNS, PostgresStore, _reason
+from runbook.store.rows import readable
 from runbook.weekend.events import Event
+from runbook.weekend.versions import Version, in_force, versions
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -399,6 +401,7 @@ class DbStatus:
     roles: list[Role]
     events: int
     tasks: int
+    in_force: Version | None = None  # the version of the runbook in force (issue 23)
 
 
 def status(uri: str) -> DbStatus:
@@ -415,6 +418,15 @@ def status(uri: str) -> DbStatus:
             + (f" (SELECT count(*) FROM {SCHEMA}.task_teams)" if version >= 2 else " 0")
         ).fetchone()
         assert row is not None
+        recorded = versions(
+            readable(
+                conn.execute(
+                    f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE task IS NULL "
+                    "AND kind IN ('baseline', 'revise') ORDER BY seq"
+                ).fetchall(),
+                {},
+            )
+        )
     return DbStatus(
         where,
         version,
@@ -423,4 +435,5 @@ def status(uri: str) -> DbStatus:
         roles,
         int(row[0]),
         int(row[1]),
+        in_force(recorded),
     )

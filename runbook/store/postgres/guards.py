@@ -381,3 +381,14 @@ def schema_v7_guards(schema: str, write_lock: int) -> list[str]:
             or ".events_are_well_formed()" in statement
         )
     ]
+
+
+def schema_v8_guards(schema: str, write_lock: int) -> list[str]:
+    """Version 8's guards (issue 23): ``data_problem`` compiled again from this version's
+    ``SHAPES``, so a database made before them accepts the kinds ``revise``, ``lesson`` and
+    ``aftercare`` with their data (and refuses any other data for them); the triggers stay."""
+    return [
+        statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+        for statement in schema_v5(schema, write_lock)
+        if f"FUNCTION {schema}.data_problem(" in statement
+    ]

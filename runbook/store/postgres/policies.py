@@ -18,6 +18,8 @@ Who may INSERT an event:
   readiness ``check`` of an item whose owner is that team;
 - from version 7, a member of a stage role, never forced: a ``decide`` at a gate that has that
   stage (``gate_stages``), naming that stage;
+- from version 8, a member of any team role, never forced: a ``lesson`` (``runbook lesson``:
+  anyone who records may record a lesson learned, about any task, team or the weekend);
 - nobody else (the reader role has SELECT only). Deciding a gate, the baseline, pulling a
   task forward, and closing the weekend (``close``, and the undo about no task that reopens
   it) are mission control's, whatever team a gate belongs to: an event about no task is a
@@ -34,7 +36,8 @@ TEAM_TASK_KINDS = ("start", "done", "fail", "skip", "undo", "note", "eta", "esti
 # The kinds about no task a team member may record for its own team.
 TEAM_RUNBOOK_KINDS = ("signoff", "check")
 # Kinds only mission control records (a decide also by a login granted the gate's stage,
-# from version 7; a rollback, and so its undo, is mission control's alone).
+# from version 7; a rollback, and so its undo, is mission control's alone; and, from version
+# 8, ``revise`` and ``aftercare``, which no policy gives a team either).
 MISSION_CONTROL_KINDS = ("decide", "baseline", "pull", "rollback")
 
 ROLE_KINDS = ("coordinator", "reader", "team")
@@ -240,4 +243,23 @@ def schema_v7(schema: str) -> list[str]:
                             WHERE g.gate = task AND g.stage = data::jsonb ->> 'stage')
                 AND {s}.is_stage_member(data::jsonb ->> 'stage'))
             $$""",
+    ]
+
+
+def schema_v8(schema: str) -> list[str]:
+    """Version 7 to 8 (issue 23): a member of any team role records a lesson learned, never
+    forced, whatever task or team it is about: a policy of its own, OR-ed with
+    ``events_are_recorded`` (permissive policies add up), so it leaves ``may_record`` as the
+    versions before made it. Revising the runbook and the aftercare handover stay mission
+    control's (no policy names them)."""
+    s = schema
+    return [
+        f"""CREATE FUNCTION {s}.is_in_a_team() RETURNS boolean
+            LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+            SELECT EXISTS (
+                SELECT 1 FROM {s}.roles r JOIN pg_roles p ON p.rolname = r.role
+                WHERE r.kind = 'team' AND pg_has_role(session_user, p.oid, 'MEMBER'))
+            $$""",
+        f"""CREATE POLICY lessons_are_recorded ON {s}.events FOR INSERT
+            WITH CHECK (kind = 'lesson' AND NOT forced AND {s}.is_in_a_team())""",
     ]

@@ -434,6 +434,16 @@ def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tup
         return f"{login} may not close the weekend: that needs {MISSION_CONTROL}", control
     if kind == "undo" and task is None:
         return f"{login} may not reopen the weekend: that needs {MISSION_CONTROL}", control
+    if kind == "revise":
+        return (
+            f"{login} may not revise the runbook: recording a new version needs {MISSION_CONTROL}",
+            control,
+        )
+    if kind == "aftercare":
+        return (
+            f"{login} may not hand {task} over for aftercare: that needs {MISSION_CONTROL}",
+            control,
+        )
     if kind == "signoff":
         return f"{login} may not sign off for team {team} ({ask})", None
     if kind == "check":

@@ -50,11 +50,16 @@ class Identity(Static):
     link: reactive[Link] = reactive(Link)
     # The clock's second: the snapshot's ``now`` moved on by the app between two forecasts.
     now: reactive[int] = reactive(0, init=False)
+    # The revised version of the runbook in force (``v2``), None while it is the first.
+    version: reactive[str | None] = reactive(None)
 
     def watch_snapshot(self) -> None:
         self._draw()
 
     def watch_now(self) -> None:
+        self._draw()
+
+    def watch_version(self) -> None:
         self._draw()
 
     def watch_read_only(self) -> None:
@@ -82,7 +87,9 @@ class Identity(Static):
         # read-only, always.
         replay, read_only = self.replay or bool(snap.later_events), self.read_only
         name = Text(shown(plan.name))
+        version = f" · runbook {self.version}" if self.version else ""
         marks = (len("REPLAY ") if replay else 0) + (len("  READ-ONLY") if read_only else 0)
+        marks += len(version)
         if width and name.cell_len + marks > width:
             name.truncate(max(2, width - marks), overflow="ellipsis")
         text = Text(style="bold")
@@ -90,6 +97,8 @@ class Identity(Static):
             text.append("REPLAY", style="bold reverse")
             text.append(" ")
         text.append_text(name)
+        if version:
+            text.append(version, style="not bold yellow")
         if read_only:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
@@ -219,8 +228,12 @@ class Summary(Static):
     link: reactive[Link] = reactive(Link)
     read_only: reactive[bool] = reactive(False)
     replay: reactive[bool] = reactive(False)
+    version: reactive[str | None] = reactive(None)  # as ``Identity.version``
 
     def watch_link(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def watch_version(self) -> None:
         self.watch_snapshot(self.snapshot)
 
     def watch_read_only(self) -> None:
@@ -263,6 +276,8 @@ class Summary(Static):
             text.append(" ")
         text.append(clock(snap.clock, zone), style="bold")
         text.append(f" {t_plus(snap.clock, plan.start)}", style="bold cyan")
+        if self.version:  # a revised runbook in force: never cut, like the clock
+            text.append(f" · {self.version}", style="yellow")
         done = progress(snap)
         count = f" · {done.done}/{done.wanted} {done.weighted:.0%}"
         after = Text()
