@@ -292,7 +292,7 @@ def heard_figures(state: str, samples: int = 20) -> Check:
     """The store's part of that, in-process: from a check-in's commit on one connection to a
     follower's ``change_token`` moving (polled every 5 ms), by LISTEN; median of ``samples``.
     The rest of the dashboard's figure is its poll interval (0.25 s) and the redraw."""
-    from runbook.weekend import open_store
+    from runbook.store import open_store
     from runbook.weekend.events import EventKind, NewEvent
 
     writer, follower = open_store(state), open_store(state)
@@ -332,7 +332,7 @@ def heard_figures(state: str, samples: int = 20) -> Check:
 
 def _writer(runbook: str, state: str, name: str, ready: Any, go: Any) -> None:
     """One machine: its own process and connection; 20 notes as fast as it can."""
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     with Weekend.open(runbook, state, create=True) as weekend:
         ready.release()
@@ -346,7 +346,7 @@ def _writer(runbook: str, state: str, name: str, ready: Any, go: Any) -> None:
 
 def throughput(file: Path, state: str) -> float:
     """Events per second of fifty processes checking in at once (connections already open)."""
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     with Weekend.open(file, state, create=True):
         pass  # the schema and the plan before the race

@@ -25,7 +25,7 @@ async def main(runbook: str, state: str, command: str) -> dict[str, float | int 
     from runbook.cli.common import actor, host
     from runbook.tui.app import MissionControl
     from runbook.tui.widgets import TaskTable
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     weekend = Weekend.open(runbook, state, create=True)
     app = MissionControl(weekend, actor=actor(None), host=host(), poll_seconds=0.25)

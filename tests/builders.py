@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock

@@ -86,10 +86,10 @@ def _stores() -> list[type]:
     """Both stores' classes. Imported with this plugin, at the session's start: a module
     first imported inside a test that runs pytest in-process (pytester) is taken out of
     sys.modules after it, and psycopg imported twice in one process breaks."""
-    from runbook.weekend.sqlite import SQLiteStore
+    from runbook.store.sqlite.store import SQLiteStore
 
     try:
-        from runbook.weekend.postgres.store import PostgresStore
+        from runbook.store.postgres.store import PostgresStore
     except ImportError:  # pragma: no cover (psycopg is a test dependency)
         return [SQLiteStore]
     return [SQLiteStore, PostgresStore]

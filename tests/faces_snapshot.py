@@ -334,7 +334,7 @@ def inner(runbook: Path, state: Path, out: Path) -> None:
     from datetime import datetime
 
     from runbook.notify.notices import due_notices
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     for label in MOMENTS:
         folder = out / label.replace(" ", "-").replace(":", "")
@@ -357,7 +357,7 @@ async def dashboard(
     import time
 
     from runbook.tui.app import MissionControl
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     weekend = Weekend.open(runbook, state, read_only=True, at=lambda _plan: when)
     app = MissionControl(weekend, actor="faces", host="faces", read_only=True)

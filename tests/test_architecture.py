@@ -27,6 +27,20 @@ def test_every_package_says_what_it_is_for():
         assert text.startswith('"""'), f"{init} has no docstring"
 
 
+SIZE_LIMIT = 550  # lines; a module past it says why it is one module (issue 26)
+
+
+def test_a_module_over_the_size_limit_starts_by_saying_why_it_is_one_module():
+    unexplained = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if len(lines) > SIZE_LIMIT:
+            reason = lines[0].removeprefix("# Size:").strip() if lines else ""
+            if not lines[0].startswith("# Size:") or len(reason) < 20:
+                unexplained.append(f"{path.relative_to(PACKAGE)} ({len(lines)} lines)")
+    assert unexplained == [], "start each with a '# Size: why' comment, or split it"
+
+
 @pytest.fixture(scope="module")
 def graph() -> nx.DiGraph:
     imports = grimp.build_graph("runbook")

@@ -137,7 +137,7 @@ def test_a_rehearsal_learns_the_work_a_resumed_task_took_not_the_time_it_stood_f
     write_runbook, tmp_path
 ):
     from runbook.reports.rehearsal import rehearsal_evidence
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     path, state = write_runbook(AB), tmp_path / "rehearsal.db"
     with Weekend.open(path, state, clock=FakeClock("2026-12-05T10:00Z"), create=True) as w:
@@ -330,7 +330,7 @@ ESTIMATED = """
 
 
 def test_the_simulation_draws_a_failed_task_s_remaining_work_from_now(write_runbook):
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     path = write_runbook(ESTIMATED)
     with Weekend.open(path, clock=FakeClock("2026-12-05T09:00Z"), create=True) as w:
@@ -351,7 +351,7 @@ def test_the_simulation_draws_a_failed_task_s_remaining_work_from_now(write_runb
 
 
 def test_the_simulation_of_a_failed_task_with_an_eta_is_the_forecast_in_every_run(write_runbook):
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     path = write_runbook(ESTIMATED)
     with Weekend.open(path, clock=FakeClock("2026-12-05T08:00Z"), create=True) as w:

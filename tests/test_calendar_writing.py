@@ -17,7 +17,7 @@ from icalendar import Alarm, Calendar, Event, vText
 
 from runbook.reports.calendar import CalendarEntry, TaskCalendar, alarm_text, weekend_calendar
 from runbook.reports.render.ics import PRODID, calendar_ics
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .weekend_helpers import FakeClock
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runbook.common.errors import InputError, InvalidRunbook, Refused
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .weekend_helpers import FakeClock, at, check, open_weekend
 
@@ -233,7 +233,7 @@ def test_a_check_in_reads_the_plan_from_the_cache_without_yaml(write_runbook, tm
     code = (
         "import sys\n"
         "from datetime import datetime, UTC\n"
-        "from runbook.weekend.usecases import Weekend\n"
+        "from runbook.usecases import Weekend\n"
         "at = datetime(2026, 12, 4, 6, 30, tzinfo=UTC)\n"
         f"w = Weekend.open({str(path)!r}, {str(state)!r}, create=True, clock=lambda: at)\n"
         "w.record('done', ['export-data'], actor='a', host='h')\n"

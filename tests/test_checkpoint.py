@@ -10,11 +10,11 @@ from datetime import datetime
 
 import pytest
 
-from runbook.weekend import checkpoint
+from runbook.store import checkpoint
+from runbook.store.sqlite.store import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
+from runbook.usecases import Weekend
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import fold
-from runbook.weekend.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
-from runbook.weekend.usecases import Weekend
 
 from .builders import minimal_runbook, runbook_yaml, task
 from .conftest import EXAMPLES  # noqa: F401  (the builders need the examples)

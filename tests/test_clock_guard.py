@@ -58,7 +58,7 @@ def test_what_a_subprocess_recorded_at_the_real_clock_is_found_in_its_state_file
             runbook = minimal_runbook(tmp_path, "weekend.yaml")
             writer = (
                 "import sys\\n"
-                "from runbook.weekend.usecases import Weekend\\n"
+                "from runbook.usecases import Weekend\\n"
                 "w = Weekend.open(sys.argv[1], create=True)\\n"
                 "w.record('note', ['freeze'], actor='x', host='h', note='now')\\n"
             )

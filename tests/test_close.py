@@ -16,7 +16,7 @@ from runbook.reports.render.html import review_html, status_html
 from runbook.reports.review import review
 from runbook.reports.status_page import status_page
 from runbook.tui.app import MissionControl
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import friday
 from .test_contracts import conforms

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook.weekend.sqlite import Event, NewEvent, Store
+from runbook.store.sqlite.store import Event, NewEvent, Store
 
 from .conftest import EXAMPLES
 

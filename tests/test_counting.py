@@ -17,7 +17,7 @@ import pytest
 
 from runbook.tui.app import MissionControl
 from runbook.tui.widgets import ProgressPanel
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 from runbook.weekend.views.progress import progress, progress_by
 
 from .test_contracts import conforms, json_out

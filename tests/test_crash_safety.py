@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook.weekend.sqlite import SCHEMA_VERSION, Store
-from runbook.weekend.usecases import Weekend
+from runbook.store.sqlite.store import SCHEMA_VERSION, Store
+from runbook.usecases import Weekend
 
 from .conftest import EXAMPLES
 from .weekend_helpers import FakeClock

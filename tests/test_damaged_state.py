@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 
 from runbook.cli import app
 from runbook.tui.app import MissionControl
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import minimal_runbook
 from .weekend_helpers import FakeClock
@@ -85,7 +85,7 @@ def healthy(tmp_path_factory) -> tuple[Path, Path]:
 _DYING_WRITER = """
 import os, sys
 from datetime import datetime
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 at = datetime.fromisoformat("2026-12-05T03:00+01:00")
 w = Weekend.open(sys.argv[1], sys.argv[2], clock=lambda: at)
 w.store.db.execute("PRAGMA wal_autocheckpoint = 0")

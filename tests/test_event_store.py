@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from runbook.common.errors import StateError
-from runbook.weekend import open_store
+from runbook.store import open_store
+from runbook.store.protocol import EventStore
 from runbook.weekend.events import Event, EventKind, NewEvent
-from runbook.weekend.store import EventStore
 
 IMPLEMENTATIONS = ["sqlite", "postgres"]
 RUNBOOK = "Move the intranet to the cloud"
@@ -104,6 +104,39 @@ def test_claiming_a_store_makes_it_refuse_another_runbook(store):
     store.check_owner(RUNBOOK)
     with pytest.raises(StateError, match="belongs to the runbook"):
         store.check_owner("Move the payroll to the cloud")
+
+
+def test_a_store_has_no_owner_until_a_runbook_claims_it(store):
+    assert store.owner() is None
+    with store.write():
+        store.claim(RUNBOOK)
+    assert store.owner() == RUNBOOK
+
+
+def test_events_copied_in_keep_their_numbers_and_the_next_one_is_numbered_after_them(store):
+    """What ``db export`` and ``db import`` write: events as another store recorded them,
+    gaps in their numbers and the force mark kept."""
+    copied = [
+        Event(5, T0, T0 + 1, "freeze", "start", "ana", "laptop", None, {}),
+        Event(9, T0 + 60, T0 + 61, "freeze", "done", "bo", "desk", "late", {"forced": True}),
+        Event(12, T0 + 90, T0 + 90, None, "signoff", "cy", "phone", None, {"team": "dba"}),
+    ]
+    assert store.event_count() == 0
+    with store.write():
+        store.copy_in(copied)
+    assert store.events() == copied
+    assert store.events()[1].forced
+    assert store.event_count() == 3
+    (after,) = append(store, note("freeze", "next"))
+    assert after.seq == 13
+
+
+def test_every_stored_plan_is_listed_in_the_order_it_was_stored(store):
+    assert store.plans() == []
+    with store.write():
+        store.save_plan("later", "plan 2", created=T0 + 60)
+        store.save_plan("earlier", "plan 1", created=T0)
+    assert store.plans() == [("later", "plan 2", T0 + 60), ("earlier", "plan 1", T0)]
 
 
 def test_a_compiled_plan_is_kept_by_digest_and_replaced_only_when_asked(store):

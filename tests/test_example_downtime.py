@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .tui_helpers import EXAMPLE
 from .weekend_helpers import FakeClock, check

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from runbook.store import open_store
 from runbook.tui.app import MissionControl
-from runbook.weekend import open_store
-from runbook.weekend.live import OUTBOX_LOOK, Live
+from runbook.usecases import Weekend
+from runbook.usecases.live import OUTBOX_LOOK, Live
 from runbook.weekend.outbox import PENDING, SENT, OutboxEntry
-from runbook.weekend.usecases import Weekend
 from runbook.weekend.views.notifications import failing_notifications
 
 from .test_tui_narrow import screen_text

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from runbook.tui.app import MissionControl
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .tui_helpers import until
 from .weekend_helpers import FakeClock, at

@@ -13,7 +13,7 @@ import pytest
 from runbook.reports.render.html import status_html
 from runbook.reports.status_page import status_page
 from runbook.tui.app import MissionControl
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 from runbook.weekend.views import verdict
 
 from .test_contracts import conforms

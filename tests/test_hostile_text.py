@@ -15,11 +15,11 @@ from runbook.common.errors import InputError
 from runbook.common.text import shown
 from runbook.contracts.csv import plan_csv
 from runbook.reports.render.markdown import md
+from runbook.store.sqlite.store import Store
 from runbook.tui.app import MissionControl
+from runbook.usecases import Weekend
 from runbook.validation.validate import validate_path
 from runbook.weekend.events import data_text
-from runbook.weekend.sqlite import Store
-from runbook.weekend.usecases import Weekend
 
 from .weekend_helpers import FakeClock, at
 

@@ -39,7 +39,7 @@ def _imported_after(modules: list[str]) -> set[str]:
 
 def test_every_core_module_is_checked():
     assert len(CORE) > 40
-    assert "runbook.weekend.usecases" in CORE and "runbook.reports.readiness" in CORE
+    assert "runbook.usecases" in CORE and "runbook.reports.readiness" in CORE
 
 
 def test_the_core_imports_no_front_end():
@@ -88,7 +88,7 @@ def test_a_check_in_on_an_sqlite_state_never_imports_psycopg(tmp_path):
         f"sys.argv = ['runbook', 'start', 'freeze', '-f', {str(runbook_file)!r}, '--by', 'ana']\n"
         "leave = os._exit\n"  # the CLI leaves through os._exit: look just before it does
         "def look(code):\n"
-        "    print('psycopg' in sys.modules, 'runbook.weekend.postgres' in sys.modules)\n"
+        "    print('psycopg' in sys.modules, 'runbook.store.postgres' in sys.modules)\n"
         "    sys.stdout.flush()\n"
         "    leave(code)\n"
         "os._exit = look\n"
@@ -146,7 +146,7 @@ def test_planning_a_runbook_without_a_cycle_never_imports_networkx_nor_the_use_c
         loaded, stdout = _loaded_by_command(args)
         assert stdout and "runbook.validation.validate" in loaded
         assert "networkx" not in loaded, args
-        assert "runbook.weekend.usecases" not in loaded, args
+        assert "runbook.usecases" not in loaded, args
 
 
 def test_a_runbook_with_a_cycle_is_still_reported_with_its_path(tmp_path):

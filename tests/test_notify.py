@@ -15,9 +15,9 @@ import pytest
 from runbook.notify.addresses import addresses
 from runbook.notify.outbox import notify_round
 from runbook.notify.send import send
+from runbook.usecases import Weekend
 from runbook.validation.validate import plan_path
 from runbook.weekend.outbox import CLAIM_SECONDS
-from runbook.weekend.usecases import Weekend
 
 from .builders import friday
 from .conftest import EXAMPLES

@@ -9,8 +9,8 @@ from datetime import datetime
 import pytest
 
 from runbook.tui.widgets.rows import task_row
+from runbook.usecases import Weekend
 from runbook.weekend.forecast import overrun
-from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import running_rows
 from runbook.weekend.views.alerts import alerts
 

@@ -279,7 +279,7 @@ def test_a_raw_insert_takes_the_write_lock_so_a_check_in_after_it_sees_it(weeken
     """A start typed at a psql prompt, its transaction still open, holds the write lock from
     its INSERT: mission control's start of the same task waits for it, then sees it and is
     refused, instead of recording a second start (commit order is sequence order)."""
-    from runbook.weekend.usecases import Weekend as Opened
+    from runbook.usecases import Weekend as Opened
 
     sanne = logins["sanne"]
     weekend.ok("done", "export", "--at", "18:20", state=sanne)
@@ -635,8 +635,8 @@ def test_a_raw_start_against_the_rules_is_shown_everywhere_as_recorded_against_t
 
 
 def test_the_dashboards_live_view_marks_the_event_too(weekend, logins):
-    from runbook.weekend.live import Live
-    from runbook.weekend.usecases import Weekend as Opened
+    from runbook.usecases import Weekend as Opened
+    from runbook.usecases.live import Live
 
     insert(logins["sanne"], "start", "import")
     with Opened.open(weekend.runbook, logins["ana"], at=lambda plan: at(NOW)) as opened:

@@ -11,12 +11,12 @@ import psycopg
 import pytest
 
 from runbook.common.errors import ConnectionLost
+from runbook.store import open_store
+from runbook.store.postgres.store import PostgresStore
 from runbook.tui.app import MissionControl
-from runbook.weekend import open_store
+from runbook.usecases import Weekend
+from runbook.usecases.live import Live
 from runbook.weekend.events import EventKind, NewEvent
-from runbook.weekend.live import Live
-from runbook.weekend.postgres.store import PostgresStore
-from runbook.weekend.usecases import Weekend
 
 from .pg import Cluster
 from .tui_helpers import FRIDAY_1820, control_app, prepared_weekend, until

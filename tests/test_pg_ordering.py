@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook.weekend.live import Live
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
+from runbook.usecases.live import Live
 
 from .builders import minimal_runbook
 

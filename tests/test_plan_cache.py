@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from runbook.planning.plan import CACHE_FORMAT, Plan
+from runbook.usecases import Weekend
 from runbook.validation.validate import plan_path
-from runbook.weekend.usecases import Weekend
 
 from .builders import GOLDEN, minimal_runbook
 from .conftest import EXAMPLES

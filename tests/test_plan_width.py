@@ -9,7 +9,7 @@ import pytest
 from rich.cells import cell_len
 
 from runbook.format.durations import clock, format_duration, format_variance
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .tui_helpers import EXAMPLE, SATURDAY_1300, saturday_weekend
 from .weekend_helpers import FakeClock

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook.weekend.postgres.schema import SCHEMA_VERSION
+from runbook.store.postgres.schema import SCHEMA_VERSION
 
 from .builders import golden_runbook
 from .test_contracts import conforms
@@ -323,7 +323,7 @@ def test_a_team_id_too_long_for_a_role_name_is_refused_where_the_runbook_says_it
 def test_a_team_members_check_in_leaves_the_checkpoint_to_mission_control(weekend, monkeypatch):
     import psycopg
 
-    from runbook.weekend import checkpoint
+    from runbook.store import checkpoint
 
     monkeypatch.setattr(checkpoint, "EVERY", 1)  # every check-in would rewrite it
     sanne = weekend.login("sanne", "--team", "dba")
@@ -428,8 +428,8 @@ def test_a_time_far_from_the_weekend_is_forced_by_mission_control_only_and_marke
 def test_the_dashboard_does_not_offer_a_team_member_to_force(weekend):
     """The dashboard asks the core before its dialog: a team member's refusal has no Force
     button and says whom to ask; mission control's keeps it."""
-    from runbook.weekend.usecases import ONLY_MISSION_CONTROL
-    from runbook.weekend.usecases import Weekend as Opened
+    from runbook.usecases import ONLY_MISSION_CONTROL
+    from runbook.usecases import Weekend as Opened
 
     def refusal(state: str):
         with Opened.open(weekend.runbook, state, at=lambda plan: at(NOW)) as opened:

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from runbook.common.errors import StateError
-from runbook.weekend import open_store
+from runbook.store import open_store
+from runbook.store.postgres import is_postgres, redact
 from runbook.weekend.events import EventKind, NewEvent
-from runbook.weekend.postgres import is_postgres, redact
 
 T0 = 1_796_000_000
 
@@ -55,7 +55,7 @@ def test_without_psycopg_a_postgresql_state_says_how_to_install_it():
         "import sys\n"
         "sys.modules['psycopg'] = None\n"  # as if it were not installed
         "from runbook.common.errors import StateError\n"
-        "from runbook.weekend import open_store\n"
+        "from runbook.store import open_store\n"
         "try:\n"
         "    open_store('postgresql://ana:s3cret@db.example/weekend')\n"
         "except StateError as e:\n"

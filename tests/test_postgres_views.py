@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .pg import _binaries
 from .test_postgres_roles import NOW, T, weekend

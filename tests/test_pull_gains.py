@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .test_contracts import conforms, json_out
 from .weekend_helpers import FakeClock, check

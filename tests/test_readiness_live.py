@@ -8,6 +8,7 @@ deadline of Sat 05 Dec 12:00, planned to finish Sat 08:00.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from runbook.planning.montecarlo import sample
 from runbook.reports.readiness import CONDITIONS, NO_GO, progress_of, readiness
 from runbook.reports.render.html import readiness_html
 from runbook.reports.render.markdown import readiness_markdown
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import golden_runbook
 from .test_montecarlo import _pert_cdf, _pert_quantile
@@ -282,29 +283,37 @@ def test_learning_from_a_rehearsal_that_overran_turns_the_recommendation_to_no_g
     plain = json.loads(cli(*args, "--format", "json", env=env).stdout)
     assert plain["recommendation"] == CONDITIONS
     assert plain["simulation"]["p_on_time"] == 1
-    assert "learned" not in plain["rehearsal"]
+    assert "estimates" not in plain
 
     learnt = json.loads(cli(*args, "--learn", "--format", "json", env=env).stdout)
     assert learnt["recommendation"] == NO_GO
     assert learnt["simulation"]["p_on_time"] < 0.8
     assert any(f["rule"] == "probability" for f in learnt["findings"] if f["outcome"] == "no-go")
-    learned = {x["id"]: x for x in learnt["rehearsal"]["learned"]}
+    assert learnt["estimates"]["source"] == "rehearsal.db"
+    learned = {x["id"]: x for x in learnt["estimates"]["tasks"]}
     assert set(learned) == {"freeze", "export", "import", "switch", "test"}
+    # One run of 6h against the runbook's 2h: half-way on the log scale (the runbook's
+    # estimate weighs as one run), and wide, for the two disagree.
     assert learned["export"] == {
         "id": "export",
-        "reason": "no estimate",
-        "optimistic_minutes": 120,
-        "duration_minutes": 360,
-        "pessimistic_minutes": 540,
+        "from": "history",
+        "observations": 1,
+        "factor": None,
+        "runbook_duration_minutes": 120,
+        "optimistic_minutes": 65,
+        "duration_minutes": 210,
+        "pessimistic_minutes": 650,
     }
     md = cli(*args, "--learn", env=env).stdout
-    assert "The simulation uses these estimates from the rehearsal (`--learn`):" in md
-    assert "| export | 2h / 6h / 9h | the runbook has no estimate |" in md
+    assert "## Estimates learned from history" in md
+    assert "| export | 2h | 1h5m / 3h30m / 10h50m | 1 run |" in md
     html = cli(*args, "--learn", "--format", "html", env=env).stdout
-    assert "Estimates the simulation took from the rehearsal (--learn)" in html
+    assert "Estimates learned from history" in html
 
 
-def test_a_rehearsal_over_the_pessimistic_figure_replaces_the_runbooks_estimate(here):
+def test_learning_from_a_rehearsal_uses_every_rehearsed_task_as_learn_would(here):
+    """`--learn` is `runbook learn` on the rehearsal alone: a task the rehearsal ran inside
+    its estimate is learned too (it narrows), not only the ones it overran."""
     _relaxed()
     text = Path("weekend.yaml").read_text()
     Path("weekend.yaml").write_text(
@@ -312,9 +321,6 @@ def test_a_rehearsal_over_the_pessimistic_figure_replaces_the_runbooks_estimate(
             "duration: 3h, depends_on: gate-transfer}",
             "duration: 3h, depends_on: gate-transfer, "
             "estimate: {optimistic: 2h, pessimistic: 10h}}",
-        ).replace(
-            "duration: 2h, depends_on: freeze}",
-            "duration: 2h, depends_on: freeze, estimate: {optimistic: 1h, pessimistic: 4h}}",
         )
     )
     _overran_rehearsal("rehearsal.db")
@@ -325,10 +331,28 @@ def test_a_rehearsal_over_the_pessimistic_figure_replaces_the_runbooks_estimate(
         learn_from_rehearsal=True,
         runs=200,
     )
-    reasons = {x.evidence.id: x.reason for x in report.rehearsal.learned}
-    # import took 8h, inside its 10h; export took 6h, over its 4h.
-    assert "import" not in reasons
-    assert reasons["export"] == "over the pessimistic"
+    assert report.estimates is not None
+    learned = report.estimates.tasks
+    assert set(learned) == {"freeze", "export", "import", "switch", "test"}
+    # import took 8h, inside its 10h: still learned, between the runbook's 3h and the 8h.
+    assert 3 * 3600 < learned["import"].duration < 8 * 3600
+    assert learned["import"].observations == 1
+
+
+def test_a_rehearsal_of_another_runbook_is_refused_naming_both_runbooks(cli, here):
+    """The rehearsal's owner is read through the store interface, the refusal worded by
+    the rehearsal (the store's own words say "state file")."""
+    shutil.copy(Path(__file__).parent.parent / "examples" / "minimal.yaml", "other.yaml")
+    with Weekend.open(
+        "other.yaml", "other.db", clock=FakeClock("2026-11-27T18:00+01:00"), create=True
+    ) as w:
+        w.record("note", ["freeze"], actor="mc", host="h", note="a rehearsal of another")
+    result = cli("readiness", "-f", "weekend.yaml", "--rehearsal", "./other.db")
+    assert result.exit_code == 1
+    assert (
+        "error: other.db: this rehearsal belongs to the runbook 'Move the intranet to the cloud', "
+        "not to 'Lab system to the cloud'; nothing was learned"
+    ) in result.stderr
 
 
 def test_learn_without_a_rehearsal_is_a_usage_error(cli, here):

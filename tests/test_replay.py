@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import FRIDAY_EVENING, friday, minimal_runbook, played_weekend
 from .weekend_helpers import FakeClock

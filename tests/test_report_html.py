@@ -21,7 +21,7 @@ from runbook.format.durations import clock
 from runbook.reports.readiness import ReadinessReport, readiness
 from runbook.reports.render.html import readiness_html, review_html
 from runbook.reports.review import review
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .conftest import EXAMPLES
 from .test_hostile_text import HTML, RAW, hostile_runbook

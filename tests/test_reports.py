@@ -19,7 +19,7 @@ from runbook.reports.readiness import CONDITIONS, GO, NO_GO, readiness
 from runbook.reports.render.html import readiness_html
 from runbook.reports.render.markdown import readiness_markdown, review_markdown
 from runbook.reports.review import review
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import golden_runbook
 from .weekend_helpers import FakeClock, at

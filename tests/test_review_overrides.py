@@ -9,8 +9,8 @@ import html
 
 import pytest
 
+from runbook.store.sqlite.store import Store
 from runbook.weekend.events import NewEvent
-from runbook.weekend.sqlite import Store
 
 from .builders import runbook_yaml, task
 from .test_contracts import conforms, json_out

@@ -122,7 +122,7 @@ def test_the_log_reads_check_ins_still_in_the_write_ahead_log_of_a_read_only_fol
     writer = (
         "import os, sys\n"
         "from datetime import datetime\n"
-        "from runbook.weekend.usecases import Weekend\n"
+        "from runbook.usecases import Weekend\n"
         "at = datetime.fromisoformat(sys.argv[3])\n"
         "w = Weekend.open(sys.argv[1], sys.argv[2], create=True, clock=lambda: at)\n"
         "w.store.db.execute('PRAGMA wal_autocheckpoint = 0')\n"
@@ -146,8 +146,8 @@ def test_the_log_reads_check_ins_still_in_the_write_ahead_log_of_a_read_only_fol
 
 
 def test_the_dashboard_opens_read_only_on_a_read_only_folder(read_only):
-    from runbook.weekend.live import Live
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
+    from runbook.usecases.live import Live
 
     read_only.chmod(0o555)
     before = snapshot(read_only)

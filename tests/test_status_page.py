@@ -14,7 +14,7 @@ import pytest
 
 from runbook.reports.render.html import status_html
 from runbook.reports.status_page import status_page
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .processes import Watched
 from .test_hostile_text import HTML, RAW, hostile_runbook

@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 
 from runbook.common.errors import StateError
-from runbook.weekend.events import NewEvent
-from runbook.weekend.sqlite import (
+from runbook.store.sqlite.store import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
     SCHEMA_VERSION,
     SQLiteStore,
 )
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
+from runbook.weekend.events import NewEvent
 
 from .conftest import EXAMPLES
 

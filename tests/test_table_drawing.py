@@ -22,7 +22,7 @@ from rich.text import Span, Text
 
 from runbook.cli.fast_table import RowTable
 from runbook.cli.render_plan import Column, fitted_table, plan_table
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .weekend_helpers import FakeClock
 

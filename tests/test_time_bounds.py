@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from runbook.tui.app import MissionControl
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import minimal_runbook
 from .conftest import EXAMPLES

@@ -16,7 +16,7 @@ from runbook.format.durations import FUTURE, NEXT_DAY_WITHIN, PAST, parse_moment
 from runbook.tui.app import MissionControl
 from runbook.tui.screens import ConfirmScreen
 from runbook.tui.widgets import TaskTable
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import minimal_runbook
 from .tui_helpers import until

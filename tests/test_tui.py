@@ -9,7 +9,7 @@ from textual.widgets import Input
 from runbook.tui.app import MissionControl
 from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen
 from runbook.tui.widgets import TaskTable
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .tui_helpers import FRIDAY_1820, control_app, until
 from .weekend_helpers import FakeClock, at

@@ -13,7 +13,7 @@ from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen
 from runbook.tui.screens.help import HELP_TEXT
 from runbook.tui.screens.pull import PullScreen
 from runbook.tui.widgets import TaskTable
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .test_tui_narrow import screen_text
 from .tui_helpers import SATURDAY_1300, saturday_weekend, until

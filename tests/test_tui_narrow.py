@@ -7,7 +7,7 @@ import pytest
 
 from runbook.tui.app import MissionControl
 from runbook.tui.widgets import TaskTable
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .tui_helpers import EXAMPLE, SATURDAY_1300, saturday_weekend, until
 from .weekend_helpers import FakeClock, at

@@ -5,7 +5,7 @@ from __future__ import annotations
 from runbook.tui.app import MissionControl
 from runbook.tui.screens.recover import RecoverScreen
 from runbook.tui.widgets.rows import task_row
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import played_weekend
 from .test_cli_recover import PLAYED

@@ -7,7 +7,7 @@ import pytest
 
 from runbook.tui.screens import AskScreen, ConfirmScreen, WhatIfScreen
 from runbook.tui.widgets import TaskTable
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .tui_helpers import FRIDAY_1820, control_app
 from .weekend_helpers import FakeClock, at

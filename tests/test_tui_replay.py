@@ -7,7 +7,7 @@ import pytest
 from runbook.tui.app import MissionControl
 from runbook.tui.screens import ConfirmScreen
 from runbook.tui.widgets import TaskTable
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .tui_helpers import FRIDAY_1820, prepared_weekend
 from .weekend_helpers import FakeClock, at

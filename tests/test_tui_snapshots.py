@@ -55,7 +55,7 @@ def test_a_refusal(snap_compare, app):
 @pytest.fixture
 def saturday(tmp_path):
     from runbook.tui.app import MissionControl
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     from .tui_helpers import SATURDAY_1300, saturday_weekend
 
@@ -90,7 +90,7 @@ def test_what_could_be_pulled_forward_on_an_80_by_24_terminal(snap_compare, satu
 @pytest.fixture
 def replay(tmp_path):
     from runbook.tui.app import MissionControl
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     from .tui_helpers import SATURDAY_1300, saturday_weekend
     from .weekend_helpers import at

@@ -12,11 +12,11 @@ import pytest
 
 from runbook.tui.app import MissionControl
 from runbook.tui.widgets import ReadyPanel, TaskTable
+from runbook.usecases import Weekend
 from runbook.validation.validate import validate_path
 from runbook.weekend import rules
 from runbook.weekend.events import NOT_STARTED, Event, Status
 from runbook.weekend.forecast import TaskRecord, fold, snapshot
-from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import briefing, ready_rows, up_next_rows
 from runbook.weekend.views.filters import TaskFilter
 from runbook.weekend.views.team import team_view

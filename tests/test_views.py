@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from runbook.format.durations import clock
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 from runbook.weekend.views import (
     ReadyRow,
     briefing,

@@ -9,8 +9,8 @@ import pytest
 
 from runbook.notify.notices import due_notices
 from runbook.reports.calendar import build_calendar
+from runbook.usecases import Weekend
 from runbook.validation.validate import validate_path
-from runbook.weekend.usecases import Weekend
 from runbook.weekend.views.whom import Contact, mission_control, whom_to_call
 
 from .builders import friday, runbook_yaml, task

@@ -24,8 +24,8 @@ from runbook.tui.widgets import (
     RunningPanel,
     VerdictBox,
 )
+from runbook.usecases import Weekend
 from runbook.weekend.forecast import Snapshot
-from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import (
     Verdict,
     late_rows,

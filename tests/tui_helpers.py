@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from runbook.tui.app import MissionControl
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 from .builders import minimal_runbook
 from .weekend_helpers import FakeClock, at

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 
 class FakeClock:

@@ -44,6 +44,7 @@ MODULES = {
     "check": "cmd_gates",
     "readiness": "cmd_reports",
     "review": "cmd_reports",
+    "learn": "cmd_learn",
     "db": "cmd_db",  # a group: db export, db import
     "export": "cmd_export",  # a group: export ics, export xlsx
     "import": "cmd_import",

@@ -30,7 +30,7 @@ from runbook.common.text import shown
 from runbook.weekend.events import EventKind
 
 if TYPE_CHECKING:
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
     from runbook.weekend.views.checkin import CheckedIn
 
 _IDS_HELP = "Task ids (a unique prefix will do)."

@@ -22,7 +22,7 @@ from runbook.common.errors import UsageError
 from runbook.common.text import shown
 
 if TYPE_CHECKING:
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
 
 @command()

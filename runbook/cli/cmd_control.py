@@ -27,7 +27,7 @@ def control(
     """
     from runbook.cli.weekend import open_weekend, replaying
     from runbook.tui.app import MissionControl
-    from runbook.weekend.usecases import watch_only
+    from runbook.usecases import watch_only
 
     # A replay (--now, $RUNBOOK_NOW) is read-only, always: the state file is opened so.
     read_only = watch_only(read_only, replay=replaying(now))

@@ -28,8 +28,8 @@ from runbook.common.errors import UsageError
 from runbook.common.text import shown
 
 if TYPE_CHECKING:
-    from runbook.weekend.postgres.admin import InitResult, Membership
-    from runbook.weekend.postgres.roles import Role
+    from runbook.store.postgres.admin import InitResult, Membership
+    from runbook.store.postgres.roles import Role
 
 db_app = typer.Typer(
     name="db",
@@ -44,7 +44,7 @@ app.add_typer(db_app, name="db")
 
 def database(state: str | None) -> str:
     """The PostgreSQL URI: ``--state``, else ``$RUNBOOK_STATE``; a usage error otherwise."""
-    from runbook.weekend.postgres import is_postgres, redact
+    from runbook.store.postgres import is_postgres, redact
 
     given = state or os.environ.get("RUNBOOK_STATE")
     if not given:
@@ -69,7 +69,7 @@ def export(file: FileArg, state: StateOption = None) -> None:
 
     For the archive, or the review on a laptop: `runbook review --state FILE`.
     """
-    from runbook.weekend.transfer import export_weekend
+    from runbook.store.transfer import export_weekend
 
     done = export_weekend(database(state), file)
     output.echo(
@@ -77,7 +77,7 @@ def export(file: FileArg, state: StateOption = None) -> None:
         f"from {done.source} to {done.target}"
     )
     if done.left_out:
-        from runbook.weekend.sqlite import quarantine_notice
+        from runbook.store.rows import quarantine_notice
 
         said = quarantine_notice(done.source, done.left_out)
         output.warning(f"{said} (not exported: what can be read was)")
@@ -90,8 +90,8 @@ def import_(file: FileArg, runbook: FileOption = None, state: StateOption = None
     The plan is compiled again from the runbook (-f): no plan cached in the file is taken.
     Every event is checked before anything is written.
     """
-    from runbook.weekend.transfer import import_weekend
-    from runbook.weekend.usecases import system_clock
+    from runbook.store.transfer import import_weekend
+    from runbook.usecases import system_clock
 
     done = import_weekend(
         file,
@@ -144,7 +144,7 @@ def init(
     it brings the roles and the tasks' teams up to date.
     """
     from runbook.cli.weekend import pretend_at
-    from runbook.weekend.postgres.admin import init_weekend
+    from runbook.usecases.admin import init_weekend
 
     uri = database(state)
     done = init_weekend(
@@ -265,7 +265,7 @@ def grant(
     state: StateOption = None,
 ) -> None:
     """Make an existing login a member of a team's role, the coordinator's or the reader's."""
-    from runbook.weekend.postgres.admin import grant as grant_role
+    from runbook.store.postgres.admin import grant as grant_role
 
     kind = _kind(team, coordinator, reader)
     done = grant_role(database(state), login, kind=kind, team=team)
@@ -281,7 +281,7 @@ def revoke(
     state: StateOption = None,
 ) -> None:
     """End a login's membership of a team's role, the coordinator's or the reader's."""
-    from runbook.weekend.postgres.admin import revoke as revoke_role
+    from runbook.store.postgres.admin import revoke as revoke_role
 
     kind = _kind(team, coordinator, reader)
     done = revoke_role(database(state), login, kind=kind, team=team)
@@ -292,7 +292,7 @@ def revoke(
 def status(state: StateOption = None, as_json: JsonOption = False) -> None:
     """The weekend database's schema version, its roles and who is in them."""
     from runbook.contracts.db import db_status_json
-    from runbook.weekend.postgres.admin import status as db_status
+    from runbook.store.postgres.admin import status as db_status
 
     found = db_status(database(state))
     if as_json:

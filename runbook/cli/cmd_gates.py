@@ -21,8 +21,8 @@ from runbook.cli.common import (
 from runbook.common.text import shown
 
 if TYPE_CHECKING:
+    from runbook.usecases import Weekend
     from runbook.weekend.events import Event
-    from runbook.weekend.usecases import Weekend
 
 NoteOption = Annotated[
     str | None, typer.Option("--note", help="A remark for the log (conditions, who was there).")

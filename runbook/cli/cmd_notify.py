@@ -13,9 +13,9 @@ from runbook.cli.common import FileOption, NowOption, StateOption, command, runb
 if TYPE_CHECKING:
     from runbook.notify.addresses import Address
     from runbook.notify.outbox import Round
-    from runbook.weekend.live import Live
+    from runbook.usecases import Weekend
+    from runbook.usecases.live import Live
     from runbook.weekend.outbox import OutboxEntry
-    from runbook.weekend.usecases import Weekend
 
 POLL = 1.0  # seconds between looks at the log while following
 ROUND = 15  # seconds between rounds when nothing was recorded: heads-ups come with time
@@ -61,7 +61,7 @@ def notify(
             _show_status(weekend)
         return
     book, plan = runbook_addresses(path)
-    from runbook.weekend.live import Live
+    from runbook.usecases.live import Live
 
     with open_weekend(file, state, now=now, create=True, compiled=plan) as weekend:
         show_notices(weekend)

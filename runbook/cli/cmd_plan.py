@@ -14,12 +14,14 @@ import typer
 
 from runbook.cli import completion, output
 from runbook.cli.common import (
+    EstimatesOption,
     FileArgument,
     FileOption,
     JsonOption,
     NowOption,
     StateOption,
     command,
+    learned_estimates,
     runbook_file,
     state_file,
 )
@@ -146,6 +148,7 @@ def plan(
             show_default=False,
         ),
     ] = None,
+    estimates: EstimatesOption = None,
 ) -> None:
     """The critical-path schedule, the critical path, and the finish against the deadline.
 
@@ -163,12 +166,20 @@ def plan(
     With --what-if, the forecast and the points of no return as they would be with those
     changes (an eta slipped, an estimate, a task pulled forward), checked by the same rules as
     recording them, and what moves; nothing is recorded.
+
+    With --estimates, the durations learned from history beside the runbook's (a Learned
+    column; in JSON each task's learned estimate), and when the plan would finish with them.
     """
     from runbook.validation.validate import plan_path
 
     path = runbook_file(file, file_option)
+    if estimates is not None and fmt is PlanFormat.csv and not as_json:
+        from runbook.common.errors import UsageError
+
+        raise UsageError("--estimates shows in the table and in --json, not in --format csv")
     result = plan_path(path)
     assert result.plan is not None
+    learned = learned_estimates(estimates, result.plan)
     tid = None
     if team is not None:
         from runbook.planning.teams import resolve_team
@@ -179,7 +190,7 @@ def plan(
         from runbook.common.errors import UsageError
 
         raise UsageError("--what-if changes the weekend's forecast: not with --ignore-state")
-    from runbook.weekend import state_exists
+    from runbook.store import state_exists
 
     if what_if or (not ignore_state and state_exists(state_file(state, path))):
         from runbook.cli.weekend import open_weekend, show_notices
@@ -203,7 +214,7 @@ def plan(
     if as_json or fmt is PlanFormat.json:
         from runbook.contracts.plan import plan_contract
 
-        data = plan_contract(result.plan, snap=snap, pull=pull, team=tid)
+        data = plan_contract(result.plan, snap=snap, pull=pull, team=tid, learned=learned)
         if view is not None:
             from runbook.contracts.plan import what_if_json
 
@@ -224,6 +235,7 @@ def plan(
             snapshot=snap,
             pull=pull or [],
             team=tid,
+            learned=learned,
         )
         if view is not None:
             from runbook.cli.console import console

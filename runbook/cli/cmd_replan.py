@@ -16,7 +16,7 @@ from runbook.cli.common import AtOption, ByOption, FileOption, JsonOption, State
 from runbook.weekend.events import EventKind
 
 if TYPE_CHECKING:
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
 Reason = Annotated[str | None, typer.Option("--reason", help="Why, in a few words (for the log).")]
 PendingId = Annotated[

@@ -12,11 +12,13 @@ import typer
 
 from runbook.cli import output
 from runbook.cli.common import (
+    EstimatesOption,
     FileOption,
     NowOption,
     OutOption,
     StateOption,
     command,
+    learned_estimates,
     runbook_file,
     state_file,
 )
@@ -112,10 +114,11 @@ def readiness(
         bool,
         typer.Option(
             "--learn",
-            help="With --rehearsal: simulate with the rehearsal's suggested estimates where "
-            "the runbook has none or the rehearsal overran the pessimistic figure.",
+            help="With --rehearsal: simulate with the estimates the rehearsal teaches (as "
+            "`runbook learn` on it alone would give them).",
         ),
     ] = False,
+    estimates: EstimatesOption = None,
     runs: Annotated[
         int, typer.Option("--runs", min=100, max=1_000_000, help="Monte Carlo runs.")
     ] = 10_000,
@@ -129,7 +132,8 @@ def readiness(
     Schedule and buffer, points of no return, the probability of finishing inside the window,
     risks, readiness items, sign-offs, and the reasons behind the recommendation. During the
     weekend (check-ins up to --now) it stands on the live forecast and simulates the remaining
-    work only.
+    work only. With --estimates (or --rehearsal STATE --learn) the simulation uses estimates
+    learned from history, and the report says which, and on how many observed runs.
     """
     from datetime import UTC
 
@@ -139,6 +143,12 @@ def readiness(
 
     if learn and rehearsal is None:
         raise typer.BadParameter("--learn needs --rehearsal STATE", param_hint="--learn")
+    if learn and estimates is not None:
+        raise typer.BadParameter(
+            "--learn learns from the rehearsal alone: not with --estimates (`runbook learn "
+            "STATE...` learns from several)",
+            param_hint="--learn",
+        )
     path = runbook_file(None, file)
     state_path = state_file(state, path)
     _check_output(
@@ -146,9 +156,12 @@ def readiness(
         (path, "the runbook"),
         (state_path, "the state file"),
         (rehearsal, "the rehearsal's state file"),
+        (estimates, "the estimates file"),
     )
     validation = validate_path(path)  # once: for the report, and for --now's time zone
-    zone = validation.plan.zone if validation.plan is not None else UTC
+    plan = validation.plan
+    zone = plan.zone if plan is not None else UTC
+    learned = learned_estimates(estimates, plan) if plan is not None else None
     report = build(
         path,
         validation=validation,
@@ -156,6 +169,7 @@ def readiness(
         state=state_path,
         rehearsal=rehearsal,
         learn_from_rehearsal=learn,
+        estimates=learned,
         runs=runs,
         seed=seed,
         replay=bool(now or os.environ.get("RUNBOOK_NOW")),

@@ -10,11 +10,13 @@ import typer
 
 from runbook.cli import completion, output
 from runbook.cli.common import (
+    EstimatesOption,
     FileOption,
     JsonOption,
     NowOption,
     StateOption,
     command,
+    learned_estimates,
     output_file,
 )
 from runbook.common.errors import UsageError
@@ -71,15 +73,22 @@ def status(
             show_default=False,
         ),
     ] = None,
+    estimates: EstimatesOption = None,
 ) -> None:
     """The bridge-call briefing: ahead or behind, what runs, what is ready, what is late.
 
     With --format html, the status page instead: one self-contained file, replaced
     atomically, that reloads itself (--every keeps rewriting it as check-ins come in).
+
+    With --estimates, a line more: the finish the remaining work gives by estimates learned
+    from history (the Monte Carlo simulation of the readiness report: P(finish <= deadline),
+    P50, P80), and how many tasks' estimates came from history.
     """
     from runbook.cli.weekend import open_weekend, show_notices
 
     if fmt is StatusFormat.html:
+        if estimates is not None:
+            raise UsageError("--estimates goes with the briefing (text or --json), not html")
         _status_page(file, state, team, now, show_all, as_json, out, every)
         return
     if out is not None or every is not None:
@@ -88,10 +97,21 @@ def status(
         snap = weekend.snapshot()
         show_notices(weekend)
         tid = None if team is None else weekend.resolve_team(team)
+        learned = learned_estimates(estimates, weekend.plan)
+        found = None
+        if learned is not None:
+            from runbook.reports.outlook import outlook
+
+            found = outlook(snap, learned)
         if as_json:
             from runbook.contracts.weekend import status_json
 
-            output.echo_json(status_json(snap, tid))
+            data = status_json(snap, tid)
+            if found is not None:
+                from runbook.contracts.estimates import outlook_json
+
+                data["outlook"] = outlook_json(found, weekend.plan)
+            output.echo_json(data)
             return
         from runbook.cli.console import console
         from runbook.cli.render_status import briefing
@@ -115,6 +135,10 @@ def status(
                 width=screen.width,
             )
         )
+        if found is not None:
+            from runbook.cli.render_status import outlook_line
+
+            screen.print(outlook_line(found, weekend.plan.zone))
 
 
 def _status_page(

@@ -7,12 +7,16 @@ import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from runbook.common.errors import InvalidRunbook, RunbookError, UsageError
+
+if TYPE_CHECKING:
+    from runbook.planning.learning import Estimates
+    from runbook.planning.plan import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -196,19 +200,43 @@ NowOption = Annotated[
         show_default=False,
     ),
 ]
+EstimatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--estimates",
+        help="Estimates learned from past weekends and rehearsals (`runbook learn -o FILE`): "
+        "used instead of the runbook's, and said where.",
+        show_default=False,
+        dir_okay=False,
+        metavar="FILE",
+    ),
+]
+
+
+def learned_estimates(path: Path | None, plan: Plan) -> Estimates | None:
+    """The estimates file given with ``--estimates`` for ``plan`` (None without one); its
+    warnings on stderr, located; a file that cannot be used refused with every problem."""
+    if path is None:
+        return None
+    from runbook.cli import output
+    from runbook.validation.estimates import read_estimates
+
+    estimates, warnings = read_estimates(path, plan)
+    output.problems(warnings, str(path))
+    return estimates
 
 
 def state_file(option: str | Path | None, runbook: Path) -> Path | str:
     """The state: ``--state``, ``$RUNBOOK_STATE``, else the file beside the runbook. A
     PostgreSQL URI stays text; anything else is a path."""
-    from runbook.weekend import state_location
+    from runbook.store import state_location
 
     if option is not None:
         return state_location(option)
     env = os.environ.get("RUNBOOK_STATE")
     if env:
         return state_location(env)
-    from runbook.weekend import default_state_path  # not the use cases: `plan` may not need them
+    from runbook.store import default_state_path  # not the use cases: `plan` may not need them
 
     return default_state_path(runbook)
 

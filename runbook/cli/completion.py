@@ -47,7 +47,7 @@ def _paths(params: Mapping[str, Any]) -> tuple[Path, Path | str | None]:
     state = params.get("state") or os.environ.get("RUNBOOK_STATE")
     if not state:
         return Path(runbook), None
-    from runbook.weekend import state_location
+    from runbook.store import state_location
 
     return Path(runbook), state_location(state)
 
@@ -56,9 +56,9 @@ def _load(params: Mapping[str, Any]) -> tuple[Plan, dict[str, TaskRecord]] | Non
     """The plan of the runbook in use and what the log says of each task; None when the
     runbook is missing or has errors."""
     from runbook.format.source import digest_of, read_bytes
-    from runbook.weekend import default_state_path
-    from runbook.weekend.plancache import cached_plan
-    from runbook.weekend.sqlite import SQLiteStore
+    from runbook.store import default_state_path
+    from runbook.store.plancache import cached_plan
+    from runbook.store.sqlite.store import SQLiteStore
 
     runbook, state = _paths(params)
     data = read_bytes(runbook)

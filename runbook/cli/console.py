@@ -39,9 +39,11 @@ class _SafeConsole(Console):
         )
 
 
-def console() -> Console:
-    """The stdout console (no colour with NO_COLOR or when not a terminal)."""
+def console(*, stderr: bool = False) -> Console:
+    """The stdout console (no colour with NO_COLOR or when not a terminal); ``stderr``: the
+    one for what is said beside data written to stdout."""
     return _SafeConsole(
+        stderr=stderr,
         markup=False,
         emoji=False,
         highlight=False,

@@ -52,6 +52,7 @@ _NOTE = {"--note": ("note", None)}
 _REASON = {"--reason": ("reason", None)}
 _NOW = {"--now": ("now", None)}
 _TEAM = {"--team": ("team", "team")}
+_ESTIMATES = {"--estimates": ("estimates", None)}
 _CHECK_IN = {**_STATE, **_BY, **_AT}
 
 COMMANDS: dict[str, Command] = {
@@ -98,6 +99,7 @@ COMMANDS: dict[str, Command] = {
             "-o": ("out", None),
             "--output": ("out", None),
             "--every": ("every", None),
+            **_ESTIMATES,
         },
         flags=("--all", "--json"),
     ),
@@ -115,6 +117,7 @@ COMMANDS: dict[str, Command] = {
             **_STATE,
             **_NOW,
             **_TEAM,
+            **_ESTIMATES,
         },
         flags=("--json", "--gantt", "--ignore-state"),
     ),

@@ -16,6 +16,7 @@ from runbook.cli.fast_table import RowTable, TableColumn, text_width
 from runbook.common.display import count, possessive
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, format_variance, utc_offset
+from runbook.planning.learning import HISTORY, Estimates
 from runbook.planning.plan import Plan, PlannedTask
 from runbook.planning.timeline import Scale, ticks
 from runbook.validation.validate import Validation
@@ -182,12 +183,14 @@ def plan_table(
     *,
     width: int = 120,
     only: Collection[int] | None = None,
+    learned: Estimates | None = None,
 ) -> RowTable:
     """Tasks in start order with team, start, finish, duration, float and a critical mark;
     with a snapshot, the status and the forecast (actual times for work already done).
-    ``only``: the indices of the tasks to list (one team's), all when None."""
+    ``only``: the indices of the tasks to list (one team's), all when None; ``learned``:
+    a column of the durations learned from history beside the runbook's."""
     if snapshot is not None:
-        return forecast_table(plan, snapshot, width=width, only=only)
+        return forecast_table(plan, snapshot, width=width, only=only, learned=learned)
     zone = plan.zone
     cells = _Cells(zone, plan.needs_dates())
     position = {v: k for k, v in enumerate(plan.order)}
@@ -204,6 +207,7 @@ def plan_table(
                 cells.clock(t.es),
                 cells.clock(t.ef),
                 "◆" if t.milestone else cells.duration(t.duration),
+                *_learned_cells(t, learned),
                 cells.styled(cells.duration(t.total_float), "red" if t.critical else "dim"),
             )
         )
@@ -215,6 +219,7 @@ def plan_table(
         Column("Start"),
         Column("Finish"),
         Column("Duration", justify="right"),
+        *_learned_column(learned),
         Column("Float", justify="right"),
     ]
     return fitted_table(
@@ -223,12 +228,78 @@ def plan_table(
         width=width,
         title=plan.name,
         caption=f"times in {plan.timezone} ({utc_offset(plan.start, zone)}); "
-        "! = on the critical path (no float)" + _priority_note(plan),
+        "! = on the critical path (no float)" + _learned_note(learned) + _priority_note(plan),
     )
 
 
+def _learned_column(learned: Estimates | None) -> list[Column]:
+    """The Learned column, when there are learned estimates."""
+    return [] if learned is None else [Column("Learned", justify="right")]
+
+
+def _learned_cells(task: PlannedTask, learned: Estimates | None) -> list[str | Text]:
+    """A task's Learned cell: ``2h45m (3)``, learned from its 3 observed runs, or ``2h24m
+    ×1.2``, the runbook's times its team's factor; empty when it keeps the runbook's."""
+    if learned is None:
+        return []
+    e = learned.tasks.get(task.id)
+    if e is None:
+        return [""]
+    text = Text(format_duration(e.duration), style="bold" if e.duration != e.planned else "")
+    if e.source == HISTORY:
+        text.append(f" ({e.observations})", style="dim")
+    else:
+        text.append(f" ×{e.factor:g}", style="dim")
+    return [text]
+
+
+def _learned_note(learned: Estimates | None) -> str:
+    """What the Learned column says, for the caption."""
+    if learned is None:
+        return ""
+    return (
+        "; Learned = the most likely duration learned from history (observed runs), or the "
+        "runbook's times its team's factor (×)"
+    )
+
+
+def learned_line(plan: Plan, learned: Estimates, *, finish: bool = True) -> Text:
+    """Where the learned estimates came from, and (``finish``) when the plan would finish
+    with them."""
+    from runbook.planning.learning import learned_finish
+
+    own, team = learned.from_history, learned.from_team
+    text = Text("Learned from history ", style="bold")
+    text.append(f"({shown(learned.source)}): ")
+    parts = [f"{count(len(own), 'task')} on their own observed runs"]
+    if team:
+        parts.append(f"{count(len(team), 'task')} by their team's factor")
+    text.append(", ".join(parts))
+    if not learned.tasks or not finish:
+        return text
+    zone = plan.zone
+    end = learned_finish(plan, learned)
+    text.append("; with the learned durations the plan finishes ")
+    text.append(clock(end, zone, with_date=True), style="bold")
+    moved = end - plan.finish
+    if abs(moved) >= 60:
+        text.append(f", {format_duration(abs(moved))} {'later' if moved > 0 else 'earlier'}")
+    if plan.deadline is not None:
+        spare = plan.deadline - end
+        if spare >= 0:
+            text.append(f" ({format_duration(spare)} before the deadline)", style="green")
+        else:
+            text.append(f" ({format_duration(-spare)} AFTER the deadline)", style="bold red")
+    return text
+
+
 def forecast_table(
-    plan: Plan, snap: Snapshot, *, width: int = 120, only: Collection[int] | None = None
+    plan: Plan,
+    snap: Snapshot,
+    *,
+    width: int = 120,
+    only: Collection[int] | None = None,
+    learned: Estimates | None = None,
 ) -> RowTable:
     """The timeline recomputed from actuals: planned start, forecast start and finish, the
     start's lateness and the finish's slip against the baseline."""
@@ -250,6 +321,7 @@ def forecast_table(
                 cells.clock(s.planned_start) if s.planned_start is not None else "new",
                 cells.clock(s.forecast_start),
                 cells.clock(s.forecast_finish),
+                *_learned_cells(t, learned),
                 cells.variance(s.start_variance),
                 cells.variance(s.finish_variance),
             )
@@ -263,6 +335,7 @@ def forecast_table(
         Column("Planned", "spare"),
         Column("Start"),
         Column("Finish"),
+        *_learned_column(learned),
         Column("Late start", justify="right", short="Late"),
         Column("Slip", justify="right"),
     ]
@@ -273,7 +346,7 @@ def forecast_table(
         title=f"{plan.name} — forecast at {clock(snap.now, zone, with_date=True)}",
         caption=f"times in {plan.timezone}; done tasks show actual times; Late start and "
         "Slip = start and finish against the baseline (Planned); "
-        "! = on the remaining critical path" + _priority_note(plan),
+        "! = on the remaining critical path" + _learned_note(learned) + _priority_note(plan),
     )
 
 
@@ -455,9 +528,11 @@ def show_plan(
     snapshot: Snapshot | None = None,
     pull: Sequence[PullForward] = (),
     team: str | None = None,
+    learned: Estimates | None = None,
 ) -> None:
     """Print the plan for people (recomputed from actuals when there is a snapshot); with a
-    team, its tasks only, and still the weekend's finish."""
+    team, its tasks only, and still the weekend's finish; with ``learned`` estimates, the
+    learned durations beside the runbook's, and the finish they would give."""
     from runbook.weekend.views.team import team_indices, team_view
 
     out = console()
@@ -471,10 +546,13 @@ def show_plan(
     else:
         # Its lines are never wider than the terminal; measuring each to crop it would cost
         # more than drawing it.
-        out.print(plan_table(plan, snapshot, width=out.width, only=only), crop=False)
+        table = plan_table(plan, snapshot, width=out.width, only=only, learned=learned)
+        out.print(table, crop=False)
     if snapshot is None:
         out.print(critical_path_text(plan, team))
         out.print(finish_line(plan))
+        if learned is not None:
+            out.print(learned_line(plan, learned))
         return
     from runbook.cli.render_status import headline, pull_forward_section, remaining_path
 
@@ -486,3 +564,5 @@ def show_plan(
         out.print(line)
     for part in pull_forward_section(snapshot, pull, limit=None):
         out.print(part)
+    if learned is not None:
+        out.print(learned_line(plan, learned, finish=False))

@@ -1,3 +1,5 @@
+# Size: the briefing's sections and the line-fitting helpers they share render one screen,
+# `runbook status`.
 """Rich rendering of the bridge-call briefing (`runbook status`) and the event log."""
 
 from __future__ import annotations
@@ -5,12 +7,13 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from runbook.common.display import EVENT_STYLE, STATUS_STYLE, possessive
+from runbook.common.display import EVENT_STYLE, STATUS_STYLE, count, possessive
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, t_plus
 from runbook.planning.plan import Plan
@@ -33,6 +36,9 @@ from runbook.weekend.views.progress import Progress, progress
 from runbook.weekend.views.pull import gain_words
 from runbook.weekend.views.team import TeamView
 from runbook.weekend.views.verdict import to_deadline
+
+if TYPE_CHECKING:
+    from runbook.reports.outlook import Outlook
 
 # The badge of each headline state (the pace's, AHEAD and BEHIND; ON PLAN is reversed).
 BADGE_STYLE = {
@@ -604,3 +610,25 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
             note.append(f"[{label}: {shown(e.overrode)}]", style="yellow")
         table.add_row(str(e.seq), when, Text(shown(e.task) or "—"), what, Text(shown(e.by)), note)
     return table
+
+
+def outlook_line(found: Outlook, zone: tzinfo) -> Text:
+    """``By estimates learned from history (estimates.yaml: 12 tasks on their own runs, 3 by
+    their team's factor): P(finish ≤ deadline) 64%, P50 Sat 09:10, P80 Sat 10:20``."""
+    sim = found.simulation
+    line = Text("By estimates learned from history ", style="bold")
+    parts = [f"{count(found.from_history, 'task')} on their own observed runs"]
+    if found.from_team:
+        parts.append(f"{count(found.from_team, 'task')} by their team's factor")
+    line.append(f"({shown(found.estimates.source)}: {', '.join(parts)}): ")
+    if sim.p_on_time is not None:
+        line.append(
+            f"P(finish ≤ deadline) {sim.p_on_time:.0%}",
+            style="bold green" if sim.p_on_time >= 0.8 else "bold red",
+        )
+        line.append(", ")
+    line.append(
+        f"P50 {clock(sim.p50, zone, with_date=True)}, P80 {clock(sim.p80, zone, with_date=True)}"
+    )
+    line.append(f" ({sim.runs:,} runs of the remaining work, seed {sim.seed})", style="dim")
+    return line

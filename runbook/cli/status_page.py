@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from runbook.cli import output
 from runbook.common.errors import UsageError
 from runbook.format.durations import DurationError, format_duration, parse_duration
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 if TYPE_CHECKING:
-    from runbook.weekend.live import Live
+    from runbook.usecases.live import Live
 
 REFRESH = 60  # seconds between the page's own reloads when it is written once (cron)
 SHORTEST = 5  # the shortest --every: a page rewritten faster helps no one
@@ -44,7 +44,7 @@ def write_pages(weekend: Weekend, out: Path | None, every: int | None) -> None:
     """Write the page (to ``out``, atomically, or to stdout); with ``every``, again after each
     interval with what was recorded meanwhile, until Ctrl+C (which ends it cleanly)."""
     from runbook.reports.outfile import write_atomically
-    from runbook.weekend.live import Live
+    from runbook.usecases.live import Live
 
     live = Live(weekend)
     refresh = every or REFRESH

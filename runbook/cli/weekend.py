@@ -11,7 +11,7 @@ from runbook.cli import output
 from runbook.cli.common import runbook_file, state_file
 from runbook.format.durations import PAST, Side
 from runbook.planning.plan import Plan
-from runbook.weekend.usecases import Weekend, read_moment, system_clock
+from runbook.usecases import Weekend, read_moment, system_clock
 
 
 def open_weekend(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from runbook.weekend.postgres.admin import DbStatus
+    from runbook.store.postgres.admin import DbStatus
 
 
 def db_status_json(found: DbStatus) -> dict[str, Any]:

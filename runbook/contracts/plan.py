@@ -8,6 +8,7 @@ from runbook.format.durations import iso, minutes
 from runbook.planning.plan import Plan
 
 if TYPE_CHECKING:
+    from runbook.planning.learning import Estimates
     from runbook.weekend.forecast import PullForward, Snapshot
     from runbook.weekend.views.whatif import WhatIfView
 
@@ -92,6 +93,27 @@ def with_forecast(
     return plan_json
 
 
+def with_learned(plan_json: dict[str, Any], plan: Plan, learned: Estimates) -> dict[str, Any]:
+    """``runbook plan --estimates FILE --json``: each task with a learned estimate gets a
+    ``learned`` object (its three points, ``from`` history or its team's factor, the
+    observations); an ``estimates`` object says where they came from and the finish the
+    plan would have with the learned durations (``learned_finish``)."""
+    from runbook.contracts.estimates import task_estimate_json
+    from runbook.planning.learning import learned_finish
+
+    for row in plan_json["tasks"]:
+        found = learned.tasks.get(row["id"])
+        if found is not None:
+            row["learned"] = task_estimate_json(found)
+    plan_json["estimates"] = {
+        "source": learned.source,
+        "from_history": len(learned.from_history),
+        "from_team": len(learned.from_team),
+        "learned_finish": iso(learned_finish(plan, learned), plan.zone),
+    }
+    return plan_json
+
+
 def for_team(plan_json: dict[str, Any], plan: Plan, team: str) -> dict[str, Any]:
     """``runbook plan --team TEAM --json``: the plan contract with only the team's tasks, its
     part of the critical path (and of ``forecast.pull_forward``), and a ``team`` object;
@@ -114,12 +136,16 @@ def plan_contract(
     snap: Snapshot | None = None,
     pull: list[PullForward] | None = None,
     team: str | None = None,
+    learned: Estimates | None = None,
 ) -> dict[str, Any]:
     """The whole ``runbook plan --json`` object: the plan, with the forecast when a weekend
-    is under way (``snap`` and ``pull``), cut to ``team``'s tasks when one is given."""
+    is under way (``snap`` and ``pull``), with the ``learned`` estimates when given, cut to
+    ``team``'s tasks when one is given."""
     data = plan_json(plan)
     if snap is not None and pull is not None:
         data = with_forecast(data, snap, pull)
+    if learned is not None:
+        data = with_learned(data, plan, learned)
     if team is not None:
         data = for_team(data, plan, team)
     return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from runbook.contracts.estimates import estimates_json
 from runbook.contracts.validation import problem_json
 from runbook.contracts.weekend import progress_json
 from runbook.format.durations import iso, minutes
@@ -123,6 +124,8 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
                 if sim.criticality[by_index[t.id]] > 0
             ],
         }
+    if report.estimates is not None:
+        data["estimates"] = estimates_json(report.estimates)
     if report.rehearsal is not None:
         r = report.rehearsal
         data["rehearsal"] = {
@@ -144,17 +147,6 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
             "most_overrun": [e.id for e in r.overruns[:10]],
             "not_done": r.not_done,
         }
-        if r.learned is not None:  # --learn: the estimates the simulation took from it
-            data["rehearsal"]["learned"] = [
-                {
-                    "id": x.evidence.id,
-                    "reason": x.reason,
-                    "optimistic_minutes": minutes(x.evidence.optimistic),
-                    "duration_minutes": minutes(x.evidence.suggested),
-                    "pessimistic_minutes": minutes(x.evidence.pessimistic),
-                }
-                for x in r.learned
-            ]
     data["risks"] = [
         {
             "id": r.id,

@@ -1,3 +1,5 @@
+# Size: the runbook format is one set of pydantic models with their validators, read top to bottom
+# as the format's reference.
 """Pydantic models of the runbook file (format version 1): the format, and nothing else."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# Size: one reader: the parser's event loop, its marks and its refusals share one state, and the
+# loop is the hot path of every command that reads a runbook.
 """A hardened YAML reader: libyaml's event parser, plain data only, every value located.
 
 PyYAML's own loaders build a node tree and then objects from it, and forget where each

@@ -32,7 +32,7 @@ from runbook.weekend.outbox import (
 )
 
 if TYPE_CHECKING:
-    from runbook.weekend.store import EventStore
+    from runbook.store.protocol import EventStore
 
 # send(url, title, body, secrets=..., tone=...) -> None when delivered, else why not.
 Sender = Callable[..., "str | None"]

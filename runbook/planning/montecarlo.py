@@ -1,3 +1,5 @@
+# Size: one vectorised simulation: the model, the draws and the forward pass share private array
+# layouts that only make sense read together.
 """Monte Carlo simulation of the finish: Beta-PERT task durations over the dependency graph.
 
 Every run draws each estimated task's duration from the Beta-PERT distribution of its

@@ -20,7 +20,7 @@ from runbook.weekend.forecast import Snapshot
 from runbook.weekend.views.whom import Contact, mission_control, whom_to_call
 
 if TYPE_CHECKING:
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from runbook.common.errors import InputError
-from runbook.weekend.sqlite import is_sqlite_database
+from runbook.store.sqlite.store import is_sqlite_database
 
 _SQLITE_SIDECARS = {
     "-wal": "write-ahead log",

@@ -1,3 +1,5 @@
+# Size: one report: every section fills the same ReadinessReport from the same plan, snapshot and
+# simulation.
 """The go/no-go readiness report: everything a steering committee decides from, and the
 recommendation the documented rules give (``readiness_rules`` in the runbook).
 
@@ -17,11 +19,12 @@ from runbook.common.errors import InputError
 from runbook.common.problems import Problem
 from runbook.format.durations import clock, format_duration
 from runbook.format.model import ReadinessRules, Risk, Runbook
+from runbook.planning.learning import Estimates
 from runbook.planning.montecarlo import Progress, Simulation
 from runbook.planning.plan import Plan, PlannedTask
-from runbook.reports.rehearsal import Rehearsal, learn, rehearsal_evidence
+from runbook.reports.rehearsal import Rehearsal, rehearsal_evidence
+from runbook.store import state_exists
 from runbook.validation.validate import Validation, validate_path
-from runbook.weekend import state_exists
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import (
     DONE,
@@ -138,6 +141,7 @@ class ReadinessReport:
     gates: list[GateRow] = field(default_factory=list)
     simulation: Simulation | None = None
     rehearsal: Rehearsal | None = None
+    estimates: Estimates | None = None  # learned ones the simulation used (--estimates, --learn)
     risks: list[Risk] = field(default_factory=list)
     items: list[ItemRow] = field(default_factory=list)
     signoffs: list[SignOff] = field(default_factory=list)
@@ -217,7 +221,7 @@ def _as_of(
         return _AsOf()
     from datetime import UTC, datetime
 
-    from runbook.weekend.usecases import Weekend
+    from runbook.usecases import Weekend
 
     def at_now() -> datetime:
         return datetime.fromtimestamp(now, UTC)
@@ -240,6 +244,7 @@ def readiness(
     state: str | os.PathLike[str] | None = None,
     rehearsal: str | os.PathLike[str] | None = None,
     learn_from_rehearsal: bool = False,
+    estimates: Estimates | None = None,
     runs: int = 10_000,
     seed: int = 0,
     validation: Validation | None = None,
@@ -247,13 +252,18 @@ def readiness(
 ) -> ReadinessReport:
     """Build the readiness report of a runbook at ``now`` (with its state file's decisions,
     sign-offs, checks and check-ins up to then, and a dress rehearsal's state file when
-    given; ``learn_from_rehearsal`` simulates with the rehearsal's suggested estimates where
-    the runbook has none or the rehearsal overran the pessimistic figure); ``validation`` is
-    the runbook's, when the caller already has it. ``replay``: ``now`` is a moment to look
-    back at (``--now``), so what was recorded for later is left out, as every command does;
-    at the live clock every recorded event counts."""
+    given); the simulation uses ``estimates`` learned from history where given, or with
+    ``learn_from_rehearsal`` those the rehearsal teaches (the rule of `runbook learn`, on it
+    alone); ``validation`` is the runbook's, when the caller already has it. ``replay``:
+    ``now`` is a moment to look back at (``--now``), so what was recorded for later is left
+    out, as every command does; at the live clock every recorded event counts."""
     if learn_from_rehearsal and rehearsal is None:
         raise InputError("--learn needs a dress rehearsal's state file: give --rehearsal STATE")
+    if learn_from_rehearsal and estimates is not None:
+        raise InputError(
+            "--learn learns from the rehearsal alone, --estimates from a file: give one",
+            hint="to learn from several, `runbook learn STATE... -o FILE`, then --estimates FILE",
+        )
     result = validation if validation is not None else validate_path(runbook_path)
     model = result.loaded.runbook
     rules = model.readiness_rules if model is not None else ReadinessRules()
@@ -285,10 +295,10 @@ def readiness(
     _gates(report, plan, weekend.records)
     if rehearsal is not None:
         report.rehearsal = rehearsal_evidence(plan, rehearsal)
-    estimates = {}
     if learn_from_rehearsal and report.rehearsal is not None:
-        estimates = {x.evidence.id: x.estimate for x in learn(plan, report.rehearsal)}
-    _simulation(report, plan, runs, seed, estimates)
+        estimates = report.rehearsal.estimates(plan)
+    report.estimates = estimates
+    _simulation(report, plan, runs, seed)
     _risks(report, model)
     _items(report, plan, weekend.runbook_events, now)
     _signoffs(report, plan, weekend.runbook_events)
@@ -499,18 +509,30 @@ def _scaled(task: PlannedTask, duration: int) -> tuple[int, int, int]:
     return round(low * duration / task.duration), duration, round(high * duration / task.duration)
 
 
-def _simulation(
-    report: ReadinessReport,
+def simulate_weekend(
     plan: Plan,
-    runs: int,
-    seed: int,
-    estimates: dict[str, tuple[int, int, int]],
-) -> None:
+    snap: Snapshot | None,
+    estimates: Estimates | None,
+    *,
+    runs: int = 10_000,
+    seed: int = 0,
+) -> Simulation:
+    """The Monte Carlo simulation of the weekend: of the plan before it, of the remaining
+    work at a checkpoint (``snap``), with learned ``estimates`` in place of the runbook's
+    where given."""
     from runbook.planning.montecarlo import simulate
 
-    progress = progress_of(report.snapshot) if report.snapshot is not None else None
-    sim = simulate(plan, runs=runs, seed=seed, progress=progress, estimates=estimates)
+    progress = progress_of(snap) if snap is not None else None
+    points = estimates.points() if estimates is not None else None
+    return simulate(plan, runs=runs, seed=seed, progress=progress, estimates=points)
+
+
+def _simulation(report: ReadinessReport, plan: Plan, runs: int, seed: int) -> None:
+    sim = simulate_weekend(plan, report.snapshot, report.estimates, runs=runs, seed=seed)
     report.simulation = sim
+    learned = report.estimates
+    if learned is not None and learned.tasks:
+        report.findings.append(Finding("estimates", "info", learned_text(learned)))
     if sim.p_on_time is not None and sim.p_on_time < report.rules.min_probability:
         report.findings.append(
             Finding(
@@ -595,3 +617,18 @@ def _signoffs(report: ReadinessReport, plan: Plan, events: list[Event]) -> None:
         report.findings.append(
             Finding("signoff", "conditions", f"no sign-off yet from {', '.join(missing)}")
         )
+
+
+def learned_text(estimates: Estimates) -> str:
+    """``the simulation uses estimates learned from history (estimates.yaml): 12 tasks on
+    their own 36 runs, 4 by their team's factor``."""
+    own, team = estimates.from_history, estimates.from_team
+    parts = []
+    if own:
+        runs = sum(e.observations for e in own)
+        parts.append(f"{count(len(own), 'task')} on their own {count(runs, 'observed run')}")
+    if team:
+        parts.append(f"{count(len(team), 'task')} never observed by their team's factor")
+    return f"the simulation uses estimates learned from history ({estimates.source}): " + ", ".join(
+        parts
+    )

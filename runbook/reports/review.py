@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
+from runbook.usecases import Weekend
 from runbook.weekend.events import REVISION_KINDS, Event, EventKind
 from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, Snapshot
 from runbook.weekend.replan import event_summary
-from runbook.weekend.usecases import Weekend
 from runbook.weekend.views.progress import Progress, empty, progress
 
 SLIPS = 10

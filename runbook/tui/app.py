@@ -36,10 +36,10 @@ from runbook.tui.widgets import (
 )
 from runbook.tui.widgets.rows import SORT_NAMES
 from runbook.tui.widgets.tasks import FILTER_HINT as HINT
+from runbook.usecases import Weekend, watch_only
+from runbook.usecases.live import Live
 from runbook.weekend.forecast import Snapshot
-from runbook.weekend.live import Live
 from runbook.weekend.replan import GRAMMAR
-from runbook.weekend.usecases import Weekend, watch_only
 from runbook.weekend.views import verdict
 from runbook.weekend.views.alerts import alerts
 from runbook.weekend.views.notifications import failing_notifications

@@ -12,8 +12,8 @@ from runbook.common.errors import RunbookError
 from runbook.common.text import shown
 from runbook.format.durations import FUTURE, PAST, clock
 from runbook.tui.screens import Answer, AskScreen, ConfirmScreen, RefusedScreen, Verdict
+from runbook.usecases import Weekend
 from runbook.weekend.forecast import Snapshot
-from runbook.weekend.usecases import Weekend
 from runbook.weekend.views import contact
 from runbook.weekend.views.checkin import VERBS as DONE_VERBS
 

@@ -140,16 +140,16 @@ def load_bytes(data: bytes, *, source: str = "<runbook>") -> Loaded:
         # complaint about the value left behind is an echo of it; keep only the cause.
         reported = {(p.line, p.column) for p in loaded.problems}
         before = len(loaded.problems)
-        _translate(loaded, exc)
+        translate(loaded, exc)
         loaded.problems[before:] = [
             p for p in loaded.problems[before:] if (p.line, p.column) not in reported
         ]
     return loaded
 
 
-def _fields_at(path: tuple[str | int, ...]) -> list[str]:
-    """The keys allowed in the mapping at ``path`` (for "did you mean")."""
-    model: Any = Runbook
+def _fields_at(path: tuple[str | int, ...], root: type[BaseModel] = Runbook) -> list[str]:
+    """The keys allowed in the mapping at ``path`` of a ``root`` file (for "did you mean")."""
+    model: Any = root
     for part in path:
         if isinstance(part, int):
             continue
@@ -223,8 +223,9 @@ def _clean_loc(loc: tuple[str | int, ...], data: object) -> tuple[str | int, ...
     return tuple(path)
 
 
-def _translate(loaded: Loaded, exc: ValidationError) -> None:
-    """Turn pydantic's errors into plain, located problems."""
+def translate(loaded: Loaded, exc: ValidationError, root: type[BaseModel] = Runbook) -> None:
+    """Turn pydantic's errors about a ``root`` file (a runbook, an estimates file) into
+    plain, located problems."""
     assert loaded.document is not None
     data = loaded.document.data
     seen: set[tuple[tuple[str | int, ...], str]] = set()
@@ -239,8 +240,8 @@ def _translate(loaded: Loaded, exc: ValidationError) -> None:
             message = f"missing required key '{name}'{where}"
             loaded.problem("error", message, parent)
         elif kind == "extra_forbidden":
-            hint = did_you_mean(str(name), _fields_at(path[:-1]))
-            allowed = ", ".join(_fields_at(path[:-1]))
+            hint = did_you_mean(str(name), _fields_at(path[:-1], root))
+            allowed = ", ".join(_fields_at(path[:-1], root))
             loaded.problem(
                 "error",
                 f"unknown key '{name}'",

@@ -1,6 +1,6 @@
 """What an event may hold: the data each kind carries and the bounds of every column, in one
 table that the client checks before it appends and the PostgreSQL schema compiles into the
-trigger that guards its log (``runbook.weekend.postgres.guards``).
+trigger that guards its log (``runbook.store.postgres.guards``).
 
 An event's data is a JSON object of the keys its kind allows, each of one type, never nested:
 a list, a deep nesting, an unknown key, a number written as 4.0 or 1e23, a time outside the

@@ -1,3 +1,5 @@
+# Size: the forecast rule is one fold and the small readers of its snapshot, kept together so the
+# rule is read in one place.
 """The pure fold: plan + baseline + events + now -> every task's state and the forecast.
 
 This is the one place the forecast rule lives, so the CLI, the dashboard and the reports agree:

@@ -1,4 +1,5 @@
-"""The notification outbox: one row per message and address, kept in the weekend's store.
+"""The notification outbox: one entry per message and address, kept in the weekend's store
+(its rows there: ``runbook.store.outbox``).
 
 A notification is written to the outbox (by its key, once: a second write of the same key
 is ignored) before it is sent, claimed for a while by the process sending it, then settled:
@@ -56,31 +57,6 @@ class OutboxEntry:
     def failing(self) -> bool:
         """Pending after at least one failed try."""
         return self.state == PENDING and self.attempts > 0
-
-
-# The columns in the order both stores keep and read them.
-OUTBOX_COLUMNS = (
-    "key",
-    "notice",
-    "kind",
-    "recipient",
-    "address",
-    "task",
-    "title",
-    "body",
-    "created",
-    "state",
-    "attempts",
-    "next_try",
-    "claimed_until",
-    "sent",
-    "error",
-)
-
-
-def entry_of(row: tuple[object, ...]) -> OutboxEntry:
-    """An entry from a row in ``OUTBOX_COLUMNS`` order."""
-    return OutboxEntry(*row)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

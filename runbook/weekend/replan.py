@@ -239,3 +239,12 @@ def _event(change: Change, now: int, seq: int) -> Event:
     """The hypothetical event a change folds as (never recorded)."""
     data = revision_data(change.kind, change.value)
     return Event(seq, now, now, change.task, change.kind, WHAT_IF_ACTOR, "", None, data)
+
+
+@dataclass
+class WhatIf:
+    """The weekend now, as it would be with some changes, and those changes."""
+
+    before: Snapshot
+    after: Snapshot
+    changes: list[Change]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 # Every team checks in at this moment (Fri 19:30 in Amsterdam, during the minimal example's
 # weekend): a test records under a fixed clock, never the real one.

@@ -15,9 +15,9 @@ import sqlite3
 import sys
 import time
 
-from runbook.weekend import sqlite as store_module
+from runbook.store.sqlite import store as store_module
+from runbook.store.sqlite.store import Store
 from runbook.weekend.events import NewEvent
-from runbook.weekend.sqlite import Store
 
 TASK = "freeze"  # a task of examples/minimal.yaml, so the engine can use the file afterwards
 # Every note is recorded at this moment (Fri 04 Dec 2026 19:30 in Amsterdam): a test records

@@ -13,7 +13,7 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from runbook.weekend.usecases import Weekend
+from runbook.usecases import Weekend
 
 # Both teams race at this moment (the race runbook's start): a test records under a fixed
 # clock, never the real one.

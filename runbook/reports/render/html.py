@@ -19,6 +19,7 @@ from runbook.reports.render.markdown import (
     gate_margin,
     learned_figures,
     recommendation_rules,
+    team_factors,
 )
 from runbook.reports.review import NOT_RECORDED, Review
 from runbook.reports.status_page import StatusPage
@@ -64,6 +65,7 @@ def readiness_html(report: ReadinessReport) -> str:
             "gate_margin": gate_margin,
             "evidence_figures": evidence_figures,
             "learned_figures": learned_figures,
+            "team_factors": team_factors,
         }
         if sim is not None:
             context |= {

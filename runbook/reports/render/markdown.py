@@ -1,3 +1,5 @@
+# Size: the readiness report and the review as Markdown, sharing the table and figure helpers; each
+# report is one long template read top to bottom.
 """The readiness report and the review as Markdown (shown with rich in a terminal)."""
 
 from __future__ import annotations
@@ -7,11 +9,12 @@ from collections.abc import Callable, Iterable, Sequence
 from runbook.common.display import count
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration
+from runbook.planning.learning import Estimates, TaskEstimate
 from runbook.reports.readiness import GateRow, ReadinessReport, buffer_gain_text
-from runbook.reports.rehearsal import Evidence, Learned
+from runbook.reports.rehearsal import Evidence
 from runbook.reports.review import NOT_RECORDED, Review, ReviewRow
-from runbook.weekend.usecases import describe_ahead
 from runbook.weekend.views.progress import Progress
+from runbook.weekend.views.verdict import describe_ahead
 
 MARK = {"no-go": "✖ NO-GO", "conditions": "⚠ CONDITIONS", "info": "ℹ info"}
 
@@ -61,15 +64,50 @@ def evidence_figures(e: Evidence) -> tuple[str, str, str, str]:
     )
 
 
-def learned_figures(x: Learned) -> tuple[str, str]:
-    """A learned estimate's ``o / m / p`` cell and why the rehearsal's was used."""
-    e = x.evidence
-    why = (
-        "the runbook has no estimate"
-        if x.reason == "no estimate"
-        else f"the rehearsal took {format_duration(e.actual)}, over the pessimistic figure"
-    )
-    return evidence_figures(e)[3], why
+def learned_figures(e: TaskEstimate) -> tuple[str, str, str]:
+    """A task's learned estimate as cells: the runbook's duration, the learned ``o / m / p``
+    and the observed runs it stands on."""
+    figures = " / ".join(format_duration(x) for x in e.points)
+    return format_duration(e.planned), figures, count(e.observations, "run")
+
+
+def team_factors(estimates: Estimates) -> list[str]:
+    """``dba ×1.25 (14 tasks, from 9 observed runs)``: per team, the factor its tasks never
+    observed take, in the order they come."""
+    by_team: dict[tuple[str, float, int], int] = {}
+    for e in estimates.from_team:
+        key = (e.team or "", e.factor or 1.0, e.observations)
+        by_team[key] = by_team.get(key, 0) + 1
+    return [
+        f"{team} ×{factor:g} ({count(n, 'task')}, from {count(runs, 'observed run')})"
+        for (team, factor, runs), n in by_team.items()
+    ]
+
+
+def _estimates_section(report: ReadinessReport) -> list[str]:
+    """Which estimates the simulation learned from history, and on how many runs."""
+    learned = report.estimates
+    if learned is None:
+        return []
+    out = ["## Estimates learned from history", ""]
+    if not learned.tasks:
+        return [*out, f"`{md(learned.source)}` gives no estimate for this runbook's tasks.", ""]
+    out += [
+        f"The simulation uses these instead of the runbook's (from `{md(learned.source)}`):",
+        "",
+    ]
+    own = learned.from_history
+    if own:
+        out += _table(
+            ("Task", "Runbook", "Learned o / m / p", "Observed"),
+            [(e.id, *learned_figures(e)) for e in own],
+        )
+        out.append("")
+    teams = team_factors(learned)
+    if teams:
+        out += ["Never observed, the runbook's times their team's factor:", ""]
+        out += [f"- {md(t)}" for t in teams] + [""]
+    return out
 
 
 def checkpoint_line(report: ReadinessReport) -> str:
@@ -280,6 +318,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
                 [(plan.tasks[i].id, f"{sim.criticality[i]:.0%}") for i in top],
             )
         out.append("")
+    out += _estimates_section(report)
     if report.rehearsal is not None:
         r = report.rehearsal
         out += [
@@ -295,16 +334,6 @@ def readiness_markdown(report: ReadinessReport) -> str:
                 ("Task", "Planned", "Actual", "Over", "Suggested o / m / p"),
                 [(e.id, *evidence_figures(e)) for e in r.overruns[:10]],
             )
-            out.append("")
-        if r.learned is not None:
-            if r.learned:
-                out += ["The simulation uses these estimates from the rehearsal (`--learn`):", ""]
-                out += _table(
-                    ("Task", "Estimate o / m / p", "Why"),
-                    [(x.evidence.id, *learned_figures(x)) for x in r.learned],
-                )
-            else:
-                out.append("The simulation uses no estimate from the rehearsal (`--learn`).")
             out.append("")
     out += ["## Risks", ""]
     if report.risks:

@@ -16,9 +16,9 @@ from textual.widgets import Digits, Label, Static
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, t_plus
 from runbook.tui.widgets.rows import bar
+from runbook.usecases.live import Link
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import next_point_of_no_return
-from runbook.weekend.live import Link
 from runbook.weekend.views import Headline, Verdict, lead, verdict
 from runbook.weekend.views.lines import TONE_STYLE
 from runbook.weekend.views.progress import Progress, progress

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
+from runbook.weekend.checkin import CheckIn
 from runbook.weekend.eventdata import revision_value
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import TaskRecord
-from runbook.weekend.usecases import CheckIn, describe_ahead
 
 VERBS = {
     "start": "started",
@@ -149,7 +149,7 @@ def standing(result: CheckIn, plan: Plan) -> Standing:
     """Ahead or behind right after the check-in (one forward pass, no full snapshot), after
     the state that leads the headline when one does (the verdict's order of precedence)."""
     from runbook.weekend.views.decisions import no_gos_in
-    from runbook.weekend.views.verdict import Verdict, lead
+    from runbook.weekend.views.verdict import Verdict, describe_ahead, lead
 
     finish, ahead = result.position(plan)
     word, amount = describe_ahead(ahead)

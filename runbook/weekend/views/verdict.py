@@ -21,7 +21,6 @@ from runbook.format.durations import clock, format_duration
 from runbook.weekend.events import FINISHED, NOT_STARTED, Event
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.taskstate import UNRECORDED
-from runbook.weekend.usecases import describe_ahead
 from runbook.weekend.views.decisions import OpenNoGo, open_no_gos
 from runbook.weekend.views.lines import BAD, GOOD, Span
 
@@ -251,3 +250,10 @@ def held_words(held: HeldFinish, zone: tzinfo) -> str:
     word, amount = describe_ahead(held.mark_ahead)
     pace = "on plan" if not amount else f"{amount} {word.lower()}"
     return f"{words}; {held.mark} {pace}"
+
+
+def describe_ahead(seconds: int) -> tuple[str, str]:
+    """``("AHEAD", "35m")``, ``("BEHIND", "1h10m")`` or ``("ON PLAN", "")``."""
+    if abs(seconds) < 60:
+        return "ON PLAN", ""
+    return ("AHEAD" if seconds > 0 else "BEHIND"), format_duration(abs(seconds))

@@ -10,7 +10,7 @@ from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.events import FINISHED
 from runbook.weekend.gates import PointOfNoReturn, points_of_no_return
-from runbook.weekend.usecases import WhatIf
+from runbook.weekend.replan import WhatIf
 from runbook.weekend.views.briefing import Verdict, verdict
 from runbook.weekend.views.lines import AHEAD, BAD, CHANGE, GOOD, HEADING, LATER, QUIET, Line, Span
 from runbook.weekend.views.verdict import to_deadline

@@ -3,6 +3,9 @@ the archive and the review on a laptop), and an SQLite state file into an empty 
 database. Every event keeps its sequence number, times, actor, host, note and data; the owner
 goes with them (the checkpoint is a cache, rebuilt when needed). An export copies the
 compiled plans; an import trusts none from the file: it compiles the runbook again.
+
+Both directions go through the store interface alone (``protocol.EventStore``): what a store
+keeps, and how, is its own.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from pathlib import Path
 
 from runbook.common.errors import InvalidRunbook, StateError
 from runbook.planning.plan import Plan
-from runbook.weekend import open_store, shown_location
-from runbook.weekend.events import Event, data_text
+from runbook.store import open_store, shown_location
+from runbook.weekend.events import Event
 
 
 @dataclass(frozen=True)
@@ -34,16 +37,13 @@ class Transfer:
 def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
     """Copy the PostgreSQL weekend at ``uri`` into a new SQLite state file at ``path``
     (refused when the file exists: an export never writes over anything)."""
-    from runbook.weekend.postgres.store import PostgresStore
-    from runbook.weekend.sqlite import SQLiteStore
-
     target = Path(path)
     if target.exists():
         raise StateError(
             f"{target}: already exists; an export writes a new state file, never over one",
             hint="give a new file name",
         )
-    source = PostgresStore.open(uri, create=False, read_only=True)
+    source = open_store(uri, create=False, read_only=True)
     if source is None:
         raise StateError(
             f"{shown_location(uri)}: holds no runbook weekend; nothing was exported",
@@ -52,22 +52,19 @@ def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
     try:
         events = source.events()  # what can be read: each record that cannot is left out
         left_out = dict(source.quarantined)
-        owner = source.meta("runbook")
-        with source._reading():
-            plans = source.conn.execute(
-                "SELECT digest, created, plan FROM runbook.plans ORDER BY stored"
-            ).fetchall()
+        owner = source.owner()
+        plans = source.plans()
     finally:
         source.close()
-    store = SQLiteStore.open(target, create=True)
+    store = open_store(target, create=True)
     assert store is not None
     try:
-        with store.write() as db:
+        with store.write():
             if owner is not None:
                 store.claim(owner)
-            _insert_sqlite(db, events)
-            for digest, created, text in plans:
-                store.save_plan(str(digest), str(text), created=int(created))
+            store.copy_in(events)
+            for digest, text, created in plans:
+                store.save_plan(digest, text, created=created)
     except BaseException:
         store.close()
         target.unlink(missing_ok=True)
@@ -75,32 +72,6 @@ def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
     store.close()
     return Transfer(
         shown_location(uri), str(target), len(events), len(plans), owner, left_out=left_out
-    )
-
-
-def _values(e: Event) -> tuple[object, ...]:
-    """An event's columns as both stores keep them, its sequence number first."""
-    return (
-        e.seq,
-        e.at,
-        e.recorded,
-        e.task,
-        str(e.kind),
-        e.actor,
-        e.host,
-        e.note,
-        data_text(e.data),
-    )
-
-
-def _insert_sqlite(db: object, events: list[Event]) -> None:
-    import sqlite3
-
-    assert isinstance(db, sqlite3.Connection)
-    db.executemany(
-        "INSERT INTO events (seq, at, recorded, task, kind, actor, host, note, data) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_values(e) for e in events],
     )
 
 
@@ -119,15 +90,13 @@ def import_weekend(
     as one this version records, its sequence number within ``SEQ_LIMIT``, before anything
     is written."""
     from runbook.validation.validate import validate_path
-    from runbook.weekend.postgres.store import PostgresStore
-    from runbook.weekend.sqlite import SQLiteStore
 
     source_path = Path(path)
     validation = validate_path(Path(runbook), warnings=False)
     plan = validation.plan
     if plan is None:
         raise InvalidRunbook(validation.problems, source=os.fspath(runbook))
-    source = SQLiteStore.open(source_path, create=False, read_only=True)
+    source = open_store(source_path, create=False, read_only=True)
     if source is None:
         raise StateError(
             f"{source_path}: no state file (or nothing recorded in it); nothing was imported",
@@ -137,9 +106,9 @@ def import_weekend(
         source.verify()
         events = source.events()
         unreadable = dict(source.quarantined)
-        owner = source.meta("runbook")
+        owner = source.owner()
         cached = source.plan_text(plan.digest)
-        plans = source.db.execute("SELECT count(*) FROM plans").fetchone()[0]
+        plans = len(source.plans())
     finally:
         source.close()
     if owner is not None and owner != plan.name:
@@ -149,7 +118,7 @@ def import_weekend(
             hint="give the runbook of this weekend with -f",
         )
     if unreadable:
-        from runbook.weekend.sqlite import quarantine_notice
+        from runbook.store.rows import quarantine_notice
 
         raise StateError(
             f"{quarantine_notice(str(source_path), unreadable)}; nothing was imported",
@@ -157,32 +126,20 @@ def import_weekend(
         )
     _check_importable(source_path, events)
     target = open_store(uri, create=True)
-    assert isinstance(target, PostgresStore)
+    assert target is not None
     where = shown_location(uri)
     try:
-        with target.write() as conn:
-            held = conn.execute("SELECT count(*) FROM runbook.events").fetchone()
-            if held and held[0]:
+        with target.write():
+            held = target.event_count()
+            if held:
                 raise StateError(
-                    f"{where}: already holds {held[0]} events; an import goes into a weekend "
+                    f"{where}: already holds {held} events; an import goes into a weekend "
                     "with none, and nothing was imported",
                     hint="import into a new database (createdb, then `runbook db import`)",
                 )
-            target.check_owner(plan.name, what="weekend")
+            target.check_owner(plan.name)
             target.claim(plan.name)
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO runbook.events (seq, at, recorded, task, kind, actor, host, "
-                    "note, data, forced) OVERRIDING SYSTEM VALUE "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    [(*_values(e), e.forced) for e in events],
-                )
-            if events:
-                # The next event continues after the last one imported.
-                conn.execute(
-                    "SELECT setval(pg_get_serial_sequence('runbook.events', 'seq'), %s)",
-                    (max(e.seq for e in events),),
-                )
+            target.copy_in(events)
             target.save_plan(plan.digest, plan.dumps(), created=now, replace=True)
     finally:
         target.close()
@@ -192,7 +149,7 @@ def import_weekend(
         len(events),
         1,
         plan.name,
-        plans_left_out=int(plans) - (cached is not None),
+        plans_left_out=plans - (cached is not None),
         forged=cached is not None and not _same_plan(cached, plan),
     )
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import psycopg
 
-from runbook.weekend.postgres.schema import NOTIFY_CHANNEL
+from runbook.store.postgres.schema import NOTIFY_CHANNEL
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 # What a lost connection raises: the caller turns it into ConnectionLost.

@@ -15,7 +15,7 @@ from runbook.format.durations import clock as show_time
 from runbook.planning.plan import Plan
 
 if TYPE_CHECKING:
-    from runbook.weekend.store import EventStore
+    from runbook.store.protocol import EventStore
 
 
 def cached_plan(store: EventStore, digest: str) -> Plan | None:

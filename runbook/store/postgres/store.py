@@ -1,3 +1,5 @@
+# Size: one class implements the whole EventStore interface on PostgreSQL; schema, guards, policies
+# and roles are already apart.
 """The PostgreSQL ``EventStore``: one database is one weekend, many machines check in to it.
 
 Every write is one transaction that first takes the weekend's advisory lock, so events are
@@ -27,18 +29,16 @@ from runbook.common.errors import (
     ServerRefused,
     StateError,
 )
-from runbook.weekend.eventdata import check_new_event
-from runbook.weekend.events import Event, NewEvent, check_instants, data_text
-from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, OutboxEntry, entry_of
-from runbook.weekend.postgres import (
+from runbook.store.outbox import OUTBOX_COLUMNS, entry_of
+from runbook.store.postgres import (
     RETRY_CONNECT_TIMEOUT,
     connect_timeout,
     listen_wanted,
     redact,
     statement_timeout,
 )
-from runbook.weekend.postgres.listen import Listener
-from runbook.weekend.postgres.schema import (
+from runbook.store.postgres.listen import Listener
+from runbook.store.postgres.schema import (
     RECORDED_COLUMNS,
     SCHEMA,
     SCHEMA_VERSION,
@@ -46,8 +46,11 @@ from runbook.weekend.postgres.schema import (
     installed_version,
     migrate,
 )
-from runbook.weekend.postgres.views import FIGURE_COLUMNS, figure_row
-from runbook.weekend.sqlite import quarantine_notice, readable  # one reading of a stored row
+from runbook.store.postgres.views import FIGURE_COLUMNS, figure_row
+from runbook.store.rows import event_values, quarantine_notice, readable
+from runbook.weekend.eventdata import check_new_event
+from runbook.weekend.events import Event, NewEvent, check_instants, data_text
+from runbook.weekend.outbox import PENDING, OutboxEntry
 
 if TYPE_CHECKING:
     from runbook.weekend.figures import TaskFigures
@@ -320,7 +323,7 @@ class PostgresStore:
     def _not_permitted(self, exc: BaseException) -> StateError:
         """The plain refusal for a write the database's roles or policies refused (asked of
         the server after the rollback: who this login is, and whose the event was)."""
-        from runbook.weekend.postgres.roles import owner_of, refusal_text, standing
+        from runbook.store.postgres.roles import owner_of, refusal_text, standing
 
         attempt, self._attempt = self._attempt, None
         if "append-only" in _reason(exc):
@@ -358,9 +361,13 @@ class PostgresStore:
             ).fetchone()
         return None if row is None else str(row[0])
 
-    def check_owner(self, runbook: str, *, what: str = "state file") -> None:
+    def owner(self) -> str | None:
+        """The runbook this weekend belongs to (None before the first write)."""
+        return self.meta("runbook")
+
+    def check_owner(self, runbook: str) -> None:
         """Refuse a weekend that belongs to another runbook (before anything is written)."""
-        owner = self.meta("runbook")
+        owner = self.owner()
         self._claimed = owner == runbook
         if owner is not None and owner != runbook:
             raise StateError(
@@ -421,7 +428,7 @@ class PostgresStore:
 
     def may_force(self) -> bool:
         """Only mission control may force (the database's policy); asked after a refusal."""
-        from runbook.weekend.postgres.roles import standing
+        from runbook.store.postgres.roles import standing
 
         try:
             return standing(self.conn).mission_control
@@ -436,6 +443,29 @@ class PostgresStore:
                 (after,),
             ).fetchall()
             return readable(rows, self.quarantined)
+
+    def event_count(self) -> int:
+        """How many events the weekend holds (those that cannot be read too)."""
+        with self._reading():
+            row = self.conn.execute(f"SELECT count(*) FROM {SCHEMA}.events").fetchone()
+        return int(row[0]) if row else 0
+
+    def copy_in(self, events: Sequence[Event]) -> None:
+        """Append events recorded in another store as they were, sequence numbers and the
+        force mark too (inside ``write``, into a weekend holding none); the next event is
+        numbered after the last of them."""
+        with self.conn.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {SCHEMA}.events (seq, at, recorded, task, kind, actor, host, "
+                "note, data, forced) OVERRIDING SYSTEM VALUE "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [(*event_values(e), e.forced) for e in events],
+            )
+        if events:
+            self.conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.events', 'seq'), %s)",
+                (max(e.seq for e in events),),
+            )
 
     def recorded_with(self, key: str) -> list[Event]:
         """The events a check-in with idempotency key ``key`` recorded, oldest first."""
@@ -645,6 +675,15 @@ class PostgresStore:
                 "ORDER BY created DESC, stored DESC LIMIT 1"
             ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]), int(row[2]))
+
+    def plans(self) -> list[tuple[str, str, int]]:
+        """Every compiled plan stored: (digest, plan, created), in the order they were
+        stored."""
+        with self._reading():
+            rows = self.conn.execute(
+                f"SELECT digest, plan, created FROM {SCHEMA}.plans ORDER BY stored"
+            ).fetchall()
+        return [(str(d), str(p), int(c)) for d, p, c in rows]
 
     def save_plan(self, digest: str, text: str, *, created: int, replace: bool = False) -> None:
         """Store a compiled plan (inside ``write``); an existing one is kept unless

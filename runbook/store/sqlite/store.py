@@ -1,10 +1,12 @@
+# Size: one class implements the whole EventStore interface on SQLite; its schema, migrations and
+# file checks are already apart.
 """The SQLite event store: open, append, read (the first ``EventStore``).
 
 One state file holds one weekend (or one dress rehearsal) of one runbook. Events are appended
 and never updated or deleted (triggers refuse it); all task state is derived from them. The
 file is in WAL mode with a busy timeout, so many teams can check in at once, and synchronous
 FULL, so a committed check-in survives a crash or a power cut. Its schema and migrations are
-``sqliteschema``; the look at a file before anything may write to it, ``sqlitecheck``.
+``schema``; the look at a file before anything may write to it, ``check``.
 """
 
 from __future__ import annotations
@@ -19,11 +21,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from runbook.common.errors import DamagedState, StateError
 from runbook.common.limits import SEQ_LIMIT
-from runbook.weekend.eventdata import check_new_event
-from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
-from runbook.weekend.events import NewEvent as NewEvent
-from runbook.weekend.events import check_instants, data_text
-from runbook.weekend.sqlitecheck import (
+from runbook.store.rows import event_values, quarantine_notice, readable
+from runbook.store.sqlite.check import (
     check_sound,
     damaged_state,
     diagnose,
@@ -31,21 +30,23 @@ from runbook.weekend.sqlitecheck import (
     log_keeper,
     quick_check,
 )
-from runbook.weekend.sqlitelook import sidecar as _sidecar
-from runbook.weekend.sqlitelook import uri as _uri
-from runbook.weekend.sqliteschema import APPLICATION_ID as APPLICATION_ID
-from runbook.weekend.sqliteschema import EVENT_COLUMNS as _EVENT_COLUMNS
-from runbook.weekend.sqliteschema import MIGRATIONS as MIGRATIONS
-from runbook.weekend.sqliteschema import OLDEST_READABLE as OLDEST_READABLE
-from runbook.weekend.sqliteschema import SCHEMA_VERSION as SCHEMA_VERSION
-from runbook.weekend.sqliteschema import SQLITE_MAGIC as SQLITE_MAGIC
-from runbook.weekend.sqliteschema import TABLES_ADDED as TABLES_ADDED
-from runbook.weekend.sqliteschema import corrupt as _corrupt
-from runbook.weekend.sqliteschema import identify as _identify
-from runbook.weekend.sqliteschema import is_sqlite_database as is_sqlite_database
-from runbook.weekend.sqliteschema import not_a_database as _not_a_database
-from runbook.weekend.sqliteschema import quarantine_notice as quarantine_notice
-from runbook.weekend.sqliteschema import readable as readable
+from runbook.store.sqlite.look import sidecar as _sidecar
+from runbook.store.sqlite.look import uri as _uri
+from runbook.store.sqlite.schema import APPLICATION_ID as APPLICATION_ID
+from runbook.store.sqlite.schema import EVENT_COLUMNS as _EVENT_COLUMNS
+from runbook.store.sqlite.schema import MIGRATIONS as MIGRATIONS
+from runbook.store.sqlite.schema import OLDEST_READABLE as OLDEST_READABLE
+from runbook.store.sqlite.schema import SCHEMA_VERSION as SCHEMA_VERSION
+from runbook.store.sqlite.schema import SQLITE_MAGIC as SQLITE_MAGIC
+from runbook.store.sqlite.schema import TABLES_ADDED as TABLES_ADDED
+from runbook.store.sqlite.schema import corrupt as _corrupt
+from runbook.store.sqlite.schema import identify as _identify
+from runbook.store.sqlite.schema import is_sqlite_database as is_sqlite_database
+from runbook.store.sqlite.schema import not_a_database as _not_a_database
+from runbook.weekend.eventdata import check_new_event
+from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
+from runbook.weekend.events import NewEvent as NewEvent
+from runbook.weekend.events import check_instants, data_text
 
 if TYPE_CHECKING:  # a check-in never loads the outbox: only runbook notify and the dashboard
     from runbook.weekend.figures import TaskFigures
@@ -108,7 +109,7 @@ class SQLiteStore:
         self.wal = True  # False when the filesystem refused write-ahead logging
         self.writable = writable  # False when opened read-only (nothing can be written)
         self.damaged = False
-        self._keeper: sqlite3.Connection | None = None  # see sqlitecheck.log_keeper
+        self._keeper: sqlite3.Connection | None = None  # see check.log_keeper
         self.quarantined: dict[int, str] = {}  # events that cannot be read: seq -> why
 
     @classmethod
@@ -124,7 +125,7 @@ class SQLiteStore:
         beside it), and None is returned for a file that holds no state yet.
 
         An existing file is looked at first through a connection that cannot change it
-        (``sqlitecheck.diagnose``): one that is damaged, not runbook state or too new is
+        (``check.diagnose``): one that is damaged, not runbook state or too new is
         refused before anything could write to it or beside it."""
         target = Path(path)
         exists = target.exists()
@@ -343,7 +344,7 @@ class SQLiteStore:
 
     def close(self) -> None:
         """Close the connection. A file found damaged is left as it was: its connection
-        closes while the log keeper still reads (``sqlitecheck.log_keeper``), so SQLite folds no log
+        closes while the log keeper still reads (``check.log_keeper``), so SQLite folds no log
         into it; a sound one closes last, and SQLite folds its log as usual."""
         keeper, self._keeper = self._keeper, None
         if keeper is not None and not self.damaged:
@@ -412,12 +413,16 @@ class SQLiteStore:
             (key, value),
         )
 
-    def check_owner(self, runbook: str, *, what: str = "state file") -> None:
+    def owner(self) -> str | None:
+        """The runbook this file belongs to (None before the first write)."""
+        return self.meta("runbook")
+
+    def check_owner(self, runbook: str) -> None:
         """Refuse a file that belongs to another runbook (before anything is written)."""
-        owner = self.meta("runbook")
+        owner = self.owner()
         if owner is not None and owner != runbook:
             raise StateError(
-                f"{self.path}: this {what} belongs to the runbook '{owner}', not to "
+                f"{self.path}: this state file belongs to the runbook '{owner}', not to "
                 f"'{runbook}'; nothing was written to it",
                 hint="give the right file with --state PATH, or a new path for a new weekend",
             )
@@ -497,6 +502,20 @@ class SQLiteStore:
             rows.append((seq, at, recorded, *values))
         return rows
 
+    def event_count(self) -> int:
+        """How many events the file holds (those that cannot be read too)."""
+        with self._reading():
+            return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def copy_in(self, events: Sequence[Event]) -> None:
+        """Append events recorded in another store as they were, sequence numbers and all
+        (inside ``write``, into a file holding none)."""
+        self.db.executemany(
+            "INSERT INTO events (seq, at, recorded, task, kind, actor, host, note, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [event_values(e) for e in events],
+        )
+
     def recorded_with(self, key: str) -> list[Event]:
         """No idempotency keys are kept here: a local commit is never lost halfway."""
         return []
@@ -555,7 +574,7 @@ class SQLiteStore:
     def outbox_add(self, entries: list[OutboxEntry]) -> int:
         """Write new entries (inside ``write``); an entry whose key is there is left alone.
         Returns how many were new."""
-        from runbook.weekend.outbox import OUTBOX_COLUMNS
+        from runbook.store.outbox import OUTBOX_COLUMNS
 
         before = self.db.total_changes
         self.db.executemany(
@@ -570,7 +589,8 @@ class SQLiteStore:
     ) -> list[OutboxEntry]:
         """Claim the pending entries due at ``now`` that nobody holds at ``free_at`` (inside
         ``write``): nobody else takes them before ``until``."""
-        from runbook.weekend.outbox import OUTBOX_COLUMNS, PENDING, entry_of
+        from runbook.store.outbox import OUTBOX_COLUMNS, entry_of
+        from runbook.weekend.outbox import PENDING
 
         rows = self.db.execute(
             f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM outbox WHERE state = ? AND next_try <= ?"
@@ -601,7 +621,7 @@ class SQLiteStore:
 
     def outbox(self) -> list[OutboxEntry]:
         """Every entry, oldest first (none in a file older than the outbox)."""
-        from runbook.weekend.outbox import OUTBOX_COLUMNS, entry_of
+        from runbook.store.outbox import OUTBOX_COLUMNS, entry_of
 
         with self._reading():
             try:
@@ -628,6 +648,13 @@ class SQLiteStore:
                 "SELECT digest, plan, created FROM plans ORDER BY created DESC, rowid DESC LIMIT 1"
             ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]), int(row[2]))
+
+    def plans(self) -> list[tuple[str, str, int]]:
+        """Every compiled plan stored: (digest, plan, created), in the order they were
+        stored."""
+        with self._reading():
+            rows = self.db.execute("SELECT digest, plan, created FROM plans ORDER BY rowid")
+            return [(str(d), str(p), int(c)) for d, p, c in rows.fetchall()]
 
     def save_plan(self, digest: str, text: str, *, created: int, replace: bool = False) -> None:
         """Store a compiled plan (call inside ``write``). An existing one is kept unless

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runbook.weekend.postgres.guards import schema_v5
-from runbook.weekend.postgres.policies import schema_v2, schema_v3
-from runbook.weekend.postgres.views import schema_v6
+from runbook.store.postgres.guards import schema_v5
+from runbook.store.postgres.policies import schema_v2, schema_v3
+from runbook.store.postgres.views import schema_v6
 
 if TYPE_CHECKING:
     import psycopg
@@ -94,7 +94,7 @@ SCHEMA_V1 = [
     f"""CREATE TABLE {SCHEMA}.checkpoint (
         id    integer PRIMARY KEY CHECK (id = 1),
         seq   bigint NOT NULL,               -- the last event it covers
-        state text NOT NULL                  -- JSON: see runbook.weekend.checkpoint
+        state text NOT NULL                  -- JSON: see runbook.store.checkpoint
     )""",
     f"""CREATE TABLE {SCHEMA}.plans (
         digest  text PRIMARY KEY,

@@ -28,14 +28,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from runbook.common.errors import ConnectionLost, StateError
-from runbook.weekend import open_store, state_exists
+from runbook.store import open_store, state_exists
+from runbook.usecases.weekend import Weekend
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskRecord, fold
-from runbook.weekend.usecases import Weekend
 
 if TYPE_CHECKING:
+    from runbook.store.protocol import EventStore
     from runbook.weekend.outbox import OutboxEntry
-    from runbook.weekend.store import EventStore
 
 
 @dataclass

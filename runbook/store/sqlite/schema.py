@@ -1,20 +1,17 @@
 """What a runbook state file is, in SQLite: its mark, its schema versions and the migrations
-between them, how a file is identified as one, and how an event is read from its row.
+between them, and how a file is identified as one (an event read back from its row is
+``runbook.store.rows``, as both stores read it).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from runbook.common.errors import DamagedState, StateError
-from runbook.common.limits import EARLIEST_EPOCH, clamp_epoch, epoch_in_bounds
-from runbook.weekend.events import Event
 
 APPLICATION_ID = 0x52424B31  # "RBK1": marks a file as a runbook state database
 SCHEMA_VERSION = 3
@@ -53,13 +50,13 @@ CREATE TABLE plans (
 );
 """
 
-# Version 2: the folded state up to one event (``runbook.weekend.checkpoint``), one row, so
+# Version 2: the folded state up to one event (``runbook.store.checkpoint``), one row, so
 # a check-in folds only the events after it. A cache, rewritten; the events stay append-only.
 _SCHEMA_V2 = """
 CREATE TABLE checkpoint (
     id    INTEGER PRIMARY KEY CHECK (id = 1),
     seq   INTEGER NOT NULL,   -- the last event it covers
-    state TEXT NOT NULL       -- JSON: see runbook.weekend.checkpoint
+    state TEXT NOT NULL       -- JSON: see runbook.store.checkpoint
 );
 """
 
@@ -134,69 +131,6 @@ def schema_objects(version: int) -> frozenset[tuple[str, str, str]]:
         return frozenset((str(t), str(n), str(q)) for t, n, q in rows)
     finally:
         db.close()
-
-
-def event_from_row(row: tuple[Any, ...]) -> Event:
-    """An event from its row (and, from a store with logins, the login that recorded it);
-    ValueError when the row is not one this program wrote."""
-    seq, at, recorded, task, kind, actor, host, note, data, *login = row
-    try:
-        parsed = json.loads(data) if data else {}
-    except ValueError:
-        raise ValueError(f"event {seq!r}: its data is not valid JSON") from None
-    except RecursionError:  # thousands deep: written by no version of this program
-        raise ValueError(f"event {seq!r}: its data is nested too deep to read") from None
-    if not isinstance(parsed, dict):
-        raise ValueError(f"event {seq!r}: its data is not valid JSON (not an object)")
-    if not (
-        all(isinstance(v, int) for v in (seq, at, recorded))
-        and all(isinstance(v, str) for v in (kind, actor, host))
-        and all(v is None or isinstance(v, str) for v in (task, note))
-    ):
-        raise ValueError(
-            f"event {seq!r}: a column holds a value of the wrong type; it cannot be read"
-        )
-    # A time out of bounds (written by a version that did not check) is pulled inside them,
-    # so one damaged event cannot stop every screen from drawing.
-    at, recorded = _instant(at), _instant(recorded)
-    who = login[0] if login and isinstance(login[0], str) else None
-    return Event(seq, at, recorded, task, kind, actor, host, note, parsed, who)
-
-
-def readable(rows: Iterable[tuple[Any, ...]], quarantined: dict[int, str]) -> list[Event]:
-    """The events of the rows that can be read; each one that cannot (a state edited by
-    hand, or by another program) is left out and named in ``quarantined`` (its sequence
-    number: why), never the end of the read."""
-    events = []
-    for row in rows:
-        try:
-            events.append(event_from_row(row))
-        except ValueError as exc:
-            seq = row[0] if isinstance(row[0], int) else -1
-            quarantined[seq] = str(exc).removeprefix(f"event {row[0]!r}: ")
-    return events
-
-
-def quarantine_notice(where: str, quarantined: dict[int, str]) -> str | None:
-    """The warning that names the events left out because they cannot be read."""
-    if not quarantined:
-        return None
-    shown = [f"event {seq} ({why})" for seq, why in sorted(quarantined.items())[:3]]
-    more = len(quarantined) - len(shown)
-    listed = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
-    return (
-        f"{where}: {listed} cannot be read (edited by hand, or written by another program): "
-        "left out of every view and every check-in, and kept as it is"
-    )
-
-
-def _instant(value: object) -> int:
-    """An event's time as whole epoch seconds within the bounds (see ``_row``)."""
-    if isinstance(value, int) and epoch_in_bounds(value):
-        return value
-    if isinstance(value, int | float) and value == value:  # not NaN
-        return int(clamp_epoch(value))
-    return EARLIEST_EPOCH
 
 
 def identify(db: sqlite3.Connection, path: Path) -> int:

@@ -1,14 +1,17 @@
-"""The event store as an interface: what the use cases, live following and reports need.
+"""The event store as an interface: what the use cases, live following, reports and the
+transfer between stores need.
 
-``runbook.weekend.open_store`` chooses the implementation from the location: a path is an
-SQLite state file (``runbook.weekend.sqlite``), a ``postgresql://`` URI a PostgreSQL
-database (``runbook.weekend.postgres``), the second implementation of this ``EventStore``.
-Nothing imports this module at run time: it is the type the use cases are written against.
+``runbook.store.open_store`` chooses the implementation from the location: a path is an
+SQLite state file (``runbook.store.sqlite``), a ``postgresql://`` URI a PostgreSQL database
+(``runbook.store.postgres``), the second implementation of this ``EventStore``. Neither
+inherits from it: a store is one by having these methods (mypy checks it where a store is
+used as one). Nothing imports this module at run time: it is the type the rest is written
+against. Its wording is the store's own: a refusal names the location as the store does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -50,7 +53,12 @@ class EventStore(Protocol):
         the block ends, rolled back when it raises. Refuses a read-only store."""
         ...
 
-    def check_owner(self, runbook: str, *, what: str = "state file") -> None:
+    def owner(self) -> str | None:
+        """The name of the runbook this store belongs to (``claim``); None before the first
+        write."""
+        ...
+
+    def check_owner(self, runbook: str) -> None:
         """Refuse a store that belongs to another runbook (before anything is written)."""
         ...
 
@@ -69,7 +77,24 @@ class EventStore(Protocol):
         ...
 
     def events(self, *, after: int = 0) -> list[Event]:
-        """Every event after sequence number ``after``, oldest first."""
+        """Every event after sequence number ``after`` that can be read, oldest first; one
+        that cannot is left out and named in ``quarantined``."""
+        ...
+
+    @property
+    def quarantined(self) -> Mapping[int, str]:
+        """The events ``events`` found it cannot read so far (a store edited by hand, or by
+        another program): sequence number, and why; ``notices`` names them."""
+        ...
+
+    def event_count(self) -> int:
+        """How many events the log holds (those that cannot be read too)."""
+        ...
+
+    def copy_in(self, events: Sequence[Event]) -> None:
+        """Append events recorded in another store as they were recorded: their sequence
+        numbers, times, actor, host, note and data (inside ``write``, into a store holding
+        none; the next ``append`` numbers after the last of them)."""
         ...
 
     def recorded_with(self, key: str) -> list[Event]:
@@ -100,30 +125,30 @@ class EventStore(Protocol):
 
     # -- the checkpoint: the folded state up to one event ----------------------------------
     def checkpoint(self) -> tuple[int, str] | None:
-        """The checkpoint (``runbook.weekend.checkpoint``): the sequence number it covers and
+        """The checkpoint (``runbook.store.checkpoint``): the sequence number it covers and
         its text; None when there is none, and a check-in folds the whole log. A store may
         always answer None (and ignore ``save_checkpoint``): it is only a cache."""
-        return None
+        ...
 
     def save_checkpoint(self, seq: int, text: str) -> None:
         """Replace the checkpoint (inside ``write``, with the events it covers)."""
-        return None
+        ...
 
     # -- the task figures published for other tools (a PMO's BI) ------------------------
     def publishes_figures(self) -> bool:
         """Whether this store publishes every task's figures (PostgreSQL's views); a store
         that does not is never asked to save them, nor a snapshot computed for it."""
-        return False
+        ...
 
     def save_figures(self, covers: int, as_of: int, rows: Sequence[TaskFigures]) -> None:
         """Replace the published figures (inside ``write``, with the events they fold up to
         ``covers``); a user not allowed to leaves them as they were."""
-        return None
+        ...
 
     def may_force(self) -> bool:
         """Whether this store lets its user record a forced event (a store with roles:
         only mission control may). Asked only to word a refusal's hint."""
-        return True
+        ...
 
     # -- the notification outbox (``runbook.weekend.outbox``) ------------------------------
     def outbox_add(self, entries: list[OutboxEntry]) -> int:
@@ -163,6 +188,11 @@ class EventStore(Protocol):
 
     def latest_plan_text(self) -> tuple[str, str, int] | None:
         """The most recently stored plan: (digest, plan, created)."""
+        ...
+
+    def plans(self) -> list[tuple[str, str, int]]:
+        """Every compiled plan stored: (digest, plan, created), in the order they were
+        stored."""
         ...
 
     def save_plan(self, digest: str, text: str, *, created: int, replace: bool = False) -> None:

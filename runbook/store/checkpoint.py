@@ -26,7 +26,7 @@ from runbook.weekend.events import Event
 from runbook.weekend.forecast import TaskRecord, fold, restate
 
 if TYPE_CHECKING:
-    from runbook.weekend.store import EventStore
+    from runbook.store.protocol import EventStore
 
 # Bumped when the layout or the fold changes: an older checkpoint is then ignored and the log
 # folded again. 2: the history holds the revisions (eta, estimate, pull) too; a checkpoint
@@ -168,6 +168,6 @@ def refresh(
     inside the write transaction that appended up to ``last``, with ``folded`` the fold of
     every event up to it, audited as ``audit`` audits)."""
     if last - covered >= EVERY:
-        damaged = any(seq <= last for seq in getattr(store, "quarantined", {}))
+        damaged = any(seq <= last for seq in store.quarantined)
         digest = "" if audit is None else audit.digest
         store.save_checkpoint(last, encode(*folded, audited=digest, damaged=damaged))

@@ -1,13 +1,13 @@
-"""The coordinator's use cases on a PostgreSQL weekend: ``db init``, ``db grant``, ``db revoke``
-and ``db status``, each returning what it did or found (the CLI renders it)."""
+"""Administering a PostgreSQL weekend: its schema and roles set up (``db init``, whose plan
+and baseline are ``runbook.usecases.admin``'s), ``db grant``, ``db revoke`` and ``db status``,
+each returning what it did or found (the CLI renders it)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,9 @@ from psycopg import sql
 
 from runbook.common.errors import InputError, InvalidRunbook, StateError, UsageError
 from runbook.planning.plan import Plan
-from runbook.weekend.events import Event, EventKind
-from runbook.weekend.postgres import redact
-from runbook.weekend.postgres.guards import WINDOW_END, WINDOW_START
-from runbook.weekend.postgres.roles import (
+from runbook.store.postgres import redact
+from runbook.store.postgres.guards import WINDOW_END, WINDOW_START
+from runbook.store.postgres.roles import (
     Role,
     RoleTaken,
     apply_roles,
@@ -32,14 +31,15 @@ from runbook.weekend.postgres.roles import (
     wanted_roles,
     weekend_roles,
 )
-from runbook.weekend.postgres.schema import (
+from runbook.store.postgres.schema import (
     SCHEMA,
     SCHEMA_LOCK,
     SCHEMA_VERSION,
     installed_version,
     migrate,
 )
-from runbook.weekend.postgres.store import PostgresStore, _reason
+from runbook.store.postgres.store import PostgresStore, _reason
+from runbook.weekend.events import Event
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -148,29 +148,13 @@ def _team_problems(path: Path, plan: Plan, prefix: str) -> None:
     raise InvalidRunbook(loaded.problems, source=os.fspath(path))
 
 
-def init_weekend(
-    path: Path,
-    uri: str,
-    *,
-    prefix: str | None = None,
-    actor: str,
-    host: str,
-    at: Callable[[Plan], datetime] | None = None,
-) -> InitResult:
+def set_up(path: Path, uri: str, plan: Plan, *, prefix: str | None = None) -> InitResult:
     """Create or migrate the schema, the roles, their grants, the owner tables and the
-    weekend's window, in one transaction under the schema lock; then store the compiled plan
-    and take the baseline when there is none. Running it again changes nothing (and says so).
-    ``prefix``: the roles' prefix; by default the one this database's own roles have, else
-    the database's name (roles are per weekend database: see ``roles``)."""
-    from runbook.validation.validate import validate_path
-    from runbook.weekend.usecases import Weekend
-
-    if prefix is not None:
-        check_prefix(prefix)
-    validation = validate_path(path, warnings=False)
-    plan = validation.plan
-    if plan is None:
-        raise InvalidRunbook(validation.problems, source=os.fspath(path))
+    weekend's window of ``plan`` (the runbook at ``path``), in one transaction under the
+    schema lock. Running it again changes nothing (and says so). ``prefix``: the roles'
+    prefix; by default the one this database's own roles have, else the database's name
+    (roles are per weekend database: see ``roles``). The plan and the baseline are the use
+    case's (``runbook.usecases.admin.init_weekend``)."""
     task_teams = {t.id: t.team for t in plan.tasks if t.team}
     item_teams = {r.id: r.owner for r in plan.readiness if r.owner in plan.teams_in_use}
     window = weekend_window(plan)
@@ -248,13 +232,6 @@ def init_weekend(
         shared_before=stored_prefix if shared and stored_prefix != prefix else None,
         window_changed=window_changed,
     )
-    with Weekend.open(path, uri, create=True, compiled=plan, at=at) as weekend:
-        assert weekend.store is not None
-        runbook_events = [e for e in weekend.store.events() if e.kind == EventKind.BASELINE]
-        if runbook_events:
-            result.baseline_before = runbook_events[-1]
-        else:
-            result.baseline = weekend.reset_baseline(actor=actor, host=host, note="db init")
     return result
 
 

@@ -1,7 +1,7 @@
 """Whether an SQLite state file is sound, found before anything may write to it.
 
 Every command looks at an existing state file first, through a connection that cannot
-change it or anything beside it (``sqlitelook``), and a damaged one is refused there, before
+change it or anything beside it (``look``), and a damaged one is refused there, before
 any connection that could write: a read-write open may switch the journal mode, migrate,
 roll a journal back or fold a log in, and even a read-only one leaves a log and its index
 beside the file. The refusals say what SQLite found and what to do.
@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from runbook.common.errors import DamagedState, StateError
-from runbook.weekend.sqlitelook import BUSY_TIMEOUT_S, Unsteady, look_at, sidecar, uri
-from runbook.weekend.sqliteschema import (
+from runbook.store.sqlite.look import BUSY_TIMEOUT_S, Unsteady, look_at, sidecar, uri
+from runbook.store.sqlite.schema import (
     SCHEMA_VERSION,
     SQLITE_MAGIC,
     TABLES_ADDED,
@@ -29,7 +29,7 @@ from runbook.weekend.sqliteschema import (
 
 def diagnose(path: Path, *, writing: bool) -> bool:
     """Refuse a file that is not a runbook state file, is too new or is damaged, through a
-    look that cannot change it or anything beside it (``sqlitelook``), before any connection
+    look that cannot change it or anything beside it (``look``), before any connection
     that could: a read-write open may switch the journal mode, migrate, roll a journal back
     or fold a log in, and even a read-only one leaves a log and its index beside the file. A
     refusal promises that nothing was written, to the file or beside it.
@@ -119,7 +119,7 @@ def _examine(db: sqlite3.Connection, path: Path, *, thorough: bool, writing: boo
 def _read_through(db: sqlite3.Connection, path: Path) -> None:
     """Refuse a file with an index that disagrees with its table (SQLite's full integrity
     check) or a stored plan that cannot be read (its checksum and header). (An event that
-    cannot be read is left out and named, not a refusal: ``sqliteschema.readable``.) Only a
+    cannot be read is left out and named, not a refusal: ``runbook.store.rows.readable``.) Only a
     file that opening writes to is read through: one in the older journal mode, or of an
     older schema, both once in a file's life."""
     from runbook.planning.plan import Plan

@@ -23,8 +23,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from runbook.store.postgres.schema import GRANTED_COLUMNS, SCHEMA
 from runbook.weekend.events import NewEvent
-from runbook.weekend.postgres.schema import GRANTED_COLUMNS, SCHEMA
 
 # The prefix every weekend database shared before roles were per database (the old default).
 SHARED_PREFIX = "runbook_"

@@ -1,0 +1,172 @@
+"""Opening a weekend: the runbook's plan (from the store's cache, so a check-in compiles
+nothing), its store, the clock; reading the runbook again when it changed.
+
+A check-in reads the runbook's bytes only to hash them; the compiled plan comes from the
+store's cache, so the hot path touches neither YAML, pydantic nor networkx.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Self
+
+from runbook.common.errors import InvalidRunbook
+from runbook.planning.plan import Plan
+from runbook.store import (
+    StateLocation,
+    default_state_path,
+    open_store,
+    shown_location,
+    state_location,
+)
+from runbook.store.plancache import cache, cached_plan, compile_plan
+
+if TYPE_CHECKING:
+    from runbook.store.protocol import EventStore
+
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The real time, in UTC."""
+    return datetime.now(UTC)
+
+
+def epoch(moment: datetime) -> int:
+    """A moment as epoch seconds, as the log keeps it."""
+    return int(moment.timestamp())
+
+
+def _fixed(moment: datetime) -> Clock:
+    """A clock that stays at ``moment``."""
+    return lambda: moment
+
+
+def watch_only(asked: bool, *, replay: bool) -> bool:
+    """Whether a face that can record (the dashboard) opens read-only: when asked (a wall
+    screen), and always in a replay. A clock fixed by ``--now`` shows the weekend as it was
+    then; a check-in made there would go into the live log dated in the past, and a forced
+    one past every rule that refused it."""
+    return asked or replay
+
+
+@dataclass
+class Opening:
+    """A runbook and its state, opened: the plan (from the store's cache when it has it), the
+    store, the clock, and what the user should be told (``notices``)."""
+
+    runbook_path: Path
+    state_path: StateLocation  # a state file's path, or a PostgreSQL URI
+    plan: Plan
+    store: EventStore | None
+    clock: Clock
+    notices: list[str] = field(default_factory=list)
+    # With ``--now`` the clock is set to another moment and the weekend is replayed as it
+    # was then; a live clock shows every event (a machine whose clock runs a little behind
+    # must not hide a check-in just made on another).
+    replay: bool = False
+    later_events: int = 0  # events after the replayed moment, left out of the last read
+    later_notice: str | None = None  # the notice that says so (a report says it its own way)
+    _may_force: bool | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(
+        cls,
+        runbook_path: str | os.PathLike[str],
+        state_path: str | os.PathLike[str] | None = None,
+        *,
+        clock: Clock = system_clock,
+        create: bool = False,
+        read_only: bool = False,
+        compiled: Plan | None = None,
+        at: Callable[[Plan], datetime] | None = None,
+    ) -> Self:
+        """Open a runbook with its state file (created when ``create``, e.g. to check in).
+        ``compiled`` is the runbook's plan when the caller already has it (it is used when its
+        content hash matches the file's, instead of compiling the runbook a second time).
+        ``at`` gives the moment to evaluate at (``--now``) once the plan, and so its time
+        zone, is known: the clock then stays there, for everything opening writes too.
+        ``read_only``: for commands that only read; nothing is ever written to the state
+        file (see ``open_store``), which may then be a read-only file or in a read-only
+        folder."""
+        from runbook.format.source import digest_of, read_bytes
+
+        path = Path(runbook_path)
+        state = state_location(state_path) if state_path is not None else default_state_path(path)
+        data = read_bytes(path)
+        digest = digest_of(data)
+        store = open_store(state, create=create and not read_only, read_only=read_only)
+        notices: list[str] = []
+        try:
+            plan = cached_plan(store, digest) if store else None
+            fresh = plan is None
+            if plan is None and compiled is not None and compiled.digest == digest:
+                plan = compiled
+            if plan is None:
+                plan = compile_plan(data, path, store, notices, lambda p: epoch(clock()), at)
+            if at is not None:
+                clock = _fixed(at(plan))
+            if store is not None:
+                store.check_owner(plan.name)
+                if fresh and plan.digest == digest and store.writable:
+                    cache(store, plan, epoch(clock()))
+        except BaseException:
+            if store is not None:
+                store.close()
+            raise
+        if store is not None:
+            notices.extend(store.notices)
+        return cls(path, state, plan, store, clock, notices, replay=at is not None)
+
+    def reload(self) -> bool:
+        """Read the runbook file again; True when its content changed (the plan is then the
+        new one, or the last valid one with a notice when the new file has errors)."""
+        from runbook.format.source import digest_of, read_bytes
+
+        data = read_bytes(self.runbook_path)
+        digest = digest_of(data)
+        if digest == self.plan.digest:
+            return False
+        self.notices = []
+        plan = cached_plan(self.store, digest) if self.store else None
+        if plan is None:
+            try:
+                plan = compile_plan(
+                    data, self.runbook_path, self.store, self.notices, lambda p: self.now()
+                )
+            except InvalidRunbook as exc:
+                errors = sum(1 for p in exc.problems if p.severity == "error")
+                self.notices.append(
+                    f"{self.runbook_path} now has {errors} error{'s' if errors != 1 else ''} "
+                    "(run `runbook validate`); carrying on with the version loaded before"
+                )
+                return False
+            if self.store is not None and plan.digest == digest and self.store.writable:
+                cache(self.store, plan, self.now())
+        self.plan = plan
+        return True
+
+    def close(self) -> None:
+        """Close the state file."""
+        if self.store is not None:
+            self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def shown_state(self) -> str:
+        """Where the state is, as a message shows it (a URI without its password)."""
+        return shown_location(self.state_path)
+
+    def now(self) -> int:
+        """The clock's time as epoch seconds."""
+        return epoch(self.clock())

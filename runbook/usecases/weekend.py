@@ -1,0 +1,18 @@
+"""The use cases both faces call, as one object: a runbook and its state, opened (``Weekend``).
+
+Each concern is a module of its own, read at once: opening (``opening``), reading the log and
+the snapshot (``reading``), resolving what people type (``resolving``), what every write
+shares (``writing``), check-ins (``checkins``), decisions (``decisions``), replanning
+(``replanning``) and closing (``closing``). ``Weekend`` is all of them.
+"""
+
+from __future__ import annotations
+
+from runbook.usecases.checkins import CheckingIn
+from runbook.usecases.closing import Closing
+from runbook.usecases.decisions import Deciding
+from runbook.usecases.replanning import Replanning
+
+
+class Weekend(CheckingIn, Deciding, Replanning, Closing):
+    """A runbook and its state file, opened for the use cases."""
