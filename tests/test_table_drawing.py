@@ -269,3 +269,24 @@ def test_any_titles_and_team_names_at_any_width_are_drawn_as_richs_table_draws_t
     columns = [*COLUMNS[:5], COLUMNS[6], COLUMNS[8]]
     table = fitted_table(columns, rows, width=width, title="A weekend", caption="")
     assert _drawn(table, width, colour) == _by_rich(table, width, colour)
+
+
+def test_a_right_justified_column_of_styled_cells_with_spans_is_drawn_as_rich_draws_it():
+    # The Learned column (issue 24): ``2h45m (3)`` bold when it differs, its count dim.
+    def learned(text: str, extra: str, bold: bool) -> Text:
+        cell = Text(text, style="bold" if bold else "")
+        cell.append(extra, style="dim")
+        return cell
+
+    rows: list[tuple[str | Text, ...]] = [
+        ("t1", "Backup", learned("2h45m", " (3)", True), Text("0m", style="red")),
+        ("t2", "Restore", learned("45m", " ×1.2", False), Text("1h", style="dim")),
+        ("t3", "Check", "", Text("10m", style="dim")),
+    ]
+    columns = [
+        Column("Task", "id"),
+        Column("Title", "title"),
+        Column("Learned", justify="right"),
+        Column("Float", justify="right"),
+    ]
+    _assert_same(lambda width: fitted_table(columns, rows, width=width, title="w", caption="c"))
