@@ -65,6 +65,7 @@ ORDER = (
     "cmd_export",
     "cmd_import",
     "cmd_notify",
+    "cmd_record",
 )
 
 

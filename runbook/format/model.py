@@ -619,6 +619,12 @@ class Notify(_Strict):
         default_factory=list,
         description="Where mission control hears the dashboard's alerts: a list of apprise URLs.",
     )
+    approvers: dict[str, list[Address]] = Field(
+        default_factory=dict,
+        description="Where an approver of a gate's stage hears that the gate is near and that "
+        "it is their stage's turn to decide: the approver's name, as the gate's approvers or "
+        "decided_by name it, to a list of apprise URLs.",
+    )
 
 
 class Task(_Strict):

@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo
 # Bumped when a field keeps its name but changes meaning; the header of field names (below)
 # catches every other change. 5: a header line, then one line per task field (columnar);
 # 6: the same, after a format 5 of rows with a task's priority that never shipped; 7: a
-# gate's row holds its stages (rows of their own) where it held its approvers.
-CACHE_FORMAT = 7
+# gate's row holds its stages (rows of their own) where it held its approvers; 8: the
+# rollback tasks (rows in the header), and a gate whose rollback is a duration names its one
+# rollback task.
+CACHE_FORMAT = 8
 
 
 # How much a task is needed, most first: optional work (should, nice) may be dropped.
@@ -113,6 +115,17 @@ class GateInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class RollingBack:
+    """What makes a plan the plan in force during a rollback: the gate rolled back, when
+    the rollback started, and how many of the plan's tasks are the forward work (the rest,
+    after them, are the rollback's)."""
+
+    gate: str
+    start: int
+    forward: int
+
+
+@dataclass(frozen=True, slots=True)
 class CheckItem:
     """A readiness item for the days before the weekend."""
 
@@ -140,6 +153,11 @@ class Plan:
     gates: dict[str, GateInfo] = field(default_factory=dict)
     readiness: list[CheckItem] = field(default_factory=list)
     heads_up: int = 30 * 60  # seconds before a task's start its team is told (notify.heads_up)
+    # Every rollback task (``rollback_tasks``, and ``<gate>.rollback`` for a gate whose
+    # rollback is a duration), not scheduled: ``preds`` index this list. A rollback started
+    # after a NO-GO appends its gate's to the plan in force (``planning.rollback``).
+    rollback: list[PlannedTask] = field(default_factory=list)
+    rolling_back: RollingBack | None = None  # the plan in force of a rollback (never cached)
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -171,7 +189,7 @@ class Plan:
         """One field of every task, in task order (``column("duration")``): what a pass over
         all tasks reads, without building a task object each (a cached plan has none yet)."""
         tasks = self.tasks
-        if isinstance(tasks, LazyTasks):
+        if isinstance(tasks, (LazyTasks, Appended)):
             return tasks.column(name)
         cache = self._columns
         if name not in cache:
@@ -219,6 +237,7 @@ class Plan:
             ("teams", self.teams.values()),
             ("gates", self.gates.values()),
             ("readiness", self.readiness),
+            ("rollback", self.rollback),
         ):
             header[name] = [_ROW[name](item) for item in rows]
         lines: list[str] = []
@@ -274,6 +293,7 @@ class Plan:
             teams={t[0]: TeamInfo(*t) for t in raw["teams"]},
             gates={g[0]: _gate(g) for g in raw["gates"]},
             readiness=[CheckItem(*r) for r in raw["readiness"]],
+            rollback=[PlannedTask(*r) for r in raw["rollback"]],
             tasks=LazyTasks(count, rest, dict(zip(_FIELDS["tasks"], lines, strict=True))),
         )
 
@@ -353,6 +373,48 @@ class LazyTasks(Sequence[PlannedTask]):
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
 
+class Appended(Sequence[PlannedTask]):
+    """A plan's tasks with more appended (a rollback's, after the forward work), without
+    building the base's task objects: a column is the base's column and the extra's."""
+
+    def __init__(self, base: Sequence[PlannedTask], extra: list[PlannedTask]) -> None:
+        self._base = base
+        self._extra = extra
+        self._columns: dict[str, list[Any]] = {}
+
+    def column(self, name: str) -> list[Any]:
+        """Every task's ``name`` field: the base's, then the appended tasks'."""
+        found = self._columns.get(name)
+        if found is None:
+            base = self._base
+            head = (
+                base.column(name)
+                if isinstance(base, (LazyTasks, Appended))
+                else [getattr(t, name) for t in base]
+            )
+            found = self._columns[name] = [*head, *(getattr(t, name) for t in self._extra)]
+        return found
+
+    def __len__(self) -> int:
+        return len(self._base) + len(self._extra)
+
+    @overload
+    def __getitem__(self, i: int) -> PlannedTask: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[PlannedTask]: ...
+    def __getitem__(self, i: int | slice) -> PlannedTask | list[PlannedTask]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self._base)
+        if i < 0:
+            i += len(self)
+        return self._base[i] if i < n else self._extra[i - n]
+
+    def __iter__(self) -> Iterator[PlannedTask]:
+        yield from self._base
+        yield from self._extra
+
+
 def _gate(row: list[Any]) -> GateInfo:
     """A gate read back from its cached row, its stages from theirs."""
     values = dict(zip(_FIELDS["gates"], row, strict=True))
@@ -392,17 +454,22 @@ def _unpack(text: str) -> list[int]:
 
 
 _NESTED = {"teams": TeamInfo, "gates": GateInfo, "readiness": CheckItem, "tasks": PlannedTask}
+_ROLLBACK = "rollback"  # rows of task fields, in the header
 # What the cache holds, by name and in order: derived from the dataclasses, so moving,
 # adding or renaming a field makes older caches unreadable (recompiled) instead of misread.
 # A gate's stages are rows inside its row, with fields of their own.
 _FIELDS: dict[str, list[str]] = {
-    "plan": [f.name for f in fields(Plan) if f.name not in _NESTED],
+    "plan": [
+        f.name
+        for f in fields(Plan)
+        if f.name not in _NESTED and f.name not in (_ROLLBACK, "rolling_back")
+    ],
     **{name: [f.name for f in fields(kind)] for name, kind in _NESTED.items()},
     "stages": [f.name for f in fields(GateStage)],
 }
 # Each row as a tuple of its fields in the header's order (json writes a tuple as a list).
 _ROWS = {name: attrgetter(*columns) for name, columns in _FIELDS.items() if name != "plan"}
-_ROW: dict[str, Any] = {**_ROWS, "gates": _gate_row}
+_ROW: dict[str, Any] = {**_ROWS, "gates": _gate_row, _ROLLBACK: _ROWS["tasks"]}
 # Task fields that are always whole numbers: packed, not JSON.
 _PACKED = frozenset({"duration", "es", "ef", "ls", "lf", "total_float", "free_float"})
 _PACKED_PLAN = frozenset({"order", "critical_path"})  # the plan's lists of task indices

@@ -13,9 +13,11 @@ from textual.widgets import DataTable
 from runbook.common.text import shown
 from runbook.format.durations import clock
 from runbook.weekend.events import Event
-from runbook.weekend.replan import event_summary
+from runbook.weekend.replan import event_columns
 
 COLUMNS = ("#", "When", "Task", "What", "By", "Note")
+CHUNK = 300  # events added at once; the rest follow a chunk at a time
+CHUNK_PAUSE_S = 0.01
 
 
 class EventLog(DataTable[Any]):
@@ -24,13 +26,14 @@ class EventLog(DataTable[Any]):
 
     # The live list of events in force grows in place: every assignment is looked at.
     events: reactive[Sequence[Event]] = reactive((), always_update=True, init=False)
+    generation: reactive[int] = reactive(0, init=False)  # of the events given
 
     def __init__(self, *, id: str | None = None, zone: tzinfo = UTC) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.zone = zone
-        self.generation = 0  # of the events given
         self._shown_generation = 0
         self._logged = 0
+        self._later = False  # more events to add soon
         self._by_key: dict[str, Event] = {}
 
     def on_mount(self) -> None:
@@ -43,8 +46,21 @@ class EventLog(DataTable[Any]):
             self.clear()
             self._logged = 0
             self._by_key.clear()
-        for event in events[self._logged :]:
-            what = Text(shown(event_summary(event, self.zone)))
+        self._add_more()
+
+    def _add_more(self) -> None:
+        """Add the events not shown yet, ``CHUNK`` now and the rest soon after: a long log
+        (20,000 events) added at once would hold the first screen for seconds."""
+        events = self.events
+        end = min(len(events), self._logged + CHUNK)
+        for event in events[self._logged : end]:
+            # A revision's summary can be long: it leads its note, as in `runbook log`.
+            said, changed = event_columns(event, self.zone)
+            what = Text(shown(said))
+            note = Text(shown(event.note))
+            if changed:
+                note = Text(shown(changed), style="yellow")
+                note.append(f" — {shown(event.note)}" if event.note else "")
             if event.against is not None:
                 what.append(" AGAINST THE RULES", style="bold red")
             elif event.forced:
@@ -55,13 +71,25 @@ class EventLog(DataTable[Any]):
                 Text(shown(event.task) or "—"),
                 what,
                 Text(shown(event.by)),
-                Text(shown(event.note)),
+                note,
                 key=str(event.seq),
             )
             self._by_key[str(event.seq)] = event
-        if len(events) > self._logged:
+        if end > self._logged:
             self.move_cursor(row=self.row_count - 1, animate=False)
-        self._logged = len(events)
+        self._logged = end
+        if end < len(events) and not self._later:
+            self._later = True
+            self.set_timer(CHUNK_PAUSE_S, self._add_later)
+
+    @property
+    def filling(self) -> bool:
+        """Whether events given are still to be added."""
+        return self._logged < len(self.events)
+
+    def _add_later(self) -> None:
+        self._later = False
+        self._add_more()
 
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         from runbook.tui.screens import EventScreen

@@ -22,6 +22,7 @@ from runbook.weekend.gates import next_point_of_no_return
 from runbook.weekend.views import Headline, Verdict, lead, verdict
 from runbook.weekend.views.lines import TONE_STYLE
 from runbook.weekend.views.progress import Progress, progress
+from runbook.weekend.views.rollback import if_rolled_back
 from runbook.weekend.views.verdict import to_deadline
 
 
@@ -47,8 +48,18 @@ class Identity(Static):
     read_only: reactive[bool] = reactive(False)
     replay: reactive[bool] = reactive(False)
     link: reactive[Link] = reactive(Link)
+    # The clock's second: the snapshot's ``now`` moved on by the app between two forecasts.
+    now: reactive[int] = reactive(0, init=False)
+    # The revised version of the runbook in force (``v2``), None while it is the first.
+    version: reactive[str | None] = reactive(None)
 
     def watch_snapshot(self) -> None:
+        self._draw()
+
+    def watch_now(self) -> None:
+        self._draw()
+
+    def watch_version(self) -> None:
         self._draw()
 
     def watch_read_only(self) -> None:
@@ -76,7 +87,9 @@ class Identity(Static):
         # read-only, always.
         replay, read_only = self.replay or bool(snap.later_events), self.read_only
         name = Text(shown(plan.name))
+        version = f" · runbook {self.version}" if self.version else ""
         marks = (len("REPLAY ") if replay else 0) + (len("  READ-ONLY") if read_only else 0)
+        marks += len(version)
         if width and name.cell_len + marks > width:
             name.truncate(max(2, width - marks), overflow="ellipsis")
         text = Text(style="bold")
@@ -84,6 +97,8 @@ class Identity(Static):
             text.append("REPLAY", style="bold reverse")
             text.append(" ")
         text.append_text(name)
+        if version:
+            text.append(version, style="not bold yellow")
         if read_only:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
@@ -123,7 +138,7 @@ class HeadlineBar(Static):
             return
         said = lead(verdict(snap), snap.plan.zone)
         self.display = bool(said.detail)
-        self.set_class(said.state == Headline.NO_GO, "nogo")
+        self.set_class(said.state in (Headline.NO_GO, Headline.ROLLING_BACK), "nogo")
         self.set_class(said.state == Headline.CLOSED, "closed")
         if not said.detail:
             return
@@ -141,9 +156,15 @@ class HeadlineBar(Static):
 
 
 class VerdictBox(Vertical):
-    """AHEAD, BEHIND or ON PLAN in a coloured box, with the amount in big digits."""
+    """AHEAD, BEHIND or ON PLAN in a coloured box, with the amount in big digits: the
+    verdict of the snapshot it follows."""
 
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     verdict: reactive[Verdict | None] = reactive(None)
+
+    def watch_snapshot(self, snap: Snapshot | None) -> None:
+        if snap is not None:
+            self.verdict = verdict(snap)
 
     def compose(self) -> ComposeResult:
         yield Label(id="verdict-word")
@@ -188,6 +209,13 @@ class Figures(Static):
         if ponr is not None and ponr.point is not None:
             text.append(f"\nPONR {ponr.gate[:12]} {clock(ponr.point, zone)}", style="magenta")
             text.append(f" (in {format_duration(ponr.point - snap.now)})", style="magenta")
+        rolled = if_rolled_back(snap)
+        if rolled is not None:  # beside its point of no return: a rollback started now
+            past = rolled.late is not None and rolled.late > 0
+            text.append(
+                f"\nrolled back now: ends {clock(rolled.ends, zone)}",
+                style="bold red" if past else "dim",
+            )
         self.update(text)
 
 
@@ -200,8 +228,12 @@ class Summary(Static):
     link: reactive[Link] = reactive(Link)
     read_only: reactive[bool] = reactive(False)
     replay: reactive[bool] = reactive(False)
+    version: reactive[str | None] = reactive(None)  # as ``Identity.version``
 
     def watch_link(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def watch_version(self) -> None:
         self.watch_snapshot(self.snapshot)
 
     def watch_read_only(self) -> None:
@@ -244,6 +276,8 @@ class Summary(Static):
             text.append(" ")
         text.append(clock(snap.clock, zone), style="bold")
         text.append(f" {t_plus(snap.clock, plan.start)}", style="bold cyan")
+        if self.version:  # a revised runbook in force: never cut, like the clock
+            text.append(f" · {self.version}", style="yellow")
         done = progress(snap)
         count = f" · {done.done}/{done.wanted} {done.weighted:.0%}"
         after = Text()

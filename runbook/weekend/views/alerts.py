@@ -4,6 +4,7 @@ forecast past the deadline."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 from typing import Literal
 
 from runbook.format.durations import clock, format_duration
@@ -16,6 +17,7 @@ from runbook.weekend.forecast import (
     eta_in_force,
     overrun,
 )
+from runbook.weekend.views.rollback import if_rolled_back
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +53,22 @@ def alerts(snap: Snapshot) -> list[Alert]:
                 "error",
             )
         )
-    for state in snap.tasks:
-        if state.status not in UNDER_WAY and not (state.status == READY and state.late):
-            continue  # nothing to say about it (and its task object is never built)
+    rolled = if_rolled_back(snap)
+    if rolled is not None and (late := rolled.late) is not None and late > 0:
+        found.append(
+            Alert(
+                "rollback-late",
+                rolled.gate,
+                f"if rolled back now, {rolled.gate}'s rollback would end "
+                f"{clock(rolled.ends, zone)}, {format_duration(late)} past the deadline",
+                "error",
+            )
+        )
+    status, late_of = snap.figures.status, snap.figures.late
+    # Only the tasks there is something to say about: their states are built, no other.
+    said = (s in UNDER_WAY or (s == READY and t) for s, t in zip(status, late_of, strict=True))
+    for index in compress(range(len(status)), said):
+        state = snap.tasks[index]
         task = plan.tasks[state.index]
         if state.status == FAILED:
             found.append(
