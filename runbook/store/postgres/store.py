@@ -61,6 +61,8 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 _LOST = (psycopg.OperationalError, psycopg.InterfaceError)
 
 _COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data, db_user"
+# The events that put a version of the runbook in force (``version_events``).
+_VERSION_EVENTS = "task IS NULL AND kind IN ('baseline', 'revise') ORDER BY seq"
 # A follower that LISTENs still looks at the token this often (a new plan notifies nobody, and
 # a proxy may swallow notifications); one that cannot LISTEN looks once a second.
 LOOK_WHILE_LISTENING = 5.0
@@ -114,6 +116,7 @@ class PostgresStore:
         # that needs it), the log read with it, and the statements sent with the COMMIT.
         self._owner: tuple[str | None] | None = None
         self._plan: tuple[str, str | None] | None = None
+        self._versions: list[tuple[Any, ...]] | None = None
         self._pending = False
         self._log: tuple[int, list[tuple[Any, ...]]] | None = None
         self._deferred: list[
@@ -191,9 +194,10 @@ class PostgresStore:
         return store
 
     def _open_at_once(self, read_only: bool, digest: str | None) -> int | None:
-        """The schema's version, with the settings applied and the owner and the plan for
-        ``digest`` kept for ``meta`` and ``plan_text``, in one round trip; None when any of
-        it failed (nothing of it then holds: the statements ran as one)."""
+        """The schema's version, with the settings applied and the owner, the plan for
+        ``digest`` and the versions recorded kept for ``meta``, ``plan_text`` and
+        ``version_events``, in one round trip; None when any of it failed (nothing of it
+        then holds: the statements ran as one)."""
         statement_ms = str(int(statement_timeout() * 1000))
         cursor = psycopg.ClientCursor(self.conn)
         try:
@@ -203,7 +207,8 @@ class PostgresStore:
                 " set_config('default_transaction_read_only', %s, false);"
                 f" SELECT value FROM {SCHEMA}.meta WHERE key = 'schema_version';"
                 f" SELECT value FROM {SCHEMA}.meta WHERE key = 'runbook';"
-                f" SELECT plan FROM {SCHEMA}.plans WHERE digest = %s",
+                f" SELECT plan FROM {SCHEMA}.plans WHERE digest = %s;"
+                f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE {_VERSION_EVENTS}",
                 (statement_ms, statement_ms, "on" if read_only else "off", digest or ""),
             )
             answers = _results(cursor)
@@ -213,9 +218,9 @@ class PostgresStore:
             return None
         finally:
             cursor.close()
-        if len(answers) != 4:
+        if len(answers) != 5:
             return None
-        _, version, owner, plan = answers
+        _, version, owner, plan, self._versions = answers
         self._owner = (None if not owner else str(owner[0][0]),)
         if digest:
             self._plan = (digest, None if not plan else str(plan[0][0]))
@@ -312,6 +317,7 @@ class PostgresStore:
         # reading of the log when that comes first: a check-in), and the statements nobody
         # waits for (the checkpoint, the task figures) go with the COMMIT.
         self._pending, self._log, self._deferred = True, None, []
+        self._versions = None  # from here on, the log is read as it is
         committed = False
         try:
             yield cast(Connection, _InTransaction(self))
@@ -588,10 +594,14 @@ class PostgresStore:
     def version_events(self) -> list[Event]:
         """The events that put a version of the runbook in force (baselines and revisions,
         about no task), oldest first."""
+        if self._versions is not None and not self._pending:  # as opening read them
+            rows, self._versions = self._versions, None
+            with self._reading():
+                return readable(rows, self.quarantined)
+        self._begin()
         with self._reading():
             rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE task IS NULL "
-                "AND kind IN ('baseline', 'revise') ORDER BY seq"
+                f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE {_VERSION_EVENTS}"
             ).fetchall()
             return readable(rows, self.quarantined)
 
@@ -825,7 +835,9 @@ class PostgresStore:
         """The compiled plan stored for a runbook content hash (as opening read it, the
         first time, for the runbook it was opened for)."""
         if self._plan is not None and self._plan[0] == digest and not self._pending:
-            (_, text), self._plan = self._plan, None
+            text = self._plan[1]  # a digest's plan stays the same until replaced (save_plan);
+            if text is None:  # none then: another process may store it, ask again next time
+                self._plan = None
             return text
         self._begin()
         with self._reading():
