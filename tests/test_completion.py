@@ -233,14 +233,13 @@ def completes(param: object) -> str | None:
 
 
 def test_the_fast_path_knows_each_command_as_typer_declares_it():
-    from runbook.cli.fastcomplete import COMMANDS
+    from runbook.cli.fastcomplete import Command
+    from runbook.cli.table import PARAMS
 
     commands = typer_commands()
-    with_values = {
-        name for name, (_, params) in commands.items() if any(completes(p) for p in params)
-    }
-    assert set(COMMANDS) == with_values
-    for name, known in COMMANDS.items():
+    assert set(PARAMS) == {n for n, (cmd, _) in commands.items() if not hasattr(cmd, "commands")}
+    for name, declared in PARAMS.items():
+        known = Command(declared)
         params = commands[name][1]
         arguments = [p for p in params if p.param_type_name == "argument"]
         options = [p for p in params if p.param_type_name == "option"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from runbook.cli.fastcomplete import COMPLETE_VAR
+from runbook.cli.table import MODULES
 from runbook.common.errors import EXIT_INVALID, RunbookError
 
 if TYPE_CHECKING:
@@ -16,44 +17,10 @@ if TYPE_CHECKING:
 
 __all__ = ["MODULES", "app", "load", "main"]
 
-# The module that defines each command. `runbook start` loads only the check-in commands, so
-# Typer builds seven commands instead of all of them: a check-in is what a team types under
-# pressure, and every millisecond of its start-up counts.
-MODULES = {
-    "validate": "cmd_plan",
-    "plan": "cmd_plan",
-    "schema": "cmd_plan",
-    "start": "cmd_checkin",
-    "done": "cmd_checkin",
-    "fail": "cmd_checkin",
-    "skip": "cmd_checkin",
-    "undo": "cmd_checkin",
-    "note": "cmd_checkin",
-    "baseline": "cmd_checkin",
-    "close": "cmd_close",
-    "eta": "cmd_replan",
-    "estimate": "cmd_replan",
-    "pull": "cmd_replan",
-    "recover": "cmd_recover",
-    "drop": "cmd_recover",
-    "status": "cmd_status",
-    "log": "cmd_status",
-    "control": "cmd_control",
-    "decide": "cmd_gates",
-    "rollback": "cmd_gates",
-    "signoff": "cmd_gates",
-    "check": "cmd_gates",
-    "readiness": "cmd_reports",
-    "review": "cmd_reports",
-    "learn": "cmd_learn",
-    "db": "cmd_db",  # a group: db export, db import
-    "export": "cmd_export",  # a group: export ics, export xlsx
-    "import": "cmd_import",
-    "notify": "cmd_notify",
-    "revise": "cmd_record",
-    "lesson": "cmd_record",
-    "aftercare": "cmd_record",
-}
+# The module that defines each command, generated from the Typer app (runbook.cli.tablegen).
+# `runbook start` loads only the check-in commands, so Typer builds seven commands instead of
+# all of them: a check-in is what a team types under pressure, and every millisecond of its
+# start-up counts.
 ALL = tuple(dict.fromkeys(MODULES.values()))
 
 
@@ -94,7 +61,9 @@ def _completing() -> list[str]:
 
 def main() -> None:
     """Entry point: run the app, and turn every error a user can cause into a message. A
-    shell asking for a task, team, gate or item id is answered without Typer."""
+    shell asking for a task, team, gate or item id is answered without Typer, and so is a
+    check-in whose command line the fast path reads exactly as Typer would (with
+    ``RUNBOOK_DEBUG`` set, every command goes through Typer)."""
     if COMPLETE_VAR in os.environ:
         from runbook.cli.fastcomplete import answer
 
@@ -103,17 +72,34 @@ def main() -> None:
             text, code = answered
             sys.stdout.write(text)
             _leave(code)
+    elif not os.environ.get("RUNBOOK_DEBUG"):
+        from runbook.cli import fast
+
+        call = fast.parse(sys.argv[1:])
+        if call is not None:
+            _leave(_guarded(lambda: fast.run(call)))
     _leave(_run())
 
 
 def _run() -> int:
-    """Run the command; its exit code."""
-    from runbook.cli import output
-
+    """Run the command through Typer; its exit code."""
     completing = COMPLETE_VAR in os.environ
     app = load(_needed(_completing() if completing else sys.argv[1:]))
-    try:
+
+    def typer_app() -> int:
         app(prog_name="runbook")
+        return 0
+
+    return _guarded(typer_app)
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """``run``'s exit code, with every error a user can cause said as a message (and a bug
+    said as one, its traceback kept for developers)."""
+    from runbook.cli import output
+
+    try:
+        return run()
     except SystemExit as exc:
         if isinstance(exc.code, str):
             output.error(exc.code)
@@ -139,7 +125,6 @@ def _run() -> int:
             "and report it",
         )
         return EXIT_INVALID
-    return 0
 
 
 def _leave(code: int) -> None:

@@ -1,19 +1,18 @@
 """Check-in and check-out: `runbook start|done|fail|skip|undo|note` and `runbook baseline`.
 
-This is what a team types under pressure, so it imports no rich, and no YAML, pydantic or
-networkx unless the runbook changed since the last command.
+The commands are declared here, with their arguments, options and help; what the check-ins
+do is ``runbook.cli.checkin``, free of Typer, which the fast path (``runbook.cli.fast``) runs
+too when it reads a command line exactly as Typer would.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import tzinfo
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 
-from runbook.cli import completion, output
+from runbook.cli import checkin, completion, output
 from runbook.cli.common import (
     AtOption,
     ByOption,
@@ -21,17 +20,11 @@ from runbook.cli.common import (
     ForceOption,
     JsonOption,
     StateOption,
-    actor,
     command,
-    host,
 )
-from runbook.common.errors import EXIT_REFUSED
+from runbook.cli.options import actor, host
 from runbook.common.text import shown
 from runbook.weekend.events import EventKind
-
-if TYPE_CHECKING:
-    from runbook.usecases import Weekend
-    from runbook.weekend.views.checkin import CheckedIn
 
 _IDS_HELP = "Task ids (a unique prefix will do)."
 Ids = Annotated[list[str], typer.Argument(help=_IDS_HELP, autocompletion=completion.all_tasks)]
@@ -54,94 +47,15 @@ RunningId = Annotated[
 Reason = Annotated[str, typer.Option("--reason", help="Why, in a few words (for the log).")]
 
 
-def check_in(
-    kind: EventKind,
-    ids: list[str],
-    *,
-    file: FileOption,
-    state: StateOption,
-    by: ByOption,
-    at: AtOption = None,
-    force: bool = False,
-    as_json: bool = False,
-    note: str | None = None,
-    value: Callable[[Weekend, int], int | None] | None = None,
-    dropped: bool = False,
-) -> None:
-    """Record a check-in (or, given ``value``, a revision: what it says, read once the
-    weekend is open, from the moment it is recorded for) and say what it changed."""
-    from runbook.cli.weekend import moment, open_weekend, show_notices
-    from runbook.format.durations import clock
-    from runbook.weekend.views.checkin import checked_in, standing
-
-    with open_weekend(file, state, create=True) as weekend:
-        show_notices(weekend)
-        said_before = len(weekend.notices)
-        when = moment(at, weekend, option="--at") if at else None
-        said = None
-        if value is not None:
-            said = value(weekend, int(when.timestamp()) if when else weekend.now())
-        result = weekend.record(
-            kind,
-            ids,
-            actor=actor(by),
-            host=host(),
-            at=when,
-            note=note,
-            force=force,
-            value=said,
-            dropped=dropped,
-        )
-        for notice in weekend.notices[said_before:]:  # e.g. a retried commit: already recorded
-            output.warning(notice)
-        zone = weekend.plan.zone
-        if result.baseline is not None and not as_json:
-            output.info("baseline recorded: ahead/behind is measured against this plan")
-        if as_json:
-            for event in result.events:
-                output.echo_event(event, weekend.plan)
-        else:
-            for line in checked_in(result, result.plan or weekend.plan, note):
-                output.echo(_line(line, zone))
-        for task_id, refusal in result.refused:
-            output.error(f"refused: {refusal.message}", refusal.hint)
-            if refusal.forceable and not force:
-                verb = "drop" if dropped else kind
-                output.info(
-                    f"  (add --force to record it anyway: `runbook {verb} {task_id} --force`)"
-                )
-        if result.events and not as_json:
-            now = standing(result, result.plan or weekend.plan)
-            lead = f"{shown(now.headline)} · " if now.headline else ""
-            output.echo(
-                f"weekend: {lead}{now.word}{' ' + now.amount if now.amount else ''} · "
-                f"{'finish' if result.closed else 'forecast finish'} "
-                f"{clock(now.forecast_finish, zone)}"
-                + (f" · deadline {clock(now.deadline, zone)}" if now.deadline else "")
-            )
-        if result.refused:
-            raise typer.Exit(EXIT_REFUSED)
+def check_in(kind: EventKind, ids: list[str], **options: Any) -> None:
+    """``runbook.cli.checkin.check_in`` for a Typer command (``eta``, ``drop``, ...): a
+    refusal ends it with its exit code."""
+    code = checkin.check_in(kind, ids, **options)
+    if code:
+        raise typer.Exit(code)
 
 
-def _line(line: CheckedIn, zone: tzinfo) -> str:
-    """``started backup — Full backup · Fri 18:10 by sanne · 10m late``."""
-    from runbook.common.display import event_colour
-    from runbook.format.durations import clock
-
-    verb = output.style(line.verb, fg=event_colour(line.kind), bold=True, err=False)
-    text = (
-        f"{verb} {line.task} — {shown(line.title)} · {clock(line.at, zone)} by {shown(line.actor)}"
-    )
-    if line.detail:
-        text += f" · {line.detail}"
-    if line.note:
-        text += f" · {shown(line.note)}"
-    if line.forced:
-        text += output.style(" · FORCED: " + shown(line.overrode), fg="yellow", err=False)
-    return text
-
-
-@command()
+@command(runs=checkin.start)
 def start(
     ids: ReadyIds,
     file: FileOption = None,
@@ -152,12 +66,9 @@ def start(
     as_json: JsonOption = False,
 ) -> None:
     """Check in: a team starts these tasks."""
-    check_in(
-        EventKind.START, ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json
-    )
 
 
-@command()
+@command(runs=checkin.done)
 def done(
     ids: RunningIds,
     file: FileOption = None,
@@ -168,12 +79,9 @@ def done(
     as_json: JsonOption = False,
 ) -> None:
     """Check out: these tasks are finished."""
-    check_in(
-        EventKind.DONE, ids, file=file, state=state, by=by, at=at, force=force, as_json=as_json
-    )
 
 
-@command()
+@command(runs=checkin.fail)
 def fail(
     task: RunningId,
     reason: Reason,
@@ -185,20 +93,9 @@ def fail(
     as_json: JsonOption = False,
 ) -> None:
     """The task hit a problem and is blocked (start it again to resume)."""
-    check_in(
-        EventKind.FAIL,
-        [task],
-        file=file,
-        state=state,
-        by=by,
-        at=at,
-        force=force,
-        as_json=as_json,
-        note=reason,
-    )
 
 
-@command()
+@command(runs=checkin.skip)
 def skip(
     task: Id,
     reason: Reason,
@@ -210,20 +107,9 @@ def skip(
     as_json: JsonOption = False,
 ) -> None:
     """The task is not needed this time; it takes no time and releases its successors."""
-    check_in(
-        EventKind.SKIP,
-        [task],
-        file=file,
-        state=state,
-        by=by,
-        at=at,
-        force=force,
-        as_json=as_json,
-        note=reason,
-    )
 
 
-@command()
+@command(runs=checkin.undo)
 def undo(
     ids: Ids,
     file: FileOption = None,
@@ -233,18 +119,9 @@ def undo(
     reason: Annotated[str | None, typer.Option("--reason", help="Why (for the log).")] = None,
 ) -> None:
     """Revoke each task's last state change (recorded as an event; nothing is erased)."""
-    check_in(
-        EventKind.UNDO,
-        ids,
-        file=file,
-        state=state,
-        by=by,
-        as_json=as_json,
-        note=reason,
-    )
 
 
-@command()
+@command(runs=checkin.note)
 def note(
     task: Id,
     text: Annotated[str, typer.Argument(help="The note, in quotes.")],
@@ -255,16 +132,6 @@ def note(
     as_json: JsonOption = False,
 ) -> None:
     """Add a note to a task's log (it changes nothing else)."""
-    check_in(
-        EventKind.NOTE,
-        [task],
-        file=file,
-        state=state,
-        by=by,
-        at=at,
-        as_json=as_json,
-        note=text,
-    )
 
 
 @command()

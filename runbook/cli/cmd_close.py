@@ -14,10 +14,9 @@ from runbook.cli.common import (
     ForceOption,
     JsonOption,
     StateOption,
-    actor,
     command,
-    host,
 )
+from runbook.cli.options import actor, host
 from runbook.common.errors import UsageError
 from runbook.common.text import shown
 

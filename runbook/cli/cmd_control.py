@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from runbook.cli.common import ByOption, FileOption, NowOption, StateOption, actor, command, host
+from runbook.cli.common import ByOption, FileOption, NowOption, StateOption, command
+from runbook.cli.options import actor, host
 
 
 @command()

@@ -17,12 +17,10 @@ from runbook.cli.common import (
     NowOption,
     StateOption,
     _Group,
-    actor,
     app,
     command,
-    host,
-    runbook_file,
 )
+from runbook.cli.options import actor, host, runbook_file
 from runbook.common.display import count
 from runbook.common.errors import UsageError
 from runbook.common.text import shown

@@ -9,17 +9,8 @@ from typing import Annotated
 import typer
 
 from runbook.cli import completion, output
-from runbook.cli.common import (
-    FileOption,
-    NowOption,
-    OutOption,
-    StateOption,
-    _Group,
-    app,
-    command,
-    runbook_file,
-    state_file,
-)
+from runbook.cli.common import FileOption, NowOption, OutOption, StateOption, _Group, app, command
+from runbook.cli.options import runbook_file, state_file
 
 export_app = typer.Typer(
     name="export",

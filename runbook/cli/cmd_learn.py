@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.common import FileOption, OutOption, command, runbook_file
+from runbook.cli.common import FileOption, OutOption, command
+from runbook.cli.options import runbook_file
 
 StatesArgument = Annotated[
     list[str],

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from runbook.cli import output
-from runbook.cli.common import FileOption, NowOption, StateOption, command, runbook_file
+from runbook.cli.common import FileOption, NowOption, StateOption, command
+from runbook.cli.options import runbook_file
 
 if TYPE_CHECKING:
     from runbook.notify.addresses import Address

@@ -17,10 +17,9 @@ from runbook.cli.common import (
     NowOption,
     OutOption,
     StateOption,
-    actor,
     command,
-    host,
 )
+from runbook.cli.options import actor, host
 from runbook.common.errors import UsageError
 from runbook.common.text import shown
 
@@ -155,7 +154,7 @@ def _list(
     import json
 
     from runbook.cli.cmd_reports import _check_output, _emit
-    from runbook.cli.common import runbook_file, state_file
+    from runbook.cli.options import runbook_file, state_file
     from runbook.cli.weekend import open_weekend
     from runbook.reports.review import review
 

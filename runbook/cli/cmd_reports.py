@@ -19,9 +19,8 @@ from runbook.cli.common import (
     StateOption,
     command,
     learned_estimates,
-    runbook_file,
-    state_file,
 )
+from runbook.cli.options import runbook_file, state_file
 from runbook.common.errors import EXIT_INVALID
 
 

@@ -17,8 +17,8 @@ from runbook.cli.common import (
     StateOption,
     command,
     learned_estimates,
-    output_file,
 )
+from runbook.cli.options import output_file
 from runbook.common.errors import UsageError
 
 TeamOption = Annotated[
@@ -160,7 +160,7 @@ def _status_page(
     every: str | None,
 ) -> None:
     """``status --format html``: the page once, or every ``--every`` until interrupted."""
-    from runbook.cli.common import runbook_file, state_file
+    from runbook.cli.options import runbook_file, state_file
     from runbook.cli.status_page import read_every, write_pages
     from runbook.cli.weekend import open_weekend, show_notices
 

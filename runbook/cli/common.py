@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -12,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from runbook.common.errors import InvalidRunbook, RunbookError, UsageError
+from runbook.cli.options import output_file
+from runbook.common.errors import RunbookError
 
 if TYPE_CHECKING:
     from runbook.planning.learning import Estimates
@@ -75,26 +75,39 @@ def _runbook(
     out, watch whether the weekend runs ahead of or behind plan, and decide go or no-go."""
 
 
-def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+def command(
+    *args: Any,
+    group: typer.Typer | None = None,
+    runs: Callable[..., int] | None = None,
+    **kwargs: Any,
+) -> Callable[[F], F]:
     """``app.command`` (or ``group.command``, for a command of a group such as ``db``) that
     turns every error a user can cause into a located message on stderr and its exit code
-    (see ``runbook.common.errors``), never a traceback."""
+    (see ``runbook.common.errors``), never a traceback.
+
+    With ``runs``, the decorated function only declares the command (its parameters and
+    help) and ``runs`` does the work, free of Typer, taking the same parameters and
+    returning the exit code: a command the fast path (``runbook.cli.fast``) can run without
+    loading Typer, from the table ``runbook.cli.tablegen`` generates from this app."""
 
     def decorator(fn: F) -> F:
+        target = runs or fn
+
         @functools.wraps(fn)
         def wrapper(*a: Any, **k: Any) -> Any:
             from runbook.cli import output
 
             try:
-                return fn(*a, **k)
-            except InvalidRunbook as exc:
-                output.problems(exc.problems, exc.source)
-                output.error(exc.message)
-                raise typer.Exit(exc.exit_code) from None
+                result = target(*a, **k)
             except RunbookError as exc:
-                output.error(exc.message, exc.hint)
-                raise typer.Exit(exc.exit_code) from None
+                raise typer.Exit(output.reported(exc)) from None
+            if runs is not None:
+                if result:
+                    raise typer.Exit(result)
+                return None
+            return result
 
+        wrapper.runs = runs  # type: ignore[attr-defined]  # read by runbook.cli.tablegen
         if "help" not in kwargs and fn.__doc__:
             kwargs["help"] = _unwrapped(fn.__doc__)
         (group or app).command(*args, cls=_Command, **kwargs)(wrapper)
@@ -133,22 +146,6 @@ FileArgument = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object on stdout (a stable contract).")
 ]
-
-
-def runbook_file(argument: Path | None = None, option: Path | None = None) -> Path:
-    """The runbook to use: the argument, ``-f``, ``$RUNBOOK_FILE``, else ``./runbook.yaml``."""
-    if argument is not None and option is not None and argument != option:
-        raise UsageError(f"two runbooks given: {argument} and -f {option}; give one")
-    chosen = argument or option
-    if chosen is not None:
-        return chosen
-    env = os.environ.get("RUNBOOK_FILE")
-    return Path(env) if env else Path("runbook.yaml")
-
-
-def output_file(value: Path | None) -> Path | None:
-    """``-o FILE``; ``-o -`` is standard output (None, as if no -o was given)."""
-    return None if value is not None and str(value) == "-" else value
 
 
 OutOption = Annotated[
@@ -224,40 +221,3 @@ def learned_estimates(path: Path | None, plan: Plan) -> Estimates | None:
     estimates, warnings = read_estimates(path, plan)
     output.problems(warnings, str(path))
     return estimates
-
-
-def state_file(option: str | Path | None, runbook: Path) -> Path | str:
-    """The state: ``--state``, ``$RUNBOOK_STATE``, else the file beside the runbook. A
-    PostgreSQL URI stays text; anything else is a path."""
-    from runbook.store import state_location
-
-    if option is not None:
-        return state_location(option)
-    env = os.environ.get("RUNBOOK_STATE")
-    if env:
-        return state_location(env)
-    from runbook.store import default_state_path  # not the use cases: `plan` may not need them
-
-    return default_state_path(runbook)
-
-
-def actor(option: str | None) -> str:
-    """Who is reporting: ``--by``, ``$RUNBOOK_USER``, else the login name."""
-    if option and option.strip():
-        return option.strip()
-    env = os.environ.get("RUNBOOK_USER")
-    if env and env.strip():
-        return env.strip()
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"
-
-
-def host() -> str:
-    """This machine's name, recorded with every event."""
-    import socket
-
-    return socket.gethostname() or "unknown"

@@ -8,13 +8,15 @@ state file, in exactly the form Typer's completion classes would print for that 
 (bash, zsh, fish). Anything else (a command name, an option name, a path, a quoted word, a
 shell it does not know) is left to Typer, which answers as before.
 
-``COMMANDS`` says what Typer's commands take; tests/test_completion.py keeps it equal to the
-Typer app and compares this module's answers with Typer's.
+What Typer's commands take comes from ``runbook.cli.table``, generated from the Typer app;
+tests/test_completion.py compares this module's answers with Typer's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from runbook.cli.table import PARAMS, Param
 
 COMPLETE_VAR = "_RUNBOOK_COMPLETE"  # set by the shell's completion script
 
@@ -24,121 +26,33 @@ Option = tuple[str, str | None]
 
 
 class Command:
-    """What one command takes: its arguments in order (parameter name, what completes it),
+    """What one command takes, from the table generated from the Typer app
+    (``runbook.cli.table``): its arguments in order (parameter name, what completes it),
     the last one any number of times when ``many``; its options that take a value, by every
-    spelling; and its flags, which take none."""
+    spelling; and its flags (``--help`` too), which take none."""
 
     __slots__ = ("arguments", "flags", "many", "options")
 
-    def __init__(
-        self,
-        arguments: tuple[Option, ...] = (),
-        *,
-        many: bool = False,
-        options: Mapping[str, Option] | None = None,
-        flags: tuple[str, ...] = (),
-    ) -> None:
-        self.arguments = arguments
-        self.many = many
-        self.options = {**_FILES, **(options or {})}
-        self.flags = frozenset((*flags, "-h", "--help"))
+    def __init__(self, params: tuple[Param, ...]) -> None:
+        self.arguments: tuple[Option, ...] = tuple(
+            (name, completes)
+            for name, kind, _, _, _, _, completes in params
+            if kind in ("argument", "arguments")
+        )
+        self.many = any(kind == "arguments" for _, kind, *_ in params)
+        self.options: dict[str, Option] = {
+            spelling: (name, completes)
+            for name, kind, spellings, _, _, _, completes in params
+            if kind == "option"
+            for spelling in spellings
+        }
+        self.flags = frozenset(
+            spelling
+            for _, kind, spellings, *_ in params
+            if kind in ("flag", "help")
+            for spelling in spellings
+        )
 
-
-_FILES: dict[str, Option] = {"--file": ("file", None), "-f": ("file", None)}
-_STATE: dict[str, Option] = {"--state": ("state", None)}
-_BY = {"--by": ("by", None)}
-_AT = {"--at": ("at", None)}
-_NOTE = {"--note": ("note", None)}
-_REASON = {"--reason": ("reason", None)}
-_NOW = {"--now": ("now", None)}
-_TEAM = {"--team": ("team", "team")}
-_ESTIMATES = {"--estimates": ("estimates", None)}
-_CHECK_IN = {**_STATE, **_BY, **_AT}
-
-COMMANDS: dict[str, Command] = {
-    "start": Command(
-        (("ids", "ready"),), many=True, options=_CHECK_IN, flags=("--force", "--json")
-    ),
-    "done": Command(
-        (("ids", "running"),), many=True, options=_CHECK_IN, flags=("--force", "--json")
-    ),
-    "fail": Command(
-        (("task", "running"),), options={**_REASON, **_CHECK_IN}, flags=("--force", "--json")
-    ),
-    "skip": Command(
-        (("task", "task"),), options={**_REASON, **_CHECK_IN}, flags=("--force", "--json")
-    ),
-    "undo": Command(
-        (("ids", "task"),), many=True, options={**_STATE, **_BY, **_REASON}, flags=("--json",)
-    ),
-    "note": Command((("task", "task"), ("text", None)), options=_CHECK_IN, flags=("--json",)),
-    "drop": Command(
-        (("ids", "task"),),
-        many=True,
-        options={**_REASON, **_CHECK_IN},
-        flags=("--force", "--json"),
-    ),
-    "eta": Command(
-        (("task", "running"), ("time", None)), options={**_CHECK_IN, **_REASON}, flags=("--json",)
-    ),
-    "estimate": Command(
-        (("task", "task"), ("duration", None)), options={**_CHECK_IN, **_REASON}, flags=("--json",)
-    ),
-    "pull": Command(
-        (("ids", "task"),),
-        many=True,
-        options={**_CHECK_IN, **_REASON, "--to": ("to", None)},
-        flags=("--json",),
-    ),
-    "status": Command(
-        options={
-            **_STATE,
-            **_TEAM,
-            **_NOW,
-            "--format": ("fmt", None),
-            "-o": ("out", None),
-            "--output": ("out", None),
-            "--every": ("every", None),
-            **_ESTIMATES,
-        },
-        flags=("--all", "--json"),
-    ),
-    "log": Command(
-        options={**_STATE, "--task": ("task", "task"), **_TEAM, **_NOW}, flags=("--json",)
-    ),
-    "plan": Command(
-        (("file", None),),
-        options={
-            "--file": ("file_option", None),
-            "-f": ("file_option", None),
-            "--format": ("fmt", None),
-            "--group-by": ("group_by", None),
-            "--what-if": ("what_if", None),
-            **_STATE,
-            **_NOW,
-            **_TEAM,
-            **_ESTIMATES,
-        },
-        flags=("--json", "--gantt", "--ignore-state"),
-    ),
-    "decide": Command(
-        (("gate", "gate"), ("verdict", "verdict")),
-        options={
-            **_STATE,
-            "--by": ("by", "approver"),
-            "--stage": ("stage", "stage"),
-            **_NOTE,
-            **_REASON,
-            **_AT,
-        },
-        flags=("--force", "--json"),
-    ),
-    "rollback": Command(
-        (("gate", "gate"),), options={**_CHECK_IN, **_REASON}, flags=("--undo", "--force", "--json")
-    ),
-    "signoff": Command((("team", "team"),), options={**_STATE, **_BY, **_NOTE}, flags=("--json",)),
-    "check": Command((("item", "item"),), options={**_CHECK_IN, **_NOTE}, flags=("--json",)),
-}
 
 _SHELLS = ("bash", "zsh", "fish")
 
@@ -199,9 +113,10 @@ def _target(args: list[str], incomplete: str) -> tuple[str, dict[str, str]] | No
     the parameters the command line gives so far; None when Typer has to say."""
     if not args or incomplete.startswith("-") or "=" in incomplete or "--" in args:
         return None
-    command = COMMANDS.get(args[0])
-    if command is None:
+    declared = PARAMS.get(args[0])
+    if declared is None:
         return None
+    command = Command(declared)
     params: dict[str, str] = {}
     given = 0
     rest = args[1:]

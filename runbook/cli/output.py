@@ -1,7 +1,7 @@
 """Plain terminal output shared by every command: diagnostics on stderr, styled when useful.
 
-Kept free of rich so the check-in commands start fast; rich is imported only by the
-commands that draw tables.
+Kept free of rich and of Typer so the check-in commands start fast (``runbook.cli.terminal``
+writes as Typer writes); rich is imported only by the commands that draw tables.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import typer
-
-from runbook.common.problems import Problem
+from runbook.cli import terminal
 from runbook.common.text import shown
 
 if TYPE_CHECKING:
+    from runbook.common.errors import RunbookError
+    from runbook.common.problems import Problem
     from runbook.planning.plan import Plan
     from runbook.weekend.events import Event
 
@@ -35,12 +35,12 @@ def style(text: str, *, fg: str | None = None, bold: bool = False, err: bool = T
     """``text`` styled for the terminal it goes to (stderr by default)."""
     if not color_enabled(sys.stderr if err else sys.stdout):
         return text
-    return typer.style(text, fg=fg, bold=bold)
+    return terminal.style(text, fg=fg, bold=bold)
 
 
 def echo(text: str = "") -> None:
     """Data to stdout."""
-    typer.echo(text)
+    terminal.echo(text)
 
 
 def echo_json(data: object, *, indent: int = 2, ensure_ascii: bool = False) -> None:
@@ -93,25 +93,40 @@ def echo_event(event: Event, plan: Plan) -> None:
     """A recorded event as one line of JSON: what every recording command prints with --json."""
     from runbook.contracts.weekend import event_json
 
-    typer.echo(json.dumps(event_json(event, plan), ensure_ascii=False))
+    terminal.echo(json.dumps(event_json(event, plan), ensure_ascii=False))
+
+
+def reported(exc: RunbookError) -> int:
+    """Say on stderr what a user's mistake was (an invalid runbook's located problems first);
+    its exit code. Every command reports a ``RunbookError`` this way."""
+    from runbook.common.errors import InvalidRunbook
+
+    if isinstance(exc, InvalidRunbook):
+        problems(exc.problems, exc.source)
+        error(exc.message)
+    else:
+        error(exc.message, exc.hint)
+    return exc.exit_code
 
 
 def error(message: str, hint: str | None = None) -> None:
     """A one-line error (and an optional hint) on stderr; what it quotes from a runbook or
     the state file cannot break the line or reach the terminal as a control."""
-    typer.echo(f"{style('runbook: error:', fg='red', bold=True)} {shown(message)}", err=True)
+    terminal.echo(f"{style('runbook: error:', fg='red', bold=True)} {shown(message)}", err=True)
     if hint:
-        typer.echo(f"  {style('hint:', fg='cyan')} {shown(hint)}", err=True)
+        terminal.echo(f"  {style('hint:', fg='cyan')} {shown(hint)}", err=True)
 
 
 def warning(message: str) -> None:
     """A one-line warning on stderr."""
-    typer.echo(f"{style('runbook: warning:', fg='yellow', bold=True)} {shown(message)}", err=True)
+    terminal.echo(
+        f"{style('runbook: warning:', fg='yellow', bold=True)} {shown(message)}", err=True
+    )
 
 
 def info(message: str) -> None:
     """A diagnostic note on stderr."""
-    typer.echo(shown(message, one_line=False), err=True)
+    terminal.echo(shown(message, one_line=False), err=True)
 
 
 def problems(items: Iterable[Problem], source: str, *, limit: int | None = None) -> int:
@@ -124,7 +139,7 @@ def problems(items: Iterable[Problem], source: str, *, limit: int | None = None)
         line = f"{head} {shown(p.message)}"
         if p.hint:
             line += f" ({shown(p.hint)})"
-        typer.echo(line, err=True)
+        terminal.echo(line, err=True)
     return len(items) - len(listed)
 
 

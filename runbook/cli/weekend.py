@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from runbook.cli import output
-from runbook.cli.common import runbook_file, state_file
+from runbook.cli.options import runbook_file, state_file
 from runbook.format.durations import PAST, Side
 from runbook.planning.plan import Plan
 from runbook.usecases import Weekend, read_moment, system_clock

@@ -5,7 +5,6 @@ Kept apart from the loader so a check-in can hash the runbook without importing 
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -39,5 +38,15 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
 
 
 def digest_of(data: bytes) -> str:
-    """The content hash that identifies one version of a runbook file."""
-    return hashlib.sha256(data).hexdigest()
+    """The content hash that identifies one version of a runbook file (SHA-256)."""
+    # The interpreter's own SHA-256 (the same digest as hashlib's) without loading OpenSSL,
+    # a tenth of a check-in's start-up: _sha256 up to Python 3.11, _sha2 from 3.12.
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found]
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found]
+        except ImportError:
+            from hashlib import sha256
+    digest: str = sha256(data).hexdigest()
+    return digest

@@ -57,25 +57,33 @@ def default_state_path(runbook_path: str | os.PathLike[str]) -> Path:
 
 
 def open_store(
-    location: str | os.PathLike[str], *, create: bool = True, read_only: bool = False
+    location: str | os.PathLike[str],
+    *,
+    create: bool = True,
+    read_only: bool = False,
+    digest: str | None = None,
 ) -> EventStore | None:
     """Open the event store at ``location`` (created when ``create``), choosing its
     implementation from the location: a ``postgresql://`` or ``postgres://`` URI is a
     PostgreSQL weekend (``runbook.store.postgres``), anything else an SQLite state file.
     None when there is none and ``create`` is false, or when ``read_only`` and it was never
-    set up; with ``read_only`` nothing is ever written to it. (Here, in the package, so a
-    check-in opens its store without importing the interface module.)"""
+    set up; with ``read_only`` nothing is ever written to it. ``digest``: the content hash
+    of the runbook whose plan the caller asks for next (a store on a server reads it while
+    opening, in the same round trip). (Here, in the package, so a check-in opens its store
+    without importing the interface module.)"""
     if _is_uri(location):
         from runbook.store.postgres import is_postgres
 
         if is_postgres(str(location)):
-            return _open_postgres(str(location), create=create, read_only=read_only)
+            return _open_postgres(str(location), create=create, read_only=read_only, digest=digest)
     from runbook.store.sqlite.store import SQLiteStore
 
     return SQLiteStore.open(location, create=create, read_only=read_only)
 
 
-def _open_postgres(uri: str, *, create: bool, read_only: bool) -> EventStore | None:
+def _open_postgres(
+    uri: str, *, create: bool, read_only: bool, digest: str | None = None
+) -> EventStore | None:
     """The PostgreSQL store; a plain refusal when psycopg is not installed."""
     from runbook.common.errors import StateError
     from runbook.store.postgres import INSTALL_HINT, redact
@@ -89,4 +97,4 @@ def _open_postgres(uri: str, *, create: bool, read_only: bool) -> EventStore | N
             f"{redact(uri)}: a PostgreSQL state needs psycopg, which is not installed",
             hint=INSTALL_HINT,
         ) from None
-    return PostgresStore.open(uri, create=create, read_only=read_only)
+    return PostgresStore.open(uri, create=create, read_only=read_only, digest=digest)

@@ -112,7 +112,9 @@ class Opening:
         state = state_location(state_path) if state_path is not None else default_state_path(path)
         data = read_bytes(path)
         digest = digest_of(data)
-        store = open_store(state, create=create and not read_only, read_only=read_only)
+        store = open_store(
+            state, create=create and not read_only, read_only=read_only, digest=digest
+        )
         notices: list[str] = []
         try:
             recorded = recorded_versions(store)

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from runbook.common.errors import InputError, InvalidRunbook, Refused
 from runbook.common.text import entry_problem
 from runbook.planning.plan import Plan
 from runbook.usecases.writing import Writing
 from runbook.weekend import rules
-from runbook.weekend.aftercare import handover_data
 from runbook.weekend.eventdata import ID_LIMIT
 from runbook.weekend.events import FINISHED, Event, EventKind, NewEvent
 from runbook.weekend.forecast import snapshot
-from runbook.weekend.revision import Changes, Effect, changes, effect
+
+if TYPE_CHECKING:  # revisions and the handover: imported where recorded, not by a check-in
+    from runbook.weekend.revision import Changes, Effect
 
 
 @dataclass
@@ -90,6 +92,8 @@ class Recording(Writing):
             )
         team = self.resolve_team(owner) if owner is not None else None
         when = None if due is None else int(due.timestamp())
+        from runbook.weekend.aftercare import handover_data
+
         data = handover_data(team, when, ticket.strip() if ticket is not None else None)
         return self._append(
             NewEvent(self.now(), task_id, EventKind.AFTERCARE, actor, host, note, data or None)
@@ -137,6 +141,8 @@ class Recording(Writing):
             )
         before = self.plan
         now = self.now()
+        from runbook.weekend.revision import changes, effect
+
         found = changes(before, after)
         was = self.snapshot(now)
         moved = effect(was, snapshot(after, was.baseline, was.records, now, was.closed))

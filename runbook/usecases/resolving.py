@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from runbook.common.errors import InputError, Refused
-from runbook.common.problems import did_you_mean
 from runbook.format.durations import Side, TimeError, parse_moment
 from runbook.usecases.reading import Reading
 
@@ -135,6 +134,8 @@ def _one_of(
             None,
         )
     else:
+        from runbook.common.problems import did_you_mean  # only for a mistake
+
         message, hint = f"unknown {noun} '{given}'", did_you_mean(given, ids)
     if refusal:
         raise Refused(message, hint=hint, forceable=False)

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Container
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from runbook.common.errors import Refused
 from runbook.format.durations import clock
 from runbook.planning.plan import Plan
-from runbook.weekend.decisions import NO_GO, GateStanding
 from runbook.weekend.events import Event
 from runbook.weekend.taskstate import TaskRecord
+
+if TYPE_CHECKING:  # the go/no-go rule: imported where a rollback is asked for
+    from runbook.weekend.decisions import GateStanding
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,8 @@ def rollback_refusal(
             hint=None if same else f"runbook rollback {rolling.gate} --undo, if it was a mistake",
             forceable=False,
         )
+    from runbook.weekend.decisions import NO_GO
+
     if standing.verdict != NO_GO:
         said = "passed (GO)" if standing.passed is not None else "has no NO-GO"
         return Refused(

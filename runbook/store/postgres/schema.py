@@ -133,17 +133,35 @@ SCHEMA_V4 = [
     f"CREATE INDEX outbox_due ON {SCHEMA}.outbox (state, next_try)",
 ]
 
-# Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1.
-MIGRATIONS: list[list[str]] = [
-    SCHEMA_V1,
-    schema_v2(SCHEMA),
-    schema_v3(SCHEMA),
-    SCHEMA_V4,
-    schema_v5(SCHEMA, WRITE_LOCK),
-    schema_v6(SCHEMA),
-    schema_v7_guards(SCHEMA, WRITE_LOCK) + schema_v7(SCHEMA),
-    schema_v8_guards(SCHEMA, WRITE_LOCK) + schema_v8(SCHEMA),
-]
+# Migrations from version N to N+1, in order; MIGRATIONS[0] creates version 1. Written out
+# when first needed (``migrations()``): every command on a PostgreSQL state imports this
+# module, and only one that creates or migrates the schema needs them (writing them takes
+# a check-in a tenth of its start-up).
+_MIGRATIONS: list[list[str]] = []
+
+
+def migrations() -> list[list[str]]:
+    """The statements of each migration, in order."""
+    if not _MIGRATIONS:
+        _MIGRATIONS.extend(
+            [
+                SCHEMA_V1,
+                schema_v2(SCHEMA),
+                schema_v3(SCHEMA),
+                SCHEMA_V4,
+                schema_v5(SCHEMA, WRITE_LOCK),
+                schema_v6(SCHEMA),
+                schema_v7_guards(SCHEMA, WRITE_LOCK) + schema_v7(SCHEMA),
+                schema_v8_guards(SCHEMA, WRITE_LOCK) + schema_v8(SCHEMA),
+            ]
+        )
+    return _MIGRATIONS
+
+
+def __getattr__(name: str) -> object:
+    if name == "MIGRATIONS":  # the name the migrations always had
+        return migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def installed_version(conn: psycopg.Connection[tuple[object, ...]]) -> int:
@@ -163,7 +181,7 @@ def migrate(conn: psycopg.Connection[tuple[object, ...]]) -> int:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
         current = installed_version(conn)
         for step in range(current, SCHEMA_VERSION):
-            for statement in MIGRATIONS[step]:
+            for statement in migrations()[step]:
                 conn.execute(statement)
         if current < SCHEMA_VERSION:
             conn.execute(

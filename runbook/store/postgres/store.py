@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -61,6 +61,8 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 _LOST = (psycopg.OperationalError, psycopg.InterfaceError)
 
 _COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data, db_user"
+# The events that put a version of the runbook in force (``version_events``).
+_VERSION_EVENTS = "task IS NULL AND kind IN ('baseline', 'revise') ORDER BY seq"
 # A follower that LISTENs still looks at the token this often (a new plan notifies nobody, and
 # a proxy may swallow notifications); one that cannot LISTEN looks once a second.
 LOOK_WHILE_LISTENING = 5.0
@@ -108,18 +110,36 @@ class PostgresStore:
         self._listen = listen_wanted()
         self._token: object = None
         self._next_look = 0.0
+        # Round trips saved (issue 28 §5): what opening read in the same round trip as the
+        # session's settings (the owner, and the plan of the runbook about to be used), and
+        # inside ``write``: whether its BEGIN is still to be sent (with the first statement
+        # that needs it), the log read with it, and the statements sent with the COMMIT.
+        self._owner: tuple[str | None] | None = None
+        self._plan: tuple[str, str | None] | None = None
+        self._versions: list[tuple[Any, ...]] | None = None
+        self._pending = False
+        self._log: tuple[int, list[tuple[Any, ...]]] | None = None
+        self._deferred: list[
+            tuple[str, list[tuple[str, Any, bool]], tuple[type[Exception], ...]]
+        ] = []
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
     def connect(
-        cls, uri: str, *, read_only: bool = False, timeout: float | None = None
+        cls,
+        uri: str,
+        *,
+        read_only: bool = False,
+        timeout: float | None = None,
+        settings: bool = True,
     ) -> Connection:
         """A connection with bounded timeouts (the URI goes to libpq as it is, so
         PGPASSWORD, ~/.pgpass, service= and sslmode work); ConnectionLost when it fails.
-        ``timeout`` shortens the connect timeout (a dashboard's retries)."""
+        ``timeout`` shortens the connect timeout (a dashboard's retries). Without
+        ``settings`` the caller applies the session's settings (``_settings``) itself."""
         where = redact(uri)
         wait = connect_timeout() if timeout is None else min(timeout, connect_timeout())
-        statement_ms = str(int(statement_timeout() * 1000))
+        statement_timeout()  # a setting that is not a number of seconds: said before connecting
         try:
             given = conninfo_to_dict(uri)  # the URI's own keepalive settings win
             keepalives: dict[str, Any] = {k: v for k, v in _KEEPALIVES.items() if k not in given}
@@ -133,30 +153,30 @@ class PostgresStore:
                 hint="check the URI, the network and the credentials (PGPASSWORD, ~/.pgpass, "
                 "service=); RUNBOOK_PG_CONNECT_TIMEOUT sets how long to wait",
             ) from None
-        try:
-            conn.execute(
-                "SELECT set_config('statement_timeout', %s, false),"
-                " set_config('lock_timeout', %s, false),"
-                " set_config('default_transaction_read_only', %s, false)",
-                (statement_ms, statement_ms, "on" if read_only else "off"),
-            )
-        except psycopg.Error as exc:
-            conn.close()
-            raise StateError(f"{where}: cannot use the PostgreSQL state ({_reason(exc)})") from None
+        if settings:
+            _apply_settings(conn, where, read_only)
         return conn
 
     @classmethod
     def open(
-        cls, uri: str, *, create: bool = True, read_only: bool = False
+        cls, uri: str, *, create: bool = True, read_only: bool = False, digest: str | None = None
     ) -> PostgresStore | None:
         """Connect to the weekend's database; None when it holds no runbook schema and
         ``create`` is false (or ``read_only``). With ``create``, an empty database gets the
         schema (when this user may create tables; else run ``runbook db init`` first). An
-        older schema is migrated (not when ``read_only``); a newer one is refused."""
-        conn = cls.connect(uri, read_only=read_only)
+        older schema is migrated (not when ``read_only``); a newer one is refused.
+
+        The session's settings, the schema's version, the weekend's owner and the plan
+        stored for ``digest`` (the runbook about to be used) are asked in one round trip;
+        when that fails (no schema yet, a login without a role) each is asked on its own,
+        and says what went wrong as it always has."""
+        conn = cls.connect(uri, read_only=read_only, settings=False)
         store = cls(conn, uri, writable=not read_only)
         try:
-            version = store._talk(lambda: installed_version(conn))
+            version = store._open_at_once(read_only, digest)
+            if version is None:
+                _apply_settings(conn, store.where, read_only)
+                version = store._talk(lambda: installed_version(conn))
             if version > SCHEMA_VERSION:
                 raise StateError(
                     f"{store.where}: written by a newer runbook (state schema {version}; this "
@@ -172,6 +192,39 @@ class PostgresStore:
             conn.close()
             raise
         return store
+
+    def _open_at_once(self, read_only: bool, digest: str | None) -> int | None:
+        """The schema's version, with the settings applied and the owner, the plan for
+        ``digest`` and the versions recorded kept for ``meta``, ``plan_text`` and
+        ``version_events``, in one round trip; None when any of it failed (nothing of it
+        then holds: the statements ran as one)."""
+        statement_ms = str(int(statement_timeout() * 1000))
+        cursor = psycopg.ClientCursor(self.conn)
+        try:
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, false),"
+                " set_config('lock_timeout', %s, false),"
+                " set_config('default_transaction_read_only', %s, false);"
+                f" SELECT value FROM {SCHEMA}.meta WHERE key = 'schema_version';"
+                f" SELECT value FROM {SCHEMA}.meta WHERE key = 'runbook';"
+                f" SELECT plan FROM {SCHEMA}.plans WHERE digest = %s;"
+                f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE {_VERSION_EVENTS}",
+                (statement_ms, statement_ms, "on" if read_only else "off", digest or ""),
+            )
+            answers = _results(cursor)
+        except _LOST as exc:
+            raise self._lost(exc, "nothing was written to it") from None
+        except psycopg.Error:
+            return None
+        finally:
+            cursor.close()
+        if len(answers) != 5:
+            return None
+        _, version, owner, plan, self._versions = answers
+        self._owner = (None if not owner else str(owner[0][0]),)
+        if digest:
+            self._plan = (digest, None if not plan else str(plan[0][0]))
+        return 0 if not version else int(str(version[0][0]))
 
     def _create(self) -> None:
         """Create or migrate the schema (a user without the right is told to run db init)."""
@@ -242,6 +295,7 @@ class PostgresStore:
 
     def schema_version(self) -> int:
         """The version of the runbook schema in this database."""
+        self._begin()
         with self._reading():
             return installed_version(self.conn)
 
@@ -259,13 +313,16 @@ class PostgresStore:
             )
         conn = self.conn
         self._attempt = None
+        # BEGIN and the lock go with the first statement of the transaction (with the
+        # reading of the log when that comes first: a check-in), and the statements nobody
+        # waits for (the checkpoint, the task figures) go with the COMMIT.
+        self._pending, self._log, self._deferred = True, None, []
+        self._versions = None  # from here on, the log is read as it is
+        committed = False
         try:
-            conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-        except _LOST as exc:
-            self._rollback()
-            raise self._lost(exc, "nothing was recorded") from None
-        try:
-            yield conn
+            yield cast(Connection, _InTransaction(self))
+            if self._deferred:
+                committed = self._commit_with_deferred()
         except BaseException as exc:
             self._rollback()
             if isinstance(exc, _LOST):
@@ -295,6 +352,13 @@ class PostgresStore:
                     reason=_reason(exc),
                 ) from None
             raise
+        finally:
+            self._log, self._deferred = None, []
+        if self._pending:  # nothing was asked of the database: no transaction to end
+            self._pending = False
+            return
+        if committed:
+            return
         try:
             conn.execute("COMMIT")
         except _LOST as exc:
@@ -308,6 +372,72 @@ class PostgresStore:
                 raise refusal from None
             self._rollback()
             raise self._lost(exc, "nothing was recorded") from None
+
+    def _begin(self) -> None:
+        """Send the write transaction's BEGIN and take the lock, if not sent yet."""
+        if self._pending:
+            self._pending = False
+            self.conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    def _begin_reading(self) -> tuple[int, str] | None:
+        """BEGIN, the lock, the checkpoint and the events after it in one round trip (the
+        first thing a check-in's transaction asks); the checkpoint, the events kept for
+        ``events``."""
+        self._pending = False
+        cursor = psycopg.ClientCursor(self.conn)
+        try:
+            cursor.execute(
+                f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK});"
+                f" SELECT seq, state FROM {SCHEMA}.checkpoint WHERE id = 1;"
+                f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE seq >"
+                f" COALESCE((SELECT seq FROM {SCHEMA}.checkpoint WHERE id = 1), 0) ORDER BY seq"
+            )
+            answers = _results(cursor)
+        except pg_errors.InsufficientPrivilege:
+            raise self._no_role() from None
+        finally:
+            cursor.close()
+        rows, events = answers[-2], answers[-1]
+        saved = _checkpoint_of(rows[0] if rows else None)
+        self._log = (0 if saved is None else saved[0], events)
+        return saved
+
+    def _commit_with_deferred(self) -> bool:
+        """Send the deferred statements and the COMMIT in one round trip (True). When one of
+        them fails, they are undone and sent again one part at a time as before, each part
+        that may fail without harm (a login not allowed to write it) left out; then False,
+        and the COMMIT is still to be sent."""
+        self._begin()
+        conn = self.conn
+        deferred, self._deferred = self._deferred, []
+        try:
+            with conn.pipeline():
+                conn.execute("SAVEPOINT runbook_deferred")
+                for _, statements, _ in deferred:
+                    _send(conn, statements)
+                conn.execute("COMMIT")
+        except _LOST as exc:
+            if conn.closed or conn.broken:
+                refusal = self._lost(
+                    exc,
+                    "the check-in may or may not have been recorded (the connection broke "
+                    "while it was being committed)",
+                )
+                refusal.maybe_recorded = True
+                raise refusal from None
+            raise
+        except psycopg.Error:
+            conn.execute("ROLLBACK TO SAVEPOINT runbook_deferred")
+            for name, statements, harmless in deferred:
+                conn.execute(f"SAVEPOINT {name}")
+                try:
+                    _send(conn, statements)
+                except harmless:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                else:
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+            return False
+        return True
 
     def _no_role(self) -> StateError:
         """The refusal for a login the database does not let read the weekend."""
@@ -348,13 +478,20 @@ class PostgresStore:
         )
 
     def _rollback(self) -> None:
+        if self._pending:  # nothing was sent: there is no transaction
+            self._pending = False
+            return
         if not (self.conn.closed or self.conn.broken):
             with suppress(psycopg.Error):
                 self.conn.execute("ROLLBACK")
 
     # -- meta and the owner ----------------------------------------------------------
     def meta(self, key: str) -> str | None:
-        """A value from the meta table."""
+        """A value from the meta table (the owner as opening read it, the first time)."""
+        if key == "runbook" and self._owner is not None and not self._pending:
+            (owner,), self._owner = self._owner, None
+            return owner
+        self._begin()
         with self._reading():
             row = self.conn.execute(
                 f"SELECT value FROM {SCHEMA}.meta WHERE key = %s", (key,)
@@ -381,6 +518,7 @@ class PostgresStore:
         again when already read there (a team member may not write meta)."""
         if self._claimed:
             return
+        self._begin()
         self.conn.execute(
             f"INSERT INTO {SCHEMA}.meta (key, value) VALUES ('runbook', %s) "
             "ON CONFLICT (key) DO NOTHING",
@@ -396,6 +534,8 @@ class PostgresStore:
         check_new_event(event)
         data = data_text(event.data)
         kind = str(event.kind)
+        self._begin()
+        self._log = None  # the log now holds more than was read with BEGIN
         self._attempt = event
         row = self.conn.execute(
             f"INSERT INTO {SCHEMA}.events ({', '.join(RECORDED_COLUMNS)}) "
@@ -428,6 +568,7 @@ class PostgresStore:
 
     def may_force(self) -> bool:
         """Only mission control may force (the database's policy); asked after a refusal."""
+        self._begin()
         from runbook.store.postgres.roles import standing
 
         try:
@@ -436,7 +577,13 @@ class PostgresStore:
             return True  # cannot tell: the usual hint, and the database still decides
 
     def events(self, *, after: int = 0) -> list[Event]:
-        """Every event after sequence number ``after``, oldest first."""
+        """Every event after sequence number ``after``, oldest first (inside ``write``, as
+        read with its BEGIN when that was after the same event)."""
+        if self._log is not None and self._log[0] == after:
+            rows, self._log = self._log[1], None
+            with self._reading():
+                return readable(rows, self.quarantined)
+        self._begin()
         with self._reading():
             rows = self.conn.execute(
                 f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE seq > %s ORDER BY seq",
@@ -447,15 +594,20 @@ class PostgresStore:
     def version_events(self) -> list[Event]:
         """The events that put a version of the runbook in force (baselines and revisions,
         about no task), oldest first."""
+        if self._versions is not None and not self._pending:  # as opening read them
+            rows, self._versions = self._versions, None
+            with self._reading():
+                return readable(rows, self.quarantined)
+        self._begin()
         with self._reading():
             rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE task IS NULL "
-                "AND kind IN ('baseline', 'revise') ORDER BY seq"
+                f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE {_VERSION_EVENTS}"
             ).fetchall()
             return readable(rows, self.quarantined)
 
     def event_count(self) -> int:
         """How many events the weekend holds (those that cannot be read too)."""
+        self._begin()
         with self._reading():
             row = self.conn.execute(f"SELECT count(*) FROM {SCHEMA}.events").fetchone()
         return int(row[0]) if row else 0
@@ -464,6 +616,7 @@ class PostgresStore:
         """Append events recorded in another store as they were, sequence numbers and the
         force mark too (inside ``write``, into a weekend holding none); the next event is
         numbered after the last of them."""
+        self._begin()
         with self.conn.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {SCHEMA}.events (seq, at, recorded, task, kind, actor, host, "
@@ -479,6 +632,7 @@ class PostgresStore:
 
     def recorded_with(self, key: str) -> list[Event]:
         """The events a check-in with idempotency key ``key`` recorded, oldest first."""
+        self._begin()
         with self._reading():
             rows = self.conn.execute(
                 f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE idem = %s OR idem LIKE %s "
@@ -489,6 +643,7 @@ class PostgresStore:
 
     def task_counts(self) -> dict[str, int]:
         """How many events each task id has in the log."""
+        self._begin()
         with self._reading():
             rows = self.conn.execute(
                 f"SELECT task, count(*) FROM {SCHEMA}.events WHERE task IS NOT NULL GROUP BY task"
@@ -547,6 +702,7 @@ class PostgresStore:
 
     def _look(self) -> object:
         """The token as the database has it now (one round trip)."""
+        self._begin()
         with self._reading():
             row = self.conn.execute(
                 f"SELECT (SELECT max(seq) FROM {SCHEMA}.events),"
@@ -556,30 +712,31 @@ class PostgresStore:
 
     # -- the checkpoint --------------------------------------------------------------
     def checkpoint(self) -> tuple[int, str] | None:
-        """The checkpoint: the last event it covers and its text (None: none yet)."""
+        """The checkpoint: the last event it covers and its text (None: none yet). First in
+        a write transaction, it is read with the BEGIN, and the events after it too."""
+        if self._pending:
+            return self._begin_reading()
         with self._reading():
             row = self.conn.execute(
                 f"SELECT seq, state FROM {SCHEMA}.checkpoint WHERE id = 1"
             ).fetchone()
-        if row is None or not isinstance(row[0], int) or not isinstance(row[1], str):
-            return None
-        return int(row[0]), str(row[1])
+        return _checkpoint_of(row)
 
     def save_checkpoint(self, seq: int, text: str) -> None:
-        """Replace the checkpoint (inside ``write``). A user the database does not let
-        write it (a role without the right) leaves it as it was: it is only a cache."""
-        conn = self.conn
-        conn.execute("SAVEPOINT runbook_checkpoint")
-        try:
-            conn.execute(
-                f"INSERT INTO {SCHEMA}.checkpoint (id, seq, state) VALUES (1, %s, %s) "
-                "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, state = excluded.state",
-                (seq, text),
+        """Replace the checkpoint (inside ``write``; sent with its COMMIT). A user the
+        database does not let write it (a role without the right) leaves it as it was: it
+        is only a cache."""
+        statement = (
+            f"INSERT INTO {SCHEMA}.checkpoint (id, seq, state) VALUES (1, %s, %s) "
+            "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, state = excluded.state"
+        )
+        self._deferred.append(
+            (
+                "runbook_checkpoint",
+                [(statement, (seq, text), False)],
+                (pg_errors.InsufficientPrivilege,),
             )
-        except pg_errors.InsufficientPrivilege:
-            conn.execute("ROLLBACK TO SAVEPOINT runbook_checkpoint")
-        else:
-            conn.execute("RELEASE SAVEPOINT runbook_checkpoint")
+        )
 
     # -- the task figures the views publish (schema version 6) -------------------------
     def publishes_figures(self) -> bool:
@@ -587,28 +744,30 @@ class PostgresStore:
         return True
 
     def save_figures(self, covers: int, as_of: int, rows: Sequence[TaskFigures]) -> None:
-        """Replace ``task_figures`` (inside ``write``). A database not yet at version 6, or a
-        login not allowed to, leaves them as they were: they are a publication, not state."""
-        conn = self.conn
-        conn.execute("SAVEPOINT runbook_figures")
-        try:
-            conn.execute(f"DELETE FROM {SCHEMA}.task_figures")
-            with conn.cursor() as cur:
-                cur.executemany(
-                    f"INSERT INTO {SCHEMA}.task_figures ({', '.join(FIGURE_COLUMNS)}) "
-                    f"VALUES ({', '.join(['%s'] * len(FIGURE_COLUMNS))})",
-                    [figure_row(row, covers, as_of) for row in rows],
-                )
-        except (pg_errors.InsufficientPrivilege, pg_errors.UndefinedTable):
-            conn.execute("ROLLBACK TO SAVEPOINT runbook_figures")
-        else:
-            conn.execute("RELEASE SAVEPOINT runbook_figures")
+        """Replace ``task_figures`` (inside ``write``; sent with its COMMIT). A database not
+        yet at version 6, or a login not allowed to, leaves them as they were: they are a
+        publication, not state."""
+        insert = (
+            f"INSERT INTO {SCHEMA}.task_figures ({', '.join(FIGURE_COLUMNS)}) "
+            f"VALUES ({', '.join(['%s'] * len(FIGURE_COLUMNS))})"
+        )
+        self._deferred.append(
+            (
+                "runbook_figures",
+                [
+                    (f"DELETE FROM {SCHEMA}.task_figures", None, False),
+                    (insert, [figure_row(row, covers, as_of) for row in rows], True),
+                ],
+                (pg_errors.InsufficientPrivilege, pg_errors.UndefinedTable),
+            )
+        )
 
     # -- the notification outbox ------------------------------------------------------
     def outbox_add(self, entries: list[OutboxEntry]) -> int:
         """Write new entries (inside ``write``); an entry whose key is there is left alone.
         Returns how many were new."""
         added = 0
+        self._begin()
         with self.conn.cursor() as cur:
             for entry in entries:
                 cur.execute(
@@ -625,6 +784,7 @@ class PostgresStore:
     ) -> list[OutboxEntry]:
         """Claim the pending entries due at ``now`` that nobody holds at ``free_at`` (inside
         ``write``, whose lock keeps two senders from claiming the same row)."""
+        self._begin()
         rows = self.conn.execute(
             f"UPDATE {SCHEMA}.outbox SET claimed_until = %s WHERE key IN ("
             f" SELECT key FROM {SCHEMA}.outbox WHERE state = %s AND next_try <= %s"
@@ -646,6 +806,7 @@ class PostgresStore:
         error: str | None = None,
     ) -> None:
         """Record how a claimed entry's try ended (inside ``write``)."""
+        self._begin()
         self.conn.execute(
             f"UPDATE {SCHEMA}.outbox SET state = %s, attempts = %s, next_try = %s, sent = %s,"
             " error = %s, claimed_until = 0 WHERE key = %s",
@@ -655,6 +816,7 @@ class PostgresStore:
     def outbox(self) -> list[OutboxEntry]:
         """Every entry, oldest first; [] for a user who may not read it or an older
         database (``db init`` migrates and grants)."""
+        self._begin()
         with self._reading():
             exists = self.conn.execute(
                 "SELECT to_regclass(%s) IS NOT NULL AND"
@@ -670,7 +832,14 @@ class PostgresStore:
 
     # -- plans -----------------------------------------------------------------------
     def plan_text(self, digest: str) -> str | None:
-        """The compiled plan stored for a runbook content hash."""
+        """The compiled plan stored for a runbook content hash (as opening read it, the
+        first time, for the runbook it was opened for)."""
+        if self._plan is not None and self._plan[0] == digest and not self._pending:
+            text = self._plan[1]  # a digest's plan stays the same until replaced (save_plan);
+            if text is None:  # none then: another process may store it, ask again next time
+                self._plan = None
+            return text
+        self._begin()
         with self._reading():
             row = self.conn.execute(
                 f"SELECT plan FROM {SCHEMA}.plans WHERE digest = %s", (digest,)
@@ -679,6 +848,7 @@ class PostgresStore:
 
     def latest_plan_text(self) -> tuple[str, str, int] | None:
         """The most recently stored plan: (digest, plan, created)."""
+        self._begin()
         with self._reading():
             row = self.conn.execute(
                 f"SELECT digest, plan, created FROM {SCHEMA}.plans "
@@ -689,6 +859,7 @@ class PostgresStore:
     def plans(self) -> list[tuple[str, str, int]]:
         """Every compiled plan stored: (digest, plan, created), in the order they were
         stored."""
+        self._begin()
         with self._reading():
             rows = self.conn.execute(
                 f"SELECT digest, plan, created FROM {SCHEMA}.plans ORDER BY stored"
@@ -698,6 +869,8 @@ class PostgresStore:
     def save_plan(self, digest: str, text: str, *, created: int, replace: bool = False) -> None:
         """Store a compiled plan (inside ``write``); an existing one is kept unless
         ``replace``."""
+        self._begin()
+        self._plan = None
         action = (
             "DO UPDATE SET plan = excluded.plan, created = excluded.created, stored = DEFAULT"
             if replace
@@ -728,3 +901,57 @@ class PostgresStore:
             "was written to it",
             hint="ask the database's administrator; `runbook db export` copies what is readable",
         )
+
+
+def _apply_settings(conn: Connection, where: str, read_only: bool) -> None:
+    """Bound every statement and lock wait, and make a reader's transactions read-only."""
+    statement_ms = str(int(statement_timeout() * 1000))
+    try:
+        conn.execute(
+            "SELECT set_config('statement_timeout', %s, false),"
+            " set_config('lock_timeout', %s, false),"
+            " set_config('default_transaction_read_only', %s, false)",
+            (statement_ms, statement_ms, "on" if read_only else "off"),
+        )
+    except psycopg.Error as exc:
+        conn.close()
+        raise StateError(f"{where}: cannot use the PostgreSQL state ({_reason(exc)})") from None
+
+
+def _results(cursor: psycopg.ClientCursor[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
+    """The rows of each statement of a query of several, those that return rows."""
+    answers = []
+    while True:
+        if cursor.description is not None:
+            answers.append(cursor.fetchall())
+        if not cursor.nextset():
+            return answers
+
+
+def _checkpoint_of(row: tuple[Any, ...] | None) -> tuple[int, str] | None:
+    """The checkpoint row read back: its last event and its text (None: none, or not one)."""
+    if row is None or not isinstance(row[0], int) or not isinstance(row[1], str):
+        return None
+    return int(row[0]), str(row[1])
+
+
+def _send(conn: Connection, statements: list[tuple[str, Any, bool]]) -> None:
+    """Execute each statement (``many``: its parameters are a list of rows)."""
+    for statement, params, many in statements:
+        if many:
+            with conn.cursor() as cursor:
+                cursor.executemany(statement, params)
+        else:
+            conn.execute(statement, params)
+
+
+class _InTransaction:
+    """The connection ``write`` hands out: the transaction's BEGIN is sent before any use
+    of it, as before any statement of the store's own."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        self._store._begin()
+        return getattr(self._store.conn, name)

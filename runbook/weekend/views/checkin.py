@@ -148,7 +148,6 @@ def checked_in(result: CheckIn, plan: Plan, note: str | None = None) -> list[Che
 def standing(result: CheckIn, plan: Plan) -> Standing:
     """Ahead or behind right after the check-in (one forward pass, no full snapshot), after
     the state that leads the headline when one does (the verdict's order of precedence)."""
-    from runbook.weekend.views.decisions import no_gos_in
     from runbook.weekend.views.verdict import RollingBackVerdict, Verdict, describe_ahead, lead
 
     finish, ahead = result.position(plan)
@@ -165,7 +164,11 @@ def standing(result: CheckIn, plan: Plan) -> Standing:
         )
     word, amount = describe_ahead(ahead)
     deadline = plan.deadline
-    no_gos = no_gos_in(plan, result.records) if plan.gates else []
+    no_gos = []
+    if plan.gates:  # the gates and the go/no-go rule are imported only for a runbook with gates
+        from runbook.weekend.views.decisions import no_gos_in
+
+        no_gos = no_gos_in(plan, result.records)
     view = Verdict(
         word,
         amount,

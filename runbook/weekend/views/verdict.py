@@ -16,13 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from runbook.format.durations import clock, format_duration
 from runbook.weekend.events import FINISHED, NOT_STARTED, Event
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.taskstate import UNRECORDED
-from runbook.weekend.views.decisions import OpenNoGo, open_no_gos
 from runbook.weekend.views.lines import BAD, GOOD, Span
+
+if TYPE_CHECKING:
+    # Imported where used: the line after a check-in on a runbook without gates needs
+    # neither the gates nor the go/no-go rule.
+    from runbook.weekend.views.decisions import OpenNoGo
 
 
 class Headline(StrEnum):
@@ -128,6 +133,8 @@ def verdict(snap: Snapshot) -> Verdict:
     ahead = snap.baseline_finish - finish
     word, amount = describe_ahead(ahead)
     deadline = snap.plan.deadline
+    from runbook.weekend.views.decisions import open_no_gos
+
     no_gos = open_no_gos(snap)
     return Verdict(
         word,
