@@ -176,6 +176,7 @@ def test_the_first_check_in_records_the_baseline(weekend):
 
 
 def test_a_changed_runbook_is_said_plainly_and_ahead_stays_against_the_baseline(write_runbook):
+    # Issue 23: an edited file is said once and is in force only once `revise` records it.
     clock = FakeClock("2026-12-04T06:00+01:00")
     path = write_runbook(RUNBOOK)
     with open_weekend(path, clock) as weekend:
@@ -184,7 +185,12 @@ def test_a_changed_runbook_is_said_plainly_and_ahead_stays_against_the_baseline(
     path.write_text(path.read_text().replace("duration: 2h", "duration: 3h"))
     with open_weekend(path, clock) as weekend:
         snap = weekend.snapshot()
-        assert any("has changed since the baseline" in n for n in weekend.notices)
+        (said,) = weekend.notices
+        assert "differs from runbook version 1, the latest recorded, and is not used" in said
+        assert "runbook revise" in said
+        assert snap.forecast_finish == snap.baseline_finish  # the version in force: still 1
+        weekend.revise(actor="planner", host="h", reason="the import takes an hour longer")
+        snap = weekend.snapshot()
         assert snap.forecast_finish - snap.baseline_finish == 3600
         assert snap.ahead == -3600
         weekend.reset_baseline(actor="planner", host="h")
@@ -195,14 +201,16 @@ def test_a_changed_runbook_is_said_plainly_and_ahead_stays_against_the_baseline(
         assert weekend.notices == []
 
 
-def test_a_broken_runbook_mid_weekend_falls_back_to_the_last_valid_version(write_runbook):
+def test_a_broken_runbook_mid_weekend_leaves_the_version_in_force(write_runbook):
     clock = FakeClock("2026-12-04T06:00+01:00")
     path = write_runbook(RUNBOOK)
     with open_weekend(path, clock) as weekend:
         check(weekend, "start", "export-data")
     path.write_text(path.read_text().replace("duration: 2h", "duration: 2hours and a bit"))
     with open_weekend(path, clock) as weekend:
-        assert any("carrying on with the last valid version" in n for n in weekend.notices)
+        (said,) = weekend.notices
+        assert "has 1 error (run `runbook validate`) and is not used" in said
+        assert "runbook version 1, the latest recorded, stays in force" in said
         check(weekend, "done", "export-data")
         assert weekend.snapshot().by_id("export-data").status == "done"
 

@@ -318,9 +318,10 @@ def test_the_html_renderer_imports_no_front_end():
 
 @pytest.fixture
 def weekend_review(small: Path, tmp_path: Path) -> str:
-    """A weekend on the small runbook: `a` overruns by 30 minutes, `d` is skipped."""
+    """A weekend on the small runbook: `a` overruns by 30 minutes, `d` is skipped. (Its own
+    state file: a test may take this fixture beside test_status_page's ``mid_flight``.)"""
     clock_ = FakeClock("2026-12-04T18:00+01:00")
-    weekend = Weekend.open(small, tmp_path / "state.db", clock=clock_, create=True)
+    weekend = Weekend.open(small, tmp_path / "review.state.db", clock=clock_, create=True)
     try:
         check(weekend, "start", "a")
         clock_.advance(hours=2, minutes=30)

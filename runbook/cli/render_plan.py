@@ -1,3 +1,5 @@
+# Size: the plan table for people: its columns and their fitting at every width, shared by
+# the learned and what-if columns (the rows themselves are drawn by cli/fast_table.py).
 """Rich rendering of a plan for people: the task table, the critical path, the Gantt chart."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# Size: one report: every section of the review is read from the same snapshot and log into
+# one Review; its rules (accuracy, lessons, aftercare, versions, the rollback plan) are apart.
 """The post-weekend review: planned against actual, the root causes of the lateness, the
 biggest slips and where they came from, what is left for aftercare, and the notes.
 
