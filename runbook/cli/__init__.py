@@ -45,6 +45,7 @@ MODULES = {
     "readiness": "cmd_reports",
     "review": "cmd_reports",
     "learn": "cmd_learn",
+    "rehearse": "cmd_rehearse",
     "db": "cmd_db",  # a group: db export, db import
     "export": "cmd_export",  # a group: export ics, export xlsx
     "import": "cmd_import",

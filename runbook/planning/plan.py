@@ -14,7 +14,7 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from itertools import accumulate
 from operator import attrgetter
@@ -140,6 +140,9 @@ class Plan:
     gates: dict[str, GateInfo] = field(default_factory=dict)
     readiness: list[CheckItem] = field(default_factory=list)
     heads_up: int = 30 * 60  # seconds before a task's start its team is told (notify.heads_up)
+    # Seconds this plan's clock is moved from the runbook's: a dress rehearsal on its own
+    # date (``shifted``). Never cached: the cache keeps the runbook's own plan.
+    offset: int = 0
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -171,7 +174,7 @@ class Plan:
         """One field of every task, in task order (``column("duration")``): what a pass over
         all tasks reads, without building a task object each (a cached plan has none yet)."""
         tasks = self.tasks
-        if isinstance(tasks, LazyTasks):
+        if isinstance(tasks, LazyTasks | ShiftedTasks):
             return tasks.column(name)
         cache = self._columns
         if name not in cache:
@@ -193,6 +196,30 @@ class Plan:
         end = max(self.finish, self.deadline or self.finish, until or self.finish)
         return end - self.start >= 6 * 86400
 
+    def shifted(self, offset: int) -> Plan:
+        """The same plan on another date: its start, deadline, finish, every task's
+        schedule and ``not_before`` and every readiness item's due moved by ``offset``
+        seconds (so the points of no return, the deadline less a rollback, move too). A
+        rehearsal's clock is the runbook's so moved; durations stay what they are. Cheap on
+        a cached plan: a task's fields are moved only when read."""
+        if offset == 0:
+            return self
+        moved = replace(
+            self,
+            start=self.start + offset,
+            deadline=None if self.deadline is None else self.deadline + offset,
+            finish=self.finish + offset,
+            tasks=ShiftedTasks(self.tasks, offset),
+            readiness=[
+                item if item.due is None else replace(item, due=item.due + offset)
+                for item in self.readiness
+            ],
+            offset=self.offset + offset,
+        )
+        if "index" in self.__dict__:  # the ids do not move: keep what was computed
+            moved.__dict__["index"] = self.index
+        return moved
+
     def team_name(self, team: str | None) -> str:
         """The display name of a team id."""
         if team is None:
@@ -206,7 +233,10 @@ class Plan:
         items as rows), then one line per task field, in the header's order, holding that
         field of every task. Whole numbers are packed as base64 int64 in this machine's byte
         order (said in the header); the rest is JSON. A task field's line is decoded when a
-        command first reads that field; the checksum catches damage before that."""
+        command first reads that field; the checksum catches damage before that. Only the
+        runbook's own plan is cached, never one shifted to a rehearsal's date."""
+        if self.offset:
+            raise ValueError("a plan shifted to a rehearsal's date is never cached")
         header: dict[str, object] = {
             "fields": _FIELDS,
             "byteorder": sys.byteorder,
@@ -353,6 +383,65 @@ class LazyTasks(Sequence[PlannedTask]):
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
 
+class ShiftedTasks(Sequence[PlannedTask]):
+    """A plan's tasks on another date (``Plan.shifted``): the time fields moved by an offset
+    when read, column by column, the rest the tasks' own."""
+
+    def __init__(self, tasks: Sequence[PlannedTask], offset: int) -> None:
+        self._tasks = tasks
+        self._offset = offset
+        self._columns: dict[str, list[Any]] = {}
+        self._built: dict[int, PlannedTask] = {}
+
+    def column(self, name: str) -> list[Any]:
+        """Every task's ``name`` field, moved when it is a time."""
+        found = self._columns.get(name)
+        if found is None:
+            tasks = self._tasks
+            own = (
+                tasks.column(name)
+                if isinstance(tasks, LazyTasks | ShiftedTasks)
+                else [getattr(t, name) for t in tasks]
+            )
+            if name in _MOVED:
+                off = self._offset
+                own = [None if v is None else v + off for v in own]
+            found = self._columns[name] = own
+        return found
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    @overload
+    def __getitem__(self, i: int) -> PlannedTask: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[PlannedTask]: ...
+    def __getitem__(self, i: int | slice) -> PlannedTask | list[PlannedTask]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        task = self._built.get(i)
+        if task is None:
+            own = self._tasks[i]
+            off = self._offset
+            moved = {
+                name: value + off for name in _MOVED if (value := getattr(own, name)) is not None
+            }
+            task = self._built[i] = replace(own, **moved)
+        return task
+
+    def __iter__(self) -> Iterator[PlannedTask]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+
 def _gate(row: list[Any]) -> GateInfo:
     """A gate read back from its cached row, its stages from theirs."""
     values = dict(zip(_FIELDS["gates"], row, strict=True))
@@ -392,11 +481,12 @@ def _unpack(text: str) -> list[int]:
 
 
 _NESTED = {"teams": TeamInfo, "gates": GateInfo, "readiness": CheckItem, "tasks": PlannedTask}
+_NOT_CACHED = frozenset({"offset"})  # a rehearsal's shift: the cache keeps the runbook's plan
 # What the cache holds, by name and in order: derived from the dataclasses, so moving,
 # adding or renaming a field makes older caches unreadable (recompiled) instead of misread.
 # A gate's stages are rows inside its row, with fields of their own.
 _FIELDS: dict[str, list[str]] = {
-    "plan": [f.name for f in fields(Plan) if f.name not in _NESTED],
+    "plan": [f.name for f in fields(Plan) if f.name not in _NESTED and f.name not in _NOT_CACHED],
     **{name: [f.name for f in fields(kind)] for name, kind in _NESTED.items()},
     "stages": [f.name for f in fields(GateStage)],
 }
@@ -406,3 +496,5 @@ _ROW: dict[str, Any] = {**_ROWS, "gates": _gate_row}
 # Task fields that are always whole numbers: packed, not JSON.
 _PACKED = frozenset({"duration", "es", "ef", "ls", "lf", "total_float", "free_float"})
 _PACKED_PLAN = frozenset({"order", "critical_path"})  # the plan's lists of task indices
+# A task's fields that are moments (epoch seconds): moved when the plan moves to another date.
+_MOVED = ("es", "ef", "ls", "lf", "not_before")

@@ -38,7 +38,7 @@ class Deciding(Writing):
         if decision is None:
             raise InputError(f"'{verdict}' is not a decision; say go or no-go")
         when = self.now() if at is None else epoch(at)
-        far = self._far_from_weekend(when, self.now(), at is not None, force)
+        far = self._far_from_weekend(when, at is not None, force)
         data: dict[str, object] = {"decision": decision}
         overrode = [far] if far is not None else []
         closing = rules.after_close(self.plan, EventKind.DECIDE, when, self.close_in_force())

@@ -72,6 +72,9 @@ class Opening:
     replay: bool = False
     later_events: int = 0  # events after the replayed moment, left out of the last read
     later_notice: str | None = None  # the notice that says so (a report says it its own way)
+    # Seconds the state's clock is moved from the runbook's: a dress rehearsal on its own
+    # date (``runbook rehearse``); every plan read is shifted by it (``rehearsed``).
+    offset: int = 0
     _may_force: bool | None = field(default=None, repr=False)
 
     @classmethod
@@ -111,17 +114,32 @@ class Opening:
                 plan = compile_plan(data, path, store, notices, lambda p: epoch(clock()), at)
             if at is not None:
                 clock = _fixed(at(plan))
+            offset = 0
             if store is not None:
                 store.check_owner(plan.name)
                 if fresh and plan.digest == digest and store.writable:
                     cache(store, plan, epoch(clock()))
+                offset = store.clock_offset()
         except BaseException:
             if store is not None:
                 store.close()
             raise
         if store is not None:
             notices.extend(store.notices)
-        return cls(path, state, plan, store, clock, notices, replay=at is not None)
+        opened = cls(path, state, plan, store, clock, notices, replay=at is not None)
+        opened.offset = offset
+        opened.plan = opened.rehearsed(plan)
+        return opened
+
+    def rehearsed(self, plan: Plan) -> Plan:
+        """A plan read from the runbook or the store, on this state's date: a rehearsal's
+        plan is the runbook's shifted by its offset; a weekend's is the runbook's own."""
+        return plan if plan.offset == self.offset else plan.shifted(self.offset - plan.offset)
+
+    @property
+    def rehearsal(self) -> bool:
+        """Whether this state is a dress rehearsal on its own date."""
+        return self.offset != 0
 
     def reload(self) -> bool:
         """Read the runbook file again; True when its content changed (the plan is then the
@@ -148,7 +166,7 @@ class Opening:
                 return False
             if self.store is not None and plan.digest == digest and self.store.writable:
                 cache(self.store, plan, self.now())
-        self.plan = plan
+        self.plan = self.rehearsed(plan)
         return True
 
     def close(self) -> None:

@@ -3,7 +3,8 @@
 Each concern is a module of its own, read at once: opening (``opening``), reading the log and
 the snapshot (``reading``), resolving what people type (``resolving``), what every write
 shares (``writing``), check-ins (``checkins``), decisions (``decisions``), replanning
-(``replanning``) and closing (``closing``). ``Weekend`` is all of them.
+(``replanning``), closing (``closing``) and beginning a rehearsal on its own date
+(``rehearsing``). ``Weekend`` is all of them.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 from runbook.usecases.checkins import CheckingIn
 from runbook.usecases.closing import Closing
 from runbook.usecases.decisions import Deciding
+from runbook.usecases.rehearsing import Rehearsing
 from runbook.usecases.replanning import Replanning
 
 
-class Weekend(CheckingIn, Deciding, Replanning, Closing):
+class Weekend(CheckingIn, Deciding, Replanning, Closing, Rehearsing):
     """A runbook and its state file, opened for the use cases."""

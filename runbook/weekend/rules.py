@@ -350,15 +350,17 @@ def not_future(plan: Plan, when: int, now: int) -> None:
         )
 
 
-def near_weekend(plan: Plan, when: int, now: int) -> Refused | None:
+def near_weekend(plan: Plan, when: int) -> Refused | None:
     """Why ``--at`` is refused, or None: it names a moment of this weekend (from a day
-    before its planned start to a week after its deadline or planned finish) or of the last
-    day by the clock (a rehearsal's check-in told late); further away is most likely a typo
-    in the date, recorded only with ``--force`` (and then marked as the override it is)."""
+    before its planned start to a week after its deadline or planned finish; a rehearsal's
+    plan is on the rehearsal's own date, ``runbook rehearse``); further away is most likely
+    a typo in the date, recorded only with ``--force`` (and then marked as the override it
+    is). When it is told does not count: a time by the clock is no excuse for one far from
+    the weekend."""
     earliest = plan.start - AT_BEFORE_START
     end = plan.deadline if plan.deadline is not None else plan.finish
     latest = end + AT_AFTER_END
-    if earliest <= when <= latest or when >= now - AT_BEFORE_START:
+    if earliest <= when <= latest:
         return None
     zone = plan.zone
     if when < earliest:
@@ -399,7 +401,7 @@ def audit(plan: Plan, event: Event, records: dict[str, TaskRecord]) -> Event:
     if refused is None and kind == EventKind.SKIP and event.dropped:
         refused = drop_refusal(plan, task_id)
     if refused is None and event.at != event.recorded:
-        refused = near_weekend(plan, event.at, event.recorded)
+        refused = near_weekend(plan, event.at)
     return event if refused is None else replace(event, against=refused.message)
 
 
