@@ -218,7 +218,17 @@ class Plan:
         )
         if "index" in self.__dict__:  # the ids do not move: keep what was computed
             moved.__dict__["index"] = self.index
+        moved.__dict__["_own"] = self.own
         return moved
+
+    @property
+    def own(self) -> Plan:
+        """The runbook's own plan, on its own date (what the cache keeps): this one, or the
+        one a rehearsal's was shifted from."""
+        if not self.offset:
+            return self
+        own = self.__dict__.get("_own")
+        return own if isinstance(own, Plan) else self.shifted(-self.offset)
 
     def team_name(self, team: str | None) -> str:
         """The display name of a team id."""

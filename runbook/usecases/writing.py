@@ -161,5 +161,5 @@ class Writing(Resolving):
             ),
             recorded=now,
         )
-        store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
+        store.save_plan(self.plan.digest, self.plan.own.dumps(), created=now)
         return event

@@ -30,8 +30,6 @@ def begin_refusal(
     again is fine; a rehearsal on the runbook's own date is the weekend itself; a state
     with check-ins keeps the date they were made on (a rehearsal begins on a state of its
     own). ``zone_start`` is the runbook's own start, for the words."""
-    if offset == plan.offset:
-        return None
     if offset == 0:
         return Refused(
             f"--start {show_time(zone_start, plan.zone, with_date=True)} is the runbook's own "
@@ -39,6 +37,8 @@ def begin_refusal(
             hint="give the rehearsal's own start, or check in without `runbook rehearse`",
             forceable=False,
         )
+    if offset == plan.offset:
+        return None
     made = [e for e in events if e.kind not in BEFORE_BEGINNING]
     if made:
         what = (

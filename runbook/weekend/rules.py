@@ -308,12 +308,17 @@ def _waiting(
 
 def not_before_text(plan: Plan, task: PlannedTask) -> str:
     """``not before Sat 20:00 (runbook)``; for a time that cannot move, ``not before Sat
-    22:00, fixed in the runbook: it cannot move (downtime announced)``."""
+    22:00, fixed in the runbook: it cannot move (downtime announced)``; in a rehearsal with
+    the runbook's time beside its own (``not before Thu 20:00 (Sat 20:00 in the runbook)``)."""
     if task.not_before is None:
         return ""
     text = f"not before {show_time(task.not_before, plan.zone)}"
+    if plan.offset:  # a rehearsal: ``not before Thu 20:00 (Sat 20:00 in the runbook)``
+        from runbook.weekend.rehearsal import runbook_time
+
+        text += f" ({runbook_time(plan, task.not_before)})"
     if not task.not_before_fixed:
-        return text + " (runbook)"
+        return text + ("" if plan.offset else " (runbook)")
     text += ", fixed in the runbook: it cannot move"
     return text + (f" ({task.not_before_reason})" if task.not_before_reason else "")
 

@@ -54,3 +54,8 @@ def begun_lines(plan: Plan) -> list[str]:
         "the points of no return move with it; check in as on the weekend, no --force"
     )
     return lines
+
+
+def in_runbook_aside(plan: Plan, moment: int) -> str:
+    """`` (Mon 06:00 in the runbook)`` after a rehearsal's moment; nothing on the weekend."""
+    return f" ({runbook_time(plan, moment)})" if plan.offset else ""
