@@ -251,3 +251,64 @@ def test_the_baseline_of_a_rehearsal_is_on_its_date_too(example, tmp_path):
         snap = weekend.snapshot()
         assert snap.baseline.offset == -TEN_DAYS
         assert snap.baseline.start == weekend.plan.start
+
+
+# -- notify on a rehearsal: its own addresses, or nobody -----------------------------------
+@pytest.fixture
+def receiver():
+    from .receivers import start_http_receiver
+
+    got, server = start_http_receiver()
+    yield got
+    server.shutdown()
+    server.server_close()
+
+
+def _minimal_with_addresses(tmp_path: Path, receiver, *, rehearsal: bool) -> Path:
+    """The minimal example (freeze Fri 18:00, backup 18:15 by dba) with the weekend's
+    addresses for dba and mission control, and (``rehearsal``) the rehearsal's own."""
+    own = (
+        "  rehearsal:\n"
+        f"    teams:\n      dba: {json.dumps([receiver.url('rehearsal-dba')])}\n"
+        f"    coordinator: {json.dumps([receiver.url('rehearsal-mc')])}\n"
+        if rehearsal
+        else ""
+    )
+    path = tmp_path / "runbook.yaml"
+    path.write_text(
+        (EXAMPLES / "minimal.yaml").read_text(encoding="utf-8") + "\nnotify:\n"
+        f"  teams:\n    dba: {json.dumps([receiver.url('dba')])}\n"
+        f"  coordinator: {json.dumps([receiver.url('coordinator')])}\n" + own,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_rehearsal_without_addresses_of_its_own_notifies_nobody(cli, tmp_path, receiver):
+    runbook = _minimal_with_addresses(tmp_path, receiver, rehearsal=False)
+    state = tmp_path / "rehearsal.db"
+    env = {"RUNBOOK_FILE": str(runbook), "RUNBOOK_USER": "ingrid"}
+    tuesday = {**env, "RUNBOOK_NOW": "2026-11-24T17:50"}
+    assert (
+        cli("rehearse", "--start", "2026-11-24T18:00", "--state", state, env=tuesday).exit_code == 0
+    )
+    result = cli("notify", "--once", "--state", state, env=tuesday)
+    assert result.exit_code == 0, result.stderr
+    assert "a rehearsal sends only to its own addresses (notify.rehearsal" in result.stderr
+    assert receiver.to("dba") == [] and receiver.to("coordinator") == []
+
+
+def test_a_rehearsal_notifies_its_own_addresses_marked_rehearsal(cli, tmp_path, receiver):
+    runbook = _minimal_with_addresses(tmp_path, receiver, rehearsal=True)
+    state = tmp_path / "rehearsal.db"
+    env = {"RUNBOOK_FILE": str(runbook), "RUNBOOK_USER": "ingrid"}
+    tuesday = {**env, "RUNBOOK_NOW": "2026-11-24T17:50"}
+    assert (
+        cli("rehearse", "--start", "2026-11-24T18:00", "--state", state, env=tuesday).exit_code == 0
+    )
+    result = cli("notify", "--once", "--state", state, env=tuesday)
+    assert result.exit_code == 0, result.stderr
+    [heads_up] = receiver.to("rehearsal-dba")
+    assert heads_up.title == "[REHEARSAL] Heads-up: backup at Tue 18:15"
+    assert "REHEARSAL: sent at Tue 24 Nov 17:50 (Fri 17:50 in the runbook)." in heads_up.message
+    assert receiver.to("dba") == [] and receiver.to("coordinator") == []

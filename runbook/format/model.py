@@ -602,6 +602,20 @@ Address = Annotated[
 ]
 
 
+class RehearsalNotify(_Strict):
+    """Where a dress rehearsal's notifications go instead of the weekend's."""
+
+    teams: dict[Id, list[Address]] = Field(
+        default_factory=dict,
+        description="Where each team hears of its tasks during a rehearsal: team id to a list "
+        "of apprise URLs.",
+    )
+    coordinator: list[Address] = Field(
+        default_factory=list,
+        description="Where the rehearsal's mission control hears its alerts: apprise URLs.",
+    )
+
+
 class Notify(_Strict):
     """Telling people about their tasks: whom to tell, where, and how long beforehand."""
 
@@ -618,6 +632,12 @@ class Notify(_Strict):
     coordinator: list[Address] = Field(
         default_factory=list,
         description="Where mission control hears the dashboard's alerts: a list of apprise URLs.",
+    )
+    rehearsal: RehearsalNotify | None = Field(
+        None,
+        description="Where a dress rehearsal's notifications go (`runbook rehearse`), teams "
+        "and coordinator as above. A rehearsal never uses the weekend's addresses: without "
+        "this section it notifies nobody.",
     )
 
 

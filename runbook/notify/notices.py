@@ -89,6 +89,15 @@ def due_notices(snap: Snapshot, *, teams: set[str], coordinator: bool) -> list[N
     found = _team_notices(snap, teams) if teams else []
     if coordinator:
         found += _coordinator_notices(snap)
+    if snap.plan.offset:  # a rehearsal's messages say so, and the runbook's time of now
+        from dataclasses import replace
+
+        from runbook.weekend.rehearsal import REHEARSAL, both_times
+
+        said = f"{REHEARSAL}: sent at {both_times(snap.plan, snap.now)}."
+        found = [
+            replace(n, title=f"[{REHEARSAL}] {n.title}", body=f"{said}\n{n.body}") for n in found
+        ]
     return found
 
 

@@ -176,22 +176,27 @@ def _check_addresses(
     if not isinstance(notify, dict):
         return
     lists: list[tuple[tuple[str | int, ...], object]] = []
-    by_team = notify.get("teams")
-    if isinstance(by_team, dict):
-        names = [str(t) for t in teams or {}]
-        for team, addresses in by_team.items():
-            if teams is not None and team not in teams:
-                hint = did_you_mean(str(team), names) or (
-                    f"declared teams: {', '.join(names) or 'none'}"
-                )
-                loaded.problem(
-                    "error",
-                    f"notify.teams names unknown team '{team}'",
-                    ("notify", "teams", str(team)),
-                    hint=hint,
-                )
-            lists.append((("notify", "teams", str(team)), addresses))
-    lists.append((("notify", "coordinator"), notify.get("coordinator")))
+    rehearsal = notify.get("rehearsal")  # a rehearsal's own addresses, of the same shape
+    sections: list[tuple[tuple[str, ...], dict[object, object]]] = [(("notify",), notify)]
+    if isinstance(rehearsal, dict):
+        sections.append((("notify", "rehearsal"), rehearsal))
+    names = [str(t) for t in teams or {}]
+    for where, section in sections:
+        by_team = section.get("teams")
+        if isinstance(by_team, dict):
+            for team, addresses in by_team.items():
+                if teams is not None and team not in teams:
+                    hint = did_you_mean(str(team), names) or (
+                        f"declared teams: {', '.join(names) or 'none'}"
+                    )
+                    loaded.problem(
+                        "error",
+                        f"{'.'.join(where)}.teams names unknown team '{team}'",
+                        (*where, "teams", str(team)),
+                        hint=hint,
+                    )
+                lists.append(((*where, "teams", str(team)), addresses))
+        lists.append(((*where, "coordinator"), section.get("coordinator")))
     for path, addresses in lists:
         if not isinstance(addresses, list):
             continue
