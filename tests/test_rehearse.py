@@ -312,3 +312,39 @@ def test_a_rehearsal_notifies_its_own_addresses_marked_rehearsal(cli, tmp_path, 
     assert heads_up.title == "[REHEARSAL] Heads-up: backup at Tue 18:15"
     assert "REHEARSAL: sent at Tue 24 Nov 17:50 (Fri 17:50 in the runbook)." in heads_up.message
     assert receiver.to("dba") == [] and receiver.to("coordinator") == []
+
+
+# -- review and readiness on a rehearsal's state -------------------------------------------
+@pytest.fixture
+def rehearsed(cli, env, tmp_path) -> Path:
+    """A rehearsal of the example on Tuesday, its first task done."""
+    state = tmp_path / "rehearsal.db"
+    assert cli("rehearse", "--start", TUESDAY, "--state", state, env=env).exit_code == 0
+    for moment, kind in (("06:05", "start"), ("06:35", "done")):
+        told = {**env, "RUNBOOK_NOW": f"2026-11-24T{moment}"}
+        assert cli(kind, "fri-bridge-open", "--state", state, env=told).exit_code == 0
+    return state
+
+
+def test_the_review_of_a_rehearsal_says_so_with_the_runbooks_deadline(cli, env, rehearsed):
+    result = cli("review", "--state", rehearsed, env=env)
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert (
+        "REHEARSAL on its own date: it started Tue 24 Nov 06:00 (Fri 06:00 in the runbook); "
+        "every time here is the rehearsal's, 10d earlier than the runbook." in text
+    )
+    assert "Deadline | Fri 27 Nov 06:00 (Mon 06:00 in the runbook)" in text
+    html = cli("review", "--state", rehearsed, "--format", "html", env=env)
+    assert "Review of the rehearsal" in html.stdout
+
+
+def test_readiness_on_a_rehearsal_is_on_the_rehearsals_date(cli, env, rehearsed):
+    at_seven = {**env, "RUNBOOK_NOW": "2026-11-24T07:00"}
+    result = cli("readiness", "--state", rehearsed, "--format", "json", env=at_seven)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["schedule"]["deadline"].startswith("2026-11-27T06:00")
+    assert data["schedule"]["start"].startswith("2026-11-24T06:00")
+    text = cli("readiness", "--state", rehearsed, env=at_seven).stdout
+    assert "REHEARSAL on its own date" in " ".join(text.split())

@@ -59,3 +59,15 @@ def begun_lines(plan: Plan) -> list[str]:
 def in_runbook_aside(plan: Plan, moment: int) -> str:
     """`` (Mon 06:00 in the runbook)`` after a rehearsal's moment; nothing on the weekend."""
     return f" ({runbook_time(plan, moment)})" if plan.offset else ""
+
+
+def report_note(plan: Plan) -> str | None:
+    """What a report on a rehearsal's state says under its title: ``REHEARSAL on its own
+    date: it started Tue 24 Nov 06:00 (Fri 06:00 in the runbook); every time here is the
+    rehearsal's, 10d earlier than the runbook.``; None on the weekend itself."""
+    if not plan.offset:
+        return None
+    return (
+        f"{REHEARSAL} on its own date: it started {both_times(plan, plan.start)}; every time "
+        f"here is the rehearsal's, {offset_words(plan.offset)}."
+    )
