@@ -6,9 +6,9 @@ Cases and their targets (issue 11):
   events, against PostgreSQL on local TCP: at most 2x the same command on an SQLite state
   file. Both are prepared once (the first 300 tasks started and done) and restored before
   every run: the SQLite file copied, the database created again from a template.
-* the dashboard (``tui_bench.py``, run.py's ``CONTROL_TASKS``: 10,000 tasks): a ``runbook start``
-  from another process shown within 0.5 s; once by LISTEN, once polling
-  (``RUNBOOK_PG_LISTEN=0``), median of 3.
+* the dashboard (``tui_bench.py``, run.py's ``CONTROL_TASKS``: 10,000 tasks, a weekend under
+  way): a ``runbook start`` from another process painted within 0.3 s of its commit; once by
+  LISTEN, once polling (``RUNBOOK_PG_LISTEN=0``), the median of 9 check-ins.
 * fifty processes checking in at once, 20 notes each, each its own connection (opened
   before the clock starts): events per second, on PostgreSQL and on SQLite. No target.
 
@@ -61,7 +61,7 @@ from run import (
 )
 
 PG_MAX_RATIO = 2.0  # a check-in on PostgreSQL, against the same on SQLite
-SHOWN_MAX_S = 0.5  # an outside check-in on the dashboard
+SHOWN_MAX_S = 0.3  # an outside check-in painted on the dashboard (issue 28)
 WRITERS, PER_WRITER = 50, 20
 PREFIX = "runbook_bench_"
 
@@ -239,24 +239,26 @@ def checkin_cases(runbook: Path, file: Path, workdir: Path, dbs: Databases) -> l
 
 
 def dashboard_figures(runbook: Path, python: str, workdir: Path, dbs: Databases) -> list[Check]:
-    """An outside check-in shown on the dashboard (``CONTROL_TASKS``), by LISTEN and by polling:
-    median of 3 processes each, the check-in undone after each."""
-    file = write_runbooks([CONTROL_TASKS], workdir)[CONTROL_TASKS]
+    """An outside check-in painted on the dashboard (``CONTROL_TASKS``, a weekend under way
+    as ``control_bench`` prepares it), by LISTEN and by polling: the median of three
+    check-ins in each of 3 processes (each undoes its check-ins)."""
+    from datetime import UTC, datetime
+
+    from control_bench import prepare, shifted
+    from generate import generate
+
+    now = datetime.now(UTC)
+    file = workdir / "control.yaml"
+    file.write_text(shifted(generate(CONTROL_TASKS), now), encoding="utf-8")
     state = dbs.create("control")
-    first = f"t{0:0{len(str(CONTROL_TASKS))}d}"  # generate.py's first id at this size
+    prepare(file, state, now)
     env = child_environment()
-    subprocess.run(
-        [str(runbook), "note", first, "benchmark", "-f", str(file), "--state", state],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
     found = []
     for how, listen in (("LISTEN", "1"), ("polling (RUNBOOK_PG_LISTEN=0)", "0")):
         samples = []
         for _ in range(3):
             done = subprocess.run(
-                [python, str(TUI_BENCH), str(file), state, str(runbook)],
+                [python, str(TUI_BENCH), str(file), state, str(runbook), "--checkins", "3"],
                 capture_output=True,
                 text=True,
                 env={**env, "RUNBOOK_PG_LISTEN": listen},
@@ -264,21 +266,14 @@ def dashboard_figures(runbook: Path, python: str, workdir: Path, dbs: Databases)
             )
             if done.returncode != 0:
                 raise BenchmarkError(f"tui_bench.py failed:\n{done.stderr[-2000:]}")
-            sample = json.loads(done.stdout.strip().splitlines()[-1])
-            samples.append(sample)
-            subprocess.run(
-                [str(runbook), "undo", sample["task"], "-f", str(file), "--state", state],
-                check=True,
-                capture_output=True,
-                env=env,
-            )
-        shown = statistics.median(s["checkin_shown_s"] for s in samples)
+            samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        shown = statistics.median(p for s in samples for p in s["painted_s"])
         first = statistics.median(s["first_screen_s"] for s in samples)
         where = f"runbook control on PostgreSQL at {CONTROL_TASKS:,} tasks, {how}"
         limit = SHOWN_MAX_S if listen == "1" else 1.0 + SHOWN_MAX_S
         found.append(
             Check(
-                f"{where}: outside check-in shown in {shown:.2f} s (target <= {limit} s); "
+                f"{where}: outside check-in painted in {shown:.2f} s (target <= {limit} s); "
                 f"first screen {first:.2f} s",
                 shown,
                 limit,

@@ -24,8 +24,9 @@ Cases and their targets (from the issue):
   10,000 tasks takes at most 1.5x the same at 1,000 (``status_cases``).
 * the cached plan (``plancache_bench.py``, in-process): ``Plan.loads`` at 10,000 tasks in
   under 10 ms, both kinds.
-* mission control (``tui_bench.py``) at 10,000 tasks: first screen within 2 s, an outside
-  check-in shown within 0.5 s.
+* mission control (``tui_bench.py``) at 10,000 tasks, a weekend under way with the table full:
+  first screen painted within 1 s, an outside check-in painted within 0.3 s of its commit
+  (``control_bench.py`` measures it on both generators and PostgreSQL).
 * a shell's completion of task ids (``completion_cases``): a whole ``runbook`` process
   asked as bash, zsh and fish ask at TAB, on 1,000 tasks, at most 150 ms; beside a bare
   ``python -c pass``, the minimal Typer app and the same request answered by Typer.
@@ -60,8 +61,8 @@ MEASURE = HERE / "measure.py"
 MINIMAL_TYPER = HERE / "minimal_typer.py"
 TUI_BENCH = HERE / "tui_bench.py"
 CONTROL_TASKS = 10_000
-CONTROL_FIRST_S = 2.0
-CONTROL_SHOWN_S = 0.5
+CONTROL_FIRST_S = 1.0  # the first screen painted, from process start (issue 28)
+CONTROL_SHOWN_S = 0.3  # an outside check-in painted, from its commit
 MONTECARLO_BENCH = HERE / "montecarlo_bench.py"
 MONTECARLO_TASKS = 10_000
 MONTECARLO_RUNS = 10_000
@@ -627,31 +628,26 @@ def _copy_state(source: Path, target: Path) -> None:
 
 
 def control_figures(runbook: Path, python: str, workdir: Path, runs: int) -> list[Check]:
-    """Mission control on a 10,000-task runbook: first screen within 2 s of the process
-    starting, an outside check-in shown within 0.5 s, and one event redrawing only the cells
-    that changed (here: at most 1% of the table). Median of ``runs`` processes."""
-    file = write_runbooks([CONTROL_TASKS], workdir)[CONTROL_TASKS]
+    """Mission control on a 10,000-task weekend under way (``control_bench``: the runbook
+    moved to have started eight hours ago, what was planned to finish by half an hour ago
+    done): the first screen painted within 1 s of the process starting, an outside check-in
+    painted within 0.3 s of its commit (the median of three per process), and one event
+    redrawing only the cells that changed (here: at most 1% of the table). ``runs``
+    processes; each undoes its check-ins."""
+    from datetime import UTC, datetime
+
+    from control_bench import prepare, shifted
+
+    now = datetime.now(UTC)
+    file = workdir / "control.yaml"
+    file.write_text(shifted(generate(CONTROL_TASKS), now), encoding="utf-8")
     state = workdir / "control.state.db"
+    prepare(file, str(state), now)
     env = child_environment()
-    subprocess.run(
-        [
-            str(runbook),
-            "note",
-            f"t{0:0{len(str(CONTROL_TASKS))}d}",
-            "benchmark",
-            "-f",
-            str(file),
-            "--state",
-            str(state),
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
     samples = []
     for _ in range(runs):
         done = subprocess.run(
-            [python, str(TUI_BENCH), str(file), str(state), str(runbook)],
+            [python, str(TUI_BENCH), str(file), str(state), str(runbook), "--checkins", "3"],
             capture_output=True,
             text=True,
             env=env,
@@ -660,23 +656,8 @@ def control_figures(runbook: Path, python: str, workdir: Path, runs: int) -> lis
         if done.returncode != 0:
             raise BenchmarkError(f"tui_bench.py failed:\n{done.stderr[-2000:]}")
         samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        # Undo the check-in so every run starts from the same state.
-        subprocess.run(
-            [
-                str(runbook),
-                "undo",
-                _started(samples[-1], file, state, runbook, env),
-                "-f",
-                str(file),
-                "--state",
-                str(state),
-            ],
-            check=False,
-            capture_output=True,
-            env=env,
-        )
     first = statistics.median(s["first_screen_s"] for s in samples)
-    shown = statistics.median(s["checkin_shown_s"] for s in samples)
+    shown = statistics.median(p for s in samples for p in s["painted_s"])
     redrawn = max(s["cells_redrawn"] for s in samples)
     cells = samples[0]["cells"]
     where = f"runbook control at {CONTROL_TASKS:,} tasks"
@@ -688,7 +669,7 @@ def control_figures(runbook: Path, python: str, workdir: Path, runs: int) -> lis
             first <= CONTROL_FIRST_S,
         ),
         Check(
-            f"{where}: outside check-in shown in {shown:.2f} s (target <= {CONTROL_SHOWN_S:g} s)",
+            f"{where}: outside check-in painted in {shown:.2f} s (target <= {CONTROL_SHOWN_S:g} s)",
             shown,
             CONTROL_SHOWN_S,
             shown <= CONTROL_SHOWN_S,
@@ -764,20 +745,6 @@ def plancache_figures(python: str) -> list[Check]:
             )
         )
     return found
-
-
-def _started(
-    sample: dict[str, object], file: Path, state: Path, runbook: Path, env: dict[str, str]
-) -> str:
-    """The task the last benchmark run started (the last event's task)."""
-    done = subprocess.run(
-        [str(runbook), "log", "--json", "-f", str(file), "--state", str(state)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    return str(json.loads(done.stdout)[-1]["task"])
 
 
 # --- Measuring ----------------------------------------------------------------------------

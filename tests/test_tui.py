@@ -11,7 +11,7 @@ from runbook.tui.screens import AskScreen, ConfirmScreen, HelpScreen
 from runbook.tui.widgets import TaskTable
 from runbook.usecases import Weekend
 
-from .tui_helpers import FRIDAY_1820, control_app, until
+from .tui_helpers import FRIDAY_1820, control_app, settled, until
 from .weekend_helpers import FakeClock, at
 
 
@@ -45,7 +45,7 @@ async def test_done_on_the_selected_task_records_it_after_confirmation(app):
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         assert _events(app)[-1] == ("backup", "done", "coordinator")
         assert app.snap.by_id("backup").status == "done"
 
@@ -64,13 +64,14 @@ async def test_a_start_that_will_be_refused_says_why_in_the_first_dialog(app):
         before = _events(app)
         await _select(pilot, app, "export")
         await pilot.press("s")
+        await settled(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.verdict.refused is not None
         assert "export cannot start: predecessor not done yet: go-no-go" in str(
             app.screen.query_one("#refusal").render()
         )
         await pilot.press("enter")  # Enter does not record a refused check-in
-        await pilot.pause()
+        await settled(pilot)
         assert _events(app) == before
 
 
@@ -78,8 +79,9 @@ async def test_the_force_button_of_a_refused_start_records_it_as_forced(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "export")
         await pilot.press("s")
+        await settled(pilot)
         await pilot.click("#force")
-        await pilot.pause()
+        await settled(pilot)
         assert _events(app)[-1] == ("export", "start", "coordinator")
         assert app.snap.by_id("export").forced
 
@@ -87,8 +89,10 @@ async def test_the_force_button_of_a_refused_start_records_it_as_forced(app):
 async def test_f_forces_a_refused_start_from_the_first_dialog(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "export")
-        await pilot.press("s", "f")
-        await pilot.pause()
+        await pilot.press("s")
+        await settled(pilot)
+        await pilot.press("f")
+        await settled(pilot)
         assert _events(app)[-1] == ("export", "start", "coordinator")
         assert app.snap.by_id("export").forced
 
@@ -113,7 +117,7 @@ async def test_a_check_in_refused_after_the_dialog_is_shown_and_can_be_forced(ap
         ) as other:
             other.record("done", ["backup"], actor="sanne", host="pc2")
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         # The dialog asks again at Enter: the refusal is shown there, nothing recorded.
         assert isinstance(app.screen, ConfirmScreen)
         assert "already done" in (app.screen.verdict.refused or "")
@@ -126,7 +130,7 @@ async def test_a_done_told_at_an_earlier_time_records_that_time(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "backup")
         await pilot.press("d", *"18:15", "enter")
-        await pilot.pause()
+        await settled(pilot)
         with Weekend.open(app.weekend.runbook_path, app.weekend.state_path) as other:
             last = other.events()[-1]
         assert (last.task, last.kind) == ("backup", "done")
@@ -138,7 +142,7 @@ async def test_a_time_that_cannot_be_read_is_said_in_the_dialog_and_records_noth
         before = _events(app)
         await _select(pilot, app, "backup")
         await pilot.press("d", *"25:99", "enter")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert "25:99" in (app.screen.verdict.problem or "")
         assert _events(app) == before
@@ -148,11 +152,11 @@ async def test_a_start_told_before_its_predecessor_finished_is_refused_in_the_di
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "backup")
         await pilot.press("u", "enter")  # backup is waiting again
-        await pilot.pause()
+        await settled(pilot)
         before = _events(app)
         await _select(pilot, app, "backup")
         await pilot.press("s", *"18:05", "enter")  # freeze finished at 18:10
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.verdict.refused is not None
         assert _events(app) == before
@@ -165,7 +169,7 @@ async def test_fail_asks_for_a_reason_and_logs_it(app):
         await pilot.press("enter")  # an empty reason is not accepted
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press(*"tape jam", "enter")
-        await pilot.pause()
+        await settled(pilot)
         with Weekend.open(app.weekend.runbook_path, app.weekend.state_path) as other:
             last = other.events()[-1]
         assert (last.task, last.kind, last.note) == ("backup", "fail", "tape jam")
@@ -175,7 +179,7 @@ async def test_a_note_is_recorded_with_its_text(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "import")
         await pilot.press("n", *"vendor on site", "enter")
-        await pilot.pause()
+        await settled(pilot)
         assert _events(app)[-1] == ("import", "note", "coordinator")
 
 
@@ -183,7 +187,7 @@ async def test_undo_revokes_the_last_check_in(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "freeze")
         await pilot.press("u", "enter")
-        await pilot.pause()
+        await settled(pilot)
         assert _events(app)[-1] == ("freeze", "undo", "coordinator")
         assert app.snap.by_id("freeze").status == "running"
 
@@ -215,7 +219,7 @@ async def test_critical_only_shows_the_critical_tasks(app):
 async def test_go_to_a_task_by_a_prefix_of_its_id(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("g", *"smo", "enter")
-        await pilot.pause()
+        await settled(pilot)
         assert app.query_one(TaskTable).selected_task == "smoke-test"
 
 
@@ -365,16 +369,16 @@ async def test_f_typed_into_the_when_field_is_typed_not_a_force(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "backup")
         await pilot.press("u", "enter")  # backup is waiting again
-        await pilot.pause()
+        await settled(pilot)
         before = _events(app)
         await _select(pilot, app, "backup")
         await pilot.press("s", *"18:05", "enter")  # refused: freeze finished at 18:10
-        await pilot.pause()
+        await settled(pilot)
         assert app.screen.verdict.refused is not None
         when = app.screen.query_one("#when", Input)
         assert app.screen.focused is when
         await pilot.press("backspace", *"ff")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert when.value == "18:0ff"
         assert _events(app) == before
@@ -384,13 +388,13 @@ async def test_ctrl_f_forces_a_refused_check_in_while_typing_its_time(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "backup")
         await pilot.press("u", "enter")
-        await pilot.pause()
+        await settled(pilot)
         await _select(pilot, app, "backup")
         await pilot.press("s", *"18:05", "enter")
-        await pilot.pause()
+        await settled(pilot)
         assert app.screen.verdict.refused is not None
         await pilot.press("ctrl+f")
-        await pilot.pause()
+        await settled(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert _events(app)[-1] == ("backup", "start", "coordinator")
         assert app.snap.by_id("backup").forced
@@ -401,10 +405,11 @@ async def test_f_in_a_refused_fail_s_reason_is_typed_not_a_force(app):
         before = _events(app)
         await _select(pilot, app, "export")  # waiting: failing it is refused
         await pilot.press("f")
+        await settled(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.verdict.refused is not None
         await pilot.press(*"fan failed")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.query_one("#text", Input).value == "fan failed"
         assert _events(app) == before

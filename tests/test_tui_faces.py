@@ -16,7 +16,7 @@ from runbook.tui.widgets import TaskTable
 from runbook.usecases import Weekend
 
 from .test_tui_narrow import screen_text
-from .tui_helpers import SATURDAY_1300, saturday_weekend, until
+from .tui_helpers import SATURDAY_1300, saturday_weekend, settled, until
 from .weekend_helpers import FakeClock
 
 
@@ -107,10 +107,10 @@ async def test_p_shows_what_could_be_pulled_forward_best_gain_first_and_pulls_it
         await pilot.pause()
         assert isinstance(app.screen, AskScreen)
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         assert app.query_one(TaskTable).selected_task == "uat-ehr"
     with Weekend.open(runbook, state) as weekend:
         last = weekend.events()[-1]

@@ -10,6 +10,7 @@ from runbook.usecases import Weekend
 from .builders import played_weekend
 from .test_cli_recover import PLAYED
 from .test_recover import LATE
+from .tui_helpers import settled
 from .weekend_helpers import FakeClock
 
 
@@ -25,7 +26,7 @@ async def test_r_shows_what_to_drop_to_land_in_time_and_records_nothing(write_ru
     before = len(app.weekend.events())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("R")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, RecoverScreen)
         text = " ".join(str(app.screen.query_one("#detail").render()).split())
         assert "30m PAST THE DEADLINE" in text

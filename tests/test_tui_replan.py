@@ -9,7 +9,7 @@ from runbook.tui.screens import AskScreen, ConfirmScreen, WhatIfScreen
 from runbook.tui.widgets import TaskTable
 from runbook.usecases import Weekend
 
-from .tui_helpers import FRIDAY_1820, control_app
+from .tui_helpers import FRIDAY_1820, control_app, settled
 from .weekend_helpers import FakeClock, at
 
 
@@ -39,7 +39,7 @@ async def test_e_gives_a_running_task_a_new_eta_with_an_optional_reason(app):
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.question == "Set a new eta for backup: Fri 20:20?"
         await pilot.press("enter")  # the reason may stay empty
-        await pilot.pause()
+        await settled(pilot)
         last = _last(app)
         assert (last.task, last.kind, last.data) == (
             "backup",
@@ -54,6 +54,7 @@ async def test_an_eta_for_a_task_not_running_is_refused_in_the_dialog_and_cannot
         before = _last(app).seq
         await _select(pilot, app, "export")
         await pilot.press("e", *"23:00", "enter")
+        await settled(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert "export has not started" in (app.screen.verdict.refused or "")
         assert not app.screen.verdict.forceable
@@ -70,7 +71,7 @@ async def test_p_pulls_a_task_forward(app):
             "Pull forward switch-dns: as soon as its predecessors allow?"
         )
         await pilot.press(*"TTL is low already", "enter")
-        await pilot.pause()
+        await settled(pilot)
         last = _last(app)
         assert (last.kind, last.note, last.data) == ("pull", "TTL is low already", {"to": None})
         assert app.snap.by_id("switch-dns").pulled
@@ -80,7 +81,7 @@ async def test_t_records_a_new_estimate(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, app, "export")
         await pilot.press("t", *"2h", "enter", "enter")
-        await pilot.pause()
+        await settled(pilot)
         assert (_last(app).kind, _last(app).data) == ("estimate", {"duration": 7200})
 
 
@@ -102,7 +103,7 @@ async def test_w_shows_the_what_if_and_records_nothing(app):
         await pilot.press("w")
         assert isinstance(app.screen, AskScreen)
         await pilot.press("enter")  # the selected task + 1h is offered
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, WhatIfScreen)
         shown = app.screen.query_one("#detail").render()
         assert "backup eta Fri 20:10" in str(shown)

@@ -43,13 +43,17 @@ def test_a_refusal(snap_compare, app):
     """Starting a task whose predecessor is not done: the reason in the first dialog, before
     anything is confirmed, with Force and Cancel instead of Confirm."""
 
-    async def select_export(pilot) -> None:
+    async def start_export(pilot) -> None:
         from runbook.tui.widgets import TaskTable
+
+        from .tui_helpers import settled
 
         app.query_one(TaskTable).select("export")
         await pilot.pause()
+        await pilot.press("s")
+        await settled(pilot)  # the rules' verdict comes from the store's thread
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=select_export, press=["s"])
+    assert snap_compare(app, terminal_size=(120, 40), run_before=start_export)
 
 
 @pytest.fixture

@@ -25,7 +25,8 @@ from runbook.tui.widgets import (
     VerdictBox,
 )
 from runbook.usecases import Weekend
-from runbook.weekend.forecast import Snapshot
+from runbook.weekend.events import Event
+from runbook.weekend.forecast import Snapshot, TaskRecord
 from runbook.weekend.views import (
     Verdict,
     late_rows,
@@ -38,6 +39,7 @@ from runbook.weekend.views.alerts import Alert
 from runbook.weekend.views.progress import progress_by
 
 from .conftest import EXAMPLES
+from .tui_helpers import until
 from .weekend_helpers import FakeClock, at
 
 
@@ -229,6 +231,53 @@ async def test_the_event_log_appends_new_events_and_starts_over_on_a_new_generat
         assert log.row_count == 1
 
 
+def _check_ins(count: int, first_seq: int = 1) -> list[Event]:
+    """``count`` starts a minute apart from Friday 18:00 (the log shows what it is given)."""
+    friday = int(at("2026-12-04T18:00+01:00").timestamp())
+    return [
+        Event(
+            seq=seq,
+            at=friday + 60 * seq,
+            recorded=friday + 60 * seq,
+            task=f"t{seq:05d}",
+            kind="start",
+            actor="ana",
+            host="pc",
+            note=None,
+            data={},
+        )
+        for seq in range(first_seq, first_seq + count)
+    ]
+
+
+async def test_a_long_event_log_takes_its_events_a_chunk_at_a_time_and_ends_with_every_one():
+    """20,000 events added at once held the dashboard's first screen for seconds: the log
+    takes a chunk at once, the rest soon after, in order, the cursor on the newest."""
+    log = EventLog()
+    events = _check_ins(1000)
+    async with Alone(log).run_test(size=(100, 12)) as pilot:
+        log.events = events
+        assert 0 < log.row_count < len(events)  # the rest follow: the screen is drawn first
+        await until(pilot, lambda: log.row_count == len(events))
+        assert [str(key.value) for key in log.rows] == [str(e.seq) for e in events]
+        assert log.cursor_row == len(events) - 1
+        events.extend(_check_ins(1, first_seq=1001))  # the live list grows in place
+        log.events = events
+        await pilot.pause()
+        assert log.row_count == 1001 and log.get_row_at(1000)[0] == "1001"
+
+
+async def test_a_long_event_log_folded_again_while_it_fills_ends_with_the_new_events_once():
+    log = EventLog()
+    async with Alone(log).run_test(size=(100, 12)) as pilot:
+        log.events = _check_ins(1000)
+        log.generation = 1  # a replay moved on: the events are folded again, fewer of them
+        again = _check_ins(700)
+        log.events = again
+        await until(pilot, lambda: not log.filling)
+        assert [str(key.value) for key in log.rows] == [str(e.seq) for e in again]
+
+
 async def test_the_progress_panel_shows_a_long_team_name_whole_when_there_is_room(weekend):
     panel = ProgressPanel("Teams")
     async with Alone(panel).run_test(size=(60, 8)) as pilot:
@@ -260,19 +309,37 @@ async def test_enter_on_a_log_row_shows_the_whole_event_with_its_note(weekend):
 
 
 @pytest.mark.parametrize(
-    "change",
-    [{"eta": 1796410000}, {"pulled": True}, {"revised_duration": 5400}, {"dropped": True}],
+    ("change", "recorded"),
+    [
+        ({"eta": 1796410000}, {"eta": 1796410000}),
+        ({"pulled": True}, {"pulled": True}),
+        ({"revised_duration": 5400}, {"estimate": 5400}),
+        ({"dropped": True}, {"dropped": True}),
+    ],
     ids=["eta", "pulled", "estimate", "dropped"],
 )
-def test_a_revision_that_moves_no_time_still_redraws_the_task_s_row(weekend, change):
-    """The table reuses a row whose inputs are unchanged: a revision marker is one of them."""
+def test_a_revision_that_moves_no_time_still_redraws_the_task_s_row(weekend, change, recorded):
+    """The table formats again only the rows whose inputs changed: a revision marker is one
+    of them, even when no figure of the forecast moved (the live view gives a record the
+    events changed a new identity)."""
     from dataclasses import replace
 
+    from runbook.tui.widgets.table import changed_rows
+    from runbook.weekend.forecast import snapshot
     from runbook.weekend.views.table import table_row
 
     snap = weekend.snapshot()
     state = snap.by_id("backup")
     assert table_row(snap, replace(state, **change)) != table_row(snap, state)
+    # ... and the table looks at it again: the record the event changed is a new one.
+    before = snap
+    index = before.plan.index["export"]  # not under way: redrawn only when it changed
+    assert index not in (changed_rows(before, before) or {index})
+    records = dict(before.records)
+    records["export"] = replace(records.get("export") or TaskRecord(), **recorded)
+    after = snapshot(before.plan, before.baseline, records, before.now, before.closed)
+    assert after.figures == before.figures or recorded == {"dropped": True}
+    assert index in (changed_rows(before, after) or set())
 
 
 def test_the_toast_after_a_check_in_says_what_was_recorded_in_the_log_s_words():

@@ -56,6 +56,16 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: floa
         await pilot.pause(0.05)
 
 
+async def settled(pilot: Pilot[None]) -> None:
+    """Let the dashboard's store thread answer everything asked of it so far (the rules'
+    verdict on a check-in, the check-in itself, a what-if), and the screen take the answers:
+    the store is never read on the event loop, so a key's effect on it comes a moment later."""
+    app = pilot.app
+    assert isinstance(app, MissionControl)
+    await until(pilot, lambda: not app.io.busy)
+    await pilot.pause()
+
+
 SATURDAY_1300 = "2026-12-05T13:00+01:00"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cloud-migration-weekend.yaml"
 

@@ -2,23 +2,29 @@
 
 The app takes its weekend (runbook + store + clock) as a parameter, so tests run it with a
 frozen clock and a real state file. It computes no rule itself: check-ins go through
-``Weekend.record``; what each widget shows comes from ``runbook.weekend.views``, set as the
-widget's reactive data; the live poll posts a ``SnapshotChanged`` message.
+``Weekend.record``; what each widget shows comes from ``runbook.weekend.views``. The store
+is read and written on one thread of its own (``store_io``), never on the event loop: the
+poll, the check-ins and the questions to the core come back as messages, and the app then
+sets its reactives (the snapshot, the events in force, the clock's second, the link), which
+every widget follows by ``data_bind``.
 """
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from runbook.common.errors import RunbookError
 from runbook.common.text import shown
-from runbook.tui.base import DataApp
+from runbook.tui.actions import Actions
 from runbook.tui.checkin import CheckInFlow
+from runbook.tui.follow import News, look, picture
 from runbook.tui.keys import KEYS
-from runbook.tui.messages import SnapshotChanged
-from runbook.tui.screens import AskScreen, HelpScreen, WhatIfScreen
+from runbook.tui.store_io import Answered, StoreIO
 from runbook.tui.widgets import (
     AlertBanner,
     EventLog,
@@ -34,19 +40,14 @@ from runbook.tui.widgets import (
     Timeline,
     VerdictBox,
 )
-from runbook.tui.widgets.rows import SORT_NAMES
-from runbook.tui.widgets.tasks import FILTER_HINT as HINT
 from runbook.usecases import Weekend, watch_only
-from runbook.usecases.live import Live
+from runbook.usecases.live import Link, Live
+from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot
-from runbook.weekend.replan import GRAMMAR
-from runbook.weekend.views import verdict
-from runbook.weekend.views.alerts import alerts
 from runbook.weekend.views.notifications import failing_notifications
-from runbook.weekend.views.whatif import what_if_view
 
 
-class MissionControl(DataApp):
+class MissionControl(Actions):
     """The coordinator's screen for the whole weekend."""
 
     CSS_PATH = "control.tcss"
@@ -58,7 +59,13 @@ class MissionControl(DataApp):
         (160, "-wide"),
     ]
     BINDINGS = KEYS
-    ACTIONS_THAT_WRITE = frozenset({"check", "revise"})
+
+    # What the widgets follow (``data_bind``).
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True, init=False)
+    events: reactive[Sequence[Event]] = reactive((), always_update=True, init=False)
+    generation: reactive[int] = reactive(0, init=False)  # the events folded again: a new list
+    now: reactive[int] = reactive(0, init=False)  # the clock's second, between two snapshots
+    link: reactive[Link] = reactive(Link)
 
     def __init__(
         self,
@@ -67,141 +74,124 @@ class MissionControl(DataApp):
         actor: str,
         host: str,
         read_only: bool = False,
-        poll_seconds: float = 0.25,
+        poll_seconds: float = 0.1,
     ) -> None:
         super().__init__()
         self.weekend = weekend
-        self.live = Live(weekend)
+        self.live = Live(weekend)  # the store's thread's, once it has started
+        self.io = StoreIO(self)
         self.actor = actor
         self.host = host
         # A replay (a clock fixed at another moment) never records, whatever was asked.
         self.read_only = watch_only(read_only, replay=weekend.replay)
         self.poll_seconds = poll_seconds
         self.snap: Snapshot | None = None
-        self.checkins = CheckInFlow(self, weekend, actor, host, self._recorded)
+        self.checkins = CheckInFlow(self, self.io, self.live, actor, host, self.show)
         self._minute = -1
         if self.read_only:
             self.sub_title = "REPLAY" if weekend.replay else "READ-ONLY"
 
     def compose(self) -> ComposeResult:
-        zone = self.weekend.plan.zone
+        zone, app = self.weekend.plan.zone, MissionControl
+        snapshot, link = app.snapshot, app.link
         with Vertical(id="head"):
-            yield HeadlineBar(id="headline")
+            yield HeadlineBar(id="headline").data_bind(snapshot)
             with Horizontal(id="top"):
-                identity = Identity(id="identity")
+                identity = Identity(id="identity").data_bind(snapshot, link, app.now)
                 identity.read_only, identity.replay = self.read_only, self.weekend.replay
                 yield identity
-                yield VerdictBox(id="verdict")
-                yield Figures(id="figures")
-                summary = Summary(id="summary")
+                yield VerdictBox(id="verdict").data_bind(snapshot)
+                yield Figures(id="figures").data_bind(snapshot)
+                summary = Summary(id="summary").data_bind(snapshot, link)
                 summary.read_only, summary.replay = self.read_only, self.weekend.replay
                 yield summary
-        yield NoGoBanner(id="nogo")
-        yield AlertBanner(id="alerts")
+        yield NoGoBanner(id="nogo").data_bind(snapshot)
+        yield AlertBanner(id="alerts").data_bind(snapshot)
         yield OutboxBanner(id="outbox")
         with TabbedContent(initial="tasks", id="tabs"):
             with TabPane("Tasks [1]", id="tasks"), Horizontal(id="main"):
-                yield TaskList(id="left")
-                yield SidePanels(id="side")
+                yield TaskList(id="left").data_bind(snapshot)
+                yield SidePanels(id="side").data_bind(snapshot, app.events, app.now)
             with TabPane("Timeline [2]", id="timeline"):
-                yield Timeline(id="gantt")
+                yield Timeline(id="gantt").data_bind(snapshot)
             with TabPane("Log [3]", id="log"):
-                yield EventLog(id="events", zone=zone)
+                yield EventLog(id="events", zone=zone).data_bind(app.events, app.generation)
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = shown(self.weekend.plan.name)
-        self.update_all()
-        self._show_outbox()
+        # The first screen from what was read when the weekend was opened; from here on the
+        # store is the store thread's alone.
+        self.show(picture(self.live))
         for notice in self.weekend.notices:
             self.notify(notice, severity="warning", timeout=10)
         self.query_one(TaskTable).focus()
+        self.io.start()
         self.set_interval(self.poll_seconds, self.poll)
         self.set_interval(1.0, self.tick)
 
+    async def on_unmount(self) -> None:
+        await self.io.stop()
+
+    def on_task_table_filled(self) -> None:
+        """The weekend's data is in: what lives now lives on, and the garbage collector's
+        full passes (80 ms at 10,000 tasks, in the middle of a check-in's redraw) need not
+        walk it again. Collected first, so frozen is only what is in use."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+    def on_answered(self, message: Answered) -> None:
+        if self.is_running:  # shutting down: the widgets are already being removed
+            self.io.answered(message)
+
     # -- live ------------------------------------------------------------------------
     def poll(self) -> None:
-        """Cheap when idle: one PRAGMA data_version and one stat of the runbook file."""
-        if not self.is_running:  # shutting down: the widgets are already being removed
-            return
-        try:
-            change = self.live.refresh()
-        except RunbookError as exc:  # the state file was damaged or removed meanwhile
-            self.notify(exc.message, severity="error", timeout=30)
-            return
-        self._show_link()
-        self._show_outbox()
-        if change:
-            if change.runbook_changed:
-                self.title = shown(self.weekend.plan.name)
-            for notice in self.weekend.notices:
-                self.notify(notice, severity="warning", timeout=10)
-            self.post_message(SnapshotChanged(self.live.snapshot()))
-
-    def _show_link(self) -> None:
-        """The header says while the state server is out of reach (said once as a toast)."""
-        link = self.live.link
-        identity = self.query_one(Identity)
-        if link == identity.link:
-            return
-        if not link.connected and identity.link.connected:
-            self.notify(link.reason + " — retrying", severity="error", timeout=10)
-        identity.link = link
-        self.query_one(Summary).link = link
-
-    def _show_outbox(self) -> None:
-        """Notifications that keep failing, under the alerts: the outbox is read again only
-        when the store changed, or every few seconds (``Live.outbox``)."""
-        try:
-            entries = self.live.outbox()
-        except RunbookError as exc:  # the state file was damaged meanwhile: poll says so
-            self.log.warning(exc.message)
-            return
-        if entries is not None:
-            self.query_one(OutboxBanner).failing = failing_notifications(entries)
-
-    def on_snapshot_changed(self, message: SnapshotChanged) -> None:
-        if self.is_running:
-            self.show(message.snapshot)
+        """Ask the store's thread what changed (one at a time: a slow store is not asked
+        again while it has not answered). Cheap when idle: see ``Live``."""
+        if self.is_running and not self.io.waiting("poll"):
+            self.io.ask(lambda: look(self.live), self.show, kind="poll")
 
     def tick(self) -> None:
         """Every second: the clock, T+ and the elapsed figures of the panels; every minute
-        (the table's precision): the whole forecast."""
+        (the table's precision): the whole forecast, from the store's thread."""
         if not self.is_running:  # a last tick while quitting must not touch removed widgets
             return
         now = self.weekend.now()
         if now // 60 != self._minute:
-            self.update_all()
+            self._minute = now // 60  # asked for once
+            self.io.ask(lambda: look(self.live, picture=True), self.show, kind="poll")
         elif self.snap is not None:
             if self.snap.closed is None:
                 self.snap.now = now
             else:  # the weekend stands still at its close; the clock goes on
                 self.snap.asked = now
-            self.query_one(Identity).snapshot = self.snap
-            self.query_one(SidePanels).show(self.snap, self.live.recent, clock_only=True)
+            self.now = now
 
-    def update_all(self) -> None:
-        """Recompute the snapshot and bring every part of the screen up to date."""
-        self.show(self.live.snapshot())
-
-    def show(self, snap: Snapshot) -> None:
-        """Give every widget its part of a snapshot (each redraws what changed)."""
-        self.snap = snap
-        self._minute = snap.clock // 60
-        self.query_one(HeadlineBar).snapshot = snap
-        self.query_one(Identity).snapshot = snap
-        self.query_one(Summary).snapshot = snap
-        self.query_one(VerdictBox).verdict = verdict(snap)
-        self.query_one(Figures).snapshot = snap
-        self.query_one(TaskList).snapshot = snap
-        self.query_one(SidePanels).show(snap, self.live.recent)
-        self.query_one(NoGoBanner).snapshot = snap
-        self.query_one(AlertBanner).announce(alerts(snap))
-        log = self.query_one(EventLog)
-        log.zone, log.generation = snap.plan.zone, self.live.generation
-        log.events = self.live.recent
-        if self.query_one(TabbedContent).active == "timeline":
-            self.query_one(Timeline).snapshot = snap
+    def show(self, news: News) -> None:
+        """Bring the screen up to date with what the store's thread found."""
+        if news.problem is not None:  # the state file was damaged or removed meanwhile
+            self.notify(news.problem, severity="error", timeout=30)
+            return
+        if news.link != self.link and not news.link.connected and self.link.connected:
+            self.notify(news.link.reason + " — retrying", severity="error", timeout=10)
+        self.link = news.link
+        if news.outbox_problem is not None:
+            self.log.warning(news.outbox_problem)
+        if news.outbox is not None:
+            self.query_one(OutboxBanner).failing = failing_notifications(news.outbox)
+        snap = news.snapshot
+        if snap is None:
+            return
+        if news.runbook_changed:
+            self.title = shown(snap.plan.name)
+            self.query_one(EventLog).zone = snap.plan.zone
+        for notice in news.notices if news.changed else ():
+            self.notify(notice, severity="warning", timeout=10)
+        self.snap, self._minute = snap, snap.clock // 60
+        self.generation = news.generation
+        self.events = news.events
+        self.snapshot = snap
 
     @property
     def announced(self) -> set[tuple[str, str | None]]:
@@ -209,137 +199,8 @@ class MissionControl(DataApp):
         return self.query_one(AlertBanner).announced
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "timeline" and self.snap is not None:
-            self.query_one(Timeline).snapshot = self.snap
         # The keys act on what the tab shows: the table's rows, or the log's (Enter: in full).
         if event.pane.id == "log":
             self.query_one(EventLog).focus()
         elif event.pane.id == "tasks":
             self.query_one(TaskTable).focus()
-
-    # -- actions ---------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self.read_only and action in self.ACTIONS_THAT_WRITE)
-
-    def action_check(self, kind: str) -> None:
-        """Start, finish, fail, skip, undo or annotate the selected task, after confirming."""
-        task_id = self.query_one(TaskTable).selected_task
-        if task_id is None or self.snap is None:
-            self.notify("select a task first", severity="warning")
-            return
-        self.checkins.begin(kind, task_id, self.snap)
-
-    def action_revise(self, kind: str) -> None:
-        """A new eta for the selected task, a new estimate, or pull it forward."""
-        task_id = self.query_one(TaskTable).selected_task
-        if task_id is None or self.snap is None:
-            self.notify("select a task first", severity="warning")
-            return
-        self.checkins.revise(kind, task_id, self.snap)
-
-    def action_what_if(self) -> None:
-        """The forecast as it would be with some changes, recording nothing."""
-
-        def show(text: str | None) -> None:
-            if not text:
-                return
-            specs = [part.strip() for part in text.split(";") if part.strip()]
-            try:
-                what = self.weekend.what_if(specs)
-            except RunbookError as exc:
-                self.notify(exc.message + (f" ({exc.hint})" if exc.hint else ""), severity="error")
-                return
-            self.push_screen(WhatIfScreen(what_if_view(what), self.weekend.plan))
-
-        task_id = self.query_one(TaskTable).selected_task
-        self.push_screen(
-            AskScreen(
-                "What if… (nothing is recorded; separate changes with ;)",
-                value=f"{task_id}+1h" if task_id else "",
-                help_text=f"e.g. {GRAMMAR}",
-                suggestions=list(self.weekend.plan.index),
-            ),
-            show,
-        )
-
-    def action_recover(self) -> None:
-        """Which optional work to drop to land in time, from the core; recording nothing."""
-        from runbook.tui.screens.recover import RecoverScreen
-        from runbook.weekend.views.recover import recovery_lines
-
-        try:
-            recovery = self.weekend.recover()
-        except RunbookError as exc:
-            self.notify(exc.message, severity="error")
-            return
-        self.push_screen(RecoverScreen(recovery_lines(recovery, self.weekend.plan)))
-
-    def action_pull_candidates(self) -> None:
-        """The tasks that could be pulled forward, what each brings closer first (the core's
-        ranking); Enter goes to one in the table, p pulls it."""
-        from runbook.tui.screens.pull import PULL, PullScreen
-
-        if self.snap is None:
-            return
-        snap = self.snap
-
-        def chosen(choice: tuple[str, str] | None) -> None:
-            if choice is None:
-                return
-            what, task_id = choice
-            self.query_one(TabbedContent).active = "tasks"
-            self.query_one(TaskList).go_to(task_id)
-            if what == PULL:
-                if self.read_only:
-                    self.notify("read-only: nothing can be pulled here", severity="warning")
-                    return
-                self.checkins.revise("pull", task_id, snap)
-
-        self.push_screen(PullScreen(self.weekend.pull_forward(snap), self.weekend.plan), chosen)
-
-    def _recorded(self) -> None:
-        self.live.refresh(force=True)
-        self.update_all()
-
-    def action_filter(self) -> None:
-        tasks = self.query_one(TaskList)
-        ask = AskScreen("Filter tasks (empty: show all)", value=tasks.filter_text, help_text=HINT)
-        self.push_screen(ask, lambda text: None if text is None else tasks.apply_filter(text))
-
-    def action_critical(self) -> None:
-        self.query_one(TaskList).toggle_critical()
-
-    def action_goto(self) -> None:
-        def jump(text: str | None) -> None:
-            if not text:
-                return
-            try:
-                task_id = self.weekend.resolve(text)
-            except RunbookError as exc:
-                self.notify(exc.message + (f" ({exc.hint})" if exc.hint else ""), severity="error")
-                return
-            self.query_one(TabbedContent).active = "tasks"
-            self.query_one(TaskList).go_to(task_id)
-
-        ids = list(self.weekend.plan.index)
-        self.push_screen(AskScreen("Go to task (id or prefix)", suggestions=ids), jump)
-
-    def action_sort(self) -> None:
-        key = self.query_one(TaskList).next_sort()
-        self.notify(f"sorted by {SORT_NAMES.get(key, key)}", timeout=2)
-
-    def action_reverse(self) -> None:
-        self.query_one(TaskList).reverse()
-
-    def action_panels(self) -> None:
-        """Below 160 columns, the strip beneath the table shows what matters now (failed,
-        running, ready, late) or, at ``v``, the recent events and the teams' and phases'
-        progress."""
-        self.query_one(SidePanels).toggle_class("others")
-        self.query_one(TabbedContent).active = "tasks"
-
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-
-    def action_help(self) -> None:
-        self.push_screen(HelpScreen())

@@ -11,8 +11,13 @@ from textual.app import App
 from runbook.common.errors import RunbookError
 from runbook.common.text import shown
 from runbook.format.durations import FUTURE, PAST, clock
+from runbook.tui.follow import News, look
 from runbook.tui.screens import Answer, AskScreen, ConfirmScreen, RefusedScreen, Verdict
+from runbook.tui.screens.dialogs import Check
+from runbook.tui.store_io import StoreIO
 from runbook.usecases import Weekend
+from runbook.usecases.live import Live
+from runbook.weekend.checkin import CheckIn
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.views import contact
 from runbook.weekend.views.checkin import VERBS as DONE_VERBS
@@ -75,13 +80,19 @@ def recorded(kind: str, task: str | None, forced: bool, told: str = "") -> str:
 @dataclass
 class CheckInFlow:
     """A check-in from the keyboard: ask the core what it would refuse, confirm it (or force
-    it deliberately), and record it through the same rules as the CLI."""
+    it deliberately), and record it through the same rules as the CLI. The store is read and
+    written on its own thread (``io``); the dialogs come and go as the answers arrive."""
 
     app: App[None]
-    weekend: Weekend
+    io: StoreIO
+    live: Live
     actor: str
     host: str
-    recorded: Callable[[], None]  # called after something was recorded
+    recorded: Callable[[News], None]  # given the weekend as it is after a check-in
+
+    @property
+    def weekend(self) -> Weekend:
+        return self.live.weekend
 
     def begin(self, kind: str, task_id: str, snap: Snapshot) -> None:
         """Ask to confirm (and for the reason or note the kind needs, and for a start or a
@@ -92,10 +103,18 @@ class CheckInFlow:
                 detail(snap, task_id, self.actor),
                 ASK.get(kind),
                 when=kind in TOLD,
-                check=lambda told: self.verdict(kind, task_id, told),
+                check=self.check(kind, task_id),
             ),
             lambda answer: self.record(kind, task_id, answer),
         )
+
+    def check(self, kind: str, task_id: str, value: int | None = None) -> Check:
+        """What the dialog calls to ask the core about the time typed, on the store's thread."""
+
+        def ask(told: str, answer: Callable[[Verdict], None]) -> None:
+            self.io.ask(lambda: self.verdict(kind, task_id, told, value), answer)
+
+        return ask
 
     def revise(self, kind: str, task_id: str, snap: Snapshot) -> None:
         """A revision (eta, estimate, pull): ask what it says, then confirm it like a
@@ -117,7 +136,7 @@ class CheckInFlow:
                     detail(snap, task_id, self.actor),
                     "Why? (optional, for the log)",
                     optional=True,
-                    check=lambda told: self.verdict(kind, task_id, told, value),
+                    check=self.check(kind, task_id, value),
                 ),
                 lambda answer: self.record(kind, task_id, answer, value),
             )
@@ -151,7 +170,8 @@ class CheckInFlow:
         return ("from " if kind == "pull" else "") + clock(value, zone)
 
     def verdict(self, kind: str, task_id: str, told: str, value: int | None = None) -> Verdict:
-        """What the core says of this check-in at the time told ("": now), writing nothing."""
+        """What the core says of this check-in at the time told ("": now), writing nothing
+        (on the store's thread: it reads the log)."""
         try:
             at = self.weekend.read_time(told, what="the time", side=PAST) if told.strip() else None
             refused = self.weekend.would_refuse(kind, task_id, at=at, value=value)
@@ -164,10 +184,12 @@ class CheckInFlow:
     def record(
         self, kind: str, task_id: str, answer: Answer | None, value: int | None = None
     ) -> None:
-        """Record the confirmed check-in or revision (nothing when the dialog was cancelled)."""
+        """Record the confirmed check-in or revision (nothing when the dialog was cancelled),
+        on the store's thread; what it did is said when it is done."""
         if answer is None:
             return
-        try:
+
+        def write() -> tuple[CheckIn, News | None]:
             result = self.weekend.record(
                 kind,
                 [task_id],
@@ -178,9 +200,26 @@ class CheckInFlow:
                 force=answer.force,
                 value=value,
             )
-        except RunbookError as exc:
+            return result, look(self.live, force=True, picture=True) if result.events else None
+
+        def failed(exc: Exception) -> bool:
+            if not isinstance(exc, RunbookError):
+                return False
             self.app.push_screen(RefusedScreen(exc.message, exc.hint, False))
-            return
+            return True
+
+        self.io.ask(write, lambda done: self.done(kind, task_id, answer, value, *done), failed)
+
+    def done(
+        self,
+        kind: str,
+        task_id: str,
+        answer: Answer,
+        value: int | None,
+        result: CheckIn,
+        news: News | None,
+    ) -> None:
+        """Say what was recorded (or refused meanwhile, and offer to force it)."""
         if result.refused:
             # Recorded by someone else between the dialog and now: say so, offer to force.
             _, refusal = result.refused[0]
@@ -193,4 +232,5 @@ class CheckInFlow:
         for event in result.events:
             told = clock(event.at, self.weekend.plan.zone) if answer.at is not None else ""
             self.app.notify(recorded(kind, event.task, event.forced, told), timeout=4)
-        self.recorded()
+        if news is not None:
+            self.recorded(news)

@@ -24,7 +24,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from runbook.common.errors import ConnectionLost, StateError
@@ -102,6 +102,11 @@ class Live:
         self.recent: list[Event] = []  # every event in force, oldest first
         self.held: list[Event] = []  # a replay's events after the clock's time
         self.generation = 0  # goes up when the events in force are folded again from scratch
+        # Copy on write: a snapshot handed out (perhaps to another thread) keeps the records,
+        # runbook events and recent events it was made of; the next event folded copies them
+        # (and the record it changes) first.
+        self._shared = False
+        self._own: set[str] = set()  # the tasks whose record was copied since then
         self.last_seq = 0
         self._change_token: object = None
         self._outbox_token: object = object()  # the change token at the last look: none yet
@@ -217,6 +222,7 @@ class Live:
         self.held = [e for e in self.held if e.at > now]
         events = sorted([*self.recent, *due], key=lambda e: e.seq)
         self.records, self.runbook_events, self.recent = {}, [], []
+        self._shared, self._own = False, set()
         self.generation += 1
         for event in events:
             self.apply(event)
@@ -224,8 +230,19 @@ class Live:
 
     def apply(self, event: Event) -> None:
         """Fold one event into the records, marked when it broke the check-in rules."""
+        if self._shared:
+            self.records = dict(self.records)
+            self.runbook_events = list(self.runbook_events)
+            self.recent = list(self.recent)
+            self._shared, self._own = False, set()
         self.last_seq = max(self.last_seq, event.seq)
-        if event.task is not None:
+        task = event.task
+        if task is not None:
+            if task not in self._own:
+                record = self.records.get(task)
+                if record is not None:
+                    self.records[task] = copied(record)
+                self._own.add(task)
             event = self.weekend.audit(event, self.records)
         self.recent.append(event)
         fold((event,), self.records, self.runbook_events)
@@ -238,4 +255,15 @@ class Live:
         self.weekend.note_orphans(self.recent)
         snap = self.weekend.snapshot_of(self.records, self.runbook_events, moment)
         snap.later_events = len(self.held)
+        self._shared = True
         return snap
+
+
+def copied(record: TaskRecord) -> TaskRecord:
+    """A record to fold into, leaving the one a snapshot holds as it was."""
+    return replace(
+        record,
+        history=list(record.history),
+        notes=list(record.notes),
+        decisions=list(record.decisions),
+    )

@@ -39,12 +39,18 @@ class Answer:
     force: bool = False
 
 
+# Asks the core what it says of a check-in at the time typed; the verdict comes back later,
+# to the callable given (the store is read on its own thread).
+Check = Callable[[str, Callable[[Verdict], None]], None]
+
+
 class ConfirmScreen(ModalScreen[Answer | None]):
     """Ask before recording; with ``ask`` set, a text (reason or note) is required (or, with
     ``optional``, may be left empty); with ``when``, a time told by phone may be typed.
-    ``check`` asks the core, before anything is recorded, what it would refuse at that time:
-    a refusal is shown here, with Force and Cancel instead of Confirm. Dismisses with the
-    Answer, or None when cancelled.
+    ``check`` asks the core, before anything is recorded, what it would refuse: at once for
+    now (the dialog is there at once, so keys typed meanwhile land in it; the answer follows),
+    and again at Enter for the time typed. A refusal is shown here, with Force and Cancel
+    instead of Confirm. Dismisses with the Answer, or None when cancelled.
 
     Ctrl+F forces a refusal from anywhere in the dialog, also while typing a reason or a
     time (where ``f`` is a letter typed); ``f`` forces it when no text field has the focus."""
@@ -62,7 +68,7 @@ class ConfirmScreen(ModalScreen[Answer | None]):
         ask: str | None = None,
         *,
         when: bool = False,
-        check: Callable[[str], Verdict] | None = None,
+        check: Check | None = None,
         optional: bool = False,
     ) -> None:
         super().__init__()
@@ -71,8 +77,10 @@ class ConfirmScreen(ModalScreen[Answer | None]):
         self.ask = ask
         self.optional = optional  # the text asked for may be left empty (a revision's reason)
         self.when = when
-        self.check = check or (lambda _: Verdict())
-        self.verdict = self.check("")
+        self.check: Check = check or (lambda _, answer: answer(Verdict()))
+        self.verdict = Verdict()
+        self.answered = False  # the first verdict (for now) has come
+        self.asking = False  # a verdict asked at Enter has not come back yet
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -94,13 +102,21 @@ class ConfirmScreen(ModalScreen[Answer | None]):
         self._show(self.verdict)
         if self.ask:
             self.query_one("#text", Input).focus()
-        elif self.verdict.refused:
-            # Enter must not record a refused check-in: it lands on Cancel, F forces.
-            self.query_one("#cancel", Button).focus()
         elif self.when:
             self.query_one("#when", Input).focus()
         else:
             self.query_one("#confirm", Button).focus()
+        self.check("", self._first)
+
+    def _first(self, verdict: Verdict) -> None:
+        """What the core says of the check-in now, as the dialog opened."""
+        self.answered = True
+        if not self.is_attached:  # cancelled meanwhile
+            return
+        self._show(verdict)
+        if verdict.refused and not self.ask and not self.asking:
+            # Enter must not record a refused check-in: it lands on Cancel, F forces.
+            self.query_one("#cancel", Button).focus()
 
     def _show(self, verdict: Verdict) -> None:
         """Show the refusal (or none) and the problem with the time (or none)."""
@@ -139,13 +155,22 @@ class ConfirmScreen(ModalScreen[Answer | None]):
                 self.notify(f"{self.ask}: please fill it in", severity="warning")
                 return
         told = self.query_one("#when", Input).value if self.when else ""
-        verdict = self.check(told)
-        self._show(verdict)
-        if verdict.problem is not None:
+        if self.asking:  # Enter again before the answer: it is on its way
             return
-        if verdict.refused is not None and not (force and verdict.forceable):
-            return  # the refusal is on screen: only Force records it
-        self.dismiss(Answer(text, verdict.at, force=verdict.refused is not None))
+        self.asking = True
+
+        def answered(verdict: Verdict) -> None:
+            self.asking = False
+            if not self.is_attached or self.app.screen is not self:  # cancelled meanwhile
+                return
+            self._show(verdict)
+            if verdict.problem is not None:
+                return
+            if verdict.refused is not None and not (force and verdict.forceable):
+                return  # the refusal is on screen: only Force records it
+            self.dismiss(Answer(text, verdict.at, force=verdict.refused is not None))
+
+        self.check(told, answered)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A letter typed into a text field is text; only Ctrl+F forces from there.

@@ -11,7 +11,7 @@ from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.views import open_no_gos
-from runbook.weekend.views.alerts import Alert
+from runbook.weekend.views.alerts import Alert, alerts
 from runbook.weekend.views.notifications import FailingNotifications
 
 ALERT_LINES = 3  # the banner lists this many alerts, then how many more
@@ -51,14 +51,20 @@ class NoGoBanner(Static):
 
 
 class AlertBanner(Static):
-    """Every alert that holds, the first few in full (toasts announce the new ones)."""
+    """Every alert that holds, the first few in full (toasts announce the new ones): the
+    alerts of the snapshot it follows."""
 
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True, init=False)
     alerts: reactive[tuple[Alert, ...]] = reactive(())
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.announced: set[tuple[str, str | None]] = set()
         self.started = False  # the alerts found at start-up are in the banner, not toasted
+
+    def watch_snapshot(self, snap: Snapshot | None) -> None:
+        if snap is not None:
+            self.announce(alerts(snap))
 
     def announce(self, current: list[Alert]) -> None:
         """Show the alerts that hold, and toast those not yet announced: a few toasts are

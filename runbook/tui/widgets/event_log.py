@@ -16,6 +16,8 @@ from runbook.weekend.events import Event
 from runbook.weekend.replan import event_summary
 
 COLUMNS = ("#", "When", "Task", "What", "By", "Note")
+CHUNK = 300  # events added at once; the rest follow a chunk at a time
+CHUNK_PAUSE_S = 0.01
 
 
 class EventLog(DataTable[Any]):
@@ -24,13 +26,14 @@ class EventLog(DataTable[Any]):
 
     # The live list of events in force grows in place: every assignment is looked at.
     events: reactive[Sequence[Event]] = reactive((), always_update=True, init=False)
+    generation: reactive[int] = reactive(0, init=False)  # of the events given
 
     def __init__(self, *, id: str | None = None, zone: tzinfo = UTC) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.zone = zone
-        self.generation = 0  # of the events given
         self._shown_generation = 0
         self._logged = 0
+        self._later = False  # more events to add soon
         self._by_key: dict[str, Event] = {}
 
     def on_mount(self) -> None:
@@ -43,7 +46,14 @@ class EventLog(DataTable[Any]):
             self.clear()
             self._logged = 0
             self._by_key.clear()
-        for event in events[self._logged :]:
+        self._add_more()
+
+    def _add_more(self) -> None:
+        """Add the events not shown yet, ``CHUNK`` now and the rest soon after: a long log
+        (20,000 events) added at once would hold the first screen for seconds."""
+        events = self.events
+        end = min(len(events), self._logged + CHUNK)
+        for event in events[self._logged : end]:
             what = Text(shown(event_summary(event, self.zone)))
             if event.against is not None:
                 what.append(" AGAINST THE RULES", style="bold red")
@@ -59,9 +69,21 @@ class EventLog(DataTable[Any]):
                 key=str(event.seq),
             )
             self._by_key[str(event.seq)] = event
-        if len(events) > self._logged:
+        if end > self._logged:
             self.move_cursor(row=self.row_count - 1, animate=False)
-        self._logged = len(events)
+        self._logged = end
+        if end < len(events) and not self._later:
+            self._later = True
+            self.set_timer(CHUNK_PAUSE_S, self._add_later)
+
+    @property
+    def filling(self) -> bool:
+        """Whether events given are still to be added."""
+        return self._logged < len(self.events)
+
+    def _add_later(self) -> None:
+        self._later = False
+        self._add_more()
 
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         from runbook.tui.screens import EventScreen

@@ -47,8 +47,13 @@ class Identity(Static):
     read_only: reactive[bool] = reactive(False)
     replay: reactive[bool] = reactive(False)
     link: reactive[Link] = reactive(Link)
+    # The clock's second: the snapshot's ``now`` moved on by the app between two forecasts.
+    now: reactive[int] = reactive(0, init=False)
 
     def watch_snapshot(self) -> None:
+        self._draw()
+
+    def watch_now(self) -> None:
         self._draw()
 
     def watch_read_only(self) -> None:
@@ -141,9 +146,15 @@ class HeadlineBar(Static):
 
 
 class VerdictBox(Vertical):
-    """AHEAD, BEHIND or ON PLAN in a coloured box, with the amount in big digits."""
+    """AHEAD, BEHIND or ON PLAN in a coloured box, with the amount in big digits: the
+    verdict of the snapshot it follows."""
 
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     verdict: reactive[Verdict | None] = reactive(None)
+
+    def watch_snapshot(self, snap: Snapshot | None) -> None:
+        if snap is not None:
+            self.verdict = verdict(snap)
 
     def compose(self) -> ComposeResult:
         yield Label(id="verdict-word")

@@ -7,13 +7,14 @@ values: a row is a tuple of cells, and only the cells that differ are redrawn.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import tzinfo
 
 from rich.text import Text
 
 from runbook.common.display import STATUS_STYLE
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, format_variance
-from runbook.weekend.forecast import Snapshot, TaskState, now_order, start_order
+from runbook.weekend.forecast import Snapshot, TaskState, now_orders, start_orders
 from runbook.weekend.views.lines import TONE_STYLE, Line
 from runbook.weekend.views.table import TaskRow, table_row
 
@@ -56,6 +57,27 @@ STATUS_LABEL = {
 }
 
 
+def span_text(start: int | None, end: int | None, zone: tzinfo, dated: bool) -> str:
+    """``Fri 23:00–Sat 01:00``, ``Sat 01:00–02:00``: a span of time as the table writes it."""
+    if start is None or end is None:
+        return "—"
+    first = clock(start, zone, with_date=dated)
+    last = clock(end, zone, with_date=dated)
+    return f"{first}–{last[-5:] if last[:-5] == first[:-5] else last}"
+
+
+def plan_text(row: TaskRow) -> str:
+    """The plan column: the baseline's span, or ``new`` for a task added since."""
+    if not row.planned_start:
+        return "new"
+    return span_text(row.planned_start, row.planned_finish, row.zone, row.dated)
+
+
+def team_text(row: TaskRow) -> str:
+    """The team column: the team's id as data, or a dash."""
+    return shown(row.team) or "—"
+
+
 def task_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> tuple[Text, ...]:
     """The cells of one task's row at the snapshot (``row_cells`` of what it shows)."""
     return row_cells(table_row(snap, state, dated=dated))
@@ -67,11 +89,7 @@ def row_cells(row: TaskRow) -> tuple[Text, ...]:
     zone, dated = row.zone, row.dated
 
     def span(start: int | None, end: int | None) -> str:
-        if start is None or end is None:
-            return "—"
-        first = clock(start, zone, with_date=dated)
-        last = clock(end, zone, with_date=dated)
-        return f"{first}–{last[-5:] if last[:-5] == first[:-5] else last}"
+        return span_text(start, end, zone, dated)
 
     if row.actual_finish is not None:
         when = Text(span(row.actual_start, row.actual_finish))
@@ -108,15 +126,12 @@ def row_cells(row: TaskRow) -> tuple[Text, ...]:
         when,
         Text(format_variance(variance), style=var_style),
         Text("!", style="bold red") if row.critical else Text(""),
-        Text(
-            span(row.planned_start, row.planned_finish) if row.planned_start else "new",
-            style="dim",
-        ),
+        Text(plan_text(row), style="dim"),
         Text(
             "" if row.status in ("done", "skipped") else format_duration(row.float, narrow=True),
             style="red" if row.critical else "dim",
         ),
-        Text(shown(row.team) or "—", style="magenta"),
+        Text(team_text(row), style="magenta"),
         Text(shown(row.title)),
         Text(shown(row.phase)),
     )
@@ -140,9 +155,10 @@ SORTS = ("now", *COLUMN_KEYS)
 SORT_NAMES = {"now": "what matters now (failed, running, ready, late)"}
 
 
-def sort_value(snap: Snapshot, state: TaskState, column: str) -> object:
-    """What a column (or ``now``) sorts by (times as numbers, not text)."""
-    return _SORT[column](snap, state)
+def sort_keys(snap: Snapshot, column: str) -> Sequence[object]:
+    """What each task (by index) sorts by in a column (or ``now``), from the forecast's
+    figures and the runbook's columns: a sort of 10,000 rows builds no task state."""
+    return _SORT[column](snap)
 
 
 _STATUS_ORDER = {
@@ -154,19 +170,48 @@ _STATUS_ORDER = {
     "done": 5,
     "skipped": 6,
 }
-# Per column, only that column's value: a sort of 10,000 rows computes one value each.
-_SORT: dict[str, Callable[[Snapshot, TaskState], object]] = {
-    "crit": lambda snap, s: (not s.critical, s.forecast_start),
-    "id": lambda snap, s: s.id,
-    "title": lambda snap, s: snap.plan.column("title")[s.index].casefold(),
-    "team": lambda snap, s: (snap.plan.column("team")[s.index] or "").casefold(),
-    "phase": lambda snap, s: (snap.plan.column("phase")[s.index] or "").casefold(),
-    "status": lambda snap, s: (_STATUS_ORDER[s.status], s.forecast_start),
-    "plan": lambda snap, s: s.planned_start if s.planned_start is not None else 2**62,
-    "when": lambda snap, s: start_order(s),
-    "now": lambda snap, s: now_order(s),  # no column: what matters now first
-    "var": lambda snap, s: -(s.finish_variance or 0),
-    "float": lambda snap, s: s.float,
+
+
+def _folded(values: Sequence[str | None]) -> list[str]:
+    return [(v or "").casefold() for v in values]
+
+
+def planned_finishes(snap: Snapshot) -> list[int | None]:
+    """Every task's finish in the baseline (None for a task added since), by index."""
+    base = snap.baseline
+    if base is snap.plan:
+        return list(base.column("ef"))
+    where, ef = base.index, base.column("ef")
+    return [ef[b] if (b := where.get(t)) is not None else None for t in snap.plan.column("id")]
+
+
+def _variances(snap: Snapshot) -> list[int]:
+    """Minus each task's finish variance (the latest first), 0 without a baseline finish."""
+    return [
+        -(f - p) if p is not None else 0
+        for f, p in zip(snap.figures.finish, planned_finishes(snap), strict=True)
+    ]
+
+
+def _crit(snap: Snapshot) -> tuple[list[bool], list[int]]:
+    return snap.figures.critical, snap.figures.start
+
+
+_SORT: dict[str, Callable[[Snapshot], Sequence[object]]] = {
+    "crit": lambda snap: [(not c, s) for c, s in zip(*_crit(snap), strict=True)],
+    "id": lambda snap: snap.plan.column("id"),
+    "title": lambda snap: _folded(snap.plan.column("title")),
+    "team": lambda snap: _folded(snap.plan.column("team")),
+    "phase": lambda snap: _folded(snap.plan.column("phase")),
+    "status": lambda snap: [
+        (_STATUS_ORDER[s], start)
+        for s, start in zip(snap.figures.status, snap.figures.start, strict=True)
+    ],
+    "plan": lambda snap: [p if p is not None else 2**62 for p in snap.figures.planned_start],
+    "when": lambda snap: start_orders(snap.figures),
+    "now": lambda snap: now_orders(snap.figures),  # no column: what matters now first
+    "var": _variances,
+    "float": lambda snap: snap.figures.slack,
 }
 
 

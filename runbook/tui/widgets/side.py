@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.reactive import reactive
 
 from runbook.tui.widgets.panels import (
     PANEL_ROWS,
@@ -37,7 +38,13 @@ RECENT = 12
 
 class SidePanels(VerticalScroll):
     """Running now, ready to start, late, recent events, teams and phases; below 160 columns,
-    what matters now in one list instead of the first three (``NowPanel``)."""
+    what matters now in one list instead of the first three (``NowPanel``). Follows a
+    snapshot, the events in force, and the clock's second (``now``: the same snapshot a few
+    seconds on)."""
+
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True, init=False)
+    events: reactive[Sequence[Event]] = reactive((), always_update=True, init=False)
+    now: reactive[int] = reactive(0, init=False)
 
     def compose(self) -> ComposeResult:
         yield NowPanel(id="now")
@@ -48,7 +55,18 @@ class SidePanels(VerticalScroll):
         yield ProgressPanel("Teams", id="teams")
         yield ProgressPanel("Phases", id="phases")
 
-    def show(self, snap: Snapshot, recent: Sequence[Event], *, clock_only: bool = False) -> None:
+    def watch_snapshot(self, snap: Snapshot | None) -> None:
+        if snap is not None:
+            self.show(snap)
+
+    def watch_now(self) -> None:
+        if self.snapshot is not None:
+            self.show(self.snapshot, clock_only=True)
+
+    def watch_events(self, events: Sequence[Event]) -> None:
+        self.query_one(RecentPanel).rows = tuple(recent_events(events, RECENT))
+
+    def show(self, snap: Snapshot, *, clock_only: bool = False) -> None:
         """Give each panel its rows (a panel whose rows did not change is not redrawn);
         ``clock_only``: the same snapshot a few seconds on, so only the panels whose
         figures run with the clock (running, ready, late; not the teams' and phases'
@@ -84,7 +102,6 @@ class SidePanels(VerticalScroll):
             len(failed), len(going), len(decide), len(ready), snap.late_count, len(up_next)
         )
         listed.counts, listed.rows = counts, tuple(now)
-        self.query_one(RecentPanel).rows = tuple(recent_events(recent, RECENT))
         if clock_only:
             return
         self.query_one("#teams", ProgressPanel).rows = tuple(progress_by(snap, "team"))

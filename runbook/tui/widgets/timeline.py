@@ -55,7 +55,8 @@ class Timeline(ScrollView, can_focus=True):
     def show(self, snap: Snapshot) -> None:
         """Redraw from a snapshot (rows in forecast start order)."""
         self.snap = snap
-        self._rows = sorted(range(len(snap.tasks)), key=lambda i: (snap.tasks[i].forecast_start, i))
+        # By the forecast's figures (a stable sort: ties in task order), building no state.
+        self._rows = sorted(range(len(snap.figures.start)), key=snap.figures.start.__getitem__)
         self._cells = max(20, self.size.width - LABEL - 2)
         self._cache = {}
         self.virtual_size = Size(LABEL + self._cells, len(self._rows) + 2)

@@ -4,6 +4,7 @@ forecast past the deadline."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 from typing import Literal
 
 from runbook.format.durations import clock, format_duration
@@ -51,9 +52,11 @@ def alerts(snap: Snapshot) -> list[Alert]:
                 "error",
             )
         )
-    for state in snap.tasks:
-        if state.status not in UNDER_WAY and not (state.status == READY and state.late):
-            continue  # nothing to say about it (and its task object is never built)
+    status, late = snap.figures.status, snap.figures.late
+    # Only the tasks there is something to say about: their states are built, no other.
+    said = (s in UNDER_WAY or (s == READY and t) for s, t in zip(status, late, strict=True))
+    for index in compress(range(len(status)), said):
+        state = snap.tasks[index]
         task = plan.tasks[state.index]
         if state.status == FAILED:
             found.append(
