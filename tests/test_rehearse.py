@@ -348,3 +348,40 @@ def test_readiness_on_a_rehearsal_is_on_the_rehearsals_date(cli, env, rehearsed)
     assert data["schedule"]["start"].startswith("2026-11-24T06:00")
     text = cli("readiness", "--state", rehearsed, env=at_seven).stdout
     assert "REHEARSAL on its own date" in " ".join(text.split())
+
+
+def test_a_rehearsal_is_kept_alike_in_either_store(cli, env, tmp_path, state_location):
+    state = state_location or str(tmp_path / "rehearsal.db")
+    begun = cli("rehearse", "--start", TUESDAY, "--state", state, env=env)
+    assert begun.exit_code == 0, begun.stderr
+    at_six = {**env, "RUNBOOK_NOW": "2026-11-24T06:05"}
+    started = cli("start", "fri-bridge-open", "--state", state, env=at_six)
+    assert started.exit_code == 0, started.stderr
+    data = json.loads(cli("status", "--state", state, "--json", env=at_six).stdout)
+    assert data["rehearsal"]["offset_minutes"] == -TEN_DAYS // 60
+    assert data["tasks"][0]["status"] == "running"
+    assert not data["tasks"][0]["forced"]
+
+
+def test_on_postgresql_the_guards_window_moves_to_the_rehearsals_date(cli, env, pg_database):
+    """db init writes the weekend's window (a team's times must lie in it); a rehearsal
+    moves it by its offset, and db init run again keeps it moved."""
+    import psycopg
+
+    def window() -> tuple[int, int]:
+        with psycopg.connect(pg_database) as conn:
+            rows = dict(
+                conn.execute(
+                    "SELECT key, value FROM runbook.meta WHERE key LIKE 'window_%'"
+                ).fetchall()
+            )
+        return int(rows["window_start"]), int(rows["window_end"])
+
+    init = ("db", "init", "--state", pg_database, "--now", "2026-11-24T05:00")
+    assert cli(*init, env=env).exit_code == 0
+    weekend = window()
+    assert cli("rehearse", "--start", TUESDAY, "--state", pg_database, env=env).exit_code == 0
+    assert window() == (weekend[0] - TEN_DAYS, weekend[1] - TEN_DAYS)
+    again = cli(*init, env=env)
+    assert again.exit_code == 0, again.stderr
+    assert window() == (weekend[0] - TEN_DAYS, weekend[1] - TEN_DAYS)
