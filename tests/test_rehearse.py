@@ -38,11 +38,19 @@ def env(example: Path) -> dict[str, str]:
     }
 
 
-def _play_the_whole_runbook(weekend: Weekend, clock: FakeClock) -> int:
+def _play_the_whole_runbook(
+    weekend: Weekend, clock: FakeClock, took: dict[str, int] | None = None
+) -> int:
     """Play every task as the forecast has it, without force: start what is ready, decide GO
-    at a gate, finish what has run its duration, then move the clock to the next moment
-    something can happen. Every check-in must be accepted; how many were recorded."""
+    at a gate, finish what has run its duration (or what ``took`` says, in seconds), then
+    move the clock to the next moment something can happen. Every check-in must be
+    accepted; how many were recorded."""
     plan = weekend.plan
+    took = took or {}
+
+    def ran(task_id: str, duration: int) -> int:
+        return took.get(task_id, duration)
+
     recorded = 0
 
     def record(kind: str, task: str) -> None:
@@ -68,14 +76,17 @@ def _play_the_whole_runbook(weekend: Weekend, clock: FakeClock) -> int:
                 else:
                     record("start", s.id)
                 acted = True
-            elif s.status == Status.RUNNING and (s.actual_start or now) + task.duration <= now:
+            elif (
+                s.status == Status.RUNNING
+                and (s.actual_start or now) + ran(s.id, task.duration) <= now
+            ):
                 if task.gate:
                     weekend.decide(s.id, "go", actor="ingrid", host="bridge")
                 record("done", s.id)
                 acted = True
         if not acted:
             upcoming = [
-                s.actual_start + plan.tasks[s.index].duration
+                s.actual_start + ran(s.id, plan.tasks[s.index].duration)
                 for s in snap.tasks
                 if s.status == Status.RUNNING and s.actual_start is not None
             ] + [s.forecast_start for s in snap.tasks if s.status == Status.SCHEDULED]

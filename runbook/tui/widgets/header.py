@@ -51,9 +51,13 @@ class Identity(Static):
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     read_only: reactive[bool] = reactive(False)
     replay: reactive[bool] = reactive(False)
+    replay_state: reactive[str] = reactive("")  # a played-back weekend's speed, or paused
     link: reactive[Link] = reactive(Link)
     # The clock's second: the snapshot's ``now`` moved on by the app between two forecasts.
     now: reactive[int] = reactive(0, init=False)
+
+    def watch_replay_state(self) -> None:
+        self._draw()
 
     def watch_snapshot(self) -> None:
         self._draw()
@@ -88,8 +92,9 @@ class Identity(Static):
         name = Text(shown(plan.name))
         now = snap.clock  # the clock goes on once the weekend stands still at its close
         rehearsal = banner(plan, now)  # a rehearsal on its own date: said first, always
+        said = f"REPLAY {self.replay_state}" if self.replay_state else "REPLAY"
         marks = (
-            (len("REPLAY ") if replay else 0)
+            (len(said) + 1 if replay else 0)
             + (len("  READ-ONLY") if read_only else 0)
             + (len(REHEARSAL) + 1 if rehearsal else 0)
         )
@@ -97,7 +102,7 @@ class Identity(Static):
             name.truncate(max(2, width - marks), overflow="ellipsis")
         text = Text(style="bold")
         if replay:
-            text.append("REPLAY", style="bold reverse")
+            text.append(said, style="bold reverse")
             text.append(" ")
         if rehearsal is not None:
             text.append(rehearsal.word, style=REHEARSAL_STYLE)
@@ -233,8 +238,12 @@ class Summary(Static):
     link: reactive[Link] = reactive(Link)
     read_only: reactive[bool] = reactive(False)
     replay: reactive[bool] = reactive(False)
+    replay_state: reactive[str] = reactive("")  # a played-back weekend's speed, or paused
 
     def watch_link(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def watch_replay_state(self) -> None:
         self.watch_snapshot(self.snapshot)
 
     def watch_read_only(self) -> None:
@@ -276,7 +285,8 @@ class Summary(Static):
         # First on its line, which may be cut at the end: the clock shown is not the time.
         # (A wall screen's READ-ONLY needs no room here: nothing on it records anyway.)
         if self.replay or snap.later_events:
-            text.append(" REPLAY ", style="bold reverse")
+            state = f" {self.replay_state}" if self.replay_state else ""
+            text.append(f" REPLAY{state} ", style="bold reverse")
             text.append(" ")
         text.append(clock(snap.clock, zone), style="bold")
         if plan.offset:  # the runbook's time of the rehearsal's moment
