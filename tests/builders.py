@@ -10,7 +10,7 @@ from pathlib import Path
 from runbook.usecases import Weekend
 
 from .conftest import EXAMPLES
-from .weekend_helpers import FakeClock
+from .weekend_helpers import FakeClock, pass_gate
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 
@@ -127,8 +127,20 @@ def played_weekend(
             note = rest[0] if rest else None
             clock.set(moment)
             at = datetime.fromisoformat(moment)
-            if kind == "decide":
-                weekend.decide(name, str(note), actor=actor, host=host, at=at)
+            if kind == "decide" and str(note).casefold() == "go":
+                pass_gate(weekend, name, actor=actor, host=host, at=at)
+            elif kind == "decide":  # a NO-GO, said by the gate's first approver
+                stages = weekend.plan.gates[name].stages
+                first = stages[0] if stages else None
+                weekend.decide(
+                    name,
+                    str(note),
+                    actor=actor,
+                    host=host,
+                    at=at,
+                    stage=first.name if first else None,
+                    approver=first.approvers[0] if first else None,
+                )
             elif kind == "signoff":
                 weekend.sign_off(name, actor=actor, host=host)
             elif kind == "check":

@@ -99,7 +99,32 @@ PLAY: list[tuple[str, str, list[str]]] = [
     ("fri 12:50", "yusuf", ["done", "sec-handover-review"]),
     ("fri 13:50", "sanne", ["done", "net-firewall-stage"]),
     ("fri 14:50", "jeroen", ["done", "dev-pilot-laptops"]),
-    ("fri 15:00", "director", ["decide", "gonogo-1", "go", "--note", "all green"]),
+    # gonogo-1 decides in two stages (issue 22): the project team, then the committee, both.
+    (
+        "fri 15:00",
+        "director",
+        [
+            "decide",
+            "gonogo-1",
+            "go",
+            "--stage",
+            "project-team",
+            "--by",
+            "Ingrid de Vries",
+            "--note",
+            "all green",
+        ],
+    ),
+    (
+        "fri 15:00",
+        "director",
+        ["decide", "gonogo-1", "go", "--stage", "steering-committee", "--by", "CIO"],
+    ),
+    (
+        "fri 15:00",
+        "director",
+        ["decide", "gonogo-1", "go", "--stage", "steering-committee", "--by", "CMIO"],
+    ),
     ("fri 15:00", "ingrid", ["done", "gonogo-1"]),
     ("fri 15:05", "ingrid", ["pull", "cloud-mailbox-delta", "--to", "16:00", "--reason", "early"]),
     ("fri 15:05", "ingrid", ["pull", "ehr-downtime-reports"]),
@@ -169,8 +194,16 @@ PLAY: list[tuple[str, str, list[str]]] = [
     ("sat 19:00", "ruud", ["done", "dba-rowcount-ehr"]),
     ("sat 19:00", "lotte", ["start", "ehr-data-integrity"]),
     ("sat 20:40", "lotte", ["done", "ehr-data-integrity"]),
-    ("sat 20:45", "director", ["decide", "gonogo-2", "no-go", "--note", "14 open orders"]),
-    ("sat 21:30", "director", ["decide", "gonogo-2", "go", "--note", "orders restored"]),
+    (
+        "sat 20:45",
+        "director",
+        ["decide", "gonogo-2", "no-go", "--by", "CIO", "--note", "14 open orders"],
+    ),
+    (
+        "sat 21:30",
+        "director",
+        ["decide", "gonogo-2", "go", "--by", "CIO", "--note", "orders restored"],
+    ),
     ("sat 21:30", "ingrid", ["done", "gonogo-2"]),
     ("sat 21:30", "sanne", ["start", "net-dns-cutover"]),
     ("sat 21:30", "pieter", ["start", "id-federation"]),
@@ -243,7 +276,9 @@ def play(source: Path, runbook: Path, state: Path, out: Path) -> None:
     for when, by, words in PLAY:
         verb, rest = words[0], words[1:]
         at = moment(when)
-        args = [verb, *rest, "-f", str(runbook), "--state", str(state), "--at", at, "--by", by]
+        args = [verb, *rest, "-f", str(runbook), "--state", str(state), "--at", at]
+        # A decision names its approver (--by) itself; the recorder is then $RUNBOOK_USER.
+        args += [] if "--by" in rest else ["--by", by]
         code, stdout, stderr = run(source, args, now=at)
         lines.append(f"$ runbook {' '.join(words)}   # {when}, by {by}: exit {code}")
         lines.append(stdout.rstrip())

@@ -226,6 +226,9 @@ def test_after_the_runbook_changed_status_audits_the_log_again_with_the_new_one(
     assert changed != AUDITED
     (tmp_path / "audited.yaml").write_text(changed, encoding="utf-8")
     with Weekend.open(tmp_path / "audited.yaml", clock=clock) as again:
+        # An edit takes effect once recorded (issue 23): until then b's start stays marked.
+        assert _marks(again.snapshot().records)["b"] != [None]
+        again.revise(actor="ingrid", host="h", reason="b no longer waits for a")
         snap = again.snapshot()
         assert _marks(snap.records)["b"] == [None]
         assert not snap.records["b"].forced
@@ -249,5 +252,6 @@ def test_a_checkpoint_over_a_task_no_longer_in_the_runbook_is_not_read_by_status
     # d renamed: its events stay in the log and the notice counts every one of them.
     (tmp_path / "audited.yaml").write_text(AUDITED.replace("id: d", "id: e"), encoding="utf-8")
     with Weekend.open(tmp_path / "audited.yaml", clock=clock) as again:
+        again.revise(actor="ingrid", host="h", reason="d is e now")  # in force once recorded
         again.snapshot()
         assert any("d (6 events)" in n for n in again.notices)

@@ -211,16 +211,20 @@ def test_plan_with_a_state_file_recomputes_the_timeline_from_actuals(cli, env):
 
 
 def test_baseline_reset_is_an_event(cli, runbook, env):
+    # Issue 23: an edit is said once per command until `runbook revise` records it; the
+    # revision says nothing more on every command, and the baseline stays until reset.
     cli("start", "freeze", env=env)
     runbook.write_text(runbook.read_text().replace("duration: 2h", "duration: 3h"))
     status = cli("status", env=env)
-    assert "has changed since the baseline" in status.stderr
+    assert status.stderr.count("differs from runbook version 1") == 1
+    assert cli("revise", "--reason", "export is slower", env=env).exit_code == 0
+    assert cli("status", env=env).stderr == ""
     result = cli("baseline", "--reset", env=env)
     assert result.exit_code == 0
     assert "new baseline" in result.stdout
     assert cli("status", env=env).stderr == ""
     events = json.loads(cli("log", "--json", env=env).stdout)
-    assert [e["kind"] for e in events] == ["baseline", "start", "baseline"]
+    assert [e["kind"] for e in events] == ["baseline", "start", "revise", "baseline"]
 
 
 def test_the_forecast_table_fits_80_columns_without_cutting_ids_or_slips(cli, env):
@@ -268,30 +272,50 @@ def _break(runbook) -> None:
     runbook.write_text(runbook.read_text().replace("duration: 1h\n", "duration: an hour\n", 1))
 
 
-def test_under_now_the_last_valid_version_is_dated_by_the_weekends_clock(cli, runbook, env):
+def _revise_then_break(cli, runbook, env) -> None:
+    """The weekend began at 18:05; at 20:00 mission control brought the deadline forward to
+    05:00 and recorded it (`runbook revise`); then the file was broken by another edit."""
     assert cli("start", "freeze", env={**env, "RUNBOOK_NOW": "2026-12-04T18:05"}).exit_code == 0
+    runbook.write_text(
+        runbook.read_text().replace("deadline: 2026-12-05T06:00", "deadline: 2026-12-05T05:00")
+    )
+    revised = cli("revise", "--reason", "earlier", env={**env, "RUNBOOK_NOW": "2026-12-04T20:00"})
+    assert revised.exit_code == 0, revised.stderr
     _break(runbook)
+
+
+# An edit takes effect once recorded (issue 23): these two once pinned the last valid version
+# of the file, dated when it was cached; now the version in force is used, dated by its
+# revision, whatever the file says.
+def test_under_now_a_broken_file_leaves_the_version_in_force_dated_by_the_weekends_clock(
+    cli, runbook, env
+):
+    _revise_then_break(cli, runbook, env)
 
     result = cli("status", env={**env, "RUNBOOK_NOW": "2026-12-05T01:00"})
 
     assert result.exit_code == 0, result.stderr
     assert (
-        "carrying on with the last valid version of the runbook, from Fri 04 Dec 18:05"
-        in " ".join(result.stderr.split())
+        "has 1 error (run `runbook validate`) and is not used: runbook version 2, the latest "
+        "recorded, stays in force" in " ".join(result.stderr.split())
     )
+    said = " ".join(result.stdout.split())
+    assert "runbook version 2 in force, revised Fri 04 Dec 20:00 by ingrid" in said
+    assert "deadline Sat 05:00" in said
 
 
-def test_a_version_stored_after_the_moment_evaluated_is_said_to_be(cli, runbook, env):
-    assert cli("start", "freeze", env={**env, "RUNBOOK_NOW": "2026-12-04T18:05"}).exit_code == 0
-    _break(runbook)
+def test_a_replay_before_a_revision_uses_the_version_in_force_then_whatever_the_file_says(
+    cli, runbook, env
+):
+    _revise_then_break(cli, runbook, env)
 
-    result = cli("status", env={**env, "RUNBOOK_NOW": "2026-12-04T18:01"})
+    result = cli("status", env={**env, "RUNBOOK_NOW": "2026-12-04T19:00"})
 
     assert result.exit_code == 0, result.stderr
-    assert (
-        "carrying on with the last valid version of the runbook, stored Fri 04 Dec 18:05, "
-        "later than the moment evaluated (Fri 04 Dec 18:01)" in " ".join(result.stderr.split())
-    )
+    said = " ".join(result.stdout.split())
+    assert "runbook version 1 in force (the one the weekend began with)" in said
+    assert "deadline Sat 06:00" in said
+    assert "has 1 error" in result.stderr  # and the latest recorded is version 2
 
 
 def test_the_forecast_table_tells_a_late_start_from_a_late_finish(cli, env):

@@ -120,8 +120,8 @@ def test_a_drop_goes_to_the_reviews_aftercare_list_in_markdown_json_and_csv(cli,
     markdown = cli("review", env=env).stdout
     aftercare = markdown.split("## Aftercare: not finished or dropped")[1].split("##")[0]
     # Neither ran: no work to show (the Worked column).
-    assert "| n: N | dropped | nice | t | — | no time: do it Monday |" in aftercare
-    assert "| end: END | ready | must | t | — | — |" in aftercare
+    assert "| n: N | dropped | nice | t | — | no time: do it Monday | — | — | — |" in aftercare
+    assert "| end: END | ready | must | t | — | — | — | — | — |" in aftercare
     assert "p: P" not in aftercare  # skipped as not needed: not aftercare
     dropped = markdown.split("## Dropped for time")[1].split("##")[0]
     assert "| n | t | — | no time: do it Monday |" in dropped
@@ -145,7 +145,7 @@ def test_a_drop_goes_to_the_reviews_aftercare_list_in_markdown_json_and_csv(cli,
     ]
     assert data["skipped"] == [{"id": "p", "reason": "not needed after all"}]
 
-    csv_text = cli("review", "--format", "csv", env=env).stdout
+    csv_text = cli("aftercare", "--format", "csv", env=env).stdout
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     assert [(r["id"], r["team"], r["status"], r["priority"], r["reason"]) for r in rows] == [
         ("n", "t", "dropped", "nice", "no time: do it Monday"),
@@ -155,5 +155,5 @@ def test_a_drop_goes_to_the_reviews_aftercare_list_in_markdown_json_and_csv(cli,
 
 def test_the_aftercare_csv_keeps_a_reason_a_spreadsheet_would_run_inert(cli, env):
     cli("drop", "n", "--reason", "=HYPERLINK(1)", env=env)
-    rows = list(csv.DictReader(io.StringIO(cli("review", "--format", "csv", env=env).stdout)))
+    rows = list(csv.DictReader(io.StringIO(cli("aftercare", "--format", "csv", env=env).stdout)))
     assert rows[0]["reason"] == "'=HYPERLINK(1)"

@@ -98,7 +98,7 @@ def test_every_published_contract_is_a_valid_json_schema(name):
 def test_every_command_with_json_has_a_published_contract():
     published = {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")}
     contracts = {"plan", "status", "log", "event", "validate", "baseline", "readiness", "review"}
-    contracts |= {"recover", "db-status"}
+    contracts |= {"recover", "db-status", "aftercare"}
     assert contracts | {"common"} == published
 
 
@@ -230,6 +230,53 @@ def test_readiness_and_review_json_during_the_weekend_follow_their_contracts(cli
     conforms(readiness, "readiness")
     assert "as_of" in readiness["schedule"]
     conforms(json_out(cli, "review", *args, env=env), "review")
+
+
+def test_aftercare_json_follows_its_contract_with_and_without_a_handover(cli, no_go):
+    env = {"RUNBOOK_NOW": "2026-12-04T21:30", "RUNBOOK_FILE": str(no_go)}
+    before = json_out(cli, "aftercare", "--format", "json", env=env)
+    conforms(before, "aftercare")
+    assert before["items"] and before["unowned"] == [i["id"] for i in before["items"]]
+    handed = ("aftercare", "import", "--owner", "dba", "--due", "2026-12-08T09:00")
+    assert cli(*handed, "--ticket", "INC-7", "--note", "redo", env=env).exit_code == 0
+    after = json_out(cli, "aftercare", "--format", "json", env=env)
+    conforms(after, "aftercare")
+    item = next(i for i in after["items"] if i["id"] == "import")
+    assert (item["owner"], item["due"], item["ticket"], item["handover_notes"]) == (
+        "dba",
+        "2026-12-08T09:00:00+01:00",
+        "INC-7",
+        ["redo"],
+    )
+    assert "import" not in after["unowned"]
+
+
+def test_status_json_says_which_runbook_version_is_in_force(cli, no_go):
+    env = {"RUNBOOK_NOW": "2026-12-04T21:30", "RUNBOOK_FILE": str(no_go), "RUNBOOK_USER": "cio"}
+    first = json_out(cli, "status", "--json", env=env)
+    conforms(first, "status")
+    assert first["runbook_version"]["number"] == 1
+    assert first["runbook_version"]["reason"] is None
+    text = no_go.read_text(encoding="utf-8")
+    no_go.write_text(text.replace("deadline: 2026-12-05T12:00", "deadline: 2026-12-05T10:00"))
+    assert cli("revise", "--reason", "earlier", env=env).exit_code == 0
+    revised = json_out(cli, "status", "--json", env=env)
+    conforms(revised, "status")
+    assert revised["runbook_version"] == {
+        "number": 2,
+        "since": "2026-12-04T21:30:00+01:00",
+        "by": "cio",
+        "login": None,
+        "reason": "earlier",
+        "summary": "deadline Sat 12:00 → Sat 10:00",
+        "digest": revised["runbook_version"]["digest"],
+    }
+    assert (
+        json_out(cli, "status", "--json", env={**env, "RUNBOOK_NOW": "2026-12-04T21:00"})[
+            "runbook_version"
+        ]["number"]
+        == 1
+    )
 
 
 @pytest.mark.parametrize("name", ["readiness", "review"])

@@ -434,6 +434,36 @@ def test_a_damaged_definition_in_the_schema_is_refused(copy_of, cli):
     assert _digest(state) == before
 
 
+def test_a_state_file_whose_schema_comments_read_otherwise_is_not_damaged(copy_of, cli):
+    """SQLite keeps a CREATE statement's comments; files written before a comment was
+    reworded (the checkpoint module moved to runbook.store) are as sound as new ones."""
+    runbook, state = copy_of()
+    data = bytearray(state.read_bytes())
+    spot = data.index(b"see runbook.store.checkpoint")
+    data[spot : spot + 28] = b"see runbook.xxxxx.checkpoint"  # same length, another comment
+    state.write_bytes(bytes(data))
+
+    result = cli(
+        "start", "smoke-test", "--force", "-f", runbook, "--state", state, env={"RUNBOOK_NOW": NOW}
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert "damaged" not in result.stderr
+
+
+def test_a_definition_is_compared_without_its_comments_and_spacing():
+    from runbook.store.sqlite.schema import definition
+
+    before = "CREATE TABLE t (\n    a TEXT,   -- JSON: see runbook.weekend.checkpoint\n    b INT\n)"
+    after = "CREATE TABLE t (\n    a TEXT,   -- JSON: see runbook.store.checkpoint\n    b INT\n)"
+    assert definition(before) == definition(after) == "CREATE TABLE t ( a TEXT, b INT )"
+    assert definition("CREATE TABLE t (dogest TEXT)") != definition("CREATE TABLE t (digest TEXT)")
+    # a '--' inside a quoted default is part of the definition, not a comment
+    assert definition("CREATE TABLE t (a TEXT DEFAULT '--x')") == (
+        "CREATE TABLE t (a TEXT DEFAULT '--x')"
+    )
+
+
 def test_an_empty_state_file_is_a_new_one(tmp_path, cli):
     # SQLite takes an empty file for an empty database, and so does runbook: it may be a
     # state file another terminal is creating this very moment.

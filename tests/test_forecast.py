@@ -207,6 +207,7 @@ def test_status_json_follows_the_contract(chain):
         "failed": 0,
         "done": 0,
         "skipped": 0,
+        "suspended": 0,
         "dropped": 0,
     }
     task = report["tasks"][0]

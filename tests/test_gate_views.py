@@ -51,7 +51,7 @@ def test_a_gate_waiting_for_its_decision_is_listed_with_its_approvers_not_as_rea
     path, _ = gated
     out = cli("status", env={**_env(path), "COLUMNS": "140"}).stdout
     assert "Decision needed (go/no-go: the approvers decide) (1)" in out
-    assert "gonogo  decision needed  CIO, Programme manager" in out
+    assert "gonogo  decision needed  CIO or Programme manager" in out
     assert "Ready to start" not in out
 
 
@@ -65,6 +65,12 @@ def test_status_json_marks_the_gate_as_needing_a_decision(cli, gated):
             "gate": "gonogo",
             "approvers": ["CIO", "Programme manager"],
             "since": "2026-12-04T19:00:00+01:00",
+            "waiting_for": {
+                "stage": "approvers",
+                "needs": 1,
+                "not_yet": ["CIO", "Programme manager"],
+            },
+            "given": [],
         }
     ]
 
@@ -75,7 +81,8 @@ def test_a_no_go_shows_in_status_with_the_rollback_until_a_later_go(cli, gated):
     cli("decide", "gonogo", "no-go", "--note", "backup unreadable", env=env)
     out = cli("status", env={**env, "COLUMNS": "160"}).stdout
     assert (
-        "NO-GO at gonogo  (Fri 19:10 by cio: backup unreadable) — roll back (takes 2h); "
+        "NO-GO at gonogo  (Fri 19:10 by CIO: backup unreadable) — roll back: gonogo.rollback "
+        "(takes 2h); "
         "start it by Sat 04:00 (in 8h50m)" in out
     )
     assert "Decision needed" not in out and "Ready to start" not in out
@@ -98,7 +105,7 @@ async def test_the_dashboard_lists_the_gate_as_decision_needed_and_shows_a_no_go
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         ready = str(app.query_one("#ready").render())
-        assert "gonogo DECISION NEEDED" in ready and "CIO, Programme manager" in ready
+        assert "gonogo DECISION NEEDED" in ready and "CIO or Programme manager" in ready
         assert not app.query_one("#nogo").display
 
         with Weekend.open(path, clock=clock) as bridge:  # decided on another terminal

@@ -101,20 +101,31 @@ async def test_the_dashboard_header_leads_with_the_no_go_at_every_width(saturday
 
 
 def test_closed_leads_over_an_open_no_go_and_the_order_is_one_rule():
+    from runbook.weekend.decisions import Decision
     from runbook.weekend.events import Event
     from runbook.weekend.views import Headline, Verdict
     from runbook.weekend.views.decisions import OpenNoGo
-    from runbook.weekend.views.verdict import PRECEDENCE
+    from runbook.weekend.views.verdict import PRECEDENCE, RollingBackVerdict
 
-    assert [state for state, _ in PRECEDENCE] == [Headline.CLOSED, Headline.NO_GO]
+    # Issue 22 slots ROLLING BACK in between, where this order kept its place.
+    assert [state for state, _ in PRECEDENCE] == [
+        Headline.CLOSED,
+        Headline.ROLLING_BACK,
+        Headline.NO_GO,
+    ]
 
-    decided = Event(1, 0, 0, "g", "decide", "cio", "h", None, {"decision": "no-go"})
+    decided = Decision("no-go", None, None, "cio", 0)
     close = Event(2, 60, 60, None, "close", "ingrid", "h", None, {})
     nogo = OpenNoGo("g", decided, 3600, [], 7200)
     both = Verdict("AHEAD", "5m", 300, 60, 360, None, None, closed=close, no_go=nogo)
     assert both.headline == Headline.CLOSED
     assert Verdict("AHEAD", "5m", 300, 60, 360, None, None, no_go=nogo).headline == "NO-GO"
     assert Verdict("AHEAD", "5m", 300, 60, 360, None, None).headline == "AHEAD"
+    rolling = RollingBackVerdict("g", 0, 360, None, False)
+    leads = Verdict("AHEAD", "5m", 300, 60, 360, None, None, no_go=nogo, rolling=rolling)
+    assert leads.headline == "ROLLING BACK"
+    closed = Verdict("AHEAD", "5m", 300, 60, 360, None, None, closed=close, rolling=rolling)
+    assert closed.headline == Headline.CLOSED
 
 
 HELD = """

@@ -353,6 +353,13 @@ CASES = [
         "an unknown team suggests a declared one",
     ),
     Case(
+        "notify-unknown-approver.yaml",
+        6,
+        5,
+        "notify.approvers names 'Ingrid de Vires', who is no approver of any gate",
+        "an approver's address names someone a gate names, with a did-you-mean",
+    ),
+    Case(
         "unknown-rollback-team.yaml",
         10,
         47,
@@ -374,6 +381,14 @@ CASES = [
         "a task without a duration is refused",
     ),
     # Gates: who decides, in stages (issue 22)
+    Case(
+        "task-id-of-a-gates-rollback.yaml",
+        13,
+        10,
+        "task id 'gonogo-1.rollback' is taken by the rollback of gate 'gonogo-1' (a duration: "
+        "rolled back, it runs as one task of that id)",
+        "a task may not take the id a gate's rollback of a duration runs as",
+    ),
     Case(
         "gate-stage-named-twice.yaml",
         12,

@@ -283,7 +283,7 @@ def test_a_raw_insert_takes_the_write_lock_so_a_check_in_after_it_sees_it(weeken
 
     sanne = logins["sanne"]
     weekend.ok("done", "export", "--at", "18:20", state=sanne)
-    weekend.ok("decide", "gate-transfer", "go", state=logins["mc"])
+    weekend.ok("decide", "gate-transfer", "go", "--by", "CIO", state=logins["mc"])
     weekend.ok("done", "gate-transfer", state=logins["mc"])
     outcome: dict[str, Any] = {}
 
@@ -335,7 +335,7 @@ def test_a_coordinator_granted_in_the_rehearsal_is_nobody_in_the_real_weekend(tw
     trainee = rehearsal.login("trainee", "--coordinator")
     rehearsal.ok("note", "freeze", "practising", state=trainee)
     as_trainee = real.as_login(f"{rehearsal.prefix}trainee")
-    said = real.refused(as_trainee, "decide", "gate-transfer", "go")
+    said = real.refused(as_trainee, "decide", "gate-transfer", "go", "--by", "CIO")
     assert f"{rehearsal.prefix}trainee has no role in this weekend's database" in said
     shown = real.ok("db", "status", "--state", real.admin)
     assert f"{real.prefix}coordinator" in shown and f"{rehearsal.prefix}coordinator" not in shown

@@ -145,10 +145,10 @@ def test_a_team_member_may_not_force_even_its_own_task(weekend):
 
 def test_deciding_a_gate_is_mission_controls_even_for_the_gates_own_team(weekend):
     pmo = weekend.login("ingrid", "--team", "pmo")
-    said = weekend.refused(pmo, "decide", "gate-transfer", "go")
+    said = weekend.refused(pmo, "decide", "gate-transfer", "go", "--by", "CIO")
     assert "may not decide gate-transfer: deciding a gate needs mission control" in said
     mc = weekend.login("mc", "--coordinator")
-    weekend.ok("decide", "gate-transfer", "go", state=mc)
+    weekend.ok("decide", "gate-transfer", "go", "--by", "CIO", state=mc)
 
 
 def test_resetting_the_baseline_is_mission_controls(weekend):
@@ -468,3 +468,42 @@ def test_notifications_are_sent_by_mission_control_and_a_team_member_is_refused_
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_any_team_member_records_a_lesson_but_only_mission_control_revises_or_hands_over(weekend):
+    """Issue 23: anyone who records may record a lesson (about any task, a team, or the
+    weekend); a revision of the runbook and the aftercare handover are mission control's."""
+    mc = weekend.login("mc", "--coordinator")
+    sanne = weekend.login("sanne", "--team", "dba")
+    weekend.ok("start", "freeze", "--at", "18:00", state=mc)
+    weekend.ok("lesson", "the export ran slower than rehearsed", "--task", "export", state=sanne)
+    weekend.ok(
+        "lesson", "the lab's analysers need a vendor on call", "--task", "switch", state=sanne
+    )
+    weekend.ok("lesson", "the bridge call worked", state=sanne)
+    lessons = [e for e in weekend.events() if e[2] == "lesson"]
+    assert [(e[1], e[4], e[6]) for e in lessons] == [
+        ("export", "dba", f"{weekend.prefix}sanne"),
+        ("switch", "lab", f"{weekend.prefix}sanne"),
+        (None, None, f"{weekend.prefix}sanne"),
+    ]
+
+    weekend.runbook.write_text(
+        weekend.runbook.read_text(encoding="utf-8").replace(
+            "deadline: 2026-12-05T12:00", "deadline: 2026-12-05T10:00"
+        ),
+        encoding="utf-8",
+    )
+    said = weekend.refused(sanne, "revise", "--reason", "tighter")
+    assert (
+        f"{weekend.prefix}sanne may not revise the runbook: recording a new version needs "
+        "mission control" in said
+    )
+    said = weekend.refused(sanne, "aftercare", "export", "--owner", "dba")
+    assert f"{weekend.prefix}sanne may not hand export over for aftercare" in said
+    weekend.ok("revise", "--reason", "tighter", state=mc)
+    weekend.ok("aftercare", "export", "--owner", "dba", state=mc)
+    status = weekend.ok("db", "status", "--state", weekend.admin)
+    assert "runbook version 2 in force, revised Fri 04 Dec 17:30 UTC by someone" in " ".join(
+        status.split()
+    )

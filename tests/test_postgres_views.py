@@ -45,7 +45,9 @@ def played(weekend):
     weekend.ok("start", "freeze", "--at", "18:00", state=mc)
     weekend.ok("done", "freeze", "--at", "18:15", state=mc)
     weekend.ok("start", "export", "--at", "18:20", "--by", "Sanne Bakker", state=sanne)
-    weekend.ok("decide", "gate-transfer", "go", "--note", "bandwidth tested", state=mc)
+    weekend.ok(
+        "decide", "gate-transfer", "go", "--by", "CIO", "--note", "bandwidth tested", state=mc
+    )
     weekend.ok("drop", "switch", "--reason", "no time", "--force", state=mc)
     return weekend
 
@@ -127,7 +129,7 @@ def test_decisions_and_aftercare_say_what_a_pmo_asks(played):
         True,
     )
     mc = played.as_login(f"{played.prefix}mc")
-    played.ok("decide", "gate-transfer", "no-go", "--note", "vendor gone", state=mc)
+    played.ok("decide", "gate-transfer", "no-go", "--by", "CIO", "--note", "vendor gone", state=mc)
     assert [(d[1], d[5]) for d in _read(reader, query + " ORDER BY seq")] == [
         ("go", False),
         ("no-go", True),

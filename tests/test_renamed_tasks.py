@@ -1,5 +1,6 @@
-"""A task renamed in the runbook mid-weekend: its events stay visible, a notice says so, and
-its old id is never taken for the new one by prefix."""
+"""A task renamed in the runbook mid-weekend (and the revision recorded, `runbook revise`):
+its events stay visible, a notice says so, and its old id is never taken for the new one by
+prefix."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def renamed(tmp_path, cli, monkeypatch):
     text = runbook.read_text(encoding="utf-8")
     text = text.replace("id: backup\n", "id: backup-db\n").replace("[backup]", "[backup-db]")
     runbook.write_text(text, encoding="utf-8")
+    assert cli("revise", "-f", runbook, "--by", "ingrid").exit_code == 0
     return runbook
 
 

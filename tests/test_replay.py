@@ -10,7 +10,7 @@ import pytest
 from runbook.usecases import Weekend
 
 from .builders import FRIDAY_EVENING, friday, minimal_runbook, played_weekend
-from .weekend_helpers import FakeClock
+from .weekend_helpers import FakeClock, at
 
 SCRIPT = FRIDAY_EVENING
 
@@ -148,15 +148,17 @@ def test_a_replay_measures_against_the_baseline_in_force_at_thatfriday(runbook, 
     with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
         weekend.record("start", ["freeze"], actor="ingrid", host="pc1")
         first_finish = weekend.snapshot().baseline_finish
-    # At 19:00 the PMO adds an hour to the smoke test and takes a new baseline.
+    # At 19:00 the PMO adds an hour to the smoke test, records the edit as a revision (an
+    # edit is in force once recorded, issue 23) and takes a new baseline.
     text = runbook.read_text(encoding="utf-8")
     runbook.write_text(text.replace("duration: 45m\n", "duration: 1h45m\n", 1), encoding="utf-8")
     clock.set(friday("19:00"))
     with Weekend.open(runbook, state, clock=clock, create=True) as weekend:
+        assert weekend.snapshot().baseline_finish == first_finish  # not recorded: not in force
+        weekend.revise(actor="ingrid", host="pc1", reason="smoke test takes longer")
         weekend.reset_baseline(actor="ingrid", host="pc1")
         assert weekend.snapshot().baseline_finish == first_finish + 3600
 
     for hhmm, expected in (("18:30", first_finish), ("19:30", first_finish + 3600)):
-        with Weekend.open(runbook, state, clock=FakeClock(friday(hhmm))) as weekend:
-            weekend.replay = True
+        with Weekend.open(runbook, state, at=lambda _, t=hhmm: at(friday(t))) as weekend:
             assert weekend.snapshot().baseline_finish == expected, hhmm

@@ -232,7 +232,10 @@ def test_decide_no_go_says_which_rollback_to_run_and_by_when(cli, here):
     result = cli("decide", "gate-transfer", "no-go", "-f", "weekend.yaml", "--by", "CIO", env=env)
     assert result.exit_code == 0
     assert "NO-GO at gate-transfer" in result.stdout
-    assert "roll back now: the rollback takes 4h (rb-restore → rb-dns)" in result.stdout
+    assert (
+        "roll back now: `runbook rollback gate-transfer` starts it; it takes 4h "
+        "(rb-restore → rb-dns)" in result.stdout
+    )
     assert "it must start by Sat 05 Dec 08:00 (in 11h)" in result.stdout
 
 

@@ -31,6 +31,8 @@ BEYOND_A_SCHEMA = {
     "unknown-timezone.yaml": "looks the zone up in the time zone database (tzdata)",
     "plan-past-2200.yaml": "schedules the tasks",
     "gate-stage-named-twice.yaml": "compares the names of a gate's stages",
+    "task-id-of-a-gates-rollback.yaml": "compares a task's id with the gates' rollbacks",
+    "notify-unknown-approver.yaml": "looks the name up among the gates' approvers",
     "gate-stage-needs-more-than-its-approvers.yaml": "compares needs with the approvers' count",
 }
 

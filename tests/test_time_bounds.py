@@ -80,11 +80,13 @@ def test_an_at_more_than_a_week_after_the_deadline_is_refused(cli, runbook, env)
 def test_a_decision_far_from_the_weekend_needs_force_too(cli, tmp_path):
     shutil.copy(EXAMPLES / "cloud-migration-weekend.yaml", tmp_path / "cloud.yaml")
     env = {"RUNBOOK_NOW": "2026-12-04T12:00", "RUNBOOK_FILE": str(tmp_path / "cloud.yaml")}
-    result = cli("decide", "gonogo-1", "go", "--at", "2026-11-01T10:00", env=env)
+    # gonogo-1 decides in two stages (issue 22): the project team's GO, by one of its leads.
+    said = ("decide", "gonogo-1", "go", "--stage", "project-team", "--by", "Ruud Mulder")
+    result = cli(*said, "--at", "2026-11-01T10:00", env=env)
     assert result.exit_code == 1
     assert "more than a day before the weekend's start" in result.stderr
     assert "add --force" in result.stderr
-    forced = cli("decide", "gonogo-1", "go", "--at", "2026-11-01T10:00", "--force", env=env)
+    forced = cli(*said, "--at", "2026-11-01T10:00", "--force", env=env)
     assert forced.exit_code == 0, forced.stderr
 
 

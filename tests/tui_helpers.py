@@ -13,7 +13,7 @@ from runbook.tui.app import MissionControl
 from runbook.usecases import Weekend
 
 from .builders import minimal_runbook
-from .weekend_helpers import FakeClock, at
+from .weekend_helpers import FakeClock, at, pass_gate
 
 FRIDAY_1820 = "2026-12-04T18:20+01:00"
 
@@ -86,7 +86,7 @@ def saturday_weekend(folder: Path, clock: FakeClock) -> tuple[Path, Path]:
             moment = datetime.fromtimestamp(when, UTC)
             clock.now = moment
             if task in plan.gates and kind == "done":
-                weekend.decide(task, "go", actor=by, host="bridge")
+                pass_gate(weekend, task, actor=by)
             result = weekend.record(kind, [task], actor=by, host="bridge", **kw)  # type: ignore[arg-type]
             assert not result.refused, result.refused
 
@@ -117,7 +117,7 @@ def saturday_weekend(folder: Path, clock: FakeClock) -> tuple[Path, Path]:
             note="imaging server refuses the new laptops: certificate chain incomplete",
         )
         clock.now = at(f"{day}13:00+01:00").astimezone(UTC)
-        weekend.decide("gonogo-2", "no-go", actor="director", host="bridge", note="EHR rowcount")
+        weekend.decide("gonogo-2", "no-go", actor="CIO", host="bridge", note="EHR rowcount")
         # A check-in told by phone afterwards: recorded now, at an earlier time.
         weekend.record(
             "note",

@@ -40,6 +40,7 @@ MODULES = {
     "log": "cmd_status",
     "control": "cmd_control",
     "decide": "cmd_gates",
+    "rollback": "cmd_gates",
     "signoff": "cmd_gates",
     "check": "cmd_gates",
     "readiness": "cmd_reports",
@@ -50,6 +51,9 @@ MODULES = {
     "export": "cmd_export",  # a group: export ics, export xlsx
     "import": "cmd_import",
     "notify": "cmd_notify",
+    "revise": "cmd_record",
+    "lesson": "cmd_record",
+    "aftercare": "cmd_record",
 }
 ALL = tuple(dict.fromkeys(MODULES.values()))
 

@@ -101,7 +101,7 @@ def check_in(
             for event in result.events:
                 output.echo_event(event, weekend.plan)
         else:
-            for line in checked_in(result, weekend.plan, note):
+            for line in checked_in(result, result.plan or weekend.plan, note):
                 output.echo(_line(line, zone))
         for task_id, refusal in result.refused:
             output.error(f"refused: {refusal.message}", refusal.hint)
@@ -111,7 +111,7 @@ def check_in(
                     f"  (add --force to record it anyway: `runbook {verb} {task_id} --force`)"
                 )
         if result.events and not as_json:
-            now = standing(result, weekend.plan)
+            now = standing(result, result.plan or weekend.plan)
             lead = f"{shown(now.headline)} · " if now.headline else ""
             output.echo(
                 f"weekend: {lead}{now.word}{' ' + now.amount if now.amount else ''} · "

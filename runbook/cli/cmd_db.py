@@ -219,6 +219,8 @@ def _say_left(done: InitResult) -> None:
 def _option(role: Role) -> str:
     if role.kind == "team":
         return f"--team {shown(role.team)}"
+    if role.kind == "stage":
+        return f"--stage {shown(role.stage)}"
     return f"--{role.kind}"
 
 
@@ -235,17 +237,32 @@ CoordinatorFlag = Annotated[
     bool, typer.Option("--coordinator", help="Mission control's role: may record anything.")
 ]
 ReaderFlag = Annotated[bool, typer.Option("--reader", help="The reader role: may only read.")]
+StageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--stage",
+        help="A gate's decision stage (project-team, steering-committee...): its members "
+        "decide at that stage of every gate that has it (the one-list approvers of a gate "
+        "are the stage 'approvers').",
+        show_default=False,
+    ),
+]
 
 
-def _kind(team: str | None, coordinator: bool, reader: bool) -> str:
-    """Which role a grant or revoke names: exactly one of the three options."""
+def _kind(team: str | None, coordinator: bool, reader: bool, stage: str | None = None) -> str:
+    """Which role a grant or revoke names: exactly one of the four options."""
     given = [
         k
-        for k, on in (("team", team is not None), ("coordinator", coordinator), ("reader", reader))
+        for k, on in (
+            ("team", team is not None),
+            ("coordinator", coordinator),
+            ("reader", reader),
+            ("stage", stage is not None),
+        )
         if on
     ]
     if len(given) != 1:
-        raise UsageError("name one role: --team ID, --coordinator or --reader")
+        raise UsageError("name one role: --team ID, --stage STAGE, --coordinator or --reader")
     return given[0]
 
 
@@ -262,13 +279,15 @@ def grant(
     team: TeamOption = None,
     coordinator: CoordinatorFlag = False,
     reader: ReaderFlag = False,
+    stage: StageOption = None,
     state: StateOption = None,
 ) -> None:
-    """Make an existing login a member of a team's role, the coordinator's or the reader's."""
+    """Make an existing login a member of a team's role, a decision stage's, the
+    coordinator's or the reader's."""
     from runbook.store.postgres.admin import grant as grant_role
 
-    kind = _kind(team, coordinator, reader)
-    done = grant_role(database(state), login, kind=kind, team=team)
+    kind = _kind(team, coordinator, reader, stage)
+    done = grant_role(database(state), login, kind=kind, team=stage if kind == "stage" else team)
     _said(done, "is now a member of", "is already a member of")
 
 
@@ -278,19 +297,22 @@ def revoke(
     team: TeamOption = None,
     coordinator: CoordinatorFlag = False,
     reader: ReaderFlag = False,
+    stage: StageOption = None,
     state: StateOption = None,
 ) -> None:
-    """End a login's membership of a team's role, the coordinator's or the reader's."""
+    """End a login's membership of a team's role, a decision stage's, the coordinator's or
+    the reader's."""
     from runbook.store.postgres.admin import revoke as revoke_role
 
-    kind = _kind(team, coordinator, reader)
-    done = revoke_role(database(state), login, kind=kind, team=team)
+    kind = _kind(team, coordinator, reader, stage)
+    done = revoke_role(database(state), login, kind=kind, team=stage if kind == "stage" else team)
     _said(done, "is no longer a member of", "was not a member of")
 
 
 @command(name="status", group=db_app)
 def status(state: StateOption = None, as_json: JsonOption = False) -> None:
-    """The weekend database's schema version, its roles and who is in them."""
+    """The weekend database's schema version, the version of the runbook in force, its roles
+    and who is in them."""
     from runbook.contracts.db import db_status_json
     from runbook.store.postgres.admin import status as db_status
 
@@ -314,6 +336,12 @@ def status(state: StateOption = None, as_json: JsonOption = False) -> None:
             f"{found.runbook or '(none yet)'}"
         )
     )
+    from datetime import UTC
+
+    from runbook.weekend.versions import in_force_line
+
+    said = in_force_line(found.in_force, UTC, zone_name="UTC")
+    out.print(Text(said or "no runbook version recorded yet (the first check-in records it)"))
     if not found.roles:
         out.print(Text("no roles yet (run `runbook db init`)"))
         return
@@ -325,7 +353,11 @@ def status(state: StateOption = None, as_json: JsonOption = False) -> None:
         "reader": "read only",
     }
     for role in found.roles:
-        what = may.get(role.kind) or f"record for team {role.team}"
+        what = may.get(role.kind) or (
+            f"decide at the {role.stage} stage of a gate"
+            if role.kind == "stage"
+            else f"record for team {role.team}"
+        )
         members = ", ".join(role.members) or "-"
         if not role.exists:
             members = "(role dropped)"

@@ -45,7 +45,7 @@ ReviewFormatOption = Annotated[
     ReviewFormat,
     typer.Option(
         "--format",
-        help="md (shown with rich in a terminal), html, json, or csv (the aftercare list).",
+        help="md (shown with rich in a terminal), html, json, or csv (one row a task).",
     ),
 ]
 
@@ -191,9 +191,12 @@ def review(
     """After the weekend: planned against actual, the biggest slips, aftercare, overrides.
 
     Per task and per team, where each slip came from, what is left for aftercare (tasks not
-    finished and work dropped for time, each with its team, reason and the work it did;
-    --format csv gives that list as a spreadsheet), what was skipped as not needed, every
-    override (--force: who, when, the rule it overrode, why), and the notes from the log.
+    finished and work dropped for time, each with its team, reason, the work it did and its
+    handover: owner, due date, ticket), what was skipped as not needed, every override
+    (--force: who, when, the rule it overrode, why), the runbook's revisions, NO-GOs, pulls,
+    the estimates' accuracy per team, the lessons learned per phase and team, and the notes
+    from the log. --format csv gives one row a task, for a spreadsheet (`runbook aftercare
+    --format csv` gives the aftercare list).
     """
     from runbook.cli.weekend import open_weekend
     from runbook.reports.review import review as build
@@ -210,8 +213,8 @@ def review(
             )
         result = build(weekend)
     if fmt is ReviewFormat.csv:
-        from runbook.contracts.csv import aftercare_csv
+        from runbook.contracts.csv import review_csv
 
-        _emit(aftercare_csv(result), fmt, out)
+        _emit(review_csv(result), fmt, out)
         return
     _emit(_render("review", result, ReportFormat(fmt.value)), ReportFormat(fmt.value), out)

@@ -106,7 +106,7 @@ def status(
         if as_json:
             from runbook.contracts.weekend import status_json
 
-            data = status_json(snap, tid)
+            data = status_json(snap, tid, weekend.version)
             if found is not None:
                 from runbook.contracts.estimates import outlook_json
 
@@ -135,6 +135,14 @@ def status(
                 width=screen.width,
             )
         )
+        from rich.text import Text
+
+        from runbook.common.text import shown
+        from runbook.weekend.versions import in_force_line
+
+        said = in_force_line(weekend.version, weekend.plan.zone)
+        if said is not None:
+            screen.print(Text(shown(said), style="dim"))
         if found is not None:
             from runbook.cli.render_status import outlook_line
 

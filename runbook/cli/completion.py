@@ -83,6 +83,10 @@ def _load(params: Mapping[str, Any]) -> tuple[Plan, dict[str, TaskRecord]] | Non
             from runbook.weekend.forecast import fold
 
             records = fold(store.events())[0]
+            if plan.rollback:  # a rollback running: its tasks are tasks to check in
+                from runbook.weekend.rollbacks import plan_with, rollback_in_force
+
+                plan = plan_with(plan, rollback_in_force(plan, records))
         return plan, records
     finally:
         if store is not None:
@@ -142,6 +146,41 @@ def _gates(params: Mapping[str, Any], incomplete: str) -> Offer:
     return [(g, plan.tasks[index[g]].title) for g in plan.gates if g in index]
 
 
+def _gate_of(params: Mapping[str, Any]) -> tuple[Plan, str] | None:
+    """The plan and the gate the command line names so far (exact, or a unique prefix)."""
+    loaded = _load(params)
+    given = str(params.get("gate") or "")
+    if loaded is None or not given:
+        return None
+    plan = loaded[0]
+    found = [g for g in plan.gates if g == given] or [g for g in plan.gates if g.startswith(given)]
+    return (plan, found[0]) if len(found) == 1 else None
+
+
+def _stages(params: Mapping[str, Any], incomplete: str) -> Offer:
+    """The stages of the gate named, in order, with their approvers."""
+    found = _gate_of(params)
+    if found is None:
+        return []
+    plan, gate = found
+    return [(s.name, ", ".join(s.approvers)) for s in plan.gates[gate].stages]
+
+
+def _approvers(params: Mapping[str, Any], incomplete: str) -> Offer:
+    """The approvers of the gate named (of the stage named, if one is), with their stage."""
+    found = _gate_of(params)
+    if found is None:
+        return []
+    plan, gate = found
+    stage = params.get("stage")
+    return [
+        (name, s.name)
+        for s in plan.gates[gate].stages
+        if not stage or s.name == stage
+        for name in s.approvers
+    ]
+
+
 def _items(params: Mapping[str, Any], incomplete: str) -> Offer:
     """Readiness item ids, with the item's title."""
     loaded = _load(params)
@@ -161,6 +200,8 @@ _KINDS: dict[str, Callable[[Mapping[str, Any], str], Offer]] = {
     "gate": _gates,
     "item": _items,
     "verdict": _verdicts,
+    "stage": _stages,
+    "approver": _approvers,
 }
 
 
@@ -186,3 +227,5 @@ teams = _for_typer("team", "Team ids, with the team's name.")
 gates = _for_typer("gate", "Gate ids (the go/no-go tasks), with the gate's title.")
 items = _for_typer("item", "Readiness item ids, with the item's title.")
 verdicts = _for_typer("verdict", "``go`` or ``no-go``.")
+stages = _for_typer("stage", "The gate's stages, in order, with their approvers.")
+approvers = _for_typer("approver", "The approvers of the gate (and stage) named.")

@@ -123,8 +123,18 @@ COMMANDS: dict[str, Command] = {
     ),
     "decide": Command(
         (("gate", "gate"), ("verdict", "verdict")),
-        options={**_STATE, **_BY, **_NOTE, **_AT},
+        options={
+            **_STATE,
+            "--by": ("by", "approver"),
+            "--stage": ("stage", "stage"),
+            **_NOTE,
+            **_REASON,
+            **_AT,
+        },
         flags=("--force", "--json"),
+    ),
+    "rollback": Command(
+        (("gate", "gate"),), options={**_CHECK_IN, **_REASON}, flags=("--undo", "--force", "--json")
     ),
     "signoff": Command((("team", "team"),), options={**_STATE, **_BY, **_NOTE}, flags=("--json",)),
     "check": Command((("item", "item"),), options={**_CHECK_IN, **_NOTE}, flags=("--json",)),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 
-from rich import box
 from rich.cells import cell_len
 from rich.console import Group, JustifyMethod
-from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from runbook.cli.console import console
+from runbook.cli.fast_table import RowTable, TableColumn, text_width
 from runbook.common.display import count, possessive
 from runbook.common.text import shown
 from runbook.format.durations import clock, format_duration, format_variance, utc_offset
@@ -83,7 +83,7 @@ def fitted_table(
     width: int,
     title: str,
     caption: str,
-) -> Table:
+) -> RowTable:
     """A table laid out for ``width`` columns of terminal: on a narrow terminal the columns
     move closer together, then the titles go, then long headers shorten, team names are
     shortened and then go, then the spare columns go; a figure or a marker is never cut."""
@@ -92,10 +92,25 @@ def fitted_table(
     rows = [[shown(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
     title = shown(title)
 
-    def size(cell: str | Text) -> int:
-        return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
+    # Each cell measured once, for the layout here and for drawing the rows; a 10,000-row
+    # table repeats its times, figures and statuses, each measured once.
+    measured: dict[str, int] = {}
+    measured_text: dict[str, int] = {}
 
-    values = [max([0] + [size(row[k]) for row in rows]) for k in range(len(columns))]
+    def size(cell: str | Text) -> int:
+        if isinstance(cell, str):
+            found = measured.get(cell)
+            if found is None:
+                found = measured[cell] = cell_len(cell)
+            return found
+        plain = cell.plain
+        found = measured_text.get(plain)
+        if found is None:
+            found = measured_text[plain] = text_width(cell)
+        return found
+
+    lengths = [[size(c) for c in row] for row in rows]
+    values = [max([0] + [row[k] for row in lengths]) for k in range(len(columns))]
     headers = [c.header for c in columns]
     keep = list(range(len(columns)))
 
@@ -138,32 +153,28 @@ def fitted_table(
         drop("title")
     # What no shortening made fit: the id goes on over a second line (and nothing is cut).
     fold = max(0, fixed + min(team, _TEAM_MIN) + gap * (gaps - 1) - width)
-    table = Table(
-        title=title,
-        caption=caption,
-        header_style="bold",
-        expand=titles,  # the titles take the room that is left
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-        padding=(0, gap - 1),
-    )
+    laid_out = []
     for k in keep:
         c, header = columns[k], headers[k]
         if c.role == "title":
-            table.add_column(header, overflow="ellipsis", no_wrap=True, min_width=5, ratio=1)
+            laid_out.append(TableColumn(header, "title"))
         elif c.role == "team":
             room = max(_TEAM_MIN, min(w[k], width - fixed - gap * gaps))
-            table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=room)
+            laid_out.append(TableColumn(header, "team", size=room))
         elif c.role == "id" and fold:
             room = max(cell_len(header), w[k] - fold)
-            table.add_column(header, overflow="fold", width=room, justify=c.justify)
+            laid_out.append(TableColumn(header, "fold", c.justify, size=room))
         else:
-            table.add_column(header, no_wrap=True, min_width=w[k], justify=c.justify)
-    for row in rows:
-        table.add_row(*(row[k] for k in keep))
-    return table
+            laid_out.append(TableColumn(header, "fixed", c.justify, size=w[k]))
+    return RowTable(
+        laid_out,
+        [[row[k] for k in keep] for row in rows],
+        [[row[k] for k in keep] for row in lengths],
+        title=title,
+        caption=caption,
+        gap=gap,
+        expand=titles,  # the titles take the room that is left
+    )
 
 
 def plan_table(
@@ -173,14 +184,15 @@ def plan_table(
     width: int = 120,
     only: Collection[int] | None = None,
     learned: Estimates | None = None,
-) -> Table:
+) -> RowTable:
     """Tasks in start order with team, start, finish, duration, float and a critical mark;
     with a snapshot, the status and the forecast (actual times for work already done).
     ``only``: the indices of the tasks to list (one team's), all when None; ``learned``:
     a column of the durations learned from history beside the runbook's."""
     if snapshot is not None:
         return forecast_table(plan, snapshot, width=width, only=only, learned=learned)
-    zone, dated = plan.zone, plan.needs_dates()
+    zone = plan.zone
+    cells = _Cells(zone, plan.needs_dates())
     position = {v: k for k, v in enumerate(plan.order)}
     rows = []
     listed = range(len(plan.tasks)) if only is None else only
@@ -188,15 +200,15 @@ def plan_table(
         t = plan.tasks[i]
         rows.append(
             (
-                Text("!", style="bold red") if t.critical else "",
+                cells.critical if t.critical else "",
                 _task_cell(t),
                 t.title,
                 t.team or "—",
-                clock(t.es, zone, with_date=dated),
-                clock(t.ef, zone, with_date=dated),
-                "◆" if t.milestone else format_duration(t.duration),
+                cells.clock(t.es),
+                cells.clock(t.ef),
+                "◆" if t.milestone else cells.duration(t.duration),
                 *_learned_cells(t, learned),
-                Text(format_duration(t.total_float), style="red" if t.critical else "dim"),
+                cells.styled(cells.duration(t.total_float), "red" if t.critical else "dim"),
             )
         )
     columns = [
@@ -288,32 +300,30 @@ def forecast_table(
     width: int = 120,
     only: Collection[int] | None = None,
     learned: Estimates | None = None,
-) -> Table:
+) -> RowTable:
     """The timeline recomputed from actuals: planned start, forecast start and finish, the
     start's lateness and the finish's slip against the baseline."""
     from runbook.common.display import STATUS_STYLE
 
-    zone, dated = plan.zone, plan.needs_dates()
+    zone = plan.zone
+    cells = _Cells(zone, plan.needs_dates())
     rows = []
     states = snap.tasks if only is None else [snap.tasks[i] for i in only]
     for s in sorted(states, key=lambda s: (s.forecast_start, s.index)):
         t = plan.tasks[s.index]
-        slip, late_start = s.finish_variance, s.start_variance
         rows.append(
             (
-                Text("!", style="bold red") if s.critical else "",
+                cells.critical if s.critical else "",
                 _task_cell(t, s.critical),
                 t.title,
                 t.team or "—",
-                Text(s.shown_status, style=STATUS_STYLE[s.status]),
-                clock(s.planned_start, zone, with_date=dated)
-                if s.planned_start is not None
-                else "new",
-                clock(s.forecast_start, zone, with_date=dated),
-                clock(s.forecast_finish, zone, with_date=dated),
+                cells.styled(s.shown_status, STATUS_STYLE[s.status]),
+                cells.clock(s.planned_start) if s.planned_start is not None else "new",
+                cells.clock(s.forecast_start),
+                cells.clock(s.forecast_finish),
                 *_learned_cells(t, learned),
-                _variance(late_start),
-                _variance(slip),
+                cells.variance(s.start_variance),
+                cells.variance(s.finish_variance),
             )
         )
     columns = [
@@ -351,15 +361,56 @@ def _task_cell(task: PlannedTask, critical: bool | None = None) -> Text:
     """The task's id, red when critical, with its priority when it is optional work
     (``archive nice``)."""
     critical = task.critical if critical is None else critical
-    text = Text(task.id, style="red" if critical else "")
-    if task.optional:
-        text.append(f" {task.priority}", style="dim italic")
-    return text
+    style = "red" if critical else ""
+    if not task.optional:
+        return Text(task.id, style=style)
+    end = len(task.id) + 1 + len(task.priority)
+    return Text(
+        f"{task.id} {task.priority}", style=style, spans=[Span(len(task.id), end, "dim italic")]
+    )
 
 
-def _variance(seconds: int | None) -> Text:
-    """A variance cell: late in red, early in green."""
-    return Text(format_variance(seconds), style="red" if (seconds or 0) > 0 else "green")
+class _Cells:
+    """The cells that rows share, each made once: a 10,000-row table repeats the same times,
+    figures, markers and statuses (the Text cells are never changed once made)."""
+
+    def __init__(self, zone: tzinfo, dated: bool) -> None:
+        self.zone = zone
+        self.dated = dated
+        self.critical = Text("!", style="bold red")
+        self._clocks: dict[float, str] = {}
+        self._durations: dict[int, str] = {}
+        self._styled: dict[tuple[str, str], Text] = {}
+        self._variances: dict[int | None, Text] = {}
+
+    def clock(self, seconds: float) -> str:
+        """A time as the table shows it (with the day when the weekend spans days)."""
+        found = self._clocks.get(seconds)
+        if found is None:
+            found = self._clocks[seconds] = clock(seconds, self.zone, with_date=self.dated)
+        return found
+
+    def duration(self, seconds: int) -> str:
+        """A duration or a float: ``1h30m``."""
+        found = self._durations.get(seconds)
+        if found is None:
+            found = self._durations[seconds] = format_duration(seconds)
+        return found
+
+    def styled(self, text: str, style: str) -> Text:
+        """``text`` in ``style``."""
+        found = self._styled.get((text, style))
+        if found is None:
+            found = self._styled[text, style] = Text(text, style=style)
+        return found
+
+    def variance(self, seconds: int | None) -> Text:
+        """A variance cell: late in red, early in green."""
+        found = self._variances.get(seconds)
+        if found is None:
+            style = "red" if (seconds or 0) > 0 else "green"
+            found = self._variances[seconds] = self.styled(format_variance(seconds), style)
+        return found
 
 
 def critical_path_text(plan: Plan, team: str | None = None) -> Text:
@@ -493,7 +544,10 @@ def show_plan(
             gantt_chart(plan, width=out.width, group_by=group_by, snapshot=snapshot, only=only)
         )
     else:
-        out.print(plan_table(plan, snapshot, width=out.width, only=only, learned=learned))
+        # Its lines are never wider than the terminal; measuring each to crop it would cost
+        # more than drawing it.
+        table = plan_table(plan, snapshot, width=out.width, only=only, learned=learned)
+        out.print(table, crop=False)
     if snapshot is None:
         out.print(critical_path_text(plan, team))
         out.print(finish_line(plan))

@@ -27,7 +27,7 @@ from runbook.weekend.forecast import (
     best_pulled_later,
     pull_forward_soon,
 )
-from runbook.weekend.replan import event_summary
+from runbook.weekend.replan import event_columns
 from runbook.weekend.views import Headline, OpenNoGo, UpNextRow, Verdict, lead
 from runbook.weekend.views import briefing as briefing_of
 from runbook.weekend.views import verdict as verdict_of
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 # The badge of each headline state (the pace's, AHEAD and BEHIND; ON PLAN is reversed).
 BADGE_STYLE = {
     Headline.CLOSED: "bold white on blue",
+    Headline.ROLLING_BACK: "bold white on magenta",
     Headline.NO_GO: "bold white on red",
     Headline.AHEAD: "bold white on green",
     Headline.BEHIND: "bold white on red",
@@ -129,7 +130,9 @@ def no_go_line(nogo: OpenNoGo, now: int, zone: tzinfo) -> Text:
     """``NO-GO at gonogo-2 (Sat 14:00 by cio: ...) — roll back: ...; start by Sun 20:00``."""
     text = Text(f" NO-GO at {nogo.gate} ", style="bold white on red")
     decided = nogo.decided
-    text.append(f" ({clock(decided.at, zone)} by {shown(decided.actor)}")
+    text.append(f" ({clock(decided.at, zone)} by {shown(decided.who)}")
+    if decided.recorded_apart:
+        text.append(f", recorded by {shown(decided.recorded_by)}")
     if decided.note:
         text.append(f": {shown(decided.note)}")
     text.append(f") — {shown(nogo.summary())}")
@@ -153,8 +156,9 @@ def counts_line(done: Progress, width: int = 100) -> Text:
     never inside one (a dropped must-have's flag stays with its count)."""
     counts = done.counts
     # A status this order does not know yet goes with the work to do, before the skipped;
-    # "scheduled" (waiting only for a not_before) only when there is one: the line stays short.
-    order = [s for s in ORDER if s in counts and (s != "scheduled" or counts[s])]
+    # "scheduled" (waiting only for a not_before) and "suspended" (stopped by a rollback) only
+    # when there is one: the line stays short.
+    order = [s for s in ORDER if s in counts and (s not in ONLY_WHEN_ANY or counts[s])]
     order[-2:-2] = [s for s in counts if s not in ORDER]
     parts = []
     for status in order:
@@ -178,7 +182,19 @@ def counts_line(done: Progress, width: int = 100) -> Text:
 
 
 # The order of the counts: what moves first, then what is no longer wanted.
-ORDER = ("done", "running", "failed", "ready", "scheduled", "pending", "skipped", "dropped")
+ORDER = (
+    "done",
+    "running",
+    "failed",
+    "ready",
+    "scheduled",
+    "pending",
+    "suspended",
+    "skipped",
+    "dropped",
+)
+# Shown only when some task has that status: the line stays short.
+ONLY_WHEN_ANY = frozenset({"scheduled", "suspended"})
 
 
 FIXED, TEAM, TEXT, WORDS = "fixed", "team", "text", "words"
@@ -346,6 +362,9 @@ def briefing(
                 style="bold red",
             )
         parts.append(line)
+    if (rolled := view.rolled_back) is not None:
+        past = rolled.late is not None and rolled.late > 0
+        parts.append(Text("  " + rolled.line(zone), style="bold red" if past else "dim"))
 
     running: list[tuple[Text, ...]] = []
     failed: list[tuple[Text, ...]] = []
@@ -386,14 +405,16 @@ def briefing(
             Text("◆", style="bold magenta"),
             Text(d.gate, style="bold"),
             Text("decision needed", style="bold magenta"),
-            Text(shown(", ".join(d.approvers)) or "approvers not named in the runbook"),
-            Text(f"runbook decide {d.gate} go|no-go", style="dim"),
+            Text(shown(d.waits_for())),
+            Text(d.command, style="dim"),
+            Text(shown(d.given_text(zone))),
         )
         for d in view.decisions
     ]
     parts += _section(
         "Decision needed (go/no-go: the approvers decide)",
-        (FIXED,) * 5,  # the approvers are whom to call: never cut either
+        # Who decides is whom to call: never cut; the GOs given so far wrap between words.
+        (FIXED, FIXED, FIXED, FIXED, FIXED, WORDS),
         decisions,
         limit,
         width,
@@ -613,12 +634,18 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
         when = clock(e.at, zone, with_date=dated)
         if abs(e.recorded - e.at) >= 60:
             when += f" (told {clock(e.recorded, zone)})"
-        what = Text(shown(event_summary(e, zone)), style=EVENT_STYLE.get(e.kind, ""))
+        style = EVENT_STYLE.get(e.kind, "")
+        # A revision's summary can be long: it leads its note, which wraps, rather than
+        # squeeze the other columns out of the table.
+        said, changed = event_columns(e, zone)
+        what = Text(shown(said), style=style)
         if e.against is not None:
             what.append(" AGAINST THE RULES", style="bold red")
         elif e.forced:
             what.append(" FORCED", style="bold yellow")
         note = Text(shown(e.note))
+        if changed:
+            note = Text(shown(changed), style=style).append(f" — {shown(e.note)}" if e.note else "")
         if e.overrode:
             label = "recorded against the rules, not forced" if e.against else "overrode"
             note.append(" " if e.note else "")

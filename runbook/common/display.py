@@ -10,6 +10,7 @@ STATUS_STYLE = {
     "failed": "bold white on red",
     "done": "green",
     "skipped": "yellow",
+    "suspended": "magenta",  # forward work stopped by a rollback
     "dropped": "yellow",  # not a status: a skipped task dropped for time, counted apart
 }
 

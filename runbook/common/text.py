@@ -8,6 +8,7 @@ follows. JSON keeps them exact; every other face shows them through :func:`shown
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: The longest ``--by`` a check-in records, in characters.
@@ -33,6 +34,16 @@ _MULTI_LINE = str.maketrans(
 )
 
 
+def _any_of(codes: dict[int, str]) -> re.Pattern[str]:
+    """A pattern finding any of ``codes``: text without one is shown as it is, untranslated
+    (``str.translate`` looks every character up, which a long table row pays for)."""
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(codes)) + "]")
+
+
+_ONE_LINE_FOUND = _any_of(_ONE_LINE)
+_MULTI_LINE_FOUND = _any_of(_MULTI_LINE)
+
+
 def shown(text: str | None, *, one_line: bool = True) -> str:
     """``text`` safe to put on a screen: every control character visible instead of obeyed.
 
@@ -42,7 +53,9 @@ def shown(text: str | None, *, one_line: bool = True) -> str:
     if not text:
         return ""
     if one_line:
-        return text.translate(_ONE_LINE)
+        return text.translate(_ONE_LINE) if _ONE_LINE_FOUND.search(text) else text
+    if _MULTI_LINE_FOUND.search(text) is None:
+        return text
     return text.replace("\r\n", "\n").translate(_MULTI_LINE)
 
 

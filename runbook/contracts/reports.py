@@ -8,8 +8,10 @@ from runbook.contracts.estimates import estimates_json
 from runbook.contracts.validation import problem_json
 from runbook.contracts.weekend import progress_json
 from runbook.format.durations import iso, minutes
+from runbook.planning.plan import Plan
 from runbook.reports.readiness import ReadinessReport
-from runbook.reports.review import Review
+from runbook.reports.review import Review, ReviewRow
+from runbook.weekend.aftercare import Handover
 
 
 def readiness_json(report: ReadinessReport) -> dict[str, Any]:
@@ -59,7 +61,8 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
                 "forecast_finish": when(snap.forecast_finish),
                 "ahead_minutes": minutes(snap.ahead),
                 "spare_minutes": None if snap.spare is None else minutes(snap.spare),
-                "remaining_critical_path": [plan.tasks[i].id for i in snap.critical_path],
+                # The snapshot's own plan: a rollback's tasks once one runs.
+                "remaining_critical_path": [snap.plan.tasks[i].id for i in snap.critical_path],
                 "counts": done.counts,
                 "progress": progress_json(done),
                 "later_events_left_out": report.later_events,
@@ -88,6 +91,19 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
             "margin_minutes": None if g.ponr.margin is None else minutes(g.ponr.margin),
             "decision": g.decision,
             "decided_by": g.decided_by,
+            "decisions": [
+                {
+                    "decision": d.verdict,
+                    "stage": d.stage,
+                    "approver": d.who,
+                    "recorded_by": d.recorded_by,
+                    "at": when(d.at),
+                    "note": d.note,
+                }
+                for d in g.decisions
+            ],
+            "waiting": g.waiting,
+            "rollback_on_time": g.rollback_on_time,
             **(
                 {
                     "status": g.status,
@@ -223,6 +239,9 @@ def review_json(review: Review) -> dict[str, Any]:
                 "own_overrun_minutes": mins(r.own_overrun),
                 "inherited_minutes": mins(r.inherited),
                 "reason": r.reason,
+                "rollback": r.rollback,
+                "started_by": r.started_by,
+                "finished_by": r.finished_by,
             }
             for r in review.rows
         ],
@@ -272,21 +291,8 @@ def review_json(review: Review) -> dict[str, Any]:
             "by": review.closed.actor,
             "reason": review.closed.note,
         },
-        "aftercare": [
-            {
-                "id": r.id,
-                "title": r.title,
-                "status": r.status,
-                "dropped": r.dropped,
-                "carried_over": r.carried,
-                "priority": r.priority,
-                "team": r.team,
-                "reason": r.reason,
-                "actual_start": when(r.actual_start),
-                "worked_minutes": mins(r.worked),
-            }
-            for r in review.aftercare
-        ],
+        "aftercare": [aftercare_item_json(r, h, review.plan) for r, h in review.aftercare_items],
+        "unowned": review.unowned,
         "dropped": [
             {
                 "id": r.id,
@@ -328,4 +334,76 @@ def review_json(review: Review) -> dict[str, Any]:
             }
             for o in review.forced
         ],
+        "runbook_revisions": [
+            {
+                "version": v.number,
+                "at": when(v.at),
+                "by": v.event.actor,  # the login is in the log, as for the other lists
+                "reason": v.reason,
+                "summary": v.summary,
+                "digest": v.digest,
+            }
+            for v in review.runbook_revisions
+        ],
+        "nogos": [
+            {"at": when(e.at), "gate": e.task, "by": e.actor, "note": e.note} for e in review.nogos
+        ],
+        "accuracy": [
+            {
+                "team": a.team,
+                "name": a.name,
+                "done": a.measured,
+                "within_estimate": a.within,
+                "median_overrun_minutes": mins(a.median_overrun),
+                "worst_overrun_minutes": mins(a.worst_overrun),
+                "worst_task": a.worst_task,
+                "three_point": a.three_point,
+                "within_pessimistic": a.within_pessimistic,
+            }
+            for a in review.accuracy
+        ],
+        "lessons": [
+            {
+                "phase": g.phase,
+                "team": g.team,
+                "lessons": [
+                    {"at": when(x.at), "text": x.text, "by": x.actor, "task": x.task}
+                    for x in g.lessons
+                ],
+            }
+            for g in review.lessons
+        ],
+    }
+
+
+def aftercare_item_json(row: ReviewRow, handover: Handover, plan: Plan) -> dict[str, Any]:
+    """One item of the aftercare list with its handover: the review's, and ``runbook
+    aftercare --format json``'s."""
+    zone = plan.zone
+    return {
+        "id": row.id,
+        "title": row.title,
+        "status": row.status,
+        "dropped": row.dropped,
+        "carried_over": row.carried,
+        "priority": row.priority,
+        "team": row.team,
+        "reason": row.reason,
+        "actual_start": iso(row.actual_start, zone) if row.actual_start is not None else None,
+        "worked_minutes": None if row.worked is None else minutes(row.worked),
+        "owner": handover.owner,
+        "due": iso(handover.due, zone) if handover.due is not None else None,
+        "ticket": handover.ticket,
+        "handover_notes": list(handover.notes),
+    }
+
+
+def aftercare_json(review: Review) -> dict[str, Any]:
+    """``runbook aftercare --format json``: the aftercare list for a service desk's tool, one
+    item a task, with its handover."""
+    return {
+        "runbook": review.plan.name,
+        "generated": iso(review.now, review.plan.zone),
+        "items": [aftercare_item_json(r, h, review.plan) for r, h in review.aftercare_items],
+        "unowned": review.unowned,
     }

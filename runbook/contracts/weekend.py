@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from runbook.format.durations import iso, minutes
@@ -9,6 +10,7 @@ from runbook.planning.plan import Plan
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot, TaskState
 from runbook.weekend.recover import Option, Recovery
+from runbook.weekend.versions import Version
 from runbook.weekend.views import Verdict, lead, needs_decision, open_no_gos, split_ready
 from runbook.weekend.views import verdict as verdict_of
 from runbook.weekend.views.progress import Progress, progress
@@ -127,6 +129,15 @@ def verdict_json(verdict: Verdict, plan: Plan) -> dict[str, Any]:
             "next": held.mark,
             "next_ahead_minutes": None if held.mark_ahead is None else minutes(held.mark_ahead),
         },
+        "rolling_back": None
+        if (rolling := verdict.rolling) is None
+        else {
+            "gate": rolling.gate,
+            "started": iso(rolling.started, zone),
+            "ends": iso(rolling.ends, zone),
+            "point_of_no_return": iso(rolling.point, zone),
+            "finished": rolling.finished,
+        },
     }
 
 
@@ -148,7 +159,26 @@ def progress_json(done: Progress) -> dict[str, Any]:
     }
 
 
-def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
+def version_json(version: Version | None, zone: tzinfo) -> dict[str, Any] | None:
+    """The version of the runbook in force (issue 23): ``{"number", "since", "by", "reason",
+    "summary", "digest"}`` (reason and summary null for the one the weekend began with), or
+    None when the log records none yet (the runbook file is then the plan)."""
+    if version is None:
+        return None
+    return {
+        "number": version.number,
+        "since": iso(version.at, zone),
+        "by": version.event.actor,
+        "login": version.event.login,
+        "reason": version.reason,
+        "summary": version.summary,
+        "digest": version.digest,
+    }
+
+
+def status_json(
+    snap: Snapshot, team: str | None = None, version: Version | None = None
+) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
     "deadline", "ahead_minutes", "counts", "critical_path", "next_point_of_no_return",
     "decisions_needed", "no_go", "verdict", "team", "tasks", "later_events", "progress",
@@ -156,7 +186,8 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     ``counts``: tasks per status, the dropped ones apart from the skipped ones; ``progress``:
     ``progress_json``. With a team, the counts, the progress, the critical path and the tasks
     are the team's own; the finish and ahead/behind stay the weekend's. ``later_events``: how
-    many events a replay at ``now`` left out. ``verdict``: the headline (``verdict_json``);
+    many events a replay at ``now`` left out. ``runbook_version``: the version of the runbook
+    in force at ``now`` (``version_json``). ``verdict``: the headline (``verdict_json``);
     once the weekend is closed, the figures stand at the close (``verdict.closed.at``), and
     ``now`` stays the moment asked for."""
     zone = snap.plan.zone
@@ -165,8 +196,10 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
     done = progress(snap, None if team is None else chosen)
     deadline = snap.plan.deadline
     from runbook.weekend.gates import next_point_of_no_return
+    from runbook.weekend.views.rollback import if_rolled_back
 
     ponr = next_point_of_no_return(snap)
+    rolled = if_rolled_back(snap)
     return {
         "now": iso(snap.clock, zone),
         "baseline_finish": iso(snap.baseline_finish, zone),
@@ -183,16 +216,45 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
             "minutes_left": minutes(ponr.point - snap.now),
             "rollback_minutes": minutes(ponr.rollback or 0),
         },
+        "if_rolled_back_now": None
+        if rolled is None
+        else {
+            "gate": rolled.gate,
+            "ends": iso(rolled.ends, zone),
+            "past_deadline_minutes": None if rolled.late is None else minutes(rolled.late),
+        },
         "team": None if team is None else {"id": team, "name": snap.plan.team_name(team)},
         "decisions_needed": [
-            {"gate": d.gate, "approvers": d.approvers, "since": iso(d.since, zone)}
+            {
+                "gate": d.gate,
+                "approvers": d.approvers,
+                "since": iso(d.since, zone),
+                "waiting_for": None
+                if d.waiting is None
+                else {
+                    "stage": d.waiting.stage.name,
+                    "needs": d.waiting.still_needed,
+                    "not_yet": list(d.waiting.not_yet),
+                },
+                "given": [
+                    {
+                        "stage": g.stage,
+                        "approver": g.who,
+                        "recorded_by": g.recorded_by,
+                        "at": iso(g.at, zone),
+                    }
+                    for g in d.given
+                ],
+            }
             for d in split_ready(snap, chosen)[1]
         ],
         "no_go": [
             {
                 "gate": n.gate,
                 "decided_at": iso(n.decided.at, zone),
-                "decided_by": n.decided.actor,
+                "decided_by": n.decided.who,
+                "recorded_by": n.decided.recorded_by,
+                "stage": n.decided.stage,
                 "note": n.decided.note,
                 "rollback_minutes": None if n.rollback is None else minutes(n.rollback),
                 "rollback_tasks": n.rollback_tasks,
@@ -204,6 +266,7 @@ def status_json(snap: Snapshot, team: str | None = None) -> dict[str, Any]:
         "tasks": [task_state_json(s, snap) for s in chosen],
         "later_events": snap.later_events,
         "progress": progress_json(done),
+        "runbook_version": version_json(version, zone),
         "rehearsal": rehearsal_json(snap.plan),
     }
 

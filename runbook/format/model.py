@@ -614,6 +614,11 @@ class RehearsalNotify(_Strict):
         default_factory=list,
         description="Where the rehearsal's mission control hears its alerts: apprise URLs.",
     )
+    approvers: dict[str, list[Address]] = Field(
+        default_factory=dict,
+        description="Where an approver hears of a gate's stage during a rehearsal: the "
+        "approver's name to a list of apprise URLs.",
+    )
 
 
 class Notify(_Strict):
@@ -633,11 +638,17 @@ class Notify(_Strict):
         default_factory=list,
         description="Where mission control hears the dashboard's alerts: a list of apprise URLs.",
     )
+    approvers: dict[str, list[Address]] = Field(
+        default_factory=dict,
+        description="Where an approver of a gate's stage hears that the gate is near and that "
+        "it is their stage's turn to decide: the approver's name, as the gate's approvers or "
+        "decided_by name it, to a list of apprise URLs.",
+    )
     rehearsal: RehearsalNotify | None = Field(
         None,
-        description="Where a dress rehearsal's notifications go (`runbook rehearse`), teams "
-        "and coordinator as above. A rehearsal never uses the weekend's addresses: without "
-        "this section it notifies nobody.",
+        description="Where a dress rehearsal's notifications go (`runbook rehearse`): teams, "
+        "coordinator and approvers as above. A rehearsal never uses the weekend's addresses: "
+        "without this section it notifies nobody.",
     )
 
 

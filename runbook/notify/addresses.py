@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from runbook.common.errors import InputError, InvalidRunbook, RunbookError
 from runbook.format.model import ENV_REFERENCE, Notify, RehearsalNotify, Runbook
-from runbook.notify.notices import COORDINATOR, team_recipient
+from runbook.notify.notices import COORDINATOR, approver_recipient, team_recipient
 
 if TYPE_CHECKING:
     from runbook.planning.plan import Plan
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class Address:
     """One address of one recipient, as the runbook writes it."""
 
-    recipient: str  # team:<id> or coordinator
+    recipient: str  # team:<id>, approver:<name> or coordinator
     path: tuple[str | int, ...]  # ("notify", "teams", "dba", 0): where the runbook has it
     written: str  # the URL with its ${NAME} references
 
@@ -81,6 +81,9 @@ def addresses(runbook: Runbook, *, rehearsal: bool = False) -> list[Address]:
             out.append(Address(team_recipient(team), (*where, "teams", team, i), url))
     for i, url in enumerate(section.coordinator):
         out.append(Address(COORDINATOR, (*where, "coordinator", i), url))
+    for name, urls in section.approvers.items():
+        for i, url in enumerate(urls):
+            out.append(Address(approver_recipient(name), (*where, "approvers", name, i), url))
     return out
 
 

@@ -32,7 +32,7 @@ from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.events import FINISHED, NOT_STARTED
 from runbook.weekend.forecast import FAILED, READY, SCHEDULED, Snapshot
-from runbook.weekend.gates import GO, NO_GO, awaited_gates, decision, next_point_of_no_return
+from runbook.weekend.gates import NO_GO, awaited_gates, gate_standing, next_point_of_no_return
 from runbook.weekend.views.alerts import alerts
 from runbook.weekend.views.decisions import open_no_gos
 from runbook.weekend.views.whom import mission_control, whom_to_call
@@ -51,11 +51,15 @@ TONES = {
     "critical-late": FAILURE,
     "deadline": FAILURE,
     "no-go": FAILURE,
+    "rollback": FAILURE,
+    "rollback-late": FAILURE,
     "overrun": WARNING,
     "ponr": WARNING,
     "up": SUCCESS,
     "go": SUCCESS,
     "heads-up": INFO,
+    "decide-soon": INFO,
+    "decide-now": WARNING,
 }
 
 
@@ -81,14 +85,23 @@ class Notice:
     body: str
 
 
-def due_notices(snap: Snapshot, *, teams: set[str], coordinator: bool) -> list[Notice]:
+def due_notices(
+    snap: Snapshot,
+    *,
+    teams: set[str],
+    coordinator: bool,
+    approvers: set[str] | frozenset[str] = frozenset(),
+) -> list[Notice]:
     """Every notice that holds at the snapshot's moment: for the ``teams`` that have an
-    address, and for mission control when it has one; none once the weekend is closed."""
+    address, for mission control when it has one, and for the ``approvers`` (by name) that
+    have one; none once the weekend is closed."""
     if snap.closed is not None:
         return []
     found = _team_notices(snap, teams) if teams else []
     if coordinator:
         found += _coordinator_notices(snap)
+    if approvers:
+        found += _approver_notices(snap, approvers)
     if snap.plan.offset:  # a rehearsal's messages say so, and the runbook's time of now
         from dataclasses import replace
 
@@ -99,6 +112,58 @@ def due_notices(snap: Snapshot, *, teams: set[str], coordinator: bool) -> list[N
             replace(n, title=f"[{REHEARSAL}] {n.title}", body=f"{said}\n{n.body}") for n in found
         ]
     return found
+
+
+def approver_recipient(name: str) -> str:
+    """The recipient of an approver's notices."""
+    return f"approver:{name}"
+
+
+def _approver_notices(snap: Snapshot, approvers: set[str] | frozenset[str]) -> list[Notice]:
+    """The approvers of the stage whose turn it is at a gate not passed: ``decide-soon``
+    once the gate is forecast within ``heads_up``, ``decide-now`` once its predecessors are
+    done (the stage's turn; told again in each round after a NO-GO), with the criteria and
+    the point of no return. A rollback running: nothing to decide."""
+    from runbook.weekend.gates import point_of_no_return
+
+    plan, zone, now = snap.plan, snap.plan.zone, snap.now
+    if plan.rolling_back is not None:
+        return []
+    out = []
+    for gate, info in plan.gates.items():
+        state = snap.by_id(gate)
+        if state.status not in NOT_STARTED:
+            continue
+        said = gate_standing(info, snap.records.get(gate))
+        waiting = said.waiting_for
+        if waiting is None:  # passed (after a NO-GO every stage decides again, in order)
+            continue
+        told = [n for n in waiting.not_yet if n in approvers]
+        if not told:
+            continue
+        point = point_of_no_return(plan, gate)
+        ponr = f"\nPoint of no return: {clock(point, zone)}." if point is not None else ""
+        criteria = "".join(f"\n- {shown(c)}" for c in info.criteria)
+        criteria = f"\nCriteria for GO:{criteria}" if criteria else ""
+        stage = waiting.stage.name
+        command = f"runbook decide {gate} go|no-go --stage {stage} --by NAME"
+        if state.status == READY:
+            round_ = said.no_go.seq if said.no_go is not None else 0
+            key, kind = f"decide-now:{gate}:{stage}:{round_}", "decide-now"
+            title = f"Your decision at {gate} ({stage.replace('-', ' ')})"
+            first = f"{gate} is ready for its go/no-go: it is the {stage} stage's turn."
+        elif state.forecast_start - now <= plan.heads_up:
+            key, kind = f"decide-soon:{gate}:{stage}", "decide-soon"
+            title = f"Heads-up: {gate} is forecast at {clock(state.forecast_start, zone)}"
+            first = (
+                f"{gate} is forecast at {clock(state.forecast_start, zone)}; the {stage} "
+                "stage decides first."
+            )
+        else:
+            continue
+        body = f"{first}{criteria}{ponr}\nRecord it: {command}"
+        out += [Notice(key, kind, approver_recipient(name), gate, title, body) for name in told]
+    return out
 
 
 def still_due(snap: Snapshot, notice_kind: str, task: str | None) -> bool:
@@ -204,8 +269,9 @@ def _behind_gates(snap: Snapshot, task_id: str, gates: tuple[str, ...]) -> list[
         record = snap.records.get(gate)
         itself = gate == task_id
         what = "a go/no-go gate" if itself else f"behind the gate {gate}"
-        if decision(record) == NO_GO and record is not None:
-            decided = record.decisions[-1]
+        said = gate_standing(snap.plan.gates[gate], record)
+        if said.no_go is not None:
+            decided = said.no_go
             lines.append(
                 f"{title} ({task_id}) is {what}, decided NO-GO at "
                 f"{clock(decided.at, snap.plan.zone)}: on hold until a later GO."
@@ -291,12 +357,49 @@ def _coordinator_notices(snap: Snapshot) -> list[Notice]:
                 COORDINATOR,
                 nogo.gate,
                 f"NO-GO at {nogo.gate}",
-                f"NO-GO at gate {nogo.gate}, decided by {shown(decided.actor)} at "
+                f"NO-GO at gate {nogo.gate}, decided by {shown(decided.who)} at "
                 f"{clock(decided.at, zone)}: {shown(nogo.summary())}.{start_by}"
                 + (f"\nReason: {shown(decided.note, one_line=False)}" if decided.note else ""),
             )
         )
+    out += _rollback_started(snap)
     return out
+
+
+def _rollback_started(snap: Snapshot) -> list[Notice]:
+    """A rollback started (``runbook rollback``): mission control hears when it is forecast
+    to end, against the deadline; its teams hear "you're up" as for any task."""
+    rolling = snap.plan.rolling_back
+    if rolling is None:
+        return []
+    from runbook.weekend.views.verdict import rolling_back
+
+    zone = snap.plan.zone
+    said = rolling_back(snap)
+    assert said is not None
+    record = snap.records.get(rolling.gate)
+    seq = record.rollbacks[-1].seq if record is not None and record.rollbacks else 0
+    deadline = snap.plan.deadline
+    against = ""
+    if deadline is not None:
+        spare = deadline - said.ends
+        against = (
+            f", {format_duration(spare)} before the deadline {clock(deadline, zone)}"
+            if spare >= 0
+            else f", {format_duration(-spare)} AFTER the deadline {clock(deadline, zone)}"
+        )
+    return [
+        Notice(
+            f"rollback:{rolling.gate}:{seq}",
+            "rollback",
+            COORDINATOR,
+            rolling.gate,
+            f"ROLLING BACK at {rolling.gate}",
+            f"The rollback of gate {rolling.gate} started at {clock(rolling.start, zone)}; it "
+            f"is forecast to end {clock(said.ends, zone)}{against}. The forward work not done "
+            "is suspended; each rollback task's team is told when it is up.",
+        )
+    ]
 
 
 def _task_lines(snap: Snapshot, task_id: str) -> list[str]:
@@ -327,10 +430,14 @@ def _lifted_no_gos(snap: Snapshot) -> list[Notice]:
     zone, out = snap.plan.zone, []
     for gate in snap.plan.gates:
         record = snap.records.get(gate)
-        if record is None or decision(record) != GO:
+        if record is None:
             continue
-        went = record.decisions[-1]
-        earlier = [d for d in record.decisions[:-1] if d.data.get("decision") == NO_GO]
+        # A NO-GO is lifted by a full pass after it (every stage's GOs), not by any one GO.
+        said = gate_standing(snap.plan.gates[gate], record)
+        went = said.passed
+        if went is None:
+            continue
+        earlier = [d for d in said.decisions if d.verdict == NO_GO and d.seq < went.seq]
         if not earlier:
             continue
         stopped = earlier[-1]
@@ -341,8 +448,8 @@ def _lifted_no_gos(snap: Snapshot) -> list[Notice]:
                 COORDINATOR,
                 gate,
                 f"GO at {gate}: the NO-GO is lifted",
-                f"GO at gate {gate}, decided by {shown(went.actor)} at {clock(went.at, zone)}: "
-                f"the NO-GO decided by {shown(stopped.actor)} at {clock(stopped.at, zone)} "
+                f"GO at gate {gate}, decided by {shown(went.who)} at {clock(went.at, zone)}: "
+                f"the NO-GO decided by {shown(stopped.who)} at {clock(stopped.at, zone)} "
                 "is lifted, and the work behind the gate goes ahead."
                 + (f"\nReason: {shown(went.note, one_line=False)}" if went.note else ""),
             )

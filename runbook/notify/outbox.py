@@ -60,8 +60,10 @@ def entries_for(snap: Snapshot, book: Sequence[Address]) -> list[OutboxEntry]:
     """The outbox entries of every notice due at the snapshot's moment."""
     recipients = {a.recipient for a in book}
     teams = {r.removeprefix("team:") for r in recipients if r.startswith("team:")}
+    approvers = {r.removeprefix("approver:") for r in recipients if r.startswith("approver:")}
     out = []
-    for notice in due_notices(snap, teams=teams, coordinator=COORDINATOR in recipients):
+    due = due_notices(snap, teams=teams, coordinator=COORDINATOR in recipients, approvers=approvers)
+    for notice in due:
         for address in book:
             if address.recipient != notice.to:
                 continue

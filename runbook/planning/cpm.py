@@ -214,8 +214,58 @@ def compute_plan(runbook: Runbook, *, digest: str = "", order: list[int] | None 
         readiness=[CheckItem(r.id, r.title, r.owner, _epoch(r.due)) for r in runbook.readiness],
         heads_up=runbook.notify.heads_up,
     )
+    plan.rollback = rollback_tasks(runbook, plan.gates)
     schedule(plan)
     return plan
+
+
+def rollback_suffix(gate: str) -> str:
+    """The id of the one rollback task of a gate whose rollback is a duration."""
+    return f"{gate}.rollback"
+
+
+def rollback_tasks(runbook: Runbook, gates: dict[str, GateInfo]) -> list[PlannedTask]:
+    """Every rollback task as a task of the weekend to be (``preds`` index this list; not
+    scheduled), then, for each gate whose rollback is a duration, one task of that length
+    owned by the gate's team (``<gate>.rollback``)."""
+    listed = runbook.rollback_tasks
+    index = {t.id: i for i, t in enumerate(listed)}
+    out = [
+        PlannedTask(
+            id=t.id,
+            title=t.title,
+            team=t.team,
+            phase=t.phase,
+            duration=t.seconds,
+            depends_on=[d for d in t.depends_on if d in index],
+            preds=[index[d] for d in dict.fromkeys(t.depends_on) if d in index],
+            not_before=_epoch(t.not_before.at if t.not_before else None),
+            milestone=t.milestone,
+            notes=t.notes,
+            optimistic=t.estimate.optimistic if t.estimate else None,
+            pessimistic=t.estimate.pessimistic if t.estimate else None,
+            not_before_fixed=bool(t.not_before and t.not_before.fixed),
+            not_before_reason=t.not_before.reason if t.not_before else None,
+            priority=t.priority,
+        )
+        for t in listed
+    ]
+    owners = {t.id: t.team for t in runbook.tasks}
+    for gate in gates.values():
+        if gate.rollback is None or gate.rollback_tasks != [rollback_suffix(gate.id)]:
+            continue
+        out.append(
+            PlannedTask(
+                id=rollback_suffix(gate.id),
+                title=f"Roll back after the NO-GO at {gate.id}",
+                team=owners.get(gate.id),
+                phase=None,
+                duration=gate.rollback,
+                depends_on=[],
+                preds=[],
+            )
+        )
+    return out
 
 
 def _gates(runbook: Runbook) -> dict[str, GateInfo]:
@@ -231,6 +281,8 @@ def _gates(runbook: Runbook) -> dict[str, GateInfo]:
         if isinstance(rollback, list):
             names = rollback
             rollback = rollback_duration(runbook.rollback_tasks, names)
+        elif rollback is not None:  # a duration: rolled back, one task of that length
+            names = [rollback_suffix(task.id)]
         stages = tuple(
             GateStage(stage.stage, tuple(stage.approvers), stage.required) for stage in gate.stages
         )

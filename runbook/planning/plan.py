@@ -13,8 +13,8 @@ import json
 import sys
 import zlib
 from array import array
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from itertools import accumulate
 from operator import attrgetter
@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo
 # Bumped when a field keeps its name but changes meaning; the header of field names (below)
 # catches every other change. 5: a header line, then one line per task field (columnar);
 # 6: the same, after a format 5 of rows with a task's priority that never shipped; 7: a
-# gate's row holds its stages (rows of their own) where it held its approvers.
-CACHE_FORMAT = 7
+# gate's row holds its stages (rows of their own) where it held its approvers; 8: the
+# rollback tasks (rows in the header), and a gate whose rollback is a duration names its one
+# rollback task.
+CACHE_FORMAT = 8
 
 
 # How much a task is needed, most first: optional work (should, nice) may be dropped.
@@ -113,6 +115,17 @@ class GateInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class RollingBack:
+    """What makes a plan the plan in force during a rollback: the gate rolled back, when
+    the rollback started, and how many of the plan's tasks are the forward work (the rest,
+    after them, are the rollback's)."""
+
+    gate: str
+    start: int
+    forward: int
+
+
+@dataclass(frozen=True, slots=True)
 class CheckItem:
     """A readiness item for the days before the weekend."""
 
@@ -143,6 +156,11 @@ class Plan:
     # Seconds this plan's clock is moved from the runbook's: a dress rehearsal on its own
     # date (``shifted``). Never cached: the cache keeps the runbook's own plan.
     offset: int = 0
+    # Every rollback task (``rollback_tasks``, and ``<gate>.rollback`` for a gate whose
+    # rollback is a duration), not scheduled: ``preds`` index this list. A rollback started
+    # after a NO-GO appends its gate's to the plan in force (``planning.rollback``).
+    rollback: list[PlannedTask] = field(default_factory=list)
+    rolling_back: RollingBack | None = None  # the plan in force of a rollback (never cached)
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -174,8 +192,12 @@ class Plan:
         """One field of every task, in task order (``column("duration")``): what a pass over
         all tasks reads, without building a task object each (a cached plan has none yet)."""
         tasks = self.tasks
-        if isinstance(tasks, LazyTasks | ShiftedTasks):
+        if isinstance(tasks, (LazyTasks, Appended)):
             return tasks.column(name)
+        # A plan moved to a rehearsal's date (``planning.shifted``) reads its tasks' columns.
+        moved: Callable[[str], list[Any]] | None = getattr(tasks, "column", None)
+        if moved is not None:
+            return moved(name)
         cache = self._columns
         if name not in cache:
             cache[name] = [getattr(t, name) for t in tasks]
@@ -196,39 +218,12 @@ class Plan:
         end = max(self.finish, self.deadline or self.finish, until or self.finish)
         return end - self.start >= 6 * 86400
 
-    def shifted(self, offset: int) -> Plan:
-        """The same plan on another date: its start, deadline, finish, every task's
-        schedule and ``not_before`` and every readiness item's due moved by ``offset``
-        seconds (so the points of no return, the deadline less a rollback, move too). A
-        rehearsal's clock is the runbook's so moved; durations stay what they are. Cheap on
-        a cached plan: a task's fields are moved only when read."""
-        if offset == 0:
-            return self
-        moved = replace(
-            self,
-            start=self.start + offset,
-            deadline=None if self.deadline is None else self.deadline + offset,
-            finish=self.finish + offset,
-            tasks=ShiftedTasks(self.tasks, offset),
-            readiness=[
-                item if item.due is None else replace(item, due=item.due + offset)
-                for item in self.readiness
-            ],
-            offset=self.offset + offset,
-        )
-        if "index" in self.__dict__:  # the ids do not move: keep what was computed
-            moved.__dict__["index"] = self.index
-        moved.__dict__["_own"] = self.own
-        return moved
-
     @property
     def own(self) -> Plan:
         """The runbook's own plan, on its own date (what the cache keeps): this one, or the
-        one a rehearsal's was shifted from."""
-        if not self.offset:
-            return self
-        own = self.__dict__.get("_own")
-        return own if isinstance(own, Plan) else self.shifted(-self.offset)
+        one a rehearsal's was shifted from (``planning.shifted``)."""
+        own = self.__dict__.get("_own") if self.offset else None
+        return own if isinstance(own, Plan) else self
 
     def team_name(self, team: str | None) -> str:
         """The display name of a team id."""
@@ -259,6 +254,7 @@ class Plan:
             ("teams", self.teams.values()),
             ("gates", self.gates.values()),
             ("readiness", self.readiness),
+            ("rollback", self.rollback),
         ):
             header[name] = [_ROW[name](item) for item in rows]
         lines: list[str] = []
@@ -314,6 +310,7 @@ class Plan:
             teams={t[0]: TeamInfo(*t) for t in raw["teams"]},
             gates={g[0]: _gate(g) for g in raw["gates"]},
             readiness=[CheckItem(*r) for r in raw["readiness"]],
+            rollback=[PlannedTask(*r) for r in raw["rollback"]],
             tasks=LazyTasks(count, rest, dict(zip(_FIELDS["tasks"], lines, strict=True))),
         )
 
@@ -393,34 +390,30 @@ class LazyTasks(Sequence[PlannedTask]):
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
 
-class ShiftedTasks(Sequence[PlannedTask]):
-    """A plan's tasks on another date (``Plan.shifted``): the time fields moved by an offset
-    when read, column by column, the rest the tasks' own."""
+class Appended(Sequence[PlannedTask]):
+    """A plan's tasks with more appended (a rollback's, after the forward work), without
+    building the base's task objects: a column is the base's column and the extra's."""
 
-    def __init__(self, tasks: Sequence[PlannedTask], offset: int) -> None:
-        self._tasks = tasks
-        self._offset = offset
+    def __init__(self, base: Sequence[PlannedTask], extra: list[PlannedTask]) -> None:
+        self._base = base
+        self._extra = extra
         self._columns: dict[str, list[Any]] = {}
-        self._built: dict[int, PlannedTask] = {}
 
     def column(self, name: str) -> list[Any]:
-        """Every task's ``name`` field, moved when it is a time."""
+        """Every task's ``name`` field: the base's, then the appended tasks'."""
         found = self._columns.get(name)
         if found is None:
-            tasks = self._tasks
-            own = (
-                tasks.column(name)
-                if isinstance(tasks, LazyTasks | ShiftedTasks)
-                else [getattr(t, name) for t in tasks]
+            base = self._base
+            head = (
+                base.column(name)
+                if isinstance(base, (LazyTasks, Appended))
+                else [getattr(t, name) for t in base]
             )
-            if name in _MOVED:
-                off = self._offset
-                own = [None if v is None else v + off for v in own]
-            found = self._columns[name] = own
+            found = self._columns[name] = [*head, *(getattr(t, name) for t in self._extra)]
         return found
 
     def __len__(self) -> int:
-        return len(self._tasks)
+        return len(self._base) + len(self._extra)
 
     @overload
     def __getitem__(self, i: int) -> PlannedTask: ...
@@ -429,27 +422,14 @@ class ShiftedTasks(Sequence[PlannedTask]):
     def __getitem__(self, i: int | slice) -> PlannedTask | list[PlannedTask]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self._base)
         if i < 0:
             i += len(self)
-        task = self._built.get(i)
-        if task is None:
-            own = self._tasks[i]
-            off = self._offset
-            moved = {
-                name: value + off for name in _MOVED if (value := getattr(own, name)) is not None
-            }
-            task = self._built[i] = replace(own, **moved)
-        return task
+        return self._base[i] if i < n else self._extra[i - n]
 
     def __iter__(self) -> Iterator[PlannedTask]:
-        return (self[i] for i in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return list(self) == list(other)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+        yield from self._base
+        yield from self._extra
 
 
 def _gate(row: list[Any]) -> GateInfo:
@@ -492,19 +472,22 @@ def _unpack(text: str) -> list[int]:
 
 _NESTED = {"teams": TeamInfo, "gates": GateInfo, "readiness": CheckItem, "tasks": PlannedTask}
 _NOT_CACHED = frozenset({"offset"})  # a rehearsal's shift: the cache keeps the runbook's plan
+_ROLLBACK = "rollback"  # rows of task fields, in the header
 # What the cache holds, by name and in order: derived from the dataclasses, so moving,
 # adding or renaming a field makes older caches unreadable (recompiled) instead of misread.
 # A gate's stages are rows inside its row, with fields of their own.
 _FIELDS: dict[str, list[str]] = {
-    "plan": [f.name for f in fields(Plan) if f.name not in _NESTED and f.name not in _NOT_CACHED],
+    "plan": [
+        f.name
+        for f in fields(Plan)
+        if f.name not in _NESTED and f.name not in (_ROLLBACK, "rolling_back", *_NOT_CACHED)
+    ],
     **{name: [f.name for f in fields(kind)] for name, kind in _NESTED.items()},
     "stages": [f.name for f in fields(GateStage)],
 }
 # Each row as a tuple of its fields in the header's order (json writes a tuple as a list).
 _ROWS = {name: attrgetter(*columns) for name, columns in _FIELDS.items() if name != "plan"}
-_ROW: dict[str, Any] = {**_ROWS, "gates": _gate_row}
+_ROW: dict[str, Any] = {**_ROWS, "gates": _gate_row, _ROLLBACK: _ROWS["tasks"]}
 # Task fields that are always whole numbers: packed, not JSON.
 _PACKED = frozenset({"duration", "es", "ef", "ls", "lf", "total_float", "free_float"})
 _PACKED_PLAN = frozenset({"order", "critical_path"})  # the plan's lists of task indices
-# A task's fields that are moments (epoch seconds): moved when the plan moves to another date.
-_MOVED = ("es", "ef", "ls", "lf", "not_before")

@@ -81,8 +81,10 @@ def weekend_calendar(
     sequenced by the state's revision."""
     now = weekend.now()
     snapshot = weekend.snapshot(now) if forecast else None
+    # At the forecast, the plan in force: a rollback's tasks once it started, never before.
+    plan = snapshot.plan if snapshot is not None else weekend.plan
     return build_calendar(
-        weekend.plan, stamp=now, sequence=revision(weekend, now), team=team, snapshot=snapshot
+        plan, stamp=now, sequence=revision(weekend, now), team=team, snapshot=snapshot
     )
 
 
@@ -110,7 +112,7 @@ def build_calendar(
             state = snapshot.tasks[i]
             start, finish = state.forecast_start, state.forecast_finish
             status = state.shown_status
-            cancelled = status in ("skipped", "dropped")
+            cancelled = status in ("skipped", "dropped", "suspended")
         if task.milestone:
             finish = start
         lines = []

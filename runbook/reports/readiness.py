@@ -25,6 +25,7 @@ from runbook.planning.plan import Plan, PlannedTask
 from runbook.reports.rehearsal import Rehearsal, rehearsal_evidence
 from runbook.store import state_exists
 from runbook.validation.validate import Validation, validate_path
+from runbook.weekend.decisions import Decision
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import (
     DONE,
@@ -32,13 +33,15 @@ from runbook.weekend.forecast import (
     FINISHED,
     RUNNING,
     SKIPPED,
+    SUSPENDED,
     Snapshot,
     TaskRecord,
     TaskState,
     fold,
 )
-from runbook.weekend.gates import PointOfNoReturn, decision, latest_by, points_of_no_return
+from runbook.weekend.gates import PointOfNoReturn, gate_standing, latest_by, points_of_no_return
 from runbook.weekend.taskstate import UNRECORDED
+from runbook.weekend.views.decisions import decision_needed
 from runbook.weekend.views.progress import Progress as WeekendProgress
 from runbook.weekend.views.progress import progress as weekend_progress
 
@@ -65,14 +68,19 @@ class GateRow:
     approvers: list[str]
     rollback_tasks: list[str]
     ponr: PointOfNoReturn
-    decision: str | None
-    decided_by: str | None
+    decision: str | None  # the verdict by the staged rule: go, no-go or None
+    decided_by: str | None  # who said the decision that gave the verdict
     status: str | None = None  # the gate task's status at the checkpoint (during the weekend)
+    decisions: tuple[Decision, ...] = ()  # every decision of every stage, in log order
+    waiting: str | None = None  # what it still waits for, in words (undecided gates)
+    # P(its rollback, started at the gate's forecast start, ends by the deadline), simulated
+    # from the rollback tasks' estimates; None without a deadline or a rollback as tasks.
+    rollback_on_time: float | None = None
 
     @property
     def settled(self) -> bool:
         """Decided, or passed (done or skipped): its point of no return no longer matters."""
-        return self.decision is not None or self.status in FINISHED
+        return self.decision is not None or self.status in FINISHED or self.status == SUSPENDED
 
     @property
     def standing(self) -> str | None:
@@ -81,6 +89,8 @@ class GateRow:
             return "passed"
         if self.status == SKIPPED:
             return "skipped"
+        if self.status == SUSPENDED:
+            return "suspended"
         if self.decision is not None:
             return f"decided {self.decision.upper()}"
         return None
@@ -289,7 +299,9 @@ def readiness(
         findings.append(Finding("valid", "info", "the runbook is valid with " + warnings))
     weekend = _as_of(runbook_path, state, plan, now, replay)
     if weekend.offset:  # a rehearsal's state: the report is on the rehearsal's own date
-        plan = report.plan = plan.shifted(weekend.offset)
+        from runbook.planning.shifted import shifted
+
+        plan = report.plan = shifted(plan, weekend.offset)
     report.snapshot, report.later_events = weekend.snapshot, weekend.later
     findings += [Finding("baseline", "info", n) for n in weekend.notices if report.live]
     _missing(report, model, plan)
@@ -425,6 +437,11 @@ def _gates(report: ReadinessReport, plan: Plan, records: dict[str, TaskRecord]) 
     for ponr in points_of_no_return(plan, snap):
         info = plan.gates[ponr.gate]
         record = records.get(ponr.gate)
+        said = gate_standing(info, record)
+        settling = said.passed or said.no_go
+        waiting = None
+        if said.verdict is None and info.stages and snap is not None:
+            waiting = f"waits for {decision_needed(info, record, 0).waits_for()}"
         row = GateRow(
             ponr.gate,
             plan.tasks[plan.index[ponr.gate]].title,
@@ -432,9 +449,11 @@ def _gates(report: ReadinessReport, plan: Plan, records: dict[str, TaskRecord]) 
             info.approvers,
             info.rollback_tasks,
             ponr,
-            decision(record),
-            record.decisions[-1].actor if record and record.decisions else None,
+            said.verdict,
+            settling.who if settling is not None else None,
             snap.by_id(ponr.gate).status if snap is not None else None,
+            said.decisions,
+            waiting,
         )
         report.gates.append(row)
         if snap is None and ponr.margin is not None and ponr.margin < 0:
@@ -474,7 +493,7 @@ def progress_of(snap: Snapshot) -> Progress:
     not_before: dict[int, int | None] = {}
     records = snap.records
     for t in snap.tasks:
-        if t.status == DONE:
+        if t.status == DONE or t.status == SUSPENDED:  # suspended: stopped by a rollback
             done[t.index] = (t.forecast_start, t.forecast_finish)
         elif t.status == SKIPPED:
             skipped.add(t.index)
@@ -527,12 +546,15 @@ def simulate_weekend(
 
     progress = progress_of(snap) if snap is not None else None
     points = estimates.points() if estimates is not None else None
-    return simulate(plan, runs=runs, seed=seed, progress=progress, estimates=points)
+    # During a rollback the remaining work is the rollback's: the plan in force.
+    in_force = snap.plan if snap is not None else plan
+    return simulate(in_force, runs=runs, seed=seed, progress=progress, estimates=points)
 
 
 def _simulation(report: ReadinessReport, plan: Plan, runs: int, seed: int) -> None:
     sim = simulate_weekend(plan, report.snapshot, report.estimates, runs=runs, seed=seed)
     report.simulation = sim
+    report.gates = [_rollback_on_time(report, plan, g, runs, seed) for g in report.gates]
     learned = report.estimates
     if learned is not None and learned.tasks:
         report.findings.append(Finding("estimates", "info", learned_text(learned)))
@@ -545,6 +567,25 @@ def _simulation(report: ReadinessReport, plan: Plan, runs: int, seed: int) -> No
                 f"{report.rules.min_probability:.0%}",
             )
         )
+
+
+def _rollback_on_time(
+    report: ReadinessReport, plan: Plan, row: GateRow, runs: int, seed: int
+) -> GateRow:
+    """The gate's row with the probability that its rollback, started at the gate's forecast
+    start (its planned start before the weekend), ends by the deadline."""
+    from dataclasses import replace
+
+    from runbook.planning.montecarlo import simulate
+    from runbook.planning.rollback import rollback_plan
+
+    if plan.deadline is None or not plan.gates[row.id].rollback_tasks or row.settled:
+        return row
+    start = row.ponr.forecast if row.ponr.forecast is not None else row.ponr.planned
+    alone = rollback_plan(plan, row.id, start)
+    if not alone.tasks:
+        return row
+    return replace(row, rollback_on_time=simulate(alone, runs=runs, seed=seed).p_on_time)
 
 
 def _risks(report: ReadinessReport, model: Runbook) -> None:

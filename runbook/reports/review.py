@@ -28,12 +28,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from runbook.format.durations import format_duration
+from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
+from runbook.planning.rollback import rollback_plan
+from runbook.reports.accuracy import Measured, TeamAccuracy, accuracy
 from runbook.usecases import Weekend
+from runbook.weekend.aftercare import Handover, handovers
 from runbook.weekend.events import REVISION_KINDS, Event, EventKind
-from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, Snapshot
+from runbook.weekend.forecast import DONE, FINISHED, SKIPPED, SUSPENDED, Snapshot, TaskRecord
+from runbook.weekend.gates import NO_GO
+from runbook.weekend.lessons import LessonGroup, by_phase_and_team, lessons
 from runbook.weekend.replan import event_summary
+from runbook.weekend.versions import Version, versions
 from runbook.weekend.views.progress import Progress, empty, progress
 
 SLIPS = 10
@@ -60,6 +66,9 @@ class ReviewRow:
     worked: int | None = None  # seconds it worked; None: it never ran
     lost: int = 0  # seconds it stood failed (worked + lost: first start to its end)
     carried: bool = False  # open when the weekend was closed (`runbook close`): aftercare
+    rollback: bool = False  # a rollback task (planned: the rollback from its start)
+    started_by: str | None = None  # who checked it in (the start in force)
+    finished_by: str | None = None  # who checked it out (done, or skipped)
 
     @property
     def shown_status(self) -> str:
@@ -175,6 +184,11 @@ class Override:
     login: str | None = None  # the database login that recorded it (PostgreSQL)
 
 
+# The kinds whose notes the review shows in a section of their own, not among the notes.
+_OWN_SECTION = frozenset(
+    {EventKind.BASELINE, EventKind.REVISE, EventKind.LESSON, EventKind.AFTERCARE}
+)
+
 NOT_RECORDED = "not recorded (the event was forced before runbook kept the refusal)"
 
 
@@ -197,6 +211,32 @@ class Review:
     # Every task counted by the core's rule: done, dropped and skipped apart, the work done
     # over the work still wanted, a dropped must-have counted.
     progress: Progress = field(default_factory=empty)
+    # Every version of the runbook the log records (the first, then each `runbook revise`).
+    versions: list[Version] = field(default_factory=list)
+    lessons: list[LessonGroup] = field(default_factory=list)  # per phase, then per team
+    accuracy: list[TeamAccuracy] = field(default_factory=list)  # the estimates, per team
+    nogos: list[Event] = field(default_factory=list)  # every NO-GO decided, in order
+    handovers: dict[str, Handover] = field(default_factory=dict)  # aftercare, by task
+
+    @property
+    def runbook_revisions(self) -> list[Version]:
+        """The versions recorded by `runbook revise` during the weekend, in order."""
+        return [v for v in self.versions if v.revised]
+
+    @property
+    def pulls(self) -> list[Revision]:
+        """The tasks pulled forward (`runbook pull`), in order."""
+        return [r for r in self.revisions if r.kind == EventKind.PULL]
+
+    @property
+    def aftercare_items(self) -> list[tuple[ReviewRow, Handover]]:
+        """The aftercare list, each item with its handover as recorded so far."""
+        return [(r, self.handovers.get(r.id) or Handover()) for r in self.aftercare]
+
+    @property
+    def unowned(self) -> list[str]:
+        """The aftercare items no owner team was given yet."""
+        return [r.id for r, handover in self.aftercare_items if not handover.owned]
 
     @property
     def slip(self) -> int | None:
@@ -238,6 +278,16 @@ class Review:
         """The work open when the weekend was closed (running, failed or not started), carried
         to aftercare apart from the work dropped for time."""
         return [r for r in self.rows if r.carried]
+
+    @property
+    def rollback(self) -> list[ReviewRow]:
+        """The rollback's tasks, planned (from the rollback's start) against actual."""
+        return [r for r in self.rows if r.rollback]
+
+    @property
+    def suspended(self) -> list[ReviewRow]:
+        """The forward work the rollback stopped: not done, with why."""
+        return [r for r in self.rows if r.status == SUSPENDED]
 
     @property
     def dropped(self) -> list[ReviewRow]:
@@ -381,16 +431,60 @@ def overrides(events: Sequence[Event]) -> list[Override]:
     ]
 
 
+def checked_by(record: TaskRecord | None) -> tuple[str | None, str | None]:
+    """Who checked a task in (its start in force) and out (its done or skip in force): the
+    ``--by`` names, as a spreadsheet wants them (the database login stays in the log)."""
+    if record is None:
+        return None, None
+    started = finished = None
+    for event in record.history:
+        if event.kind in (EventKind.START, EventKind.DONE, EventKind.FAIL) and started is None:
+            started = event.actor
+        if event.kind in (EventKind.DONE, EventKind.SKIP):
+            finished = event.actor
+        elif event.kind == EventKind.START and record.actual_start == event.at:
+            started, finished = event.actor, None  # a fresh run: checked in again
+    return started, finished
+
+
+def measured(rows: Sequence[ReviewRow], plan: Plan) -> list[Measured]:
+    """The tasks done, as the accuracy figures measure them (``runbook.reports.accuracy``)."""
+    pessimistic = plan.column("pessimistic")
+    out = []
+    for r in rows:
+        if r.status != DONE or r.actual is None:
+            continue
+        i = plan.index.get(r.id)
+        out.append(
+            Measured(
+                r.id,
+                r.team,
+                r.planned,
+                r.actual - r.lost,
+                pessimistic[i] if i is not None else None,
+            )
+        )
+    return out
+
+
 def review(weekend: Weekend) -> Review:
     """The review of a weekend at the clock's moment (usually after it ended). Once closed
     (`runbook close`), its actual finish is the close, and what was open then is carried to
     aftercare with its actual start and the work done on it."""
     snap = weekend.snapshot()
     plan, closed = snap.plan, snap.closed
-    finished = all(s.status in FINISHED for s in snap.tasks)
-    actual_finish = (
-        max((s.actual_finish or 0 for s in snap.tasks), default=None) if finished else None
-    )
+    rolling = plan.rolling_back
+    # Rolled back, the weekend ends with the rollback: the suspended work stays undone.
+    ended = [s for s in snap.tasks if rolling is None or s.status != SUSPENDED]
+    finished = all(s.status in FINISHED for s in ended)
+    actual_finish = max((s.actual_finish or 0 for s in ended), default=None) if finished else None
+    # The rollback planned from its start, each task against it; why the suspended stopped.
+    rollback_planned: dict[str, tuple[int, int]] = {}
+    stopped = ""
+    if rolling is not None:
+        alone = rollback_plan(weekend.plan, rolling.gate, rolling.start)
+        rollback_planned = {t.id: (t.es, t.ef) for t in alone.tasks}
+        stopped = f"not done: rolled back at {rolling.gate} ({clock(rolling.start, plan.zone)})"
     if closed is not None:
         actual_finish = closed.at
     result = Review(
@@ -409,9 +503,14 @@ def review(weekend: Weekend) -> Review:
             and state.actual_finish is not None
         ):
             actual = state.actual_finish - state.actual_start
+        planned_start, planned_finish = state.planned_start, state.planned_finish
+        in_rollback = task.id in rollback_planned
+        if in_rollback:
+            planned_start, planned_finish = rollback_planned[task.id]
+        started_by, finished_by = checked_by(snap.records.get(task.id))
         planned = (
-            state.planned_finish - state.planned_start
-            if state.planned_start is not None and state.planned_finish is not None
+            planned_finish - planned_start
+            if planned_start is not None and planned_finish is not None
             else task.duration
         )
         result.rows.append(
@@ -420,19 +519,22 @@ def review(weekend: Weekend) -> Review:
                 task.title,
                 task.team,
                 state.status,
-                state.planned_start,
-                state.planned_finish,
+                planned_start,
+                planned_finish,
                 state.actual_start,
                 state.actual_finish,
                 planned,
                 actual,
-                state.reason,
+                stopped if state.status == SUSPENDED else state.reason,
                 _came_from(snap, state.index) if state.status == DONE else None,
                 task.priority,
                 state.dropped,
                 state.worked if state.actual_start is not None else None,
                 state.lost,
                 closed is not None and state.status not in FINISHED,
+                in_rollback,
+                started_by,
+                finished_by,
             )
         )
     result.progress = progress(snap)
@@ -458,11 +560,16 @@ def review(weekend: Weekend) -> Review:
         )
     events = weekend.audited_events()  # each marked when it broke the check-in rules
     result.notes = [
-        e
-        for e in events
-        if e.note and e.kind != EventKind.BASELINE and e.kind not in REVISION_KINDS
+        e for e in events if e.note and e.kind not in _OWN_SECTION and e.kind not in REVISION_KINDS
     ]
     result.revisions = revisions(events, plan)
+    result.versions = versions(e for e in events if e.task is None)
+    result.lessons = by_phase_and_team(lessons(events, plan), plan)
+    result.accuracy = accuracy(measured(result.rows, plan), plan)
+    result.nogos = [
+        e for e in events if e.kind == EventKind.DECIDE and e.data.get("decision") == NO_GO
+    ]
+    result.handovers = handovers(events)
     result.forced = overrides(events)
     result.lateness, result.root_causes = root_causes(snap, None if closed is None else closed.at)
     return result

@@ -15,6 +15,7 @@ from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import PointOfNoReturn
 from runbook.weekend.replan import event_summary
 from runbook.weekend.views import (
+    DecisionNeeded,
     Lead,
     OpenNoGo,
     RunningRow,
@@ -25,6 +26,7 @@ from runbook.weekend.views import (
 )
 from runbook.weekend.views.alerts import Alert, alerts
 from runbook.weekend.views.progress import Progress, progress, progress_by
+from runbook.weekend.views.rollback import IfRolledBack
 
 RECENT = 12  # how many of the newest events the page lists
 
@@ -61,6 +63,8 @@ class StatusPage:
     snapshot: Snapshot  # for the timeline
     refresh: int | None  # seconds between rewrites (the page reloads itself); None: once
     aftercare: OpenAtClose | None = None  # what the close left open; None while it runs
+    decisions: tuple[DecisionNeeded, ...] = ()  # gates waiting for a decision, and for whom
+    rolled_back: IfRolledBack | None = None  # the next gate's rollback, if started now
 
 
 def status_page(
@@ -99,4 +103,6 @@ def status_page(
         snapshot=snap,
         refresh=refresh,
         aftercare=None if snap.closed is None else open_at_close(snap),
+        decisions=tuple(view.decisions),
+        rolled_back=view.rolled_back,
     )

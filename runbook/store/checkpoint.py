@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 # folded again. 2: the history holds the revisions (eta, estimate, pull) too; a checkpoint
 # written by a version that did not know them left them out. 3: the events audited as they
 # were folded, each with its login and audit mark, and the plan audited with (issue 28 §3).
-FORMAT = 3
+FORMAT = 4  # 4: a record keeps its rollbacks in force ("r")
 EVERY = 500  # rewrite the checkpoint once this many events lie after it
 
 Folded = tuple[dict[str, TaskRecord], list[Event]]
@@ -80,10 +80,11 @@ def encode(
             "h": [_row(e) for e in r.history],
             "n": [_row(e) for e in r.notes],
             "d": [_row(e) for e in r.decisions],
+            "r": [_row(e) for e in r.rollbacks],
             "a": r.last_actor,
         }
         for task, r in records.items()
-        if r.history or r.notes or r.decisions or r.last_actor is not None
+        if r.history or r.notes or r.decisions or r.rollbacks or r.last_actor is not None
     }
     body = {
         "format": FORMAT,
@@ -110,6 +111,7 @@ def decode(text: str, audited: str = "", *, for_reader: bool = False) -> Folded 
                 history=[Event(*row) for row in saved["h"]],
                 notes=[Event(*row) for row in saved["n"]],
                 decisions=[Event(*row) for row in saved["d"]],
+                rollbacks=[Event(*row) for row in saved["r"]],
                 last_actor=saved["a"],
             )
             restate(record)

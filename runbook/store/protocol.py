@@ -106,6 +106,11 @@ class EventStore(Protocol):
         none; the next ``append`` numbers after the last of them)."""
         ...
 
+    def version_events(self) -> list[Event]:
+        """The events that put a version of the runbook in force (``baseline`` and
+        ``revise``, about no task), oldest first (``runbook.weekend.versions``)."""
+        ...
+
     def recorded_with(self, key: str) -> list[Event]:
         """The events a check-in with idempotency key ``key`` recorded (``NewEvent.idem`` is
         the key, or the key, a slash and more), oldest first: asked when a connection broke

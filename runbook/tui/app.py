@@ -67,6 +67,8 @@ class MissionControl(Actions):
     generation: reactive[int] = reactive(0, init=False)  # the events folded again: a new list
     now: reactive[int] = reactive(0, init=False)  # the clock's second, between two snapshots
     link: reactive[Link] = reactive(Link)
+    # The revised runbook in force (``v2``), None while it is the one the weekend began with.
+    version: reactive[str | None] = reactive(None, init=False)
 
     def __init__(
         self,
@@ -92,6 +94,7 @@ class MissionControl(Actions):
         self.snap: Snapshot | None = None
         self.checkins = CheckInFlow(self, self.io, self.live, actor, host, self.show)
         self._minute = -1
+        self._said: set[str] = set()  # the notices toasted: each is said once (issue 23)
         if self.read_only:
             self.sub_title = "REPLAY" if weekend.replay else "READ-ONLY"
 
@@ -101,13 +104,13 @@ class MissionControl(Actions):
         with Vertical(id="head"):
             yield HeadlineBar(id="headline").data_bind(snapshot)
             with Horizontal(id="top"):
-                identity = Identity(id="identity").data_bind(snapshot, link, app.now)
+                identity = Identity(id="identity").data_bind(snapshot, link, app.now, app.version)
                 identity.read_only, identity.replay = self.read_only, self.weekend.replay
                 identity.replay_state = self.replay_state
                 yield identity
                 yield VerdictBox(id="verdict").data_bind(snapshot)
                 yield Figures(id="figures").data_bind(snapshot)
-                summary = Summary(id="summary").data_bind(snapshot, link)
+                summary = Summary(id="summary").data_bind(snapshot, link, app.version)
                 summary.read_only, summary.replay = self.read_only, self.weekend.replay
                 summary.replay_state = self.replay_state
                 yield summary
@@ -129,8 +132,7 @@ class MissionControl(Actions):
         # The first screen from what was read when the weekend was opened; from here on the
         # store is the store thread's alone.
         self.show(picture(self.live))
-        for notice in self.weekend.notices:
-            self.notify(notice, severity="warning", timeout=10)
+        self._say_notices(self.weekend.notices)
         self.query_one(TaskTable).focus()
         self.io.start()
         self.set_interval(self.poll_seconds, self.poll)
@@ -157,6 +159,14 @@ class MissionControl(Actions):
         again while it has not answered). Cheap when idle: see ``Live``."""
         if self.is_running and not self.io.waiting("poll"):
             self.io.ask(lambda: look(self.live), self.show, kind="poll")
+
+    def _say_notices(self, notices: Sequence[str]) -> None:
+        """Toast each notice once: one that stands (the runbook file edited and not recorded)
+        must not cover the panels again at every event (issue 23)."""
+        for notice in notices:
+            if notice not in self._said:
+                self._said.add(notice)
+                self.notify(notice, severity="warning", timeout=10)
 
     def tick(self) -> None:
         """Every second: the clock, T+ and the elapsed figures of the panels; every minute
@@ -260,8 +270,9 @@ class MissionControl(Actions):
         if news.runbook_changed:
             self.title = shown(snap.plan.name)
             self.query_one(EventLog).zone = snap.plan.zone
-        for notice in news.notices if news.changed else ():
-            self.notify(notice, severity="warning", timeout=10)
+        if news.changed:
+            self._say_notices(news.notices)
+        self.version = news.version
         self.snap, self._minute = snap, snap.clock // 60
         self.generation = news.generation
         self.events = news.events

@@ -11,6 +11,7 @@ from runbook.common.errors import RunbookError
 from runbook.usecases.live import Link, Live
 from runbook.weekend.events import Event
 from runbook.weekend.forecast import Snapshot
+from runbook.weekend.versions import revised_mark
 
 if TYPE_CHECKING:
     from runbook.weekend.outbox import OutboxEntry
@@ -32,6 +33,7 @@ class News:
     outbox: list[OutboxEntry] | None = None
     problem: str | None = None
     outbox_problem: str | None = None
+    version: str | None = None  # the revised runbook in force (``v2``), None for the first
 
 
 def look(live: Live, *, force: bool = False, picture: bool = False) -> News:
@@ -59,10 +61,17 @@ def look(live: Live, *, force: bool = False, picture: bool = False) -> News:
         tuple(live.weekend.notices),
         outbox,
         outbox_problem=outbox_problem,
+        version=revised_mark(live.weekend.version),
     )
 
 
 def picture(live: Live) -> News:
     """The weekend as the live view holds it, reading nothing (the first screen: the store
     was read when the weekend was opened)."""
-    return News(live.link, live.snapshot(), live.recent, live.generation)
+    return News(
+        live.link,
+        live.snapshot(),
+        live.recent,
+        live.generation,
+        version=revised_mark(live.weekend.version),
+    )

@@ -49,9 +49,10 @@ class CheckingIn(Writing):
             # Read like a check-in reads (from the checkpoint), without its write lock:
             # ``record`` checks again under the lock, so a check-in in between is still caught.
             (records, runbook_events), _, _ = checkpoint.load(self.store, self.folding)
+        plan = self.plan_in_force(records)
         found = rules.with_close(
             rules.refusal(
-                self.plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
+                plan, kind, task_id, records.get(task_id, TaskRecord()), records, when, value
             ),
             rules.after_close(self.plan, kind, when, close_in_force(runbook_events)),
         )
@@ -118,6 +119,7 @@ class CheckingIn(Writing):
             result.events = [e for e in events if e.kind == kind]
             result.baseline = next((e for e in events if e.kind == EventKind.BASELINE), None)
             result.records = records
+            result.plan = self.plan_in_force(records)
             result.closed = close_in_force(runbook_events)
             result.baseline_plan, _ = self.baseline_of(runbook_events)
             return result
@@ -161,10 +163,16 @@ class CheckingIn(Writing):
                 last = result.baseline.seq
             closed = close_in_force(runbook_events)
             after_close = rules.after_close(self.plan, kind, when, closed)
+            plan = self.plan_in_force(records)  # a rollback's tasks, once it started
             for task_id in resolved:
+                if task_id not in plan.index:  # its rollback was undone since it was resolved
+                    result.refused.append(
+                        (task_id, Refused(f"{task_id} is not a task now", forceable=False))
+                    )
+                    continue
                 record = records.setdefault(task_id, TaskRecord())
-                refused = rules.refusal(self.plan, kind, task_id, record, records, when, value)
-                must = rules.drop_refusal(self.plan, task_id) if dropped else None
+                refused = rules.refusal(plan, kind, task_id, record, records, when, value)
+                must = rules.drop_refusal(plan, task_id) if dropped else None
                 data: dict[str, object] = {"dropped": True} if dropped else {}
                 # Every rule a forced check-in passes, as the user was told each.
                 overrode = [r.message for r in (after_close, refused, must) if r is not None]
@@ -205,5 +213,6 @@ class CheckingIn(Writing):
             self._publish_figures(store, records, runbook_events, last, now)
         result.records = records
         result.closed = closed
+        result.plan = plan
         result.baseline_plan, _ = self.baseline_of(runbook_events)
         return result

@@ -107,6 +107,7 @@ class Live:
         # (and the record it changes) first.
         self._shared = False
         self._own: set[str] = set()  # the tasks whose record was copied since then
+        self.plan_changed = False  # a version of the runbook came into force while folding
         self.last_seq = 0
         self._change_token: object = None
         self._outbox_token: object = object()  # the change token at the last look: none yet
@@ -165,6 +166,8 @@ class Live:
             self.apply(event)
             change.events.append(event)
         self.weekend.note_later_events(len(self.held), now)
+        if self.plan_changed:
+            change.runbook_changed, self.plan_changed = True, False
         return change
 
     def outbox(self) -> list[OutboxEntry] | None:
@@ -263,6 +266,8 @@ class Live:
                     self.records[task] = copied(record)
                 self._own.add(task)
             event = self.weekend.audit(event, self.records)
+        elif self.weekend.adopt(event):  # a new version of the runbook, now in force
+            self.plan_changed = True
         self.recent.append(event)
         fold((event,), self.records, self.runbook_events)
 

@@ -1,5 +1,7 @@
 """Opening a weekend: the runbook's plan (from the store's cache, so a check-in compiles
-nothing), its store, the clock; reading the runbook again when it changed.
+nothing), its store, the clock; reading the runbook again when it changed. Once the log
+records a version of the runbook, the plan is the version in force at the clock's moment
+(``runbook.usecases.inforce``), and the file only says how it differs.
 
 A check-in reads the runbook's bytes only to hash them; the compiled plan comes from the
 store's cache, so the hot path touches neither YAML, pydantic nor networkx.
@@ -14,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
-from runbook.common.errors import InvalidRunbook
+from runbook.common.errors import InputError, InvalidRunbook
 from runbook.planning.plan import Plan
 from runbook.store import (
     StateLocation,
@@ -24,6 +26,9 @@ from runbook.store import (
     state_location,
 )
 from runbook.store.plancache import cache, cached_plan, compile_plan
+from runbook.usecases.inforce import Drift, file_drift, open_in_force, recorded_versions
+from runbook.weekend.events import Event, EventKind
+from runbook.weekend.versions import Version
 
 if TYPE_CHECKING:
     from runbook.store.protocol import EventStore
@@ -76,6 +81,13 @@ class Opening:
     # date (``runbook rehearse``); every plan read is shifted by it (``rehearsed``).
     offset: int = 0
     _may_force: bool | None = field(default=None, repr=False)
+    # The plan in force of a rollback, by its gate and event (built once per rollback).
+    _in_force: dict[tuple[str, int], Plan] = field(default_factory=dict, repr=False)
+    # The versions of the runbook the log records, the one in force at the clock's moment,
+    # and how the runbook file differs from the latest (``runbook.usecases.inforce``).
+    versions: list[Version] = field(default_factory=list)
+    version: Version | None = None
+    drift: Drift | None = None
 
     @classmethod
     def open(
@@ -106,6 +118,38 @@ class Opening:
         store = open_store(state, create=create and not read_only, read_only=read_only)
         notices: list[str] = []
         try:
+            recorded = recorded_versions(store)
+            opened = (
+                open_in_force(
+                    store,
+                    recorded,
+                    path,
+                    data,
+                    digest,
+                    compiled,
+                    None if at is None else lambda p: epoch(at(p)),
+                    notices,
+                )
+                if store is not None and recorded
+                else None
+            )
+            if opened is not None and store is not None:
+                if opened.moment is not None:
+                    clock = _fixed(datetime.fromtimestamp(opened.moment, UTC))
+                store.check_owner(opened.plan.name)
+                if opened.fresh_file_plan is not None and store.writable:
+                    cache(store, opened.fresh_file_plan, epoch(clock()))
+                if opened.drift is not None:
+                    notices.append(opened.drift.line)
+                notices.extend(store.notices)
+                weekend = cls(
+                    path, state, opened.plan, store, clock, notices, replay=at is not None
+                )
+                weekend.versions, weekend.version = recorded, opened.version
+                weekend.drift = opened.drift
+                weekend.offset = store.clock_offset()
+                weekend.plan = weekend.rehearsed(opened.plan)
+                return weekend
             plan = cached_plan(store, digest) if store else None
             fresh = plan is None
             if plan is None and compiled is not None and compiled.digest == digest:
@@ -126,15 +170,19 @@ class Opening:
             raise
         if store is not None:
             notices.extend(store.notices)
-        opened = cls(path, state, plan, store, clock, notices, replay=at is not None)
-        opened.offset = offset
-        opened.plan = opened.rehearsed(plan)
-        return opened
+        weekend = cls(path, state, plan, store, clock, notices, replay=at is not None)
+        weekend.offset = offset
+        weekend.plan = weekend.rehearsed(plan)
+        return weekend
 
     def rehearsed(self, plan: Plan) -> Plan:
         """A plan read from the runbook or the store, on this state's date: a rehearsal's
         plan is the runbook's shifted by its offset; a weekend's is the runbook's own."""
-        return plan if plan.offset == self.offset else plan.shifted(self.offset - plan.offset)
+        if plan.offset == self.offset:
+            return plan
+        from runbook.planning.shifted import shifted  # only on a rehearsal's state
+
+        return shifted(plan, self.offset - plan.offset)
 
     @property
     def rehearsal(self) -> bool:
@@ -143,11 +191,15 @@ class Opening:
 
     def reload(self) -> bool:
         """Read the runbook file again; True when its content changed (the plan is then the
-        new one, or the last valid one with a notice when the new file has errors)."""
+        new one, or the last valid one with a notice when the new file has errors). Once the
+        log records a version of the runbook, the file changes nothing but what is said of
+        it (``drift``): True when that changed."""
         from runbook.format.source import digest_of, read_bytes
 
         data = read_bytes(self.runbook_path)
         digest = digest_of(data)
+        if self.versions and self.store is not None:
+            return self._note_drift(data, digest)
         if digest == self.plan.digest:
             return False
         self.notices = []
@@ -168,6 +220,54 @@ class Opening:
                 cache(self.store, plan, self.now())
         self.plan = self.rehearsed(plan)
         return True
+
+    def _note_drift(self, data: bytes, digest: str) -> bool:
+        """Say how the runbook file differs from the latest version recorded (the one line
+        in ``notices``); True when what is said changed."""
+        was = self.drift
+        self.drift = None
+        latest = self.versions[-1]
+        if self.store is not None and digest != latest.digest:
+            if self._may_force is None:  # asked of the store once (``Writing.may_force``)
+                self._may_force = self.store.may_force()
+            self.drift = file_drift(
+                self.store, latest, self.plan.own, self.runbook_path, data, digest, self._may_force
+            )
+        if was is not None and was.line in self.notices:
+            self.notices.remove(was.line)
+        if self.drift is not None and self.drift.line not in self.notices:
+            self.notices.append(self.drift.line)
+        return (was.line if was else None) != (self.drift.line if self.drift else None)
+
+    def adopt(self, event: Event) -> bool:
+        """A version of the runbook read as it is recorded (a revision by mission control,
+        followed live): from now on it is in force. True when the plan changed."""
+        from runbook.format.source import digest_of, read_bytes
+        from runbook.weekend.versions import versions
+
+        if event.task is not None or event.kind not in (EventKind.REVISE, EventKind.BASELINE):
+            return False
+        if self.store is None or (self.version is None and not self.versions):
+            return False
+        if self.version is not None and event.seq <= self.version.event.seq:
+            return False
+        found = next((v for v in self.versions if v.event.seq == event.seq), None)
+        if found is None:
+            self.versions = versions([*(v.event for v in self.versions), event])
+            found = next((v for v in self.versions if v.event.seq == event.seq), None)
+        if found is None:
+            return False
+        plan = cached_plan(self.store, found.digest)
+        if plan is None:
+            return False
+        changed = plan.digest != self.plan.digest
+        self.plan, self.version = self.rehearsed(plan), found
+        try:
+            data = read_bytes(self.runbook_path)
+        except InputError:
+            return changed
+        self._note_drift(data, digest_of(data))
+        return changed
 
     def close(self) -> None:
         """Close the state file."""

@@ -16,6 +16,7 @@ from runbook.weekend import rules
 from runbook.weekend.closing import close_in_force
 from runbook.weekend.events import Event, EventKind
 from runbook.weekend.forecast import Snapshot, TaskRecord, as_of, fold, snapshot
+from runbook.weekend.rollbacks import KnownTasks, plan_with, rollback_in_force
 
 
 class Reading(Opening):
@@ -65,9 +66,8 @@ class Reading(Opening):
     def note_orphans(self, events: Sequence[Event]) -> None:
         """Say, as a notice, which recorded tasks are no longer in the runbook (renamed or
         removed mid-weekend): their events stay in the log, but no longer count."""
-        counts = Counter(
-            e.task for e in events if e.task is not None and e.task not in self.plan.index
-        )
+        known = KnownTasks(self.plan)  # a rollback task is no orphan, run or not
+        counts = Counter(e.task for e in events if e.task is not None and e.task not in known)
         self.notices = [n for n in self.notices if not n.startswith(_ORPHANS)]
         if counts:
             from runbook.common.display import count  # only for a notice: off the hot path
@@ -110,7 +110,7 @@ class Reading(Opening):
         may use."""
         if self.store is None or self.replay:
             return None
-        found = checkpoint.read(self.store, self.folding, self.plan.index)
+        found = checkpoint.read(self.store, self.folding, KnownTasks(self.plan))
         if found is None:
             return None
         folded, tail = found
@@ -120,8 +120,23 @@ class Reading(Opening):
 
     def audit(self, event: Event, records: dict[str, TaskRecord]) -> Event:
         """``event`` as readers show it: marked when the check-in rules refuse it, given the
-        records folded before it (``rules.audit``)."""
-        return rules.audit(self.plan, event, records)
+        records folded before it (``rules.audit``), on the plan in force then."""
+        return rules.audit(self.plan_in_force(records), event, records)
+
+    def plan_in_force(self, records: dict[str, TaskRecord]) -> Plan:
+        """The plan the records meet: the runbook's, or with a rollback in force its plan
+        with the rollback's tasks appended (``planning.rollback.with_rollback``). The
+        baseline stays the forward plan."""
+        if not self.plan.rollback:
+            return self.plan
+        rolling = rollback_in_force(self.plan, records)
+        if rolling is None:
+            return self.plan
+        key = (rolling.gate, rolling.event.seq)
+        found = self._in_force.get(key)
+        if found is None:
+            found = self._in_force[key] = plan_with(self.plan, rolling)
+        return found
 
     @property
     def folding(self) -> checkpoint.Audit:
@@ -140,11 +155,16 @@ class Reading(Opening):
         baseline, event = self.baseline_of(runbook_events)
         self.note_changed_runbook(event)
         now = self.now() if now is None else now
-        return snapshot(self.plan, baseline, records, now, close_in_force(runbook_events))
+        plan = self.plan_in_force(records)
+        return snapshot(plan, baseline, records, now, close_in_force(runbook_events))
 
     def note_changed_runbook(self, baseline: Event | None) -> None:
         """Add a notice when the runbook differs from the one the baseline was taken of."""
-        if baseline is None or baseline.data.get("digest") == self.plan.digest:
+        if (
+            baseline is None
+            or baseline.data.get("digest") == self.plan.digest
+            or self.version is not None  # a recorded version: ahead/behind is by design
+        ):
             return
         taken = show_time(baseline.at, self.plan.zone, with_date=True)
         notice = (

@@ -19,7 +19,12 @@ class Resolving(Reading):
     def resolve(self, given: str) -> str:
         """The task id meant by ``given``: exact, or a unique prefix. A task that has events
         but is no longer in the runbook (renamed mid-weekend) is refused, never taken for a
-        new id it is a prefix of (``backup`` is not ``backup-db``)."""
+        new id it is a prefix of (``backup`` is not ``backup-db``). A rollback task is found
+        while its gate's rollback is in force; before, it is refused plainly."""
+        if given not in self.plan.index and self.plan.rollback:
+            found = self._resolve_rollback_task(given)
+            if found is not None:
+                return found
         if given not in self.plan.index and self.store is not None:
             from runbook.common.display import count  # only for a refusal: off the hot path
 
@@ -41,6 +46,36 @@ class Resolving(Reading):
                     forceable=False,
                 )
         return _one_of(given, self.plan.index, "task")
+
+    def _resolve_rollback_task(self, given: str) -> str | None:
+        """A rollback task meant by ``given`` (exact, or a unique prefix among the plan in
+        force's ids) while a rollback is in force; a Refused naming the command that starts
+        it when it is one but its rollback is not in force; None when it is none."""
+        from runbook.store import checkpoint
+        from runbook.weekend.forecast import TaskRecord
+        from runbook.weekend.rollbacks import gate_of_rollback_task, rollback_in_force
+
+        ids = {t.id for t in self.plan.rollback}
+        if given not in ids and not any(i.startswith(given) for i in ids):
+            return None
+        records: dict[str, TaskRecord] = {}
+        if self.store is not None:
+            (records, _), _, _ = checkpoint.load(self.store, self.folding)
+        plan = self.plan_in_force(records)
+        if given in plan.index:
+            return given
+        if given in ids:
+            gate = gate_of_rollback_task(self.plan, given)
+            rolling = rollback_in_force(self.plan, records)
+            now = f" (the rollback of {rolling.gate} is in force)" if rolling else ""
+            raise Refused(
+                f"{given} is a rollback task of {gate}: it is run once that rollback starts" + now,
+                hint=f"`runbook rollback {gate}` starts it (after a NO-GO at {gate})",
+                forceable=False,
+            )
+        if plan is self.plan:
+            return None
+        return _one_of(given, plan.index, "task")
 
     def resolve_recorded(self, given: str) -> str:
         """Like ``resolve``, but a task no longer in the runbook that has events is found too

@@ -181,7 +181,9 @@ def _check_addresses(
     if isinstance(rehearsal, dict):
         sections.append((("notify", "rehearsal"), rehearsal))
     names = [str(t) for t in teams or {}]
+    known: set[str] | None = None
     for where, section in sections:
+        at = ".".join(where)
         by_team = section.get("teams")
         if isinstance(by_team, dict):
             for team, addresses in by_team.items():
@@ -191,12 +193,28 @@ def _check_addresses(
                     )
                     loaded.problem(
                         "error",
-                        f"{'.'.join(where)}.teams names unknown team '{team}'",
+                        f"{at}.teams names unknown team '{team}'",
                         (*where, "teams", str(team)),
                         hint=hint,
                     )
                 lists.append(((*where, "teams", str(team)), addresses))
         lists.append(((*where, "coordinator"), section.get("coordinator")))
+        by_approver = section.get("approvers")
+        if isinstance(by_approver, dict):
+            known = _approver_names(raw) if known is None else known
+            for name, addresses in by_approver.items():
+                if str(name) not in known:
+                    hint = did_you_mean(str(name), sorted(known)) or (
+                        f"the gates' approvers: {', '.join(sorted(known)) or 'none'}"
+                    )
+                    loaded.problem(
+                        "error",
+                        f"{at}.approvers names '{name}', who is no approver of any gate",
+                        (*where, "approvers", str(name)),
+                        key=True,
+                        hint=hint,
+                    )
+                lists.append(((*where, "approvers", str(name)), addresses))
     for path, addresses in lists:
         if not isinstance(addresses, list):
             continue
@@ -208,6 +226,26 @@ def _check_addresses(
                     (*path, i),
                     hint="write ${NAME}: letters, digits and '_', not starting with a digit",
                 )
+
+
+def _approver_names(raw: dict[str, object]) -> set[str]:
+    """Every name a gate's ``approvers`` or ``decided_by`` stage names, in tasks or gates."""
+    specs: list[object] = list(_items_of(raw, "tasks"))
+    gates = raw.get("gates")
+    if isinstance(gates, dict):
+        specs += list(gates.values())
+    names: set[str] = set()
+    for spec in specs:
+        if not isinstance(spec, dict):
+            continue
+        lists = [spec.get("approvers")]
+        stages = spec.get("decided_by")
+        if isinstance(stages, list):
+            lists += [s.get("approvers") for s in stages if isinstance(s, dict)]
+        for listed in lists:
+            if isinstance(listed, list):
+                names |= {str(n) for n in listed if isinstance(n, str)}
+    return names
 
 
 def _items_of(raw: dict[str, object], section: str) -> list[Any]:
@@ -331,6 +369,7 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
                 f"gate '{item.get('id')}'",
                 "rollback task",
             )
+    _check_rollback_ids(loaded, raw)
     for i, risk in enumerate(_items_of(raw, "risks")):
         if isinstance(risk, dict) and risk.get("tasks") is not None:
             _refs(
@@ -341,6 +380,41 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
                 f"risk '{risk.get('id')}'",
                 "task",
             )
+
+
+def _check_rollback_ids(loaded: Loaded, raw: dict[str, object]) -> None:
+    """A gate whose rollback is a duration becomes one rollback task, ``<gate>.rollback``,
+    once a NO-GO there is rolled back: no task or rollback task may have that id."""
+    timed: set[str] = set()
+    gates = raw.get("gates")
+    if isinstance(gates, dict):
+        timed |= {
+            str(g)
+            for g, spec in gates.items()
+            if isinstance(spec, dict)
+            and spec.get("rollback") is not None
+            and not isinstance(spec.get("rollback"), list)
+        }
+    timed |= {
+        str(t.get("id"))
+        for t in _items_of(raw, "tasks")
+        if isinstance(t, dict)
+        and t.get("gate") is True
+        and t.get("rollback") is not None
+        and not isinstance(t.get("rollback"), list)
+    }
+    taken = {f"{g}.rollback": g for g in timed}
+    for section, noun in (("tasks", "task"), ("rollback_tasks", "rollback task")):
+        for i, item_id in _ids_in(raw, section):
+            gate = taken.get(item_id)
+            if gate is not None:
+                loaded.problem(
+                    "error",
+                    f"{noun} id '{item_id}' is taken by the rollback of gate '{gate}' (a "
+                    "duration: rolled back, it runs as one task of that id)",
+                    (section, i, "id"),
+                    hint="give the task another id, or the gate its rollback as rollback_tasks",
+                )
 
 
 def check_plan_bounds(loaded: Loaded, plan: Plan) -> bool:

@@ -27,6 +27,7 @@ class CheckIn:
     # the sequence number of its first event (``events`` are the ones it recorded).
     already_recorded: int | None = None
     closed: Event | None = None  # the close in force (a check-in forced after it)
+    plan: Plan | None = None  # the plan in force after it (a rollback's tasks appended)
 
     def position(self, plan: Plan) -> tuple[int, int]:
         """Right after this check-in: the forecast finish, and the seconds ahead of the

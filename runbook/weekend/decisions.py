@@ -68,6 +68,12 @@ class Decision:
         """Whose decision it is: the approver, or the recorder when none is named."""
         return self.approver if self.approver is not None else self.recorded_by
 
+    @property
+    def recorded_apart(self) -> bool:
+        """True when someone other than the approver recorded it (mission control for an
+        approver on the phone): every face then says "recorded by" too."""
+        return self.approver is not None and _folded(self.approver) != _folded(self.recorded_by)
+
 
 @dataclass(frozen=True, slots=True)
 class StageStanding:

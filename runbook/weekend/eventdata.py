@@ -43,6 +43,7 @@ SEQ = "seq"  # an event's sequence number
 DECISION = "decision"  # go or no-go
 DIGEST = "digest"  # a runbook's content hash: 64 hexadecimal digits
 NAME = "name"  # an id (a team, a readiness item): one printable line
+PERSON = "person"  # a person's name (an approver): one printable line of at most BY_LIMIT
 
 DECISIONS = ("go", "no-go")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -74,11 +75,27 @@ SHAPES: dict[str, Shape] = {
     "eta": Shape(True, {**_FORCE, "eta": EPOCH}, ("eta",)),
     "estimate": Shape(True, {**_FORCE, "duration": DURATION}, ("duration",)),
     "pull": Shape(True, {**_FORCE, "to": EPOCH_OR_NULL}, ("to",)),
-    "decide": Shape(True, {**_FORCE, "decision": DECISION}, ("decision",)),
+    # A decision at a gate's stage names the stage and the approver who said it (the actor
+    # recorded it: mission control, for one who said it by phone); without a stage, the
+    # whole gate's decision (every decision recorded before stages existed).
+    "decide": Shape(
+        True,
+        {**_FORCE, "decision": DECISION, "stage": NAME, "approver": PERSON},
+        ("decision",),
+    ),
+    # A gate's rollback started after its NO-GO (`runbook rollback GATE`); the note is why.
+    "rollback": Shape(True, dict(_FORCE)),
     "signoff": Shape(False, {"team": NAME}, ("team",)),
     "check": Shape(False, {"item": NAME}, ("item",)),
     "baseline": Shape(False, {"digest": DIGEST}, ("digest",)),
     "close": Shape(False, dict(_FORCE)),  # the weekend ends (`runbook close`)
+    # A new version of the runbook in force (`runbook revise`): its content hash, the one it
+    # replaced, and what changed in words; the note is the reason.
+    "revise": Shape(False, {"digest": DIGEST, "previous": DIGEST, "summary": REASON}, ("digest",)),
+    # A lesson learned (`runbook lesson`): the note is the lesson; about a task, or a team.
+    "lesson": Shape(None, {"team": NAME}),
+    # A task's aftercare handover (`runbook aftercare`): its owner team, due date and ticket.
+    "aftercare": Shape(True, {"owner": NAME, "due": EPOCH, "ticket": NAME}),
 }
 
 # What each type is, in words, for a refusal.
@@ -92,6 +109,7 @@ TYPE_WORDS = {
     DECISION: "go or no-go",
     DIGEST: "a runbook's content hash (64 hexadecimal digits)",
     NAME: f"an id of at most {ID_LIMIT} characters on one printable line",
+    PERSON: f"a name of at most {BY_LIMIT} characters on one printable line",
 }
 
 
@@ -122,6 +140,12 @@ def value_fits(kind_of_value: str, value: object) -> bool:
             isinstance(value, str)
             and bool(value)
             and entry_problem(value, limit=ID_LIMIT, one_line=True) is None
+        )
+    if kind_of_value == PERSON:
+        return (
+            isinstance(value, str)
+            and bool(value)
+            and entry_problem(value, limit=BY_LIMIT, one_line=True) is None
         )
     return False
 

@@ -33,6 +33,13 @@ class EventKind(StrEnum):
     ESTIMATE = "estimate"  # a revised duration of a task not started (data: duration, seconds)
     PULL = "pull"  # the coordinator lets a task start before its not_before (data: to or null)
     CLOSE = "close"  # mission control ends the weekend (no task; the note is the reason)
+    ROLLBACK = "rollback"  # a gate's rollback starts after its NO-GO (task: the gate)
+    # A new version of the runbook in force (no task; the note is the reason; data: its
+    # digest, the one it replaced and a summary of the change): `runbook revise`.
+    REVISE = "revise"
+    LESSON = "lesson"  # a lesson learned (the note; a task, or data: team), `runbook lesson`
+    # The aftercare handover of a task (data: owner, due, ticket): `runbook aftercare`.
+    AFTERCARE = "aftercare"
 
 
 class Status(StrEnum):
@@ -45,6 +52,7 @@ class Status(StrEnum):
     FAILED = "failed"
     DONE = "done"
     SKIPPED = "skipped"
+    SUSPENDED = "suspended"  # forward work not finished while a rollback is in force
 
 
 # The kinds a check-in command records (`runbook start|done|fail|skip|undo|note`).
@@ -62,6 +70,8 @@ STATE_KINDS = frozenset({EventKind.START, EventKind.DONE, EventKind.FAIL, EventK
 REVISION_KINDS = frozenset({EventKind.ETA, EventKind.ESTIMATE, EventKind.PULL})
 # The kinds `undo` can revoke: a task's history, replayed to give its state and revisions.
 UNDOABLE_KINDS = STATE_KINDS | REVISION_KINDS
+# What an undo about a task can revoke: its history, or a gate's rollback (`rollback --undo`).
+TASK_UNDO_TARGETS = UNDOABLE_KINDS | {EventKind.ROLLBACK}
 # The events about no task that an undo about no task can revoke (`runbook close --undo`).
 RUNBOOK_UNDOABLE_KINDS = frozenset({EventKind.CLOSE})
 # The check-ins that say why (`--reason`) and must not be recorded without it.
@@ -104,7 +114,13 @@ class Event:
     def summary(self) -> str:
         """What happened, in a few words: ``done``, ``decide NO-GO``, ``signoff dba``."""
         if self.kind == EventKind.DECIDE:
-            return f"decide {str(self.data.get('decision', '?')).upper()}"
+            said = f"decide {str(self.data.get('decision', '?')).upper()}"
+            stage, approver = self.data.get("stage"), self.data.get("approver")
+            if isinstance(approver, str) and approver.casefold() != self.actor.casefold():
+                said += f" by {approver}"  # the approver, when someone else recorded it
+            if isinstance(stage, str) and stage != "approvers":  # a stage the runbook names
+                said += f" ({stage})"
+            return said
         if self.kind == EventKind.SIGNOFF:
             return f"signoff {self.data.get('team', '?')}"
         if self.kind == EventKind.CHECK:

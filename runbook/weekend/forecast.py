@@ -66,11 +66,13 @@ RUNNING = Status.RUNNING
 FAILED = Status.FAILED
 DONE = Status.DONE
 SKIPPED = Status.SKIPPED
+SUSPENDED = Status.SUSPENDED
 # The kinds the fold tells apart, as globals: it looks them up for every event, and an enum
 # class's attribute costs several times a global's.
 _START, _DONE, _FAIL, _SKIP = EventKind.START, EventKind.DONE, EventKind.FAIL, EventKind.SKIP
 _UNDO, _NOTE, _DECIDE = EventKind.UNDO, EventKind.NOTE, EventKind.DECIDE
 _ETA, _ESTIMATE, _PULL = EventKind.ETA, EventKind.ESTIMATE, EventKind.PULL
+_ROLLBACK = EventKind.ROLLBACK
 
 
 def apply_event(record: TaskRecord, event: Event) -> None:
@@ -78,8 +80,12 @@ def apply_event(record: TaskRecord, event: Event) -> None:
     kind = event.kind
     if kind == _UNDO:
         # An undo names the event it revokes; one from before that was recorded revokes the
-        # last state change still in force.
+        # last state change still in force. A gate's rollback is revoked by name only.
         target = event.data.get("undoes") if event.data else None
+        if target is not None and any(r.seq == target for r in record.rollbacks):
+            record.rollbacks = [r for r in record.rollbacks if r.seq != target]
+            record.last_actor = event.actor
+            return
         for i in range(len(record.history) - 1, -1, -1):
             if target is None or record.history[i].seq == target:
                 del record.history[i]
@@ -92,6 +98,8 @@ def apply_event(record: TaskRecord, event: Event) -> None:
         record.notes.append(event)
     elif kind == _DECIDE:
         record.decisions.append(event)
+    elif kind == _ROLLBACK:
+        record.rollbacks.append(event)
     record.last_actor = event.actor
 
 
@@ -283,8 +291,23 @@ def forward(
     finished = [False] * n  # done or skipped: asked for every predecessor
     floor = max(now, plan.start)
     find = records.get
+    rolling = plan.rolling_back
+    forward_count = n if rolling is None else rolling.forward
     for v in plan.order:
         record = find(ids[v])
+        if (
+            rolling is not None
+            and v < forward_count
+            and (record is None or record.state not in FINISHED)
+        ):
+            # Rolled back: the forward work not finished stops where the rollback started
+            # (a task under way keeps its start); it is suspended, not dropped. The
+            # rollback's tasks, after it, follow the ordinary rule.
+            began = record.actual_start if record is not None else None
+            stop = rolling.start if began is None else max(began, rolling.start)
+            starts[v] = stop if began is None else began
+            finishes[v], statuses[v] = stop, SUSPENDED
+            continue
         if record is None or record.state is None:  # not started: most tasks, most of the time
             if record is None:
                 held, duration = not_before[v], durations[v]
@@ -575,7 +598,8 @@ def start_orders(figures: Figures) -> list[tuple[int, bool, int, int]]:
 
 
 # What matters now, first: what failed, what runs, what may start (a team to call).
-_NOW_RANK = {FAILED: 0, RUNNING: 1, READY: 2}
+# (what a rollback suspended comes after everything that may still move)
+_NOW_RANK = {FAILED: 0, RUNNING: 1, READY: 2, SUSPENDED: 6}
 
 
 def _now_rank(status: Status, late: bool) -> int:
@@ -587,8 +611,8 @@ def _now_rank(status: Status, late: bool) -> int:
 
 def now_order(state: TaskState) -> tuple[int, tuple[int, bool, int, int]]:
     """The order of what matters now: failed, running, ready, then the tasks not started
-    that are late, then the others not started, then what is finished; within each, the
-    order teams are called in (``start_order``)."""
+    that are late, then the others not started, then what is finished, then what a rollback
+    suspended; within each, the order teams are called in (``start_order``)."""
     return _now_rank(state.status, state.late), start_order(state)
 
 

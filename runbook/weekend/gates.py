@@ -5,23 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from runbook.planning.plan import Plan
+from runbook.planning.plan import GateInfo, Plan
 
 # GO and NO_GO are the staged rule's; the views and faces import them from here too.
 from runbook.weekend.decisions import GO as GO
 from runbook.weekend.decisions import NO_GO as NO_GO
-from runbook.weekend.decisions import VERDICTS
+from runbook.weekend.decisions import VERDICTS, GateStanding, standing_of_events
 from runbook.weekend.events import FINISHED, Event, Status
 from runbook.weekend.forecast import Snapshot, TaskRecord
 
 DECISIONS = VERDICTS  # what `runbook decide` reads as a verdict (the staged rule's words)
 
 
-def decision(record: TaskRecord | None) -> str | None:
-    """The gate's latest decision: ``go``, ``no-go`` or None."""
+def gate_standing(info: GateInfo, record: TaskRecord | None) -> GateStanding:
+    """What the gate's decisions amount to, by the staged rule (``decisions.standing``)."""
+    return standing_of_events(info, record.decisions if record is not None else ())
+
+
+def decision(info: GateInfo, record: TaskRecord | None) -> str | None:
+    """The gate's verdict by the staged rule: ``go`` once every stage gave its GOs after the
+    last NO-GO, ``no-go`` while a NO-GO is open, None otherwise (undecided, or some stages'
+    GOs given and others' not yet)."""
     if record is None or not record.decisions:
         return None
-    return str(record.decisions[-1].data.get("decision"))
+    return gate_standing(info, record).verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +83,8 @@ def points_of_no_return(plan: Plan, snap: Snapshot | None = None) -> list[PointO
 
 def next_point_of_no_return(snap: Snapshot) -> PointOfNoReturn | None:
     """The next point of no return still ahead, of a gate not yet passed (no GO, not done);
-    None once the weekend is closed."""
-    if snap.closed is not None:
+    None once the weekend is closed, and while a rollback runs (no gate is ahead of it)."""
+    if snap.closed is not None or snap.plan.rolling_back is not None:
         return None
     upcoming = [
         p
@@ -85,7 +92,7 @@ def next_point_of_no_return(snap: Snapshot) -> PointOfNoReturn | None:
         if p.point is not None
         and p.point >= snap.now
         and snap.by_id(p.gate).status not in FINISHED
-        and decision(snap.records.get(p.gate)) != GO
+        and decision(snap.plan.gates[p.gate], snap.records.get(p.gate)) != GO
     ]
     return min(upcoming, key=lambda p: p.point or 0, default=None)
 
@@ -102,10 +109,10 @@ def awaited_gates(snap: Snapshot) -> list[tuple[str, ...]]:
         return out
     undecided = {
         i
-        for g in plan.gates
+        for g, info in plan.gates.items()
         if (i := plan.index.get(g)) is not None
         and status[i] not in FINISHED
-        and decision(snap.records.get(g)) != GO
+        and decision(info, snap.records.get(g)) != GO
     }
     if not undecided:
         return out

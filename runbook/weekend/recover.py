@@ -198,7 +198,7 @@ def _gates_ahead(snap: Snapshot) -> list[tuple[str, int]]:
         state = snap.by_id(p.gate)
         if p.point is None or state.status not in NOT_STARTED:
             continue
-        if decision(snap.records.get(p.gate)) == GO:
+        if decision(snap.plan.gates[p.gate], snap.records.get(p.gate)) == GO:
             continue
         out.append((p.gate, p.point))
     return out

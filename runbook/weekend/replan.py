@@ -81,10 +81,28 @@ def summary(kind: str, value: int | None, zone: tzinfo) -> str:
     return str(kind)
 
 
+def event_columns(event: Event, zone: tzinfo) -> tuple[str, str | None]:
+    """An event in a few words for a table's What column, and apart what is too long for
+    one (a revision's summary, which leads the note): ``("revise", "deadline Mon 06:00 →
+    Mon 02:00")``; for every other event ``(event_summary(...), None)``."""
+    if event.kind == EventKind.REVISE and event.data.get("summary"):
+        return "revise", str(event.data["summary"])
+    return event_summary(event, zone), None
+
+
 def event_summary(event: Event, zone: tzinfo) -> str:
     """An event in a few words, a revision with what it says (``eta Sat 16:00``)."""
     if event.kind in KEYS:
         return summary(event.kind, revision_value(event), zone)
+    if event.kind == EventKind.REVISE:  # what changed in the runbook, as recorded
+        said = event.data.get("summary")
+        return f"revise: {said}" if said else "revise"
+    if event.kind == EventKind.AFTERCARE:
+        return "aftercare " + ", ".join(
+            f"{key} {clock(value, zone, with_date=True) if key == 'due' else value}"
+            for key, value in sorted(event.data.items())
+            if key in ("owner", "due", "ticket") and value is not None
+        )
     return event.summary
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from runbook.common.errors import InputError, Refused
 from runbook.common.limits import AT_AFTER_END, AT_BEFORE_START, MAX_DURATION, MAX_DURATION_TEXT
@@ -27,6 +28,9 @@ from runbook.weekend.events import (
     Status,
 )
 from runbook.weekend.forecast import TaskRecord, apply_event
+
+if TYPE_CHECKING:
+    from runbook.weekend.decisions import GateStanding
 
 _NONE = TaskRecord()
 
@@ -80,14 +84,14 @@ def refusal(
             )
     elif kind == EventKind.DONE:
         if task.gate:
-            from runbook.weekend.gates import GO, NO_GO, decision  # only a gate needs them
+            from runbook.weekend.gates import GO, gate_standing  # only a gate needs them
 
-            said = decision(record)
-            if said != GO:
+            info = plan.gates[task_id]
+            said = gate_standing(info, record)
+            if said.verdict != GO:
                 return Refused(
-                    f"{task_id} is a go/no-go gate and "
-                    + ("the decision was NO-GO" if said == NO_GO else "has no GO decision yet"),
-                    hint=f"runbook decide {task_id} go --by NAME",
+                    f"{task_id} is a go/no-go gate and " + _not_passed(said),
+                    hint=_decide_hint(task_id, said, len(info.stages) > 1),
                 )
         if state is None and not task.milestone:  # a milestone is simply reached
             return Refused(f"{task_id} was never started; start it first")
@@ -126,6 +130,25 @@ def refusal(
     elif kind == EventKind.UNDO and not record.history:
         return Refused(f"{task_id} has no check-in to undo", forceable=False)
     return None
+
+
+def _not_passed(said: GateStanding) -> str:
+    """Why a gate has not passed, in words: its NO-GO, the stage it waits for, or none."""
+    from runbook.weekend.decisions import NO_GO
+
+    if said.verdict == NO_GO:
+        return "the decision was NO-GO"
+    waiting = said.waiting_for
+    if waiting is not None and any(s.gos for s in said.stages):
+        return f"still waits for the GO of its {waiting.stage.name} stage"
+    return "has no GO decision yet"
+
+
+def _decide_hint(task_id: str, said: GateStanding, staged: bool) -> str:
+    """``runbook decide G go --stage S --by NAME`` for the stage whose turn it is."""
+    waiting = said.waiting_for  # after a NO-GO: the first stage, every stage decides again
+    stage = f" --stage {waiting.stage.name}" if staged and waiting is not None else ""
+    return f"runbook decide {task_id} go{stage} --by NAME"
 
 
 def after_close(plan: Plan, kind: str, when: int, closed: Event | None) -> Refused | None:
@@ -396,11 +419,18 @@ def audit(plan: Plan, event: Event, records: dict[str, TaskRecord]) -> Event:
     refusal (``Event.against``); otherwise the event itself. The database cannot fold the
     log: the rules live here, once, and readers apply them as they fold."""
     task_id, kind = event.task, event.kind
-    if kind not in _AUDITED or task_id is None or event.forced:
+    if task_id is None or event.forced:
+        return event
+    if kind == EventKind.DECIDE:
+        refused = decide_audit(plan, event, records.get(task_id, _NONE))
+        return event if refused is None else replace(event, against=refused.message)
+    if kind not in _AUDITED:
         return event
     if task_id not in plan.index:
         return event  # a task no longer in the runbook: noted apart (orphans)
     record = records.get(task_id, _NONE)
+    if kind == EventKind.UNDO and any(r.seq == event.data.get("undoes") for r in record.rollbacks):
+        return event  # a rollback's undo: mission control's, by its own rule
     value = revision_value(event) if kind in REVISION_KINDS else None
     refused = refusal(plan, kind, task_id, record, records, event.at, value)
     if refused is None and kind == EventKind.SKIP and event.dropped:
@@ -408,6 +438,29 @@ def audit(plan: Plan, event: Event, records: dict[str, TaskRecord]) -> Event:
     if refused is None and event.at != event.recorded:
         refused = near_weekend(plan, event.at)
     return event if refused is None else replace(event, against=refused.message)
+
+
+def decide_audit(plan: Plan, event: Event, record: TaskRecord) -> Refused | None:
+    """Why the staged rule would have refused a decision recorded without force (a decide
+    typed at a psql prompt out of order, or by a name that is no approver of its stage), or
+    None. A decision of the whole gate (no stage: every one recorded before stages) is
+    never audited."""
+    from runbook.weekend.decisions import Decider, refusal, standing_of_events
+
+    stage, approver = event.data.get("stage"), event.data.get("approver")
+    info = plan.gates.get(event.task or "")
+    if info is None or not isinstance(stage, str):
+        return None
+    who = approver if isinstance(approver, str) else event.actor
+    found = info.stage(stage)
+    if found is None:
+        return Refused(f"{info.id} has no stage '{stage}'")
+    if who not in found.approvers:
+        return Refused(f"'{who}' is not an approver of {info.id}'s {stage} stage")
+    verdict = str(event.data.get("decision"))
+    return refusal(
+        standing_of_events(info, record.decisions), Decider(stage, who), verdict, plan.zone
+    )
 
 
 def audited(plan: Plan, events: Iterable[Event]) -> list[Event]:

@@ -31,6 +31,7 @@ class TaskRecord:
     forced: bool = False
     last_actor: str | None = None
     decisions: list[Event] = field(default_factory=list)  # go/no-go, newest last
+    rollbacks: list[Event] = field(default_factory=list)  # a gate's rollbacks in force
     lost: int = 0  # seconds it stood failed, each failure until it was resumed (or ended)
     resumed: int = 0  # how many times it was started again after failing
     failed_at: int | None = None  # when it last failed (its work stopped then)

@@ -25,6 +25,7 @@ from runbook.reports.review import NOT_RECORDED, Review
 from runbook.reports.status_page import StatusPage
 from runbook.weekend.forecast import DONE, FAILED
 from runbook.weekend.views import Headline
+from runbook.weekend.views.decisions import given_words
 from runbook.weekend.views.rehearsal import report_note
 
 __all__ = ["readiness_html", "review_html", "status_html"]
@@ -65,6 +66,7 @@ def readiness_html(report: ReadinessReport) -> str:
             "risk_kind": lambda risk: _risk_kind(report, risk),
             "ahead_text": ahead_text,
             "gate_margin": gate_margin,
+            "given_words": given_words,
             "evidence_figures": evidence_figures,
             "learned_figures": learned_figures,
             "team_factors": team_factors,
@@ -113,7 +115,11 @@ def review_html(review: Review) -> str:
 
 STATUS_CLASS = {"AHEAD": "go", "ON PLAN": "go", "BEHIND": "conditions"}
 # The banner's label for each headline state that leads over ahead/behind.
-STATUS_LABEL = {Headline.CLOSED: "The weekend", Headline.NO_GO: "Go / no-go"}
+STATUS_LABEL = {
+    Headline.CLOSED: "The weekend",
+    Headline.ROLLING_BACK: "Rollback",
+    Headline.NO_GO: "Go / no-go",
+}
 
 
 def status_html(page: StatusPage) -> str:

@@ -13,6 +13,7 @@ from runbook.planning.learning import Estimates, TaskEstimate
 from runbook.reports.readiness import GateRow, ReadinessReport, buffer_gain_text
 from runbook.reports.rehearsal import Evidence
 from runbook.reports.review import NOT_RECORDED, Review, ReviewRow
+from runbook.weekend.views.decisions import given_words
 from runbook.weekend.views.progress import Progress
 from runbook.weekend.views.rehearsal import in_runbook_aside, report_note
 from runbook.weekend.views.verdict import describe_ahead
@@ -178,6 +179,48 @@ def _gate_row(g: GateRow, when: Callable[[int | None], str], *, live: bool) -> t
     )
 
 
+def _rollback_lines(report: ReadinessReport) -> list[str]:
+    """Each gate's chance that its rollback, started at the gate, ends by the deadline; and,
+    during the weekend, when the next gate's rollback would end if started now."""
+    from runbook.weekend.views.rollback import if_rolled_back
+
+    if report.plan is None:
+        return []
+    zone = report.plan.zone
+    out = [
+        f"- {g.id}: P(a rollback started at the gate ends by the deadline) = "
+        f"{g.rollback_on_time:.0%}"
+        for g in report.gates
+        if g.rollback_on_time is not None
+    ]
+    snap = report.snapshot
+    rolled = if_rolled_back(snap) if snap is not None else None
+    if rolled is not None:
+        out.append(f"- {rolled.gate}: {md(rolled.line(zone))}")
+    return [*out, ""] if out else []
+
+
+def _decisions_lists(report: ReadinessReport) -> list[str]:
+    """Every decision of every stage of each gate that has any (who said it, who recorded
+    it, when, the note), and what an undecided gate still waits for."""
+    if report.plan is None:
+        return []
+    zone = report.plan.zone
+    out: list[str] = []
+    for g in report.gates:
+        if not g.decisions:
+            continue
+        out += [f"**{g.id}** decisions:", ""]
+        out += [
+            f"- {md(given_words(d, zone))}" + (f": {md(d.note)}" if d.note else "")
+            for d in g.decisions
+        ]
+        if g.waiting is not None:
+            out.append(f"- {md(g.waiting)}")
+        out.append("")
+    return out
+
+
 def gate_margin(g: GateRow) -> str:
     """The margin to a gate's point of no return during the weekend: its standing when it is
     settled, else the forecast gate's margin."""
@@ -268,7 +311,7 @@ def readiness_markdown(report: ReadinessReport) -> str:
         path = " → ".join(plan.tasks[i].id for i in plan.critical_path)
         out += ["", f"Critical path: {path or 'none'}", ""]
     else:
-        path = " → ".join(plan.tasks[i].id for i in snap.critical_path)
+        path = " → ".join(snap.plan.tasks[i].id for i in snap.critical_path)
         out += ["", f"Remaining critical path: {path or 'none'}", ""]
     out += _optional_section(report)
     if report.near_critical:
@@ -289,6 +332,8 @@ def readiness_markdown(report: ReadinessReport) -> str:
         out += _table(headers, [_gate_row(g, when, live=live) for g in report.gates])
     if report.gates:
         out.append("")
+        out += _rollback_lines(report)
+        out += _decisions_lists(report)
         for g in report.gates:
             if g.criteria:
                 out += [f"**{g.id}** — {md(g.title)}. Criteria:", ""] + [
@@ -467,6 +512,34 @@ def review_markdown(review: Review) -> str:
             ("Tasks", counts_text(review.progress)),
         ],
     )
+    if review.rollback:
+        out += ["", "## The rollback: planned against actual", ""]
+        out += [
+            "Planned: the rollback scheduled from its start (its own critical path).",
+            "",
+        ]
+        out += _table(
+            ("Task", "Team", "Status", "Planned", "Actual start", "Actual finish", "Took"),
+            [
+                (
+                    f"{r.id}: {r.title}",
+                    r.team,
+                    r.status,
+                    f"{when(r.planned_start)} – {when(r.planned_finish)}",
+                    when(r.actual_start),
+                    when(r.actual_finish),
+                    dur(r.actual),
+                )
+                for r in review.rollback
+            ],
+        )
+        if review.suspended:
+            out += [
+                "",
+                f"{count(len(review.suspended), 'forward task')} not done: "
+                f"{md((review.suspended[0].reason or '').removeprefix('not done: '))} "
+                "(listed under aftercare).",
+            ]
     out += ["", "## Root causes of the lateness", "", review.lateness_line]
     if review.root_causes:
         out.append("")
@@ -547,12 +620,29 @@ def review_markdown(review: Review) -> str:
         ]
     if review.aftercare:
         out += _table(
-            ("Task", "Status", "Priority", "Team", "Worked", "Why"),
+            ("Task", "Status", "Priority", "Team", "Worked", "Why", "Owner", "Due", "Ticket"),
             [
-                (f"{r.id}: {r.title}", r.shown_status, r.priority, r.team, ran(r), r.reason)
-                for r in review.aftercare
+                (
+                    f"{r.id}: {r.title}",
+                    r.shown_status,
+                    r.priority,
+                    r.team,
+                    ran(r),
+                    r.reason,
+                    h.owner,
+                    when(h.due) if h.due is not None else None,
+                    h.ticket,
+                )
+                for r, h in review.aftercare_items
             ],
         )
+        out += [
+            "",
+            f"No owner yet: {md(', '.join(review.unowned))} "
+            "(`runbook aftercare ID --owner TEAM` hands one over)."
+            if review.unowned
+            else "Every item has an owner.",
+        ]
     else:
         out.append("Everything was done or skipped as not needed.")
     out += ["", "## Dropped for time", ""]
@@ -577,6 +667,66 @@ def review_markdown(review: Review) -> str:
         + (" (withdrawn)" if r.withdrawn else "")
         for r in review.revisions
     ] or ["No eta, estimate or pull was recorded."]
+    out += ["", "## Runbook revisions", ""]
+    out += [
+        f"- {when(v.at)} · version {v.number} · {md(v.event.by)}"
+        + (f": {md(v.reason)}" if v.reason else " (no reason given)")
+        + f" · {md(v.summary or 'no summary recorded')}"
+        for v in review.runbook_revisions
+    ] or ["The runbook was not revised during the weekend."]
+    out += ["", "## Pulled forward", ""]
+    out += [
+        f"- {when(r.at)} · {r.task} · {md(r.what)} · {md(r.actor)}"
+        + (f": {md(r.reason)}" if r.reason else "")
+        + (" (withdrawn)" if r.withdrawn else "")
+        for r in review.pulls
+    ] or ["Nothing was pulled forward."]
+    out += ["", "## NO-GO decisions", ""]
+    out += [
+        f"- {when(e.at)} · {e.task} · {md(e.by)}" + (f": {md(e.note)}" if e.note else "")
+        for e in review.nogos
+    ] or ["No gate was decided NO-GO."]
+    out += ["", "## Estimate accuracy per team", ""]
+    out += (
+        _table(
+            (
+                "Team",
+                "Done",
+                "Within estimate",
+                "Median overrun",
+                "Worst overrun",
+                "Within pessimistic (three-point)",
+            ),
+            [
+                (
+                    a.name,
+                    a.measured,
+                    f"{a.within} ({round(100 * a.share)}%)",
+                    signed(a.median_overrun),
+                    f"{signed(a.worst_overrun)} ({a.worst_task})"
+                    if a.worst_overrun > 0
+                    else "none",
+                    f"{a.within_pessimistic} of {a.three_point}" if a.three_point else "—",
+                )
+                for a in review.accuracy
+            ],
+        )
+        if review.accuracy
+        else ["No task was done yet: nothing to measure the estimates against."]
+    )
+    out += ["", "## Lessons learned", ""]
+    for group in review.lessons:
+        out.append(f"### {md(group.phase_text)} · {md(group.team_name)}")
+        out.append("")
+        out += [
+            f"- {md(x.text)} ({md(x.actor)}, {when(x.at)}" + (f", {md(x.task)})" if x.task else ")")
+            for x in group.lessons
+        ]
+        out.append("")
+    if not review.lessons:
+        out += ["No lessons recorded yet (`runbook lesson TEXT` records one)."]
+    elif out[-1] == "":
+        out.pop()
     out += ["", "## Overrides (--force)", ""]
     out += [
         f"- {when(o.at)} · {o.task or 'weekend'} · {md(o.what)} · {md(o.actor)} · "
@@ -621,4 +771,41 @@ def review_markdown(review: Review) -> str:
             for r in review.rows
         ],
     )
+    return "\n".join(out) + "\n"
+
+
+def aftercare_markdown(review: Review) -> str:
+    """``runbook aftercare``: the aftercare list with each item's handover, and which items
+    have no owner yet."""
+    plan, zone = review.plan, review.plan.zone
+
+    def when(seconds: int | None) -> str | None:
+        return clock(seconds, zone, with_date=True) if seconds is not None else None
+
+    out = [f"# Aftercare: {md(plan.name)}", ""]
+    if not review.aftercare:
+        return "\n".join([*out, "Nothing is left for aftercare."]) + "\n"
+    out += _table(
+        ("Task", "Status", "Priority", "Team", "Why", "Owner", "Due", "Ticket", "Notes"),
+        [
+            (
+                f"{r.id}: {r.title}",
+                r.shown_status,
+                r.priority,
+                r.team,
+                r.reason,
+                h.owner,
+                when(h.due),
+                h.ticket,
+                " | ".join(h.notes) or None,
+            )
+            for r, h in review.aftercare_items
+        ],
+    )
+    out += [
+        "",
+        f"No owner yet: {md(', '.join(review.unowned))}."
+        if review.unowned
+        else "Every item has an owner.",
+    ]
     return "\n".join(out) + "\n"

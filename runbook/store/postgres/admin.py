@@ -27,6 +27,7 @@ from runbook.store.postgres.roles import (
     default_prefix,
     name_problem,
     reader_role,
+    stage_role,
     team_role,
     wanted_roles,
     weekend_roles,
@@ -38,9 +39,10 @@ from runbook.store.postgres.schema import (
     installed_version,
     migrate,
 )
-from runbook.store.postgres.store import PostgresStore, _reason
-from runbook.store.rows import CLOCK_OFFSET, offset_from_meta
+from runbook.store.postgres.store import _COLUMNS, PostgresStore, _reason
+from runbook.store.rows import CLOCK_OFFSET, offset_from_meta, readable
 from runbook.weekend.events import Event
+from runbook.weekend.versions import Version, in_force, versions
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -149,6 +151,17 @@ def _team_problems(path: Path, plan: Plan, prefix: str) -> None:
     raise InvalidRunbook(loaded.problems, source=os.fspath(path))
 
 
+def _stage_problems(prefix: str, stages: set[str]) -> None:
+    """Refuse a decision stage whose role name PostgreSQL cannot keep."""
+    for stage in sorted(stages):
+        problem = name_problem(stage_role(prefix, stage))
+        if problem:
+            raise UsageError(
+                f"the stage '{stage}' cannot have a database role: {problem}",
+                hint="use a shorter stage name in the runbook, or --role-prefix",
+            )
+
+
 def set_up(path: Path, uri: str, plan: Plan, *, prefix: str | None = None) -> InitResult:
     """Create or migrate the schema, the roles, their grants, the owner tables and the
     weekend's window of ``plan`` (the runbook at ``path``), in one transaction under the
@@ -156,7 +169,8 @@ def set_up(path: Path, uri: str, plan: Plan, *, prefix: str | None = None) -> In
     prefix; by default the one this database's own roles have, else the database's name
     (roles are per weekend database: see ``roles``). The plan and the baseline are the use
     case's (``runbook.usecases.admin.init_weekend``)."""
-    task_teams = {t.id: t.team for t in plan.tasks if t.team}
+    # The rollback tasks too: a team checks in its part of a rollback once it runs.
+    task_teams = {t.id: t.team for t in [*plan.tasks, *plan.rollback] if t.team}
     item_teams = {r.id: r.owner for r in plan.readiness if r.owner in plan.teams_in_use}
     window = weekend_window(plan)
     where = redact(uri)
@@ -200,9 +214,16 @@ def set_up(path: Path, uri: str, plan: Plan, *, prefix: str | None = None) -> In
                 f"{stored_prefix!r}, not {prefix!r}; nothing was changed",
             )
         _team_problems(path, plan, prefix)
-        roles = wanted_roles(prefix, {t: plan.team_name(t) for t in plan.teams_in_use})
+        stages = {(g, st.name) for g, info in plan.gates.items() for st in info.stages}
+        _stage_problems(prefix, {st for _, st in stages})
+        in_use = [*plan.teams_in_use, *(t.team for t in plan.rollback if t.team)]
+        roles = wanted_roles(
+            prefix,
+            {t: plan.team_name(t) for t in dict.fromkeys(in_use)},
+            (st for _, st in stages),
+        )
         try:
-            setup = apply_roles(conn, roles, task_teams, item_teams)
+            setup = apply_roles(conn, roles, task_teams, item_teams, stages)
         except RoleTaken as taken:
             raise StateError(
                 f"{where}: the role {taken.role} is the weekend database "
@@ -282,6 +303,24 @@ def _role_for(conn: Connection, where: str, kind: str, team: str | None) -> Role
             f"{where}: this weekend has no roles yet",
             hint="run `runbook db init -f RUNBOOK --state URI` first",
         )
+    if kind == "stage":
+        from runbook.common.problems import did_you_mean
+
+        names = [str(r.stage) for r in roles if r.kind == "stage"]
+
+        def folded(name: str) -> str:  # project-team, "Project team": one stage
+            return " ".join(name.replace("-", " ").replace("_", " ").split()).casefold()
+
+        found = [n for n in names if n == team] or [
+            n for n in names if folded(n) == folded(team or "")
+        ]
+        if len(found) != 1:
+            listed = ", ".join(names) or "none: the runbook's gates name nobody"
+            raise InputError(
+                f"{where}: no decision stage '{team}' in this weekend (its stages: {listed})",
+                hint=did_you_mean(team or "", names),
+            )
+        return next(r for r in roles if r.stage == found[0])
     if kind != "team":
         return next(r for r in roles if r.kind == kind)
     from runbook.planning.teams import resolve_among
@@ -300,7 +339,8 @@ def _login_exists(conn: Connection, where: str, login: str) -> None:
 
 
 def grant(uri: str, login: str, *, kind: str, team: str | None = None) -> Membership:
-    """Make an existing login a member of the coordinator, reader or a team role."""
+    """Make an existing login a member of the coordinator, reader, a team role or (kind
+    ``stage``, ``team`` then naming the stage) a decision stage's role."""
     return _membership(uri, login, kind, team, member=True)
 
 
@@ -367,6 +407,7 @@ class DbStatus:
     roles: list[Role]
     events: int
     tasks: int
+    in_force: Version | None = None  # the version of the runbook in force (issue 23)
 
 
 def status(uri: str) -> DbStatus:
@@ -377,12 +418,21 @@ def status(uri: str) -> DbStatus:
         if version == 0:
             return DbStatus(where, 0, None, None, [], 0, 0)
         meta = dict(conn.execute(f"SELECT key, value FROM {SCHEMA}.meta").fetchall())
-        roles = weekend_roles(conn) if version >= 2 else []
+        roles = weekend_roles(conn, stages=version >= 7) if version >= 2 else []
         row = conn.execute(
             f"SELECT (SELECT count(*) FROM {SCHEMA}.events),"
             + (f" (SELECT count(*) FROM {SCHEMA}.task_teams)" if version >= 2 else " 0")
         ).fetchone()
         assert row is not None
+        recorded = versions(
+            readable(
+                conn.execute(
+                    f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE task IS NULL "
+                    "AND kind IN ('baseline', 'revise') ORDER BY seq"
+                ).fetchall(),
+                {},
+            )
+        )
     return DbStatus(
         where,
         version,
@@ -391,4 +441,5 @@ def status(uri: str) -> DbStatus:
         roles,
         int(row[0]),
         int(row[1]),
+        in_force(recorded),
     )

@@ -46,7 +46,7 @@ from runbook.weekend.eventdata import (
     SHAPES,
     TYPE_WORDS,
 )
-from runbook.weekend.events import RUNBOOK_UNDOABLE_KINDS, UNDOABLE_KINDS
+from runbook.weekend.events import RUNBOOK_UNDOABLE_KINDS, TASK_UNDO_TARGETS
 
 # How far ahead of the database's clock a team's event may be (a laptop's clock running
 # fast): five minutes.
@@ -196,7 +196,7 @@ def schema_v5(schema: str, write_lock: int) -> list[str]:
             EXCEPTION WHEN others THEN
                 RETURN NULL;
             END $fn$""",
-        f"""CREATE FUNCTION {s}.value_fits(want text, v jsonb) RETURNS boolean
+        f"""CREATE OR REPLACE FUNCTION {s}.value_fits(want text, v jsonb) RETURNS boolean
             LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $fn$
             SELECT CASE want
                 WHEN 'flag' THEN jsonb_typeof(v) = 'boolean'
@@ -213,9 +213,12 @@ def schema_v5(schema: str, write_lock: int) -> list[str]:
                 WHEN 'name' THEN jsonb_typeof(v) = 'string'
                     AND char_length(v #>> '{{}}') BETWEEN 1 AND {ID_LIMIT}
                     AND (v #>> '{{}}') !~ {one_line}
+                WHEN 'person' THEN jsonb_typeof(v) = 'string'
+                    AND char_length(v #>> '{{}}') BETWEEN 1 AND {BY_LIMIT}
+                    AND (v #>> '{{}}') !~ {one_line}
                 ELSE false END
             $fn$""",
-        f"""CREATE FUNCTION {s}.data_problem(kind text, task text, d jsonb) RETURNS text
+        f"""CREATE OR REPLACE FUNCTION {s}.data_problem(kind text, task text, d jsonb) RETURNS text
             LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $fn$
             DECLARE
                 shapes constant jsonb := {_literal(_shapes_json())};
@@ -257,7 +260,7 @@ def schema_v5(schema: str, write_lock: int) -> list[str]:
                 END LOOP;
                 RETURN NULL;
             END $fn$""",
-        f"""CREATE FUNCTION {s}.events_are_well_formed() RETURNS trigger
+        f"""CREATE OR REPLACE FUNCTION {s}.events_are_well_formed() RETURNS trigger
             LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
             DECLARE
                 d jsonb;
@@ -332,7 +335,7 @@ def schema_v5(schema: str, write_lock: int) -> list[str]:
                         {refuse["undo_task"]}
                     END IF;
                     IF (NEW.task IS NOT NULL
-                            AND target.kind NOT IN ({_sql_list(UNDOABLE_KINDS)}))
+                            AND target.kind NOT IN ({_sql_list(TASK_UNDO_TARGETS)}))
                         OR (NEW.task IS NULL
                             AND target.kind NOT IN ({_sql_list(RUNBOOK_UNDOABLE_KINDS)})) THEN
                         {refuse["undo_kind"]}
@@ -361,4 +364,31 @@ def schema_v5(schema: str, write_lock: int) -> list[str]:
             END $fn$""",
         f"""CREATE TRIGGER events_take_the_write_lock BEFORE INSERT ON {s}.events
             FOR EACH STATEMENT EXECUTE FUNCTION {s}.events_take_the_write_lock()""",
+    ]
+
+
+def schema_v7_guards(schema: str, write_lock: int) -> list[str]:
+    """Version 7's guards: ``value_fits``, ``data_problem`` and ``events_are_well_formed``
+    compiled again from this version's ``SHAPES`` (a decision's stage and approver, a
+    person's name, the ``rollback`` kind, an undo of a rollback); the triggers stay."""
+    return [
+        statement
+        for statement in schema_v5(schema, write_lock)
+        if statement.lstrip().startswith("CREATE OR REPLACE FUNCTION")
+        and (
+            ".value_fits(" in statement
+            or ".data_problem(" in statement
+            or ".events_are_well_formed()" in statement
+        )
+    ]
+
+
+def schema_v8_guards(schema: str, write_lock: int) -> list[str]:
+    """Version 8's guards (issue 23): ``data_problem`` compiled again from this version's
+    ``SHAPES``, so a database made before them accepts the kinds ``revise``, ``lesson`` and
+    ``aftercare`` with their data (and refuses any other data for them); the triggers stay."""
+    return [
+        statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+        for statement in schema_v5(schema, write_lock)
+        if f"FUNCTION {schema}.data_problem(" in statement
     ]

@@ -16,6 +16,10 @@ Who may INSERT an event:
   is that team, but not a drop (a skip marked ``dropped``, from version 3) nor an undo of a
   pull, a drop or a forced event; a sign-off for that team; a
   readiness ``check`` of an item whose owner is that team;
+- from version 7, a member of a stage role, never forced: a ``decide`` at a gate that has that
+  stage (``gate_stages``), naming that stage;
+- from version 8, a member of any team role, never forced: a ``lesson`` (``runbook lesson``:
+  anyone who records may record a lesson learned, about any task, team or the weekend);
 - nobody else (the reader role has SELECT only). Deciding a gate, the baseline, pulling a
   task forward, and closing the weekend (``close``, and the undo about no task that reopens
   it) are mission control's, whatever team a gate belongs to: an event about no task is a
@@ -31,10 +35,14 @@ from __future__ import annotations
 TEAM_TASK_KINDS = ("start", "done", "fail", "skip", "undo", "note", "eta", "estimate")
 # The kinds about no task a team member may record for its own team.
 TEAM_RUNBOOK_KINDS = ("signoff", "check")
-# Kinds only mission control records.
-MISSION_CONTROL_KINDS = ("decide", "baseline", "pull")
+# Kinds only mission control records (a decide also by a login granted the gate's stage,
+# from version 7; a rollback, and so its undo, is mission control's alone; and, from version
+# 8, ``revise`` and ``aftercare``, which no policy gives a team either).
+MISSION_CONTROL_KINDS = ("decide", "baseline", "pull", "rollback")
 
 ROLE_KINDS = ("coordinator", "reader", "team")
+# From version 7: a stage role decides at that stage of any gate that has it.
+ROLE_KINDS_V7 = (*ROLE_KINDS, "stage")
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
@@ -170,4 +178,88 @@ def schema_v3(schema: str) -> list[str]:
                         AND NOT {s}.undoes_mission_control(kind, data))
                     OR (task IS NULL AND kind IN ({_sql_list(TEAM_RUNBOOK_KINDS)}))))
             $$""",
+    ]
+
+
+def schema_v7(schema: str) -> list[str]:
+    """Version 6 to 7: the decision chain. A stage role (``roles.kind = 'stage'``, its stage
+    in ``roles.stage``) records a gate's decision at its stage, never forced; the gates'
+    stages are in ``gate_stages`` (``db init`` fills it from the runbook); a rollback, and
+    the undo of one, is mission control's."""
+    s = schema
+    return [
+        f"ALTER TABLE {s}.roles ADD COLUMN stage text UNIQUE",
+        f"ALTER TABLE {s}.roles DROP CONSTRAINT roles_kind_check",
+        f"ALTER TABLE {s}.roles DROP CONSTRAINT roles_check",
+        f"""ALTER TABLE {s}.roles ADD CONSTRAINT roles_kind_check
+            CHECK (kind IN ({_sql_list(ROLE_KINDS_V7)}))""",
+        f"""ALTER TABLE {s}.roles ADD CONSTRAINT roles_check
+            CHECK ((kind = 'team') = (team IS NOT NULL)
+                   AND (kind = 'stage') = (stage IS NOT NULL))""",
+        f"""CREATE TABLE {s}.gate_stages (
+            gate  text NOT NULL,                -- a gate's task id
+            stage text NOT NULL,                -- one of its stages, from the runbook
+            PRIMARY KEY (gate, stage)
+        )""",
+        f"COMMENT ON TABLE {s}.gate_stages IS 'Each gate''s decision stages, from the "
+        "runbook (runbook db init): a login granted a stage decides at it.'",
+        # Whoever may record reads it (the policy asks it as the login).
+        f"""DO $do$
+            DECLARE r record;
+            BEGIN
+                FOR r IN SELECT role FROM {s}.roles JOIN pg_roles p ON p.rolname = role LOOP
+                    EXECUTE format('GRANT SELECT ON {s}.gate_stages TO %I', r.role);
+                END LOOP;
+            END $do$""",
+        f"""CREATE FUNCTION {s}.is_stage_member(want_stage text) RETURNS boolean
+            LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+            SELECT EXISTS (
+                SELECT 1 FROM {s}.roles r JOIN pg_roles p ON p.rolname = r.role
+                WHERE r.kind = 'stage' AND r.stage = want_stage
+                  AND pg_has_role(session_user, p.oid, 'MEMBER'))
+            $$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.undoes_mission_control(kind text, data text)
+            RETURNS boolean
+            LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+            SELECT $1 = 'undo' AND EXISTS (
+                SELECT 1 FROM {s}.events e
+                WHERE e.seq = CASE WHEN $2::jsonb ->> 'undoes' ~ '^[0-9]{{1,18}}$'
+                                   THEN ($2::jsonb ->> 'undoes')::bigint END
+                  AND (e.kind IN ({_sql_list(MISSION_CONTROL_KINDS)}) OR e.forced
+                       OR {s}.is_drop(e.kind, e.data)))
+            $$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.may_record(
+                kind text, task text, team text, forced boolean, data text) RETURNS boolean
+            LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+            SELECT {s}.is_mission_control() OR (
+                NOT forced AND team IS NOT NULL AND {s}.is_member('team', team) AND (
+                    (task IS NOT NULL AND kind IN ({_sql_list(TEAM_TASK_KINDS)})
+                        AND NOT {s}.is_drop(kind, data)
+                        AND NOT {s}.undoes_mission_control(kind, data))
+                    OR (task IS NULL AND kind IN ({_sql_list(TEAM_RUNBOOK_KINDS)}))))
+            OR (
+                NOT forced AND kind = 'decide' AND task IS NOT NULL AND data IS NOT NULL
+                AND EXISTS (SELECT 1 FROM {s}.gate_stages g
+                            WHERE g.gate = task AND g.stage = data::jsonb ->> 'stage')
+                AND {s}.is_stage_member(data::jsonb ->> 'stage'))
+            $$""",
+    ]
+
+
+def schema_v8(schema: str) -> list[str]:
+    """Version 7 to 8 (issue 23): a member of any team role records a lesson learned, never
+    forced, whatever task or team it is about: a policy of its own, OR-ed with
+    ``events_are_recorded`` (permissive policies add up), so it leaves ``may_record`` as the
+    versions before made it. Revising the runbook and the aftercare handover stay mission
+    control's (no policy names them)."""
+    s = schema
+    return [
+        f"""CREATE FUNCTION {s}.is_in_a_team() RETURNS boolean
+            LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+            SELECT EXISTS (
+                SELECT 1 FROM {s}.roles r JOIN pg_roles p ON p.rolname = r.role
+                WHERE r.kind = 'team' AND pg_has_role(session_user, p.oid, 'MEMBER'))
+            $$""",
+        f"""CREATE POLICY lessons_are_recorded ON {s}.events FOR INSERT
+            WITH CHECK (kind = 'lesson' AND NOT forced AND {s}.is_in_a_team())""",
     ]

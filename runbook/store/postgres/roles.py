@@ -1,7 +1,8 @@
 """The weekend's roles in PostgreSQL: their names, setting them up, who is in them, and the
 plain refusal a login sees when the database's policies (``policies``) refuse its event.
 
-Role names are ``<prefix>coordinator``, ``<prefix>reader`` and ``<prefix>team_<id>``, always
+Role names are ``<prefix>coordinator``, ``<prefix>reader``, ``<prefix>team_<id>`` and (from
+version 7) ``<prefix>stage_<stage>`` for a gate's decision stage, always
 quoted as identifiers (``psycopg.sql.Identifier``), so a team id with quotes, spaces or
 accents makes a role of exactly that name, never SQL.
 
@@ -17,6 +18,7 @@ and says whose memberships it did not carry over.)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +56,11 @@ def team_role(prefix: str, team: str) -> str:
     return f"{prefix}team_{team}"
 
 
+def stage_role(prefix: str, stage: str) -> str:
+    """The role whose members decide at a stage of the gates that have it."""
+    return f"{prefix}stage_{stage}"
+
+
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a PostgreSQL role name, or None."""
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
@@ -81,6 +88,7 @@ class Role:
     members: tuple[str, ...] = ()
     exists: bool = True
     own: bool = True  # marked as this database's (False: shared, or made by hand)
+    stage: str | None = None  # the decision stage, for a stage role
 
 
 @dataclass
@@ -135,13 +143,32 @@ def _owner_database(conn: Connection, note: str | None) -> str | None:
     return None if row is None else str(row[0])
 
 
-def wanted_roles(prefix: str, teams: dict[str, str]) -> list[Role]:
-    """The roles a weekend with these teams (id -> display name) has, in a fixed order."""
+def wanted_roles(prefix: str, teams: dict[str, str], stages: Iterable[str] = ()) -> list[Role]:
+    """The roles a weekend with these teams (id -> display name) and gates' decision stages
+    (every stage name of every gate, the one-list ``approvers`` stage included: granting it
+    lets a login decide at every gate with a one-list approvers) has, in a fixed order."""
     return [
         Role(coordinator_role(prefix), "coordinator"),
         Role(reader_role(prefix), "reader"),
         *(Role(team_role(prefix, t), "team", t, n) for t, n in sorted(teams.items())),
+        *(Role(stage_role(prefix, st), "stage", stage=st) for st in sorted(set(stages))),
     ]
+
+
+def _sync_gate_stages(conn: Connection, pairs: set[tuple[str, str]]) -> int:
+    """Make ``gate_stages`` hold exactly these (gate, stage) pairs; how many rows changed."""
+    have = {
+        (str(g), str(st)) for g, st in conn.execute(f"SELECT gate, stage FROM {SCHEMA}.gate_stages")
+    }
+    gone, new = have - pairs, pairs - have
+    with conn.cursor() as cur:
+        cur.executemany(
+            f"DELETE FROM {SCHEMA}.gate_stages WHERE gate = %s AND stage = %s", sorted(gone)
+        )
+        cur.executemany(
+            f"INSERT INTO {SCHEMA}.gate_stages (gate, stage) VALUES (%s, %s)", sorted(new)
+        )
+    return len(gone) + len(new)
 
 
 def _sync(conn: Connection, table: str, key: str, rows: dict[str, str]) -> int:
@@ -165,6 +192,7 @@ def apply_roles(
     roles: list[Role],
     task_teams: dict[str, str],
     item_teams: dict[str, str],
+    gate_stages: set[tuple[str, str]] | None = None,
 ) -> Setup:
     """Create the missing roles (NOLOGIN), name them in ``roles``, grant each what it may do,
     and fill the owner tables from the runbook (inside the init transaction)."""
@@ -190,11 +218,11 @@ def apply_roles(
     # The roles table names exactly these roles (a team no longer in the runbook loses its
     # row, so its role grants nothing in this weekend any more).
     have = {
-        (str(r[0]), str(r[1]), r[2], r[3])
-        for r in conn.execute(f"SELECT role, kind, team, name FROM {SCHEMA}.roles")
+        (str(r[0]), str(r[1]), r[2], r[3], r[4])
+        for r in conn.execute(f"SELECT role, kind, team, name, stage FROM {SCHEMA}.roles")
     }
-    want: set[tuple[str, str, str | None, str | None]] = {
-        (r.role, r.kind, r.team, r.name) for r in roles
+    want: set[tuple[str, str, str | None, str | None, str | None]] = {
+        (r.role, r.kind, r.team, r.name, r.stage) for r in roles
     }
     if have != want:
         # A role no longer this weekend's (a team gone, the roles of before) keeps no grant here.
@@ -205,13 +233,16 @@ def apply_roles(
         ordered = sorted(want, key=lambda row: (row[1], row[0]))
         with conn.cursor() as cur:
             cur.executemany(
-                f"INSERT INTO {SCHEMA}.roles (role, kind, team, name) VALUES (%s, %s, %s, %s)",
+                f"INSERT INTO {SCHEMA}.roles (role, kind, team, name, stage) "
+                "VALUES (%s, %s, %s, %s, %s)",
                 ordered,
             )
         done.roles_changed = len(have ^ want)
     done.owners_changed = _sync(conn, "task_teams", "task", task_teams) + _sync(
         conn, "item_teams", "item", item_teams
     )
+    if gate_stages is not None:
+        done.owners_changed += _sync_gate_stages(conn, gate_stages)
     _grant(conn, roles)
     return done
 
@@ -271,17 +302,20 @@ def _grant(conn: Connection, roles: list[Role]) -> None:
         conn.execute(statement)
 
 
-def weekend_roles(conn: Connection) -> list[Role]:
-    """The weekend's roles as the database has them, with their direct members."""
+def weekend_roles(conn: Connection, *, stages: bool = True) -> list[Role]:
+    """The weekend's roles as the database has them, with their direct members
+    (``stages``: the schema has stage roles, version 7 on)."""
     ours = mark(conn)
     rows = conn.execute(
         f"""SELECT r.role, r.kind, r.team, r.name, p.oid IS NOT NULL,
                 ARRAY(SELECT m.rolname FROM pg_auth_members a JOIN pg_roles m
                       ON m.oid = a.member WHERE a.roleid = p.oid ORDER BY m.rolname),
-                shobj_description(p.oid, 'pg_authid') IS NOT DISTINCT FROM %s
+                shobj_description(p.oid, 'pg_authid') IS NOT DISTINCT FROM %s,
+                {"r.stage" if stages else "NULL"}
             FROM {SCHEMA}.roles r LEFT JOIN pg_roles p ON p.rolname = r.role
-            ORDER BY CASE r.kind WHEN 'coordinator' THEN 0 WHEN 'reader' THEN 1 ELSE 2 END,
-                     r.team""",
+            ORDER BY CASE r.kind WHEN 'coordinator' THEN 0 WHEN 'reader' THEN 1
+                                 WHEN 'team' THEN 2 ELSE 3 END,
+                     r.team, {"r.stage" if stages else "NULL"}""",
         (ours,),
     ).fetchall()
     return [
@@ -293,8 +327,9 @@ def weekend_roles(conn: Connection) -> list[Role]:
             tuple(str(m) for m in members),
             bool(exists),
             bool(own),
+            stage,
         )
-        for role, kind, team, name, exists, members, own in rows
+        for role, kind, team, name, exists, members, own, stage in rows
     ]
 
 
@@ -310,6 +345,7 @@ class Standing:
     coordinator_role: str | None = None
     reader_role: str | None = None
     known: bool = False  # the roles could be read (the login has some role in the weekend)
+    stages: tuple[str, ...] = ()  # the decision stages the login is granted
 
 
 def standing(conn: Connection) -> Standing:
@@ -323,12 +359,17 @@ def standing(conn: Connection) -> Standing:
                           ON p.rolname = r.role WHERE r.kind = 'team'
                           AND pg_has_role(session_user, p.oid, 'MEMBER') ORDER BY r.team),
                     (SELECT role FROM {SCHEMA}.roles WHERE kind = 'coordinator'),
-                    (SELECT role FROM {SCHEMA}.roles WHERE kind = 'reader')"""
+                    (SELECT role FROM {SCHEMA}.roles WHERE kind = 'reader'),
+                    ARRAY(SELECT r.stage FROM {SCHEMA}.roles r JOIN pg_roles p
+                          ON p.rolname = r.role WHERE r.kind = 'stage'
+                          AND pg_has_role(session_user, p.oid, 'MEMBER') ORDER BY r.stage)"""
         ).fetchone()
     except psycopg.Error:
         return Standing(login)
     assert row is not None
-    return Standing(login, bool(row[0]), bool(row[1]), tuple(row[2]), row[3], row[4], True)
+    return Standing(
+        login, bool(row[0]), bool(row[1]), tuple(row[2]), row[3], row[4], True, tuple(row[5])
+    )
 
 
 def owner_of(conn: Connection, event: NewEvent) -> str | None:
@@ -354,9 +395,10 @@ def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tup
     "violates row-level security policy" words."""
     login = who.login
     grant = f"mission control gives a role: runbook db grant {login} --team TEAM"
-    if not who.known or (not who.mission_control and not who.reader and not who.teams):
+    nothing = not who.mission_control and not who.reader and not who.teams and not who.stages
+    if not who.known or nothing:
         return f"{login} has no role in this weekend's database", grant
-    if who.reader and not who.teams and not who.mission_control:
+    if who.reader and not who.teams and not who.stages and not who.mission_control:
         return f"{login} may only read this weekend (role {who.reader_role})", grant
     control = f"ask {MISSION_CONTROL}"
     if who.coordinator_role:
@@ -372,6 +414,15 @@ def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tup
     if (event.data or {}).get("forced"):
         return f"{login} may not force {kind} for {task}: that needs {MISSION_CONTROL}", control
     if kind == "decide":
+        stage = (event.data or {}).get("stage")
+        if stage:
+            granted = f"; {login} is granted {', '.join(who.stages)}" if who.stages else ""
+            where = "" if stage == "approvers" else f" at its {stage} stage"
+            return (
+                f"{login} may not decide {task}{where}: deciding a gate needs "
+                f"{MISSION_CONTROL} or a login granted the {stage} stage{granted}",
+                f"{control}; or mission control runs: runbook db grant {login} --stage {stage}",
+            )
         return f"{login} may not decide {task}: deciding a gate needs {MISSION_CONTROL}", control
     if kind == "baseline":
         return f"{login} may not take the baseline: that needs {MISSION_CONTROL}", control
@@ -383,6 +434,16 @@ def refusal_text(who: Standing, event: NewEvent | None, team: str | None) -> tup
         return f"{login} may not close the weekend: that needs {MISSION_CONTROL}", control
     if kind == "undo" and task is None:
         return f"{login} may not reopen the weekend: that needs {MISSION_CONTROL}", control
+    if kind == "revise":
+        return (
+            f"{login} may not revise the runbook: recording a new version needs {MISSION_CONTROL}",
+            control,
+        )
+    if kind == "aftercare":
+        return (
+            f"{login} may not hand {task} over for aftercare: that needs {MISSION_CONTROL}",
+            control,
+        )
     if kind == "signoff":
         return f"{login} may not sign off for team {team} ({ask})", None
     if kind == "check":

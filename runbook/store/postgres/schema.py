@@ -11,21 +11,27 @@ Version 5 (``guards``): what is written is checked too (each kind's data, the bo
 undo's target, a team's times), and every insert takes the write lock itself. Version 6
 (``views``): documented read-only views for a PMO's tools (``event_log``, ``tasks``,
 ``decisions``, ``aftercare``), the ``task_figures`` they read, a COMMENT on every table.
+Version 7 (the decision chain): stage roles and ``gate_stages`` (a login granted a stage
+decides at it, ``policies.schema_v7``), and the guards compiled again for a decision's stage
+and approver and the ``rollback`` kind (``guards.schema_v7_guards``).
+Version 8 (issue 23): the guards compiled again for the kinds ``revise``, ``lesson`` and
+``aftercare`` (``guards.schema_v8_guards``), and any team's member records a lesson
+(``policies.schema_v8``); revising the runbook stays mission control's.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runbook.store.postgres.guards import schema_v5
-from runbook.store.postgres.policies import schema_v2, schema_v3
+from runbook.store.postgres.guards import schema_v5, schema_v7_guards, schema_v8_guards
+from runbook.store.postgres.policies import schema_v2, schema_v3, schema_v7, schema_v8
 from runbook.store.postgres.views import schema_v6
 
 if TYPE_CHECKING:
     import psycopg
 
 SCHEMA = "runbook"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
 
 # The columns of an event a client writes. The server fills seq (identity) and db_user, and
 # its trigger derives team (from task_teams) and forced (from data) from the event itself.
@@ -135,6 +141,8 @@ MIGRATIONS: list[list[str]] = [
     SCHEMA_V4,
     schema_v5(SCHEMA, WRITE_LOCK),
     schema_v6(SCHEMA),
+    schema_v7_guards(SCHEMA, WRITE_LOCK) + schema_v7(SCHEMA),
+    schema_v8_guards(SCHEMA, WRITE_LOCK) + schema_v8(SCHEMA),
 ]
 
 

@@ -475,6 +475,16 @@ class PostgresStore:
             ).fetchall()
             return readable(rows, self.quarantined)
 
+    def version_events(self) -> list[Event]:
+        """The events that put a version of the runbook in force (baselines and revisions,
+        about no task), oldest first."""
+        with self._reading():
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE task IS NULL "
+                "AND kind IN ('baseline', 'revise') ORDER BY seq"
+            ).fetchall()
+            return readable(rows, self.quarantined)
+
     def event_count(self) -> int:
         """How many events the weekend holds (those that cannot be read too)."""
         with self._reading():

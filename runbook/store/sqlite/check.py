@@ -21,6 +21,7 @@ from runbook.store.sqlite.schema import (
     SQLITE_MAGIC,
     TABLES_ADDED,
     corrupt,
+    definition,
     identify,
     not_a_database,
     schema_objects,
@@ -221,7 +222,7 @@ def _check_tables(db: sqlite3.Connection, path: Path, version: int) -> None:
     would write into), or a damaged definition (a column's name, which the quick check
     reads past)."""
     rows = db.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
-    held = {(str(t), str(n), str(q)) for t, n, q in rows}
+    held = {(str(t), str(n), definition(str(q))) for t, n, q in rows}
     names = {n for t, n, _ in held if t == "table"}
     missing = frozenset().union(*TABLES_ADDED[:version]) - names
     later = frozenset().union(*TABLES_ADDED[version:]) & names

@@ -128,9 +128,37 @@ def schema_objects(version: int) -> frozenset[tuple[str, str, str]]:
         for step in MIGRATIONS[:version]:
             step(db)
         rows = db.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
-        return frozenset((str(t), str(n), str(q)) for t, n, q in rows)
+        return frozenset((str(t), str(n), definition(str(q))) for t, n, q in rows)
     finally:
         db.close()
+
+
+def definition(sql: str) -> str:
+    """A table's, index's or trigger's SQL as it is compared: without its ``--`` comments
+    and with every run of white space one space. SQLite keeps a CREATE statement's text as
+    written, comments included, so a comment reworded in a later release (a module that
+    moved) must not make every file written before it look damaged; a word of the
+    definition itself (a column's name) still differs."""
+    out: list[str] = []
+    quote = ""
+    i, n = 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if quote:
+            out.append(c)
+            if c == quote:
+                quote = ""
+        elif c in "'\"`[":
+            quote = "]" if c == "[" else c
+            out.append(c)
+        elif c == "-" and sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        else:
+            out.append(c)
+        i += 1
+    return " ".join("".join(out).split())
 
 
 def identify(db: sqlite3.Connection, path: Path) -> int:

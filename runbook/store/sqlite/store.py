@@ -498,6 +498,25 @@ class SQLiteStore:
                 rows = self._rows_with_bad_text(after)
             return readable(rows, self.quarantined)
 
+    def version_events(self) -> list[Event]:
+        """The events that put a version of the runbook in force (baselines and revisions,
+        about no task), oldest first: read through the index by task, so their cost does not
+        grow with the check-ins."""
+        query = (
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE task IS NULL "
+            "AND kind IN ('baseline', 'revise') ORDER BY seq"
+        )
+        with self._reading():
+            try:
+                rows = self.db.execute(query).fetchall()
+            except (sqlite3.OperationalError, UnicodeDecodeError) as exc:
+                if "decode" not in str(exc):
+                    raise
+                return [
+                    e for e in self.events() if e.task is None and e.kind in ("baseline", "revise")
+                ]
+            return readable(rows, self.quarantined)
+
     def _rows_with_bad_text(self, after: int) -> list[tuple[Any, ...]]:
         """The event rows read as bytes and decoded one by one: a text that is not UTF-8
         (written by another program) makes its row unreadable, not the whole read."""

@@ -35,7 +35,11 @@ class NoGoBanner(Static):
             if i:
                 text.append("\n")
             text.append(f"NO-GO at {nogo.gate}", style="bold")
-            text.append(f" ({clock(nogo.decided.at, zone)} {shown(nogo.decided.actor)})")
+            decided = nogo.decided
+            text.append(f" ({clock(decided.at, zone)} {shown(decided.who)}")
+            if decided.recorded_apart:
+                text.append(f", recorded by {shown(decided.recorded_by)}")
+            text.append(")")
             # The latest start of the rollback first: on a narrow screen the rest is cut.
             if nogo.start_by is not None:
                 left = nogo.start_by - snap.now

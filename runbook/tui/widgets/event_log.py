@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 from runbook.common.text import shown
 from runbook.format.durations import clock
 from runbook.weekend.events import Event
-from runbook.weekend.replan import event_summary
+from runbook.weekend.replan import event_columns
 
 COLUMNS = ("#", "When", "Task", "What", "By", "Note")
 CHUNK = 300  # events added at once; the rest follow a chunk at a time
@@ -54,7 +54,13 @@ class EventLog(DataTable[Any]):
         events = self.events
         end = min(len(events), self._logged + CHUNK)
         for event in events[self._logged : end]:
-            what = Text(shown(event_summary(event, self.zone)))
+            # A revision's summary can be long: it leads its note, as in `runbook log`.
+            said, changed = event_columns(event, self.zone)
+            what = Text(shown(said))
+            note = Text(shown(event.note))
+            if changed:
+                note = Text(shown(changed), style="yellow")
+                note.append(f" — {shown(event.note)}" if event.note else "")
             if event.against is not None:
                 what.append(" AGAINST THE RULES", style="bold red")
             elif event.forced:
@@ -65,7 +71,7 @@ class EventLog(DataTable[Any]):
                 Text(shown(event.task) or "—"),
                 what,
                 Text(shown(event.by)),
-                Text(shown(event.note)),
+                note,
                 key=str(event.seq),
             )
             self._by_key[str(event.seq)] = event

@@ -24,6 +24,7 @@ from runbook.weekend.views import Headline, Verdict, lead, verdict
 from runbook.weekend.views.lines import TONE_STYLE
 from runbook.weekend.views.progress import Progress, progress
 from runbook.weekend.views.rehearsal import banner
+from runbook.weekend.views.rollback import if_rolled_back
 from runbook.weekend.views.verdict import to_deadline
 
 REHEARSAL_STYLE = "bold black on yellow"  # a rehearsal's state: never taken for the weekend
@@ -55,6 +56,8 @@ class Identity(Static):
     link: reactive[Link] = reactive(Link)
     # The clock's second: the snapshot's ``now`` moved on by the app between two forecasts.
     now: reactive[int] = reactive(0, init=False)
+    # The revised version of the runbook in force (``v2``), None while it is the first.
+    version: reactive[str | None] = reactive(None)
 
     def watch_replay_state(self) -> None:
         self._draw()
@@ -63,6 +66,9 @@ class Identity(Static):
         self._draw()
 
     def watch_now(self) -> None:
+        self._draw()
+
+    def watch_version(self) -> None:
         self._draw()
 
     def watch_read_only(self) -> None:
@@ -93,11 +99,13 @@ class Identity(Static):
         now = snap.clock  # the clock goes on once the weekend stands still at its close
         rehearsal = banner(plan, now)  # a rehearsal on its own date: said first, always
         said = f"REPLAY {self.replay_state}" if self.replay_state else "REPLAY"
+        version = f" · runbook {self.version}" if self.version else ""
         marks = (
             (len(said) + 1 if replay else 0)
             + (len("  READ-ONLY") if read_only else 0)
             + (len(REHEARSAL) + 1 if rehearsal else 0)
         )
+        marks += len(version)
         if width and name.cell_len + marks > width:
             name.truncate(max(2, width - marks), overflow="ellipsis")
         text = Text(style="bold")
@@ -108,6 +116,8 @@ class Identity(Static):
             text.append(rehearsal.word, style=REHEARSAL_STYLE)
             text.append(" ")
         text.append_text(name)
+        if version:
+            text.append(version, style="not bold yellow")
         if read_only:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
@@ -155,7 +165,7 @@ class HeadlineBar(Static):
             return
         said = lead(verdict(snap), snap.plan.zone)
         self.display = bool(said.detail)
-        self.set_class(said.state == Headline.NO_GO, "nogo")
+        self.set_class(said.state in (Headline.NO_GO, Headline.ROLLING_BACK), "nogo")
         self.set_class(said.state == Headline.CLOSED, "closed")
         if not said.detail:
             return
@@ -226,6 +236,13 @@ class Figures(Static):
         if ponr is not None and ponr.point is not None:
             text.append(f"\nPONR {ponr.gate[:12]} {clock(ponr.point, zone)}", style="magenta")
             text.append(f" (in {format_duration(ponr.point - snap.now)})", style="magenta")
+        rolled = if_rolled_back(snap)
+        if rolled is not None:  # beside its point of no return: a rollback started now
+            past = rolled.late is not None and rolled.late > 0
+            text.append(
+                f"\nrolled back now: ends {clock(rolled.ends, zone)}",
+                style="bold red" if past else "dim",
+            )
         self.update(text)
 
 
@@ -238,9 +255,13 @@ class Summary(Static):
     link: reactive[Link] = reactive(Link)
     read_only: reactive[bool] = reactive(False)
     replay: reactive[bool] = reactive(False)
+    version: reactive[str | None] = reactive(None)  # as ``Identity.version``
     replay_state: reactive[str] = reactive("")  # a played-back weekend's speed, or paused
 
     def watch_link(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def watch_version(self) -> None:
         self.watch_snapshot(self.snapshot)
 
     def watch_replay_state(self) -> None:
@@ -292,6 +313,8 @@ class Summary(Static):
         if plan.offset:  # the runbook's time of the rehearsal's moment
             text.append(f" ({clock(snap.clock - plan.offset, zone)} runbook)", style="yellow")
         text.append(f" {t_plus(snap.clock, plan.start)}", style="bold cyan")
+        if self.version:  # a revised runbook in force: never cut, like the clock
+            text.append(f" · {self.version}", style="yellow")
         done = progress(snap)
         count = f" · {done.done}/{done.wanted} {done.weighted:.0%}"
         after = Text()

@@ -132,8 +132,9 @@ class ReadyPanel(Panel[DecisionNeeded | ReadyRow]):
         if isinstance(row, DecisionNeeded):
             line = Text(f"◆ {row.gate} ", style="bold magenta")
             line.append("DECISION NEEDED", style="bold")
-            approvers = shown(", ".join(row.approvers)) or "approvers not named"
-            line.append(f"\n  {approvers}", style="dim")
+            line.append(f"\n  {shown(row.waits_for())}", style="dim")
+            if row.given:
+                line.append(f"\n  {shown(row.given_text(self.zone))}", style="dim")
             return line
         # The id, the time and whom to call stay whole; the team's name gives way.
         room = self.room
@@ -308,8 +309,9 @@ class NowPanel(Panel[NowRow]):
             line = Text()
             line.append(f"◆ {row.gate} ", style="bold magenta")
             line.append("DECISION NEEDED", style="bold")
-            approvers = shown(", ".join(row.approvers)) or "approvers not named"
-            line.append(f" {approvers}", style="dim")
+            line.append(f" {shown(row.waits_for())}", style="dim")
+            if row.given:
+                line.append(f"; {shown(row.given_text(zone))}", style="dim")
             return line
         if isinstance(row, ReadyRow):
             line = Text()

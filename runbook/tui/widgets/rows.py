@@ -54,6 +54,7 @@ STATUS_LABEL = {
     "failed": "FAILED",
     "done": "done",
     "skipped": "skipped",
+    "suspended": "SUSPENDED",
 }
 
 
@@ -128,7 +129,9 @@ def row_cells(row: TaskRow) -> tuple[Text, ...]:
         Text("!", style="bold red") if row.critical else Text(""),
         Text(plan_text(row), style="dim"),
         Text(
-            "" if row.status in ("done", "skipped") else format_duration(row.float, narrow=True),
+            ""
+            if row.status in ("done", "skipped", "suspended")
+            else format_duration(row.float, narrow=True),
             style="red" if row.critical else "dim",
         ),
         Text(team_text(row), style="magenta"),
@@ -169,6 +172,7 @@ _STATUS_ORDER = {
     "pending": 4,
     "done": 5,
     "skipped": 6,
+    "suspended": 7,
 }
 
 

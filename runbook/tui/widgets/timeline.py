@@ -28,6 +28,7 @@ FORECAST = {
     "failed": "red",
     "done": "green",
     "skipped": "yellow",
+    "suspended": "magenta",
 }
 CRITICAL = "red3"
 

@@ -17,6 +17,7 @@ from runbook.weekend.forecast import (
     eta_in_force,
     overrun,
 )
+from runbook.weekend.views.rollback import if_rolled_back
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,20 @@ def alerts(snap: Snapshot) -> list[Alert]:
                 "error",
             )
         )
-    status, late = snap.figures.status, snap.figures.late
+    rolled = if_rolled_back(snap)
+    if rolled is not None and (late := rolled.late) is not None and late > 0:
+        found.append(
+            Alert(
+                "rollback-late",
+                rolled.gate,
+                f"if rolled back now, {rolled.gate}'s rollback would end "
+                f"{clock(rolled.ends, zone)}, {format_duration(late)} past the deadline",
+                "error",
+            )
+        )
+    status, late_of = snap.figures.status, snap.figures.late
     # Only the tasks there is something to say about: their states are built, no other.
-    said = (s in UNDER_WAY or (s == READY and t) for s, t in zip(status, late, strict=True))
+    said = (s in UNDER_WAY or (s == READY and t) for s, t in zip(status, late_of, strict=True))
     for index in compress(range(len(status)), said):
         state = snap.tasks[index]
         task = plan.tasks[state.index]

@@ -30,6 +30,7 @@ from runbook.weekend.views.decisions import (
     open_no_gos,
     split_ready,
 )
+from runbook.weekend.views.rollback import IfRolledBack, if_rolled_back
 from runbook.weekend.views.verdict import Verdict as Verdict  # re-exported
 from runbook.weekend.views.verdict import verdict as verdict  # re-exported
 from runbook.weekend.views.whom import whom_to_call
@@ -126,6 +127,7 @@ class Briefing:
     up_next: tuple[UpNextRow, ...]  # waiting only for their time, soonest first
     late: tuple[LateRow, ...]  # the most overdue first (only the first ``limit`` when given)
     late_count: int  # every late task, listed or not
+    rolled_back: IfRolledBack | None = None  # the next gate's rollback, if started now
 
 
 def running_rows(snap: Snapshot, states: Sequence[TaskState] | None = None) -> list[RunningRow]:
@@ -258,6 +260,7 @@ def briefing(
         tuple(up_next_rows(snap, states)),
         tuple(late_rows(snap, states, late_limit)),
         snap.late_count if states is None else sum(1 for s in states if s.late),
+        if_rolled_back(snap),
     )
 
 

@@ -149,9 +149,20 @@ def standing(result: CheckIn, plan: Plan) -> Standing:
     """Ahead or behind right after the check-in (one forward pass, no full snapshot), after
     the state that leads the headline when one does (the verdict's order of precedence)."""
     from runbook.weekend.views.decisions import no_gos_in
-    from runbook.weekend.views.verdict import Verdict, describe_ahead, lead
+    from runbook.weekend.views.verdict import RollingBackVerdict, Verdict, describe_ahead, lead
 
     finish, ahead = result.position(plan)
+    rolling = None
+    if (rb := plan.rolling_back) is not None:
+        from runbook.weekend.events import FINISHED
+        from runbook.weekend.gates import point_of_no_return
+        from runbook.weekend.taskstate import UNRECORDED
+
+        ids = plan.column("id")[rb.forward :]
+        done = all(result.records.get(t, UNRECORDED).state in FINISHED for t in ids)
+        rolling = RollingBackVerdict(
+            rb.gate, rb.start, finish, point_of_no_return(plan, rb.gate), done
+        )
     word, amount = describe_ahead(ahead)
     deadline = plan.deadline
     no_gos = no_gos_in(plan, result.records) if plan.gates else []
@@ -167,6 +178,7 @@ def standing(result: CheckIn, plan: Plan) -> Standing:
         no_go=no_gos[0] if no_gos else None,
         more_no_gos=max(0, len(no_gos) - 1),
         now=result.now,
+        rolling=rolling,
     )
     said = lead(view, plan.zone)
     return Standing(word, amount, finish, deadline, said.line if said.leads_over_pace else "")

@@ -52,8 +52,11 @@ class TaskRow(NamedTuple):
 
     @property
     def finish_variance(self) -> int | None:
-        """Seconds the (actual or forecast) finish lies after the baseline finish."""
-        return None if self.planned_finish is None else self.forecast_finish - self.planned_finish
+        """Seconds the (actual or forecast) finish lies after the baseline finish (None for
+        work a rollback suspended: it has no finish to measure)."""
+        if self.planned_finish is None or self.status == "suspended":
+            return None
+        return self.forecast_finish - self.planned_finish
 
 
 def table_row(snap: Snapshot, state: TaskState, *, dated: bool = False) -> TaskRow:

@@ -29,6 +29,7 @@ class Headline(StrEnum):
     """What the first line of every face says the weekend is."""
 
     CLOSED = "CLOSED"
+    ROLLING_BACK = "ROLLING BACK"
     NO_GO = "NO-GO"
     AHEAD = "AHEAD"
     BEHIND = "BEHIND"
@@ -44,6 +45,36 @@ class HeldFinish:
     task: str  # the task it holds back
     mark: str | None  # the next gate or milestone not finished; None when none is left
     mark_ahead: int | None  # seconds it is forecast before its planned start (negative: after)
+
+
+@dataclass(frozen=True, slots=True)
+class RollingBackVerdict:
+    """A rollback in force, as the headline says it: the gate, when it started, when it is
+    forecast to end (its own critical path), the point of no return it was meant to keep,
+    and whether every rollback task is finished."""
+
+    gate: str
+    started: int
+    ends: int
+    point: int | None  # the gate's point of no return (deadline - rollback)
+    finished: bool
+
+
+def rolling_back(snap: Snapshot) -> RollingBackVerdict | None:
+    """The rollback in force at the snapshot, or None."""
+    rolling = snap.plan.rolling_back
+    if rolling is None:
+        return None
+    from runbook.weekend.gates import point_of_no_return
+
+    status = snap.figures.status[rolling.forward :]
+    return RollingBackVerdict(
+        rolling.gate,
+        rolling.start,
+        snap.forecast_finish,
+        point_of_no_return(snap.plan, rolling.gate),
+        all(s in FINISHED for s in status),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +94,7 @@ class Verdict:
     more_no_gos: int = 0  # other open NO-GOs
     held: HeldFinish | None = None
     now: int = 0  # the moment it holds at (the close, once closed)
+    rolling: RollingBackVerdict | None = None  # the rollback in force
 
     @property
     def headline(self) -> Headline:
@@ -83,6 +115,7 @@ class Verdict:
 # headline. A new state slots in at its place (ROLLING BACK: between CLOSED and NO-GO).
 PRECEDENCE: tuple[tuple[Headline, Callable[[Verdict], bool]], ...] = (
     (Headline.CLOSED, lambda v: v.closed is not None),
+    (Headline.ROLLING_BACK, lambda v: v.rolling is not None),
     (Headline.NO_GO, lambda v: v.no_go is not None),
 )
 
@@ -107,8 +140,9 @@ def verdict(snap: Snapshot) -> Verdict:
         closed=closed,
         no_go=no_gos[0] if no_gos else None,
         more_no_gos=max(0, len(no_gos) - 1),
-        held=held_finish(snap),
+        held=held_finish(snap) if snap.plan.rolling_back is None else None,
         now=snap.now,
+        rolling=rolling_back(snap),
     )
 
 
@@ -183,6 +217,8 @@ def lead(v: Verdict, zone: tzinfo) -> Lead:
     if state == Headline.CLOSED and v.closed is not None:
         detail = f"{clock(v.closed.at, zone)} · {finish_words(v, zone)} · by {v.closed.actor}"
         return Lead(state, state.value, detail, v.pace)
+    if state == Headline.ROLLING_BACK and v.rolling is not None:
+        return Lead(state, state.value, rolling_words(v, zone), v.pace)
     if state == Headline.NO_GO and v.no_go is not None:
         words = no_go_words(v.no_go, v.now, zone, v.more_no_gos)
         return Lead(state, state.value, words, v.pace, held)
@@ -217,6 +253,20 @@ def finish_words(v: Verdict, zone: tzinfo) -> str:
     if v.word == Headline.ON_PLAN:
         return f"as the baseline planned ({clock(v.baseline_finish, zone)})"
     return f"{v.amount} {v.word.lower()} the baseline {clock(v.baseline_finish, zone)}"
+
+
+def rolling_words(v: Verdict, zone: tzinfo) -> str:
+    """``gonogo-2 · ends Sun 04:10 · 1h50m before the deadline Mon 06:00`` (``ended`` once
+    every rollback task is finished), and, when it started past its point of no return,
+    by how much."""
+    r = v.rolling
+    assert r is not None
+    words = f"{r.gate} · {'ended' if r.finished else 'ends'} {clock(r.ends, zone)}"
+    if v.deadline is not None and v.spare is not None:
+        words += f" · {finish_words(v, zone)}"
+    if r.point is not None and r.started > r.point:
+        words += f" · started {format_duration(r.started - r.point)} after its point of no return"
+    return words
 
 
 def no_go_words(nogo: OpenNoGo, now: int, zone: tzinfo, more: int = 0) -> str:
