@@ -42,17 +42,19 @@ def here(tmp_path, monkeypatch):
 
 
 def _checkins(
-    state: str, moments: list[tuple[str, str, str]], now: str, *, force: bool = False
+    state: str, moments: list[tuple[str, str, str]], now: str, *, rehearsal: str | None = None
 ) -> None:
     """Record ``(kind, task, when)`` check-ins (``decide`` records a GO) with the clock at
-    ``now`` (``force``: as a rehearsal on another date must, past the weekend's
-    ``not_before`` times)."""
+    ``now``, none forced (``rehearsal``: the start of a rehearsal on another date, which
+    ``runbook rehearse`` begins first)."""
     with Weekend.open("weekend.yaml", state, clock=FakeClock(now), create=True) as w:
+        if rehearsal is not None:
+            w.begin_rehearsal(at(rehearsal))
         for kind, task, when in moments:
             if kind == "decide":
                 w.decide(task, "go", actor="CIO", host="h", at=at(when))
             else:
-                result = w.record(kind, [task], actor="mc", host="h", at=at(when), force=force)
+                result = w.record(kind, [task], actor="mc", host="h", at=at(when))
                 assert not result.refused, result.refused
 
 
@@ -271,7 +273,7 @@ def _overran_rehearsal(state: str) -> None:
             ("done", "test", "2026-11-28T16:35+01:00"),
         ],
         now="2026-11-28T17:00+01:00",
-        force=True,
+        rehearsal="2026-11-27T18:00+01:00",
     )
 
 

@@ -45,9 +45,11 @@ def here(tmp_path, monkeypatch):
 
 
 def _rehearse(state: str) -> None:
-    """A dress rehearsal in which the export took 3h instead of 2h."""
+    """A dress rehearsal (on its own date, `runbook rehearse`) in which the export took 3h
+    instead of 2h."""
     clock = FakeClock("2026-11-28T12:00+01:00")
     with Weekend.open("weekend.yaml", state, clock=clock, create=True) as w:
+        w.begin_rehearsal(at("2026-11-28T08:00+01:00"))
         r = w.record
         r("start", ["freeze"], actor="ingrid", host="h", at=at("2026-11-28T08:00+01:00"))
         r("done", ["freeze"], actor="ingrid", host="h", at=at("2026-11-28T08:15+01:00"))

@@ -22,6 +22,7 @@ from runbook.tui.widgets import (
     ReadyPanel,
     RecentPanel,
     RunningPanel,
+    Summary,
     VerdictBox,
 )
 from runbook.usecases import Weekend
@@ -347,3 +348,33 @@ def test_the_toast_after_a_check_in_says_what_was_recorded_in_the_log_s_words():
 
     assert recorded("start", "backup", False) == "started backup"
     assert recorded("eta", "backup", True) == "new eta for backup (FORCED)"
+
+
+@pytest.fixture
+def rehearsal(tmp_path) -> Iterator[Weekend]:
+    """The minimal example rehearsed on Tuesday 24 November (runbook rehearse), at 19:20."""
+    clock = FakeClock("2026-11-24T19:20+01:00")
+    with Weekend.open(EXAMPLES / "minimal.yaml", tmp_path / "r.db", clock=clock, create=True) as w:
+        w.begin_rehearsal(at("2026-11-24T18:00+01:00"))
+        w.record("start", ["freeze"], actor="ingrid", host="h", at=at("2026-11-24T18:00+01:00"))
+        yield w
+
+
+async def test_the_header_of_a_rehearsal_says_rehearsal_and_the_runbooks_time(rehearsal):
+    identity = Identity()
+    async with Alone(identity).run_test(size=(80, 6)) as pilot:
+        identity.snapshot = rehearsal.snapshot()
+        await pilot.pause()
+        shown = _text(identity)
+        assert shown.startswith("REHEARSAL Move the intranet to the cloud")
+        assert "Tue 24 Nov 19:20:00 (Fri 19:20 in the runbook)  T+01:20:00" in shown
+
+
+async def test_the_narrow_header_of_a_rehearsal_says_rehearsal_first(rehearsal):
+    summary = Summary()
+    async with Alone(summary).run_test(size=(80, 4)) as pilot:
+        summary.snapshot = rehearsal.snapshot()
+        await pilot.pause()
+        first, second = _text(summary).splitlines()[:2]
+        assert first.startswith(" REHEARSAL ")
+        assert second.startswith("Tue 19:20 (Fri 19:20 runbook) T+01:20")

@@ -46,7 +46,9 @@ def notify(
 
     Teams hear a heads-up when one of their tasks is forecast to be ready within
     notify.heads_up, and "you're up" once it is; mission control hears the dashboard's
-    alerts, a point of no return coming, and a NO-GO. Every message goes through the outbox
+    alerts, a point of no return coming, and a NO-GO. On a rehearsal's state (runbook
+    rehearse) only the runbook's notify.rehearsal addresses hear it, each message marked
+    REHEARSAL; without them nothing is sent. Every message goes through the outbox
     in the state: sent at least once, never twice; a failed one is tried again, with a
     growing pause. Runs until Ctrl+C; --once sends everything due and stops.
     """
@@ -61,7 +63,15 @@ def notify(
         with open_weekend(file, state, now=now) as weekend:
             _show_status(weekend)
         return
-    book, plan = runbook_addresses(path)
+    with open_weekend(file, state, now=now) as looked:  # read only: is it a rehearsal?
+        rehearsal = looked.rehearsal
+    book, plan = runbook_addresses(path, rehearsal=rehearsal)
+    if rehearsal and not book:
+        output.info(
+            "a rehearsal sends only to its own addresses (notify.rehearsal in the runbook), "
+            "and the runbook names none: nothing is sent"
+        )
+        return
     from runbook.usecases.live import Live
 
     with open_weekend(file, state, now=now, create=True, compiled=plan) as weekend:
@@ -184,7 +194,7 @@ def _reloaded(weekend: Weekend, book: list[Address]) -> list[Address]:
     from runbook.notify.addresses import runbook_addresses
 
     try:
-        return runbook_addresses(weekend.runbook_path)[0]
+        return runbook_addresses(weekend.runbook_path, rehearsal=weekend.rehearsal)[0]
     except RunbookError as exc:
         if isinstance(exc, InvalidRunbook):
             output.problems(exc.problems, exc.source)
@@ -203,7 +213,9 @@ def _where(weekend: Weekend) -> dict[str, Address]:
         runbook = plan_path(weekend.runbook_path).loaded.runbook
     except RunbookError:
         return {}
-    return {a.id: a for a in addresses(runbook)} if runbook is not None else {}
+    if runbook is None:
+        return {}
+    return {a.id: a for a in addresses(runbook, rehearsal=weekend.rehearsal)}
 
 
 def _show_status(weekend: Weekend) -> None:

@@ -34,6 +34,8 @@ from runbook.weekend.views import verdict as verdict_of
 from runbook.weekend.views.lines import TONE_STYLE
 from runbook.weekend.views.progress import Progress, progress
 from runbook.weekend.views.pull import gain_words
+from runbook.weekend.views.rehearsal import banner as rehearsal_banner
+from runbook.weekend.views.rehearsal import in_runbook_aside
 from runbook.weekend.views.team import TeamView
 from runbook.weekend.views.verdict import to_deadline
 
@@ -48,6 +50,7 @@ BADGE_STYLE = {
     Headline.AHEAD: "bold white on green",
     Headline.BEHIND: "bold white on red",
 }
+REHEARSAL_STYLE = "bold black on yellow"  # a rehearsal's state: never taken for the weekend
 
 
 def badge(words: str, state: str) -> Text:
@@ -88,7 +91,7 @@ def _headline(snap: Snapshot) -> list[Text]:
     if said.detail:
         first.append("  ")
         first.append(shown(said.detail), style="bold" if said.leads_over_pace else "")
-    figures = finish_figures(verdict, zone)
+    figures = finish_figures(verdict, zone, snap.plan)
     if said.leads_over_pace:
         pace = badge(said.pace, verdict.word)
         pace.append("  ")
@@ -104,16 +107,20 @@ def _headline(snap: Snapshot) -> list[Text]:
     return [first]
 
 
-def finish_figures(verdict: Verdict, zone: tzinfo) -> Text:
+def finish_figures(verdict: Verdict, zone: tzinfo, plan: Plan | None = None) -> Text:
     """``forecast finish Mon 02:00 · baseline Mon 02:00 · deadline Mon 06:00 (4h to spare)``
-    (``finish Mon 03:00 (closed)`` once closed)."""
+    (``finish Mon 03:00 (closed)`` once closed); a rehearsal's deadline with the runbook's
+    beside it (``deadline Thu 06:00 (Mon 06:00 in the runbook)``)."""
     text = Text("forecast finish " if verdict.closed is None else "finish ")
     text.append(clock(verdict.forecast_finish, zone), style="bold")
     if verdict.closed is not None:
         text.append(" (closed)")
     text.append(f" · baseline {clock(verdict.baseline_finish, zone)}")
     if verdict.deadline is not None and (spare := verdict.spare) is not None:
-        text.append(f" · deadline {clock(verdict.deadline, zone)} ")
+        text.append(f" · deadline {clock(verdict.deadline, zone)}")
+        if plan is not None:
+            text.append(in_runbook_aside(plan, verdict.deadline), style="dim")
+        text.append(" ")
         words = to_deadline(spare)
         text.append(words.text, style=TONE_STYLE[words.tone])
     return text
@@ -324,8 +331,13 @@ def briefing(
     view = briefing_of(snap, states, late_limit=limit)
     head = Text(shown(title), style="bold")
     asked = snap.clock  # the clock, also once the weekend stands still at its close
+    rehearsal = rehearsal_banner(plan, asked)
+    if rehearsal is not None:  # said first, and in the runbook's time too
+        head = Text(f" {rehearsal.word} ", style=REHEARSAL_STYLE) + Text("  ") + head
     head.append(
-        f"   {clock(asked, zone, with_date=True)} ({t_plus(asked, plan.start)})", style="dim"
+        f"   {clock(asked, zone, with_date=True)}{in_runbook_aside(plan, asked)} "
+        f"({t_plus(asked, plan.start)})",
+        style="dim",
     )
     parts: list[RenderableType] = [
         head,
@@ -336,7 +348,10 @@ def briefing(
     ponr = view.ponr
     if ponr is not None and ponr.point is not None:
         line = Text("Next point of no return: ", style="bold")
-        line.append(f"{ponr.gate} at {clock(ponr.point, zone)} ", style="bold magenta")
+        line.append(
+            f"{ponr.gate} at {clock(ponr.point, zone)}{in_runbook_aside(plan, ponr.point)} ",
+            style="bold magenta",
+        )
         line.append(
             f"(in {format_duration(ponr.point - now)}; rollback takes "
             f"{format_duration(ponr.rollback or 0)})"

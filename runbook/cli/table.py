@@ -44,6 +44,7 @@ MODULES: dict[str, str] = {
     "readiness": "cmd_reports",
     "review": "cmd_reports",
     "learn": "cmd_learn",
+    "rehearse": "cmd_rehearse",
     "db": "cmd_db",
     "export": "cmd_export",
     "import": "cmd_import",
@@ -236,6 +237,9 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         ("by", "option", ("--by",), "str", None, False, None),
         ("read_only", "flag", ("--read-only",), "bool", False, False, None),
         ("now", "option", ("--now",), "str", None, False, None),
+        ("replay", "flag", ("--replay",), "bool", False, False, None),
+        ("speed", "option", ("--speed",), None, None, False, None),
+        ("start", "option", ("--from",), "str", None, False, None),
         ("help", "help", ("--help", "-h"), None, None, False, None),
     ),
     "decide": (
@@ -308,6 +312,12 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         ("states", "arguments", (), "strs", None, True, None),
         ("file", "option", ("--file", "-f"), "path", None, False, None),
         ("out", "option", ("-o", "--output"), None, None, False, None),
+        ("help", "help", ("--help", "-h"), None, None, False, None),
+    ),
+    "rehearse": (
+        ("start", "option", ("--start",), "str", None, True, None),
+        ("file", "option", ("--file", "-f"), "path", None, False, None),
+        ("state", "option", ("--state",), "str", None, False, None),
         ("help", "help", ("--help", "-h"), None, None, False, None),
     ),
     "import": (

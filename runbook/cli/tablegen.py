@@ -61,6 +61,7 @@ ORDER = (
     "cmd_gates",
     "cmd_reports",
     "cmd_learn",
+    "cmd_rehearse",
     "cmd_db",
     "cmd_export",
     "cmd_import",

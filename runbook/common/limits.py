@@ -21,8 +21,8 @@ LATEST_EPOCH = int(LATEST.timestamp())
 YEARS_TEXT = f"{FIRST_YEAR}-{LAST_YEAR}"
 
 # `--at` must lie near the weekend (a check-in told late, not a typo in the year):
-# from a day before the planned start to a week after the deadline (or the planned finish),
-# or within the last day by the clock (a rehearsal's check-ins, days before the weekend).
+# from a day before the planned start to a week after the deadline (or the planned finish).
+# A rehearsal on another date has its own weekend (`runbook rehearse`: the plan moved).
 AT_BEFORE_START = 86400
 AT_AFTER_END = 7 * 86400
 

@@ -181,7 +181,8 @@ def status_json(
 ) -> dict[str, Any]:
     """``runbook status --json``: ``{"now", "baseline_finish", "forecast_finish",
     "deadline", "ahead_minutes", "counts", "critical_path", "next_point_of_no_return",
-    "decisions_needed", "no_go", "verdict", "team", "tasks", "later_events", "progress"}``.
+    "decisions_needed", "no_go", "verdict", "team", "tasks", "later_events", "progress",
+    "rehearsal"}`` (``rehearsal_json``: null on the weekend itself).
     ``counts``: tasks per status, the dropped ones apart from the skipped ones; ``progress``:
     ``progress_json``. With a team, the counts, the progress, the critical path and the tasks
     are the team's own; the finish and ahead/behind stay the weekend's. ``later_events``: how
@@ -266,6 +267,21 @@ def status_json(
         "later_events": snap.later_events,
         "progress": progress_json(done),
         "runbook_version": version_json(version, zone),
+        "rehearsal": rehearsal_json(snap.plan),
+    }
+
+
+def rehearsal_json(plan: Plan) -> dict[str, Any] | None:
+    """A rehearsal on its own date (``runbook rehearse``): ``{"start", "runbook_start",
+    "offset_minutes"}``, its start and the runbook's, and how far its clock is moved (every
+    time in the output is the rehearsal's); None on the weekend itself."""
+    if not plan.offset:
+        return None
+    zone = plan.zone
+    return {
+        "start": iso(plan.start, zone),
+        "runbook_start": iso(plan.start - plan.offset, zone),
+        "offset_minutes": minutes(plan.offset),
     }
 
 

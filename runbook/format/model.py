@@ -602,6 +602,25 @@ Address = Annotated[
 ]
 
 
+class RehearsalNotify(_Strict):
+    """Where a dress rehearsal's notifications go instead of the weekend's."""
+
+    teams: dict[Id, list[Address]] = Field(
+        default_factory=dict,
+        description="Where each team hears of its tasks during a rehearsal: team id to a list "
+        "of apprise URLs.",
+    )
+    coordinator: list[Address] = Field(
+        default_factory=list,
+        description="Where the rehearsal's mission control hears its alerts: apprise URLs.",
+    )
+    approvers: dict[str, list[Address]] = Field(
+        default_factory=dict,
+        description="Where an approver hears of a gate's stage during a rehearsal: the "
+        "approver's name to a list of apprise URLs.",
+    )
+
+
 class Notify(_Strict):
     """Telling people about their tasks: whom to tell, where, and how long beforehand."""
 
@@ -624,6 +643,12 @@ class Notify(_Strict):
         description="Where an approver of a gate's stage hears that the gate is near and that "
         "it is their stage's turn to decide: the approver's name, as the gate's approvers or "
         "decided_by name it, to a list of apprise URLs.",
+    )
+    rehearsal: RehearsalNotify | None = Field(
+        None,
+        description="Where a dress rehearsal's notifications go (`runbook rehearse`): teams, "
+        "coordinator and approvers as above. A rehearsal never uses the weekend's addresses: "
+        "without this section it notifies nobody.",
     )
 
 

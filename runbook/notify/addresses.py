@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runbook.common.errors import InputError, InvalidRunbook, RunbookError
-from runbook.format.model import ENV_REFERENCE, Runbook
+from runbook.format.model import ENV_REFERENCE, Notify, RehearsalNotify, Runbook
 from runbook.notify.notices import COORDINATOR, approver_recipient, team_recipient
 
 if TYPE_CHECKING:
@@ -65,24 +65,34 @@ class Address:
         return [env[n] for n in ENV_REFERENCE.findall(self.written) if env.get(n)]
 
 
-def addresses(runbook: Runbook) -> list[Address]:
-    """Every address of the runbook's ``notify`` section, teams first."""
+def addresses(runbook: Runbook, *, rehearsal: bool = False) -> list[Address]:
+    """Every address of the runbook's ``notify`` section, teams first; for a dress rehearsal
+    (``rehearsal``) those of ``notify.rehearsal`` alone, never the weekend's: none when the
+    runbook names none."""
+    section: Notify | RehearsalNotify | None = runbook.notify
+    where: tuple[str, ...] = ("notify",)
+    if rehearsal:
+        section, where = runbook.notify.rehearsal, ("notify", "rehearsal")
+    if section is None:
+        return []
     out = []
-    for team, urls in runbook.notify.teams.items():
+    for team, urls in section.teams.items():
         for i, url in enumerate(urls):
-            out.append(Address(team_recipient(team), ("notify", "teams", team, i), url))
-    for i, url in enumerate(runbook.notify.coordinator):
-        out.append(Address(COORDINATOR, ("notify", "coordinator", i), url))
-    for name, urls in runbook.notify.approvers.items():
+            out.append(Address(team_recipient(team), (*where, "teams", team, i), url))
+    for i, url in enumerate(section.coordinator):
+        out.append(Address(COORDINATOR, (*where, "coordinator", i), url))
+    for name, urls in section.approvers.items():
         for i, url in enumerate(urls):
-            out.append(Address(approver_recipient(name), ("notify", "approvers", name, i), url))
+            out.append(Address(approver_recipient(name), (*where, "approvers", name, i), url))
     return out
 
 
-def runbook_addresses(path: Path) -> tuple[list[Address], Plan]:
+def runbook_addresses(path: Path, *, rehearsal: bool = False) -> tuple[list[Address], Plan]:
     """The addresses of the runbook at ``path``, each one that can be sent to, and its plan.
 
-    Refuses, before anything is sent, a runbook that is not valid, one without addresses,
+    For a dress rehearsal (``rehearsal``) the addresses of ``notify.rehearsal`` alone: none
+    is an answer (a rehearsal may notify nobody), not a refusal. Refuses, before anything is
+    sent, a runbook that is not valid, one without addresses,
     and every address whose variable is not set or that apprise does not understand: each
     problem located in the file, all at once."""
     from runbook.notify.send import understood
@@ -91,7 +101,9 @@ def runbook_addresses(path: Path) -> tuple[list[Address], Plan]:
     checked = plan_path(path)
     loaded, plan = checked.loaded, checked.plan
     assert loaded.runbook is not None and plan is not None
-    book = addresses(loaded.runbook)
+    book = addresses(loaded.runbook, rehearsal=rehearsal)
+    if not book and rehearsal:  # a rehearsal notifies its own addresses, or nobody
+        return [], plan
     if not book:
         raise InputError(
             f"{loaded.source}: the runbook's notify section names no addresses: nothing to send",

@@ -102,6 +102,15 @@ def due_notices(
         found += _coordinator_notices(snap)
     if approvers:
         found += _approver_notices(snap, approvers)
+    if snap.plan.offset:  # a rehearsal's messages say so, and the runbook's time of now
+        from dataclasses import replace
+
+        from runbook.weekend.rehearsal import REHEARSAL, both_times
+
+        said = f"{REHEARSAL}: sent at {both_times(snap.plan, snap.now)}."
+        found = [
+            replace(n, title=f"[{REHEARSAL}] {n.title}", body=f"{said}\n{n.body}") for n in found
+        ]
     return found
 
 

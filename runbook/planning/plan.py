@@ -13,7 +13,7 @@ import json
 import sys
 import zlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from itertools import accumulate
@@ -153,6 +153,9 @@ class Plan:
     gates: dict[str, GateInfo] = field(default_factory=dict)
     readiness: list[CheckItem] = field(default_factory=list)
     heads_up: int = 30 * 60  # seconds before a task's start its team is told (notify.heads_up)
+    # Seconds this plan's clock is moved from the runbook's: a dress rehearsal on its own
+    # date (``shifted``). Never cached: the cache keeps the runbook's own plan.
+    offset: int = 0
     # Every rollback task (``rollback_tasks``, and ``<gate>.rollback`` for a gate whose
     # rollback is a duration), not scheduled: ``preds`` index this list. A rollback started
     # after a NO-GO appends its gate's to the plan in force (``planning.rollback``).
@@ -191,6 +194,10 @@ class Plan:
         tasks = self.tasks
         if isinstance(tasks, (LazyTasks, Appended)):
             return tasks.column(name)
+        # A plan moved to a rehearsal's date (``planning.shifted``) reads its tasks' columns.
+        moved: Callable[[str], list[Any]] | None = getattr(tasks, "column", None)
+        if moved is not None:
+            return moved(name)
         cache = self._columns
         if name not in cache:
             cache[name] = [getattr(t, name) for t in tasks]
@@ -211,6 +218,13 @@ class Plan:
         end = max(self.finish, self.deadline or self.finish, until or self.finish)
         return end - self.start >= 6 * 86400
 
+    @property
+    def own(self) -> Plan:
+        """The runbook's own plan, on its own date (what the cache keeps): this one, or the
+        one a rehearsal's was shifted from (``planning.shifted``)."""
+        own = self.__dict__.get("_own") if self.offset else None
+        return own if isinstance(own, Plan) else self
+
     def team_name(self, team: str | None) -> str:
         """The display name of a team id."""
         if team is None:
@@ -224,7 +238,10 @@ class Plan:
         items as rows), then one line per task field, in the header's order, holding that
         field of every task. Whole numbers are packed as base64 int64 in this machine's byte
         order (said in the header); the rest is JSON. A task field's line is decoded when a
-        command first reads that field; the checksum catches damage before that."""
+        command first reads that field; the checksum catches damage before that. Only the
+        runbook's own plan is cached, never one shifted to a rehearsal's date."""
+        if self.offset:
+            raise ValueError("a plan shifted to a rehearsal's date is never cached")
         header: dict[str, object] = {
             "fields": _FIELDS,
             "byteorder": sys.byteorder,
@@ -454,6 +471,7 @@ def _unpack(text: str) -> list[int]:
 
 
 _NESTED = {"teams": TeamInfo, "gates": GateInfo, "readiness": CheckItem, "tasks": PlannedTask}
+_NOT_CACHED = frozenset({"offset"})  # a rehearsal's shift: the cache keeps the runbook's plan
 _ROLLBACK = "rollback"  # rows of task fields, in the header
 # What the cache holds, by name and in order: derived from the dataclasses, so moving,
 # adding or renaming a field makes older caches unreadable (recompiled) instead of misread.
@@ -462,7 +480,7 @@ _FIELDS: dict[str, list[str]] = {
     "plan": [
         f.name
         for f in fields(Plan)
-        if f.name not in _NESTED and f.name not in (_ROLLBACK, "rolling_back")
+        if f.name not in _NESTED and f.name not in (_ROLLBACK, "rolling_back", *_NOT_CACHED)
     ],
     **{name: [f.name for f in fields(kind)] for name, kind in _NESTED.items()},
     "stages": [f.name for f in fields(GateStage)],

@@ -216,6 +216,7 @@ class _AsOf:
     snapshot: Snapshot | None = None
     later: int = 0
     notices: list[str] = field(default_factory=list)
+    offset: int = 0  # a rehearsal's clock offset (``runbook rehearse``): its plan moves by it
 
 
 def _as_of(
@@ -239,7 +240,7 @@ def _as_of(
     with Weekend.open(runbook_path, state, clock=at_now, compiled=plan, read_only=True) as weekend:
         weekend.replay = replay
         records, runbook_events = fold(weekend.events(now))
-        found = _AsOf(records, runbook_events, later=weekend.later_events)
+        found = _AsOf(records, runbook_events, later=weekend.later_events, offset=weekend.offset)
         if any(r.state is not None for r in records.values()):
             found.snapshot = weekend.snapshot_of(records, runbook_events, now)
         # The report says itself what it leaves out of a replay.
@@ -297,6 +298,10 @@ def readiness(
         warnings = count(result.warning_count, "warning")
         findings.append(Finding("valid", "info", "the runbook is valid with " + warnings))
     weekend = _as_of(runbook_path, state, plan, now, replay)
+    if weekend.offset:  # a rehearsal's state: the report is on the rehearsal's own date
+        from runbook.planning.shifted import shifted
+
+        plan = report.plan = shifted(plan, weekend.offset)
     report.snapshot, report.later_events = weekend.snapshot, weekend.later
     findings += [Finding("baseline", "info", n) for n in weekend.notices if report.live]
     _missing(report, model, plan)

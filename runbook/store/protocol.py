@@ -66,6 +66,15 @@ class EventStore(Protocol):
         """Mark the store as this runbook's (inside ``write``; idempotent)."""
         ...
 
+    def clock_offset(self) -> int:
+        """How many seconds this weekend's clock is moved from its runbook's: a dress
+        rehearsal on its own date (``runbook rehearse``); 0 for the weekend itself."""
+        ...
+
+    def set_clock_offset(self, seconds: int) -> None:
+        """Record the clock offset (inside ``write``)."""
+        ...
+
     def schema_version(self) -> int:
         """The version of the store's schema (an older one is migrated on opening)."""
         ...

@@ -11,6 +11,20 @@ from typing import Any
 from runbook.common.limits import EARLIEST_EPOCH, clamp_epoch, epoch_in_bounds
 from runbook.weekend.events import Event, data_text
 
+# The meta key of a weekend's clock offset (``runbook rehearse``), in both stores.
+CLOCK_OFFSET = "clock_offset"
+
+
+def offset_from_meta(text: str | None) -> int:
+    """The clock offset as a store keeps it (whole seconds as text; none is 0); ValueError
+    for a value this program did not write."""
+    if text is None:
+        return 0
+    value = int(text)
+    if abs(value) > 2**40:
+        raise ValueError(f"the clock offset {text!r} is out of bounds")
+    return value
+
 
 def event_values(event: Event) -> tuple[object, ...]:
     """An event's columns as both stores keep them, its sequence number first (what a copy

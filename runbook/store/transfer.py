@@ -1,8 +1,9 @@
 """Copying a weekend between stores: a PostgreSQL weekend into a new SQLite state file (for
 the archive and the review on a laptop), and an SQLite state file into an empty PostgreSQL
 database. Every event keeps its sequence number, times, actor, host, note and data; the owner
-goes with them (the checkpoint is a cache, rebuilt when needed). An export copies the
-compiled plans; an import trusts none from the file: it compiles the runbook again.
+and a rehearsal's clock offset go with them (the checkpoint is a cache, rebuilt when needed).
+An export copies the compiled plans; an import trusts none from the file: it compiles the
+runbook again.
 
 Both directions go through the store interface alone (``protocol.EventStore``): what a store
 keeps, and how, is its own.
@@ -54,6 +55,7 @@ def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
         left_out = dict(source.quarantined)
         owner = source.owner()
         plans = source.plans()
+        offset = source.clock_offset()
     finally:
         source.close()
     store = open_store(target, create=True)
@@ -63,6 +65,8 @@ def export_weekend(uri: str, path: str | os.PathLike[str]) -> Transfer:
             if owner is not None:
                 store.claim(owner)
             store.copy_in(events)
+            if offset:  # a rehearsal stays one
+                store.set_clock_offset(offset)
             for digest, text, created in plans:
                 store.save_plan(digest, text, created=created)
     except BaseException:
@@ -109,6 +113,7 @@ def import_weekend(
         owner = source.owner()
         cached = source.plan_text(plan.digest)
         plans = len(source.plans())
+        offset = source.clock_offset()
     finally:
         source.close()
     if owner is not None and owner != plan.name:
@@ -140,6 +145,8 @@ def import_weekend(
             target.check_owner(plan.name)
             target.claim(plan.name)
             target.copy_in(events)
+            if offset:  # a rehearsal stays one
+                target.set_clock_offset(offset)
             target.save_plan(plan.digest, plan.dumps(), created=now, replace=True)
     finally:
         target.close()

@@ -28,4 +28,10 @@ KEYS: list[BindingType] = [
     Binding("3", "tab('log')", "Log", show=False),
     Binding("v", "panels", "Panels", show=False),
     Binding("q", "quit", "Quit"),
+    # A recorded weekend played back (`runbook control --replay`); nothing otherwise.
+    Binding("space", "replay_pause", "Pause", show=False),
+    Binding("full_stop", "replay_step", "Next event", show=False),
+    Binding("j", "replay_jump", "Jump to", show=False),
+    Binding("plus", "replay_speed(1)", "Faster", show=False),
+    Binding("minus", "replay_speed(-1)", "Slower", show=False),
 ]

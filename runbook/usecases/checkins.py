@@ -39,7 +39,7 @@ class CheckingIn(Writing):
         now = self.now()
         when = now if at is None else epoch(at)
         rules.not_future(self.plan, when, now)
-        far = rules.near_weekend(self.plan, when, now) if at is not None else None
+        far = rules.near_weekend(self.plan, when) if at is not None else None
         if far is not None:
             return self._far_for_this_user(far)
         task_id = self.resolve(task_id)
@@ -89,7 +89,7 @@ class CheckingIn(Writing):
         rules.not_future(self.plan, when, now)
         reasoned = kind in REASON_KINDS or kind == EventKind.UNDO or revision  # --reason
         rules.check_entry(actor, note, "--reason" if reasoned else "the note")
-        far = self._far_from_weekend(when, now, at is not None, force)
+        far = self._far_from_weekend(when, at is not None, force)
         if kind in REASON_KINDS and not (note and note.strip()):
             raise InputError(f"`runbook {kind}` needs --reason: say why, for the log")
         if kind == EventKind.NOTE and not (note and note.strip()):

@@ -36,7 +36,7 @@ class Closing(Writing):
         now = self.now()
         when = now if at is None else epoch(at)
         rules.not_future(self.plan, when, now)
-        far = self._far_from_weekend(when, now, at is not None, force)
+        far = self._far_from_weekend(when, at is not None, force)
         data = {"forced": True, "overrode": far} if far is not None else None
 
         def once(key: str) -> Event:

@@ -57,7 +57,7 @@ class Deciding(Writing):
         now = self.now()
         when = now if at is None else epoch(at)
         rules.not_future(self.plan, when, now)
-        far = self._far_from_weekend(when, now, at is not None, force)
+        far = self._far_from_weekend(when, at is not None, force)
 
         def once(key: str) -> Event:
             store = self._writable()
@@ -126,7 +126,7 @@ class Deciding(Writing):
         now = self.now()
         when = now if at is None else epoch(at)
         rules.not_future(self.plan, when, now)
-        far = self._far_from_weekend(when, now, at is not None, force)
+        far = self._far_from_weekend(when, at is not None, force)
 
         def once(key: str) -> Event:
             store = self._writable()

@@ -231,6 +231,25 @@ class Live:
             self.apply(event)
         self.weekend.note_later_events(len(self.held), now)
 
+    def rewind(self, now: int) -> None:
+        """A replay's clock moved back to ``now``: the events after it are held back again
+        and the rest folded anew (as when the replay began there)."""
+        later = [e for e in self.recent if e.at > now]
+        if not later:
+            return
+        kept = [e for e in self.recent if e.at <= now]
+        self.held = sorted([*later, *self.held], key=lambda e: e.seq)
+        self.records, self.runbook_events, self.recent = {}, [], []
+        self._shared, self._own = False, set()
+        self.generation += 1
+        for event in kept:
+            self.apply(event)
+        self.weekend.note_later_events(len(self.held), now)
+
+    def next_event_at(self, now: int) -> int | None:
+        """When the next event a replay holds back happened (after ``now``), or None."""
+        return min((e.at for e in self.held if e.at > now), default=None)
+
     def apply(self, event: Event) -> None:
         """Fold one event into the records, marked when it broke the check-in rules."""
         if self._shared:

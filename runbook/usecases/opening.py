@@ -77,6 +77,9 @@ class Opening:
     replay: bool = False
     later_events: int = 0  # events after the replayed moment, left out of the last read
     later_notice: str | None = None  # the notice that says so (a report says it its own way)
+    # Seconds the state's clock is moved from the runbook's: a dress rehearsal on its own
+    # date (``runbook rehearse``); every plan read is shifted by it (``rehearsed``).
+    offset: int = 0
     _may_force: bool | None = field(default=None, repr=False)
     # The plan in force of a rollback, by its gate and event (built once per rollback).
     _in_force: dict[tuple[str, int], Plan] = field(default_factory=dict, repr=False)
@@ -146,6 +149,8 @@ class Opening:
                 )
                 weekend.versions, weekend.version = recorded, opened.version
                 weekend.drift = opened.drift
+                weekend.offset = store.clock_offset()
+                weekend.plan = weekend.rehearsed(opened.plan)
                 return weekend
             plan = cached_plan(store, digest) if store else None
             fresh = plan is None
@@ -155,17 +160,36 @@ class Opening:
                 plan = compile_plan(data, path, store, notices, lambda p: epoch(clock()), at)
             if at is not None:
                 clock = _fixed(at(plan))
+            offset = 0
             if store is not None:
                 store.check_owner(plan.name)
                 if fresh and plan.digest == digest and store.writable:
                     cache(store, plan, epoch(clock()))
+                offset = store.clock_offset()
         except BaseException:
             if store is not None:
                 store.close()
             raise
         if store is not None:
             notices.extend(store.notices)
-        return cls(path, state, plan, store, clock, notices, replay=at is not None)
+        weekend = cls(path, state, plan, store, clock, notices, replay=at is not None)
+        weekend.offset = offset
+        weekend.plan = weekend.rehearsed(plan)
+        return weekend
+
+    def rehearsed(self, plan: Plan) -> Plan:
+        """A plan read from the runbook or the store, on this state's date: a rehearsal's
+        plan is the runbook's shifted by its offset; a weekend's is the runbook's own."""
+        if plan.offset == self.offset:
+            return plan
+        from runbook.planning.shifted import shifted  # only on a rehearsal's state
+
+        return shifted(plan, self.offset - plan.offset)
+
+    @property
+    def rehearsal(self) -> bool:
+        """Whether this state is a dress rehearsal on its own date."""
+        return self.offset != 0
 
     def reload(self) -> bool:
         """Read the runbook file again; True when its content changed (the plan is then the
@@ -196,7 +220,7 @@ class Opening:
                 return False
             if self.store is not None and plan.digest == digest and self.store.writable:
                 cache(self.store, plan, self.now())
-        self.plan = plan
+        self.plan = self.rehearsed(plan)
         return True
 
     def _note_drift(self, data: bytes, digest: str) -> bool:
@@ -209,7 +233,7 @@ class Opening:
             if self._may_force is None:  # asked of the store once (``Writing.may_force``)
                 self._may_force = self.store.may_force()
             self.drift = file_drift(
-                self.store, latest, self.plan, self.runbook_path, data, digest, self._may_force
+                self.store, latest, self.plan.own, self.runbook_path, data, digest, self._may_force
             )
         if was is not None and was.line in self.notices:
             self.notices.remove(was.line)
@@ -239,7 +263,7 @@ class Opening:
         if plan is None:
             return False
         changed = plan.digest != self.plan.digest
-        self.plan, self.version = plan, found
+        self.plan, self.version = self.rehearsed(plan), found
         try:
             data = read_bytes(self.runbook_path)
         except InputError:

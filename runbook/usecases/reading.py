@@ -87,7 +87,7 @@ class Reading(Opening):
                 text = self.store.plan_text(str(digest)) if digest else None
                 plan = load_plan(self.store, text) if text else None
                 if plan is not None:
-                    return plan, event
+                    return self.rehearsed(plan), event
         return self.plan, None
 
     def snapshot(self, now: int | None = None) -> Snapshot:

@@ -126,7 +126,8 @@ class Recording(Writing):
         result = validate_bytes(data, source=str(self.runbook_path), warnings=False)
         if result.plan is None:
             raise InvalidRunbook(result.problems, source=str(self.runbook_path))
-        after = result.plan
+        own = result.plan  # the runbook's own, as the store keeps it
+        after = self.rehearsed(own)  # on this state's date, as ``before`` is (a rehearsal)
         if after.digest == latest.digest:
             raise Refused(
                 f"{self.runbook_path} is runbook version {latest.number}, in force already: "
@@ -160,7 +161,7 @@ class Recording(Writing):
                     NewEvent(now, None, EventKind.REVISE, actor, host, reason, data_of, idem=key),
                     recorded=now,
                 )
-                store.save_plan(after.digest, after.dumps(), created=now)
+                store.save_plan(after.digest, own.dumps(), created=now)
                 return event
 
         revised.event = self._idempotent(once, lambda events: events[0])

@@ -45,10 +45,10 @@ class Writing(Resolving):
             return Refused(refused.message, hint=hint or ONLY_MISSION_CONTROL, forceable=False)
         return refused
 
-    def _far_from_weekend(self, when: int, now: int, told: bool, force: bool) -> str | None:
+    def _far_from_weekend(self, when: int, told: bool, force: bool) -> str | None:
         """A time told (``--at``) far from the weekend: refused, or with ``force`` (by a
         user who may force) the refusal's text, for the event to say what it overrode."""
-        far = rules.near_weekend(self.plan, when, now) if told else None
+        far = rules.near_weekend(self.plan, when) if told else None
         if far is None:
             return None
         if not force or not self.may_force():
@@ -161,5 +161,5 @@ class Writing(Resolving):
             ),
             recorded=now,
         )
-        store.save_plan(self.plan.digest, self.plan.dumps(), created=now)
+        store.save_plan(self.plan.digest, self.plan.own.dumps(), created=now)
         return event

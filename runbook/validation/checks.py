@@ -176,38 +176,45 @@ def _check_addresses(
     if not isinstance(notify, dict):
         return
     lists: list[tuple[tuple[str | int, ...], object]] = []
-    by_team = notify.get("teams")
-    if isinstance(by_team, dict):
-        names = [str(t) for t in teams or {}]
-        for team, addresses in by_team.items():
-            if teams is not None and team not in teams:
-                hint = did_you_mean(str(team), names) or (
-                    f"declared teams: {', '.join(names) or 'none'}"
-                )
-                loaded.problem(
-                    "error",
-                    f"notify.teams names unknown team '{team}'",
-                    ("notify", "teams", str(team)),
-                    hint=hint,
-                )
-            lists.append((("notify", "teams", str(team)), addresses))
-    lists.append((("notify", "coordinator"), notify.get("coordinator")))
-    by_approver = notify.get("approvers")
-    if isinstance(by_approver, dict):
-        known = _approver_names(raw)
-        for name, addresses in by_approver.items():
-            if str(name) not in known:
-                hint = did_you_mean(str(name), sorted(known)) or (
-                    f"the gates' approvers: {', '.join(sorted(known)) or 'none'}"
-                )
-                loaded.problem(
-                    "error",
-                    f"notify.approvers names '{name}', who is no approver of any gate",
-                    ("notify", "approvers", str(name)),
-                    key=True,
-                    hint=hint,
-                )
-            lists.append((("notify", "approvers", str(name)), addresses))
+    rehearsal = notify.get("rehearsal")  # a rehearsal's own addresses, of the same shape
+    sections: list[tuple[tuple[str, ...], dict[object, object]]] = [(("notify",), notify)]
+    if isinstance(rehearsal, dict):
+        sections.append((("notify", "rehearsal"), rehearsal))
+    names = [str(t) for t in teams or {}]
+    known: set[str] | None = None
+    for where, section in sections:
+        at = ".".join(where)
+        by_team = section.get("teams")
+        if isinstance(by_team, dict):
+            for team, addresses in by_team.items():
+                if teams is not None and team not in teams:
+                    hint = did_you_mean(str(team), names) or (
+                        f"declared teams: {', '.join(names) or 'none'}"
+                    )
+                    loaded.problem(
+                        "error",
+                        f"{at}.teams names unknown team '{team}'",
+                        (*where, "teams", str(team)),
+                        hint=hint,
+                    )
+                lists.append(((*where, "teams", str(team)), addresses))
+        lists.append(((*where, "coordinator"), section.get("coordinator")))
+        by_approver = section.get("approvers")
+        if isinstance(by_approver, dict):
+            known = _approver_names(raw) if known is None else known
+            for name, addresses in by_approver.items():
+                if str(name) not in known:
+                    hint = did_you_mean(str(name), sorted(known)) or (
+                        f"the gates' approvers: {', '.join(sorted(known)) or 'none'}"
+                    )
+                    loaded.problem(
+                        "error",
+                        f"{at}.approvers names '{name}', who is no approver of any gate",
+                        (*where, "approvers", str(name)),
+                        key=True,
+                        hint=hint,
+                    )
+                lists.append(((*where, "approvers", str(name)), addresses))
     for path, addresses in lists:
         if not isinstance(addresses, list):
             continue

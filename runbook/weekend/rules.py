@@ -331,12 +331,17 @@ def _waiting(
 
 def not_before_text(plan: Plan, task: PlannedTask) -> str:
     """``not before Sat 20:00 (runbook)``; for a time that cannot move, ``not before Sat
-    22:00, fixed in the runbook: it cannot move (downtime announced)``."""
+    22:00, fixed in the runbook: it cannot move (downtime announced)``; in a rehearsal with
+    the runbook's time beside its own (``not before Thu 20:00 (Sat 20:00 in the runbook)``)."""
     if task.not_before is None:
         return ""
     text = f"not before {show_time(task.not_before, plan.zone)}"
+    if plan.offset:  # a rehearsal: ``not before Thu 20:00 (Sat 20:00 in the runbook)``
+        from runbook.weekend.rehearsal import runbook_time
+
+        text += f" ({runbook_time(plan, task.not_before)})"
     if not task.not_before_fixed:
-        return text + " (runbook)"
+        return text + ("" if plan.offset else " (runbook)")
     text += ", fixed in the runbook: it cannot move"
     return text + (f" ({task.not_before_reason})" if task.not_before_reason else "")
 
@@ -373,15 +378,17 @@ def not_future(plan: Plan, when: int, now: int) -> None:
         )
 
 
-def near_weekend(plan: Plan, when: int, now: int) -> Refused | None:
+def near_weekend(plan: Plan, when: int) -> Refused | None:
     """Why ``--at`` is refused, or None: it names a moment of this weekend (from a day
-    before its planned start to a week after its deadline or planned finish) or of the last
-    day by the clock (a rehearsal's check-in told late); further away is most likely a typo
-    in the date, recorded only with ``--force`` (and then marked as the override it is)."""
+    before its planned start to a week after its deadline or planned finish; a rehearsal's
+    plan is on the rehearsal's own date, ``runbook rehearse``); further away is most likely
+    a typo in the date, recorded only with ``--force`` (and then marked as the override it
+    is). When it is told does not count: a time by the clock is no excuse for one far from
+    the weekend."""
     earliest = plan.start - AT_BEFORE_START
     end = plan.deadline if plan.deadline is not None else plan.finish
     latest = end + AT_AFTER_END
-    if earliest <= when <= latest or when >= now - AT_BEFORE_START:
+    if earliest <= when <= latest:
         return None
     zone = plan.zone
     if when < earliest:
@@ -429,7 +436,7 @@ def audit(plan: Plan, event: Event, records: dict[str, TaskRecord]) -> Event:
     if refused is None and kind == EventKind.SKIP and event.dropped:
         refused = drop_refusal(plan, task_id)
     if refused is None and event.at != event.recorded:
-        refused = near_weekend(plan, event.at, event.recorded)
+        refused = near_weekend(plan, event.at)
     return event if refused is None else replace(event, against=refused.message)
 
 

@@ -26,6 +26,7 @@ from runbook.reports.status_page import StatusPage
 from runbook.weekend.forecast import DONE, FAILED
 from runbook.weekend.views import Headline
 from runbook.weekend.views.decisions import given_words
+from runbook.weekend.views.rehearsal import report_note
 
 __all__ = ["readiness_html", "review_html", "status_html"]
 
@@ -51,6 +52,7 @@ def readiness_html(report: ReadinessReport) -> str:
         "kinds": KIND,
         "verdict_class": VERDICT_CLASS.get(verdict, "nogo"),
         "advice": ADVICE.get(verdict, NO_GO_ADVICE),
+        "rehearsal_note": report_note(plan) if plan is not None else None,
     }
     if plan is not None:
         live = report.snapshot is not None
@@ -106,6 +108,7 @@ def review_html(review: Review) -> str:
         "gantt": charts.review_gantt(review),
         "gantt_legend": charts.REVIEW_LEGEND,
         "not_recorded": NOT_RECORDED,
+        "rehearsal_note": report_note(plan),
     }
     return environment().get_template("review.html.j2").render(context) + "\n"
 

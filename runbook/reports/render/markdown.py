@@ -15,6 +15,7 @@ from runbook.reports.rehearsal import Evidence
 from runbook.reports.review import NOT_RECORDED, Review, ReviewRow
 from runbook.weekend.views.decisions import given_words
 from runbook.weekend.views.progress import Progress
+from runbook.weekend.views.rehearsal import in_runbook_aside, report_note
 from runbook.weekend.views.verdict import describe_ahead
 
 MARK = {"no-go": "✖ NO-GO", "conditions": "⚠ CONDITIONS", "info": "ℹ info"}
@@ -263,6 +264,8 @@ def readiness_markdown(report: ReadinessReport) -> str:
             f"`{report.source}`.",
             "",
         ]
+        if (note := report_note(plan)) is not None:
+            out += [f"**{note}**", ""]
         if report.snapshot is not None:
             out += [checkpoint_line(report), ""]
     out += [f"## Recommendation: **{report.recommendation}**", ""]
@@ -483,6 +486,7 @@ def review_markdown(review: Review) -> str:
         "",
         f"Generated {when(review.now)} ({plan.timezone}).",
         "",
+        *([f"**{note}**", ""] if (note := report_note(plan)) is not None else []),
         "## The weekend",
         "",
     ]
@@ -500,7 +504,11 @@ def review_markdown(review: Review) -> str:
                 f"{when(review.closed.at)} (closed by {review.closed.actor})",
             ),
             ("Slip", signed(review.slip)),
-            ("Deadline", when(plan.deadline)),
+            (
+                "Deadline",
+                when(plan.deadline)
+                + (in_runbook_aside(plan, plan.deadline) if plan.deadline else ""),
+            ),
             ("Tasks", counts_text(review.progress)),
         ],
     )

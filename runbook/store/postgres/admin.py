@@ -40,7 +40,7 @@ from runbook.store.postgres.schema import (
     migrate,
 )
 from runbook.store.postgres.store import _COLUMNS, PostgresStore, _reason
-from runbook.store.rows import readable
+from runbook.store.rows import CLOCK_OFFSET, offset_from_meta, readable
 from runbook.weekend.events import Event
 from runbook.weekend.versions import Version, in_force, versions
 
@@ -192,6 +192,12 @@ def set_up(path: Path, uri: str, plan: Plan, *, prefix: str | None = None) -> In
                 hint="one database per weekend: createdb another one for this runbook",
             )
         stored_prefix = meta.get("role_prefix")
+        # A rehearsal's window is the weekend's moved to its date (``runbook rehearse``).
+        try:
+            offset = offset_from_meta(meta.get(CLOCK_OFFSET))
+        except ValueError:
+            offset = 0
+        window = (window[0] + offset, window[1] + offset)
         # Roles not all marked as this database's own were shared (the old default) or made
         # elsewhere: this weekend moves to roles of its own.
         shared = stored_prefix is not None and any(

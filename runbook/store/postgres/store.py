@@ -37,6 +37,7 @@ from runbook.store.postgres import (
     redact,
     statement_timeout,
 )
+from runbook.store.postgres.guards import WINDOW_END, WINDOW_START
 from runbook.store.postgres.listen import Listener
 from runbook.store.postgres.schema import (
     RECORDED_COLUMNS,
@@ -47,7 +48,13 @@ from runbook.store.postgres.schema import (
     migrate,
 )
 from runbook.store.postgres.views import FIGURE_COLUMNS, figure_row
-from runbook.store.rows import event_values, quarantine_notice, readable
+from runbook.store.rows import (
+    CLOCK_OFFSET,
+    event_values,
+    offset_from_meta,
+    quarantine_notice,
+    readable,
+)
 from runbook.weekend.eventdata import check_new_event
 from runbook.weekend.events import Event, NewEvent, check_instants, data_text
 from runbook.weekend.outbox import PENDING, OutboxEntry
@@ -497,6 +504,30 @@ class PostgresStore:
                 f"SELECT value FROM {SCHEMA}.meta WHERE key = %s", (key,)
             ).fetchone()
         return None if row is None else str(row[0])
+
+    def clock_offset(self) -> int:
+        """Seconds this weekend's clock is moved from its runbook's (a rehearsal); 0."""
+        try:
+            return offset_from_meta(self.meta(CLOCK_OFFSET))
+        except ValueError as exc:
+            raise self.damage(exc) from None
+
+    def set_clock_offset(self, seconds: int) -> None:
+        """Record the clock offset (inside ``write``; mission control's), and move the
+        weekend's window that ``db init`` wrote by as much: the guard's window of a team's
+        times is the rehearsal's."""
+        delta = seconds - self.clock_offset()
+        self.conn.execute(
+            f"INSERT INTO {SCHEMA}.meta (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (CLOCK_OFFSET, str(seconds)),
+        )
+        if delta:
+            self.conn.execute(
+                f"UPDATE {SCHEMA}.meta SET value = (value::bigint + %s)::text "
+                "WHERE key IN (%s, %s)",
+                (delta, WINDOW_START, WINDOW_END),
+            )
 
     def owner(self) -> str | None:
         """The runbook this weekend belongs to (None before the first write)."""

@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from runbook.common.errors import DamagedState, StateError
 from runbook.common.limits import SEQ_LIMIT
-from runbook.store.rows import event_values, quarantine_notice, readable
+from runbook.store.rows import (
+    CLOCK_OFFSET,
+    event_values,
+    offset_from_meta,
+    quarantine_notice,
+    readable,
+)
 from runbook.store.sqlite.check import (
     check_sound,
     damaged_state,
@@ -412,6 +418,17 @@ class SQLiteStore:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    def clock_offset(self) -> int:
+        """Seconds this weekend's clock is moved from its runbook's (a rehearsal); 0."""
+        try:
+            return offset_from_meta(self.meta(CLOCK_OFFSET))
+        except ValueError as exc:
+            raise self.damage(exc) from None
+
+    def set_clock_offset(self, seconds: int) -> None:
+        """Record the clock offset (call inside ``write``)."""
+        self.set_meta(CLOCK_OFFSET, str(seconds))
 
     def owner(self) -> str | None:
         """The runbook this file belongs to (None before the first write)."""

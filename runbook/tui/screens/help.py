@@ -34,6 +34,9 @@ HELP_TEXT = f"""\
   [b]v[/b] beneath the table: recent events, teams, phases  (again: back)
   [b]?[/b] this help   [b]q[/b] quit
 
+[b]A weekend played back[/b] (runbook control --replay): [b]space[/b] pause or go on
+  [b].[/b] to the next event   [b]j[/b] jump to a time   [b]+[/b] / [b]-[/b] faster / slower
+
 [b]Filter[/b]: {FILTER_HELP}.
   e.g. [i]team:dba status:running,ready[/i]   [i]phase:sat late[/i]   [i]priority:nice[/i]
 

@@ -19,11 +19,15 @@ from runbook.tui.widgets.rows import bar
 from runbook.usecases.live import Link
 from runbook.weekend.forecast import Snapshot
 from runbook.weekend.gates import next_point_of_no_return
+from runbook.weekend.rehearsal import REHEARSAL
 from runbook.weekend.views import Headline, Verdict, lead, verdict
 from runbook.weekend.views.lines import TONE_STYLE
 from runbook.weekend.views.progress import Progress, progress
+from runbook.weekend.views.rehearsal import banner
 from runbook.weekend.views.rollback import if_rolled_back
 from runbook.weekend.views.verdict import to_deadline
+
+REHEARSAL_STYLE = "bold black on yellow"  # a rehearsal's state: never taken for the weekend
 
 
 def disconnected(link: Link, zone: tzinfo) -> str:
@@ -41,17 +45,22 @@ def dropped(text: Text, done: Progress) -> None:
 
 
 class Identity(Static):
-    """The runbook's name (REPLAY, READ-ONLY), the clock to the second, T+, and progress;
+    """The runbook's name (REPLAY, REHEARSAL, READ-ONLY), the clock to the second (in a
+    rehearsal with the runbook's time beside it), T+, and progress;
     DISCONNECTED while the state server is out of reach (what is shown stays)."""
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     read_only: reactive[bool] = reactive(False)
     replay: reactive[bool] = reactive(False)
+    replay_state: reactive[str] = reactive("")  # a played-back weekend's speed, or paused
     link: reactive[Link] = reactive(Link)
     # The clock's second: the snapshot's ``now`` moved on by the app between two forecasts.
     now: reactive[int] = reactive(0, init=False)
     # The revised version of the runbook in force (``v2``), None while it is the first.
     version: reactive[str | None] = reactive(None)
+
+    def watch_replay_state(self) -> None:
+        self._draw()
 
     def watch_snapshot(self) -> None:
         self._draw()
@@ -87,14 +96,24 @@ class Identity(Static):
         # read-only, always.
         replay, read_only = self.replay or bool(snap.later_events), self.read_only
         name = Text(shown(plan.name))
+        now = snap.clock  # the clock goes on once the weekend stands still at its close
+        rehearsal = banner(plan, now)  # a rehearsal on its own date: said first, always
+        said = f"REPLAY {self.replay_state}" if self.replay_state else "REPLAY"
         version = f" · runbook {self.version}" if self.version else ""
-        marks = (len("REPLAY ") if replay else 0) + (len("  READ-ONLY") if read_only else 0)
+        marks = (
+            (len(said) + 1 if replay else 0)
+            + (len("  READ-ONLY") if read_only else 0)
+            + (len(REHEARSAL) + 1 if rehearsal else 0)
+        )
         marks += len(version)
         if width and name.cell_len + marks > width:
             name.truncate(max(2, width - marks), overflow="ellipsis")
         text = Text(style="bold")
         if replay:
-            text.append("REPLAY", style="bold reverse")
+            text.append(said, style="bold reverse")
+            text.append(" ")
+        if rehearsal is not None:
+            text.append(rehearsal.word, style=REHEARSAL_STYLE)
             text.append(" ")
         text.append_text(name)
         if version:
@@ -102,10 +121,18 @@ class Identity(Static):
         if read_only:
             text.append("  READ-ONLY", style="bold reverse")
         text.append("\n")
-        now = snap.clock  # the clock goes on once the weekend stands still at its close
+        when = clock(now, zone, with_date=True) + f":{now % 60:02d}"
+        since = f"  {t_plus(now, plan.start, seconds=True)}"
         text.append(clock(now, zone, with_date=True), style="bold")
         text.append(f":{now % 60:02d}", style="bold")
-        text.append(f"  {t_plus(now, plan.start, seconds=True)}", style="bold cyan")
+        if rehearsal is not None:  # the runbook's time beside it, before T+ when short
+            aside = f" ({rehearsal.runbook_now})"
+            if width and len(when) + len(aside) + len(since) > width:
+                since = ""
+            if width and len(when) + len(aside) > width:
+                aside = f" ({clock(now - plan.offset, zone)} runbook)"
+            text.append(aside, style="yellow")
+        text.append(since, style="bold cyan")
         done = progress(snap)
         text.append("\n")
         line = f"{done.done}/{done.wanted} done · {done.weighted:.0%} of the work"
@@ -221,19 +248,23 @@ class Figures(Static):
 
 class Summary(Static):
     """The header of a narrow terminal in two lines (under the headline when it shows): the
-    verdict and by how much, the forecast against the deadline; then the time and T+, the
-    next PONR and progress."""
+    verdict and by how much (after REHEARSAL on a rehearsal's state), the forecast against
+    the deadline; then the time (and the runbook's) and T+, the next PONR and progress."""
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     link: reactive[Link] = reactive(Link)
     read_only: reactive[bool] = reactive(False)
     replay: reactive[bool] = reactive(False)
     version: reactive[str | None] = reactive(None)  # as ``Identity.version``
+    replay_state: reactive[str] = reactive("")  # a played-back weekend's speed, or paused
 
     def watch_link(self) -> None:
         self.watch_snapshot(self.snapshot)
 
     def watch_version(self) -> None:
+        self.watch_snapshot(self.snapshot)
+
+    def watch_replay_state(self) -> None:
         self.watch_snapshot(self.snapshot)
 
     def watch_read_only(self) -> None:
@@ -254,6 +285,9 @@ class Summary(Static):
         if not self.link.connected:  # first: the rest of a narrow line may be cut
             text.append(f" {disconnected(self.link, zone)} ", style="bold white on red")
             text.append(" ")
+        if plan.offset:  # a rehearsal on its own date: said first, never taken for the weekend
+            text.append(f" {REHEARSAL} ", style=REHEARSAL_STYLE)
+            text.append(" ")
         word = f" {view.word} {view.amount} " if view.word != "ON PLAN" else " ON PLAN "
         text.append(word, style=style.get(view.word, "bold reverse"))
         text.append(" forecast " if view.closed is None else " finish ")
@@ -272,9 +306,12 @@ class Summary(Static):
         # First on its line, which may be cut at the end: the clock shown is not the time.
         # (A wall screen's READ-ONLY needs no room here: nothing on it records anyway.)
         if self.replay or snap.later_events:
-            text.append(" REPLAY ", style="bold reverse")
+            state = f" {self.replay_state}" if self.replay_state else ""
+            text.append(f" REPLAY{state} ", style="bold reverse")
             text.append(" ")
         text.append(clock(snap.clock, zone), style="bold")
+        if plan.offset:  # the runbook's time of the rehearsal's moment
+            text.append(f" ({clock(snap.clock - plan.offset, zone)} runbook)", style="yellow")
         text.append(f" {t_plus(snap.clock, plan.start)}", style="bold cyan")
         if self.version:  # a revised runbook in force: never cut, like the clock
             text.append(f" · {self.version}", style="yellow")
