@@ -158,6 +158,8 @@ def test_a_check_in_at_the_rehearsals_own_time_needs_no_force(cli, env, tmp_path
     started = cli("start", "fri-bridge-open", "--state", state, env=at_six)
     assert started.exit_code == 0, started.stderr
     assert "forced" not in started.stdout + started.stderr
+    # The line after a check-in says whose figures they are.
+    assert "REHEARSAL: ON PLAN" in started.stdout and "weekend: " not in started.stdout
     # A task whose not_before is Friday 08:00 in the runbook waits for Tuesday 08:00.
     later = {**env, "RUNBOOK_NOW": "2026-11-24T06:40"}
     assert cli("done", "fri-bridge-open", "--state", state, env=later).exit_code == 0

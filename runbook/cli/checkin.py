@@ -84,10 +84,12 @@ def check_in(
                     f"  (add --force to record it anyway: `runbook {verb} {task_id} --force`)"
                 )
         if result.events and not as_json:
-            now = standing(result, result.plan or weekend.plan)
+            plan = result.plan or weekend.plan
+            now = standing(result, plan)
             lead = f"{shown(now.headline)} · " if now.headline else ""
+            whose = "REHEARSAL" if plan.offset else "weekend"
             output.echo(
-                f"weekend: {lead}{now.word}{' ' + now.amount if now.amount else ''} · "
+                f"{whose}: {lead}{now.word}{' ' + now.amount if now.amount else ''} · "
                 f"{'finish' if result.closed else 'forecast finish'} "
                 f"{clock(now.forecast_finish, zone)}"
                 + (f" · deadline {clock(now.deadline, zone)}" if now.deadline else "")
