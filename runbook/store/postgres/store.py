@@ -122,6 +122,7 @@ class PostgresStore:
         # inside ``write``: whether its BEGIN is still to be sent (with the first statement
         # that needs it), the log read with it, and the statements sent with the COMMIT.
         self._owner: tuple[str | None] | None = None
+        self._offset: tuple[str | None] | None = None  # a rehearsal's clock offset, as read
         self._plan: tuple[str, str | None] | None = None
         self._versions: list[tuple[Any, ...]] | None = None
         self._pending = False
@@ -201,10 +202,10 @@ class PostgresStore:
         return store
 
     def _open_at_once(self, read_only: bool, digest: str | None) -> int | None:
-        """The schema's version, with the settings applied and the owner, the plan for
-        ``digest`` and the versions recorded kept for ``meta``, ``plan_text`` and
-        ``version_events``, in one round trip; None when any of it failed (nothing of it
-        then holds: the statements ran as one)."""
+        """The schema's version, with the settings applied and the owner, a rehearsal's clock
+        offset, the plan for ``digest`` and the versions recorded kept for ``meta``,
+        ``plan_text`` and ``version_events``, in one round trip; None when any of it failed
+        (nothing of it then holds: the statements ran as one)."""
         statement_ms = str(int(statement_timeout() * 1000))
         cursor = psycopg.ClientCursor(self.conn)
         try:
@@ -214,6 +215,7 @@ class PostgresStore:
                 " set_config('default_transaction_read_only', %s, false);"
                 f" SELECT value FROM {SCHEMA}.meta WHERE key = 'schema_version';"
                 f" SELECT value FROM {SCHEMA}.meta WHERE key = 'runbook';"
+                f" SELECT value FROM {SCHEMA}.meta WHERE key = '{CLOCK_OFFSET}';"
                 f" SELECT plan FROM {SCHEMA}.plans WHERE digest = %s;"
                 f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE {_VERSION_EVENTS}",
                 (statement_ms, statement_ms, "on" if read_only else "off", digest or ""),
@@ -225,10 +227,11 @@ class PostgresStore:
             return None
         finally:
             cursor.close()
-        if len(answers) != 5:
+        if len(answers) != 6:
             return None
-        _, version, owner, plan, self._versions = answers
+        _, version, owner, offset, plan, self._versions = answers
         self._owner = (None if not owner else str(owner[0][0]),)
+        self._offset = (None if not offset else str(offset[0][0]),)
         if digest:
             self._plan = (digest, None if not plan else str(plan[0][0]))
         return 0 if not version else int(str(version[0][0]))
@@ -498,6 +501,9 @@ class PostgresStore:
         if key == "runbook" and self._owner is not None and not self._pending:
             (owner,), self._owner = self._owner, None
             return owner
+        if key == CLOCK_OFFSET and self._offset is not None and not self._pending:
+            (offset,), self._offset = self._offset, None
+            return offset
         self._begin()
         with self._reading():
             row = self.conn.execute(
