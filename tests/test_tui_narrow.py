@@ -172,3 +172,21 @@ async def test_help_is_in_the_footer_at_80_columns(app):
         # machine (the last line was still blank).
         await until(pilot, lambda: bool(screen_text(app).splitlines()[-1].strip()))
         assert "? Help" in screen_text(app).splitlines()[-1]
+
+
+async def test_at_80_columns_the_header_says_when_a_rollback_started_now_would_end(tmp_path):
+    # Issue 22: before any NO-GO, beside the next point of no return (gonogo-2, whose
+    # rollback takes 10h): started at Fri 07:00 it would end Fri 17:00. The gate's id gives
+    # way for it at 80 columns.
+    clock = FakeClock("2026-12-04T07:00+01:00")
+    runbook = tmp_path / "weekend.yaml"
+    runbook.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    weekend = Weekend.open(runbook, tmp_path / "weekend.state.db", clock=clock, create=True)
+    app = MissionControl(weekend, actor="coordinator", host="bridge", poll_seconds=0.05)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: "T+01:00" in screen_text(app))
+            line = next(x for x in screen_text(app).splitlines() if "T+01:00" in x)
+            assert "PONR Sun 20:00 · if rolled back: Fri 17:00 · 0/129" in line
+    finally:
+        weekend.close()

@@ -326,14 +326,29 @@ class Summary(Static):
         used = cell_len(text.plain.rpartition("\n")[2]) + len(count) + after.cell_len
         ponr = next_point_of_no_return(snap)
         if ponr is not None and ponr.point is not None:
-            for said in (
+            forms = (
                 f" · PONR {ponr.gate} {clock(ponr.point, zone)}",
                 f" · PONR {clock(ponr.point, zone)}",
-            ):
-                if not width or used + len(said) <= width:
-                    text.append(said, style="magenta")
-                    used += len(said)
-                    break
+            )
+            # Beside it: when a rollback started now would end (issue 22); for it the gate's
+            # id gives way, and it gives way before the point of no return.
+            rolled = if_rolled_back(snap)
+            also = "" if rolled is None else f" · if rolled back: {clock(rolled.ends, zone)}"
+            chosen = next(
+                ((said, also) for said in forms if also and used + len(said + also) <= width),
+                None,
+            )
+            if chosen is None:
+                fits = (said for said in forms if not width or used + len(said) <= width)
+                chosen = next(((said, "") for said in fits), None)
+            if chosen is not None:
+                said, also = chosen
+                text.append(said, style="magenta")
+                if also:
+                    assert rolled is not None
+                    past = rolled.late is not None and rolled.late > 0
+                    text.append(also, style="bold red" if past else "dim")
+                used += len(said + also)
         text.append(count)
         if not width or used + 1 + 8 <= width:
             text.append(" ")
