@@ -89,7 +89,7 @@ def row_shows(lines: list[str], task: str, status: str) -> bool:
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    from runbook.cli.common import actor, host
+    from runbook.cli.options import actor, host
     from runbook.tui.app import MissionControl
     from runbook.tui.widgets import TaskTable
     from runbook.usecases import Weekend
