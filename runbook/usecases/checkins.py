@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from runbook.common.errors import InputError, Refused
-from runbook.common.text import NOTE_LIMIT
 from runbook.store import checkpoint
 from runbook.usecases.opening import epoch
 from runbook.usecases.writing import Writing
@@ -175,17 +174,12 @@ class CheckingIn(Writing):
                 must = rules.drop_refusal(plan, task_id) if dropped else None
                 data: dict[str, object] = {"dropped": True} if dropped else {}
                 # Every rule a forced check-in passes, as the user was told each.
-                overrode = [r.message for r in (after_close, refused, must) if r is not None]
-                overrode += [far] if far is not None else []
+                overrode = rules.overridden((after_close, refused, must), far)
                 refused = rules.with_close(refused or must, after_close)
                 if refused is not None and (not force or not refused.forceable):
                     result.refused.append((task_id, refused))
                     continue
-                if overrode:  # every rule the override passed, as it was said to the user
-                    said = "; ".join(overrode)
-                    if len(said) > NOTE_LIMIT:  # as long as a note may be (a long list of ids)
-                        said = said[: NOTE_LIMIT - 1] + "…"
-                    data.update(forced=True, overrode=said)
+                data.update(overrode)
                 if kind == EventKind.UNDO:
                     data["undoes"] = record.history[-1].seq
                     result.undone.append(record.history[-1])

@@ -6,9 +6,9 @@ that ahead/behind is measured against.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from runbook.common.errors import InputError
-from runbook.common.text import NOTE_LIMIT
 from runbook.store import checkpoint
 from runbook.usecases.opening import epoch
 from runbook.usecases.writing import Writing
@@ -17,9 +17,21 @@ from runbook.weekend.closing import close_in_force
 from runbook.weekend.events import Event, EventKind, NewEvent
 from runbook.weekend.forecast import TaskRecord, apply_event
 
+if TYPE_CHECKING:
+    from runbook.planning.plan import GateInfo
+
 
 class Deciding(Writing):
     """Decisions and declarations about the weekend rather than one task's work."""
+
+    def _gate(self, gate: str) -> tuple[str, GateInfo]:
+        """The gate a user named (an id or its prefix), or a plain refusal naming the gates."""
+        task_id = self.resolve(gate)
+        info = self.plan.gates.get(task_id)
+        if info is None:
+            gates = ", ".join(self.plan.gates) or "none in this runbook"
+            raise InputError(f"{task_id} is not a go/no-go gate (gates: {gates})")
+        return task_id, info
 
     def decide(
         self,
@@ -41,11 +53,7 @@ class Deciding(Writing):
         once never both pass it on a stale view."""
         from runbook.weekend.decisions import VERDICTS, decider, refusal, standing_of_events
 
-        task_id = self.resolve(gate)
-        info = self.plan.gates.get(task_id)
-        if info is None:
-            gates = ", ".join(self.plan.gates) or "none in this runbook"
-            raise InputError(f"{task_id} is not a go/no-go gate (gates: {gates})")
+        task_id, info = self._gate(gate)
         decision = VERDICTS.get(verdict.strip().casefold())
         if decision is None:
             raise InputError(f"'{verdict}' is not a decision; say go or no-go")
@@ -78,13 +86,7 @@ class Deciding(Writing):
                 data: dict[str, object] = {"decision": decision, "approver": who.approver}
                 if who.stage is not None:
                     data["stage"] = who.stage
-                overrode = [r.message for r in (closing, ruled) if r is not None]
-                overrode += [far] if far is not None else []
-                if overrode:
-                    said = "; ".join(overrode)
-                    if len(said) > NOTE_LIMIT:
-                        said = said[: NOTE_LIMIT - 1] + "…"
-                    data.update(forced=True, overrode=said)
+                data.update(rules.overridden((closing, ruled), far))
                 event = store.append(
                     NewEvent(when, task_id, EventKind.DECIDE, actor, host, note, data, idem=key),
                     recorded=now,
@@ -116,11 +118,7 @@ class Deciding(Writing):
         from runbook.weekend.decisions import standing_of_events
         from runbook.weekend.rollbacks import rollback_refusal, undo_refusal
 
-        task_id = self.resolve(gate)
-        info = self.plan.gates.get(task_id)
-        if info is None:
-            gates = ", ".join(self.plan.gates) or "none in this runbook"
-            raise InputError(f"{task_id} is not a go/no-go gate (gates: {gates})")
+        task_id, info = self._gate(gate)
         rules.check_entry(actor, note, "--reason")
         self._writable()
         now = self.now()
@@ -148,13 +146,7 @@ class Deciding(Writing):
                 data: dict[str, object] = {}
                 if undo:
                     data["undoes"] = record.rollbacks[-1].seq
-                overrode = [r.message for r in (closing, ruled) if r is not None]
-                overrode += [far] if far is not None else []
-                if overrode:
-                    said = "; ".join(overrode)
-                    if len(said) > NOTE_LIMIT:
-                        said = said[: NOTE_LIMIT - 1] + "…"
-                    data.update(forced=True, overrode=said)
+                data.update(rules.overridden((closing, ruled), far))
                 kind = EventKind.UNDO if undo else EventKind.ROLLBACK
                 event = store.append(
                     NewEvent(when, task_id, kind, actor, host, note, data or None, idem=key),

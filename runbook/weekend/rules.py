@@ -209,6 +209,18 @@ def with_close(refused: Refused | None, closing: Refused | None) -> Refused | No
     )
 
 
+def overridden(refusals: Iterable[Refused | None], far: str | None = None) -> dict[str, object]:
+    """What a forced event says it overrode: every rule it passed, as each was said to the
+    user (``far``: a time far from the weekend), cut to a note's length; nothing when it
+    passed none."""
+    said = "; ".join([r.message for r in refusals if r is not None] + ([far] if far else []))
+    if not said:
+        return {}
+    if len(said) > NOTE_LIMIT:  # as long as a note may be (a long list of ids)
+        said = said[: NOTE_LIMIT - 1] + "…"
+    return {"forced": True, "overrode": said}
+
+
 def drop_refusal(plan: Plan, task_id: str) -> Refused | None:
     """Why ``task_id`` should not be dropped for time (a must-have: the weekend is not done
     without it), or None for optional work. Forceable: the coordinator may decide otherwise."""
