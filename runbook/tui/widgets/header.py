@@ -334,6 +334,7 @@ class Summary(Static):
             # id gives way, and it gives way before the point of no return.
             rolled = if_rolled_back(snap)
             also = "" if rolled is None else f" · if rolled back: {clock(rolled.ends, zone)}"
+            late = rolled is not None and rolled.late is not None and rolled.late > 0
             chosen = next(
                 ((said, also) for said in forms if also and used + len(said + also) <= width),
                 None,
@@ -345,9 +346,7 @@ class Summary(Static):
                 said, also = chosen
                 text.append(said, style="magenta")
                 if also:
-                    assert rolled is not None
-                    past = rolled.late is not None and rolled.late > 0
-                    text.append(also, style="bold red" if past else "dim")
+                    text.append(also, style="bold red" if late else "dim")
                 used += len(said + also)
         text.append(count)
         if not width or used + 1 + 8 <= width:
