@@ -52,7 +52,7 @@ _NUMERIC_START = frozenset("0123456789+-.")
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 
-Mark = tuple[int, int]  # 0-based line and column, as libyaml counts
+Mark = Any  # the parser's mark: ``line`` and ``column``, 0-based, as libyaml counts
 
 EventParser = Callable[[bytes], Any]  # bytes -> an object with get_event()
 
@@ -116,13 +116,28 @@ class YamlIssue:
     hint: str | None = None
 
 
+class _Origin:
+    """Where a value without a place of its own is said to be: the file's first line."""
+
+    __slots__ = ()
+    line = column = 0
+
+
+ORIGIN: Mark = _Origin()
+
+
 @dataclass(slots=True)
 class Marks:
-    """Where every key and value was written, indexed by the identity of its container."""
+    """Where every key and value was written, indexed by the identity of its container: for
+    a list, the mark of each item; for a mapping, the marks of its keys and values in turn
+    (key, value, key, value ...), in the mapping's order. A mark is the parser's own (its
+    ``line`` and ``column``, 0-based): kept as it comes, never copied, so reading a file
+    costs no more than holding on to them."""
 
-    root: Mark = (0, 0)
-    keys: dict[int, dict[str, Mark]] = field(default_factory=dict)
-    values: dict[int, dict[str, Mark] | list[Mark]] = field(default_factory=dict)
+    root: Mark = ORIGIN
+    by_id: dict[int, list[Mark]] = field(default_factory=dict)
+    # Each mapping's keys by position, built for the mappings a problem is located in.
+    _positions: dict[int, dict[str, int]] = field(default_factory=dict)
 
     def locate(
         self, data: object, path: Sequence[str | int], *, key: bool = False
@@ -133,18 +148,22 @@ class Marks:
         last = len(path) - 1
         for i, part in enumerate(path):
             found = None
+            marks = self.by_id.get(id(node))
             if isinstance(node, dict) and isinstance(part, str) and part in node:
-                table = self.keys if (key and i == last) else self.values
-                found = table.get(id(node), {}).get(part)  # type: ignore[union-attr]
+                if marks is not None:
+                    positions = self._positions.get(id(node))
+                    if positions is None:
+                        positions = self._positions[id(node)] = {k: n for n, k in enumerate(node)}
+                    at = 2 * positions[part] + (0 if key and i == last else 1)
+                    found = marks[at] if at < len(marks) else None
                 node = node[part]
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                marks = self.values.get(id(node))
-                if isinstance(marks, list) and part < len(marks):
+                if marks is not None and part < len(marks):
                     found = marks[part]
                 node = node[part]
             if found is not None:
                 mark = found
-        return mark[0] + 1, mark[1] + 1
+        return mark.line + 1, mark.column + 1
 
 
 @dataclass(slots=True)
@@ -339,27 +358,31 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
     scalar_event, map_start, seq_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end, alias_event = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
     doc_start, stream_end = ev.DocumentStartEvent, ev.StreamEndEvent
-    keys_by_id, values_by_id = marks.keys, marks.values
+    marks_by_id = marks.by_id
 
     root: object = None
     documents = 0
-    # One frame per open collection: [container, key marks, value marks, pending key,
-    # pending key mark, merge sources, anchor, count at start]
+    # One frame per open collection: [container, its marks, pending key, pending key mark,
+    # merge sources, anchor, count at start]
     stack: list[list] = []  # type: ignore[type-arg]
     container: dict | list | None = None  # type: ignore[type-arg]
-    kmarks: dict[str, Mark] = {}
-    vmarks: dict[str, Mark] | list[Mark] = []
+    # The open collection's marks (see ``Marks``): a mapping's key and value marks in turn.
+    cmarks: list[Mark] = []
     pending: str | None = None
-    pending_mark: Mark = (0, 0)
+    pending_mark: Mark = ORIGIN
     anchors: dict[str, tuple[object, int]] = {}
     open_anchors: set[str] = set()
     count = 0
 
-    def fatal(message: str, mark: object, hint: str | None = None) -> _Fatal:
-        return _Fatal(YamlIssue(message, mark.line + 1, mark.column + 1, True, hint))  # type: ignore[attr-defined]
+    def fatal(message: str, mark: Mark, hint: str | None = None) -> _Fatal:
+        return _Fatal(YamlIssue(message, mark.line + 1, mark.column + 1, True, hint))
 
     def problem(message: str, mark: Mark, hint: str | None = None) -> None:
-        issues.append(YamlIssue(message, mark[0] + 1, mark[1] + 1, False, hint))
+        issues.append(YamlIssue(message, mark.line + 1, mark.column + 1, False, hint))
+
+    def duplicate(key: str, mapping: dict[str, object], where: list[Mark]) -> None:
+        first = where[2 * list(mapping).index(key)].line + 1
+        problem(f"duplicate key '{key}' (first given on line {first})", pending_mark)
 
     def place(value: object, mark: Mark) -> None:
         """Put a finished value into the open collection (as a key or a value)."""
@@ -369,7 +392,7 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
             marks.root = mark
         elif type(container) is list:
             container.append(value)
-            vmarks.append(mark)  # type: ignore[union-attr]
+            cmarks.append(mark)
         elif pending is None:
             if not isinstance(value, str):
                 problem("a key must be plain text, not a list or mapping", mark)
@@ -380,16 +403,15 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
             key, pending = pending, None
             if key == "\0invalid":
                 return
-            if key == "<<" and key not in kmarks:
+            if key == "<<" and key not in container:
                 frame_merges.append((value, mark))
                 return
             if key in container:
-                line = kmarks[key][0] + 1
-                problem(f"duplicate key '{key}' (first given on line {line})", pending_mark)
+                duplicate(key, container, cmarks)  # type: ignore[arg-type]
                 return
             container[key] = value  # type: ignore[call-overload]
-            kmarks[key] = pending_mark
-            vmarks[key] = mark  # type: ignore[call-overload]
+            cmarks.append(pending_mark)
+            cmarks.append(mark)
 
     frame_merges: list[tuple[object, Mark]] = []
     in_map = in_list = False  # the type of the open collection, kept beside it
@@ -401,8 +423,7 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
         if cls is scalar_event:
             # The hot path (most events): ``place`` inlined, plain text resolved in line.
             count += 1
-            sm = event.start_mark
-            mark = (sm.line, sm.column)
+            mark = event.start_mark
             text = event.value
             tag = event.tag
             if in_map and pending is None:
@@ -437,29 +458,27 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
                 anchors[event.anchor] = (value, 1)
             if in_list:
                 container.append(value)  # type: ignore[union-attr]
-                vmarks.append(mark)  # type: ignore[union-attr]
+                cmarks.append(mark)
             elif in_map:
                 key, pending = pending, None
                 if key == "\0invalid":
                     continue
-                if key == "<<" and key not in kmarks:
+                if key == "<<" and key not in container:  # type: ignore[operator]
                     frame_merges.append((value, mark))
                     continue
                 if key in container:  # type: ignore[operator]
-                    line = kmarks[key][0] + 1  # type: ignore[index]
-                    problem(f"duplicate key '{key}' (first given on line {line})", pending_mark)
+                    duplicate(key, container, cmarks)  # type: ignore[arg-type]
                     continue
                 container[key] = value  # type: ignore[call-overload,index]
-                kmarks[key] = pending_mark  # type: ignore[index]
-                vmarks[key] = mark  # type: ignore[call-overload,index]
+                cmarks.append(pending_mark)
+                cmarks.append(mark)
             else:
                 place(value, mark)
         elif cls is map_start or cls is seq_start:
             count += 1
-            sm = event.start_mark
-            mark = (sm.line, sm.column)
+            mark = event.start_mark
             if len(stack) >= MAX_DEPTH:
-                raise fatal(_TOO_DEEP, sm)
+                raise fatal(_TOO_DEEP, mark)
             tag = event.tag
             if tag not in (None, "!", f"{_CORE}seq", f"{_CORE}map"):
                 problem(
@@ -470,52 +489,35 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
             new: dict | list = {} if cls is map_start else []  # type: ignore[type-arg]
             place(new, mark)
             stack.append(
-                [
-                    container,
-                    kmarks,
-                    vmarks,
-                    pending,
-                    pending_mark,
-                    frame_merges,
-                    event.anchor,
-                    count,
-                ]
+                [container, cmarks, pending, pending_mark, frame_merges, event.anchor, count]
             )
-            container, pending, frame_merges = new, None, []
+            container, cmarks, pending, frame_merges = new, [], None, []
             in_map, in_list = cls is map_start, cls is seq_start
-            if cls is map_start:
-                kmarks, vmarks = {}, {}
-                keys_by_id[id(new)] = kmarks
-            else:
-                kmarks, vmarks = {}, []
-            values_by_id[id(new)] = vmarks
+            marks_by_id[id(new)] = cmarks
             if event.anchor is not None:
                 open_anchors.add(event.anchor)
         elif cls is map_end or cls is seq_end:
             finished = container
             if cls is map_end and frame_merges:
-                _merge(finished, kmarks, vmarks, frame_merges, keys_by_id, values_by_id, problem)  # type: ignore[arg-type]
-            (container, kmarks, vmarks, pending, pending_mark, frame_merges, anchor, started) = (
-                stack.pop()
-            )
+                _merge(finished, cmarks, frame_merges, marks_by_id, problem)  # type: ignore[arg-type]
+            (container, cmarks, pending, pending_mark, frame_merges, anchor, started) = stack.pop()
             in_map, in_list = type(container) is dict, type(container) is list
             if anchor is not None:
                 anchors[anchor] = (finished, count - started + 1)
                 open_anchors.discard(anchor)
         elif cls is alias_event:
-            sm = event.start_mark
-            mark = (sm.line, sm.column)
+            mark = event.start_mark
             name = event.anchor
             if name in open_anchors:
-                raise fatal(f"alias '*{name}' refers to the collection that contains it", sm)
+                raise fatal(f"alias '*{name}' refers to the collection that contains it", mark)
             if name not in anchors:
-                raise fatal(f"alias '*{name}' refers to an anchor that was never defined", sm)
+                raise fatal(f"alias '*{name}' refers to an anchor that was never defined", mark)
             value, size = anchors[name]
             count += size
             if count > MAX_VALUES:
                 raise fatal(
                     f"aliases expand to more than {MAX_VALUES:,} values; refused",
-                    sm,
+                    mark,
                     "is this an alias bomb (billion laughs)?",
                 )
             place(value, mark)
@@ -525,7 +527,7 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
                 problem(
                     "the file holds more than one YAML document (a second '---'); "
                     "a runbook is one document",
-                    (event.start_mark.line, event.start_mark.column),
+                    event.start_mark,
                 )
                 break
         elif cls is stream_end or event is None:
@@ -535,12 +537,10 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
 
 def _merge(
     target: dict,  # type: ignore[type-arg]
-    kmarks: dict[str, Mark],
-    vmarks: dict[str, Mark],
+    cmarks: list[Mark],
     merges: list[tuple[object, Mark]],
-    keys_by_id: dict[int, dict[str, Mark]],
-    values_by_id: dict[int, dict[str, Mark] | list[Mark]],
-    problem: object,
+    marks_by_id: dict[int, list[Mark]],
+    problem: Callable[[str, Mark], None],
 ) -> None:
     """Apply YAML merge keys (``<<: *defaults``): keys already present win."""
     sources: list[object] = []
@@ -548,15 +548,15 @@ def _merge(
         items = value if isinstance(value, list) else [value]
         for item in items:
             if not isinstance(item, dict):
-                problem("'<<' (merge) needs a mapping or a list of mappings", mark)  # type: ignore[operator]
+                problem("'<<' (merge) needs a mapping or a list of mappings", mark)
                 continue
             sources.append(item)
     for source in sources:
         assert isinstance(source, dict)
-        skeys = keys_by_id.get(id(source), {})
-        svalues = values_by_id.get(id(source), {})
-        for key, value in source.items():
+        smarks = marks_by_id.get(id(source), [])
+        for n, (key, value) in enumerate(source.items()):
             if key not in target:
                 target[key] = value
-                kmarks[key] = skeys.get(key, (0, 0))
-                vmarks[key] = svalues.get(key, (0, 0))  # type: ignore[union-attr]
+                at = 2 * n
+                cmarks.append(smarks[at] if at < len(smarks) else ORIGIN)
+                cmarks.append(smarks[at + 1] if at + 1 < len(smarks) else ORIGIN)
