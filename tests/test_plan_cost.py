@@ -5,16 +5,24 @@ on the machine (memory held, Python calls made), so the plan stays near its pars
 from __future__ import annotations
 
 import gc
+import os
+import sys
 import tracemalloc
+from types import FrameType
+
+import yaml
 
 from runbook.format.yamlsafe import Marks, read
+from runbook.validation.validate import validate_bytes
 
 
 def _runbook(tasks: int) -> bytes:
-    """A runbook of ``tasks`` tasks, each depending on the three before it."""
+    """A runbook of ``tasks`` tasks in layers of ten, each depending on three tasks of the
+    layer before (no dependency implied by another: no warning)."""
     lines = ["name: Cost\nstart: 2026-03-27T06:00\nteams:\n  ops: {name: Operations}\ntasks:\n"]
     for i in range(tasks):
-        deps = ", ".join(f"t{j}" for j in range(max(0, i - 3), i))
+        first = i // 10 * 10 - 10 + i % 7  # in the layer before
+        deps = ", ".join(f"t{j}" for j in range(first, first + 3) if j >= 0)
         lines.append(
             f"  - id: t{i}\n    title: Move part {i} of the estate\n    team: ops\n"
             f"    phase: Saturday\n    duration: 30m\n    depends_on: [{deps}]\n"
@@ -39,3 +47,27 @@ def test_the_marks_of_a_read_runbook_weigh_less_than_1_6_times_its_values() -> N
         tracemalloc.stop()
     marks, values = with_marks - without, without - before
     assert marks < 1.6 * values
+
+
+def test_validating_and_planning_makes_at_most_six_python_calls_a_task() -> None:
+    # Besides PyYAML's own (an event object for each key and value): a task's validators
+    # (its id, duration, dependencies and kind) and the planned task's constructor. The
+    # references are checked and the plan computed over lists, not a call per task or
+    # per dependency.
+    data = _runbook(1000)
+    validate_bytes(data, source="warm.yaml")  # the first call's imports are not counted
+    yaml_package = os.path.dirname(yaml.__file__)
+    calls = 0
+
+    def count(frame: FrameType, event: str, arg: object) -> None:
+        nonlocal calls
+        if event == "call" and not frame.f_code.co_filename.startswith(yaml_package):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        result = validate_bytes(data, source="cost.yaml")
+    finally:
+        sys.setprofile(None)
+    assert result.ok and not result.problems
+    assert calls <= 6 * 1000

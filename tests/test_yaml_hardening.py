@@ -157,6 +157,44 @@ def test_the_reader_returns_only_plain_data() -> None:
     assert document.data["e"] == []  # type: ignore[index]
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("30m", "30m"),
+        ("1h30m", "1h30m"),
+        ("45s", "45s"),
+        ("1d", "1d"),
+        ("12:30", "12:30"),
+        ("2026-12-04", "2026-12-04"),
+        ("1.2.3", "1.2.3"),
+        ("0x", "0x"),
+        ("0xg", "0xg"),
+        ("+", "+"),
+        ("-x", "-x"),
+        ("90", 90),
+        ("-3", -3),
+        ("+12", 12),
+        ("0x1F", 31),
+        ("0o17", 15),
+        ("1e5", 100000.0),
+        ("1.", 1.0),
+        (".5", 0.5),
+        (".inf", float("inf")),
+        ("-.Inf", float("-inf")),
+    ],
+)
+def test_a_plain_scalar_that_starts_like_a_number_is_one_only_when_it_reads_as_one(
+    text: str, value: object
+) -> None:
+    read_value = read(f"v: {text}\n".encode()).data["v"]  # type: ignore[index]
+    assert (read_value, type(read_value)) == (value, type(value))
+
+
+def test_a_plain_not_a_number_is_read_as_a_float() -> None:
+    read_value = read(b"v: .NaN\n").data["v"]  # type: ignore[index]
+    assert isinstance(read_value, float) and read_value != read_value
+
+
 # Alias expansion
 
 

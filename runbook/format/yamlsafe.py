@@ -49,6 +49,10 @@ _SPECIAL_FLOATS = {
     ".NAN": float("nan"),
 }
 _NUMERIC_START = frozenset("0123456789+-.")
+# How every number ``_resolve_plain`` reads ends: a digit, a hex digit, "." or .inf/.nan.
+_NUMERIC_END = frozenset("0123456789.abcdefABCDEFnN")
+# Keys that ``place`` handles itself: a refused key, a merge.
+_NOT_PLAIN_KEYS = frozenset({"\0invalid", "<<"})
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 
@@ -416,7 +420,7 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
     frame_merges: list[tuple[object, Mark]] = []
     in_map = in_list = False  # the type of the open collection, kept beside it
     str_tag = f"{_CORE}str"
-    nulls, bools, numeric = _NULLS, _BOOLS, _NUMERIC_START
+    nulls, bools, numeric, number_ends = _NULLS, _BOOLS, _NUMERIC_START, _NUMERIC_END
     while True:
         event: Any = get_event()
         cls = event.__class__
@@ -439,6 +443,8 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
                     value: object = text
                 elif text and text[0] not in numeric and text not in nulls:
                     value = bools.get(text, text)
+                elif text and text[-1] not in number_ends:
+                    value = text  # "30m", "1h30m": starts like a number, cannot be one
                 else:
                     value = _resolve_plain(text)
             elif tag in _ALLOWED_TAGS and tag not in (f"{_CORE}seq", f"{_CORE}map"):
@@ -487,7 +493,21 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
                     "runbooks hold plain text, numbers, lists and mappings only",
                 )
             new: dict | list = {} if cls is map_start else []  # type: ignore[type-arg]
-            place(new, mark)
+            if in_list:  # ``place`` inlined for the usual cases: an item, a key's value
+                container.append(new)  # type: ignore[union-attr]
+                cmarks.append(mark)
+            elif (
+                in_map
+                and pending is not None
+                and pending not in _NOT_PLAIN_KEYS
+                and pending not in container  # type: ignore[operator]
+            ):
+                container[pending] = new  # type: ignore[call-overload,index]
+                cmarks.append(pending_mark)
+                cmarks.append(mark)
+                pending = None
+            else:
+                place(new, mark)
             stack.append(
                 [container, cmarks, pending, pending_mark, frame_merges, event.anchor, count]
             )

@@ -4,8 +4,11 @@ is imported only to report a cycle."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import TYPE_CHECKING
+from itertools import accumulate, chain, repeat
+from operator import eq, ge
+from typing import TYPE_CHECKING, Any
 
 from runbook.format.durations import to_epoch
 from runbook.format.model import Runbook, Task
@@ -104,55 +107,69 @@ def redundant_dependencies(
 
     ``task`` lists ``dependency`` although ``dependency`` already comes before another of
     its predecessors, ``via``. One pass in topological order over ancestor bitsets (Python
-    ints): a task's redundant dependencies are ``(union of its predecessors' ancestors) &
-    (its predecessors)``, counted with ``bit_count``, so the cost is linear in the edges
-    times the bitset width, never a rescan of a list per edge. A bitset is dropped once its
-    last successor has been visited.
+    ints, a bit per task by its place in ``order``): a task's redundant dependencies are
+    its predecessors found in the union of its predecessors' ancestors, so the cost is
+    linear in the edges times the bitsets' width, never a rescan of a list per edge. A
+    bitset is dropped once its last successor has been visited, and holds only the tasks
+    from the ``horizon`` on: the first task, in order, that some task still to be visited
+    depends on. Only such a task can be asked about, so the bitsets stay as wide as the
+    stretch of the work that is still open (a few words in a deep runbook), where bits for
+    every earlier task would make the cost grow with the square of the runbook.
     """
-    remaining = [0] * len(preds)
-    unique = [list(dict.fromkeys(ps)) for ps in preds]
+    n = len(preds)
+    rank = list(range(n, 2 * n))  # a task left out of ``order`` (behind a cycle): after all
+    for r, v in enumerate(order):
+        rank[v] = r
+    remaining = [0] * n
+    unique = [ps if len(ps) < 2 else list(dict.fromkeys(ps)) for ps in preds]
     for ps in unique:
         for p in ps:
             remaining[p] += 1
-    ancestors: dict[int, int] = {}
+    # Each task's ancestors while a successor is still to be visited: the bitset, and the
+    # horizon its bit 0 stands for.
+    bitset, base = [0] * n, [0] * n
     found: list[tuple[int, int, int]] = []
-    total = 0
-    for v in order:
+    total = horizon = 0
+    for r, v in enumerate(order):
+        while horizon < r and not remaining[order[horizon]]:
+            horizon += 1
         ps = unique[v]
         union = listed = 0
         for p in ps:
-            union |= ancestors.get(p, 0)
-            listed |= 1 << p
-        redundant = union & listed
-        if redundant:
-            total += redundant.bit_count()
+            union |= bitset[p] >> (horizon - base[p])
+            listed |= 1 << (rank[p] - horizon)
+        if union & listed:
+            redundant = [p for p in ps if union >> (rank[p] - horizon) & 1]
+            total += len(redundant)
             if limit is None or len(found) < limit:
-                found.extend(_explained(v, ps, redundant, ancestors))
-        mine = union | listed
+                found.extend(_explained(v, ps, redundant, bitset, base, rank))
         for p in ps:
             remaining[p] -= 1
-            if remaining[p] == 0:
-                ancestors.pop(p, None)
+            if not remaining[p]:
+                bitset[p] = 0
         if remaining[v]:
-            ancestors[v] = mine
+            bitset[v], base[v] = union | listed, horizon
     found.sort()
     return (found if limit is None else found[:limit]), total
 
 
 def _explained(
-    v: int, ps: Sequence[int], redundant: int, ancestors: dict[int, int]
+    v: int,
+    ps: Sequence[int],
+    redundant: list[int],
+    bitset: list[int],
+    base: list[int],
+    rank: list[int],
 ) -> list[tuple[int, int, int]]:
     """``(v, p, via)`` for each redundant dependency ``p`` of ``v``: the first listed
     predecessor ``via`` that already has ``p`` among its ancestors."""
     found = []
+    left = sorted(redundant)
     for q in ps:
-        hits = ancestors.get(q, 0) & redundant
-        redundant &= ~hits
-        while hits:
-            low = hits & -hits
-            found.append((v, low.bit_length() - 1, q))
-            hits ^= low
-        if not redundant:
+        hits = [p for p in left if bitset[q] >> (rank[p] - base[q]) & 1]
+        found += [(v, p, q) for p in hits]
+        left = [p for p in left if p not in hits]
+        if not left:
             break
     return found
 
@@ -161,39 +178,106 @@ def _epoch(moment: datetime | None) -> int | None:
     return None if moment is None else to_epoch(moment)
 
 
-def compute_plan(runbook: Runbook, *, digest: str = "", order: list[int] | None = None) -> Plan:
+def task_graph(
+    ids: Sequence[str], listed: Sequence[Sequence[str]]
+) -> tuple[list[list[int]], list[int]] | None:
+    """Each task's predecessors by index (each once, in the order listed) and the tasks'
+    topological order (``topological_order``), when the ids are unique and every dependency
+    names another task without a cycle; None otherwise (the reference checks then say what
+    is wrong, located). Over flat lists of ints, each pass a loop in C; a runbook written in
+    the order of the work (every dependency before its task) is in topological order as
+    it stands."""
+    n = len(ids)
+    index = dict(zip(ids, range(n), strict=True))
+    if len(index) != n:
+        return None
+    counts = list(map(len, listed))
+    try:
+        flat = list(map(index.__getitem__, chain.from_iterable(listed)))
+    except KeyError:
+        return None
+    owners = list(chain.from_iterable(map(repeat, range(n), counts)))
+    forward = not any(map(ge, flat, owners))
+    if not forward and any(map(eq, flat, owners)):
+        return None  # a task that depends on itself
+    ends = list(accumulate(counts))
+    preds = list(map(flat.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+    unique = list(map(len, map(set, preds)))
+    if unique != counts:
+        preds = [
+            ps if size == len(ps) else list(dict.fromkeys(ps))
+            for ps, size in zip(preds, unique, strict=True)
+        ]
+    if forward:  # the smallest ready index first is then every index in turn
+        return preds, list(range(n))
+    order = _kahn(preds)
+    return (preds, order) if len(order) == n else None
+
+
+def compute_plan(
+    runbook: Runbook,
+    *,
+    digest: str = "",
+    order: list[int] | None = None,
+    preds: list[list[int]] | None = None,
+) -> Plan:
     """Schedule a valid runbook: forward pass from ``start`` honouring dependencies and
     ``not_before``, backward pass from the planned finish, floats and the critical path.
-    ``order``: its tasks' topological order when the reference checks already sorted them."""
-    index = {t.id: i for i, t in enumerate(runbook.tasks)}
-    listed = [
-        t.depends_on if len(t.depends_on) < 2 else list(dict.fromkeys(t.depends_on))
-        for t in runbook.tasks
-    ]
-    tasks = [
-        PlannedTask(
-            id=t.id,
-            title=t.title,
-            team=t.team,
-            phase=t.phase,
-            duration=t.seconds,
-            depends_on=list(deps),
-            preds=[index[d] for d in deps],
-            not_before=_epoch(t.not_before.at if t.not_before else None),
-            milestone=t.milestone,
-            notes=t.notes,
-            gate=runbook.gate_of(t) is not None,
-            optimistic=t.estimate.optimistic if t.estimate else None,
-            pessimistic=t.estimate.pessimistic if t.estimate else None,
-            not_before_fixed=bool(t.not_before and t.not_before.fixed),
-            not_before_reason=t.not_before.reason if t.not_before else None,
-            priority=t.priority,
-        )
-        for t, deps in zip(runbook.tasks, listed, strict=True)
-    ]
+    ``order`` and ``preds``: its tasks' topological order and predecessors (``task_graph``)
+    when the reference checks already found them. Computed over columns (one list per
+    field), then each task built once with all its figures."""
+    listed = runbook.tasks
+    n = len(listed)
+    ids = [t.id for t in listed]
+    deps_of = [t.depends_on for t in listed]
+    if preds is None or len(preds) != n:
+        index = dict(zip(ids, range(n), strict=True))
+        preds = [
+            [index[d] for d in (deps if len(deps) < 2 else dict.fromkeys(deps))] for deps in deps_of
+        ]
+    if order is None or len(order) != n:
+        order = topological_order(preds)
+    durations = [t.duration or 0 for t in listed]
+    not_before: list[int | None] = [None] * n
+    fixed = [False] * n
+    reason: list[str | None] = [None] * n
+    optimistic: list[int | None] = [None] * n
+    pessimistic: list[int | None] = [None] * n
+    for i, t in enumerate(listed):
+        if t.not_before is not None:
+            not_before[i] = to_epoch(t.not_before.at)
+            fixed[i] = bool(t.not_before.fixed)
+            reason[i] = t.not_before.reason
+        if t.estimate is not None:
+            optimistic[i], pessimistic[i] = t.estimate.optimistic, t.estimate.pessimistic
+    gate = [t.gate for t in listed]
+    if runbook.gates:
+        named = runbook.gates
+        gate = [g or tid in named for g, tid in zip(gate, ids, strict=True)]
     start = to_epoch(runbook.start)
-    if order is None or len(order) != len(tasks):
-        order = topological_order([t.preds for t in tasks])
+    figures = _passes(start, durations, preds, not_before, order)
+    columns: dict[str, list[Any]] = {
+        "id": ids,
+        "title": [t.title for t in listed],
+        "team": [t.team for t in listed],
+        "phase": [t.phase for t in listed],
+        "duration": durations,
+        "depends_on": [
+            list(deps) if len(deps) == len(ps) else list(dict.fromkeys(deps))
+            for deps, ps in zip(deps_of, preds, strict=True)
+        ],
+        "preds": preds,
+        "not_before": not_before,
+        "milestone": [t.milestone for t in listed],
+        "notes": [t.notes for t in listed],
+        **figures.columns,
+        "gate": gate,
+        "optimistic": optimistic,
+        "pessimistic": pessimistic,
+        "not_before_fixed": fixed,
+        "not_before_reason": reason,
+        "priority": [t.priority for t in listed],
+    }
     teams = {
         tid: TeamInfo(tid, team.name or tid, team.lead, team.contact)
         for tid, team in (runbook.teams or {}).items()
@@ -203,20 +287,29 @@ def compute_plan(runbook: Runbook, *, digest: str = "", order: list[int] | None 
         timezone=runbook.timezone,
         start=start,
         deadline=_epoch(runbook.deadline),
-        tasks=tasks,
+        tasks=_built(columns, n),
         order=order,
-        finish=start,
-        critical_path=[],
+        finish=figures.finish,
+        critical_path=figures.critical_path,
         teams=teams,
         teams_declared=runbook.teams is not None,
         digest=digest,
-        gates=_gates(runbook),
+        gates=_gates(runbook, [t for t, g in zip(listed, gate, strict=True) if g]),
         readiness=[CheckItem(r.id, r.title, r.owner, _epoch(r.due)) for r in runbook.readiness],
         heads_up=runbook.notify.heads_up,
     )
     plan.rollback = rollback_tasks(runbook, plan.gates)
-    schedule(plan)
     return plan
+
+
+def _built(columns: dict[str, list[Any]], n: int) -> list[PlannedTask]:
+    """Each task from its fields' columns, positionally in the dataclass's order (a field
+    not given keeps its default)."""
+    given = [columns[f.name] if f.name in columns else repeat(f.default, n) for f in _TASK_FIELDS]
+    return list(map(PlannedTask, *given))
+
+
+_TASK_FIELDS = fields(PlannedTask)
 
 
 def rollback_suffix(gate: str) -> str:
@@ -250,10 +343,11 @@ def rollback_tasks(runbook: Runbook, gates: dict[str, GateInfo]) -> list[Planned
         )
         for t in listed
     ]
-    owners = {t.id: t.team for t in runbook.tasks}
+    owners: dict[str, str | None] = {}
     for gate in gates.values():
         if gate.rollback is None or gate.rollback_tasks != [rollback_suffix(gate.id)]:
             continue
+        owners = owners or {t.id: t.team for t in runbook.tasks}
         out.append(
             PlannedTask(
                 id=rollback_suffix(gate.id),
@@ -268,11 +362,12 @@ def rollback_tasks(runbook: Runbook, gates: dict[str, GateInfo]) -> list[Planned
     return out
 
 
-def _gates(runbook: Runbook) -> dict[str, GateInfo]:
+def _gates(runbook: Runbook, tasks: list[Task] | None = None) -> dict[str, GateInfo]:
     """Every gate with its stages (a one-list ``approvers`` as a single stage) and its
-    rollback duration (a rollback given as tasks takes the length of their critical path)."""
+    rollback duration (a rollback given as tasks takes the length of their critical path);
+    ``tasks``: the runbook's tasks that are gates, when known."""
     gates = {}
-    for task in runbook.tasks:
+    for task in runbook.tasks if tasks is None else tasks:
         gate = runbook.gate_of(task)
         if gate is None:
             continue
@@ -308,57 +403,106 @@ def rollback_duration(tasks: list[Task], names: list[str]) -> int:
     return max(finish, default=0)
 
 
+@dataclass(slots=True)
+class _Figures:
+    """The critical-path method's figures of every task, as columns by field name."""
+
+    columns: dict[str, list[Any]]
+    finish: int
+    critical_path: list[int]
+
+
 def schedule(plan: Plan) -> None:
     """Run the CPM passes over ``plan.tasks`` in ``plan.order`` and fill in every figure."""
-    tasks, order, start = plan.tasks, plan.order, plan.start
+    tasks = plan.tasks
+    figures = _passes(
+        plan.start,
+        [t.duration for t in tasks],
+        [t.preds for t in tasks],
+        [t.not_before for t in tasks],
+        plan.order,
+    )
+    for name, values in figures.columns.items():
+        for t, value in zip(tasks, values, strict=True):
+            setattr(t, name, value)
+    plan.finish = figures.finish
+    plan.critical_path = figures.critical_path
+
+
+def _passes(
+    start: int,
+    durations: list[int],
+    preds: list[list[int]],
+    not_before: list[int | None],
+    order: list[int],
+) -> _Figures:
+    """The forward pass (earliest times) and the backward pass (latest times, floats) over
+    lists of ints; tasks left out of ``order`` (behind a cycle) keep zeros."""
+    n = len(durations)
+    es, ef = [0] * n, [0] * n
     for v in order:
-        t = tasks[v]
-        es = start if t.not_before is None or t.not_before < start else t.not_before
-        for p in t.preds:
-            ef = tasks[p].ef
-            if ef > es:
-                es = ef
-        t.es, t.ef = es, es + t.duration
-    finish = max((t.ef for t in tasks), default=start)
-    succ = plan.successors
+        begin = not_before[v]
+        if begin is None or begin < start:
+            begin = start
+        for p in preds[v]:
+            end = ef[p]
+            if end > begin:
+                begin = end
+        es[v] = begin
+        ef[v] = begin + durations[v]
+    finish = max(ef, default=start)
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for v, ps in enumerate(preds):
+        for p in ps:
+            succ[p].append(v)
+    ls, lf, total, free = [0] * n, [0] * n, [0] * n, [0] * n
+    critical = [False] * n
     for v in reversed(order):
-        t = tasks[v]
-        lf = finish
-        free = finish
+        latest = earliest = finish
         for s in succ[v]:
-            other = tasks[s]
-            if other.ls < lf:
-                lf = other.ls
-            if other.es < free:
-                free = other.es
-        t.lf, t.ls = lf, lf - t.duration
-        t.total_float = t.ls - t.es
-        t.free_float = free - t.ef
-        t.critical = t.total_float == 0
-    plan.finish = finish
-    plan.critical_path = _critical_path(plan)
+            if ls[s] < latest:
+                latest = ls[s]
+            if es[s] < earliest:
+                earliest = es[s]
+        lf[v] = latest
+        ls[v] = latest - durations[v]
+        total[v] = ls[v] - es[v]
+        free[v] = earliest - ef[v]
+        critical[v] = total[v] == 0
+    columns: dict[str, list[Any]] = {
+        "es": es,
+        "ef": ef,
+        "ls": ls,
+        "lf": lf,
+        "total_float": total,
+        "free_float": free,
+        "critical": critical,
+    }
+    path = _critical_path(critical, es, ef, preds, succ, finish)
+    return _Figures(columns, finish, path)
 
 
-def _critical_path(plan: Plan) -> list[int]:
+def _critical_path(
+    critical: list[bool],
+    es: list[int],
+    ef: list[int],
+    preds: list[list[int]],
+    succ: list[list[int]],
+    finish: int,
+) -> list[int]:
     """The driving chain of critical tasks that ends at the planned finish (file order wins
     ties): walk back from the last finishing task through predecessors that finish exactly
     when it starts."""
-    tasks = plan.tasks
-    ends = [i for i, t in enumerate(tasks) if t.critical and t.ef == plan.finish]
-    if not ends:
+    end = next((i for i, c in enumerate(critical) if c and ef[i] == finish), None)
+    if end is None:
         return []
-    end, succ = ends[0], plan.successors
     # Zero-duration successors (a closing milestone) that also end at the finish belong on it.
-    while follow := [
-        s for s in sorted(succ[end]) if tasks[s].critical and tasks[s].es == tasks[end].ef
-    ]:
+    while follow := [s for s in sorted(succ[end]) if critical[s] and es[s] == ef[end]]:
         end = follow[0]
     path = [end]
     while True:
-        current = tasks[path[-1]]
-        drivers = [
-            p for p in sorted(current.preds) if tasks[p].critical and tasks[p].ef == current.es
-        ]
+        current = path[-1]
+        drivers = [p for p in sorted(preds[current]) if critical[p] and ef[p] == es[current]]
         if not drivers:
             break
         path.append(drivers[0])

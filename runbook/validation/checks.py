@@ -26,7 +26,6 @@ class _Entry:
     index: int
     id: str | None
     deps: list[tuple[int, str]]  # (position in depends_on, id); position -1: a single string
-    team: object
 
 
 def _entries(loaded: Loaded) -> list[_Entry]:
@@ -59,7 +58,7 @@ def _entries(loaded: Loaded) -> list[_Entry]:
         elif (single := _text(deps_raw)) is not None and _ID.match(single):
             # A dependency that is not a valid id is already reported as such by the model.
             deps = [(-1, single)]
-        entries.append(_Entry(i, tid if tid and _ID.match(tid) else None, deps, item.get("team")))
+        entries.append(_Entry(i, tid if tid and _ID.match(tid) else None, deps))
     return entries
 
 
@@ -84,6 +83,21 @@ def check_references(loaded: Loaded) -> None:
         return
     if raw.get("tasks") == []:
         loaded.problem("error", "the runbook has no tasks", ("tasks",))
+    model = loaded.runbook
+    graph = None
+    if model is not None and len(model.tasks) == len(_items_of(raw, "tasks")):
+        # The model read every task: its ids and dependencies are valid ids already. When
+        # they also name each other rightly (the usual case), the graph is all there is to
+        # find; otherwise the entries below say what is wrong, located in the file.
+        from runbook.planning.cpm import task_graph
+
+        graph = task_graph([t.id for t in model.tasks], [t.depends_on for t in model.tasks])
+    if graph is not None:
+        loaded.preds, loaded.order = graph
+        _check_teams(loaded, raw)
+        _check_sections(loaded, raw, [t.id for t in model.tasks])  # type: ignore[union-attr]
+        _check_deadline(loaded)
+        return
     entries = _entries(loaded)
     index: dict[str, int] = {}
     owner: dict[int, _Entry] = {}
@@ -124,17 +138,9 @@ def check_references(loaded: Loaded) -> None:
                     hint = did_you_mean(dep, ids)
                 who = f"task '{entry.id}'" if entry.id else f"task #{entry.index + 1}"
                 loaded.problem("error", f"{who} depends on unknown task '{dep}'", path, hint=hint)
-    _check_teams(loaded, raw, entries)
+    _check_teams(loaded, raw)
     _check_sections(loaded, raw, ids)
-    model = loaded.runbook
-    if model is not None and model.deadline is not None and model.deadline <= model.start:
-        zone = get_zone(model.timezone)
-        loaded.problem(
-            "error",
-            f"the deadline ({model.deadline.astimezone(zone):%a %d %b %H:%M}) is not after the "
-            f"start ({model.start.astimezone(zone):%a %d %b %H:%M})",
-            ("deadline",),
-        )
+    _check_deadline(loaded)
     from runbook.planning.cpm import sort_or_cycles
 
     order, cycles = sort_or_cycles(preds)
@@ -148,7 +154,19 @@ def check_references(loaded: Loaded) -> None:
         loaded.problem("error", f"dependency cycle: {names}", _dep_path(opener, position))
 
 
-def _check_teams(loaded: Loaded, raw: dict[str, object], entries: list[_Entry]) -> None:
+def _check_deadline(loaded: Loaded) -> None:
+    model = loaded.runbook
+    if model is not None and model.deadline is not None and model.deadline <= model.start:
+        zone = get_zone(model.timezone)
+        loaded.problem(
+            "error",
+            f"the deadline ({model.deadline.astimezone(zone):%a %d %b %H:%M}) is not after the "
+            f"start ({model.start.astimezone(zone):%a %d %b %H:%M})",
+            ("deadline",),
+        )
+
+
+def _check_teams(loaded: Loaded, raw: dict[str, object]) -> None:
     teams = raw.get("teams")
     _check_addresses(loaded, raw, teams if isinstance(teams, dict) else None)
     if not isinstance(teams, dict):
@@ -156,9 +174,10 @@ def _check_teams(loaded: Loaded, raw: dict[str, object], entries: list[_Entry]) 
     names = [str(t) for t in teams]
     # A rollback task's team checks its own tasks in and out once a rollback runs: declared
     # like a task's.
-    owners = [("tasks", entry.index, entry.team) for entry in entries] + [
-        ("rollback_tasks", i, item.get("team"))
-        for i, item in enumerate(_items_of(raw, "rollback_tasks"))
+    owners = [
+        (section, i, item.get("team"))
+        for section in ("tasks", "rollback_tasks")
+        for i, item in enumerate(_items_of(raw, section))
         if isinstance(item, dict)
     ]
     for section, index, team in owners:
@@ -327,11 +346,13 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
                 "rollback task",
             )
     gates = raw.get("gates")
-    flagged = {
-        _text(t.get("id"))
-        for t in _items_of(raw, "tasks")
-        if isinstance(t, dict) and t.get("gate") is True
-    }
+    # The few tasks that are gates or name a rollback, found in one pass over the tasks.
+    special = [
+        (i, t)
+        for i, t in enumerate(_items_of(raw, "tasks"))
+        if isinstance(t, dict) and ("gate" in t or "rollback" in t)
+    ]
+    flagged = {_text(t.get("id")) for _, t in special if t.get("gate") is True}
     if isinstance(gates, dict):
         for gate_id, spec in gates.items():
             if gate_id not in tasks:
@@ -359,8 +380,8 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
                     f"gate '{gate_id}'",
                     "rollback task",
                 )
-    for i, item in enumerate(_items_of(raw, "tasks")):
-        if isinstance(item, dict) and isinstance(item.get("rollback"), list):
+    for i, item in special:
+        if isinstance(item.get("rollback"), list):
             _refs(
                 loaded,
                 item["rollback"],
@@ -369,7 +390,7 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
                 f"gate '{item.get('id')}'",
                 "rollback task",
             )
-    _check_rollback_ids(loaded, raw)
+    _check_rollback_ids(loaded, raw, [t for _, t in special])
     for i, risk in enumerate(_items_of(raw, "risks")):
         if isinstance(risk, dict) and risk.get("tasks") is not None:
             _refs(
@@ -382,9 +403,10 @@ def _check_sections(loaded: Loaded, raw: dict[str, object], task_ids: list[str])
             )
 
 
-def _check_rollback_ids(loaded: Loaded, raw: dict[str, object]) -> None:
+def _check_rollback_ids(loaded: Loaded, raw: dict[str, object], special: list[Any]) -> None:
     """A gate whose rollback is a duration becomes one rollback task, ``<gate>.rollback``,
-    once a NO-GO there is rolled back: no task or rollback task may have that id."""
+    once a NO-GO there is rolled back: no task or rollback task may have that id.
+    ``special``: the tasks that have ``gate`` or ``rollback``."""
     timed: set[str] = set()
     gates = raw.get("gates")
     if isinstance(gates, dict):
@@ -397,13 +419,14 @@ def _check_rollback_ids(loaded: Loaded, raw: dict[str, object]) -> None:
         }
     timed |= {
         str(t.get("id"))
-        for t in _items_of(raw, "tasks")
-        if isinstance(t, dict)
-        and t.get("gate") is True
+        for t in special
+        if t.get("gate") is True
         and t.get("rollback") is not None
         and not isinstance(t.get("rollback"), list)
     }
     taken = {f"{g}.rollback": g for g in timed}
+    if not taken:
+        return
     for section, noun in (("tasks", "task"), ("rollback_tasks", "rollback task")):
         for i, item_id in _ids_in(raw, section):
             gate = taken.get(item_id)

@@ -52,6 +52,8 @@ class Loaded:
     # The tasks' topological order, as the reference checks found it (None: not sorted, or
     # a cycle); the plan takes it instead of sorting again.
     order: list[int] | None = None
+    # Each task's predecessors by index, each once, when the checks found them all valid.
+    preds: list[list[int]] | None = None
     # Problems past MAX_PROBLEMS of a severity: counted, not located or listed.
     omitted: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0})
     _listed: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0})

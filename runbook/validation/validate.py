@@ -75,7 +75,9 @@ def validate_bytes(data: bytes, *, source: str, warnings: bool = True) -> Valida
         return Validation(loaded, None)
     from runbook.planning.cpm import compute_plan
 
-    plan = compute_plan(loaded.runbook, digest=loaded.digest, order=loaded.order)
+    plan = compute_plan(
+        loaded.runbook, digest=loaded.digest, order=loaded.order, preds=loaded.preds
+    )
     if not check_plan_bounds(loaded, plan):
         loaded.runbook = None
         return Validation(loaded, None)
