@@ -149,6 +149,18 @@ def test_planning_a_runbook_without_a_cycle_never_imports_networkx_nor_the_use_c
         assert "runbook.usecases" not in loaded, args
 
 
+
+def test_validating_a_runbook_and_planning_it_as_json_never_import_rich(tmp_path):
+    """Neither draws a table: ``validate`` says one line, ``plan --json`` writes JSON (issue
+    28 §4: rich and the plan table's imports were a twentieth of validating 10,000 tasks)."""
+    example = Path(runbook.__file__).parent.parent / "examples" / "cloud-migration-weekend.yaml"
+    runbook_file = tmp_path / "weekend.yaml"
+    runbook_file.write_bytes(example.read_bytes())
+    for args in (["plan", "--json", str(runbook_file)], ["validate", str(runbook_file)]):
+        loaded, stdout = _loaded_by_command(args)
+        assert stdout and "runbook.validation.validate" in loaded
+        assert "rich" not in loaded, args
+
 def test_a_runbook_with_a_cycle_is_still_reported_with_its_path(tmp_path):
     runbook_file = tmp_path / "cycle.yaml"
     runbook_file.write_text(

@@ -69,7 +69,7 @@ def _against(
     sheet: str | None,
 ) -> None:
     """``--diff`` / ``--update``: what the file changes in ``target``, applied when asked."""
-    from runbook.cli.render_plan import validation_summary
+    from runbook.cli.render_validation import validation_summary
     from runbook.interchange.diff import compare
     from runbook.interchange.draft import ImportOptions
     from runbook.interchange.importer import import_file
@@ -237,7 +237,7 @@ def import_(
     if target is not None:
         _against(file, target, options, update is not None, mapped, sheet)
         return
-    from runbook.cli.render_plan import validation_summary
+    from runbook.cli.render_validation import validation_summary
     from runbook.interchange.draft import ImportOptions
     from runbook.interchange.importer import import_file
     from runbook.reports.outfile import check_output, write_atomically

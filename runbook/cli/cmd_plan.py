@@ -103,7 +103,7 @@ def validate(
             )
         raise typer.Exit(EXIT_INVALID)
     if not as_json:
-        from runbook.cli.render_plan import validation_summary
+        from runbook.cli.render_validation import validation_summary
 
         output.echo(validation_summary(result))
 

@@ -21,7 +21,6 @@ from runbook.format.durations import clock, format_duration, format_variance, ut
 from runbook.planning.learning import HISTORY, Estimates
 from runbook.planning.plan import Plan, PlannedTask
 from runbook.planning.timeline import Scale, ticks
-from runbook.validation.validate import Validation
 from runbook.weekend.events import FINISHED
 from runbook.weekend.forecast import PullForward, Snapshot
 
@@ -42,23 +41,6 @@ def finish_line(plan: Plan) -> Text:
         text.append(f"  {format_duration(-buffer)} AFTER the deadline", style="bold red")
     text.append(f" ({deadline})")
     return text
-
-
-def validation_summary(result: Validation) -> str:
-    """One line saying the runbook is valid, and what it plans."""
-    plan = result.plan
-    assert plan is not None
-    warnings = result.warning_count
-    parts = [
-        f"{result.loaded.source}: valid",
-        f"{count(len(plan.tasks), 'task')}, {count(len(plan.teams_in_use), 'team')}",
-        f"planned finish {clock(plan.finish, plan.zone, with_date=True)}",
-    ]
-    if plan.buffer is not None:
-        word = "before" if plan.buffer >= 0 else "after"
-        parts.append(f"{format_duration(abs(plan.buffer))} {word} the deadline")
-    parts.append(count(warnings, "warning"))
-    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
