@@ -49,6 +49,7 @@ _SPECIAL_FLOATS = {
     ".NAN": float("nan"),
 }
 _NUMERIC_START = frozenset("0123456789+-.")
+_WORDS: dict[str, object] = {**_NULLS, **_BOOLS}  # what plain text not like a number may be
 # How every number ``_resolve_plain`` reads ends: a digit, a hex digit, "." or .inf/.nan.
 _NUMERIC_END = frozenset("0123456789.abcdefABCDEFnN")
 # Keys that ``place`` handles itself: a refused key, a merge.
@@ -420,7 +421,7 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
     frame_merges: list[tuple[object, Mark]] = []
     in_map = in_list = False  # the type of the open collection, kept beside it
     str_tag = f"{_CORE}str"
-    nulls, bools, numeric, number_ends = _NULLS, _BOOLS, _NUMERIC_START, _NUMERIC_END
+    words, numeric, number_ends = _WORDS, _NUMERIC_START, _NUMERIC_END
     while True:
         event: Any = get_event()
         cls = event.__class__
@@ -441,9 +442,9 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
             if tag is None or tag == "!":
                 if event.style:
                     value: object = text
-                elif text and text[0] not in numeric and text not in nulls:
-                    value = bools.get(text, text)
-                elif text and text[-1] not in number_ends:
+                elif not text or text[0] not in numeric:
+                    value = words.get(text, text)  # null, true, false, or the text
+                elif text[-1] not in number_ends:
                     value = text  # "30m", "1h30m": starts like a number, cannot be one
                 else:
                     value = _resolve_plain(text)
@@ -465,19 +466,11 @@ def _build(parser: Any, marks: Marks, issues: list[YamlIssue]) -> object:
             if in_list:
                 container.append(value)  # type: ignore[union-attr]
                 cmarks.append(mark)
-            elif in_map:
-                key, pending = pending, None
-                if key == "\0invalid":
-                    continue
-                if key == "<<" and key not in container:  # type: ignore[operator]
-                    frame_merges.append((value, mark))
-                    continue
-                if key in container:  # type: ignore[operator]
-                    duplicate(key, container, cmarks)  # type: ignore[arg-type]
-                    continue
-                container[key] = value  # type: ignore[call-overload,index]
+            elif in_map and pending not in _NOT_PLAIN_KEYS and pending not in container:  # type: ignore[operator]
+                container[pending] = value  # type: ignore[call-overload,index]
                 cmarks.append(pending_mark)
                 cmarks.append(mark)
+                pending = None
             else:
                 place(value, mark)
         elif cls is map_start or cls is seq_start:
