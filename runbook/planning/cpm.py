@@ -121,7 +121,10 @@ def redundant_dependencies(
     for r, v in enumerate(order):
         rank[v] = r
     remaining = [0] * n
-    unique = [ps if len(ps) < 2 else list(dict.fromkeys(ps)) for ps in preds]
+    unique = list(preds)
+    sizes = list(map(len, map(set, preds)))
+    if sizes != list(map(len, preds)):  # a task that lists a predecessor twice
+        unique = [list(dict.fromkeys(ps)) for ps in preds]
     for ps in unique:
         for p in ps:
             remaining[p] += 1
