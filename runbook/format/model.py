@@ -133,13 +133,6 @@ def _zone(value: str) -> str:
     return value
 
 
-def _none() -> list[Any]:
-    """An empty list, for a field that lists nothing by default: a function of ours rather
-    than ``list``, whose signature pydantic would read through ``inspect`` (tokenizing its
-    text signature) for every such field when the models are built."""
-    return []
-
-
 def _as_list(value: object) -> object:
     """``depends_on: export`` means ``depends_on: [export]``; an empty value means none."""
     if value is None:
@@ -504,11 +497,11 @@ class Gate(_Strict):
 
     model_config = ConfigDict(json_schema_extra=_BOTH_FORMS)
 
-    criteria: list[str] = Field(default_factory=_none, description="What must hold for GO.")
+    criteria: list[str] = Field(default_factory=list, description="What must hold for GO.")
     approvers: list[str] = Field(
-        default_factory=_none, description="Roles or names who decide (any one of them)."
+        default_factory=list, description="Roles or names who decide (any one of them)."
     )
-    decided_by: DecidedBy = Field(default_factory=_none, description=_DECIDED_BY)
+    decided_by: DecidedBy = Field(default_factory=list, description=_DECIDED_BY)
     rollback: Rollback | None = Field(
         None, description="Time to roll back after a NO-GO, or rollback task ids."
     )
@@ -534,7 +527,7 @@ class Risk(_Strict):
     owner: str | None = None
     mitigation: str | None = None
     status: Literal["open", "mitigated", "closed"] = "open"
-    tasks: DependsOn = Field(default_factory=_none, description="Ids of the tasks it threatens.")
+    tasks: DependsOn = Field(default_factory=list, description="Ids of the tasks it threatens.")
 
     @property
     def score(self) -> int:
@@ -627,7 +620,7 @@ class RehearsalNotify(_Strict):
         "of apprise URLs.",
     )
     coordinator: list[Address] = Field(
-        default_factory=_none,
+        default_factory=list,
         description="Where the rehearsal's mission control hears its alerts: apprise URLs.",
     )
     approvers: dict[str, list[Address]] = Field(
@@ -651,7 +644,7 @@ class Notify(_Strict):
         "list of apprise URLs.",
     )
     coordinator: list[Address] = Field(
-        default_factory=_none,
+        default_factory=list,
         description="Where mission control hears the dashboard's alerts: a list of apprise URLs.",
     )
     approvers: dict[str, list[Address]] = Field(
@@ -712,7 +705,7 @@ class Task(_Strict):
     team: TeamRef | None = Field(None, description="Id of the owning team.")
     duration: Duration | None = Field(None, description="Planned duration (most likely).")
     depends_on: DependsOn = Field(
-        default_factory=_none, description="Ids of tasks that must finish first (or one id)."
+        default_factory=list, description="Ids of tasks that must finish first (or one id)."
     )
     not_before: NotBeforeField | None = Field(
         None, description="Earliest allowed start (or {at, fixed, reason})."
@@ -721,11 +714,11 @@ class Task(_Strict):
     milestone: bool = Field(False, strict=True, description="A zero-duration marker.")
     notes: str | None = None
     gate: bool = Field(False, strict=True, description="A go/no-go checkpoint.")
-    criteria: list[str] = Field(default_factory=_none, description="Gate: what must hold for GO.")
+    criteria: list[str] = Field(default_factory=list, description="Gate: what must hold for GO.")
     approvers: list[str] = Field(
-        default_factory=_none, description="Gate: who decides (any one of them)."
+        default_factory=list, description="Gate: who decides (any one of them)."
     )
-    decided_by: DecidedBy = Field(default_factory=_none, description="Gate: " + _DECIDED_BY)
+    decided_by: DecidedBy = Field(default_factory=list, description="Gate: " + _DECIDED_BY)
     rollback: Rollback | None = Field(
         None, description="Gate: time to roll back after a NO-GO, or rollback task ids."
     )
@@ -801,12 +794,12 @@ class Runbook(_Strict):
         default_factory=dict, description="Go/no-go details by task id (or gate: true on a task)."
     )
     rollback_tasks: list[Task] = Field(
-        default_factory=_none,
+        default_factory=list,
         description="Tasks run only after a NO-GO; a gate's rollback may name them.",
     )
-    risks: list[Risk] = Field(default_factory=_none, description="The risk register.")
+    risks: list[Risk] = Field(default_factory=list, description="The risk register.")
     readiness: list[ReadinessItem] = Field(
-        default_factory=_none, description="Things to have done before the weekend."
+        default_factory=list, description="Things to have done before the weekend."
     )
     readiness_rules: ReadinessRules = Field(
         default_factory=ReadinessRules, description="When to recommend NO-GO or conditions."
