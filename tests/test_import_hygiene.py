@@ -149,7 +149,6 @@ def test_planning_a_runbook_without_a_cycle_never_imports_networkx_nor_the_use_c
         assert "runbook.usecases" not in loaded, args
 
 
-
 def test_validating_a_runbook_and_planning_it_as_json_never_import_rich(tmp_path):
     """Neither draws a table: ``validate`` says one line, ``plan --json`` writes JSON (issue
     28 §4: rich and the plan table's imports were a twentieth of validating 10,000 tasks)."""
@@ -160,6 +159,7 @@ def test_validating_a_runbook_and_planning_it_as_json_never_import_rich(tmp_path
         loaded, stdout = _loaded_by_command(args)
         assert stdout and "runbook.validation.validate" in loaded
         assert "rich" not in loaded, args
+
 
 def test_a_runbook_with_a_cycle_is_still_reported_with_its_path(tmp_path):
     runbook_file = tmp_path / "cycle.yaml"
@@ -177,3 +177,26 @@ def test_a_runbook_with_a_cycle_is_still_reported_with_its_path(tmp_path):
         text=True,
     )
     assert done.returncode == 1 and "dependency cycle: a -> b -> a" in done.stderr
+
+
+def test_building_the_format_s_models_looks_for_no_pydantic_plugins():
+    """Pydantic's plugins are looked for in every installed package's entry points when the
+    first model is built (issue 28 §4); the format's models do without them."""
+    code = (
+        "import importlib.metadata, os\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise AssertionError('entry points scanned')\n"
+        "importlib.metadata.entry_points = refuse\n"
+        "from runbook.validation.validate import validate_bytes\n"
+        "result = validate_bytes(b'name: N\\nstart: 2026-12-04T06:00\\ntasks:\\n"
+        "  - {id: a, title: A, team: ops, duration: 1h}\\nteams: {ops: {}}\\n', source='r')\n"
+        "print(result.ok, os.environ['PYDANTIC_DISABLE_PLUGINS'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.split() == ["True", "__all__"], out.stderr
+    # A choice the user made stays theirs.
+    env["PYDANTIC_DISABLE_PLUGINS"] = "logfire-plugin"
+    code = "import os, runbook.format.model\nprint(os.environ['PYDANTIC_DISABLE_PLUGINS'])\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.split() == ["logfire-plugin"], out.stderr
