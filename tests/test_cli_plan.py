@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 
@@ -219,3 +220,21 @@ def test_titles_show_where_there_is_room_for_them(cli):
     assert "Point intranet.exam…" in table(80)
     assert "Point intranet.example.org at the cloud" in table(130)
     assert all("switch-dns" in table(n) for n in (64, 80, 130))
+
+
+def test_what_validate_and_plan_built_is_left_to_the_process_end_the_last_command_s_only(cli):
+    # Freeing a 10,000-task plan object by object took 20 ms as the command returned, just
+    # before the process ends without tearing down (issue 28 §4); a process that runs many
+    # commands holds the last one's only.
+    from runbook.planning.plan import PlannedTask
+
+    def planned_tasks() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, PlannedTask))
+
+    assert cli("validate", MINIMAL).exit_code == 0
+    with_minimal = planned_tasks()
+    assert cli("plan", "--json", EXAMPLES / "cloud-migration-weekend.yaml").exit_code == 0
+    assert planned_tasks() >= with_minimal + 10  # the weekend's plan, in place of the minimal
+    assert cli("validate", MINIMAL).exit_code == 0
+    assert planned_tasks() == with_minimal
