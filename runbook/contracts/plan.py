@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from runbook.common.limits import epoch_in_bounds
 from runbook.format.durations import iso, minutes
 from runbook.planning.plan import Plan
 
@@ -18,11 +20,15 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     zone = plan.zone
     cache: dict[int, str | None] = {}
     known = cache.get
+    # Every task's times lie between the start and the finish: when those are within the
+    # years the product handles (as a valid plan's are), none needs clamping (``iso``).
+    inside = epoch_in_bounds(plan.start) and epoch_in_bounds(plan.finish)
+    moment = datetime.fromtimestamp
 
     def when(ts: int) -> str | None:
         # Thousands of tasks share a handful of times: format each once (``known(ts) or``
         # spares the call for the rest).
-        text = cache[ts] = iso(ts, zone)
+        text = cache[ts] = moment(ts, zone).isoformat() if inside else iso(ts, zone)
         return text
 
     # A whole number of minutes is worked out in line (most are): a call per figure of
