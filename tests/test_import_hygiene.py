@@ -179,6 +179,22 @@ def test_a_runbook_with_a_cycle_is_still_reported_with_its_path(tmp_path):
     assert done.returncode == 1 and "dependency cycle: a -> b -> a" in done.stderr
 
 
+def _run_python(code: str, plugins: str | None = None) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if plugins is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = plugins
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+VALIDATE = (
+    "from runbook.validation.validate import validate_bytes\n"
+    "result = validate_bytes(b'name: N\\nstart: 2026-12-04T06:00\\ntasks:\\n"
+    "  - {id: a, title: A, team: ops, duration: 1h}\\nteams: {ops: {}}\\n', source='r')\n"
+)
+
+
 def test_building_the_format_s_models_looks_for_no_pydantic_plugins():
     """Pydantic's plugins are looked for in every installed package's entry points when the
     first model is built (issue 28 §4); the format's models do without them."""
@@ -187,16 +203,30 @@ def test_building_the_format_s_models_looks_for_no_pydantic_plugins():
         "def refuse(*args, **kwargs):\n"
         "    raise AssertionError('entry points scanned')\n"
         "importlib.metadata.entry_points = refuse\n"
-        "from runbook.validation.validate import validate_bytes\n"
-        "result = validate_bytes(b'name: N\\nstart: 2026-12-04T06:00\\ntasks:\\n"
-        "  - {id: a, title: A, team: ops, duration: 1h}\\nteams: {ops: {}}\\n', source='r')\n"
-        "print(result.ok, os.environ['PYDANTIC_DISABLE_PLUGINS'])\n"
+        + VALIDATE
+        + "print(result.ok, os.environ['PYDANTIC_DISABLE_PLUGINS'])\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert out.stdout.split() == ["True", "__all__"], out.stderr
-    # A choice the user made stays theirs.
-    env["PYDANTIC_DISABLE_PLUGINS"] = "logfire-plugin"
-    code = "import os, runbook.format.model\nprint(os.environ['PYDANTIC_DISABLE_PLUGINS'])\n"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert out.stdout.split() == ["logfire-plugin"], out.stderr
+    assert _run_python(code) == ["True", "__all__"]
+    # A choice the user made stays theirs, and pydantic's own loader serves it.
+    code = (
+        "import os, runbook.format.model, pydantic.plugin._loader as loader\n"
+        "print(os.environ['PYDANTIC_DISABLE_PLUGINS'], loader.__file__.endswith('_loader.py'))\n"
+    )
+    assert _run_python(code, plugins="logfire-plugin") == ["logfire-plugin", "True"]
+
+
+def test_with_every_pydantic_plugin_off_importlib_metadata_is_never_imported():
+    """Importing pydantic's plugin loader imports importlib.metadata (12 ms, issue 28 §4),
+    although with every plugin off it finds none without looking: a stand-in answers."""
+    code = VALIDATE + (
+        "import sys\n"
+        "from pydantic.plugin._loader import get_plugins\n"
+        "print(result.ok, 'importlib.metadata' in sys.modules, list(get_plugins()))\n"
+    )
+    assert _run_python(code) == ["True", "False", "[]"]
+    # Whatever else pydantic may ask of its loader comes from the loader itself.
+    code = VALIDATE + (
+        "from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP, get_plugins\n"
+        "print(result.ok, PYDANTIC_ENTRY_POINT_GROUP, list(get_plugins()))\n"
+    )
+    assert _run_python(code) == ["True", "pydantic", "[]"]

@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
+import sys
+import types
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -46,12 +49,48 @@ from runbook.format.patterns import (
     ZERO_DURATION_PATTERN,
 )
 
-# Third-party pydantic plugins (observability hooks found through the installed packages'
-# entry points) are not run on the format's models: they serve no one reading a runbook, and
-# looking for them scans every installed package's metadata when the first model is built
-# (3 ms in a small virtual environment, tens in a large one), on every command. Pydantic's
-# own switch, set for this process only (runbook starts no other); a value the user set wins.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+_LOADER = "pydantic.plugin._loader"
+
+
+def _without_pydantic_plugins() -> None:
+    """Third-party pydantic plugins (observability hooks found through the installed
+    packages' entry points) are not run on the format's models: they serve no one reading a
+    runbook, and looking for them scans every installed package's metadata when the first
+    model is built (3 ms in a small virtual environment, tens in a large one), on every
+    command. Pydantic's own switch, ``PYDANTIC_DISABLE_PLUGINS``, set for this process only
+    (runbook starts no other); a value the user set wins.
+
+    With every plugin off, pydantic's plugin loader finds none without looking, but
+    importing it imports ``importlib.metadata`` (12 ms, a fortieth of planning 10,000
+    tasks): a stand-in that gives what it would (no plugins) is put in its place. Anything
+    else asked of the stand-in loads pydantic's own loader and answers from it, so a
+    pydantic that uses its loader differently is served by its own code."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] not in ("__all__", "1", "true"):
+        return
+    if _LOADER in sys.modules:
+        return
+    stand_in = types.ModuleType(_LOADER, "Pydantic's plugin loader while every plugin is off.")
+    stand_in.get_plugins = _no_plugins  # type: ignore[attr-defined]
+    stand_in.__getattr__ = _from_pydantic_loader  # type: ignore[method-assign]
+    sys.modules[_LOADER] = stand_in
+
+
+def _no_plugins() -> tuple[()]:
+    """What ``pydantic.plugin._loader.get_plugins`` gives while every plugin is off."""
+    return ()
+
+
+def _from_pydantic_loader(name: str) -> Any:
+    """Anything but ``get_plugins`` asked of the stand-in: from pydantic's own loader (what
+    Python asks of any module, ``__path__`` and the like, is answered as a module would)."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    sys.modules.pop(_LOADER, None)
+    return getattr(importlib.import_module(_LOADER), name)
+
+
+_without_pydantic_plugins()
 
 FORMAT_VERSION = 1
 _ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
