@@ -83,19 +83,19 @@ def check_references(loaded: Loaded) -> None:
         return
     if raw.get("tasks") == []:
         loaded.problem("error", "the runbook has no tasks", ("tasks",))
-    model = loaded.runbook
-    graph = None
-    if model is not None and len(model.tasks) == len(_items_of(raw, "tasks")):
+    model, graph = loaded.runbook, None
+    ids = [t.id for t in model.tasks] if model is not None else []
+    if model is not None and len(ids) == len(_items_of(raw, "tasks")):
         # The model read every task: its ids and dependencies are valid ids already. When
         # they also name each other rightly (the usual case), the graph is all there is to
         # find; otherwise the entries below say what is wrong, located in the file.
         from runbook.planning.cpm import task_graph
 
-        graph = task_graph([t.id for t in model.tasks], [t.depends_on for t in model.tasks])
+        graph = task_graph(ids, [t.depends_on for t in model.tasks])
     if graph is not None:
         loaded.preds, loaded.order = graph
         _check_teams(loaded, raw)
-        _check_sections(loaded, raw, [t.id for t in model.tasks])  # type: ignore[union-attr]
+        _check_sections(loaded, raw, ids)
         _check_deadline(loaded)
         return
     entries = _entries(loaded)
