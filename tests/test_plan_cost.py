@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import subprocess
 import sys
 import tracemalloc
 from types import FrameType
@@ -87,3 +88,23 @@ def test_the_digest_of_a_runbook_is_its_sha256_whichever_implementation_computes
     if not openssl_loaded:  # as in a check-in, which loads neither pydantic nor OpenSSL
         monkeypatch.delitem(sys.modules, "_hashlib")
     assert digest_of(data) == expected
+
+
+def test_the_format_s_schema_is_compiled_once_when_its_models_are_imported() -> None:
+    # The runbook's validator holds every nested model's schema; each nested model's own is
+    # built when first used (none is, to read a runbook).
+    code = (
+        "import pydantic.plugin._schema_validator as built\n"
+        "compiled = []\n"
+        "compile_schema = built.SchemaValidator\n"
+        "def counting(*args, **kwargs):\n"
+        "    compiled.append(1)\n"
+        "    return compile_schema(*args, **kwargs)\n"
+        "built.SchemaValidator = counting\n"
+        "from runbook.format.model import Runbook, Stage\n"
+        "print(len(compiled))\n"
+        "Stage.model_validate({'stage': 'board', 'approvers': ['cio']})\n"
+        "print(len(compiled))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split() == ["1", "2"], out.stderr
