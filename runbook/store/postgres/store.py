@@ -47,7 +47,7 @@ from runbook.store.postgres.schema import (
     installed_version,
     migrate,
 )
-from runbook.store.postgres.views import FIGURE_COLUMNS, figure_row
+from runbook.store.postgres.views import figures_text, insert_figures
 from runbook.store.rows import (
     CLOCK_OFFSET,
     event_values,
@@ -127,9 +127,7 @@ class PostgresStore:
         self._versions: list[tuple[Any, ...]] | None = None
         self._pending = False
         self._log: tuple[int, list[tuple[Any, ...]]] | None = None
-        self._deferred: list[
-            tuple[str, list[tuple[str, Any, bool]], tuple[type[Exception], ...]]
-        ] = []
+        self._deferred: list[tuple[str, list[tuple[str, Any]], tuple[type[Exception], ...]]] = []
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -770,7 +768,7 @@ class PostgresStore:
         self._deferred.append(
             (
                 "runbook_checkpoint",
-                [(statement, (seq, text), False)],
+                [(statement, (seq, text))],
                 (pg_errors.InsufficientPrivilege,),
             )
         )
@@ -781,19 +779,15 @@ class PostgresStore:
         return True
 
     def save_figures(self, covers: int, as_of: int, rows: Sequence[TaskFigures]) -> None:
-        """Replace ``task_figures`` (inside ``write``; sent with its COMMIT). A database not
-        yet at version 6, or a login not allowed to, leaves them as they were: they are a
-        publication, not state."""
-        insert = (
-            f"INSERT INTO {SCHEMA}.task_figures ({', '.join(FIGURE_COLUMNS)}) "
-            f"VALUES ({', '.join(['%s'] * len(FIGURE_COLUMNS))})"
-        )
+        """Replace ``task_figures`` (inside ``write``; sent with its COMMIT), every task's in
+        one statement (``views.insert_figures``). A database not yet at version 6, or a login
+        not allowed to, leaves them as they were: they are a publication, not state."""
         self._deferred.append(
             (
                 "runbook_figures",
                 [
-                    (f"DELETE FROM {SCHEMA}.task_figures", None, False),
-                    (insert, [figure_row(row, covers, as_of) for row in rows], True),
+                    (f"DELETE FROM {SCHEMA}.task_figures", None),
+                    (insert_figures(SCHEMA), (as_of, covers, figures_text(rows))),
                 ],
                 (pg_errors.InsufficientPrivilege, pg_errors.UndefinedTable),
             )
@@ -972,14 +966,10 @@ def _checkpoint_of(row: tuple[Any, ...] | None) -> tuple[int, str] | None:
     return int(row[0]), str(row[1])
 
 
-def _send(conn: Connection, statements: list[tuple[str, Any, bool]]) -> None:
-    """Execute each statement (``many``: its parameters are a list of rows)."""
-    for statement, params, many in statements:
-        if many:
-            with conn.cursor() as cursor:
-                cursor.executemany(statement, params)
-        else:
-            conn.execute(statement, params)
+def _send(conn: Connection, statements: list[tuple[str, Any]]) -> None:
+    """Execute each statement with its parameters."""
+    for statement, params in statements:
+        conn.execute(statement, params)
 
 
 class _InTransaction:
