@@ -100,6 +100,7 @@ class Opening:
         read_only: bool = False,
         compiled: Plan | None = None,
         at: Callable[[Plan], datetime] | None = None,
+        writing: bool = False,
     ) -> Self:
         """Open a runbook with its state file (created when ``create``, e.g. to check in).
         ``compiled`` is the runbook's plan when the caller already has it (it is used when its
@@ -108,7 +109,8 @@ class Opening:
         zone, is known: the clock then stays there, for everything opening writes too.
         ``read_only``: for commands that only read; nothing is ever written to the state
         file (see ``open_store``), which may then be a read-only file or in a read-only
-        folder."""
+        folder. ``writing``: the caller records next (a check-in), which a store on a server
+        begins while opening (``open_store``)."""
         from runbook.format.source import digest_of, read_bytes
 
         path = Path(runbook_path)
@@ -116,7 +118,11 @@ class Opening:
         data = read_bytes(path)
         digest = digest_of(data)
         store = open_store(
-            state, create=create and not read_only, read_only=read_only, digest=digest
+            state,
+            create=create and not read_only,
+            read_only=read_only,
+            digest=digest,
+            writing=writing and create and not read_only,
         )
         notices: list[str] = []
         try:

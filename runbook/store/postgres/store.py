@@ -127,6 +127,13 @@ class PostgresStore:
         self._versions: list[tuple[Any, ...]] | None = None
         self._pending = False
         self._log: tuple[int, list[tuple[Any, ...]]] | None = None
+        # A write announced when opening (``open(..., writing=True)``): its BEGIN and lock were
+        # sent with opening's questions, and the checkpoint and the events after it read
+        # there, kept for the first ``write``; ``_unsettled``: the session's settings were made
+        # in that transaction, so a ROLLBACK undoes them (and makes them again).
+        self._held: tuple[tuple[int, str] | None, list[tuple[Any, ...]]] | None = None
+        self._first: tuple[tuple[int, str] | None] | None = None  # the held checkpoint, in write
+        self._unsettled = False
         self._deferred: list[tuple[str, list[tuple[str, Any]], tuple[type[Exception], ...]]] = []
 
     # -- opening ---------------------------------------------------------------------
@@ -165,7 +172,13 @@ class PostgresStore:
 
     @classmethod
     def open(
-        cls, uri: str, *, create: bool = True, read_only: bool = False, digest: str | None = None
+        cls,
+        uri: str,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        digest: str | None = None,
+        writing: bool = False,
     ) -> PostgresStore | None:
         """Connect to the weekend's database; None when it holds no runbook schema and
         ``create`` is false (or ``read_only``). With ``create``, an empty database gets the
@@ -175,11 +188,21 @@ class PostgresStore:
         The session's settings, the schema's version, the weekend's owner and the plan
         stored for ``digest`` (the runbook about to be used) are asked in one round trip;
         when that fails (no schema yet, a login without a role) each is asked on its own,
-        and says what went wrong as it always has."""
-        conn = cls.connect(uri, read_only=read_only, settings=False)
-        store = cls(conn, uri, writable=not read_only)
+        and says what went wrong as it always has. ``writing``: the caller writes next (a
+        check-in), so the write's transaction begins in that round trip too (``reach``).
+        What ``early.start`` reached already, asked the same, is taken instead."""
+        from runbook.store.postgres import early
+
+        reached = early.take(uri, read_only=read_only, digest=digest, writing=writing)
+        if reached is None:
+            reached = cls.reach(uri, read_only=read_only, digest=digest, writing=writing)
+        store, version = reached
+        conn = store.conn
         try:
-            version = store._open_at_once(read_only, digest)
+            if store._held is not None and (
+                version != SCHEMA_VERSION or (digest is not None and store._plan_missing())
+            ):
+                store._let_go()  # a schema to make, or a plan to compile: not under the lock
             if version is None:
                 _apply_settings(conn, store.where, read_only)
                 version = store._talk(lambda: installed_version(conn))
@@ -199,40 +222,114 @@ class PostgresStore:
             raise
         return store
 
-    def _open_at_once(self, read_only: bool, digest: str | None) -> int | None:
+    @classmethod
+    def reach(
+        cls, uri: str, *, read_only: bool, digest: str | None, writing: bool
+    ) -> tuple[PostgresStore, int | None]:
+        """Connect and ask what opening needs in one round trip (``_open_at_once``), writing
+        nothing: the store and the schema's version (None: that round trip failed, and
+        ``open`` asks each thing on its own). Only waits on the network (``early`` runs it
+        beside the rest of a command's start)."""
+        conn = cls.connect(uri, read_only=read_only, settings=False)
+        store = cls(conn, uri, writable=not read_only)
+        try:
+            return store, store._open_at_once(read_only, digest, writing and not read_only)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _plan_missing(self) -> bool:
+        """Whether opening found no plan stored for the runbook's digest (it is compiled)."""
+        return self._plan is None or self._plan[1] is None
+
+    def _open_at_once(self, read_only: bool, digest: str | None, writing: bool) -> int | None:
         """The schema's version, with the settings applied and the owner, a rehearsal's clock
         offset, the plan for ``digest`` and the versions recorded kept for ``meta``,
         ``plan_text`` and ``version_events``, in one round trip; None when any of it failed
-        (nothing of it then holds: the statements ran as one)."""
+        (nothing of it then holds: the statements ran as one). ``writing``: BEGIN and the
+        write lock go first, and the checkpoint and the events after it are read too, kept
+        for the first ``write`` (``_held``): a check-in's opening and the reading of its log
+        are one round trip instead of two."""
         statement_ms = str(int(statement_timeout() * 1000))
+        begin = f" BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK});" if writing else ""
+        log = (
+            f"; SELECT seq, state FROM {SCHEMA}.checkpoint WHERE id = 1;"
+            f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE seq >"
+            f" COALESCE((SELECT seq FROM {SCHEMA}.checkpoint WHERE id = 1), 0) ORDER BY seq"
+            if writing
+            else ""
+        )
         cursor = psycopg.ClientCursor(self.conn)
         try:
             cursor.execute(
                 "SELECT set_config('statement_timeout', %s, false),"
                 " set_config('lock_timeout', %s, false),"
                 " set_config('default_transaction_read_only', %s, false);"
-                f" SELECT value FROM {SCHEMA}.meta WHERE key = 'schema_version';"
+                f" SELECT value FROM {SCHEMA}.meta WHERE key = 'schema_version';{begin}"
                 f" SELECT value FROM {SCHEMA}.meta WHERE key = 'runbook';"
                 f" SELECT value FROM {SCHEMA}.meta WHERE key = '{CLOCK_OFFSET}';"
                 f" SELECT plan FROM {SCHEMA}.plans WHERE digest = %s;"
-                f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE {_VERSION_EVENTS}",
+                f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE {_VERSION_EVENTS}{log}",
                 (statement_ms, statement_ms, "on" if read_only else "off", digest or ""),
             )
             answers = _results(cursor)
         except _LOST as exc:
             raise self._lost(exc, "nothing was written to it") from None
         except psycopg.Error:
+            self._unsettled = writing  # a BEGIN may have been run: its transaction failed
+            self._let_go()
             return None
         finally:
             cursor.close()
-        if len(answers) != 6:
+        if len(answers) != (9 if writing else 6):
             return None
-        _, version, owner, offset, plan, self._versions = answers
+        if writing:
+            _, version, _, owner, offset, plan, self._versions, saved, events = answers
+            self._held = (_checkpoint_of(saved[0] if saved else None), events)
+            self._unsettled = True
+        else:
+            _, version, owner, offset, plan, self._versions = answers
         self._owner = (None if not owner else str(owner[0][0]),)
         self._offset = (None if not offset else str(offset[0][0]),)
         if digest:
             self._plan = (digest, None if not plan else str(plan[0][0]))
         return 0 if not version else int(str(version[0][0]))
+
+    def _let_go(self) -> None:
+        """End the write transaction begun while opening, before anything else is asked:
+        the lock is never held while the command does something else (``_begin``)."""
+        try:
+            self._end_held()
+        except _LOST as exc:
+            raise self._lost(exc, "nothing was written to it") from None
+
+    def _end_held(self) -> None:
+        """Roll back a transaction begun while opening (if any), and make the session's
+        settings again when it had made them (one round trip)."""
+        self._held = None
+        if self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            self._unsettled = False
+            return
+        self._rollback_and_settle()
+
+    def _rollback_and_settle(self) -> None:
+        """ROLLBACK, and the session's settings made again when the transaction rolled back
+        had made them (``_unsettled``), in one query."""
+        if not self._unsettled:
+            self.conn.execute("ROLLBACK")
+            return
+        statement_ms = str(int(statement_timeout() * 1000))
+        cursor = psycopg.ClientCursor(self.conn)
+        try:
+            cursor.execute(
+                "ROLLBACK; SELECT set_config('statement_timeout', %s, false),"
+                " set_config('lock_timeout', %s, false),"
+                " set_config('default_transaction_read_only', %s, false)",
+                (statement_ms, statement_ms, "off" if self.writable else "on"),
+            )
+        finally:
+            cursor.close()
+        self._unsettled = False
 
     def _create(self) -> None:
         """Create or migrate the schema (a user without the right is told to run db init)."""
@@ -325,12 +422,17 @@ class PostgresStore:
         # reading of the log when that comes first: a check-in), and the statements nobody
         # waits for (the checkpoint, the task figures) go with the COMMIT.
         self._pending, self._log, self._deferred = True, None, []
+        if self._held is not None:  # begun while opening: BEGIN sent, the log read
+            (saved, events), self._held = self._held, None
+            self._pending, self._first = False, (saved,)
+            self._log = (0 if saved is None else saved[0], events)
         self._versions = None  # from here on, the log is read as it is
         committed = False
         try:
             yield cast(Connection, _InTransaction(self))
             if self._deferred:
                 committed = self._commit_with_deferred()
+                self._unsettled = self._unsettled and not committed
         except BaseException as exc:
             self._rollback()
             if isinstance(exc, _LOST):
@@ -361,7 +463,7 @@ class PostgresStore:
                 ) from None
             raise
         finally:
-            self._log, self._deferred = None, []
+            self._log, self._deferred, self._first = None, [], None
         if self._pending:  # nothing was asked of the database: no transaction to end
             self._pending = False
             return
@@ -369,6 +471,7 @@ class PostgresStore:
             return
         try:
             conn.execute("COMMIT")
+            self._unsettled = False
         except _LOST as exc:
             if conn.closed or conn.broken:
                 refusal = self._lost(
@@ -382,7 +485,10 @@ class PostgresStore:
             raise self._lost(exc, "nothing was recorded") from None
 
     def _begin(self) -> None:
-        """Send the write transaction's BEGIN and take the lock, if not sent yet."""
+        """Send the write transaction's BEGIN and take the lock, if not sent yet. Outside
+        ``write``, end first the one begun while opening (``_held``)."""
+        if self._held is not None:
+            self._let_go()
         if self._pending:
             self._pending = False
             self.conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
@@ -491,7 +597,7 @@ class PostgresStore:
             return
         if not (self.conn.closed or self.conn.broken):
             with suppress(psycopg.Error):
-                self.conn.execute("ROLLBACK")
+                self._rollback_and_settle()
 
     # -- meta and the owner ----------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -570,7 +676,7 @@ class PostgresStore:
         data = data_text(event.data)
         kind = str(event.kind)
         self._begin()
-        self._log = None  # the log now holds more than was read with BEGIN
+        self._log = self._first = None  # the log now holds more than was read with BEGIN
         self._attempt = event
         row = self.conn.execute(
             f"INSERT INTO {SCHEMA}.events ({', '.join(RECORDED_COLUMNS)}) "
@@ -729,7 +835,7 @@ class PostgresStore:
             raise
         old, old_listener = self.conn, self.listener
         self.conn, self.listener = conn, listener
-        self._token = None
+        self._token, self._held, self._unsettled = None, None, False
         with suppress(psycopg.Error):
             old.close()
         if old_listener is not None:
@@ -748,9 +854,15 @@ class PostgresStore:
     # -- the checkpoint --------------------------------------------------------------
     def checkpoint(self) -> tuple[int, str] | None:
         """The checkpoint: the last event it covers and its text (None: none yet). First in
-        a write transaction, it is read with the BEGIN, and the events after it too."""
+        a write transaction, it is read with the BEGIN (or was, while opening), and the
+        events after it too."""
+        if self._first is not None:
+            (saved,), self._first = self._first, None
+            return saved
         if self._pending:
             return self._begin_reading()
+        if self._held is not None:
+            self._let_go()
         with self._reading():
             row = self.conn.execute(
                 f"SELECT seq, state FROM {SCHEMA}.checkpoint WHERE id = 1"
