@@ -188,3 +188,111 @@ def test_an_early_connection_writes_nothing_to_an_empty_database(pg_database, ru
         assert row == (None,)  # the schema is made by open, in the command's own thread
     assert open_store(pg_database, create=False, digest=DIGEST, writing=True) is None
     assert reaching.reached is not None and reaching.reached[0].conn.closed
+
+
+def _events(uri: str) -> list[tuple[object, ...]]:
+    import psycopg
+
+    with psycopg.connect(uri, autocommit=True) as conn:
+        return conn.execute(
+            "SELECT seq, task, kind, db_user FROM runbook.events ORDER BY seq"
+        ).fetchall()
+
+
+def _number_drawn_meanwhile(uri: str) -> None:
+    """A sequence number drawn by another session while the check-in holds the write lock.
+    An INSERT cannot (the schema's trigger makes it wait for the lock first); only a
+    superuser's nextval can, which is what a guess's guard is for."""
+    import psycopg
+
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute("SELECT nextval(pg_get_serial_sequence('runbook.events', 'seq'))")
+
+
+def _done(idem: str = "k1/freeze") -> NewEvent:
+    return NewEvent(T0 + 60, "freeze", EventKind.DONE, "ana", "laptop", idem=idem)
+
+
+def test_the_first_write_appends_with_the_number_it_will_have_and_sends_it_with_the_commit(
+    weekend,
+):
+    store = open_store(weekend, digest=DIGEST, writing=True)
+    assert store is not None
+    with store.write():
+        store.checkpoint()
+        event = store.append(_done(), recorded=T0)
+        assert _events(weekend)[-1][0] < event.seq  # not sent yet
+    seq, task, kind, login = _events(weekend)[-1]
+    assert (event.seq, event.task, event.kind, event.login) == (seq, task, kind, login)
+    store.close()
+
+
+def test_an_event_written_meanwhile_makes_the_write_run_again_and_records_nothing(weekend):
+    from runbook.common.errors import WriteAgain
+
+    store = open_store(weekend, digest=DIGEST, writing=True)
+    assert store is not None
+    _number_drawn_meanwhile(weekend)  # the number the check-in guessed
+    with pytest.raises(WriteAgain), store.write():
+        store.checkpoint()
+        store.append(_done(), recorded=T0)
+    assert [e[2] for e in _events(weekend)] == ["start"]
+    assert _idle(store) and _lock_is_free(weekend)
+    assert _settings(store) == ("15s", "15s", "off")
+    with store.write():  # again, the usual way
+        store.checkpoint()
+        again = store.append(_done(), recorded=T0)
+    assert _events(weekend)[-1][:3] == (again.seq, "freeze", "done")
+    store.close()
+
+
+def test_a_key_already_recorded_is_said_as_before_once_the_write_runs_again(weekend):
+    from runbook.common.errors import AlreadyRecorded, WriteAgain
+
+    store = open_store(weekend)
+    assert store is not None
+    with store.write():
+        first = store.append(_done("k2/freeze"), recorded=T0)
+    store.close()
+    store = open_store(weekend, digest=DIGEST, writing=True)
+    assert store is not None
+    with pytest.raises(WriteAgain), store.write():
+        store.checkpoint()
+        store.append(_done("k2/freeze"), recorded=T0)
+    already = f"already recorded as event {first.seq}"
+    with pytest.raises(AlreadyRecorded, match=already), store.write():
+        store.append(_done("k2/freeze"), recorded=T0)
+    assert len(_events(weekend)) == 2
+    store.close()
+
+
+def test_a_statement_after_an_event_appended_on_a_guess_sends_the_event_first(weekend):
+    store = open_store(weekend, digest=DIGEST, writing=True)
+    assert store is not None
+    with store.write():
+        store.checkpoint()
+        event = store.append(_done(), recorded=T0)
+        assert [e.seq for e in store.events()][-1] == event.seq  # sent, then read
+        second = store.append(_done("k3/freeze"), recorded=T0)
+    assert [e[0] for e in _events(weekend)][-2:] == [event.seq, second.seq]
+    store.close()
+
+
+def test_a_check_in_that_finds_the_log_moved_is_recorded_the_usual_way(pg_database, tmp_path):
+    from runbook.usecases import Weekend
+
+    from .builders import minimal_runbook
+    from .weekend_helpers import FakeClock
+
+    runbook = minimal_runbook(tmp_path)
+    clock = FakeClock("2026-12-04T18:30+01:00")
+    with Weekend.open(runbook, pg_database, clock=clock, create=True) as opened:
+        opened.record("start", ["freeze"], actor="ana", host="laptop")  # and the baseline
+    with Weekend.open(runbook, pg_database, clock=clock, create=True, writing=True) as opened:
+        _number_drawn_meanwhile(pg_database)
+        result = opened.record("done", ["freeze"], actor="ana", host="laptop")
+    assert not result.refused
+    (event,) = result.events
+    assert _events(pg_database)[-1][:3] == (event.seq, "freeze", "done")
+    # after the number drawn meanwhile, and the one the guess's INSERT drew and rolled back
+    assert event.seq == _events(pg_database)[-2][0] + 3

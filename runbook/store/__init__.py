@@ -101,8 +101,11 @@ def _open_postgres(
             f"{redact(uri)}: a PostgreSQL state needs psycopg, which is not installed",
             hint=INSTALL_HINT,
         ) from None
+    from runbook.store.postgres import early
+
+    reached = early.take(uri, read_only=read_only, digest=digest, writing=writing)
     return PostgresStore.open(
-        uri, create=create, read_only=read_only, digest=digest, writing=writing
+        uri, create=create, read_only=read_only, digest=digest, writing=writing, reached=reached
     )
 
 

@@ -5,7 +5,7 @@ Connecting costs round trips (the TCP handshake, the SSL negotiation libpq's def
 which a check-in would only wait. ``start`` imports psycopg at once (that is CPU, which a
 thread would only share), then connects and asks opening's questions in a thread whose
 waits on the network let the command import the rest of runbook meanwhile. ``take``, which
-``PostgresStore.open`` calls, hands over what it reached when asked for the same; asked for
+``open_store`` calls, hands over what it reached when asked for the same; asked for
 anything else, it closes it, and the store is opened as it always was. Nothing is written
 here: a schema is created, or migrated, by ``open`` in the command's own thread.
 """

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, cast
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -28,6 +28,7 @@ from runbook.common.errors import (
     NotPermitted,
     ServerRefused,
     StateError,
+    WriteAgain,
 )
 from runbook.store.outbox import OUTBOX_COLUMNS, entry_of
 from runbook.store.postgres import (
@@ -68,6 +69,12 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 _LOST = (psycopg.OperationalError, psycopg.InterfaceError)
 
 _COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data, db_user"
+_INSERT_EVENT = (
+    f"INSERT INTO {SCHEMA}.events ({', '.join(RECORDED_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(RECORDED_COLUMNS))}) "
+    "ON CONFLICT (idem) DO NOTHING RETURNING seq, db_user"
+)
+_SEQUENCE = f"pg_get_serial_sequence('{SCHEMA}.events', 'seq')"
 # The events that put a version of the runbook in force (``version_events``).
 _VERSION_EVENTS = "task IS NULL AND kind IN ('baseline', 'revise') ORDER BY seq"
 # A follower that LISTENs still looks at the token this often (a new plan notifies nobody, and
@@ -134,6 +141,14 @@ class PostgresStore:
         self._held: tuple[tuple[int, str] | None, list[tuple[Any, ...]]] | None = None
         self._first: tuple[tuple[int, str] | None] | None = None  # the held checkpoint, in write
         self._unsettled = False
+        # The next sequence number and the login, read under that lock (``_next``): in the
+        # first write (``_guess``) an event is appended with the number it will have, and its
+        # INSERT goes with the COMMIT (``_queued``), behind a guard that the server gave it
+        # that number; a guess found wrong raises WriteAgain: the caller's write runs again,
+        # the usual way.
+        self._next: tuple[int, str] | None = None
+        self._guess: tuple[int, str] | None = None
+        self._queued: list[tuple[Any, ...]] = []
         self._deferred: list[tuple[str, list[tuple[str, Any]], tuple[type[Exception], ...]]] = []
 
     # -- opening ---------------------------------------------------------------------
@@ -179,6 +194,7 @@ class PostgresStore:
         read_only: bool = False,
         digest: str | None = None,
         writing: bool = False,
+        reached: tuple[PostgresStore, int | None] | None = None,
     ) -> PostgresStore | None:
         """Connect to the weekend's database; None when it holds no runbook schema and
         ``create`` is false (or ``read_only``). With ``create``, an empty database gets the
@@ -190,10 +206,7 @@ class PostgresStore:
         when that fails (no schema yet, a login without a role) each is asked on its own,
         and says what went wrong as it always has. ``writing``: the caller writes next (a
         check-in), so the write's transaction begins in that round trip too (``reach``).
-        What ``early.start`` reached already, asked the same, is taken instead."""
-        from runbook.store.postgres import early
-
-        reached = early.take(uri, read_only=read_only, digest=digest, writing=writing)
+        ``reached``: what ``reach`` returned for the same arguments, earlier (``early``)."""
         if reached is None:
             reached = cls.reach(uri, read_only=read_only, digest=digest, writing=writing)
         store, version = reached
@@ -255,7 +268,8 @@ class PostgresStore:
         log = (
             f"; SELECT seq, state FROM {SCHEMA}.checkpoint WHERE id = 1;"
             f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE seq >"
-            f" COALESCE((SELECT seq FROM {SCHEMA}.checkpoint WHERE id = 1), 0) ORDER BY seq"
+            f" COALESCE((SELECT seq FROM {SCHEMA}.checkpoint WHERE id = 1), 0) ORDER BY seq;"
+            f" SELECT COALESCE(pg_sequence_last_value({_SEQUENCE}), 0) + 1, session_user"
             if writing
             else ""
         )
@@ -281,11 +295,13 @@ class PostgresStore:
             return None
         finally:
             cursor.close()
-        if len(answers) != (9 if writing else 6):
+        if len(answers) != (10 if writing else 6):
+            self._let_go()
             return None
         if writing:
-            _, version, _, owner, offset, plan, self._versions, saved, events = answers
+            _, version, _, owner, offset, plan, self._versions, saved, events, nxt = answers
             self._held = (_checkpoint_of(saved[0] if saved else None), events)
+            self._next = (int(nxt[0][0]), str(nxt[0][1]))
             self._unsettled = True
         else:
             _, version, owner, offset, plan, self._versions = answers
@@ -426,11 +442,12 @@ class PostgresStore:
             (saved, events), self._held = self._held, None
             self._pending, self._first = False, (saved,)
             self._log = (0 if saved is None else saved[0], events)
+            self._guess, self._next = self._next, None
         self._versions = None  # from here on, the log is read as it is
         committed = False
         try:
             yield cast(Connection, _InTransaction(self))
-            if self._deferred:
+            if self._deferred or self._queued:
                 committed = self._commit_with_deferred()
                 self._unsettled = self._unsettled and not committed
         except BaseException as exc:
@@ -464,6 +481,7 @@ class PostgresStore:
             raise
         finally:
             self._log, self._deferred, self._first = None, [], None
+            self._guess, self._queued = None, []
         if self._pending:  # nothing was asked of the database: no transaction to end
             self._pending = False
             return
@@ -489,6 +507,8 @@ class PostgresStore:
         ``write``, end first the one begun while opening (``_held``)."""
         if self._held is not None:
             self._let_go()
+        if self._queued:
+            self._send_guessed()
         if self._pending:
             self._pending = False
             self.conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
@@ -520,12 +540,16 @@ class PostgresStore:
         """Send the deferred statements and the COMMIT in one round trip (True). When one of
         them fails, they are undone and sent again one part at a time as before, each part
         that may fail without harm (a login not allowed to write it) left out; then False,
-        and the COMMIT is still to be sent."""
+        and the COMMIT is still to be sent. Events appended on a guess (``_queued``) go first,
+        with their guard: when the server did not give them the numbers guessed (or refused
+        one), nothing is recorded, and WriteAgain says to write again."""
+        queued, self._queued = self._queued, []
         self._begin()
         conn = self.conn
         deferred, self._deferred = self._deferred, []
         try:
             with conn.pipeline():
+                self._send_queued(queued)
                 conn.execute("SAVEPOINT runbook_deferred")
                 for _, statements, _ in deferred:
                     _send(conn, statements)
@@ -541,7 +565,12 @@ class PostgresStore:
                 raise refusal from None
             raise
         except psycopg.Error:
-            conn.execute("ROLLBACK TO SAVEPOINT runbook_deferred")
+            try:
+                conn.execute("ROLLBACK TO SAVEPOINT runbook_deferred")
+            except psycopg.Error:  # not reached: an event, or its guard, failed
+                if not queued:
+                    raise
+                self._write_again()
             for name, statements, harmless in deferred:
                 conn.execute(f"SAVEPOINT {name}")
                 try:
@@ -595,7 +624,8 @@ class PostgresStore:
         if self._pending:  # nothing was sent: there is no transaction
             self._pending = False
             return
-        if not (self.conn.closed or self.conn.broken):
+        idle = psycopg.pq.TransactionStatus.IDLE  # (a guess found wrong rolled back already)
+        if not (self.conn.closed or self.conn.broken) and self.conn.info.transaction_status != idle:
             with suppress(psycopg.Error):
                 self._rollback_and_settle()
 
@@ -627,6 +657,7 @@ class PostgresStore:
         weekend's window that ``db init`` wrote by as much: the guard's window of a team's
         times is the rehearsal's."""
         delta = seconds - self.clock_offset()
+        self._begin()
         self.conn.execute(
             f"INSERT INTO {SCHEMA}.meta (key, value) VALUES (%s, %s) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -673,27 +704,28 @@ class PostgresStore:
         the event that holds it."""
         check_instants(event.at, recorded)
         check_new_event(event)
-        data = data_text(event.data)
-        kind = str(event.kind)
+        values = (  # in the order of RECORDED_COLUMNS
+            event.at,
+            recorded,
+            event.task,
+            str(event.kind),
+            event.actor,
+            event.host,
+            event.note,
+            data_text(event.data),
+            event.idem,
+        )
+        if self._guess is not None and event.idem is not None:  # recorded with the COMMIT
+            seq, login = self._guess
+            self._guess = (seq + 1, login)
+            self._log = self._first = None
+            self._queued.append((seq, login, values))
+            return replace(event.stored(seq, recorded), login=login)
         self._begin()
+        self._guess = None  # a guess holds only for events appended one after the other
         self._log = self._first = None  # the log now holds more than was read with BEGIN
         self._attempt = event
-        row = self.conn.execute(
-            f"INSERT INTO {SCHEMA}.events ({', '.join(RECORDED_COLUMNS)}) "
-            f"VALUES ({', '.join(['%s'] * len(RECORDED_COLUMNS))}) "
-            "ON CONFLICT (idem) DO NOTHING RETURNING seq, db_user",
-            (  # in the order of RECORDED_COLUMNS
-                event.at,
-                recorded,
-                event.task,
-                kind,
-                event.actor,
-                event.host,
-                event.note,
-                data,
-                event.idem,
-            ),
-        ).fetchone()
+        row = self.conn.execute(_INSERT_EVENT, values).fetchone()
         self._attempt = None
         if row is None:
             found = self.conn.execute(
@@ -706,6 +738,45 @@ class PostgresStore:
                 seq=seq,
             )
         return replace(event.stored(int(row[0]), recorded), login=str(row[1]))
+
+    def _send_guessed(self) -> None:
+        """Send the events appended on a guess, and their guard, now (before any other
+        statement of the write: one round trip); WriteAgain when the guess was wrong."""
+        queued, self._queued = self._queued, []
+        self._guess = None
+        try:
+            with self.conn.pipeline():
+                self._send_queued(queued)
+        except _LOST:
+            raise
+        except psycopg.Error:
+            self._write_again()
+
+    def _send_queued(self, queued: list[tuple[Any, ...]]) -> None:
+        """The INSERTs of events appended on a guess, and the guard that fails (and so
+        aborts the transaction) unless each was recorded, by this login, with the number
+        guessed."""
+        if not queued:
+            return
+        for _, _, values in queued:
+            self.conn.execute(_INSERT_EVENT, values)
+        self.conn.execute(
+            f"SELECT 1 / (count(*) = %s)::int FROM {SCHEMA}.events"
+            " WHERE seq BETWEEN %s AND %s AND db_user = %s AND idem = ANY(%s)",
+            (
+                len(queued),
+                queued[0][0],
+                queued[-1][0],
+                queued[0][1],
+                [values[-1] for _, _, values in queued],
+            ),
+        )
+
+    def _write_again(self) -> NoReturn:
+        """Roll back a write whose events were appended on a wrong guess (or refused: the
+        write, run again the usual way, says why), and say to run it again."""
+        self._rollback_and_settle()
+        raise WriteAgain(self.where)
 
     def may_force(self) -> bool:
         """Only mission control may force (the database's policy); asked after a refusal."""
@@ -861,8 +932,7 @@ class PostgresStore:
             return saved
         if self._pending:
             return self._begin_reading()
-        if self._held is not None:
-            self._let_go()
+        self._begin()  # outside a write: the lock taken while opening let go first
         with self._reading():
             row = self.conn.execute(
                 f"SELECT seq, state FROM {SCHEMA}.checkpoint WHERE id = 1"
