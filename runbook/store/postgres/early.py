@@ -12,14 +12,9 @@ here: a schema is created, or migrated, by ``open`` in the command's own thread.
 
 from __future__ import annotations
 
-import sys
 import threading
 
 from runbook.store.postgres.store import PostgresStore
-
-# While the thread connects, the interpreter hands it the GIL within this many seconds of its
-# socket being ready (the default, 5 ms, would add up to that to each of its round trips).
-_SWITCH = 0.0005
 
 Key = tuple[str, bool, str | None, bool]  # uri, read_only, digest, writing
 
@@ -31,7 +26,6 @@ class _Reaching:
         self.key = key
         self.reached: tuple[PostgresStore, int | None] | None = None
         self.error: BaseException | None = None
-        self.switch = sys.getswitchinterval()
         self.thread = threading.Thread(target=self._run, name="runbook-pg-open", daemon=True)
 
     def _run(self) -> None:
@@ -53,7 +47,6 @@ def start(uri: str, *, read_only: bool, digest: str | None, writing: bool) -> No
     if _reaching is not None:
         return
     _reaching = _Reaching((uri, read_only, digest, writing))
-    sys.setswitchinterval(_SWITCH)
     _reaching.thread.start()
 
 
@@ -68,7 +61,6 @@ def take(
     if reaching is None:
         return None
     reaching.thread.join()
-    sys.setswitchinterval(reaching.switch)
     if reaching.key != (uri, read_only, digest, writing):
         if reaching.reached is not None:
             reaching.reached[0].close()
