@@ -225,6 +225,6 @@ def log(
             output.info("no events yet" + (" for that filter" if task or team else ""))
             return
         from runbook.cli.console import console
-        from runbook.cli.render_status import log_table
+        from runbook.cli.render_status import log_lines
 
-        console().print(log_table(events, weekend.plan))
+        console().print(log_lines(events, weekend.plan))

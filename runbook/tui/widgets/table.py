@@ -46,6 +46,7 @@ from textual.widgets.data_table import RowDoesNotExist, RowKey
 from runbook.tui.widgets.rows import (
     COLUMN_KEYS,
     COLUMNS,
+    REHEARSAL_LABELS,
     SORTS,
     dated,
     plan_text,
@@ -188,6 +189,7 @@ class TaskTable(DataTable[object]):
         self._snap: Snapshot | None = None  # the last shown, and how its times are written
         self._with_date = False
         self._columns_dated = False
+        self._columns_rehearsal = False
         self._sorted_by = ""  # the order the rows were last sorted in
         # The rows formatted, each with what it shows (``TaskRow``: the one input its cells
         # are formatted from); ``_shows`` gives what a task's row shows at ``_snap``.
@@ -201,14 +203,16 @@ class TaskTable(DataTable[object]):
         self.rows_formatted = 0  # rows formatted since the table was made
 
     def on_mount(self) -> None:
-        self._add_columns(dated=False)
+        self._add_columns(dated=False, rehearsal=False)
 
-    def _add_columns(self, *, dated: bool) -> None:
-        """The columns, wide enough for times written with (or without) a date."""
+    def _add_columns(self, *, dated: bool, rehearsal: bool) -> None:
+        """The columns, wide enough for times written with (or without) a date, labelled
+        for a rehearsal's state (the plan column says the runbook's time too) or not."""
         fixed = widths(dated)
         for key, label in COLUMNS:
-            self.add_column(label, key=key, width=fixed.get(key))
-        self._columns_dated = dated
+            shown = REHEARSAL_LABELS.get(key, label) if rehearsal else label
+            self.add_column(shown, key=key, width=fixed.get(key))
+        self._columns_dated, self._columns_rehearsal = dated, rehearsal
 
     @property
     def sort_key(self) -> str:
@@ -237,11 +241,12 @@ class TaskTable(DataTable[object]):
     def show(self, snap: Snapshot) -> None:
         """Bring the table up to date with a snapshot."""
         selected = self.selected_task
-        with_date = dated(snap)
+        with_date, rehearsal = dated(snap), bool(snap.plan.offset)
         changed = changed_rows(self._snap, snap)
-        if with_date != self._columns_dated:  # longer times: wider columns, every row again
+        # Longer times: wider columns, every row again (and a rehearsal's labels, once).
+        if with_date != self._columns_dated or rehearsal != self._columns_rehearsal:
             self.clear(columns=True)
-            self._add_columns(dated=with_date)
+            self._add_columns(dated=with_date, rehearsal=rehearsal)
             self._order, self._filled = [], 0
             changed, selected = None, None
         if with_date != self._with_date:
