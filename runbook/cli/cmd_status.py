@@ -227,4 +227,5 @@ def log(
         from runbook.cli.console import console
         from runbook.cli.render_status import log_lines
 
-        console().print(log_lines(events, weekend.plan))
+        shown_on = console()
+        shown_on.print(log_lines(events, weekend.plan, shown_on))
