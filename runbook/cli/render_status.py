@@ -669,9 +669,9 @@ def log_table(events: Sequence[Event], plan: Plan, *, runbook: bool = True) -> T
             label = "recorded against the rules, not forced" if e.against else "overrode"
             note.append(" " if e.note else "")
             note.append(f"[{label}: {shown(e.overrode)}]", style="yellow")
-        runbook = (runbook_clock(plan, e.at, with_date=dated) or "",) if rehearsal else ()
+        in_runbook = (runbook_clock(plan, e.at, with_date=dated) or "",) if rehearsal else ()
         task = Text(shown(e.task) or "—")
-        table.add_row(str(e.seq), when, *runbook, task, what, Text(shown(e.by)), note)
+        table.add_row(str(e.seq), when, *in_runbook, task, what, Text(shown(e.by)), note)
     return table
 
 

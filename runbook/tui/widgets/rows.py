@@ -43,6 +43,12 @@ WIDTHS = {"title": 28, "phase": 12, "status": 16, "when": 21, "var": 7, "float":
 DATED_WHEN = 35  # ``Fri 04 Dec 23:00–Sat 05 Dec 01:00 ~``: a runbook longer than a week
 
 
+def column_labels(*, rehearsal: bool) -> list[str]:
+    """The columns' labels, in order: on a rehearsal's state the plan column says it gives
+    the runbook's start too (``plan_text``)."""
+    return [REHEARSAL_LABELS.get(key, label) if rehearsal else label for key, label in COLUMNS]
+
+
 def widths(dated: bool) -> dict[str, int]:
     """The fixed widths of the table's columns, for times written with or without a date."""
     return {**WIDTHS, "when": DATED_WHEN} if dated else WIDTHS
