@@ -123,6 +123,15 @@ def test_the_status_page_of_a_rehearsal_says_so_with_the_runbooks_times(cli, env
     assert "The rehearsal runs as planned." in page
 
 
+def test_the_status_page_of_a_closed_rehearsal_says_the_rehearsal_closed(cli, env, rehearsal):
+    noon = {**env, "RUNBOOK_NOW": "2026-11-24T12:00"}
+    closed = cli("close", "--state", rehearsal, "--reason", "stopped at noon", env=noon)
+    assert closed.exit_code == 0, closed.stderr
+    result = cli("status", "--state", rehearsal, "--format", "html", env=noon)
+    page = _words(re.sub(r"<[^>]+>", " ", result.stdout))
+    assert "The rehearsal CLOSED Closed Tue 12:00" in page
+
+
 def test_the_status_page_of_the_weekend_itself_says_weekend(cli, env, weekend):
     at_seven = {**env, "RUNBOOK_NOW": "2026-12-04T07:00"}
     result = cli("status", "--state", weekend, "--format", "html", env=at_seven)
