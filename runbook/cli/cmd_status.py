@@ -81,7 +81,7 @@ def status(
     atomically, that reloads itself (--every keeps rewriting it as check-ins come in).
 
     With --estimates, a line more: the finish the remaining work gives by estimates learned
-    from history (the Monte Carlo simulation of the readiness report: P(finish <= deadline),
+    from history (the Monte Carlo simulation of the readiness report: P(finish ≤ deadline),
     P50, P80), and how many tasks' estimates came from history.
     """
     from runbook.cli.weekend import open_weekend, show_notices
