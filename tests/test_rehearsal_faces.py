@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import EXAMPLES
+from .tui_helpers import until
 
 TUESDAY = "2026-11-24T06:00"  # the example weekend starts Friday 2026-12-04 06:00
 TEN_DAYS_MINUTES = 10 * 24 * 60
@@ -267,6 +268,19 @@ async def test_the_timeline_of_a_rehearsal_has_the_runbooks_days_beneath_its_own
     # Each runbook day stands under the rehearsal's day it is.
     assert [own.index(d, 26) for d in days(own)] == [runbook.index(d, 26) for d in days(runbook)]
     assert "▼" in marks and first.startswith(" fri-bridge-open")
+
+
+async def test_the_log_tab_of_a_rehearsal_gives_each_events_time_in_the_runbook(dashboard):
+    from runbook.tui.widgets.event_log import EventLog
+
+    async with dashboard.run_test(size=(120, 30)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        log = dashboard.query_one(EventLog)
+        await until(pilot, lambda: not log.filling and log.row_count > 0)
+        whens = [str(log.get_row_at(r)[1]) for r in range(log.row_count)]
+    assert "Tue 08:00 (Fri 08:00)" in whens  # comms-fri-staff-notice started
+    assert all(re.fullmatch(r"Tue \d\d:\d\d \(Fri \d\d:\d\d\)", w) for w in whens), whens
 
 
 async def test_the_weekends_own_timeline_has_one_line_of_days(cli, env, weekend):
