@@ -608,14 +608,20 @@ def checkin_cases(
     ]
 
 
-def pg_checkin_figures(runbook: Path, workdir: Path, runs: int, warmup: int) -> list[Check]:
+def pg_checkin_figures(
+    runbook: Path, workdir: Path, runs: int, warmup: int, against: Path | None = None
+) -> list[Check]:
     """Issue 28 §5 on PostgreSQL: ``runbook start`` and ``done`` on the same 1,000-task
     weekends as ``checkin_cases`` (both generators), through a link with a round-trip time
     of 30 ms (``link.py``: 15 ms each way, and one round trip more for a connection's TCP
     handshake) to a throwaway cluster (``pg_bench.py``'s, durable). The link counts the
     round trips: at most 4 after connecting (connecting itself, SSL negotiation and start-up,
     is said apart); and the whole process takes at most 0.4 s (median of ``runs``, each on
-    the prepared database made again from its template)."""
+    the prepared database made again from its template). ``against``: another install's
+    ``runbook`` (main's, say), run beside the measured one in every round (first every
+    other round), on a database made again from the same template: its figures are
+    printed beside, paired (no target). Each figure says the load average while it was
+    taken: the machine may be shared."""
     import time
 
     from link import Link
@@ -635,10 +641,10 @@ def pg_checkin_figures(runbook: Path, workdir: Path, runs: int, warmup: int) -> 
                 common = ("-f", str(file), "--by", "bench")
 
                 def cli(
-                    *args: str, state: str, common: tuple[str, ...] = common
+                    *args: str, state: str, common: tuple[str, ...] = common, script: Path = runbook
                 ) -> subprocess.CompletedProcess[str]:
                     return subprocess.run(
-                        [str(runbook), *args, *common, "--state", state],
+                        [str(script), *args, *common, "--state", state],
                         capture_output=True,
                         text=True,
                         env=env,
@@ -654,24 +660,42 @@ def pg_checkin_figures(runbook: Path, workdir: Path, runs: int, warmup: int) -> 
                     raise BenchmarkError(f"preparing {running} failed:\n{done.stderr[-2000:]}")
                 for command, template in (("start", f"{kind}_ready"), ("done", f"{kind}_running")):
                     walls, trips, connecting, connects = [], [], [], []
+                    paired: list[float] = []
+                    loads = [os.getloadavg()[0]]
                     for round_ in range(warmup + runs):
-                        uri = dbs.create("checkin", template=template)
-                        via = uri.replace(f"@{address}/", f"@127.0.0.1:{link.port}/")
-                        link.reset()
-                        started = time.perf_counter()
-                        done = cli(command, nxt, state=via)
-                        wall = time.perf_counter() - started
-                        if done.returncode != 0:
-                            raise BenchmarkError(
-                                f"runbook {command} on PostgreSQL failed:\n{done.stderr[-2000:]}"
-                            )
-                        if round_ >= warmup:
+                        pair = (runbook,) if against is None else (runbook, against)
+                        for which in pair if round_ % 2 else pair[::-1]:
+                            uri = dbs.create("checkin", template=template)
+                            via = uri.replace(f"@{address}/", f"@127.0.0.1:{link.port}/")
+                            link.reset()
+                            started = time.perf_counter()
+                            done = cli(command, nxt, state=via, script=which)
+                            wall = time.perf_counter() - started
+                            if done.returncode != 0:
+                                raise BenchmarkError(
+                                    f"{which} {command} on PostgreSQL failed:\n"
+                                    f"{done.stderr[-2000:]}"
+                                )
+                            if round_ < warmup:
+                                continue
+                            if which is not runbook:
+                                paired.append(wall)
+                                continue
                             walls.append(wall)
                             trips.append(link.round_trips)
                             connecting.append(link.connecting)
                             connects.append(link.connects)
+                    loads.append(os.getloadavg()[0])
                     where = f"runbook {command} on PostgreSQL ({kind}, {CHECKIN_TASKS:,} tasks)"
                     most, median = max(trips), statistics.median(walls)
+                    load = f"load average {min(loads):.2f}-{max(loads):.2f}"
+                    if against:
+                        print(
+                            f"{where}: {median:.3f} s (min {min(walls):.3f} s); {against}, "
+                            f"interleaved: {statistics.median(paired):.3f} s "
+                            f"(min {min(paired):.3f} s); {load}",
+                            flush=True,
+                        )
                     found.append(
                         Check(
                             f"{where}: {most} round trips after connecting (connecting: "
@@ -685,7 +709,7 @@ def pg_checkin_figures(runbook: Path, workdir: Path, runs: int, warmup: int) -> 
                     found.append(
                         Check(
                             f"{where}, over a link with a 30 ms round-trip time: "
-                            f"{median:.3f} s (min {min(walls):.3f} s) "
+                            f"{median:.3f} s (min {min(walls):.3f} s; {load}) "
                             f"(target <= {PG_LINK_MAX_S:g} s)",
                             median,
                             PG_LINK_MAX_S,
@@ -1102,6 +1126,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "a 30 ms round-trip time (issue 28 §5; starts a throwaway cluster)",
     )
     parser.add_argument(
+        "--against",
+        metavar="RUNBOOK",
+        help="with --pg-only: another install's runbook script (main's, say), run beside the "
+        "measured one in every round; its figures printed beside, paired (no target)",
+    )
+    parser.add_argument(
         "--completion-only",
         action="store_true",
         help="only a shell's completion of task ids, beside a bare interpreter and Typer",
@@ -1109,6 +1139,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0 or any(n < 1 for n in args.sizes):
         parser.error("--runs and sizes must be at least 1, --warmup at least 0")
+    if args.against and not args.pg_only:
+        parser.error("--against goes with --pg-only")
     return args
 
 
@@ -1132,7 +1164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(table(results), flush=True)
                 return report(checks(results) + per_task_figures(results), results, env, args)
             if args.pg_only:
-                found = pg_checkin_figures(runbook, workdir, args.runs, args.warmup)
+                against = Path(args.against) if args.against else None
+                found = pg_checkin_figures(runbook, workdir, args.runs, args.warmup, against)
                 env = environment(runbook, python, args.runs, args.warmup)
                 return report(found, [], env, args)
             if args.plan_only:

@@ -257,3 +257,42 @@ def test_learn_reads_a_rehearsal_kept_in_either_store(cli, runbook, tmp_path, st
     result = cli("learn", state, "-f", runbook)
     assert result.exit_code == 0, result.stderr
     assert "  copy-data: {duration: 2h50m," in result.stdout  # sqrt(2h x 4h), to 5 minutes
+
+
+def test_on_an_80_column_terminal_no_task_id_of_the_report_goes_on_over_two_lines(cli, tmp_path):
+    long_id = "cloud-landing-zone-check"  # 24 characters, as the example runbook has them
+    path = tmp_path / "landing.yaml"
+    path.write_text(
+        runbook_yaml(
+            "Landing zone",
+            "2026-12-05T06:00",
+            [
+                task(
+                    long_id, "2h", team="cloud", estimate="{optimistic: 1h30m, pessimistic: 3h30m}"
+                ),
+                task(
+                    "net-connectivity-test",
+                    "1h30m",
+                    team="cloud",
+                    depends_on=long_id,
+                    estimate="{optimistic: 1h15m, pessimistic: 3h}",
+                ),
+            ],
+            timezone="UTC",
+            extra="teams:\n  cloud: {name: Cloud}\n",
+        ),
+        encoding="utf-8",
+    )
+    states = [
+        _rehearsal(path, tmp_path / f"r{n}.db", {long_id: a, "net-connectivity-test": b})
+        for n, (a, b) in enumerate([(155, 107), (170, 95), (161, 118)])
+    ]
+    result = cli("learn", *states, "-f", path, "-o", tmp_path / "e.yaml", env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith(("cloud", "net"))]
+    assert len(rows) == 2, result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    assert rows[0].startswith(long_id + " ") and "1h30m/2h/3h30m" in rows[0]
+    # Given room, the three points keep their spaces.
+    wide = cli("learn", *states, "-f", path, "-o", tmp_path / "w.yaml", env={"COLUMNS": "120"})
+    assert "1h30m / 2h / 3h30m" in wide.stdout

@@ -86,6 +86,57 @@ def test_start_offers_the_ready_tasks_first(weekend, cli):
     assert len(ids) == len(tasks)
 
 
+def _ready_first(cli, folder: Path, env: dict[str, str]) -> tuple[set[str], list[str]]:
+    """The tasks `runbook status` calls ready at ``env``'s moment (RUNBOOK_NOW), and every
+    task id in the order `start <TAB>` should offer them then: the ready ones, then the
+    others, each in the runbook's order."""
+    status = cli("status", "--json", env={"RUNBOOK_FILE": str(folder / "runbook.yaml"), **env})
+    assert status.exit_code == 0, status.stderr
+    tasks = json.loads(status.stdout)["tasks"]
+    ready = [t["id"] for t in tasks if t["status"] == "ready"]
+    return set(ready), ready + [t["id"] for t in tasks if t["status"] != "ready"]
+
+
+@pytest.mark.parametrize("by_typer", [False, True])
+def test_start_offers_first_the_tasks_ready_at_runbook_now(weekend, cli, by_typer):
+    """$RUNBOOK_NOW is the moment the command will run at: its ready tasks come first (at
+    Friday 07:05 the staff notice waits for its not_before, 08:00)."""
+    env = {"RUNBOOK_NOW": "2026-12-04T07:05"}
+    ready, expected = _ready_first(cli, weekend, env)
+    assert ready and "comms-fri-staff-notice" not in ready
+    result = complete("runbook start ", weekend, env, by_typer=by_typer)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.stdout.split() == expected
+
+
+@pytest.mark.parametrize("by_typer", [False, True])
+def test_on_a_rehearsal_start_offers_first_the_tasks_ready_by_the_rehearsals_clock(
+    tmp_path, cli, by_typer
+):
+    """A rehearsal on Tuesday: the staff notice, not before Friday 08:00 in the runbook, is
+    ready from Tuesday 08:00 and not at 07:00, as `start` and `status` have it."""
+    shutil.copy(EXAMPLES / "cloud-migration-weekend.yaml", tmp_path / "runbook.yaml")
+    env = {
+        "RUNBOOK_FILE": str(tmp_path / "runbook.yaml"),
+        "RUNBOOK_STATE": str(tmp_path / "rehearsal.db"),
+        "RUNBOOK_USER": "ingrid",
+    }
+    tuesday = {**env, "RUNBOOK_NOW": "2026-11-24T05:00"}
+    state = env["RUNBOOK_STATE"]
+    begun = cli("rehearse", "--start", "2026-11-24T06:00", "--state", state, env=tuesday)
+    assert begun.exit_code == 0, begun.stderr
+    for moment, kind in (("06:05", "start"), ("06:35", "done")):
+        told = {**env, "RUNBOOK_NOW": f"2026-11-24T{moment}"}
+        assert cli(kind, "fri-bridge-open", env=told).exit_code == 0
+    for moment, notice_ready in (("07:00", False), ("08:00", True)):
+        at = {**env, "RUNBOOK_NOW": f"2026-11-24T{moment}"}
+        ready, expected = _ready_first(cli, tmp_path, at)
+        assert ("comms-fri-staff-notice" in ready) is notice_ready
+        result = complete("runbook start ", tmp_path, at, by_typer=by_typer)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+        assert result.stdout.split() == expected, moment
+
+
 def test_a_runbook_named_with_f_is_the_one_completed(weekend, tmp_path_factory):
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     assert offered(f"runbook skip -f {weekend / 'runbook.yaml'} dba-pre", elsewhere) == [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -246,9 +247,34 @@ def test_a_team_cannot_record_an_event_outside_the_weekends_window(weekend, logi
     )
     assert said == (
         "its time 2020-03-01 12:00 UTC is outside the weekend's window (2026-12-03 17:00 UTC "
-        "to 2026-12-12 11:00 UTC) and more than a day ago"
+        "to 2026-12-12 11:00 UTC)"
     )
     insert(logins["sanne"], "note", "export", note="told late, still this weekend", when=T - 3600)
+
+
+def _utc(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def test_a_team_event_outside_the_window_is_refused_however_recently_it_is_told(weekend, logins):
+    """Schema 9 (issue 24): a time within the last day by the database's clock is no excuse
+    for one outside the weekend's window (before, it let a rehearsal's told-late check-ins
+    through; a rehearsal's window is on its own date now). The window here is one that
+    ended two days before the database's clock, so an hour ago lies outside it."""
+    [(clock,)] = _sql(weekend.admin, "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint")
+    low, high = clock - 9 * 86400, clock - 2 * 86400
+    for key, value in (("window_start", low), ("window_end", high)):
+        _sql(weekend.admin, "UPDATE runbook.meta SET value = %s WHERE key = %s", str(value), key)
+    an_hour_ago = clock - 3600
+    said = refused_by_the_database(
+        weekend, logins["sanne"], "note", "export", note="x", when=an_hour_ago
+    )
+    assert said == (
+        f"its time {_utc(an_hour_ago)} is outside the weekend's window ({_utc(low)} to "
+        f"{_utc(high)})"
+    )
+    # Mission control's times are trusted, as on a state file.
+    insert(logins["mc"], "note", "export", note="told by mission control", when=an_hour_ago)
 
 
 def test_an_eta_not_after_its_moment_or_a_month_ahead_is_refused(weekend, logins):

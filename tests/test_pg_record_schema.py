@@ -74,7 +74,7 @@ def test_a_database_from_before_the_record_is_migrated_and_records_revisions_les
                 f"INSERT INTO {SCHEMA}.events (at, recorded, task, kind, actor, host, data) "
                 "VALUES (1796400000, 1796400000, NULL, 'lesson', 'x', 'h', '{\"owner\": \"dba\"}')"
             )
-    assert version == (str(SCHEMA_VERSION),) and SCHEMA_VERSION == 8
+    assert version == (str(SCHEMA_VERSION),) and SCHEMA_VERSION >= 8
     assert kinds[-3:] == list(NEW_KINDS)
     status = json.loads(cli("status", "--json", env=env).stdout)
     assert status["runbook_version"]["number"] == 2

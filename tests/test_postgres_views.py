@@ -218,3 +218,119 @@ def test_pg_dump_as_the_reader_dumps_the_whole_database_and_pg_restore_brings_it
     figures = "SELECT task, status, forecast_finish FROM runbook.tasks ORDER BY task"
     assert _read(copy, figures) == _read(played.admin, figures)
     pg_cluster.recycle(copy)
+
+
+# Every column a client writes, as the server shows it: the interval's days apart from its
+# time ("1 day 01:00:00" is not "25:00:00" to a reader), the times in UTC.
+_AS_TEXT = (
+    "SELECT task, title, team, phase, priority, milestone, gate, status, reason,"
+    " duration::text, planned_start, planned_finish, baseline_start, baseline_finish,"
+    " actual_start, actual_finish, forecast_start, forecast_finish, total_float::text,"
+    " critical, late, as_of, covers_seq FROM {} ORDER BY task"
+)
+
+
+def _as_psycopg_sends_them(rows, covers: int, as_of: int) -> list[tuple[object, ...]]:
+    """The figures as psycopg's own adapters send them (a datetime, a timedelta): what a
+    row by row INSERT of each task wrote before issue 28 §5."""
+    from datetime import timedelta
+
+    def moment(seconds: int | None) -> datetime | None:
+        return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+    def row(r) -> tuple[object, ...]:
+        return (
+            r.task, r.title, r.team, r.phase, r.priority, r.milestone, r.gate, r.status,
+            r.reason, timedelta(seconds=r.duration), moment(r.planned_start),
+            moment(r.planned_finish), moment(r.baseline_start), moment(r.baseline_finish),
+            moment(r.actual_start), moment(r.actual_finish), moment(r.forecast_start),
+            moment(r.forecast_finish), timedelta(seconds=r.total_float), r.critical, r.late,
+            moment(as_of), covers,
+        )  # fmt: skip
+
+    return [row(r) for r in rows]
+
+
+def _written_by_psycopg(conn, rows, covers: int, as_of: int) -> list[tuple[object, ...]]:
+    """The rows psycopg's adapters write, read back as ``_AS_TEXT`` reads them."""
+    from runbook.store.postgres.views import FIGURE_COLUMNS
+
+    conn.execute("CREATE TEMP TABLE expected (LIKE runbook.task_figures INCLUDING DEFAULTS)")
+    with conn.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO expected ({', '.join(FIGURE_COLUMNS)}) "
+            f"VALUES ({', '.join(['%s'] * len(FIGURE_COLUMNS))})",
+            _as_psycopg_sends_them(rows, covers, as_of),
+        )
+    return conn.execute(_AS_TEXT.format("expected")).fetchall()
+
+
+def test_the_figures_in_one_statement_are_what_psycopg_wrote_row_by_row(pg_database):
+    import psycopg
+
+    from runbook.store.postgres.store import PostgresStore
+    from runbook.store.postgres.views import figures_text, insert_figures
+    from runbook.weekend.figures import TaskFigures
+
+    store = PostgresStore.open(pg_database)
+    assert store is not None
+    store.close()
+    day = 86_400
+    base = dict(
+        team=None, phase="migrate", priority="must", milestone=False, gate=False,
+        status="waiting", reason=None, duration=45 * 60, planned_start=T,
+        planned_finish=T + 2700, baseline_start=None, baseline_finish=None, actual_start=None,
+        actual_finish=None, forecast_start=T, forecast_finish=T + 2700, total_float=0,
+        critical=True, late=False,
+    )  # fmt: skip
+    rows = [
+        TaskFigures(task="a", title="Plain", **base),
+        TaskFigures(
+            task="b", title="Quotes ' \" \\ and ünïcode 🚀 \t tab", **base | {"total_float": -100}
+        ),
+        TaskFigures(
+            task="c",
+            title="Late by more than a day",
+            **base | {"total_float": -day - 3600, "duration": 2 * day + 1, "late": True},
+        ),
+        TaskFigures(
+            task="d",
+            title="Done",
+            **base
+            | {
+                "team": "dba",
+                "status": "done",
+                "actual_start": T - 600,
+                "actual_finish": T - 60,
+                "baseline_start": T - 900,
+                "baseline_finish": T - 300,
+                "total_float": 3 * day + 7,
+                "reason": "a reason",
+                "milestone": True,
+                "gate": True,
+                "critical": False,
+            },
+        ),
+    ]
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute(insert_figures("runbook"), (T, 42, figures_text(rows)))
+        written = conn.execute(_AS_TEXT.format("runbook.task_figures")).fetchall()
+        assert written == _written_by_psycopg(conn, rows, 42, T)
+    # as psycopg sends a timedelta: its days, then its seconds (a day's worth at most)
+    floats = ["00:00:00", "-1 days +23:58:20", "-2 days +23:00:00", "3 days 00:00:07"]
+    assert [w[18] for w in written] == floats
+
+
+def test_a_check_in_leaves_every_task_figure_as_a_full_recompute_writes_it(played):
+    import psycopg
+
+    from runbook.weekend.figures import task_figures
+
+    with Weekend.open(played.runbook, played.admin, clock=FakeClock(NOW + "+01:00")) as weekend:
+        snap = weekend.snapshot()
+    expected = task_figures(snap)
+    with psycopg.connect(played.admin, autocommit=True) as conn:
+        last = conn.execute("SELECT max(seq) FROM runbook.events").fetchone()[0]
+        written = conn.execute(_AS_TEXT.format("runbook.task_figures")).fetchall()
+        assert written == _written_by_psycopg(conn, expected, last, T)
+    assert len(written) == len(snap.plan.tasks)

@@ -88,7 +88,7 @@ def test_at_a_checkpoint_of_a_weekend_past_the_deadline_without_estimates_it_is_
     messages = [f.message for f in report.findings if f.outcome == "no-go"]
     # import 07:00-10:00, switch to 11:00, test to 13:00: the forecast, an hour late.
     assert "the forecast finishes Sat 05 Dec 13:00, 1h after the deadline" in messages
-    assert "P(finish <= deadline) is 0%, under 80%" in messages
+    assert "P(finish ≤ deadline) is 0%, under 80%" in messages
     # gate-live is forecast at 13:00, 6h after its point of no return (12:00 - 5h rollback).
     assert any(
         m.startswith("gate gate-live is forecast at Sat 05 Dec 13:00, 6h after") for m in messages

@@ -183,6 +183,26 @@ def test_status_on_a_rehearsal_says_rehearsal_and_the_runbooks_time(cli, env, tm
     assert "gonogo-2 at Thu 20:00 (Sun 20:00 in the runbook)" in text
 
 
+def test_the_plan_on_a_rehearsal_says_rehearsal_on_the_rehearsals_clock(cli, env, tmp_path):
+    state = tmp_path / "rehearsal.db"
+    assert cli("rehearse", "--start", TUESDAY, "--state", state, env=env).exit_code == 0
+    at_six = {**env, "RUNBOOK_NOW": "2026-11-24T06:05"}
+    assert cli("start", "fri-bridge-open", "--state", state, env=at_six).exit_code == 0
+    table = cli("plan", "--state", state, env=at_six)
+    assert table.exit_code == 0, table.stderr
+    text = " ".join(table.stdout.split())
+    assert text.startswith("REHEARSAL · Zorggroep Rijnland cloud migration weekend")
+    assert "forecast at Tue 24 Nov 06:05 (Fri 06:05 in the runbook)" in text
+    assert "REHEARSAL: times on the rehearsal's clock (10d earlier than the runbook)" in text
+    # Every time in it, and in its JSON, is the rehearsal's, the plan's own included.
+    data = json.loads(cli("plan", "--json", "--state", state, env=at_six).stdout)
+    assert data["start"] == "2026-11-24T06:00:00+01:00"
+    assert data["deadline"] == "2026-11-27T06:00:00+01:00"
+    # The runbook alone (no state, or --ignore-state) is the runbook's own plan.
+    alone = cli("plan", "--json", "--ignore-state", env=at_six)
+    assert json.loads(alone.stdout)["start"] == "2026-12-04T06:00:00+01:00"
+
+
 def test_the_weekend_itself_says_no_rehearsal(cli, env, tmp_path):
     result = cli("status", "--state", tmp_path / "weekend.db", "--json", env=env)
     assert json.loads(result.stdout)["rehearsal"] is None

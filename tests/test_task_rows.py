@@ -74,6 +74,7 @@ CHANGES = [
     ("eta", True, {}),
     ("pulled", True, {}),
     ("revised", True, {}),
+    ("runbook_start", SIX + 10 * 24 * HOUR, {}),  # a rehearsal ten days before the weekend
 ]
 
 

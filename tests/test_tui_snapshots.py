@@ -108,3 +108,35 @@ def replay(tmp_path):
 def test_a_replay_on_an_80_by_24_terminal(snap_compare, replay):
     """--now: REPLAY first on the clock's line, and nothing to record with in the footer."""
     assert snap_compare(replay, terminal_size=(80, 24))
+
+
+@pytest.fixture
+def rehearsal(tmp_path):
+    """The minimal example rehearsed on Tuesday 24 November from 18:00 (ten days before the
+    weekend), the freeze done and the backup under way at 19:20."""
+    from runbook.tui.app import MissionControl
+    from runbook.usecases import Weekend
+
+    from .conftest import EXAMPLES
+    from .weekend_helpers import at
+
+    clock = FakeClock("2026-11-24T19:20+01:00")
+    weekend = Weekend.open(EXAMPLES / "minimal.yaml", tmp_path / "r.db", clock=clock, create=True)
+    weekend.begin_rehearsal(at("2026-11-24T18:00+01:00"))
+    for moment, kind, task in (("18:02", "start", "freeze"), ("18:14", "done", "freeze")):
+        told = at(f"2026-11-24T{moment}+01:00")
+        weekend.record(kind, [task], actor="ingrid", host="h", at=told)
+    weekend.record("start", ["backup"], actor="ingrid", host="h", at=at("2026-11-24T18:15+01:00"))
+    yield MissionControl(weekend, actor="coordinator", host="bridge")
+    weekend.close()
+
+
+def test_a_rehearsal_on_a_120_by_40_terminal(snap_compare, rehearsal):
+    """REHEARSAL in the header with the runbook's time; the table's times the rehearsal's, the
+    plan column with the runbook's start beside each (Plan (runbook))."""
+    assert snap_compare(rehearsal, terminal_size=(120, 40))
+
+
+def test_a_rehearsals_timeline_on_an_80_by_24_terminal(snap_compare, rehearsal):
+    """The rehearsal's days and hours, and the runbook's beneath them in yellow."""
+    assert snap_compare(rehearsal, terminal_size=(80, 24), press=["2"])

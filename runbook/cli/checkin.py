@@ -43,11 +43,13 @@ def check_in(
     """Record a check-in (or, given ``value``, a revision: what it says, read once the
     weekend is open, from the moment it is recorded for) and say what it changed; the exit
     code (a refusal is 1)."""
+    writing = value is None  # a revision reads the weekend before it knows what to record
+    _open_soon(file, state, writing=writing)
     from runbook.cli.weekend import moment, open_weekend, show_notices
     from runbook.format.durations import clock
     from runbook.weekend.views.checkin import checked_in, standing
 
-    with open_weekend(file, state, create=True) as weekend:
+    with open_weekend(file, state, create=True, writing=writing) as weekend:
         show_notices(weekend)
         said_before = len(weekend.notices)
         when = moment(at, weekend, option="--at") if at else None
@@ -95,6 +97,21 @@ def check_in(
                 + (f" · deadline {clock(now.deadline, zone)}" if now.deadline else "")
             )
     return EXIT_REFUSED if result.refused else 0
+
+
+def _open_soon(file: Path | None, state: str | None, *, writing: bool) -> None:
+    """Begin opening a weekend kept on a server now: its connection's round trips go by
+    while the modules below are imported (``runbook.store.open_soon``; nothing for a state
+    file). A mistake in the options is said by ``open_weekend``, as always."""
+    from runbook.cli.options import runbook_file, state_file
+    from runbook.common.errors import RunbookError
+    from runbook.store import open_soon
+
+    try:
+        path = runbook_file(None, file)
+        open_soon(state_file(state, path), path, writing=writing)
+    except RunbookError:
+        return
 
 
 def _line(line: CheckedIn, zone: tzinfo) -> str:

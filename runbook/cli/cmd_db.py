@@ -334,6 +334,13 @@ def status(state: StateOption = None, as_json: JsonOption = False) -> None:
             f"{found.runbook or '(none yet)'}"
         )
     )
+    if found.newer:
+        out.print(
+            Text(
+                f"this runbook reads schema versions up to {found.reads_up_to}: upgrade "
+                "runbook to use this weekend"
+            )
+        )
     from datetime import UTC
 
     from runbook.weekend.versions import in_force_line

@@ -226,6 +226,8 @@ def plan(
                 snap = weekend.snapshot()
             pull = weekend.pull_forward(snap)
             show_notices(weekend)
+    # The plan as the weekend has it: a rehearsal's is on the rehearsal's own clock.
+    shown = snap.plan if snap is not None else result.plan
     warnings = result.warnings
     if warnings:
         left = output.problems(warnings, str(path), limit=10)
@@ -234,11 +236,11 @@ def plan(
     if as_json or fmt is PlanFormat.json:
         from runbook.contracts.plan import plan_contract
 
-        data = plan_contract(result.plan, snap=snap, pull=pull, team=tid, learned=learned)
+        data = plan_contract(shown, snap=snap, pull=pull, team=tid, learned=learned)
         if view is not None:
             from runbook.contracts.plan import what_if_json
 
-            data["what_if"] = what_if_json(view, result.plan)
+            data["what_if"] = what_if_json(view, shown)
         output.echo_json(data)  # the same text as json.dumps(indent=2), streamed
         left_to_exit(result, data)
     elif fmt is PlanFormat.csv:
@@ -249,7 +251,7 @@ def plan(
         from runbook.cli.render_plan import show_plan
 
         show_plan(
-            result.plan,
+            shown,
             gantt=gantt,
             group_by=group_by.value,
             source=Path(path),
@@ -264,7 +266,7 @@ def plan(
             from runbook.weekend.views.lines import Line
             from runbook.weekend.views.whatif import MOVED_LIMIT, what_if_lines
 
-            lines = what_if_lines(view, result.plan, limit=MOVED_LIMIT)
+            lines = what_if_lines(view, shown, limit=MOVED_LIMIT)
             console().print(lines_group([Line(), *lines]))  # a blank line after the plan
 
 

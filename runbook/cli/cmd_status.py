@@ -81,7 +81,7 @@ def status(
     atomically, that reloads itself (--every keeps rewriting it as check-ins come in).
 
     With --estimates, a line more: the finish the remaining work gives by estimates learned
-    from history (the Monte Carlo simulation of the readiness report: P(finish <= deadline),
+    from history (the Monte Carlo simulation of the readiness report: P(finish ≤ deadline),
     P50, P80), and how many tasks' estimates came from history.
     """
     from runbook.cli.weekend import open_weekend, show_notices
@@ -225,6 +225,7 @@ def log(
             output.info("no events yet" + (" for that filter" if task or team else ""))
             return
         from runbook.cli.console import console
-        from runbook.cli.render_status import log_table
+        from runbook.cli.render_status import log_lines
 
-        console().print(log_table(events, weekend.plan))
+        shown_on = console()
+        shown_on.print(log_lines(events, weekend.plan, shown_on))

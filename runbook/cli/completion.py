@@ -3,8 +3,11 @@ running ones for ``done``), team ids, gate ids and readiness items, from the run
 
 Imported by the command modules, so it imports nothing at the top: a completion reads the
 plan cached in the state file (no YAML, pydantic or networkx) and only compiles the runbook
-when no state file knows it yet. Whatever goes wrong, a completion offers nothing and prints
-nothing: a shell must never show a traceback under the cursor.
+when no state file knows it yet. Which tasks are ready is decided as the command would decide
+it: at ``$RUNBOOK_NOW`` when it is set, and on a rehearsal's state by the rehearsal's clock
+(the runbook's dates moved by the state's offset, ``runbook rehearse``). Whatever goes
+wrong, a completion offers nothing and prints nothing: a shell must never show a traceback
+under the cursor.
 """
 
 from __future__ import annotations
@@ -82,6 +85,11 @@ def _load(params: Mapping[str, Any]) -> tuple[Plan, dict[str, TaskRecord]] | Non
         if store is not None:
             from runbook.weekend.forecast import fold
 
+            offset = store.clock_offset()
+            if offset != plan.offset:  # a rehearsal: its clock is the runbook's moved
+                from runbook.planning.shifted import shifted
+
+                plan = shifted(plan, offset - plan.offset)
             records = fold(store.events())[0]
             if plan.rollback:  # a rollback running: its tasks are tasks to check in
                 from runbook.weekend.rollbacks import plan_with, rollback_in_force
@@ -122,12 +130,25 @@ def _tasks(first: frozenset[str]) -> Callable[[Mapping[str, Any], str], Offer]:
 
 
 def _statuses(plan: Plan, records: dict[str, TaskRecord]) -> Sequence[str]:
-    """Each task's status now, by the forecast's own forward pass (the core's rule)."""
-    import time
-
+    """Each task's status at the command's moment, by the forecast's own forward pass (the
+    core's rule), on the state's date (a rehearsal's plan is moved to it by ``_load``)."""
     from runbook.weekend.forecast import forward
 
-    return forward(plan, records, int(time.time()))[2]
+    return forward(plan, records, _now(plan))[2]
+
+
+def _now(plan: Plan) -> int:
+    """The moment the command being typed will run at: ``$RUNBOOK_NOW`` (read in the
+    runbook's time zone, as the command reads it), else the clock."""
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    text = os.environ.get("RUNBOOK_NOW")
+    if not text:
+        return int(now.timestamp())
+    from runbook.format.durations import parse_moment
+
+    return int(parse_moment(text, plan.zone, now).timestamp())
 
 
 def _teams(params: Mapping[str, Any], incomplete: str) -> Offer:

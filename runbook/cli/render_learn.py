@@ -14,11 +14,20 @@ from runbook.planning.learning import K
 from runbook.reports.history import Lesson
 
 
-def _points(optimistic: int | None, duration: int, pessimistic: int | None) -> str:
-    """``1h30m / 2h / 3h``, or ``2h`` alone without a spread."""
+def _points(
+    optimistic: int | None, duration: int, pessimistic: int | None, *, narrow: bool = False
+) -> str:
+    """``1h30m / 2h / 3h`` (``1h30m/2h/3h`` on a ``narrow`` terminal, where the spaces would
+    fold the task ids), or ``2h`` alone without a spread."""
     if optimistic is None or pessimistic is None or optimistic == duration == pessimistic:
         return format_duration(duration)
-    return " / ".join(format_duration(x) for x in (optimistic, duration, pessimistic))
+    between = "/" if narrow else " / "
+    return between.join(format_duration(x) for x in (optimistic, duration, pessimistic))
+
+
+# From this many columns the three points keep their spaces; on an 80-column terminal they
+# would leave no room for a long task id, which then went on over two lines.
+_ROOMY = 100
 
 
 def _change(value: float) -> Text:
@@ -32,17 +41,18 @@ def lesson_report(lesson: Lesson, *, width: int = 120) -> Group:
     """The table of learned tasks, the team factors, and what each history showed."""
     plan, learned = lesson.plan, lesson.learning
     rows = []
+    narrow = width < _ROOMY
     for x in learned.tasks.values():
         task = plan.tasks[plan.index[x.id]]
         rows.append(
             (
                 x.id,
                 shown(plan.team_name(task.team)) if task.team else "",
-                _points(x.planned_optimistic, x.planned, x.planned_pessimistic),
+                _points(x.planned_optimistic, x.planned, x.planned_pessimistic, narrow=narrow),
                 str(x.observations),
                 format_duration(round(x.typical / 60) * 60),
                 _change(x.observed_change),
-                Text(_points(x.optimistic, x.duration, x.pessimistic), style="bold"),
+                Text(_points(x.optimistic, x.duration, x.pessimistic, narrow=narrow), style="bold"),
             )
         )
     columns = [

@@ -23,6 +23,7 @@ from runbook.planning.plan import Plan, PlannedTask
 from runbook.planning.timeline import Scale, ticks
 from runbook.weekend.events import FINISHED
 from runbook.weekend.forecast import PullForward, Snapshot
+from runbook.weekend.views.rehearsal import banner, offset_words
 
 
 def finish_line(plan: Plan) -> Text:
@@ -327,11 +328,27 @@ def forecast_table(
         columns,
         rows,
         width=width,
-        title=f"{plan.name} — forecast at {clock(snap.now, zone, with_date=True)}",
-        caption=f"times in {plan.timezone}; done tasks show actual times; Late start and "
-        "Slip = start and finish against the baseline (Planned); "
+        title=_forecast_title(plan, snap.now),
+        caption=f"{_rehearsal_note(plan)}times in {plan.timezone}; done tasks show actual "
+        "times; Late start and Slip = start and finish against the baseline (Planned); "
         "! = on the remaining critical path" + _learned_note(learned) + _priority_note(plan),
     )
+
+
+def _forecast_title(plan: Plan, now: int) -> str:
+    """``Name — forecast at Sat 05 Dec 14:05``; on a rehearsal's state it leads with
+    REHEARSAL and gives the moment in the runbook's clock too."""
+    said = banner(plan, now)
+    if said is None:
+        return f"{plan.name} — forecast at {clock(now, plan.zone, with_date=True)}"
+    return f"{said.word} · {plan.name} — forecast at {said.now}"
+
+
+def _rehearsal_note(plan: Plan) -> str:
+    """What a rehearsal's caption says first: whose clock the times are on."""
+    if not plan.offset:
+        return ""
+    return f"REHEARSAL: times on the rehearsal's clock ({offset_words(plan.offset)}); "
 
 
 def _priority_note(plan: Plan) -> str:

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -35,7 +36,7 @@ from runbook.weekend.views.lines import TONE_STYLE
 from runbook.weekend.views.progress import Progress, progress
 from runbook.weekend.views.pull import gain_words
 from runbook.weekend.views.rehearsal import banner as rehearsal_banner
-from runbook.weekend.views.rehearsal import in_runbook_aside
+from runbook.weekend.views.rehearsal import in_runbook_aside, report_note, runbook_clock
 from runbook.weekend.views.team import TeamView
 from runbook.weekend.views.verdict import to_deadline
 
@@ -619,13 +620,31 @@ def _team(name: str) -> Text:
     return Text(shown(name), style="magenta")
 
 
-def log_table(events: Sequence[Event], plan: Plan) -> Table:
-    """The event history, newest last."""
+def log_lines(events: Sequence[Event], plan: Plan, console: Console) -> RenderableType:
+    """``runbook log``: the event history; on a rehearsal under the line that says so (its
+    start in both clocks, and the offset), with each event's time in the runbook where the
+    terminal has room for that column (else the notes would be squeezed out for it)."""
+    table = log_table(events, plan)
+    note = report_note(plan)
+    if note is None:
+        return table
+    unbounded = console.options.update_width(10_000)  # its natural width, not the terminal's
+    if Measurement.get(console, unbounded, table).maximum > console.width:
+        table = log_table(events, plan, runbook=False)
+    return Group(Text(note, style="bold"), table)
+
+
+def log_table(events: Sequence[Event], plan: Plan, *, runbook: bool = True) -> Table:
+    """The event history, newest last; on a rehearsal with each event's time in the runbook
+    beside its own (the Runbook column; not with ``runbook`` False)."""
     zone = plan.zone
     dated = bool(events) and (events[-1].at - events[0].at) > 5 * 86400
     table = Table(header_style="bold", box=None, padding=(0, 1))
     table.add_column("#", justify="right", style="dim")
     table.add_column("When", no_wrap=True)
+    rehearsal = runbook and bool(plan.offset)
+    if rehearsal:
+        table.add_column("Runbook", no_wrap=True, style="yellow")
     table.add_column("Task", no_wrap=True, style="bold")
     table.add_column("What", no_wrap=True)
     table.add_column("By", no_wrap=True)
@@ -650,7 +669,9 @@ def log_table(events: Sequence[Event], plan: Plan) -> Table:
             label = "recorded against the rules, not forced" if e.against else "overrode"
             note.append(" " if e.note else "")
             note.append(f"[{label}: {shown(e.overrode)}]", style="yellow")
-        table.add_row(str(e.seq), when, Text(shown(e.task) or "—"), what, Text(shown(e.by)), note)
+        in_runbook = (runbook_clock(plan, e.at, with_date=dated) or "",) if rehearsal else ()
+        task = Text(shown(e.task) or "—")
+        table.add_row(str(e.seq), when, *in_runbook, task, what, Text(shown(e.by)), note)
     return table
 
 

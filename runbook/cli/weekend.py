@@ -22,9 +22,11 @@ def open_weekend(
     create: bool = False,
     argument: Path | None = None,
     compiled: Plan | None = None,
+    writing: bool = False,
 ) -> Weekend:
     """Open the runbook and its state; ``now`` (or ``$RUNBOOK_NOW``) fixes the clock;
-    ``compiled`` is the runbook's plan when the caller has just computed it."""
+    ``compiled`` is the runbook's plan when the caller has just computed it; ``writing``:
+    the command records next (``Weekend.open``)."""
     path = runbook_file(argument, file)
     at = pretend_at(now)
     # A command that does not record opens the state file so that nothing is written to it.
@@ -35,6 +37,7 @@ def open_weekend(
         read_only=not create,
         compiled=compiled,
         at=at,
+        writing=writing,
     )
 
 

@@ -67,6 +67,18 @@ class ConnectionLost(StateError):
     maybe_recorded = False
 
 
+class WriteAgain(StateError):
+    """A write that guessed how the log stood (a check-in recorded in fewer round trips)
+    found it moved meanwhile: nothing was recorded, and the write runs again, the usual way
+    (``Writing._idempotent`` does; said to the user only if nothing does)."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            f"{where}: the weekend's log moved while this was being recorded; nothing was recorded",
+            hint="run the command again",
+        )
+
+
 class ServerRefused(StateError):
     """The state server refused a write (a permission, a policy, a trigger); ``sqlstate``
     and ``reason`` say what it said."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from runbook.contracts.estimates import estimates_json
 from runbook.contracts.validation import problem_json
-from runbook.contracts.weekend import progress_json
+from runbook.contracts.weekend import progress_json, rehearsal_json
 from runbook.format.durations import iso, minutes
 from runbook.planning.plan import Plan
 from runbook.reports.readiness import ReadinessReport
@@ -26,6 +26,8 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
         "runbook": plan.name if plan else None,
         "file": report.source,
         "generated": when(report.now),
+        # A rehearsal's state (``rehearsal`` is the evidence of ``--rehearsal STATE``).
+        "rehearsal_clock": rehearsal_json(plan) if plan is not None else None,
         "recommendation": report.recommendation,
         "findings": [
             {"rule": f.rule, "outcome": f.outcome, "message": f.message} for f in report.findings
@@ -216,6 +218,7 @@ def review_json(review: Review) -> dict[str, Any]:
     return {
         "runbook": review.plan.name,
         "generated": when(review.now),
+        "rehearsal": rehearsal_json(review.plan),
         "baseline_finish": when(review.baseline_finish),
         "actual_finish": when(review.actual_finish),
         "slip_minutes": mins(review.slip),

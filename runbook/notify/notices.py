@@ -106,10 +106,11 @@ def due_notices(
         from dataclasses import replace
 
         from runbook.weekend.rehearsal import REHEARSAL, both_times
+        from runbook.weekend.views.rehearsal import marked
 
         said = f"{REHEARSAL}: sent at {both_times(snap.plan, snap.now)}."
         found = [
-            replace(n, title=f"[{REHEARSAL}] {n.title}", body=f"{said}\n{n.body}") for n in found
+            replace(n, title=marked(snap.plan, n.title), body=f"{said}\n{n.body}") for n in found
         ]
     return found
 

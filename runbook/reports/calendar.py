@@ -4,7 +4,9 @@
 per task, planned times from the plan or the forecast from a snapshot, a UID per task that
 stays the same across exports (so a calendar that imports the file again updates its events
 instead of adding copies), a SEQUENCE taken from the state (never the clock), and the
-coordinator's contact.
+coordinator's contact. A rehearsal's calendar is at the rehearsal's own times, says
+``[REHEARSAL]`` in its name and every entry's summary and where each entry lies in the
+runbook, and has UIDs of its own.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from runbook.common.text import shown
 from runbook.format.durations import format_duration
 from runbook.planning.plan import Plan
 from runbook.weekend.forecast import Snapshot
+from runbook.weekend.views.rehearsal import marked, runbook_line
 from runbook.weekend.views.whom import Contact, mission_control, whom_to_call
 
 if TYPE_CHECKING:
@@ -60,8 +63,12 @@ def calendar_slug(name: str) -> str:
 
 def task_uid(task_id: str, plan: Plan) -> str:
     """A task's UID: the same for every export of the same runbook, whatever else changes
-    (a title, a time, a team), so a calendar updates the event instead of adding another."""
-    return f"{task_id}@{calendar_slug(plan.name)}.runbook"
+    (a title, a time, a team), so a calendar updates the event instead of adding another.
+    A rehearsal on its own date has UIDs of its own, by its clock's offset
+    (``copy-data@slug.rehearsal-14400.runbook``: 14,400 minutes earlier than the runbook):
+    importing its calendar never moves the weekend's events to the rehearsal's dates."""
+    rehearsal = f".rehearsal{plan.offset // 60:+d}" if plan.offset else ""
+    return f"{task_id}@{calendar_slug(plan.name)}{rehearsal}.runbook"
 
 
 def revision(weekend: Weekend, now: int | None = None) -> int:
@@ -116,6 +123,8 @@ def build_calendar(
         if task.milestone:
             finish = start
         lines = []
+        if (where := runbook_line(plan, start)) is not None:
+            lines.append(where)  # a rehearsal: where this lies in the runbook
         if status is not None:
             lines.append(f"Status: {status}")
         lines.append(f"Team: {_contact_line(whom_to_call(plan, task.team))}")
@@ -132,7 +141,7 @@ def build_calendar(
             CalendarEntry(
                 uid=task_uid(task.id, plan),
                 task_id=task.id,
-                summary=f"{task.id}: {shown(task.title)}",
+                summary=marked(plan, f"{task.id}: {shown(task.title)}"),
                 start=start,
                 finish=finish,
                 description="\n".join(lines),
@@ -142,7 +151,7 @@ def build_calendar(
         )
     name = plan.name if team is None else f"{plan.name} — {plan.team_name(team)}"
     return TaskCalendar(
-        name=shown(name),
+        name=marked(plan, shown(name)),
         timezone=plan.timezone,
         stamp=stamp,
         sequence=sequence,

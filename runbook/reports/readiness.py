@@ -563,7 +563,7 @@ def _simulation(report: ReadinessReport, plan: Plan, runs: int, seed: int) -> No
             Finding(
                 "probability",
                 "no-go",
-                f"P(finish <= deadline) is {sim.p_on_time:.0%}, under "
+                f"P(finish ≤ deadline) is {sim.p_on_time:.0%}, under "
                 f"{report.rules.min_probability:.0%}",
             )
         )

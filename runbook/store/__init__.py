@@ -62,6 +62,7 @@ def open_store(
     create: bool = True,
     read_only: bool = False,
     digest: str | None = None,
+    writing: bool = False,
 ) -> EventStore | None:
     """Open the event store at ``location`` (created when ``create``), choosing its
     implementation from the location: a ``postgresql://`` or ``postgres://`` URI is a
@@ -69,20 +70,23 @@ def open_store(
     None when there is none and ``create`` is false, or when ``read_only`` and it was never
     set up; with ``read_only`` nothing is ever written to it. ``digest``: the content hash
     of the runbook whose plan the caller asks for next (a store on a server reads it while
-    opening, in the same round trip). (Here, in the package, so a check-in opens its store
-    without importing the interface module.)"""
+    opening, in the same round trip); ``writing``: the caller writes next (a check-in: a
+    store on a server begins the write in that round trip too). (Here, in the package, so a
+    check-in opens its store without importing the interface module.)"""
     if _is_uri(location):
         from runbook.store.postgres import is_postgres
 
         if is_postgres(str(location)):
-            return _open_postgres(str(location), create=create, read_only=read_only, digest=digest)
+            return _open_postgres(
+                str(location), create=create, read_only=read_only, digest=digest, writing=writing
+            )
     from runbook.store.sqlite.store import SQLiteStore
 
     return SQLiteStore.open(location, create=create, read_only=read_only)
 
 
 def _open_postgres(
-    uri: str, *, create: bool, read_only: bool, digest: str | None = None
+    uri: str, *, create: bool, read_only: bool, digest: str | None = None, writing: bool = False
 ) -> EventStore | None:
     """The PostgreSQL store; a plain refusal when psycopg is not installed."""
     from runbook.common.errors import StateError
@@ -97,4 +101,34 @@ def _open_postgres(
             f"{redact(uri)}: a PostgreSQL state needs psycopg, which is not installed",
             hint=INSTALL_HINT,
         ) from None
-    return PostgresStore.open(uri, create=create, read_only=read_only, digest=digest)
+    from runbook.store.postgres import early
+
+    reached = early.take(uri, read_only=read_only, digest=digest, writing=writing)
+    return PostgresStore.open(
+        uri, create=create, read_only=read_only, digest=digest, writing=writing, reached=reached
+    )
+
+
+def open_soon(
+    location: str | os.PathLike[str], runbook_path: Path, *, writing: bool = False
+) -> None:
+    """Begin opening the store at ``location`` for writing, beside the rest of a command's
+    start, when it is on a server: a PostgreSQL weekend connects and asks what opening needs
+    for the runbook at ``runbook_path`` in a thread (``runbook.store.postgres.early``), and
+    ``open_store``, asked the same, takes it. Nothing for an SQLite file. Never raises: what
+    fails here (no such runbook, no psycopg) fails again, said as always, when the command
+    opens the store."""
+    if not _is_uri(location):
+        return
+    from runbook.common.errors import RunbookError
+    from runbook.format.source import digest_of, read_bytes
+    from runbook.store.postgres import is_postgres
+
+    if not is_postgres(str(location)):
+        return
+    try:
+        digest = digest_of(read_bytes(runbook_path))
+        from runbook.store.postgres import early
+    except (RunbookError, ImportError):
+        return
+    early.start(str(location), read_only=False, digest=digest, writing=writing)

@@ -50,7 +50,10 @@ class EventStore(Protocol):
     # -- the write lock and the owner ----------------------------------------------------
     def write(self) -> AbstractContextManager[object]:
         """One write transaction that holds the check-in lock from its start; committed when
-        the block ends, rolled back when it raises. Refuses a read-only store."""
+        the block ends, rolled back when it raises. Refuses a read-only store. The first
+        write of a store opened ``writing`` may record on a guess of how the log stands
+        (PostgreSQL: in fewer round trips) and raise ``WriteAgain`` (nothing recorded) when
+        the guess was wrong: the caller runs the write again."""
         ...
 
     def owner(self) -> str | None:

@@ -124,7 +124,8 @@ class MissionControl(Replaying):
             with TabPane("Timeline [2]", id="timeline"):
                 yield Timeline(id="gantt").data_bind(snapshot)
             with TabPane("Log [3]", id="log"):
-                yield EventLog(id="events", zone=zone).data_bind(app.events, app.generation)
+                log = EventLog(id="events", zone=zone, plan=self.weekend.plan)
+                yield log.data_bind(app.events, app.generation)
         yield Footer()
 
     def on_mount(self) -> None:

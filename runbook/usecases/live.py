@@ -233,7 +233,10 @@ class Live:
 
     def rewind(self, now: int) -> None:
         """A replay's clock moved back to ``now``: the events after it are held back again
-        and the rest folded anew (as when the replay began there)."""
+        and the rest folded anew (as when the replay began there), under the version of the
+        runbook in force then (a revision after it is out of force until the clock is back)."""
+        if self.weekend.in_force_at(now):
+            self.plan_changed = True
         later = [e for e in self.recent if e.at > now]
         if not later:
             return

@@ -28,7 +28,7 @@ from runbook.store import (
 from runbook.store.plancache import cache, cached_plan, compile_plan
 from runbook.usecases.inforce import Drift, file_drift, open_in_force, recorded_versions
 from runbook.weekend.events import Event, EventKind
-from runbook.weekend.versions import Version
+from runbook.weekend.versions import Version, in_force
 
 if TYPE_CHECKING:
     from runbook.store.protocol import EventStore
@@ -81,8 +81,9 @@ class Opening:
     # date (``runbook rehearse``); every plan read is shifted by it (``rehearsed``).
     offset: int = 0
     _may_force: bool | None = field(default=None, repr=False)
-    # The plan in force of a rollback, by its gate and event (built once per rollback).
-    _in_force: dict[tuple[str, int], Plan] = field(default_factory=dict, repr=False)
+    # The plan in force of a rollback, by the plan it extends, its gate and event (built once
+    # per rollback and version of the runbook).
+    _in_force: dict[tuple[str, str, int], Plan] = field(default_factory=dict, repr=False)
     # The versions of the runbook the log records, the one in force at the clock's moment,
     # and how the runbook file differs from the latest (``runbook.usecases.inforce``).
     versions: list[Version] = field(default_factory=list)
@@ -100,6 +101,7 @@ class Opening:
         read_only: bool = False,
         compiled: Plan | None = None,
         at: Callable[[Plan], datetime] | None = None,
+        writing: bool = False,
     ) -> Self:
         """Open a runbook with its state file (created when ``create``, e.g. to check in).
         ``compiled`` is the runbook's plan when the caller already has it (it is used when its
@@ -108,7 +110,8 @@ class Opening:
         zone, is known: the clock then stays there, for everything opening writes too.
         ``read_only``: for commands that only read; nothing is ever written to the state
         file (see ``open_store``), which may then be a read-only file or in a read-only
-        folder."""
+        folder. ``writing``: the caller records next (a check-in), which a store on a server
+        begins while opening (``open_store``)."""
         from runbook.format.source import digest_of, read_bytes
 
         path = Path(runbook_path)
@@ -116,7 +119,11 @@ class Opening:
         data = read_bytes(path)
         digest = digest_of(data)
         store = open_store(
-            state, create=create and not read_only, read_only=read_only, digest=digest
+            state,
+            create=create and not read_only,
+            read_only=read_only,
+            digest=digest,
+            writing=writing and create and not read_only,
         )
         notices: list[str] = []
         try:
@@ -269,6 +276,22 @@ class Opening:
         except InputError:
             return changed
         self._note_drift(data, digest_of(data))
+        return changed
+
+    def in_force_at(self, moment: int) -> bool:
+        """Put the version of the runbook in force at ``moment`` in force (a replay moved back
+        before a revision: the version the coordinator saw then). True when the plan changed;
+        nothing changes when the log records no version or the store lacks that one's plan."""
+        if self.store is None or not self.versions:
+            return False
+        version = in_force(self.versions, moment)
+        if version is None or (self.version is not None and version.event == self.version.event):
+            return False
+        plan = cached_plan(self.store, version.digest)
+        if plan is None:
+            return False
+        changed = plan.digest != self.plan.digest
+        self.plan, self.version = self.rehearsed(plan), version
         return changed
 
     def close(self) -> None:

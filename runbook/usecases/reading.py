@@ -132,7 +132,8 @@ class Reading(Opening):
         rolling = rollback_in_force(self.plan, records)
         if rolling is None:
             return self.plan
-        key = (rolling.gate, rolling.event.seq)
+        # By the plan too: a replay moves between versions of the runbook (``in_force_at``).
+        key = (self.plan.digest, rolling.gate, rolling.event.seq)
         found = self._in_force.get(key)
         if found is None:
             found = self._in_force[key] = plan_with(self.plan, rolling)

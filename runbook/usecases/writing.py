@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
-from runbook.common.errors import ConnectionLost, Refused, StateError
+from runbook.common.errors import ConnectionLost, Refused, StateError, WriteAgain
 from runbook.store import checkpoint, open_store
 from runbook.usecases.resolving import Resolving
 from runbook.weekend import rules
@@ -65,10 +65,15 @@ class Writing(Resolving):
     def _idempotent(self, once: Callable[[str], T], found: Callable[[list[Event]], T]) -> T:
         """Run a write under a new idempotency key. When the connection breaks while it is
         being committed (a store on a server), connect again and look the key up: the
-        events it recorded (``found``), or, when none were, the write once more."""
+        events it recorded (``found``), or, when none were, the write once more. A write
+        that guessed how the log stood and found it moved (``WriteAgain``: nothing was
+        recorded) runs once more, the usual way."""
         key = os.urandom(16).hex()  # random like uuid4, without importing uuid (and platform)
         try:
-            return once(key)
+            try:
+                return once(key)
+            except WriteAgain:
+                return once(key)
         except ConnectionLost as lost:
             if not lost.maybe_recorded:
                 raise

@@ -26,7 +26,7 @@ from runbook.reports.status_page import StatusPage
 from runbook.weekend.forecast import DONE, FAILED
 from runbook.weekend.views import Headline
 from runbook.weekend.views.decisions import given_words
-from runbook.weekend.views.rehearsal import report_note
+from runbook.weekend.views.rehearsal import occasion, report_note, runbook_time_or_none
 
 __all__ = ["readiness_html", "review_html", "status_html"]
 
@@ -114,9 +114,9 @@ def review_html(review: Review) -> str:
 
 
 STATUS_CLASS = {"AHEAD": "go", "ON PLAN": "go", "BEHIND": "conditions"}
-# The banner's label for each headline state that leads over ahead/behind.
+# The banner's label for each headline state that leads over ahead/behind (CLOSED: "The
+# weekend", or "The rehearsal").
 STATUS_LABEL = {
-    Headline.CLOSED: "The weekend",
     Headline.ROLLING_BACK: "Rollback",
     Headline.NO_GO: "Go / no-go",
 }
@@ -133,7 +133,7 @@ def status_html(page: StatusPage) -> str:
     elif late:
         pace = "The forecast finish is past the deadline."
     elif v.word == "ON PLAN":
-        pace = "The weekend runs as planned."
+        pace = f"The {occasion(plan)} runs as planned."
     else:
         pace = f"The forecast finish is {v.amount} {v.word.lower()} of the baseline's."
     if said.state == Headline.CLOSED:
@@ -154,7 +154,11 @@ def status_html(page: StatusPage) -> str:
         "zone": plan.zone,
         "t_plus": t_plus(page.now, plan.start),
         "verdict_class": verdict_class,
-        "verdict_label": STATUS_LABEL.get(said.state, "Against the plan"),
+        "verdict_label": (
+            f"The {occasion(plan)}"
+            if said.state == Headline.CLOSED
+            else STATUS_LABEL.get(said.state, "Against the plan")
+        ),
         "verdict_text": said.badge,
         "advice": advice,
         "spare_text": "" if v.spare is None else format_duration(abs(v.spare)),
@@ -162,5 +166,9 @@ def status_html(page: StatusPage) -> str:
             page.snapshot, page.ponr.point if page.ponr is not None else None
         ),
         "timeline_legend": charts.STATUS_LEGEND,
+        # A rehearsal on its own date: said under the title, and the runbook's time beside
+        # the moments that matter (now, the finish, the deadline, the point of no return).
+        "rehearsal_note": report_note(plan),
+        "in_runbook": lambda moment: runbook_time_or_none(plan, moment),
     }
     return environment().get_template("status.html.j2").render(context) + "\n"

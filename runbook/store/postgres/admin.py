@@ -409,6 +409,17 @@ class DbStatus:
     tasks: int
     in_force: Version | None = None  # the version of the runbook in force (issue 23)
 
+    @property
+    def newer(self) -> bool:
+        """Whether a newer runbook wrote the schema: every command but ``db status`` (and
+        the grants) refuses the weekend until this client is upgraded."""
+        return self.version > SCHEMA_VERSION
+
+    @property
+    def reads_up_to(self) -> int:
+        """The newest schema version this client reads."""
+        return SCHEMA_VERSION
+
 
 def status(uri: str) -> DbStatus:
     """The weekend database's schema version, roles and members (read only)."""

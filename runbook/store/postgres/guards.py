@@ -17,7 +17,14 @@ sequence order. From version 5, for every writer and plain SQL included:
 - for a login that is not mission control, an event's time (and the time it was written
   down) may be at most ``CLOCK_SKEW`` ahead of the database's clock, and its time must lie in
   the weekend's window (``meta``: ``window_start``, ``window_end``, written by ``db init``
-  from the plan as the check-in commands' ``--at`` rule has it) or within the last day.
+  from the plan as the check-in commands' ``--at`` rule has it; a rehearsal moves it by its
+  clock offset, ``runbook rehearse``).
+
+Until version 9 a time outside the window was let through when it lay within the last day by
+the database's clock, so that a rehearsal days before the weekend could be checked in; a
+rehearsal has its own date now (its window moves with it), and version 9 (issue 24,
+``schema_v9_guards``) compiles the row trigger again without that special case, as the
+client's ``--at`` rule (``runbook.weekend.rules.near_weekend``) already has it.
 
 Every refusal is a ``check_violation`` whose message is a plain sentence (the client shows it
 as it is); none needs the rows already in the log to be well formed.
@@ -29,7 +36,6 @@ import json
 from collections.abc import Iterable
 
 from runbook.common.limits import (
-    AT_BEFORE_START,
     EARLIEST_EPOCH,
     LATEST_EPOCH,
     MAX_DURATION,
@@ -168,8 +174,8 @@ def schema_v5(schema: str, write_lock: int) -> list[str]:
             f"{when('clock')})"
         ),
         "window": _refuse(
-            "format('its time %s is outside the weekend''s window (%s to %s) and more than a "
-            f"day ago', {when('NEW.at')}, {when('low')}, {when('high')})"
+            "format('its time %s is outside the weekend''s window (%s to %s)', "
+            f"{when('NEW.at')}, {when('low')}, {when('high')})"
         ),
         "undo_missing": _refuse(
             "format('the undo names event %s, which is not in the log', d ->> 'undoes')"
@@ -320,8 +326,7 @@ def schema_v5(schema: str, write_lock: int) -> list[str]:
                     SELECT value::bigint INTO low FROM {s}.meta WHERE key = '{WINDOW_START}';
                     SELECT value::bigint INTO high FROM {s}.meta WHERE key = '{WINDOW_END}';
                     IF low IS NOT NULL AND high IS NOT NULL
-                            AND NEW.at NOT BETWEEN low AND high
-                            AND NEW.at < clock - {AT_BEFORE_START} THEN
+                            AND NEW.at NOT BETWEEN low AND high THEN
                         {refuse["window"]}
                     END IF;
                 END IF;
@@ -391,4 +396,18 @@ def schema_v8_guards(schema: str, write_lock: int) -> list[str]:
         statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
         for statement in schema_v5(schema, write_lock)
         if f"FUNCTION {schema}.data_problem(" in statement
+    ]
+
+
+def schema_v9_guards(schema: str, write_lock: int) -> list[str]:
+    """Version 9's guard (issue 24): ``events_are_well_formed`` compiled again without the
+    window's special case, so a team's event dated outside the weekend's window is refused
+    however recently it is told (before, one within the last day by the database's clock
+    passed); the triggers stay."""
+    return [
+        statement
+        for statement in schema_v5(schema, write_lock)
+        if statement.lstrip().startswith(
+            f"CREATE OR REPLACE FUNCTION {schema}.events_are_well_formed()"
+        )
     ]

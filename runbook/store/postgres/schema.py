@@ -17,13 +17,22 @@ and approver and the ``rollback`` kind (``guards.schema_v7_guards``).
 Version 8 (issue 23): the guards compiled again for the kinds ``revise``, ``lesson`` and
 ``aftercare`` (``guards.schema_v8_guards``), and any team's member records a lesson
 (``policies.schema_v8``); revising the runbook stays mission control's.
+Version 9 (issue 24): the guard compiled again without the window's special case
+(``guards.schema_v9_guards``): a team's event dated outside the weekend's window is refused
+even when it lies within the last day by the database's clock (a rehearsal's window is on
+the rehearsal's own date).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runbook.store.postgres.guards import schema_v5, schema_v7_guards, schema_v8_guards
+from runbook.store.postgres.guards import (
+    schema_v5,
+    schema_v7_guards,
+    schema_v8_guards,
+    schema_v9_guards,
+)
 from runbook.store.postgres.policies import schema_v2, schema_v3, schema_v7, schema_v8
 from runbook.store.postgres.views import schema_v6
 
@@ -31,7 +40,7 @@ if TYPE_CHECKING:
     import psycopg
 
 SCHEMA = "runbook"
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # The columns of an event a client writes. The server fills seq (identity) and db_user, and
 # its trigger derives team (from task_teams) and forced (from data) from the event itself.
@@ -153,6 +162,7 @@ def migrations() -> list[list[str]]:
                 schema_v6(SCHEMA),
                 schema_v7_guards(SCHEMA, WRITE_LOCK) + schema_v7(SCHEMA),
                 schema_v8_guards(SCHEMA, WRITE_LOCK) + schema_v8(SCHEMA),
+                schema_v9_guards(SCHEMA, WRITE_LOCK),
             ]
         )
     return _MIGRATIONS

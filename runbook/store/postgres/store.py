@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, cast
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -28,6 +28,7 @@ from runbook.common.errors import (
     NotPermitted,
     ServerRefused,
     StateError,
+    WriteAgain,
 )
 from runbook.store.outbox import OUTBOX_COLUMNS, entry_of
 from runbook.store.postgres import (
@@ -47,7 +48,7 @@ from runbook.store.postgres.schema import (
     installed_version,
     migrate,
 )
-from runbook.store.postgres.views import FIGURE_COLUMNS, figure_row
+from runbook.store.postgres.views import figures_text, insert_figures
 from runbook.store.rows import (
     CLOCK_OFFSET,
     event_values,
@@ -68,6 +69,12 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 _LOST = (psycopg.OperationalError, psycopg.InterfaceError)
 
 _COLUMNS = "seq, at, recorded, task, kind, actor, host, note, data, db_user"
+_INSERT_EVENT = (
+    f"INSERT INTO {SCHEMA}.events ({', '.join(RECORDED_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(RECORDED_COLUMNS))}) "
+    "ON CONFLICT (idem) DO NOTHING RETURNING seq, db_user"
+)
+_SEQUENCE = f"pg_get_serial_sequence('{SCHEMA}.events', 'seq')"
 # The events that put a version of the runbook in force (``version_events``).
 _VERSION_EVENTS = "task IS NULL AND kind IN ('baseline', 'revise') ORDER BY seq"
 # A follower that LISTENs still looks at the token this often (a new plan notifies nobody, and
@@ -127,9 +134,22 @@ class PostgresStore:
         self._versions: list[tuple[Any, ...]] | None = None
         self._pending = False
         self._log: tuple[int, list[tuple[Any, ...]]] | None = None
-        self._deferred: list[
-            tuple[str, list[tuple[str, Any, bool]], tuple[type[Exception], ...]]
-        ] = []
+        # A write announced when opening (``open(..., writing=True)``): its BEGIN and lock were
+        # sent with opening's questions, and the checkpoint and the events after it read
+        # there, kept for the first ``write``; ``_unsettled``: the session's settings were made
+        # in that transaction, so a ROLLBACK undoes them (and makes them again).
+        self._held: tuple[tuple[int, str] | None, list[tuple[Any, ...]]] | None = None
+        self._first: tuple[tuple[int, str] | None] | None = None  # the held checkpoint, in write
+        self._unsettled = False
+        # The next sequence number and the login, read under that lock (``_next``): in the
+        # first write (``_guess``) an event is appended with the number it will have, and its
+        # INSERT goes with the COMMIT (``_queued``), behind a guard that the server gave it
+        # that number; a guess found wrong raises WriteAgain: the caller's write runs again,
+        # the usual way.
+        self._next: tuple[int, str] | None = None
+        self._guess: tuple[int, str] | None = None
+        self._queued: list[tuple[Any, ...]] = []
+        self._deferred: list[tuple[str, list[tuple[str, Any]], tuple[type[Exception], ...]]] = []
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -167,7 +187,14 @@ class PostgresStore:
 
     @classmethod
     def open(
-        cls, uri: str, *, create: bool = True, read_only: bool = False, digest: str | None = None
+        cls,
+        uri: str,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        digest: str | None = None,
+        writing: bool = False,
+        reached: tuple[PostgresStore, int | None] | None = None,
     ) -> PostgresStore | None:
         """Connect to the weekend's database; None when it holds no runbook schema and
         ``create`` is false (or ``read_only``). With ``create``, an empty database gets the
@@ -177,11 +204,18 @@ class PostgresStore:
         The session's settings, the schema's version, the weekend's owner and the plan
         stored for ``digest`` (the runbook about to be used) are asked in one round trip;
         when that fails (no schema yet, a login without a role) each is asked on its own,
-        and says what went wrong as it always has."""
-        conn = cls.connect(uri, read_only=read_only, settings=False)
-        store = cls(conn, uri, writable=not read_only)
+        and says what went wrong as it always has. ``writing``: the caller writes next (a
+        check-in), so the write's transaction begins in that round trip too (``reach``).
+        ``reached``: what ``reach`` returned for the same arguments, earlier (``early``)."""
+        if reached is None:
+            reached = cls.reach(uri, read_only=read_only, digest=digest, writing=writing)
+        store, version = reached
+        conn = store.conn
         try:
-            version = store._open_at_once(read_only, digest)
+            if store._held is not None and (
+                version != SCHEMA_VERSION or (digest is not None and store._plan_missing())
+            ):
+                store._let_go()  # a schema to make, or a plan to compile: not under the lock
             if version is None:
                 _apply_settings(conn, store.where, read_only)
                 version = store._talk(lambda: installed_version(conn))
@@ -201,40 +235,117 @@ class PostgresStore:
             raise
         return store
 
-    def _open_at_once(self, read_only: bool, digest: str | None) -> int | None:
+    @classmethod
+    def reach(
+        cls, uri: str, *, read_only: bool, digest: str | None, writing: bool
+    ) -> tuple[PostgresStore, int | None]:
+        """Connect and ask what opening needs in one round trip (``_open_at_once``), writing
+        nothing: the store and the schema's version (None: that round trip failed, and
+        ``open`` asks each thing on its own). Only waits on the network (``early`` runs it
+        beside the rest of a command's start)."""
+        conn = cls.connect(uri, read_only=read_only, settings=False)
+        store = cls(conn, uri, writable=not read_only)
+        try:
+            return store, store._open_at_once(read_only, digest, writing and not read_only)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _plan_missing(self) -> bool:
+        """Whether opening found no plan stored for the runbook's digest (it is compiled)."""
+        return self._plan is None or self._plan[1] is None
+
+    def _open_at_once(self, read_only: bool, digest: str | None, writing: bool) -> int | None:
         """The schema's version, with the settings applied and the owner, a rehearsal's clock
         offset, the plan for ``digest`` and the versions recorded kept for ``meta``,
         ``plan_text`` and ``version_events``, in one round trip; None when any of it failed
-        (nothing of it then holds: the statements ran as one)."""
+        (nothing of it then holds: the statements ran as one). ``writing``: BEGIN and the
+        write lock go first, and the checkpoint and the events after it are read too, kept
+        for the first ``write`` (``_held``): a check-in's opening and the reading of its log
+        are one round trip instead of two."""
         statement_ms = str(int(statement_timeout() * 1000))
+        begin = f" BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK});" if writing else ""
+        log = (
+            f"; SELECT seq, state FROM {SCHEMA}.checkpoint WHERE id = 1;"
+            f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE seq >"
+            f" COALESCE((SELECT seq FROM {SCHEMA}.checkpoint WHERE id = 1), 0) ORDER BY seq;"
+            f" SELECT COALESCE(pg_sequence_last_value({_SEQUENCE}), 0) + 1, session_user"
+            if writing
+            else ""
+        )
         cursor = psycopg.ClientCursor(self.conn)
         try:
             cursor.execute(
                 "SELECT set_config('statement_timeout', %s, false),"
                 " set_config('lock_timeout', %s, false),"
                 " set_config('default_transaction_read_only', %s, false);"
-                f" SELECT value FROM {SCHEMA}.meta WHERE key = 'schema_version';"
+                f" SELECT value FROM {SCHEMA}.meta WHERE key = 'schema_version';{begin}"
                 f" SELECT value FROM {SCHEMA}.meta WHERE key = 'runbook';"
                 f" SELECT value FROM {SCHEMA}.meta WHERE key = '{CLOCK_OFFSET}';"
                 f" SELECT plan FROM {SCHEMA}.plans WHERE digest = %s;"
-                f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE {_VERSION_EVENTS}",
+                f" SELECT {_COLUMNS} FROM {SCHEMA}.events WHERE {_VERSION_EVENTS}{log}",
                 (statement_ms, statement_ms, "on" if read_only else "off", digest or ""),
             )
             answers = _results(cursor)
         except _LOST as exc:
             raise self._lost(exc, "nothing was written to it") from None
         except psycopg.Error:
+            self._unsettled = writing  # a BEGIN may have been run: its transaction failed
+            self._let_go()
             return None
         finally:
             cursor.close()
-        if len(answers) != 6:
+        if len(answers) != (10 if writing else 6):
+            self._let_go()
             return None
-        _, version, owner, offset, plan, self._versions = answers
+        if writing:
+            _, version, _, owner, offset, plan, self._versions, saved, events, nxt = answers
+            self._held = (_checkpoint_of(saved[0] if saved else None), events)
+            self._next = (int(nxt[0][0]), str(nxt[0][1]))
+            self._unsettled = True
+        else:
+            _, version, owner, offset, plan, self._versions = answers
         self._owner = (None if not owner else str(owner[0][0]),)
         self._offset = (None if not offset else str(offset[0][0]),)
         if digest:
             self._plan = (digest, None if not plan else str(plan[0][0]))
         return 0 if not version else int(str(version[0][0]))
+
+    def _let_go(self) -> None:
+        """End the write transaction begun while opening, before anything else is asked:
+        the lock is never held while the command does something else (``_begin``)."""
+        try:
+            self._end_held()
+        except _LOST as exc:
+            raise self._lost(exc, "nothing was written to it") from None
+
+    def _end_held(self) -> None:
+        """Roll back a transaction begun while opening (if any), and make the session's
+        settings again when it had made them (one round trip)."""
+        self._held = None
+        if self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            self._unsettled = False
+            return
+        self._rollback_and_settle()
+
+    def _rollback_and_settle(self) -> None:
+        """ROLLBACK, and the session's settings made again when the transaction rolled back
+        had made them (``_unsettled``), in one query."""
+        if not self._unsettled:
+            self.conn.execute("ROLLBACK")
+            return
+        statement_ms = str(int(statement_timeout() * 1000))
+        cursor = psycopg.ClientCursor(self.conn)
+        try:
+            cursor.execute(
+                "ROLLBACK; SELECT set_config('statement_timeout', %s, false),"
+                " set_config('lock_timeout', %s, false),"
+                " set_config('default_transaction_read_only', %s, false)",
+                (statement_ms, statement_ms, "off" if self.writable else "on"),
+            )
+        finally:
+            cursor.close()
+        self._unsettled = False
 
     def _create(self) -> None:
         """Create or migrate the schema (a user without the right is told to run db init)."""
@@ -327,12 +438,18 @@ class PostgresStore:
         # reading of the log when that comes first: a check-in), and the statements nobody
         # waits for (the checkpoint, the task figures) go with the COMMIT.
         self._pending, self._log, self._deferred = True, None, []
+        if self._held is not None:  # begun while opening: BEGIN sent, the log read
+            (saved, events), self._held = self._held, None
+            self._pending, self._first = False, (saved,)
+            self._log = (0 if saved is None else saved[0], events)
+            self._guess, self._next = self._next, None
         self._versions = None  # from here on, the log is read as it is
         committed = False
         try:
             yield cast(Connection, _InTransaction(self))
-            if self._deferred:
+            if self._deferred or self._queued:
                 committed = self._commit_with_deferred()
+                self._unsettled = self._unsettled and not committed
         except BaseException as exc:
             self._rollback()
             if isinstance(exc, _LOST):
@@ -363,7 +480,8 @@ class PostgresStore:
                 ) from None
             raise
         finally:
-            self._log, self._deferred = None, []
+            self._log, self._deferred, self._first = None, [], None
+            self._guess, self._queued = None, []
         if self._pending:  # nothing was asked of the database: no transaction to end
             self._pending = False
             return
@@ -371,6 +489,7 @@ class PostgresStore:
             return
         try:
             conn.execute("COMMIT")
+            self._unsettled = False
         except _LOST as exc:
             if conn.closed or conn.broken:
                 refusal = self._lost(
@@ -384,7 +503,12 @@ class PostgresStore:
             raise self._lost(exc, "nothing was recorded") from None
 
     def _begin(self) -> None:
-        """Send the write transaction's BEGIN and take the lock, if not sent yet."""
+        """Send the write transaction's BEGIN and take the lock, if not sent yet. Outside
+        ``write``, end first the one begun while opening (``_held``)."""
+        if self._held is not None:
+            self._let_go()
+        if self._queued:
+            self._send_guessed()
         if self._pending:
             self._pending = False
             self.conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
@@ -416,12 +540,16 @@ class PostgresStore:
         """Send the deferred statements and the COMMIT in one round trip (True). When one of
         them fails, they are undone and sent again one part at a time as before, each part
         that may fail without harm (a login not allowed to write it) left out; then False,
-        and the COMMIT is still to be sent."""
+        and the COMMIT is still to be sent. Events appended on a guess (``_queued``) go first,
+        with their guard: when the server did not give them the numbers guessed (or refused
+        one), nothing is recorded, and WriteAgain says to write again."""
+        queued, self._queued = self._queued, []
         self._begin()
         conn = self.conn
         deferred, self._deferred = self._deferred, []
         try:
             with conn.pipeline():
+                self._send_queued(queued)
                 conn.execute("SAVEPOINT runbook_deferred")
                 for _, statements, _ in deferred:
                     _send(conn, statements)
@@ -437,7 +565,12 @@ class PostgresStore:
                 raise refusal from None
             raise
         except psycopg.Error:
-            conn.execute("ROLLBACK TO SAVEPOINT runbook_deferred")
+            try:
+                conn.execute("ROLLBACK TO SAVEPOINT runbook_deferred")
+            except psycopg.Error:  # not reached: an event, or its guard, failed
+                if not queued:
+                    raise
+                self._write_again()
             for name, statements, harmless in deferred:
                 conn.execute(f"SAVEPOINT {name}")
                 try:
@@ -491,9 +624,10 @@ class PostgresStore:
         if self._pending:  # nothing was sent: there is no transaction
             self._pending = False
             return
-        if not (self.conn.closed or self.conn.broken):
+        idle = psycopg.pq.TransactionStatus.IDLE  # (a guess found wrong rolled back already)
+        if not (self.conn.closed or self.conn.broken) and self.conn.info.transaction_status != idle:
             with suppress(psycopg.Error):
-                self.conn.execute("ROLLBACK")
+                self._rollback_and_settle()
 
     # -- meta and the owner ----------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -523,6 +657,7 @@ class PostgresStore:
         weekend's window that ``db init`` wrote by as much: the guard's window of a team's
         times is the rehearsal's."""
         delta = seconds - self.clock_offset()
+        self._begin()
         self.conn.execute(
             f"INSERT INTO {SCHEMA}.meta (key, value) VALUES (%s, %s) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -569,27 +704,28 @@ class PostgresStore:
         the event that holds it."""
         check_instants(event.at, recorded)
         check_new_event(event)
-        data = data_text(event.data)
-        kind = str(event.kind)
+        values = (  # in the order of RECORDED_COLUMNS
+            event.at,
+            recorded,
+            event.task,
+            str(event.kind),
+            event.actor,
+            event.host,
+            event.note,
+            data_text(event.data),
+            event.idem,
+        )
+        if self._guess is not None and event.idem is not None:  # recorded with the COMMIT
+            seq, login = self._guess
+            self._guess = (seq + 1, login)
+            self._log = self._first = None
+            self._queued.append((seq, login, values))
+            return replace(event.stored(seq, recorded), login=login)
         self._begin()
-        self._log = None  # the log now holds more than was read with BEGIN
+        self._guess = None  # a guess holds only for events appended one after the other
+        self._log = self._first = None  # the log now holds more than was read with BEGIN
         self._attempt = event
-        row = self.conn.execute(
-            f"INSERT INTO {SCHEMA}.events ({', '.join(RECORDED_COLUMNS)}) "
-            f"VALUES ({', '.join(['%s'] * len(RECORDED_COLUMNS))}) "
-            "ON CONFLICT (idem) DO NOTHING RETURNING seq, db_user",
-            (  # in the order of RECORDED_COLUMNS
-                event.at,
-                recorded,
-                event.task,
-                kind,
-                event.actor,
-                event.host,
-                event.note,
-                data,
-                event.idem,
-            ),
-        ).fetchone()
+        row = self.conn.execute(_INSERT_EVENT, values).fetchone()
         self._attempt = None
         if row is None:
             found = self.conn.execute(
@@ -602,6 +738,45 @@ class PostgresStore:
                 seq=seq,
             )
         return replace(event.stored(int(row[0]), recorded), login=str(row[1]))
+
+    def _send_guessed(self) -> None:
+        """Send the events appended on a guess, and their guard, now (before any other
+        statement of the write: one round trip); WriteAgain when the guess was wrong."""
+        queued, self._queued = self._queued, []
+        self._guess = None
+        try:
+            with self.conn.pipeline():
+                self._send_queued(queued)
+        except _LOST:
+            raise
+        except psycopg.Error:
+            self._write_again()
+
+    def _send_queued(self, queued: list[tuple[Any, ...]]) -> None:
+        """The INSERTs of events appended on a guess, and the guard that fails (and so
+        aborts the transaction) unless each was recorded, by this login, with the number
+        guessed."""
+        if not queued:
+            return
+        for _, _, values in queued:
+            self.conn.execute(_INSERT_EVENT, values)
+        self.conn.execute(
+            f"SELECT 1 / (count(*) = %s)::int FROM {SCHEMA}.events"
+            " WHERE seq BETWEEN %s AND %s AND db_user = %s AND idem = ANY(%s)",
+            (
+                len(queued),
+                queued[0][0],
+                queued[-1][0],
+                queued[0][1],
+                [values[-1] for _, _, values in queued],
+            ),
+        )
+
+    def _write_again(self) -> NoReturn:
+        """Roll back a write whose events were appended on a wrong guess (or refused: the
+        write, run again the usual way, says why), and say to run it again."""
+        self._rollback_and_settle()
+        raise WriteAgain(self.where)
 
     def may_force(self) -> bool:
         """Only mission control may force (the database's policy); asked after a refusal."""
@@ -731,7 +906,7 @@ class PostgresStore:
             raise
         old, old_listener = self.conn, self.listener
         self.conn, self.listener = conn, listener
-        self._token = None
+        self._token, self._held, self._unsettled = None, None, False
         with suppress(psycopg.Error):
             old.close()
         if old_listener is not None:
@@ -750,9 +925,14 @@ class PostgresStore:
     # -- the checkpoint --------------------------------------------------------------
     def checkpoint(self) -> tuple[int, str] | None:
         """The checkpoint: the last event it covers and its text (None: none yet). First in
-        a write transaction, it is read with the BEGIN, and the events after it too."""
+        a write transaction, it is read with the BEGIN (or was, while opening), and the
+        events after it too."""
+        if self._first is not None:
+            (saved,), self._first = self._first, None
+            return saved
         if self._pending:
             return self._begin_reading()
+        self._begin()  # outside a write: the lock taken while opening let go first
         with self._reading():
             row = self.conn.execute(
                 f"SELECT seq, state FROM {SCHEMA}.checkpoint WHERE id = 1"
@@ -770,7 +950,7 @@ class PostgresStore:
         self._deferred.append(
             (
                 "runbook_checkpoint",
-                [(statement, (seq, text), False)],
+                [(statement, (seq, text))],
                 (pg_errors.InsufficientPrivilege,),
             )
         )
@@ -781,19 +961,15 @@ class PostgresStore:
         return True
 
     def save_figures(self, covers: int, as_of: int, rows: Sequence[TaskFigures]) -> None:
-        """Replace ``task_figures`` (inside ``write``; sent with its COMMIT). A database not
-        yet at version 6, or a login not allowed to, leaves them as they were: they are a
-        publication, not state."""
-        insert = (
-            f"INSERT INTO {SCHEMA}.task_figures ({', '.join(FIGURE_COLUMNS)}) "
-            f"VALUES ({', '.join(['%s'] * len(FIGURE_COLUMNS))})"
-        )
+        """Replace ``task_figures`` (inside ``write``; sent with its COMMIT), every task's in
+        one statement (``views.insert_figures``). A database not yet at version 6, or a login
+        not allowed to, leaves them as they were: they are a publication, not state."""
         self._deferred.append(
             (
                 "runbook_figures",
                 [
-                    (f"DELETE FROM {SCHEMA}.task_figures", None, False),
-                    (insert, [figure_row(row, covers, as_of) for row in rows], True),
+                    (f"DELETE FROM {SCHEMA}.task_figures", None),
+                    (insert_figures(SCHEMA), (as_of, covers, figures_text(rows))),
                 ],
                 (pg_errors.InsufficientPrivilege, pg_errors.UndefinedTable),
             )
@@ -972,14 +1148,10 @@ def _checkpoint_of(row: tuple[Any, ...] | None) -> tuple[int, str] | None:
     return int(row[0]), str(row[1])
 
 
-def _send(conn: Connection, statements: list[tuple[str, Any, bool]]) -> None:
-    """Execute each statement (``many``: its parameters are a list of rows)."""
-    for statement, params, many in statements:
-        if many:
-            with conn.cursor() as cursor:
-                cursor.executemany(statement, params)
-        else:
-            conn.execute(statement, params)
+def _send(conn: Connection, statements: list[tuple[str, Any]]) -> None:
+    """Execute each statement with its parameters."""
+    for statement, params in statements:
+        conn.execute(statement, params)
 
 
 class _InTransaction:

@@ -12,8 +12,10 @@ from textual.widgets import DataTable
 
 from runbook.common.text import shown
 from runbook.format.durations import clock
+from runbook.planning.plan import Plan
 from runbook.weekend.events import Event
 from runbook.weekend.replan import event_columns
+from runbook.weekend.views.rehearsal import runbook_clock
 
 COLUMNS = ("#", "When", "Task", "What", "By", "Note")
 CHUNK = 300  # events added at once; the rest follow a chunk at a time
@@ -28,9 +30,13 @@ class EventLog(DataTable[Any]):
     events: reactive[Sequence[Event]] = reactive((), always_update=True, init=False)
     generation: reactive[int] = reactive(0, init=False)  # of the events given
 
-    def __init__(self, *, id: str | None = None, zone: tzinfo = UTC) -> None:
+    def __init__(
+        self, *, id: str | None = None, zone: tzinfo = UTC, plan: Plan | None = None
+    ) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.zone = zone
+        # On a rehearsal, each time with the runbook's beside it (``Tue 08:00 (Fri 08:00)``).
+        self.plan = plan if plan is not None and plan.offset else None
         self._shown_generation = 0
         self._logged = 0
         self._later = False  # more events to add soon
@@ -67,7 +73,7 @@ class EventLog(DataTable[Any]):
                 what.append(" FORCED", style="bold yellow")
             self.add_row(
                 str(event.seq),
-                clock(event.at, self.zone),
+                self._when(event.at),
                 Text(shown(event.task) or "—"),
                 what,
                 Text(shown(event.by)),
@@ -81,6 +87,14 @@ class EventLog(DataTable[Any]):
         if end < len(events) and not self._later:
             self._later = True
             self.set_timer(CHUNK_PAUSE_S, self._add_later)
+
+    def _when(self, moment: int) -> Text | str:
+        """The event's time; on a rehearsal the runbook's time of it too."""
+        own = clock(moment, self.zone)
+        runbook = runbook_clock(self.plan, moment) if self.plan is not None else None
+        if runbook is None:
+            return own
+        return Text(own).append(f" ({runbook})", style="yellow")
 
     @property
     def filling(self) -> bool:

@@ -23,7 +23,7 @@ from runbook.weekend.rehearsal import REHEARSAL
 from runbook.weekend.views import Headline, Verdict, lead, verdict
 from runbook.weekend.views.lines import TONE_STYLE
 from runbook.weekend.views.progress import Progress, progress
-from runbook.weekend.views.rehearsal import banner
+from runbook.weekend.views.rehearsal import banner, runbook_clock
 from runbook.weekend.views.rollback import if_rolled_back
 from runbook.weekend.views.verdict import to_deadline
 
@@ -130,7 +130,7 @@ class Identity(Static):
             if width and len(when) + len(aside) + len(since) > width:
                 since = ""
             if width and len(when) + len(aside) > width:
-                aside = f" ({clock(now - plan.offset, zone)} runbook)"
+                aside = f" ({runbook_clock(plan, now)} runbook)"
             text.append(aside, style="yellow")
         text.append(since, style="bold cyan")
         done = progress(snap)
@@ -310,8 +310,9 @@ class Summary(Static):
             text.append(f" REPLAY{state} ", style="bold reverse")
             text.append(" ")
         text.append(clock(snap.clock, zone), style="bold")
-        if plan.offset:  # the runbook's time of the rehearsal's moment
-            text.append(f" ({clock(snap.clock - plan.offset, zone)} runbook)", style="yellow")
+        runbook_now = runbook_clock(plan, snap.clock)  # the runbook's time of the moment
+        if runbook_now is not None:
+            text.append(f" ({runbook_now} runbook)", style="yellow")
         text.append(f" {t_plus(snap.clock, plan.start)}", style="bold cyan")
         if self.version:  # a revised runbook in force: never cut, like the clock
             text.append(f" · {self.version}", style="yellow")

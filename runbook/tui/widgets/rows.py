@@ -34,11 +34,19 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("phase", "Phase"),
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
+# On a rehearsal the plan column says the runbook's start too (``plan_text``), and says so.
+REHEARSAL_LABELS = {"plan": "Plan (runbook)"}
 # Fixed widths: a title or a phase is cut rather than take the width of the longest one; the
 # others fit their longest value (``scheduled should``, ``Fri 23:00–Sat 01:00 ~``,
 # ``+10h45m``), so a time or a figure is never cut whichever tasks a table shows.
 WIDTHS = {"title": 28, "phase": 12, "status": 16, "when": 21, "var": 7, "float": 7}
 DATED_WHEN = 35  # ``Fri 04 Dec 23:00–Sat 05 Dec 01:00 ~``: a runbook longer than a week
+
+
+def column_labels(*, rehearsal: bool) -> list[str]:
+    """The columns' labels, in order: on a rehearsal's state the plan column says it gives
+    the runbook's start too (``plan_text``)."""
+    return [REHEARSAL_LABELS.get(key, label) if rehearsal else label for key, label in COLUMNS]
 
 
 def widths(dated: bool) -> dict[str, int]:
@@ -68,10 +76,14 @@ def span_text(start: int | None, end: int | None, zone: tzinfo, dated: bool) -> 
 
 
 def plan_text(row: TaskRow) -> str:
-    """The plan column: the baseline's span, or ``new`` for a task added since."""
+    """The plan column: the baseline's span, or ``new`` for a task added since; on a
+    rehearsal with the runbook's start after it (``Tue 07:00–10:00 (Fri 07:00)``)."""
     if not row.planned_start:
         return "new"
-    return span_text(row.planned_start, row.planned_finish, row.zone, row.dated)
+    span = span_text(row.planned_start, row.planned_finish, row.zone, row.dated)
+    if row.runbook_start is None:
+        return span
+    return f"{span} ({clock(row.runbook_start, row.zone, with_date=row.dated)})"
 
 
 def team_text(row: TaskRow) -> str:

@@ -47,6 +47,7 @@ from runbook.tui.widgets.rows import (
     COLUMN_KEYS,
     COLUMNS,
     SORTS,
+    column_labels,
     dated,
     plan_text,
     row_cells,
@@ -187,7 +188,7 @@ class TaskTable(DataTable[object]):
         self._fill_generation = 0
         self._snap: Snapshot | None = None  # the last shown, and how its times are written
         self._with_date = False
-        self._columns_dated = False
+        self._columns_for = (False, False)  # the columns' times dated; a rehearsal's labels
         self._sorted_by = ""  # the order the rows were last sorted in
         # The rows formatted, each with what it shows (``TaskRow``: the one input its cells
         # are formatted from); ``_shows`` gives what a task's row shows at ``_snap``.
@@ -201,14 +202,15 @@ class TaskTable(DataTable[object]):
         self.rows_formatted = 0  # rows formatted since the table was made
 
     def on_mount(self) -> None:
-        self._add_columns(dated=False)
+        self._add_columns((False, False))
 
-    def _add_columns(self, *, dated: bool) -> None:
-        """The columns, wide enough for times written with (or without) a date."""
-        fixed = widths(dated)
-        for key, label in COLUMNS:
+    def _add_columns(self, shape: tuple[bool, bool]) -> None:
+        """The columns, wide enough for times written with (or without) a date, labelled for
+        a rehearsal's state or the weekend's (``column_labels``)."""
+        fixed = widths(shape[0])
+        for (key, _), label in zip(COLUMNS, column_labels(rehearsal=shape[1]), strict=True):
             self.add_column(label, key=key, width=fixed.get(key))
-        self._columns_dated = dated
+        self._columns_for = shape
 
     @property
     def sort_key(self) -> str:
@@ -239,9 +241,9 @@ class TaskTable(DataTable[object]):
         selected = self.selected_task
         with_date = dated(snap)
         changed = changed_rows(self._snap, snap)
-        if with_date != self._columns_dated:  # longer times: wider columns, every row again
+        if (shape := (with_date, bool(snap.plan.offset))) != self._columns_for:  # every row again
             self.clear(columns=True)
-            self._add_columns(dated=with_date)
+            self._add_columns(shape)
             self._order, self._filled = [], 0
             changed, selected = None, None
         if with_date != self._with_date:

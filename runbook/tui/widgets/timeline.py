@@ -17,6 +17,8 @@ from textual.strip import Strip
 
 from runbook.planning.timeline import Scale, ticks
 from runbook.weekend.forecast import Snapshot
+from runbook.weekend.rehearsal import REHEARSAL
+from runbook.weekend.views.rehearsal import runbook_scale
 
 LABEL = 26
 BASE = Style.parse("grey50")
@@ -48,6 +50,7 @@ class Timeline(ScrollView, can_focus=True):
         self._rows: list[int] = []
         self._cells = 60
         self._cache: dict[int, Strip] = {}
+        self._axis_rows = 2
 
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
@@ -60,7 +63,9 @@ class Timeline(ScrollView, can_focus=True):
         self._rows = sorted(range(len(snap.figures.start)), key=snap.figures.start.__getitem__)
         self._cells = max(20, self.size.width - LABEL - 2)
         self._cache = {}
-        self.virtual_size = Size(LABEL + self._cells, len(self._rows) + 2)
+        # The axis: the days and hours, on a rehearsal the runbook's beneath, then the marks.
+        self._axis_rows = 3 if snap.plan.offset else 2
+        self.virtual_size = Size(LABEL + self._cells, len(self._rows) + self._axis_rows)
         self.refresh()
 
     def on_resize(self) -> None:
@@ -91,11 +96,12 @@ class Timeline(ScrollView, can_focus=True):
         now_cell = scale.cell(snap.now)
         deadline = snap.plan.deadline
         deadline_cell = scale.cell(deadline) if deadline is not None else None
-        if row < 2:
+        axis = self._axis_rows
+        if row < axis:
             return self._axis(snap, scale, row)
-        if row - 2 >= len(self._rows):
+        if row - axis >= len(self._rows):
             return Strip.blank(LABEL + cells)
-        index = self._rows[row - 2]
+        index = self._rows[row - axis]
         state = snap.tasks[index]
         task = snap.plan.tasks[index]
         label = f" {task.id}"[: LABEL - 1].ljust(LABEL)
@@ -132,10 +138,15 @@ class Timeline(ScrollView, can_focus=True):
         return Strip(segments, LABEL + cells).simplify()
 
     def _axis(self, snap: Snapshot, scale: Scale, row: int) -> Strip:
+        """A line of the axis: the days and hours (on a rehearsal, its own; then the
+        runbook's, in yellow), and last the marks with now."""
         cells = self._cells
         line = [" "] * cells
-        for tick in ticks(scale, snap.plan.zone, min_gap=7):
-            if row == 0:
+        marks = row == self._axis_rows - 1
+        # The second line of a rehearsal's axis: the runbook's days and hours.
+        runbook = runbook_scale(snap.plan, scale) if row == 1 and not marks else None
+        for tick in ticks(runbook or scale, snap.plan.zone, min_gap=7):
+            if not marks:
                 label = tick.label
                 if tick.cell + len(label) <= cells and all(
                     ch == " " for ch in line[tick.cell : tick.cell + len(label) + 1]
@@ -143,13 +154,20 @@ class Timeline(ScrollView, can_focus=True):
                     line[tick.cell : tick.cell + len(label)] = label
             else:
                 line[tick.cell] = "┃" if tick.major else "╵"
-        if row == 1:
+        head, head_style = " ", Style(dim=True)
+        style = Style(bold=not marks, dim=marks)
+        if marks:
             line[scale.cell(snap.now)] = "▼"
-        head = " ▀ baseline ▄ forecast ▼now" if row == 1 else " "
+            head = " ▀ baseline ▄ forecast ▼now"
+        elif runbook is not None:
+            head, head_style = " in the runbook", Style(color="yellow")
+            style = head_style
+        elif snap.plan.offset:
+            head, head_style = f" {REHEARSAL}", Style(bold=True)
         return Strip(
             [
-                Segment(head[:LABEL].ljust(LABEL), Style(dim=True)),
-                Segment("".join(line), Style(bold=row == 0, dim=row == 1)),
+                Segment(head[:LABEL].ljust(LABEL), head_style),
+                Segment("".join(line), style),
             ],
             LABEL + cells,
         )

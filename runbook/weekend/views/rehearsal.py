@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runbook.format.durations import format_duration
+from runbook.format.durations import clock, format_duration
 from runbook.planning.plan import Plan
+from runbook.planning.timeline import Scale
 from runbook.weekend.gates import points_of_no_return
-from runbook.weekend.rehearsal import REHEARSAL, both_times, runbook_time
+from runbook.weekend.rehearsal import REHEARSAL, both_times, in_runbook, runbook_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +72,47 @@ def report_note(plan: Plan) -> str | None:
         f"{REHEARSAL} on its own date: it started {both_times(plan, plan.start)}; every time "
         f"here is the rehearsal's, {offset_words(plan.offset)}."
     )
+
+
+def runbook_clock(plan: Plan, moment: int, *, with_date: bool = False) -> str | None:
+    """A rehearsal's moment as the runbook has it, for a column or a line of its own
+    (``Fri 06:05``: the column says whose time it is); None on the weekend itself."""
+    if not plan.offset:
+        return None
+    return clock(in_runbook(plan, moment), plan.zone, with_date=with_date)
+
+
+def occasion(plan: Plan) -> str:
+    """What a state holds, in a sentence: ``rehearsal`` or ``weekend``."""
+    return "rehearsal" if plan.offset else "weekend"
+
+
+def runbook_time_or_none(plan: Plan, moment: int | None) -> str | None:
+    """``Mon 06:00 in the runbook`` for a rehearsal's moment; None on the weekend itself (or
+    without a moment)."""
+    if not plan.offset or moment is None:
+        return None
+    return runbook_time(plan, moment)
+
+
+def marked(plan: Plan, title: str) -> str:
+    """``[REHEARSAL] title`` on a rehearsal's state (a message, a calendar and its entries:
+    nobody takes them for the weekend's); the title as it is on the weekend itself."""
+    return f"[{REHEARSAL}] {title}" if plan.offset else title
+
+
+def runbook_line(plan: Plan, moment: int) -> str | None:
+    """``REHEARSAL: Fri 04 Dec 06:00 in the runbook``: where a rehearsal's moment lies in the
+    runbook, for a calendar entry's description; None on the weekend itself."""
+    if not plan.offset:
+        return None
+    return f"{REHEARSAL}: {runbook_time(plan, moment, with_date=True)}"
+
+
+def runbook_scale(plan: Plan, scale: Scale) -> Scale | None:
+    """A rehearsal's chart laid out in the runbook's clock: the same cells, the moments the
+    runbook gives them (an axis of the runbook's days beside the rehearsal's); None on the
+    weekend itself."""
+    if not plan.offset:
+        return None
+    return Scale(in_runbook(plan, scale.start), in_runbook(plan, scale.end), scale.width)

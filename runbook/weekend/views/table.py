@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from runbook.weekend.events import UNDER_WAY, Status
 from runbook.weekend.forecast import Snapshot, TaskState, overrun
+from runbook.weekend.rehearsal import in_runbook
 
 
 class TaskRow(NamedTuple):
@@ -44,6 +45,9 @@ class TaskRow(NamedTuple):
     eta: bool  # a revised finish in force (the row says ``eta``, not the time)
     pulled: bool
     revised: bool  # a revised duration in force
+    # A rehearsal on its own date: the planned start as the runbook has it (None on the
+    # weekend itself, or for a task added since the baseline).
+    runbook_start: int | None = None
 
     @property
     def optional(self) -> bool:
@@ -69,6 +73,7 @@ def rows_of(snap: Snapshot, *, dated: bool = False) -> Callable[[TaskState], Tas
     plan's columns are read once, not per row (the table asks for every row it shows on
     every snapshot; this keeps that a few milliseconds for 10,000 tasks)."""
     plan, zone = snap.plan, snap.plan.zone
+    rehearsal = bool(plan.offset)  # on its own date: the runbook's time beside the plan
     titles, teams = plan.column("title"), plan.column("team")
     phases, priorities = plan.column("phase"), plan.column("priority")
     make = TaskRow._make
@@ -100,6 +105,9 @@ def rows_of(snap: Snapshot, *, dated: bool = False) -> Callable[[TaskState], Tas
                 state.eta is not None,
                 state.pulled,
                 state.revised_duration is not None,
+                None
+                if not rehearsal or state.planned_start is None
+                else in_runbook(plan, state.planned_start),
             )
         )
 
