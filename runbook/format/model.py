@@ -852,11 +852,14 @@ class Runbook(_Strict):
     readiness: list[ReadinessItem] = Field(
         default_factory=list, description="Things to have done before the weekend."
     )
+    # A section left out is its model's defaults, as validating an empty mapping gives them
+    # (defaults are not validated), without building that model's own validator for it.
     readiness_rules: ReadinessRules = Field(
-        default_factory=ReadinessRules, description="When to recommend NO-GO or conditions."
+        default_factory=ReadinessRules.model_construct,
+        description="When to recommend NO-GO or conditions.",
     )
     notify: Notify = Field(
-        default_factory=Notify,
+        default_factory=Notify.model_construct,
         description="Telling people: the heads-up before a task starts, and where to send "
         "notifications.",
     )
