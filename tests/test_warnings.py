@@ -131,3 +131,26 @@ def test_the_cli_finds_every_example_valid_and_quiet(example: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout.rstrip().endswith("; 0 warnings")
+
+
+def test_every_task_waiting_for_a_time_the_clocks_skip_is_warned_where_it_says_so() -> None:
+    # The time each not_before gives is read once (issue 28 §4); each task still gets its own
+    # located warning, the mapping form and the plain one alike.
+    from runbook.validation.validate import validate_bytes
+
+    text = (
+        "name: Gap\ntimezone: Europe/Amsterdam\nstart: 2026-03-28T22:00\n"
+        "teams: {dba: {}}\ntasks:\n"
+        "  - {id: a, title: A, team: dba, duration: 1h, not_before: 2026-03-29T02:30}\n"
+        "  - {id: b, title: B, team: dba, duration: 1h, not_before: {at: 2026-03-29T02:30}}\n"
+        "  - {id: c, title: C, team: dba, duration: 1h, not_before: 2026-03-29T03:30}\n"
+        "  - {id: d, title: D, team: dba, duration: 1h, not_before: 2026-03-29T02:30}\n"
+    )
+    result = validate_bytes(text.encode(), source="gap.yaml")
+
+    gaps = [w for w in result.warnings if "does not exist" in w.message]
+    assert [(w.line, w.path) for w in gaps] == [
+        (6, ("tasks", 0, "not_before")),
+        (7, ("tasks", 1, "not_before", "at")),
+        (9, ("tasks", 3, "not_before")),
+    ]

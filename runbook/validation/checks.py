@@ -506,13 +506,15 @@ def check_warnings(loaded: Loaded, plan: Plan) -> None:
             f"the plan finishes {format_duration(-plan.buffer)} after the deadline",
             ("deadline",),
         )
+    gaps: dict[object, bool] = {}  # thousands of not_before share a few times: each read once
     for path in _local_times(loaded):
         value = _raw_at(loaded, path)
+        key = value if isinstance(value, str) else id(value)
         try:
-            moment = parse_datetime(value)
+            gap = gaps[key] if key in gaps else does_not_exist(parse_datetime(value), zone)
         except ValueError:
             continue
-        if does_not_exist(moment, zone):
+        if gaps.setdefault(key, gap):
             loaded.problem(
                 "warning",
                 f"{value} does not exist in {runbook.timezone} (the clocks go forward); "
