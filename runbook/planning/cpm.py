@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from itertools import accumulate, chain, repeat
-from operator import eq, ge
+from operator import attrgetter, eq, ge
 from typing import TYPE_CHECKING, Any
 
 from runbook.format.durations import to_epoch
@@ -231,8 +231,11 @@ def compute_plan(
     field), then each task built once with all its figures."""
     listed = runbook.tasks
     n = len(listed)
-    ids = [t.id for t in listed]
-    deps_of = [t.depends_on for t in listed]
+    # Every field the plan reads, in one pass of C over the tasks, as columns.
+    (ids, deps_of, titles, owners, phases, milestones, notes, priorities, gates, *timing) = (
+        list(zip(*map(_READ, listed), strict=True)) or [()] * 12
+    )
+    written, waits, guesses = timing
     if preds is None or len(preds) != n:
         index = dict(zip(ids, range(n), strict=True))
         preds = [
@@ -240,30 +243,29 @@ def compute_plan(
         ]
     if order is None or len(order) != n:
         order = topological_order(preds)
-    durations = [t.duration or 0 for t in listed]
+    durations = [seconds or 0 for seconds in written]
     not_before: list[int | None] = [None] * n
     fixed = [False] * n
     reason: list[str | None] = [None] * n
     optimistic: list[int | None] = [None] * n
     pessimistic: list[int | None] = [None] * n
-    for i, t in enumerate(listed):
-        if t.not_before is not None:
-            not_before[i] = to_epoch(t.not_before.at)
-            fixed[i] = bool(t.not_before.fixed)
-            reason[i] = t.not_before.reason
-        if t.estimate is not None:
-            optimistic[i], pessimistic[i] = t.estimate.optimistic, t.estimate.pessimistic
-    gate = [t.gate for t in listed]
+    for i, wait in enumerate(waits):
+        if wait is not None:
+            not_before[i], fixed[i], reason[i] = to_epoch(wait.at), bool(wait.fixed), wait.reason
+    for i, guess in enumerate(guesses):
+        if guess is not None:
+            optimistic[i], pessimistic[i] = guess.optimistic, guess.pessimistic
+    gate = list(gates)
     if runbook.gates:
         named = runbook.gates
         gate = [g or tid in named for g, tid in zip(gate, ids, strict=True)]
     start = to_epoch(runbook.start)
     figures = _passes(start, durations, preds, not_before, order)
-    columns: dict[str, list[Any]] = {
+    columns: dict[str, Sequence[Any]] = {
         "id": ids,
-        "title": [t.title for t in listed],
-        "team": [t.team for t in listed],
-        "phase": [t.phase for t in listed],
+        "title": titles,
+        "team": owners,
+        "phase": phases,
         "duration": durations,
         "depends_on": [
             list(deps) if len(deps) == len(ps) else list(dict.fromkeys(deps))
@@ -271,15 +273,15 @@ def compute_plan(
         ],
         "preds": preds,
         "not_before": not_before,
-        "milestone": [t.milestone for t in listed],
-        "notes": [t.notes for t in listed],
+        "milestone": milestones,
+        "notes": notes,
         **figures.columns,
         "gate": gate,
         "optimistic": optimistic,
         "pessimistic": pessimistic,
         "not_before_fixed": fixed,
         "not_before_reason": reason,
-        "priority": [t.priority for t in listed],
+        "priority": priorities,
     }
     teams = {
         tid: TeamInfo(tid, team.name or tid, team.lead, team.contact)
@@ -305,7 +307,7 @@ def compute_plan(
     return plan
 
 
-def _built(columns: dict[str, list[Any]], n: int) -> list[PlannedTask]:
+def _built(columns: dict[str, Sequence[Any]], n: int) -> list[PlannedTask]:
     """Each task from its fields' columns, positionally in the dataclass's order (a field
     not given keeps its default)."""
     given = [columns[f.name] if f.name in columns else repeat(f.default, n) for f in _TASK_FIELDS]
@@ -313,6 +315,21 @@ def _built(columns: dict[str, list[Any]], n: int) -> list[PlannedTask]:
 
 
 _TASK_FIELDS = fields(PlannedTask)
+# A task's fields as ``compute_plan`` reads them.
+_READ = attrgetter(
+    "id",
+    "depends_on",
+    "title",
+    "team",
+    "phase",
+    "milestone",
+    "notes",
+    "priority",
+    "gate",
+    "duration",
+    "not_before",
+    "estimate",
+)
 
 
 def rollback_suffix(gate: str) -> str:
