@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from runbook.common.limits import EARLIEST_EPOCH, clamp_epoch, epoch_in_bounds
-from runbook.weekend.events import Event, data_text
+from runbook.weekend.events import Event, NewEvent, data_text
 
 # The meta key of a weekend's clock offset (``runbook rehearse``), in both stores.
 CLOCK_OFFSET = "clock_offset"
@@ -35,6 +35,21 @@ def event_values(event: Event) -> tuple[object, ...]:
         event.recorded,
         event.task,
         str(event.kind),
+        event.actor,
+        event.host,
+        event.note,
+        data_text(event.data),
+    )
+
+
+def new_event_values(event: NewEvent, recorded: int) -> tuple[object, ...]:
+    """A new event's columns as both stores write them, before the store numbers it: at,
+    recorded, task, kind, actor, host, note, data."""
+    return (
+        event.at,
+        recorded,
+        event.task,
+        str(event.kind),  # stored, and read back, as the plain string
         event.actor,
         event.host,
         event.note,

@@ -52,12 +52,13 @@ from runbook.store.postgres.views import figures_text, insert_figures
 from runbook.store.rows import (
     CLOCK_OFFSET,
     event_values,
+    new_event_values,
     offset_from_meta,
     quarantine_notice,
     readable,
 )
 from runbook.weekend.eventdata import check_new_event
-from runbook.weekend.events import Event, NewEvent, check_instants, data_text
+from runbook.weekend.events import Event, NewEvent, check_instants
 from runbook.weekend.outbox import PENDING, OutboxEntry
 
 if TYPE_CHECKING:
@@ -492,15 +493,20 @@ class PostgresStore:
             self._unsettled = False
         except _LOST as exc:
             if conn.closed or conn.broken:
-                refusal = self._lost(
-                    exc,
-                    "the check-in may or may not have been recorded (the connection broke "
-                    "while it was being committed)",
-                )
-                refusal.maybe_recorded = True
-                raise refusal from None
+                raise self._lost_in_commit(exc) from None
             self._rollback()
             raise self._lost(exc, "nothing was recorded") from None
+
+    def _lost_in_commit(self, exc: BaseException) -> ConnectionLost:
+        """The refusal for a connection that broke while a write was being committed: the
+        check-in may or may not be in the log (``Writing`` looks its key up)."""
+        refusal = self._lost(
+            exc,
+            "the check-in may or may not have been recorded (the connection broke "
+            "while it was being committed)",
+        )
+        refusal.maybe_recorded = True
+        return refusal
 
     def _begin(self) -> None:
         """Send the write transaction's BEGIN and take the lock, if not sent yet. Outside
@@ -556,13 +562,7 @@ class PostgresStore:
                 conn.execute("COMMIT")
         except _LOST as exc:
             if conn.closed or conn.broken:
-                refusal = self._lost(
-                    exc,
-                    "the check-in may or may not have been recorded (the connection broke "
-                    "while it was being committed)",
-                )
-                refusal.maybe_recorded = True
-                raise refusal from None
+                raise self._lost_in_commit(exc) from None
             raise
         except psycopg.Error:
             try:
@@ -704,17 +704,7 @@ class PostgresStore:
         the event that holds it."""
         check_instants(event.at, recorded)
         check_new_event(event)
-        values = (  # in the order of RECORDED_COLUMNS
-            event.at,
-            recorded,
-            event.task,
-            str(event.kind),
-            event.actor,
-            event.host,
-            event.note,
-            data_text(event.data),
-            event.idem,
-        )
+        values = (*new_event_values(event, recorded), event.idem)  # RECORDED_COLUMNS
         if self._guess is not None and event.idem is not None:  # recorded with the COMMIT
             seq, login = self._guess
             self._guess = (seq + 1, login)

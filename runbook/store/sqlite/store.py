@@ -24,6 +24,7 @@ from runbook.common.limits import SEQ_LIMIT
 from runbook.store.rows import (
     CLOCK_OFFSET,
     event_values,
+    new_event_values,
     offset_from_meta,
     quarantine_notice,
     readable,
@@ -52,7 +53,7 @@ from runbook.store.sqlite.schema import not_a_database as _not_a_database
 from runbook.weekend.eventdata import check_new_event
 from runbook.weekend.events import Event as Event  # re-exported: imported from here by faces
 from runbook.weekend.events import NewEvent as NewEvent
-from runbook.weekend.events import check_instants, data_text
+from runbook.weekend.events import check_instants
 
 if TYPE_CHECKING:  # a check-in never loads the outbox: only runbook notify and the dashboard
     from runbook.weekend.figures import TaskFigures
@@ -455,13 +456,11 @@ class SQLiteStore:
         outside the years the product handles is never written."""
         check_instants(event.at, recorded)
         check_new_event(event)
-        data = data_text(event.data)
-        kind = str(event.kind)  # stored, and returned, as the plain string it reads back as
         try:
             cursor = self.db.execute(
                 "INSERT INTO events (at, recorded, task, kind, actor, host, note, data) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (event.at, recorded, event.task, kind, event.actor, event.host, event.note, data),
+                new_event_values(event, recorded),
             )
         except sqlite3.OperationalError as exc:
             # SQLite says "full" when no rowid is left after the largest: not the disk.
