@@ -23,7 +23,8 @@ from runbook.planning.plan import Plan, PlannedTask
 from runbook.planning.timeline import Scale, ticks
 from runbook.weekend.events import FINISHED
 from runbook.weekend.forecast import PullForward, Snapshot
-from runbook.weekend.views.rehearsal import banner, offset_words
+from runbook.weekend.rehearsal import REHEARSAL, both_times
+from runbook.weekend.views.rehearsal import offset_words
 
 
 def finish_line(plan: Plan) -> Text:
@@ -338,17 +339,15 @@ def forecast_table(
 def _forecast_title(plan: Plan, now: int) -> str:
     """``Name — forecast at Sat 05 Dec 14:05``; on a rehearsal's state it leads with
     REHEARSAL and gives the moment in the runbook's clock too."""
-    said = banner(plan, now)
-    if said is None:
-        return f"{plan.name} — forecast at {clock(now, plan.zone, with_date=True)}"
-    return f"{said.word} · {plan.name} — forecast at {said.now}"
+    lead = f"{REHEARSAL} · " if plan.offset else ""
+    return f"{lead}{plan.name} — forecast at {both_times(plan, now, with_date=True)}"
 
 
 def _rehearsal_note(plan: Plan) -> str:
     """What a rehearsal's caption says first: whose clock the times are on."""
     if not plan.offset:
         return ""
-    return f"REHEARSAL: times on the rehearsal's clock ({offset_words(plan.offset)}); "
+    return f"{REHEARSAL}: times on the rehearsal's clock ({offset_words(plan.offset)}); "
 
 
 def _priority_note(plan: Plan) -> str:
